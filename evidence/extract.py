@@ -1,0 +1,114 @@
+"""The registry of source formats, and running them over a victim's accepted files.
+
+A reader that raises is a bug in that reader, not in the victim's file: it becomes one error
+Issue naming the file, and the other files still count.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Protocol
+
+from evidence import model
+from evidence.model import Event, FileKind, Issue, Severity, SourceFile, Status
+
+HEAD_BYTES = 8192
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    tz: dt.tzinfo
+    lang: str = "zh-Hans"
+    not_after: dt.datetime | None = None  # latest plausible time (the intake/check date)
+    victim: model.Victim | None = None
+
+
+class Source(Protocol):
+    def sniff(self, path: Path, head: bytes) -> FileKind | None: ...
+    def read(self, file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]: ...
+
+
+def _registry() -> tuple[ModuleType, ...]:
+    # Explicit, ordered: the first module whose sniff says "mine" reads the file.
+    # Imported here so that a broken optional module shows up as a clear import error.
+    from evidence.sources import (
+        calls_csv,
+        call_backup,
+        document,
+        image,
+        ios_calls,
+        ios_sms,
+        notice_text,
+        recording,
+        sms_backup,
+        sms_csv,
+        statement_csv,
+        statement_pdf,
+    )
+
+    return (
+        sms_backup, call_backup, ios_sms, ios_calls, sms_csv, calls_csv, statement_csv,
+        statement_pdf, document, recording, image, notice_text,
+    )
+
+
+REGISTRY_NAMES = (
+    "sms_backup", "call_backup", "ios_sms", "ios_calls", "sms_csv", "calls_csv", "statement_csv",
+    "statement_pdf", "document", "recording", "image", "notice_text",
+)
+
+
+def registry() -> tuple[ModuleType, ...]:
+    return _registry()
+
+
+def head(path: Path) -> bytes:
+    with path.open("rb") as f:
+        return f.read(HEAD_BYTES)
+
+
+def sniff(path: Path) -> tuple[FileKind, ModuleType | None]:
+    """Kind of a file by content, and the module that reads it."""
+    data = head(path)
+    for module in registry():
+        try:
+            kind = module.sniff(path, data)
+        except Exception:  # a sniff must never take the inventory down
+            kind = None
+        if kind is not None:
+            return kind, module
+    return FileKind.UNKNOWN, None
+
+
+def reader_for(kind: FileKind, path: Path) -> ModuleType | None:
+    found_kind, module = sniff(path)
+    return module if found_kind == kind else None
+
+
+def run(files: Sequence[SourceFile], ctx: Context) -> tuple[list[Event], list[Issue]]:
+    """Events and issues of every accepted file (duplicates and rejected files are skipped)."""
+    events: list[Event] = []
+    issues: list[Issue] = []
+    for file in files:
+        if file.status is not Status.ACCEPTED:
+            continue
+        module = reader_for(file.kind, file.abspath)
+        if module is None:
+            continue
+        try:
+            found, problems = module.read(file, ctx)
+        except Exception as exc:  # noqa: BLE001 - reported, never silent
+            issues.append(Issue(
+                Severity.ERROR, "reader_failed",
+                f"{file.path} could not be read ({type(exc).__name__}: {exc}); "
+                "it is still exhibited as a file — please report this as a bug.",
+                path=file.path,
+            ))
+            continue
+        events.extend(found)
+        issues.extend(problems)
+    return events, issues

@@ -1,0 +1,193 @@
+"""The nouns of the tool. Frozen dataclasses: stages pass them along, never mutate them.
+
+Data flows one way: files -> SourceFile -> Event -> Plan -> PDF.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+
+class Severity(enum.StrEnum):
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclasses.dataclass(frozen=True)
+class Issue:
+    """A problem found while working: carried to the report, never raised.
+
+    `code` is a stable short identifier (e.g. "zero_byte") tests and JSON consumers match on;
+    `message` is one sentence for a lawyer: what happened and what to do.
+    """
+
+    severity: Severity
+    code: str
+    message: str
+    path: str | None = None  # relative to the victim folder (or case folder for case-level issues)
+    locator: str | None = None  # record inside the file: "sms[12]", "row 7", "page 3 line 5"
+
+
+class FileKind(enum.StrEnum):
+    SMS_BACKUP = "sms_backup"  # SMS Backup & Restore sms-*.xml
+    SMS_EXPORT = "sms_export"  # CSV exports of messages
+    SMS_DB = "sms_db"  # iOS sms.db
+    CALL_LOG = "call_log"  # calls-*.xml, call CSV, iOS CallHistory.storedata
+    RECORDING = "recording"
+    SCREENSHOT = "screenshot"
+    PHOTO = "photo"
+    BANK_STATEMENT = "bank_statement"  # PDF or CSV with transactions
+    NOTICE_TEXT = "notice_text"  # plain text with pasted SMS / bank notices
+    DOCUMENT = "document"  # any other readable PDF
+    UNKNOWN = "unknown"
+
+
+class Status(enum.StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"  # same bytes as an accepted file; exhibited once, listed in custody
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceFile:
+    """One file found under a victim folder, as the inventory saw it."""
+
+    path: str  # POSIX path relative to the victim folder
+    abspath: Path
+    sha256: str
+    size: int
+    kind: FileKind
+    status: Status
+    reason: str | None = None  # why rejected, in words a lawyer understands
+    duplicate_of: str | None = None  # path of the accepted file with the same bytes
+    received: dt.datetime | None = None  # from intake.json, when the file came through intake
+    original_path: str | None = None  # path inside the victim's submission (zip/folder)
+    mtime: dt.datetime | None = None
+
+
+class Basis(enum.StrEnum):
+    """How sure a timestamp is, best first."""
+
+    EXACT = "exact"  # device log with an epoch or zoned time
+    TEXT = "text"  # stated in a message body (bank notice), completed from the message time
+    EXIF = "exif"
+    FILENAME = "filename"
+    FILE_MTIME = "file_mtime"  # weak: changes when files are copied
+    MANUAL = "manual"  # typed by the lawyer in victim.toml
+
+
+class EventKind(enum.StrEnum):
+    CALL = "call"
+    SMS = "sms"
+    BANK_NOTICE = "bank_notice"
+    VERIFICATION_CODE = "verification_code"
+    PHISHING = "phishing"  # a message carrying a link to a look-alike page
+    RECORDING = "recording"
+    SCREENSHOT = "screenshot"
+    PHOTO = "photo"
+    TRANSACTION = "transaction"  # a bank statement row
+    DOCUMENT = "document"
+    ORDER = "order"
+    MANUAL = "manual"
+
+
+class Direction(enum.StrEnum):
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceRef:
+    path: str  # relative to the victim folder
+    sha256: str
+    locator: str  # "sms[12]", "row 7", "rowid 31", "page 2 line 14", "file", "orders[0]"
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    time: dt.datetime  # always aware
+    basis: Basis
+    kind: EventKind
+    summary: str  # one line in the case language
+    source: SourceRef
+    counterparty: str | None = None  # normalised number or sender (95588, 13757123456)
+    attribution: str | None = None  # "浙江省杭州市 中国移动", "中国工商银行"
+    amount: Decimal | None = None  # CNY unless details["currency"] says otherwise
+    direction: Direction | None = None
+    zone_assumed: bool = False  # the source had no zone: the case zone was applied
+    details: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # other sources carrying the very same record (merged duplicates), kept for the citation
+    also: tuple[SourceRef, ...] = ()
+
+    def __hash__(self) -> int:  # details is a dict; identity of an event is its source
+        return hash((self.time, self.kind, self.source))
+
+
+# ---- case configuration ------------------------------------------------------------------
+
+
+class CompensationStatus(enum.StrEnum):
+    NONE = "none"
+    REGISTERED = "registered"
+    AGREEMENT = "agreement"
+    PAID = "paid"
+
+
+@dataclasses.dataclass(frozen=True)
+class Order:
+    id: str
+    placed: dt.datetime
+    item: str = ""
+    amount: Decimal | None = None
+    channel: str = ""
+    zone_assumed: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class ManualEvent:
+    time: dt.datetime
+    kind: str
+    summary: str
+    zone_assumed: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Compensation:
+    status: CompensationStatus = CompensationStatus.NONE
+    amount_paid: Decimal = Decimal("0")
+
+
+@dataclasses.dataclass(frozen=True)
+class Victim:
+    id: str
+    folder: Path
+    name: str = ""
+    region: str = ""
+    phone: str = ""
+    id_number: str = ""
+    cards: tuple[str, ...] = ()
+    claimed_loss: Decimal | None = None
+    orders: tuple[Order, ...] = ()
+    compensation: Compensation = dataclasses.field(default_factory=Compensation)
+    events: tuple[ManualEvent, ...] = ()
+    purposes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> 证明目的
+    config_found: bool = True  # False when victim.toml is missing
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    folder: Path
+    title: str
+    court: str = ""
+    counsel: str = ""
+    defendant: str = ""
+    timezone: str = "Asia/Shanghai"
+    bates_prefix: str = "EV"
+    language: str = "zh-Hans"
+    template: str = "default"

@@ -1,0 +1,1 @@
+"""Every reportlab call lives in this package (one module per kind of document)."""

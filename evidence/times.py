@@ -1,0 +1,280 @@
+"""The ONLY place a datetime is made from text or an epoch. Every result is aware.
+
+Why hand-written patterns: python-dateutil's fuzzy mode silently misreads Chinese dates
+(`2015年3月18日 20:15` -> this year, `24年10月09日` -> 2009-10-24); strict mode rejects them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import re
+import unicodedata
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC = dt.UTC
+APPLE_EPOCH = 978_307_200  # 2001-01-01T00:00:00Z in Unix seconds
+EARLIEST_PLAUSIBLE = dt.datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class Precision(enum.StrEnum):
+    SECOND = "second"
+    MINUTE = "minute"
+    DAY = "day"  # no time of day was given
+    TIME_ONLY = "time_only"  # no date: taken from the enclosing record
+
+
+@functools.cache
+def zone(name: str) -> ZoneInfo:
+    """IANA zone by name; raises ValueError with a readable message."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)") from exc
+
+
+# ---- epochs -------------------------------------------------------------------------------
+
+
+def from_epoch_ms(ms: int | float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def from_epoch_s(s: int | float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(s, tz=UTC)
+
+
+def from_epoch_auto(value: int | float) -> dt.datetime:
+    """Epoch of unknown unit: SB&R `date_sent` is seconds where `date` is milliseconds."""
+    v = abs(value)
+    if v >= 1e17:  # nanoseconds
+        return from_epoch_s(value / 1e9)
+    if v >= 1e14:  # microseconds
+        return from_epoch_s(value / 1e6)
+    if v >= 1e11:  # milliseconds
+        return from_epoch_ms(value)
+    return from_epoch_s(value)
+
+
+def from_apple(value: int | float) -> dt.datetime:
+    """Cocoa/Core Data time: seconds since 2001 (old iOS) or nanoseconds (iOS 11+)."""
+    seconds = value / 1e9 if abs(value) > 1e15 else value
+    return from_epoch_s(seconds + APPLE_EPOCH)
+
+
+# ---- construction from parts ----------------------------------------------------------------
+
+
+def local(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0,
+    *, tz: dt.tzinfo, microsecond: int = 0,
+) -> dt.datetime:
+    """Wall-clock time in `tz`. Raises ValueError for impossible dates (Feb 30)."""
+    return dt.datetime(year, month, day, hour, minute, second, microsecond, tzinfo=tz)
+
+
+def parse_offset(text: str) -> dt.timezone | None:
+    """`+08:00`, `-0500`, `Z` -> timezone; None when absent or malformed."""
+    m = re.fullmatch(r"\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))\s*", text or "")
+    if not m:
+        return None
+    if m.group(1):
+        return UTC
+    sign = 1 if m.group(2) == "+" else -1
+    return dt.timezone(sign * dt.timedelta(hours=int(m.group(3)), minutes=int(m.group(4))))
+
+
+def from_exif(value: str, offset: str | None, tz: dt.tzinfo) -> tuple[dt.datetime, bool] | None:
+    """EXIF `YYYY:MM:DD HH:MM:SS` (+ OffsetTimeOriginal). Returns (time, zone_assumed)."""
+    m = re.fullmatch(r"\s*(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*\x00*", value or "")
+    if not m:
+        return None
+    off = parse_offset(offset or "")
+    try:
+        t = local(*(int(g) for g in m.groups()), tz=off or tz)  # type: ignore[misc]
+    except ValueError:
+        return None
+    return t, off is None
+
+
+def normalize_text(text: str) -> str:
+    """NFKC: full-width digits and colons become ASCII (`２０：１５` -> `20:15`)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+# ---- free text --------------------------------------------------------------------------------
+
+_ISO = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T_]+(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.(\d{1,6}))?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})[-_ T]?(\d{2})(\d{2})(\d{2})?")
+_HALF_DAY = {"上午": 0, "早上": 0, "凌晨": 0, "中午": 12, "下午": 12, "晚上": 12, "傍晚": 12}
+_CN = re.compile(
+    r"(?:(?P<y>\d{2}|\d{4})\s*年\s*)?"
+    r"(?:(?P<mo>\d{1,2})\s*月\s*)?"
+    r"(?:(?P<d>\d{1,2})\s*[日号])?"
+    r"\s*(?:星期.|周.)?[\s,_，]*"
+    r"(?:(?P<half>上午|下午|晚上|凌晨|早上|中午|傍晚)\s*)?"
+    r"(?:(?P<h>\d{1,2})\s*[:时点]\s*(?P<mi>\d{1,2})\s*分?(?:\s*[:]?\s*(?P<s>\d{1,2})\s*秒?)?)?"
+)
+
+
+def _hour(hour: int, half: str | None) -> int:
+    if half and _HALF_DAY[half] == 12 and hour < 12:
+        return hour + 12
+    if half in ("凌晨", "上午", "早上") and hour == 12:
+        return 0
+    return hour
+
+
+def parse_local(text: str, tz: dt.tzinfo) -> tuple[dt.datetime, bool] | None:
+    """A complete date-time written as text, with or without a zone.
+
+    Accepts ISO and slash/dot forms, compact `20150318201530`, and Chinese forms with a year
+    (`2015年3月18日 下午8:25:30`, `二〇…` is not handled). Returns (time, zone_assumed) or None.
+    A date without time gives midnight.
+    """
+    s = normalize_text(text).strip()
+    m = _ISO.fullmatch(s)
+    if m:
+        y, mo, d, h, mi, sec, frac, off = m.groups()
+        zone_ = parse_offset(off) if off else None
+        try:
+            t = local(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0),
+                      microsecond=int((frac or "0").ljust(6, "0")), tz=zone_ or tz)
+        except ValueError:
+            return None
+        return t, zone_ is None
+    m = _COMPACT.fullmatch(s)
+    if m:
+        y, mo, d, h, mi, sec = m.groups()
+        try:
+            return local(int(y), int(mo), int(d), int(h), int(mi), int(sec or 0), tz=tz), True
+        except ValueError:
+            return None
+    m = _CN.fullmatch(s)
+    if m and m.group("y") and len(m.group("y")) == 4 and m.group("mo") and m.group("d"):
+        try:
+            t = local(
+                int(m.group("y")), int(m.group("mo")), int(m.group("d")),
+                _hour(int(m.group("h") or 0), m.group("half")), int(m.group("mi") or 0),
+                int(m.group("s") or 0), tz=tz,
+            )
+        except ValueError:
+            return None
+        return t, True
+    return None
+
+
+def find_cn_datetime(
+    text: str, anchor: dt.datetime, tz: dt.tzinfo
+) -> tuple[dt.datetime, Precision, tuple[int, int]] | None:
+    """Find the first Chinese/ISO date-time inside free text (a bank notice) and complete it.
+
+    Missing year/month/day come from `anchor` (the message's own receive time) seen in `tz`.
+    A month later than the anchor's month means the previous year (December notice received
+    in January); a day later than the anchor's day, with no month, means the previous month.
+    Returns (time, precision, span in the normalised text) or None.
+    """
+    s = normalize_text(text)
+    a = anchor.astimezone(tz)
+    for m in _SCAN.finditer(s):
+        g = m.groupdict()
+        if not (g["mo"] or g["d"] or g["h"] or g["iy"]):
+            continue
+        try:
+            if g["iy"]:
+                t = local(int(g["iy"]), int(g["imo"]), int(g["id"]),
+                          int(g["ih"] or 0), int(g["imi"] or 0), int(g["isec"] or 0), tz=tz)
+                prec = Precision.DAY if g["ih"] is None else (
+                    Precision.SECOND if g["isec"] else Precision.MINUTE)
+                return t, prec, m.span()
+            if g["d"] is None and g["h"] is None:
+                continue  # "3月" alone is not a time
+            year = a.year
+            if g["y"]:
+                year = int(g["y"]) + (2000 if len(g["y"]) == 2 else 0)
+            month = int(g["mo"]) if g["mo"] else None
+            day = int(g["d"]) if g["d"] else None
+            if month is None and day is None:  # time only: the anchor's date
+                month, day = a.month, a.day
+                prec = Precision.TIME_ONLY
+            elif month is None:
+                assert day is not None
+                month = a.month
+                if day > a.day:  # e.g. "30日23:04" received on the 1st
+                    month -= 1
+                    if month == 0:
+                        month, year = 12, year - 1
+            elif not g["y"] and month > a.month:
+                year -= 1
+            if g["h"] is None:
+                hour = minute = sec = 0
+                prec = Precision.DAY
+            else:
+                secs = g["s"] or g["s2"]
+                hour, minute, sec = _hour(int(g["h"]), g["half"]), int(g["mi"]), int(secs or 0)
+                if g["mo"] or g["d"]:
+                    prec = Precision.SECOND if secs else Precision.MINUTE
+            t = local(year, month, day, hour, minute, sec, tz=tz)
+        except (ValueError, AssertionError, TypeError):
+            continue
+        return t, prec, m.span()
+    return None
+
+
+_SCAN = re.compile(
+    r"(?<!\d)(?:"
+    # ISO-like with a 4-digit year: 2024-12-24 13:05:14, 2024/10/5
+    r"(?P<iy>(?:19|20)\d{2})[-/.](?P<imo>\d{1,2})[-/.](?P<id>\d{1,2})"
+    r"(?:[ T]+(?P<ih>\d{1,2}):(?P<imi>\d{2})(?::(?P<isec>\d{2}))?)?"
+    r"|"
+    r"(?:(?P<y>\d{4}|\d{2})\s*年\s*)?(?:(?P<mo>\d{1,2})\s*月\s*)?(?:(?P<d>\d{1,2})\s*[日号])?"
+    r"\s*(?:(?P<half>上午|下午|晚上|凌晨|早上|中午|傍晚)\s*)?"
+    r"(?:(?P<h>\d{1,2})\s*(?::|时|点)\s*(?P<mi>\d{1,2})\s*分?(?:\s*:\s*(?P<s>\d{2})|\s*(?P<s2>\d{1,2})秒)?)?"
+    r")(?!\d)"
+)
+
+
+# ---- checks and display --------------------------------------------------------------------
+
+
+def plausible(t: dt.datetime, not_after: dt.datetime) -> bool:
+    """Evidence of this case cannot predate 2000 nor postdate its intake."""
+    return EARLIEST_PLAUSIBLE <= t <= not_after
+
+
+def now() -> dt.datetime:
+    """Wall-clock now, aware. Builds must not use it in outputs (determinism)."""
+    return dt.datetime.now(tz=UTC)
+
+
+def from_mtime(seconds: float) -> dt.datetime:
+    return from_epoch_s(seconds)
+
+
+def iso(t: dt.datetime, tz: dt.tzinfo) -> str:
+    """ISO 8601 with offset in the case zone: `2015-03-18T20:15:30+08:00`."""
+    return t.astimezone(tz).isoformat(timespec="seconds")
+
+
+def display(t: dt.datetime, tz: dt.tzinfo, *, seconds: bool = True) -> str:
+    """`2015-03-18 20:15:30` in the case zone (the zone is stated once per page/table)."""
+    return t.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def parse_duration(text: str) -> int | None:
+    """`125`, `2:05`, `00:02:05`, `2分5秒`, `1小时2分5秒` -> seconds; None if not a duration."""
+    s = normalize_text(text).strip()
+    if re.fullmatch(r"\d+", s):
+        return int(s)
+    m = re.fullmatch(r"(?:(\d+):)?(\d{1,2}):(\d{2})", s)
+    if m:
+        return int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+    m = re.fullmatch(r"(?:(\d+)\s*(?:小时|时))?\s*(?:(\d+)\s*分(?:钟)?)?\s*(?:(\d+)\s*秒)?", s)
+    if m and any(m.groups()):
+        h, mi, sec = (int(x or 0) for x in m.groups())
+        return h * 3600 + mi * 60 + sec
+    return None

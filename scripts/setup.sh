@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install what evidence needs on a fresh Debian machine, idempotently:
+# Chinese TrueType fonts (embeddable), poppler-utils and qpdf (tests read PDFs back), a venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+[ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || need+=(fonts-arphic-uming)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v qpdf >/dev/null || need+=(qpdf)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# A real (non-editable) install: what a user gets, templates included.
+.venv/bin/python -m pip install -q ".[test]"
