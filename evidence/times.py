@@ -92,7 +92,8 @@ def from_exif(value: str, offset: str | None, tz: dt.tzinfo) -> tuple[dt.datetim
         return None
     off = parse_offset(offset or "")
     try:
-        t = local(*(int(g) for g in m.groups()), tz=off or tz)  # type: ignore[misc]
+        y, mo, d, h, mi, sec = (int(g) for g in m.groups())
+        t = local(y, mo, d, h, mi, sec, tz=off or tz)
     except ValueError:
         return None
     return t, off is None
@@ -201,15 +202,16 @@ def find_cn_datetime(
             if month is None and day is None:  # time only: the anchor's date
                 month, day = a.month, a.day
                 prec = Precision.TIME_ONLY
-            elif month is None:
-                assert day is not None
+            elif month is None and day is not None:
                 month = a.month
                 if day > a.day:  # e.g. "30日23:04" received on the 1st
                     month -= 1
                     if month == 0:
                         month, year = 12, year - 1
-            elif not g["y"] and month > a.month:
+            elif month is not None and not g["y"] and month > a.month:
                 year -= 1
+            if month is None or day is None:
+                continue
             if g["h"] is None:
                 hour = minute = sec = 0
                 prec = Precision.DAY
@@ -219,7 +221,7 @@ def find_cn_datetime(
                 if g["mo"] or g["d"]:
                     prec = Precision.SECOND if secs else Precision.MINUTE
             t = local(year, month, day, hour, minute, sec, tz=tz)
-        except (ValueError, AssertionError, TypeError):
+        except (ValueError, TypeError):
             continue
         return t, prec, m.span()
     return None

@@ -1,0 +1,34 @@
+"""phones.py: attribution via phonenumbers, bank short codes from our own table."""
+
+import pytest
+
+from evidence import phones
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [("+86 137 5712 3456", "13757123456"), ("0086-13757123456", "13757123456"),
+     ("８６１３７５７１２３４５６", "13757123456"), ("95588", "95588"), ("建设银行", "建设银行")],
+)
+def test_normalize(raw, normal):
+    assert phones.normalize(raw) == normal
+
+
+def test_hangzhou_mobile_and_new_prefix():
+    assert phones.attribute("13757123456") == "浙江省杭州市 中国移动"
+    assert phones.attribute("13757123456", "en") == "Hangzhou, Zhejiang China Mobile"
+    assert phones.attribute("19912345678") == "中国 中国电信"  # no city data for 19x
+    assert phones.is_hangzhou(phones.attribute("13705712345"))
+
+
+@pytest.mark.parametrize(("sender", "code"), [("95588", "95588"), ("+8695588", "95588"),
+                                              ("106980095533", "95533"), ("1069095599", "95599"),
+                                              ("建设银行", "95533"), ("13757123456", None)])
+def test_bank_codes(sender, code):
+    assert phones.bank_code(sender) == code
+
+
+def test_short_codes_are_not_geocoded():
+    assert phones.attribute("95588") == "中国工商银行"
+    assert phones.attribute("12345") is None
+    assert phones.attribute("group_8@rcs.google.com") is None
