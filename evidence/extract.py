@@ -36,8 +36,8 @@ def _registry() -> tuple[ModuleType, ...]:
     # Explicit, ordered: the first module whose sniff says "mine" reads the file.
     # Imported here so that a broken optional module shows up as a clear import error.
     from evidence.sources import (
-        calls_csv,
         call_backup,
+        calls_csv,
         document,
         image,
         ios_calls,
@@ -101,7 +101,7 @@ def run(files: Sequence[SourceFile], ctx: Context) -> tuple[list[Event], list[Is
             continue
         try:
             found, problems = module.read(file, ctx)
-        except Exception as exc:  # noqa: BLE001 - reported, never silent
+        except Exception as exc:
             issues.append(Issue(
                 Severity.ERROR, "reader_failed",
                 f"{file.path} could not be read ({type(exc).__name__}: {exc}); "

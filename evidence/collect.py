@@ -1,0 +1,40 @@
+"""Everything known about one victim, gathered once: config, inventory, events, timeline.
+
+`check`, `timeline` and `build` all start here, so they can never disagree about a victim.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from evidence import config, extract, inventory, template, timeline, times
+from evidence.model import Case, Issue, Victim
+from evidence.sources import victim_toml
+
+
+@dataclasses.dataclass(frozen=True)
+class Collected:
+    case: Case
+    victim: Victim
+    inventory: inventory.Inventory
+    timeline: timeline.Timeline
+    issues: tuple[Issue, ...]  # config + inventory + extraction + timeline problems, in that order
+
+
+def context(case: Case, victim: Victim | None = None, not_after: dt.datetime | None = None
+            ) -> extract.Context:
+    tz = times.zone(case.timezone)
+    lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
+    return extract.Context(tz=tz, lang=lang, not_after=not_after or times.now(), victim=victim)
+
+
+def victim(case: Case, victim_id: str, not_after: dt.datetime | None = None) -> Collected:
+    person, config_issues = config.load_victim(case, victim_id)
+    ctx = context(case, person, not_after)
+    inv = inventory.scan(person, ctx)
+    events, read_issues = extract.run(inv.files, ctx)
+    manual, manual_issues = victim_toml.events(person, ctx)
+    tl = timeline.build([*events, *manual], person, ctx)
+    issues = (*config_issues, *inv.issues, *read_issues, *manual_issues, *tl.issues)
+    return Collected(case, person, inv, tl, issues)
