@@ -220,11 +220,28 @@ def find_cn_datetime(
                 hour, minute, sec = _hour(int(g["h"]), g["half"]), int(g["mi"]), int(secs or 0)
                 if g["mo"] or g["d"]:
                     prec = Precision.SECOND if secs else Precision.MINUTE
-            t = local(year, month, day, hour, minute, sec, tz=tz)
+            if g["mo"] is None and g["d"] is not None:
+                t = _day_only(year, month, day, hour, minute, sec, tz)
+            else:
+                t = local(year, month, day, hour, minute, sec, tz=tz)
         except (ValueError, TypeError):
             continue
         return t, prec, m.span()
     return None
+
+
+def _day_only(
+    year: int, month: int, day: int, hour: int, minute: int, sec: int, tz: dt.tzinfo
+) -> dt.datetime:
+    """`30日23:04` whose month (from the anchor) lacks that day: the latest earlier month with it."""
+    for _ in range(3):
+        try:
+            return local(year, month, day, hour, minute, sec, tz=tz)
+        except ValueError:
+            month -= 1
+            if month == 0:
+                month, year = 12, year - 1
+    return local(year, month, day, hour, minute, sec, tz=tz)
 
 
 _SCAN = re.compile(
@@ -236,7 +253,8 @@ _SCAN = re.compile(
     r"(?:(?P<y>\d{4}|\d{2})\s*年\s*)?(?:(?P<mo>\d{1,2})\s*月\s*)?(?:(?P<d>\d{1,2})\s*[日号])?"
     r"\s*(?:(?P<half>上午|下午|晚上|凌晨|早上|中午|傍晚)\s*)?"
     r"(?:(?P<h>\d{1,2})\s*(?::|时|点)\s*(?P<mi>\d{1,2})\s*分?(?:\s*:\s*(?P<s>\d{2})|\s*(?P<s2>\d{1,2})秒)?)?"
-    r")(?!\d)"
+    # a match ending in 日/分 may be followed by digits (`2024年12月18日12月份加班补贴`)
+    r")(?:(?<=\D)|(?!\d))"
 )
 
 
