@@ -1,0 +1,269 @@
+"""Masking personal numbers in generated text for service copies (FRCP 5.2 style).
+
+What is masked (rules in templates/redaction.toml): 居民身份证 numbers (keep first 6, last 4),
+bank card numbers (keep last 4) and the claimants' own phone numbers (keep first 3, last 4).
+Fraudsters' numbers, amounts, dates, order ids and hashes are evidence and stay as they are.
+
+Matching happens on an NFKC-normalised copy (full-width digits, ideographic spaces), the mask is
+applied to the original string, so untouched text keeps its exact characters. Digits count
+through separators: "6222 0212 3456 7890 123" and "１３８－１２３４－５６７８" are one number each.
+Images and merged PDFs cannot be masked here; the caller lists them for manual review.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from evidence import phones, template
+from evidence.model import Victim
+
+RULES_FILE = template.TEMPLATES_DIR / "redaction.toml"
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+# A run of digit groups joined by single separators; matched on the NFKC copy.
+_SEP = r"(?:[ \t\u00a0]{1,2}|[ ]?[-‐‑‒–—][ ]?)"
+_RUN = re.compile(rf"(?<![0-9])\+?[0-9]+(?:{_SEP}[0-9]+)*(?:[Xx](?![0-9A-Za-z]))?(?![0-9])")
+_GROUP = re.compile(r"[0-9]+[Xx]?")
+# Hex digests (SHA-256, MD5) are identifiers of evidence, never personal numbers.
+_HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{16,}(?![0-9A-Za-z])")
+_MAX_GROUPS = 12  # longer runs are tables of numbers; split them into windows of this size
+
+
+@dataclasses.dataclass(frozen=True)
+class Rules:
+    mask: str = "*"
+    id_keep: tuple[int, int] = (6, 4)
+    id_old_15: bool = True
+    card_keep: tuple[int, int] = (0, 4)
+    card_digits: tuple[int, int] = (16, 19)
+    bin_prefixes: tuple[str, ...] = ("62", "60", "4", "51", "52", "53", "54", "55", "35", "37")
+    phone_keep: tuple[int, int] = (3, 4)
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """Rules from templates/redaction.toml, or a lawyer's copy of it."""
+    with (path or RULES_FILE).open("rb") as f:
+        data = tomllib.load(f)
+    ids, card, phone = data.get("id_number", {}), data.get("card", {}), data.get("phone", {})
+    base = Rules()
+    return Rules(
+        mask=str(data.get("mask", base.mask))[:1] or base.mask,
+        id_keep=(int(ids.get("keep_first", 6)), int(ids.get("keep_last", 4))),
+        id_old_15=bool(ids.get("old_15_digit", True)),
+        card_keep=(int(card.get("keep_first", 0)), int(card.get("keep_last", 4))),
+        card_digits=(int(card.get("min_digits", 16)), int(card.get("max_digits", 19))),
+        bin_prefixes=tuple(str(p) for p in card.get("bin_prefixes", base.bin_prefixes)),
+        phone_keep=(int(phone.get("keep_first", 3)), int(phone.get("keep_last", 4))),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    kind: str  # "id_number" | "card" | "phone"
+    start: int  # offsets in the original string
+    end: int
+    prefix: int = 0  # leading significant characters kept as they are (+86 of a phone)
+
+
+# ---- number checks ------------------------------------------------------------------------
+
+
+def id_check_char(first17: str) -> str:
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+def _plausible_birth(year: int, month: int, day: int) -> bool:
+    return 1850 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def is_id18(s: str) -> bool:
+    s = s.upper()
+    if not re.fullmatch(r"[1-9][0-9]{16}[0-9X]", s):
+        return False
+    if not _plausible_birth(int(s[6:10]), int(s[10:12]), int(s[12:14])):
+        return False
+    return id_check_char(s[:17]) == s[17]
+
+
+def is_id15(s: str) -> bool:
+    if not re.fullmatch(r"[1-9][0-9]{14}", s):
+        return False
+    return _plausible_birth(1900 + int(s[6:8]), int(s[8:10]), int(s[10:12]))
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _digits(raw: str) -> str:
+    s = unicodedata.normalize("NFKC", raw or "")
+    return "".join(c for c in s if c.isdigit() or c in "Xx").upper()
+
+
+# ---- the redactor -------------------------------------------------------------------------
+
+
+class Redactor:
+    """Masks ID, card and claimant phone numbers in text and in JSON-like data.
+
+    `phones`, `ids`, `cards`: the claimants' own numbers (always masked, in any format);
+    `keep`: numbers never masked (the claimants' order ids).
+    """
+
+    def __init__(self, rules: Rules | None = None, *, phones_: Iterable[str] = (),
+                 ids: Iterable[str] = (), cards: Iterable[str] = (), keep: Iterable[str] = ()) -> None:
+        self.rules = rules or load_rules()
+        self._ids = {d for d in map(_digits, ids) if len(d) >= 15}
+        self._cards = {d for d in map(_digits, cards) if len(d) >= 12}
+        self._keep = {d for d in map(_digits, keep) if d}
+        # A claimant's number as it may be written: national, 86…, 0086…, 86 without trunk 0.
+        self._phones: dict[str, int] = {}
+        for raw in phones_:
+            national = phones.normalize(raw)
+            if not re.fullmatch(r"[0-9]{7,12}", national):
+                continue
+            self._phones[national] = 0
+            for cc in ("86", "0086"):
+                self._phones[cc + national] = len(cc)
+                if national.startswith("0"):
+                    self._phones[cc + national[1:]] = len(cc)
+
+    @classmethod
+    def for_victim(cls, victim: Victim, rules: Rules | None = None) -> Redactor:
+        return cls.for_victims([victim], rules)
+
+    @classmethod
+    def for_victims(cls, victims: Iterable[Victim], rules: Rules | None = None) -> Redactor:
+        people = list(victims)
+        return cls(
+            rules,
+            phones_=[v.phone for v in people if v.phone],
+            ids=[v.id_number for v in people if v.id_number],
+            cards=[c for v in people for c in v.cards],
+            keep=[o.id for v in people for o in v.orders],
+        )
+
+    # -- public API --
+
+    def text(self, s: str) -> str:
+        found = self.find(s)
+        if not found:
+            return s
+        out = list(s)
+        for f in found:
+            keep_first, keep_last = self._keep_counts(f.kind)
+            sig = [i for i in range(f.start, f.end) if _digits(s[i])]
+            sig = sig[f.prefix:]
+            hidden = sig[keep_first:len(sig) - keep_last] if keep_last else sig[keep_first:]
+            if not hidden:  # rules keep every digit: still hide one, never show a number whole
+                hidden = sig[len(sig) // 2:len(sig) // 2 + 1]
+            for i in hidden:
+                out[i] = self.rules.mask
+        return "".join(out)
+
+    def json(self, obj: Any) -> Any:
+        """The same data with every string (keys included) passed through `text`."""
+        if isinstance(obj, str):
+            return self.text(obj)
+        if isinstance(obj, Mapping):
+            return {(self.text(k) if isinstance(k, str) else k): self.json(v) for k, v in obj.items()}
+        if isinstance(obj, list | tuple):
+            return [self.json(v) for v in obj]
+        return obj
+
+    def find(self, s: str) -> list[Finding]:
+        if not s or not any(c.isdigit() for c in s):
+            return []
+        norm, index = _normalise(s)
+        protected = [(m.start(), m.end()) for m in _HEX.finditer(norm)]
+        found: list[Finding] = []
+        for run in _RUN.finditer(norm):
+            segment: list[tuple[str, int, int]] = []
+            for g in _GROUP.finditer(run.group()):
+                start = run.start() + g.start()
+                if any(a <= start < b for a, b in protected):  # a digest splits the run
+                    found.extend(self._scan_groups(segment, index))
+                    segment = []
+                else:
+                    segment.append((g.group().upper(), start, run.start() + g.end()))
+            found.extend(self._scan_groups(segment, index))
+        return found
+
+    # -- internals --
+
+    def _keep_counts(self, kind: str) -> tuple[int, int]:
+        return {"id_number": self.rules.id_keep, "card": self.rules.card_keep}.get(kind, self.rules.phone_keep)
+
+    def _scan_groups(self, groups: list[tuple[str, int, int]], index: list[int]) -> list[Finding]:
+        found: list[Finding] = []
+        i = 0
+        while i < len(groups):
+            for j in range(min(len(groups), i + _MAX_GROUPS) - 1, i - 1, -1):
+                part = groups[i:j + 1]
+                hit = self._classify([g for g, _, _ in part])
+                if hit is not None:
+                    kind, prefix = hit
+                    found.append(Finding(kind, index[part[0][1]], index[part[-1][2] - 1] + 1, prefix))
+                    i = j + 1
+                    break
+            else:
+                i += 1
+        return found
+
+    def _classify(self, groups: list[str]) -> tuple[str, int] | None:
+        d = "".join(groups)
+        if "X" in d[:-1]:
+            return None
+        if d in self._ids:
+            return "id_number", 0
+        if d in self._cards:
+            return "card", 0
+        if d in self._phones:
+            return "phone", self._phones[d]
+        if d in self._keep:
+            return None
+        if len(d) == 18 and is_id18(d):
+            return "id_number", 0
+        if len(d) == 15 and self.rules.id_old_15 and is_id15(d):
+            return "id_number", 0
+        lo, hi = self.rules.card_digits
+        if d.isdigit() and lo <= len(d) <= hi and _card_grouping(groups):
+            four = len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1]) and len(groups[-1]) <= 4
+            if luhn_ok(d) or (four and d.startswith(self.rules.bin_prefixes)):
+                return "card", 0
+        return None
+
+
+def _card_grouping(groups: list[str]) -> bool:
+    """How cards are written: one block, blocks of four, or BIN (6) + the rest."""
+    if len(groups) == 1:
+        return True
+    if all(len(g) == 4 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 4:
+        return True
+    return len(groups) == 2 and len(groups[0]) == 6
+
+
+def _normalise(s: str) -> tuple[str, list[int]]:
+    """NFKC copy of `s` and, for each of its characters, the index of the original one."""
+    chars: list[str] = []
+    index: list[int] = []
+    for i, c in enumerate(s):
+        n = c if c < "\x80" else unicodedata.normalize("NFKC", c)
+        chars.append(n)
+        index.extend([i] * len(n))
+    return "".join(chars), index
