@@ -298,3 +298,16 @@ def parse_duration(text: str) -> int | None:
         h, mi, sec = (int(x or 0) for x in m.groups())
         return h * 3600 + mi * 60 + sec
     return None
+
+
+def from_gps(datestamp: str, hour: float, minute: float, second: float) -> dt.datetime | None:
+    """EXIF GPSDateStamp `YYYY:MM:DD` + GPSTimeStamp (h, m, s rationals) -> UTC; None if bad."""
+    m = re.fullmatch(r"\s*(\d{4}):(\d{2}):(\d{2})\s*\x00*", datestamp or "")
+    if not m:
+        return None
+    try:
+        whole = int(second)
+        return local(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(hour), int(minute),
+                     whole, tz=UTC, microsecond=int(round((second - whole) * 1e6)) % 1_000_000)
+    except (ValueError, OverflowError):
+        return None
