@@ -1,0 +1,338 @@
+"""Cross-victim analysis for the joint action: pure functions from per-claimant facts.
+
+A `Claimant` is what one victim's build tells the joint layer (small, JSON round-trippable, so
+a cached claimant is read back from its build.json without rebuilding). `analyse` turns the
+claimants into the rows and tables of the bundle's front matter and of claims.csv: shared caller
+numbers and phishing domains, the order-to-call delay distribution, losses by payment channel
+and by province, compensation counts. No files, no PDF, no printing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from evidence import phones
+from evidence.model import CompensationStatus, Direction, Event, EventKind, Victim
+
+# Calls from these are never the fraudster: banks, JD's own hotline, carriers, police.
+_NOT_FRAUD = frozenset(phones.BANKS) | frozenset(phones.OTHER_SERVICES)
+_CALL_TYPES_IN = frozenset({"incoming", "missed", "rejected", "blocked", "voicemail"})
+
+PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+)
+_PROVINCE_SUFFIX = {
+    "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市", "内蒙古": "内蒙古自治区",
+    "广西": "广西壮族自治区", "西藏": "西藏自治区", "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区",
+    "香港": "香港特别行政区", "澳门": "澳门特别行政区",
+}
+
+# Order-to-first-call delay buckets: (key, upper bound exclusive); None = no upper bound.
+BUCKETS: tuple[tuple[str, dt.timedelta | None], ...] = (
+    ("lt1h", dt.timedelta(hours=1)),
+    ("1to3h", dt.timedelta(hours=3)),
+    ("3to6h", dt.timedelta(hours=6)),
+    ("6to24h", dt.timedelta(hours=24)),
+    ("gt24h", None),
+)
+UNKNOWN = "unknown"
+
+
+@dataclasses.dataclass(frozen=True)
+class Call:
+    number: str
+    attribution: str
+    time: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class Debit:
+    time: dt.datetime
+    amount: Decimal
+    channel: str  # 快捷支付 / 网银在线 / merchant named in the notice / "" when unknown
+    bank: str  # hotline code, e.g. "95588"
+
+
+@dataclasses.dataclass(frozen=True)
+class Claimant:
+    """One victim as the joint layer sees it. `error` set = the dossier could not be built."""
+
+    id: str
+    name: str = ""
+    region: str = ""
+    first_order: dt.datetime | None = None
+    order_channels: tuple[str, ...] = ()
+    first_call: Call | None = None
+    callers: tuple[str, ...] = ()  # in order of first call
+    caller_places: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    domains: tuple[str, ...] = ()
+    debits: tuple[Debit, ...] = ()
+    claimed_loss: Decimal | None = None
+    compensation: CompensationStatus = CompensationStatus.NONE
+    amount_paid: Decimal = Decimal("0")
+    error: str = ""
+
+    @property
+    def amount_lost(self) -> Decimal:
+        return sum((d.amount for d in self.debits), Decimal("0"))
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        seen: list[str] = []
+        for name in (*self.order_channels, *(d.channel for d in self.debits)):
+            if name and name not in seen:
+                seen.append(name)
+        return tuple(seen)
+
+    @property
+    def delay(self) -> dt.timedelta | None:
+        if self.first_order is None or self.first_call is None:
+            return None
+        return self.first_call.time - self.first_order
+
+
+def _is_incoming_call(event: Event) -> bool:
+    return event.kind is EventKind.CALL and event.details.get("call_type", "") in _CALL_TYPES_IN
+
+
+def _fraud_number(number: str | None) -> bool:
+    return bool(number) and number not in _NOT_FRAUD and phones.bank_code(number or "") is None
+
+
+def claimant(victim: Victim, events: Iterable[Event]) -> Claimant:
+    """Facts of one victim from its config and its timeline events.
+
+    First fraud call = first incoming call after the first order from a number that is not a
+    bank, JD's hotline, a carrier or the police. Amount lost = sum of CNY debits in bank notices.
+    """
+    ordered = sorted(events, key=lambda e: (e.time, e.kind, e.source.path, e.source.locator))
+    orders = sorted(victim.orders, key=lambda o: o.placed)
+    first_order = orders[0].placed if orders else None
+    callers: list[str] = []
+    places: dict[str, str] = {}
+    first_call: Call | None = None
+    domains: list[str] = []
+    debits: list[Debit] = []
+    for event in ordered:
+        after_order = first_order is None or event.time >= first_order
+        if _is_incoming_call(event) and after_order and _fraud_number(event.counterparty):
+            number = event.counterparty or ""
+            if number not in callers:
+                callers.append(number)
+                places[number] = event.attribution or ""
+            if first_call is None:
+                first_call = Call(number, event.attribution or "", event.time)
+        if event.kind is EventKind.PHISHING:
+            for domain in event.details.get("domains", "").split():
+                if domain not in domains:
+                    domains.append(domain)
+        if (event.kind is EventKind.BANK_NOTICE and event.direction is Direction.DEBIT
+                and event.amount is not None and event.details.get("currency", "CNY") == "CNY"):
+            debits.append(Debit(
+                time=event.time, amount=event.amount,
+                channel=event.details.get("channel") or event.details.get("merchant") or "",
+                bank=event.details.get("bank", ""),
+            ))
+    return Claimant(
+        id=victim.id, name=victim.name, region=victim.region, first_order=first_order,
+        order_channels=tuple(dict.fromkeys(o.channel for o in orders if o.channel)),
+        first_call=first_call if first_order is not None else None,
+        callers=tuple(callers), caller_places=places, domains=tuple(domains),
+        debits=tuple(debits), claimed_loss=victim.claimed_loss,
+        compensation=victim.compensation.status, amount_paid=victim.compensation.amount_paid,
+    )
+
+
+def failed(victim: Victim | None, victim_id: str, error: str) -> Claimant:
+    """A claimant whose dossier could not be built: what the config says, and why."""
+    if victim is None:
+        return Claimant(id=victim_id, error=error)
+    return Claimant(
+        id=victim_id, name=victim.name, region=victim.region, claimed_loss=victim.claimed_loss,
+        compensation=victim.compensation.status, amount_paid=victim.compensation.amount_paid,
+        first_order=min((o.placed for o in victim.orders), default=None),
+        order_channels=tuple(dict.fromkeys(o.channel for o in victim.orders if o.channel)),
+        error=error,
+    )
+
+
+def province(region: str) -> str:
+    """Province-level name of a free-text region ("浙江省杭州市" -> "浙江省"); "" if unknown."""
+    text = region.strip()
+    for short in sorted(PROVINCES, key=len, reverse=True):
+        if text.startswith(short):
+            return _PROVINCE_SUFFIX.get(short, short + "省")
+    return ""
+
+
+def bucket(delay: dt.timedelta | None) -> str:
+    if delay is None or delay < dt.timedelta(0):
+        return UNKNOWN
+    for key, limit in BUCKETS:
+        if limit is None or delay < limit:
+            return key
+    return UNKNOWN  # pragma: no cover - the last bucket has no limit
+
+
+# ---- analysis ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Shared:
+    value: str  # a phone number or a domain
+    claimants: tuple[str, ...]  # claimant ids, in claimant order
+    attribution: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Total:
+    key: str  # channel, province or status; "" = unknown
+    amount: Decimal
+    claimants: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Analysis:
+    claimants: tuple[Claimant, ...]  # claimant order: number n is claimants[n - 1]
+    shared_numbers: tuple[Shared, ...]
+    shared_domains: tuple[Shared, ...]
+    delays: tuple[tuple[str, int], ...]  # every bucket key + UNKNOWN, in order
+    by_channel: tuple[Total, ...]
+    by_region: tuple[Total, ...]
+    by_status: tuple[Total, ...]  # every CompensationStatus, amount = paid
+    amount_lost: Decimal
+    claimed_loss: Decimal
+    amount_paid: Decimal
+
+
+def _shared(claimants: Sequence[Claimant], values: Mapping[str, Sequence[str]],
+            places: Mapping[str, str]) -> tuple[Shared, ...]:
+    who: dict[str, list[str]] = {}
+    for c in claimants:
+        for value in values[c.id]:
+            who.setdefault(value, [])
+            if c.id not in who[value]:
+                who[value].append(c.id)
+    found = [Shared(v, tuple(ids), places.get(v, "")) for v, ids in who.items() if len(ids) >= 2]
+    return tuple(sorted(found, key=lambda s: (-len(s.claimants), s.value)))
+
+
+def _totals(pairs: Iterable[tuple[str, Decimal, str]]) -> tuple[Total, ...]:
+    amounts: dict[str, Decimal] = {}
+    people: dict[str, set[str]] = {}
+    for key, amount, who in pairs:
+        amounts[key] = amounts.get(key, Decimal("0")) + amount
+        people.setdefault(key, set()).add(who)
+    rows = [Total(k, amounts[k], len(people[k])) for k in amounts]
+    # biggest first; the unknown key ("") last so the chart reads from what is known
+    return tuple(sorted(rows, key=lambda t: (t.key == "", -t.amount, t.key)))
+
+
+def analyse(claimants: Sequence[Claimant]) -> Analysis:
+    """The cross-victim tables. Claimants keep the order given (the claimant numbering)."""
+    places: dict[str, str] = {}
+    for c in claimants:
+        for number, place in c.caller_places.items():
+            places.setdefault(number, place)
+    numbers = _shared(claimants, {c.id: c.callers for c in claimants}, places)
+    domains = _shared(claimants, {c.id: c.domains for c in claimants}, {})
+    counts = {key: 0 for key, _ in BUCKETS} | {UNKNOWN: 0}
+    for c in claimants:
+        counts[bucket(c.delay)] += 1
+    channel_rows: list[tuple[str, Decimal, str]] = []
+    for c in claimants:
+        channel_rows.extend((d.channel, d.amount, c.id) for d in c.debits)
+    paid = {s: Decimal("0") for s in CompensationStatus}
+    heads = {s: 0 for s in CompensationStatus}
+    for c in claimants:
+        paid[c.compensation] += c.amount_paid
+        heads[c.compensation] += 1
+    return Analysis(
+        claimants=tuple(claimants),
+        shared_numbers=numbers,
+        shared_domains=domains,
+        delays=tuple(counts.items()),
+        by_channel=_totals(channel_rows),
+        by_region=_totals((province(c.region), c.amount_lost, c.id) for c in claimants),
+        by_status=tuple(Total(str(s), paid[s], heads[s]) for s in CompensationStatus),
+        amount_lost=sum((c.amount_lost for c in claimants), Decimal("0")),
+        claimed_loss=sum((c.claimed_loss or Decimal("0") for c in claimants), Decimal("0")),
+        amount_paid=sum((c.amount_paid for c in claimants), Decimal("0")),
+    )
+
+
+def page_ranges(front_pages: int, dossier_pages: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """1-based (first, last) bundle pages of each dossier placed after `front_pages` pages."""
+    out: list[tuple[int, int]] = []
+    page = front_pages + 1
+    for n in dossier_pages:
+        out.append((page, page + max(n, 1) - 1))
+        page += max(n, 1)
+    return tuple(out)
+
+
+# ---- JSON round trip (build.json keeps a claimant so cached victims need no rebuild) -----------
+
+
+def _iso(t: dt.datetime | None) -> str | None:
+    return t.isoformat() if t is not None else None
+
+
+def _time(text: Any) -> dt.datetime | None:
+    if not text:
+        return None
+    value = dt.datetime.fromisoformat(str(text))
+    if value.tzinfo is None:  # we only ever write aware times; refuse to invent a zone
+        raise ValueError(f"naive time in claimant record: {text}")
+    return value
+
+
+def to_json(c: Claimant) -> dict[str, Any]:
+    return {
+        "id": c.id, "name": c.name, "region": c.region, "first_order": _iso(c.first_order),
+        "order_channels": list(c.order_channels),
+        "first_call": None if c.first_call is None else {
+            "number": c.first_call.number, "attribution": c.first_call.attribution,
+            "time": _iso(c.first_call.time)},
+        "callers": list(c.callers), "caller_places": dict(sorted(c.caller_places.items())),
+        "domains": list(c.domains),
+        "debits": [{"time": _iso(d.time), "amount": str(d.amount), "channel": d.channel,
+                    "bank": d.bank} for d in c.debits],
+        "claimed_loss": None if c.claimed_loss is None else str(c.claimed_loss),
+        "compensation": str(c.compensation), "amount_paid": str(c.amount_paid),
+        "error": c.error,
+    }
+
+
+def from_json(data: Mapping[str, Any]) -> Claimant:
+    call = data.get("first_call")
+    first_call = None
+    if call:
+        when = _time(call["time"])
+        if when is not None:
+            first_call = Call(str(call["number"]), str(call.get("attribution", "")), when)
+    debits = []
+    for d in data.get("debits", ()):
+        when = _time(d["time"])
+        if when is not None:
+            debits.append(Debit(when, Decimal(str(d["amount"])), str(d.get("channel", "")),
+                                str(d.get("bank", ""))))
+    claimed = data.get("claimed_loss")
+    return Claimant(
+        id=str(data["id"]), name=str(data.get("name", "")), region=str(data.get("region", "")),
+        first_order=_time(data.get("first_order")),
+        order_channels=tuple(str(x) for x in data.get("order_channels", ())),
+        first_call=first_call, callers=tuple(str(x) for x in data.get("callers", ())),
+        caller_places={str(k): str(v) for k, v in dict(data.get("caller_places", {})).items()},
+        domains=tuple(str(x) for x in data.get("domains", ())), debits=tuple(debits),
+        claimed_loss=None if claimed is None else Decimal(str(claimed)),
+        compensation=CompensationStatus(str(data.get("compensation", "none"))),
+        amount_paid=Decimal(str(data.get("amount_paid", "0"))),
+        error=str(data.get("error", "")),
+    )

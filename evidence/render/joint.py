@@ -1,0 +1,389 @@
+"""The joint bundle's front matter with reportlab: cover, claimants index, summary, analysis.
+
+Charts are reportlab.graphics drawings (vector, text stays text). Index rows link to the
+claimants' dossiers, which live in other files: a row carries a placeholder URI
+`evidence-claimant:<n>` that stamp.bundle turns into a jump to the dossier's first page once
+the bundle's pages exist. Returns bytes; never writes files, never prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from evidence import joint, template, times
+
+rl_config.useA85 = 0  # ASCII85 makes streams 25% bigger and slower for nothing
+LINK_SCHEME = "evidence-claimant:"
+MAX_BARS = 15  # a chart with more bars than this lumps the smallest into "other"
+
+
+@dataclasses.dataclass(frozen=True)
+class Front:
+    """Case facts the front matter states, besides the analysis."""
+
+    title: str
+    court: str
+    defendant: str
+    counsel: str
+    prefix: str
+    fingerprint: str
+    total_pages: int  # of the whole bundle (0 while still counting)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    sections: tuple[tuple[str, int], ...]  # (outline key, 0-based page) in order
+
+
+@functools.cache
+def fonts(paths: tuple[str, ...]) -> str:
+    """Register the first usable TrueType/TTC font once per process; its reportlab name."""
+    for path in paths:
+        if Path(path).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont("JointCJK", path, subfontIndex=0))
+            except Exception:  # a broken font file: try the next one
+                continue
+            return "JointCJK"
+    # No TrueType CJK font: reportlab's built-in CID font (not embedded; the dossier
+    # report warns about this case).
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def _font(setup: dict[str, Any]) -> str:
+    listed = setup.get("fonts", {}).get("body", [])
+    return fonts(tuple(str(p) for p in listed))
+
+
+def _pagesize(setup: dict[str, Any]) -> tuple[float, float]:
+    size = LETTER if str(setup.get("page", {}).get("size", "A4")).lower() == "letter" else A4
+    return float(size[0]), float(size[1])
+
+
+class _Mark(Flowable):  # type: ignore[misc]
+    """Zero-size flowable that records the page it lands on (for the outline)."""
+
+    def __init__(self, key: str, found: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self.key = key
+        self.found = found
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        self.found.append((self.key, self.canv.getPageNumber() - 1))
+
+
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.6),
+        "h1": ParagraphStyle("h1", parent=base, fontSize=15, leading=20, spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=11, leading=15, spaceBefore=8,
+                             spaceAfter=4),
+        "title": ParagraphStyle("title", parent=base, fontSize=20, leading=28, alignment=1),
+        "center": ParagraphStyle("center", parent=base, fontSize=11, leading=17, alignment=1),
+        "link": ParagraphStyle("link", parent=base, fontSize=7, leading=8.6,
+                               textColor=colors.HexColor("#1a4c9c")),
+    }
+
+
+def _table(rows: list[list[Any]], widths: Sequence[float], font: str, *, repeat: int = 1,
+           right: Sequence[int] = ()) -> Table:
+    table = Table(rows, colWidths=list(widths), repeatRows=repeat)
+    style = [
+        ("FONT", (0, 0), (-1, -1), font, 7),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#888888")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e8ef")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    style.extend(("ALIGN", (col, 1), (col, -1), "RIGHT") for col in right)
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _delay(delay: dt.timedelta | None, lang: str) -> str:
+    if delay is None:
+        return template.t(lang, "joint.unknown")
+    minutes = int(delay.total_seconds()) // 60
+    if lang == "en":
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // 60}小时{minutes % 60:02d}分"
+
+
+def _money_shown(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def _bar_data(totals: Sequence[joint.Total], lang: str, other: str, *, amounts: bool = True
+              ) -> tuple[list[str], list[float]]:
+    items = [(t.key or template.t(lang, "joint.unknown"),
+              float(t.amount if amounts else t.claimants)) for t in totals]
+    if len(items) > MAX_BARS:
+        rest = sum(v for _, v in items[MAX_BARS - 1:])
+        items = [*items[: MAX_BARS - 1], (other, rest)]
+    return [k for k, _ in items], [v for _, v in items]
+
+
+def _hbar(labels: list[str], values: list[float], font: str, width: float) -> Drawing:
+    """Horizontal bars, biggest at the top, value written at the end of each bar."""
+    bar = 13.0
+    height = max(len(labels), 1) * bar + 24
+    drawing = Drawing(width, height)
+    drawing.initialFontName = font  # else the renderer starts with an unembedded Helvetica
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 95, 12
+    chart.width, chart.height = width - 95 - 70, height - 20
+    chart.data = [list(reversed(values)) or [0]]
+    chart.categoryAxis.categoryNames = list(reversed(labels)) or [""]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 6.5
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
+    chart.bars[0].fillColor = colors.HexColor("#3a6ea5")
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = lambda v: f"{v:,.2f}" if v % 1 else f"{v:,.0f}"
+    chart.barLabels.fontName = font
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    return drawing
+
+
+def _vbar(labels: list[str], values: list[float], font: str, width: float) -> Drawing:
+    drawing = Drawing(width, 150)
+    drawing.initialFontName = font
+    chart = VerticalBarChart()
+    chart.x, chart.y = 40, 25
+    chart.width, chart.height = width - 60, 110
+    chart.data = [values]
+    chart.categoryAxis.categoryNames = labels
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7.5
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueStep = max(1, int(max(values or [1]) // 5) or 1)
+    chart.valueAxis.labelTextFormat = "%d"
+    chart.bars[0].fillColor = colors.HexColor("#3a6ea5")
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = font
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 7
+    drawing.add(chart)
+    return drawing
+
+
+def _caption(drawing: Drawing, text: str, font: str) -> Drawing:
+    drawing.add(String(0, drawing.height - 9, text, fontName=font, fontSize=8))
+    return drawing
+
+
+def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
+           lang: str, tz: dt.tzinfo, font: str, width: float,
+           found: list[tuple[str, int]]) -> list[Flowable]:
+    s = _styles(font)
+
+    def t(key: str, **kw: object) -> str:
+        return template.t(lang, f"joint.{key}", **kw)
+
+    story: list[Flowable] = [_Mark("cover", found), Spacer(1, 40 * mm),
+                             _p(t("cover_kicker"), s["center"]), Spacer(1, 6 * mm),
+                             _p(front.title, s["title"]), Spacer(1, 8 * mm)]
+    failures = [c for c in analysis.claimants if c.error]
+    for line in (
+        t("cover_subtitle", count=len(analysis.claimants), pages=front.total_pages or "…"),
+        t("cover_court", court=front.court) if front.court else "",
+        t("cover_defendant", defendant=front.defendant) if front.defendant else "",
+        t("cover_counsel", counsel=front.counsel) if front.counsel else "",
+        t("cover_totals", lost=_money_shown(analysis.amount_lost),
+          claimed=_money_shown(analysis.claimed_loss), paid=_money_shown(analysis.amount_paid)),
+        t("cover_failed", count=len(failures)) if failures else "",
+    ):
+        if line:
+            story += [_p(line, s["center"]), Spacer(1, 2 * mm)]
+    story += [Spacer(1, 20 * mm), _p(t("cover_fingerprint", fingerprint=front.fingerprint),
+                                     s["small"]), PageBreak()]
+
+    # -- claimants index: every row links to the dossier's first page
+    story += [_Mark("index", found), _p(t("index_title"), s["h1"])]
+    col = functools.partial(template.t, lang)
+    head = [_p(col(f"joint.col.{k}"), s["cell"]) for k in (
+        "number", "name", "id", "region", "pages", "amount_lost", "status")]
+    rows: list[list[Any]] = [head]
+    for n, c in enumerate(analysis.claimants, start=1):
+        first, last = ranges[n - 1] if ranges else (0, 0)
+        target = f"{LINK_SCHEME}{n}"
+        label = (f"{front.prefix}-B-{first:06d} – {front.prefix}-B-{last:06d}" if ranges
+                 else "")
+        link = f'<a href="{target}">{escape(label)}</a>'
+        status = t("status.failed") + "：" + c.error if c.error else t("status.ok")
+        rows.append([
+            Paragraph(f'<a href="{target}">{n}</a>', s["link"]),
+            Paragraph(f'<a href="{target}">{escape(c.name or c.id)}</a>', s["link"]),
+            _p(c.id, s["cell"]), _p(c.region, s["cell"]), Paragraph(link, s["link"]),
+            _p(_money_shown(c.amount_lost), s["cell"]), _p(status, s["cell"]),
+        ])
+    rows.append([_p("", s["cell"]), _p(t("total"), s["cell"]), "", "", "",
+                 _p(_money_shown(analysis.amount_lost), s["cell"]), ""])
+    story += [_table(rows, [w * width for w in (.06, .16, .12, .18, .22, .12, .14)], font,
+                     right=(5,)), PageBreak()]
+
+    # -- summary across claimants
+    story += [_Mark("summary", found), _p(t("summary_title"), s["h1"]),
+              _p(t("zone_note", zone=str(tz)), s["small"]), Spacer(1, 2 * mm)]
+    keys = ("number", "name", "first_order", "first_call_number", "delay", "callers",
+            "channels", "amount_lost", "compensation")
+    rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in keys]]
+    for n, c in enumerate(analysis.claimants, start=1):
+        call = c.first_call
+        comp = t(f"status.{c.compensation}")
+        if c.amount_paid:
+            comp += f" {_money_shown(c.amount_paid)}"
+        rows.append([_p(x, s["cell"]) for x in (
+            str(n), f"{c.name}\n{c.id}" if c.name else c.id,
+            times.display(c.first_order, tz, seconds=False) if c.first_order else "",
+            f"{call.number} {call.attribution}".strip() if call else "",
+            _delay(c.delay, lang) if call else "",
+            " ".join(c.callers), " ".join(c.channels), _money_shown(c.amount_lost), comp)])
+    story += [_table(rows, [w * width for w in (.05, .11, .11, .14, .09, .17, .13, .10, .10)],
+                     font, right=(7,)), PageBreak()]
+
+    # -- cross-victim analysis
+    ids = {c.id: n for n, c in enumerate(analysis.claimants, start=1)}
+    story += [_Mark("analysis", found), _p(t("analysis_title"), s["h1"])]
+    for title, shared, with_place in (
+        ("shared_numbers_title", analysis.shared_numbers, True),
+        ("shared_domains_title", analysis.shared_domains, False),
+    ):
+        story.append(_p(t(title), s["h2"]))
+        if not shared:
+            story.append(_p(t("none_shared"), s["body"]))
+            continue
+        rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in (
+            "number_or_domain", "attribution", "count", "victims")]]
+        for item in shared:
+            who = "、".join(f"{ids[v]}. {analysis.claimants[ids[v] - 1].name or v}"
+                           for v in item.claimants)
+            rows.append([_p(item.value, s["cell"]), _p(item.attribution if with_place else "",
+                         s["cell"]), _p(str(len(item.claimants)), s["cell"]), _p(who, s["cell"])])
+        story.append(_table(rows, [w * width for w in (.2, .18, .07, .55)], font))
+    other = t("other")
+    labels = [t(f"bucket.{k}") for k, _ in analysis.delays]
+    story.append(KeepTogether([_p(t("delay_title"), s["h2"]),
+                               _vbar(labels, [float(n) for _, n in analysis.delays], font,
+                                     width)]))
+    for title, totals, amounts in (("channel_title", analysis.by_channel, True),
+                                   ("region_title", analysis.by_region, True)):
+        names, values = _bar_data(totals, lang, other, amounts=amounts)
+        story.append(KeepTogether([_p(t(title), s["h2"]), _hbar(names, values, font, width)]))
+    status_names = [t(f"status.{x.key}") for x in analysis.by_status]
+    story.append(KeepTogether([
+        _p(t("status_title"), s["h2"]),
+        _hbar(status_names, [float(x.claimants) for x in analysis.by_status], font, width)]))
+    return story
+
+
+def front_matter(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
+                 lang: str, tz: dt.tzinfo, setup: dict[str, Any]) -> Rendered:
+    """The front matter as one PDF. `ranges` may be empty while the page count is unknown."""
+    font = _font(setup)
+    size = _pagesize(setup)
+    margin = float(setup.get("page", {}).get("margin_mm", 18)) * mm
+    stamp = float(setup.get("page", {}).get("stamp_margin_mm", 12)) * mm
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=size, leftMargin=margin, rightMargin=margin,
+        topMargin=margin + stamp,  # the bundle stamp sits top right
+        bottomMargin=margin, title=front.title, author=front.counsel,
+        subject=template.t(lang, "joint.cover_kicker"), creator="evidence", invariant=1,
+        initialFontName=font,
+    )
+    found: list[tuple[str, int]] = []
+    doc.build(_story(analysis, ranges, front, lang, tz, font, doc.width, found))
+    data = buffer.getvalue()
+    return Rendered(data, doc.page, tuple(found))
+
+
+def failed_page(number: int, claimant: joint.Claimant, lang: str, setup: dict[str, Any]
+                ) -> bytes:
+    """The one page standing in the bundle for a claimant whose dossier could not be built."""
+    font = _font(setup)
+    s = _styles(font)
+    buffer = io.BytesIO()
+    margin = float(setup.get("page", {}).get("margin_mm", 18)) * mm
+    doc = SimpleDocTemplate(buffer, pagesize=_pagesize(setup), leftMargin=margin,
+                            rightMargin=margin, topMargin=margin + 12 * mm, bottomMargin=margin,
+                            title=claimant.name or claimant.id, creator="evidence", invariant=1,
+                            initialFontName=font)
+    doc.build([
+        _p(template.t(lang, "joint.outline.claimant", number=number,
+                      name=claimant.name or claimant.id, id=claimant.id), s["h1"]),
+        _p(template.t(lang, "joint.failed_title"), s["h2"]),
+        _p(template.t(lang, "joint.failed_body", number=number, id=claimant.id,
+                      error=claimant.error), s["body"]),
+    ])
+    return buffer.getvalue()
+
+
+def layout(analysis: joint.Analysis, dossier_pages: Sequence[int], front: Front, lang: str,
+           tz: dt.tzinfo, setup: dict[str, Any]) -> tuple[Rendered, tuple[tuple[int, int], ...]]:
+    """Render until the front matter's page count is stable, so page ranges are right."""
+    rendered = front_matter(analysis, (), front, lang, tz, setup)
+    for _ in range(4):
+        ranges = joint.page_ranges(rendered.pages, dossier_pages)
+        total = rendered.pages + sum(max(n, 1) for n in dossier_pages)
+        again = front_matter(analysis, ranges, dataclasses.replace(front, total_pages=total),
+                             lang, tz, setup)
+        if again.pages == rendered.pages:
+            return again, ranges
+        rendered = again
+    raise RuntimeError("front matter page count does not settle")  # pragma: no cover
+
