@@ -93,9 +93,29 @@ def intake(
     case: Annotated[Path, typer.Option("--case", help="The case folder.")],
     victim: Annotated[str, typer.Option("--victim", help="The victim's id (folder name).")],
 ) -> None:
-    """Copy a victim's submission into the case, hash every file and write a receipt."""
-    _err("intake is not built yet.")
-    raise typer.Exit(int(ExitCode.UNEXPECTED))
+    """Copy a victim's submission into the case, hash every file and write a receipt.
+
+    Files go to CASE/victims/ID/originals/ under their path in the submission (never over an
+    existing file); intake.json records each file's SHA-256, size, original path and time;
+    receipt.txt lists them for the victim. Exit code 3 when some entries were refused.
+    """
+    from evidence import config, template
+    from evidence import intake as intake_mod
+
+    found, _ = config.load_case(case)
+    result = intake_mod.intake(source, found, victim)
+    lang = found.language
+    out = _console()
+    out.print(template.t(lang, "check.table.intake_summary", stored=len(result.stored),
+                         duplicates=len(result.duplicates), rejected=len(result.rejected)))
+    for r in result.rejected:
+        out.print(f"  [red]✗[/red] {_escape(r.reason)}")
+    if result.victim_toml_created:
+        out.print(template.t(lang, "check.table.toml_created",
+                             path=result.folder / config.VICTIM_FILE))
+    out.print(template.t(lang, "check.table.receipt_at", path=result.receipt))
+    if result.rejected:
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
 
 
 @app.command()
@@ -105,9 +125,90 @@ def check(
     victim: Annotated[list[str] | None, typer.Option("--victim", help="Only this victim (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Inventory every victim's files: accepted, rejected (with why), duplicates, what is missing."""
-    _err("check is not built yet.")
-    raise typer.Exit(int(ExitCode.UNEXPECTED))
+    """Inventory every victim's files: accepted, rejected (with why), duplicates, what is missing.
+
+    Reads only: nothing in the case folder is written. Exit code 3 when a file is rejected or a
+    problem is an error, 4 when case.toml or a victim.toml has an error.
+    """
+    import json
+
+    from evidence import checklist, collect, config
+    from evidence.errors import UsageError
+
+    found, case_issues = config.load_case(case)
+    ids = config.victim_ids(found)
+    for wanted in victim or []:
+        if wanted not in ids:
+            raise UsageError(f"there is no victim folder {found.folder / config.VICTIMS_DIR / wanted}; "
+                             f"known victims: {', '.join(ids) or 'none'}.")
+    selected = [i for i in ids if not victim or i in victim]
+    for issue in case_issues:
+        _err(issue.message)
+    reports = []
+    for victim_id in selected:
+        gathered = collect.victim(found, victim_id)
+        reports.append((gathered, checklist.build(gathered)))
+    if as_json:
+        document = {"victims": [checklist.victim_json(c, cl) for c, cl in reports]}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        _print_check(found.language, reports)
+    code = checklist.exit_code([c for c, _ in reports])
+    if code is not ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _escape(text: object) -> str:
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def _print_check(lang: str, reports: list[tuple[Any, Any]]) -> None:
+    from rich.table import Table
+
+    from evidence import template
+    from evidence.model import Severity, Status
+
+    def t(key: str, **values: object) -> str:
+        return template.t(lang, f"check.table.{key}", **values)
+
+    out = _console()
+    colour = {Status.ACCEPTED: "green", Status.REJECTED: "red", Status.DUPLICATE: "yellow"}
+    for gathered, checks in reports:
+        files = gathered.inventory.files
+        table = Table(title=t("victim", id=gathered.victim.id), show_lines=False)
+        for column in ("path", "kind", "status", "reason"):
+            table.add_column(t(column), overflow="fold")
+        for f in files:
+            table.add_row(_escape(f.path), f.kind.value,
+                          f"[{colour[f.status]}]{t(f.status.value)}[/]", _escape(f.reason or ""))
+        out.print(table)
+        out.print(t("summary", files=len(files), accepted=gathered.inventory.count(Status.ACCEPTED),
+                    rejected=gathered.inventory.count(Status.REJECTED),
+                    duplicate=gathered.inventory.count(Status.DUPLICATE)))
+        # rejected and duplicate files are already in the table with their reason
+        shown = {(f.path, f.reason) for f in files if f.reason}
+        problems = [i for i in gathered.issues if (i.path, i.message) not in shown]
+        out.print(f"[bold]{t('problems')}[/bold]")
+        if not problems:
+            out.print(f"  {t('no_problems')}")
+        marks = {Severity.ERROR: "[red]✗[/red]", Severity.WARNING: "[yellow]![/yellow]",
+                 Severity.NOTE: "·"}
+        for issue in problems:
+            where = f" ({issue.locator})" if issue.locator and issue.locator not in issue.message else ""
+            out.print(f"  {marks[issue.severity]} {_escape(issue.message)}{_escape(where)}")
+        out.print(f"[bold]{t('checklist')}[/bold]")
+        for item in checks.items:
+            mark = {True: "[green]✓[/green]", False: "[red]✗[/red]", None: "[yellow]?[/yellow]"}
+            out.print(f"  {mark[item.ok]} {_escape(item.label)}: {_escape(item.detail)}")
+        out.print("")
 
 
 # --- timeline (issue 3) ----------------------------------------------------------------------

@@ -1,0 +1,403 @@
+"""case.toml / victim.toml -> model, with every validation message.
+
+A lawyer writes these files by hand, so nothing here raises for a victim's file: a typo becomes an
+Issue naming the file and key (with the nearest known key), and the victim is still processed.
+Only a case.toml that cannot be used at all raises ConfigError (exit code 4).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from evidence import template, times
+from evidence.errors import ConfigError
+from evidence.model import (
+    Case,
+    Compensation,
+    CompensationStatus,
+    Issue,
+    ManualEvent,
+    Order,
+    Severity,
+    Victim,
+)
+
+CASE_FILE = "case.toml"
+VICTIM_FILE = "victim.toml"
+VICTIMS_DIR = "victims"
+
+CASE_KEYS = ("title", "court", "counsel", "defendant", "timezone", "bates_prefix", "language",
+             "template")
+VICTIM_TABLES = ("victim", "orders", "compensation", "events", "exhibits")
+VICTIM_KEYS = ("name", "region", "phone", "id_number", "cards", "claimed_loss")
+ORDER_KEYS = ("id", "placed", "item", "amount", "channel")
+COMPENSATION_KEYS = ("status", "amount_paid")
+EVENT_KEYS = ("time", "kind", "summary")
+EXHIBIT_KEYS = ("purpose",)
+
+# Issue codes this module produces: an error with one of these makes `check` exit 4.
+CODES = frozenset({
+    "victim_toml_missing", "toml_invalid", "unknown_key", "bad_value", "missing_key",
+    "bad_decimal", "float_amount", "bad_time", "bad_status", "exhibit_missing",
+})
+
+
+# ---- case.toml ----------------------------------------------------------------------------
+
+
+def load_case(folder: Path) -> tuple[Case, list[Issue]]:
+    """Read `folder/case.toml`. Raises ConfigError when the case cannot be used at all."""
+    path = folder / CASE_FILE
+    if not folder.is_dir():
+        raise ConfigError(f"case folder {folder} does not exist; create it with a case.toml "
+                          "(see docs/case-format.md) or pass the right path.")
+    if not path.is_file():
+        raise ConfigError(f"{path} is missing; create it with a [case] table "
+                          "(see docs/case-format.md).")
+    try:
+        data = _read_toml(path)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix that line — text values need "
+                          "double quotes.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read ({exc}); save it as UTF-8 text.") from None
+    table = data.get("case")
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path} has no [case] table; start the file with a line `[case]` "
+                          "(see docs/case-format.md).")
+    values: dict[str, str] = {}
+    for key in CASE_KEYS:
+        if key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: [case] {key} must be text in double quotes, "
+                              f"not {value!r}.")
+        values[key] = value.strip()
+
+    language = values.get("language", "zh-Hans")
+    if language not in template.LANGUAGES:
+        raise ConfigError(f"{path}: [case] language = {language!r} is not supported; use "
+                          f"{' or '.join(repr(x) for x in template.LANGUAGES)}.")
+    timezone = values.get("timezone", "Asia/Shanghai")
+    try:
+        times.zone(timezone)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: [case] timezone: {exc}.") from None
+    if values.get("template"):
+        lawyer_template = folder / values["template"]
+        if not lawyer_template.is_file():
+            raise ConfigError(f"{path}: [case] template = {values['template']!r} does not exist "
+                              f"(looked for {lawyer_template}); fix the path or remove the key.")
+
+    issues: list[Issue] = []
+    label = f"{CASE_FILE}"
+    for key in sorted(set(data) - {"case"}):
+        issues.append(_unknown(language, label, key, ("case",)))
+    for key in sorted(set(table) - set(CASE_KEYS)):
+        issues.append(_unknown(language, label, f"case.{key}", CASE_KEYS, prefix="case."))
+    if not values.get("title"):
+        issues.append(Issue(Severity.WARNING, "missing_key",
+                            _t(language, "config.missing_title", file=label),
+                            path=CASE_FILE, locator="case.title"))
+    case = Case(
+        folder=folder,
+        title=values.get("title") or folder.name,
+        court=values.get("court", ""),
+        counsel=values.get("counsel", ""),
+        defendant=values.get("defendant", ""),
+        timezone=timezone,
+        bates_prefix=values.get("bates_prefix") or "EV",
+        language=language,
+        template=values.get("template") or "default",
+    )
+    return case, issues
+
+
+def victim_ids(case: Case) -> list[str]:
+    """Folder names under `victims/`, sorted (hidden folders skipped)."""
+    root = case.folder / VICTIMS_DIR
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir()
+                  if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+
+
+def victim_folder(case: Case, victim_id: str) -> Path:
+    return case.folder / VICTIMS_DIR / victim_id
+
+
+# ---- victim.toml --------------------------------------------------------------------------
+
+
+def load_victim(case: Case, victim_id: str) -> tuple[Victim, list[Issue]]:
+    """Read `victims/<id>/victim.toml`. Never raises: every problem is an Issue."""
+    folder = victim_folder(case, victim_id)
+    reader = _VictimReader(case, victim_id)
+    path = folder / VICTIM_FILE
+    if not path.is_file():
+        reader.error("victim_toml_missing", "config.victim_toml_missing", None)
+        return Victim(id=victim_id, folder=folder, config_found=False), reader.issues
+    try:
+        data = _read_toml(path)
+    except tomllib.TOMLDecodeError as exc:
+        reader.error("toml_invalid", "config.toml_invalid", None, error=str(exc))
+        return Victim(id=victim_id, folder=folder, config_found=False), reader.issues
+    except (OSError, UnicodeDecodeError) as exc:
+        reader.error("toml_invalid", "config.toml_unreadable", None, error=str(exc))
+        return Victim(id=victim_id, folder=folder, config_found=False), reader.issues
+    return reader.victim(data, folder), reader.issues
+
+
+@dataclasses.dataclass
+class _VictimReader:
+    case: Case
+    victim_id: str
+    issues: list[Issue] = dataclasses.field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.case.language
+
+    @property
+    def file(self) -> str:  # as the lawyer sees it from the case folder
+        return f"{VICTIMS_DIR}/{self.victim_id}/{VICTIM_FILE}"
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return times.zone(self.case.timezone)
+
+    def _add(self, severity: Severity, code: str, label: str, key: str | None,
+             **values: object) -> None:
+        message = _t(self.lang, label, file=self.file, field=key or "", **values)
+        self.issues.append(Issue(severity, code, message, path=VICTIM_FILE, locator=key))
+
+    def error(self, code: str, label: str, key: str | None, **values: object) -> None:
+        self._add(Severity.ERROR, code, label, key, **values)
+
+    def warn(self, code: str, label: str, key: str | None, **values: object) -> None:
+        self._add(Severity.WARNING, code, label, key, **values)
+
+    # -- the file ---------------------------------------------------------------------------
+
+    def victim(self, data: dict[str, Any], folder: Path) -> Victim:
+        for key in sorted(set(data) - set(VICTIM_TABLES)):
+            self.issues.append(_unknown(self.lang, self.file, key, VICTIM_TABLES,
+                                        path=VICTIM_FILE))
+        person = self.table(data, "victim", VICTIM_KEYS)
+        cards = self.cards(person)
+        orders = tuple(
+            order for i, raw in enumerate(self.array(data, "orders"))
+            if (order := self.order(raw, f"orders[{i}]")) is not None
+        )
+        events = tuple(
+            event for i, raw in enumerate(self.array(data, "events"))
+            if (event := self.event(raw, f"events[{i}]")) is not None
+        )
+        return Victim(
+            id=self.victim_id,
+            folder=folder,
+            name=self.text(person, "name", "victim.name"),
+            region=self.text(person, "region", "victim.region"),
+            phone=self.text(person, "phone", "victim.phone"),
+            id_number=self.text(person, "id_number", "victim.id_number"),
+            cards=cards,
+            claimed_loss=self.money(person, "claimed_loss", "victim.claimed_loss"),
+            orders=orders,
+            compensation=self.compensation(self.table(data, "compensation", COMPENSATION_KEYS)),
+            events=events,
+            purposes=self.purposes(data, folder),
+            config_found=True,
+        )
+
+    def table(self, data: Mapping[str, Any], name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            self.error("bad_value", "config.not_table", name)
+            return {}
+        self.unknown_keys(value, name, keys)
+        return value
+
+    def array(self, data: Mapping[str, Any], name: str) -> list[Any]:
+        value = data.get(name, [])
+        if not isinstance(value, list):
+            self.error("bad_value", "config.not_array", name)
+            return []
+        return value
+
+    def unknown_keys(self, table: Mapping[str, Any], where: str, keys: tuple[str, ...]) -> None:
+        for key in sorted(set(table) - set(keys)):
+            self.issues.append(_unknown(self.lang, self.file, f"{where}.{key}", keys,
+                                        prefix=f"{where}.", path=VICTIM_FILE))
+
+    # -- values -----------------------------------------------------------------------------
+
+    def text(self, table: Mapping[str, Any], name: str, key: str) -> str:
+        value = table.get(name)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.error("bad_value", "config.not_text", key, value=repr(value))
+            return ""
+        return str(value).strip()
+
+    def cards(self, person: Mapping[str, Any]) -> tuple[str, ...]:
+        value = person.get("cards")
+        if value is None:
+            return ()
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list):
+            self.error("bad_value", "config.cards", "victim.cards", value=repr(value))
+            return ()
+        out: list[str] = []
+        for i, card in enumerate(value):
+            text = "".join(str(card).split())
+            if isinstance(card, bool) or not isinstance(card, str | int) or not text.isdigit():
+                self.error("bad_value", "config.cards", f"victim.cards[{i}]", value=repr(card))
+                continue
+            out.append(text)
+        return tuple(out)
+
+    def money(self, table: Mapping[str, Any], name: str, key: str) -> Decimal | None:
+        value = table.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            self.error("bad_decimal", "config.bad_decimal", key, value=repr(value))
+            return None
+        if isinstance(value, float):
+            # A TOML float is already rounded in binary; its shortest repr is what was typed.
+            self.warn("float_amount", "config.float_amount", key, value=repr(value))
+            value = repr(value)
+        text = times.normalize_text(str(value)).strip().replace(",", "")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            self.error("bad_decimal", "config.bad_decimal", key, value=repr(value))
+            return None
+        if not amount.is_finite() or amount < 0:
+            self.error("bad_decimal", "config.bad_decimal", key, value=repr(value))
+            return None
+        return amount
+
+    def time(self, table: Mapping[str, Any], name: str, key: str
+             ) -> tuple[dt.datetime, bool] | None:
+        value = table.get(name)
+        if value is None:
+            self.error("missing_key", "config.missing_time", key)
+            return None
+        if isinstance(value, dt.datetime):  # unquoted TOML date-time
+            if value.tzinfo is None:
+                return value.replace(tzinfo=self.tz), True
+            return value, False
+        if isinstance(value, dt.date):  # unquoted TOML date: midnight, case zone
+            return times.local(value.year, value.month, value.day, tz=self.tz), True
+        parsed = times.parse_local(value, self.tz) if isinstance(value, str) else None
+        if parsed is None:
+            self.error("bad_time", "config.bad_time", key, value=repr(value))
+        return parsed
+
+    def order(self, raw: Any, where: str) -> Order | None:
+        if not isinstance(raw, dict):
+            self.error("bad_value", "config.not_table", where)
+            return None
+        self.unknown_keys(raw, where, ORDER_KEYS)
+        order_id = self.text(raw, "id", f"{where}.id")
+        if not order_id:
+            self.error("missing_key", "config.missing_order_id", f"{where}.id")
+        placed = self.time(raw, "placed", f"{where}.placed")
+        if placed is None or not order_id:
+            return None
+        return Order(
+            id=order_id, placed=placed[0], zone_assumed=placed[1],
+            item=self.text(raw, "item", f"{where}.item"),
+            amount=self.money(raw, "amount", f"{where}.amount"),
+            channel=self.text(raw, "channel", f"{where}.channel"),
+        )
+
+    def event(self, raw: Any, where: str) -> ManualEvent | None:
+        if not isinstance(raw, dict):
+            self.error("bad_value", "config.not_table", where)
+            return None
+        self.unknown_keys(raw, where, EVENT_KEYS)
+        when = self.time(raw, "time", f"{where}.time")
+        summary = self.text(raw, "summary", f"{where}.summary")
+        if not summary:
+            self.warn("missing_key", "config.missing_summary", f"{where}.summary")
+        if when is None:
+            return None
+        return ManualEvent(time=when[0], zone_assumed=when[1], summary=summary,
+                           kind=self.text(raw, "kind", f"{where}.kind") or "manual")
+
+    def compensation(self, table: Mapping[str, Any]) -> Compensation:
+        raw = table.get("status", CompensationStatus.NONE.value)
+        try:
+            status = CompensationStatus(str(raw).strip().lower())
+        except ValueError:
+            self.error("bad_status", "config.bad_status", "compensation.status", value=repr(raw),
+                       allowed=" | ".join(s.value for s in CompensationStatus))
+            status = CompensationStatus.NONE
+        paid = self.money(table, "amount_paid", "compensation.amount_paid")
+        return Compensation(status=status, amount_paid=paid if paid is not None else Decimal(0))
+
+    def purposes(self, data: Mapping[str, Any], folder: Path) -> dict[str, str]:
+        exhibits = data.get("exhibits", {})
+        out: dict[str, str] = {}
+        if not isinstance(exhibits, dict):
+            self.error("bad_value", "config.not_table", "exhibits")
+            return out
+        for raw_path in sorted(exhibits):
+            where = f'exhibits."{raw_path}"'
+            entry = exhibits[raw_path]
+            if not isinstance(entry, dict):
+                self.error("bad_value", "config.not_table", where)
+                continue
+            self.unknown_keys(entry, where, EXHIBIT_KEYS)
+            purpose = self.text(entry, "purpose", f"{where}.purpose")
+            rel = normalize_rel(raw_path)
+            if rel is None or not (folder / rel).is_file():
+                self.warn("exhibit_missing", "config.exhibit_missing", where, path=raw_path)
+            if purpose:
+                out[rel or raw_path] = purpose
+        return out
+
+
+def normalize_rel(text: str) -> str | None:
+    """`./screenshots\\a.png` -> `screenshots/a.png`; None when it leaves the folder."""
+    parts = [p for p in PurePosixPath(text.replace("\\", "/")).parts if p not in ("", ".")]
+    if not parts or parts[0] == "/" or ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    # utf-8-sig: Windows Notepad saves a BOM, which tomllib rejects.
+    return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+
+
+def _t(lang: str, label: str, /, **values: object) -> str:
+    return template.t(lang, f"check.{label}", **values)
+
+
+def _unknown(lang: str, file: str, key: str, known: tuple[str, ...], *, prefix: str = "",
+             path: str = CASE_FILE) -> Issue:
+    last = key.rsplit(".", 1)[-1] if prefix else key
+    close = difflib.get_close_matches(last, known, n=1, cutoff=0.6)
+    if close:
+        message = _t(lang, "config.unknown_key_hint", file=file, field=key,
+                     hint=f"{prefix}{close[0]}")
+    else:
+        message = _t(lang, "config.unknown_key", file=file, field=key,
+                     known=", ".join(known) or "-")
+    return Issue(Severity.WARNING, "unknown_key", message, path=path, locator=key)

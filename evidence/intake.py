@@ -1,0 +1,487 @@
+"""Copy a victim's submission (folder or .zip) into the case, hash it, record it, write a receipt.
+
+Nothing is lost and nothing already received is touched: a file is stored under its path in the
+submission, never over an existing file (different bytes get `name (2).ext`), bytes already
+received are recorded once, and every refused entry is recorded with its reason. Zip entries are
+checked before anything is written (zip-slip, symlinks, encryption, compression ratio, total size).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from evidence import config, inventory, template, times
+from evidence.errors import InputError, OutputError, UsageError
+from evidence.model import Case
+
+ORIGINALS = "originals"
+RECEIPT = "receipt.txt"
+GIB = 1 << 30
+MIB = 1 << 20
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Zip-bomb guards: the whole archive, and the ratio of one large entry."""
+
+    total: int = 2 * GIB
+    ratio: int = 200
+    ratio_min_size: int = MIB  # small entries compress well legitimately (text, XML)
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    original_path: str
+    stored_path: str  # relative to the victim folder: originals/...
+    sha256: str
+    size: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Duplicate:
+    original_path: str
+    stored_path: str  # the file already holding these bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class Rejected:
+    original_path: str
+    code: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class IntakeResult:
+    victim_id: str
+    folder: Path
+    submission: str
+    received: dt.datetime
+    stored: tuple[Stored, ...]
+    duplicates: tuple[Duplicate, ...]
+    rejected: tuple[Rejected, ...]
+    receipt: Path
+    victim_toml_created: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class _Entry:
+    name: str  # path inside the submission, as the victim's device wrote it
+    rel: str | None  # safe relative path to store under; None when refused
+    open: Callable[[], IO[bytes]] | None = None
+    mtime: float | None = None
+    refusal: tuple[str, str] | None = None  # (code, reason)
+
+
+def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = None,
+           now: dt.datetime | None = None) -> IntakeResult:
+    limits = limits or Limits()
+    lang = case.language
+    _check_victim_id(victim_id)
+    folder = config.victim_folder(case, victim_id)
+    if not source.exists() and not source.is_symlink():
+        raise InputError(f"{source} does not exist; give the victim's folder or .zip file.")
+    _check_not_inside(source, case.folder)
+    try:
+        records = inventory.read_intake(folder)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{folder / inventory.INTAKE_JSON} cannot be read ({exc}); restore it "
+                         "from a backup — nothing was written.") from None
+    received = (now or times.now()).astimezone(times.UTC)
+    received_iso = times.iso(received, times.UTC)
+    submission = source.name
+    submission_sha = inventory.sha256(source) if source.is_file() else None
+
+    try:
+        (folder / ORIGINALS).mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".intake-", dir=case.folder))
+    except OSError as exc:
+        raise OutputError(f"cannot create {folder / ORIGINALS} ({exc.strerror}); check that the "
+                          "case folder is writable.") from None
+    try:
+        with _entries(source, lang, limits, times.zone(case.timezone)) as entries:
+            stored, duplicates, rejected = _store_all(entries, folder, records, work, lang)
+        new: list[dict[str, Any]] = []
+        seen_refusals = {(r.get("submission"), r.get("original_path"), r.get("reason"))
+                         for r in records if "reason" in r}
+        base = {"received": received_iso, "submission": submission}
+        if submission_sha:
+            base["submission_sha256"] = submission_sha
+        for s in stored:
+            new.append({"original_path": s.original_path, "stored_path": s.stored_path,
+                        "sha256": s.sha256, "size": s.size, **base})
+        for r in rejected:
+            if (submission, r.original_path, r.reason) not in seen_refusals:
+                new.append({"original_path": r.original_path, "reason": r.reason, **base})
+        all_records = [*records, *new]
+        if new:
+            _write_atomic(folder / inventory.INTAKE_JSON, json.dumps(
+                all_records, ensure_ascii=False, indent=2, sort_keys=True) + "\n", work)
+        created = _victim_template(folder, victim_id, lang)
+        victim_name = _victim_name(case, victim_id)
+        receipt = folder / RECEIPT
+        _write_atomic(receipt, render_receipt(case, victim_id, victim_name, all_records,
+                                              received), work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return IntakeResult(victim_id, folder, submission, received, tuple(stored),
+                        tuple(duplicates), tuple(rejected), receipt, created)
+
+
+# ---- sources: folder, zip, single file ----------------------------------------------------
+
+
+@contextlib.contextmanager
+def _entries(source: Path, lang: str, limits: Limits, tz: dt.tzinfo) -> Iterator[list[_Entry]]:
+    if source.is_symlink():
+        raise InputError(f"{source} is a symbolic link; give the folder or file itself.")
+    if source.is_dir():
+        yield _folder_entries(source, lang)
+    elif source.suffix.lower() == ".zip":
+        try:
+            archive = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(f"{source} is not a readable zip file ({exc}); ask the victim to "
+                             "send it again, or unpack it and give the folder.") from None
+        with archive:
+            yield _zip_entries(archive, source, lang, limits, tz)
+    elif source.is_file():
+        yield [_Entry(source.name, source.name, functools.partial(_open, source),
+                      source.stat().st_mtime)]
+    else:
+        raise InputError(f"{source} is neither a folder nor a file; give the victim's folder "
+                         "or .zip file.")
+
+
+def _folder_entries(root: Path, lang: str) -> list[_Entry]:
+    out: list[_Entry] = []
+    for rel, path in _walk(root):
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            out.append(_refused(rel, "symlink", lang))
+        elif not stat.S_ISREG(info.st_mode):
+            out.append(_refused(rel, "not_regular", lang))
+        else:
+            out.append(_Entry(rel, rel, functools.partial(_open, path), info.st_mtime))
+    return out
+
+
+def _open(path: Path) -> IO[bytes]:
+    return path.open("rb")
+
+
+def _walk(root: Path) -> list[tuple[str, Path]]:
+    found: list[tuple[str, Path]] = []
+    for base, dirs, names in os.walk(root, followlinks=False):
+        here = Path(base)
+        for name in list(dirs):
+            if (here / name).is_symlink():  # listed, refused, never descended into
+                dirs.remove(name)
+                names.append(name)
+        found.extend(((here / n).relative_to(root).as_posix(), here / n) for n in names)
+    return sorted(found)
+
+
+def _zip_entries(archive: zipfile.ZipFile, source: Path, lang: str, limits: Limits,
+                 tz: dt.tzinfo) -> list[_Entry]:
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    total = sum(i.file_size for i in infos)
+    if total > limits.total:
+        raise InputError(
+            f"{source} would unpack to {_size(total)}, more than the {_size(limits.total)} "
+            "limit for one submission (a likely zip bomb); nothing was written — ask the victim "
+            "to send the files in smaller zips.")
+    out: list[_Entry] = []
+    for info in infos:
+        name = zip_name(info)
+        rel = safe_relative(name)
+        mode = info.external_attr >> 16
+        if rel is None:
+            out.append(_refused(name, "zip_slip", lang))
+        elif stat.S_ISLNK(mode):
+            out.append(_refused(name, "zip_symlink", lang))
+        elif info.flag_bits & 0x1:
+            out.append(_refused(name, "zip_encrypted", lang))
+        elif (info.file_size > limits.ratio_min_size
+              and info.file_size > limits.ratio * max(info.compress_size, 1)):
+            ratio = info.file_size // max(info.compress_size, 1)
+            out.append(_refused(name, "zip_ratio", lang, ratio=ratio, limit=limits.ratio))
+        else:
+            out.append(_Entry(name, rel, functools.partial(archive.open, info),
+                              _zip_mtime(info, tz)))
+    return out
+
+
+def zip_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its author wrote it.
+
+    Without the UTF-8 flag, zipfile decodes names as CP437; Chinese phones and Windows write
+    GBK there (and some tools write UTF-8 without the flag). Re-decode non-ASCII names.
+    """
+    name = info.filename
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    if raw.isascii():
+        return name
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def safe_relative(name: str) -> str | None:
+    """A relative POSIX path inside the folder, or None for `../`, absolute paths, drives."""
+    text = name.replace("\\", "/")  # decoded first: a GBK trail byte can be 0x5C
+    if text.startswith("/") or _DRIVE.match(text):
+        return None
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+def _zip_mtime(info: zipfile.ZipInfo, tz: dt.tzinfo) -> float | None:
+    try:  # DOS time: local wall clock of the device that zipped it
+        return times.local(*info.date_time, tz=tz).timestamp()
+    except ValueError:
+        return None
+
+
+def _refused(name: str, code: str, lang: str, **values: object) -> _Entry:
+    return _Entry(name, None, refusal=(code, _label(lang, code, name=name, **values)))
+
+
+# ---- storing ------------------------------------------------------------------------------
+
+
+def _store_all(entries: list[_Entry], folder: Path, records: list[dict[str, Any]], work: Path,
+               lang: str) -> tuple[list[Stored], list[Duplicate], list[Rejected]]:
+    originals = folder / ORIGINALS
+    known: dict[str, str] = {}
+    for r in records:
+        if r.get("stored_path") and r.get("sha256") and (folder / r["stored_path"]).is_file():
+            known.setdefault(str(r["sha256"]), str(r["stored_path"]))
+    stored: list[Stored] = []
+    duplicates: list[Duplicate] = []
+    rejected: list[Rejected] = []
+    for entry in entries:
+        if entry.refusal or entry.rel is None or entry.open is None:
+            code, reason = entry.refusal or ("zip_slip", _label(lang, "zip_slip", name=entry.name))
+            rejected.append(Rejected(entry.name, code, reason))
+            continue
+        tmp = work / "entry"
+        try:
+            digest, size = _copy(entry.open, tmp)
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            rejected.append(Rejected(entry.name, "zip_damaged",
+                                     _label(lang, "zip_damaged", name=entry.name, error=exc)))
+            continue
+        except NotImplementedError:
+            rejected.append(Rejected(entry.name, "zip_method",
+                                     _label(lang, "zip_method", name=entry.name)))
+            continue
+        except OSError as exc:
+            rejected.append(Rejected(entry.name, "unreadable", _label(
+                lang, "unreadable", name=entry.name, error=exc.strerror or exc)))
+            continue
+        if digest in known:
+            duplicates.append(Duplicate(entry.name, known[digest]))
+            tmp.unlink()
+            continue
+        try:
+            target = _place(tmp, originals, entry.rel, digest)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            rejected.append(Rejected(entry.name, "write_failed", _label(
+                lang, "write_failed", name=entry.name, error=exc.strerror or exc)))
+            continue
+        rel = target.relative_to(folder).as_posix()
+        if tmp.exists():  # identical bytes were already there under this name
+            tmp.unlink()
+            duplicates.append(Duplicate(entry.name, rel))
+        else:
+            if entry.mtime is not None:
+                with contextlib.suppress(OSError, OverflowError):
+                    os.utime(target, (entry.mtime, entry.mtime))
+            stored.append(Stored(entry.name, rel, digest, size))
+        known[digest] = rel
+    return stored, duplicates, rejected
+
+
+def _copy(opener: Callable[[], IO[bytes]], tmp: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with opener() as src, tmp.open("wb") as dst:
+        while chunk := src.read(inventory.CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _place(tmp: Path, originals: Path, rel: str, digest: str) -> Path:
+    """Move tmp to originals/rel without ever replacing a file; `name (2).ext` on a clash.
+
+    Returns the path holding the bytes. When a file with these very bytes already sits at a
+    candidate name, that path is returned and tmp is left in place for the caller to drop.
+    """
+    target = originals / rel
+    if not _inside(target, originals):
+        raise OSError(0, "path leaves the originals folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        candidate = target if n == 1 else target.with_name(f"{target.stem} ({n}){target.suffix}")
+        if candidate.is_symlink() or candidate.exists():
+            if candidate.is_file() and not candidate.is_symlink() and (
+                    inventory.sha256(candidate) == digest):
+                return candidate
+            n += 1
+            continue
+        try:
+            os.link(tmp, candidate)  # fails if the name appeared meanwhile: never overwrites
+        except FileExistsError:
+            continue
+        except OSError:  # file system without hard links
+            try:
+                with tmp.open("rb") as src, candidate.open("xb") as dst:
+                    shutil.copyfileobj(src, dst, inventory.CHUNK)
+            except FileExistsError:
+                continue
+        tmp.unlink()
+        return candidate
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+# ---- checks -------------------------------------------------------------------------------
+
+_VICTIM_ID = re.compile(r"[^/\\\x00]+")
+
+
+def _check_victim_id(victim_id: str) -> None:
+    if (not _VICTIM_ID.fullmatch(victim_id) or victim_id in (".", "..")
+            or victim_id.startswith(".") or victim_id != victim_id.strip()):
+        raise UsageError(f"--victim {victim_id!r} is not a usable folder name; use letters, "
+                         "digits, '-' or '_' (for example V001).")
+
+
+def _check_not_inside(source: Path, case_folder: Path) -> None:
+    src = source.resolve()
+    case = case_folder.resolve()
+    if src.is_relative_to(case) or case.is_relative_to(src):
+        raise UsageError(f"{source} is inside the case folder or contains it; copy the "
+                         "victim's submission somewhere outside the case first.")
+
+
+# ---- outputs ------------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, text: str, work: Path) -> None:
+    tmp = work / f"{path.name}.tmp"
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path} ({exc.strerror}); check that the case folder is "
+                          "writable and has space, then run intake again.") from None
+
+
+def _victim_template(folder: Path, victim_id: str, lang: str) -> bool:
+    path = folder / config.VICTIM_FILE
+    text = template.t(lang, "check.template.victim_toml", id=victim_id)
+    try:
+        with path.open("x", encoding="utf-8") as f:
+            f.write(text)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise OutputError(f"cannot write {path} ({exc.strerror}).") from None
+    return True
+
+
+def _victim_name(case: Case, victim_id: str) -> str:
+    person, _ = config.load_victim(case, victim_id)
+    return person.name
+
+
+def render_receipt(case: Case, victim_id: str, victim_name: str,
+                   records: list[dict[str, Any]], generated: dt.datetime) -> str:
+    """Human-readable receipt of everything ever received for this victim, per submission."""
+    lang = case.language
+
+    def t(key: str, **values: object) -> str:
+        return template.t(lang, f"check.receipt.{key}", **values)
+
+    sep = "：" if lang == "zh-Hans" else ": "
+    lines = [t("title"), "=" * 40,
+             f"{t('case')}{sep}{case.title}",
+             f"{t('victim')}{sep}{victim_id}{' ' + victim_name if victim_name else ''}",
+             f"{t('generated')}{sep}{times.iso(generated, times.UTC)}", ""]
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in records:
+        groups.setdefault((str(r.get("received", "")), str(r.get("submission", ""))), []).append(r)
+    n = 0
+    total_size = 0
+    total_rejected = 0
+    for (when, submission), group in groups.items():
+        sha = next((r["submission_sha256"] for r in group if r.get("submission_sha256")), None)
+        lines.append(f"{t('submission')}{sep}{submission}" + (f"  (SHA-256 {sha})" if sha else ""))
+        lines.append(f"{t('received')}{sep}{when}")
+        ok = [r for r in group if r.get("stored_path")]
+        bad = [r for r in group if not r.get("stored_path")]
+        lines.append(f"{t('stored')}（{len(ok)}）" if lang == "zh-Hans"
+                     else f"{t('stored')} ({len(ok)})")
+        if ok:
+            lines.append("  " + t("columns"))
+        for r in ok:
+            n += 1
+            total_size += int(r.get("size", 0))
+            lines.append(f"  {n} | {r['stored_path']} | {r.get('size')} | {r.get('sha256')} | "
+                         f"{r.get('original_path')}")
+        if not ok:
+            lines.append("  " + t("none"))
+        if bad:
+            total_rejected += len(bad)
+            lines.append(t("rejected"))
+            lines.extend(f"  - {r.get('original_path')}{sep}{r.get('reason')}" for r in bad)
+        lines.append("")
+    lines.append(t("total", n=n, size=total_size, rejected=total_rejected))
+    lines.append(t("note"))
+    return "\n".join(lines) + "\n"
+
+
+def _label(lang: str, code: str, **values: object) -> str:
+    return template.t(lang, f"check.intake.{code}", **values)
+
+
+def _size(n: int) -> str:
+    return f"{n / GIB:.1f} GiB" if n >= GIB else f"{n / MIB:.1f} MiB"

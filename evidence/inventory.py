@@ -1,0 +1,204 @@
+"""Walk a victim folder: hash, classify, find duplicates and rejections -> SourceFiles.
+
+Every file under the folder ends up in the inventory, accepted, rejected (with a reason a lawyer
+understands) or duplicate, so files in = accepted + rejected + duplicates. Symbolic links are
+never followed and special files (pipes, devices) never opened: a FIFO would block the read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from evidence import extract, template, times
+from evidence.model import FileKind, Issue, Severity, SourceFile, Status, Victim
+
+CHUNK = 1 << 20
+# The tool's own files at the top of a victim folder: not evidence, never inventoried.
+OWN_FILES = frozenset({"victim.toml", "intake.json", "receipt.txt", "receipt.pdf"})
+INTAKE_JSON = "intake.json"
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class Inventory:
+    files: tuple[SourceFile, ...]
+    issues: tuple[Issue, ...]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.files if f.status is status)
+
+    @property
+    def accepted(self) -> tuple[SourceFile, ...]:
+        return tuple(f for f in self.files if f.status is Status.ACCEPTED)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def walk(folder: Path) -> list[tuple[str, Path]]:
+    """(POSIX relative path, path) of every entry that is not a directory, sorted.
+
+    Symlinked directories are listed as entries (to be rejected), never descended into.
+    """
+    found: list[tuple[str, Path]] = []
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(root)
+        for name in list(dirs):
+            if (base / name).is_symlink():
+                dirs.remove(name)
+                names.append(name)
+        for name in names:
+            path = base / name
+            rel = path.relative_to(folder).as_posix()
+            if rel in OWN_FILES:
+                continue
+            found.append((rel, path))
+    return sorted(found, key=lambda item: item[0])
+
+
+def scan(victim: Victim, ctx: extract.Context) -> Inventory:
+    lang = ctx.lang
+    records, issues = _intake_records(victim.folder, lang)
+    files: list[SourceFile] = []
+    accepted_by_hash: dict[str, SourceFile] = {}
+    for rel, path in walk(victim.folder) if victim.folder.is_dir() else []:
+        file, code = _inspect(rel, path, lang, accepted_by_hash, records.get(rel))
+        files.append(file)
+        if file.status is Status.ACCEPTED:
+            accepted_by_hash.setdefault(file.sha256, file)
+        issues.extend(_issues_for(file, code))
+    issues.extend(_custody(files, records, lang))
+    return Inventory(tuple(files), tuple(issues))
+
+
+def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
+             record: dict[str, Any] | None) -> tuple[SourceFile, str | None]:
+    """The file as seen, and the code of its rejection (None unless rejected)."""
+    received = received_time(record.get("received")) if record else None
+    original = str(record["original_path"]) if record and "original_path" in record else None
+    mtime: dt.datetime | None = None
+    size = 0
+    digest = ""
+
+    def make(status: Status, kind: FileKind = FileKind.UNKNOWN, *, reason: str | None = None,
+             duplicate_of: str | None = None) -> SourceFile:
+        return SourceFile(path=rel, abspath=path, sha256=digest, size=size, kind=kind,
+                          status=status, reason=reason, duplicate_of=duplicate_of,
+                          received=received, original_path=original, mtime=mtime)
+
+    def reject(code: str, kind: FileKind = FileKind.UNKNOWN, reason: str | None = None,
+               **values: object) -> tuple[SourceFile, str]:
+        return make(Status.REJECTED, kind, reason=reason or _reason(lang, code, **values)), code
+
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return reject("unreadable", error=exc.strerror or str(exc))
+    mtime = times.from_mtime(info.st_mtime)
+    if stat.S_ISLNK(info.st_mode):
+        return reject("symlink")
+    if not stat.S_ISREG(info.st_mode):
+        return reject("not_regular")
+    size = info.st_size
+    if size == 0:
+        digest = EMPTY_SHA256
+        return reject("zero_byte")
+    try:
+        digest = sha256(path)
+        if digest in accepted:  # same bytes, same verdict: no need to read it again
+            first = accepted[digest]
+            return make(Status.DUPLICATE, first.kind, duplicate_of=first.path,
+                        reason=_reason(lang, "duplicate", other=first.path)), None
+        kind, module = extract.sniff(path)
+    except OSError as exc:
+        return reject("unreadable", error=exc.strerror or str(exc))
+    if module is None or kind is FileKind.UNKNOWN:
+        return reject("unknown_type", kind)
+    problem = _validate(module, path, lang)
+    if problem:
+        return reject(problem[0], kind, problem[1])
+    return make(Status.ACCEPTED, kind), None
+
+
+def _validate(module: ModuleType, path: Path, lang: str) -> tuple[str, str] | None:
+    """(code, reason) when the format's own check refuses the file."""
+    check = getattr(module, "validate", None)
+    if check is None:
+        return None
+    try:
+        result = check(path, lang)
+    except Exception as exc:  # a validator bug must not take the inventory down
+        return "validate_failed", _reason(
+            lang, "validate_failed", error=f"{type(exc).__name__}: {exc}")
+    return ("invalid_file", str(result)) if result else None
+
+
+def _issues_for(file: SourceFile, code: str | None) -> list[Issue]:
+    if file.status is Status.REJECTED:
+        return [Issue(Severity.ERROR, code or "invalid_file", file.reason or "", path=file.path)]
+    if file.status is Status.DUPLICATE:
+        return [Issue(Severity.NOTE, "duplicate", file.reason or "", path=file.path)]
+    return []
+
+
+def _custody(files: list[SourceFile], records: dict[str, dict[str, Any]],
+             lang: str) -> list[Issue]:
+    """Files recorded at intake must still be there with the same bytes."""
+    present = {f.path: f for f in files}
+    issues: list[Issue] = []
+    for stored, record in sorted(records.items()):
+        file = present.get(stored)
+        if file is None:
+            issues.append(Issue(Severity.ERROR, "original_missing",
+                                _reason(lang, "original_missing", path=stored), path=stored))
+        elif file.sha256 and record.get("sha256") and file.sha256 != record["sha256"]:
+            issues.append(Issue(Severity.ERROR, "original_changed",
+                                _reason(lang, "original_changed", path=stored), path=stored))
+    return issues
+
+
+def read_intake(folder: Path) -> list[dict[str, Any]]:
+    """The records of `intake.json` (raises OSError / ValueError when unreadable)."""
+    path = folder / INTAKE_JSON
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise ValueError("not a list of records")
+    return data
+
+
+def _intake_records(folder: Path, lang: str) -> tuple[dict[str, dict[str, Any]], list[Issue]]:
+    try:
+        data = read_intake(folder)
+    except (OSError, ValueError) as exc:
+        return {}, [Issue(Severity.WARNING, "intake_json_invalid",
+                          _reason(lang, "intake_json_invalid", error=str(exc)),
+                          path=INTAKE_JSON)]
+    stored = {str(r["stored_path"]): r for r in data if r.get("stored_path")}
+    return stored, []
+
+
+def received_time(value: object) -> dt.datetime | None:
+    """intake.json `received` (ISO 8601 with offset) -> aware datetime."""
+    if not isinstance(value, str):
+        return None
+    parsed = times.parse_local(value, times.UTC)
+    return parsed[0] if parsed else None
+
+
+def _reason(lang: str, key: str, **values: object) -> str:
+    return template.t(lang, f"check.reason.{key}", **values)
