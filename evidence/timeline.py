@@ -1,0 +1,356 @@
+"""One victim's chronology: a total order, merged duplicates, recordings matched to calls, facts.
+
+* Order: (time, kind, source path, locator in natural order, summary) — total and deterministic,
+  so two runs over the same files print the same lines.
+* Duplicates: the same record exported twice (an SMS in an SB&R XML *and* a CSV export) becomes
+  one event whose `also` cites the other copies. Same kind, same second, same counterparty and
+  same content (message body; call type + duration; amount + direction). Two identical records
+  inside ONE file are never merged: two identical debit notices are two debits.
+* Recordings are matched to the call they record: same number, start within ±3 min of the
+  call's start or inside the call.
+* Facts: what the lawyer argues from — order → first unknown call → debits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from evidence import phones, times
+from evidence.extract import Context
+from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef, Victim
+
+MATCH_WINDOW = dt.timedelta(minutes=3)
+ZERO = Decimal("0")
+
+# At the same instant: what happened first in a fraud is listed first.
+KIND_ORDER = {kind: i for i, kind in enumerate((
+    EventKind.ORDER, EventKind.MANUAL, EventKind.CALL, EventKind.RECORDING, EventKind.SMS,
+    EventKind.PHISHING, EventKind.VERIFICATION_CODE, EventKind.BANK_NOTICE, EventKind.TRANSACTION,
+    EventKind.SCREENSHOT, EventKind.PHOTO, EventKind.DOCUMENT,
+))}
+BASIS_RANK = {basis: i for i, basis in enumerate(Basis)}  # model lists them best first
+SUSPICIOUS_CALL_TYPES = ("incoming", "missed")
+CONTACT_KINDS = (EventKind.CALL, EventKind.SMS, EventKind.PHISHING, EventKind.RECORDING)
+
+
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    first_order_time: dt.datetime | None = None
+    first_suspicious_call: Event | None = None
+    order_to_call: dt.timedelta | None = None
+    total_debited: Decimal = ZERO  # bank-notice debits in CNY
+    total_debited_statements: Decimal = ZERO  # statement rows: the same money, counted apart
+    debits_after_call: Decimal = ZERO
+    numbers: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    debit_events: tuple[Event, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Timeline:
+    events: tuple[Event, ...]
+    facts: Facts
+    issues: tuple[Issue, ...] = ()
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+# ---- order ---------------------------------------------------------------------------------
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """`sms[2]` before `sms[10]`: digit runs compare as numbers (split keeps str/int alternating)."""
+    parts = re.split(r"(\d+)", text)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def sort_key(e: Event) -> tuple[Any, ...]:
+    return (e.time, KIND_ORDER.get(e.kind, 99), e.source.path, _natural(e.source.locator),
+            e.summary)
+
+
+# ---- duplicates ----------------------------------------------------------------------------
+
+
+def _content(e: Event) -> tuple[str, ...]:
+    if e.kind in (EventKind.SCREENSHOT, EventKind.PHOTO, EventKind.RECORDING, EventKind.DOCUMENT):
+        return ("file", e.source.sha256)  # distinct files are distinct evidence
+    if e.kind is EventKind.CALL:
+        return ("call", e.details.get("call_type", ""), e.details.get("duration_s", ""))
+    body = e.details.get("body")
+    if body is not None:
+        return ("body", " ".join(body.split()))
+    if e.amount is not None:
+        return ("amount", str(e.amount), str(e.direction or ""))
+    return ("summary", e.summary)
+
+
+def _merge(events: Sequence[Event]) -> list[Event]:
+    groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+    for e in events:
+        key = (e.kind, int(e.time.timestamp() // 1), e.counterparty or "", _content(e))
+        groups[key].append(e)
+    out: list[Event] = []
+    for group in groups.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        # best-timed copy first; each cluster holds at most one record per file
+        group.sort(key=lambda e: (BASIS_RANK[e.basis], e.zone_assumed, sort_key(e)))
+        clusters: list[list[Event]] = []
+        for e in group:
+            home = next((c for c in clusters if all(x.source.path != e.source.path for x in c)), None)
+            if home is None:
+                clusters.append([e])
+            else:
+                home.append(e)
+        for cluster in clusters:
+            first, rest = cluster[0], cluster[1:]
+            if not rest:
+                out.append(first)
+                continue
+            refs = {*first.also, *(r.source for r in rest), *(a for r in rest for a in r.also)}
+            refs.discard(first.source)
+            also = tuple(sorted(refs, key=lambda r: (r.path, _natural(r.locator))))
+            out.append(dataclasses.replace(first, also=also))
+    return out
+
+
+# ---- recordings ----------------------------------------------------------------------------
+
+
+def _within(rec: Event, call: Event) -> dt.timedelta | None:
+    """How far the recording's start is from the call, or None if it cannot record that call."""
+    gap = abs(rec.time - call.time)
+    if gap <= MATCH_WINDOW:
+        return gap
+    try:
+        length = dt.timedelta(seconds=float(call.details.get("duration_s", "0") or 0))
+    except ValueError:
+        return None
+    if call.time <= rec.time <= call.time + length:
+        return rec.time - call.time
+    return None
+
+
+def _match_recordings(events: list[Event], ctx: Context) -> list[Event]:
+    calls = [i for i, e in enumerate(events) if e.kind is EventKind.CALL]
+    by_number: dict[str, list[int]] = defaultdict(list)
+    for i in calls:
+        by_number[events[i].counterparty or ""].append(i)
+    pairs: list[tuple[dt.timedelta, int, int, str]] = []
+    for r, rec in enumerate(events):
+        if rec.kind is not EventKind.RECORDING:
+            continue
+        if rec.counterparty:
+            for c in by_number.get(rec.counterparty, ()):
+                gap = _within(rec, events[c])
+                if gap is not None:
+                    pairs.append((gap, r, c, "number"))
+        else:  # contact name only: match by time when exactly one answered call fits
+            fits = [(gap, c) for c in calls
+                    if events[c].details.get("duration_s", "0") not in ("0", "")
+                    and (gap := _within(rec, events[c])) is not None]
+            if len(fits) == 1:
+                pairs.append((fits[0][0], r, fits[0][1], "time"))
+    pairs.sort(key=lambda p: (p[0], p[1], p[2]))
+    used_rec: set[int] = set()
+    used_call: set[int] = set()
+    out = list(events)
+    for _gap, r, c, how in pairs:
+        if r in used_rec or c in used_call:
+            continue
+        used_rec.add(r)
+        used_call.add(c)
+        rec, call = out[r], out[c]
+        rec_details = {**rec.details, "matched_call": f"{call.source.path} {call.source.locator}",
+                       "matched_call_time": times.iso(call.time, ctx.tz), "matched_by": how}
+        out[r] = dataclasses.replace(
+            rec, details=rec_details, counterparty=rec.counterparty or call.counterparty,
+            attribution=rec.attribution or call.attribution)
+        out[c] = dataclasses.replace(call, details={**call.details, "recording": rec.source.path})
+    return out
+
+
+# ---- issues --------------------------------------------------------------------------------
+
+
+def _issues(events: Sequence[Event], ctx: Context) -> list[Issue]:
+    lang = ctx.lang
+    issues: list[Issue] = []
+    not_after = ctx.not_after
+    for e in events:
+        too_early = e.time < times.EARLIEST_PLAUSIBLE
+        too_late = not_after is not None and e.time > not_after
+        if too_early or too_late:
+            shown = times.iso(e.time, ctx.tz)
+            issues.append(Issue(Severity.WARNING, "implausible_time", _say(
+                lang,
+                f"{e.source.path} {e.source.locator} 的时间 {shown} "
+                f"{'早于2000年' if too_early else '晚于收件日期'}，可能是手机时钟或导出错误；"
+                "该条仍保留在时间线中，请核对原件。",
+                f"{e.source.path} {e.source.locator} has the time {shown}, "
+                f"{'before 2000' if too_early else 'after the intake date'}: probably a wrong "
+                "phone clock or export; the entry is kept, check it against the original."),
+                path=e.source.path, locator=e.source.locator))
+    assumed = sorted({e.source.path for e in events if e.zone_assumed})
+    zone = str(ctx.tz)
+    for path in assumed:
+        issues.append(Issue(Severity.NOTE, "zone_assumed", _say(
+            lang, f"{path} 中的时间没有注明时区，已按案件时区 {zone} 理解。",
+            f"The times in {path} state no time zone; the case zone {zone} was applied."),
+            path=path))
+    return issues
+
+
+# ---- facts ---------------------------------------------------------------------------------
+
+
+def _service(number: str) -> bool:
+    """A bank, carrier or platform short code, or an SP number (106…): not a person calling."""
+    return (phones.bank_code(number) is not None or number in phones.OTHER_SERVICES
+            or bool(re.fullmatch(r"\d{3,6}", number)) or number.startswith("106"))
+
+
+def _cny(e: Event) -> bool:
+    return e.details.get("currency", "CNY") in ("CNY", "RMB", "人民币", "")
+
+
+def _facts(events: Sequence[Event], victim: Victim) -> Facts:
+    own = phones.normalize(victim.phone) if victim.phone else ""
+    orders = [e.time for e in events if e.kind is EventKind.ORDER] or [o.placed for o in victim.orders]
+    first_order = min(orders) if orders else None
+
+    def stranger(number: str | None) -> bool:
+        return bool(number) and number != own and not _service(number or "")
+
+    calls = [e for e in events if e.kind is EventKind.CALL
+             and e.details.get("call_type") in SUSPICIOUS_CALL_TYPES
+             and stranger(e.counterparty)
+             and (first_order is None or e.time > first_order)]
+    mobile = [e for e in calls if phones.is_mobile(e.counterparty or "")]
+    pool = mobile or calls
+    first_call = pool[0] if pool else None
+    debits = tuple(e for e in events if e.kind is EventKind.BANK_NOTICE
+                   and e.direction is Direction.DEBIT and e.amount is not None)
+    statement_debits = [e for e in events if e.kind is EventKind.TRANSACTION
+                        and e.direction is Direction.DEBIT and e.amount is not None and _cny(e)]
+    total = sum((e.amount for e in debits if e.amount is not None and _cny(e)), ZERO)
+    after = sum((e.amount for e in debits if e.amount is not None and _cny(e)
+                 and first_call is not None and e.time >= first_call.time), ZERO)
+    numbers: list[str] = []
+    if first_call is not None and first_call.counterparty:
+        numbers.append(first_call.counterparty)
+        last = max((e.time for e in debits), default=first_call.time)
+        end = max(last, first_call.time + dt.timedelta(days=1))
+        for e in events:
+            if (e.kind in CONTACT_KINDS and first_call.time <= e.time <= end
+                    and stranger(e.counterparty) and e.counterparty not in numbers):
+                numbers.append(e.counterparty or "")
+    domains: list[str] = []
+    for e in events:
+        if e.kind is EventKind.PHISHING:
+            if stranger(e.counterparty) and e.counterparty not in numbers:
+                numbers.append(e.counterparty or "")
+            for d in e.details.get("domains", "").split():
+                if d not in domains:
+                    domains.append(d)
+    return Facts(
+        first_order_time=first_order, first_suspicious_call=first_call,
+        order_to_call=(first_call.time - first_order) if first_call and first_order else None,
+        total_debited=total,
+        total_debited_statements=sum((e.amount for e in statement_debits if e.amount), ZERO),
+        debits_after_call=after, numbers=tuple(numbers), domains=tuple(domains),
+        debit_events=debits,
+    )
+
+
+# ---- build ---------------------------------------------------------------------------------
+
+
+def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
+    merged = _merge(list(events))
+    merged.sort(key=sort_key)
+    matched = _match_recordings(merged, ctx)
+    return Timeline(events=tuple(matched), facts=_facts(matched, victim),
+                    issues=tuple(_issues(matched, ctx)))
+
+
+# ---- JSON ----------------------------------------------------------------------------------
+
+
+def _ref(ref: SourceRef) -> dict[str, str]:
+    return {"path": ref.path, "sha256": ref.sha256, "locator": ref.locator}
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def event_json(e: Event, ctx: Context) -> dict[str, Any]:
+    return {
+        "time": times.iso(e.time, ctx.tz),
+        "time_basis": str(e.basis),
+        "zone_assumed": e.zone_assumed,
+        "kind": str(e.kind),
+        "summary": e.summary,
+        "counterparty": e.counterparty,
+        "attribution": e.attribution,
+        "amount": _decimal(e.amount),
+        "direction": str(e.direction) if e.direction else None,
+        "details": dict(sorted(e.details.items())),
+        "source": _ref(e.source),
+        "also": [_ref(r) for r in e.also],
+    }
+
+
+def to_json(tl: Timeline, ctx: Context) -> list[dict[str, Any]]:
+    return [event_json(e, ctx) for e in tl.events]
+
+
+def span_text(delta: dt.timedelta, lang: str) -> str:
+    """`1天3小时12分` / `1 d 3 h 12 min` (negative spans keep their sign)."""
+    seconds = int(delta.total_seconds())
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    units = (("天", " d"), ("小时", " h"), ("分", " min"), ("秒", " s"))
+    parts = [f"{n}{u[1] if lang == 'en' else u[0]}"
+             for n, u in zip((days, hours, minutes, secs), units, strict=True) if n]
+    return sign + ((" " if lang == "en" else "").join(parts) or ("0 s" if lang == "en" else "0秒"))
+
+
+def facts_json(tl: Timeline, ctx: Context) -> dict[str, Any]:
+    f = tl.facts
+    call = f.first_suspicious_call
+    return {
+        "first_order_time": times.iso(f.first_order_time, ctx.tz) if f.first_order_time else None,
+        "first_suspicious_call": None if call is None else {
+            "time": times.iso(call.time, ctx.tz), "counterparty": call.counterparty,
+            "attribution": call.attribution, "summary": call.summary, "source": _ref(call.source),
+        },
+        "order_to_call": None if f.order_to_call is None else {
+            "seconds": int(f.order_to_call.total_seconds()),
+            "text": span_text(f.order_to_call, ctx.lang),
+        },
+        "total_debited": _decimal(f.total_debited),
+        "total_debited_statements": _decimal(f.total_debited_statements),
+        "debits_after_call": _decimal(f.debits_after_call),
+        "numbers": list(f.numbers),
+        "domains": list(f.domains),
+        "debit_events": [
+            {"time": times.iso(e.time, ctx.tz), "amount": _decimal(e.amount),
+             "currency": e.details.get("currency", "CNY"), "summary": e.summary,
+             "source": _ref(e.source)}
+            for e in f.debit_events
+        ],
+    }
