@@ -244,9 +244,21 @@ def verify(
     dossier: Annotated[Path, typer.Argument(help="A dossier.pdf or bundle.pdf built by evidence.")],
     case: Annotated[Path | None, typer.Option("--case", help="Re-hash the originals in this case.")] = None,
 ) -> None:
-    """Check a dossier against its embedded manifest and, with --case, against the originals."""
-    _err("verify is not built yet.")
-    raise typer.Exit(int(ExitCode.UNEXPECTED))
+    """Check a dossier against its embedded manifest and, with --case, against the originals.
+
+    Exit 0 only when everything matches; 6 when the PDF, its fingerprint or any original changed
+    or is missing.
+    """
+    from evidence import integrity
+    from evidence.errors import InputError
+
+    if not dossier.is_file():
+        raise InputError(f"{dossier} does not exist or is not a file; give the path of a dossier.pdf.")
+    report = integrity.check(dossier, case)
+    for line in integrity.lines(report):
+        typer.echo(line)
+    if not report.ok:
+        raise typer.Exit(int(ExitCode.VERIFY_FAILED))
 
 
 # --- sample (issue 7) ------------------------------------------------------------------------

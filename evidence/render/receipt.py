@@ -40,13 +40,19 @@ class Receipt:
     when: dt.datetime  # when the files were received (aware)
     missing: tuple[str, ...] = ()  # sentences from the completeness checklist, in `lang`
     lang: str = "zh-Hans"
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 def write(path: Path, case: Case, victim: Victim, files: Sequence[SourceFile], *,
-          when: dt.datetime, missing: Sequence[str] = (), lang: str | None = None) -> Path:
-    """Write the receipt PDF to `path` (atomically) and return the path."""
+          when: dt.datetime, missing: Sequence[str] = (), refused: Sequence[tuple[str, str]] = (),
+          lang: str | None = None) -> Path:
+    """Write the receipt PDF to `path` (atomically) and return the path.
+
+    `refused`: (name in the submission, reason) of entries intake did not even store (unsafe
+    paths, zip bombs); they have no stored bytes, so no size or hash.
+    """
     language = lang or (case.language if case.language in template.LANGUAGES else "zh-Hans")
-    data = Receipt(case, victim, tuple(files), when, tuple(missing), language)
+    data = Receipt(case, victim, tuple(files), when, tuple(missing), language, tuple(refused))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".receipt-", suffix=".pdf", dir=path.parent)
     os.close(fd)
@@ -57,6 +63,19 @@ def write(path: Path, case: Case, victim: Victim, files: Sequence[SourceFile], *
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_for_intake(case: Case, victim_id: str, *, when: dt.datetime,
+                     refused: Sequence[tuple[str, str]] = ()) -> Path:
+    """receipt.pdf in the victim's folder: everything received so far, and what is missing."""
+    from evidence import checklist, collect  # the receipt states what `check` would say
+
+    got = collect.victim(case, victim_id, not_after=when)
+    lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
+    sep = "：" if lang == "zh-Hans" else ": "
+    missing = [f"{i.label}{sep}{i.detail}" for i in checklist.build(got).items if i.ok is False]
+    return write(got.victim.folder / FILE_NAME, case, got.victim, got.inventory.files, when=when,
+                 missing=missing, refused=refused, lang=lang)
 
 
 def human_size(n: int, lang: str) -> str:
@@ -99,6 +118,8 @@ def _render(r: Receipt, out: Path) -> None:
     accepted = [f for f in r.files if f.status is Status.ACCEPTED]
     duplicates = [f for f in r.files if f.status is Status.DUPLICATE]
     rejected = [f for f in r.files if f.status is Status.REJECTED]
+    already = {f.original_path for f in rejected if f.original_path}
+    refused = [(name, why) for name, why in r.refused if name not in already]
 
     story: list[Flowable] = [p(t("title"), title)]
     facts = [
@@ -109,8 +130,8 @@ def _render(r: Receipt, out: Path) -> None:
     width = size[0] - 2 * margin
     story.append(_table([[p(k), p(v)] for k, v in facts if v], [32 * mm, width - 32 * mm], body_font, header=False))
     story += [Spacer(1, 4 * mm), p(t("intro")), Spacer(1, 2 * mm),
-              p(t("summary", total=len(r.files), accepted=len(accepted), duplicates=len(duplicates),
-                  rejected=len(rejected)))]
+              p(t("summary", total=len(r.files) + len(refused), accepted=len(accepted),
+                  duplicates=len(duplicates), rejected=len(rejected) + len(refused)))]
 
     def sha(f: SourceFile) -> Paragraph:
         return Paragraph(f"{f.sha256[:32]}<br/>{f.sha256[32:]}", mono)
@@ -137,11 +158,13 @@ def _render(r: Receipt, out: Path) -> None:
         story.append(_table(rows, dcols, body_font))
 
     story.append(p(t("rejected_heading"), head))
-    if rejected:
+    if rejected or refused:
         rcols = [10 * mm, 50 * mm, width - 60 * mm - 46 * mm, 46 * mm]
         rows = [[p(t(c), small) for c in ("col_no", "col_file", "col_reason", "col_sha")]]
         rows += [[p(str(i), small), Paragraph(f"{escape(f.path)}<br/>{escape(human_size(f.size, lang))}", small),
                   p(f.reason or "", small), sha(f)] for i, f in enumerate(rejected, 1)]
+        rows += [[p(str(i), small), p(name, small), p(why, small), p("—", small)]
+                 for i, (name, why) in enumerate(refused, len(rejected) + 1)]
         story.append(_table(rows, rcols, body_font))
     else:
         story.append(p(t("none")))
