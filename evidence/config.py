@@ -192,7 +192,12 @@ class _VictimReader:
             self.issues.append(_unknown(self.lang, self.file, key, VICTIM_TABLES,
                                         path=VICTIM_FILE))
         person = self.table(data, "victim", VICTIM_KEYS)
+        name = self.text(person, "name", "victim.name")
+        region = self.text(person, "region", "victim.region")
+        phone = self.text(person, "phone", "victim.phone")
+        id_number = self.text(person, "id_number", "victim.id_number")
         cards = self.cards(person)
+        claimed_loss = self.money(person, "claimed_loss", "victim.claimed_loss")
         orders = tuple(
             order for i, raw in enumerate(self.array(data, "orders"))
             if (order := self.order(raw, f"orders[{i}]")) is not None
@@ -204,12 +209,12 @@ class _VictimReader:
         return Victim(
             id=self.victim_id,
             folder=folder,
-            name=self.text(person, "name", "victim.name"),
-            region=self.text(person, "region", "victim.region"),
-            phone=self.text(person, "phone", "victim.phone"),
-            id_number=self.text(person, "id_number", "victim.id_number"),
+            name=name,
+            region=region,
+            phone=phone,
+            id_number=id_number,
             cards=cards,
-            claimed_loss=self.money(person, "claimed_loss", "victim.claimed_loss"),
+            claimed_loss=claimed_loss,
             orders=orders,
             compensation=self.compensation(self.table(data, "compensation", COMPENSATION_KEYS)),
             events=events,

@@ -106,38 +106,37 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
     submission = source.name
     submission_sha = inventory.sha256(source) if source.is_file() else None
 
-    try:
-        (folder / ORIGINALS).mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".intake-", dir=case.folder))
-    except OSError as exc:
-        raise OutputError(f"cannot create {folder / ORIGINALS} ({exc.strerror}); check that the "
-                          "case folder is writable.") from None
-    try:
-        with _entries(source, lang, limits, times.zone(case.timezone)) as entries:
+    # A broken or oversized zip is refused here, before anything is written.
+    with _entries(source, lang, limits, times.zone(case.timezone)) as entries:
+        try:
+            (folder / ORIGINALS).mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=".intake-", dir=case.folder))
+        except OSError as exc:
+            raise OutputError(f"cannot create {folder / ORIGINALS} ({exc.strerror}); check that "
+                              "the case folder is writable.") from None
+        try:
             stored, duplicates, rejected = _store_all(entries, folder, records, work, lang)
-        new: list[dict[str, Any]] = []
-        seen_refusals = {(r.get("submission"), r.get("original_path"), r.get("reason"))
-                         for r in records if "reason" in r}
-        base = {"received": received_iso, "submission": submission}
-        if submission_sha:
-            base["submission_sha256"] = submission_sha
-        for s in stored:
-            new.append({"original_path": s.original_path, "stored_path": s.stored_path,
-                        "sha256": s.sha256, "size": s.size, **base})
-        for r in rejected:
-            if (submission, r.original_path, r.reason) not in seen_refusals:
-                new.append({"original_path": r.original_path, "reason": r.reason, **base})
-        all_records = [*records, *new]
-        if new:
-            _write_atomic(folder / inventory.INTAKE_JSON, json.dumps(
-                all_records, ensure_ascii=False, indent=2, sort_keys=True) + "\n", work)
-        created = _victim_template(folder, victim_id, lang)
-        victim_name = _victim_name(case, victim_id)
-        receipt = folder / RECEIPT
-        _write_atomic(receipt, render_receipt(case, victim_id, victim_name, all_records,
-                                              received), work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+            base = {"received": received_iso, "submission": submission}
+            if submission_sha:
+                base["submission_sha256"] = submission_sha
+            new: list[dict[str, Any]] = [
+                {"original_path": s.original_path, "stored_path": s.stored_path,
+                 "sha256": s.sha256, "size": s.size, **base} for s in stored]
+            seen_refusals = {(r.get("submission"), r.get("original_path"), r.get("reason"))
+                             for r in records if "reason" in r}
+            new += [{"original_path": r.original_path, "reason": r.reason, **base}
+                    for r in rejected
+                    if (submission, r.original_path, r.reason) not in seen_refusals]
+            all_records = [*records, *new]
+            if new:  # a rerun that adds nothing leaves intake.json byte for byte
+                _write_atomic(folder / inventory.INTAKE_JSON, json.dumps(
+                    all_records, ensure_ascii=False, indent=2, sort_keys=True) + "\n", work)
+            created = _victim_template(folder, victim_id, lang)
+            receipt = folder / RECEIPT
+            _write_atomic(receipt, render_receipt(case, victim_id, _victim_name(case, victim_id),
+                                                  all_records, received), work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return IntakeResult(victim_id, folder, submission, received, tuple(stored),
                         tuple(duplicates), tuple(rejected), receipt, created)
 

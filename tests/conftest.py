@@ -1,0 +1,74 @@
+"""Shared test helpers: small case folders in the real layout, and the public sample corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+CASE_TOML = """\
+[case]
+title = "余某某等诉某电商平台网络购物合同纠纷"
+court = "北京市朝阳区人民法院"
+counsel = "北京市某律师事务所 张律师"
+defendant = "北京某电子商务有限公司"
+timezone = "Asia/Shanghai"
+bates_prefix = "JD"
+language = "{language}"
+"""
+
+VICTIM_TOML = """\
+[victim]
+name = "余某某"
+region = "广东省深圳市"
+phone = "13912345678"
+id_number = "440307198001011234"
+cards = ["6222021234567890123"]
+claimed_loss = "40000.00"
+
+[[orders]]
+id = "9134567890"
+placed = "2015-03-18 20:05"
+item = "冲锋衣"
+amount = "599.00"
+channel = "网银在线"
+
+[compensation]
+status = "agreement"
+amount_paid = "0.00"
+
+[[events]]
+time = "2015-03-20 10:00"
+kind = "police_report"
+summary = "向龙岗分局同乐派出所报案"
+"""
+
+
+def make_case(tmp_path: Path, victims: Iterable[str] | Mapping[str, str | None] = ("V001",),
+              *, language: str = "zh-Hans", case_toml: str | None = None) -> Path:
+    """A case folder: case.toml and victims/<id>/victim.toml.
+
+    `victims` maps id -> victim.toml text (None: no victim.toml); a plain list of ids gets
+    VICTIM_TOML for each. Returns the case folder.
+    """
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "case.toml").write_text(case_toml or CASE_TOML.format(language=language),
+                                    encoding="utf-8")
+    texts = victims if isinstance(victims, Mapping) else dict.fromkeys(victims, VICTIM_TOML)
+    for victim_id, text in texts.items():
+        folder = case / "victims" / victim_id
+        folder.mkdir(parents=True)
+        if text is not None:
+            (folder / "victim.toml").write_text(text, encoding="utf-8")
+    return case
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"sample corpus not found at {CORPUS}")
+    return CORPUS
