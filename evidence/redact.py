@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import enum
 import re
 import tomllib
 import unicodedata
@@ -35,6 +36,7 @@ _RUN = re.compile(rf"(?<![0-9])\+?[0-9]+(?:{_SEP}[0-9]+)*(?:[Xx](?![0-9A-Za-z]))
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 # Hex digests (SHA-256, MD5) are identifiers of evidence, never personal numbers.
 _HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{16,}(?![0-9A-Za-z])")
+_NOT_TEXT = frozenset({"sha256", "abspath", "folder", "victim_toml_sha256", "template_sha256", "fingerprint"})
 _MAX_GROUPS = 12  # longer runs are tables of numbers; split them into windows of this size
 
 
@@ -185,6 +187,37 @@ class Redactor:
         if isinstance(obj, list | tuple):
             return [self.json(v) for v in obj]
         return obj
+
+    def model(self, obj: Any) -> Any:
+        """A redacted copy of model values (Plan, Victim, Event, SourceFile… as dataclasses).
+
+        Every str field, mapping key and element is masked; enums, numbers, dates, paths on disk
+        (`abspath`) and digests are left alone, so a renderer fed the copy reads the same files
+        but can only print masked text.
+        """
+        if isinstance(obj, enum.Enum):
+            return obj
+        if isinstance(obj, str):
+            return self.text(obj)
+        if isinstance(obj, Mapping):
+            return {(self.text(k) if isinstance(k, str) and not isinstance(k, enum.Enum) else k): self.model(v)
+                    for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [self.model(v) for v in obj]
+        if isinstance(obj, tuple):
+            items = [self.model(v) for v in obj]
+            return type(obj)(*items) if hasattr(obj, "_fields") else tuple(items)
+        if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+            return obj
+        changes = {}
+        for field in dataclasses.fields(obj):
+            if field.name in _NOT_TEXT or not field.init:
+                continue
+            value = getattr(obj, field.name)
+            new = self.model(value)
+            if new is not value:
+                changes[field.name] = new
+        return dataclasses.replace(obj, **changes) if changes else obj
 
     def find(self, s: str) -> list[Finding]:
         if not s or not any(c.isdigit() for c in s):

@@ -227,3 +227,25 @@ def test_rules_come_from_the_template(tmp_path: Path) -> None:
 def test_text_without_numbers_is_the_same_object() -> None:
     s = "没有号码的文本"
     assert redact.Redactor.for_victim(VICTIM).text(s) is s
+
+
+def test_model_values_redacted_but_files_and_digests_kept() -> None:
+    import datetime as dt
+
+    from evidence.model import Basis, Event, EventKind, FileKind, SourceFile, SourceRef, Status
+
+    digest = "1" * 64
+    f = SourceFile(path="calls/13957112345.xml", abspath=Path("/case/V07/calls/13957112345.xml"), sha256=digest,
+                   size=10, kind=FileKind.CALL_LOG, status=Status.ACCEPTED)
+    ev = Event(time=dt.datetime(2015, 3, 18, 12, tzinfo=dt.UTC), basis=Basis.EXACT, kind=EventKind.SMS,
+               summary="验证码发至13957112345，卡号6222021202004455667", counterparty="17097300143",
+               source=SourceRef(f.path, digest, "sms[1]"), details={"to": "+86 139 5711 2345"})
+    r = redact.Redactor.for_victim(VICTIM)
+    victim, file, event = r.model((VICTIM, f, ev))
+    assert victim.phone == "139****2345" and victim.id_number == "330106********1234"
+    assert victim.cards == ("***************5667",)
+    assert file.path == "calls/139****2345.xml" and file.abspath == f.abspath and file.sha256 == digest
+    assert file.kind is FileKind.CALL_LOG and file.status is Status.ACCEPTED
+    assert event.summary == "验证码发至139****2345，卡号***************5667"
+    assert event.counterparty == "17097300143" and event.details == {"to": "+86 139 **** 2345"}
+    assert event.source.path == file.path and event.time == ev.time and event.kind is EventKind.SMS
