@@ -166,7 +166,7 @@ class _Money:
 
 _LABELS = (
     ("balance", re.compile(r"余额[为是:\s]*$")),
-    ("limit", re.compile(r"额度[为是:\s]*$")),
+    ("limit", re.compile(r"额度[^,。;\d]{0,6}$")),
     ("minimum", re.compile(r"最低(?:还款)?(?:额|金额)?[为是:\s]*$")),
     ("bill", re.compile(r"(?:账单|应还款?|应还金额|账单金额)[为是:\s]*$")),
     ("promo", re.compile(r"(?:满|减|最高|高达|返|送|赠|领|借|贷|可得|奖励?|红包|券|低至|仅需|首年)\s*$")),
@@ -277,9 +277,10 @@ def _direction(s: str, money: _Money) -> Direction | None:
 
 # ---- counterparty and channel ----------------------------------------------------------------
 
-CHANNELS = ("快捷支付", "网银在线", "京东支付", "财付通", "支付宝", "微信支付", "网上银行", "手机银行",
-            "网上支付", "无卡支付", "银联入账", "他行汇入", "跨行汇款", "跨行支付", "跨行转入", "网联",
-            "银联", "POS", "ATM", "代发工资", "云闪付")
+# How the money moved (preferred), then the platform it went through.
+CHANNELS = ("快捷支付", "网上支付", "网上银行", "手机银行", "无卡支付", "银联入账", "他行汇入", "跨行汇款",
+            "跨行支付", "跨行转入", "网联", "代发工资", "云闪付", "POS", "ATM")
+PLATFORMS = ("网银在线", "京东支付", "财付通", "支付宝", "微信支付", "银联")
 _CHANNEL_WORDS = re.compile(
     r"财付通|支付宝|微信|银联|他行|跨行|本行|行内|支付|入账|汇入|汇款|转入|转出|转账|代发|工资|消费|"
     r"提现|网联|互联|圈存|存款保险|尾号|事由|手机银行|网上银行|POS|ATM",
@@ -335,7 +336,7 @@ def _find_counterparty(s: str, money_end: int) -> str | None:
         r"向(?!您)([^,。;]{1,40}?)支付", s)
     if m and not m.group(1).startswith("尾号"):
         name = re.split(r"尾号|账户|\(账户", m.group(1))[0]
-        cleaned = _PLATFORM_PREFIX.sub("", name).strip("- ")
+        cleaned = name if name.endswith("公司") else _PLATFORM_PREFIX.sub("", name).strip("- ")
         if cleaned.strip("*"):
             return cleaned
     idx = s.find("向您")
@@ -346,7 +347,7 @@ def _find_counterparty(s: str, money_end: int) -> str | None:
         pre = re.sub(r"于\s*$", "", pre).strip(" []()")
         if 0 < len(pre) <= 30 and "您" not in pre:
             return pre
-    m = re.search(r"在(?!\d)([^,。;在\d]{1,30}?)(?:快捷支付|支付|消费|进行)", s)
+    m = re.search(r"在(?!\d)([^,。;\d]{1,30}?)(?:快捷支付|支付|消费|进行)", s)
     if m:
         found = _clean_party(m.group(1))
         if found:
@@ -367,8 +368,11 @@ def _find_counterparty(s: str, money_end: int) -> str | None:
 
 
 def _channel(s: str) -> str | None:
-    hits = [(s.find(c), c) for c in CHANNELS if c in s]
-    return min(hits)[1] if hits else None
+    for words in (CHANNELS, PLATFORMS):
+        hits = [(s.find(c), c) for c in words if c in s]
+        if hits:
+            return min(hits)[1]
+    return None
 
 
 # ---- time -------------------------------------------------------------------------------------
@@ -398,9 +402,9 @@ def _stated(
 _OTP_WORD = re.compile(r"验证码|校验码|动态码|动态密码|短信密码|口令|确认码|交易码|安全码")
 _CODE_AFTER_WORD = re.compile(
     r"(?:验证码|校验码|动态码|动态密码|短信密码|口令|确认码|交易码|安全码)"
-    r"(?:是|为|:|\s|\(|\))*(?<![\d.])(\d{4,8})(?![\d.,]|\s*[元年月日号时分])"
+    r"(?:是|为|:|\s|\(|\))*(?<![\d.])(\d{4,8})(?!\d|[.,]\d|\s*[元年月日号时分])"
 )
-_CODE_ANY = re.compile(r"(?<![\d.,*])(\d{4,8})(?![\d.,]|\s*[元年月日号时分:%])")
+_CODE_ANY = re.compile(r"(?<![\d.,*])(\d{4,8})(?!\d|[.,]\d|\s*[元年月日号时分:%])")
 _NOT_CODE_BEFORE = re.compile(
     r"(?:尾号|尾数|序号|详询|致电|拨打|客服|热线|电话|金额|人民币|RMB|¥|账户|卡号|账号|卡|编号)[为是:\s*]*$",
     re.IGNORECASE)
@@ -474,7 +478,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     sender_bank = phones.bank_code(sender)
     sig_code = _signature_code(names)
     bank = sender_bank or sig_code
-    spoofed = bool(sig_code and (phones.is_mobile(sender) or (sender_bank and sender_bank != sig_code)))
+    # a number that is not the signed bank's own: 10690000123 or a mobile sending 【工商银行】
+    numeric_sender = re.fullmatch(r"\d{3,20}", phones.normalize(sender)) is not None
+    spoofed = bool(sig_code and numeric_sender and sender_bank != sig_code)
     bankish = bool(bank or names or phones.normalize(sender) == "12329")
     bad_links = tuple(d for d in domains if not official(d))
     own_tail, other_tail = _tails(s)
@@ -519,10 +525,13 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         direction = _direction(s, money)
         if direction is not None:
             # a look-alike bank notice carrying a foreign link is the phishing, not a notice
-            kind = EventKind.PHISHING if bad_links and (spoofed or not sender_bank) else (
-                EventKind.BANK_NOTICE)
+            if bad_links and (spoofed or not sender_bank):
+                # the claimed sum stays as evidence of the lure; no money moved by this message
+                return dataclasses.replace(
+                    base, kind=EventKind.PHISHING, category=Category.PHISHING, amount=money.value,
+                    currency=money.currency, stated_time=stated, precision=precision)
             return dataclasses.replace(
-                base, kind=kind, amount=money.value, direction=direction, currency=money.currency,
+                base, kind=EventKind.BANK_NOTICE, amount=money.value, direction=direction, currency=money.currency,
                 balance=balance, counterparty=_counterparty(s, money.end), channel=_channel(s),
                 stated_time=stated, precision=precision,
                 category=Category.DEBIT if direction is Direction.DEBIT else Category.CREDIT,
