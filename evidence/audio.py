@@ -172,7 +172,7 @@ def _wav(data: bytes) -> AudioInfo:
         with wave.open(io.BytesIO(data)) as w:
             frames, rate = w.getnframes(), w.getframerate()
             codec = f"PCM {w.getsampwidth() * 8}-bit"
-    except (wave.Error, EOFError, struct.error, ValueError):
+    except Exception:  # wave.Error, EOFError, struct.error, RuntimeError… on damaged headers
         # WAVE_FORMAT_EXTENSIBLE and compressed WAV: mutagen reads the header
         try:
             m = mutagen.wave.WAVE(io.BytesIO(data))  # type: ignore[no-untyped-call]

@@ -1,0 +1,212 @@
+"""timeline.py: total order, merged duplicates, recordings matched to calls, facts, JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+
+import pytest
+
+from evidence import config, extract, timeline, times
+from evidence.model import Basis, Direction, Event, EventKind, SourceRef
+from evidence.sources import common, victim_toml
+from tests.conftest import make_case
+
+SH = times.zone("Asia/Shanghai")
+NOT_AFTER = dt.datetime(2015, 6, 1, tzinfo=SH)
+FRAUD = "13757123456"
+DEBIT_20000 = "您尾号1234卡3月18日20:40网上银行支出(网银在线)20,000.00元，余额1,234.56元。【工商银行】"
+DEBIT_9999 = "您尾号1234卡3月18日20:52网上银行支出(网银在线)9,999.00元，余额235.56元。【工商银行】"
+PHISH = "【京东】您的订单9134567890因系统故障需办理退款，请登录 http://jd-tuikuan.com.cn/refund 填写信息"
+
+
+def at(h: int, m: int, s: int = 0, day: int = 18) -> dt.datetime:
+    return dt.datetime(2015, 3, day, h, m, s, tzinfo=SH)
+
+
+@pytest.fixture
+def victim_ctx(tmp_path):
+    case_folder = make_case(tmp_path)
+    case, _ = config.load_case(case_folder)
+    victim, _ = config.load_victim(case, "V001")
+    ctx = extract.Context(tz=SH, lang="zh-Hans", not_after=NOT_AFTER, victim=victim)
+    return victim, ctx
+
+
+def call(ctx, t, number, kind=common.CallType.INCOMING, duration=0, path="calls-20150320.xml", i=1):
+    return common.call_event(time=t, party=number, call_type=kind, duration=duration,
+                             source=SourceRef(path, "c" * 64, f"call[{i}]"), ctx=ctx)
+
+
+def sms(ctx, t, number, body, path="sms-20150320.xml", locator="sms[1]", **kw):
+    return common.message_event(time=t, party=number, incoming=True, body=body,
+                                source=SourceRef(path, hashlib.sha256(path.encode()).hexdigest(), locator),
+                                ctx=ctx, **kw)
+
+
+def rec(t, number, path="Sounds/CallRecord/rec.amr"):
+    return Event(time=t, basis=Basis.FILENAME, kind=EventKind.RECORDING, summary="通话录音",
+                 source=SourceRef(path, hashlib.sha256(path.encode()).hexdigest(), "file"),
+                 counterparty=number, zone_assumed=True, details={"duration_s": "4.36"})
+
+
+def scenario(victim, ctx):
+    manual, _ = victim_toml.events(victim, ctx)
+    events = [
+        *manual,
+        call(ctx, at(20, 10), "95118", i=1),  # JD customer service: not suspicious
+        call(ctx, at(20, 11), "13912345678", i=2),  # the victim's own number (second SIM)
+        call(ctx, at(20, 12), "057187654321", i=3),  # a landline: suspicious, but mobiles first
+        call(ctx, at(20, 15), FRAUD, duration=600, i=4),
+        call(ctx, at(19, 0), "13800138000", i=5),  # before the order: not suspicious
+        rec(at(20, 15, 30), FRAUD),
+        sms(ctx, at(20, 30), FRAUD, PHISH, locator="sms[1]"),
+        sms(ctx, at(20, 40, 5), "95588", DEBIT_20000, locator="sms[2]"),
+        # the same SMS again in a CSV export: no zone, second precision
+        sms(ctx, at(20, 40, 5), "95588", DEBIT_20000, path="短信导出.csv", locator="row 7",
+            basis=Basis.EXACT, zone_assumed=True),
+        # two identical notices inside one file are two debits, never merged
+        sms(ctx, at(20, 52), "95588", DEBIT_9999, locator="sms[3]"),
+        sms(ctx, at(20, 52), "95588", DEBIT_9999, locator="sms[4]"),
+        Event(time=at(20, 40), basis=Basis.EXACT, kind=EventKind.TRANSACTION, summary="银行流水：支出20,000.00元",
+              source=SourceRef("statement.pdf", "d" * 64, "page 1 line 3"), amount=Decimal("20000.00"),
+              direction=Direction.DEBIT),
+        Event(time=dt.datetime(1999, 12, 31, tzinfo=SH), basis=Basis.EXIF, kind=EventKind.PHOTO,
+              summary="照片：x.jpg", source=SourceRef("x.jpg", "e" * 64, "file")),
+    ]
+    return events
+
+
+def test_build_orders_merges_and_matches(victim_ctx):
+    victim, ctx = victim_ctx
+    tl = timeline.build(scenario(victim, ctx), victim, ctx)
+    kinds = [(e.kind, e.source.path, e.source.locator) for e in tl.events]
+    assert kinds[0] == (EventKind.PHOTO, "x.jpg", "file")  # 1999: flagged, kept
+    assert kinds[1] == (EventKind.CALL, "calls-20150320.xml", "call[5]")
+    assert kinds[2] == (EventKind.ORDER, "victim.toml", "orders[1]")
+    assert kinds[-1] == (EventKind.MANUAL, "victim.toml", "events[1]")
+    times_ = [e.time for e in tl.events]
+    assert times_ == sorted(times_)
+    # the CSV copy of the ICBC notice is merged into the XML one, citing both
+    notices = [e for e in tl.events if e.kind is EventKind.BANK_NOTICE]
+    assert len(notices) == 3
+    first = notices[0]
+    assert (first.source.path, first.source.locator, first.zone_assumed) == ("sms-20150320.xml", "sms[2]", False)
+    assert [(r.path, r.locator) for r in first.also] == [("短信导出.csv", "row 7")]
+    assert [e.source.locator for e in notices[1:]] == ["sms[3]", "sms[4]"]
+    assert all(not e.also for e in notices[1:])
+    # recording ↔ call
+    recording = next(e for e in tl.events if e.kind is EventKind.RECORDING)
+    fraud_call = next(e for e in tl.events if e.kind is EventKind.CALL and e.counterparty == FRAUD)
+    assert recording.details["matched_call"] == "calls-20150320.xml call[4]"
+    assert recording.details["matched_by"] == "number"
+    assert fraud_call.details["recording"] == "Sounds/CallRecord/rec.amr"
+    # issues: the 1999 photo, one zone note per file
+    implausible = [i for i in tl.issues if i.code == "implausible_time"]
+    assert [(i.path, i.locator) for i in implausible] == [("x.jpg", "file")]
+    zone_notes = sorted(i.path for i in tl.issues if i.code == "zone_assumed")
+    assert zone_notes == sorted({"Sounds/CallRecord/rec.amr", "victim.toml"})
+
+
+def test_facts(victim_ctx):
+    victim, ctx = victim_ctx
+    tl = timeline.build(scenario(victim, ctx), victim, ctx)
+    f = tl.facts
+    assert f.first_order_time == at(20, 5)
+    assert f.first_suspicious_call is not None
+    assert (f.first_suspicious_call.counterparty, f.first_suspicious_call.time) == (FRAUD, at(20, 15))
+    assert f.order_to_call == dt.timedelta(minutes=10)
+    assert f.total_debited == Decimal("39998.00")  # 20000 once (merged) + 9999 twice
+    assert f.total_debited_statements == Decimal("20000.00")
+    assert f.debits_after_call == Decimal("39998.00")
+    assert f.numbers == (FRAUD,)
+    assert f.domains == ("jd-tuikuan.com.cn",)
+    assert [e.source.locator for e in f.debit_events] == ["sms[2]", "sms[3]", "sms[4]"]
+    facts = timeline.facts_json(tl, ctx)
+    assert facts["order_to_call"] == {"seconds": 600, "text": "10分"}
+    assert facts["total_debited"] == "39998.00"
+    assert facts["first_suspicious_call"]["source"]["locator"] == "call[4]"
+    assert facts["first_order_time"] == "2015-03-18T20:05:00+08:00"
+    json.dumps(facts, ensure_ascii=False)
+
+
+def test_landline_when_no_mobile_and_no_order(tmp_path):
+    case_folder = make_case(tmp_path, {"V002": '[victim]\nname = "李某"\n'})
+    case, _ = config.load_case(case_folder)
+    victim, _ = config.load_victim(case, "V002")
+    ctx = extract.Context(tz=SH, lang="en", not_after=NOT_AFTER, victim=victim)
+    events = [call(ctx, at(20, 12), "057187654321", kind=common.CallType.MISSED),
+              call(ctx, at(20, 10), "10086", i=2)]
+    tl = timeline.build(events, victim, ctx)
+    f = tl.facts
+    assert (f.first_order_time, f.order_to_call) == (None, None)
+    assert f.first_suspicious_call.counterparty == "057187654321"
+    assert f.total_debited == Decimal("0")
+    assert timeline.facts_json(tl, ctx)["total_debited"] == "0.00"
+
+
+def test_to_json_shape(victim_ctx):
+    victim, ctx = victim_ctx
+    tl = timeline.build(scenario(victim, ctx), victim, ctx)
+    rows = timeline.to_json(tl, ctx)
+    notice = next(r for r in rows if r["kind"] == "bank_notice")
+    assert notice["time"] == "2015-03-18T20:40:05+08:00"
+    assert (notice["amount"], notice["direction"], notice["time_basis"]) == ("20000.00", "debit", "exact")
+    assert notice["source"] == {"path": "sms-20150320.xml",
+                                "sha256": hashlib.sha256(b"sms-20150320.xml").hexdigest(), "locator": "sms[2]"}
+    assert notice["also"][0]["path"] == "短信导出.csv"
+    assert notice["counterparty"] == "95588" and notice["attribution"] == "中国工商银行"
+    order = next(r for r in rows if r["kind"] == "order")
+    assert (order["amount"], order["direction"], order["time_basis"]) == ("599.00", None, "manual")
+    assert order["details"] == {"channel": "网银在线", "item": "冲锋衣", "order_id": "9134567890"}
+    sha = hashlib.sha256((victim.folder / "victim.toml").read_bytes()).hexdigest()
+    assert order["source"] == {"path": "victim.toml", "sha256": sha, "locator": "orders[1]"}
+    assert set(rows[0]) == {"time", "time_basis", "zone_assumed", "kind", "summary", "counterparty",
+                            "attribution", "amount", "direction", "details", "source", "also"}
+    json.dumps(rows, ensure_ascii=False)
+
+
+def test_order_is_total_and_deterministic(victim_ctx):
+    victim, ctx = victim_ctx
+    events = scenario(victim, ctx)
+    one = timeline.to_json(timeline.build(events, victim, ctx), ctx)
+    two = timeline.to_json(timeline.build(list(reversed(events)), victim, ctx), ctx)
+    assert one == two
+    same_time = [Event(time=at(21, 0), basis=Basis.EXACT, kind=EventKind.SMS, summary=f"s{i}",
+                       source=SourceRef("sms.xml", "a" * 64, f"sms[{i}]")) for i in (10, 2, 1)]
+    tl = timeline.build(same_time, victim, ctx)
+    assert [e.source.locator for e in tl.events] == ["sms[1]", "sms[2]", "sms[10]"]
+
+
+def test_recording_matching_rules(victim_ctx):
+    victim, ctx = victim_ctx
+    long_call = call(ctx, at(20, 0), FRAUD, duration=1200, i=1)
+    other = call(ctx, at(20, 0), "13800138000", duration=60, i=2)
+    inside = rec(at(20, 10), FRAUD, path="inside.amr")  # 10 min into a 20-min call
+    far = rec(at(21, 0), FRAUD, path="far.amr")  # an hour later: no call to match
+    nameless = rec(at(20, 1), None, path="张三_20150318200100.amr")  # no number: by time alone? two calls fit
+    tl = timeline.build([long_call, other, inside, far, nameless], victim, ctx)
+    by_path = {e.source.path: e for e in tl.events}
+    assert by_path["inside.amr"].details["matched_call"] == "calls-20150320.xml call[1]"
+    assert "matched_call" not in by_path["far.amr"].details
+    assert "matched_call" not in by_path["张三_20150318200100.amr"].details
+    single = timeline.build([other, rec(at(20, 0, 20), None, path="only.amr")], victim, ctx)
+    only = next(e for e in single.events if e.kind is EventKind.RECORDING)
+    assert (only.details["matched_by"], only.counterparty) == ("time", "13800138000")
+
+
+def test_victim_toml_missing_gives_no_events(tmp_path):
+    case_folder = make_case(tmp_path, {"V003": None})
+    case, _ = config.load_case(case_folder)
+    victim, _ = config.load_victim(case, "V003")
+    events, issues = victim_toml.events(victim, extract.Context(tz=SH))
+    assert (events, issues) == ([], [])
+
+
+def test_span_text():
+    assert timeline.span_text(dt.timedelta(days=1, hours=3, minutes=12), "zh-Hans") == "1天3小时12分"
+    assert timeline.span_text(dt.timedelta(hours=2, seconds=5), "en") == "2 h 5 s"
+    assert timeline.span_text(dt.timedelta(0), "en") == "0 s"
+    assert timeline.span_text(-dt.timedelta(minutes=5), "zh-Hans") == "-5分"
