@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import config, template, times
+from evidence import config, template, timeline, times
 from evidence.errors import ExitCode
-from evidence.model import Event, EventKind, Issue, Severity, Status, Victim
+from evidence.model import Direction, Event, EventKind, Issue, Severity, Status, Victim
 
 KEYS = ("has_order", "has_fraud_call", "has_phishing_or_code_sms", "has_bank_debit",
         "debits_match_claim")
@@ -49,7 +49,7 @@ def build(collected: Any) -> Checklist:
     return evaluate(collected.victim, tl.events, tl.facts, ctx_lang, tz)
 
 
-def evaluate(victim: Victim, events: Sequence[Event], facts: Any, lang: str,
+def evaluate(victim: Victim, events: Sequence[Event], facts: timeline.Facts, lang: str,
              tz: dt.tzinfo) -> Checklist:
     def t(key: str, **values: object) -> str:
         return template.t(lang, f"check.checklist.{key}", **values)
@@ -81,8 +81,12 @@ def evaluate(victim: Victim, events: Sequence[Event], facts: Any, lang: str,
         t("sms_detail", n=len(sms), time=times.display(sms[0].time, tz)) if sms
         else t("no_sms")))
 
-    debits: tuple[Event, ...] = tuple(facts.debit_events)
-    total = Decimal(facts.total_debited)
+    debits: list[Event] = list(facts.debit_events)
+    total = facts.total_debited
+    if not debits:  # no bank SMS: a statement's debit rows are the evidence instead
+        debits = [e for e in events if e.kind is EventKind.TRANSACTION
+                  and e.direction is Direction.DEBIT and e.amount is not None]
+        total = facts.total_debited_statements
     items.append(Item("has_bank_debit", bool(debits), t("has_bank_debit"),
                       t("debit_detail", n=len(debits), total=money(total)) if debits
                       else t("no_debit")))

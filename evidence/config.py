@@ -138,7 +138,10 @@ def victim_folder(case: Case, victim_id: str) -> Path:
 
 
 def load_victim(case: Case, victim_id: str) -> tuple[Victim, list[Issue]]:
-    """Read `victims/<id>/victim.toml`. Never raises: every problem is an Issue."""
+    """Read `victims/<id>/victim.toml`. Never raises: every problem is an Issue.
+
+    Locators count array entries from 1, as the lawyer reads the file (`orders[1].placed`).
+    """
     folder = victim_folder(case, victim_id)
     reader = _VictimReader(case, victim_id)
     path = folder / VICTIM_FILE
@@ -199,11 +202,11 @@ class _VictimReader:
         cards = self.cards(person)
         claimed_loss = self.money(person, "claimed_loss", "victim.claimed_loss")
         orders = tuple(
-            order for i, raw in enumerate(self.array(data, "orders"))
+            order for i, raw in enumerate(self.array(data, "orders"), start=1)
             if (order := self.order(raw, f"orders[{i}]")) is not None
         )
         events = tuple(
-            event for i, raw in enumerate(self.array(data, "events"))
+            event for i, raw in enumerate(self.array(data, "events"), start=1)
             if (event := self.event(raw, f"events[{i}]")) is not None
         )
         return Victim(
@@ -266,7 +269,7 @@ class _VictimReader:
         for i, card in enumerate(value):
             text = "".join(str(card).split())
             if isinstance(card, bool) or not isinstance(card, str | int) or not text.isdigit():
-                self.error("bad_value", "config.cards", f"victim.cards[{i}]", value=repr(card))
+                self.error("bad_value", "config.cards", f"victim.cards[{i + 1}]", value=repr(card))
                 continue
             out.append(text)
         return tuple(out)

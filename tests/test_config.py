@@ -87,12 +87,12 @@ def test_unknown_keys_name_file_and_key_and_suggest_the_nearest(tmp_path):
     assert codes(issues) == [
         (Severity.WARNING, "unknown_key", "extra"),
         (Severity.WARNING, "unknown_key", "victim.claimed_lose"),
-        (Severity.WARNING, "unknown_key", "orders[0].chanel"),
+        (Severity.WARNING, "unknown_key", "orders[1].chanel"),
     ]
     msg = issues[1].message
     assert "victims/V1/victim.toml" in msg and "victim.claimed_lose" in msg
     assert "did you mean victim.claimed_loss?" in msg
-    assert "did you mean orders[0].channel?" in issues[2].message
+    assert "did you mean orders[1].channel?" in issues[2].message
     assert victim.claimed_loss is None and victim.orders[0].channel == ""
     assert issues[0].path == "victim.toml"
 
@@ -167,8 +167,8 @@ def test_bad_values_name_the_key_and_the_rest_still_loads(tmp_path):
     victim, issues = config.load_victim(case, "V1")
     assert codes(issues) == [
         (Severity.ERROR, "bad_decimal", "victim.claimed_loss"),
-        (Severity.ERROR, "bad_time", "orders[0].placed"),
-        (Severity.ERROR, "bad_time", "events[0].time"),
+        (Severity.ERROR, "bad_time", "orders[1].placed"),
+        (Severity.ERROR, "bad_time", "events[1].time"),
         (Severity.ERROR, "bad_status", "compensation.status"),
     ]
     assert "'settled'" in issues[3].message and "none | registered | agreement | paid" in issues[3].message
