@@ -24,10 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pypdf
-from pypdf.errors import PdfReadError
+from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from evidence import config, inventory, layout, template
+from evidence import config, inventory, layout, protect, template
 from evidence.model import Case
 
 SIDECAR_SUFFIX = ".sha256"
@@ -132,9 +131,9 @@ def check_sidecar(output: Path) -> Check:
 def read_manifest(pdf: Path) -> dict[str, Any]:
     """The manifest.json attachment of a dossier (raises ValueError when absent or broken)."""
     try:
-        reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()))
+        reader = protect.open_reader(io.BytesIO(pdf.read_bytes()))
         attachments = reader.attachments
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+    except (PdfReadError, FileNotDecryptedError, OSError, ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"the PDF cannot be read ({exc})") from None
     blobs = attachments.get(MANIFEST_NAME)
     if not blobs:

@@ -71,3 +71,48 @@ def test_unusable_sidecar_is_reported(tmp_path: Path, text: str) -> None:
     integrity.sidecar_path(pdf).write_text(text, "utf-8")
     c = integrity.check_sidecar(pdf)
     assert c.state is integrity.State.UNCHECKED and c.note == "sidecar_unreadable"
+
+
+# ---- protected sharing (--encrypt) ----------------------------------------------------------
+
+
+def test_encrypt_opens_with_password_and_not_without(tmp_path: Path) -> None:
+    import pypdf
+
+    from evidence import protect
+
+    pdf = some_pdf(tmp_path)
+    plain_text = pypdf.PdfReader(pdf).pages[0].extract_text()
+    protect.encrypt(pdf, "正确的密码 s3cret")
+    reader = pypdf.PdfReader(pdf)
+    assert reader.is_encrypted
+    with pytest.raises(pypdf.errors.FileNotDecryptedError):
+        _ = reader.pages[0].extract_text()
+    assert not pypdf.PdfReader(pdf).decrypt("wrong")
+    ok = pypdf.PdfReader(pdf)
+    assert ok.decrypt("正确的密码 s3cret")
+    assert ok.pages[0].extract_text() == plain_text
+    if shutil.which("qpdf"):
+        shown = subprocess.run(["qpdf", "--show-encryption", "--password=正确的密码 s3cret", str(pdf)],
+                               capture_output=True, text=True).stdout
+        assert "print high resolution: allowed" in shown
+        assert "modify other: not allowed" in shown and "modify forms: not allowed" in shown
+        assert "AESv3" in shown  # AES-256
+        assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode != 0
+
+
+def test_password_never_from_argv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence import protect
+    from evidence.errors import UsageError
+
+    monkeypatch.delenv(protect.ENV, raising=False)
+    with pytest.raises(UsageError, match="EVIDENCE_PDF_PASSWORD"):
+        protect.password(None)
+    monkeypatch.setenv(protect.ENV, "from-env")
+    assert protect.password(None) == "from-env"
+    f = tmp_path / "pw.txt"
+    f.write_text("from-file\n", "utf-8")
+    assert protect.password(f) == "from-file"
+    f.write_text("", "utf-8")
+    with pytest.raises(UsageError, match="empty"):
+        protect.password(f)
