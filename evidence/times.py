@@ -261,6 +261,34 @@ _SCAN = re.compile(
 # ---- checks and display --------------------------------------------------------------------
 
 
+_PDF_DATE = re.compile(
+    r"\s*(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*"
+    r"(?:(Z)|([+-])(\d{2})'?(?:(\d{2})'?)?)?\s*"
+)
+
+
+def from_pdf_date(text: str, tz: dt.tzinfo) -> tuple[dt.datetime, bool] | None:
+    """PDF date string `D:20150320103000+08'00'` (ISO 32000 7.9.4). Returns (time, zone_assumed)."""
+    m = _PDF_DATE.fullmatch(text or "")
+    if not m:
+        return None
+    y, mo, d, h, mi, sec, z, sign, oh, om = m.groups()
+    zone_: dt.tzinfo | None = None
+    if z:
+        zone_ = UTC
+    elif sign:
+        minutes = int(oh) * 60 + int(om or 0)
+        if minutes >= 24 * 60:
+            return None
+        zone_ = dt.timezone((1 if sign == "+" else -1) * dt.timedelta(minutes=minutes))
+    try:
+        t = local(int(y), int(mo or 1), int(d or 1), int(h or 0), int(mi or 0), int(sec or 0),
+                  tz=zone_ or tz)
+    except ValueError:
+        return None
+    return t, zone_ is None
+
+
 def plausible(t: dt.datetime, not_after: dt.datetime) -> bool:
     """Evidence of this case cannot predate 2000 nor postdate its intake."""
     return EARLIEST_PLAUSIBLE <= t <= not_after
