@@ -219,9 +219,97 @@ def timeline(
     victim: Annotated[str, typer.Option("--victim", help="The victim's id.")],
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
-    """Print one victim's merged, sourced chronology."""
-    _err("timeline is not built yet.")
-    raise typer.Exit(int(ExitCode.UNEXPECTED))
+    """Print one victim's merged, sourced chronology.
+
+    `--format json` prints one document {"events": [...], "facts": {...}}: the events sorted by
+    time, each citing its source (path relative to the victim folder, SHA-256, locator), and the
+    derived facts (order -> first unknown call, totals debited, numbers and domains involved).
+    `--format csv` is UTF-8 with a BOM so Excel opens the Chinese text. Problems go to stderr.
+    """
+    import json
+
+    from evidence import collect, config
+    from evidence import timeline as chronology
+    from evidence.errors import UsageError
+
+    if fmt not in ("table", "csv", "json"):
+        raise UsageError(f"unknown --format {fmt!r}; use table, csv or json.")
+    found, case_issues = config.load_case(case)
+    ids = config.victim_ids(found)
+    if victim not in ids:
+        raise UsageError(f"there is no victim folder {found.folder / config.VICTIMS_DIR / victim}; "
+                         f"known victims: {', '.join(ids) or 'none'}.")
+    gathered = collect.victim(found, victim)
+    ctx = collect.context(found, gathered.victim)
+    rows = chronology.to_json(gathered.timeline, ctx)
+    facts = chronology.facts_json(gathered.timeline, ctx)
+    if fmt == "json":
+        typer.echo(json.dumps({"events": rows, "facts": facts}, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        sys.stdout.buffer.write(_timeline_csv(rows).encode("utf-8-sig"))
+        sys.stdout.buffer.flush()
+    else:
+        _print_timeline(ctx, gathered, rows, facts)
+    for issue in (*case_issues, *gathered.issues):
+        where = f" ({issue.locator})" if issue.locator and issue.locator not in issue.message else ""
+        _err(f"{issue.severity.value}: {issue.message}{where}")
+
+
+TIMELINE_COLUMNS = ("time", "time_basis", "zone_assumed", "kind", "summary", "counterparty", "attribution",
+                    "amount", "direction", "source_path", "source_sha256", "source_locator", "also")
+
+
+def _timeline_csv(rows: list[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(TIMELINE_COLUMNS)
+    for r in rows:
+        also = "; ".join(f"{a['path']} {a['locator']}" for a in r["also"])
+        writer.writerow([r["time"], r["time_basis"], "yes" if r["zone_assumed"] else "", r["kind"], r["summary"],
+                         r["counterparty"] or "", r["attribution"] or "", r["amount"] or "", r["direction"] or "",
+                         r["source"]["path"], r["source"]["sha256"], r["source"]["locator"], also])
+    return buf.getvalue()
+
+
+def _print_timeline(ctx: Any, gathered: Any, rows: list[dict[str, Any]], facts: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from evidence import times
+
+    en = ctx.lang == "en"
+    heads = (("Time", "Basis", "Kind", "Summary", "Amount", "Source") if en
+             else ("时间", "时间依据", "类型", "摘要", "金额", "来源"))
+    out = _console()
+    table = Table(title=f"{gathered.victim.id} {gathered.victim.name} — {gathered.case.timezone}".strip())
+    for head in heads:
+        table.add_column(head, overflow="fold")
+    for event, r in zip(gathered.timeline.events, rows, strict=True):
+        when = times.display(event.time, ctx.tz) + ("*" if r["zone_assumed"] else "")
+        amount = f"{'-' if r['direction'] == 'debit' else '+' if r['direction'] == 'credit' else ''}{r['amount']}"
+        source = f"{r['source']['path']} {r['source']['locator']}"
+        if r["also"]:
+            source += " (+" + ", ".join(f"{a['path']} {a['locator']}" for a in r["also"]) + ")"
+        table.add_row(when, r["time_basis"], r["kind"], _escape(r["summary"]),
+                      amount if r["amount"] else "", _escape(source))
+    out.print(table)
+    out.print("* " + ("no zone in the source: case zone applied" if en else "来源未注明时区，按案件时区理解"))
+    call = facts["first_suspicious_call"]
+    lines = [
+        ("First order", "首次下单", facts["first_order_time"] or "—"),
+        ("First call from an unknown number", "首个陌生号码来电",
+         f"{call['time']} {call['counterparty']} {call['attribution'] or ''}".strip() if call else "—"),
+        ("Order to call", "下单至来电", facts["order_to_call"]["text"] if facts["order_to_call"] else "—"),
+        ("Total debited (bank notices)", "扣款合计（银行短信）", facts["total_debited"]),
+        ("Total debited (statements)", "扣款合计（银行流水）", facts["total_debited_statements"]),
+        ("Debited after the call", "来电后扣款", facts["debits_after_call"]),
+        ("Numbers", "涉案号码", ", ".join(facts["numbers"]) or "—"),
+        ("Domains", "涉案域名", ", ".join(facts["domains"]) or "—"),
+    ]
+    for label_en, label_zh, value in lines:
+        out.print(f"{label_en if en else label_zh}: {_escape(value)}")
 
 
 # --- build (issues 4, 5, 6) ------------------------------------------------------------------
