@@ -81,15 +81,41 @@ def magic(head: bytes) -> str | None:
     return None
 
 
-def _mp3_sync(data: bytes, i: int) -> bool:
-    """An MPEG audio frame header at i: sync, a real layer, bitrate and sample rate."""
+# kbit/s by bitrate index 1..14 for (MPEG-1, layer) and (MPEG-2/2.5, layer); layer 3 = Layer I
+_BITRATES = {
+    (True, 3): (32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (True, 2): (32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (True, 1): (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (False, 3): (32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (False, 2): (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+    (False, 1): (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def _mp3_frame_length(data: bytes, i: int) -> int | None:
+    """Length of the MPEG audio frame whose header is at i, or None if there is none there."""
     if len(data) < i + 4 or data[i] != 0xFF or data[i + 1] & 0xE0 != 0xE0:
-        return False
+        return None
+    version = (data[i + 1] >> 3) & 0x3  # 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
     layer = (data[i + 1] >> 1) & 0x3
-    version = (data[i + 1] >> 3) & 0x3
-    bitrate = data[i + 2] >> 4
-    rate = (data[i + 2] >> 2) & 0x3
-    return layer != 0 and version != 1 and bitrate not in (0, 15) and rate != 3
+    index = data[i + 2] >> 4
+    rate_index = (data[i + 2] >> 2) & 0x3
+    if version == 1 or layer == 0 or index in (0, 15) or rate_index == 3:
+        return None
+    mpeg1 = version == 3
+    bitrate = _BITRATES[(mpeg1, layer)][index - 1] * 1000
+    rate = _RATES[version][rate_index]
+    padding = (data[i + 2] >> 1) & 0x1
+    if layer == 3:
+        return (12 * bitrate // rate + padding) * 4
+    return (144 if mpeg1 or layer == 2 else 72) * bitrate // rate + padding
+
+
+def _mp3_sync(data: bytes, i: int) -> bool:
+    """Two MPEG audio frames in a row: one valid-looking header is too easy to hit by chance."""
+    length = _mp3_frame_length(data, i)
+    return bool(length) and _mp3_frame_length(data, i + (length or 0)) is not None
 
 
 def amr(data: bytes) -> AudioInfo:
@@ -216,7 +242,7 @@ def _mutagen(fmt: str, data: bytes) -> AudioInfo:
 
 def probe_bytes(data: bytes) -> AudioInfo | None:
     """Format, codec and duration of audio bytes; None if not audio. Never raises."""
-    fmt = magic(data[:64])
+    fmt = magic(data[:8192])
     if fmt is None:
         return None
     if fmt.startswith("amr"):

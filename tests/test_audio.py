@@ -82,7 +82,11 @@ def test_magic_sorts_audio_from_images_and_video(corpus):
     heic = (corpus / "images" / "exif-samples__IMG_5195.HEIC").read_bytes()[:64]
     assert audio.magic(heic) is None
     assert audio.magic(b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00") == "mp4"
-    assert audio.magic(b"\xff\xfb\x90\x00") == "mp3"  # MPEG-1 Layer III frame sync, no ID3
+    mp3 = (corpus / "audio" / "androidx-media__bear-vbr-xing-header.mp3").read_bytes()
+    bare = mp3[mp3.index(b"\xff\xfb"):]  # the same MP3 without its ID3 tag: frame sync only
+    assert audio.magic(bare[:8192]) == "mp3"
+    assert audio.probe_bytes(bare).duration_s == pytest.approx(2.808)
+    assert audio.magic(bare[:4]) is None  # one frame header alone is not enough evidence
     assert audio.magic(b"\xff\xd8\xff\xe0") is None  # a JPEG is not an MP3 frame sync
     assert audio.magic(b"OggS\x00\x02") == "ogg"
 

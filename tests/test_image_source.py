@@ -267,3 +267,12 @@ def test_read_never_raises_on_arbitrary_bytes(tmp_path, prefix, tail):
     reason = image.validate(path, "en")
     assert reason is None or reason.endswith(".")
     image.heif_exif(prefix + tail)
+
+
+def test_size_floor_only_for_huffman_jpeg(tmp_path):
+    path = jpeg(tmp_path / "a.jpg", (64, 64))
+    assert image._huffman_jpeg(path)
+    data = path.read_bytes()
+    sof = data.index(b"\xff\xc0")
+    path.write_bytes(data[:sof] + b"\xff\xc9" + data[sof + 2:])  # arithmetic-coded frame header
+    assert not image._huffman_jpeg(path)

@@ -326,6 +326,19 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
 # ---- validation ----------------------------------------------------------------------------
 
 
+def _huffman_jpeg(path: Path) -> bool:
+    """True unless the frame header (SOFn) says arithmetic coding, which can go below the floor."""
+    with path.open("rb") as f:
+        data = f.read(1 << 16)
+    i = 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return marker < 0xC8
+        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+    return True
+
+
 def validate(path: Path, lang: str) -> str | None:
     """One-sentence rejection reason for a damaged, incomplete or hostile image; None if fine."""
     damaged = _say(lang, "图片已损坏或不完整，无法打开；请当事人重新发送原图。",
@@ -340,7 +353,7 @@ def validate(path: Path, lang: str) -> str | None:
                             "The image has zero width or height, so there is nothing to show; "
                             "ask the victim to send the original again.")
             if im.format == "JPEG":
-                if size < width * height / 512:
+                if size < width * height / 512 and _huffman_jpeg(path):
                     return _say(
                         lang,
                         f"图片不完整：{width}×{height} 像素的 JPEG 至少应有 {width * height // 512} "
