@@ -177,7 +177,7 @@ def dossiers(manifest: Mapping[str, Any]) -> list[Dossier]:
 
 
 def recompute(d: Dossier) -> str:
-    hashes = [str(f.get("sha256", "")) for f in d.files if f.get("sha256")]
+    hashes = [str(f.get("sha256") or "") for f in d.files]
     return layout.fingerprint(hashes, d.inputs.get("victim_toml_sha256", ""), d.inputs.get("tool_version", ""),
                               d.inputs.get("template_sha256", ""))
 
@@ -227,6 +227,12 @@ def originals(case: Case, d: Dossier) -> list[Check]:
         actual = file_sha256(path)
         out.append(Check("original", rel, State.OK if actual == expected else State.CHANGED, expected, actual,
                          victim=d.victim))
+    recorded = d.inputs.get("victim_toml_sha256")
+    if recorded is not None:  # it decides names, orders and purposes printed in the dossier
+        toml = folder / "victim.toml"
+        actual = file_sha256(toml) if toml.is_file() else ""
+        state = State.OK if actual == recorded else (State.MISSING if not actual else State.CHANGED)
+        out.append(Check("original", "victim.toml", state, recorded, actual, victim=d.victim))
     if folder.is_dir():
         for rel, _ in inventory.walk(folder):
             if rel not in listed and rel not in inventory.OWN_FILES:

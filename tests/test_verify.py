@@ -116,3 +116,111 @@ def test_password_never_from_argv(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     f.write_text("", "utf-8")
     with pytest.raises(UsageError, match="empty"):
         protect.password(f)
+
+
+# ---- a dossier-shaped PDF: manifest.json attached exactly as pipeline._build writes it -------
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def make_case(tmp_path: Path) -> tuple[Path, Path]:
+    """A case folder with real originals and a PDF carrying their manifest (+ sidecar)."""
+    import json
+
+    import pypdf
+
+    from evidence import __version__, layout
+
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not present")
+    case = tmp_path / "case"
+    folder = case / "victims" / "V01"
+    (folder / "originals").mkdir(parents=True)
+    (case / "case.toml").write_text('[case]\ntitle = "京东3·18案"\nbates_prefix = "JD"\n', "utf-8")
+    (folder / "victim.toml").write_text('[victim]\nname = "王芳"\n', "utf-8")
+    sources = {"originals/sms-20150318.xml": CORPUS / "sms-backup-restore" / "devadvance__sms_small.xml",
+               "originals/录音/17097300143_20150318.amr": CORPUS / "audio" / "androidx-media__sample_nb.amr",
+               "originals/IMG_0001.jpg": CORPUS / "images" / "exif-samples__HMD_Nokia_8.3_5G.jpg"}
+    files = []
+    for rel, src in sources.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, folder / rel)
+        files.append({"path": rel, "sha256": integrity.file_sha256(folder / rel), "size": src.stat().st_size,
+                      "status": "accepted"})
+    inputs = {"victim_toml_sha256": integrity.file_sha256(folder / "victim.toml"),
+              "template_sha256": "ab" * 32, "tool_version": __version__}
+    fp = layout.fingerprint([f["sha256"] for f in files], inputs["victim_toml_sha256"], __version__,
+                            inputs["template_sha256"])
+    manifest = {"format": "evidence-dossier/1", "victim": {"id": "V01", "name": "王芳"}, "language": "zh-Hans",
+                "fingerprint": fp, "inputs": inputs, "inventory": {"victim": "V01", "files": files}}
+    writer = pypdf.PdfWriter(clone_from=some_pdf(tmp_path))
+    writer.add_attachment(integrity.MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False).encode())
+    pdf = tmp_path / "dossier.pdf"
+    with pdf.open("wb") as f:
+        writer.write(f)
+    integrity.write_sidecar(pdf)
+    return case, pdf
+
+
+def run_verify(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli.app, ["verify", *args])
+    return result.exit_code, result.output
+
+
+def test_verify_all_ok(tmp_path: Path) -> None:
+    case, pdf = make_case(tmp_path)
+    code, out = run_verify(str(pdf), "--case", str(case))
+    assert code == 0, out
+    assert out.count("正确") >= 6 and "已改动" not in out and "缺失" not in out
+    report = integrity.check(pdf, case)
+    states = {(c.area, c.subject): c.state for c in report.checks}
+    assert states[("original", "originals/录音/17097300143_20150318.amr")] is integrity.State.OK
+    assert states[("original", "victim.toml")] is integrity.State.OK
+    assert report.ok
+
+
+def test_verify_catches_a_changed_and_a_missing_original(tmp_path: Path) -> None:
+    case, pdf = make_case(tmp_path)
+    folder = case / "victims" / "V01"
+    flip_byte(folder / "originals" / "IMG_0001.jpg", 1000)
+    (folder / "originals" / "sms-20150318.xml").unlink()
+    (folder / "originals" / "later.png").write_bytes(b"\x89PNG later")
+    code, out = run_verify(str(pdf), "--case", str(case))
+    assert code == ExitCode.VERIFY_FAILED
+    report = integrity.check(pdf, case)
+    states = {c.subject: c.state for c in report.checks if c.area == "original"}
+    assert states["originals/IMG_0001.jpg"] is integrity.State.CHANGED
+    assert states["originals/sms-20150318.xml"] is integrity.State.MISSING
+    assert states["originals/录音/17097300143_20150318.amr"] is integrity.State.OK
+    assert states["originals/later.png"] is integrity.State.ADDED  # a note, not itself a failure
+    assert "已改动" in out and "缺失" in out and "originals/IMG_0001.jpg" in out
+
+
+def test_verify_catches_one_flipped_dossier_byte(tmp_path: Path) -> None:
+    case, pdf = make_case(tmp_path)
+    # a byte inside the page content, not the manifest: only the sidecar can see it
+    data = pdf.read_bytes()
+    flip_byte(pdf, data.index(b"stream") + 20)
+    code, out = run_verify(str(pdf), "--case", str(case))
+    assert code == ExitCode.VERIFY_FAILED, out
+    assert integrity.check_sidecar(pdf).state is integrity.State.CHANGED
+
+
+def test_verify_catches_an_edited_manifest(tmp_path: Path) -> None:
+    import json
+
+    import pypdf
+
+    _case, pdf = make_case(tmp_path)
+    reader = pypdf.PdfReader(pdf)
+    manifest = json.loads(reader.attachments[integrity.MANIFEST_NAME][0])
+    manifest["inventory"]["files"][0]["sha256"] = "0" * 64  # someone "fixes" a hash by hand
+    (tmp_path / "x").mkdir()
+    writer = pypdf.PdfWriter(clone_from=some_pdf(tmp_path / "x"))
+    writer.add_attachment(integrity.MANIFEST_NAME, json.dumps(manifest).encode())
+    with pdf.open("wb") as f:
+        writer.write(f)
+    integrity.write_sidecar(pdf)  # even with a matching sidecar, the fingerprint disagrees
+    report = integrity.check(pdf)
+    fp = next(c for c in report.checks if c.area == "fingerprint")
+    assert fp.state is integrity.State.CHANGED and not report.ok
