@@ -224,3 +224,15 @@ def test_verify_catches_an_edited_manifest(tmp_path: Path) -> None:
     report = integrity.check(pdf)
     fp = next(c for c in report.checks if c.area == "fingerprint")
     assert fp.state is integrity.State.CHANGED and not report.ok
+
+
+def test_build_encrypt_without_password_fails_before_building(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EVIDENCE_PDF_PASSWORD", raising=False)
+    case = tmp_path / "case"
+    (case / "victims" / "V01").mkdir(parents=True)
+    (case / "case.toml").write_text('[case]\ntitle = "t"\n', "utf-8")
+    result = CliRunner().invoke(cli.app, ["build", str(case), "--encrypt", "--out", str(tmp_path / "out")])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "EVIDENCE_PDF_PASSWORD" in result.output
+    assert not (tmp_path / "out").exists()
