@@ -120,7 +120,7 @@ def _shot_name(shot: fraud.Shot) -> str:
     }[shot.style]
 
 
-def _scenes(plan: fraud.VictimPlan) -> dict[str, Any]:
+def _scenes(plan: fraud.VictimPlan) -> dict[str, images.Screen]:
     """The victim's four screens, drawn once; each screenshot adds its own clock and stamp."""
     p = plan.person
     phish = next(m for m in plan.msgs if m.kind == "phishing")
@@ -136,10 +136,10 @@ def _scenes(plan: fraud.VictimPlan) -> dict[str, Any]:
     call_rows = [(c.contact or c.number, "呼入" if c.type == 1 else "呼出" if c.type == 2 else "未接",
                   f"{c.time:%m-%d %H:%M}") for c in plan.calls[::-1]]
     return {
-        "refund": images.screen("refund", "", phish.time, refund_rows, plan.id, header=url),
-        "sms": images.screen("sms", "信息", when, sms_rows, plan.id),
-        "bank": images.screen("bank", f"{p.bank.short}手机银行 交易明细", when, bank_rows, plan.id),
-        "calls": images.screen("calls", "通话记录", when, call_rows, plan.id),
+        "refund": images.Screen(images.screen("refund", "", phish.time, refund_rows, plan.id, header=url)),
+        "sms": images.Screen(images.screen("sms", "信息", when, sms_rows, plan.id)),
+        "bank": images.Screen(images.screen("bank", f"{p.bank.short}手机银行 交易明细", when, bank_rows, plan.id)),
+        "calls": images.Screen(images.screen("calls", "通话记录", when, call_rows, plan.id)),
     }
 
 
@@ -214,12 +214,11 @@ def write_victim(case_dir: Path, plan: fraud.VictimPlan) -> dict[str, Any]:
                                 f"报案时间：{plan.police_report:%Y年%m月%d日 %H时%M分}",
                                 "案由：冒充京东客服网络诈骗", f"涉案金额：{plan.debit_total:,.2f}元",
                                 f"接报单位：{p.region}公安局"), stamp)
+            data = images.jpeg(img, shot.time)
+        elif shot.style.startswith("png"):
+            data = scenes[shot.scene].png(shot.time, stamp)
         else:
-            img = images.stamp(scenes[shot.scene], shot.time, stamp)
-        if shot.style.startswith("png"):
-            data = images.png(img)
-        else:
-            data = images.jpeg(img, shot.time if shot.style == "camera" else None)
+            data = scenes[shot.scene].jpeg(shot.time, stamp)
         kind = "photo" if shot.style == "camera" else "screenshot"
         rel = w.put(o + name, data, shot.time, kind)
         shot_files.append(rel)
@@ -319,8 +318,10 @@ def generate(case_dir: Path, victims: int = 12, seed: int = 318, scale: str = "s
     first = plans[0].person.name
     title = f"{first[0]}某某等{victims}人诉北京某电子商务有限公司网络购物合同纠纷"
     (case_dir / "case.toml").write_text(CASE_TOML.format(title=_s(title)), encoding="utf-8")
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and victims * (10 if scale == "realistic" else 1) >= 20:
+    # Worker processes pay off once there is real image work; an explicit `jobs` always applies.
+    big = victims * (10 if scale == "realistic" else 1) >= 20
+    workers = jobs if jobs is not None else (os.cpu_count() or 1) if big else 1
+    if workers > 1 and victims > 1:
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
             truths = list(pool.map(write_victim, [case_dir] * len(plans), plans, chunksize=1))
     else:
@@ -339,6 +340,8 @@ def generate(case_dir: Path, victims: int = 12, seed: int = 318, scale: str = "s
         "victims": truths,
     }
     (case_dir / GROUND_TRUTH).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for name in ("case.toml", GROUND_TRUTH):
+        os.utime(case_dir / name, (BACKUP.timestamp(), BACKUP.timestamp()))
     return GroundTruth(case_dir, data)
 
 

@@ -241,8 +241,8 @@ def _otp(bank: people.Bank, code: str, amount: Decimal) -> str:
 def _split(rng: random.Random, total: Decimal, parts: int) -> list[Decimal]:
     if parts == 1:
         return [total]
-    cuts = sorted(rng.uniform(0.15, 0.85) for _ in range(parts - 1))
-    shares = [b - a for a, b in zip([0.0, *cuts], [*cuts, 1.0], strict=True)]
+    weights = [rng.uniform(1, 4) for _ in range(parts)]  # no part below 1/13 of the total
+    shares = [w / sum(weights) for w in weights]
     amounts = [(total * Decimal(str(round(s, 4)))).quantize(Decimal("1")) for s in shares[:-1]]
     return [*(a.quantize(CENT) for a in amounts), (total - sum(amounts)).quantize(CENT)]
 
@@ -298,7 +298,7 @@ def victim(index: int, seed: int, numbers: list[str], domains: list[str], scale:
         total = MAX_DEBIT * parts
     else:
         total = Decimal(round(10 ** rng.uniform(2.5, 5.3))).quantize(CENT)
-        total = max(total, Decimal(300) * parts)
+        total = max(total, Decimal(500) * parts)
     amounts = _split(rng, total, parts)
     if index == 0:
         amounts = [MAX_DEBIT] * parts
