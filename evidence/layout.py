@@ -1,0 +1,471 @@
+"""What goes in a dossier and where: exhibits, their numbers and titles, pages and Bates labels.
+
+Pure functions over model values: no reportlab, no pypdf, no file reads. The renderer and the
+stamper follow the Plan this module makes; page numbers come from `paginate` once the renderer
+has counted pages, so the arithmetic lives here and can be tested without drawing anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from evidence import phones, timeline
+from evidence.model import (
+    Case,
+    Direction,
+    Event,
+    EventKind,
+    FileKind,
+    SourceFile,
+    Status,
+    Victim,
+)
+
+
+class Form(enum.StrEnum):
+    """证据形式 under the Civil Procedure evidence rules (Art. 14/15)."""
+
+    ELECTRONIC = "electronic"  # 电子数据
+    AUDIOVISUAL = "audiovisual"  # 视听资料
+    DOCUMENTARY = "documentary"  # 书证
+
+
+class Mode(enum.StrEnum):
+    """How an exhibit item is shown."""
+
+    TRANSCRIPT = "transcript"  # messages as a readable conversation
+    CALLS = "calls"  # call log table with attribution
+    RECORDING = "recording"  # metadata sheet (the audio goes to court on its carrier)
+    IMAGE = "image"  # screenshot / photo, scaled to fit
+    PDF = "pdf"  # slip sheet, then the original pages merged as they are
+    TABLE = "table"  # statement rows (CSV statements)
+    NATIVE = "native"  # a placeholder sheet with the hash: nothing printable
+
+
+class Group(enum.StrEnum):
+    """Exhibits are groups of items, in the order a judge reads the story."""
+
+    MESSAGES = "messages"
+    CALLS = "calls"
+    RECORDINGS = "recordings"
+    STATEMENTS = "statements"
+    SCREENSHOTS = "screenshots"
+    PHOTOS = "photos"
+    DOCUMENTS = "documents"
+
+
+GROUP_OF_KIND: Mapping[FileKind, Group] = {
+    FileKind.SMS_BACKUP: Group.MESSAGES,
+    FileKind.SMS_EXPORT: Group.MESSAGES,
+    FileKind.SMS_DB: Group.MESSAGES,
+    FileKind.NOTICE_TEXT: Group.MESSAGES,
+    FileKind.CALL_LOG: Group.CALLS,
+    FileKind.RECORDING: Group.RECORDINGS,
+    FileKind.BANK_STATEMENT: Group.STATEMENTS,
+    FileKind.SCREENSHOT: Group.SCREENSHOTS,
+    FileKind.PHOTO: Group.PHOTOS,
+    FileKind.DOCUMENT: Group.DOCUMENTS,
+    FileKind.UNKNOWN: Group.DOCUMENTS,
+}
+GROUP_ORDER = tuple(Group)
+
+FORM_OF_KIND: Mapping[FileKind, Form] = {
+    FileKind.RECORDING: Form.AUDIOVISUAL,
+    FileKind.BANK_STATEMENT: Form.DOCUMENTARY,
+    FileKind.DOCUMENT: Form.DOCUMENTARY,
+}
+
+DEBIT_KINDS = (EventKind.BANK_NOTICE, EventKind.TRANSACTION)
+
+
+def mode_of(file: SourceFile) -> Mode:
+    suffix = PurePosixPath(file.path).suffix.lower()
+    if file.kind in (FileKind.SMS_BACKUP, FileKind.SMS_EXPORT, FileKind.SMS_DB,
+                     FileKind.NOTICE_TEXT):
+        return Mode.TRANSCRIPT
+    if file.kind is FileKind.CALL_LOG:
+        return Mode.CALLS
+    if file.kind is FileKind.RECORDING:
+        return Mode.RECORDING
+    if file.kind in (FileKind.SCREENSHOT, FileKind.PHOTO):
+        return Mode.IMAGE
+    if suffix == ".pdf":
+        return Mode.PDF
+    if file.kind is FileKind.BANK_STATEMENT:
+        return Mode.TABLE
+    return Mode.NATIVE
+
+
+# ---- the plan ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """One accepted file, shown as one numbered item (证据3-2)."""
+
+    label: str
+    group_label: str
+    file: SourceFile
+    mode: Mode
+    form: Form
+    purpose: str
+    events: tuple[Event, ...]  # events read from this file (or citing it), in time order
+    duplicates: tuple[str, ...] = ()  # paths of byte-identical copies, exhibited once here
+    first: dt.datetime | None = None
+    last: dt.datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Exhibit:
+    number: int
+    label: str  # 证据3
+    group: Group
+    items: tuple[Item, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One chronology row."""
+
+    event: Event
+    item_label: str | None  # the exhibit item its source file is shown in
+    marker: str  # "" | "call" (first fraud call) | "debit"
+
+
+@dataclasses.dataclass(frozen=True)
+class Summary:
+    orders: tuple[tuple[str, dt.datetime, str, Decimal | None], ...]
+    first_call: Event | None
+    call_delay: dt.timedelta | None  # first fraud call minus first order
+    debits: tuple[Event, ...]  # bank notices with money leaving the victim
+    debit_total: Decimal
+    claimed: Decimal | None
+    compensation: str
+    compensation_paid: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    case: Case
+    victim: Victim
+    exhibits: tuple[Exhibit, ...]
+    rows: tuple[Row, ...]
+    summary: Summary
+    custody: tuple[SourceFile, ...]  # every file: accepted, rejected and duplicates
+    build_date: dt.date | None
+    fingerprint: str
+    lang: str
+    tz: dt.tzinfo
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(i for e in self.exhibits for i in e.items)
+
+
+@dataclasses.dataclass(frozen=True)
+class Patterns:
+    exhibit: str = "证据{n}"
+    item: str = "{exhibit}-{i}"
+    bates: str = "{prefix}-{victim}-{page:06d}"
+
+
+def patterns(setup: Mapping[str, object], lang: str) -> Patterns:
+    raw = setup.get("patterns")
+    p = raw if isinstance(raw, Mapping) else {}
+    default = "Exhibit {n}" if lang == "en" else "证据{n}"
+    exhibit = str(p.get(f"exhibit_{lang}", p.get("exhibit", default)))
+    if lang == "en" and "证据" in exhibit:  # the shared default is Chinese; keep en readable
+        exhibit = default
+    return Patterns(
+        exhibit=exhibit,
+        item=str(p.get("item", "{exhibit}-{i}")),
+        bates=str(p.get("bates", "{prefix}-{victim}-{page:06d}")),
+    )
+
+
+def plan(
+    *,
+    case: Case,
+    victim: Victim,
+    files: Sequence[SourceFile],
+    events: Sequence[Event],
+    purposes: Mapping[Group, str],
+    titles: Mapping[Group, str],
+    compensation_labels: Mapping[str, str],
+    pats: Patterns,
+    fingerprint: str,
+    lang: str,
+    tz: dt.tzinfo,
+    facts: timeline.Facts | None = None,
+) -> Plan:
+    """Group accepted files into exhibits, number them, and cite them from the chronology."""
+    accepted = sorted((f for f in files if f.status is Status.ACCEPTED),
+                      key=lambda f: (GROUP_ORDER.index(GROUP_OF_KIND[f.kind]), _sort_key(f)))
+    dups: dict[str, list[str]] = {}
+    for f in files:
+        if f.status is Status.DUPLICATE and f.duplicate_of:
+            dups.setdefault(f.duplicate_of, []).append(f.path)
+    by_path: dict[str, list[Event]] = {}
+    for ev in events:
+        for ref in (ev.source, *ev.also):
+            by_path.setdefault(ref.path, []).append(ev)
+    exhibits: list[Exhibit] = []
+    for group in GROUP_ORDER:
+        members = [f for f in accepted if GROUP_OF_KIND[f.kind] is group]
+        if not members:
+            continue
+        n = len(exhibits) + 1
+        glabel = pats.exhibit.format(n=n)
+        items = []
+        for i, f in enumerate(members, start=1):
+            evs = tuple(sorted(by_path.get(f.path, []), key=lambda e: e.time))
+            label = glabel if len(members) == 1 else pats.item.format(exhibit=glabel, i=i, n=n)
+            items.append(Item(
+                label=label, group_label=glabel, file=f, mode=mode_of(f),
+                form=FORM_OF_KIND.get(f.kind, Form.ELECTRONIC),
+                purpose=victim.purposes.get(f.path) or purposes.get(group, ""),
+                events=evs, duplicates=tuple(sorted(dups.get(f.path, []))),
+                first=evs[0].time if evs else None, last=evs[-1].time if evs else None,
+            ))
+        exhibits.append(Exhibit(n, glabel, group, tuple(items)))
+    label_of = {it.file.path: it.label for e in exhibits for it in e.items}
+    for f in files:  # a duplicate's events cite the copy that is exhibited
+        if f.status is Status.DUPLICATE and f.duplicate_of in label_of:
+            label_of[f.path] = label_of[f.duplicate_of]
+    summary = summarise(victim, events, compensation_labels)
+    if facts is not None:  # the timeline's own facts, so `evidence timeline` and the PDF agree
+        summary = dataclasses.replace(
+            summary, first_call=_same(facts.first_suspicious_call, events),
+            call_delay=facts.order_to_call,
+            debits=tuple(e for d in facts.debit_events if (e := _same(d, events)) is not None),
+            debit_total=facts.total_debited)
+    ordered = sorted(events, key=lambda e: (e.time, e.source.path, e.source.locator))
+    debit_ids = {id(e) for e in summary.debits}
+    rows = tuple(
+        Row(ev, _cite(ev, label_of),
+            "call" if ev is summary.first_call else ("debit" if id(ev) in debit_ids else ""))
+        for ev in ordered
+    )
+    return Plan(
+        case=case, victim=victim, exhibits=tuple(exhibits), rows=rows, summary=summary,
+        custody=tuple(sorted(files, key=lambda f: f.path)),
+        build_date=build_date(case, files), fingerprint=fingerprint, lang=lang, tz=tz,
+    )
+
+
+def _same(ev: Event | None, events: Sequence[Event]) -> Event | None:
+    if ev is None:
+        return None
+    return next((e for e in events if e is ev), None) or next((e for e in events if e == ev), ev)
+
+
+def _cite(ev: Event, label_of: Mapping[str, str]) -> str | None:
+    for ref in (ev.source, *ev.also):
+        if ref.path in label_of:
+            return label_of[ref.path]
+    return None
+
+
+def _sort_key(f: SourceFile) -> tuple[str, str]:
+    # Within a group: by the time the file itself says (received/mtime are weaker), then path.
+    when = f.received or f.mtime
+    return (when.astimezone(dt.UTC).isoformat() if when else "9999", f.path)
+
+
+# ---- facts for the summary page --------------------------------------------------------------
+
+KNOWN_SERVICES = frozenset((*phones.BANKS, *phones.OTHER_SERVICES))
+
+
+def is_debit(ev: Event) -> bool:
+    return (ev.kind is EventKind.BANK_NOTICE and ev.direction is Direction.DEBIT
+            and ev.amount is not None)
+
+
+def summarise(victim: Victim, events: Iterable[Event], comp_labels: Mapping[str, str]) -> Summary:
+    evs = sorted(events, key=lambda e: (e.time, e.source.path, e.source.locator))
+    orders = tuple(sorted(((o.id, o.placed, o.item, o.amount) for o in victim.orders),
+                          key=lambda o: o[1]))
+    first_order = orders[0][1] if orders else None
+    first_call = None
+    for ev in evs:
+        if ev.kind is not EventKind.CALL or (first_order and ev.time < first_order):
+            continue
+        if ev.details.get("call_type", "incoming") == "outgoing":
+            continue
+        if ev.counterparty and ev.counterparty not in KNOWN_SERVICES:
+            first_call = ev
+            break
+    debits = tuple(e for e in evs if is_debit(e) and e.details.get("currency", "CNY") == "CNY")
+    total = sum((e.amount for e in debits if e.amount is not None), Decimal("0"))
+    comp = victim.compensation
+    return Summary(
+        orders=orders, first_call=first_call,
+        call_delay=(first_call.time - first_order) if first_call and first_order else None,
+        debits=debits, debit_total=total, claimed=victim.claimed_loss,
+        compensation=comp_labels.get(str(comp.status), str(comp.status)),
+        compensation_paid=comp.amount_paid,
+    )
+
+
+# ---- dates and fingerprints -----------------------------------------------------------------
+
+
+def build_date(case: Case, files: Iterable[SourceFile]) -> dt.date | None:
+    """The date printed on the dossier: from the case or the inputs, never the clock."""
+    explicit = getattr(case, "build_date", None)
+    if isinstance(explicit, dt.datetime):
+        return explicit.date()
+    if isinstance(explicit, dt.date):
+        return explicit
+    files = list(files)
+    tz = _zone(case.timezone)
+    for attr in ("received", "mtime"):
+        times_ = [getattr(f, attr) for f in files if getattr(f, attr) is not None]
+        if times_:
+            latest: dt.datetime = max(times_)
+            return latest.astimezone(tz).date()
+    return None
+
+
+def _zone(name: str) -> dt.tzinfo:
+    from evidence import times
+
+    try:
+        return times.zone(name)
+    except ValueError:
+        return dt.UTC
+
+
+def fingerprint(file_hashes: Iterable[str], victim_toml_sha256: str, version: str,
+                template_sha256: str) -> str:
+    """SHA-256 over everything that decides the dossier's content."""
+    h = hashlib.sha256()
+    for part in (*sorted(file_hashes), "victim.toml:" + victim_toml_sha256, "tool:" + version,
+                 "template:" + template_sha256):
+        h.update(part.encode() + b"\n")
+    return h.hexdigest()
+
+
+# ---- pages ------------------------------------------------------------------------------------
+
+
+def bates(pattern: str, prefix: str, victim: str, page: int) -> str:
+    return pattern.format(prefix=prefix, victim=victim, page=page)
+
+
+def bates_labels(pattern: str, prefix: str, victim: str, count: int, start: int = 1) -> list[str]:
+    return [bates(pattern, prefix, victim, n) for n in range(start, start + count)]
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelRange:
+    """One /PageLabels entry: pages from `first` (0-based) show `prefix` + decimal from `start`.
+
+    `decimal` False means the label is the prefix alone (one range per page).
+    """
+
+    first: int
+    prefix: str
+    start: int
+    decimal: bool
+
+
+def label_ranges(pattern: str, prefix: str, victim: str, count: int, start: int = 1
+                 ) -> list[LabelRange]:
+    """Few /PageLabels ranges whose labels equal the Bates stamps.
+
+    A pattern ending in `{page:0Nd}` becomes one range per number of digits (`…-00000` + 1..9,
+    `…-0000` + 10..99, …): zero padding is written into the prefix. Any other pattern gets one
+    range per page with the whole stamp as its prefix.
+    """
+    m = re.search(r"\{page:0(\d+)d\}$", pattern)
+    if not m:
+        return [LabelRange(i, bates(pattern, prefix, victim, start + i), 1, False)
+                for i in range(count)]
+    width = int(m.group(1))
+    head = pattern[: m.start()].format(prefix=prefix, victim=victim)
+    out: list[LabelRange] = []
+    page = start
+    while page < start + count:
+        digits = len(str(page))
+        if digits >= width:  # no more padding: one range to the end
+            out.append(LabelRange(page - start, head, page, True))
+            break
+        out.append(LabelRange(page - start, head + "0" * (width - digits), page, True))
+        page = 10 ** digits
+    return out
+
+
+def label_text(r: LabelRange, page_index: int) -> str:
+    return r.prefix + (str(r.start + page_index - r.first) if r.decimal else "")
+
+
+def paginate(counts: Sequence[int], start: int = 1) -> list[int]:
+    """First page number of each part, given each part's page count."""
+    firsts = []
+    page = start
+    for n in counts:
+        firsts.append(page)
+        page += n
+    return firsts
+
+
+# ---- image sheets -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+def fit(w: float, h: float, box: Box) -> Box:
+    """Largest w:h rectangle inside `box`, centred horizontally, top-aligned."""
+    scale = min(box.w / w, box.h / h)
+    fw, fh = w * scale, h * scale
+    return Box(box.x + (box.w - fw) / 2, box.y + box.h - fh, fw, fh)
+
+
+def image_sheets(sizes: Sequence[tuple[float, float] | None], frame: Box, gap: float,
+                 min_fraction: float = 0.45) -> list[list[tuple[int, Box]]]:
+    """Put images on pages: two tall ones side by side when each stays legible, else one.
+
+    `sizes` are displayed (w, h) per image (None: cannot be shown, gets its own page).
+    Returns pages, each a list of (image index, box). Two-up only when each image keeps at least
+    `min_fraction` of the frame width, which for a 1080×2340 phone screenshot on A4 it does.
+    """
+    half = Box(frame.x, frame.y, (frame.w - gap) / 2, frame.h)
+    pages: list[list[tuple[int, Box]]] = []
+    i = 0
+    while i < len(sizes):
+        here = sizes[i]
+        nxt = sizes[i + 1] if i + 1 < len(sizes) else None
+        if here and nxt and _legible_half(here, half, frame, min_fraction) and _legible_half(
+                nxt, half, frame, min_fraction):
+            right = Box(frame.x + half.w + gap, frame.y, half.w, frame.h)
+            pages.append([(i, fit(*here, half)), (i + 1, fit(*nxt, right))])
+            i += 2
+            continue
+        pages.append([(i, fit(*here, frame) if here else frame)])
+        i += 1
+    return pages
+
+
+def _legible_half(size: tuple[float, float], half: Box, frame: Box, min_fraction: float) -> bool:
+    w, h = size
+    if h < w * 1.3:  # only portrait (phone-shaped) images pair up; landscape photos get a page
+        return False
+    placed = fit(w, h, half)
+    single = fit(w, h, frame)
+    # side by side must not shrink it much compared with a page to itself
+    return placed.w >= min_fraction * frame.w and placed.w >= 0.7 * single.w

@@ -1,0 +1,420 @@
+"""One victim's dossier, stage by stage: collect -> plan -> render -> stamp -> verify -> rename.
+
+Everything is written in a work folder next to the output (`DIR/.work-<id>-<random>`), checked,
+and only then moved into `DIR/<id>/` with os.replace, so a failed build leaves nothing new at
+the final paths. `build_victim` is a plain function of its arguments: the batch builder calls
+it from worker processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+
+from evidence import (
+    __version__,
+    collect,
+    config,
+    errors,
+    integrity,
+    layout,
+    stamp,
+    template,
+    timeline,
+    times,
+    verify,
+)
+from evidence.extract import Context
+from evidence.layout import Group, Mode, Plan
+from evidence.model import Case, Issue, Severity, SourceFile, Status
+from evidence.render import common, images
+from evidence.render import dossier as render
+from evidence.render import fonts as fonts_mod
+
+MAX_FRONT_PASSES = 4
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    font: str | None = None  # --font: a .ttf/.ttc (optionally `path.ttc#index`)
+    attach_manifest: bool | None = None  # None: the template decides
+
+
+@dataclasses.dataclass(frozen=True)
+class VictimResult:
+    victim: str
+    dossier: Path | None
+    pages: int
+    exhibits: int
+    issues: tuple[Issue, ...]
+    fingerprint: str = ""
+
+
+def setup_for(case: Case) -> tuple[dict[str, Any], Path]:
+    if case.template and case.template != "default":
+        path = (case.folder / case.template).resolve()
+    else:
+        path = template.TEMPLATES_DIR / "default.toml"
+    return template.setup(path), path
+
+
+def template_sha256(setup_path: Path, lang: str) -> str:
+    h = hashlib.sha256()
+    for p in [setup_path, *sorted((template.TEMPLATES_DIR / lang).glob("*.toml"))]:
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def build_victim(case: Case, victim_id: str, out_dir: Path, options: Options = Options()
+                 ) -> VictimResult:
+    """Build DIR/<victim>/dossier.pdf, timeline.json and inventory.json for one victim."""
+    return build_collected(collect.victim(case, victim_id), out_dir, options)
+
+
+def build_collected(got: collect.Collected, out_dir: Path, options: Options = Options()
+                    ) -> VictimResult:
+    """The same, from a victim already collected (the batch collects once for several uses)."""
+    case, victim_id = got.case, got.victim.id
+    ctx = collect.context(case, got.victim)
+    setup, setup_path = setup_for(case)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".work-{victim_id}-", dir=out_dir))
+    try:
+        result, files = _build(got, ctx, setup, setup_path, work, options)
+        final = out_dir / victim_id
+        final.mkdir(parents=True, exist_ok=True)
+        for name in files:  # the PDF (and its sidecar) last: it is what people open
+            os.replace(work / name, final / name)
+        return dataclasses.replace(result, dossier=final / "dossier.pdf")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def build_all(case: Case, out_dir: Path, victims: Sequence[str] | None = None,
+              options: Options = Options()) -> list[VictimResult]:
+    return [build_victim(case, v, out_dir, options) for v in (victims or config.victim_ids(case))]
+
+
+def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup_path: Path,
+           work: Path, options: Options) -> tuple[VictimResult, list[str]]:
+    case, victim, lang = got.case, got.victim, ctx.lang
+    issues: list[Issue] = list(got.issues)
+    dsetup = setup.get("dossier", {})
+    fonts = fonts_mod.register(options.font, setup.get("fonts", {}).get("body", ()),
+                               setup.get("fonts", {}).get("heading", ()))
+    issues.extend(fonts.issues)
+    files = got.inventory.files
+    victim_toml = config.victim_folder(case, victim.id) / "victim.toml"
+    inputs = {"victim_toml_sha256": _sha(victim_toml),
+              "template_sha256": template_sha256(setup_path, lang), "tool_version": __version__}
+    fp = layout.fingerprint([f.sha256 for f in files], inputs["victim_toml_sha256"],
+                            __version__, inputs["template_sha256"])
+
+    def labels(area: str, keys: Sequence[str]) -> dict[str, str]:
+        return {k: template.t(lang, f"dossier.{area}.{k}") for k in keys}
+
+    groups = [str(g) for g in Group]
+    plan = layout.plan(
+        case=case, victim=victim, files=files, events=got.timeline.events,
+        purposes={Group(k): v for k, v in labels("purpose", groups).items()},
+        titles={Group(k): v for k, v in labels("group", groups).items()},
+        compensation_labels=labels("compensation", ["none", "registered", "agreement", "paid"]),
+        pats=layout.patterns(setup, lang), fingerprint=fp, lang=lang, tz=ctx.tz,
+        facts=got.timeline.facts,
+    )
+    pg = common.page(setup)
+    c = render.Ctx(plan, pg, common.styles(fonts, float(dsetup.get("font_size", 10))), fonts)
+
+    # -- prepare what the renderer only points at: images and original PDFs
+    imgs: dict[str, render.ImageInfo] = {}
+    pdfs: dict[str, render.PdfInfo] = {}
+    for n, it in enumerate(plan.items):
+        if it.mode is Mode.IMAGE:
+            imgs[it.file.path] = images.prepare(it.file.abspath, work / f"img-{n:05d}.pdf")
+        elif it.mode is Mode.PDF:
+            pdfs[it.file.path] = _pdf_info(it.file)
+    for path, info in sorted({**imgs, **pdfs}.items()):
+        if info.error:
+            issues.append(Issue(Severity.ERROR, "render_failed", template.t(
+                lang, "dossier.exhibit.render_failed_detail", reason=info.error), path=path))
+
+    # -- exhibits once, custody once, front matter until its length is stable
+    ex = render.exhibits(c, work / "exhibits.pdf", imgs, pdfs)
+    label_of = {it.file.path: it.label for it in plan.items}
+    appendix = render.custody(c, work / "custody.pdf", label_of)
+    pats = layout.patterns(setup, lang)
+    prefix = case.bates_prefix
+
+    def bates(n: int) -> str:
+        return layout.bates(pats.bates, prefix, victim.id, n)
+
+    nums = render.Numbers(bates=bates)
+    counts: list[int] = []
+    for _ in range(MAX_FRONT_PASSES):
+        new = render.front(c, work / "front.pdf", nums)
+        if new == counts:
+            break
+        counts = new
+        nums = _numbers(plan, ex, sum(counts), appendix, bates)
+    front_pages = sum(counts)
+    emap = _exhibit_map(front_pages, ex)
+    total = front_pages + ex.pages + sum(ex.insert_pages.values()) + appendix
+
+    # -- assemble
+    writer = PdfWriter()
+    stamp.add_pdf(writer, work / "front.pdf")
+    spots: list[stamp.ImageSpot] = []
+    if ex.pages:
+        reader = PdfReader(work / "exhibits.pdf")
+        for k, page in enumerate(reader.pages, start=1):
+            writer.add_page(page)
+            if k in ex.inserts:
+                stamp.add_pdf(writer, ex.inserts[k])
+        spots = [stamp.ImageSpot(emap[p.page] - 1, p.pdf, p.box) for p in ex.placements]
+    stamp.add_pdf(writer, work / "custody.pdf")
+    if len(writer.pages) != total:
+        raise errors.VerifyError(f"{victim.id}: assembled {len(writer.pages)} pages, planned "
+                                 f"{total}; this is a bug, please report it.")
+    stamp.place_images(writer, spots)
+    stamp.resolve_links(writer, range(front_pages))
+
+    # -- stamps, labels, outline
+    page_label = _page_labels(plan, ex, emap, counts, appendix, lang)
+    bates_texts = [bates(n) for n in range(1, total + 1)]
+    texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
+             for lab, b in zip(page_label, bates_texts, strict=True)]
+    render.stamp_sheet(work / "stamps.pdf", stamp.page_sizes(writer), texts, fonts,
+                       size=float(dsetup.get("stamp_font_size", 8)))
+    stamp.stamp_pages(writer, PdfReader(work / "stamps.pdf"))
+    stamp.page_labels(writer, layout.label_ranges(pats.bates, prefix, victim.id, total))
+    item_pages = nums.item_pages
+    stamp.add_outline(writer, _outline(plan, counts, item_pages, front_pages, ex, emap, appendix,
+                                       total, bates, lang))
+
+    # -- manifest, sidecars
+    facts = timeline.facts_json(got.timeline, ctx)
+    events = timeline.to_json(got.timeline, ctx)
+    inventory_json = _inventory_json(plan, item_pages, bates, issues, ctx)
+    manifest = {
+        "format": "evidence-dossier/1",
+        "victim": {"id": victim.id, "name": victim.name, "region": victim.region},
+        "case": case.title,
+        "language": lang,
+        "fingerprint": fp,
+        "build_date": plan.build_date.isoformat() if plan.build_date else None,
+        "inputs": inputs,
+        "pages": total,
+        "bates": {"first": bates(1), "last": bates(total)},
+        "fonts": {"embedded": fonts.embedded, "files": [Path(f).name for f in fonts.files]},
+        "inventory": inventory_json,
+        "exhibits": inventory_json["exhibits"],
+        "timeline": events,
+        "facts": facts,
+    }
+    attach = options.attach_manifest if options.attach_manifest is not None else bool(
+        dsetup.get("attach_manifest", True))
+    name = victim.name or victim.id
+    info = {
+        "Title": template.t(lang, "dossier.doc.title", name=name),
+        "Author": case.counsel,
+        "Subject": template.t(lang, "dossier.doc.subject", case=case.title, name=name),
+        "Keywords": template.t(lang, "dossier.doc.keywords", victim=victim.id),
+        "Creator": f"evidence {__version__}",
+        "Producer": f"evidence {__version__} (reportlab, pypdf)",
+    }
+    pdf = work / "dossier.pdf"
+    stamp.finish(writer, pdf, info=info, when=plan.build_date,
+                 attachments={integrity.MANIFEST_NAME: _dump(manifest)} if attach else {},
+                 file_id=fp)
+    (work / "timeline.json").write_bytes(_dump({"victim": victim.id, "events": events,
+                                                "facts": facts}))
+    (work / "inventory.json").write_bytes(_dump(inventory_json))
+
+    # -- post-conditions before anything is moved into place
+    problems = verify.check(pdf, verify.Expect(
+        pages=total, labels=bates_texts, accepted=[f.path for f in files
+                                                   if f.status is Status.ACCEPTED],
+        exhibited=list(item_pages), link_targets=_link_targets(nums, counts),
+        manifest=attach, embedded=fonts.embedded, originals=frozenset(
+            emap[k] + j for k, n in ex.insert_pages.items() for j in range(n))))
+    if problems:
+        raise errors.VerifyError(f"{victim.id}: the dossier failed its checks ({'; '.join(problems)})"
+                                 "; nothing was written. This is a bug, please report it.")
+    integrity.write_sidecar(pdf)
+    result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
+    return result, ["timeline.json", "inventory.json", "dossier.pdf", "dossier.pdf.sha256"]
+
+
+def _dump(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
+            ).encode("utf-8")
+
+
+def _pdf_info(f: SourceFile) -> render.PdfInfo:
+    try:
+        reader = PdfReader(f.abspath)
+        if reader.is_encrypted:
+            return render.PdfInfo(0, "PDF is encrypted")
+        n = len(reader.pages)
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+        return render.PdfInfo(0, f"{type(exc).__name__}: {exc}")
+    return render.PdfInfo(n, None if n else "PDF has no pages")
+
+
+def _exhibit_map(front_pages: int, ex: render.Exhibits) -> dict[int, int]:
+    """Exhibits-document page (1-based) -> final page number, original PDFs counted in."""
+    out: dict[int, int] = {}
+    extra = 0
+    for k in range(1, ex.pages + 1):
+        out[k] = front_pages + k + extra
+        extra += ex.insert_pages.get(k, 0)
+    return out
+
+
+def _numbers(plan: Plan, ex: render.Exhibits, front_pages: int, appendix: int,
+             bates: Any) -> render.Numbers:
+    emap = _exhibit_map(front_pages, ex)
+    items: dict[str, tuple[int, int]] = {}
+    for it in plan.items:
+        p = it.file.path
+        if p in ex.item_first:
+            last_doc = ex.item_last.get(p, ex.item_first[p])
+            items[p] = (emap[ex.item_first[p]],
+                        emap[last_doc] + ex.insert_pages.get(last_doc, 0))
+    rows: list[int | None] = []
+    for row in plan.rows:
+        page = None
+        for ref in (row.event.source, *row.event.also):
+            doc_page = ex.event_page.get((ref.path, ref.locator))
+            if doc_page:
+                page = emap[doc_page]
+                break
+            if ref.path in items:
+                page = items[ref.path][0] + _pdf_offset(ref.locator, items[ref.path])
+                break
+        rows.append(page)
+    total = front_pages + ex.pages + sum(ex.insert_pages.values()) + appendix
+    return render.Numbers(total=total, item_pages=items, row_pages=rows, bates=bates)
+
+
+def _pdf_offset(locator: str, span: tuple[int, int]) -> int:
+    """`page 3 …` in a merged PDF: slip sheet + 3 pages in, when it stays inside the exhibit."""
+    parts = locator.split()
+    if len(parts) >= 2 and parts[0] == "page" and parts[1].isdigit():
+        off = int(parts[1])
+        if span[0] + off <= span[1]:
+            return off
+    return 0
+
+
+def _link_targets(nums: render.Numbers, counts: Sequence[int]) -> dict[str, int]:
+    return {p: first for p, (first, _) in nums.item_pages.items()}
+
+
+def _page_labels(plan: Plan, ex: render.Exhibits, emap: Mapping[int, int], counts: Sequence[int],
+                 appendix: int, lang: str) -> list[str]:
+    """What each page is, for its stamp: the section, or the exhibit item(s) on it."""
+    out: list[str] = []
+    for name, n in zip(render.FRONT_SECTIONS, counts, strict=True):
+        out += [template.t(lang, f"dossier.section.{name}")] * n
+    on_page: dict[int, list[str]] = {}
+    for it in plan.items:
+        p = it.file.path
+        if p not in ex.item_first:
+            continue
+        for k in range(ex.item_first[p], ex.item_last.get(p, ex.item_first[p]) + 1):
+            on_page.setdefault(k, []).append(it.label)
+    sep = ", " if lang == "en" else "、"
+    for k in range(1, ex.pages + 1):
+        labels = on_page.get(k, [])
+        text = sep.join(labels) if labels else ""
+        out.append(text)
+        out += [text] * ex.insert_pages.get(k, 0)
+    out += [template.t(lang, "dossier.section.custody").split("：")[0].split(":")[0]] * appendix
+    return out
+
+
+def _outline(plan: Plan, counts: Sequence[int], item_pages: Mapping[str, tuple[int, int]],
+             front_pages: int, ex: render.Exhibits, emap: Mapping[int, int], appendix: int,
+             total: int, bates: Any, lang: str) -> list[stamp.Mark]:
+    def t(key: str, **kw: object) -> str:
+        return template.t(lang, f"dossier.{key}", **kw)
+
+    def titled(text: str, page: int) -> str:
+        return t("doc.bookmark", title=text, page=page, bates=bates(page))
+
+    marks: list[stamp.Mark] = []
+    firsts = layout.paginate(counts)
+    for name, first, n in zip(render.FRONT_SECTIONS, firsts, counts, strict=True):
+        if n:
+            marks.append(stamp.Mark(titled(t(f"section.{name}"), first), first - 1))
+    groups: list[stamp.Mark] = []
+    for e in plan.exhibits:
+        kids = []
+        for it in e.items:
+            if it.file.path not in item_pages:
+                continue
+            first = item_pages[it.file.path][0]
+            name = PurePosixPath(it.file.path).name
+            kids.append(stamp.Mark(titled(f"{it.label} {name}", first), first - 1))
+        if kids:
+            first = kids[0].page + 1
+            groups.append(stamp.Mark(titled(f"{e.label} {t(f'group.{e.group}')}", first),
+                                     first - 1, tuple(kids) if len(e.items) > 1 else ()))
+    if groups:
+        marks.append(stamp.Mark(titled(t("section.exhibits"), groups[0].page + 1),
+                                groups[0].page, tuple(groups)))
+    if appendix:
+        first = total - appendix + 1
+        marks.append(stamp.Mark(titled(t("section.custody"), first), first - 1))
+    return marks
+
+
+def _inventory_json(plan: Plan, item_pages: Mapping[str, tuple[int, int]], bates: Any,
+                    issues: Sequence[Issue], ctx: Context) -> dict[str, Any]:
+    label_of = {it.file.path: it for it in plan.items}
+
+    def when(t: dt.datetime | None) -> str | None:
+        return times.iso(t, ctx.tz) if t else None
+
+    files = []
+    for f in plan.custody:
+        it = label_of.get(f.path)
+        files.append({
+            "path": f.path, "sha256": f.sha256, "size": f.size, "kind": str(f.kind),
+            "status": str(f.status), "reason": f.reason, "duplicate_of": f.duplicate_of,
+            "received": when(f.received), "original_path": f.original_path,
+            "exhibit": it.label if it else None,
+        })
+    exhibits = []
+    for it in plan.items:
+        first, last = item_pages.get(it.file.path, (0, 0))
+        exhibits.append({
+            "label": it.label, "group": it.group_label, "path": it.file.path,
+            "sha256": it.file.sha256, "kind": str(it.file.kind), "form": str(it.form),
+            "mode": str(it.mode), "purpose": it.purpose, "first_page": first, "last_page": last,
+            "first_bates": bates(first) if first else None,
+            "last_bates": bates(last) if last else None, "duplicates": list(it.duplicates),
+        })
+    return {
+        "victim": plan.victim.id,
+        "files": files,
+        "exhibits": exhibits,
+        "problems": [{"severity": str(i.severity), "code": i.code, "message": i.message,
+                      "path": i.path, "locator": i.locator} for i in issues],
+    }

@@ -1,0 +1,788 @@
+"""The dossier's own pages, drawn with reportlab: front matter, exhibit pages, custody appendix.
+
+Three separate documents, so that the exhibits (which do not depend on page numbers) are drawn
+once, and the front matter (which cites page numbers) is drawn again until its own length is
+stable. Original PDFs and image pixels are never drawn here: the exhibit document leaves a slip
+sheet or an empty box for them and says where; stamp.py puts the originals in untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+
+from evidence import layout, template, times
+from evidence.layout import Item, Mode, Plan, Row
+from evidence.model import Event, EventKind
+from evidence.render import common
+from evidence.render import fonts as fonts_mod
+from evidence.render.common import Anchor, esc, link
+
+CHUNK = 40  # table rows per reportlab Table: splitting one huge table is quadratic
+
+URL = re.compile(r"(?:https?://|www\.)[^\s，。；、）)]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|top|xyz|cc)\b[^\s，。；、）)]*", re.I)
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageInfo:
+    """An image prepared for placing: a one-page img2pdf PDF, or why it cannot be shown."""
+
+    pdf: Path | None
+    size: tuple[float, float] | None  # displayed width, height (any unit: only the ratio counts)
+    error: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PdfInfo:
+    pages: int
+    error: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Placement:
+    page: int  # 1-based page in the exhibits document
+    pdf: Path  # the img2pdf page holding the image
+    box: layout.Box
+
+
+@dataclasses.dataclass
+class Exhibits:
+    """What the exhibits document holds, in its own page numbers (1-based)."""
+
+    pages: int = 0
+    item_first: dict[str, int] = dataclasses.field(default_factory=dict)
+    item_last: dict[str, int] = dataclasses.field(default_factory=dict)
+    event_page: dict[tuple[str, str], int] = dataclasses.field(default_factory=dict)
+    inserts: dict[int, Path] = dataclasses.field(default_factory=dict)  # after page -> original
+    insert_pages: dict[int, int] = dataclasses.field(default_factory=dict)  # after page -> count
+    placements: list[Placement] = dataclasses.field(default_factory=list)
+    group_first: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Numbers:
+    """Final page numbers the front matter cites (unknown on the first pass)."""
+
+    total: int = 0
+    item_pages: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    row_pages: Sequence[int | None] = ()
+    bates: Callable[[int], str] = str
+
+
+@dataclasses.dataclass(frozen=True)
+class Ctx:
+    plan: Plan
+    pg: common.Page
+    st: common.Styles
+    fonts: fonts_mod.Fonts
+    sink: dict[Any, int] = dataclasses.field(default_factory=dict)  # anchor key -> page
+
+    def t(self, key: str, **kw: object) -> str:
+        return template.t(self.plan.lang, "dossier." + key, **kw)
+
+    def when(self, t: dt.datetime | None, seconds: bool = True) -> str:
+        return times.display(t, self.plan.tz, seconds=seconds) if t else "—"
+
+    def money(self, amount: Decimal | None) -> str:
+        return self.t("summary.money", amount=f"{amount:,.2f}") if amount is not None else (
+            self.t("summary.not_stated"))
+
+
+def _on_page(canv: Canvas, doc: Any) -> None:
+    doc.last_page = canv.getPageNumber()
+
+
+# ---- front matter ----------------------------------------------------------------------------
+
+FRONT_SECTIONS = ("cover", "summary", "index", "chronology")
+
+
+def front(c: Ctx, path: Path, nums: Numbers) -> list[int]:
+    """Cover, summary, evidence list, chronology. Returns each section's page count."""
+    starts: dict[Any, int] = {}
+    story: list[Flowable] = []
+    for i, (name, build) in enumerate((("cover", _cover), ("summary", _summary),
+                                       ("index", _index), ("chronology", _chronology))):
+        if i:
+            story.append(PageBreak())
+        story.append(Anchor(name, starts))
+        story.extend(build(c, nums))
+    doc = common.Doc(str(path), c.pg, title=c.t("doc.title", name=_name(c)),
+                     author=c.plan.case.counsel, top_band=False, on_page=_on_page,
+                     initial_font=c.fonts.body)
+    doc.build(story)
+    total = int(doc.last_page)
+    firsts = [starts[n] for n in FRONT_SECTIONS]
+    return [b - a for a, b in zip(firsts, [*firsts[1:], total + 1], strict=True)]
+
+
+def _name(c: Ctx) -> str:
+    return c.plan.victim.name or c.plan.victim.id
+
+
+def _kv(c: Ctx, rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Flowable:
+    data = [[Paragraph(esc(k), c.st.cell_head), Paragraph(v, c.st.body)] for k, v in rows]
+    t = common.grid(c.fonts.body, data, widths, header=0, zebra=False)
+    return t
+
+
+def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
+    p, v, case = c.plan, c.plan.victim, c.plan.case
+    unknown = c.t("cover.unknown")
+    rows = [
+        (c.t("cover.case"), esc(case.title or unknown)),
+        (c.t("cover.court"), esc(case.court or unknown)),
+        (c.t("cover.claimant"), esc(v.name or unknown)),
+        (c.t("cover.region"), esc(v.region or unknown)),
+        (c.t("cover.victim_id"), esc(v.id)),
+        (c.t("cover.defendant"), esc(case.defendant or unknown)),
+        (c.t("cover.counsel"), esc(case.counsel or unknown)),
+        (c.t("cover.build_date"), esc(p.build_date.isoformat() if p.build_date else unknown)),
+        (c.t("cover.exhibits"), str(len(p.items))),
+        (c.t("cover.pages"), str(nums.total or "")),
+        (c.t("cover.fingerprint"), f'<font size="8">{p.fingerprint}</font>'),
+    ]
+    w = c.pg.frame_width
+    return [
+        Spacer(1, 30 * mm),
+        Paragraph(esc(c.t("cover.heading")), c.st.title),
+        Spacer(1, 4 * mm),
+        Paragraph(esc(c.t("cover.subtitle")), c.st.subtitle),
+        Spacer(1, 18 * mm),
+        _kv(c, rows, (w * 0.3, w * 0.7)),
+        Spacer(1, 8 * mm),
+        Paragraph(esc(c.t("cover.fingerprint_note")), c.st.small),
+        Spacer(1, 2 * mm),
+        Paragraph(esc(c.t("cover.numbering", example=nums.bates(1))), c.st.small),
+    ]
+
+
+def _delay(c: Ctx, d: dt.timedelta) -> str:
+    total = int(d.total_seconds()) // 60
+    days, rest = divmod(total, 24 * 60)
+    h, m = divmod(rest, 60)
+    if days:
+        return c.t("summary.days", d=days, h=h, m=m)
+    if h:
+        return c.t("summary.hours", h=h, m=m)
+    return c.t("summary.minutes", m=m)
+
+
+def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
+    p, s = c.plan, c.plan.summary
+    out: list[Flowable] = [Paragraph(esc(c.t("summary.heading")), c.st.h1),
+                           Paragraph(esc(c.t("summary.zone", zone=p.case.timezone)), c.st.small)]
+    out.append(Paragraph(esc(c.t("summary.orders")), c.st.h2))
+    for oid, placed, item, amount in s.orders:
+        out.append(Paragraph(esc(c.t("summary.order_line", id=oid, item=item or "—",
+                                     amount=c.money(amount), time=c.when(placed))), c.st.body))
+    if not s.orders:
+        out.append(Paragraph(esc(c.t("summary.no_orders")), c.st.body))
+    out.append(Paragraph(esc(c.t("summary.first_call")), c.st.h2))
+    if s.first_call:
+        call = s.first_call
+        line = c.t("summary.first_call_line", time=c.when(call.time),
+                   number=call.counterparty or "—", attribution=call.attribution or "—")
+        if s.call_delay is not None:
+            line += "；" if p.lang != "en" else "; "
+            line += c.t("summary.delay", delay=_delay(c, s.call_delay))
+        out.append(Paragraph(_cited(c, nums, call, esc("★ " + line)), c.st.body))
+    else:
+        out.append(Paragraph(esc(c.t("summary.no_call")), c.st.body))
+    out.append(Paragraph(esc(c.t("summary.debits")), c.st.h2))
+    for ev in s.debits[:30]:
+        out.append(Paragraph(_cited(c, nums, ev, esc("▼ " + c.t(
+            "summary.debit_line", time=c.when(ev.time), summary=ev.summary))), c.st.body))
+    if len(s.debits) > 30:
+        out.append(Paragraph(f"… (+{len(s.debits) - 30})", c.st.body))
+    if not s.debits:
+        out.append(Paragraph(esc(c.t("summary.no_debits")), c.st.body))
+    diff = (s.claimed - s.debit_total) if s.claimed is not None else None
+    w = c.pg.frame_width
+    out.append(Spacer(1, 4 * mm))
+    out.append(_kv(c, [
+        (c.t("summary.debit_total"), esc(c.money(s.debit_total))),
+        (c.t("summary.claimed"), esc(c.money(s.claimed))),
+        (c.t("summary.difference"), esc(c.money(diff))),
+        (c.t("summary.compensation"), esc(s.compensation)),
+        (c.t("summary.compensation_paid"), esc(c.money(s.compensation_paid))),
+    ], (w * 0.35, w * 0.65)))
+    missing = []
+    if not p.victim.config_found:
+        missing.append(c.t("summary.missing_config"))
+    if not p.items:
+        missing.append(c.t("summary.missing_none"))
+    if not s.orders:
+        missing.append(c.t("summary.missing_orders"))
+    if not s.first_call:
+        missing.append(c.t("summary.missing_call"))
+    if not s.debits:
+        missing.append(c.t("summary.missing_debit"))
+    if missing:
+        out.append(Paragraph(esc(c.t("summary.missing_heading")), c.st.h2))
+        out.extend(Paragraph(esc("• " + m), c.st.body) for m in missing)
+    return out
+
+
+def _cited(c: Ctx, nums: Numbers, ev: Event, markup: str) -> str:
+    """Link a summary line to the chronology row's exhibit page."""
+    for i, row in enumerate(c.plan.rows):
+        if row.event is ev and i < len(nums.row_pages):
+            return link(markup, nums.row_pages[i])
+    return markup
+
+
+def _pages(nums: Numbers, path: str) -> tuple[str, int | None]:
+    first, last = nums.item_pages.get(path, (0, 0))
+    if not first:
+        return "000–000", None  # same width as the real thing on the first pass
+    return (str(first) if first == last else f"{first}–{last}"), first
+
+
+def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
+    p, st = c.plan, c.st
+    w = c.pg.frame_width
+    widths = [w * x for x in (0.10, 0.22, 0.09, 0.25, 0.24, 0.10)]
+    head = [Paragraph(esc(c.t(f"index.{k}")), st.cell_head)
+            for k in ("no", "name", "form", "source", "purpose", "pages")]
+    out: list[Flowable] = [
+        Paragraph(esc(c.t("index.heading")), st.h1),
+        Paragraph(esc(c.t("index.intro", name=_name(c), case=p.case.title)), st.small),
+        Spacer(1, 3 * mm),
+    ]
+    rows: list[list[Any]] = [head]
+    for ex in p.exhibits:
+        title = c.t(f"group.{ex.group}")
+        if len(ex.items) > 1:
+            first = nums.item_pages.get(ex.items[0].file.path, (0, 0))[0] or None
+            rows.append([Paragraph(link(f"<b>{esc(ex.label)}</b>", first), st.cell_head),
+                         Paragraph(link(esc(title), first), st.cell_head), "", "", "", ""])
+        for it in ex.items:
+            pages, first = _pages(nums, it.file.path)
+            name = esc(_title(c, it))
+            if it.first:
+                span = c.when(it.first, seconds=False)
+                if it.last and it.last != it.first:
+                    span = c.t("index.span", first=span, last=c.when(it.last, seconds=False))
+                name += f'<br/><font size="7">{esc(span)}</font>'
+            source = c.t("index.source_line", file=it.file.path,
+                         kind=c.t(f"kind.{it.file.kind}"), sha=it.file.sha256[:12])
+            if it.duplicates:
+                source += c.t("index.duplicates", paths="、".join(it.duplicates))
+            rows.append([
+                Paragraph(link(esc(it.label), first), st.cell),
+                Paragraph(link(name, first), st.cell),
+                Paragraph(esc(c.t(f"form.{it.form}")), st.cell),
+                Paragraph(esc(source), st.cell),
+                Paragraph(esc(it.purpose), st.cell),
+                Paragraph(link(esc(pages), first), st.cell),
+            ])
+    if len(rows) == 1:
+        out.append(Paragraph(esc(c.t("index.empty")), st.body))
+    else:
+        t = common.grid(c.fonts.body, rows, widths, zebra=False)
+        span_rows = [i for i, r in enumerate(rows) if i and r[2] == ""]
+        t.setStyle([("SPAN", (1, r), (-1, r)) for r in span_rows]
+                   + [("BACKGROUND", (0, r), (-1, r), common.BAND) for r in span_rows])
+        out.append(t)
+    date = p.build_date.isoformat() if p.build_date else "＿＿＿＿"
+    out.append(Spacer(1, 6 * mm))
+    out.append(Paragraph(esc(c.t("index.footer", count=len(p.items), date=date)), st.body))
+    return out
+
+
+def _title(c: Ctx, it: Item) -> str:
+    return f"{c.t(f'kind.{it.file.kind}')}：{PurePosixPath(it.file.path).name}" if (
+        c.plan.lang != "en") else f"{c.t(f'kind.{it.file.kind}')}: {PurePosixPath(it.file.path).name}"
+
+
+def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
+    p, st = c.plan, c.st
+    w = c.pg.frame_width
+    widths = [w * x for x in (0.17, 0.43, 0.19, 0.10, 0.11)]
+    head = [Paragraph(esc(c.t(f"chronology.{k}")), st.cell_head)
+            for k in ("time", "event", "party", "amount", "source")]
+    out: list[Flowable] = [Paragraph(esc(c.t("chronology.heading")), st.h1),
+                           Paragraph(esc(c.t("chronology.intro")), st.small),
+                           Paragraph(esc(c.t("summary.zone", zone=p.case.timezone)), st.small),
+                           Spacer(1, 2 * mm)]
+    if not p.rows:
+        out.append(Paragraph(esc(c.t("chronology.empty")), st.body))
+        return out
+    for start in range(0, len(p.rows), CHUNK):
+        data: list[list[Any]] = [head]
+        marked = []
+        for i in range(start, min(start + CHUNK, len(p.rows))):
+            row = p.rows[i]
+            data.append(_chrono_row(c, nums, row, i))
+            if row.marker:
+                marked.append(len(data) - 1)
+        out.append(common.grid(c.fonts.body, data, widths, marked=marked))
+    return out
+
+
+def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> list[Any]:
+    st, ev = c.st, row.event
+    page = nums.row_pages[i] if i < len(nums.row_pages) else None
+    when = c.when(ev.time)
+    if ev.zone_assumed:
+        when += c.t("chronology.basis_assumed")
+    mark = {"call": c.t("chronology.mark_call"), "debit": c.t("chronology.mark_debit")}.get(
+        row.marker, "")
+    style = st.cell_mark if row.marker else st.cell
+    text = (f"{esc(mark)} " if mark else "") + esc(ev.summary)
+    party = esc(ev.counterparty or "")
+    if ev.attribution:
+        party += f'<br/><font size="6.5">{esc(ev.attribution)}</font>'
+    amount = ""
+    if ev.amount is not None:
+        sign = "−" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
+        amount = f"{sign}{ev.amount:,.2f}"
+    cite = row.item_label or "—"
+    if page:
+        cite = f"{cite}<br/>{page}"
+    return [Paragraph(link(esc(when), page), st.cell), Paragraph(text, style),
+            Paragraph(party, st.cell), Paragraph(esc(amount), st.cell_right if not row.marker
+                                                 else style),
+            Paragraph(link(cite, page), st.cell)]
+
+
+# ---- exhibits --------------------------------------------------------------------------------
+
+
+class _Current(Flowable):  # type: ignore[misc]
+    """Sets the header band text for the page it lands on."""
+
+    def __init__(self, state: dict[str, str], left: str, right: str) -> None:
+        super().__init__()
+        self.state, self.left, self.right = state, left, right
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.state["left"], self.state["right"] = self.left, self.right
+
+
+class _Sheet(Flowable):  # type: ignore[misc]
+    """A page of one or two images: captions drawn here, pixels placed later by stamp.py."""
+
+    def __init__(self, c: Ctx, slots: list[tuple[Item, ImageInfo, layout.Box]], frame: layout.Box,
+                 out: Exhibits, captions: float) -> None:
+        super().__init__()
+        self.c, self.slots, self.frame, self.out, self.captions = c, slots, frame, out, captions
+        self.width, self.height = frame.w, frame.h + captions
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv, c = self.canv, self.c
+        page = canv.getPageNumber()
+        ox, oy = canv.absolutePosition(0, 0)
+        for item, info, box in self.slots:
+            # box is in page coordinates; this flowable draws relative to its own origin
+            bx, by = box.x - ox, box.y - oy
+            canv.saveState()
+            canv.setStrokeColor(common.RULE)
+            canv.setLineWidth(0.5)
+            canv.rect(bx, by, box.w, box.h, stroke=1, fill=0)
+            canv.setFillColor(common.INK)
+            canv.setFont(c.fonts.heading, 8.5)
+            width = max(box.w, self.frame.w / 2 - 2)
+            cx = bx + box.w / 2
+            name = PurePosixPath(item.file.path).name
+            canv.drawCentredString(cx, by - 10, common.clip(canv, f"{item.label}  {name}",
+                                                            c.fonts.heading, 8.5, width))
+            canv.setFont(c.fonts.body, 6.5)
+            canv.drawCentredString(cx, by - 19, f"SHA-256 {item.file.sha256[:32]}…")
+            if item.first:
+                canv.drawCentredString(cx, by - 27, common.clip(
+                    canv, c.t("exhibit.image_time", time=c.when(item.first)), c.fonts.body,
+                    6.5, width))
+            canv.restoreState()
+            assert info.pdf is not None
+            self.out.placements.append(Placement(page, info.pdf, box))
+
+
+def exhibits(c: Ctx, path: Path, images: Mapping[str, ImageInfo], pdfs: Mapping[str, PdfInfo]
+             ) -> Exhibits:
+    out = Exhibits()
+    state = {"left": "", "right": ""}
+
+    def on_page_end(canv: Canvas, doc: Any) -> None:
+        doc.last_page = canv.getPageNumber()
+        common.header_band(canv, c.pg, c.fonts, state["left"], state["right"])
+
+    story: list[Flowable] = []
+    for ex in c.plan.exhibits:
+        title = c.t(f"group.{ex.group}")
+        run: list[Item] = []
+        for it in ex.items:
+            info = images.get(it.file.path)
+            if it.mode is Mode.IMAGE and info is not None and info.pdf and info.size:
+                run.append(it)
+                continue
+            story.extend(_image_run(c, run, images, out, state, title))
+            run = []
+            story.extend(_item(c, it, images, pdfs, out, state, title))
+        story.extend(_image_run(c, run, images, out, state, title))
+    if not story:
+        return out
+    doc = common.Doc(str(path), c.pg, title="exhibits", author="", top_band=True,
+                     initial_font=c.fonts.body)
+    doc.pageTemplates[0].onPageEnd = on_page_end
+    doc.build(story)
+    out.pages = int(doc.last_page)
+    for key, page in c.sink.items():
+        kind, pathkey = key[0], key[1]
+        if kind == "first":
+            out.item_first[pathkey] = page
+        elif kind == "last":
+            out.item_last[pathkey] = page
+        elif kind == "event":
+            out.event_page[(pathkey, key[2])] = page
+        elif kind == "group":
+            out.group_first[pathkey] = page
+    return out
+
+
+
+def _band_right(it: Item) -> str:
+    return f"{PurePosixPath(it.file.path).name} · SHA-256 {it.file.sha256[:12]}"
+
+
+def _start(c: Ctx, it: Item, state: dict[str, str], title: str, first_in_story: bool
+           ) -> list[Flowable]:
+    left = c.t("exhibit.item_heading", label=it.label, title=title)
+    return [PageBreak(), _Current(state, left, _band_right(it)),
+            Anchor(("first", it.file.path), c.sink)]
+
+
+def _meta(c: Ctx, it: Item, extra: Sequence[tuple[str, str]] = ()) -> Flowable:
+    f = it.file
+    rows = [
+        (c.t("exhibit.file"), esc(f.path)),
+        (c.t("exhibit.kind"), esc(f"{c.t('kind.' + str(f.kind))} · {c.t('form.' + str(it.form))}")),
+        (c.t("exhibit.sha"), f'<font size="7.5">{f.sha256}</font>'),
+        (c.t("exhibit.size"), f"{f.size:,}"),
+        (c.t("exhibit.received"), esc(c.when(f.received))),
+        *extra,
+    ]
+    if it.duplicates:
+        rows.append(("=", esc(c.t("index.duplicates", paths="、".join(it.duplicates)))))
+    w = c.pg.frame_width
+    data = [[Paragraph(esc(k), c.st.cell_head), Paragraph(v, c.st.cell)] for k, v in rows]
+    return common.grid(c.fonts.body, data, (w * 0.18, w * 0.82), header=0, zebra=False)
+
+
+def _end(c: Ctx, it: Item) -> Flowable:
+    return Anchor(("last", it.file.path), c.sink)
+
+
+def _item(c: Ctx, it: Item, images: Mapping[str, ImageInfo], pdfs: Mapping[str, PdfInfo],
+          out: Exhibits, state: dict[str, str], title: str) -> list[Flowable]:
+    story = _start(c, it, state, title, False)
+    error = None
+    if it.mode is Mode.IMAGE:
+        info = images.get(it.file.path)
+        error = info.error if info else "not prepared"
+    if it.mode is Mode.PDF:
+        pinfo = pdfs.get(it.file.path)
+        error = pinfo.error if pinfo else "not prepared"
+    if error:
+        story.append(_meta(c, it))
+        story.append(Spacer(1, 10 * mm))
+        story.append(Paragraph(esc(c.t("exhibit.render_failed")), c.st.h1))
+        story.append(Paragraph(esc(c.t("exhibit.render_failed_detail", reason=error)), c.st.body))
+        story.append(_end(c, it))
+        return story
+    if it.mode is Mode.TRANSCRIPT:
+        story.append(_meta(c, it))
+        story.append(Spacer(1, 3 * mm))
+        story.extend(_transcript(c, it))
+    elif it.mode is Mode.CALLS:
+        story.append(_meta(c, it))
+        story.append(Spacer(1, 3 * mm))
+        story.extend(_calls(c, it))
+    elif it.mode is Mode.RECORDING:
+        story.extend(_recording(c, it))
+    elif it.mode is Mode.TABLE:
+        story.append(_meta(c, it))
+        story.append(Spacer(1, 3 * mm))
+        story.extend(_table(c, it))
+    elif it.mode is Mode.PDF:
+        n = pdfs[it.file.path].pages
+        story.append(_meta(c, it))
+        story.append(Spacer(1, 8 * mm))
+        story.append(Paragraph(esc(c.t("exhibit.pdf_slip", pages=n)), c.st.h2))
+        story.append(_Insert(out, it.file.abspath, n))
+    else:
+        story.append(_meta(c, it))
+        story.append(Spacer(1, 8 * mm))
+        story.append(Paragraph(esc(c.t("exhibit.native")), c.st.body))
+    story.append(_end(c, it))
+    return story
+
+
+class _Insert(Flowable):  # type: ignore[misc]
+    """Marks 'the original PDF's pages go after this page'."""
+
+    def __init__(self, out: Exhibits, path: Path, pages: int) -> None:
+        super().__init__()
+        self.out, self.path, self.pages = out, path, pages
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        page = self.canv.getPageNumber()
+        self.out.inserts[page] = self.path
+        self.out.insert_pages[page] = self.pages
+
+
+def _ev_anchor(c: Ctx, it: Item, ev: Event) -> Anchor:
+    return Anchor(("event", it.file.path, ev.source.locator), c.sink)
+
+
+def _highlight(text: str) -> str:
+    out, last = [], 0
+    for m in URL.finditer(text):
+        out.append(esc(text[last:m.start()]))
+        out.append(f'<u><font color="#b00000">{esc(m.group(0))}</font></u>')
+        last = m.end()
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
+def _chunks(c: Ctx, head: list[str], rows: list[tuple[list[Any], bool]], widths: Sequence[float]
+            ) -> list[Flowable]:
+    header = [Paragraph(esc(h), c.st.cell_head) for h in head]
+    out: list[Flowable] = []
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start:start + CHUNK]
+        data = [header, *[r for r, _ in part]]
+        marked = [i + 1 for i, (_, m) in enumerate(part) if m]
+        out.append(common.grid(c.fonts.body, data, widths, marked=marked))
+    return out
+
+
+def _transcript(c: Ctx, it: Item) -> list[Flowable]:
+    msgs = [e for e in it.events if e.kind in (
+        EventKind.SMS, EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE, EventKind.PHISHING)]
+    if not msgs:
+        return [Paragraph(esc(c.t("exhibit.no_messages")), c.st.body)]
+    w = c.pg.frame_width
+    rows: list[tuple[list[Any], bool]] = []
+    for ev in msgs:
+        incoming = ev.details.get("direction_of_message", "in") == "in"
+        body = ev.details.get("body", ev.summary)
+        mark = ev.kind in (EventKind.BANK_NOTICE, EventKind.PHISHING, EventKind.VERIFICATION_CODE)
+        prefix = ""
+        if layout.is_debit(ev):
+            prefix = "▼ "
+        elif ev.kind is EventKind.PHISHING:
+            prefix = "◆ "
+        party = esc(ev.counterparty or "")
+        if ev.attribution:
+            party += f'<br/><font size="6.5">{esc(ev.attribution)}</font>'
+        rows.append(([
+            [_ev_anchor(c, it, ev), Paragraph(esc(c.when(ev.time)), c.st.cell)],
+            Paragraph(esc(c.t("exhibit.direction_in" if incoming else "exhibit.direction_out")),
+                      c.st.cell),
+            Paragraph(party, c.st.cell),
+            Paragraph(esc(prefix) + _highlight(body), c.st.cell_mark if prefix else c.st.cell),
+        ], mark))
+    return _chunks(c, [c.t("exhibit.time"), "", c.t("exhibit.sender"), c.t("exhibit.text")],
+                   rows, [w * 0.17, w * 0.05, w * 0.2, w * 0.58])
+
+
+def _calls(c: Ctx, it: Item) -> list[Flowable]:
+    calls = [e for e in it.events if e.kind is EventKind.CALL]
+    if not calls:
+        return [Paragraph(esc(c.t("exhibit.no_calls")), c.st.body)]
+    w = c.pg.frame_width
+    first = c.plan.summary.first_call
+    rows: list[tuple[list[Any], bool]] = []
+    for ev in calls:
+        is_first = ev is first
+        style = c.st.cell_mark if is_first else c.st.cell
+        dur = ev.details.get("duration_s", "")
+        rows.append(([
+            [_ev_anchor(c, it, ev), Paragraph(esc(c.when(ev.time)), c.st.cell)],
+            Paragraph(esc(("★ " if is_first else "") + ev.details.get("call_type", "")), style),
+            Paragraph(esc(ev.counterparty or ""), style),
+            Paragraph(esc(ev.attribution or ""), c.st.cell),
+            Paragraph(esc(_duration(c, dur)), c.st.cell_right),
+        ], is_first))
+    return _chunks(c, [c.t(f"exhibit.call_{k}") for k in ("time", "type", "party", "attr",
+                                                           "duration")],
+                   rows, [w * 0.2, w * 0.14, w * 0.2, w * 0.32, w * 0.14])
+
+
+def _duration(c: Ctx, seconds: str) -> str:
+    try:
+        s = round(float(seconds))
+    except ValueError:
+        return seconds
+    return template.t(c.plan.lang, "events.seconds", s=s) if s < 60 else template.t(
+        c.plan.lang, "events.minutes", m=s // 60, s=s % 60)
+
+
+def _recording(c: Ctx, it: Item) -> list[Flowable]:
+    ev = next((e for e in it.events if e.kind is EventKind.RECORDING), None)
+    details = ev.details if ev else {}
+    dur = details.get("duration_s") or details.get("duration") or ""
+    fmt = details.get("format") or PurePosixPath(it.file.path).suffix.lstrip(".").upper()
+    match = _matched_call(c, ev) if ev else None
+    extra = [
+        (c.t("exhibit.format"), esc(fmt)),
+        (c.t("exhibit.duration"), esc(_duration(c, dur) if dur else "—")),
+        (c.t("exhibit.time"), esc(c.when(ev.time) if ev else "—")),
+        (c.t("exhibit.matched_call"), esc(f"{c.when(match.time)} {match.summary}") if match
+         else esc(c.t("exhibit.no_match"))),
+    ]
+    return [Paragraph(esc(c.t("exhibit.recording_heading")), c.st.h2), _meta(c, it, extra),
+            Spacer(1, 6 * mm), Paragraph(esc(c.t("exhibit.recording_note")), c.st.body)]
+
+
+def _matched_call(c: Ctx, rec: Event) -> Event | None:
+    best = None
+    for row in c.plan.rows:
+        ev = row.event
+        if ev.kind is not EventKind.CALL:
+            continue
+        if rec.counterparty and ev.counterparty and ev.counterparty != rec.counterparty:
+            continue
+        gap = abs((ev.time - rec.time).total_seconds())
+        if gap <= 600 and (best is None or gap < best[0]):
+            best = (gap, ev)
+    return best[1] if best else None
+
+
+def _table(c: Ctx, it: Item) -> list[Flowable]:
+    if not it.events:
+        return [Paragraph(esc(c.t("exhibit.no_messages")), c.st.body)]
+    w = c.pg.frame_width
+    rows: list[tuple[list[Any], bool]] = []
+    for ev in it.events:
+        debit = str(ev.direction) == "debit"
+        amount = "" if ev.amount is None else ("−" if debit else "+") + f"{ev.amount:,.2f}"
+        rows.append(([
+            [_ev_anchor(c, it, ev), Paragraph(esc(c.when(ev.time)), c.st.cell)],
+            Paragraph(esc(ev.summary), c.st.cell),
+            Paragraph(esc(amount), c.st.cell_right),
+        ], debit))
+    return _chunks(c, [c.t("exhibit.table_time"), c.t("exhibit.table_summary"),
+                       c.t("exhibit.table_amount")], rows, [w * 0.2, w * 0.62, w * 0.18])
+
+
+CAPTION = 12 * mm
+
+
+def _image_run(c: Ctx, run: list[Item], images: Mapping[str, ImageInfo], out: Exhibits,
+               state: dict[str, str], title: str) -> list[Flowable]:
+    if not run:
+        return []
+    pg = c.pg
+    setup_gap = 6 * mm
+    bottom = max(pg.margin, pg.stamp_band + 4 * mm)
+    frame = layout.Box(pg.margin, bottom + CAPTION, pg.frame_width,
+                       pg.height - pg.margin - pg.band - bottom - CAPTION)
+    sizes = [images[it.file.path].size for it in run]
+    story: list[Flowable] = []
+    for sheet in layout.image_sheets(sizes, frame, setup_gap):
+        items = [run[i] for i, _ in sheet]
+        labels = "、".join(i.label for i in items) if c.plan.lang != "en" else ", ".join(
+            i.label for i in items)
+        left = c.t("exhibit.item_heading", label=labels, title=title)
+        right = "  ".join(_band_right(i) for i in items) if len(items) == 1 else ""
+        story.append(PageBreak())
+        story.append(_Current(state, left, right))
+        for it in items:
+            story.append(Anchor(("first", it.file.path), c.sink))
+            story.append(Anchor(("last", it.file.path), c.sink))
+        slots = [(run[i], images[run[i].file.path], box) for i, box in sheet]
+        story.append(_Sheet(c, slots, frame, out, CAPTION))
+    return story
+
+
+# ---- appendix ---------------------------------------------------------------------------------
+
+
+def custody(c: Ctx, path: Path, labels: Mapping[str, str]) -> int:
+    p, st = c.plan, c.st
+    w = c.pg.frame_width
+    head = [Paragraph(esc(c.t(f"custody.{k}")), st.cell_head)
+            for k in ("path", "sha", "size", "received", "status")]
+    rows: list[list[Any]] = []
+    marked = []
+    for f in p.custody:
+        if str(f.status) == "accepted":
+            status = c.t("custody.accepted", label=labels.get(f.path, "—"))
+        elif str(f.status) == "duplicate":
+            status = c.t("custody.duplicate", path=f.duplicate_of or "?")
+        else:
+            status = c.t("custody.rejected", reason=f.reason or "—")
+        where = esc(f.path)
+        if f.original_path and f.original_path != f.path:
+            where += f'<br/><font size="6.5">{esc(f.original_path)}</font>'
+        sha = f.sha256
+        rows.append([
+            Paragraph(where, st.cell),
+            Paragraph(f'<font size="6.5">{sha[:32]}<br/>{sha[32:]}</font>', st.cell),
+            Paragraph(f"{f.size:,}", st.cell_right),
+            Paragraph(esc(c.when(f.received)), st.cell),
+            Paragraph(esc(status), st.cell),
+        ])
+        if str(f.status) != "accepted":
+            marked.append(len(rows))
+    story: list[Flowable] = [Paragraph(esc(c.t("custody.heading")), st.h1),
+                             Paragraph(esc(c.t("custody.intro")), st.small), Spacer(1, 3 * mm)]
+    widths = [w * x for x in (0.27, 0.25, 0.11, 0.15, 0.22)]
+    for start in range(0, max(len(rows), 1), CHUNK):
+        part = rows[start:start + CHUNK]
+        if not part:
+            break
+        t = common.grid(c.fonts.body, [head, *part], widths, zebra=False)
+        t.setStyle([("BACKGROUND", (0, r - start), (-1, r - start), common.BAND)
+                    for r in marked if start < r <= start + CHUNK])
+        story.append(t)
+    story.append(CondPageBreak(1))
+    doc = common.Doc(str(path), c.pg, title="custody", author="", top_band=False,
+                     on_page=_on_page, initial_font=c.fonts.body)
+    doc.build([KeepTogether([]), *story])
+    return int(doc.last_page)
+
+
+# ---- stamps -------------------------------------------------------------------------------------
+
+
+def stamp_sheet(path: Path, sizes: Sequence[tuple[float, float]], texts: Sequence[str],
+                f: fonts_mod.Fonts, size: float = 8, right: float = 10 * mm,
+                bottom: float = 4.5 * mm) -> None:
+    """One page per target page, sized as the target is *displayed*: the stamp bottom right on
+    a white knock-out. stamp.py maps each onto its target page, whatever its /Rotate or crop."""
+    canv = Canvas(str(path), invariant=1, pageCompression=1, initialFontName=f.heading)
+    for (w, h), text in zip(sizes, texts, strict=True):
+        canv.setPageSize((w, h))
+        tw = canv.stringWidth(text, f.heading, size)
+        x = w - right - tw
+        canv.setFillColorRGB(1, 1, 1)
+        canv.rect(x - 1.5 * mm, bottom - 1.2 * mm, tw + 3 * mm, size + 2.2 * mm, stroke=0, fill=1)
+        canv.setFillColorRGB(0, 0, 0)
+        canv.setFont(f.heading, size)
+        canv.drawString(x, bottom + 0.3 * mm, text)
+        canv.showPage()
+    canv.save()

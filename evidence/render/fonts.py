@@ -1,0 +1,119 @@
+"""Find and register a CJK TrueType font, once per process.
+
+Order: `--font`, the template's list, fontconfig (`fc-match :lang=zh`), common system paths.
+A font counts only if reportlab can embed it (TrueType outlines, .ttf/.ttc) and it has the CJK
+characters a dossier prints. Without one, reportlab's built-in CID font STSong-Light is used,
+which viewers must supply themselves: that is reported as a warning Issue, never silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from evidence.model import Issue, Severity
+
+COMMON_PATHS = (
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/ukai.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/System/Library/Fonts/STHeiti Light.ttc",
+    "C:/Windows/Fonts/simsun.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
+PROBE = "证据目录证明目的页码银行¥０１２"
+FALLBACK_CID = "STSong-Light"
+
+
+@dataclasses.dataclass(frozen=True)
+class Fonts:
+    body: str  # registered reportlab font names
+    heading: str
+    embedded: bool
+    files: tuple[str, ...]  # the font files used (for the report and the manifest)
+    issues: tuple[Issue, ...] = ()
+
+
+def _spec(entry: str) -> tuple[Path, int]:
+    """`path.ttc#1` selects a face inside a collection."""
+    path, _, index = entry.partition("#")
+    return Path(path).expanduser(), int(index or 0)
+
+
+def fontconfig(lang: str = "zh") -> list[str]:
+    exe = shutil.which("fc-match")
+    if not exe:
+        return []
+    try:
+        done = subprocess.run([exe, "-s", "-f", "%{file}\n", f":lang={lang}"], capture_output=True,
+                              text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line for line in done.stdout.splitlines()[:30] if line.endswith((".ttf", ".ttc"))]
+
+
+def candidates(override: str | None, configured: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for entry in (*([override] if override else []), *configured, *fontconfig(), *COMMON_PATHS):
+        if entry and entry not in seen:
+            seen.append(entry)
+    return seen
+
+
+@functools.cache
+def _load(entry: str) -> TTFont | None:
+    path, index = _spec(entry)
+    if not path.is_file() or path.suffix.lower() not in (".ttf", ".ttc"):
+        return None
+    name = f"EvFont-{path.stem}-{index}"
+    try:
+        font = TTFont(name, str(path), subfontIndex=index)
+    except (TTFError, OSError, ValueError, IndexError):
+        return None
+    if not all(ord(ch) in font.face.charToGlyph for ch in PROBE):
+        return None
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(font)
+    return font
+
+
+def register(override: str | None = None, body: Sequence[str] = (),
+             heading: Sequence[str] = ()) -> Fonts:
+    """The fonts a dossier uses; cached, so each font file is parsed once per process."""
+    return _register(override, tuple(body), tuple(heading))
+
+
+@functools.cache
+def _register(override: str | None, body: tuple[str, ...], heading: tuple[str, ...]) -> Fonts:
+    issues: list[Issue] = []
+    if override and _load(override) is None:
+        issues.append(Issue(
+            Severity.WARNING, "font_unusable",
+            f"The font {override} cannot be embedded or lacks Chinese characters; another "
+            "font was used. Give a TrueType .ttf/.ttc font with Chinese glyphs.",
+        ))
+    body_font = next((f for e in candidates(override, body) if (f := _load(e))), None)
+    if body_font is None:
+        if FALLBACK_CID not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
+        issues.append(Issue(
+            Severity.WARNING, "font_not_embedded",
+            "No embeddable Chinese TrueType font was found, so the dossier uses the built-in "
+            "STSong-Light font, which is NOT embedded: some viewers and courts will show boxes. "
+            "Install fonts-arphic-uming or pass --font /path/to/font.ttc, then rebuild.",
+        ))
+        return Fonts(FALLBACK_CID, FALLBACK_CID, False, (), tuple(issues))
+    head_font = next((f for e in heading if (f := _load(e))), None) or body_font
+    files = tuple(dict.fromkeys((body_font.face.filename, head_font.face.filename)))
+    return Fonts(body_font.fontName, head_font.fontName, True,
+                 tuple(str(x) for x in files), tuple(issues))
