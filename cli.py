@@ -252,7 +252,8 @@ def timeline(
         _print_timeline(ctx, gathered, rows, facts)
     for issue in (*case_issues, *gathered.issues):
         where = f" ({issue.locator})" if issue.locator and issue.locator not in issue.message else ""
-        _err(f"{issue.severity.value}: {issue.message}{where}")
+        path = f"{issue.path}: " if issue.path and issue.path not in issue.message else ""
+        _err(f"{issue.severity.value}: {path}{issue.message}{where}")
 
 
 TIMELINE_COLUMNS = ("time", "time_basis", "zone_assumed", "kind", "summary", "counterparty", "attribution",

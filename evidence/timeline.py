@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import phones, times
+from evidence import phones, template, times
 from evidence.extract import Context
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef, Victim
 
@@ -204,10 +204,9 @@ def _issues(events: Sequence[Event], ctx: Context) -> list[Issue]:
     assumed = sorted({e.source.path for e in events if e.zone_assumed})
     zone = str(ctx.tz)
     for path in assumed:
-        issues.append(Issue(Severity.NOTE, "zone_assumed", _say(
-            lang, f"{path} 中的时间没有注明时区，已按案件时区 {zone} 理解。",
-            f"The times in {path} state no time zone; the case zone {zone} was applied."),
-            path=path))
+        # same code and words as the CSV sources' own note, so a report can show it once
+        issues.append(Issue(Severity.NOTE, "zone_assumed",
+                            template.t(lang, "sources.zone_assumed", path=path, zone=zone), path=path))
     return issues
 
 
@@ -215,9 +214,14 @@ def _issues(events: Sequence[Event], ctx: Context) -> list[Issue]:
 
 
 def _service(number: str) -> bool:
-    """A bank, carrier or platform short code, or an SP number (106…): not a person calling."""
+    """A bank, carrier or platform short code, an SP number (106…) or a 400/800 company hotline.
+
+    Victims call the platform's real 400 hotline to check (JD: 4006065500); that is not the
+    fraudster. A spoofed hotline is still visible in the timeline, only not counted here.
+    """
     return (phones.bank_code(number) is not None or number in phones.OTHER_SERVICES
-            or bool(re.fullmatch(r"\d{3,6}", number)) or number.startswith("106"))
+            or bool(re.fullmatch(r"\d{3,6}", number)) or number.startswith("106")
+            or bool(re.fullmatch(r"[48]00\d{7}", number)))  # 400/800 company hotlines
 
 
 def _cny(e: Event) -> bool:

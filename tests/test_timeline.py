@@ -61,6 +61,8 @@ def scenario(victim, ctx):
         call(ctx, at(20, 12), "057187654321", i=3),  # a landline: suspicious, but mobiles first
         call(ctx, at(20, 15), FRAUD, duration=600, i=4),
         call(ctx, at(19, 0), "13800138000", i=5),  # before the order: not suspicious
+        # the victim rings JD's real 400 hotline to check: a company line, not a fraud number
+        call(ctx, at(20, 45), "4006065500", kind=common.CallType.OUTGOING, duration=232, i=6),
         rec(at(20, 15, 30), FRAUD),
         sms(ctx, at(20, 30), FRAUD, PHISH, locator="sms[1]"),
         sms(ctx, at(20, 40, 5), "95588", DEBIT_20000, locator="sms[2]"),
