@@ -168,7 +168,10 @@ def _entries(source: Path, lang: str, limits: Limits, tz: dt.tzinfo) -> Iterator
 
 def _folder_entries(root: Path, lang: str) -> list[_Entry]:
     out: list[_Entry] = []
-    for rel, path in _walk(root):
+    for rel, path, error in inventory.walk(root, skip=frozenset()):  # a victim's receipt.txt is evidence
+        if error is not None:
+            out.append(_refused(rel, "unreadable", lang, error=error))
+            continue
         info = path.lstat()
         if stat.S_ISLNK(info.st_mode):
             out.append(_refused(rel, "symlink", lang))
@@ -181,18 +184,6 @@ def _folder_entries(root: Path, lang: str) -> list[_Entry]:
 
 def _open(path: Path) -> IO[bytes]:
     return path.open("rb")
-
-
-def _walk(root: Path) -> list[tuple[str, Path]]:
-    found: list[tuple[str, Path]] = []
-    for base, dirs, names in os.walk(root, followlinks=False):
-        here = Path(base)
-        for name in list(dirs):
-            if (here / name).is_symlink():  # listed, refused, never descended into
-                dirs.remove(name)
-                names.append(name)
-        found.extend(((here / n).relative_to(root).as_posix(), here / n) for n in names)
-    return sorted(found)
 
 
 def _zip_entries(archive: zipfile.ZipFile, source: Path, lang: str, limits: Limits,

@@ -48,13 +48,20 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def walk(folder: Path) -> list[tuple[str, Path]]:
-    """(POSIX relative path, path) of every entry that is not a directory, sorted.
+def walk(folder: Path, skip: frozenset[str] = OWN_FILES) -> list[tuple[str, Path, str | None]]:
+    """(POSIX relative path, path, error) of every entry that is not a directory, sorted.
 
-    Symlinked directories are listed as entries (to be rejected), never descended into.
+    Symlinked directories are listed as entries (to be rejected), never descended into; a
+    folder that cannot be listed is an entry with its error, so nothing drops out silently.
     """
-    found: list[tuple[str, Path]] = []
-    for root, dirs, names in os.walk(folder, followlinks=False):
+    found: list[tuple[str, Path, str | None]] = []
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename and Path(exc.filename) != folder:
+            path = Path(exc.filename)
+            found.append((path.relative_to(folder).as_posix(), path, exc.strerror or str(exc)))
+
+    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=False):
         base = Path(root)
         for name in list(dirs):
             if (base / name).is_symlink():
@@ -63,9 +70,8 @@ def walk(folder: Path) -> list[tuple[str, Path]]:
         for name in names:
             path = base / name
             rel = path.relative_to(folder).as_posix()
-            if rel in OWN_FILES:
-                continue
-            found.append((rel, path))
+            if rel not in skip:
+                found.append((rel, path, None))
     return sorted(found, key=lambda item: item[0])
 
 
@@ -74,8 +80,8 @@ def scan(victim: Victim, ctx: extract.Context) -> Inventory:
     records, issues = _intake_records(victim.folder, lang)
     files: list[SourceFile] = []
     accepted_by_hash: dict[str, SourceFile] = {}
-    for rel, path in walk(victim.folder) if victim.folder.is_dir() else []:
-        file, code = _inspect(rel, path, lang, accepted_by_hash, records.get(rel))
+    for rel, path, error in walk(victim.folder) if victim.folder.is_dir() else []:
+        file, code = _inspect(rel, path, lang, accepted_by_hash, records.get(rel), error)
         files.append(file)
         if file.status is Status.ACCEPTED:
             accepted_by_hash.setdefault(file.sha256, file)
@@ -85,7 +91,8 @@ def scan(victim: Victim, ctx: extract.Context) -> Inventory:
 
 
 def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
-             record: dict[str, Any] | None) -> tuple[SourceFile, str | None]:
+             record: dict[str, Any] | None, error: str | None = None
+             ) -> tuple[SourceFile, str | None]:
     """The file as seen, and the code of its rejection (None unless rejected)."""
     received = received_time(record.get("received")) if record else None
     original = str(record["original_path"]) if record and "original_path" in record else None
@@ -103,6 +110,8 @@ def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
                **values: object) -> tuple[SourceFile, str]:
         return make(Status.REJECTED, kind, reason=reason or _reason(lang, code, **values)), code
 
+    if error is not None:  # a folder that could not be listed
+        return reject("unreadable", error=error)
     try:
         info = path.lstat()
     except OSError as exc:

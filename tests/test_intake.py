@@ -138,6 +138,17 @@ def test_same_name_different_bytes_never_overwrites(tmp_path):
     assert [s.stored_path for s in run(second, case).stored] == ["originals/截图/微信 图片 (3).txt"]
 
 
+def test_files_named_like_the_tools_own_are_still_received(tmp_path):
+    case = load(tmp_path)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "receipt.txt").write_text("淘宝收据", encoding="utf-8")
+    (src / "intake.json").write_text("{}", encoding="utf-8")
+    result = run(src, case)
+    assert sorted(s.stored_path for s in result.stored) == [
+        "originals/intake.json", "originals/receipt.txt"]
+
+
 def test_same_bytes_under_another_name_are_stored_once(tmp_path):
     case = load(tmp_path)
     src = tmp_path / "src"

@@ -211,6 +211,7 @@ def test_corrupt_and_encrypted_pdfs_are_rejected(tmp_path):
     assert (corrupt.status, locked.status) == (Status.REJECTED, Status.REJECTED)
     # two different problems, two different reasons a lawyer can act on
     assert corrupt.reason and locked.reason and corrupt.reason != locked.reason
+    assert "加密" in locked.reason  # document.validate's sentence says it is encrypted
 
 
 def test_custody_after_intake_received_time_and_tampering(tmp_path, corpus):
