@@ -79,10 +79,7 @@ def apple_s(*args: int) -> float:
 def typedstream(text: str) -> bytes:
     """attributedBody as iOS writes it: an NSAttributedString archived with typedstream."""
     raw = text.encode("utf-8")
-    if len(raw) < 0x80:
-        length = bytes([len(raw)])
-    else:
-        length = b"\x81" + len(raw).to_bytes(2, "little")
+    length = bytes([len(raw)]) if len(raw) < 0x80 else b"\x81" + len(raw).to_bytes(2, "little")
     return (b"\x04\x0bstreamtyped\x81\xe8\x03\x84\x01@\x84\x84\x84\x12NSAttributedString\x00\x84\x84\x08NSObject"
             b"\x00\x85\x92\x84\x84\x84\x08NSString\x01\x94\x84\x01+" + length + raw
             + b"\x86\x84\x02iI\x01" + bytes([min(len(text), 127)]) + b"\x92\x84\x84\x84\x0cNSDictionary\x00\x94\x84"
