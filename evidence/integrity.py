@@ -234,7 +234,8 @@ def originals(case: Case, d: Dossier) -> list[Check]:
         state = State.OK if actual == recorded else (State.MISSING if not actual else State.CHANGED)
         out.append(Check("original", "victim.toml", state, recorded, actual, victim=d.victim))
     if folder.is_dir():
-        for rel, _ in inventory.walk(folder):
+        for entry in inventory.walk(folder):
+            rel = entry[0]
             if rel not in listed and rel not in inventory.OWN_FILES:
                 out.append(Check("original", rel, State.ADDED, victim=d.victim, note="added"))
     return out
@@ -242,8 +243,9 @@ def originals(case: Case, d: Dossier) -> list[Check]:
 
 def _unmask(folder: Path, masked: str, expected: str) -> str | None:
     pattern = re.compile("".join(r"\d" if c == "*" else re.escape(c) for c in masked))
-    for rel, path in inventory.walk(folder) if folder.is_dir() else []:
-        if pattern.fullmatch(rel) and file_sha256(path) == expected:
+    for entry in inventory.walk(folder) if folder.is_dir() else []:
+        rel, path = entry[0], entry[1]
+        if pattern.fullmatch(rel) and path.is_file() and file_sha256(path) == expected:
             return rel
     return None
 
