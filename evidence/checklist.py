@@ -91,8 +91,13 @@ def evaluate(victim: Victim, events: Sequence[Event], facts: timeline.Facts, lan
                       t("debit_detail", n=len(debits), total=money(total)) if debits
                       else t("no_debit")))
 
+    # The claim is the fraud: debits from the first fraud call on (earlier ones are routine).
+    if call is not None:
+        total = (facts.debits_after_call if facts.debit_events else
+                 sum((e.amount for e in debits if e.amount is not None and e.time >= call.time),
+                     Decimal(0)))
     claimed = victim.claimed_loss
-    values = {"debited": f"{total:.2f}"}
+    values = {"debited": f"{total:.2f}", "from": "first_call" if call is not None else "all"}
     if claimed is None:
         ok: bool | None = None
         detail = t("no_claim", debited=money(total))
@@ -102,9 +107,10 @@ def evaluate(victim: Victim, events: Sequence[Event], facts: timeline.Facts, lan
         values.update(claimed=f"{claimed:.2f}", difference=f"{diff:.2f}")
         ok = diff == 0
         values["status"] = "equal" if ok else "differs"
-        detail = (t("equal", debited=money(total), claimed=money(claimed)) if ok else
-                  t("differs", debited=money(total), claimed=money(claimed),
-                    diff=money(abs(diff))))
+        scope = t("after_call") if call is not None else ""
+        detail = (t("equal", scope=scope, debited=money(total), claimed=money(claimed)) if ok
+                  else t("differs", scope=scope, debited=money(total), claimed=money(claimed),
+                         diff=money(abs(diff))))
     items.append(Item("debits_match_claim", ok, t("debits_match_claim"), detail, values))
     return Checklist(tuple(items))
 

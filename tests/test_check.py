@@ -47,8 +47,11 @@ def calls_xml(calls: list[tuple[str, int, int, int]]) -> str:
 DEBIT = "您尾号0123卡3月18日20:40网上银行支出(消费){amount}元，余额1.00元。【工商银行】"
 
 
-def victim_files(folder: Path, debit_amounts: list[str]) -> None:
-    """Order 20:05 (victim.toml), fake customer service calls 20:25, link + OTP, ICBC debits."""
+def victim_files(folder: Path, debit_amounts: list[str], routine: str | None = None) -> None:
+    """Order 20:05 (victim.toml), fake customer service calls 20:25, link + OTP, ICBC debits.
+
+    `routine`: an ordinary debit at 19:00, before the fraud, which the claim must not include.
+    """
     (folder / "短信").mkdir()
     (folder / "通话").mkdir()
     messages = [
@@ -57,6 +60,9 @@ def victim_files(folder: Path, debit_amounts: list[str]) -> None:
     ]
     messages += [("95588", ms(2015, 3, 18, 20, 40 + i), DEBIT.format(amount=a))
                  for i, a in enumerate(debit_amounts)]
+    if routine:
+        messages.append(("95588", ms(2015, 3, 18, 19, 0), DEBIT.replace("20:40", "19:00").format(
+            amount=routine)))
     (folder / "短信/sms-20150318.xml").write_text(sms_xml(messages), encoding="utf-8")
     (folder / "通话/calls-20150318.xml").write_text(
         calls_xml([("13757123456", ms(2015, 3, 18, 20, 25), 610, 1)]), encoding="utf-8")
@@ -67,7 +73,7 @@ def case_folder(tmp_path, corpus) -> Path:
     folder = make_case(tmp_path, {"V001": VICTIM_TOML, "V002": VICTIM_TOML, "V003": None},
                        language="zh-Hans")
     victim_files(folder / "victims/V001", ["39,999.00"])
-    victim_files(folder / "victims/V002", ["30,000.00", "10,000.00"])
+    victim_files(folder / "victims/V002", ["30,000.00", "10,000.00"], routine="100.00")
     shutil.copy(corpus / "images/exif-samples__HMD_Nokia_8.3_5G.jpg", folder / "victims/V002/退款.jpg")
     (folder / "victims/V002/empty.png").write_bytes(b"")
     return folder
@@ -89,14 +95,16 @@ def test_checklist_from_real_exports(case_folder):
     assert one.item("has_phishing_or_code_sms").detail == "2 条（首条 2015-03-18 20:30:00）"
     assert one.item("has_bank_debit").detail == "1 笔，合计 39,999.00 元"
     match = one.item("debits_match_claim")
-    assert match.detail == "不一致：扣款合计 39,999.00 元，主张损失 40,000.00 元，相差 1.00 元"
+    assert match.detail == "不一致：诈骗来电后扣款合计 39,999.00 元，主张损失 40,000.00 元，相差 1.00 元"
     assert match.values == {"debited": "39999.00", "claimed": "40000.00", "difference": "1.00",
-                            "status": "differs"}
+                            "status": "differs", "from": "first_call"}
     assert not one.complete
     two = checklist.build(gathered(case_folder, "V002"))
     assert two.complete
+    # the routine 100.00 debit before the fraud call is evidence, but not part of the claim
+    assert two.item("has_bank_debit").detail == "3 笔，合计 40,100.00 元"
     assert two.item("debits_match_claim").detail == (
-        "一致：扣款合计 40,000.00 元 = 主张损失 40,000.00 元")
+        "一致：诈骗来电后扣款合计 40,000.00 元 = 主张损失 40,000.00 元")
 
 
 def test_checklist_without_config_or_evidence(case_folder):
@@ -184,7 +192,7 @@ def test_check_human_table(case_folder):
     out = result.stdout
     assert "当事人 V002" in out and "短信/sms-20150318.xml" in out and "已拒收" in out
     assert "文件为空（0 字节）" in out
-    assert "完整性核对" in out and "扣款合计与主张损失：一致：扣款合计 40,000.00 元" in out
+    assert "完整性核对" in out and "扣款合计与主张损失：一致：诈骗来电后扣款合计 40,000.00 元" in out
     assert "4 个文件：接受 3，拒收 1，重复 0" in out
 
 
