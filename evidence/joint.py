@@ -15,12 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import phones
-from evidence.model import CompensationStatus, Direction, Event, EventKind, Victim
+from evidence import timeline
+from evidence.model import CompensationStatus, EventKind, Victim
 
-# Calls from these are never the fraudster: banks, JD's own hotline, carriers, police.
-_NOT_FRAUD = frozenset(phones.BANKS) | frozenset(phones.OTHER_SERVICES)
-_CALL_TYPES_IN = frozenset({"incoming", "missed", "rejected", "blocked", "voicemail"})
+_CNY = ("CNY", "RMB", "人民币", "")  # as timeline._cny: the same money counts the same
 
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
@@ -97,55 +95,42 @@ class Claimant:
         return self.first_call.time - self.first_order
 
 
-def _is_incoming_call(event: Event) -> bool:
-    return event.kind is EventKind.CALL and event.details.get("call_type", "") in _CALL_TYPES_IN
+def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
+    """Facts of one victim, taken from its timeline's facts so the bundle and the dossier agree.
 
-
-def _fraud_number(number: str | None) -> bool:
-    return bool(number) and number not in _NOT_FRAUD and phones.bank_code(number or "") is None
-
-
-def claimant(victim: Victim, events: Iterable[Event]) -> Claimant:
-    """Facts of one victim from its config and its timeline events.
-
-    First fraud call = first incoming call after the first order from a number that is not a
-    bank, JD's hotline, a carrier or the police. Amount lost = sum of CNY debits in bank notices.
+    Numbers that called = the timeline's suspicious numbers that rang the victim (incoming or
+    missed) after the first order: a friend who only texted in the window is not a caller.
+    Amount lost = CNY bank-notice debits from the first fraud call on (or the first order,
+    when no call was found): the victim's ordinary spending before is not a loss.
     """
-    ordered = sorted(events, key=lambda e: (e.time, e.kind, e.source.path, e.source.locator))
+    facts = tl.facts
+    first = facts.first_suspicious_call
+    since = first.time if first is not None else facts.first_order_time
+    rang: dict[str, str] = {}
+    for e in tl.events:
+        if (e.kind is EventKind.CALL and e.counterparty
+                and e.details.get("call_type") in timeline.SUSPICIOUS_CALL_TYPES
+                and (facts.first_order_time is None or e.time >= facts.first_order_time)):
+            rang.setdefault(e.counterparty, e.attribution or "")
+    callers = tuple(n for n in facts.numbers if n in rang)
+    debits = tuple(
+        Debit(time=e.time, amount=e.amount,
+              channel=e.details.get("channel") or e.details.get("merchant") or "",
+              bank=e.details.get("bank", ""))
+        for e in facts.debit_events
+        if e.amount is not None and e.details.get("currency", "CNY") in _CNY
+        and (since is None or e.time >= since))
     orders = sorted(victim.orders, key=lambda o: o.placed)
-    first_order = orders[0].placed if orders else None
-    callers: list[str] = []
-    places: dict[str, str] = {}
-    first_call: Call | None = None
-    domains: list[str] = []
-    debits: list[Debit] = []
-    for event in ordered:
-        after_order = first_order is None or event.time >= first_order
-        if _is_incoming_call(event) and after_order and _fraud_number(event.counterparty):
-            number = event.counterparty or ""
-            if number not in callers:
-                callers.append(number)
-                places[number] = event.attribution or ""
-            if first_call is None:
-                first_call = Call(number, event.attribution or "", event.time)
-        if event.kind is EventKind.PHISHING:
-            for domain in event.details.get("domains", "").split():
-                if domain not in domains:
-                    domains.append(domain)
-        if (event.kind is EventKind.BANK_NOTICE and event.direction is Direction.DEBIT
-                and event.amount is not None and event.details.get("currency", "CNY") == "CNY"):
-            debits.append(Debit(
-                time=event.time, amount=event.amount,
-                channel=event.details.get("channel") or event.details.get("merchant") or "",
-                bank=event.details.get("bank", ""),
-            ))
     return Claimant(
-        id=victim.id, name=victim.name, region=victim.region, first_order=first_order,
+        id=victim.id, name=victim.name, region=victim.region,
+        first_order=facts.first_order_time,
         order_channels=tuple(dict.fromkeys(o.channel for o in orders if o.channel)),
-        first_call=first_call if first_order is not None else None,
-        callers=tuple(callers), caller_places=places, domains=tuple(domains),
-        debits=tuple(debits), claimed_loss=victim.claimed_loss,
-        compensation=victim.compensation.status, amount_paid=victim.compensation.amount_paid,
+        first_call=None if first is None else Call(
+            first.counterparty or "", first.attribution or "", first.time),
+        callers=callers, caller_places={n: rang[n] for n in callers if rang[n]},
+        domains=tuple(facts.domains), debits=debits,
+        claimed_loss=victim.claimed_loss, compensation=victim.compensation.status,
+        amount_paid=victim.compensation.amount_paid,
     )
 
 

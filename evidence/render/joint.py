@@ -387,3 +387,31 @@ def layout(analysis: joint.Analysis, dossier_pages: Sequence[int], front: Front,
         rendered = again
     raise RuntimeError("front matter page count does not settle")  # pragma: no cover
 
+
+
+STAMP_SIZE = (150.0, 16.0)  # points: one bundle stamp, placed top right by stamp.bundle
+
+
+def stamps(labels: Sequence[str], setup: dict[str, Any]) -> bytes:
+    """One small page per bundle page: its Bates label right-aligned on a white knock-out.
+
+    stamp.bundle turns each page into a form XObject and places it where a reader sees the top
+    right of the bundle page (rotated and cropped pages included).
+    """
+    from reportlab.pdfgen import canvas as pdfcanvas
+
+    font = _font(setup)
+    size = float(setup.get("dossier", {}).get("stamp_font_size", 8))
+    buffer = io.BytesIO()
+    c = pdfcanvas.Canvas(buffer, pagesize=STAMP_SIZE, invariant=1, initialFontName=font)
+    width, height = STAMP_SIZE
+    for label in labels:
+        text_width = pdfmetrics.stringWidth(label, font, size)
+        c.setFillColor(colors.white)
+        c.rect(width - text_width - 4, 1, text_width + 4, height - 2, stroke=0, fill=1)
+        c.setFillColor(colors.black)
+        c.setFont(font, size)
+        c.drawRightString(width - 2, (height - size) / 2 + 1.5, label)
+        c.showPage()
+    c.save()
+    return buffer.getvalue()

@@ -1,0 +1,430 @@
+"""Build the whole case: every claimant in parallel, then the joint bundle and claims schedule.
+
+Each claimant is built in a worker process by pipeline.build_collected; a failure is caught in
+the worker and becomes a failed claimant (the bundle shows it, the exit code says "partial"),
+never a stopped batch. Rebuilds are incremental: a claimant whose fingerprint (its files,
+victim.toml, case.toml, templates, tool version and code, build options) is unchanged and whose
+outputs still hash as recorded is not rebuilt. Every file is written to a temporary name and
+renamed; DIR/<victim>/build.json is written last, so a build killed at any point is simply
+resumed by the next run, and gives the same bytes as an uninterrupted one.
+
+No printing: progress goes to a callback the CLI passes in.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from evidence import (
+    __version__,
+    claims,
+    collect,
+    config,
+    errors,
+    joint,
+    pipeline,
+    stamp,
+    template,
+    times,
+)
+from evidence.model import Case, Issue, Severity
+from evidence.render import joint as render_joint
+
+BUILD_JSON = "build.json"
+MANIFEST = "manifest.json"
+JOINT_DIR = "joint"
+JOINT_FILES = ("bundle.pdf", "claims.csv", "claims.json")
+FORMAT = "evidence-build/1"
+CHUNK = 1 << 20
+
+
+class State(enum.StrEnum):
+    BUILT = "built"
+    CACHED = "cached"
+    FAILED = "failed"
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """One claimant after the batch."""
+
+    id: str
+    state: State
+    fingerprint: str
+    claimant: joint.Claimant
+    pages: int = 0
+    outputs: Mapping[str, str] = dataclasses.field(default_factory=dict)  # name -> sha256
+    issues: tuple[Issue, ...] = ()
+    error: str = ""
+    seconds: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    """What the CLI needs to draw a progress bar. `event`: start, begin, done, joint, end."""
+
+    event: str
+    total: int
+    done: int
+    running: tuple[str, ...] = ()
+    victim: str = ""
+    state: State | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    out: Path
+    outcomes: tuple[Outcome, ...]  # claimant order
+    bundle: Path | None
+    bundle_pages: int
+    joint_rebuilt: bool
+    seconds: float
+
+    @property
+    def rebuilt(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.outcomes if o.state is State.BUILT)
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.state is State.FAILED)
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+# ---- fingerprints -----------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _tree(root: Path) -> list[tuple[str, str]]:
+    """(relative POSIX path, sha256) of every regular file under root, sorted."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            found.append((path.relative_to(root).as_posix(), sha256_file(path)))
+    return found
+
+
+def tool_digest() -> str:
+    """Version plus a hash of the code and templates: a code change rebuilds everything
+    (during development the version number alone does not move)."""
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *template.TEMPLATES_DIR.rglob("*.toml")]):
+        h.update(path.as_posix().rsplit("/", 2)[-1].encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _options_text(options: pipeline.Options) -> str:
+    return json.dumps(dataclasses.asdict(options), sort_keys=True, default=str)
+
+
+def case_inputs(case: Case) -> list[tuple[str, str]]:
+    """Case-level inputs every dossier depends on: case.toml and a lawyer's template file."""
+    items = [("case.toml", sha256_file(case.folder / config.CASE_FILE))]
+    if case.template and case.template != "default":
+        path = case.folder / case.template
+        if path.is_file():
+            items.append((f"template:{case.template}", sha256_file(path)))
+    return items
+
+
+def fingerprint(case: Case, victim_id: str, tool: str, options: pipeline.Options) -> str:
+    """SHA-256 over everything that decides a claimant's outputs."""
+    folder = config.victim_folder(case, victim_id)
+    toml = folder / config.VICTIM_FILE
+    data = {
+        "format": FORMAT,
+        "tool": tool,
+        "options": _options_text(options),
+        "case": case_inputs(case),
+        "victim.toml": sha256_file(toml) if toml.is_file() else "",
+        "files": _tree(folder),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+# ---- atomic writes ----------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, fsync, rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    with tmp.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+
+
+def _dump(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _outputs_ok(folder: Path, outputs: Mapping[str, str]) -> bool:
+    return bool(outputs) and all(
+        (folder / name).is_file() and sha256_file(folder / name) == sha
+        for name, sha in outputs.items())
+
+
+def _issue_json(issue: Issue) -> dict[str, Any]:
+    return {"severity": str(issue.severity), "code": issue.code, "message": issue.message,
+            "path": issue.path, "locator": issue.locator}
+
+
+def _issue(data: Mapping[str, Any]) -> Issue:
+    return Issue(Severity(str(data["severity"])), str(data["code"]), str(data["message"]),
+                 data.get("path"), data.get("locator"))
+
+
+# ---- one claimant (runs in a worker process) --------------------------------------------------
+
+
+def _cached(folder: Path, fp: str) -> Outcome | None:
+    record = _read_json(folder / BUILD_JSON)
+    if not record or record.get("fingerprint") != fp or record.get("format") != FORMAT:
+        return None
+    outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
+    if not _outputs_ok(folder, outputs):
+        return None
+    return Outcome(
+        id=folder.name, state=State.CACHED, fingerprint=fp,
+        claimant=joint.from_json(record["claimant"]), pages=int(record.get("pages", 0)),
+        outputs=outputs, issues=tuple(_issue(i) for i in record.get("issues", ())),
+    )
+
+
+def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str,
+              force: bool = False) -> Outcome:
+    """Build (or reuse) one claimant. Never raises for the claimant's own problems."""
+    started = time.perf_counter()
+    folder = out_dir / victim_id
+    fp = ""
+    try:
+        fp = fingerprint(case, victim_id, tool, options)
+        cached = None if force else _cached(folder, fp)
+        if cached is not None:
+            return dataclasses.replace(cached, seconds=time.perf_counter() - started)
+        got = collect.victim(case, victim_id)
+        result = pipeline.build_collected(got, out_dir, options)
+        person = joint.claimant(got.victim, got.timeline)
+        outputs = {p.name: sha256_file(p) for p in sorted(folder.iterdir())
+                   if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")}
+        record = {
+            "format": FORMAT, "victim": victim_id, "fingerprint": fp, "tool": __version__,
+            "dossier_fingerprint": result.fingerprint, "pages": result.pages,
+            "outputs": outputs, "claimant": joint.to_json(person),
+            "issues": [_issue_json(i) for i in result.issues],
+        }
+        write_atomic(folder / BUILD_JSON, _dump(record))  # last: it vouches for the others
+        return Outcome(victim_id, State.BUILT, fp, person, result.pages, outputs,
+                       tuple(result.issues), seconds=time.perf_counter() - started)
+    except Exception as exc:  # one claimant never stops the batch
+        return _failure(case, victim_id, fp, exc, time.perf_counter() - started)
+
+
+def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: float) -> Outcome:
+    if isinstance(exc, errors.EvidenceError):
+        message = str(exc)  # already a sentence naming the file and the way out
+    else:
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    try:
+        person, _ = config.load_victim(case, victim_id)
+    except Exception:  # the config may be what is broken
+        person = None
+    return Outcome(victim_id, State.FAILED, fp, joint.failed(person, victim_id, message),
+                   error=message, seconds=seconds,
+                   issues=(Issue(Severity.ERROR, "build_failed", message),))
+
+
+# ---- the batch --------------------------------------------------------------------------------
+
+
+def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
+         jobs: int, progress: ProgressFn) -> dict[str, Outcome]:
+    done: dict[str, Outcome] = {}
+    pending = list(ids)
+    total = len(ids)
+    if jobs <= 1:
+        for vid in pending:
+            progress(Progress("begin", total, len(done), (vid,), vid))
+            done[vid] = build_one(case, vid, out_dir, options, tool)
+            progress(Progress("done", total, len(done), (), vid, done[vid].state))
+        return done
+    while pending:
+        # A worker killed by the OS (out of memory) breaks the pool: the claimants it was
+        # running are failed, a fresh pool takes the rest.
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            running: dict[concurrent.futures.Future[Outcome], str] = {}
+            try:
+                while pending or running:
+                    while pending and len(running) < jobs:
+                        vid = pending.pop(0)
+                        running[pool.submit(build_one, case, vid, out_dir, options, tool)] = vid
+                        progress(Progress("begin", total, len(done),
+                                          tuple(running.values()), vid))
+                    finished, _ = concurrent.futures.wait(
+                        running, return_when=concurrent.futures.FIRST_COMPLETED)
+                    for future in sorted(finished, key=lambda f: running[f]):
+                        vid = running.pop(future)
+                        done[vid] = future.result()
+                        progress(Progress("done", total, len(done), tuple(running.values()),
+                                          vid, done[vid].state))
+            except BrokenProcessPool as exc:
+                for vid in running.values():
+                    done[vid] = _failure(case, vid, "", RuntimeError(
+                        f"the worker process building {vid} died ({exc}); it may have run out "
+                        "of memory — rerun with --jobs 1"), 0.0)
+                    progress(Progress("done", total, len(done), (), vid, State.FAILED))
+    return done
+
+
+def _joint_fingerprint(case: Case, outcomes: Sequence[Outcome], tool: str) -> str:
+    data = {
+        "format": FORMAT, "tool": tool, "case": case_inputs(case),
+        "claimants": [[o.id, o.state is State.FAILED, o.fingerprint, o.error] for o in outcomes],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _labels(prefix: str, lang: str, total: int) -> list[str]:
+    return [template.t(lang, "joint.bates", prefix=prefix, page=n) for n in range(1, total + 1)]
+
+
+def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: str
+                ) -> tuple[int, str]:
+    """DIR/joint/bundle.pdf, claims.csv, claims.json from the claimants' outcomes."""
+    lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
+    tz = times.zone(case.timezone)
+    setup, _ = pipeline.setup_for(case)
+    fp = _joint_fingerprint(case, outcomes, tool)
+    analysis = joint.analyse([o.claimant for o in outcomes])
+    pages = [o.pages if o.state is not State.FAILED else 1 for o in outcomes]
+    front = render_joint.Front(title=case.title, court=case.court, defendant=case.defendant,
+                               counsel=case.counsel, prefix=case.bates_prefix, fingerprint=fp,
+                               total_pages=0)
+    rendered, ranges = render_joint.layout(analysis, pages, front, lang, tz, setup)
+    total = rendered.pages + sum(pages)
+    labels = _labels(case.bates_prefix, lang, total)
+    parts = []
+    for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
+        title = template.t(lang, "joint.outline.claimant", number=n, name=c.name or c.id,
+                           id=c.id)
+        title += f"  {labels[ranges[n - 1][0] - 1]}"
+        if o.state is State.FAILED:
+            parts.append(stamp.BundlePart(title, render_joint.failed_page(n, c, lang, setup)))
+        else:
+            parts.append(stamp.BundlePart(title, out_dir / o.id / "dossier.pdf"))
+    sections = [stamp.BundleSection(template.t(lang, f"joint.outline.{key}"), page)
+                for key, page in rendered.sections]
+    folder = out_dir / JOINT_DIR
+    written = stamp.bundle(
+        folder / "bundle.pdf", rendered.pdf, parts, sections,
+        template.t(lang, "joint.outline.front"), render_joint.stamps(labels, setup), labels,
+        {"Title": case.title, "Author": case.counsel,
+         "Subject": template.t(lang, "joint.cover_kicker"), "Keywords": fp,
+         "Creator": f"evidence {__version__}"})
+    write_atomic(folder / "claims.csv", claims.to_csv(analysis, ranges, tz, lang))
+    write_atomic(folder / "claims.json", claims.to_json(analysis, ranges, tz, lang, case.title))
+    return written, fp
+
+
+def _joint_cached(folder: Path, fp: str) -> int | None:
+    record = _read_json(folder / BUILD_JSON)
+    if not record or record.get("fingerprint") != fp:
+        return None
+    outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
+    return int(record.get("pages", 0)) if _outputs_ok(folder, outputs) else None
+
+
+def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
+              joint_outputs: Mapping[str, str]) -> bytes:
+    files = []
+    for o in outcomes:
+        for name, sha in sorted(o.outputs.items()):
+            files.append({"path": f"{o.id}/{name}", "sha256": sha,
+                          "size": (out_dir / o.id / name).stat().st_size,
+                          "fingerprint": o.fingerprint})
+    for name, sha in sorted(joint_outputs.items()):
+        files.append({"path": f"{JOINT_DIR}/{name}", "sha256": sha,
+                      "size": (out_dir / JOINT_DIR / name).stat().st_size,
+                      "fingerprint": joint_fp})
+    return _dump({
+        "format": FORMAT, "tool": __version__,
+        "claimants": [{"id": o.id, "state": "failed" if o.state is State.FAILED else "ok",
+                       "fingerprint": o.fingerprint, "error": o.error} for o in outcomes],
+        "joint_fingerprint": joint_fp,
+        "files": files,
+    })
+
+
+def _sweep(out_dir: Path) -> None:
+    """Temporary files left by a killed build: never part of the outputs."""
+    for pattern in (".*.partial", "*/.*.partial"):
+        for path in out_dir.glob(pattern):
+            path.unlink(missing_ok=True)
+    for work in out_dir.glob(".work-*"):  # pipeline.build_collected's work folders
+        if work.is_dir():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
+          options: pipeline.Options | None = None, progress: ProgressFn | None = None
+          ) -> Result:
+    """Every claimant, then the joint outputs and DIR/manifest.json."""
+    options = options or pipeline.Options()
+    started = time.perf_counter()
+    notify: ProgressFn = progress or (lambda _p: None)
+    case, _ = config.load_case(case_dir)
+    ids = config.victim_ids(case)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(out_dir)
+    tool = tool_digest()
+    notify(Progress("start", len(ids), 0))
+    found = _run(case, ids, out_dir, options, tool, max(1, jobs or os.cpu_count() or 1), notify)
+    outcomes = tuple(found[v] for v in ids)
+
+    notify(Progress("joint", len(ids), len(ids)))
+    folder = out_dir / JOINT_DIR
+    joint_fp = _joint_fingerprint(case, outcomes, tool)
+    pages = _joint_cached(folder, joint_fp) if outcomes else None
+    rebuilt = pages is None and bool(outcomes)
+    if rebuilt:
+        pages, _ = build_joint(case, outcomes, out_dir, tool)
+        outputs = {name: sha256_file(folder / name) for name in JOINT_FILES}
+        write_atomic(folder / BUILD_JSON, _dump({"format": FORMAT, "fingerprint": joint_fp,
+                                                 "pages": pages, "outputs": outputs}))
+    joint_outputs = {name: sha256_file(folder / name) for name in JOINT_FILES} if outcomes else {}
+    write_atomic(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
+    notify(Progress("end", len(ids), len(ids)))
+    return Result(out_dir, outcomes, folder / "bundle.pdf" if outcomes else None, pages or 0,
+                  rebuilt, time.perf_counter() - started)
