@@ -1,0 +1,116 @@
+"""Any other readable PDF (contracts, police receipts, chat exports printed to PDF): one DOCUMENT
+event, dated by the PDF's own /CreationDate, else by the file's modification time (weak).
+
+The PDF checks every PDF source shares live here (`validate`, `open_pdf`): an encrypted or
+damaged PDF is refused at inventory with a reason a lawyer can act on, so no later stage
+(statement reading, exhibit stamping) trips over it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import pypdf
+from pypdf import errors as pdf_errors
+
+from evidence import template, times
+from evidence.extract import Context
+from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
+
+MAGIC_WINDOW = 1024  # ISO 32000 lets `%PDF-` start anywhere in the first 1024 bytes
+EOF_WINDOW = 2048
+
+# pypdf logs a warning for every repaired xref; the inventory reports problems, not the logger
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def is_pdf(head: bytes) -> bool:
+    return b"%PDF-" in head[:MAGIC_WINDOW]
+
+
+def sniff(path: Path, head: bytes) -> FileKind | None:
+    return FileKind.DOCUMENT if is_pdf(head) else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Opened:
+    reader: pypdf.PdfReader | None
+    problem: str | None  # label key in notices.*: pdf_encrypted, pdf_corrupt, pdf_truncated, pdf_empty
+    detail: str = ""
+
+
+def open_pdf(path: Path) -> Opened:
+    """A readable PdfReader (decrypted when only an owner password is set), or the problem."""
+    try:
+        with path.open("rb") as f:
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - EOF_WINDOW))
+            tail = f.read()
+        if b"%%EOF" not in tail:
+            return Opened(None, "pdf_truncated")
+        reader = pypdf.PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    return Opened(None, "pdf_encrypted")
+            except (pdf_errors.PdfReadError, NotImplementedError, ValueError):
+                return Opened(None, "pdf_encrypted")
+        if len(reader.pages) == 0:
+            return Opened(None, "pdf_empty")
+        reader.pages[0].get_contents()  # touch the first page: catches broken page trees
+    except pdf_errors.FileNotDecryptedError:
+        return Opened(None, "pdf_encrypted")
+    except (OSError, pdf_errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, RecursionError, AssertionError, ZeroDivisionError) as exc:
+        return Opened(None, "pdf_corrupt", type(exc).__name__)
+    return Opened(reader, None)
+
+
+def validate(path: Path, lang: str) -> str | None:
+    """One sentence saying why the PDF cannot be used, or None."""
+    opened = open_pdf(path)
+    if opened.problem is None:
+        return None
+    return template.t(lang, f"notices.{opened.problem}", detail=opened.detail or "-")
+
+
+def _metadata(reader: pypdf.PdfReader) -> dict[str, str]:
+    try:
+        meta = reader.metadata
+        if meta is None:
+            return {}
+        return {str(k): str(v) for k, v in meta.items() if isinstance(v, str | int)}
+    except (pdf_errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
+    opened = open_pdf(file.abspath)
+    if opened.reader is None:
+        return [], []  # the inventory has already rejected it with the reason
+    meta = _metadata(opened.reader)
+    issues: list[Issue] = []
+    details = {"pages": str(len(opened.reader.pages))}
+    for key, name in (("/Title", "title"), ("/Producer", "producer"), ("/Creator", "creator")):
+        if meta.get(key):
+            details[name] = meta[key][:200]
+    created = times.from_pdf_date(meta.get("/CreationDate", ""), ctx.tz)
+    if created is not None:
+        when, assumed, basis = created[0], created[1], Basis.EXACT
+        details["time_source"] = "pdf_creation_date"
+    else:
+        when = file.mtime or times.from_mtime(file.abspath.stat().st_mtime)
+        assumed, basis = False, Basis.FILE_MTIME
+        details["time_source"] = "file_mtime"
+        issues.append(Issue(Severity.NOTE, "document_mtime", template.t(
+            ctx.lang, "notices.document_mtime", path=file.path), path=file.path))
+    name = Path(file.path).name
+    summary = template.t(ctx.lang, "events.document", name=name)
+    if details.get("title"):
+        summary += f"（{details['title'][:40]}）" if ctx.lang != "en" else f" ({details['title'][:40]})"
+    return [Event(time=when, basis=basis, kind=EventKind.DOCUMENT, summary=summary,
+                  source=SourceRef(file.path, file.sha256, "file"), zone_assumed=assumed,
+                  details=details)], issues
