@@ -200,7 +200,7 @@ def write_victim(case_dir: Path, plan: fraud.VictimPlan) -> dict[str, Any]:
             rel = w.put(o + name, audio.WRITERS[c.recording](c.duration), c.time + dt.timedelta(seconds=c.duration),
                         "recording")
             w.event("recording", c.time, rel, "file", counterparty=c.number, basis="filename",
-                    duration_s=c.duration)
+                    duration_s=c.duration, matched_call_time=_iso(c.time))
     # screenshots and photos
     scenes = _scenes(plan)
     refund_shot = None
@@ -219,7 +219,8 @@ def write_victim(case_dir: Path, plan: fraud.VictimPlan) -> dict[str, Any]:
             data = scenes[shot.scene].png(shot.time, stamp)
         else:
             data = scenes[shot.scene].jpeg(shot.time, stamp)
-        kind = "photo" if shot.style == "camera" else "screenshot"
+        # A chat-app image is a photo to anyone who only has the file name (the pixels are a screenshot).
+        kind = "screenshot" if shot.style.startswith("png") else "photo"
         rel = w.put(o + name, data, shot.time, kind)
         shot_files.append(rel)
         if shot.scene == "refund" and refund_shot is None:

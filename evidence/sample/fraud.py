@@ -388,7 +388,7 @@ def victim(index: int, seed: int, numbers: list[str], domains: list[str], scale:
     for i in range(scale.shots - 2):
         when = after + dt.timedelta(seconds=rng.randrange(120, 6 * 86400))
         shots.append(Shot(when, scenes[i % len(scenes)], styles[(i + index) % len(styles)]))
-    police = after + dt.timedelta(days=1, seconds=rng.randrange(3600, 8 * 3600))
+    police = (after + dt.timedelta(days=1, seconds=rng.randrange(3600, 8 * 3600))).replace(second=0)  # toml: minutes
     shots.append(Shot(police + dt.timedelta(seconds=rng.randrange(600, 3600)), "photo", "camera"))
     shot_times = _unique_times([s.time for s in shots])
     shots = [dataclasses.replace(s, time=t) for s, t in zip(sorted(shots, key=lambda s: s.time), shot_times,
