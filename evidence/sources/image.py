@@ -1,5 +1,8 @@
 """Screenshots and photos: PNG, JPEG, HEIC/HEIF, WebP, GIF. One event per file.
 
+A file is a screenshot when its name says so (Screenshot_…, 截屏…) or when it has a phone
+screen's proportions (16:9 to 20:9) and no camera maker in its EXIF; anything else is a photo.
+
 Time, best first: EXIF DateTimeOriginal (+ OffsetTimeOriginal; without it the offset is
 derived from the GPS UTC time when the photo has one), then the file name
 (`Screenshot_20150318-201530.png`, `mmexport<ms>.jpg`…), then the file's mtime — weak, because
@@ -78,18 +81,20 @@ def sniff(path: Path, head: bytes) -> FileKind | None:
         return None
     if filenames.looks_like_screenshot(path.name):
         return FileKind.SCREENSHOT
-    if fmt == "PNG" and len(head) >= 24 and head[12:16] == b"IHDR":
-        width, height = struct.unpack(">II", head[16:24])
-        if _phone_shaped(width, height) and not _has_camera_exif(path):
-            return FileKind.SCREENSHOT
+    if fmt != "HEIF" and _screen_shaped_without_camera(path):
+        return FileKind.SCREENSHOT
     return FileKind.PHOTO
 
 
-def _has_camera_exif(path: Path) -> bool:
+def _screen_shaped_without_camera(path: Path) -> bool:
+    """Phone-screen proportions and no camera maker in EXIF: a screenshot, even when WeChat/QQ
+    re-encoded it as `微信图片_….jpg` and stripped its metadata. Header-only: no pixel decode."""
     try:
-        with Image.open(path) as im:
-            return bool(im.getexif().get(CAMERA_MAKE))
-    except Exception:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im:
+                return _phone_shaped(*im.size) and not im.getexif().get(CAMERA_MAKE)
+    except Exception:  # a sniff never fails; damage is validate()'s business
         return False
 
 
