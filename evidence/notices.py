@@ -33,6 +33,7 @@ class Category:
     OTHER = "other"  # any other bank message (ads, reminders, balance-only notes)
     OTP = "otp"
     PHISHING = "phishing"
+    SPOOFED = "spoofed"  # a transaction notice signed as a bank by a number that is not the bank's
     SMS = "sms"
 
 
@@ -525,6 +526,11 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         direction = _direction(s, money)
         if direction is not None:
             # a look-alike bank notice carrying a foreign link is the phishing, not a notice
+            if spoofed and not bad_links:
+                # 【工商银行】 from a number that is not ICBC's: a fake notice moves no money
+                return dataclasses.replace(
+                    base, kind=EventKind.SMS, category=Category.SPOOFED, amount=money.value,
+                    currency=money.currency, stated_time=stated, precision=precision)
             if bad_links and (spoofed or not sender_bank):
                 # the claimed sum stays as evidence of the lure; no money moved by this message
                 return dataclasses.replace(
