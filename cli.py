@@ -207,7 +207,8 @@ def _print_check(lang: str, reports: list[tuple[Any, Any]]) -> None:
         out.print(f"[bold]{t('checklist')}[/bold]")
         for item in checks.items:
             mark = {True: "[green]✓[/green]", False: "[red]✗[/red]", None: "[yellow]?[/yellow]"}
-            out.print(f"  {mark[item.ok]} {_escape(item.label)}: {_escape(item.detail)}")
+            colon = "：" if lang == "zh-Hans" else ": "
+            out.print(f"  {mark[item.ok]} {_escape(item.label)}{colon}{_escape(item.detail)}")
         out.print("")
 
 
@@ -314,16 +315,135 @@ def _print_timeline(ctx: Any, gathered: Any, rows: list[dict[str, Any]], facts: 
 
 
 # --- build (issues 4, 5, 6) ------------------------------------------------------------------
+def _build_batch(case: Path, target: Path, jobs: int | None, options: Any) -> None:
+    """Issue 5: every claimant in parallel with a live progress bar, then the joint bundle."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from evidence import batch
+    from evidence.model import Severity
+
+    err = Console(stderr=True)
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                   console=err, transient=False)
+    task = bar.add_task("claimants", total=None)
+
+    def show(p: batch.Progress) -> None:
+        if p.event == "joint":
+            bar.update(task, completed=p.done, total=p.total, description="joint bundle")
+        elif p.event != "end":
+            now = ", ".join(p.running) or p.victim or "…"
+            bar.update(task, completed=p.done, total=p.total, description=f"claimants ({now})")
+
+    with bar:
+        result = batch.build(case, target, jobs=jobs, options=options, progress=show)
+
+    out = Console()
+    table = Table(title="Problems per claimant", show_lines=False)
+    for col in ("claimant", "build", "pages", "errors", "warnings", "first problem"):
+        table.add_column(col)
+    worst = ExitCode.OK
+    for o in result.outcomes:
+        errors = [i for i in o.issues if i.severity is Severity.ERROR]
+        warnings = [i for i in o.issues if i.severity is Severity.WARNING]
+        if errors or any(i.code in ("font_not_embedded", "render_failed") for i in o.issues):
+            worst = ExitCode.BAD_INPUT
+        if errors or warnings or o.error:
+            first = (errors or warnings)[0]
+            where = f" [{first.path}]" if first.path else ""
+            table.add_row(escape(o.id), str(o.state), str(o.pages), str(len(errors)),
+                          str(len(warnings)), escape(first.message + where))
+    if table.row_count:
+        out.print(table)
+    counts = {state: sum(o.state is state for o in result.outcomes) for state in batch.State}
+    out.print(f"{len(result.outcomes)} claimants: {counts[batch.State.BUILT]} built, "
+              f"{counts[batch.State.CACHED]} unchanged (reused), "
+              f"{counts[batch.State.FAILED]} failed; {result.seconds:.1f} s")
+    if result.bundle is not None:
+        joint = result.bundle.parent
+        out.print(f"bundle: {escape(str(result.bundle))} ({result.bundle_pages} pages"
+                  f"{'' if result.joint_rebuilt else ', unchanged'})")
+        out.print(f"claims: {escape(str(joint / 'claims.csv'))}, {escape(str(joint / 'claims.json'))}")
+        out.print(f"manifest: {escape(str(target / batch.MANIFEST))}")
+    if result.failed:
+        _err(f"{len(result.failed)} claimant(s) could not be built ("
+             f"{', '.join(o.id for o in result.failed)}); the others were built and the bundle "
+             "marks the missing dossiers. Fix the problems listed above and run build again: "
+             "only the changed claimants are rebuilt.")
+        raise typer.Exit(int(ExitCode.PARTIAL_BUILD))
+    raise typer.Exit(int(worst))
+
+
 @app.command()
 @handled
 def build(
     case: CaseArg,
     victim: Annotated[list[str] | None, typer.Option("--victim", help="Only this victim (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default CASE/out).")] = None,
+    font: Annotated[str | None, typer.Option(
+        "--font", help="A TrueType .ttf/.ttc font with Chinese glyphs (path.ttc#N picks a face).")] = None,
+    encrypt: Annotated[bool, typer.Option(
+        "--encrypt", help="AES-256 encrypt each dossier (print allowed, editing not); password from "
+        "--password-file or EVIDENCE_PDF_PASSWORD, never the command line.")] = False,
+    password_file: Annotated[Path | None, typer.Option(
+        "--password-file", help="File whose first line is the --encrypt password.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Claimants built in parallel (default: number of cores).")] = None,
 ) -> None:
-    """Build each victim's dossier.pdf (and, for the whole case, the joint bundle)."""
-    _err("build is not built yet.")
-    raise typer.Exit(int(ExitCode.UNEXPECTED))
+    """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
+
+    Writes OUT/<victim>/dossier.pdf, timeline.json and inventory.json; a failed build leaves
+    nothing new at those paths.
+    """
+    from evidence import config, pipeline
+    from evidence.model import Severity
+
+    loaded, _ = config.load_case(case)
+    target = out or case / "out"
+    ids = victim or config.victim_ids(loaded)
+    options = pipeline.Options(font=font)
+    if not victim:  # issue 5: the whole case, in parallel, then the joint bundle
+        if encrypt:
+            raise EvidenceError("--encrypt is not supported for the whole-case build yet; build "
+                                "the dossiers first, then encrypt them with --victim ... --encrypt.")
+        _build_batch(case, target, jobs, options)
+    # issue 6: read the password before building anything, so a missing one fails fast
+    from evidence import integrity, protect
+
+    secret = protect.password(password_file) if encrypt else None
+    failed = 0
+    worst = ExitCode.OK
+    for vid in ids:
+        try:
+            result = pipeline.build_victim(loaded, vid, target, options)
+        except EvidenceError as exc:
+            _err(f"{vid}: {exc}")
+            failed += 1
+            continue
+        if secret is not None and result.dossier is not None:  # issue 6: after the checks ran
+            protect.encrypt(result.dossier, secret)
+            integrity.write_sidecar(result.dossier)
+        typer.echo(f"{vid}: {result.dossier}  {result.pages} pages, {result.exhibits} exhibits, "
+                   f"fingerprint {result.fingerprint[:16]}")
+        for issue in result.issues:
+            if issue.severity is not Severity.NOTE:
+                where = f" [{issue.path}]" if issue.path else ""
+                typer.echo(f"  {issue.severity}: {issue.message}{where}", err=True)
+                if issue.code in ("font_not_embedded", "render_failed") or issue.severity is Severity.ERROR:
+                    worst = ExitCode.BAD_INPUT
+    if failed:
+        raise typer.Exit(int(ExitCode.PARTIAL_BUILD if failed < len(ids) else ExitCode.VERIFY_FAILED))
+    raise typer.Exit(int(worst))
 
 
 # --- verify (issue 6) ------------------------------------------------------------------------

@@ -151,7 +151,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     for path, info in sorted({**imgs, **pdfs}.items()):
         if info.error:
             issues.append(Issue(Severity.ERROR, "render_failed", template.t(
-                lang, "dossier.exhibit.render_failed_detail", reason=info.error), path=path))
+                lang, "dossier.exhibit.render_failed_issue", path=path, reason=info.error),
+                path=path))
 
     # -- exhibits once, custody once, front matter until its length is stable
     ex = render.exhibits(c, work / "exhibits.pdf", imgs, pdfs)

@@ -345,7 +345,7 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> list[Any]:
         party += f'<br/><font size="6.5">{esc(ev.attribution)}</font>'
     amount = ""
     if ev.amount is not None:
-        sign = "−" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
+        sign = "-" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
         amount = f"{sign}{ev.amount:,.2f}"
     cite = row.item_label or "—"
     if page:
@@ -439,6 +439,8 @@ def exhibits(c: Ctx, path: Path, images: Mapping[str, ImageInfo], pdfs: Mapping[
         story.extend(_image_run(c, run, images, out, state, title))
     if not story:
         return out
+    if isinstance(story[0], PageBreak):  # every item starts a page; the first one already has
+        story = story[1:]
     doc = common.Doc(str(path), c.pg, title="exhibits", author="", top_band=True,
                      initial_font=c.fonts.body)
     doc.pageTemplates[0].onPageEnd = on_page_end
@@ -678,7 +680,7 @@ def _table(c: Ctx, it: Item) -> list[Flowable]:
     rows: list[tuple[list[Any], bool]] = []
     for ev in it.events:
         debit = str(ev.direction) == "debit"
-        amount = "" if ev.amount is None else ("−" if debit else "+") + f"{ev.amount:,.2f}"
+        amount = "" if ev.amount is None else ("-" if debit else "+") + f"{ev.amount:,.2f}"
         rows.append(([
             [_ev_anchor(c, it, ev), Paragraph(esc(c.when(ev.time)), c.st.cell)],
             Paragraph(esc(ev.summary), c.st.cell),
