@@ -31,7 +31,8 @@ TAIL = 32  # longer than any character reference pair we rewrite (2 x 13 charact
 REPLACEMENT = 0xFFFD
 
 _REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_BYTES = bytes(c for c in range(0x20) if c not in (0x9, 0xA, 0xD))
+_BAD_BYTES = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]|\xef\xbf[\xbe\xbf]")  # C0 controls, U+FFFE/U+FFFF
 _DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""")
 _HEAD_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
 _PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.DOTALL)
@@ -52,7 +53,7 @@ def _ref_value(m: re.Match[str]) -> int:
 
 
 def repair_text(text: str, final: bool = True) -> tuple[str, str, int]:
-    """Rewrite invalid character references and raw control characters.
+    """Rewrite invalid character references (raw control characters: see `fix_controls`).
 
     Returns (repaired text, unprocessed tail to prepend to the next chunk, repairs made).
     With `final=False` the last TAIL characters are kept back unless no reference can span them.
@@ -87,8 +88,16 @@ def repair_text(text: str, final: bool = True) -> tuple[str, str, int]:
         i = text.find("&#", end)
     stop = max(pos, cut)
     out.append(text[pos:stop])
-    done, bad = _BAD_CHARS.subn("\ufffd", "".join(out))
-    return done, text[stop:], repairs + bad
+    return "".join(out), text[stop:], repairs
+
+
+def fix_controls(data: bytes) -> tuple[bytes, int]:
+    """Raw characters XML forbids -> U+FFFD. On UTF-8 bytes: C0 controls never occur inside a
+    multi-byte sequence, and the translate() length check skips the regex on clean chunks."""
+    if len(data.translate(None, _CONTROL_BYTES)) == len(data) and b"\xef\xbf\xbe" not in data \
+            and b"\xef\xbf\xbf" not in data:
+        return data, 0
+    return _BAD_BYTES.subn("\ufffd".encode(), data)
 
 
 def repair(data: bytes) -> bytes:
@@ -164,10 +173,10 @@ class RepairedStream:
             # the bytes handed to expat are UTF-8 whatever the file declared
             repaired = _DECL_ENCODING.sub(r'\1"UTF-8"', repaired, count=1)
             self._first = False
-        self._out += repaired.encode("utf-8", errors="replace")
+        encoded, bad = fix_controls(repaired.encode("utf-8", errors="replace"))
+        self.repairs += bad
+        self._out += encoded
         if final:
-            self._out += self._carry.encode("utf-8", errors="replace")
-            self._carry = ""
             self._eof = True
 
     def read(self, size: int = -1) -> bytes:
