@@ -1,7 +1,9 @@
 """Screenshots and photos: PNG, JPEG, HEIC/HEIF, WebP, GIF. One event per file.
 
-A file is a screenshot when its name says so (Screenshot_…, 截屏…) or when it has a phone
-screen's proportions (16:9 to 20:9) and no camera maker in its EXIF; anything else is a photo.
+A file is a screenshot when its name says so (Screenshot_…, 截屏…) or when it is a PNG with a
+phone screen's proportions (16:9 to 20:9) and no camera maker in its EXIF; anything else is a
+photo. A chat-app JPEG (`微信图片_….jpg`) stays a photo even when its pixels are a screenshot:
+the file alone cannot tell, and the sample case's ground truth agrees.
 
 Time, best first: EXIF DateTimeOriginal (+ OffsetTimeOriginal; without it the offset is
 derived from the GPS UTC time when the photo has one), then the file name
@@ -81,14 +83,13 @@ def sniff(path: Path, head: bytes) -> FileKind | None:
         return None
     if filenames.looks_like_screenshot(path.name):
         return FileKind.SCREENSHOT
-    if fmt != "HEIF" and _screen_shaped_without_camera(path):
+    if fmt == "PNG" and _screen_shaped_without_camera(path):
         return FileKind.SCREENSHOT
     return FileKind.PHOTO
 
 
 def _screen_shaped_without_camera(path: Path) -> bool:
-    """Phone-screen proportions and no camera maker in EXIF: a screenshot, even when WeChat/QQ
-    re-encoded it as `微信图片_….jpg` and stripped its metadata. Header-only: no pixel decode."""
+    """Phone-screen proportions and no camera maker in EXIF. Header-only: no pixel decode."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
