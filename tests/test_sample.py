@@ -215,12 +215,13 @@ def test_statements_list_every_account_movement(case: generator.GroundTruth) -> 
             by_file.setdefault(e["source"]["path"], []).append(e)
         for rel, expected in by_file.items():
             text = pypdf.PdfReader(case.folder / "victims" / v["id"] / rel).pages[0].extract_text()
-            lines = [ln for ln in text.splitlines() if re.match(r"2015-\d\d-\d\d \d\d:", ln)]
-            assert len(lines) == len(expected)
-            for line, e in zip(lines, expected, strict=True):
+            cells = text.split()  # one string per table cell, in row order
+            assert len([c for c in cells if re.fullmatch(r"[+-][\d,]+\.\d\d", c)]) == len(expected)
+            for e in expected:
+                when = dt.datetime.fromisoformat(e["time"])
                 sign = "-" if e["direction"] == "debit" else "+"
-                assert line.startswith(dt.datetime.fromisoformat(e["time"]).strftime("%Y-%m-%d %H:%M:%S"))
-                assert f" {sign}{Decimal(e['amount']):,.2f} " in line
+                i = cells.index(f"{when:%H:%M:%S}")
+                assert cells[i - 1] == f"{when:%Y-%m-%d}" and cells[i + 2] == f"{sign}{Decimal(e['amount']):,.2f}"
         fraud_rows = sum((Decimal(e["amount"]) for e in rows if e.get("fraud")), Decimal(0))
         assert fraud_rows == Decimal(v["debit_total"])
 

@@ -1,8 +1,8 @@
 """A bank account statement (账户历史明细) as a PDF with a real text layer, drawn with reportlab.
 
 Used by the sample generator: bank statements are one of the inputs victims hand in. Each
-transaction is one text line, `YYYY-MM-DD HH:MM:SS 摘要 ±金额 余额 对方户名`, as bank PDF
-statements lay them out, so the statement reader extracts it with pypdf.
+transaction is one table row (交易日期, 交易时间, 摘要, signed 交易金额, 账户余额, 对方户名), each value
+a separate string under its column header, as bank PDF statements lay them out.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from reportlab.pdfgen import canvas
 FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT = "WenQuanYiMicroHei"
 ROWS_PER_PAGE = 32
+# A table as bank PDFs print it: each value its own string, left-aligned under its header.
+HEADER = ("交易日期", "交易时间", "摘要", "交易金额", "账户余额", "对方户名")
+COLUMNS = (50, 110, 165, 225, 300, 380)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,13 +81,16 @@ def pdf(statement: Statement) -> bytes:
         c.drawString(50, y, f"起止日期：{statement.start:%Y-%m-%d} 至 {statement.end:%Y-%m-%d}    "
                             f"打印时间：{statement.printed:%Y-%m-%d %H:%M:%S}")
         y -= 24
-        c.drawString(50, y, "交易日期 交易时间 摘要 交易金额 账户余额 对方户名")
+        for x, name in zip(COLUMNS, HEADER, strict=True):
+            c.drawString(x, y, name)
         c.line(50, y - 4, width - 50, y - 4)
         y -= 18
         for row in rows[page * ROWS_PER_PAGE:(page + 1) * ROWS_PER_PAGE]:
             sign = "-" if row.amount < 0 else "+"
-            c.drawString(50, y, f"{row.time:%Y-%m-%d %H:%M:%S} {row.summary} {sign}{abs(row.amount):,.2f} "
-                                f"{row.balance:,.2f} {row.counterparty}")
+            cells = (f"{row.time:%Y-%m-%d}", f"{row.time:%H:%M:%S}", row.summary, f"{sign}{abs(row.amount):,.2f}",
+                     f"{row.balance:,.2f}", row.counterparty)
+            for x, text in zip(COLUMNS, cells, strict=True):
+                c.drawString(x, y, text)
             y -= 16
         c.drawString(50, 40, f"第 {page + 1} 页 / 共 {pages} 页    本清单仅供参考，以银行系统记录为准。")
         c.showPage()

@@ -219,7 +219,8 @@ def write_victim(case_dir: Path, plan: fraud.VictimPlan) -> dict[str, Any]:
             data = scenes[shot.scene].png(shot.time, stamp)
         else:
             data = scenes[shot.scene].jpeg(shot.time, stamp)
-        # A chat-app image is a photo to anyone who only has the file name (the pixels are a screenshot).
+        # Agreed rule (evidence/sources/image.py): only PNGs are screenshots by shape; a chat-app
+        # JPEG stays a photo even when its pixels are a screenshot.
         kind = "screenshot" if shot.style.startswith("png") else "photo"
         rel = w.put(o + name, data, shot.time, kind)
         shot_files.append(rel)
@@ -243,7 +244,9 @@ def write_victim(case_dir: Path, plan: fraud.VictimPlan) -> dict[str, Any]:
         rel = w.put(f"{o}银行流水/{bank_name}账户明细_2015{month:02d}.pdf", statement.pdf(doc), printed,
                     "bank_statement")
         for line, t in enumerate(rows):
-            w.event("transaction", t.time, rel, f"page 1 row {line + 1}", amount=t.amount, direction=t.direction,
+            page, row = divmod(line, statement.ROWS_PER_PAGE)  # 4 title/header lines above the rows
+            w.event("transaction", t.time, rel, f"page {page + 1} line {row + 5}", amount=t.amount,
+                    direction=t.direction,
                     fraud="true" if t.fraud else None)
     # the messy parts
     if "duplicate" in plan.messy and shot_files:
