@@ -1,0 +1,155 @@
+"""stamp: Bates stamps on any page geometry, page labels, links, images placed without re-encoding."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import RectangleObject
+from reportlab.pdfgen.canvas import Canvas
+
+from evidence import layout, stamp
+from evidence.render import dossier as render
+from evidence.render import fonts as fonts_mod
+from evidence.render import images
+
+POPPLER = shutil.which("pdftotext") is not None
+
+
+def _source(path: Path) -> None:
+    """Eight pages: each rotation, with and without a CropBox offset from the MediaBox."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(600, 800), invariant=1)
+    for n in range(8):
+        c.drawString(100, 700, f"original text {n}")
+        c.showPage()
+    c.save()
+    w = PdfWriter()
+    for n, p in enumerate(PdfReader(io.BytesIO(buf.getvalue())).pages):
+        w.add_page(p)
+        page = w.pages[n]
+        if n % 4:
+            page.rotate(90 * (n % 4))
+        if n >= 4:
+            page.cropbox = RectangleObject((40, 60, 520, 760))
+    with path.open("wb") as f:
+        w.write(f)
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+def test_stamp_lands_bottom_right_as_displayed_for_every_rotation_and_crop(tmp_path: Path) -> None:
+    src = tmp_path / "src.pdf"
+    _source(src)
+    writer = PdfWriter()
+    stamp.add_pdf(writer, src)
+    fonts = fonts_mod.register()
+    labels = [f"EV-V9-{n:06d}" for n in range(1, 9)]
+    render.stamp_sheet(tmp_path / "s.pdf", stamp.page_sizes(writer), labels, fonts)
+    stamp.stamp_pages(writer, PdfReader(tmp_path / "s.pdf"))
+    stamp.page_labels(writer, layout.label_ranges("{prefix}-{victim}-{page:06d}", "EV", "V9", 8))
+    out = tmp_path / "out.pdf"
+    with out.open("wb") as f:
+        writer.write(f)
+    assert list(PdfReader(out).page_labels) == labels
+    for n in range(8):
+        # render the displayed page and look where the dark stamp pixels are
+        png = tmp_path / f"p{n}"
+        subprocess.run(["pdftoppm", "-cropbox", "-r", "72", "-gray", "-f", str(n + 1), "-l", str(n + 1),
+                        "-singlefile", "-png", str(out), str(png)], check=True)
+        im = Image.open(f"{png}.png").convert("L")
+        w, h = im.size
+        displayed = (480, 700) if n >= 4 else (600, 800)
+        if n % 2:
+            displayed = displayed[::-1]
+        assert (w, h) == displayed, n
+        corner = im.crop((int(w * 0.6), int(h * 0.93), w, h))
+        assert corner.getextrema()[0] < 100, f"page {n}: no stamp in the bottom-right corner"
+        text = subprocess.run(["pdftotext", "-f", str(n + 1), "-l", str(n + 1), str(out), "-"],
+                              capture_output=True, check=True).stdout.decode()
+        assert labels[n] in text and f"original text {n}" in text
+
+
+def test_display_to_user_maps_the_displayed_corner_inside_the_crop() -> None:
+    for rot in (0, 90, 180, 270):
+        v = stamp.View(40, 60, 480, 700, rot)
+        a, b, c, d, e, f = stamp.display_to_user(v)
+        dw, dh = v.size
+        for u, w_ in ((0, 0), (dw, 0), (0, dh), (dw, dh)):
+            x, y = a * u + c * w_ + e, b * u + d * w_ + f
+            assert 40 - 1e-6 <= x <= 520 + 1e-6 and 60 - 1e-6 <= y <= 760 + 1e-6, (rot, u, w_)
+
+
+def test_links_become_page_destinations(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    c = Canvas(buf, invariant=1)
+    c.linkURL("evidence-page:3", (10, 10, 100, 30))
+    c.linkURL("https://example.org", (10, 40, 100, 60))
+    for _ in range(3):
+        c.showPage()
+    c.save()
+    writer = PdfWriter()
+    for p in PdfReader(io.BytesIO(buf.getvalue())).pages:
+        writer.add_page(p)
+    assert stamp.resolve_links(writer, [0]) == 1
+    out = tmp_path / "l.pdf"
+    with out.open("wb") as f:
+        writer.write(f)
+    r = PdfReader(out)
+    annots = [a.get_object() for a in r.pages[0]["/Annots"]]
+    dests = [a["/Dest"] for a in annots if "/Dest" in a]
+    assert [r.get_page_number(d[0].get_object()) for d in dests] == [2]
+    assert any(a.get("/A", {}).get("/URI") == "https://example.org" for a in annots)
+
+
+def test_images_are_placed_with_their_original_bytes(tmp_path: Path) -> None:
+    jpg, png = tmp_path / "a.jpg", tmp_path / "b.png"
+    Image.effect_noise((300, 650), 60).convert("RGB").save(jpg, quality=80)
+    Image.effect_noise((300, 650), 60).convert("RGB").save(png)
+    infos = [images.prepare(jpg, tmp_path / "a.pdf"), images.prepare(png, tmp_path / "b.pdf")]
+    assert all(i.pdf and i.size == (300.0 * 0.75, 650 * 0.75) or i.size for i in infos)
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    spots = [stamp.ImageSpot(0, i.pdf, layout.Box(50 + 260 * n, 100, 240, 520))  # type: ignore[arg-type]
+             for n, i in enumerate(infos)]
+    stamp.place_images(writer, spots)
+    out = tmp_path / "i.pdf"
+    with out.open("wb") as f:
+        writer.write(f)
+    xobjs = PdfReader(out).pages[0]["/Resources"]["/XObject"]
+    filters = sorted(str(x.get_object()["/Filter"]) for x in xobjs.values())
+    assert filters == ["/DCTDecode", "/FlateDecode"]
+    dct = next(x.get_object() for x in xobjs.values() if x.get_object()["/Filter"] == "/DCTDecode")
+    assert hashlib.sha256(dct._data).digest() == hashlib.sha256(jpg.read_bytes()).digest()
+
+
+def test_damaged_images_are_reported_not_rendered(tmp_path: Path) -> None:
+    png = tmp_path / "c.png"
+    Image.effect_noise((200, 200), 60).convert("RGB").save(png)
+    data = png.read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0xFF
+    (tmp_path / "flip.png").write_bytes(bytes(flipped))
+    for name in ("cut.png", "flip.png"):
+        info = images.prepare(tmp_path / name, tmp_path / f"{name}.pdf")
+        assert info.pdf is None and info.error and re.search("PNG|CRC", info.error)
+    corpus = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "images"
+    heic = corpus / "exif-samples__IMG_5195.HEIC"
+    if heic.exists():  # Pillow cannot decode HEIC here: an error page, never a crash
+        info = images.prepare(heic, tmp_path / "h.pdf")
+        assert info.pdf is None and info.error
+
+
+def test_alpha_png_is_flattened_onto_white(tmp_path: Path) -> None:
+    src = tmp_path / "alpha.png"
+    Image.new("RGBA", (40, 80), (255, 0, 0, 128)).save(src)
+    info = images.prepare(src, tmp_path / "alpha.pdf")
+    assert info.pdf is not None and info.size is not None
+    assert info.size[1] > info.size[0]
