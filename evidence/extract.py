@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -32,38 +34,17 @@ class Source(Protocol):
     def read(self, file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]: ...
 
 
-def _registry() -> tuple[ModuleType, ...]:
-    # Explicit, ordered: the first module whose sniff says "mine" reads the file.
-    # Imported here so that a broken optional module shows up as a clear import error.
-    from evidence.sources import (
-        call_backup,
-        calls_csv,
-        document,
-        image,
-        ios_calls,
-        ios_sms,
-        notice_text,
-        recording,
-        sms_backup,
-        sms_csv,
-        statement_csv,
-        statement_pdf,
-    )
-
-    return (
-        sms_backup, call_backup, ios_sms, ios_calls, sms_csv, calls_csv, statement_csv,
-        statement_pdf, document, recording, image, notice_text,
-    )
-
-
+# Explicit and ordered: the first module whose sniff says "mine" reads the file. Names, not
+# imports, because the source modules import this module's Context.
 REGISTRY_NAMES = (
     "sms_backup", "call_backup", "ios_sms", "ios_calls", "sms_csv", "calls_csv", "statement_csv",
     "statement_pdf", "document", "recording", "image", "notice_text",
 )
 
 
+@functools.cache
 def registry() -> tuple[ModuleType, ...]:
-    return _registry()
+    return tuple(importlib.import_module(f"evidence.sources.{name}") for name in REGISTRY_NAMES)
 
 
 def head(path: Path) -> bytes:
