@@ -8,7 +8,9 @@
   inside ONE file are never merged: two identical debit notices are two debits.
 * Recordings are matched to the call they record: same number, start within ±3 min of the
   call's start or inside the call.
-* Facts: what the lawyer argues from — order → first unknown call → debits.
+* Facts: what the lawyer argues from — order → first unknown call → debits. "Unknown" means
+  not a bank/service/400 hotline, not the victim's own number, and never seen in a call or
+  message before the first order.
 """
 
 from __future__ import annotations
@@ -233,8 +235,14 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
     orders = [e.time for e in events if e.kind is EventKind.ORDER] or [o.placed for o in victim.orders]
     first_order = min(orders) if orders else None
 
+    # People the victim already dealt with before ordering (family, colleagues) are not
+    # strangers, whatever they are called. Saved contact names are not used: a victim may have
+    # saved the fraudster's number as 京东客服 during the fraud.
+    known = {own} | {e.counterparty for e in events if first_order is not None and e.time < first_order
+                     and e.kind in CONTACT_KINDS and e.counterparty}
+
     def stranger(number: str | None) -> bool:
-        return bool(number) and number != own and not _service(number or "")
+        return bool(number) and number not in known and not _service(number or "")
 
     calls = [e for e in events if e.kind is EventKind.CALL
              and e.details.get("call_type") in SUSPICIOUS_CALL_TYPES

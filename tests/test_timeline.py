@@ -61,6 +61,9 @@ def scenario(victim, ctx):
         call(ctx, at(20, 12), "057187654321", i=3),  # a landline: suspicious, but mobiles first
         call(ctx, at(20, 15), FRAUD, duration=600, i=4),
         call(ctx, at(19, 0), "13800138000", i=5),  # before the order: not suspicious
+        # the victim's husband called before the order too: after it he is still no stranger
+        sms(ctx, at(19, 30), "15823049937", "晚上回来吃饭吗", locator="sms[5]"),
+        call(ctx, at(20, 8), "15823049937", duration=120, i=7),
         # the victim rings JD's real 400 hotline to check: a company line, not a fraud number
         call(ctx, at(20, 45), "4006065500", kind=common.CallType.OUTGOING, duration=232, i=6),
         rec(at(20, 15, 30), FRAUD),
@@ -87,7 +90,8 @@ def test_build_orders_merges_and_matches(victim_ctx):
     kinds = [(e.kind, e.source.path, e.source.locator) for e in tl.events]
     assert kinds[0] == (EventKind.PHOTO, "x.jpg", "file")  # 1999: flagged, kept
     assert kinds[1] == (EventKind.CALL, "calls-20150320.xml", "call[5]")
-    assert kinds[2] == (EventKind.ORDER, "victim.toml", "orders[1]")
+    assert kinds[2] == (EventKind.SMS, "sms-20150320.xml", "sms[5]")
+    assert kinds[3] == (EventKind.ORDER, "victim.toml", "orders[1]")
     assert kinds[-1] == (EventKind.MANUAL, "victim.toml", "events[1]")
     times_ = [e.time for e in tl.events]
     assert times_ == sorted(times_)
