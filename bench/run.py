@@ -1,0 +1,286 @@
+"""Benchmark harness: the project's build against an img2pdf baseline, side by side, one run.
+
+    python3 bench/run.py                      # sizes 10, 50, 150 (realistic scale)
+    python3 bench/run.py --sizes 10,50,150,500
+    python3 bench/run.py --sizes 10 --keep    # keep the generated cases under bench/work/
+
+For each size N: generate a realistic sample case (about 30 screenshots, 200 SMS, 20 calls and
+2 PDF statements per victim), then measure as subprocesses, each with the peak RSS of its whole
+process tree (psutil polling every 50 ms):
+
+- `evidence build CASE --out OUT`: wall time, bundle pages, pages/s, bundle and output size
+  against the size of the inputs;
+- the baseline: img2pdf over the same images per victim (in parallel, same number of workers),
+  then one concatenation with pypdf — what "just put the pictures in a PDF" costs;
+- an incremental rebuild after one victim sent one more screenshot (and a no-change rebuild).
+
+Once per run: `evidence --help` start-up time and bench/timeline_bench.py (10,000 events).
+Prints a table and writes bench/results/run-<date>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
+
+
+# ---- measuring a process tree ---------------------------------------------------------------
+
+
+def measure(cmd: list[str], timeout: float, cwd: Path = ROOT) -> dict[str, Any]:
+    """Run `cmd`; wall time, exit code and peak RSS summed over the process and its children."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    root = psutil.Process(proc.pid)
+    peak = 0
+    timed_out = False
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                    total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+        peak = max(peak, total)
+        if time.perf_counter() - start > timeout:
+            timed_out = True
+            for p in [*root.children(recursive=True), root]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    p.kill()
+            break
+        time.sleep(0.05)
+    out, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    return {"seconds": round(seconds, 3), "rc": proc.returncode, "peak_rss_mb": round(peak / 2**20, 1),
+            "timed_out": timed_out, "tail": out.decode("utf-8", "replace").strip().splitlines()[-3:]}
+
+
+def evidence_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cli", *args]
+
+
+def tree_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def pdf_pages(path: Path) -> int | None:
+    import pypdf
+
+    try:
+        return len(pypdf.PdfReader(path).pages)
+    except Exception:  # a missing or broken output is reported as None
+        return None
+
+
+# ---- the baseline: img2pdf per victim + one concatenation ------------------------------------
+
+
+def _victim_images(victim: Path) -> list[Path]:
+    return sorted(p for p in victim.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def _img2pdf_victim(victim: str, out: str) -> tuple[str, int]:
+    import img2pdf
+
+    good = []
+    for path in _victim_images(Path(victim)):
+        try:
+            img2pdf.convert(str(path))  # the baseline skips what img2pdf refuses (the corrupt image)
+            good.append(str(path))
+        except Exception:
+            continue
+    Path(out).write_bytes(img2pdf.convert(good))
+    return out, len(good)
+
+
+def baseline(case: str, out: str, jobs: int) -> None:
+    """Entry point of the baseline subprocess (`run.py --baseline CASE OUT JOBS`)."""
+    import pypdf
+
+    victims = sorted(p for p in (Path(case) / "victims").iterdir() if p.is_dir())
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        done = list(pool.map(_img2pdf_victim, [str(v) for v in victims],
+                             [str(target / f"{v.name}.pdf") for v in victims]))
+    writer = pypdf.PdfWriter()
+    for path, _count in done:
+        writer.append(path)
+    with (target / "bundle.pdf").open("wb") as f:
+        writer.write(f)
+
+
+# ---- one size -----------------------------------------------------------------------------------
+
+
+def one_more_screenshot(case: Path) -> Path:
+    """What a victim does the day after the build: sends another screenshot."""
+    from evidence.sample import fraud, images
+
+    when = dt.datetime(2015, 3, 26, 9, 30, 0, tzinfo=fraud.TZ)
+    screen = images.Screen(images.screen("sms", "信息", when, [("95588", "新增截图", "09:30")], "bench"))
+    victim = sorted((case / "victims").iterdir())[0]
+    path = victim / "originals" / "补充" / f"Screenshot_{when:%Y%m%d-%H%M%S}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(screen.png(when, "bench extra"))
+    return path
+
+
+def run_size(n: int, work: Path, seed: int, jobs: int, timeout: float, skip_build: bool) -> dict[str, Any]:
+    from evidence import sample
+
+    case = work / f"case-{n}"
+    out = work / f"out-{n}"
+    base_out = work / f"baseline-{n}"
+    for folder in (case, out, base_out):
+        shutil.rmtree(folder, ignore_errors=True)
+    t0 = time.perf_counter()
+    truth = sample.generate(case, victims=n, seed=seed, scale="realistic", jobs=jobs)
+    gen_s = time.perf_counter() - t0
+    inputs = tree_bytes(case / "victims")
+    images = sum(len(_victim_images(p)) for p in (case / "victims").iterdir())
+    row: dict[str, Any] = {
+        "victims": n, "generate_s": round(gen_s, 2), "input_files": sum(len(v["files"]) for v in truth.victims),
+        "input_images": images, "input_mb": round(inputs / 2**20, 1),
+    }
+    base = measure([sys.executable, str(Path(__file__).resolve()), "--baseline", str(case), str(base_out),
+                    str(jobs)], timeout)
+    base_pages = pdf_pages(base_out / "bundle.pdf")
+    row["baseline"] = {**base, "pages": base_pages,
+                       "pages_per_s": round(base_pages / base["seconds"], 1) if base_pages else None,
+                       "bundle_mb": round((base_out / "bundle.pdf").stat().st_size / 2**20, 1)
+                       if (base_out / "bundle.pdf").exists() else None}
+    if skip_build:
+        return row
+    full = measure(evidence_cmd("build", str(case), "--out", str(out), "--jobs", str(jobs)), timeout)
+    bundle = out / "joint" / "bundle.pdf"
+    pages = pdf_pages(bundle) if bundle.exists() else None
+    row["build"] = {
+        **full, "pages": pages, "pages_per_s": round(pages / full["seconds"], 1) if pages else None,
+        "bundle_mb": round(bundle.stat().st_size / 2**20, 1) if bundle.exists() else None,
+        "output_mb": round(tree_bytes(out) / 2**20, 1) if out.exists() else None,
+        "bundle_to_inputs": round(bundle.stat().st_size / inputs, 3) if bundle.exists() else None,
+        "vs_baseline": round(full["seconds"] / base["seconds"], 2) if base["seconds"] else None,
+    }
+    if full["timed_out"]:
+        return row
+    unchanged = measure(evidence_cmd("build", str(case), "--out", str(out), "--jobs", str(jobs)), timeout)
+    one_more_screenshot(case)
+    incremental = measure(evidence_cmd("build", str(case), "--out", str(out), "--jobs", str(jobs)), timeout)
+    row["rebuild_unchanged"] = unchanged
+    row["rebuild_one_victim"] = {
+        **incremental, "share_of_full": round(incremental["seconds"] / full["seconds"], 3) if full["seconds"] else None}
+    return row
+
+
+def startup(repeat: int = 5) -> dict[str, Any]:
+    runs = [measure(evidence_cmd("--help"), 60)["seconds"] for _ in range(repeat)]
+    return {"command": "evidence --help", "best_s": min(runs), "median_s": round(statistics.median(runs), 3)}
+
+
+def timeline_bench() -> dict[str, Any] | None:
+    script = ROOT / "bench" / "timeline_bench.py"
+    if not script.exists():
+        return None
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          check=False)
+    for line in reversed(done.stdout.strip().splitlines()):
+        try:
+            parsed: dict[str, Any] = json.loads(line)
+            return parsed
+        except json.JSONDecodeError:
+            continue
+    return {"rc": done.returncode, "output": done.stdout[-500:] + done.stderr[-500:]}
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "platform": platform.platform(), "processor": platform.processor()}
+
+
+def table(result: dict[str, Any]) -> str:
+    head = ("victims", "gen s", "inputs MB", "images", "build s", "pages", "pages/s", "peak MB", "bundle/in",
+            "base s", "base pages/s", "base peak MB", "build/base", "rebuild 1 s", "rebuild share", "unchanged s")
+    lines = [" | ".join(head), " | ".join("-" * len(h) for h in head)]
+    for r in result["sizes"]:
+        b = r.get("build", {})
+        base = r["baseline"]
+        one = r.get("rebuild_one_victim", {})
+        cells = (r["victims"], r["generate_s"], r["input_mb"], r["input_images"], b.get("seconds"), b.get("pages"),
+                 b.get("pages_per_s"), b.get("peak_rss_mb"), b.get("bundle_to_inputs"), base["seconds"],
+                 base["pages_per_s"], base["peak_rss_mb"], b.get("vs_baseline"), one.get("seconds"),
+                 one.get("share_of_full"), r.get("rebuild_unchanged", {}).get("seconds"))
+        lines.append(" | ".join("—" if c is None else str(c) for c in cells))
+    s = result["startup"]
+    lines.append(f"\nstart-up: `evidence --help` best {s['best_s']} s, median {s['median_s']} s")
+    if result.get("timeline"):
+        lines.append(f"timeline bench: {json.dumps(result['timeline'], ensure_ascii=False)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "--baseline":
+        baseline(args[1], args[2], int(args[3]))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10,50,150", help="comma-separated victim counts (500 is opt-in)")
+    ap.add_argument("--seed", type=int, default=318)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for build and baseline")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds before a build is killed")
+    ap.add_argument("--work", type=Path, default=None, help="where cases go (default: a temporary folder)")
+    ap.add_argument("--keep", action="store_true", help="keep the generated cases and outputs")
+    ap.add_argument("--skip-build", action="store_true", help="generation and baseline only")
+    opts = ap.parse_args(args)
+    sizes = [int(s) for s in opts.sizes.split(",") if s.strip()]
+    work = opts.work or Path(tempfile.mkdtemp(prefix="evidence-bench-", dir=ROOT / "bench" if opts.keep else None))
+    work.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now(dt.UTC)
+    result: dict[str, Any] = {"date": started.isoformat(timespec="seconds"), "machine": machine(), "jobs": opts.jobs,
+                              "seed": opts.seed, "scale": "realistic", "sizes": []}
+    try:
+        for n in sizes:
+            print(f"[bench] {n} victims …", file=sys.stderr, flush=True)
+            result["sizes"].append(run_size(n, work, opts.seed, opts.jobs, opts.timeout, opts.skip_build))
+            if not opts.keep:
+                for name in (f"case-{n}", f"out-{n}", f"baseline-{n}"):
+                    shutil.rmtree(work / name, ignore_errors=True)
+        result["startup"] = startup()
+        result["timeline"] = timeline_bench()
+    finally:
+        if not opts.keep and opts.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    result["total_s"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1)
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"run-{started:%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(table(result))
+    print(f"\nsaved {path.relative_to(ROOT)} (total {result['total_s']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
