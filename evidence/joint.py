@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import timeline
-from evidence.model import CompensationStatus, EventKind, Victim
+from evidence import phones, timeline
+from evidence.model import CompensationStatus, Event, EventKind, Victim
 
 _CNY = ("CNY", "RMB", "人民币", "")  # as timeline._cny: the same money counts the same
 
@@ -95,24 +96,35 @@ class Claimant:
         return self.first_call.time - self.first_order
 
 
-def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
-    """Facts of one victim, taken from its timeline's facts so the bundle and the dossier agree.
+def _stranger(number: str, own: str) -> bool:
+    """Not the victim, not a bank/carrier/platform short code, SP number or 400/800 hotline."""
+    return bool(number) and number != own and phones.bank_code(number) is None and not (
+        number in phones.OTHER_SERVICES or re.fullmatch(r"\d{3,6}", number)
+        or number.startswith(("106", "400", "800")))
 
-    Numbers that called = the timeline's suspicious numbers that rang the victim (incoming or
-    missed) after the first order: a friend who only texted in the window is not a caller.
-    Amount lost = CNY bank-notice debits from the first fraud call on (or the first order,
-    when no call was found): the victim's ordinary spending before is not a loss.
+
+def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
+    """Facts of one victim from its timeline.
+
+    Numbers that called = strangers that rang the victim (incoming or missed call) after the
+    first order, in order of their first ring; a saved contact (the call log names them) is
+    not a stranger. The first of them is the first fraud call. Amount lost = CNY bank-notice
+    debits (the timeline's) from that call on, or from the first order when no call was
+    found: the victim's ordinary spending before is not a loss.
     """
     facts = tl.facts
-    first = facts.first_suspicious_call
-    since = first.time if first is not None else facts.first_order_time
-    rang: dict[str, str] = {}
+    own = phones.normalize(victim.phone) if victim.phone else ""
+    order = facts.first_order_time
+    rang: dict[str, Event] = {}
     for e in tl.events:
-        if (e.kind is EventKind.CALL and e.counterparty
+        if (e.kind is EventKind.CALL and e.counterparty and _stranger(e.counterparty, own)
                 and e.details.get("call_type") in timeline.SUSPICIOUS_CALL_TYPES
-                and (facts.first_order_time is None or e.time >= facts.first_order_time)):
-            rang.setdefault(e.counterparty, e.attribution or "")
-    callers = tuple(n for n in facts.numbers if n in rang)
+                and not e.details.get("contact_name")
+                and (order is None or e.time >= order)):
+            rang.setdefault(e.counterparty, e)
+    callers = tuple(sorted(rang, key=lambda n: rang[n].time))
+    first = rang[callers[0]] if callers else None
+    since = first.time if first is not None else order
     debits = tuple(
         Debit(time=e.time, amount=e.amount,
               channel=e.details.get("channel") or e.details.get("merchant") or "",
@@ -122,12 +134,12 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
         and (since is None or e.time >= since))
     orders = sorted(victim.orders, key=lambda o: o.placed)
     return Claimant(
-        id=victim.id, name=victim.name, region=victim.region,
-        first_order=facts.first_order_time,
+        id=victim.id, name=victim.name, region=victim.region, first_order=order,
         order_channels=tuple(dict.fromkeys(o.channel for o in orders if o.channel)),
         first_call=None if first is None else Call(
             first.counterparty or "", first.attribution or "", first.time),
-        callers=callers, caller_places={n: rang[n] for n in callers if rang[n]},
+        callers=callers,
+        caller_places={n: rang[n].attribution or "" for n in callers if rang[n].attribution},
         domains=tuple(facts.domains), debits=debits,
         claimed_loss=victim.claimed_loss, compensation=victim.compensation.status,
         amount_paid=victim.compensation.amount_paid,

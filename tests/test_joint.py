@@ -1,0 +1,191 @@
+"""The joint bundle of a generated multi-victim case, read back from the files it wrote."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+
+from evidence import batch, sample
+from evidence.render import joint as render_joint
+
+VICTIMS = 5
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any], Any]:
+    root = tmp_path_factory.mktemp("joint")
+    case = root / "case"
+    truth = sample.generate(case, victims=VICTIMS, seed=11, scale="small")
+    out = root / "out"
+    result = batch.build(case, out, jobs=2, tool="test")
+    return case, out, truth.data, result
+
+
+def test_analysis_matches_ground_truth(built: tuple[Path, Path, dict[str, Any], Any]) -> None:
+    _, out, truth, result = built
+    assert not result.failed
+    data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
+    shared_numbers = {s["number"]: s["claimants"] for s in data["shared_numbers"]}
+    shared_domains = {s["domain"]: s["claimants"] for s in data["shared_domains"]}
+    assert shared_numbers == truth["shared_numbers"]
+    assert shared_domains == truth["shared_domains"]
+    by_id = {v["id"]: v for v in truth["victims"]}
+    for row in data["claimants"]:
+        expected = by_id[row["id"]]
+        assert row["callers"] == expected["fraud_numbers"]
+        assert row["domains"] == expected["domains"]
+        assert Decimal(row["amount_lost"]) == Decimal(expected["debit_total"])
+        assert row["compensation"] == expected["compensation"]["status"]
+        assert Decimal(row["amount_paid"]) == Decimal(expected["compensation"]["amount_paid"])
+        assert row["name"] == expected["name"]
+    assert Decimal(data["totals"]["amount_lost"]) == Decimal(truth["debit_total"])
+    assert {c["status"]: c["claimants"] for c in data["compensation"]} == {
+        k: truth["compensation_counts"].get(k, 0) for k in ("none", "registered", "agreement",
+                                                            "paid")}
+    assert sum(data["delays"].values()) == VICTIMS
+
+
+def test_claims_csv_matches_claims_json(built: tuple[Path, Path, dict[str, Any], Any]) -> None:
+    _, out, _, _ = built
+    raw = (out / "joint" / "claims.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
+    col = {k: i for i, k in enumerate(batch.claims.COLUMNS)}
+    for row, record in zip(rows[1:], data["claimants"], strict=True):
+        assert Decimal(row[col["amount_lost"]]) == Decimal(record["amount_lost"])
+        assert row[col["name"]] == record["name"]
+        assert re.fullmatch(r"\d+\.\d\d", row[col["amount_lost"]])
+
+
+def _pages_text(pdf: Path) -> list[str]:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          check=True, text=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_bates_numbers_run_through_the_bundle(built: tuple[Path, Path, dict[str, Any], Any]
+                                              ) -> None:
+    _, out, _, result = built
+    bundle = out / "joint" / "bundle.pdf"
+    pages = _pages_text(bundle)
+    assert len(pages) == result.bundle_pages
+    for n, text in enumerate(pages, start=1):
+        # the bundle's own stamp sits top right: the first line of the extracted page
+        first = next(line for line in text.splitlines() if line.strip())
+        assert first.strip().endswith(f"JD-B-{n:06d}"), (n, first)
+    with pikepdf.open(bundle) as pdf:
+        labels = [pikepdf.Page(p).label for p in pdf.pages]
+    assert labels == [f"JD-B-{n:06d}" for n in range(1, len(pages) + 1)]
+    # each dossier keeps its own stamps: V001's first page sits where the index says it does
+    data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
+    for record in data["claimants"]:
+        first, last = (int(x) for x in record["pages"].split("-"))
+        assert f"JD-{record['id']}-000001" in pages[first - 1]
+        assert f"JD-{record['id']}-{last - first + 1:06d}" in pages[last - 1]
+
+
+def test_index_links_land_on_each_dossier_first_page(
+        built: tuple[Path, Path, dict[str, Any], Any]) -> None:
+    _, out, _, _ = built
+    data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
+    starts = [int(r["pages"].split("-")[0]) - 1 for r in data["claimants"]]
+    with pikepdf.open(out / "joint" / "bundle.pdf") as pdf:
+        index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        outline_pages = []
+        with pdf.open_outline() as outline:
+            top = list(outline.root)
+            for item in top[1:]:
+                outline_pages.append(index[item.destination[0].objgen])
+                assert item.children, "each claimant keeps its dossier's bookmarks"
+                for child in item.children:
+                    page = index[child.destination[0].objgen]
+                    assert page >= outline_pages[-1]
+            assert [c.title for c in top[0].children][:2] == ["封面", "原告索引"]
+        targets: list[int] = []
+        for page in pdf.pages[:starts[0]]:
+            for annot in page.obj.get("/Annots", ()):
+                dest = annot.get("/Dest")
+                assert annot.get("/A") is None or "/URI" not in annot.A, "placeholder URI left"
+                if dest is not None:
+                    targets.append(index[dest[0].objgen])
+    assert outline_pages == starts
+    assert set(targets) == set(starts)
+    assert len(targets) >= 3 * VICTIMS  # number, name and page range of every row
+
+
+def test_fonts_embedded_and_front_matter_text(built: tuple[Path, Path, dict[str, Any], Any]
+                                              ) -> None:
+    _, out, truth, _ = built
+    bundle = out / "joint" / "bundle.pdf"
+    data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
+    front_pages = int(data["claimants"][0]["pages"].split("-")[0]) - 1
+    if shutil.which("pdffonts"):
+        # what the joint layer writes (front matter and every page's bundle stamp) embeds its
+        # font; victims' own PDFs merged as they are may not, which is not ours to change
+        listing = subprocess.run(["pdffonts", "-l", str(front_pages), str(bundle)],
+                                 capture_output=True, text=True, check=True).stdout
+        assert listing.splitlines()[2:] and all(
+            line.split()[-5] == "yes" for line in listing.splitlines()[2:]), listing
+    with pikepdf.open(bundle) as pdf:
+        for page in pdf.pages:
+            form = page.obj.Resources.XObject["/EvBundleStamp"]
+            for font in form.Resources.Font.values():
+                descendant = font.get("/DescendantFonts", [font])[0]
+                assert "/FontFile2" in descendant.FontDescriptor
+    pages = _pages_text(bundle)
+    front = "\n".join(pages[:4])
+    assert "原告索引" in front and "跨受害人分析" in "\n".join(pages)
+    for victim in truth["victims"]:
+        assert victim["name"] in front
+    with pikepdf.open(bundle) as pdf:
+        assert str(pdf.docinfo["/Title"]) and "/Keywords" in pdf.docinfo
+
+
+def test_bundle_link_placeholder_matches_stamp() -> None:
+    assert render_joint.LINK_SCHEME == batch.stamp.CLAIMANT_LINK
+
+
+def test_rotated_page_gets_its_stamp_top_right_as_displayed(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from evidence import stamp, template
+
+    src = tmp_path / "d.pdf"
+    c = canvas.Canvas(str(src), pagesize=A4, invariant=1)
+    c.drawString(300, 100, "content")  # shown mid-left once rotated
+    c.showPage()
+    c.save()
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj.Rotate = 90
+        pdf.save(src)
+    labels = ["X-B-000001", "X-B-000002"]
+    front = render_joint.stamps(["front"], template.setup())
+    stamp.bundle(tmp_path / "b.pdf", front, [stamp.BundlePart("one", src)], [], "front",
+                 render_joint.stamps(labels, template.setup()), labels, {"Title": "t"})
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm not installed")
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "72", "-gray", "-png",
+                    str(tmp_path / "b.pdf"), str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    width, height = image.size
+    assert width > height  # shown landscape
+    ink = [(x, y) for x in range(width) for y in range(height) if image.getpixel((x, y)) < 200]
+    stamp_ink = [(x, y) for x, y in ink if x > 0.7 * width and y < 0.08 * height]
+    assert stamp_ink, "no stamp at the top right as displayed"
+    assert all(y < 0.08 * height or x < 0.6 * width for x, y in ink)  # nothing else up there
