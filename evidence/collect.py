@@ -36,5 +36,18 @@ def victim(case: Case, victim_id: str, not_after: dt.datetime | None = None) -> 
     events, read_issues = extract.run(inv.files, ctx)
     manual, manual_issues = victim_toml.events(person, ctx)
     tl = timeline.build([*events, *manual], person, ctx)
-    issues = (*config_issues, *inv.issues, *read_issues, *manual_issues, *tl.issues)
+    issues = _unique([*config_issues, *inv.issues, *read_issues, *manual_issues, *tl.issues])
     return Collected(case, person, inv, tl, issues)
+
+
+def _unique(issues: list[Issue]) -> tuple[Issue, ...]:
+    """A reader and the timeline may both note the same thing about one file (e.g. an
+    assumed zone): say it once."""
+    seen: set[tuple[str, str | None, str | None]] = set()
+    out = []
+    for issue in issues:
+        key = (issue.code, issue.path, issue.locator)
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return tuple(out)
