@@ -1,0 +1,137 @@
+"""Batch behaviour on a generated case: incremental rebuilds, failures, kill-and-resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from evidence import batch, sample
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+TOOL = "pinned-for-tests"  # an unrelated edit to the code between two builds must not matter
+
+
+@pytest.fixture(scope="module")
+def case_and_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("batch")
+    case = root / "case"
+    sample.generate(case, victims=4, seed=23, scale="small")
+    out = root / "full"
+    result = batch.build(case, out, jobs=2, tool=TOOL)
+    assert not result.failed and result.rebuilt == ("V001", "V002", "V003", "V004")
+    return case, out
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_manifest_lists_every_output_with_its_hash(case_and_build: tuple[Path, Path]) -> None:
+    _, out = case_and_build
+    manifest = json.loads((out / batch.MANIFEST).read_text(encoding="utf-8"))
+    listed = {f["path"]: f for f in manifest["files"]}
+    on_disk = set(files(out)) - {batch.MANIFEST, "joint/build.json"}
+    on_disk -= {f"V00{i}/build.json" for i in range(1, 5)}
+    assert set(listed) == on_disk
+    for path, entry in listed.items():
+        assert batch.sha256_file(out / path) == entry["sha256"]
+        record = json.loads((out / path.split("/")[0] / batch.BUILD_JSON).read_text())
+        assert entry["fingerprint"] == record["fingerprint"]
+
+
+def test_change_to_one_claimant_rebuilds_only_that_one(case_and_build: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    case, full = case_and_build
+    case2, out = tmp_path / "case", tmp_path / "out"
+    shutil.copytree(case, case2)
+    shutil.copytree(full, out)
+    before = {v: (out / v / batch.BUILD_JSON).stat().st_mtime_ns for v in ("V001", "V003")}
+    dossier_before = (out / "V001" / "dossier.pdf").read_bytes()
+
+    again = batch.build(case2, out, jobs=2, tool=TOOL)
+    assert again.rebuilt == () and not again.joint_rebuilt  # nothing changed: nothing rebuilt
+
+    # the victim sends one more photo
+    shot = CORPUS / "images" / "exif-samples__HMD_Nokia_8.3_5G.jpg"
+    if not shot.is_file():
+        pytest.skip("shared corpus absent")
+    shutil.copy(shot, case2 / "victims" / "V002" / "IMG_20150318_213000.jpg")
+    result = batch.build(case2, out, jobs=2, tool=TOOL)
+    assert result.rebuilt == ("V002",)
+    assert [o.state for o in result.outcomes] == [batch.State.CACHED, batch.State.BUILT,
+                                                  batch.State.CACHED, batch.State.CACHED]
+    assert result.joint_rebuilt
+    assert {v: (out / v / batch.BUILD_JSON).stat().st_mtime_ns for v in before} == before
+    assert (out / "V001" / "dossier.pdf").read_bytes() == dossier_before
+    record = json.loads((out / "V002" / batch.BUILD_JSON).read_text(encoding="utf-8"))
+    inventory = json.loads((out / "V002" / "inventory.json").read_text(encoding="utf-8"))
+    assert "IMG_20150318_213000.jpg" in {f["path"] for f in inventory["files"]}
+    assert record["outputs"]["dossier.pdf"] == batch.sha256_file(out / "V002" / "dossier.pdf")
+
+    # a cached dossier that no longer matches its recorded hash is rebuilt, not trusted
+    with (out / "V003" / "dossier.pdf").open("r+b") as f:
+        f.seek(100)
+        f.write(b"X")
+    assert batch.build(case2, out, jobs=2, tool=TOOL).rebuilt == ("V003",)
+
+
+def _script(case: Path, out: Path) -> list[str]:
+    code = (f"from pathlib import Path; from evidence import batch; "
+            f"batch.build(Path({str(case)!r}), Path({str(out)!r}), jobs=1, tool={TOOL!r})")
+    return [sys.executable, "-c", code]
+
+
+def test_killed_build_resumes_to_identical_outputs(case_and_build: tuple[Path, Path],
+                                                   tmp_path: Path) -> None:
+    case, full = case_and_build
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_script(case, out), cwd=REPO, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "V001" / batch.BUILD_JSON).exists():
+            assert proc.poll() is None, "build finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert not (out / batch.MANIFEST).exists()  # it really was interrupted
+    done = subprocess.run(_script(case, out), cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert files(out) == files(full)
+
+
+def test_one_failing_claimant_gives_exit_7_and_the_others_are_built(
+        case_and_build: tuple[Path, Path], tmp_path: Path) -> None:
+    case, _ = case_and_build
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "V003").write_text("a file where the claimant's output folder must go")
+    done = subprocess.run([sys.executable, "-m", "cli", "build", str(case), "--out", str(out),
+                           "--jobs", "2"], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 7, done.stderr
+    assert "V003" in done.stderr
+    for vid in ("V001", "V002", "V004"):
+        assert (out / vid / "dossier.pdf").is_file()
+    data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
+    status = {c["id"]: (c["status"], c["error"]) for c in data["claimants"]}
+    assert status["V003"][0] == "failed" and status["V003"][1]
+    assert {status[v][0] for v in ("V001", "V002", "V004")} == {"ok"}
+    manifest = json.loads((out / batch.MANIFEST).read_text(encoding="utf-8"))
+    assert not any(f["path"].startswith("V003/") for f in manifest["files"])
+    if shutil.which("pdftotext"):
+        first, _ = (int(x) for x in data["claimants"][2]["pages"].split("-"))
+        page = subprocess.run(["pdftotext", "-f", str(first), "-l", str(first),
+                               str(out / "joint" / "bundle.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "证据卷未能生成" in page and "V003" in page
