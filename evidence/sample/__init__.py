@@ -312,6 +312,8 @@ def generate(case_dir: Path, victims: int = 12, seed: int = 318, scale: str = "s
         raise errors.UsageError(f"unknown scale {scale!r}; use one of: {', '.join(SCALES)}.")
     if victims < 1:
         raise errors.UsageError("--victims must be at least 1.")
+    if case_dir.exists() and not case_dir.is_dir():
+        raise errors.OutputError(f"{case_dir} is a file; give a new folder for the sample case.")
     if case_dir.exists() and any(case_dir.iterdir()):
         raise errors.OutputError(f"{case_dir} is not empty; choose a new folder for the sample case.")
     try:

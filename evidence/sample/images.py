@@ -36,7 +36,7 @@ def _chrome(title: str, color: tuple[int, int, int]) -> tuple[Image.Image, Image
     img = Image.new("RGB", (WIDTH, HEIGHT), BG)
     d = ImageDraw.Draw(img)
     d.rectangle((0, 0, WIDTH, 90), fill=(20, 20, 20))  # status bar
-    d.text((WIDTH - 260, 22), "4G  ▮▮▮▮  87%", font=font(36), fill=(240, 240, 240))
+    d.text((WIDTH - 200, 22), "4G  87%", font=font(36), fill=(240, 240, 240))
     d.rectangle((0, 90, WIDTH, 250), fill=color)
     d.text((60, 130), "‹", font=font(70), fill=(255, 255, 255))
     d.text((140, 135), title, font=font(56), fill=(255, 255, 255))
