@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -99,7 +99,7 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
         final = out_dir / victim_id
         final.mkdir(parents=True, exist_ok=True)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
-            os.replace(work / name, final / name)
+            (work / name).replace(final / name)
         return dataclasses.replace(result, dossier=final / "dossier.pdf")
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -148,10 +148,11 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
             imgs[it.file.path] = images.prepare(it.file.abspath, work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
-    for path, info in sorted({**imgs, **pdfs}.items()):
-        if info.error:
+    failures = [(p, i.error) for p, i in imgs.items()] + [(p, i.error) for p, i in pdfs.items()]
+    for path, error in sorted(failures):
+        if error:
             issues.append(Issue(Severity.ERROR, "render_failed", template.t(
-                lang, "dossier.exhibit.render_failed_issue", path=path, reason=info.error),
+                lang, "dossier.exhibit.render_failed_issue", path=path, reason=error),
                 path=path))
 
     # -- exhibits once, custody once, front matter until its length is stable
@@ -186,7 +187,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
             writer.add_page(page)
             if k in ex.inserts:
                 stamp.add_pdf(writer, ex.inserts[k])
-        spots = [stamp.ImageSpot(emap[p.page] - 1, p.pdf, p.box) for p in ex.placements]
+        spots = [stamp.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
+                 for p in ex.placements]
     stamp.add_pdf(writer, work / "custody.pdf")
     if len(writer.pages) != total:
         raise errors.VerifyError(f"{victim.id}: assembled {len(writer.pages)} pages, planned "
@@ -242,6 +244,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     stamp.finish(writer, pdf, info=info, when=plan.build_date,
                  attachments={integrity.MANIFEST_NAME: _dump(manifest)} if attach else {},
                  file_id=fp)
+    del writer, spots
+    gc.collect()  # pages and writer refer to each other: free them before reading back
     (work / "timeline.json").write_bytes(_dump({"victim": victim.id, "events": events,
                                                 "facts": facts}))
     (work / "inventory.json").write_bytes(_dump(inventory_json))

@@ -29,6 +29,7 @@ from pypdf.generic import (
     NullObject,
     NumberObject,
     PdfObject,
+    StreamObject,
 )
 
 from evidence import layout
@@ -137,10 +138,29 @@ def _append(writer: PdfWriter, page: Any, name: str, xobject: IndirectObject, m:
 
 
 @dataclasses.dataclass(frozen=True)
+class Raster:
+    """An image file whose compressed data a PDF can carry unchanged.
+
+    JPEG: the whole file as /DCTDecode. PNG (8-bit grey/RGB, not interlaced): the IDAT chunks
+    joined, as /FlateDecode with the PNG predictor, which is what img2pdf does, minus its full
+    decode of the image.
+    """
+
+    path: Path
+    filter: str  # "/DCTDecode" | "/FlateDecode"
+    width: int
+    height: int
+    colors: int  # 1 grey, 3 RGB
+    rotate: int = 0  # clockwise display rotation from EXIF orientation
+    idat: tuple[tuple[int, int], ...] = ()  # PNG: (offset, length) of each IDAT payload
+
+
+@dataclasses.dataclass(frozen=True)
 class ImageSpot:
     page: int  # 0-based index in the writer
-    pdf: Path  # img2pdf one-page PDF
     box: layout.Box
+    raster: Raster | None = None
+    pdf: Path | None = None  # or an img2pdf one-page PDF
 
 
 def add_pdf(writer: PdfWriter, path: Path) -> int:
@@ -151,15 +171,71 @@ def add_pdf(writer: PdfWriter, path: Path) -> int:
     return len(reader.pages)
 
 
+class FileStream(StreamObject):
+    """An image stream whose bytes are read from the original file only while the PDF is being
+    written, so a 100-screenshot dossier never holds all its pixels in memory."""
+
+    def __init__(self, r: Raster) -> None:
+        self._raster = r
+        self._cached: bytes | None = None
+        super().__init__()
+
+    @property
+    def _data(self) -> bytes:  # anything in pypdf that wants the bytes still gets them
+        return self._cached if self._cached is not None else _raster_bytes(self._raster)
+
+    @_data.setter
+    def _data(self, value: bytes) -> None:
+        self._cached = value or None
+
+    def write_to_stream(self, stream: Any) -> None:
+        data = self._data
+        self[NameObject("/Length")] = NumberObject(len(data))
+        DictionaryObject.write_to_stream(self, stream)
+        del self["/Length"]
+        stream.write(b"\nstream\n")
+        stream.write(data)
+        stream.write(b"\nendstream")
+
+
+def _raster_bytes(r: Raster) -> bytes:
+    data = r.path.read_bytes()
+    return b"".join(data[o:o + n] for o, n in r.idat) if r.idat else data
+
+
+def image_xobject(writer: PdfWriter, r: Raster) -> IndirectObject:
+    img = FileStream(r)
+    img.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Image"),
+        NameObject("/Width"): NumberObject(r.width),
+        NameObject("/Height"): NumberObject(r.height),
+        NameObject("/ColorSpace"): NameObject("/DeviceGray" if r.colors == 1 else "/DeviceRGB"),
+        NameObject("/BitsPerComponent"): NumberObject(8),
+        NameObject("/Filter"): NameObject(r.filter),
+    })
+    if r.filter == "/FlateDecode":
+        img[NameObject("/DecodeParms")] = DictionaryObject({
+            NameObject("/Predictor"): NumberObject(15), NameObject("/Colors"): NumberObject(r.colors),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Columns"): NumberObject(r.width)})
+    return writer._add_object(img)
+
+
 def place_images(writer: PdfWriter, spots: Sequence[ImageSpot]) -> None:
-    """Put each image's XObject (bytes untouched) into its box on its page."""
+    """Put each image (its bytes untouched) into its box on its page."""
     for n, spot in enumerate(spots):
-        src = PdfReader(spot.pdf).pages[0]
-        xobjs = src["/Resources"].get_object()["/XObject"].get_object()
-        key = sorted(xobjs)[0]
-        cloned = xobjs.raw_get(key).clone(writer)
-        ref = cloned.indirect_reference if cloned.indirect_reference else writer._add_object(cloned)
-        rotate = int(src.get("/Rotate", 0) or 0)
+        if spot.raster is not None:
+            ref, rotate = image_xobject(writer, spot.raster), spot.raster.rotate
+        elif spot.pdf is not None:
+            src = PdfReader(spot.pdf).pages[0]
+            res: Any = src["/Resources"]
+            xobjs: Any = res.get_object()["/XObject"].get_object()
+            cloned = xobjs.raw_get(sorted(xobjs)[0]).clone(writer)
+            ref = cloned.indirect_reference or writer._add_object(cloned)
+            rotate = int(src.get("/Rotate", 0) or 0)
+        else:
+            continue
         _append(writer, writer.pages[spot.page], f"/EvImg{n}", ref,
                 image_matrix(spot.box, rotate), isolate=False)
 
@@ -179,10 +255,15 @@ def stamp_pages(writer: PdfWriter, stamps: PdfReader, pages: Sequence[int] | Non
             NameObject("/Subtype"): NameObject("/Form"),
             NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(w),
                                               FloatObject(h)]),
-            NameObject("/Resources"): sp["/Resources"].get_object().clone(writer),
+            NameObject("/Resources"): _resources(sp).clone(writer),
         })
         _append(writer, page, "/EvStamp", writer._add_object(form), display_to_user(v),
                 isolate=True)
+
+
+def _resources(page: Any) -> Any:
+    res = page.get("/Resources")
+    return res.get_object() if res is not None else DictionaryObject()
 
 
 def _content_bytes(page: Any) -> bytes:

@@ -9,6 +9,7 @@ Returns a list of problems (empty = good); the pipeline turns a non-empty list i
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -33,8 +34,13 @@ class Expect:
 
 
 def check(pdf: Path, expect: Expect) -> list[str]:
+    # a file handle, not a path: pypdf would read a path's whole file into memory
+    with pdf.open("rb") as fh:
+        return _check(pdf, PdfReader(fh), expect)
+
+
+def _check(pdf: Path, reader: PdfReader, expect: Expect) -> list[str]:
     problems: list[str] = []
-    reader = PdfReader(pdf)
     n = len(reader.pages)
     if n != expect.pages:
         problems.append(f"{n} pages, expected {expect.pages}")
@@ -56,10 +62,12 @@ def check(pdf: Path, expect: Expect) -> list[str]:
         if bare:
             problems.append(f"fonts not embedded: {', '.join(sorted(bare))}")
     if expect.manifest:
+        blobs = reader.attachments.get(integrity.MANIFEST_NAME)
         try:
-            integrity.read_manifest(pdf)
+            if not blobs or not isinstance(json.loads(blobs[0]), dict):
+                problems.append("manifest.json is not attached")
         except ValueError as exc:
-            problems.append(f"manifest: {exc}")
+            problems.append(f"manifest.json is not valid JSON ({exc})")
     targets = set(expect.link_targets.values())
     found = {p for p in link_pages(reader) if p is not None}
     if targets - found:
@@ -107,21 +115,18 @@ def unembedded_fonts(reader: PdfReader, originals: frozenset[int] = frozenset())
             d = desc.get_object() if desc is not None else {}
             if not any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")):
                 bare.add(str(f.get("/BaseFont", "?")))
-        for x in (res.get("/XObject") or {}).values():
-            xo = x.get_object()
-            if xo.get("/Subtype") == "/Form" and id(xo) not in seen:
-                seen.add(id(xo))
-                walk(xo.get("/Resources"))
+    def stamps(res: Any) -> None:
+        # only our stamp forms: resolving an image XObject would load its pixels
+        xobjs = res.get_object().get("/XObject") if res is not None else None
+        for name, x in (xobjs.get_object() if xobjs is not None else {}).items():
+            if str(name).startswith("/EvStamp"):
+                walk(x.get_object().get("/Resources"))
 
     for i, page in enumerate(reader.pages):
         res = page.get("/Resources")
         if i not in originals:
             walk(res)
-            continue
-        xobjs = res.get_object().get("/XObject") if res is not None else None
-        for name, x in (xobjs.get_object() if xobjs is not None else {}).items():
-            if str(name).startswith("/Ev") and x.get_object().get("/Subtype") == "/Form":
-                walk(x.get_object().get("/Resources"))
+        stamps(res)
     return bare
 
 
@@ -137,8 +142,9 @@ def link_pages(reader: PdfReader) -> list[int | None]:
             if dest is None:
                 continue
             dest = dest.get_object()
-            target = dest[0] if len(dest) else None
-            out.append(index.get(target.idnum) if hasattr(target, "idnum") else None)
+            target: Any = dest[0] if len(dest) else None
+            num = getattr(target, "idnum", None)
+            out.append(index.get(num) if num is not None else None)
     return out
 
 

@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
-from evidence import layout, template, times
+from evidence import layout, stamp, template, times
 from evidence.layout import Item, Mode, Plan, Row
 from evidence.model import Event, EventKind
 from evidence.render import common
@@ -29,16 +29,27 @@ from evidence.render.common import Anchor, esc, link
 
 CHUNK = 40  # table rows per reportlab Table: splitting one huge table is quadratic
 
-URL = re.compile(r"(?:https?://|www\.)[^\s，。；、）)]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|top|xyz|cc)\b[^\s，。；、）)]*", re.I)
+URL = re.compile(
+    r"(?:https?://|www\.)[^\s，。；、）)]+"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|top|xyz|cc)\b[^\s，。；、）)]*", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
 class ImageInfo:
-    """An image prepared for placing: a one-page img2pdf PDF, or why it cannot be shown."""
+    """An image ready for placing, or why it cannot be shown.
+
+    `raster`: the file's own compressed bytes are embedded as they are (the common case);
+    `pdf`: a one-page img2pdf PDF for anything unusual (alpha, palette, CMYK, interlaced…).
+    """
 
     pdf: Path | None
     size: tuple[float, float] | None  # displayed width, height (any unit: only the ratio counts)
     error: str | None = None
+    raster: stamp.Raster | None = None
+
+    @property
+    def ready(self) -> bool:
+        return (self.pdf is not None or self.raster is not None) and self.size is not None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +61,7 @@ class PdfInfo:
 @dataclasses.dataclass(frozen=True)
 class Placement:
     page: int  # 1-based page in the exhibits document
-    pdf: Path  # the img2pdf page holding the image
+    image: ImageInfo
     box: layout.Box
 
 
@@ -411,8 +422,7 @@ class _Sheet(Flowable):  # type: ignore[misc]
                     canv, c.t("exhibit.image_time", time=c.when(item.first)), c.fonts.body,
                     6.5, width))
             canv.restoreState()
-            assert info.pdf is not None
-            self.out.placements.append(Placement(page, info.pdf, box))
+            self.out.placements.append(Placement(page, info, box))
 
 
 def exhibits(c: Ctx, path: Path, images: Mapping[str, ImageInfo], pdfs: Mapping[str, PdfInfo]
@@ -430,7 +440,7 @@ def exhibits(c: Ctx, path: Path, images: Mapping[str, ImageInfo], pdfs: Mapping[
         run: list[Item] = []
         for it in ex.items:
             info = images.get(it.file.path)
-            if it.mode is Mode.IMAGE and info is not None and info.pdf and info.size:
+            if it.mode is Mode.IMAGE and info is not None and info.ready:
                 run.append(it)
                 continue
             story.extend(_image_run(c, run, images, out, state, title))

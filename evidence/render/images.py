@@ -1,11 +1,12 @@
-"""Images made ready for a dossier page without re-encoding: one img2pdf page per image.
+"""Images made ready for a dossier page without re-encoding.
 
-img2pdf embeds JPEG bytes as they are (DCTDecode) and PNG image data without decompressing it,
-which is what makes a 100-screenshot dossier about as fast as img2pdf itself. Before that, a
-cheap integrity check, so an image that would show half-grey in court becomes an error page:
-JPEG decoded at 1/8 scale (the whole entropy stream is read, little is computed), PNG chunk
-CRCs walked to IEND. Images img2pdf refuses (alpha channel, odd modes) are flattened onto
-white with Pillow first; the original file is never touched.
+The common phone cases (baseline/progressive JPEG in grey or RGB, 8-bit grey/RGB PNG) are
+embedded straight from the file's bytes, as img2pdf would embed them, but without the full
+decode img2pdf's metadata step does for PNG. Anything else goes through img2pdf (palette,
+CMYK, interlaced, 16-bit), and images it refuses (alpha) are flattened onto white with Pillow
+first; the original file is never touched. Before embedding, a cheap integrity check, so an
+image that would show half-grey in court becomes an error page: JPEG decoded at 1/8 scale (the
+whole entropy stream is read, little is computed), PNG chunk CRCs walked to IEND.
 """
 
 from __future__ import annotations
@@ -18,57 +19,93 @@ from pathlib import Path
 import img2pdf
 from PIL import Image
 
+from evidence import stamp
 from evidence.render.dossier import ImageInfo
 
 Image.MAX_IMAGE_PIXELS = 120_000_000  # decompression bombs are refused, not rendered
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+ROTATION = {1: 0, 3: 180, 6: 90, 8: 270}  # EXIF orientation -> clockwise display rotation
+
+
 def check(path: Path) -> str | None:
     """None when the image decodes completely, else a short reason."""
+    problem, _ = _inspect(path)
+    return problem
+
+
+def _inspect(path: Path) -> tuple[str | None, stamp.Raster | None]:
+    """(problem, raster): a raster when the bytes can be embedded as they are."""
     try:
         with path.open("rb") as f:
             head = f.read(8)
         if head.startswith(PNG_MAGIC):
             return _png(path)
         with Image.open(path) as im:
-            if im.format == "JPEG":
-                im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+            if im.format != "JPEG":
+                im.load()
+                return None, None
+            orientation = im.getexif().get(0x0112, 1)
+            size, mode = im.size, im.mode
+            im.draft("RGB" if mode != "L" else "L", (max(1, im.width // 8),
+                                                     max(1, im.height // 8)))
             im.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
+        return f"{type(exc).__name__}: {exc}", None
+    if mode not in ("RGB", "L") or orientation not in ROTATION:
+        return None, None  # CMYK, mirrored orientations…: img2pdf knows these
+    return None, stamp.Raster(path, "/DCTDecode", size[0], size[1], 1 if mode == "L" else 3,
+                              ROTATION[orientation])
 
 
-def _png(path: Path) -> str | None:
+def _png(path: Path) -> tuple[str | None, stamp.Raster | None]:
     data = path.read_bytes()
     pos = 8
-    idat = False
+    idat: list[tuple[int, int]] = []
+    header = b""
+    simple = True
     while pos + 8 <= len(data):
         length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
         end = pos + 12 + length
         if end > len(data):
-            return "PNG truncated inside a chunk"
+            return "PNG truncated inside a chunk", None
         if zlib.crc32(data[pos + 4:pos + 8 + length]) != struct.unpack(">I", data[end - 4:end])[0]:
-            return f"PNG chunk {ctype.decode('latin-1')} damaged (CRC)"
-        idat = idat or ctype == b"IDAT"
-        if ctype == b"IEND":
-            return None if idat else "PNG without image data"
+            return f"PNG chunk {ctype.decode('latin-1')} damaged (CRC)", None
+        if ctype == b"IHDR":
+            header = data[pos + 8:pos + 8 + length]
+        elif ctype == b"IDAT":
+            idat.append((pos + 8, length))
+        elif ctype in (b"eXIf", b"tRNS"):  # orientation / transparency: leave it to img2pdf
+            simple = False
+        elif ctype == b"IEND":
+            if not idat:
+                return "PNG without image data", None
+            if len(header) != 13 or not simple:
+                return None, None
+            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", header)
+            if depth != 8 or color not in (0, 2) or interlace:
+                return None, None
+            return None, stamp.Raster(path, "/FlateDecode", width, height,
+                                      1 if color == 0 else 3, 0, tuple(idat))
         pos = end
-    return "PNG truncated (no IEND)"
+    return "PNG truncated (no IEND)", None
 
 
 def prepare(src: Path, dst: Path) -> ImageInfo:
-    """Write a one-page PDF holding the image to `dst`; report its displayed size."""
-    problem = check(src)
+    """An embeddable image, or a one-page img2pdf PDF written to `dst`, or the reason why not."""
+    problem, raster = _inspect(src)
     if problem:
         return ImageInfo(None, None, problem)
+    if raster is not None:
+        w, h = raster.width, raster.height
+        return ImageInfo(None, (h, w) if raster.rotate in (90, 270) else (w, h), raster=raster)
     try:
         pdf = img2pdf.convert(str(src), rotation=img2pdf.Rotation.ifvalid)
-    except Exception:  # noqa: BLE001 - img2pdf refuses alpha etc.: flatten, then retry
+    except Exception:
         try:
             pdf = _flattened(src)
-        except Exception as exc:  # noqa: BLE001 - reported on the exhibit page
+        except Exception as exc:
             return ImageInfo(None, None, f"{type(exc).__name__}: {exc}")
     dst.write_bytes(pdf)
     return ImageInfo(dst, _displayed_size(pdf))
