@@ -144,8 +144,9 @@ class Summary:
     orders: tuple[tuple[str, dt.datetime, str, Decimal | None], ...]
     first_call: Event | None
     call_delay: dt.timedelta | None  # first fraud call minus first order
-    debits: tuple[Event, ...]  # bank notices with money leaving the victim
-    debit_total: Decimal
+    debits: tuple[Event, ...]  # bank debit notices from the first fraud call on (all if none)
+    debit_total: Decimal  # their CNY total: what the fraud took, as the notices show it
+    all_debit_total: Decimal
     claimed: Decimal | None
     compensation: str
     compensation_paid: Decimal
@@ -241,11 +242,13 @@ def plan(
             label_of[f.path] = label_of[f.duplicate_of]
     summary = summarise(victim, events, compensation_labels)
     if facts is not None:  # the timeline's own facts, so `evidence timeline` and the PDF agree
+        call = _same(facts.first_suspicious_call, events)
+        debits = tuple(e for d in facts.debit_events if (e := _same(d, events)) is not None
+                       and (call is None or e.time >= call.time))
         summary = dataclasses.replace(
-            summary, first_call=_same(facts.first_suspicious_call, events),
-            call_delay=facts.order_to_call,
-            debits=tuple(e for d in facts.debit_events if (e := _same(d, events)) is not None),
-            debit_total=facts.total_debited)
+            summary, first_call=call, call_delay=facts.order_to_call, debits=debits,
+            debit_total=facts.debits_after_call if call else facts.total_debited,
+            all_debit_total=facts.total_debited)
     ordered = sorted(events, key=lambda e: (e.time, e.source.path, e.source.locator))
     debit_ids = {id(e) for e in summary.debits}
     rows = tuple(
@@ -303,13 +306,16 @@ def summarise(victim: Victim, events: Iterable[Event], comp_labels: Mapping[str,
         if ev.counterparty and ev.counterparty not in KNOWN_SERVICES:
             first_call = ev
             break
-    debits = tuple(e for e in evs if is_debit(e) and e.details.get("currency", "CNY") == "CNY")
+    every = tuple(e for e in evs if is_debit(e) and e.details.get("currency", "CNY") == "CNY")
+    # ordinary spending before the fraud call is not the loss: mark and add up what follows it
+    debits = tuple(e for e in every if first_call is None or e.time >= first_call.time)
     total = sum((e.amount for e in debits if e.amount is not None), Decimal("0"))
     comp = victim.compensation
     return Summary(
         orders=orders, first_call=first_call,
         call_delay=(first_call.time - first_order) if first_call and first_order else None,
         debits=debits, debit_total=total, claimed=victim.claimed_loss,
+        all_debit_total=sum((e.amount for e in every if e.amount is not None), Decimal("0")),
         compensation=comp_labels.get(str(comp.status), str(comp.status)),
         compensation_paid=comp.amount_paid,
     )

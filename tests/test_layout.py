@@ -32,12 +32,12 @@ def _file(path: str, kind: FileKind, status: Status = Status.ACCEPTED, **kw: obj
 
 
 def _plan(files: list[SourceFile], events: list[Event] = (), victim: Victim | None = None,  # type: ignore[assignment]
-          pats: layout.Patterns = layout.Patterns()) -> layout.Plan:
+          pats: layout.Patterns | None = None) -> layout.Plan:
     return layout.plan(
         case=Case(folder=Path("/c"), title="t"),
         victim=victim or Victim(id="V001", folder=Path("/c/v")),
         files=files, events=list(events), purposes={g: f"default {g}" for g in layout.Group},
-        titles={}, compensation_labels={}, pats=pats, fingerprint="f" * 64, lang="zh-Hans", tz=TZ,
+        titles={}, compensation_labels={}, pats=pats or layout.Patterns(), fingerprint="f" * 64, lang="zh-Hans", tz=TZ,
     )
 
 
@@ -86,15 +86,20 @@ def test_chronology_cites_the_exhibit_and_marks_debits_and_first_call() -> None:
     ev_debit = Event(t0 + dt.timedelta(minutes=40), Basis.EXACT, EventKind.BANK_NOTICE, "debit",
                      SourceRef("sms.xml", sms.sha256, "sms[3]"), counterparty="95588",
                      amount=Decimal("20000.00"), direction=Direction.DEBIT)
+    ev_shopping = Event(t0 + dt.timedelta(minutes=2), Basis.EXACT, EventKind.BANK_NOTICE, "coffee",
+                        SourceRef("sms.xml", sms.sha256, "sms[1]"), counterparty="95588",
+                        amount=Decimal("30.00"), direction=Direction.DEBIT)
     ev_other = Event(t0 + dt.timedelta(days=1), Basis.MANUAL, EventKind.MANUAL, "报警",
                      SourceRef("victim.toml", "", "events[0]"))
-    p = _plan([sms, calls], [ev_debit, ev_other, ev_call, ev_call_service], victim=order_v)
-    assert [r.event.summary for r in p.rows] == ["10086", "scam", "debit", "报警"]
-    assert [r.marker for r in p.rows] == ["", "call", "debit", ""]
-    assert [r.item_label for r in p.rows] == ["证据2", "证据2", "证据1", None]
+    p = _plan([sms, calls], [ev_debit, ev_other, ev_call, ev_shopping, ev_call_service],
+              victim=order_v)
+    assert [r.event.summary for r in p.rows] == ["10086", "coffee", "scam", "debit", "报警"]
+    # spending before the fraud call is in the chronology but not marked as the loss
+    assert [r.marker for r in p.rows] == ["", "", "call", "debit", ""]
+    assert [r.item_label for r in p.rows] == ["证据2", "证据1", "证据2", "证据1", None]
     s = p.summary
     assert s.first_call is ev_call and s.call_delay == dt.timedelta(minutes=5)
-    assert s.debit_total == Decimal("20000.00")
+    assert s.debit_total == Decimal("20000.00") and s.all_debit_total == Decimal("20030.00")
 
 
 def test_build_date_comes_from_the_inputs_never_the_clock() -> None:

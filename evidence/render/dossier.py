@@ -177,6 +177,13 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
     ]
 
 
+def _zone(c: Ctx) -> str:
+    when = c.plan.build_date or dt.date(2015, 3, 18)
+    noon = dt.datetime(when.year, when.month, when.day, 12, tzinfo=c.plan.tz)
+    off = noon.strftime("%z")
+    return c.t("summary.zone", zone=c.plan.case.timezone, offset=f"UTC{off[:3]}:{off[3:]}")
+
+
 def _delay(c: Ctx, d: dt.timedelta) -> str:
     total = int(d.total_seconds()) // 60
     days, rest = divmod(total, 24 * 60)
@@ -191,7 +198,7 @@ def _delay(c: Ctx, d: dt.timedelta) -> str:
 def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, s = c.plan, c.plan.summary
     out: list[Flowable] = [Paragraph(esc(c.t("summary.heading")), c.st.h1),
-                           Paragraph(esc(c.t("summary.zone", zone=p.case.timezone)), c.st.small)]
+                           Paragraph(esc(_zone(c)), c.st.small)]
     out.append(Paragraph(esc(c.t("summary.orders")), c.st.h2))
     for oid, placed, item, amount in s.orders:
         out.append(Paragraph(esc(c.t("summary.order_line", id=oid, item=item or "—",
@@ -220,8 +227,11 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
     diff = (s.claimed - s.debit_total) if s.claimed is not None else None
     w = c.pg.frame_width
     out.append(Spacer(1, 4 * mm))
+    if s.first_call and s.all_debit_total != s.debit_total:
+        out.append(Paragraph(esc(c.t("summary.debits_note")), c.st.small))
     out.append(_kv(c, [
         (c.t("summary.debit_total"), esc(c.money(s.debit_total))),
+        (c.t("summary.all_debits"), esc(c.money(s.all_debit_total))),
         (c.t("summary.claimed"), esc(c.money(s.claimed))),
         (c.t("summary.difference"), esc(c.money(diff))),
         (c.t("summary.compensation"), esc(s.compensation)),
@@ -324,7 +334,7 @@ def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
             for k in ("time", "event", "party", "amount", "source")]
     out: list[Flowable] = [Paragraph(esc(c.t("chronology.heading")), st.h1),
                            Paragraph(esc(c.t("chronology.intro")), st.small),
-                           Paragraph(esc(c.t("summary.zone", zone=p.case.timezone)), st.small),
+                           Paragraph(esc(_zone(c)), st.small),
                            Spacer(1, 2 * mm)]
     if not p.rows:
         out.append(Paragraph(esc(c.t("chronology.empty")), st.body))
