@@ -391,7 +391,7 @@ def test_a_victim_without_exhibits_still_gets_a_dossier(tmp_path: Path) -> None:
     text = "".join(_texts(pdf))
     assert "缺少的证据" in text and "未发现任何可出示的证据文件" in text
     assert "本案原告未提交可出示的证据文件" in text
-    assert list(PdfReader(pdf).page_labels)[0] == "JD-V001-000001"
+    assert next(iter(PdfReader(pdf).page_labels)) == "JD-V001-000001"
 
 
 def test_a_failed_build_leaves_nothing_at_the_final_path(tmp_path: Path,
@@ -420,3 +420,27 @@ def test_qpdf_finds_no_structural_errors(built: tuple) -> None:  # type: ignore[
     _, pdf = built
     done = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_font_option_and_visible_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.render import fonts
+
+    chosen = fonts.register("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#0")
+    if chosen.embedded:  # the font is installed here: --font wins over the template list
+        assert chosen.body.startswith("EvFont-wqy-microhei") and not chosen.issues
+    monkeypatch.setattr(fonts, "COMMON_PATHS", ())
+    monkeypatch.setattr(fonts, "fontconfig", lambda lang="zh": [])
+    fell = fonts.register("/no/such/font.ttf", ["/no/such/either.ttc"], [])
+    assert not fell.embedded and fell.body == "STSong-Light"
+    codes = [i.code for i in fell.issues]
+    assert codes == ["font_unusable", "font_not_embedded"]
+    assert "--font" in fell.issues[-1].message
+
+
+def test_characters_no_font_has_are_named_not_boxed(tmp_path: Path) -> None:
+    from evidence.render import common, fonts
+
+    f = fonts.register(None, ["/usr/share/fonts/truetype/arphic/uming.ttc"], [])
+    common.styles(f)
+    if f.embedded:
+        assert common.esc("哈哈🤣 <b>") == "哈哈[U+1F923] &lt;b&gt;"

@@ -17,9 +17,9 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
-from reportlab.platypus import TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from evidence.render import fonts as fonts_mod
 
@@ -56,7 +56,7 @@ def page(setup: Mapping[str, Any]) -> Page:
 
 
 def stamp_margin_pt(setup: Mapping[str, Any]) -> float:
-    return float(setup.get("page", {}).get("stamp_margin_mm", 12)) * mm
+    return float(setup.get("page", {}).get("stamp_margin_mm", 12)) * float(mm)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +75,7 @@ class Styles:
 
 
 def styles(f: fonts_mod.Fonts, size: float = 10) -> Styles:
+    use_fonts(f)
     body = ParagraphStyle("body", fontName=f.body, fontSize=size, leading=size * 1.5,
                           wordWrap="CJK", textColor=INK)
     cell = ParagraphStyle("cell", parent=body, fontSize=size - 1.5, leading=(size - 1.5) * 1.35)
@@ -97,10 +98,29 @@ def styles(f: fonts_mod.Fonts, size: float = 10) -> Styles:
     )
 
 
+_COVERED: set[int] | None = None  # code points every dossier font can draw
+
+
+def use_fonts(f: fonts_mod.Fonts) -> None:
+    """Remember which characters the fonts can draw (emoji, rare ideographs may be missing)."""
+    global _COVERED
+    faces = [getattr(pdfmetrics.getFont(name), "face", None) for name in {f.body, f.heading}]
+    maps = [set(face.charToGlyph) for face in faces if face is not None]
+    _COVERED = set.intersection(*maps) if maps and len(maps) == len(faces) else None
+
+
+def printable(text: str) -> str:
+    """A character no font can draw is written as [U+1F923] instead of an empty box."""
+    if _COVERED is None:
+        return text
+    return "".join(ch if ord(ch) in _COVERED or ch in "\n\t " else f"[U+{ord(ch):04X}]"
+                   for ch in text)
+
+
 def esc(text: object) -> str:
     """Text for a Paragraph: XML-escaped, line breaks kept, invisible controls dropped."""
     s = "".join(ch for ch in str(text) if ch in "\n\t" or ord(ch) >= 32)
-    return escape(s).replace("\n", "<br/>")
+    return escape(printable(s)).replace("\n", "<br/>")
 
 
 def link(markup: str, page_no: int | None) -> str:
@@ -149,6 +169,7 @@ def header_band(canv: Canvas, pg: Page, f: fonts_mod.Fonts, left: str, right: st
     canv.line(pg.margin, y, pg.margin, y + pg.band - 4 * mm)
     canv.setFillColor(INK)
     canv.setFont(f.heading, 11)
+    left, right = printable(left), printable(right)
     canv.drawString(pg.margin + 4 * mm, y + 2.6 * mm, clip(canv, left, f.heading, 11,
                                                            pg.frame_width * 0.62))
     if right:

@@ -422,7 +422,7 @@ class _Sheet(Flowable):  # type: ignore[misc]
             canv.setFont(c.fonts.heading, 8.5)
             width = max(box.w, self.frame.w / 2 - 2)
             cx = bx + box.w / 2
-            name = PurePosixPath(item.file.path).name
+            name = common.printable(PurePosixPath(item.file.path).name)
             canv.drawCentredString(cx, by - 10, common.clip(canv, f"{item.label}  {name}",
                                                             c.fonts.heading, 8.5, width))
             canv.setFont(c.fonts.body, 6.5)
