@@ -18,7 +18,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from evidence import layout, stamp, template, times
 from evidence.layout import Item, Mode, Plan, Row
@@ -141,7 +141,7 @@ def _name(c: Ctx) -> str:
 
 
 def _kv(c: Ctx, rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Flowable:
-    data = [[Paragraph(esc(k), c.st.cell_head), Paragraph(v, c.st.body)] for k, v in rows]
+    data = [[common.Para(esc(k), c.st.cell_head), common.Para(v, c.st.body)] for k, v in rows]
     t = common.grid(c.fonts.body, data, widths, header=0, zebra=False)
     return t
 
@@ -165,15 +165,15 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
     w = c.pg.frame_width
     return [
         Spacer(1, 30 * mm),
-        Paragraph(esc(c.t("cover.heading")), c.st.title),
+        common.Para(esc(c.t("cover.heading")), c.st.title),
         Spacer(1, 4 * mm),
-        Paragraph(esc(c.t("cover.subtitle")), c.st.subtitle),
+        common.Para(esc(c.t("cover.subtitle")), c.st.subtitle),
         Spacer(1, 18 * mm),
         _kv(c, rows, (w * 0.3, w * 0.7)),
         Spacer(1, 8 * mm),
-        Paragraph(esc(c.t("cover.fingerprint_note")), c.st.small),
+        common.Para(esc(c.t("cover.fingerprint_note")), c.st.small),
         Spacer(1, 2 * mm),
-        Paragraph(esc(c.t("cover.numbering", example=nums.bates(1))), c.st.small),
+        common.Para(esc(c.t("cover.numbering", example=nums.bates(1))), c.st.small),
     ]
 
 
@@ -197,15 +197,15 @@ def _delay(c: Ctx, d: dt.timedelta) -> str:
 
 def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, s = c.plan, c.plan.summary
-    out: list[Flowable] = [Paragraph(esc(c.t("summary.heading")), c.st.h1),
-                           Paragraph(esc(_zone(c)), c.st.small)]
-    out.append(Paragraph(esc(c.t("summary.orders")), c.st.h2))
+    out: list[Flowable] = [common.Para(esc(c.t("summary.heading")), c.st.h1),
+                           common.Para(esc(_zone(c)), c.st.small)]
+    out.append(common.Para(esc(c.t("summary.orders")), c.st.h2))
     for oid, placed, item, amount in s.orders:
-        out.append(Paragraph(esc(c.t("summary.order_line", id=oid, item=item or "—",
+        out.append(common.Para(esc(c.t("summary.order_line", id=oid, item=item or "—",
                                      amount=c.money(amount), time=c.when(placed))), c.st.body))
     if not s.orders:
-        out.append(Paragraph(esc(c.t("summary.no_orders")), c.st.body))
-    out.append(Paragraph(esc(c.t("summary.first_call")), c.st.h2))
+        out.append(common.Para(esc(c.t("summary.no_orders")), c.st.body))
+    out.append(common.Para(esc(c.t("summary.first_call")), c.st.h2))
     if s.first_call:
         call = s.first_call
         line = c.t("summary.first_call_line", time=c.when(call.time),
@@ -213,22 +213,22 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
         if s.call_delay is not None:
             line += "；" if p.lang != "en" else "; "
             line += c.t("summary.delay", delay=_delay(c, s.call_delay))
-        out.append(Paragraph(_cited(c, nums, call, esc("★ " + line)), c.st.body))
+        out.append(common.Para(_cited(c, nums, call, esc("★ " + line)), c.st.body))
     else:
-        out.append(Paragraph(esc(c.t("summary.no_call")), c.st.body))
-    out.append(Paragraph(esc(c.t("summary.debits")), c.st.h2))
+        out.append(common.Para(esc(c.t("summary.no_call")), c.st.body))
+    out.append(common.Para(esc(c.t("summary.debits")), c.st.h2))
     for ev in s.debits[:30]:
-        out.append(Paragraph(_cited(c, nums, ev, esc("▼ " + c.t(
+        out.append(common.Para(_cited(c, nums, ev, esc("▼ " + c.t(
             "summary.debit_line", time=c.when(ev.time), summary=ev.summary))), c.st.body))
     if len(s.debits) > 30:
-        out.append(Paragraph(f"… (+{len(s.debits) - 30})", c.st.body))
+        out.append(common.Para(f"… (+{len(s.debits) - 30})", c.st.body))
     if not s.debits:
-        out.append(Paragraph(esc(c.t("summary.no_debits")), c.st.body))
+        out.append(common.Para(esc(c.t("summary.no_debits")), c.st.body))
     diff = (s.claimed - s.debit_total) if s.claimed is not None else None
     w = c.pg.frame_width
     out.append(Spacer(1, 4 * mm))
     if s.first_call and s.all_debit_total != s.debit_total:
-        out.append(Paragraph(esc(c.t("summary.debits_note")), c.st.small))
+        out.append(common.Para(esc(c.t("summary.debits_note")), c.st.small))
     out.append(_kv(c, [
         (c.t("summary.debit_total"), esc(c.money(s.debit_total))),
         (c.t("summary.all_debits"), esc(c.money(s.all_debit_total))),
@@ -249,8 +249,8 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
     if not s.debits:
         missing.append(c.t("summary.missing_debit"))
     if missing:
-        out.append(Paragraph(esc(c.t("summary.missing_heading")), c.st.h2))
-        out.extend(Paragraph(esc("• " + m), c.st.body) for m in missing)
+        out.append(common.Para(esc(c.t("summary.missing_heading")), c.st.h2))
+        out.extend(common.Para(esc("• " + m), c.st.body) for m in missing)
     return out
 
 
@@ -273,11 +273,11 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, st = c.plan, c.st
     w = c.pg.frame_width
     widths = [w * x for x in (0.10, 0.22, 0.09, 0.25, 0.24, 0.10)]
-    head = [Paragraph(esc(c.t(f"index.{k}")), st.cell_head)
+    head = [common.Para(esc(c.t(f"index.{k}")), st.cell_head)
             for k in ("no", "name", "form", "source", "purpose", "pages")]
     out: list[Flowable] = [
-        Paragraph(esc(c.t("index.heading")), st.h1),
-        Paragraph(esc(c.t("index.intro", name=_name(c), case=p.case.title)), st.small),
+        common.Para(esc(c.t("index.heading")), st.h1),
+        common.Para(esc(c.t("index.intro", name=_name(c), case=p.case.title)), st.small),
         Spacer(1, 3 * mm),
     ]
     rows: list[list[Any]] = [head]
@@ -285,8 +285,8 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
         title = c.t(f"group.{ex.group}")
         if len(ex.items) > 1:
             first = nums.item_pages.get(ex.items[0].file.path, (0, 0))[0] or None
-            rows.append([Paragraph(link(f"<b>{esc(ex.label)}</b>", first), st.cell_head),
-                         Paragraph(link(esc(title), first), st.cell_head), "", "", "", ""])
+            rows.append([common.Para(link(f"<b>{esc(ex.label)}</b>", first), st.cell_head),
+                         common.Para(link(esc(title), first), st.cell_head), "", "", "", ""])
         for it in ex.items:
             pages, first = _pages(nums, it.file.path)
             name = esc(_title(c, it))
@@ -300,15 +300,15 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
             if it.duplicates:
                 source += c.t("index.duplicates", paths="、".join(it.duplicates))
             rows.append([
-                Paragraph(link(esc(it.label), first), st.cell),
-                Paragraph(link(name, first), st.cell),
-                Paragraph(esc(c.t(f"form.{it.form}")), st.cell),
-                Paragraph(esc(source), st.cell),
-                Paragraph(esc(it.purpose), st.cell),
-                Paragraph(link(esc(pages), first), st.cell),
+                common.Para(link(esc(it.label), first), st.cell),
+                common.Para(link(name, first), st.cell),
+                common.Para(esc(c.t(f"form.{it.form}")), st.cell),
+                common.Para(esc(source), st.cell),
+                common.Para(esc(it.purpose), st.cell),
+                common.Para(link(esc(pages), first), st.cell),
             ])
     if len(rows) == 1:
-        out.append(Paragraph(esc(c.t("index.empty")), st.body))
+        out.append(common.Para(esc(c.t("index.empty")), st.body))
     else:
         t = common.grid(c.fonts.body, rows, widths, zebra=False)
         span_rows = [i for i, r in enumerate(rows) if i and r[2] == ""]
@@ -317,7 +317,7 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
         out.append(t)
     date = p.build_date.isoformat() if p.build_date else "＿＿＿＿"
     out.append(Spacer(1, 6 * mm))
-    out.append(Paragraph(esc(c.t("index.footer", count=len(p.items), date=date)), st.body))
+    out.append(common.Para(esc(c.t("index.footer", count=len(p.items), date=date)), st.body))
     return out
 
 
@@ -330,14 +330,14 @@ def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, st = c.plan, c.st
     w = c.pg.frame_width
     widths = [w * x for x in (0.17, 0.43, 0.19, 0.10, 0.11)]
-    head = [Paragraph(esc(c.t(f"chronology.{k}")), st.cell_head)
+    head = [common.Para(esc(c.t(f"chronology.{k}")), st.cell_head)
             for k in ("time", "event", "party", "amount", "source")]
-    out: list[Flowable] = [Paragraph(esc(c.t("chronology.heading")), st.h1),
-                           Paragraph(esc(c.t("chronology.intro")), st.small),
-                           Paragraph(esc(_zone(c)), st.small),
+    out: list[Flowable] = [common.Para(esc(c.t("chronology.heading")), st.h1),
+                           common.Para(esc(c.t("chronology.intro")), st.small),
+                           common.Para(esc(_zone(c)), st.small),
                            Spacer(1, 2 * mm)]
     if not p.rows:
-        out.append(Paragraph(esc(c.t("chronology.empty")), st.body))
+        out.append(common.Para(esc(c.t("chronology.empty")), st.body))
         return out
     for start in range(0, len(p.rows), CHUNK):
         data: list[list[Any]] = [head]
@@ -371,10 +371,10 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> list[Any]:
     cite = row.item_label or "—"
     if page:
         cite = f"{cite}<br/>{page}"
-    return [Paragraph(link(esc(when), page), st.cell), Paragraph(text, style),
-            Paragraph(party, st.cell), Paragraph(esc(amount), st.cell_right if not row.marker
+    return [common.Para(link(esc(when), page), st.cell), common.Para(text, style),
+            common.Para(party, st.cell), common.Para(esc(amount), st.cell_right if not row.marker
                                                  else style),
-            Paragraph(link(cite, page), st.cell)]
+            common.Para(link(cite, page), st.cell)]
 
 
 # ---- exhibits --------------------------------------------------------------------------------
@@ -504,7 +504,7 @@ def _meta(c: Ctx, it: Item, extra: Sequence[tuple[str, str]] = ()) -> Flowable:
     if it.duplicates:
         rows.append(("=", esc(c.t("index.duplicates", paths="、".join(it.duplicates)))))
     w = c.pg.frame_width
-    data = [[Paragraph(esc(k), c.st.cell_head), Paragraph(v, c.st.cell)] for k, v in rows]
+    data = [[common.Para(esc(k), c.st.cell_head), common.Para(v, c.st.cell)] for k, v in rows]
     return common.grid(c.fonts.body, data, (w * 0.18, w * 0.82), header=0, zebra=False)
 
 
@@ -525,8 +525,8 @@ def _item(c: Ctx, it: Item, images: Mapping[str, ImageInfo], pdfs: Mapping[str, 
     if error:
         story.append(_meta(c, it))
         story.append(Spacer(1, 10 * mm))
-        story.append(Paragraph(esc(c.t("exhibit.render_failed")), c.st.h1))
-        story.append(Paragraph(esc(c.t("exhibit.render_failed_detail", reason=error)), c.st.body))
+        story.append(common.Para(esc(c.t("exhibit.render_failed")), c.st.h1))
+        story.append(common.Para(esc(c.t("exhibit.render_failed_detail", reason=error)), c.st.body))
         story.append(_end(c, it))
         return story
     if it.mode is Mode.TRANSCRIPT:
@@ -547,12 +547,12 @@ def _item(c: Ctx, it: Item, images: Mapping[str, ImageInfo], pdfs: Mapping[str, 
         n = pdfs[it.file.path].pages
         story.append(_meta(c, it))
         story.append(Spacer(1, 8 * mm))
-        story.append(Paragraph(esc(c.t("exhibit.pdf_slip", pages=n)), c.st.h2))
+        story.append(common.Para(esc(c.t("exhibit.pdf_slip", pages=n)), c.st.h2))
         story.append(_Insert(out, it.file.abspath, n))
     else:
         story.append(_meta(c, it))
         story.append(Spacer(1, 8 * mm))
-        story.append(Paragraph(esc(c.t("exhibit.native")), c.st.body))
+        story.append(common.Para(esc(c.t("exhibit.native")), c.st.body))
     story.append(_end(c, it))
     return story
 
@@ -590,7 +590,7 @@ def _highlight(text: str) -> str:
 
 def _chunks(c: Ctx, head: list[str], rows: list[tuple[list[Any], bool]], widths: Sequence[float]
             ) -> list[Flowable]:
-    header = [Paragraph(esc(h), c.st.cell_head) for h in head]
+    header = [common.Para(esc(h), c.st.cell_head) for h in head]
     out: list[Flowable] = []
     for start in range(0, len(rows), CHUNK):
         part = rows[start:start + CHUNK]
@@ -604,7 +604,7 @@ def _transcript(c: Ctx, it: Item) -> list[Flowable]:
     msgs = [e for e in it.events if e.kind in (
         EventKind.SMS, EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE, EventKind.PHISHING)]
     if not msgs:
-        return [Paragraph(esc(c.t("exhibit.no_messages")), c.st.body)]
+        return [common.Para(esc(c.t("exhibit.no_messages")), c.st.body)]
     w = c.pg.frame_width
     rows: list[tuple[list[Any], bool]] = []
     for ev in msgs:
@@ -620,11 +620,11 @@ def _transcript(c: Ctx, it: Item) -> list[Flowable]:
         if ev.attribution:
             party += f'<br/><font size="6.5">{esc(ev.attribution)}</font>'
         rows.append(([
-            [_ev_anchor(c, it, ev), Paragraph(esc(c.when(ev.time)), c.st.cell)],
-            Paragraph(esc(c.t("exhibit.direction_in" if incoming else "exhibit.direction_out")),
+            [_ev_anchor(c, it, ev), common.Para(esc(c.when(ev.time)), c.st.cell)],
+            common.Para(esc(c.t("exhibit.direction_in" if incoming else "exhibit.direction_out")),
                       c.st.cell),
-            Paragraph(party, c.st.cell),
-            Paragraph(esc(prefix) + _highlight(body), c.st.cell_mark if prefix else c.st.cell),
+            common.Para(party, c.st.cell),
+            common.Para(esc(prefix) + _highlight(body), c.st.cell_mark if prefix else c.st.cell),
         ], mark))
     return _chunks(c, [c.t("exhibit.time"), "", c.t("exhibit.sender"), c.t("exhibit.text")],
                    rows, [w * 0.17, w * 0.05, w * 0.2, w * 0.58])
@@ -633,7 +633,7 @@ def _transcript(c: Ctx, it: Item) -> list[Flowable]:
 def _calls(c: Ctx, it: Item) -> list[Flowable]:
     calls = [e for e in it.events if e.kind is EventKind.CALL]
     if not calls:
-        return [Paragraph(esc(c.t("exhibit.no_calls")), c.st.body)]
+        return [common.Para(esc(c.t("exhibit.no_calls")), c.st.body)]
     w = c.pg.frame_width
     first = c.plan.summary.first_call
     rows: list[tuple[list[Any], bool]] = []
@@ -642,11 +642,11 @@ def _calls(c: Ctx, it: Item) -> list[Flowable]:
         style = c.st.cell_mark if is_first else c.st.cell
         dur = ev.details.get("duration_s", "")
         rows.append(([
-            [_ev_anchor(c, it, ev), Paragraph(esc(c.when(ev.time)), c.st.cell)],
-            Paragraph(esc(("★ " if is_first else "") + ev.details.get("call_type", "")), style),
-            Paragraph(esc(ev.counterparty or ""), style),
-            Paragraph(esc(ev.attribution or ""), c.st.cell),
-            Paragraph(esc(_duration(c, dur)), c.st.cell_right),
+            [_ev_anchor(c, it, ev), common.Para(esc(c.when(ev.time)), c.st.cell)],
+            common.Para(esc(("★ " if is_first else "") + ev.details.get("call_type", "")), style),
+            common.Para(esc(ev.counterparty or ""), style),
+            common.Para(esc(ev.attribution or ""), c.st.cell),
+            common.Para(esc(_duration(c, dur)), c.st.cell_right),
         ], is_first))
     return _chunks(c, [c.t(f"exhibit.call_{k}") for k in ("time", "type", "party", "attr",
                                                            "duration")],
@@ -675,8 +675,8 @@ def _recording(c: Ctx, it: Item) -> list[Flowable]:
         (c.t("exhibit.matched_call"), esc(f"{c.when(match.time)} {match.summary}") if match
          else esc(c.t("exhibit.no_match"))),
     ]
-    return [Paragraph(esc(c.t("exhibit.recording_heading")), c.st.h2), _meta(c, it, extra),
-            Spacer(1, 6 * mm), Paragraph(esc(c.t("exhibit.recording_note")), c.st.body)]
+    return [common.Para(esc(c.t("exhibit.recording_heading")), c.st.h2), _meta(c, it, extra),
+            Spacer(1, 6 * mm), common.Para(esc(c.t("exhibit.recording_note")), c.st.body)]
 
 
 def _matched_call(c: Ctx, rec: Event) -> Event | None:
@@ -695,16 +695,16 @@ def _matched_call(c: Ctx, rec: Event) -> Event | None:
 
 def _table(c: Ctx, it: Item) -> list[Flowable]:
     if not it.events:
-        return [Paragraph(esc(c.t("exhibit.no_messages")), c.st.body)]
+        return [common.Para(esc(c.t("exhibit.no_messages")), c.st.body)]
     w = c.pg.frame_width
     rows: list[tuple[list[Any], bool]] = []
     for ev in it.events:
         debit = str(ev.direction) == "debit"
         amount = "" if ev.amount is None else ("-" if debit else "+") + f"{ev.amount:,.2f}"
         rows.append(([
-            [_ev_anchor(c, it, ev), Paragraph(esc(c.when(ev.time)), c.st.cell)],
-            Paragraph(esc(ev.summary), c.st.cell),
-            Paragraph(esc(amount), c.st.cell_right),
+            [_ev_anchor(c, it, ev), common.Para(esc(c.when(ev.time)), c.st.cell)],
+            common.Para(esc(ev.summary), c.st.cell),
+            common.Para(esc(amount), c.st.cell_right),
         ], debit))
     return _chunks(c, [c.t("exhibit.table_time"), c.t("exhibit.table_summary"),
                        c.t("exhibit.table_amount")], rows, [w * 0.2, w * 0.62, w * 0.18])
@@ -746,7 +746,7 @@ def _image_run(c: Ctx, run: list[Item], images: Mapping[str, ImageInfo], out: Ex
 def custody(c: Ctx, path: Path, labels: Mapping[str, str]) -> int:
     p, st = c.plan, c.st
     w = c.pg.frame_width
-    head = [Paragraph(esc(c.t(f"custody.{k}")), st.cell_head)
+    head = [common.Para(esc(c.t(f"custody.{k}")), st.cell_head)
             for k in ("path", "sha", "size", "received", "status")]
     rows: list[list[Any]] = []
     marked = []
@@ -762,16 +762,16 @@ def custody(c: Ctx, path: Path, labels: Mapping[str, str]) -> int:
             where += f'<br/><font size="6.5">{esc(f.original_path)}</font>'
         sha = f.sha256
         rows.append([
-            Paragraph(where, st.cell),
-            Paragraph(f'<font size="6.5">{sha[:32]}<br/>{sha[32:]}</font>', st.cell),
-            Paragraph(f"{f.size:,}", st.cell_right),
-            Paragraph(esc(c.when(f.received)), st.cell),
-            Paragraph(esc(status), st.cell),
+            common.Para(where, st.cell),
+            common.Para(f'<font size="6.5">{sha[:32]}<br/>{sha[32:]}</font>', st.cell),
+            common.Para(f"{f.size:,}", st.cell_right),
+            common.Para(esc(c.when(f.received)), st.cell),
+            common.Para(esc(status), st.cell),
         ])
         if str(f.status) != "accepted":
             marked.append(len(rows))
-    story: list[Flowable] = [Paragraph(esc(c.t("custody.heading")), st.h1),
-                             Paragraph(esc(c.t("custody.intro")), st.small), Spacer(1, 3 * mm)]
+    story: list[Flowable] = [common.Para(esc(c.t("custody.heading")), st.h1),
+                             common.Para(esc(c.t("custody.intro")), st.small), Spacer(1, 3 * mm)]
     widths = [w * x for x in (0.27, 0.25, 0.11, 0.15, 0.22)]
     for start in range(0, max(len(rows), 1), CHUNK):
         part = rows[start:start + CHUNK]
