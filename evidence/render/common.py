@@ -236,7 +236,7 @@ class Para(Paragraph):  # type: ignore[misc]
         if getattr(self, "_wrapped_at", None) == aw:
             return self.width, self.height
         w, h = super().wrap(aw, ah)
-        self._wrapped_at = aw
+        self._wrapped_at: float | None = aw
         return w, h
 
     def split(self, aw: float, ah: float) -> list[Any]:
