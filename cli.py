@@ -399,19 +399,36 @@ def build(
         "--password-file", help="File whose first line is the --encrypt password.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Claimants built in parallel (default: number of cores).")] = None,
+    print_profile: Annotated[str | None, typer.Option(
+        "--print", help="simplex or duplex: double-sided printing (every section and exhibit on "
+        "a right-hand page, marked blank versos, binding gutter). Default: the template's "
+        "[print] profile.")] = None,
+    grayscale: Annotated[bool, typer.Option(
+        "--grayscale", help="Convert images to grey for black-and-white printers.")] = False,
+    tabs: Annotated[bool, typer.Option(
+        "--tabs", help="A tab sheet with the exhibit number before each exhibit.")] = False,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Service copy dossier-redacted.pdf: claimants' ID, card and phone "
+        "numbers masked (rules in templates/redaction.toml); images and original PDFs are "
+        "listed for manual review.")] = False,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
     Writes OUT/<victim>/dossier.pdf, timeline.json and inventory.json; a failed build leaves
-    nothing new at those paths.
+    nothing new at those paths. With --redact: dossier-redacted.pdf, timeline-redacted.json,
+    inventory-redacted.json.
     """
     from evidence import config, pipeline
+    from evidence.errors import UsageError
     from evidence.model import Severity
 
+    if print_profile not in (None, "simplex", "duplex"):
+        raise UsageError(f"unknown --print {print_profile!r}; use simplex or duplex.")
     loaded, _ = config.load_case(case)
     target = out or case / "out"
     ids = victim or config.victim_ids(loaded)
-    options = pipeline.Options(font=font)
+    options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
+                               tabs=tabs, redact=redact)
     if not victim:  # issue 5: the whole case, in parallel, then the joint bundle
         if encrypt:
             raise EvidenceError("--encrypt is not supported for the whole-case build yet; build "

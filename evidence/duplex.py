@@ -135,3 +135,62 @@ def blank_page(path: Path, size: tuple[float, float], font: str, lang: str) -> P
     canv.showPage()
     canv.save()
     return path
+
+
+class Assembler:
+    """Appends pages to a writer, putting a marked blank wherever `plan` says one goes.
+
+    Used while the dossier is assembled, so every later step (images, links, stamps, outline)
+    already works in final page numbers.
+    """
+
+    def __init__(self, writer: PdfWriter, plan: Recto, blank_pdf: Path | None) -> None:
+        self.writer, self.plan, self.blank_pdf = writer, plan, blank_pdf
+        self.raw = 0
+
+    def add(self, page: Any) -> None:
+        target = self.plan.final[self.raw] if self.raw < len(self.plan.final) else None
+        while target is not None and len(self.writer.pages) < target:
+            if self.blank_pdf is None:
+                raise ValueError("a blank page is planned but no blank page was made")
+            # a fresh reader each time: the same source page added twice would be one object
+            self.writer.add_page(PdfReader(self.blank_pdf).pages[0])
+        self.writer.add_page(page)
+        self.raw += 1
+
+    def add_pdf(self, path: Path) -> int:
+        reader = PdfReader(path)
+        for page in reader.pages:
+            self.add(page)
+        return len(reader.pages)
+
+
+def grayscale_copy(src: Path, dst_stem: Path) -> Path:
+    """A greyscale copy of an image for black-and-white printing (the original is untouched).
+
+    JPEGs stay JPEG (quality 92), everything else becomes a grey PNG; EXIF rotation is applied
+    to the pixels. An image Pillow cannot read is returned as it is, so the usual check reports
+    it as damaged.
+    """
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(src) as im:
+            fmt = im.format
+            im.seek(0)
+            upright = ImageOps.exif_transpose(im)
+            if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+                rgba = upright.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, (255, 255, 255))
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                upright = flat
+            grey = upright.convert("L")
+            if fmt == "JPEG":
+                out = dst_stem.with_suffix(".jpg")
+                grey.save(out, format="JPEG", quality=92, optimize=False)
+            else:
+                out = dst_stem.with_suffix(".png")
+                grey.save(out, format="PNG", compress_level=6)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return src
+    return out

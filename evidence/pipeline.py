@@ -26,9 +26,11 @@ from evidence import (
     __version__,
     collect,
     config,
+    duplex,
     errors,
     integrity,
     layout,
+    redact,
     stamp,
     template,
     timeline,
@@ -49,6 +51,11 @@ MAX_FRONT_PASSES = 4
 class Options:
     font: str | None = None  # --font: a .ttf/.ttc (optionally `path.ttc#index`)
     attach_manifest: bool | None = None  # None: the template decides
+    # issue 6: print profile and service copies (all off by default)
+    print_profile: str | None = None  # "simplex" | "duplex"; None: the template's [print] profile
+    grayscale: bool = False  # images converted to grey for black-and-white printers
+    tabs: bool = False  # a tab sheet with the big exhibit number before each exhibit
+    redact: bool = False  # dossier-redacted.pdf: claimants' ID/card/phone numbers masked
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,9 +107,21 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
         final.mkdir(parents=True, exist_ok=True)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
             (work / name).replace(final / name)
-        return dataclasses.replace(result, dossier=final / "dossier.pdf")
+        return dataclasses.replace(result, dossier=final / output_name("dossier.pdf", options))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def output_name(name: str, options: Options) -> str:
+    """issue 6: a service copy says so in its file name (dossier-redacted.pdf)."""
+    if not options.redact:
+        return name
+    stem, dot, ext = name.partition(".")
+    return f"{stem}-redacted{dot}{ext}"
+
+
+def print_profile(options: Options, setup: Mapping[str, Any]) -> str:
+    return options.print_profile or duplex.profile(dict(setup))
 
 
 def build_all(case: Case, out_dir: Path, victims: Sequence[str] | None = None,
@@ -137,15 +156,31 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         pats=layout.patterns(setup, lang), fingerprint=fp, lang=lang, tz=ctx.tz,
         facts=got.timeline.facts,
     )
+    # issue 6: a service copy is drawn from a masked copy of the plan (the files stay readable);
+    # images and merged PDFs cannot be masked: the report and their exhibit pages say so
+    red = redact.Redactor.for_victim(victim) if options.redact else None
+    if red is not None:
+        for it in plan.items:
+            if it.mode in (Mode.IMAGE, Mode.PDF):
+                issues.append(Issue(Severity.WARNING, "manual_review", template.t(
+                    lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
+        plan = red.model(plan)
+    duplex_on = print_profile(options, setup) == "duplex"
     pg = common.page(setup)
-    c = render.Ctx(plan, pg, common.styles(fonts, float(dsetup.get("font_size", 10))), fonts)
+    c = render.Ctx(plan, pg, common.styles(fonts, float(dsetup.get("font_size", 10))), fonts,
+                   tabs=options.tabs,
+                   review_note=template.t(lang, "print.manual_review") if red else "",
+                   copy_mark=template.t(lang, "print.redacted_mark") if red else "")
 
     # -- prepare what the renderer only points at: images and original PDFs
     imgs: dict[str, render.ImageInfo] = {}
     pdfs: dict[str, render.PdfInfo] = {}
     for n, it in enumerate(plan.items):
         if it.mode is Mode.IMAGE:
-            imgs[it.file.path] = images.prepare(it.file.abspath, work / f"img-{n:05d}.pdf")
+            src = it.file.abspath
+            if options.grayscale:  # issue 6: converted copy in the work folder
+                src = duplex.grayscale_copy(src, work / f"grey-{n:05d}")
+            imgs[it.file.path] = images.prepare(src, work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
     failures = [(p, i.error) for p, i in imgs.items()] + [(p, i.error) for p, i in pdfs.items()]
@@ -167,47 +202,56 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
 
     nums = render.Numbers(bates=bates)
     counts: list[int] = []
+    rec = duplex.recto([], 0)
     for _ in range(MAX_FRONT_PASSES):
         new = render.front(c, work / "front.pdf", nums)
         if new == counts:
             break
         counts = new
-        nums = _numbers(plan, ex, sum(counts), appendix, bates)
+        rec = _recto(plan, ex, counts, appendix, duplex_on)  # issue 6: blanks before rectos
+        nums = _numbers(plan, ex, sum(counts), appendix, bates, rec)
     front_pages = sum(counts)
-    emap = _exhibit_map(front_pages, ex)
-    total = front_pages + ex.pages + sum(ex.insert_pages.values()) + appendix
+    emap = _exhibit_map(front_pages, ex, rec)
+    total = rec.total
 
-    # -- assemble
+    # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
     writer = PdfWriter()
-    stamp.add_pdf(writer, work / "front.pdf")
+    blank = duplex.blank_page(work / "blank.pdf", (pg.width, pg.height), fonts.body, lang
+                              ) if rec.blanks else None
+    pages = duplex.Assembler(writer, rec, blank)
+    pages.add_pdf(work / "front.pdf")
     spots: list[stamp.ImageSpot] = []
     if ex.pages:
         reader = PdfReader(work / "exhibits.pdf")
         for k, page in enumerate(reader.pages, start=1):
-            writer.add_page(page)
+            pages.add(page)
             if k in ex.inserts:
-                stamp.add_pdf(writer, ex.inserts[k])
+                pages.add_pdf(ex.inserts[k])
         spots = [stamp.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
                  for p in ex.placements]
-    stamp.add_pdf(writer, work / "custody.pdf")
+    pages.add_pdf(work / "custody.pdf")
     if len(writer.pages) != total:
         raise errors.VerifyError(f"{victim.id}: assembled {len(writer.pages)} pages, planned "
                                  f"{total}; this is a bug, please report it.")
     stamp.place_images(writer, spots)
-    stamp.resolve_links(writer, range(front_pages))
+    stamp.resolve_links(writer, range(rec.page(front_pages) if front_pages else 0))
 
     # -- stamps, labels, outline
-    page_label = _page_labels(plan, ex, emap, counts, appendix, lang)
+    page_label = [""] * total  # issue 6: blank pages carry the Bates number alone
+    for raw, text in enumerate(_page_labels(plan, ex, emap, counts, appendix, lang)):
+        page_label[rec.final[raw]] = text
     bates_texts = [bates(n) for n in range(1, total + 1)]
     texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
              for lab, b in zip(page_label, bates_texts, strict=True)]
     render.stamp_sheet(work / "stamps.pdf", stamp.page_sizes(writer), texts, fonts,
                        size=float(dsetup.get("stamp_font_size", 8)))
     stamp.stamp_pages(writer, PdfReader(work / "stamps.pdf"))
+    if duplex_on:  # issue 6: after the stamps, so they move with the content
+        duplex.apply_gutter(writer, duplex.gutter_pt(dict(setup)))
     stamp.page_labels(writer, layout.label_ranges(pats.bates, prefix, victim.id, total))
     item_pages = nums.item_pages
     stamp.add_outline(writer, _outline(plan, counts, item_pages, front_pages, ex, emap, appendix,
-                                       total, bates, lang))
+                                       total, bates, lang, rec))
 
     # -- manifest, sidecars
     facts = timeline.facts_json(got.timeline, ctx)
@@ -228,7 +272,13 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         "exhibits": inventory_json["exhibits"],
         "timeline": events,
         "facts": facts,
+        "print": {"profile": "duplex" if duplex_on else "simplex", "blank_pages": len(rec.blanks),
+                  "grayscale": options.grayscale, "tabs": options.tabs,
+                  "redacted": options.redact},
     }
+    if red is not None:  # issue 6: every generated text of a service copy is masked
+        facts, events = red.json(facts), red.json(events)
+        inventory_json, manifest = red.json(inventory_json), red.json(manifest)
     attach = options.attach_manifest if options.attach_manifest is not None else bool(
         dsetup.get("attach_manifest", True))
     name = victim.name or victim.id
@@ -240,20 +290,23 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         "Creator": f"evidence {__version__}",
         "Producer": f"evidence {__version__} (reportlab, pypdf)",
     }
-    pdf = work / "dossier.pdf"
+    if red is not None:
+        info = {k: red.text(v) for k, v in info.items()}
+    names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
+    pdf = work / names[2]
     stamp.finish(writer, pdf, info=info, when=plan.build_date,
                  attachments={integrity.MANIFEST_NAME: _dump(manifest)} if attach else {},
                  file_id=fp)
     del writer, spots
     gc.collect()  # pages and writer refer to each other: free them before reading back
-    (work / "timeline.json").write_bytes(_dump({"victim": victim.id, "events": events,
-                                                "facts": facts}))
-    (work / "inventory.json").write_bytes(_dump(inventory_json))
+    (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
+                                         "facts": facts}))
+    (work / names[1]).write_bytes(_dump(inventory_json))
 
     # -- post-conditions before anything is moved into place
     problems = verify.check(pdf, verify.Expect(
-        pages=total, labels=bates_texts, accepted=[f.path for f in files
-                                                   if f.status is Status.ACCEPTED],
+        pages=total, labels=bates_texts, accepted=[red.text(f.path) if red else f.path
+                                                   for f in files if f.status is Status.ACCEPTED],
         exhibited=list(item_pages), link_targets=_link_targets(nums, counts),
         manifest=attach, embedded=fonts.embedded, originals=frozenset(
             emap[k] + j for k, n in ex.insert_pages.items() for j in range(n))))
@@ -262,7 +315,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                                  "; nothing was written. This is a bug, please report it.")
     integrity.write_sidecar(pdf)
     result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
-    return result, ["timeline.json", "inventory.json", "dossier.pdf", "dossier.pdf.sha256"]
+    return result, [*names, names[2] + ".sha256"]
 
 
 def _dump(data: Any) -> bytes:
@@ -281,19 +334,44 @@ def _pdf_info(f: SourceFile) -> render.PdfInfo:
     return render.PdfInfo(n, None if n else "PDF has no pages")
 
 
-def _exhibit_map(front_pages: int, ex: render.Exhibits) -> dict[int, int]:
-    """Exhibits-document page (1-based) -> final page number, original PDFs counted in."""
+def _exhibit_map(front_pages: int, ex: render.Exhibits, rec: duplex.Recto | None = None
+                 ) -> dict[int, int]:
+    """Exhibits-document page (1-based) -> final page number, original PDFs counted in.
+
+    `rec` (issue 6): where blank versos go; None: the pages as they come (no blanks)."""
     out: dict[int, int] = {}
     extra = 0
     for k in range(1, ex.pages + 1):
         out[k] = front_pages + k + extra
+        if rec is not None:
+            out[k] = rec.page(out[k])
         extra += ex.insert_pages.get(k, 0)
     return out
 
 
+def _recto(plan: Plan, ex: render.Exhibits, counts: Sequence[int], appendix: int, on: bool
+           ) -> duplex.Recto:
+    """issue 6: blanks that make every section and exhibit (and its tab sheet) start on a
+    right-hand page. Off: no blanks."""
+    front = sum(counts)
+    raw_total = front + ex.pages + sum(ex.insert_pages.values()) + appendix
+    if not on:
+        return duplex.recto([], raw_total)
+    starts = [first - 1 for first, n in zip(layout.paginate(counts), counts, strict=True) if n]
+    raw = _exhibit_map(front, ex)
+    for e in plan.exhibits:
+        first = ex.item_first.get(e.items[0].file.path)
+        for doc_page in (ex.group_first.get(e.label), first):
+            if doc_page:
+                starts.append(raw[doc_page] - 1)
+    if appendix:
+        starts.append(raw_total - appendix)
+    return duplex.recto(sorted(set(starts)), raw_total)
+
+
 def _numbers(plan: Plan, ex: render.Exhibits, front_pages: int, appendix: int,
-             bates: Any) -> render.Numbers:
-    emap = _exhibit_map(front_pages, ex)
+             bates: Any, rec: duplex.Recto | None = None) -> render.Numbers:
+    emap = _exhibit_map(front_pages, ex, rec)
     items: dict[str, tuple[int, int]] = {}
     for it in plan.items:
         p = it.file.path
@@ -314,6 +392,8 @@ def _numbers(plan: Plan, ex: render.Exhibits, front_pages: int, appendix: int,
                 break
         rows.append(page)
     total = front_pages + ex.pages + sum(ex.insert_pages.values()) + appendix
+    if rec is not None:
+        total = rec.total
     return render.Numbers(total=total, item_pages=items, row_pages=rows, bates=bates)
 
 
@@ -344,6 +424,8 @@ def _page_labels(plan: Plan, ex: render.Exhibits, emap: Mapping[int, int], count
             continue
         for k in range(ex.item_first[p], ex.item_last.get(p, ex.item_first[p]) + 1):
             on_page.setdefault(k, []).append(it.label)
+    for label, k in ex.group_first.items():  # issue 6: an exhibit's tab sheet
+        on_page.setdefault(k, []).append(label)
     sep = ", " if lang == "en" else "、"
     for k in range(1, ex.pages + 1):
         labels = on_page.get(k, [])
@@ -356,7 +438,8 @@ def _page_labels(plan: Plan, ex: render.Exhibits, emap: Mapping[int, int], count
 
 def _outline(plan: Plan, counts: Sequence[int], item_pages: Mapping[str, tuple[int, int]],
              front_pages: int, ex: render.Exhibits, emap: Mapping[int, int], appendix: int,
-             total: int, bates: Any, lang: str) -> list[stamp.Mark]:
+             total: int, bates: Any, lang: str, rec: duplex.Recto | None = None
+             ) -> list[stamp.Mark]:
     def t(key: str, **kw: object) -> str:
         return template.t(lang, f"dossier.{key}", **kw)
 
@@ -365,6 +448,8 @@ def _outline(plan: Plan, counts: Sequence[int], item_pages: Mapping[str, tuple[i
 
     marks: list[stamp.Mark] = []
     firsts = layout.paginate(counts)
+    if rec is not None:  # issue 6: blank versos moved the sections
+        firsts = [rec.page(f) if n else f for f, n in zip(firsts, counts, strict=True)]
     for name, first, n in zip(render.FRONT_SECTIONS, firsts, counts, strict=True):
         if n:
             marks.append(stamp.Mark(titled(t(f"section.{name}"), first), first - 1))
@@ -379,6 +464,8 @@ def _outline(plan: Plan, counts: Sequence[int], item_pages: Mapping[str, tuple[i
             kids.append(stamp.Mark(titled(f"{it.label} {name}", first), first - 1))
         if kids:
             first = kids[0].page + 1
+            if e.label in ex.group_first:  # issue 6: the exhibit starts at its tab sheet
+                first = emap[ex.group_first[e.label]]
             groups.append(stamp.Mark(titled(f"{e.label} {t(f'group.{e.group}')}", first),
                                      first - 1, tuple(kids) if len(e.items) > 1 else ()))
     if groups:

@@ -188,24 +188,34 @@ class Redactor:
             return [self.json(v) for v in obj]
         return obj
 
-    def model(self, obj: Any) -> Any:
+    def model(self, obj: Any, _memo: dict[int, Any] | None = None) -> Any:
         """A redacted copy of model values (Plan, Victim, Event, SourceFile… as dataclasses).
 
         Every str field, mapping key and element is masked; enums, numbers, dates, paths on disk
         (`abspath`) and digests are left alone, so a renderer fed the copy reads the same files
-        but can only print masked text.
+        but can only print masked text. An object met twice becomes one copy, so identity
+        (`row.event is summary.first_call`) survives.
         """
         if isinstance(obj, enum.Enum):
             return obj
         if isinstance(obj, str):
             return self.text(obj)
+        memo: dict[int, Any] = {} if _memo is None else _memo
+        key = id(obj)
+        if key in memo:
+            return memo[key][1]
+        out = self._model(obj, memo)
+        memo[key] = (obj, out)  # the original kept alive so its id is not reused meanwhile
+        return out
+
+    def _model(self, obj: Any, memo: dict[int, Any]) -> Any:
         if isinstance(obj, Mapping):
-            return {(self.text(k) if isinstance(k, str) and not isinstance(k, enum.Enum) else k): self.model(v)
-                    for k, v in obj.items()}
+            return {(self.text(k) if isinstance(k, str) and not isinstance(k, enum.Enum) else k):
+                    self.model(v, memo) for k, v in obj.items()}
         if isinstance(obj, list):
-            return [self.model(v) for v in obj]
+            return [self.model(v, memo) for v in obj]
         if isinstance(obj, tuple):
-            items = [self.model(v) for v in obj]
+            items = [self.model(v, memo) for v in obj]
             return type(obj)(*items) if hasattr(obj, "_fields") else tuple(items)
         if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
             return obj
@@ -214,7 +224,7 @@ class Redactor:
             if field.name in _NOT_TEXT or not field.init:
                 continue
             value = getattr(obj, field.name)
-            new = self.model(value)
+            new = self.model(value, memo)
             if new is not value:
                 changes[field.name] = new
         return dataclasses.replace(obj, **changes) if changes else obj

@@ -158,8 +158,12 @@ def grid(font: str, data: Sequence[Sequence[Any]], widths: Sequence[float], *, h
     return t
 
 
-def header_band(canv: Canvas, pg: Page, f: fonts_mod.Fonts, left: str, right: str = "") -> None:
-    """Grey band at the top of an exhibit page: exhibit label and title (and the file)."""
+def header_band(canv: Canvas, pg: Page, f: fonts_mod.Fonts, left: str, right: str = "",
+                note: str = "") -> None:
+    """Grey band at the top of an exhibit page: exhibit label and title (and the file).
+
+    `note` (issue 6): one boxed line under the band, in the gap above the frame (the page's
+    layout does not change), e.g. "needs manual review" on a redacted copy."""
     y = pg.height - pg.margin + 2 * mm
     canv.saveState()
     canv.setFillColor(BAND)
@@ -176,7 +180,32 @@ def header_band(canv: Canvas, pg: Page, f: fonts_mod.Fonts, left: str, right: st
         canv.setFont(f.body, 7.5)
         canv.drawRightString(pg.margin + pg.frame_width - 2 * mm, y + 2.8 * mm,
                              clip(canv, right, f.body, 7.5, pg.frame_width * 0.36))
+    if note:
+        size = 6.5
+        lines = _lines(canv, printable(note), f.heading, size, pg.frame_width - 4 * mm)[:2]
+        top = y - 1 * mm
+        height = len(lines) * (size + 1.5) + 2 * mm
+        canv.setStrokeColor(INK)
+        canv.setLineWidth(0.8)
+        canv.setFillColor(colors.white)
+        canv.rect(pg.margin, top - height, pg.frame_width, height, stroke=1, fill=1)
+        canv.setFillColor(INK)
+        canv.setFont(f.heading, size)
+        for k, line in enumerate(lines):
+            canv.drawString(pg.margin + 2 * mm, top - 1 * mm - (k + 1) * (size + 1.5) + 1.5,
+                            line)
     canv.restoreState()
+
+
+def _lines(canv: Canvas, text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy character wrap (CJK text has no spaces to break at)."""
+    out, line = [], ""
+    for ch in text:
+        if line and canv.stringWidth(line + ch, font, size) > width:
+            out.append(line)
+            line = ""
+        line += ch
+    return [*out, line] if line else out
 
 
 def clip(canv: Canvas, text: str, font: str, size: float, width: float) -> str:

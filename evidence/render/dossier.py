@@ -96,6 +96,10 @@ class Ctx:
     st: common.Styles
     fonts: fonts_mod.Fonts
     sink: dict[Any, int] = dataclasses.field(default_factory=dict)  # anchor key -> page
+    # issue 6: print profile and service copies
+    tabs: bool = False  # a tab sheet before each exhibit
+    review_note: str = ""  # on image/PDF exhibit pages of a redacted copy
+    copy_mark: str = ""  # on the cover of a redacted copy
 
     def t(self, key: str, **kw: object) -> str:
         return template.t(self.plan.lang, "dossier." + key, **kw)
@@ -168,6 +172,8 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
         common.Para(esc(c.t("cover.heading")), c.st.title),
         Spacer(1, 4 * mm),
         common.Para(esc(c.t("cover.subtitle")), c.st.subtitle),
+        *([Spacer(1, 3 * mm), common.Para(f"<b>{esc(c.copy_mark)}</b>", c.st.subtitle)]
+          if c.copy_mark else []),  # issue 6
         Spacer(1, 18 * mm),
         _kv(c, rows, (w * 0.3, w * 0.7)),
         Spacer(1, 8 * mm),
@@ -383,9 +389,9 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> list[Any]:
 class _Current(Flowable):  # type: ignore[misc]
     """Sets the header band text for the page it lands on."""
 
-    def __init__(self, state: dict[str, str], left: str, right: str) -> None:
+    def __init__(self, state: dict[str, str], left: str, right: str, note: str = "") -> None:
         super().__init__()
-        self.state, self.left, self.right = state, left, right
+        self.state, self.left, self.right, self.note = state, left, right, note
         self.width = self.height = 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -393,6 +399,36 @@ class _Current(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         self.state["left"], self.state["right"] = self.left, self.right
+        self.state["note"] = self.note  # issue 6: "needs manual review" on a redacted copy
+
+
+class _Tab(Flowable):  # type: ignore[misc]
+    """issue 6: an exhibit tab sheet, the exhibit number big enough to find in a binder."""
+
+    def __init__(self, c: Ctx, label: str, title: str, height: float) -> None:
+        super().__init__()
+        self.c, self.label, self.title = c, label, title
+        self.width, self.height = c.pg.frame_width, height
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return self.width, min(self.height, ah)
+
+    def draw(self) -> None:
+        canv, f = self.canv, self.c.fonts
+        text = template.t(self.c.plan.lang, "print.tab", label=self.label)
+        size = 64.0
+        while size > 20 and canv.stringWidth(text, f.heading, size) > self.width * 0.9:
+            size -= 4
+        mid = self.width / 2
+        canv.saveState()
+        canv.setFillColor(common.INK)
+        canv.setFont(f.heading, size)
+        canv.drawCentredString(mid, self.height * 0.55, common.printable(text))
+        canv.setFont(f.heading, 18)
+        canv.drawCentredString(mid, self.height * 0.55 - 36, common.printable(self.title))
+        canv.setLineWidth(2)
+        canv.line(mid - 60, self.height * 0.55 - 50, mid + 60, self.height * 0.55 - 50)
+        canv.restoreState()
 
 
 class _Sheet(Flowable):  # type: ignore[misc]
@@ -442,11 +478,18 @@ def exhibits(c: Ctx, path: Path, images: Mapping[str, ImageInfo], pdfs: Mapping[
 
     def on_page_end(canv: Canvas, doc: Any) -> None:
         doc.last_page = canv.getPageNumber()
-        common.header_band(canv, c.pg, c.fonts, state["left"], state["right"])
+        if state.get("tab"):  # issue 6: a tab sheet has no header band
+            return
+        common.header_band(canv, c.pg, c.fonts, state["left"], state["right"],
+                           note=state.get("note", ""))
 
     story: list[Flowable] = []
     for ex in c.plan.exhibits:
         title = c.t(f"group.{ex.group}")
+        if c.tabs:  # issue 6
+            story += [PageBreak(), _TabState(state, True), Anchor(("group", ex.label), c.sink),
+                      _Tab(c, ex.label, title, c.pg.height - 2 * c.pg.margin - c.pg.band
+                           - c.pg.stamp_band - 8 * mm)]
         run: list[Item] = []
         for it in ex.items:
             info = images.get(it.file.path)
@@ -480,6 +523,21 @@ def exhibits(c: Ctx, path: Path, images: Mapping[str, ImageInfo], pdfs: Mapping[
 
 
 
+class _TabState(Flowable):  # type: ignore[misc]
+    """issue 6: the page it lands on is a tab sheet (no header band) or not."""
+
+    def __init__(self, state: dict[str, Any], on: bool) -> None:
+        super().__init__()
+        self.state, self.on = state, on
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.state["tab"] = self.on
+
+
 def _band_right(it: Item) -> str:
     return f"{PurePosixPath(it.file.path).name} · SHA-256 {it.file.sha256[:12]}"
 
@@ -487,7 +545,8 @@ def _band_right(it: Item) -> str:
 def _start(c: Ctx, it: Item, state: dict[str, str], title: str, first_in_story: bool
            ) -> list[Flowable]:
     left = c.t("exhibit.item_heading", label=it.label, title=title)
-    return [PageBreak(), _Current(state, left, _band_right(it)),
+    note = c.review_note if it.mode is Mode.PDF else ""  # issue 6
+    return [PageBreak(), _TabState(state, False), _Current(state, left, _band_right(it), note),
             Anchor(("first", it.file.path), c.sink)]
 
 
@@ -731,7 +790,8 @@ def _image_run(c: Ctx, run: list[Item], images: Mapping[str, ImageInfo], out: Ex
         left = c.t("exhibit.item_heading", label=labels, title=title)
         right = "  ".join(_band_right(i) for i in items) if len(items) == 1 else ""
         story.append(PageBreak())
-        story.append(_Current(state, left, right))
+        story.append(_TabState(state, False))  # issue 6
+        story.append(_Current(state, left, right, c.review_note))
         for it in items:
             story.append(Anchor(("first", it.file.path), c.sink))
             story.append(Anchor(("last", it.file.path), c.sink))
