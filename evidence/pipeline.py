@@ -158,7 +158,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     )
     # issue 6: a service copy is drawn from a masked copy of the plan (the files stay readable);
     # images and merged PDFs cannot be masked: the report and their exhibit pages say so
-    red = redact.Redactor.for_victim(victim) if options.redact else None
+    red = _redactor(case, victim) if options.redact else None
     if red is not None:
         for it in plan.items:
             if it.mode in (Mode.IMAGE, Mode.PDF):
@@ -175,6 +175,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     # -- prepare what the renderer only points at: images and original PDFs
     imgs: dict[str, render.ImageInfo] = {}
     pdfs: dict[str, render.PdfInfo] = {}
+    withheld: set[str] = set()  # issue 6
     for n, it in enumerate(plan.items):
         if it.mode is Mode.IMAGE:
             src = it.file.abspath
@@ -183,9 +184,17 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
             imgs[it.file.path] = images.prepare(src, work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
+            if red is not None and pdfs[it.file.path].pages and _unmasked(red, it.file.abspath):
+                # issue 6: its text layer would carry a full claimant number into the service
+                # copy; it is withheld there (the lawyer redacts it by hand and adds it)
+                reason = template.t(lang, "print.withheld")
+                pdfs[it.file.path] = render.PdfInfo(0, reason)
+                withheld.add(it.file.path)
+                issues.append(Issue(Severity.WARNING, "redaction_withheld", template.t(
+                    lang, "print.withheld_issue", path=it.file.path), path=it.file.path))
     failures = [(p, i.error) for p, i in imgs.items()] + [(p, i.error) for p, i in pdfs.items()]
     for path, error in sorted(failures):
-        if error:
+        if error and path not in withheld:
             issues.append(Issue(Severity.ERROR, "render_failed", template.t(
                 lang, "dossier.exhibit.render_failed_issue", path=path, reason=error),
                 path=path))
@@ -321,6 +330,24 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
 def _dump(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
             ).encode("utf-8")
+
+
+def _redactor(case: Case, victim: Any) -> redact.Redactor:
+    """issue 6: every claimant's numbers, since one victim's messages may quote another's."""
+    people = [victim]
+    for other in config.victim_ids(case):
+        if other != victim.id:
+            people.append(config.load_victim(case, other)[0])
+    return redact.Redactor.for_victims(people)
+
+
+def _unmasked(red: redact.Redactor, pdf: Path) -> bool:
+    """issue 6: does this original PDF's text show a number the redactor would mask?"""
+    try:
+        text = "\n".join(verify.page_texts(pdf))
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError):
+        return True  # cannot be read: cannot be vouched for either
+    return bool(red.find(text))
 
 
 def _pdf_info(f: SourceFile) -> render.PdfInfo:

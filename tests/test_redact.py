@@ -249,3 +249,155 @@ def test_model_values_redacted_but_files_and_digests_kept() -> None:
     assert event.summary == "验证码发至139****2345，卡号***************5667"
     assert event.counterparty == "17097300143" and event.details == {"to": "+86 139 **** 2345"}
     assert event.source.path == file.path and event.time == ev.time and event.kind is EventKind.SMS
+
+
+# ---- a whole redacted dossier, read back ------------------------------------------------------
+
+FRAUD = "13757123456"
+
+
+def _sms_xml(bodies: list[str]) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    rows = []
+    for i, body in enumerate(bodies):
+        ms = 1426680725000 + i * 60_000
+        rows.append(
+            f'  <sms protocol="0" address="{FRAUD}" date="{ms}" type="1" subject="null" '
+            f'body={quoteattr(body)} toa="null" sc_toa="null" service_center="null" read="1" '
+            f'status="-1" locked="0" date_sent="{ms - 2000}" sub_id="1" '
+            f'readable_date="2015年3月18日" contact_name="(Unknown)" />')
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+            f'<smses count="{len(rows)}" backup_set="0b3c" backup_date="1426818600000" '
+            'type="full">\n' + "\n".join(rows) + "\n</smses>\n")
+
+
+def _text_pdf(path: Path, line: str) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    canv = Canvas(str(path), invariant=1)
+    canv.drawString(72, 720, line)
+    canv.showPage()
+    canv.save()
+
+
+def _victim_toml(name: str, phone: str, idn: str, card: str) -> str:
+    return (f'[victim]\nname = "{name}"\nregion = "广东省深圳市"\nphone = "{phone}"\n'
+            f'id_number = "{idn}"\ncards = ["{card}"]\nclaimed_loss = "5000.00"\n\n'
+            '[[orders]]\nid = "9134567890"\nplaced = "2015-03-18 20:05"\nitem = "冲锋衣"\n'
+            'amount = "599.00"\n')
+
+
+@pytest.fixture(scope="module")
+def redacted_case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    from PIL import Image
+
+    from evidence import config, pipeline
+
+    root = tmp_path_factory.mktemp("redact")
+    ids = [make_id(440307, 1980, 1, 1, 123), make_id(110105, 1975, 12, 31, 45)]
+    cards_ = [make_card("622202", "12345678901234567890", 19), make_card("436742", "9" * 20, 16)]
+    phones_ = ["13912345678", "13800138000"]
+    case = root / "case"
+    (case / "victims" / "V001" / "originals" / "SMSBackupRestore").mkdir(parents=True)
+    (case / "victims" / "V002").mkdir(parents=True)
+    (case / "case.toml").write_text(
+        '[case]\ntitle = "余某某等诉某电商平台网络购物合同纠纷"\ncourt = "北京市朝阳区人民法院"\n'
+        'timezone = "Asia/Shanghai"\nbates_prefix = "JD"\nlanguage = "zh-Hans"\n', encoding="utf-8")
+    v1, v2 = case / "victims" / "V001", case / "victims" / "V002"
+    (v1 / "victim.toml").write_text(_victim_toml("余某某", phones_[0], ids[0], cards_[0]),
+                                    encoding="utf-8")
+    # the second claimant's numbers written with separators in victim.toml
+    (v2 / "victim.toml").write_text(_victim_toml(
+        "王某", "0086 138 0013 8000", fmt_groups(ids[1], [6, 8], " "),
+        fmt_groups(cards_[1], [4, 4, 4], " ")), encoding="utf-8")
+    bodies = [
+        f"【京东客服】退款需验证身份，请回复身份证号及银行卡号，或回拨 {FRAUD}。",
+        f"我的身份证 {fmt_groups(ids[0], [6, 8], ' ')}，卡号 {cards_[0].translate(FULLWIDTH)}",
+        f"身份证{ids[0].translate(FULLWIDTH)}；手机+86 139-1234-5678",
+        f"帮我老乡也退：卡 {fmt_groups(cards_[1], [4, 4, 4], '-')} 身份证 {ids[1]}",
+        f"卡号 {fmt_groups(cards_[0], [6], ' ')} 手机 {phones_[1]}",
+        f"请于今日登录 http://jd-tuikuan.cc/refund 办理，客服专线 {FRAUD}",
+    ]
+    (v1 / "originals" / "SMSBackupRestore" / "sms-20150320103000.xml").write_text(
+        _sms_xml(bodies), encoding="utf-8")
+    docs = v1 / "originals" / "Documents"
+    docs.mkdir()
+    _text_pdf(docs / "statement-2015-03.pdf", f"Card {cards_[0]} debit 5000.00")
+    _text_pdf(docs / "police-receipt.pdf", "Receipt 2015-03-20, case accepted")
+    shots = v1 / "originals" / "Pictures" / "Screenshots"
+    shots.mkdir(parents=True)
+    Image.new("RGB", (540, 1170), (30, 120, 200)).save(shots / "Screenshot_20150318-201500.png")
+    loaded, _ = config.load_case(case)
+    out = root / "out"
+    plain = pipeline.build_victim(loaded, "V001", out)
+    red = pipeline.build_victim(loaded, "V001", out, pipeline.Options(redact=True))
+    return {"out": out, "plain": plain, "red": red, "ids": ids, "cards": cards_,
+            "phones": phones_}
+
+
+def _pdftext(pdf: Path) -> list[str]:
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          check=True)
+    return done.stdout.decode("utf-8").split("\f")
+
+
+@pytest.mark.skipif(not __import__("shutil").which("pdftotext"), reason="poppler not installed")
+def test_redacted_dossier_has_no_full_id_or_card_anywhere(redacted_case: dict[str, object]) -> None:
+    import pypdf
+
+    from evidence import integrity
+
+    out = redacted_case["out"]
+    assert isinstance(out, Path)
+    red_pdf = out / "V001" / "dossier-redacted.pdf"
+    assert redacted_case["red"].dossier == red_pdf  # type: ignore[attr-defined]
+    secrets = [*redacted_case["ids"], *redacted_case["cards"]]  # type: ignore[misc]
+    texts = _pdftext(red_pdf)
+    blobs = {
+        "pdf pages": "\n".join(texts),
+        "manifest attachment": pypdf.PdfReader(red_pdf).attachments[integrity.MANIFEST_NAME][0]
+        .decode("utf-8"),
+        "timeline-redacted.json": (out / "V001" / "timeline-redacted.json").read_text("utf-8"),
+        "inventory-redacted.json": (out / "V001" / "inventory-redacted.json").read_text("utf-8"),
+    }
+    for where, blob in blobs.items():
+        # per page / per JSON line, digits only: separators and full-width digits count too
+        parts = texts if where == "pdf pages" else blob.splitlines()
+        for secret in secrets:
+            assert all(secret not in flat(p) for p in parts), (where, secret)
+        assert all("13912345678" not in flat(p) for p in parts), where  # claimant's phone
+        if where != "inventory-redacted.json":  # these carry the messages
+            assert "139****5678" in blob.replace("-", "").replace(" ", ""), where
+            assert FRAUD in blob, where  # the fraudster's number is evidence: in full
+    # the same numbers ARE in the plain build: the test can fail
+    plain = (out / "V001" / "timeline.json").read_text("utf-8")
+    assert redacted_case["cards"][0] in flat(plain)  # type: ignore[index]
+    assert redacted_case["ids"][1] in flat(plain)  # type: ignore[index]
+    # last four of a card and first 6 + last 4 of an ID stay readable
+    ids = redacted_case["ids"]
+    assert f"{ids[1][:6]}********{ids[1][-4:]}" in blobs["pdf pages"]  # type: ignore[index]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("pdftotext"), reason="poppler not installed")
+def test_redacted_images_and_pdfs_flagged_for_manual_review(redacted_case: dict[str, object]
+                                                            ) -> None:
+    out = redacted_case["out"]
+    assert isinstance(out, Path)
+    texts = _pdftext(out / "V001" / "dossier-redacted.pdf")
+    note = "需人工审查"
+    flagged = [t for t in texts if note in t]
+    assert any("Screenshot_20150318-201500.png" in t for t in flagged)
+    assert any("police-receipt.pdf" in t for t in flagged)
+    assert "送达副本（已脱敏）" in texts[0]
+    # the statement's text layer carries the full card: left out of the service copy
+    assert any("statement-2015-03.pdf" in t and "送达副本未收入" in t for t in texts)
+    issues = {(i.code, i.path) for i in redacted_case["red"].issues}  # type: ignore[attr-defined]
+    shot = "originals/Pictures/Screenshots/Screenshot_20150318-201500.png"
+    assert ("manual_review", shot) in issues
+    assert ("manual_review", "originals/Documents/police-receipt.pdf") in issues
+    assert ("redaction_withheld", "originals/Documents/statement-2015-03.pdf") in issues
+    plain = _pdftext(out / "V001" / "dossier.pdf")
+    assert not any(note in t for t in plain)  # only the service copy says so
