@@ -97,7 +97,8 @@ def intake(
 
     Files go to CASE/victims/ID/originals/ under their path in the submission (never over an
     existing file); intake.json records each file's SHA-256, size, original path and time;
-    receipt.txt lists them for the victim. Exit code 3 when some entries were refused.
+    receipt.txt and receipt.pdf list them for the victim (with what is still missing). Exit
+    code 3 when some entries were refused.
     """
     from evidence import config, template
     from evidence import intake as intake_mod
@@ -114,6 +115,12 @@ def intake(
         out.print(template.t(lang, "check.table.toml_created",
                              path=result.folder / config.VICTIM_FILE))
     out.print(template.t(lang, "check.table.receipt_at", path=result.receipt))
+    # issue 6: the same receipt as a PDF for the victim (files, hashes, refusals, what is missing)
+    from evidence.render import receipt as receipt_pdf
+
+    pdf = receipt_pdf.write_for_intake(found, victim, when=result.received, refused=[
+        (r.original_path, r.reason) for r in result.rejected])
+    out.print(template.t(lang, "check.table.receipt_at", path=pdf))
     if result.rejected:
         raise typer.Exit(int(ExitCode.BAD_INPUT))
 

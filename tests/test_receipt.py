@@ -102,3 +102,38 @@ def test_receipt_for_an_empty_submission(tmp_path: Path) -> None:
     out = receipt.write(tmp_path / "receipt.pdf", CASE, VICTIM, [], when=WHEN, missing=MISSING[:1])
     flat = re.sub(r"\s+", "", text_of(out))
     assert "共收到0个文件" in flat and MISSING[0] in flat
+
+
+def test_cli_intake_writes_receipt_pdf(tmp_path: Path) -> None:
+    """`evidence intake` writes receipt.pdf next to receipt.txt: files, hashes, refusals."""
+    import zipfile
+
+    from conftest import make_case
+    from typer.testing import CliRunner
+
+    import cli
+
+    if not CORPUS.is_dir():
+        pytest.skip("shared corpus not present")
+    folder = make_case(tmp_path, [])
+    src = tmp_path / "提交"
+    (src / "短信").mkdir(parents=True)
+    xml = CORPUS / "sms-backup-restore" / "devadvance__sms_small.xml"
+    shutil.copy(xml, src / "短信" / "sms-20150318.xml")
+    runner = CliRunner()
+    ok = runner.invoke(cli.app, ["intake", str(src), "--case", str(folder), "--victim", "V001"])
+    assert ok.exit_code == 0, ok.output
+    pdf = folder / "victims" / "V001" / receipt.FILE_NAME
+    assert pdf.is_file() and "receipt.pdf" in ok.output
+    text = text_of(pdf)
+    assert "sms-20150318.xml" in text
+    digest = hashlib.sha256(xml.read_bytes()).hexdigest()
+    assert digest[:16] in re.sub(r"\s", "", text)
+    # a second submission with an entry intake refuses: the refusal is on the new receipt
+    z = tmp_path / "slip.zip"
+    with zipfile.ZipFile(z, "w") as archive:
+        archive.writestr("../evil.txt", b"e")
+    bad = runner.invoke(cli.app, ["intake", str(z), "--case", str(folder), "--victim", "V001"])
+    assert bad.exit_code == 3
+    again = text_of(pdf)
+    assert "../evil.txt" in again and "sms-20150318.xml" in again
