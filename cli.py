@@ -380,7 +380,8 @@ def _build_batch(case: Path, target: Path, jobs: int | None, options: Any) -> No
         joint = result.bundle.parent
         out.print(f"bundle: {escape(str(result.bundle))} ({result.bundle_pages} pages"
                   f"{'' if result.joint_rebuilt else ', unchanged'})")
-        out.print(f"claims: {escape(str(joint / 'claims.csv'))}, {escape(str(joint / 'claims.json'))}")
+        _, csv_name, json_name = batch.joint_files(options)  # issue 6: *-redacted.* names
+        out.print(f"claims: {escape(str(joint / csv_name))}, {escape(str(joint / json_name))}")
         out.print(f"manifest: {escape(str(target / batch.MANIFEST))}")
     if result.failed:
         _err(f"{len(result.failed)} claimant(s) could not be built ("

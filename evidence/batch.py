@@ -34,6 +34,7 @@ from evidence import (
     errors,
     joint,
     pipeline,
+    redact,
     stamp,
     template,
     times,
@@ -320,14 +321,27 @@ def _labels(prefix: str, lang: str, total: int) -> list[str]:
     return [template.t(lang, "joint.bates", prefix=prefix, page=n) for n in range(1, total + 1)]
 
 
-def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: str
-                ) -> tuple[int, str]:
+def joint_files(options: pipeline.Options | None = None) -> tuple[str, ...]:
+    """issue 6: with --redact the joint outputs are bundle-redacted.pdf, claims-redacted.*"""
+    return tuple(pipeline.output_name(n, options or pipeline.Options()) for n in JOINT_FILES)
+
+
+def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: str,
+                options: pipeline.Options | None = None) -> tuple[int, str]:
     """DIR/joint/bundle.pdf, claims.csv, claims.json from the claimants' outcomes."""
+    options = options or pipeline.Options()
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
     tz = times.zone(case.timezone)
     setup, _ = pipeline.setup_for(case)
     fp = _joint_fingerprint(case, outcomes, tool)
     analysis = joint.analyse([o.claimant for o in outcomes])
+    red = None
+    if options.redact:  # issue 6: the front matter and the claims exports are masked too
+        people = [config.load_victim(case, o.id)[0] for o in outcomes]
+        red = redact.Redactor.for_victims(people)
+        analysis = red.model(analysis)
+    bundle_name, csv_name, json_name = joint_files(options)
+    dossier_name = pipeline.output_name("dossier.pdf", options)
     pages = [o.pages if o.state is not State.FAILED else 1 for o in outcomes]
     front = render_joint.Front(title=case.title, court=case.court, defendant=case.defendant,
                                counsel=case.counsel, prefix=case.bates_prefix, fingerprint=fp,
@@ -343,18 +357,24 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         if o.state is State.FAILED:
             parts.append(stamp.BundlePart(title, render_joint.failed_page(n, c, lang, setup)))
         else:
-            parts.append(stamp.BundlePart(title, out_dir / o.id / "dossier.pdf"))
+            parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name))
     sections = [stamp.BundleSection(template.t(lang, f"joint.outline.{key}"), page)
                 for key, page in rendered.sections]
     folder = out_dir / JOINT_DIR
     written = stamp.bundle(
-        folder / "bundle.pdf", rendered.pdf, parts, sections,
-        template.t(lang, "joint.outline.front"), render_joint.stamps(labels, setup), labels,
+        folder / bundle_name, rendered.pdf, parts, sections,
+        template.t(lang, "joint.outline.front"),
+        lambda some: render_joint.stamps(some, setup), labels,
         {"Title": case.title, "Author": case.counsel,
          "Subject": template.t(lang, "joint.cover_kicker"), "Keywords": fp,
          "Creator": f"evidence {__version__}"})
-    write_atomic(folder / "claims.csv", claims.to_csv(analysis, ranges, tz, lang))
-    write_atomic(folder / "claims.json", claims.to_json(analysis, ranges, tz, lang, case.title))
+    csv_data = claims.to_csv(analysis, ranges, tz, lang)
+    json_data = claims.to_json(analysis, ranges, tz, lang, case.title)
+    if red is not None:  # the analysis is masked already; the case title and labels too
+        csv_data = red.text(csv_data.decode("utf-8-sig")).encode("utf-8-sig")
+        json_data = red.text(json_data.decode("utf-8")).encode("utf-8")
+    write_atomic(folder / csv_name, csv_data)
+    write_atomic(folder / json_name, json_data)
     return written, fp
 
 
@@ -422,12 +442,14 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     pages = _joint_cached(folder, joint_fp) if outcomes else None
     rebuilt = pages is None and bool(outcomes)
     if rebuilt:
-        pages, _ = build_joint(case, outcomes, out_dir, tool)
-        outputs = {name: sha256_file(folder / name) for name in JOINT_FILES}
+        pages, _ = build_joint(case, outcomes, out_dir, tool, options)
+        outputs = {name: sha256_file(folder / name) for name in joint_files(options)}
         write_atomic(folder / BUILD_JSON, _dump({"format": FORMAT, "fingerprint": joint_fp,
                                                  "pages": pages, "outputs": outputs}))
-    joint_outputs = {name: sha256_file(folder / name) for name in JOINT_FILES} if outcomes else {}
+    joint_outputs = {name: sha256_file(folder / name) for name in joint_files(options)
+                     } if outcomes else {}
     write_atomic(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
     notify(Progress("end", len(ids), len(ids)))
-    return Result(out_dir, outcomes, folder / "bundle.pdf" if outcomes else None, pages or 0,
+    return Result(out_dir, outcomes, folder / joint_files(options)[0] if outcomes else None,
+                  pages or 0,
                   rebuilt, time.perf_counter() - started)

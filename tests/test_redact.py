@@ -401,3 +401,28 @@ def test_redacted_images_and_pdfs_flagged_for_manual_review(redacted_case: dict[
     assert ("redaction_withheld", "originals/Documents/statement-2015-03.pdf") in issues
     plain = _pdftext(out / "V001" / "dossier.pdf")
     assert not any(note in t for t in plain)  # only the service copy says so
+
+
+@pytest.mark.skipif(not __import__("shutil").which("pdftotext"), reason="poppler not installed")
+def test_whole_case_redacted_bundle_and_claims(tmp_path: Path) -> None:
+    import tomllib
+
+    from evidence import batch, pipeline, sample
+
+    case = tmp_path / "case"
+    sample.generate(case, victims=2, seed=5, scale="small")
+    secrets = []
+    for toml in sorted((case / "victims").glob("*/victim.toml")):
+        v = tomllib.loads(toml.read_text("utf-8"))["victim"]
+        secrets += [v["id_number"], *v["cards"], v["phone"]]
+    result = batch.build(case, tmp_path / "out", jobs=1, options=pipeline.Options(redact=True),
+                         tool="pinned")
+    joint = tmp_path / "out" / "joint"
+    assert result.bundle == joint / "bundle-redacted.pdf"
+    assert sorted(p.name for p in joint.iterdir() if p.name != "build.json") == [
+        "bundle-redacted.pdf", "claims-redacted.csv", "claims-redacted.json"]
+    pages = _pdftext(joint / "bundle-redacted.pdf")
+    assert sum("送达副本（已脱敏）" in p for p in pages) == 2  # made of the redacted dossiers
+    lines = [*pages, *(joint / "claims-redacted.csv").read_text("utf-8-sig").splitlines(),
+             *(joint / "claims-redacted.json").read_text("utf-8").splitlines()]
+    assert all(s not in flat(line) for s in secrets for line in lines)
