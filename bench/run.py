@@ -260,10 +260,15 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     result: dict[str, Any] = {"date": started.isoformat(timespec="seconds"), "machine": machine(), "jobs": opts.jobs,
                               "seed": opts.seed, "scale": "realistic", "sizes": []}
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"run-{started:%Y%m%d-%H%M%S}.json"
     try:
         for n in sizes:
             print(f"[bench] {n} victims …", file=sys.stderr, flush=True)
             result["sizes"].append(run_size(n, work, opts.seed, opts.jobs, opts.timeout, opts.skip_build))
+            print(f"[bench] {json.dumps(result['sizes'][-1], ensure_ascii=False)}", file=sys.stderr, flush=True)
+            path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")  # partial
             if not opts.keep:
                 for name in (f"case-{n}", f"out-{n}", f"baseline-{n}"):
                     shutil.rmtree(work / name, ignore_errors=True)
@@ -273,9 +278,6 @@ def main(argv: list[str] | None = None) -> int:
         if not opts.keep and opts.work is None:
             shutil.rmtree(work, ignore_errors=True)
     result["total_s"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1)
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    path = results / f"run-{started:%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(table(result))
     print(f"\nsaved {path.relative_to(ROOT)} (total {result['total_s']} s)")
