@@ -437,15 +437,15 @@ def build(
     ids = victim or config.victim_ids(loaded)
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
                                tabs=tabs, redact=redact)
-    if not victim:  # issue 5: the whole case, in parallel, then the joint bundle
-        if encrypt:
-            raise EvidenceError("--encrypt is not supported for the whole-case build yet; build "
-                                "the dossiers first, then encrypt them with --victim ... --encrypt.")
-        _build_batch(case, target, jobs, options)
     # issue 6: read the password before building anything, so a missing one fails fast
     from evidence import integrity, protect
 
     secret = protect.password(password_file) if encrypt else None
+    if not victim:  # issue 5: the whole case, in parallel, then the joint bundle
+        if encrypt:
+            raise UsageError("--encrypt is not supported for the whole-case build yet; build "
+                             "the dossiers first, then encrypt them with --victim ... --encrypt.")
+        _build_batch(case, target, jobs, options)
     failed = 0
     worst = ExitCode.OK
     for vid in ids:

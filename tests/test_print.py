@@ -274,3 +274,13 @@ def test_cli_print_options_end_to_end(built: dict[str, object], tmp_path: Path) 
     assert "人工审查" in res.output  # images listed for manual review in the build report
     bad = CliRunner().invoke(cli.app, [*args[:6], "--print", "booklet"])
     assert bad.exit_code == 2 and "simplex or duplex" in bad.output
+
+
+def test_template_decides_the_profile_unless_the_command_line_does() -> None:
+    from evidence import pipeline, template
+
+    assert pipeline.print_profile(pipeline.Options(), template.setup()) == "simplex"
+    setup = {"print": {"profile": "duplex", "gutter_mm": 10}}
+    assert pipeline.print_profile(pipeline.Options(), setup) == "duplex"
+    assert pipeline.print_profile(pipeline.Options(print_profile="simplex"), setup) == "simplex"
+    assert duplex.gutter_pt(setup) == pytest.approx(10 * 72 / 25.4)
