@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -356,9 +357,11 @@ def finish(writer: PdfWriter, out: Path, *, info: Mapping[str, str], when: dt.da
 
 # --- joint bundle ---------------------------------------------------------------------------
 # The joint bundle concatenates 150+ dossiers (thousands of pages, every screenshot of every
-# claimant). pypdf copies each page's streams into memory until it writes, so a bundle would
-# need as much RAM as its own size; pikepdf (qpdf) copies stream data lazily while writing, so
-# peak memory stays at the object structure. That is why this one writer uses pikepdf.
+# claimant). pypdf holds every copied page in memory until it writes, and so does qpdf (measured:
+# 2.6x the inputs' size resident). So the bundle is written as a stream: one dossier at a time is
+# opened (pikepdf, read only), its page objects and everything they reference are serialised
+# straight to the output with new object numbers, then it is closed. Peak memory is one dossier,
+# whatever the number of claimants. Objects are written as they are (streams stay compressed).
 
 
 @dataclasses.dataclass(frozen=True)
@@ -377,17 +380,16 @@ class BundleSection:
 
 CLAIMANT_LINK = "evidence-claimant:"  # placeholder URIs drawn by render.joint (1-based claimant)
 BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the bundle stamp
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 
-def _bundle_view(page: Any) -> tuple[list[float], float, float]:
+def _bundle_view(box: Sequence[float], rotate: int) -> tuple[list[float], float, float]:
     """Matrix from "as the reader sees it" coordinates to the page's user space, and the
     visible width/height. Honours /CropBox and /Rotate (pdfcpu #298, Stirling #6793)."""
-    box = page.obj.get("/CropBox") or page.obj.get("/MediaBox")
-    x0, y0, x1, y1 = (float(v) for v in box)
-    x0, x1 = min(x0, x1), max(x0, x1)
-    y0, y1 = min(y0, y1), max(y0, y1)
+    x0, x1 = min(box[0], box[2]), max(box[0], box[2])
+    y0, y1 = min(box[1], box[3]), max(box[1], box[3])
     w, h = x1 - x0, y1 - y0
-    rotate = int(page.obj.get("/Rotate", 0)) % 360
+    rotate %= 360
     if rotate == 90:
         return [0.0, 1.0, -1.0, 0.0, x0 + w, y0], h, w
     if rotate == 180:
@@ -403,12 +405,11 @@ def _bundle_translate(m: list[float], tx: float, ty: float) -> list[float]:
     return [a, b, c, d, a * tx + c * ty + e, b * tx + d * ty + f]
 
 
-def _bundle_label_nums(labels: Sequence[str]) -> list[Any]:
-    """/PageLabels /Nums: runs of `prefix + decimal` compressed into one entry each, so
-    `EV-B-000001…` needs six entries, not one per page; anything else gets its own /P."""
-    import pikepdf
-
-    nums: list[Any] = []
+def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int | None]]:
+    """/PageLabels /Nums entries (page index, /P prefix, /St start or None for no number):
+    runs of `prefix + decimal` compress to one entry, so `EV-B-000001…` needs six entries,
+    not one per page; a label that does not end in its page number gets its own /P."""
+    nums: list[tuple[int, str | None, int | None]] = []
     current: tuple[str, int, int] | None = None  # prefix, first page index, start number
     for index, label in enumerate(labels):
         number = index + 1
@@ -418,177 +419,356 @@ def _bundle_label_nums(labels: Sequence[str]) -> list[Any]:
             continue
         if prefix is not None:
             current = (prefix, index, number)
-            entry = pikepdf.Dictionary(S=pikepdf.Name.D, St=number)
-            if prefix:
-                entry.P = pikepdf.String(prefix)
+            nums.append((index, prefix or None, number))
         else:
             current = None
-            entry = pikepdf.Dictionary(P=pikepdf.String(label))
-        nums.extend([index, entry])
+            nums.append((index, label, None))
     return nums
 
 
-def _bundle_dest_index(src: Any, dest: Any, pages: dict[tuple[int, int], int]) -> int | None:
-    """0-based page of an outline/link destination in `src` (explicit array or a name)."""
-    import pikepdf
+def _pdf_text(text: str) -> bytes:
+    """A PDF text string: ASCII as a literal, anything else UTF-16BE with a BOM (CJK titles)."""
+    if text.isascii():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"(" + escaped.encode("ascii") + b")"
+    return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
 
-    if isinstance(dest, (pikepdf.String, pikepdf.Name, str)):
-        key = str(dest).lstrip("/")
-        found = None
-        names = src.Root.get("/Names")
-        if names is not None and "/Dests" in names:
-            tree = pikepdf.NameTree(names.Dests)
-            found = tree.get(key)
-        if found is None and "/Dests" in src.Root:
-            found = src.Root.Dests.get("/" + key)
-        if found is None:
+
+def _num(value: float) -> bytes:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return (text if text not in ("", "-0") else "0").encode()
+
+
+class _BundleWriter:
+    """Append-only PDF writer: objects are written once, in order; the xref comes last."""
+
+    def __init__(self, f: Any) -> None:
+        self.f = f
+        self.offsets: list[int | None] = []
+        self.digest = hashlib.sha256()
+        self.pos = 0
+        self.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+    def write(self, data: bytes) -> None:
+        self.f.write(data)
+        self.digest.update(data)
+        self.pos += len(data)
+
+    def reserve(self) -> int:
+        self.offsets.append(None)
+        return len(self.offsets)
+
+    def obj(self, num: int, body: bytes, stream: bytes | None = None) -> None:
+        self.offsets[num - 1] = self.pos
+        if stream is None:
+            self.write(b"%d 0 obj\n%s\nendobj\n" % (num, body))
+        else:
+            self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
+            self.write(stream)
+            self.write(b"\nendstream\nendobj\n")
+
+    def finish(self, root: int, info: int) -> None:
+        start = self.pos
+        lines = [b"xref\n0 %d\n0000000000 65535 f \n" % (len(self.offsets) + 1)]
+        lines += [b"%010d 00000 n \n" % (off or 0) if off is not None else
+                  b"0000000000 65535 f \n" for off in self.offsets]
+        ident = self.digest.hexdigest()[:32].encode()
+        lines.append(b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\n"
+                     b"startxref\n%d\n%%%%EOF\n" % (len(self.offsets) + 1, root, info, ident,
+                                                  ident, start))
+        self.write(b"".join(lines))
+
+
+class _Source:
+    """One PDF being copied: maps its objects to bundle object numbers as they are met."""
+
+    def __init__(self, writer: _BundleWriter, pdf: Any, page_nums: Sequence[int],
+                 links: Mapping[int, int]) -> None:
+        self.w = writer
+        self.pdf = pdf
+        self.map: dict[tuple[int, int], int] = {}
+        self.todo: list[tuple[int, Any]] = []
+        self.page_index: dict[tuple[int, int], int] = {}
+        for i, (page, num) in enumerate(zip(pdf.pages, page_nums, strict=True)):
+            self.map[page.obj.objgen] = num
+            self.page_index[page.obj.objgen] = i
+        self.page_nums = list(page_nums)
+        self.links = links  # claimant number -> bundle page object (front matter only)
+        self._names: dict[str, Any] | None = None
+
+    def ref(self, obj: Any) -> bytes:
+        key = obj.objgen
+        num = self.map.get(key)
+        if num is None:
+            num = self.map[key] = self.w.reserve()
+            self.todo.append((num, obj))
+        return b"%d 0 R" % num
+
+    def dest_page(self, dest: Any) -> int | None:
+        """Index in this source of a destination: explicit array, or a named destination."""
+        import pikepdf
+
+        if isinstance(dest, (pikepdf.String, pikepdf.Name, str)):
+            if self._names is None:
+                self._names = {}
+                names = self.pdf.Root.get("/Names")
+                if names is not None and "/Dests" in names:
+                    for key, value in pikepdf.NameTree(names.Dests).items():
+                        self._names[str(key)] = value
+                old = self.pdf.Root.get("/Dests")
+                if old is not None:
+                    for key, value in old.items():
+                        self._names[key.lstrip("/")] = value
+            dest = self._names.get(str(dest).lstrip("/"))
+            if isinstance(dest, pikepdf.Dictionary):
+                dest = dest.get("/D")
+        if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], pikepdf.Object):
+            try:
+                return self.page_index.get(dest[0].objgen)
+            except (AttributeError, TypeError):
+                return None
+        return None
+
+    def goto(self, num: int) -> bytes:
+        return b"[%d 0 R /XYZ null null null]" % num
+
+    def value(self, obj: Any, top: bool = False) -> bytes:
+        """PDF syntax of a value; indirect objects become references (their bodies are
+        written by drain, `top` = writing that body now)."""
+        import pikepdf
+
+        if isinstance(obj, pikepdf.Object):
+            if obj.is_indirect and not top:
+                return self.ref(obj)
+            if isinstance(obj, pikepdf.Dictionary):
+                return self.dictionary(obj.items())
+            if isinstance(obj, pikepdf.Array):
+                return b"[" + b" ".join(self.value(v) for v in obj) + b"]"
+            return bytes(obj.unparse())
+        if obj is None:
+            return b"null"
+        if isinstance(obj, bool):
+            return b"true" if obj else b"false"
+        if isinstance(obj, int):
+            return b"%d" % obj
+        return _num(float(obj))
+
+    def dictionary(self, items: Any, skip: Sequence[str] = ()) -> bytes:
+        import pikepdf
+
+        out = [b"<<"]
+        for key, value in items:
+            if key in skip:
+                continue
+            if key == "/Dest" and isinstance(value, (pikepdf.String, pikepdf.Name)):
+                index = self.dest_page(value)
+                if index is not None:  # named destinations do not survive the copy
+                    out.append(b"/Dest " + self.goto(self.page_nums[index]))
+                    continue
+            if key == "/A" and isinstance(value, pikepdf.Dictionary):
+                uri = str(value.get("/URI", ""))
+                if uri.startswith(CLAIMANT_LINK) and int(uri[len(CLAIMANT_LINK):]) in self.links:
+                    out.append(b"/Dest " + self.goto(self.links[int(uri[len(CLAIMANT_LINK):])]))
+                    continue
+                if value.get("/S") == "/GoTo" and isinstance(
+                        value.get("/D"), (pikepdf.String, pikepdf.Name)):
+                    index = self.dest_page(value.D)
+                    if index is not None:
+                        out.append(b"/Dest " + self.goto(self.page_nums[index]))
+                        continue
+            out.append(bytes(pikepdf.Name(key).unparse()) + b" " + self.value(value))
+        out.append(b">>")
+        return b" ".join(out)
+
+    def drain(self) -> None:
+        import pikepdf
+
+        while self.todo:
+            num, obj = self.todo.pop()
+            if isinstance(obj, pikepdf.Stream):
+                data = obj.read_raw_bytes()
+                body = self.dictionary(obj.stream_dict.items(), skip=("/Length",))
+                self.w.obj(num, body[:-2] + b" /Length %d>>" % len(data), data)
+                del data
+            else:
+                self.w.obj(num, self.value(obj, top=True))
+
+
+def _inherited(page: Any, key: str) -> Any:
+    node = page
+    for _ in range(64):  # a page tree deeper than this is broken; stop rather than loop
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+        if node is None:
             return None
-        dest = found.get("/D") if isinstance(found, pikepdf.Dictionary) else found
-    if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], pikepdf.Dictionary):
-        return pages.get(dest[0].objgen)
-    if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], int):
-        return int(dest[0])
     return None
 
 
-def _bundle_goto(page: Any) -> Any:
-    """Explicit destination keeping the reader's zoom (UK e-bundle guidance: zoom inherit)."""
-    import pikepdf
-
-    return pikepdf.Array([page, pikepdf.Name.XYZ, None, None, None])
-
-
-def _bundle_outline_copy(src: Any, items: Sequence[Any], targets: Sequence[Any],
-                  pages: dict[tuple[int, int], int]) -> list[Any]:
-    """A dossier's outline re-pointed at its pages inside the bundle (`targets`)."""
-    import pikepdf
-
-    out = []
+def _outline_items(src: _Source, items: Sequence[Any]) -> list[tuple[str, int, list[Any]]]:
+    """(title, bundle page object, children) of a source outline, re-pointed at its pages."""
+    out: list[tuple[str, int, list[Any]]] = []
     for item in items:
         dest = item.destination
         if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
             dest = item.action.get("/D")
-        index = _bundle_dest_index(src, dest, pages) if dest is not None else None
-        target = targets[index if index is not None and 0 <= index < len(targets) else 0]
-        copy = pikepdf.OutlineItem(item.title, _bundle_goto(target))
-        copy.children.extend(_bundle_outline_copy(src, item.children, targets, pages))
-        out.append(copy)
+        index = src.dest_page(dest) if dest is not None else None
+        page = src.page_nums[index if index is not None else 0]
+        out.append((str(item.title), page, _outline_items(src, item.children)))
     return out
 
 
-def _bundle_fix_named_links(src: Any, targets: Sequence[Any], pages: dict[tuple[int, int], int]) -> None:
-    """Links inside a dossier that jump by name would point nowhere in the bundle (its name
-    tree is not copied): turn them into explicit jumps to the copied page."""
-    import pikepdf
-
-    for page in targets:
-        for annot in page.get("/Annots", ()):
-            dest = annot.get("/Dest")
-            action = annot.get("/A")
-            if dest is None and action is not None and action.get("/S") == "/GoTo":
-                dest = action.get("/D")
-            if not isinstance(dest, (pikepdf.String, pikepdf.Name)):
-                continue
-            index = _bundle_dest_index(src, dest, pages)
-            if index is None or not 0 <= index < len(targets):
-                continue
-            if "/A" in annot:
-                del annot["/A"]
-            annot.Dest = _bundle_goto(targets[index])
+def _write_outline(w: _BundleWriter, parent: int, items: Sequence[tuple[str, int, list[Any]]]
+                   ) -> tuple[int, int, int]:
+    """Write `items` under `parent`; returns (first, last, visible count)."""
+    nums = [w.reserve() for _ in items]
+    count = 0
+    for i, ((title, page, children), num) in enumerate(zip(items, nums, strict=True)):
+        parts = [b"/Title " + _pdf_text(title), b"/Parent %d 0 R" % parent,
+                 b"/Dest [%d 0 R /XYZ null null null]" % page]
+        if i:
+            parts.append(b"/Prev %d 0 R" % nums[i - 1])
+        if i + 1 < len(nums):
+            parts.append(b"/Next %d 0 R" % nums[i + 1])
+        if children:
+            first, last, _ = _write_outline(w, num, children)
+            # claimants closed (negative count): 150 claimants stay one screen of bookmarks
+            parts.append(b"/First %d 0 R /Last %d 0 R /Count -%d" % (first, last, len(children)))
+        count += 1
+        w.obj(num, b"<<" + b" ".join(parts) + b">>")
+    return (nums[0], nums[-1], count) if nums else (0, 0, 0)
 
 
 def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
-           sections: Sequence[BundleSection], front_title: str, stamps: bytes,
-           labels: Sequence[str], metadata: dict[str, str]) -> int:
+           sections: Sequence[BundleSection], front_title: str,
+           stamps: Callable[[Sequence[str]], bytes], labels: Sequence[str],
+           metadata: Mapping[str, str]) -> int:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
-    `stamps` has one page per bundle page (render.joint.stamps); each is placed at the visible
-    top right. Page labels equal `labels`; the outline has the front-matter sections, then one
-    entry per claimant holding its dossier's own outline. Front-matter links
-    `evidence-claimant:<n>` become jumps to claimant n's first page. Returns the page count.
-    Writes to a temporary file beside `out` and renames it into place.
+    `stamps(labels)` renders one small page per label (render.joint.stamps); each is placed as
+    a form XObject at the visible top right of its page. Page labels equal `labels`; the
+    outline has the front-matter sections, then one entry per claimant holding its dossier's
+    own outline. Front-matter links `evidence-claimant:<n>` become jumps to claimant n's first
+    page. Returns the page count. Writes to a temporary file beside `out`, then renames it.
     """
     import io
 
     import pikepdf
 
-    sources: list[Any] = []  # qpdf reads stream data from these while saving: keep them open
-    try:
-        pdf = pikepdf.new()
-        head = pikepdf.open(io.BytesIO(front))
-        sources.append(head)
-        pdf.pages.extend(head.pages)
-        front_count = len(head.pages)
-        outlines: list[tuple[str, int, Any, dict[tuple[int, int], int]]] = []
-        for part in parts:
-            src = pikepdf.open(part.pdf if isinstance(part.pdf, Path) else io.BytesIO(part.pdf))
-            sources.append(src)
-            outlines.append((part.title, len(pdf.pages), src,
-                             {p.obj.objgen: i for i, p in enumerate(src.pages)}))
-            pdf.pages.extend(src.pages)
-        page_objs = [p.obj for p in pdf.pages]  # pdf.pages[i] is slow on big documents
-        total = len(page_objs)
-        if len(labels) != total:
-            raise ValueError(f"{len(labels)} labels for {total} bundle pages")
-        starts = [first for _, first, _, _ in outlines]
-        ends = [*starts[1:], total]
+    def open_part(pdf: Path | bytes) -> Any:
+        return pikepdf.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
 
-        claimant_items = []
-        for (title, first, src, index), end in zip(outlines, ends, strict=True):
-            targets = page_objs[first:end]
-            _bundle_fix_named_links(src, targets, index)
-            entry = pikepdf.OutlineItem(title, _bundle_goto(targets[0]))
-            if "/Outlines" in src.Root:
-                entry.children.extend(
-                    _bundle_outline_copy(src, src.open_outline().root, targets, index))
-            claimant_items.append(entry)
+    sources: list[Path | bytes] = [front, *(p.pdf for p in parts)]
+    counts = []
+    for pdf in sources:
+        with open_part(pdf) as opened:
+            counts.append(len(opened.pages))
+    total = sum(counts)
+    if len(labels) != total:
+        raise ValueError(f"{len(labels)} labels for {total} bundle pages")
 
-        stamp_pdf = pikepdf.open(io.BytesIO(stamps))
-        sources.append(stamp_pdf)
-        if len(stamp_pdf.pages) != total:
-            raise ValueError(f"{len(stamp_pdf.pages)} stamps for {total} bundle pages")
-        sw, sh = (float(v) for v in stamp_pdf.pages[0].mediabox[2:4])
-        for page, stamp_page in zip(pdf.pages, stamp_pdf.pages, strict=True):
-            form = pdf.copy_foreign(stamp_page.as_form_xobject())
-            matrix, vw, vh = _bundle_view(page)
-            place = _bundle_translate(matrix, vw - BUNDLE_STAMP_MARGIN - sw, vh - BUNDLE_STAMP_MARGIN - sh)
-            # A private copy of the resources: dossier pages may share one dictionary.
-            resources = pikepdf.Dictionary(
-                {k: v for k, v in page.obj.get("/Resources", pikepdf.Dictionary()).items()})
-            xobjects = pikepdf.Dictionary(
-                {k: v for k, v in resources.get("/XObject", pikepdf.Dictionary()).items()})
-            xobjects["/EvBundleStamp"] = form
-            resources["/XObject"] = xobjects
-            page.obj.Resources = resources
-            page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-            cm = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in place)
-            page.contents_add(pikepdf.Stream(pdf, f"Q q {cm} cm /EvBundleStamp Do Q\n".encode()))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.partial")
+    with tmp.open("wb") as f:
+        w = _BundleWriter(f)
+        root, pages_root, outline_root, info = (w.reserve() for _ in range(4))
+        page_nums = [w.reserve() for _ in range(total)]
+        starts = [sum(counts[:i]) for i in range(len(counts))]
+        links = {n: page_nums[starts[n]] for n in range(1, len(sources))}
+        q_open = w.reserve()
+        w.obj(q_open, b"<</Length 2>>", b"q\n")
+        claimant_outlines: list[tuple[str, int, list[Any]]] = []
+        front_outline: list[tuple[str, int, list[Any]]] = []
+        for k, pdf in enumerate(sources):
+            first = starts[k]
+            nums = page_nums[first:first + counts[k]]
+            with open_part(pdf) as opened, open_part(stamps(labels[first:first + counts[k]])
+                                                     ) as stamp_pdf:
+                src = _Source(w, opened, nums, links if k == 0 else {})
+                marks = _Source(w, stamp_pdf, [0] * len(stamp_pdf.pages), {})
+                for page, num, stamp_page in zip(opened.pages, nums, stamp_pdf.pages,
+                                                 strict=True):
+                    _bundle_page(w, src, marks, page.obj, num, pages_root, stamp_page.obj,
+                                 q_open)
+                    src.drain()
+                    marks.drain()
+                if k == 0:
+                    front_outline = [(s.title, nums[s.page], []) for s in sections]
+                else:
+                    kids = _outline_items(src, list(opened.open_outline().root)) if (
+                        "/Outlines" in opened.Root) else []
+                    claimant_outlines.append((parts[k - 1].title, nums[0], kids))
+        refs = b" ".join(b"%d 0 R" % n for n in page_nums)
+        w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
+        top = [(front_title, page_nums[0], front_outline), *claimant_outlines]
+        first, last, count = _write_outline(w, outline_root, top)
+        w.obj(outline_root, b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>"
+              % (first, last, count))
+        entries = []
+        for index, prefix, start in _bundle_label_nums(labels):
+            entry = b"<<"
+            if start is not None:
+                entry += b"/S /D /St %d" % start
+            if prefix:
+                entry += b" /P " + _pdf_text(prefix)
+            entries.append(b"%d %s>>" % (index, entry))
+        w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
+              b"/PageLabels <</Nums [%s]>>>>" % (pages_root, outline_root, b" ".join(entries)))
+        w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
+                                      for k, v in sorted(metadata.items())) + b">>")
+        w.finish(root, info)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(out)
+    return total
 
-        # front-matter links -> the claimant's first page
-        for front_page in page_objs[:front_count]:
-            for annot in front_page.get("/Annots", ()):
-                action = annot.get("/A")
-                uri = str(action.get("/URI", "")) if action is not None else ""
-                if uri.startswith(CLAIMANT_LINK):
-                    del annot["/A"]
-                    annot.Dest = _bundle_goto(page_objs[starts[int(uri[len(CLAIMANT_LINK):]) - 1]])
 
-        with pdf.open_outline() as outline:
-            top = pikepdf.OutlineItem(front_title, _bundle_goto(page_objs[0]))
-            top.children.extend(pikepdf.OutlineItem(s.title, _bundle_goto(page_objs[s.page]))
-                                for s in sections)
-            outline.root.append(top)
-            outline.root.extend(claimant_items)
-        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(_bundle_label_nums(labels)))
-        pdf.Root.PageMode = pikepdf.Name.UseOutlines
-        pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary(
-            {f"/{k}": pikepdf.String(v) for k, v in sorted(metadata.items())}))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.partial")
-        pdf.save(tmp, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        tmp.replace(out)
-        return total
-    finally:
-        for src in sources:
-            src.close()
+def _bundle_page(w: _BundleWriter, src: _Source, marks: _Source, page: Any, num: int,
+                 parent: int, stamp_page: Any, q_open: int) -> None:
+    """One page: its own dictionary (inherited attributes pushed down, new parent), its
+    content wrapped in q/Q, then the bundle stamp as a form XObject at the visible top right."""
+    import pikepdf
+
+    box = _inherited(page, "/CropBox") or _inherited(page, "/MediaBox")
+    rotate = int(_inherited(page, "/Rotate") or 0)
+    matrix, vw, vh = _bundle_view([float(v) for v in box], rotate)
+    sw, sh = (float(v) for v in stamp_page.MediaBox[2:4])
+    place = _bundle_translate(matrix, vw - BUNDLE_STAMP_MARGIN - sw,
+                              vh - BUNDLE_STAMP_MARGIN - sh)
+
+    content = b"".join(c.read_bytes() for c in (
+        stamp_page.Contents if isinstance(stamp_page.Contents, pikepdf.Array)
+        else [stamp_page.Contents]))
+    form = w.reserve()
+    w.obj(form, b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %s /Length %d>>"
+          % (_num(sw), _num(sh), marks.value(stamp_page.get("/Resources", pikepdf.Dictionary())),
+             len(content)), content)
+    tail = w.reserve()
+    stamp_ops = b"Q q " + b" ".join(_num(v) for v in place) + b" cm /EvBundleStamp Do Q\n"
+    w.obj(tail, b"<</Length %d>>" % len(stamp_ops), stamp_ops)
+
+    resources = _inherited(page, "/Resources") or pikepdf.Dictionary()
+    items = dict(resources.items())
+    xobjects = items.pop("/XObject", None)
+    xitems = b" ".join(bytes(pikepdf.Name(k).unparse()) + b" " + src.value(v)
+                       for k, v in (xobjects.items() if xobjects is not None else ()))
+    res = src.dictionary(items.items())[:-2] + b" /XObject <<%s /EvBundleStamp %d 0 R>>>>" % (
+        xitems, form)
+
+    contents = page.get("/Contents")
+    if contents is None:
+        own: list[bytes] = []
+    elif isinstance(contents, pikepdf.Array):
+        own = [src.value(c) for c in contents]
+    else:
+        own = [src.value(contents)]
+    body = src.dictionary(
+        [(k, v) for k, v in page.items() if k not in ("/Parent", "/Contents", *_INHERITED)])
+    extra = [b"/Parent %d 0 R" % parent, b"/Resources " + res,
+             b"/Contents [%s]" % b" ".join([b"%d 0 R" % q_open, *own, b"%d 0 R" % tail]),
+             b"/MediaBox " + src.value(_inherited(page, "/MediaBox"))]
+    if _inherited(page, "/CropBox") is not None:
+        extra.append(b"/CropBox " + src.value(_inherited(page, "/CropBox")))
+    if rotate:
+        extra.append(b"/Rotate %d" % rotate)
+    w.obj(num, body[:-2] + b" " + b" ".join(extra) + b">>")
