@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import phones, timeline
-from evidence.model import CompensationStatus, Event, EventKind, Victim
+from evidence import timeline
+from evidence.model import CompensationStatus, EventKind, Victim
 
 _CNY = ("CNY", "RMB", "人民币", "")  # as timeline._cny: the same money counts the same
 
@@ -96,34 +95,20 @@ class Claimant:
         return self.first_call.time - self.first_order
 
 
-def _stranger(number: str, own: str) -> bool:
-    """Not the victim, not a bank/carrier/platform short code, SP number or 400/800 hotline."""
-    return bool(number) and number != own and phones.bank_code(number) is None and not (
-        number in phones.OTHER_SERVICES or re.fullmatch(r"\d{3,6}", number)
-        or number.startswith(("106", "400", "800")))
-
-
 def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
     """Facts of one victim from its timeline.
 
-    Numbers that called = strangers that rang the victim (incoming or missed call) after the
-    first order, in order of their first ring; a saved contact (the call log names them) is
-    not a stranger. The first of them is the first fraud call. Amount lost = CNY bank-notice
+    Numbers that called and the first fraud call are the timeline's (one definition for the
+    dossier and the bundle): strangers who rang after the first order, by first ring. Amount lost = CNY bank-notice
     debits (the timeline's) from that call on, or from the first order when no call was
     found: the victim's ordinary spending before is not a loss.
     """
     facts = tl.facts
-    own = phones.normalize(victim.phone) if victim.phone else ""
     order = facts.first_order_time
-    rang: dict[str, Event] = {}
-    for e in tl.events:
-        if (e.kind is EventKind.CALL and e.counterparty and _stranger(e.counterparty, own)
-                and e.details.get("call_type") in timeline.SUSPICIOUS_CALL_TYPES
-                and not e.details.get("contact_name")
-                and (order is None or e.time >= order)):
-            rang.setdefault(e.counterparty, e)
-    callers = tuple(sorted(rang, key=lambda n: rang[n].time))
-    first = rang[callers[0]] if callers else None
+    first = facts.first_suspicious_call
+    callers = facts.callers
+    places = {e.counterparty: e.attribution for e in tl.events
+              if e.kind is EventKind.CALL and e.counterparty in callers and e.attribution}
     since = first.time if first is not None else order
     debits = tuple(
         Debit(time=e.time, amount=e.amount,
@@ -139,7 +124,7 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
         first_call=None if first is None else Call(
             first.counterparty or "", first.attribution or "", first.time),
         callers=callers,
-        caller_places={n: rang[n].attribution or "" for n in callers if rang[n].attribution},
+        caller_places={n: places[n] or "" for n in callers if places.get(n)},
         domains=tuple(facts.domains), debits=debits,
         claimed_loss=victim.claimed_loss, compensation=victim.compensation.status,
         amount_paid=victim.compensation.amount_paid,

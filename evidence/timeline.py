@@ -49,9 +49,10 @@ class Facts:
     total_debited: Decimal = ZERO  # bank-notice debits in CNY
     total_debited_statements: Decimal = ZERO  # statement rows: the same money, counted apart
     debits_after_call: Decimal = ZERO
-    numbers: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()  # callers + senders of links/codes in the fraud window
     domains: tuple[str, ...] = ()
     debit_events: tuple[Event, ...] = ()
+    callers: tuple[str, ...] = ()  # strangers who rang after the first order, by first ring
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,9 +249,10 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
              and e.details.get("call_type") in SUSPICIOUS_CALL_TYPES
              and stranger(e.counterparty)
              and (first_order is None or e.time > first_order)]
-    mobile = [e for e in calls if phones.is_mobile(e.counterparty or "")]
-    pool = mobile or calls
-    first_call = pool[0] if pool else None
+    # The first stranger to ring, landline or mobile: some victims were first rung from a
+    # Hangzhou landline, and the bundle and each dossier must name the same call.
+    first_call = calls[0] if calls else None
+    callers = tuple(dict.fromkeys(e.counterparty or "" for e in calls))
     debits = tuple(e for e in events if e.kind is EventKind.BANK_NOTICE
                    and e.direction is Direction.DEBIT and e.amount is not None)
     statement_debits = [e for e in events if e.kind is EventKind.TRANSACTION
@@ -281,7 +283,7 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
         total_debited=total,
         total_debited_statements=sum((e.amount for e in statement_debits if e.amount), ZERO),
         debits_after_call=after, numbers=tuple(numbers), domains=tuple(domains),
-        debit_events=debits,
+        debit_events=debits, callers=callers,
     )
 
 

@@ -17,6 +17,7 @@ from tests.conftest import make_case
 SH = times.zone("Asia/Shanghai")
 NOT_AFTER = dt.datetime(2015, 6, 1, tzinfo=SH)
 FRAUD = "13757123456"
+LANDLINE = "057187654321"
 DEBIT_20000 = "您尾号1234卡3月18日20:40网上银行支出(网银在线)20,000.00元，余额1,234.56元。【工商银行】"
 DEBIT_9999 = "您尾号1234卡3月18日20:52网上银行支出(网银在线)9,999.00元，余额235.56元。【工商银行】"
 PHISH = "【京东】您的订单9134567890因系统故障需办理退款，请登录 http://jd-tuikuan.com.cn/refund 填写信息"
@@ -58,7 +59,7 @@ def scenario(victim, ctx):
         *manual,
         call(ctx, at(20, 10), "95118", i=1),  # JD customer service: not suspicious
         call(ctx, at(20, 11), "13912345678", i=2),  # the victim's own number (second SIM)
-        call(ctx, at(20, 12), "057187654321", i=3),  # a landline: suspicious, but mobiles first
+        call(ctx, at(20, 12), "057187654321", i=3),  # a Hangzhou landline rings first: the first fraud call
         call(ctx, at(20, 15), FRAUD, duration=600, i=4),
         call(ctx, at(19, 0), "13800138000", i=5),  # before the order: not suspicious
         # the victim's husband called before the order too: after it he is still no stranger
@@ -122,18 +123,19 @@ def test_facts(victim_ctx):
     f = tl.facts
     assert f.first_order_time == at(20, 5)
     assert f.first_suspicious_call is not None
-    assert (f.first_suspicious_call.counterparty, f.first_suspicious_call.time) == (FRAUD, at(20, 15))
-    assert f.order_to_call == dt.timedelta(minutes=10)
+    assert (f.first_suspicious_call.counterparty, f.first_suspicious_call.time) == (LANDLINE, at(20, 12))
+    assert f.order_to_call == dt.timedelta(minutes=7)
+    assert f.callers == (LANDLINE, FRAUD)
     assert f.total_debited == Decimal("39998.00")  # 20000 once (merged) + 9999 twice
     assert f.total_debited_statements == Decimal("20000.00")
     assert f.debits_after_call == Decimal("39998.00")
-    assert f.numbers == (FRAUD,)
+    assert f.numbers == (LANDLINE, FRAUD)
     assert f.domains == ("jd-tuikuan.com.cn",)
     assert [e.source.locator for e in f.debit_events] == ["sms[2]", "sms[3]", "sms[4]"]
     facts = timeline.facts_json(tl, ctx)
-    assert facts["order_to_call"] == {"seconds": 600, "text": "10分"}
+    assert facts["order_to_call"] == {"seconds": 420, "text": "7分"}
     assert facts["total_debited"] == "39998.00"
-    assert facts["first_suspicious_call"]["source"]["locator"] == "call[4]"
+    assert facts["first_suspicious_call"]["source"]["locator"] == "call[3]"
     assert facts["first_order_time"] == "2015-03-18T20:05:00+08:00"
     json.dumps(facts, ensure_ascii=False)
 
