@@ -336,6 +336,6 @@ def from_gps(datestamp: str, hour: float, minute: float, second: float) -> dt.da
     try:
         whole = int(second)
         return local(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(hour), int(minute),
-                     whole, tz=UTC, microsecond=int(round((second - whole) * 1e6)) % 1_000_000)
+                     whole, tz=UTC, microsecond=round((second - whole) * 1e6) % 1_000_000)
     except (ValueError, OverflowError):
         return None
