@@ -14,7 +14,9 @@ from evidence import extract, textfile, times
 from evidence.model import EventKind, FileKind, Severity, SourceFile, Status
 from evidence.sources import calls_csv, sms_csv
 
-DATA = Path(__file__).resolve().parent / "data" / "csv"
+DATA = Path(__file__).resolve().parent / "data"
+SMS_DATA = DATA / "sms_csv"
+CALLS_DATA = DATA / "calls_csv"
 SH = times.zone("Asia/Shanghai")
 CTX = extract.Context(tz=SH, lang="zh-Hans")
 CTX_EN = extract.Context(tz=SH, lang="en")
@@ -47,7 +49,7 @@ def test_textfile_decodings():
 
 
 def test_gbk_chinese_sms_export():
-    path = DATA / "sms_gbk_zh.csv"
+    path = SMS_DATA / "sms_gbk_zh.csv"
     assert sniffs(path) == (FileKind.SMS_EXPORT, None)
     events, issues = sms_csv.read(source(path), CTX)
     assert [e.source.locator for e in events] == ["row 3", "row 4", "row 5"]  # title row 1, header row 2
@@ -73,7 +75,7 @@ def test_gbk_chinese_sms_export():
 
 
 def test_utf8_bom_english_sms_export():
-    path = DATA / "sms_utf8bom_en.csv"
+    path = SMS_DATA / "sms_utf8bom_en.csv"
     assert sniffs(path) == (FileKind.SMS_EXPORT, None)
     events, issues = sms_csv.read(source(path), CTX_EN)
     otp, sent, odd = events
@@ -86,7 +88,7 @@ def test_utf8_bom_english_sms_export():
 
 
 def test_imazing_messages():
-    path = DATA / "imazing_messages.csv"
+    path = SMS_DATA / "imazing_messages.csv"
     assert sniffs(path) == (FileKind.SMS_EXPORT, None)
     events, issues = sms_csv.read(source(path), CTX_EN)
     assert [i.code for i in issues] == ["zone_assumed"]
@@ -100,7 +102,7 @@ def test_imazing_messages():
 
 
 def test_gbk_chinese_call_log():
-    path = DATA / "calls_gbk_zh.csv"
+    path = CALLS_DATA / "calls_gbk_zh.csv"
     assert sniffs(path) == (None, FileKind.CALL_LOG)
     events, issues = calls_csv.read(source(path, FileKind.CALL_LOG), CTX)
     rows = [(e.source.locator, e.counterparty, e.details["call_type"], e.details["duration_s"]) for e in events]
@@ -121,7 +123,7 @@ def test_gbk_chinese_call_log():
 
 
 def test_imazing_call_history():
-    path = DATA / "imazing_calls.csv"
+    path = CALLS_DATA / "imazing_calls.csv"
     assert sniffs(path) == (None, FileKind.CALL_LOG)
     events, _ = calls_csv.read(source(path, FileKind.CALL_LOG), CTX_EN)
     rows = [(e.counterparty, e.details["call_type"], e.details["duration_s"]) for e in events]
