@@ -63,12 +63,15 @@ def normalize(raw: str) -> str:
     digits = re.sub(r"[\s\-().]", "", s)
     if not re.fullmatch(r"\+?\d+", digits):
         return s
+    international = digits.startswith(("+86", "0086"))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) == 13 and digits[2] == "1":
         digits = digits[2:]
+    if international and len(digits) >= 9 and not digits.startswith(("1", "0")):
+        digits = "0" + digits  # +86 571 8765 4321 is dialled 0571 8765 4321 at home
     return digits
 
 
