@@ -1,0 +1,201 @@
+"""Every source format is complete: one module, one registry entry, one folder of sample files
+under tests/data/<name>/, one README row. Adding a sample file to a folder adds a test case.
+
+Each sample file must be claimed by its own folder's module (no two formats overlap), pass its
+validate(), and read back into events that carry an aware time, a source reference and a summary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from evidence import extract, times
+from evidence.model import Basis, Direction, Event, EventKind, Severity, SourceFile, Status
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
+SOURCES = REPO / "evidence" / "sources"
+NOT_FORMATS = {"__init__", "common", "victim_toml"}  # helpers and the lawyer's own entries
+SH = times.zone("Asia/Shanghai")
+CTX = extract.Context(tz=SH, lang="zh-Hans")
+# Files carry no year of their own in some formats (pasted SMS): they take it from the file's
+# modification time, which a git checkout sets to "now". Pin it to the day the victim saved them.
+SAVED = dt.datetime(2015, 3, 20, 10, 30, tzinfo=SH)
+
+SAMPLES = sorted(
+    (folder.name, path)
+    for folder in DATA.iterdir() if folder.is_dir()
+    for path in folder.iterdir() if path.is_file()
+)
+
+
+def _source(folder: str, path: Path) -> SourceFile:
+    kind, _ = extract.sniff(path)
+    data = path.read_bytes()
+    return SourceFile(f"{folder}/{path.name}", path, hashlib.sha256(data).hexdigest(), len(data), kind,
+                      Status.ACCEPTED, mtime=SAVED)
+
+
+def _module_name(module: object) -> str | None:
+    return getattr(module, "__name__", "").rsplit(".", 1)[-1] or None
+
+
+# ---- completeness -------------------------------------------------------------------------
+
+
+def test_every_source_module_is_registered_and_every_entry_has_a_module() -> None:
+    modules = {p.stem for p in SOURCES.glob("*.py")} - NOT_FORMATS
+    assert modules == set(extract.REGISTRY_NAMES)
+    assert len(set(extract.REGISTRY_NAMES)) == len(extract.REGISTRY_NAMES)
+
+
+@pytest.mark.parametrize("name", extract.REGISTRY_NAMES)
+def test_every_format_has_sample_files(name: str) -> None:
+    folder = DATA / name
+    files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    assert files, f"add real-layout sample files of `{name}` under tests/data/{name}/"
+    assert all(p.stat().st_size < 200_000 for p in files), "keep sample files small"
+
+
+def test_no_sample_folder_without_a_format() -> None:
+    folders = {p.name for p in DATA.iterdir() if p.is_dir()}
+    assert folders <= set(extract.REGISTRY_NAMES), folders - set(extract.REGISTRY_NAMES)
+
+
+@pytest.mark.parametrize("name", extract.REGISTRY_NAMES)
+def test_every_format_has_a_readme_row(name: str) -> None:
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    assert f"| `{name}` |" in text, f"README.md's format table needs a row starting with | `{name}` |"
+
+
+# ---- every sample file -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("folder", "path"), SAMPLES, ids=[f"{f}/{p.name}" for f, p in SAMPLES])
+def test_sample_file_is_sniffed_validated_and_read(folder: str, path: Path) -> None:
+    kind, module = extract.sniff(path)
+    assert _module_name(module) == folder, f"{path.name} is claimed by {_module_name(module)}, not {folder}"
+    validate = getattr(module, "validate", None)
+    if validate is not None:
+        assert validate(path, "zh-Hans") is None
+        assert validate(path, "en") is None
+    file = _source(folder, path)
+    assert file.kind is kind
+    events, issues = module.read(file, CTX)
+    assert events, f"{path.name} gave no events"
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    assert not errors, errors
+    assert all(i.path == file.path for i in issues)
+    for event in events:
+        assert event.time.tzinfo is not None and event.time.utcoffset() is not None
+        assert event.source.path == file.path and event.source.sha256 == file.sha256
+        assert event.source.locator
+        assert event.summary.strip()
+    # deterministic: a second read gives the same events
+    again, _ = module.read(file, CTX)
+    assert again == events
+
+
+# ---- what particular samples must say ---------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Expect:
+    path: str  # under tests/data
+    count: int  # events
+    index: int  # the event checked below
+    time: dt.datetime
+    basis: Basis
+    kind: EventKind
+    fields: dict[str, object] = dataclasses.field(default_factory=dict)  # Event attributes
+    details: dict[str, str] = dataclasses.field(default_factory=dict)
+    offset: dt.timedelta | None = None  # the UTC offset the event keeps, where the source states one
+
+
+def sh(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=SH)
+
+
+EXPECT = [
+    Expect("recording/13757123456_20150318201530.amr", 1, 0, sh(2015, 3, 18, 20, 15, 30), Basis.FILENAME,
+           EventKind.RECORDING, {"counterparty": "13757123456", "zone_assumed": True},
+           {"duration_s": "4.36", "frames": "218", "codec": "AMR-NB", "name_convention": "miui_huawei"}),
+    Expect("recording/13757123456 2015-03-18 20-50-00.m4a", 1, 0, sh(2015, 3, 18, 20, 50), Basis.FILENAME,
+           EventKind.RECORDING, {"counterparty": "13757123456"},
+           {"duration_s": "3.33", "codec": "AAC LC", "name_convention": "vivo"}),
+    Expect("recording/通话录音_95588_20150318_203500.3gp", 1, 0, sh(2015, 3, 18, 20, 35), Basis.FILENAME,
+           EventKind.RECORDING, {"counterparty": "95588"}, {"duration_s": "3.01", "codec": "AMR-NB"}),
+    Expect("image/Screenshot_20150318-203530.png", 1, 0, sh(2015, 3, 18, 20, 35, 30), Basis.FILENAME,
+           EventKind.SCREENSHOT, {"zone_assumed": True},
+           {"width": "270", "height": "585", "name_convention": "aosp_screenshot", "time_meaning": "taken"}),
+    Expect("image/IMG_20150319_103012.jpg", 1, 0, sh(2015, 3, 19, 10, 30, 12), Basis.EXIF, EventKind.PHOTO,
+           {"zone_assumed": False},
+           {"exif_time": "2015:03:19 10:30:12 +08:00", "zone_source": "exif_offset", "camera": "Xiaomi MI 4LTE"},
+           dt.timedelta(hours=8)),
+    Expect("image/mmexport1426683000000.jpg", 1, 0, dt.datetime(2015, 3, 18, 12, 50, tzinfo=dt.UTC),
+           Basis.FILENAME, EventKind.PHOTO, {"zone_assumed": False},
+           {"name_convention": "wechat_mmexport", "time_meaning": "saved"}),
+    Expect("statement_pdf/icbc_historydetail_6217.pdf", 4, 0, sh(2015, 3, 17, 10, 5, 30), Basis.EXACT,
+           EventKind.TRANSACTION, {"amount": Decimal("50000.00"), "direction": Direction.CREDIT}),
+    Expect("statement_pdf/icbc_historydetail_6217.pdf", 4, 2, sh(2015, 3, 18, 20, 34, 12), Basis.EXACT,
+           EventKind.TRANSACTION, {"amount": Decimal("228000.00"), "direction": Direction.DEBIT},
+           {"balance": "0.36"}),
+    Expect("statement_pdf/建设银行交易明细_20150322.pdf", 3, 0, sh(2015, 3, 18, 20, 33, 5), Basis.EXACT,
+           EventKind.TRANSACTION, {"amount": Decimal("9800.00"), "direction": Direction.DEBIT},
+           {"balance": "5234.48"}),
+    Expect("statement_csv/historydetail_6222xxxx6217.csv", 3, 1, sh(2015, 3, 18, 20, 31, 40), Basis.EXACT,
+           EventKind.TRANSACTION, {"amount": Decimal("20000.00"), "direction": Direction.DEBIT}),
+    Expect("statement_csv/CMB_流水_20150320.csv", 2, 1, sh(2015, 3, 18, 21, 3), Basis.EXACT, EventKind.TRANSACTION,
+           {"amount": Decimal("1000.00"), "direction": Direction.CREDIT}),
+    Expect("document/受案回执_20150319.pdf", 1, 0, sh(2015, 3, 19, 10, 35, 12), Basis.EXACT, EventKind.DOCUMENT,
+           {"zone_assumed": False}, {"title": "受案回执", "pages": "1", "time_source": "pdf_creation_date"}),
+    Expect("ios_sms/sms.db", 4, 0, sh(2015, 3, 18, 20, 12, 5), Basis.EXACT, EventKind.PHISHING,
+           {"counterparty": "13757123456"}),
+    Expect("ios_sms/sms.db", 4, 3, sh(2015, 3, 18, 20, 31, 45), Basis.EXACT, EventKind.BANK_NOTICE,
+           {"counterparty": "95588", "amount": Decimal("20000.00")}),
+    Expect("ios_calls/CallHistory.storedata", 4, 1, sh(2015, 3, 18, 20, 5, 10), Basis.EXACT, EventKind.CALL,
+           {"counterparty": "13757123456"}),
+    Expect("notice_text/银行短信.txt", 3, 1, sh(2015, 3, 18, 20, 34), Basis.TEXT, EventKind.BANK_NOTICE,
+           {"amount": Decimal("228000.00"), "zone_assumed": True}),
+    Expect("notice_text/银行短信.txt", 3, 2, sh(2015, 3, 18, 20, 33), Basis.TEXT, EventKind.BANK_NOTICE,
+           {"amount": Decimal("9800.00")}),
+    Expect("sms_backup/devadvance__sms_small.xml", 12, 0, dt.datetime(2017, 12, 2, 14, 49, 27, 463000, tzinfo=dt.UTC),
+           Basis.EXACT, EventKind.SMS, {"counterparty": "+15550000001"}),
+    Expect("call_backup/shruggietech__minimal_calls.xml", 1, 0, dt.datetime(2021, 1, 3, tzinfo=dt.UTC), Basis.EXACT,
+           EventKind.CALL, {"counterparty": "+15551234567"}),
+    Expect("sms_csv/sms_gbk_zh.csv", 3, 0, sh(2015, 3, 18, 20, 12), Basis.EXACT, EventKind.PHISHING,
+           {"counterparty": "13757123456"}),
+    Expect("calls_csv/imazing_calls.csv", 4, 0, sh(2015, 3, 18, 20, 5, 10), Basis.EXACT, EventKind.CALL,
+           {"counterparty": "13757123456"}),
+]
+
+
+def _read(rel: str) -> list[Event]:
+    path = DATA / rel
+    _, module = extract.sniff(path)
+    assert module is not None
+    events, _ = module.read(_source(path.parent.name, path), CTX)
+    return events
+
+
+def test_expectations_cover_every_format() -> None:
+    assert {e.path.split("/")[0] for e in EXPECT} == set(extract.REGISTRY_NAMES)
+
+
+@pytest.mark.parametrize("expect", EXPECT, ids=[f"{e.path}[{e.index}]" for e in EXPECT])
+def test_sample_file_says(expect: Expect) -> None:
+    events = _read(expect.path)
+    assert len(events) == expect.count
+    event = events[expect.index]
+    assert (event.time, event.basis, event.kind) == (expect.time, expect.basis, expect.kind)
+    if expect.offset is not None:
+        assert event.time.utcoffset() == expect.offset
+    assert {k: getattr(event, k) for k in expect.fields} == expect.fields
+    assert {k: event.details.get(k) for k in expect.details} == expect.details
