@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import io
 import json
 import os
@@ -31,7 +30,6 @@ from evidence.model import Case
 
 SIDECAR_SUFFIX = ".sha256"
 MANIFEST_NAME = "manifest.json"
-CHUNK = 1 << 20
 
 
 class State(enum.StrEnum):
@@ -77,18 +75,10 @@ def sidecar_path(output: Path) -> Path:
     return output.with_name(output.name + SIDECAR_SUFFIX)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def write_sidecar(output: Path) -> Path:
     """`<hex>  <name>` next to `output`, so `sha256sum -c dossier.pdf.sha256` works too."""
     target = sidecar_path(output)
-    line = f"{file_sha256(output)}  {output.name}\n"
+    line = f"{inventory.sha256(output)}  {output.name}\n"
     fd, tmp = tempfile.mkstemp(prefix=".sha256-", dir=output.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
@@ -121,7 +111,7 @@ def check_sidecar(output: Path) -> Check:
     if expected is None:
         note = "sidecar_absent" if not sidecar_path(output).exists() else "sidecar_unreadable"
         return Check("pdf", output.name, State.UNCHECKED, note=note)
-    actual = file_sha256(output)
+    actual = inventory.sha256(output)
     return Check("pdf", output.name, State.OK if actual == expected else State.CHANGED, expected, actual)
 
 
@@ -224,13 +214,13 @@ def originals(case: Case, d: Dossier) -> list[Check]:
         if not path.is_file() or path.is_symlink():
             out.append(Check("original", rel, State.MISSING, expected, victim=d.victim))
             continue
-        actual = file_sha256(path)
+        actual = inventory.sha256(path)
         out.append(Check("original", rel, State.OK if actual == expected else State.CHANGED, expected, actual,
                          victim=d.victim))
     recorded = d.inputs.get("victim_toml_sha256")
     if recorded is not None:  # it decides names, orders and purposes printed in the dossier
         toml = folder / "victim.toml"
-        actual = file_sha256(toml) if toml.is_file() else ""
+        actual = inventory.sha256(toml) if toml.is_file() else ""
         state = State.OK if actual == recorded else (State.MISSING if not actual else State.CHANGED)
         out.append(Check("original", "victim.toml", state, recorded, actual, victim=d.victim))
     if folder.is_dir():
@@ -245,7 +235,7 @@ def _unmask(folder: Path, masked: str, expected: str) -> str | None:
     pattern = re.compile("".join(r"\d" if c == "*" else re.escape(c) for c in masked))
     for entry in inventory.walk(folder) if folder.is_dir() else []:
         rel, path = entry[0], entry[1]
-        if pattern.fullmatch(rel) and path.is_file() and file_sha256(path) == expected:
+        if pattern.fullmatch(rel) and path.is_file() and inventory.sha256(path) == expected:
             return rel
     return None
 

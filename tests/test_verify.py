@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from evidence import integrity
+from evidence import integrity, inventory
 from evidence.errors import ExitCode
 from evidence.model import Case, Victim
 from evidence.render import receipt
@@ -36,7 +36,7 @@ def test_sidecar_round_trip_and_sha256sum_format(tmp_path: Path) -> None:
     side = integrity.write_sidecar(pdf)
     assert side.name == "out.pdf.sha256"
     digest, name = side.read_text("utf-8").rstrip("\n").split("  ")
-    assert name == "out.pdf" and digest == integrity.file_sha256(pdf)
+    assert name == "out.pdf" and digest == inventory.sha256(pdf)
     assert integrity.check_sidecar(pdf).state is integrity.State.OK
     if shutil.which("sha256sum"):  # the lawyer can check it without this tool
         done = subprocess.run(["sha256sum", "-c", side.name], cwd=tmp_path, capture_output=True, text=True)
@@ -145,9 +145,9 @@ def make_case(tmp_path: Path) -> tuple[Path, Path]:
     for rel, src in sources.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, folder / rel)
-        files.append({"path": rel, "sha256": integrity.file_sha256(folder / rel), "size": src.stat().st_size,
+        files.append({"path": rel, "sha256": inventory.sha256(folder / rel), "size": src.stat().st_size,
                       "status": "accepted"})
-    inputs = {"victim_toml_sha256": integrity.file_sha256(folder / "victim.toml"),
+    inputs = {"victim_toml_sha256": inventory.sha256(folder / "victim.toml"),
               "template_sha256": "ab" * 32, "tool_version": __version__}
     fp = layout.fingerprint([f["sha256"] for f in files], inputs["victim_toml_sha256"], __version__,
                             inputs["template_sha256"])
