@@ -209,16 +209,19 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     def bates(n: int) -> str:
         return layout.bates(pats.bates, prefix, victim.id, n)
 
-    nums = render.Numbers(bates=bates)
-    counts: list[int] = []
-    rec = duplex.recto([], 0)
+    # The front matter cites final page numbers, which depend on its own length. Count its
+    # pages once without drawing, with provisional numbers (which rows cite a page is already
+    # known, so the rows wrap as they will), then draw it with the real numbers; only when a
+    # longer number changes a row's wrapping does it take another round.
+    counts = render.front(c, work / "front.pdf", _numbers(plan, ex, 0, appendix, bates),
+                          dry=True)
     for _ in range(MAX_FRONT_PASSES):
+        rec = _recto(plan, ex, counts, appendix, duplex_on)  # issue 6: blanks before rectos
+        nums = _numbers(plan, ex, sum(counts), appendix, bates, rec)
         new = render.front(c, work / "front.pdf", nums)
         if new == counts:
             break
         counts = new
-        rec = _recto(plan, ex, counts, appendix, duplex_on)  # issue 6: blanks before rectos
-        nums = _numbers(plan, ex, sum(counts), appendix, bates, rec)
     front_pages = sum(counts)
     emap = _exhibit_map(front_pages, ex, rec)
     total = rec.total

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -235,7 +235,7 @@ class Anchor(Flowable):  # type: ignore[misc]
 class Doc(BaseDocTemplate):  # type: ignore[misc]
     """One frame per page inside the margins, with the stamp band kept clear."""
 
-    def __init__(self, path: str, pg: Page, *, title: str, author: str, top_band: bool,
+    def __init__(self, path: str | IO[bytes], pg: Page, *, title: str, author: str, top_band: bool,
                  on_page: Callable[[Canvas, Any], None] | None = None,
                  initial_font: str | None = None) -> None:
         super().__init__(path, pagesize=(pg.width, pg.height), title=title, author=author,
@@ -275,3 +275,324 @@ class Para(Paragraph):  # type: ignore[misc]
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Para(text, style)
+
+
+# ---- fast tables ---------------------------------------------------------------------------------
+# Long tables (chronology, transcripts, call logs, custody) used to be platypus Tables of
+# Paragraphs: every cell parsed as markup (html.parser) and line-broken character by character,
+# two or three times per build. A Grid takes plain runs of text, wraps them once with the
+# fonts' character widths, and draws lines straight onto the canvas: same look, same real text,
+# a fraction of the time.
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """A piece of a cell's text in one font, size and colour ('\\n' breaks the line)."""
+
+    text: str
+    font: str
+    size: float
+    color: Any = INK
+    underline: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    runs: tuple[Run, ...]
+    leading: float
+    right: bool = False  # right-aligned
+    link: int | None = None  # final page the whole cell jumps to
+
+
+@dataclasses.dataclass(frozen=True)
+class GridRow:
+    cells: tuple[Cell, ...]
+    fill: Any = None  # background
+    mark: bool = False  # the red rule at the left edge of a marked row
+    span: int | None = None  # cell `span` runs to the last column (cells after it ignored)
+    key: Any = None  # anchor: the page this row lands on is recorded under this key
+
+
+def plain(text: object) -> str:
+    """Text for a Run: invisible controls dropped, undrawable characters named."""
+    return printable("".join(ch for ch in str(text) if ch in "\n\t" or ord(ch) >= 32))
+
+
+def cell(style: ParagraphStyle, *parts: str | Run, link: int | None = None,
+         color: Any = None) -> Cell:
+    """A cell in `style` (font, size, leading, colour, alignment); str parts take the style."""
+    ink = color if color is not None else (style.textColor or INK)
+    runs = tuple(p if isinstance(p, Run) else Run(plain(p), style.fontName, style.fontSize,
+                                                  LINK if link else ink) for p in parts)
+    return Cell(runs, style.leading, style.alignment == TA_RIGHT, link or None)
+
+
+_WIDTHS: dict[str, dict[str, float]] = {}
+
+
+def _char_widths(font: str) -> dict[str, float]:
+    got = _WIDTHS.get(font)
+    if got is None:
+        got = _WIDTHS[font] = {}
+    return got
+
+
+def _width(text: str, font: str, size: float) -> float:
+    cache = _char_widths(font)
+    total = 0.0
+    for ch in text:
+        w = cache.get(ch)
+        if w is None:
+            w = cache[ch] = pdfmetrics.stringWidth(ch, font, 1000)
+        total += w
+    return total * size / 1000
+
+
+def _tokens(text: str) -> list[str]:
+    """Words of Latin text stay whole; every CJK character (and space) is its own token."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if ch == " " or ord(ch) > 0x2E7F:
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+NO_LINE_START = frozenset("，。、；：！？）】」』》〉,.;:!?)%")
+Frag = tuple[float, str, Run]  # x offset, text, run
+Line = list[Frag]
+
+
+def wrap_runs(runs: Sequence[Run], width: float) -> list[Line]:
+    """Greedy line breaking of runs into `width`: Latin words whole unless longer than a line."""
+    lines: list[Line] = [[]]
+    x = 0.0
+    limit = width + 0.01
+    for run in runs:
+        for n, part in enumerate(run.text.split("\n")):
+            if n:
+                lines.append([])
+                x = 0.0
+            for tok in _tokens(part):
+                w = _width(tok, run.font, run.size)
+                if x + w <= limit:
+                    if tok != " " or lines[-1]:
+                        _put(lines[-1], x, tok, run)
+                        x += w
+                    continue
+                if tok == " ":  # a break here
+                    continue
+                if tok in NO_LINE_START and lines[-1]:  # hangs into the padding instead
+                    _put(lines[-1], x, tok, run)
+                    x += w
+                    continue
+                if w <= limit:  # the word starts the next line
+                    lines.append([])
+                    _put(lines[-1], 0.0, tok, run)
+                    x = w
+                    continue
+                for ch in tok:  # longer than a line (hashes, paths): broken by characters
+                    cw = _width(ch, run.font, run.size)
+                    if x + cw > limit and x > 0:
+                        lines.append([])
+                        x = 0.0
+                    _put(lines[-1], x, ch, run)
+                    x += cw
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    for line in lines:  # a space a line broke at is not part of the line
+        if line and line[-1][1].endswith(" "):
+            x0, text, run = line[-1]
+            line[-1] = (x0, text.rstrip(" "), run)
+    return lines
+
+
+def _put(line: Line, x: float, text: str, run: Run) -> None:
+    """Append text to the line, joining it to the last fragment when the run is the same."""
+    if line and line[-1][2] is run:
+        x0, t, _ = line[-1]
+        line[-1] = (x0, t + text, run)
+    else:
+        line.append((x, text, run))
+
+
+PAD_L, PAD_R, PAD_T, PAD_B = 3.0, 3.0, 2.0, 3.0
+ZEBRA = colors.Color(0.97, 0.97, 0.97)
+
+
+@dataclasses.dataclass
+class _Laid:
+    row: GridRow
+    lines: list[tuple[list[Line], float, Cell]]  # per visible cell: lines, column width, cell
+    height: float
+
+
+class Grid(Flowable):  # type: ignore[misc]
+    """A ruled table of plain-text cells, header repeated on every page, split between rows."""
+
+    def __init__(self, widths: Sequence[float], rows: Sequence[GridRow],
+                 head: GridRow | None = None, *, zebra: bool = False,
+                 sink: dict[Any, int] | None = None, laid: list[_Laid] | None = None,
+                 laid_head: _Laid | None = None) -> None:
+        super().__init__()
+        self.widths = list(widths)
+        self.zebra = zebra
+        self.sink = sink
+        self.head = laid_head if laid_head is not None else (
+            self._lay(head) if head is not None else None)
+        self.rows = laid if laid is not None else [self._lay(r) for r in rows]
+        self.width = sum(self.widths)
+        self.height = self._height(self.rows)
+        self.dry = False  # laid out for its height only (a counting pass): draws nothing
+
+    def _lay(self, row: GridRow) -> _Laid:
+        out = []
+        height = 0.0
+        cells = row.cells if row.span is None else row.cells[:row.span + 1]
+        for i, c in enumerate(cells):
+            w = self.widths[i] if row.span is None or i < row.span else sum(self.widths[i:])
+            lines = wrap_runs(c.runs, w - PAD_L - PAD_R)
+            out.append((lines, w, c))
+            height = max(height, len(lines) * c.leading)
+        return _Laid(row, out, height + PAD_T + PAD_B)
+
+    def _height(self, rows: Sequence[_Laid]) -> float:
+        return sum(r.height for r in rows) + (self.head.height if self.head and rows else 0)
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def split(self, aw: float, ah: float) -> list[Any]:
+        room = ah - (self.head.height if self.head else 0)
+        k, used = 0, 0.0
+        while k < len(self.rows) and used + self.rows[k].height <= room:
+            used += self.rows[k].height
+            k += 1
+        if k == 0:
+            first = self._cut(self.rows[0], room)
+            if first is None:
+                return []
+            rest = [first[1], *self.rows[1:]]
+            return [self._part([first[0]]), self._part(rest)]
+        if k >= len(self.rows):
+            return [self]
+        return [self._part(self.rows[:k]), self._part(self.rows[k:])]
+
+    def _part(self, rows: list[_Laid]) -> Grid:
+        part = Grid(self.widths, (), None, zebra=self.zebra, sink=self.sink, laid=rows,
+                    laid_head=self.head)
+        part.dry = self.dry
+        return part
+
+    def _cut(self, laid: _Laid, room: float) -> tuple[_Laid, _Laid] | None:
+        """A row taller than a page is cut between lines (only ever the first row on a page)."""
+        lead = max(c.leading for _, _, c in laid.lines)
+        n = int((room - PAD_T - PAD_B) // lead)
+        if n < 1:
+            return None
+        top = [(lines[:n], w, c) for lines, w, c in laid.lines]
+        bottom = [(lines[n:] or [[]], w, c) for lines, w, c in laid.lines]
+
+        def h(parts: list[tuple[list[Line], float, Cell]]) -> float:
+            return max(len(ls) * c.leading for ls, _, c in parts) + PAD_T + PAD_B
+
+        rest_row = dataclasses.replace(laid.row, key=None)
+        return _Laid(laid.row, top, h(top)), _Laid(rest_row, bottom, h(bottom))
+
+    def draw(self) -> None:
+        """Backgrounds, then rules, then all the text in one text object (one BT…ET per table
+        part instead of one per string: drawing strings was most of the table's cost)."""
+        canv = self.canv
+        y = self.height
+        rows = [self.head, *self.rows] if self.head else list(self.rows)
+        page = canv.getPageNumber()
+        if self.dry:
+            return
+        frags: list[tuple[float, float, str, Run]] = []
+        spans: list[tuple[float, float, float]] = []  # y bottom, y top, row height
+        marks: list[tuple[float, float]] = []
+        for n, laid in enumerate(rows):
+            is_head = self.head is not None and n == 0
+            top, y = y, y - laid.height
+            row = laid.row
+            fill = BAND if is_head else row.fill
+            if fill is None and self.zebra and n % 2 == 0 and not is_head:
+                fill = ZEBRA
+            if fill is not None:
+                canv.setFillColor(fill)
+                canv.rect(0, y, self.width, laid.height, stroke=0, fill=1)
+            if row.key is not None and self.sink is not None:
+                self.sink.setdefault(row.key, page)
+            x = 0.0
+            target = None
+            for lines, w, c in laid.lines:
+                self._cell(frags, lines, c, x, top, w)
+                target = target or c.link
+                x += w
+            if target:  # one link per row (the whole row is the click target)
+                canv.linkURL(f"{LINK_SCHEME}{target}", (0, y, self.width, top), relative=1,
+                             thickness=0)
+            spans.append((y, top, laid.height))
+            if row.mark:
+                marks.append((y, top))
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.4)
+        segs: list[tuple[float, float, float, float]] = []
+        for (bottom, top, _), laid in zip(spans, rows, strict=True):
+            segs.append((0, bottom, self.width, bottom))
+            x = 0.0
+            for _, w, _ in laid.lines[:-1]:
+                x += w
+                segs.append((x, bottom, x, top))
+        top = self.height
+        segs += [(0, top, self.width, top), (0, 0, 0, top), (self.width, 0, self.width, top)]
+        canv.lines(segs)
+        if marks:
+            canv.setStrokeColor(MARK)
+            canv.setLineWidth(2.5)
+            canv.lines([(0, b, 0, t) for b, t in marks])
+        if not frags:
+            return
+        tx = canv.beginText()
+        font: tuple[str, float] | None = None
+        ink: Any = None
+        unders: list[tuple[Any, tuple[float, float, float, float]]] = []
+        for fx, fy, text, run in frags:
+            if (run.font, run.size) != font:
+                font = (run.font, run.size)
+                tx.setFont(run.font, run.size)
+            if run.color is not ink:
+                ink = run.color
+                tx.setFillColor(ink)
+            tx.setTextOrigin(fx, fy)
+            tx.textOut(text)
+            if run.underline:
+                unders.append((run.color, (fx, fy - 1, fx + _width(text, run.font, run.size),
+                                           fy - 1)))
+        canv.drawText(tx)
+        for color, seg in unders:
+            canv.setStrokeColor(color)
+            canv.setLineWidth(0.5)
+            canv.line(*seg)
+
+    def _cell(self, frags: list[tuple[float, float, str, Run]], lines: list[Line], c: Cell,
+              x: float, top: float, w: float) -> None:
+        base = top - PAD_T - (lines[0][0][2].size if lines[0] else c.leading / 1.35)
+        for k, line in enumerate(lines):
+            if not line:
+                continue
+            by = base - k * c.leading
+            shift = 0.0
+            if c.right:
+                last = line[-1]
+                end = last[0] + _width(last[1], last[2].font, last[2].size)
+                shift = w - PAD_L - PAD_R - end
+            for fx, text, run in line:
+                frags.append((x + PAD_L + shift + fx, by, text, run))

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
@@ -26,8 +28,6 @@ from evidence.model import Event, EventKind
 from evidence.render import common
 from evidence.render import fonts as fonts_mod
 from evidence.render.common import Anchor, esc, link
-
-CHUNK = 40  # table rows per reportlab Table: splitting one huge table is quadratic
 
 URL = re.compile(
     r"(?:https?://|www\.)[^\s，。；、）)]+"
@@ -121,8 +121,12 @@ def _on_page(canv: Canvas, doc: Any) -> None:
 FRONT_SECTIONS = ("cover", "summary", "index", "chronology")
 
 
-def front(c: Ctx, path: Path, nums: Numbers) -> list[int]:
-    """Cover, summary, evidence list, chronology. Returns each section's page count."""
+def front(c: Ctx, path: Path, nums: Numbers, *, dry: bool = False) -> list[int]:
+    """Cover, summary, evidence list, chronology. Returns each section's page count.
+
+    `dry`: lay the pages out only to count them (tables are not drawn, nothing is written):
+    the pipeline counts once with provisional page numbers, then draws once with the real ones.
+    """
     starts: dict[Any, int] = {}
     story: list[Flowable] = []
     for i, (name, build) in enumerate((("cover", _cover), ("summary", _summary),
@@ -131,7 +135,11 @@ def front(c: Ctx, path: Path, nums: Numbers) -> list[int]:
             story.append(PageBreak())
         story.append(Anchor(name, starts))
         story.extend(build(c, nums))
-    doc = common.Doc(str(path), c.pg, title=c.t("doc.title", name=_name(c)),
+    if dry:
+        for f in story:
+            if isinstance(f, common.Grid):
+                f.dry = True
+    doc = common.Doc(io.BytesIO() if dry else str(path), c.pg, title=c.t("doc.title", name=_name(c)),
                      author=c.plan.case.counsel, top_band=False, on_page=_on_page,
                      initial_font=c.fonts.body)
     doc.build(story)
@@ -144,27 +152,31 @@ def _name(c: Ctx) -> str:
     return c.plan.victim.name or c.plan.victim.id
 
 
-def _kv(c: Ctx, rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Flowable:
-    data = [[common.Para(esc(k), c.st.cell_head), common.Para(v, c.st.body)] for k, v in rows]
-    t = common.grid(c.fonts.body, data, widths, header=0, zebra=False)
-    return t
+def _kv(c: Ctx, rows: Sequence[tuple[str, str | common.Cell]], widths: tuple[float, float],
+        style: Any = None) -> Flowable:
+    """Two-column key/value table; a value is plain text (in `style`, body by default) or a Cell."""
+    vs = style if style is not None else c.st.body
+    return common.Grid(widths, [common.GridRow((
+        common.cell(c.st.cell_head, k), v if isinstance(v, common.Cell) else common.cell(vs, v)))
+        for k, v in rows])
 
 
 def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, v, case = c.plan, c.plan.victim, c.plan.case
     unknown = c.t("cover.unknown")
-    rows = [
-        (c.t("cover.case"), esc(case.title or unknown)),
-        (c.t("cover.court"), esc(case.court or unknown)),
-        (c.t("cover.claimant"), esc(v.name or unknown)),
-        (c.t("cover.region"), esc(v.region or unknown)),
-        (c.t("cover.victim_id"), esc(v.id)),
-        (c.t("cover.defendant"), esc(case.defendant or unknown)),
-        (c.t("cover.counsel"), esc(case.counsel or unknown)),
-        (c.t("cover.build_date"), esc(p.build_date.isoformat() if p.build_date else unknown)),
+    rows: list[tuple[str, str | common.Cell]] = [
+        (c.t("cover.case"), case.title or unknown),
+        (c.t("cover.court"), case.court or unknown),
+        (c.t("cover.claimant"), v.name or unknown),
+        (c.t("cover.region"), v.region or unknown),
+        (c.t("cover.victim_id"), v.id),
+        (c.t("cover.defendant"), case.defendant or unknown),
+        (c.t("cover.counsel"), case.counsel or unknown),
+        (c.t("cover.build_date"), p.build_date.isoformat() if p.build_date else unknown),
         (c.t("cover.exhibits"), str(len(p.items))),
         (c.t("cover.pages"), str(nums.total or "")),
-        (c.t("cover.fingerprint"), f'<font size="8">{p.fingerprint}</font>'),
+        (c.t("cover.fingerprint"), common.cell(c.st.body, common.Run(
+            p.fingerprint, c.st.body.fontName, 8))),
     ]
     w = c.pg.frame_width
     return [
@@ -236,12 +248,12 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
     if s.first_call and s.all_debit_total != s.debit_total:
         out.append(common.Para(esc(c.t("summary.debits_note")), c.st.small))
     out.append(_kv(c, [
-        (c.t("summary.debit_total"), esc(c.money(s.debit_total))),
-        (c.t("summary.all_debits"), esc(c.money(s.all_debit_total))),
-        (c.t("summary.claimed"), esc(c.money(s.claimed))),
-        (c.t("summary.difference"), esc(c.money(diff))),
-        (c.t("summary.compensation"), esc(s.compensation)),
-        (c.t("summary.compensation_paid"), esc(c.money(s.compensation_paid))),
+        (c.t("summary.debit_total"), c.money(s.debit_total)),
+        (c.t("summary.all_debits"), c.money(s.all_debit_total)),
+        (c.t("summary.claimed"), c.money(s.claimed)),
+        (c.t("summary.difference"), c.money(diff)),
+        (c.t("summary.compensation"), s.compensation),
+        (c.t("summary.compensation_paid"), c.money(s.compensation_paid)),
     ], (w * 0.35, w * 0.65)))
     missing = []
     if not p.victim.config_found:
@@ -279,48 +291,47 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, st = c.plan, c.st
     w = c.pg.frame_width
     widths = [w * x for x in (0.10, 0.22, 0.09, 0.25, 0.24, 0.10)]
-    head = [common.Para(esc(c.t(f"index.{k}")), st.cell_head)
-            for k in ("no", "name", "form", "source", "purpose", "pages")]
+    head = common.GridRow(tuple(common.cell(st.cell_head, c.t(f"index.{k}"))
+                                for k in ("no", "name", "form", "source", "purpose", "pages")))
     out: list[Flowable] = [
         common.Para(esc(c.t("index.heading")), st.h1),
         common.Para(esc(c.t("index.intro", name=_name(c), case=p.case.title)), st.small),
         Spacer(1, 3 * mm),
     ]
-    rows: list[list[Any]] = [head]
+    rows: list[common.GridRow] = []
+    small = st.cell.fontName
     for ex in p.exhibits:
         title = c.t(f"group.{ex.group}")
         if len(ex.items) > 1:
             first = nums.item_pages.get(ex.items[0].file.path, (0, 0))[0] or None
-            rows.append([common.Para(link(f"<b>{esc(ex.label)}</b>", first), st.cell_head),
-                         common.Para(link(esc(title), first), st.cell_head), "", "", "", ""])
+            rows.append(common.GridRow((common.cell(st.cell_head, ex.label, link=first),
+                                        common.cell(st.cell_head, title, link=first)),
+                                       fill=common.BAND, span=1))
         for it in ex.items:
             pages, first = _pages(nums, it.file.path)
-            name = esc(_title(c, it))
+            name: list[str | common.Run] = [_title(c, it)]
             if it.first:
                 span = c.when(it.first, seconds=False)
                 if it.last and it.last != it.first:
                     span = c.t("index.span", first=span, last=c.when(it.last, seconds=False))
-                name += f'<br/><font size="7">{esc(span)}</font>'
+                name.append(common.Run("\n" + common.plain(span), small, 7,
+                                       common.LINK if first else common.INK))
             source = c.t("index.source_line", file=it.file.path,
                          kind=c.t(f"kind.{it.file.kind}"), sha=it.file.sha256[:12])
             if it.duplicates:
                 source += c.t("index.duplicates", paths="、".join(it.duplicates))
-            rows.append([
-                common.Para(link(esc(it.label), first), st.cell),
-                common.Para(link(name, first), st.cell),
-                common.Para(esc(c.t(f"form.{it.form}")), st.cell),
-                common.Para(esc(source), st.cell),
-                common.Para(esc(it.purpose), st.cell),
-                common.Para(link(esc(pages), first), st.cell),
-            ])
-    if len(rows) == 1:
+            rows.append(common.GridRow((
+                common.cell(st.cell, it.label, link=first),
+                common.cell(st.cell, *name, link=first),
+                common.cell(st.cell, c.t(f"form.{it.form}")),
+                common.cell(st.cell, source),
+                common.cell(st.cell, it.purpose),
+                common.cell(st.cell, pages, link=first),
+            )))
+    if not rows:
         out.append(common.Para(esc(c.t("index.empty")), st.body))
     else:
-        t = common.grid(c.fonts.body, rows, widths, zebra=False)
-        span_rows = [i for i, r in enumerate(rows) if i and r[2] == ""]
-        t.setStyle([("SPAN", (1, r), (-1, r)) for r in span_rows]
-                   + [("BACKGROUND", (0, r), (-1, r), common.BAND) for r in span_rows])
-        out.append(t)
+        out.append(common.Grid(widths, rows, head))
     date = p.build_date.isoformat() if p.build_date else "＿＿＿＿"
     out.append(Spacer(1, 6 * mm))
     out.append(common.Para(esc(c.t("index.footer", count=len(p.items), date=date)), st.body))
@@ -336,8 +347,8 @@ def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, st = c.plan, c.st
     w = c.pg.frame_width
     widths = [w * x for x in (0.17, 0.43, 0.19, 0.10, 0.11)]
-    head = [common.Para(esc(c.t(f"chronology.{k}")), st.cell_head)
-            for k in ("time", "event", "party", "amount", "source")]
+    head = common.GridRow(tuple(common.cell(st.cell_head, c.t(f"chronology.{k}"))
+                                for k in ("time", "event", "party", "amount", "source")))
     out: list[Flowable] = [common.Para(esc(c.t("chronology.heading")), st.h1),
                            common.Para(esc(c.t("chronology.intro")), st.small),
                            common.Para(esc(_zone(c)), st.small),
@@ -345,19 +356,12 @@ def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
     if not p.rows:
         out.append(common.Para(esc(c.t("chronology.empty")), st.body))
         return out
-    for start in range(0, len(p.rows), CHUNK):
-        data: list[list[Any]] = [head]
-        marked = []
-        for i in range(start, min(start + CHUNK, len(p.rows))):
-            row = p.rows[i]
-            data.append(_chrono_row(c, nums, row, i))
-            if row.marker:
-                marked.append(len(data) - 1)
-        out.append(common.grid(c.fonts.body, data, widths, marked=marked))
+    out.append(common.Grid(widths, [_chrono_row(c, nums, row, i) for i, row in enumerate(p.rows)],
+                           head, zebra=True))
     return out
 
 
-def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> list[Any]:
+def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
     st, ev = c.st, row.event
     page = nums.row_pages[i] if i < len(nums.row_pages) else None
     when = c.when(ev.time)
@@ -366,21 +370,23 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> list[Any]:
     mark = {"call": c.t("chronology.mark_call"), "debit": c.t("chronology.mark_debit")}.get(
         row.marker, "")
     style = st.cell_mark if row.marker else st.cell
-    text = (f"{esc(mark)} " if mark else "") + esc(ev.summary)
-    party = esc(ev.counterparty or "")
+    text = (f"{mark} " if mark else "") + ev.summary
+    party: list[str | common.Run] = [ev.counterparty or ""]
     if ev.attribution:
-        party += f'<br/><font size="6.5">{esc(ev.attribution)}</font>'
+        party.append(common.Run("\n" + common.plain(ev.attribution), st.cell.fontName, 6.5))
     amount = ""
     if ev.amount is not None:
         sign = "-" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
         amount = f"{sign}{ev.amount:,.2f}"
     cite = row.item_label or "—"
     if page:
-        cite = f"{cite}<br/>{page}"
-    return [common.Para(link(esc(when), page), st.cell), common.Para(text, style),
-            common.Para(party, st.cell), common.Para(esc(amount), st.cell_right if not row.marker
-                                                 else style),
-            common.Para(link(cite, page), st.cell)]
+        cite = f"{cite}\n{page}"
+    return common.GridRow((
+        common.cell(st.cell, when, link=page), common.cell(style, text),
+        common.cell(st.cell, *party),
+        common.cell(st.cell_right if not row.marker else style, amount),
+        common.cell(st.cell, cite, link=page)),
+        fill=common.MARK_FILL if row.marker else None, mark=bool(row.marker))
 
 
 # ---- exhibits --------------------------------------------------------------------------------
@@ -552,19 +558,19 @@ def _start(c: Ctx, it: Item, state: dict[str, str], title: str, first_in_story: 
 
 def _meta(c: Ctx, it: Item, extra: Sequence[tuple[str, str]] = ()) -> Flowable:
     f = it.file
-    rows = [
-        (c.t("exhibit.file"), esc(f.path)),
-        (c.t("exhibit.kind"), esc(f"{c.t('kind.' + str(f.kind))} · {c.t('form.' + str(it.form))}")),
-        (c.t("exhibit.sha"), f'<font size="7.5">{f.sha256}</font>'),
+    rows: list[tuple[str, str | common.Cell]] = [
+        (c.t("exhibit.file"), f.path),
+        (c.t("exhibit.kind"), f"{c.t('kind.' + str(f.kind))} · {c.t('form.' + str(it.form))}"),
+        (c.t("exhibit.sha"), common.cell(c.st.cell, common.Run(f.sha256, c.st.cell.fontName,
+                                                                 7.5))),
         (c.t("exhibit.size"), f"{f.size:,}"),
-        (c.t("exhibit.received"), esc(c.when(f.received))),
+        (c.t("exhibit.received"), c.when(f.received)),
         *extra,
     ]
     if it.duplicates:
-        rows.append(("=", esc(c.t("index.duplicates", paths="、".join(it.duplicates)))))
+        rows.append(("=", c.t("index.duplicates", paths="、".join(it.duplicates))))
     w = c.pg.frame_width
-    data = [[common.Para(esc(k), c.st.cell_head), common.Para(v, c.st.cell)] for k, v in rows]
-    return common.grid(c.fonts.body, data, (w * 0.18, w * 0.82), header=0, zebra=False)
+    return _kv(c, rows, (w * 0.18, w * 0.82), c.st.cell)
 
 
 def _end(c: Ctx, it: Item) -> Flowable:
@@ -633,30 +639,35 @@ class _Insert(Flowable):  # type: ignore[misc]
         self.out.insert_pages[page] = self.pages
 
 
-def _ev_anchor(c: Ctx, it: Item, ev: Event) -> Anchor:
-    return Anchor(("event", it.file.path, ev.source.locator), c.sink)
+def _ev_key(it: Item, ev: Event) -> tuple[str, str, str]:
+    return ("event", it.file.path, ev.source.locator)
 
 
-def _highlight(text: str) -> str:
-    out, last = [], 0
+def _highlight(c: Ctx, text: str, style: Any) -> list[str | common.Run]:
+    """Links and domains in a message: red and underlined (never colour alone)."""
+    out: list[str | common.Run] = []
+    last = 0
     for m in URL.finditer(text):
-        out.append(esc(text[last:m.start()]))
-        out.append(f'<u><font color="#b00000">{esc(m.group(0))}</font></u>')
+        out.append(text[last:m.start()])
+        out.append(common.Run(common.plain(m.group(0)), style.fontName, style.fontSize, URL_INK,
+                              underline=True))
         last = m.end()
-    out.append(esc(text[last:]))
-    return "".join(out)
-
-
-def _chunks(c: Ctx, head: list[str], rows: list[tuple[list[Any], bool]], widths: Sequence[float]
-            ) -> list[Flowable]:
-    header = [common.Para(esc(h), c.st.cell_head) for h in head]
-    out: list[Flowable] = []
-    for start in range(0, len(rows), CHUNK):
-        part = rows[start:start + CHUNK]
-        data = [header, *[r for r, _ in part]]
-        marked = [i + 1 for i, (_, m) in enumerate(part) if m]
-        out.append(common.grid(c.fonts.body, data, widths, marked=marked))
+    out.append(text[last:])
     return out
+
+
+URL_INK = colors.Color(0xB0 / 255, 0, 0)
+
+
+def _chunks(c: Ctx, head: list[str], rows: list[common.GridRow], widths: Sequence[float]
+            ) -> list[Flowable]:
+    header = common.GridRow(tuple(common.cell(c.st.cell_head, h) for h in head))
+    return [common.Grid(widths, rows, header, zebra=True, sink=c.sink)]
+
+
+def _row(cells: Sequence[common.Cell], marked: bool, key: Any) -> common.GridRow:
+    return common.GridRow(tuple(cells), fill=common.MARK_FILL if marked else None, mark=marked,
+                          key=key)
 
 
 def _transcript(c: Ctx, it: Item) -> list[Flowable]:
@@ -665,7 +676,8 @@ def _transcript(c: Ctx, it: Item) -> list[Flowable]:
     if not msgs:
         return [common.Para(esc(c.t("exhibit.no_messages")), c.st.body)]
     w = c.pg.frame_width
-    rows: list[tuple[list[Any], bool]] = []
+    st = c.st
+    rows: list[common.GridRow] = []
     for ev in msgs:
         incoming = ev.details.get("direction_of_message", "in") == "in"
         body = ev.details.get("body", ev.summary)
@@ -675,16 +687,17 @@ def _transcript(c: Ctx, it: Item) -> list[Flowable]:
             prefix = "▼ "
         elif ev.kind is EventKind.PHISHING:
             prefix = "◆ "
-        party = esc(ev.counterparty or "")
+        party: list[str | common.Run] = [ev.counterparty or ""]
         if ev.attribution:
-            party += f'<br/><font size="6.5">{esc(ev.attribution)}</font>'
-        rows.append(([
-            [_ev_anchor(c, it, ev), common.Para(esc(c.when(ev.time)), c.st.cell)],
-            common.Para(esc(c.t("exhibit.direction_in" if incoming else "exhibit.direction_out")),
-                      c.st.cell),
-            common.Para(party, c.st.cell),
-            common.Para(esc(prefix) + _highlight(body), c.st.cell_mark if prefix else c.st.cell),
-        ], mark))
+            party.append(common.Run("\n" + common.plain(ev.attribution), st.cell.fontName, 6.5))
+        style = st.cell_mark if prefix else st.cell
+        rows.append(_row([
+            common.cell(st.cell, c.when(ev.time)),
+            common.cell(st.cell, c.t("exhibit.direction_in" if incoming
+                                     else "exhibit.direction_out")),
+            common.cell(st.cell, *party),
+            common.cell(style, prefix, *_highlight(c, body, style)),
+        ], mark, _ev_key(it, ev)))
     return _chunks(c, [c.t("exhibit.time"), "", c.t("exhibit.sender"), c.t("exhibit.text")],
                    rows, [w * 0.17, w * 0.05, w * 0.2, w * 0.58])
 
@@ -695,18 +708,18 @@ def _calls(c: Ctx, it: Item) -> list[Flowable]:
         return [common.Para(esc(c.t("exhibit.no_calls")), c.st.body)]
     w = c.pg.frame_width
     first = c.plan.summary.first_call
-    rows: list[tuple[list[Any], bool]] = []
+    rows: list[common.GridRow] = []
     for ev in calls:
         is_first = ev is first
         style = c.st.cell_mark if is_first else c.st.cell
         dur = ev.details.get("duration_s", "")
-        rows.append(([
-            [_ev_anchor(c, it, ev), common.Para(esc(c.when(ev.time)), c.st.cell)],
-            common.Para(esc(("★ " if is_first else "") + ev.details.get("call_type", "")), style),
-            common.Para(esc(ev.counterparty or ""), style),
-            common.Para(esc(ev.attribution or ""), c.st.cell),
-            common.Para(esc(_duration(c, dur)), c.st.cell_right),
-        ], is_first))
+        rows.append(_row([
+            common.cell(c.st.cell, c.when(ev.time)),
+            common.cell(style, ("★ " if is_first else "") + ev.details.get("call_type", "")),
+            common.cell(style, ev.counterparty or ""),
+            common.cell(c.st.cell, ev.attribution or ""),
+            common.cell(c.st.cell_right, _duration(c, dur)),
+        ], is_first, _ev_key(it, ev)))
     return _chunks(c, [c.t(f"exhibit.call_{k}") for k in ("time", "type", "party", "attr",
                                                            "duration")],
                    rows, [w * 0.2, w * 0.14, w * 0.2, w * 0.32, w * 0.14])
@@ -728,11 +741,11 @@ def _recording(c: Ctx, it: Item) -> list[Flowable]:
     fmt = details.get("format") or PurePosixPath(it.file.path).suffix.lstrip(".").upper()
     match = _matched_call(c, ev) if ev else None
     extra = [
-        (c.t("exhibit.format"), esc(fmt)),
-        (c.t("exhibit.duration"), esc(_duration(c, dur) if dur else "—")),
-        (c.t("exhibit.time"), esc(c.when(ev.time) if ev else "—")),
-        (c.t("exhibit.matched_call"), esc(f"{c.when(match.time)} {match.summary}") if match
-         else esc(c.t("exhibit.no_match"))),
+        (c.t("exhibit.format"), fmt),
+        (c.t("exhibit.duration"), _duration(c, dur) if dur else "—"),
+        (c.t("exhibit.time"), c.when(ev.time) if ev else "—"),
+        (c.t("exhibit.matched_call"), f"{c.when(match.time)} {match.summary}" if match
+         else c.t("exhibit.no_match")),
     ]
     return [common.Para(esc(c.t("exhibit.recording_heading")), c.st.h2), _meta(c, it, extra),
             Spacer(1, 6 * mm), common.Para(esc(c.t("exhibit.recording_note")), c.st.body)]
@@ -756,15 +769,15 @@ def _table(c: Ctx, it: Item) -> list[Flowable]:
     if not it.events:
         return [common.Para(esc(c.t("exhibit.no_messages")), c.st.body)]
     w = c.pg.frame_width
-    rows: list[tuple[list[Any], bool]] = []
+    rows: list[common.GridRow] = []
     for ev in it.events:
         debit = str(ev.direction) == "debit"
         amount = "" if ev.amount is None else ("-" if debit else "+") + f"{ev.amount:,.2f}"
-        rows.append(([
-            [_ev_anchor(c, it, ev), common.Para(esc(c.when(ev.time)), c.st.cell)],
-            common.Para(esc(ev.summary), c.st.cell),
-            common.Para(esc(amount), c.st.cell_right),
-        ], debit))
+        rows.append(_row([
+            common.cell(c.st.cell, c.when(ev.time)),
+            common.cell(c.st.cell, ev.summary),
+            common.cell(c.st.cell_right, amount),
+        ], debit, _ev_key(it, ev)))
     return _chunks(c, [c.t("exhibit.table_time"), c.t("exhibit.table_summary"),
                        c.t("exhibit.table_amount")], rows, [w * 0.2, w * 0.62, w * 0.18])
 
@@ -806,10 +819,10 @@ def _image_run(c: Ctx, run: list[Item], images: Mapping[str, ImageInfo], out: Ex
 def custody(c: Ctx, path: Path, labels: Mapping[str, str]) -> int:
     p, st = c.plan, c.st
     w = c.pg.frame_width
-    head = [common.Para(esc(c.t(f"custody.{k}")), st.cell_head)
-            for k in ("path", "sha", "size", "received", "status")]
-    rows: list[list[Any]] = []
-    marked = []
+    head = common.GridRow(tuple(common.cell(st.cell_head, c.t(f"custody.{k}"))
+                                for k in ("path", "sha", "size", "received", "status")))
+    rows: list[common.GridRow] = []
+    small = st.cell.fontName
     for f in p.custody:
         if str(f.status) == "accepted":
             status = c.t("custody.accepted", label=labels.get(f.path, "—"))
@@ -817,30 +830,22 @@ def custody(c: Ctx, path: Path, labels: Mapping[str, str]) -> int:
             status = c.t("custody.duplicate", path=f.duplicate_of or "?")
         else:
             status = c.t("custody.rejected", reason=f.reason or "—")
-        where = esc(f.path)
+        where: list[str | common.Run] = [f.path]
         if f.original_path and f.original_path != f.path:
-            where += f'<br/><font size="6.5">{esc(f.original_path)}</font>'
+            where.append(common.Run("\n" + common.plain(f.original_path), small, 6.5))
         sha = f.sha256
-        rows.append([
-            common.Para(where, st.cell),
-            common.Para(f'<font size="6.5">{sha[:32]}<br/>{sha[32:]}</font>', st.cell),
-            common.Para(f"{f.size:,}", st.cell_right),
-            common.Para(esc(c.when(f.received)), st.cell),
-            common.Para(esc(status), st.cell),
-        ])
-        if str(f.status) != "accepted":
-            marked.append(len(rows))
+        rows.append(common.GridRow((
+            common.cell(st.cell, *where),
+            common.cell(st.cell, common.Run(f"{sha[:32]}\n{sha[32:]}", small, 6.5)),
+            common.cell(st.cell_right, f"{f.size:,}"),
+            common.cell(st.cell, c.when(f.received)),
+            common.cell(st.cell, status),
+        ), fill=common.BAND if str(f.status) != "accepted" else None))
     story: list[Flowable] = [common.Para(esc(c.t("custody.heading")), st.h1),
                              common.Para(esc(c.t("custody.intro")), st.small), Spacer(1, 3 * mm)]
     widths = [w * x for x in (0.27, 0.25, 0.11, 0.15, 0.22)]
-    for start in range(0, max(len(rows), 1), CHUNK):
-        part = rows[start:start + CHUNK]
-        if not part:
-            break
-        t = common.grid(c.fonts.body, [head, *part], widths, zebra=False)
-        t.setStyle([("BACKGROUND", (0, r - start), (-1, r - start), common.BAND)
-                    for r in marked if start < r <= start + CHUNK])
-        story.append(t)
+    if rows:
+        story.append(common.Grid(widths, rows, head))
     story.append(CondPageBreak(1))
     doc = common.Doc(str(path), c.pg, title="custody", author="", top_band=False,
                      on_page=_on_page, initial_font=c.fonts.body)
