@@ -14,6 +14,7 @@ No printing: progress goes to a callback the CLI passes in.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import enum
 import hashlib
@@ -234,6 +235,10 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
         fp = fingerprint(case, victim_id, tool, options)
         cached = None if force else _cached(folder, fp)
         if cached is not None:
+            path, _ = _segment_cache(out_dir, cached, pipeline.output_name("dossier.pdf", options),
+                                     tool)
+            if path is not None and not path.is_file():  # e.g. outputs of an older version
+                prepare_segment(out_dir, cached, options, tool)
             return dataclasses.replace(cached, seconds=time.perf_counter() - started)
         got = collect.victim(case, victim_id)
         result = pipeline.build_collected(got, out_dir, options)
@@ -247,8 +252,10 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
             "issues": [_issue_json(i) for i in result.issues],
         }
         write_atomic(folder / BUILD_JSON, _dump(record))  # last: it vouches for the others
-        return Outcome(victim_id, State.BUILT, fp, person, result.pages, outputs,
-                       tuple(result.issues), seconds=time.perf_counter() - started)
+        built = Outcome(victim_id, State.BUILT, fp, person, result.pages, outputs,
+                        tuple(result.issues))
+        prepare_segment(out_dir, built, options, tool)
+        return dataclasses.replace(built, seconds=time.perf_counter() - started)
     except Exception as exc:  # one claimant never stops the batch
         return _failure(case, victim_id, fp, exc, time.perf_counter() - started)
 
@@ -327,8 +334,9 @@ def joint_files(options: pipeline.Options | None = None) -> tuple[str, ...]:
 
 
 def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: str,
-                options: pipeline.Options | None = None) -> tuple[int, str]:
-    """DIR/joint/bundle.pdf, claims.csv, claims.json from the claimants' outcomes."""
+                options: pipeline.Options | None = None) -> tuple[int, dict[str, str]]:
+    """DIR/joint/bundle.pdf, claims.csv, claims.json from the claimants' outcomes; returns
+    the bundle's page count and each output's SHA-256."""
     options = options or pipeline.Options()
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
     tz = times.zone(case.timezone)
@@ -349,6 +357,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     rendered, ranges = render_joint.layout(analysis, pages, front, lang, tz, setup)
     total = rendered.pages + sum(pages)
     labels = _labels(case.bates_prefix, lang, total)
+    folder = out_dir / JOINT_DIR
     parts = []
     for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
         title = template.t(lang, "joint.outline.claimant", number=n, name=c.name or c.id,
@@ -357,14 +366,15 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         if o.state is State.FAILED:
             parts.append(stamp.BundlePart(title, render_joint.failed_page(n, c, lang, setup)))
         else:
-            parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name))
+            parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name,
+                                          *_segment_cache(out_dir, o, dossier_name, tool)))
+    _sweep_segments(folder, parts)
     sections = [stamp.BundleSection(template.t(lang, f"joint.outline.{key}"), page)
                 for key, page in rendered.sections]
-    folder = out_dir / JOINT_DIR
-    written = stamp.bundle(
+    written, bundle_sha = stamp.bundle(
         folder / bundle_name, rendered.pdf, parts, sections,
         template.t(lang, "joint.outline.front"),
-        lambda some: render_joint.stamps(some, setup), labels,
+        render_joint.stamp_face(labels, setup), labels,
         {"Title": case.title, "Author": case.counsel,
          "Subject": template.t(lang, "joint.cover_kicker"), "Keywords": fp,
          "Creator": f"evidence {__version__}"})
@@ -375,7 +385,46 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         json_data = red.text(json_data.decode("utf-8")).encode("utf-8")
     write_atomic(folder / csv_name, csv_data)
     write_atomic(folder / json_name, json_data)
-    return written, fp
+    hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
+              json_name: hashlib.sha256(json_data).hexdigest()}
+    return written, hashes
+
+
+SEGMENTS_DIR = ".segments"  # DIR/joint/.segments/<victim>.<dossier>.seg: see stamp.bundle
+
+
+def _segment_cache(out_dir: Path, outcome: Outcome, dossier_name: str, tool: str
+                   ) -> tuple[Path | None, str]:
+    """Where a claimant's bundle segment is cached and its key: the dossier's SHA-256 (as
+    recorded and checked), the tool, and the stamp box it was cut for."""
+    sha = outcome.outputs.get(dossier_name, "")
+    if not sha:
+        return None, ""
+    key = hashlib.sha256(json.dumps([stamp.SEGMENT_FORMAT, tool, sha, render_joint.STAMP_SIZE,
+                                     stamp.BUNDLE_STAMP_MARGIN]).encode()).hexdigest()
+    return out_dir / JOINT_DIR / SEGMENTS_DIR / f"{outcome.id}.{dossier_name}.seg", key
+
+
+def _sweep_segments(folder: Path, parts: Sequence[stamp.BundlePart]) -> None:
+    """Segments of claimants no longer in the case (or of the other --redact variant stay)."""
+    keep = {p.segment.name for p in parts if p.segment is not None}
+    suffix = next((p.segment.name.split(".", 1)[1] for p in parts if p.segment is not None), "")
+    for path in (folder / SEGMENTS_DIR).glob(f"*.{suffix}") if suffix else ():
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def prepare_segment(out_dir: Path, outcome: Outcome, options: pipeline.Options, tool: str
+                    ) -> None:
+    """Cut a freshly built claimant's bundle segment in its worker, in parallel with the
+    others, so the joint step only assembles. Best effort: the joint step makes any missing."""
+    dossier_name = pipeline.output_name("dossier.pdf", options)
+    path, key = _segment_cache(out_dir, outcome, dossier_name, tool)
+    if path is None:
+        return
+    with contextlib.suppress(Exception):
+        stamp.part_segment(stamp.BundlePart("", out_dir / outcome.id / dossier_name, path, key),
+                           render_joint.STAMP_SIZE)
 
 
 def _joint_cached(folder: Path, fp: str) -> int | None:
@@ -409,7 +458,7 @@ def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
 
 def _sweep(out_dir: Path) -> None:
     """Temporary files left by a killed build: never part of the outputs."""
-    for pattern in (".*.partial", "*/.*.partial"):
+    for pattern in (".*.partial", "*/.*.partial", f"{JOINT_DIR}/{SEGMENTS_DIR}/.*.partial"):
         for path in out_dir.glob(pattern):
             path.unlink(missing_ok=True)
     for work in out_dir.glob(".work-*"):  # pipeline.build_collected's work folders
@@ -441,13 +490,14 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     joint_fp = _joint_fingerprint(case, outcomes, tool)
     pages = _joint_cached(folder, joint_fp) if outcomes else None
     rebuilt = pages is None and bool(outcomes)
+    joint_outputs: dict[str, str] = {}
     if rebuilt:
-        pages, _ = build_joint(case, outcomes, out_dir, tool, options)
-        outputs = {name: sha256_file(folder / name) for name in joint_files(options)}
+        pages, joint_outputs = build_joint(case, outcomes, out_dir, tool, options)
         write_atomic(folder / BUILD_JSON, _dump({"format": FORMAT, "fingerprint": joint_fp,
-                                                 "pages": pages, "outputs": outputs}))
-    joint_outputs = {name: sha256_file(folder / name) for name in joint_files(options)
-                     } if outcomes else {}
+                                                 "pages": pages, "outputs": joint_outputs}))
+    elif outcomes:  # checked against these hashes by _joint_cached just now
+        record = _read_json(folder / BUILD_JSON) or {}
+        joint_outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
     write_atomic(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
     notify(Progress("end", len(ids), len(ids)))
     return Result(out_dir, outcomes, folder / joint_files(options)[0] if outcomes else None,

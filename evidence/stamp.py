@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -358,18 +358,30 @@ def finish(writer: PdfWriter, out: Path, *, info: Mapping[str, str], when: dt.da
 # --- joint bundle ---------------------------------------------------------------------------
 # The joint bundle concatenates 150+ dossiers (thousands of pages, every screenshot of every
 # claimant). pypdf holds every copied page in memory until it writes, and so does qpdf (measured:
-# 2.6x the inputs' size resident). So the bundle is written as a stream: one dossier at a time is
-# opened (pikepdf, read only), its page objects and everything they reference are serialised
-# straight to the output with new object numbers, then it is closed. Peak memory is one dossier,
-# whatever the number of claimants. Objects are written as they are (streams stay compressed).
+# 2.6x the inputs' size resident). So the bundle is written as a stream by our own append-only
+# writer, one part at a time; peak memory is one part, whatever the number of claimants.
+#
+# Rebuilds: a lawyer adds one screenshot to one claimant and every later Bates number moves. So
+# what is copied from a dossier does not depend on where it lands: each part is first turned into
+# a *segment* (bundle_segment) — its objects serialised once, with references left as tokens
+# (a page of this part, an object of this part, this page's stamp), and every stream kept as a
+# byte range of the dossier file rather than a copy. A segment is cached beside the bundle, keyed
+# by the dossier's SHA-256; assembling the bundle is then numbering, stamping (a stamp is a few
+# bytes drawing glyph forms, not a reportlab page) and copying byte ranges. A from-scratch build
+# makes the same segments and assembles them the same way, so both give the same bytes.
 
 
 @dataclasses.dataclass(frozen=True)
 class BundlePart:
-    """One claimant's pages in the bundle: a dossier file, or a placeholder page (failed)."""
+    """One claimant's pages in the bundle: a dossier file, or a placeholder page (failed).
+
+    `segment`/`key`: where this part's relocatable copy is cached and what it must have been
+    made from (the dossier's hash and the tool); without them it is made in memory."""
 
     title: str  # outline entry of the claimant
     pdf: Path | bytes
+    segment: Path | None = None
+    key: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -378,9 +390,25 @@ class BundleSection:
     page: int  # 0-based page in the front matter
 
 
+@dataclasses.dataclass(frozen=True)
+class BundleStampFace:
+    """How bundle stamps are drawn (render.joint.stamp_face): `sheet` has one page per
+    character of `chars`, drawn in black from x = 0 at the stamp's baseline; `widths` are their
+    advances; `size` is the stamp's box. A label is these glyph forms side by side, right-aligned
+    on a white knock-out: extractable text, embedded font, a few bytes per page."""
+
+    sheet: bytes
+    chars: str
+    widths: tuple[float, ...]
+    size: tuple[float, float]
+
+
 CLAIMANT_LINK = "evidence-claimant:"  # placeholder URIs drawn by render.joint (1-based claimant)
 BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the bundle stamp
+SEGMENT_FORMAT = "evidence-bundle-segment/1"
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+_TOKEN = b"\x00"  # never in serialised PDF syntax: pikepdf writes binary strings as hex
+_PAGES_ROOT, _Q_OPEN = b"\x00s0\x00", b"\x00s1\x00"
 
 
 def _bundle_view(box: Sequence[float], rotate: int) -> tuple[list[float], float, float]:
@@ -440,7 +468,8 @@ def _num(value: float) -> bytes:
 
 
 class _BundleWriter:
-    """Append-only PDF writer: objects are written once, in order; the xref comes last."""
+    """Append-only PDF writer: objects are written once, in order; the xref comes last.
+    The running SHA-256 of everything written is the output's hash (no second read)."""
 
     def __init__(self, f: Any) -> None:
         self.f = f
@@ -454,9 +483,11 @@ class _BundleWriter:
         self.digest.update(data)
         self.pos += len(data)
 
-    def reserve(self) -> int:
-        self.offsets.append(None)
-        return len(self.offsets)
+    def reserve(self, n: int = 1) -> int:
+        """Reserve n consecutive object numbers; returns the first."""
+        first = len(self.offsets) + 1
+        self.offsets.extend([None] * n)
+        return first
 
     def obj(self, num: int, body: bytes, stream: bytes | None = None) -> None:
         self.offsets[num - 1] = self.pos
@@ -466,6 +497,20 @@ class _BundleWriter:
             self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
             self.write(stream)
             self.write(b"\nendstream\nendobj\n")
+
+    def copy_range(self, num: int, body: bytes, source: Any, offset: int, length: int) -> None:
+        """A stream whose data is `length` bytes of the open file `source` from `offset`."""
+        self.offsets[num - 1] = self.pos
+        self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
+        source.seek(offset)
+        left = length
+        while left:
+            chunk = source.read(min(left, CHUNK_BYTES))
+            if not chunk:
+                raise OSError(f"{source.name} is shorter than its bundle segment says")
+            self.write(chunk)
+            left -= len(chunk)
+        self.write(b"\nendstream\nendobj\n")
 
     def finish(self, root: int, info: int) -> None:
         start = self.pos
@@ -479,30 +524,60 @@ class _BundleWriter:
         self.write(b"".join(lines))
 
 
-class _Source:
-    """One PDF being copied: maps its objects to bundle object numbers as they are met."""
+CHUNK_BYTES = 1 << 20
 
-    def __init__(self, writer: _BundleWriter, pdf: Any, page_nums: Sequence[int],
-                 links: Mapping[int, int]) -> None:
-        self.w = writer
+
+@dataclasses.dataclass(frozen=True)
+class Segment:
+    """One part, serialised independently of where it lands in the bundle.
+
+    objects: ("p", page, body) — the page's dictionary; or ("o", index, body, data) — a local
+    object, data None (not a stream), bytes, or (offset, length) in the part's file. Bodies hold
+    tokens \\0p<n>\\0 (page n of this part), \\0o<n>\\0 (object n), \\0f<n>\\0 (page n's bundle
+    stamp), \\0c<n>\\0 (claimant n's first page), \\0s0\\0 / \\0s1\\0 (page tree, "q" stream).
+    outline: (title, page of this part, children)."""
+
+    key: str
+    pages: int
+    count: int
+    objects: tuple[tuple[Any, ...], ...]
+    outline: tuple[Any, ...]
+
+
+class _Copy:
+    """Serialises one PDF's pages and everything they reference into a Segment."""
+
+    def __init__(self, pdf: Any, path: Path | None, claimant_links: bool) -> None:
         self.pdf = pdf
-        self.map: dict[tuple[int, int], int] = {}
+        self.map: dict[tuple[int, int], bytes] = {}
+        self.count = 0
         self.todo: list[tuple[int, Any]] = []
+        self.objects: list[tuple[Any, ...]] = []
         self.page_index: dict[tuple[int, int], int] = {}
-        for i, (page, num) in enumerate(zip(pdf.pages, page_nums, strict=True)):
-            self.map[page.obj.objgen] = num
+        for i, page in enumerate(pdf.pages):
+            self.map[page.obj.objgen] = b"\x00p%d\x00" % i
             self.page_index[page.obj.objgen] = i
-        self.page_nums = list(page_nums)
-        self.links = links  # claimant number -> bundle page object (front matter only)
+        self.claimant_links = claimant_links  # front matter only
         self._names: dict[str, Any] | None = None
+        self.raw = path.open("rb") if path is not None else None
+        self.xref = pdf.get_xref_table() if path is not None else {}
+
+    def close(self) -> None:
+        if self.raw is not None:
+            self.raw.close()
+
+    def new(self) -> int:
+        self.count += 1
+        return self.count - 1
 
     def ref(self, obj: Any) -> bytes:
         key = obj.objgen
-        num = self.map.get(key)
-        if num is None:
-            num = self.map[key] = self.w.reserve()
+        token = self.map.get(key)
+        if token is None:
+            num = self.new()
+            token = self.map[key] = b"\x00o%d\x00" % num
             self.todo.append((num, obj))
-        return b"%d 0 R" % num
+        return token
 
     def dest_page(self, dest: Any) -> int | None:
         """Index in this source of a destination: explicit array, or a named destination."""
@@ -529,12 +604,13 @@ class _Source:
                 return None
         return None
 
-    def goto(self, num: int) -> bytes:
-        return b"[%d 0 R /XYZ null null null]" % num
+    @staticmethod
+    def goto(token: bytes) -> bytes:
+        return b"[" + token + b" /XYZ null null null]"
 
     def value(self, obj: Any, top: bool = False) -> bytes:
-        """PDF syntax of a value; indirect objects become references (their bodies are
-        written by drain, `top` = writing that body now)."""
+        """PDF syntax of a value; indirect objects become tokens (their bodies are written by
+        drain, `top` = writing that body now)."""
         import pikepdf
 
         if isinstance(obj, pikepdf.Object):
@@ -544,7 +620,10 @@ class _Source:
                 return self.dictionary(obj.items())
             if isinstance(obj, pikepdf.Array):
                 return b"[" + b" ".join(self.value(v) for v in obj) + b"]"
-            return bytes(obj.unparse())
+            text = bytes(obj.unparse())
+            if _TOKEN in text:  # a string with NUL that was not hexed: write it as hex
+                text = b"<" + bytes(obj).hex().encode() + b">"
+            return text
         if obj is None:
             return b"null"
         if isinstance(obj, bool):
@@ -563,22 +642,39 @@ class _Source:
             if key == "/Dest" and isinstance(value, (pikepdf.String, pikepdf.Name)):
                 index = self.dest_page(value)
                 if index is not None:  # named destinations do not survive the copy
-                    out.append(b"/Dest " + self.goto(self.page_nums[index]))
+                    out.append(b"/Dest " + self.goto(b"\x00p%d\x00" % index))
                     continue
             if key == "/A" and isinstance(value, pikepdf.Dictionary):
                 uri = str(value.get("/URI", ""))
-                if uri.startswith(CLAIMANT_LINK) and int(uri[len(CLAIMANT_LINK):]) in self.links:
-                    out.append(b"/Dest " + self.goto(self.links[int(uri[len(CLAIMANT_LINK):])]))
+                if self.claimant_links and uri.startswith(CLAIMANT_LINK) and uri[
+                        len(CLAIMANT_LINK):].isdigit():
+                    out.append(b"/Dest " + self.goto(b"\x00c%d\x00" % int(uri[len(CLAIMANT_LINK):])))
                     continue
                 if value.get("/S") == "/GoTo" and isinstance(
                         value.get("/D"), (pikepdf.String, pikepdf.Name)):
                     index = self.dest_page(value.D)
                     if index is not None:
-                        out.append(b"/Dest " + self.goto(self.page_nums[index]))
+                        out.append(b"/Dest " + self.goto(b"\x00p%d\x00" % index))
                         continue
             out.append(bytes(pikepdf.Name(key).unparse()) + b" " + self.value(value))
         out.append(b">>")
         return b" ".join(out)
+
+    def _range(self, obj: Any, data: bytes) -> tuple[int, int] | None:
+        """Where `data` (obj's raw stream) sits in the part's file, checked byte for byte."""
+        entry = self.xref.get(obj.objgen)
+        if self.raw is None or entry is None or getattr(entry, "type", 0) != 1:
+            return None
+        self.raw.seek(int(entry.offset))
+        head = self.raw.read(65536)
+        at = head.find(b"stream")
+        while at >= 0:
+            start = at + 6 + (2 if head[at + 6:at + 8] == b"\r\n" else 1)
+            self.raw.seek(int(entry.offset) + start)
+            if self.raw.read(len(data)) == data:
+                return int(entry.offset) + start, len(data)
+            at = head.find(b"stream", at + 6)
+        return None
 
     def drain(self) -> None:
         import pikepdf
@@ -588,10 +684,12 @@ class _Source:
             if isinstance(obj, pikepdf.Stream):
                 data = obj.read_raw_bytes()
                 body = self.dictionary(obj.stream_dict.items(), skip=("/Length",))
-                self.w.obj(num, body[:-2] + b" /Length %d>>" % len(data), data)
+                body = body[:-2] + b" /Length %d>>" % len(data)
+                where = self._range(obj, data) if len(data) > 4096 else None
+                self.objects.append(("o", num, body, where if where is not None else data))
                 del data
             else:
-                self.w.obj(num, self.value(obj, top=True))
+                self.objects.append(("o", num, self.value(obj, top=True), None))
 
 
 def _inherited(page: Any, key: str) -> Any:
@@ -605,23 +703,159 @@ def _inherited(page: Any, key: str) -> Any:
     return None
 
 
-def _outline_items(src: _Source, items: Sequence[Any]) -> list[tuple[str, int, list[Any]]]:
-    """(title, bundle page object, children) of a source outline, re-pointed at its pages."""
-    out: list[tuple[str, int, list[Any]]] = []
+def _outline_items(src: _Copy, items: Sequence[Any]) -> tuple[Any, ...]:
+    """(title, page of the part, children) of a source outline."""
+    out = []
     for item in items:
         dest = item.destination
         if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
             dest = item.action.get("/D")
         index = src.dest_page(dest) if dest is not None else None
-        page = src.page_nums[index if index is not None else 0]
-        out.append((str(item.title), page, _outline_items(src, item.children)))
-    return out
+        out.append((str(item.title), index or 0, _outline_items(src, item.children)))
+    return tuple(out)
 
 
-def _write_outline(w: _BundleWriter, parent: int, items: Sequence[tuple[str, int, list[Any]]]
+def _segment_page(src: _Copy, page: Any, index: int, size: tuple[float, float]) -> None:
+    """One page: its own dictionary (inherited attributes pushed down, the page tree as
+    parent), its content wrapped in q/Q, then its bundle stamp (a token: the stamp's text is
+    the bundle's business) placed at the visible top right."""
+    import pikepdf
+
+    box = _inherited(page, "/CropBox") or _inherited(page, "/MediaBox")
+    rotate = int(_inherited(page, "/Rotate") or 0)
+    matrix, vw, vh = _bundle_view([float(v) for v in box], rotate)
+    sw, sh = size
+    place = _bundle_translate(matrix, vw - BUNDLE_STAMP_MARGIN - sw,
+                              vh - BUNDLE_STAMP_MARGIN - sh)
+    stamp_ops = b"Q q " + b" ".join(_num(v) for v in place) + b" cm /EvBundleStamp Do Q\n"
+    tail = src.new()
+
+    resources = _inherited(page, "/Resources") or pikepdf.Dictionary()
+    items = dict(resources.items())
+    xobjects = items.pop("/XObject", None)
+    xitems = b" ".join(bytes(pikepdf.Name(k).unparse()) + b" " + src.value(v)
+                       for k, v in (xobjects.items() if xobjects is not None else ()))
+    res = src.dictionary(items.items())[:-2] + b" /XObject <<%s /EvBundleStamp \x00f%d\x00>>>>" % (
+        xitems, index)
+
+    contents = page.get("/Contents")
+    if contents is None:
+        own: list[bytes] = []
+    elif isinstance(contents, pikepdf.Array):
+        own = [src.value(c) for c in contents]
+    else:
+        own = [src.value(contents)]
+    body = src.dictionary(
+        [(k, v) for k, v in page.items() if k not in ("/Parent", "/Contents", *_INHERITED)])
+    extra = [b"/Parent " + _PAGES_ROOT, b"/Resources " + res,
+             b"/Contents [%s]" % b" ".join([_Q_OPEN, *own, b"\x00o%d\x00" % tail]),
+             b"/MediaBox " + src.value(_inherited(page, "/MediaBox"))]
+    if _inherited(page, "/CropBox") is not None:
+        extra.append(b"/CropBox " + src.value(_inherited(page, "/CropBox")))
+    if rotate:
+        extra.append(b"/Rotate %d" % rotate)
+    src.objects.append(("p", index, body[:-2] + b" " + b" ".join(extra) + b">>"))
+    src.objects.append(("o", tail, b"<</Length %d>>" % len(stamp_ops), stamp_ops))
+
+
+def _open(pdf: Path | bytes) -> Any:
+    import io
+
+    import pikepdf
+
+    return pikepdf.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
+
+
+def bundle_segment(pdf: Path | bytes, size: tuple[float, float], key: str = "", *,
+                   claimant_links: bool = False) -> Segment:
+    """Serialise a part (a dossier, the front matter, a placeholder page) for the bundle.
+    `size`: the bundle stamp's box. Streams of a file part stay byte ranges of that file."""
+    with _open(pdf) as opened:
+        src = _Copy(opened, pdf if isinstance(pdf, Path) else None, claimant_links)
+        try:
+            for i, page in enumerate(opened.pages):
+                _segment_page(src, page.obj, i, size)
+                src.drain()
+            outline = _outline_items(src, list(opened.open_outline().root)) if (
+                "/Outlines" in opened.Root) else ()
+        finally:
+            src.close()
+        return Segment(key, len(opened.pages), src.count, tuple(src.objects), outline)
+
+
+def save_segment(segment: Segment, path: Path) -> None:
+    import marshal  # own cache files of bytes, ints and tuples: fast, nothing to execute
+
+    data = marshal.dumps((SEGMENT_FORMAT, segment.key, segment.pages, segment.count,
+                          segment.objects, segment.outline), 2)  # 2: no back-references,
+    # so the same segment always gives the same bytes
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def load_segment(path: Path, key: str) -> Segment | None:
+    """The cached segment at `path` if it was made with `key`, else None."""
+    import marshal
+
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, tuple) or len(data) != 6 or data[0] != SEGMENT_FORMAT or (
+            data[1] != key):
+        return None
+    return Segment(*data[1:])
+
+
+def part_segment(part: BundlePart, size: tuple[float, float]) -> Segment:
+    """The part's segment: the cached one if its key matches, else made (and cached)."""
+    if part.segment is not None and part.key:
+        cached = load_segment(part.segment, part.key)
+        if cached is not None:
+            return cached
+    made = bundle_segment(part.pdf, size, part.key)
+    if part.segment is not None and part.key:
+        save_segment(made, part.segment)
+    return made
+
+
+def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequence[int],
+             specials: Sequence[int]) -> bytes:
+    """Replace a segment body's tokens by object references."""
+    if _TOKEN not in body:
+        return body
+    parts = body.split(_TOKEN)
+    for j in range(1, len(parts), 2):
+        code = parts[j]
+        n = int(code[1:])
+        kind = code[:1]
+        num = (locals_ + n if kind == b"o" else pages + n if kind == b"p" else
+               stamps + n if kind == b"f" else claimants[n] if kind == b"c" else specials[n])
+        parts[j] = b"%d 0 R" % num
+    return b"".join(parts)
+
+
+def _stamp_content(label: str, face: BundleStampFace) -> bytes:
+    """A label right-aligned on a white knock-out, drawn with the face's glyph forms."""
+    width, height = face.size
+    advances = [face.widths[face.chars.index(ch)] for ch in label]
+    text_width = sum(advances)
+    x = width - 2 - text_width
+    ops = [b"q 1 g %s 1 %s %s re f Q" % (_num(x - 2), _num(text_width + 4), _num(height - 2))]
+    for ch, advance in zip(label, advances, strict=True):
+        ops.append(b"q 1 0 0 1 %s 0 cm /G%d Do Q" % (_num(x), face.chars.index(ch)))
+        x += advance
+    return b"\n".join(ops) + b"\n"
+
+
+def _write_outline(w: _BundleWriter, parent: int, items: Sequence[tuple[str, int, Any]]
                    ) -> tuple[int, int, int]:
-    """Write `items` under `parent`; returns (first, last, visible count)."""
-    nums = [w.reserve() for _ in items]
+    """Write `items` (title, bundle page object, children) under `parent`; returns (first,
+    last, visible count)."""
+    first_num = w.reserve(len(items)) if items else 0
+    nums = [first_num + i for i in range(len(items))]
     count = 0
     for i, ((title, page, children), num) in enumerate(zip(items, nums, strict=True)):
         parts = [b"/Title " + _pdf_text(title), b"/Parent %d 0 R" % parent,
@@ -639,79 +873,132 @@ def _write_outline(w: _BundleWriter, parent: int, items: Sequence[tuple[str, int
     return (nums[0], nums[-1], count) if nums else (0, 0, 0)
 
 
-def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
-           sections: Sequence[BundleSection], front_title: str,
-           stamps: Callable[[Sequence[str]], bytes], labels: Sequence[str],
-           metadata: Mapping[str, str]) -> int:
-    """Write the joint bundle: front matter, then every part, stamped and bookmarked.
+def _outline_pages(items: Sequence[Any], first_page: int) -> list[tuple[str, int, Any]]:
+    return [(title, first_page + page, _outline_pages(children, first_page))
+            for title, page, children in items]
 
-    `stamps(labels)` renders one small page per label (render.joint.stamps); each is placed as
-    a form XObject at the visible top right of its page. Page labels equal `labels`; the
-    outline has the front-matter sections, then one entry per claimant holding its dossier's
-    own outline. Front-matter links `evidence-claimant:<n>` become jumps to claimant n's first
-    page. Returns the page count. Writes to a temporary file beside `out`, then renames it.
-    """
-    import io
 
+def _glyph_forms(w: _BundleWriter, face: BundleStampFace) -> int:
+    """The face's sheet pages as form XObjects; returns the stamps' shared /Resources object."""
     import pikepdf
 
-    def open_part(pdf: Path | bytes) -> Any:
-        return pikepdf.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
+    with _open(face.sheet) as sheet:
+        src = _Copy(sheet, None, False)
+        forms = []
+        for page in sheet.pages:
+            content = b"".join(c.read_bytes() for c in (
+                page.Contents if isinstance(page.Contents, pikepdf.Array) else [page.Contents]))
+            res = src.value(page.obj.get("/Resources", pikepdf.Dictionary()))
+            forms.append((res, content))
+        src.drain()
+    sw, sh = face.size
+    base = w.reserve(src.count)
+    form_base = w.reserve(len(forms))
+    resources = w.reserve()
+    for _, num, body, data in src.objects:
+        w.obj(base + num, _resolve(body, base, 0, 0, (), ()), data)
+    for i, (res, content) in enumerate(forms):
+        w.obj(form_base + i, b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %s "
+              b"/Length %d>>" % (_num(sw), _num(sh), _resolve(res, base, 0, 0, (), ()),
+                                 len(content)), content)
+    w.obj(resources, b"<</XObject <<%s>>>>" % b" ".join(
+        b"/G%d %d 0 R" % (i, form_base + i) for i in range(len(forms))))
+    return resources
 
-    sources: list[Path | bytes] = [front, *(p.pdf for p in parts)]
-    counts = []
-    for pdf in sources:
-        with open_part(pdf) as opened:
-            counts.append(len(opened.pages))
+
+def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
+           sections: Sequence[BundleSection], front_title: str,
+           face: BundleStampFace, labels: Sequence[str],
+           metadata: Mapping[str, str]) -> tuple[int, str]:
+    """Write the joint bundle: front matter, then every part, stamped and bookmarked.
+
+    Every page gets its label (`labels`, one per bundle page) as a stamp at the visible top
+    right, drawn with `face`; page labels equal `labels`; the outline has the front-matter
+    sections, then one entry per claimant holding its dossier's own outline. Front-matter links
+    `evidence-claimant:<n>` become jumps to claimant n's first page. Parts with a segment cache
+    are reused when their key matches. Writes to a temporary file beside `out`, then renames it.
+    Returns (page count, SHA-256 of the file).
+    """
+    # pass 1: make the missing segments, learn page counts; a cached segment is read again
+    # when written, so only one part is in memory at a time
+    front_seg = bundle_segment(front, face.size, claimant_links=True)
+    held: list[Segment | None] = [front_seg]
+    counts = [front_seg.pages]
+    for p in parts:
+        seg = part_segment(p, face.size)
+        counts.append(seg.pages)
+        held.append(None if p.segment is not None and p.key else seg)
     total = sum(counts)
     if len(labels) != total:
         raise ValueError(f"{len(labels)} labels for {total} bundle pages")
+    starts = [sum(counts[:i]) for i in range(len(counts))]
+    missing = set("".join(labels)) - set(face.chars)
+    if missing:
+        raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.partial")
     with tmp.open("wb") as f:
         w = _BundleWriter(f)
         root, pages_root, outline_root, info = (w.reserve() for _ in range(4))
-        page_nums = [w.reserve() for _ in range(total)]
-        starts = [sum(counts[:i]) for i in range(len(counts))]
-        links = {n: page_nums[starts[n]] for n in range(1, len(sources))}
+        page_base = w.reserve(total)
+        claimant_first = [page_base + s for s in starts]  # index 0: the front matter
         q_open = w.reserve()
         w.obj(q_open, b"<</Length 2>>", b"q\n")
-        claimant_outlines: list[tuple[str, int, list[Any]]] = []
-        front_outline: list[tuple[str, int, list[Any]]] = []
-        for k, pdf in enumerate(sources):
-            first = starts[k]
-            nums = page_nums[first:first + counts[k]]
-            with open_part(pdf) as opened, open_part(stamps(labels[first:first + counts[k]])
-                                                     ) as stamp_pdf:
-                src = _Source(w, opened, nums, links if k == 0 else {})
-                marks = _Source(w, stamp_pdf, [0] * len(stamp_pdf.pages), {})
-                for page, num, stamp_page in zip(opened.pages, nums, stamp_pdf.pages,
-                                                 strict=True):
-                    _bundle_page(w, src, marks, page.obj, num, pages_root, stamp_page.obj,
-                                 q_open)
-                    src.drain()
-                    marks.drain()
-                if k == 0:
-                    front_outline = [(s.title, nums[s.page], []) for s in sections]
-                else:
-                    kids = _outline_items(src, list(opened.open_outline().root)) if (
-                        "/Outlines" in opened.Root) else []
-                    claimant_outlines.append((parts[k - 1].title, nums[0], kids))
-        refs = b" ".join(b"%d 0 R" % n for n in page_nums)
+        stamp_res = _glyph_forms(w, face)
+        sw, sh = face.size
+        outlines: list[tuple[str, int, Any]] = []
+        for k, kept in enumerate(held):
+            seg = kept if kept is not None else part_segment(parts[k - 1], face.size)
+            if seg.pages != counts[k]:
+                raise ValueError(f"{parts[k - 1].title}: its pages changed while bundling")
+            locals_ = w.reserve(seg.count)
+            stamps = w.reserve(seg.pages)
+            first = page_base + starts[k]
+            source = None
+            try:
+                for entry in seg.objects:
+                    if entry[0] == "p":
+                        _, i, body = entry
+                        w.obj(first + i, _resolve(body, locals_, first, stamps, claimant_first,
+                                                  (pages_root, q_open)))
+                        content = _stamp_content(labels[starts[k] + i], face)
+                        w.obj(stamps + i, b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] "
+                              b"/Resources %d 0 R /Length %d>>" % (_num(sw), _num(sh), stamp_res,
+                                                                   len(content)), content)
+                        continue
+                    _, n, body, data = entry
+                    body = _resolve(body, locals_, first, stamps, claimant_first,
+                                    (pages_root, q_open))
+                    if isinstance(data, tuple):
+                        if source is None:
+                            part = parts[k - 1].pdf
+                            assert isinstance(part, Path)  # ranges only come from files
+                            source = part.open("rb")
+                        w.copy_range(locals_ + n, body, source, data[0], data[1])
+                    else:
+                        w.obj(locals_ + n, body, data)
+            finally:
+                if source is not None:
+                    source.close()
+            if k == 0:
+                outlines.append((front_title, first, [(s.title, first + s.page, ())
+                                                      for s in sections]))
+            else:
+                outlines.append((parts[k - 1].title, first, _outline_pages(seg.outline, first)))
+        refs = b" ".join(b"%d 0 R" % (page_base + n) for n in range(total))
         w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
-        top = [(front_title, page_nums[0], front_outline), *claimant_outlines]
-        first, last, count = _write_outline(w, outline_root, top)
+        first_item, last_item, count = _write_outline(w, outline_root, outlines)
         w.obj(outline_root, b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>"
-              % (first, last, count))
+              % (first_item, last_item, count))
         entries = []
         for index, prefix, start in _bundle_label_nums(labels):
-            entry = b"<<"
+            entry_text = b"<<"
             if start is not None:
-                entry += b"/S /D /St %d" % start
+                entry_text += b"/S /D /St %d" % start
             if prefix:
-                entry += b" /P " + _pdf_text(prefix)
-            entries.append(b"%d %s>>" % (index, entry))
+                entry_text += b" /P " + _pdf_text(prefix)
+            entries.append(b"%d %s>>" % (index, entry_text))
         w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
               b"/PageLabels <</Nums [%s]>>>>" % (pages_root, outline_root, b" ".join(entries)))
         w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
@@ -720,55 +1007,4 @@ def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
         f.flush()
         os.fsync(f.fileno())
     tmp.replace(out)
-    return total
-
-
-def _bundle_page(w: _BundleWriter, src: _Source, marks: _Source, page: Any, num: int,
-                 parent: int, stamp_page: Any, q_open: int) -> None:
-    """One page: its own dictionary (inherited attributes pushed down, new parent), its
-    content wrapped in q/Q, then the bundle stamp as a form XObject at the visible top right."""
-    import pikepdf
-
-    box = _inherited(page, "/CropBox") or _inherited(page, "/MediaBox")
-    rotate = int(_inherited(page, "/Rotate") or 0)
-    matrix, vw, vh = _bundle_view([float(v) for v in box], rotate)
-    sw, sh = (float(v) for v in stamp_page.MediaBox[2:4])
-    place = _bundle_translate(matrix, vw - BUNDLE_STAMP_MARGIN - sw,
-                              vh - BUNDLE_STAMP_MARGIN - sh)
-
-    content = b"".join(c.read_bytes() for c in (
-        stamp_page.Contents if isinstance(stamp_page.Contents, pikepdf.Array)
-        else [stamp_page.Contents]))
-    form = w.reserve()
-    w.obj(form, b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %s /Length %d>>"
-          % (_num(sw), _num(sh), marks.value(stamp_page.get("/Resources", pikepdf.Dictionary())),
-             len(content)), content)
-    tail = w.reserve()
-    stamp_ops = b"Q q " + b" ".join(_num(v) for v in place) + b" cm /EvBundleStamp Do Q\n"
-    w.obj(tail, b"<</Length %d>>" % len(stamp_ops), stamp_ops)
-
-    resources = _inherited(page, "/Resources") or pikepdf.Dictionary()
-    items = dict(resources.items())
-    xobjects = items.pop("/XObject", None)
-    xitems = b" ".join(bytes(pikepdf.Name(k).unparse()) + b" " + src.value(v)
-                       for k, v in (xobjects.items() if xobjects is not None else ()))
-    res = src.dictionary(items.items())[:-2] + b" /XObject <<%s /EvBundleStamp %d 0 R>>>>" % (
-        xitems, form)
-
-    contents = page.get("/Contents")
-    if contents is None:
-        own: list[bytes] = []
-    elif isinstance(contents, pikepdf.Array):
-        own = [src.value(c) for c in contents]
-    else:
-        own = [src.value(contents)]
-    body = src.dictionary(
-        [(k, v) for k, v in page.items() if k not in ("/Parent", "/Contents", *_INHERITED)])
-    extra = [b"/Parent %d 0 R" % parent, b"/Resources " + res,
-             b"/Contents [%s]" % b" ".join([b"%d 0 R" % q_open, *own, b"%d 0 R" % tail]),
-             b"/MediaBox " + src.value(_inherited(page, "/MediaBox"))]
-    if _inherited(page, "/CropBox") is not None:
-        extra.append(b"/CropBox " + src.value(_inherited(page, "/CropBox")))
-    if rotate:
-        extra.append(b"/Rotate %d" % rotate)
-    w.obj(num, body[:-2] + b" " + b" ".join(extra) + b">>")
+    return total, w.digest.hexdigest()

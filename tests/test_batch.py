@@ -31,16 +31,23 @@ def case_and_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     return case, out
 
 
-def files(folder: Path) -> dict[str, bytes]:
+def files(folder: Path, caches: bool = True) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and (caches or batch.SEGMENTS_DIR not in p.parts)}
+
+
+def _segments(out: Path) -> dict[str, tuple[int, bytes]]:
+    """Each claimant's cached bundle segment: (mtime, bytes)."""
+    return {p.name.split(".")[0]: (p.stat().st_mtime_ns, p.read_bytes())
+            for p in (out / "joint" / batch.SEGMENTS_DIR).glob("*.seg")}
 
 
 def test_manifest_lists_every_output_with_its_hash(case_and_build: tuple[Path, Path]) -> None:
     _, out = case_and_build
     manifest = json.loads((out / batch.MANIFEST).read_text(encoding="utf-8"))
     listed = {f["path"]: f for f in manifest["files"]}
-    on_disk = set(files(out)) - {batch.MANIFEST, "joint/build.json"}
+    on_disk = set(files(out, caches=False)) - {batch.MANIFEST, "joint/build.json"}
     on_disk -= {f"V00{i}/build.json" for i in range(1, 5)}
     assert set(listed) == on_disk
     for path, entry in listed.items():
@@ -60,6 +67,8 @@ def test_change_to_one_claimant_rebuilds_only_that_one(case_and_build: tuple[Pat
 
     again = batch.build(case2, out, jobs=2, tool=TOOL)
     assert again.rebuilt == () and not again.joint_rebuilt  # nothing changed: nothing rebuilt
+    segments_before = _segments(out)
+    assert set(segments_before) == {"V001", "V002", "V003", "V004"}
 
     # the victim sends one more photo
     shot = CORPUS / "images" / "exif-samples__HMD_Nokia_8.3_5G.jpg"
@@ -77,6 +86,17 @@ def test_change_to_one_claimant_rebuilds_only_that_one(case_and_build: tuple[Pat
     inventory = json.loads((out / "V002" / "inventory.json").read_text(encoding="utf-8"))
     assert "IMG_20150318_213000.jpg" in {f["path"] for f in inventory["files"]}
     assert record["outputs"]["dossier.pdf"] == batch.sha256_file(out / "V002" / "dossier.pdf")
+
+    # the bundle was reassembled from the cached segments of the others (V003 and V004 moved:
+    # V002 has more pages now) and equals, byte for byte, a build from nothing
+    segments_after = _segments(out)
+    for vid in ("V001", "V003", "V004"):
+        assert segments_after[vid] == segments_before[vid], vid
+    assert segments_after["V002"] != segments_before["V002"]
+    fresh = tmp_path / "fresh"
+    assert batch.build(case2, fresh, jobs=2, tool=TOOL).rebuilt == ("V001", "V002", "V003", "V004")
+    assert (out / "joint" / "bundle.pdf").read_bytes() == (fresh / "joint" / "bundle.pdf").read_bytes()
+    assert files(out) == files(fresh)
 
     # a cached dossier that no longer matches its recorded hash is rebuilt, not trusted
     with (out / "V003" / "dossier.pdf").open("r+b") as f:

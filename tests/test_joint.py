@@ -141,10 +141,15 @@ def test_fonts_embedded_and_front_matter_text(built: tuple[Path, Path, dict[str,
             line.split()[-5] == "yes" for line in listing.splitlines()[2:]), listing
     with pikepdf.open(bundle) as pdf:
         for page in pdf.pages:
+            # the stamp draws one glyph form per character; each glyph's font is embedded
             form = page.obj.Resources.XObject["/EvBundleStamp"]
-            for font in form.Resources.Font.values():
-                descendant = font.get("/DescendantFonts", [font])[0]
-                assert "/FontFile2" in descendant.FontDescriptor
+            glyphs = list(form.Resources.XObject.values())
+            assert len(glyphs) == len(set("JD-B-0123456789") & set(
+                "".join(f"JD-B-{n:06d}" for n in range(1, len(pdf.pages) + 1))))
+            for glyph in glyphs:
+                for font in glyph.Resources.Font.values():
+                    descendant = font.get("/DescendantFonts", [font])[0]
+                    assert "/FontFile2" in descendant.FontDescriptor
     pages = _pages_text(bundle)
     front = "\n".join(pages[:4])
     assert "原告索引" in front and "跨受害人分析" in "\n".join(pages)
@@ -173,9 +178,14 @@ def test_rotated_page_gets_its_stamp_top_right_as_displayed(tmp_path: Path) -> N
         pdf.pages[0].obj.Rotate = 90
         pdf.save(src)
     labels = ["X-B-000001", "X-B-000002"]
-    front = render_joint.stamps(["front"], template.setup())
-    stamp.bundle(tmp_path / "b.pdf", front, [stamp.BundlePart("one", src)], [], "front",
-                 lambda some: render_joint.stamps(some, template.setup()), labels, {"Title": "t"})
+    front = io.BytesIO()
+    c = canvas.Canvas(front, pagesize=A4, invariant=1)
+    c.drawString(100, 100, "front")
+    c.showPage()
+    c.save()
+    stamp.bundle(tmp_path / "b.pdf", front.getvalue(), [stamp.BundlePart("one", src)], [],
+                 "front", render_joint.stamp_face(labels, template.setup()), labels,
+                 {"Title": "t"})
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm not installed")
     from PIL import Image

@@ -38,7 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from evidence import joint, template, times
+from evidence import joint, stamp, template, times
 
 rl_config.useA85 = 0  # ASCII85 makes streams 25% bigger and slower for nothing
 LINK_SCHEME = "evidence-claimant:"
@@ -392,26 +392,30 @@ def layout(analysis: joint.Analysis, dossier_pages: Sequence[int], front: Front,
 STAMP_SIZE = (150.0, 16.0)  # points: one bundle stamp, placed top right by stamp.bundle
 
 
-def stamps(labels: Sequence[str], setup: dict[str, Any]) -> bytes:
-    """One small page per bundle page: its Bates label right-aligned on a white knock-out.
+def stamp_face(labels: Sequence[str], setup: dict[str, Any]) -> stamp.BundleStampFace:
+    """The glyphs the bundle stamps are drawn with: one small page per character the labels
+    use, drawn from x = 0 at the stamp's baseline, and their advances.
 
-    stamp.bundle turns each page into a form XObject and places it where a reader sees the top
-    right of the bundle page (rotated and cropped pages included).
+    stamp.bundle composes each label from these (right-aligned on a white knock-out) and places
+    it where a reader sees the top right of the bundle page (rotated and cropped pages
+    included): a stamp costs a few bytes, whatever the number of pages.
     """
     from reportlab.pdfgen import canvas as pdfcanvas
 
     font = _font(setup)
     size = float(setup.get("dossier", {}).get("stamp_font_size", 8))
+    chars = "".join(sorted(set("".join(labels))))
     buffer = io.BytesIO()
     c = pdfcanvas.Canvas(buffer, pagesize=STAMP_SIZE, invariant=1, initialFontName=font)
-    width, height = STAMP_SIZE
-    for label in labels:
-        text_width = pdfmetrics.stringWidth(label, font, size)
-        c.setFillColor(colors.white)
-        c.rect(width - text_width - 4, 1, text_width + 4, height - 2, stroke=0, fill=1)
+    _, height = STAMP_SIZE
+    for ch in chars:
         c.setFillColor(colors.black)
         c.setFont(font, size)
-        c.drawRightString(width - 2, (height - size) / 2 + 1.5, label)
+        c.drawString(0, (height - size) / 2 + 1.5, ch)
+        c.showPage()
+    if not chars:
         c.showPage()
     c.save()
-    return buffer.getvalue()
+    return stamp.BundleStampFace(buffer.getvalue(), chars,
+                                 tuple(pdfmetrics.stringWidth(ch, font, size) for ch in chars),
+                                 STAMP_SIZE)
