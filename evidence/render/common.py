@@ -7,6 +7,7 @@ naive reportlab build) and reproducible output.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -414,6 +415,13 @@ def wrap_runs(runs: Sequence[Run], width: float) -> list[Line]:
     return lines
 
 
+@functools.lru_cache(maxsize=8192)
+def _wrapped(runs: tuple[Run, ...], width: float) -> list[Line]:
+    """wrap_runs, remembered: the front matter is laid out twice (count, then draw) with
+    mostly the same cells. The result is shared: callers never change it."""
+    return wrap_runs(runs, width)
+
+
 def _put(line: Line, x: float, text: str, run: Run) -> None:
     """Append text to the line, joining it to the last fragment when the run is the same."""
     if line and line[-1][2] is run:
@@ -458,7 +466,7 @@ class Grid(Flowable):  # type: ignore[misc]
         cells = row.cells if row.span is None else row.cells[:row.span + 1]
         for i, c in enumerate(cells):
             w = self.widths[i] if row.span is None or i < row.span else sum(self.widths[i:])
-            lines = wrap_runs(c.runs, w - PAD_L - PAD_R)
+            lines = _wrapped(c.runs, w - PAD_L - PAD_R)
             out.append((lines, w, c))
             height = max(height, len(lines) * c.leading)
         return _Laid(row, out, height + PAD_T + PAD_B)
