@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # docstring paragraphs reflow instead of keeping source line breaks
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -422,7 +423,7 @@ def build(
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
-    Writes OUT/<victim>/dossier.pdf, timeline.json and inventory.json; a failed build leaves
+    Writes OUT/VICTIM/dossier.pdf, timeline.json and inventory.json; a failed build leaves
     nothing new at those paths. With --redact: dossier-redacted.pdf, timeline-redacted.json,
     inventory-redacted.json.
     """
