@@ -17,6 +17,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -175,13 +176,21 @@ def _tree(root: Path, hashes: Hashes | None = None) -> list[tuple[str, str]]:
     return found
 
 
+@functools.cache
 def tool_digest() -> str:
-    """Version plus a hash of the code and templates: a code change rebuilds everything
-    (during development the version number alone does not move)."""
+    """The tool's part of every fingerprint: its version, then each source file of the
+    installed `evidence` package (*.py) and each template (*.toml), sorted by their path
+    relative to the package or template folder, as (path, NUL, bytes). A code change
+    rebuilds everything (during development the version number alone does not move);
+    nothing else — not where the package is installed, not file times, not __pycache__ —
+    moves it."""
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for path in sorted([*package.rglob("*.py"), *template.TEMPLATES_DIR.rglob("*.toml")]):
-        h.update(path.as_posix().rsplit("/", 2)[-1].encode() + b"\0" + path.read_bytes())
+    files = [(p.relative_to(package).as_posix(), p) for p in package.rglob("*.py")]
+    files += [("templates/" + p.relative_to(template.TEMPLATES_DIR).as_posix(), p)
+              for p in template.TEMPLATES_DIR.rglob("*.toml")]
+    for name, path in sorted(files):
+        h.update(b"\0%s\0%d\0" % (name.encode(), path.stat().st_size) + path.read_bytes())
     return h.hexdigest()
 
 
@@ -390,9 +399,11 @@ def joint_files(options: pipeline.Options | None = None) -> tuple[str, ...]:
 
 
 def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: str,
-                options: pipeline.Options | None = None) -> tuple[int, dict[str, str]]:
+                options: pipeline.Options | None = None
+                ) -> tuple[int, dict[str, str], dict[str, Any]]:
     """DIR/joint/bundle.pdf, claims.csv, claims.json from the claimants' outcomes; returns
-    the bundle's page count and each output's SHA-256."""
+    the bundle's page count, each output's SHA-256 and what the next build may reuse of the
+    front matter's layout (kept in DIR/joint/build.json)."""
     options = options or pipeline.Options()
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
     tz = times.zone(case.timezone)
@@ -410,7 +421,10 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     front = render_joint.Front(title=case.title, court=case.court, defendant=case.defendant,
                                counsel=case.counsel, prefix=case.bates_prefix, fingerprint=fp,
                                total_pages=0)
-    rendered, ranges = render_joint.layout(analysis, pages, front, lang, tz, setup)
+    key = render_joint.first_key(analysis, front, lang, tz, setup)
+    before = (_read_json(out_dir / JOINT_DIR / BUILD_JSON) or {}).get("front", {})
+    known = int(before.get("first_pages", 0)) if before.get("key") == key else None
+    rendered, ranges = render_joint.layout(analysis, pages, front, lang, tz, setup, known)
     total = rendered.pages + sum(pages)
     labels = _labels(case.bates_prefix, lang, total)
     folder = out_dir / JOINT_DIR
@@ -443,7 +457,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     write_atomic(folder / json_name, json_data)
     hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
               json_name: hashlib.sha256(json_data).hexdigest()}
-    return written, hashes
+    return written, hashes, {"key": key, "first_pages": rendered.first_pages}
 
 
 SEGMENTS_DIR = ".segments"  # DIR/joint/.segments/<victim>.<dossier>.seg: see stamp.bundle
@@ -549,9 +563,10 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     rebuilt = pages is None and bool(outcomes)
     joint_outputs: dict[str, str] = {}
     if rebuilt:
-        pages, joint_outputs = build_joint(case, outcomes, out_dir, tool, options)
+        pages, joint_outputs, front = build_joint(case, outcomes, out_dir, tool, options)
         write_atomic(folder / BUILD_JSON, _dump({"format": FORMAT, "fingerprint": joint_fp,
-                                                 "pages": pages, "outputs": joint_outputs}))
+                                                 "pages": pages, "outputs": joint_outputs,
+                                                 "front": front}))
         for name, sha in joint_outputs.items():
             hashes.trust(folder / name, sha)
     elif outcomes:  # checked against these hashes by _joint_cached just now

@@ -472,16 +472,51 @@ class _BundleWriter:
     The running SHA-256 of everything written is the output's hash (no second read)."""
 
     def __init__(self, f: Any) -> None:
+        import concurrent.futures
+
         self.f = f
         self.offsets: list[int | None] = []
         self.digest = hashlib.sha256()
+        # hashing runs beside the copying: hashlib releases the GIL on large blocks, so the
+        # SHA-256 of 700+ MB costs no wall time while the next block is read and written
+        self.hasher = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        self.hashed: concurrent.futures.Future[None] | None = None
         self.pos = 0
+        self.pending: list[bytes] = []  # small writes, hashed and written together
+        self.pending_size = 0
         self.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     def write(self, data: bytes) -> None:
-        self.f.write(data)
-        self.digest.update(data)
         self.pos += len(data)
+        if len(data) < CHUNK_BYTES // 4:
+            self.pending.append(data)
+            self.pending_size += len(data)
+            if self.pending_size < CHUNK_BYTES:
+                return
+            data = b""
+        self.flush()
+        if data:
+            self._out(data)
+
+    def _out(self, block: bytes) -> None:
+        if self.hashed is not None:
+            self.hashed.result()  # in order, and at most one block in flight
+        self.hashed = self.hasher.submit(self.digest.update, block)
+        self.f.write(block)
+
+    def flush(self) -> None:
+        if self.pending:
+            self._out(b"".join(self.pending))
+            self.pending.clear()
+            self.pending_size = 0
+
+    def sha256(self) -> str:
+        """Hash of everything written (call after finish)."""
+        self.flush()
+        if self.hashed is not None:
+            self.hashed.result()
+        self.hasher.shutdown()
+        return self.digest.hexdigest()
 
     def reserve(self, n: int = 1) -> int:
         """Reserve n consecutive object numbers; returns the first."""
@@ -517,11 +552,15 @@ class _BundleWriter:
         lines = [b"xref\n0 %d\n0000000000 65535 f \n" % (len(self.offsets) + 1)]
         lines += [b"%010d 00000 n \n" % (off or 0) if off is not None else
                   b"0000000000 65535 f \n" for off in self.offsets]
+        self.flush()
+        if self.hashed is not None:
+            self.hashed.result()
         ident = self.digest.hexdigest()[:32].encode()
         lines.append(b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\n"
                      b"startxref\n%d\n%%%%EOF\n" % (len(self.offsets) + 1, root, info, ident,
                                                   ident, start))
         self.write(b"".join(lines))
+        self.flush()
 
 
 CHUNK_BYTES = 1 << 20
@@ -1007,4 +1046,4 @@ def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
         f.flush()
         os.fsync(f.fileno())
     tmp.replace(out)
-    return total, w.digest.hexdigest()
+    return total, w.sha256()

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import io
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -63,6 +65,7 @@ class Rendered:
     pdf: bytes
     pages: int
     sections: tuple[tuple[str, int], ...]  # (outline key, 0-based page) in order
+    first_pages: int = 0  # layout: pages of the render without page ranges
 
 
 @functools.cache
@@ -373,18 +376,39 @@ def failed_page(number: int, claimant: joint.Claimant, lang: str, setup: dict[st
     return buffer.getvalue()
 
 
+def first_key(analysis: joint.Analysis, front: Front, lang: str, tz: dt.tzinfo,
+              setup: dict[str, Any]) -> str:
+    """What the first, page-range-less render of the front matter depends on (see layout).
+    The build fingerprint on the cover is left out: it changes with every rebuild but is
+    always 64 hex digits on the cover, which ends in a page break of its own."""
+    blank = dataclasses.replace(front, total_pages=0, fingerprint=len(front.fingerprint) * "0")
+    # claimants as their JSON (a claimant read back from build.json reprs differently from
+    # a fresh one, e.g. Decimal("5.0") / Decimal("5.00")); the rest of the analysis is
+    # computed from them
+    data = json.dumps([[joint.to_json(c) for c in analysis.claimants], repr(blank), lang,
+                       str(tz), setup], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
 def layout(analysis: joint.Analysis, dossier_pages: Sequence[int], front: Front, lang: str,
-           tz: dt.tzinfo, setup: dict[str, Any]) -> tuple[Rendered, tuple[tuple[int, int], ...]]:
-    """Render until the front matter's page count is stable, so page ranges are right."""
-    rendered = front_matter(analysis, (), front, lang, tz, setup)
+           tz: dt.tzinfo, setup: dict[str, Any], first_pages: int | None = None
+           ) -> tuple[Rendered, tuple[tuple[int, int], ...]]:
+    """Render until the front matter's page count is stable, so page ranges are right.
+
+    The iteration starts from the page count of a render without page ranges; `first_pages`
+    is that count when a previous build already rendered it for the same first_key (a rebuild
+    after one claimant's new screenshot then renders once, not twice, and lands on the same
+    fixed point as a build from nothing). The result's `first_pages` is that count."""
+    pages = first_pages or front_matter(analysis, (), front, lang, tz, setup).pages
+    start = pages
     for _ in range(4):
-        ranges = joint.page_ranges(rendered.pages, dossier_pages)
-        total = rendered.pages + sum(max(n, 1) for n in dossier_pages)
+        ranges = joint.page_ranges(pages, dossier_pages)
+        total = pages + sum(max(n, 1) for n in dossier_pages)
         again = front_matter(analysis, ranges, dataclasses.replace(front, total_pages=total),
                              lang, tz, setup)
-        if again.pages == rendered.pages:
-            return again, ranges
-        rendered = again
+        if again.pages == pages:
+            return dataclasses.replace(again, first_pages=start), ranges
+        pages = again.pages
     raise RuntimeError("front matter page count does not settle")  # pragma: no cover
 
 
