@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -47,33 +48,59 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 # ---- measuring a process tree ---------------------------------------------------------------
 
 
+def _tree_memory(root: psutil.Process) -> tuple[int, int, int, int, int]:
+    """(sum RSS, sum USS, sum PSS, largest RSS, processes) over a process and its children.
+
+    Summed RSS counts pages that forked workers share with their parent once per process;
+    USS (pages only that process has) and PSS (shared pages divided among their sharers) do
+    not, so sum PSS is the tree's real footprint."""
+    rss = uss = pss = largest = count = 0
+    try:
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0, 0, 0, 0, 0
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            full = p.memory_full_info()
+            rss += full.rss
+            uss += full.uss
+            pss += getattr(full, "pss", full.uss)
+            largest = max(largest, full.rss)
+            count += 1
+    return rss, uss, pss, largest, count
+
+
 def measure(cmd: list[str], timeout: float, cwd: Path = ROOT) -> dict[str, Any]:
-    """Run `cmd`; wall time, exit code and peak RSS summed over the process and its children."""
+    """Run `cmd`; wall time, exit code and the peak memory of its process tree (sampled every
+    0.1 s): summed RSS, summed USS and PSS, the largest single process, the most processes."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     root = psutil.Process(proc.pid)
-    peak = 0
+    peaks = [0, 0, 0, 0, 0]
     timed_out = False
+    # drain stdout in a thread: a chatty child must never block on a full pipe
+    out_chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read() if proc.stdout else b""),
+                              daemon=True)
+    reader.start()
     while proc.poll() is None:
-        total = 0
-        try:
-            for p in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                    total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-        peak = max(peak, total)
+        peaks = [max(a, b) for a, b in zip(peaks, _tree_memory(root), strict=True)]
         if time.perf_counter() - start > timeout:
             timed_out = True
-            for p in [*root.children(recursive=True), root]:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    p.kill()
+            with contextlib.suppress(psutil.NoSuchProcess):
+                for p in [*root.children(recursive=True), root]:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        p.kill()
             break
-        time.sleep(0.05)
-    out, _ = proc.communicate()
+        time.sleep(0.1)
+    proc.wait()
     seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 3), "rc": proc.returncode, "peak_rss_mb": round(peak / 2**20, 1),
+    reader.join(timeout=10)
+    out = b"".join(out_chunks)
+    mb = [round(v / 2**20, 1) for v in peaks[:4]]
+    return {"seconds": round(seconds, 3), "rc": proc.returncode, "peak_rss_mb": mb[0], "peak_uss_mb": mb[1],
+            "peak_pss_mb": mb[2], "largest_process_rss_mb": mb[3], "processes": peaks[4],
             "timed_out": timed_out, "tail": out.decode("utf-8", "replace").strip().splitlines()[-3:]}
 
 
@@ -221,18 +248,25 @@ def machine() -> dict[str, Any]:
 
 
 def table(result: dict[str, Any]) -> str:
-    head = ("victims", "gen s", "inputs MB", "images", "build s", "pages", "pages/s", "peak MB", "bundle/in",
-            "base s", "base pages/s", "base peak MB", "build/base", "rebuild 1 s", "rebuild share", "unchanged s")
-    lines = [" | ".join(head), " | ".join("-" * len(h) for h in head)]
+    head = ("victims", "gen s", "inputs MB", "images", "build s", "pages", "pages/s", "peak RSS/PSS/USS MB",
+            "bundle/in", "base s", "base pages/s", "base RSS/PSS/USS MB", "build/base", "rebuild 1 s",
+            "rebuild share", "unchanged s")
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("-" * (len(h) + 2) for h in head) + "|"]
+
+    def mem(m: dict[str, Any]) -> str | None:
+        if not m:
+            return None
+        return f"{m.get('peak_rss_mb')}/{m.get('peak_pss_mb')}/{m.get('peak_uss_mb')}"
+
     for r in result["sizes"]:
         b = r.get("build", {})
         base = r["baseline"]
         one = r.get("rebuild_one_victim", {})
         cells = (r["victims"], r["generate_s"], r["input_mb"], r["input_images"], b.get("seconds"), b.get("pages"),
-                 b.get("pages_per_s"), b.get("peak_rss_mb"), b.get("bundle_to_inputs"), base["seconds"],
-                 base["pages_per_s"], base["peak_rss_mb"], b.get("vs_baseline"), one.get("seconds"),
+                 b.get("pages_per_s"), mem(b), b.get("bundle_to_inputs"), base["seconds"],
+                 base["pages_per_s"], mem(base), b.get("vs_baseline"), one.get("seconds"),
                  one.get("share_of_full"), r.get("rebuild_unchanged", {}).get("seconds"))
-        lines.append(" | ".join("—" if c is None else str(c) for c in cells))
+        lines.append("| " + " | ".join("—" if c is None else str(c) for c in cells) + " |")
     s = result["startup"]
     lines.append(f"\nstart-up: `evidence --help` best {s['best_s']} s, median {s['median_s']} s")
     if result.get("timeline"):

@@ -20,6 +20,7 @@ import enum
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -424,30 +425,58 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     key = render_joint.first_key(analysis, front, lang, tz, setup)
     before = (_read_json(out_dir / JOINT_DIR / BUILD_JSON) or {}).get("front", {})
     known = int(before.get("first_pages", 0)) if before.get("key") == key else None
-    rendered, ranges = render_joint.layout(analysis, pages, front, lang, tz, setup, known)
-    total = rendered.pages + sum(pages)
-    labels = _labels(case.bates_prefix, lang, total)
     folder = out_dir / JOINT_DIR
-    parts = []
-    for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
-        title = template.t(lang, "joint.outline.claimant", number=n, name=c.name or c.id,
-                           id=c.id)
-        title += f"  {labels[ranges[n - 1][0] - 1]}"
-        if o.state is State.FAILED:
-            parts.append(stamp.BundlePart(title, render_joint.failed_page(n, c, lang, setup)))
-        else:
-            parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name,
-                                          *_segment_cache(out_dir, o, dossier_name, tool)))
-    _sweep_segments(folder, parts)
-    sections = [stamp.BundleSection(template.t(lang, f"joint.outline.{key}"), page)
-                for key, page in rendered.sections]
-    written, bundle_sha = stamp.bundle(
-        folder / bundle_name, rendered.pdf, parts, sections,
-        template.t(lang, "joint.outline.front"),
-        render_joint.stamp_face(labels, setup), labels,
-        {"Title": case.title, "Author": case.counsel,
-         "Subject": template.t(lang, "joint.cover_kicker"), "Keywords": fp,
-         "Creator": f"evidence {__version__}"})
+    metadata = {"Title": case.title, "Author": case.counsel,
+                "Subject": template.t(lang, "joint.cover_kicker"), "Keywords": fp,
+                "Creator": f"evidence {__version__}"}
+    # A rebuild guesses the front matter's page count (last build's) and renders it in a
+    # forked process while the dossiers are copied; a wrong guess only costs a second pass.
+    guess = int(before.get("pages", 0)) if before.get("claimants") == len(outcomes) else 0
+    laid: list[tuple[render_joint.Rendered, tuple[tuple[int, int], ...]]] = []
+    pool = None
+    if guess:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("fork"))
+        pending = pool.submit(render_joint.layout, analysis, pages, front, lang, tz, setup, known)
+    else:
+        laid.append(render_joint.layout(analysis, pages, front, lang, tz, setup, known))
+
+    def front_matter() -> tuple[bytes, list[stamp.BundleSection]]:
+        if not laid:
+            laid.append(pending.result())
+        return laid[0][0].pdf, [stamp.BundleSection(template.t(lang, f"joint.outline.{name}"),
+                                                    page) for name, page in laid[0][0].sections]
+
+    try:
+        front_pages = laid[0][0].pages if laid else guess
+        while True:
+            ranges = joint.page_ranges(front_pages, pages)
+            labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
+            parts = []
+            for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
+                title = template.t(lang, "joint.outline.claimant", number=n,
+                                   name=c.name or c.id, id=c.id)
+                title += f"  {labels[ranges[n - 1][0] - 1]}"
+                if o.state is State.FAILED:
+                    parts.append(stamp.BundlePart(title, render_joint.failed_page(n, c, lang,
+                                                                                  setup)))
+                else:
+                    parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name,
+                                                  *_segment_cache(out_dir, o, dossier_name,
+                                                                  tool)))
+            _sweep_segments(folder, parts)
+            try:
+                written, bundle_sha = stamp.bundle(
+                    folder / bundle_name, front_matter, parts, [],
+                    template.t(lang, "joint.outline.front"),
+                    render_joint.stamp_face(labels, setup), labels, metadata, front_pages)
+                break
+            except stamp.FrontPagesChanged as changed:  # the guess was wrong: again, knowing
+                front_pages = changed.pages
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    rendered, ranges = laid[0]
     csv_data = claims.to_csv(analysis, ranges, tz, lang)
     json_data = claims.to_json(analysis, ranges, tz, lang, case.title)
     if red is not None:  # the analysis is masked already; the case title and labels too
@@ -457,7 +486,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     write_atomic(folder / json_name, json_data)
     hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
               json_name: hashlib.sha256(json_data).hexdigest()}
-    return written, hashes, {"key": key, "first_pages": rendered.first_pages}
+    return written, hashes, {"key": key, "first_pages": rendered.first_pages,
+                             "pages": rendered.pages, "claimants": len(outcomes)}
 
 
 SEGMENTS_DIR = ".segments"  # DIR/joint/.segments/<victim>.<dossier>.seg: see stamp.bundle

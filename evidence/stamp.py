@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -945,10 +945,21 @@ def _glyph_forms(w: _BundleWriter, face: BundleStampFace) -> int:
     return resources
 
 
-def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
+class FrontPagesChanged(Exception):
+    """bundle: the front matter came out with another page count than it was told."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"the front matter has {pages} pages")
+        self.pages = pages
+
+
+FrontSource = Callable[[], tuple[bytes, Sequence[BundleSection]]]
+
+
+def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
            sections: Sequence[BundleSection], front_title: str,
            face: BundleStampFace, labels: Sequence[str],
-           metadata: Mapping[str, str]) -> tuple[int, str]:
+           metadata: Mapping[str, str], front_pages: int | None = None) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
     Every page gets its label (`labels`, one per bundle page) as a stamp at the visible top
@@ -957,12 +968,22 @@ def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
     `evidence-claimant:<n>` become jumps to claimant n's first page. Parts with a segment cache
     are reused when their key matches. Writes to a temporary file beside `out`, then renames it.
     Returns (page count, SHA-256 of the file).
+
+    `front` may also be a function giving (front matter, sections) that is called only after
+    the parts are written, with `front_pages` its expected page count: the caller renders the
+    front matter meanwhile; FrontPagesChanged if it turns out otherwise. The front matter's
+    objects come last in the file either way, so both give the same bytes.
     """
     # pass 1: make the missing segments, learn page counts; a cached segment is read again
     # when written, so only one part is in memory at a time
-    front_seg = bundle_segment(front, face.size, claimant_links=True)
+    front_seg = None
+    if isinstance(front, bytes):
+        front_seg = bundle_segment(front, face.size, claimant_links=True)
+        front_pages = front_seg.pages
+    if front_pages is None:
+        raise ValueError("front_pages is needed when the front matter comes later")
     held: list[Segment | None] = [front_seg]
-    counts = [front_seg.pages]
+    counts = [front_pages]
     for p in parts:
         seg = part_segment(p, face.size)
         counts.append(seg.pages)
@@ -987,7 +1008,14 @@ def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
         stamp_res = _glyph_forms(w, face)
         sw, sh = face.size
         outlines: list[tuple[str, int, Any]] = []
-        for k, kept in enumerate(held):
+        for k in [*range(1, len(held)), 0]:  # the front matter last (see above)
+            kept = held[k]
+            if k == 0 and kept is None:
+                assert callable(front)
+                pdf, sections = front()
+                kept = bundle_segment(pdf, face.size, claimant_links=True)
+                if kept.pages != front_pages:
+                    raise FrontPagesChanged(kept.pages)
             seg = kept if kept is not None else part_segment(parts[k - 1], face.size)
             if seg.pages != counts[k]:
                 raise ValueError(f"{parts[k - 1].title}: its pages changed while bundling")
@@ -1021,8 +1049,8 @@ def bundle(out: Path, front: bytes, parts: Sequence[BundlePart],
                 if source is not None:
                     source.close()
             if k == 0:
-                outlines.append((front_title, first, [(s.title, first + s.page, ())
-                                                      for s in sections]))
+                outlines.insert(0, (front_title, first, [(s.title, first + s.page, ())
+                                                         for s in sections]))
             else:
                 outlines.append((parts[k - 1].title, first, _outline_pages(seg.outline, first)))
         refs = b" ".join(b"%d 0 R" % (page_base + n) for n in range(total))

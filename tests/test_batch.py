@@ -106,6 +106,24 @@ def test_change_to_one_claimant_rebuilds_only_that_one(case_and_build: tuple[Pat
     assert batch.build(case2, out, jobs=2, tool=TOOL).rebuilt == ("V003",)
 
 
+def test_wrong_front_matter_guess_gives_the_same_bundle(case_and_build: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    """A rebuild renders the front matter beside the copying, guessing its page count from
+    the last build; a wrong guess is redone and the bundle is the same bytes."""
+    case, full = case_and_build
+    out = tmp_path / "out"
+    shutil.copytree(full, out)
+    record_path = out / "joint" / batch.BUILD_JSON
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    assert record["front"]["pages"] >= 1 and record["front"]["claimants"] == 4
+    record["front"]["pages"] += 2  # wrong guess
+    record["fingerprint"] = "stale"  # the joint outputs must be made again
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    result = batch.build(case, out, jobs=2, tool=TOOL)
+    assert result.rebuilt == () and result.joint_rebuilt
+    assert files(out, caches=False) == files(full, caches=False)
+
+
 def _script(case: Path, out: Path) -> list[str]:
     code = (f"from pathlib import Path; from evidence import batch; "
             f"batch.build(Path({str(case)!r}), Path({str(out)!r}), jobs=1, tool={TOOL!r})")
