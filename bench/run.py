@@ -2,11 +2,13 @@
 
     python3 bench/run.py                      # sizes 10, 50, 150 (realistic scale)
     python3 bench/run.py --sizes 10,50,150,500
-    python3 bench/run.py --sizes 10 --keep    # keep the generated cases under bench/work/
+    python3 bench/run.py --sizes 10 --keep    # keep cases and outputs under bench/evidence-bench-*/
 
 For each size N: generate a realistic sample case (about 30 screenshots, 200 SMS, 20 calls and
-2 PDF statements per victim), then measure as subprocesses, each with the peak RSS of its whole
-process tree (psutil polling every 50 ms):
+2 PDF statements per victim), then measure as subprocesses, each with the peak memory of its
+whole process tree (psutil polling every 0.1 s): summed RSS (counts the pages forked workers
+share with their parent once per process), summed PSS (shared pages split among their sharers:
+the tree's real footprint) and summed USS (pages no other process has):
 
 - `evidence build CASE --out OUT`: wall time, bundle pages, pages/s, bundle and output size
   against the size of the inputs;

@@ -118,7 +118,9 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-HASHES = ".hashes.json"  # per output folder: remembered SHA-256s, see Hashes
+CACHE_DIR = ".cache"  # DIR/.cache: what only makes rebuilds faster; deleting it costs time only
+HASHES_DIR = "hashes"  # DIR/.cache/hashes/<victim or joint>.json: remembered SHA-256s (Hashes)
+SEGMENTS_DIR = "segments"  # DIR/.cache/segments/<victim>.<dossier>.seg: see stamp.bundle
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within one clock tick
 
 
@@ -128,7 +130,7 @@ class Hashes:
     took 2.3 s to hash). Decisions stay content-based: any write to a file changes its ctime
     (which no tool can set back), so it is hashed again; a file changed within RACY_NS of
     being hashed is not remembered (it could change again within the same clock tick).
-    Deleting DIR/**/.hashes.json only costs time."""
+    Kept in DIR/.cache/hashes/."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -160,7 +162,7 @@ class Hashes:
         self.dirty = True
 
     def save(self) -> None:
-        if self.dirty and self.path is not None and self.path.parent.is_dir():
+        if self.dirty and self.path is not None:
             write_atomic(self.path, _dump({"format": FORMAT, "files": self.files}))
             self.dirty = False
 
@@ -292,7 +294,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
     started = time.perf_counter()
     folder = out_dir / victim_id
     fp = ""
-    hashes = Hashes(folder / HASHES)
+    hashes = Hashes(_hashes_path(out_dir, victim_id))
     try:
         fp = fingerprint(case, victim_id, tool, options, hashes)
         cached = None if force else _cached(folder, fp, hashes)
@@ -464,7 +466,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
                     parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name,
                                                   *_segment_cache(out_dir, o, dossier_name,
                                                                   tool)))
-            _sweep_segments(folder, parts)
+            _sweep_segments(out_dir, parts, dossier_name)
             try:
                 written, bundle_sha = stamp.bundle(
                     folder / bundle_name, front_matter, parts, [],
@@ -490,7 +492,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
                              "pages": rendered.pages, "claimants": len(outcomes)}
 
 
-SEGMENTS_DIR = ".segments"  # DIR/joint/.segments/<victim>.<dossier>.seg: see stamp.bundle
+def _hashes_path(out_dir: Path, name: str) -> Path:
+    return out_dir / CACHE_DIR / HASHES_DIR / f"{name}.json"
 
 
 def _segment_cache(out_dir: Path, outcome: Outcome, dossier_name: str, tool: str
@@ -502,14 +505,15 @@ def _segment_cache(out_dir: Path, outcome: Outcome, dossier_name: str, tool: str
         return None, ""
     key = hashlib.sha256(json.dumps([stamp.SEGMENT_FORMAT, tool, sha, render_joint.STAMP_SIZE,
                                      stamp.BUNDLE_STAMP_MARGIN]).encode()).hexdigest()
-    return out_dir / JOINT_DIR / SEGMENTS_DIR / f"{outcome.id}.{dossier_name}.seg", key
+    return out_dir / CACHE_DIR / SEGMENTS_DIR / f"{outcome.id}.{dossier_name}.seg", key
 
 
-def _sweep_segments(folder: Path, parts: Sequence[stamp.BundlePart]) -> None:
-    """Segments of claimants no longer in the case (or of the other --redact variant stay)."""
+def _sweep_segments(out_dir: Path, parts: Sequence[stamp.BundlePart], dossier_name: str
+                    ) -> None:
+    """Drop the segments of claimants no longer in the case (those of the other --redact
+    variant stay)."""
     keep = {p.segment.name for p in parts if p.segment is not None}
-    suffix = next((p.segment.name.split(".", 1)[1] for p in parts if p.segment is not None), "")
-    for path in (folder / SEGMENTS_DIR).glob(f"*.{suffix}") if suffix else ():
+    for path in (out_dir / CACHE_DIR / SEGMENTS_DIR).glob(f"*.{dossier_name}.seg"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
 
@@ -558,7 +562,7 @@ def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
 
 def _sweep(out_dir: Path) -> None:
     """Temporary files left by a killed build: never part of the outputs."""
-    for pattern in (".*.partial", "*/.*.partial", f"{JOINT_DIR}/{SEGMENTS_DIR}/.*.partial"):
+    for pattern in (".*.partial", "*/.*.partial", f"{CACHE_DIR}/*/.*.partial"):
         for path in out_dir.glob(pattern):
             path.unlink(missing_ok=True)
     for work in out_dir.glob(".work-*"):  # pipeline.build_collected's work folders
@@ -588,7 +592,7 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     notify(Progress("joint", len(ids), len(ids)))
     folder = out_dir / JOINT_DIR
     joint_fp = _joint_fingerprint(case, outcomes, tool)
-    hashes = Hashes(folder / HASHES)
+    hashes = Hashes(_hashes_path(out_dir, JOINT_DIR))
     pages = _joint_cached(folder, joint_fp, hashes) if outcomes else None
     rebuilt = pages is None and bool(outcomes)
     joint_outputs: dict[str, str] = {}

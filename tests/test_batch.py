@@ -34,14 +34,13 @@ def case_and_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
 def files(folder: Path, caches: bool = True) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*"))
-            if p.is_file() and (caches or (batch.SEGMENTS_DIR not in p.parts
-                                           and p.name != batch.HASHES))}
+            if p.is_file() and (caches or batch.CACHE_DIR not in p.parts)}
 
 
 def _segments(out: Path) -> dict[str, tuple[int, bytes]]:
     """Each claimant's cached bundle segment: (mtime, bytes)."""
     return {p.name.split(".")[0]: (p.stat().st_mtime_ns, p.read_bytes())
-            for p in (out / "joint" / batch.SEGMENTS_DIR).glob("*.seg")}
+            for p in (out / batch.CACHE_DIR / batch.SEGMENTS_DIR).glob("*.seg")}
 
 
 def test_manifest_lists_every_output_with_its_hash(case_and_build: tuple[Path, Path]) -> None:

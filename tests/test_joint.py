@@ -199,3 +199,71 @@ def test_rotated_page_gets_its_stamp_top_right_as_displayed(tmp_path: Path) -> N
     stamp_ink = [(x, y) for x, y in ink if x > 0.7 * width and y < 0.08 * height]
     assert stamp_ink, "no stamp at the top right as displayed"
     assert all(y < 0.08 * height or x < 0.6 * width for x, y in ink)  # nothing else up there
+
+
+def _small_pdf(path: Path, pages: int, text: str) -> Path:
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    picture = Image.effect_noise((300, 200), 60).convert("RGB")  # a stream big enough to be a range
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for n in range(pages):
+        c.drawString(72, 720, f"{text} page {n + 1}")
+        c.drawImage(ImageReader(picture), 72, 400, 300, 200)
+        c.bookmarkPage(f"p{n}")
+        c.addOutlineEntry(f"{text} {n + 1}", f"p{n}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_segments_are_cached_reused_and_remade_when_stale(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from evidence import stamp, template
+
+    one, two = _small_pdf(tmp_path / "one.pdf", 2, "one"), _small_pdf(tmp_path / "two.pdf", 3, "two")
+    front_buffer = io.BytesIO()
+    c = canvas.Canvas(front_buffer, pagesize=A4, invariant=1)
+    c.drawString(72, 720, "front")
+    c.showPage()
+    c.save()
+    labels = [f"T-B-{n:06d}" for n in range(1, 7)]
+    face = render_joint.stamp_face(labels, template.setup())
+    cache = tmp_path / "segments"
+
+    def build(name: str, parts: list[Any]) -> tuple[int, str]:
+        return stamp.bundle(tmp_path / name, front_buffer.getvalue(), parts, [], "front", face,
+                            labels, {"Title": "t"})
+
+    plain = [stamp.BundlePart("one", one), stamp.BundlePart("two", two)]
+    cached = [stamp.BundlePart("one", one, cache / "one.seg", "k1"),
+              stamp.BundlePart("two", two, cache / "two.seg", "k2")]
+    pages, sha = build("plain.pdf", plain)
+    assert pages == 6
+    assert build("first.pdf", cached) == (6, sha)  # segments made and saved
+    segment = stamp.load_segment(cache / "one.seg", "k1")
+    assert segment is not None and segment.pages == 2
+    # the noise image is copied from the dossier's bytes, not kept in the cache
+    assert any(isinstance(o[-1], tuple) for o in segment.objects if o[0] == "o")
+    assert stamp.load_segment(cache / "one.seg", "other key") is None
+    assert build("again.pdf", cached) == (6, sha)  # from the cache
+    (cache / "two.seg").write_bytes(b"not a segment")
+    assert build("remade.pdf", cached) == (6, sha)
+    assert stamp.load_segment(cache / "two.seg", "k2") is not None
+    assert batch.sha256_file(tmp_path / "remade.pdf") == sha
+    with pikepdf.open(tmp_path / "remade.pdf") as pdf:
+        assert len(pdf.pages) == 6
+        with pdf.open_outline() as outline:
+            top = list(outline.root)
+            assert [t.title for t in top] == ["front", "one", "two"]
+            assert [c.title for c in top[2].children] == ["two 1", "two 2", "two 3"]
+            index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+            assert [index[c.destination[0].objgen] for c in top[2].children] == [3, 4, 5]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "remade.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout.split("\f")
+        assert "T-B-000004" in text[3] and "two page 1" in text[3]
