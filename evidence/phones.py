@@ -13,7 +13,6 @@ import re
 import unicodedata
 
 import phonenumbers
-from phonenumbers import carrier, geocoder
 
 # Hotline -> bank (DOMAIN.md B.3.1). Also matched as the tail of 106… SP numbers.
 BANKS: dict[str, str] = {
@@ -111,6 +110,10 @@ def attribute(number: str, lang: str = "zh-Hans") -> str | None:
         return None
     if not phonenumbers.is_valid_number(parsed):
         return None
+    # Imported here: the geocoder's data takes 0.45 s to load, and processes that never
+    # attribute a number (a rebuild's parent, `evidence verify`) should not pay for it.
+    from phonenumbers import carrier, geocoder
+
     place = geocoder.description_for_number(parsed, loc)
     operator = carrier.name_for_number(parsed, loc)
     return " ".join(part for part in (place, operator) if part) or None
