@@ -256,6 +256,57 @@ def test_validate_ignores_global_truncated_setting(tmp_path):
         ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
+def _noisy_png() -> bytes:
+    buf = io.BytesIO()
+    Image.effect_noise((400, 300), 80).convert("RGB").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _idat_span(data: bytes) -> tuple[int, int]:
+    """Offsets of the first IDAT chunk's data, found by walking the real chunk layout."""
+    pos = 8
+    while True:
+        length = struct.unpack(">I", data[pos:pos + 4])[0]
+        if data[pos + 4:pos + 8] == b"IDAT":
+            return pos + 8, pos + 8 + length
+        pos += 12 + length
+
+
+def test_png_with_a_flipped_byte_inside_idat_is_rejected(tmp_path):
+    data = bytearray(_noisy_png())
+    start, end = _idat_span(bytes(data))
+    data[(start + end) // 2] ^= 0x01  # one bit, as a bad copy makes: the chunk's CRC no longer matches
+    path = tmp_path / "Screenshot_20150318-201530.png"
+    path.write_bytes(bytes(data))
+    assert image.validate(path, "zh-Hans") == "图片已损坏或不完整，无法打开；请当事人重新发送原图。"
+    path.write_bytes(_noisy_png())
+    assert image.validate(path, "zh-Hans") is None
+
+
+def test_png_cut_inside_idat_is_rejected(tmp_path):
+    data = _noisy_png()
+    start, end = _idat_span(data)
+    path = tmp_path / "Screenshot_20150318-201530.png"
+    path.write_bytes(data[: (start + end) // 2])
+    assert image.validate(path, "en").startswith("The image is damaged or incomplete")
+
+
+def test_png_whose_pixel_data_is_short_for_its_header_is_rejected(tmp_path):
+    # every CRC right and IEND present, but the IDAT stream holds half the rows IHDR declares
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", 100, 40, 8, 2, 0, 0, 0)
+    rows = (b"\x00" + b"\x80" * 300) * 20
+    path = tmp_path / "short.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows))
+                     + chunk(b"IEND", b""))
+    assert image.validate(path, "en").startswith("The image is damaged or incomplete")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+                     + chunk(b"IDAT", zlib.compress(rows * 2)) + chunk(b"IEND", b""))
+    assert image.validate(path, "en") is None
+
+
 MAGICS = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe1", b"GIF89a", b"RIFF\x00\x00\x00\x00WEBPVP8 ",
           b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"]
 
