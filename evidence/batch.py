@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import enum
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -356,6 +357,22 @@ def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Option
             done[vid] = build_one(case, vid, out_dir, options, tool)
             progress(Progress("done", total, len(done), (), vid, done[vid].state))
         return done
+    # What is alive now (modules, fonts, the case) is frozen before the workers fork: their
+    # collections (one after each dossier) then skip it, 0.09 s -> 0.03 s a claimant, and never
+    # write its object headers, so those pages stay shared with this process (the use
+    # gc.freeze is documented for). Collected first so no garbage is frozen with it.
+    gc.collect()
+    gc.freeze()
+    try:
+        return _pooled(case, pending, done, out_dir, options, tool, jobs, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: Path,
+            options: pipeline.Options, tool: str, jobs: int, progress: ProgressFn
+            ) -> dict[str, Outcome]:
+    total = len(pending) + len(done)
     while pending:
         # A worker killed by the OS (out of memory) breaks the pool: the claimants it was
         # running are failed, a fresh pool takes the rest.
