@@ -92,6 +92,12 @@ def is_mobile(number: str) -> bool:
     return bool(re.fullmatch(r"1[3-9]\d{9}", normalize(number)))
 
 
+def preload() -> None:
+    """Load the geocoder and carrier data now: a process about to fork several workers that all
+    attribute numbers calls this, so they share one copy (≈100 MB each otherwise)."""
+    from phonenumbers import carrier, geocoder  # noqa: F401
+
+
 @functools.cache
 def attribute(number: str, lang: str = "zh-Hans") -> str | None:
     """`浙江省杭州市 中国移动` for a mobile, the bank's name for a hotline, None if unknown."""
