@@ -362,9 +362,9 @@ def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Option
     # collections (one after each dossier) then skip it, 0.09 s -> 0.03 s a claimant, and never
     # write its object headers, so those pages stay shared with this process (the use
     # gc.freeze is documented for). Collected first so no garbage is frozen with it.
-    # Two or more claimants never built here (a first build): the phone data (≈100 MB) is loaded
-    # once and shared by the workers. A rebuild of a few does not pay 0.45 s for it up front.
-    if sum(not (out_dir / vid / BUILD_JSON).is_file() for vid in pending) > 1:
+    # Two or more claimants to build (both workers will attribute numbers): the phone data
+    # (≈100 MB) is loaded once here and shared; a one-claimant rebuild loads it in its worker.
+    if len(pending) > 1:
         phones.preload()
     gc.collect()
     gc.freeze()
