@@ -36,6 +36,7 @@ from evidence import (
     collect,
     config,
     errors,
+    inventory,
     joint,
     phones,
     pipeline,
@@ -52,7 +53,6 @@ MANIFEST = "manifest.json"
 JOINT_DIR = "joint"
 JOINT_FILES = ("bundle.pdf", "claims.csv", "claims.json")
 FORMAT = "evidence-build/1"
-CHUNK = 1 << 20
 
 
 class State(enum.StrEnum):
@@ -112,14 +112,6 @@ ProgressFn = Callable[[Progress], None]
 # ---- fingerprints -----------------------------------------------------------------------------
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 CACHE_DIR = ".cache"  # DIR/.cache: what only makes rebuilds faster; deleting it costs time only
 HASHES_DIR = "hashes"  # DIR/.cache/hashes/<victim or joint>.json: remembered SHA-256s (Hashes)
 SEGMENTS_DIR = "segments"  # DIR/.cache/segments/<victim>.<dossier>.seg: see stamp.bundle
@@ -152,7 +144,7 @@ class Hashes:
         known = self.files.get(key)
         if known is not None and known[:4] == stat:
             return str(known[4])
-        sha = sha256_file(path)
+        sha = inventory.sha256(path)
         if time.time_ns() - max(stat[1], stat[2]) > RACY_NS and self._stat(path) == stat:
             self.files[key] = [*stat, sha]
             self.dirty = True
@@ -174,7 +166,7 @@ def _tree(root: Path, hashes: Hashes | None = None) -> list[tuple[str, str]]:
     if not root.is_dir():
         return []
     found = []
-    digest = hashes.sha if hashes is not None else sha256_file
+    digest = hashes.sha if hashes is not None else inventory.sha256
     for path in sorted(root.rglob("*")):
         if path.is_file() and not path.is_symlink():
             found.append((path.relative_to(root).as_posix(), digest(path)))
@@ -205,11 +197,11 @@ def _options_text(options: pipeline.Options) -> str:
 
 def case_inputs(case: Case) -> list[tuple[str, str]]:
     """Case-level inputs every dossier depends on: case.toml and a lawyer's template file."""
-    items = [("case.toml", sha256_file(case.folder / config.CASE_FILE))]
+    items = [("case.toml", inventory.sha256(case.folder / config.CASE_FILE))]
     if case.template and case.template != "default":
         path = case.folder / case.template
         if path.is_file():
-            items.append((f"template:{case.template}", sha256_file(path)))
+            items.append((f"template:{case.template}", inventory.sha256(path)))
     return items
 
 
@@ -223,7 +215,7 @@ def fingerprint(case: Case, victim_id: str, tool: str, options: pipeline.Options
         "tool": tool,
         "options": _options_text(options),
         "case": case_inputs(case),
-        "victim.toml": sha256_file(toml) if toml.is_file() else "",
+        "victim.toml": inventory.sha256(toml) if toml.is_file() else "",
         "files": _tree(folder, hashes),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -257,7 +249,7 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def _outputs_ok(folder: Path, outputs: Mapping[str, str], hashes: Hashes | None = None
                 ) -> bool:
-    digest = hashes.sha if hashes is not None else sha256_file
+    digest = hashes.sha if hashes is not None else inventory.sha256
     return bool(outputs) and all(
         (folder / name).is_file() and digest(folder / name) == sha
         for name, sha in outputs.items())
@@ -310,7 +302,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
         got = collect.victim(case, victim_id)
         result = pipeline.build_collected(got, out_dir, options)
         person = joint.claimant(got.victim, got.timeline)
-        outputs = {p.name: sha256_file(p) for p in sorted(folder.iterdir())
+        outputs = {p.name: inventory.sha256(p) for p in sorted(folder.iterdir())
                    if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")}
         for name, sha in outputs.items():
             hashes.trust(folder / name, sha)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from evidence import batch, sample
+from evidence import inventory as inventory_module
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -51,7 +52,7 @@ def test_manifest_lists_every_output_with_its_hash(case_and_build: tuple[Path, P
     on_disk -= {f"V00{i}/build.json" for i in range(1, 5)}
     assert set(listed) == on_disk
     for path, entry in listed.items():
-        assert batch.sha256_file(out / path) == entry["sha256"]
+        assert inventory_module.sha256(out / path) == entry["sha256"]
         record = json.loads((out / path.split("/")[0] / batch.BUILD_JSON).read_text())
         assert entry["fingerprint"] == record["fingerprint"]
 
@@ -85,7 +86,7 @@ def test_change_to_one_claimant_rebuilds_only_that_one(case_and_build: tuple[Pat
     record = json.loads((out / "V002" / batch.BUILD_JSON).read_text(encoding="utf-8"))
     inventory = json.loads((out / "V002" / "inventory.json").read_text(encoding="utf-8"))
     assert "IMG_20150318_213000.jpg" in {f["path"] for f in inventory["files"]}
-    assert record["outputs"]["dossier.pdf"] == batch.sha256_file(out / "V002" / "dossier.pdf")
+    assert record["outputs"]["dossier.pdf"] == inventory_module.sha256(out / "V002" / "dossier.pdf")
 
     # the bundle was reassembled from the cached segments of the others (V003 and V004 moved:
     # V002 has more pages now) and equals, byte for byte, a build from nothing

@@ -15,7 +15,7 @@ from typing import Any
 import pikepdf
 import pytest
 
-from evidence import batch, sample
+from evidence import batch, inventory, sample
 from evidence.render import joint as render_joint
 
 VICTIMS = 5
@@ -254,7 +254,7 @@ def test_segments_are_cached_reused_and_remade_when_stale(tmp_path: Path) -> Non
     (cache / "two.seg").write_bytes(b"not a segment")
     assert build("remade.pdf", cached) == (6, sha)
     assert stamp.load_segment(cache / "two.seg", "k2") is not None
-    assert batch.sha256_file(tmp_path / "remade.pdf") == sha
+    assert inventory.sha256(tmp_path / "remade.pdf") == sha
     with pikepdf.open(tmp_path / "remade.pdf") as pdf:
         assert len(pdf.pages) == 6
         with pdf.open_outline() as outline:
