@@ -41,7 +41,8 @@ from evidence.model import (
     Victim,
 )
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+# in-repo samples (tests/data), so these tests run without ../shared/corpus too
+DATA = Path(__file__).resolve().parent / "data"
 TZ = times.zone("Asia/Shanghai")
 HAVE_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None
 
@@ -154,9 +155,9 @@ def make_victim(root: Path, *, empty: bool = False, broken: bool = False,
             shot = add(f"Screenshots/{name}", FileKind.SCREENSHOT)
             events.append(Event(_t(18, 20, i), Basis.FILENAME, EventKind.SCREENSHOT,
                                 f"截图：{name}", SourceRef(shot.path, shot.sha256, "file")))
-        shutil.copy(CORPUS / "images" / "exif-samples__iphone_hdr_YES.jpg", orig / "photo.jpg")
+        shutil.copy(DATA / "image" / "IMG_20150319_103012.jpg", orig / "photo.jpg")
         photo = add("photo.jpg", FileKind.PHOTO)
-        shutil.copy(CORPUS / "audio" / "androidx-media__sample_nb.amr",
+        shutil.copy(DATA / "recording" / "13757123456_20150318201530.amr",
                     orig / "13757123456_20150318201500.amr")
         rec = add("13757123456_20150318201500.amr", FileKind.RECORDING)
         (orig / "银行流水").mkdir()
