@@ -21,6 +21,7 @@ from pathlib import Path
 from evidence import template, textfile, times
 from evidence.extract import Context
 from evidence.model import Basis, Direction, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.sources import sms_csv
 
 HEADER_SEARCH_ROWS = 15
 DELIMITERS = (",", "\t", ";", "|")
@@ -208,17 +209,7 @@ def file_notes(file: SourceFile, txs: list[Transaction], ctx: Context) -> list[I
 # ---- CSV ----------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Table:
-    text: str
-    encoding: str
-    exact: bool
-    delimiter: str
-    header_row: int  # 1-based spreadsheet row of the header
-    columns: Mapping[str, int]
-
-
-def find_table(data: bytes, *, partial: bool) -> Table | None:
+def find_table(data: bytes, *, partial: bool) -> sms_csv.Table | None:
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # binary
     if data.lstrip()[:5] in (b"%PDF-", b"<?xml") or data[:4] == b"PK\x03\x04":
@@ -237,7 +228,7 @@ def find_table(data: bytes, *, partial: bool) -> Table | None:
                 continue
             columns = header_roles(cells)
             if columns:
-                return Table(decoded.text, decoded.encoding, decoded.exact, delimiter, number, columns)
+                return sms_csv.Table(decoded.text, decoded.encoding, decoded.exact, delimiter, number, columns)
     return None
 
 
@@ -256,18 +247,16 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
     events: list[Event] = []
     issues: list[Issue] = []
     txs: list[Transaction] = []
-    try:
-        reader = list(csv.reader(io.StringIO(table.text, newline=""), delimiter=table.delimiter))
-    except csv.Error:
-        reader = []
-    for number, cells in enumerate(reader, start=1):
-        if number <= table.header_row:
-            continue
-        row = {role: cells[i].strip() if i < len(cells) else "" for role, i in table.columns.items()}
+    for number, row in table.rows():  # the same row walk (and Excel row numbers) as the SMS CSVs
         locator = f"row {number}"
+        if row is None:
+            issues.append(Issue(Severity.WARNING, "row_unreadable", f"{file.path} {locator}: "
+                                "the CSV cannot be split past this row; rows after it were not read.",
+                                path=file.path, locator=locator))
+            break
         found = transaction(row, ctx.tz)
         if isinstance(found, str):
-            problem = row_problem(found, file, locator, " ".join(c for c in cells if c), ctx)
+            problem = row_problem(found, file, locator, " ".join(v for v in row.values() if v), ctx)
             if problem:
                 issues.append(problem)
             continue
