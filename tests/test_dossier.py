@@ -8,6 +8,7 @@ every reader being finished.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -15,16 +16,18 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from evidence import collect, errors, inventory, pipeline, timeline, times, verify
+from evidence import collect, errors, integrity, inventory, pipeline, timeline, times, verify
 from evidence.model import (
     Basis,
     Case,
@@ -445,3 +448,95 @@ def test_characters_no_font_has_are_named_not_boxed(tmp_path: Path) -> None:
     common.styles(f)
     if f.embedded:
         assert common.esc("哈哈🤣 <b>") == "哈哈[U+1F923] &lt;b&gt;"
+
+
+# ---- the post-conditions catch what they claim to (verify.check on a tampered copy) -----------
+
+
+def _expect(pdf: Path) -> verify.Expect:
+    man = _manifest(pdf)
+    with pikepdf.open(pdf) as doc:
+        labels = verify.page_labels(doc)
+        links = {str(i): p for i, p in enumerate(sorted({p for p in verify.link_pages(doc) if p}))}
+    originals = frozenset(i for e in man["exhibits"] if e.get("mode") == "pdf"
+                          for i in range(e["first_page"], e["last_page"]))
+    return verify.Expect(pages=man["pages"], labels=labels, link_targets=links,
+                         originals=originals)
+
+
+def _tampered(pdf: Path, tmp_path: Path, change: Callable[[pikepdf.Pdf], None]) -> Path:
+    out = tmp_path / "tampered.pdf"
+    with pikepdf.open(pdf) as doc:
+        change(doc)
+        doc.save(out)
+    return out
+
+
+def test_verify_passes_the_built_dossier(built: tuple) -> None:  # type: ignore[type-arg]
+    _, pdf = built
+    expect = _expect(pdf)
+    assert expect.labels[0] == "JD-V001-000001" and len(expect.labels) == expect.pages
+    assert verify.check(pdf, expect) == []
+    with pikepdf.open(pdf) as doc:  # the stamp is read from the page's own stamp form
+        cmaps: dict = {}  # type: ignore[type-arg]
+        assert all(label in verify.stamp_text(page, cmaps)
+                   for page, label in zip(doc.pages, expect.labels, strict=True))
+
+
+def _swap_stamps(doc: pikepdf.Pdf) -> None:
+    a, b = doc.pages[1].obj.Resources.XObject, doc.pages[2].obj.Resources.XObject
+    a["/EvStamp"], b["/EvStamp"] = b["/EvStamp"], a["/EvStamp"]
+
+
+def _drop_labels(doc: pikepdf.Pdf) -> None:
+    del doc.Root["/PageLabels"]
+
+
+def _drop_manifest(doc: pikepdf.Pdf) -> None:
+    del doc.attachments[integrity.MANIFEST_NAME]
+
+
+def _drop_links(doc: pikepdf.Pdf) -> None:
+    for page in doc.pages:
+        if "/Annots" in page.obj:
+            del page.obj["/Annots"]
+
+
+def _bare_font(doc: pikepdf.Pdf) -> None:
+    page = doc.pages[0].obj
+    page.Resources.Font["/Bare"] = doc.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+
+
+def _drop_page(doc: pikepdf.Pdf) -> None:
+    del doc.pages[-1]
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (_swap_stamps, "page 2 does not show its stamp JD-V001-000002"),
+    (_drop_labels, "page label of page 1 differs from its stamp"),
+    (_drop_manifest, "manifest.json is not attached"),
+    (_drop_links, "no link to pages"),
+    (_bare_font, "fonts not embedded: /Helvetica"),
+    (_drop_page, "pages, expected"),
+])
+def test_verify_catches_a_tampered_dossier(built: tuple, tmp_path: Path,  # type: ignore[type-arg]
+                                           change: Callable[[pikepdf.Pdf], None],
+                                           problem: str) -> None:
+    _, pdf = built
+    bad = _tampered(pdf, tmp_path, change)
+    problems = verify.check(bad, _expect(pdf))
+    assert any(problem in p for p in problems), problems
+
+
+def test_verify_names_files_not_exhibited(built: tuple) -> None:  # type: ignore[type-arg]
+    _, pdf = built
+    expect = dataclasses.replace(_expect(pdf), accepted=("截图/missing.png",), exhibited=())
+    assert verify.check(pdf, expect) == ["accepted files not exhibited: 截图/missing.png"]
+
+
+def test_verify_reports_an_unreadable_file(tmp_path: Path) -> None:
+    bad = tmp_path / "cut.pdf"
+    bad.write_bytes(b"%PDF-1.7\n garbage")
+    problems = verify.check(bad, verify.Expect(pages=1, labels=["X"]))
+    assert len(problems) == 1 and problems[0].startswith("the PDF cannot be read back")

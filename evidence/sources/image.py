@@ -252,6 +252,10 @@ def _inspect(path: Path) -> tuple[dict[str, str], Image.Exif | None, str | None]
     try:
         with _strict_pillow(), Image.open(path) as im:
             details.update(width=str(im.width), height=str(im.height), format=str(im.format))
+            if im.format == "PNG" and not _png_late_metadata(path):
+                # Pillow's PNG getexif decodes every pixel to look for metadata after the image
+                # data; when the chunk walk found none there, what open() read is all there is
+                return details, Image.Image.getexif(im), None
             return details, im.getexif(), None
     except Exception as exc:
         error = type(exc).__name__
@@ -336,6 +340,14 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
 # ---- validation ----------------------------------------------------------------------------
 
 
+def _jpeg_ends(path: Path, size: int) -> bool:
+    """A JPEG cut short in transfer (the usual damage) loses its end-of-image marker FFD9.
+    Files with data after it (motion photos, OEM trailers) are decoded instead."""
+    with path.open("rb") as f:
+        f.seek(max(0, size - 2))
+        return f.read(2) == b"\xff\xd9"
+
+
 def _huffman_jpeg(path: Path) -> bool:
     """True unless the frame header (SOFn) says arithmetic coding, which can go below the floor."""
     with path.open("rb") as f:
@@ -350,6 +362,28 @@ def _huffman_jpeg(path: Path) -> bool:
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_METADATA = {b"eXIf", b"tEXt", b"zTXt", b"iTXt"}
+
+
+def _png_late_metadata(path: Path) -> bool:
+    """Whether a metadata chunk (EXIF or text) follows the image data, by walking the chunk
+    headers only; True also when the walk cannot tell (then Pillow decodes to find it)."""
+    seen_data = False
+    with path.open("rb") as f:
+        if f.read(len(_PNG_SIGNATURE)) != _PNG_SIGNATURE:
+            return True
+        while True:
+            head = f.read(8)
+            if len(head) < 8:
+                return True
+            kind = head[4:]
+            if kind == b"IEND":
+                return False
+            if kind == b"IDAT":
+                seen_data = True
+            elif seen_data and kind in _PNG_METADATA:
+                return True
+            f.seek(int.from_bytes(head[:4], "big") + 4, 1)
 _PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type -> samples per pixel
 _PNG_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 _BLOCK = 1 << 16  # inflating into 64 KB pieces is faster than one buffer the image's size
@@ -428,6 +462,8 @@ def validate(path: Path, lang: str) -> str | None:
                         f"The image is incomplete: a {width}×{height} JPEG needs at least "
                         f"{width * height // 512} bytes and this file has {size}; ask the victim "
                         "to send the original again.")
+                if _jpeg_ends(path, size):
+                    return None  # headers parsed by open() and the end-of-image marker last
                 # 1/8-scale decode still reads every entropy-coded byte, so truncation shows
                 im.draft(im.mode, (max(1, width // 8), max(1, height // 8)))
             elif im.format == "PNG":
