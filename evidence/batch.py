@@ -53,6 +53,7 @@ MANIFEST = "manifest.json"
 JOINT_DIR = "joint"
 JOINT_FILES = ("bundle.pdf", "claims.csv", "claims.json")
 FORMAT = "evidence-build/1"
+GC_THRESHOLD = 20_000  # allocations between young-generation collections while building
 
 
 class State(enum.StrEnum):
@@ -341,6 +342,19 @@ def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: f
 
 def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
          jobs: int, progress: ProgressFn) -> dict[str, Outcome]:
+    # A dossier allocates ~10^5 short-lived objects (pypdf, reportlab): collecting every 700
+    # allocations scanned the survivors again and again; every 20,000 halves the time spent in
+    # the collector for ~15 MB more at peak (bench/README.md)
+    threshold = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    try:
+        return _run_all(case, ids, out_dir, options, tool, jobs, progress)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
+             jobs: int, progress: ProgressFn) -> dict[str, Outcome]:
     done: dict[str, Outcome] = {}
     pending = list(ids)
     total = len(ids)
@@ -351,13 +365,14 @@ def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Option
             progress(Progress("done", total, len(done), (), vid, done[vid].state))
         return done
     # What is alive now (modules, fonts, the case) is frozen before the workers fork: their
-    # collections (one after each dossier) then skip it, 0.09 s -> 0.03 s a claimant, and never
+    # collections then skip it (0.09 s -> 0.03 s a claimant when one ran after each dossier), never
     # write its object headers, so those pages stay shared with this process (the use
     # gc.freeze is documented for). Collected first so no garbage is frozen with it.
     # Two or more claimants to build (both workers will attribute numbers): the phone data
     # (≈100 MB) is loaded once here and shared; a one-claimant rebuild loads it in its worker.
     if len(pending) > 1:
         phones.preload()
+    pipeline.load_fonts(case, options)  # the workers' and the bundle front matter's
     gc.collect()
     gc.freeze()
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -99,7 +100,8 @@ def styles(f: fonts_mod.Fonts, size: float = 10) -> Styles:
     )
 
 
-_COVERED: set[int] | None = None  # code points every dossier font can draw
+_COVERED: frozenset[str] | None = None  # characters every dossier font can draw
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # invisible: dropped (tab and newline kept)
 
 
 def use_fonts(f: fonts_mod.Fonts) -> None:
@@ -107,21 +109,20 @@ def use_fonts(f: fonts_mod.Fonts) -> None:
     global _COVERED
     faces = [getattr(pdfmetrics.getFont(name), "face", None) for name in {f.body, f.heading}]
     maps = [set(face.charToGlyph) for face in faces if face is not None]
-    _COVERED = set.intersection(*maps) if maps and len(maps) == len(faces) else None
+    _COVERED = frozenset(chr(c) for c in set.intersection(*maps)) | frozenset("\n\t ") if (
+        maps and len(maps) == len(faces)) else None
 
 
 def printable(text: str) -> str:
     """A character no font can draw is written as [U+1F923] instead of an empty box."""
-    if _COVERED is None:
+    if _COVERED is None or _COVERED.issuperset(text):  # the common case, at C speed
         return text
-    return "".join(ch if ord(ch) in _COVERED or ch in "\n\t " else f"[U+{ord(ch):04X}]"
-                   for ch in text)
+    return "".join(ch if ch in _COVERED else f"[U+{ord(ch):04X}]" for ch in text)
 
 
 def esc(text: object) -> str:
     """Text for a Paragraph: XML-escaped, line breaks kept, invisible controls dropped."""
-    s = "".join(ch for ch in str(text) if ch in "\n\t" or ord(ch) >= 32)
-    return escape(printable(s)).replace("\n", "<br/>")
+    return escape(printable(_CONTROLS.sub("", str(text)))).replace("\n", "<br/>")
 
 
 def link(markup: str, page_no: int | None) -> str:
@@ -316,7 +317,7 @@ class GridRow:
 
 def plain(text: object) -> str:
     """Text for a Run: invisible controls dropped, undrawable characters named."""
-    return printable("".join(ch for ch in str(text) if ch in "\n\t" or ord(ch) >= 32))
+    return printable(_CONTROLS.sub("", str(text)))
 
 
 def cell(style: ParagraphStyle, *parts: str | Run, link: int | None = None,

@@ -16,7 +16,6 @@ import io
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -28,7 +27,6 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -41,6 +39,7 @@ from reportlab.platypus import (
 )
 
 from evidence import joint, stamp, template, times
+from evidence.render import fonts as fonts_mod
 
 rl_config.useA85 = 0  # ASCII85 makes streams 25% bigger and slower for nothing
 LINK_SCHEME = "evidence-claimant:"
@@ -68,27 +67,11 @@ class Rendered:
     first_pages: int = 0  # layout: pages of the render without page ranges
 
 
-@functools.cache
-def fonts(paths: tuple[str, ...]) -> str:
-    """Register the first usable TrueType/TTC font once per process; its reportlab name."""
-    for path in paths:
-        if Path(path).is_file():
-            try:
-                pdfmetrics.registerFont(TTFont("JointCJK", path, subfontIndex=0))
-            except Exception:  # a broken font file: try the next one
-                continue
-            return "JointCJK"
-    # No TrueType CJK font: reportlab's built-in CID font (not embedded; the dossier
-    # report warns about this case).
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
 def _font(setup: dict[str, Any]) -> str:
-    listed = setup.get("fonts", {}).get("body", [])
-    return fonts(tuple(str(p) for p in listed))
+    """The dossiers' body font (same search and fallback; parsed once per process, so a
+    batch that loaded it before forking shares it with the bundle's front matter)."""
+    listed = setup.get("fonts", {})
+    return fonts_mod.register(None, listed.get("body", ()), listed.get("heading", ())).body
 
 
 def _pagesize(setup: dict[str, Any]) -> tuple[float, float]:
