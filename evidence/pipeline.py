@@ -315,8 +315,9 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         info = {k: red.text(v) for k, v in info.items()}
     names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
     pdf = work / names[2]
+    manifest_bytes = _dump(manifest) if attach else None
     stamp.finish(writer, pdf, info=info, when=plan.build_date,
-                 attachments={integrity.MANIFEST_NAME: _dump(manifest)} if attach else {},
+                 attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
                  file_id=fp)
     del writer, spots
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
@@ -328,7 +329,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         pages=total, labels=bates_texts, accepted=[red.text(f.path) if red else f.path
                                                    for f in files if f.status is Status.ACCEPTED],
         exhibited=list(item_pages), link_targets=_link_targets(nums, counts),
-        manifest=attach, embedded=fonts.embedded, originals=frozenset(
+        manifest=attach, manifest_bytes=manifest_bytes, embedded=fonts.embedded, originals=frozenset(
             emap[k] + j for k, n in ex.insert_pages.items() for j in range(n))))
     if problems:
         raise errors.VerifyError(f"{victim.id}: the dossier failed its checks ({'; '.join(problems)})"

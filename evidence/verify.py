@@ -31,6 +31,7 @@ class Expect:
     exhibited: Sequence[str] = ()  # paths that got an exhibit
     link_targets: Mapping[str, int] = dataclasses.field(default_factory=dict)
     manifest: bool = True
+    manifest_bytes: bytes | None = None  # what was attached: compared, not parsed (faster)
     embedded: bool = True  # False when only the non-embedded fallback font was available
     originals: frozenset[int] = frozenset()  # 0-based pages merged from the victim's PDFs
 
@@ -65,9 +66,13 @@ def _check(doc: pikepdf.Pdf, expect: Expect) -> list[str]:
             problems.append(f"fonts not embedded: {', '.join(sorted(bare))}")
     if expect.manifest:
         blob = doc.attachments.get(integrity.MANIFEST_NAME)
+        data = blob.get_file().read_bytes() if blob is not None else None
         try:
-            if blob is None or not isinstance(json.loads(blob.get_file().read_bytes()), dict):
+            if data is None or (expect.manifest_bytes is None
+                                and not isinstance(json.loads(data), dict)):
                 problems.append("manifest.json is not attached")
+            elif expect.manifest_bytes is not None and data != expect.manifest_bytes:
+                problems.append("manifest.json differs from the one built")
         except ValueError as exc:
             problems.append(f"manifest.json is not valid JSON ({exc})")
     targets = set(expect.link_targets.values())

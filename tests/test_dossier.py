@@ -540,3 +540,13 @@ def test_verify_reports_an_unreadable_file(tmp_path: Path) -> None:
     bad.write_bytes(b"%PDF-1.7\n garbage")
     problems = verify.check(bad, verify.Expect(pages=1, labels=["X"]))
     assert len(problems) == 1 and problems[0].startswith("the PDF cannot be read back")
+
+
+def test_verify_compares_the_attached_manifest_with_the_one_built(built: tuple) -> None:  # type: ignore[type-arg]
+    _, pdf = built
+    with pikepdf.open(pdf) as doc:
+        attached = doc.attachments[integrity.MANIFEST_NAME].get_file().read_bytes()
+    same = dataclasses.replace(_expect(pdf), manifest_bytes=attached)
+    assert verify.check(pdf, same) == []
+    other = dataclasses.replace(_expect(pdf), manifest_bytes=attached.replace(b'"pages"', b'"Pages"'))
+    assert verify.check(pdf, other) == ["manifest.json differs from the one built"]

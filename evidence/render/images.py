@@ -5,8 +5,9 @@ embedded straight from the file's bytes, as img2pdf would embed them, but withou
 decode img2pdf's metadata step does for PNG. Anything else goes through img2pdf (palette,
 CMYK, interlaced, 16-bit), and images it refuses (alpha) are flattened onto white with Pillow
 first; the original file is never touched. Before embedding, a cheap integrity check, so an
-image that would show half-grey in court becomes an error page: JPEG decoded at 1/8 scale (the
-whole entropy stream is read, little is computed), PNG chunk CRCs walked to IEND.
+image that would show half-grey in court becomes an error page: a JPEG without its end marker
+is decoded at 1/8 scale (the whole entropy stream is read, little is computed), PNG chunk CRCs
+are walked to IEND.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import img2pdf
 from PIL import Image
 
-from evidence import stamp
+from evidence import imagefile, stamp
 from evidence.render.dossier import ImageInfo
 
 Image.MAX_IMAGE_PIXELS = 120_000_000  # decompression bombs are refused, not rendered
@@ -48,9 +49,10 @@ def _inspect(path: Path) -> tuple[str | None, stamp.Raster | None]:
                 return None, None
             orientation = im.getexif().get(0x0112, 1)
             size, mode = im.size, im.mode
-            im.draft("RGB" if mode != "L" else "L", (max(1, im.width // 8),
-                                                     max(1, im.height // 8)))
-            im.load()
+            if not imagefile.jpeg_ends(path):
+                im.draft("RGB" if mode != "L" else "L", (max(1, im.width // 8),
+                                                         max(1, im.height // 8)))
+                im.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         return f"{type(exc).__name__}: {exc}", None
     if mode not in ("RGB", "L") or orientation not in ROTATION:

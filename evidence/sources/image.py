@@ -36,7 +36,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
-from evidence import filenames, template, times
+from evidence import filenames, imagefile, template, times
 from evidence.extract import Context
 from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
 
@@ -340,14 +340,6 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
 # ---- validation ----------------------------------------------------------------------------
 
 
-def _jpeg_ends(path: Path, size: int) -> bool:
-    """A JPEG cut short in transfer (the usual damage) loses its end-of-image marker FFD9.
-    Files with data after it (motion photos, OEM trailers) are decoded instead."""
-    with path.open("rb") as f:
-        f.seek(max(0, size - 2))
-        return f.read(2) == b"\xff\xd9"
-
-
 def _huffman_jpeg(path: Path) -> bool:
     """True unless the frame header (SOFn) says arithmetic coding, which can go below the floor."""
     with path.open("rb") as f:
@@ -462,7 +454,7 @@ def validate(path: Path, lang: str) -> str | None:
                         f"The image is incomplete: a {width}×{height} JPEG needs at least "
                         f"{width * height // 512} bytes and this file has {size}; ask the victim "
                         "to send the original again.")
-                if _jpeg_ends(path, size):
+                if imagefile.jpeg_ends(path, size):
                     return None  # headers parsed by open() and the end-of-image marker last
                 # 1/8-scale decode still reads every entropy-coded byte, so truncation shows
                 im.draft(im.mode, (max(1, width // 8), max(1, height // 8)))
