@@ -25,7 +25,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,7 @@ class Outcome:
     issues: tuple[Issue, ...] = ()
     error: str = ""
     seconds: float = 0.0
+    looked_up: Mapping[str, str | None] = dataclasses.field(default_factory=dict)  # phones
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,7 +141,7 @@ class Hashes:
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
     def sha(self, path: Path) -> str:
-        key = str(path.resolve())
+        key = str(path.absolute())  # not resolve(): a realpath costs one lstat per component
         stat = self._stat(path)
         known = self.files.get(key)
         if known is not None and known[:4] == stat:
@@ -153,7 +154,7 @@ class Hashes:
 
     def trust(self, path: Path, sha: str) -> None:
         """`sha` was computed by this build from what it just wrote to `path`."""
-        self.files[str(path.resolve())] = [*self._stat(path), sha]
+        self.files[str(path.absolute())] = [*self._stat(path), sha]
         self.dirty = True
 
     def save(self) -> None:
@@ -166,12 +167,19 @@ def _tree(root: Path, hashes: Hashes | None = None) -> list[tuple[str, str]]:
     """(relative POSIX path, sha256) of every regular file under root, sorted."""
     if not root.is_dir():
         return []
-    found = []
     digest = hashes.sha if hashes is not None else inventory.sha256
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            found.append((path.relative_to(root).as_posix(), digest(path)))
-    return found
+    files: list[tuple[str, str]] = []  # (relative POSIX path, full path)
+
+    def walk(folder: str, rel: str) -> None:
+        with os.scandir(folder) as entries:  # file types from the directory: no stat each
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    walk(e.path, rel + e.name + "/")
+                elif e.is_file(follow_symlinks=False):
+                    files.append((rel + e.name, e.path))
+
+    walk(str(root), "")
+    return [(name, digest(Path(full))) for name, full in sorted(files)]
 
 
 @functools.cache
@@ -283,23 +291,40 @@ def _cached(folder: Path, fp: str, hashes: Hashes | None = None) -> Outcome | No
     )
 
 
+def reuse(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str
+          ) -> Outcome | None:
+    """The claimant's last outcome when nothing it depends on changed, else None (never raises:
+    whatever goes wrong here, build_one meets it again and reports it)."""
+    started = time.perf_counter()
+    hashes = Hashes(_hashes_path(out_dir, victim_id))
+    try:
+        fp = fingerprint(case, victim_id, tool, options, hashes)
+        cached = _cached(out_dir / victim_id, fp, hashes)
+        if cached is None:
+            return None
+        hashes.save()
+        path, _ = _segment_cache(out_dir, cached, pipeline.output_name("dossier.pdf", options),
+                                 tool)
+        if path is not None and not path.is_file():  # e.g. outputs of an older version
+            prepare_segment(out_dir, cached, options, tool)
+    except Exception:
+        return None
+    return dataclasses.replace(cached, seconds=time.perf_counter() - started)
+
+
 def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str,
               force: bool = False) -> Outcome:
     """Build (or reuse) one claimant. Never raises for the claimant's own problems."""
+    if not force:
+        cached = reuse(case, victim_id, out_dir, options, tool)
+        if cached is not None:
+            return cached
     started = time.perf_counter()
     folder = out_dir / victim_id
     fp = ""
     hashes = Hashes(_hashes_path(out_dir, victim_id))
     try:
         fp = fingerprint(case, victim_id, tool, options, hashes)
-        cached = None if force else _cached(folder, fp, hashes)
-        if cached is not None:
-            hashes.save()
-            path, _ = _segment_cache(out_dir, cached, pipeline.output_name("dossier.pdf", options),
-                                     tool)
-            if path is not None and not path.is_file():  # e.g. outputs of an older version
-                prepare_segment(out_dir, cached, options, tool)
-            return dataclasses.replace(cached, seconds=time.perf_counter() - started)
         got = collect.victim(case, victim_id)
         result = pipeline.build_collected(got, out_dir, options)
         person = joint.claimant(got.victim, got.timeline)
@@ -318,7 +343,8 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
         built = Outcome(victim_id, State.BUILT, fp, person, result.pages, outputs,
                         tuple(result.issues))
         prepare_segment(out_dir, built, options, tool)
-        return dataclasses.replace(built, seconds=time.perf_counter() - started)
+        return dataclasses.replace(built, seconds=time.perf_counter() - started,
+                                   looked_up=phones.take_looked_up())
     except Exception as exc:  # one claimant never stops the batch
         return _failure(case, victim_id, fp, exc, time.perf_counter() - started)
 
@@ -356,34 +382,80 @@ def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Option
 def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
              jobs: int, progress: ProgressFn) -> dict[str, Outcome]:
     done: dict[str, Outcome] = {}
-    pending = list(ids)
+    pending: list[str] = []
     total = len(ids)
+    # Unchanged claimants are recognised here, from remembered hashes (milliseconds each): the
+    # workers, and what is loaded for them, are only for claimants that really need building.
+    for vid in ids:
+        cached = reuse(case, vid, out_dir, options, tool)
+        if cached is None:
+            pending.append(vid)
+        else:
+            done[vid] = cached
+            progress(Progress("done", total, len(done), (), vid, cached.state))
+    if not pending:
+        return done
+    attributions = _Attributions(out_dir)
+    try:
+        return _build_pending(case, pending, done, out_dir, options, tool, jobs, progress)
+    finally:
+        attributions.save(done.values())
+
+
+class _Attributions:
+    """The phone geocoder's answers, kept in DIR/.cache/phones.json for the next build (the
+    workers fork after they are loaded, so a one-claimant rebuild need not load the geocoder)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / CACHE_DIR / "phones.json"
+        data = _read_json(self.path) or {}
+        known = data.get("numbers") if data.get("data") == phones.data_version() else None
+        self.known: dict[str, str | None] = dict(known) if isinstance(known, dict) else {}
+        phones.remember(self.known)
+
+    def save(self, outcomes: Iterable[Outcome]) -> None:
+        new = {k: v for o in outcomes for k, v in o.looked_up.items() if k not in self.known}
+        if new:
+            write_atomic(self.path, _dump({"data": phones.data_version(),
+                                           "numbers": dict(sorted({**self.known, **new}.items()))}))
+
+
+def _build_pending(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: Path,
+                   options: pipeline.Options, tool: str, jobs: int, progress: ProgressFn
+                   ) -> dict[str, Outcome]:
+    total = len(pending) + len(done)
     if jobs <= 1:
         for vid in pending:
             progress(Progress("begin", total, len(done), (vid,), vid))
-            done[vid] = build_one(case, vid, out_dir, options, tool)
+            done[vid] = build_one(case, vid, out_dir, options, tool, force=True)
             progress(Progress("done", total, len(done), (), vid, done[vid].state))
         return done
     # What is alive now (modules, fonts, the case) is frozen before the workers fork: their
     # collections then skip it (0.09 s -> 0.03 s a claimant when one ran after each dossier), never
     # write its object headers, so those pages stay shared with this process (the use
     # gc.freeze is documented for). Collected first so no garbage is frozen with it.
-    # Two or more claimants to build (both workers will attribute numbers): the phone data
-    # (≈100 MB) is loaded once here and shared; a one-claimant rebuild loads it in its worker.
+    # Two or more claimants to build: the phone data (≈100 MB) and the fonts are loaded once
+    # here and shared. One claimant (the lawyer's usual rebuild): its worker loads what it
+    # needs while this process loads the fonts the bundle's front matter needs, side by side.
+    def fonts() -> None:
+        pipeline.load_fonts(case, options)
+
     if len(pending) > 1:
         phones.preload()
-    pipeline.load_fonts(case, options)  # the workers' and the bundle front matter's
+        fonts()
     gc.collect()
     gc.freeze()
     try:
-        return _pooled(case, pending, done, out_dir, options, tool, jobs, progress)
+        return _pooled(case, pending, done, out_dir, options, tool, jobs, progress,
+                       meanwhile=fonts if len(pending) == 1 else None)
     finally:
         gc.unfreeze()
 
 
 def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: Path,
-            options: pipeline.Options, tool: str, jobs: int, progress: ProgressFn
-            ) -> dict[str, Outcome]:
+            options: pipeline.Options, tool: str, jobs: int, progress: ProgressFn,
+            meanwhile: Callable[[], None] | None = None) -> dict[str, Outcome]:
+    """`meanwhile` runs once here after the first claimants went to their workers."""
     total = len(pending) + len(done)
     while pending:
         # A worker killed by the OS (out of memory) breaks the pool: the claimants it was
@@ -394,9 +466,13 @@ def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: P
                 while pending or running:
                     while pending and len(running) < jobs:
                         vid = pending.pop(0)
-                        running[pool.submit(build_one, case, vid, out_dir, options, tool)] = vid
+                        running[pool.submit(build_one, case, vid, out_dir, options, tool,
+                                            True)] = vid
                         progress(Progress("begin", total, len(done),
                                           tuple(running.values()), vid))
+                    if meanwhile is not None:
+                        meanwhile()
+                        meanwhile = None
                     finished, _ = concurrent.futures.wait(
                         running, return_when=concurrent.futures.FIRST_COMPLETED)
                     for future in sorted(finished, key=lambda f: running[f]):

@@ -98,6 +98,29 @@ def preload() -> None:
     from phonenumbers import carrier, geocoder  # noqa: F401
 
 
+# Attributions of this data version a previous build already looked up (remember()): a rebuild
+# of one claimant then need not load the geocoder (0.4 s) for numbers it attributed before.
+_REMEMBERED: dict[str, str | None] = {}
+_LOOKED_UP: dict[str, str | None] = {}  # what the geocoder answered in this process
+
+
+def data_version() -> str:
+    return str(phonenumbers.__version__)
+
+
+def remember(known: dict[str, str | None]) -> None:
+    """Answers of the geocoder from an earlier run with the same data_version(), keyed by
+    `lang|number` (as take_looked_up() gives them)."""
+    _REMEMBERED.update(known)
+
+
+def take_looked_up() -> dict[str, str | None]:
+    """The geocoder's answers in this process since the last call, keyed by `lang|number`."""
+    new = dict(_LOOKED_UP)
+    _LOOKED_UP.clear()
+    return new
+
+
 @functools.cache
 def attribute(number: str, lang: str = "zh-Hans") -> str | None:
     """`浙江省杭州市 中国移动` for a mobile, the bank's name for a hotline, None if unknown."""
@@ -110,6 +133,9 @@ def attribute(number: str, lang: str = "zh-Hans") -> str | None:
     if not re.fullmatch(r"\+?\d{5,16}", s):
         return None
     loc = "en" if lang == "en" else "zh"
+    key = f"{loc}|{s}"
+    if key in _REMEMBERED:
+        return _REMEMBERED[key]
     try:
         parsed = phonenumbers.parse(s, "CN")
     except phonenumbers.NumberParseException:
@@ -122,7 +148,9 @@ def attribute(number: str, lang: str = "zh-Hans") -> str | None:
 
     place = geocoder.description_for_number(parsed, loc)
     operator = carrier.name_for_number(parsed, loc)
-    return " ".join(part for part in (place, operator) if part) or None
+    found = " ".join(part for part in (place, operator) if part) or None
+    _LOOKED_UP[key] = found
+    return found
 
 
 def is_hangzhou(attribution: str | None) -> bool:

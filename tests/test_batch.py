@@ -171,3 +171,20 @@ def test_one_failing_claimant_gives_exit_7_and_the_others_are_built(
                                str(out / "joint" / "bundle.pdf"), "-"], capture_output=True,
                               text=True, check=True).stdout
         assert "证据卷未能生成" in page and "V003" in page
+
+
+def test_geocoder_answers_are_kept_for_the_next_build(case_and_build: tuple[Path, Path]) -> None:
+    """A one-claimant rebuild need not load the geocoder for numbers seen before: the answers
+    (with the data version they came from) are kept in DIR/.cache/phones.json."""
+    from evidence import phones
+
+    _, out = case_and_build
+    kept = json.loads((out / batch.CACHE_DIR / "phones.json").read_text(encoding="utf-8"))
+    assert kept["data"] == phones.data_version()
+    numbers = kept["numbers"]
+    assert numbers and all(k.startswith(("zh|", "en|")) for k in numbers)
+    hangzhou = [v for v in numbers.values() if v and "杭州" in v]
+    assert hangzhou  # the sample's fraud callers are Hangzhou mobiles
+    for key, value in numbers.items():  # what was kept is what the geocoder says
+        lang, number = key.split("|")
+        assert phones.attribute(number, "en" if lang == "en" else "zh-Hans") == value

@@ -33,3 +33,14 @@ def test_short_codes_are_not_geocoded():
     assert phones.attribute("95588") == "中国工商银行"
     assert phones.attribute("12345") is None
     assert phones.attribute("group_8@rcs.google.com") is None
+
+
+def test_remembered_answers_are_used_without_the_geocoder(monkeypatch):
+    phones.attribute.cache_clear()
+    monkeypatch.setattr(phones, "_REMEMBERED", {"zh|13757120000": "记住的答案"})
+    try:
+        assert phones.attribute("13757120000") == "记住的答案"
+        assert phones.attribute("13757120000", "en") != "记住的答案"  # per language
+        assert "zh|13757120000" not in phones.take_looked_up()  # not looked up again
+    finally:
+        phones.attribute.cache_clear()
