@@ -536,17 +536,18 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     metadata = {"Title": case.title, "Author": case.counsel,
                 "Subject": template.t(lang, "joint.cover_kicker"), "Keywords": fp,
                 "Creator": f"evidence {__version__}"}
-    # A rebuild guesses the front matter's page count (last build's) and renders it in a
-    # forked process while the dossiers are copied; a wrong guess only costs a second pass.
+    # The front matter's page count is guessed (the last build's; in a first build, that of
+    # its first render, without page ranges, which the ranges rarely change) and the final
+    # render runs in a forked process while the dossiers are copied; a wrong guess only costs
+    # a second pass.
     guess = int(before.get("pages", 0)) if before.get("claimants") == len(outcomes) else 0
+    if not guess:
+        if known is None:
+            known = render_joint.front_matter(analysis, (), front, lang, tz, setup).pages
+        guess = known
     laid: list[tuple[render_joint.Rendered, tuple[tuple[int, int], ...]]] = []
-    pool = None
-    if guess:
-        pool = concurrent.futures.ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("fork"))
-        pending = pool.submit(render_joint.layout, analysis, pages, front, lang, tz, setup, known)
-    else:
-        laid.append(render_joint.layout(analysis, pages, front, lang, tz, setup, known))
+    pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    pending = pool.submit(render_joint.layout, analysis, pages, front, lang, tz, setup, known)
 
     def front_matter() -> tuple[bytes, list[stamp.BundleSection]]:
         if not laid:
@@ -555,7 +556,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
                                                     page) for name, page in laid[0][0].sections]
 
     try:
-        front_pages = laid[0][0].pages if laid else guess
+        front_pages = guess
         while True:
             ranges = joint.page_ranges(front_pages, pages)
             labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
@@ -581,8 +582,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
             except stamp.FrontPagesChanged as changed:  # the guess was wrong: again, knowing
                 front_pages = changed.pages
     finally:
-        if pool is not None:
-            pool.shutdown()
+        pool.shutdown()
     rendered, ranges = laid[0]
     csv_data = claims.to_csv(analysis, ranges, tz, lang)
     json_data = claims.to_json(analysis, ranges, tz, lang, case.title)

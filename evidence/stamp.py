@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -462,6 +463,7 @@ def _pdf_text(text: str) -> bytes:
     return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
 
 
+@functools.lru_cache(maxsize=4096)  # stamps repeat the same few positions on every page
 def _num(value: float) -> bytes:
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return (text if text not in ("", "-0") else "0").encode()
@@ -528,6 +530,8 @@ class _BundleWriter:
         self.offsets[num - 1] = self.pos
         if stream is None:
             self.write(b"%d 0 obj\n%s\nendobj\n" % (num, body))
+        elif len(stream) < CHUNK_BYTES // 4:  # one piece: most objects are small
+            self.write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, body, stream))
         else:
             self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
             self.write(stream)
@@ -876,17 +880,24 @@ def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequ
     return b"".join(parts)
 
 
-def _stamp_content(label: str, face: BundleStampFace) -> bytes:
-    """A label right-aligned on a white knock-out, drawn with the face's glyph forms."""
+def _stamp_content(label: str, face: BundleStampFace,
+                   glyphs: Mapping[str, tuple[int, float]] | None = None) -> bytes:
+    """A label right-aligned on a white knock-out, drawn with the face's glyph forms.
+    `glyphs`: character -> (form index, advance), when the caller already made it."""
+    glyphs = glyphs or _glyphs(face)
     width, height = face.size
-    advances = [face.widths[face.chars.index(ch)] for ch in label]
-    text_width = sum(advances)
+    placed = [glyphs[ch] for ch in label]
+    text_width = sum(advance for _, advance in placed)
     x = width - 2 - text_width
     ops = [b"q 1 g %s 1 %s %s re f Q" % (_num(x - 2), _num(text_width + 4), _num(height - 2))]
-    for ch, advance in zip(label, advances, strict=True):
-        ops.append(b"q 1 0 0 1 %s 0 cm /G%d Do Q" % (_num(x), face.chars.index(ch)))
+    for index, advance in placed:
+        ops.append(b"q 1 0 0 1 %s 0 cm /G%d Do Q" % (_num(x), index))
         x += advance
     return b"\n".join(ops) + b"\n"
+
+
+def _glyphs(face: BundleStampFace) -> dict[str, tuple[int, float]]:
+    return {ch: (i, face.widths[i]) for i, ch in enumerate(face.chars)}
 
 
 def _write_outline(w: _BundleWriter, parent: int, items: Sequence[tuple[str, int, Any]]
@@ -1007,6 +1018,9 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
         w.obj(q_open, b"<</Length 2>>", b"q\n")
         stamp_res = _glyph_forms(w, face)
         sw, sh = face.size
+        glyphs = _glyphs(face)
+        stamp_head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
+            _num(sw), _num(sh), stamp_res)
         outlines: list[tuple[str, int, Any]] = []
         for k in [*range(1, len(held)), 0]:  # the front matter last (see above)
             kept = held[k]
@@ -1029,10 +1043,8 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
                         _, i, body = entry
                         w.obj(first + i, _resolve(body, locals_, first, stamps, claimant_first,
                                                   (pages_root, q_open)))
-                        content = _stamp_content(labels[starts[k] + i], face)
-                        w.obj(stamps + i, b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] "
-                              b"/Resources %d 0 R /Length %d>>" % (_num(sw), _num(sh), stamp_res,
-                                                                   len(content)), content)
+                        content = _stamp_content(labels[starts[k] + i], face, glyphs)
+                        w.obj(stamps + i, stamp_head + b"/Length %d>>" % len(content), content)
                         continue
                     _, n, body, data = entry
                     body = _resolve(body, locals_, first, stamps, claimant_first,
