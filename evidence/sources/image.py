@@ -32,13 +32,19 @@ import warnings
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from evidence import filenames, imagefile, template, times
 from evidence.extract import Context
 from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
+
+try:  # zlib-ng inflates a screenshot's 7.6 MB of pixels in 1.3 ms instead of zlib's 4.3 ms
+    from zlib_ng import zlib_ng as inflating
+except ImportError:  # pragma: no cover - a platform without its wheel: same API, slower
+    import zlib as inflating  # type: ignore[no-redef]
+_INFLATE_ERROR = cast(type[Exception], inflating.error)  # its stub types it as an instance
 
 with contextlib.suppress(ImportError):  # optional HEIF decoder; never required
     import pillow_heif
@@ -378,7 +384,7 @@ def _png_late_metadata(path: Path) -> bool:
             f.seek(int.from_bytes(head[:4], "big") + 4, 1)
 _PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type -> samples per pixel
 _PNG_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
-_BLOCK = 1 << 16  # inflating into 64 KB pieces is faster than one buffer the image's size
+_BLOCK = 1 << 18  # inflating into 256 KB pieces is faster than one buffer the image's size
 
 
 def _png_intact(path: Path) -> bool | None:
@@ -390,7 +396,7 @@ def _png_intact(path: Path) -> bool | None:
     with path.open("rb") as f:
         if f.read(len(_PNG_SIGNATURE)) != _PNG_SIGNATURE:
             return False
-        inflater = zlib.decompressobj()
+        inflater = inflating.decompressobj()
         expected = produced = -1
         while True:
             head = f.read(8)
@@ -418,7 +424,7 @@ def _png_intact(path: Path) -> bool | None:
                         while piece:
                             produced += len(inflater.decompress(piece, _BLOCK))
                             piece = inflater.unconsumed_tail
-                    except zlib.error:
+                    except _INFLATE_ERROR:
                         return False
                     if produced > expected:
                         return None
