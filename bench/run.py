@@ -58,8 +58,8 @@ def _tree_memory(root: psutil.Process, full: bool = True) -> tuple[int, int, int
     USS (pages only that process has) and PSS (shared pages divided among their sharers) do
     not, so sum PSS is the tree's real footprint. USS and PSS come from /proc/PID/smaps, which
     walks the process's page tables under its memory lock: read ten times a second it slowed
-    the measured build by ~10%, so `full=False` (RSS only, from statm) is used between the
-    full samples (see measure)."""
+    the measured build by ~9% (150 claimants: 48.0 s, 43.8 s with this), so `full=False`
+    (RSS only, from statm) is used between the full samples (see measure)."""
     rss = uss = pss = largest = count = 0
     try:
         procs = [root, *root.children(recursive=True)]
