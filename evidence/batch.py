@@ -411,7 +411,9 @@ class _Attributions:
         self.path = out_dir / CACHE_DIR / "phones.json"
         data = _read_json(self.path) or {}
         known = data.get("numbers") if data.get("data") == phones.data_version() else None
-        self.known: dict[str, str | None] = dict(known) if isinstance(known, dict) else {}
+        self.known: dict[str, str | None] = {
+            str(k): v for k, v in (known.items() if isinstance(known, dict) else ())
+            if v is None or isinstance(v, str)}  # a damaged cache is ignored, entry by entry
         phones.remember(self.known)
 
     def save(self, outcomes: Iterable[Outcome]) -> None:

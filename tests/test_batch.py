@@ -188,3 +188,19 @@ def test_geocoder_answers_are_kept_for_the_next_build(case_and_build: tuple[Path
     for key, value in numbers.items():  # what was kept is what the geocoder says
         lang, number = key.split("|")
         assert phones.attribute(number, "en" if lang == "en" else "zh-Hans") == value
+
+
+def test_a_damaged_phone_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence import phones
+
+    monkeypatch.setattr(phones, "_REMEMBERED", {})  # what the test loads stays in the test
+    cache = tmp_path / batch.CACHE_DIR / "phones.json"
+    cache.parent.mkdir(parents=True)
+    cache.write_text(json.dumps({"data": phones.data_version(),
+                                 "numbers": {"zh|1": ["not", "text"], "zh|2": "杭州", "zh|3": None}}))
+    kept = batch._Attributions(tmp_path)
+    assert kept.known == {"zh|2": "杭州", "zh|3": None}
+    cache.write_text("{not json")
+    assert batch._Attributions(tmp_path).known == {}
+    cache.write_text(json.dumps({"data": "0.0.0-other", "numbers": {"zh|2": "杭州"}}))
+    assert batch._Attributions(tmp_path).known == {}  # another data version: not trusted
