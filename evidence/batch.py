@@ -32,6 +32,7 @@ from typing import Any
 
 from evidence import (
     __version__,
+    atomic,
     claims,
     collect,
     config,
@@ -160,7 +161,7 @@ class Hashes:
 
     def save(self) -> None:
         if self.dirty and self.path is not None:
-            write_atomic(self.path, _dump({"format": FORMAT, "files": self.files}))
+            atomic.write_bytes(self.path, _dump({"format": FORMAT, "files": self.files}))
             self.dirty = False
 
 
@@ -232,17 +233,6 @@ def fingerprint(case: Case, victim_id: str, tool: str, options: pipeline.Options
 
 
 # ---- atomic writes ----------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target, fsync, rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(path)
 
 
 def _dump(data: Any) -> bytes:
@@ -339,7 +329,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
             "outputs": outputs, "claimant": joint.to_json(person),
             "issues": [_issue_json(i) for i in result.issues],
         }
-        write_atomic(folder / BUILD_JSON, _dump(record))  # last: it vouches for the others
+        atomic.write_bytes(folder / BUILD_JSON, _dump(record))  # last: it vouches for the others
         hashes.save()  # a cache: written after build.json is as good as before
         built = Outcome(victim_id, State.BUILT, fp, person, result.pages, outputs,
                         tuple(result.issues))
@@ -419,7 +409,7 @@ class _Attributions:
     def save(self, outcomes: Iterable[Outcome]) -> None:
         new = {k: v for o in outcomes for k, v in o.looked_up.items() if k not in self.known}
         if new:
-            write_atomic(self.path, _dump({"data": phones.data_version(),
+            atomic.write_bytes(self.path, _dump({"data": phones.data_version(),
                                            "numbers": dict(sorted({**self.known, **new}.items()))}))
 
 
@@ -597,8 +587,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     if red is not None:  # the analysis is masked already; the case title and labels too
         csv_data = red.text(csv_data.decode("utf-8-sig")).encode("utf-8-sig")
         json_data = red.text(json_data.decode("utf-8")).encode("utf-8")
-    write_atomic(folder / csv_name, csv_data)
-    write_atomic(folder / json_name, json_data)
+    atomic.write_bytes(folder / csv_name, csv_data)
+    atomic.write_bytes(folder / json_name, json_data)
     hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
               json_name: hashlib.sha256(json_data).hexdigest()}
     return written, hashes, {"key": key, "first_pages": rendered.first_pages,
@@ -711,7 +701,7 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     joint_outputs: dict[str, str] = {}
     if rebuilt:
         pages, joint_outputs, front = build_joint(case, outcomes, out_dir, tool, options)
-        write_atomic(folder / BUILD_JSON, _dump({"format": FORMAT, "fingerprint": joint_fp,
+        atomic.write_bytes(folder / BUILD_JSON, _dump({"format": FORMAT, "fingerprint": joint_fp,
                                                  "pages": pages, "outputs": joint_outputs,
                                                  "front": front}))
         for name, sha in joint_outputs.items():
@@ -720,7 +710,7 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
         record = _read_json(folder / BUILD_JSON) or {}
         joint_outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
     hashes.save()
-    write_atomic(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
+    atomic.write_bytes(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
     notify(Progress("end", len(ids), len(ids)))
     return Result(out_dir, outcomes, folder / joint_files(options)[0] if outcomes else None,
                   pages or 0,

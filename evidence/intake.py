@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from evidence import config, inventory, template, times
+from evidence import atomic, config, inventory, template, times
 from evidence.errors import InputError, OutputError, UsageError
 from evidence.model import Case
 
@@ -393,13 +393,9 @@ def _check_not_inside(source: Path, case_folder: Path) -> None:
 
 
 def _write_atomic(path: Path, text: str, work: Path) -> None:
-    tmp = work / f"{path.name}.tmp"
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(path)
+    try:  # written in the work folder, so a victim's folder never holds a half-written file
+        with atomic.replacing(path, work=work) as tmp:
+            tmp.write_bytes(text.encode("utf-8"))
     except OSError as exc:
         raise OutputError(f"cannot write {path} ({exc.strerror}); check that the case folder is "
                           "writable and has space, then run intake again.") from None

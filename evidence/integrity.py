@@ -16,16 +16,14 @@ import dataclasses
 import enum
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from evidence import config, inventory, layout, protect, template
+from evidence import atomic, config, inventory, layout, protect, template
 from evidence.model import Case
 
 SIDECAR_SUFFIX = ".sha256"
@@ -79,14 +77,7 @@ def write_sidecar(output: Path) -> Path:
     """`<hex>  <name>` next to `output`, so `sha256sum -c dossier.pdf.sha256` works too."""
     target = sidecar_path(output)
     line = f"{inventory.sha256(output)}  {output.name}\n"
-    fd, tmp = tempfile.mkstemp(prefix=".sha256-", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(line)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_bytes(target, line.encode("utf-8"))
     return target
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import UserAccessPermissions as Perm
 
+from evidence import atomic
 from evidence.errors import UsageError
 
 ENV = "EVIDENCE_PDF_PASSWORD"
@@ -52,14 +52,8 @@ def encrypt(path: Path, user_password: str) -> Path:
     writer = PdfWriter(clone_from=PdfReader(path))
     writer.encrypt(user_password, owner_password(user_password), permissions_flag=PERMISSIONS,
                    algorithm="AES-256")
-    fd, tmp = tempfile.mkstemp(prefix=".encrypt-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            writer.write(f)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic.replacing(path) as tmp:
+        writer.write(tmp)
     return path
 
 

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from evidence import layout
+from evidence import atomic, layout
 from evidence.render.common import LINK_SCHEME
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -832,10 +831,7 @@ def save_segment(segment: Segment, path: Path) -> None:
     data = marshal.dumps((SEGMENT_FORMAT, segment.key, segment.pages, segment.count,
                           segment.objects, segment.outline), 2)  # 2: no back-references,
     # so the same segment always gives the same bytes
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    atomic.write_bytes(path, data, durable=False)  # a cache: losing it costs time only
 
 
 def load_segment(path: Path, key: str) -> Segment | None:
@@ -1007,9 +1003,7 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
     if missing:
         raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.partial")
-    with tmp.open("wb") as f:
+    with atomic.replacing(out) as tmp, tmp.open("wb") as f:
         w = _BundleWriter(f)
         root, pages_root, outline_root, info = (w.reserve() for _ in range(4))
         page_base = w.reserve(total)
@@ -1083,7 +1077,4 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
         w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
                                       for k, v in sorted(metadata.items())) + b">>")
         w.finish(root, info)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(out)
     return total, w.sha256()

@@ -594,20 +594,11 @@ def _item(c: Ctx, it: Item, images: Mapping[str, ImageInfo], pdfs: Mapping[str, 
         story.append(common.Para(esc(c.t("exhibit.render_failed_detail", reason=error)), c.st.body))
         story.append(_end(c, it))
         return story
-    if it.mode is Mode.TRANSCRIPT:
-        story.append(_meta(c, it))
-        story.append(Spacer(1, 3 * mm))
-        story.extend(_transcript(c, it))
-    elif it.mode is Mode.CALLS:
-        story.append(_meta(c, it))
-        story.append(Spacer(1, 3 * mm))
-        story.extend(_calls(c, it))
+    tabular = {Mode.TRANSCRIPT: _transcript, Mode.CALLS: _calls, Mode.TABLE: _table}
+    if it.mode in tabular:
+        story += [_meta(c, it), Spacer(1, 3 * mm), *tabular[it.mode](c, it)]
     elif it.mode is Mode.RECORDING:
         story.extend(_recording(c, it))
-    elif it.mode is Mode.TABLE:
-        story.append(_meta(c, it))
-        story.append(Spacer(1, 3 * mm))
-        story.extend(_table(c, it))
     elif it.mode is Mode.PDF:
         n = pdfs[it.file.path].pages
         story.append(_meta(c, it))

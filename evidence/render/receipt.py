@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from evidence import template, times
+from evidence import atomic, template, times
 from evidence.model import Case, SourceFile, Status, Victim
 from evidence.render import fonts
 
@@ -53,15 +51,8 @@ def write(path: Path, case: Case, victim: Victim, files: Sequence[SourceFile], *
     """
     language = lang or (case.language if case.language in template.LANGUAGES else "zh-Hans")
     data = Receipt(case, victim, tuple(files), when, tuple(missing), language, tuple(refused))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".receipt-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
-    try:
-        _render(data, Path(tmp))
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic.replacing(path) as tmp:
+        _render(data, tmp)
     return path
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from evidence import template
 from evidence.extract import Context
 from evidence.model import Event, FileKind, Issue, Severity, SourceFile, SourceRef
 from evidence.sources import common, ios_sms
@@ -49,8 +48,7 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
                 if problem is not None:
                     issues.append(problem)
     except (sqlite3.Error, OSError) as exc:
-        issues.append(Issue(Severity.ERROR, "db_unreadable",
-                            f"{file.path}: {template.t(ctx.lang, 'sources.db_unreadable')} ({exc})", path=file.path))
+        issues.append(ios_sms.unreadable(file, ctx, exc))
     return events, issues
 
 

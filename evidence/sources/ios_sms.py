@@ -141,6 +141,12 @@ def db_issue(code: str, file: SourceFile, ctx: Context, severity: Severity, loca
                                             **values), path=file.path, locator=locator)
 
 
+def unreadable(file: SourceFile, ctx: Context, exc: Exception) -> Issue:
+    """The database cannot be opened or queried (shared with ios_calls)."""
+    return Issue(Severity.ERROR, "db_unreadable",
+                 f"{file.path}: {template.t(ctx.lang, 'sources.db_unreadable')} ({exc})", path=file.path)
+
+
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
     events: list[Event] = []
     issues: list[Issue] = []
@@ -157,8 +163,7 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
                 if problem is not None:
                     issues.append(problem)
     except (sqlite3.Error, OSError) as exc:
-        issues.append(Issue(Severity.ERROR, "db_unreadable",
-                            f"{file.path}: {template.t(ctx.lang, 'sources.db_unreadable')} ({exc})", path=file.path))
+        issues.append(unreadable(file, ctx, exc))
     if decoded:
         issues.append(db_issue("attributed_body", file, ctx, Severity.NOTE, n=decoded))
     return events, issues
