@@ -267,3 +267,30 @@ def test_segments_are_cached_reused_and_remade_when_stale(tmp_path: Path) -> Non
         text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "remade.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout.split("\f")
         assert "T-B-000004" in text[3] and "two page 1" in text[3]
+
+
+def test_summary_never_splits_a_number_across_lines(
+        built: tuple[Path, Path, dict[str, Any], Any]) -> None:
+    """CJK wrapping may break a cell anywhere: two caller numbers or a paid amount that do not
+    fit side by side each get a line of their own instead of being cut in two."""
+    import dataclasses
+    import zoneinfo
+
+    from evidence import joint
+    from evidence.model import CompensationStatus
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed")
+    result = built[3]
+    people = [dataclasses.replace(o.claimant, callers=("13705716878", "13705710768"),
+                                  compensation=CompensationStatus.PAID,
+                                  amount_paid=Decimal("11372.10"))
+              for o in result.outcomes]
+    front = render_joint.Front(title="测试", court="法院", defendant="被告", counsel="律师",
+                               prefix="JD", fingerprint="0" * 64, total_pages=0)
+    rendered = render_joint.front_matter(joint.analyse(people), (), front, "zh-Hans",
+                                         zoneinfo.ZoneInfo("Asia/Shanghai"), {})
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=rendered.pdf,
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    assert text.count("11,372.10") == len(people)
+    assert len(re.findall(r"(?<!\d)13705710768(?!\d)", text)) >= len(people)

@@ -127,7 +127,9 @@ def _table(rows: list[list[Any]], widths: Sequence[float], font: str, *, repeat:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    """A cell or line of text; '\n' breaks the line (CJK wrapping may break anywhere, so numbers
+    and amounts get lines of their own rather than being split in two)."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _delay(delay: dt.timedelta | None, lang: str) -> str:
@@ -272,13 +274,13 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
         call = c.first_call
         comp = t(f"status.{c.compensation}")
         if c.amount_paid:
-            comp += f" {_money_shown(c.amount_paid)}"
+            comp += f"\n{_money_shown(c.amount_paid)}"
         rows.append([_p(x, s["cell"]) for x in (
             str(n), f"{c.name}\n{c.id}" if c.name else c.id,
             times.display(c.first_order, tz, seconds=False) if c.first_order else "",
             f"{call.number} {call.attribution}".strip() if call else "",
             _delay(c.delay, lang) if call else "",
-            " ".join(c.callers), " ".join(c.channels), _money_shown(c.amount_lost), comp)])
+            "\n".join(c.callers), " ".join(c.channels), _money_shown(c.amount_lost), comp)])
     story += [_table(rows, [w * width for w in (.05, .11, .11, .14, .09, .17, .13, .10, .10)],
                      font, right=(7,)), PageBreak()]
 
