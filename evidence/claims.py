@@ -11,12 +11,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import joint, template, times
+from evidence import joint, jsontext, template, times
 
 # Column keys, in order. Headers come from templates/<lang>/joint.toml [col].
 COLUMNS = (
@@ -127,4 +126,4 @@ def to_json(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]] | None, 
         "compensation": [{"status": t.key, "claimants": t.claimants,
                           "amount_paid": money(t.amount)} for t in analysis.by_status],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return jsontext.dumps(data)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -28,6 +27,7 @@ from evidence import (
     duplex,
     errors,
     integrity,
+    jsontext,
     layout,
     redact,
     stamp,
@@ -340,8 +340,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
 
 
 def _dump(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
-            ).encode("utf-8")
+    return jsontext.dumps(data, default=str)
 
 
 def _redactor(case: Case, victim: Any) -> redact.Redactor:

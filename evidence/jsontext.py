@@ -1,0 +1,33 @@
+"""The JSON text of every record the tool writes (timeline, inventory, build records, manifests).
+
+Outer levels are indented, one entry a line below `depth`: a 200-event timeline reads and
+diffs one event per line. Why not `indent=2` throughout: Python then falls back from its C
+encoder to the pure-Python one, which cost 0.05 s a claimant (a tenth of a dossier build).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+
+def dumps(data: Any, *, depth: int = 2, sort_keys: bool = False,
+          default: Callable[[Any], Any] | None = None) -> bytes:
+    """UTF-8 JSON text ending in a newline; containers nested `depth` deep or more on one line."""
+    flat = json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys, default=default,
+                            separators=(", ", ": "))
+
+    def text(value: Any, level: int) -> str:
+        if level >= depth or not isinstance(value, (dict, list, tuple)) or not value:
+            return flat.encode(value)
+        pad = "\n" + "  " * (level + 1)
+        if isinstance(value, dict):
+            items = sorted(value.items()) if sort_keys else value.items()
+            body = ("," + pad).join(f"{flat.encode(str(k))}: {text(v, level + 1)}"
+                                    for k, v in items)
+            return "{" + pad + body + "\n" + "  " * level + "}"
+        body = ("," + pad).join(text(v, level + 1) for v in value)
+        return "[" + pad + body + "\n" + "  " * level + "]"
+
+    return (text(data, 0) + "\n").encode("utf-8")
