@@ -1,7 +1,6 @@
 """Shared reportlab pieces: page setup, styles, tables, the header band, anchors, links.
 
-Settings made once at import: no ASCII85 for image/content streams (the single biggest cost in a
-naive reportlab build) and reproducible output.
+reportlab's global settings are made in evidence/render/__init__.py.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -24,9 +22,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from evidence.render import fonts as fonts_mod
-
-rl_config.useA85 = 0
-rl_config.invariant = 1
 
 LINK_SCHEME = "evidence-page:"  # rewritten into GoTo destinations by stamp.py after merging
 INK = colors.black
@@ -255,6 +250,13 @@ class Doc(BaseDocTemplate):  # type: ignore[misc]
         self.addPageTemplates([template])
 
 
+class CountingCanvas(Canvas):  # type: ignore[misc]
+    """For a dry pass (pages laid out only to count them): nothing is serialised or written."""
+
+    def save(self) -> None:
+        pass
+
+
 class Para(Paragraph):  # type: ignore[misc]
     """A Paragraph that remembers its line breaks for a given width.
 
@@ -296,6 +298,11 @@ class Run:
     size: float
     color: Any = INK
     underline: bool = False
+
+    def __hash__(self) -> int:
+        # reportlab's Color hashes in Python (a tenth of a front matter's layout time). By
+        # identity instead: equal colours that are distinct objects only miss _wrapped's cache
+        return hash((self.text, self.font, self.size, id(self.color), self.underline))
 
 
 @dataclasses.dataclass(frozen=True)

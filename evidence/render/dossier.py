@@ -142,7 +142,7 @@ def front(c: Ctx, path: Path, nums: Numbers, *, dry: bool = False) -> list[int]:
     doc = common.Doc(io.BytesIO() if dry else str(path), c.pg, title=c.t("doc.title", name=_name(c)),
                      author=c.plan.case.counsel, top_band=False, on_page=_on_page,
                      initial_font=c.fonts.body)
-    doc.build(story)
+    doc.build(story, canvasmaker=common.CountingCanvas if dry else Canvas)
     total = int(doc.last_page)
     firsts = [starts[n] for n in FRONT_SECTIONS]
     return [b - a for a, b in zip(firsts, [*firsts[1:], total + 1], strict=True)]

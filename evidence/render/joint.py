@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -41,7 +40,6 @@ from reportlab.platypus import (
 from evidence import joint, stamp, template, times
 from evidence.render import fonts as fonts_mod
 
-rl_config.useA85 = 0  # ASCII85 makes streams 25% bigger and slower for nothing
 LINK_SCHEME = "evidence-claimant:"
 MAX_BARS = 15  # a chart with more bars than this lumps the smallest into "other"
 
