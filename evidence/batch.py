@@ -39,6 +39,7 @@ from evidence import (
     errors,
     inventory,
     joint,
+    jsontext,
     phones,
     pipeline,
     redact,
@@ -236,7 +237,7 @@ def fingerprint(case: Case, victim_id: str, tool: str, options: pipeline.Options
 
 
 def _dump(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return jsontext.dumps(data, sort_keys=True)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -340,6 +341,17 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
         return _failure(case, victim_id, fp, exc, time.perf_counter() - started)
 
 
+def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str
+                ) -> Outcome:
+    """build_one in a batch: one claimant after another in the same process."""
+    try:
+        return build_one(case, victim_id, out_dir, options, tool, force=True)
+    finally:
+        # a dossier leaves ~10^5 objects in reference cycles (pypdf, reportlab): collected
+        # here, between claimants, a worker's heap stays ~35 MB smaller and builds no slower
+        gc.collect(1)
+
+
 def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: float) -> Outcome:
     if isinstance(exc, errors.EvidenceError):
         message = str(exc)  # already a sentence naming the file and the way out
@@ -420,7 +432,7 @@ def _build_pending(case: Case, pending: list[str], done: dict[str, Outcome], out
     if jobs <= 1:
         for vid in pending:
             progress(Progress("begin", total, len(done), (vid,), vid))
-            done[vid] = build_one(case, vid, out_dir, options, tool, force=True)
+            done[vid] = _build_next(case, vid, out_dir, options, tool)
             progress(Progress("done", total, len(done), (), vid, done[vid].state))
         return done
     # What is alive now (modules, fonts, the case) is frozen before the workers fork: their
@@ -464,8 +476,8 @@ def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: P
                     while pending and quota and len(running) < jobs:
                         quota -= 1
                         vid = pending.pop(0)
-                        running[pool.submit(build_one, case, vid, out_dir, options, tool,
-                                            True)] = vid
+                        running[pool.submit(_build_next, case, vid, out_dir, options,
+                                            tool)] = vid
                         progress(Progress("begin", total, len(done),
                                           tuple(running.values()), vid))
                     if meanwhile is not None:
