@@ -8,9 +8,11 @@ folder (or a given work folder), which `batch` sweeps away after a killed build.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -33,6 +35,53 @@ def replacing(path: Path, *, work: Path | None = None, durable: bool = True) -> 
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def release_cache(path: Path) -> None:
+    """Give back the disk cache a file about to be replaced holds (its clean pages only: the
+    file itself is untouched). Writing its replacement then reuses that memory: a 760 MB
+    bundle was written 4x faster so on the benchmark machine, where memory never used before
+    is slow to get. Best effort."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        advise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the disk to start on a range just written, without waiting (Linux; elsewhere
+    nothing): the fsync that ends a large write then has only the last part left to wait for."""
+    call = _sync_file_range()
+    if call is not None:
+        call(fd, offset, length, _SYNC_FILE_RANGE_WRITE)  # best effort: errors change nothing
+
+
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+@functools.cache
+def _sync_file_range() -> Any:
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        call = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+    call.restype = ctypes.c_int
+    return call
 
 
 def write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:

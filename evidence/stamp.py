@@ -33,7 +33,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from evidence import atomic, layout
+from evidence import atomic, layout, pdffile
 from evidence.render.common import LINK_SCHEME
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -468,107 +468,6 @@ def _num(value: float) -> bytes:
     return (text if text not in ("", "-0") else "0").encode()
 
 
-class _BundleWriter:
-    """Append-only PDF writer: objects are written once, in order; the xref comes last.
-    The running SHA-256 of everything written is the output's hash (no second read)."""
-
-    def __init__(self, f: Any) -> None:
-        import concurrent.futures
-
-        self.f = f
-        self.offsets: list[int | None] = []
-        self.digest = hashlib.sha256()
-        # hashing runs beside the copying: hashlib releases the GIL on large blocks, so the
-        # SHA-256 of 700+ MB costs no wall time while the next block is read and written
-        self.hasher = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-        self.hashed: concurrent.futures.Future[None] | None = None
-        self.pos = 0
-        self.pending: list[bytes] = []  # small writes, hashed and written together
-        self.pending_size = 0
-        self.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-
-    def write(self, data: bytes) -> None:
-        self.pos += len(data)
-        if len(data) < CHUNK_BYTES // 4:
-            self.pending.append(data)
-            self.pending_size += len(data)
-            if self.pending_size < CHUNK_BYTES:
-                return
-            data = b""
-        self.flush()
-        if data:
-            self._out(data)
-
-    def _out(self, block: bytes) -> None:
-        if self.hashed is not None:
-            self.hashed.result()  # in order, and at most one block in flight
-        self.hashed = self.hasher.submit(self.digest.update, block)
-        self.f.write(block)
-
-    def flush(self) -> None:
-        if self.pending:
-            self._out(b"".join(self.pending))
-            self.pending.clear()
-            self.pending_size = 0
-
-    def sha256(self) -> str:
-        """Hash of everything written (call after finish)."""
-        self.flush()
-        if self.hashed is not None:
-            self.hashed.result()
-        self.hasher.shutdown()
-        return self.digest.hexdigest()
-
-    def reserve(self, n: int = 1) -> int:
-        """Reserve n consecutive object numbers; returns the first."""
-        first = len(self.offsets) + 1
-        self.offsets.extend([None] * n)
-        return first
-
-    def obj(self, num: int, body: bytes, stream: bytes | None = None) -> None:
-        self.offsets[num - 1] = self.pos
-        if stream is None:
-            self.write(b"%d 0 obj\n%s\nendobj\n" % (num, body))
-        elif len(stream) < CHUNK_BYTES // 4:  # one piece: most objects are small
-            self.write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, body, stream))
-        else:
-            self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
-            self.write(stream)
-            self.write(b"\nendstream\nendobj\n")
-
-    def copy_range(self, num: int, body: bytes, source: Any, offset: int, length: int) -> None:
-        """A stream whose data is `length` bytes of the open file `source` from `offset`."""
-        self.offsets[num - 1] = self.pos
-        self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
-        source.seek(offset)
-        left = length
-        while left:
-            chunk = source.read(min(left, CHUNK_BYTES))
-            if not chunk:
-                raise OSError(f"{source.name} is shorter than its bundle segment says")
-            self.write(chunk)
-            left -= len(chunk)
-        self.write(b"\nendstream\nendobj\n")
-
-    def finish(self, root: int, info: int) -> None:
-        start = self.pos
-        lines = [b"xref\n0 %d\n0000000000 65535 f \n" % (len(self.offsets) + 1)]
-        lines += [b"%010d 00000 n \n" % (off or 0) if off is not None else
-                  b"0000000000 65535 f \n" for off in self.offsets]
-        self.flush()
-        if self.hashed is not None:
-            self.hashed.result()
-        ident = self.digest.hexdigest()[:32].encode()
-        lines.append(b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\n"
-                     b"startxref\n%d\n%%%%EOF\n" % (len(self.offsets) + 1, root, info, ident,
-                                                  ident, start))
-        self.write(b"".join(lines))
-        self.flush()
-
-
-CHUNK_BYTES = 1 << 20
-
-
 @dataclasses.dataclass(frozen=True)
 class Segment:
     """One part, serialised independently of where it lands in the bundle.
@@ -896,7 +795,7 @@ def _glyphs(face: BundleStampFace) -> dict[str, tuple[int, float]]:
     return {ch: (i, face.widths[i]) for i, ch in enumerate(face.chars)}
 
 
-def _write_outline(w: _BundleWriter, parent: int, items: Sequence[tuple[str, int, Any]]
+def _write_outline(w: pdffile.Writer, parent: int, items: Sequence[tuple[str, int, Any]]
                    ) -> tuple[int, int, int]:
     """Write `items` (title, bundle page object, children) under `parent`; returns (first,
     last, visible count)."""
@@ -924,7 +823,7 @@ def _outline_pages(items: Sequence[Any], first_page: int) -> list[tuple[str, int
             for title, page, children in items]
 
 
-def _glyph_forms(w: _BundleWriter, face: BundleStampFace) -> int:
+def _glyph_forms(w: pdffile.Writer, face: BundleStampFace) -> int:
     """The face's sheet pages as form XObjects; returns the stamps' shared /Resources object."""
     import pikepdf
 
@@ -981,6 +880,10 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
     front matter meanwhile; FrontPagesChanged if it turns out otherwise. The front matter's
     objects come last in the file either way, so both give the same bytes.
     """
+    import threading
+
+    release = threading.Thread(target=atomic.release_cache, args=(out,))  # beside pass 1
+    release.start()
     # pass 1: make the missing segments, learn page counts; a cached segment is read again
     # when written, so only one part is in memory at a time
     front_seg = None
@@ -1003,78 +906,82 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
     if missing:
         raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
 
-    with atomic.replacing(out) as tmp, tmp.open("wb") as f:
-        w = _BundleWriter(f)
-        root, pages_root, outline_root, info = (w.reserve() for _ in range(4))
-        page_base = w.reserve(total)
-        claimant_first = [page_base + s for s in starts]  # index 0: the front matter
-        q_open = w.reserve()
-        w.obj(q_open, b"<</Length 2>>", b"q\n")
-        stamp_res = _glyph_forms(w, face)
-        sw, sh = face.size
-        glyphs = _glyphs(face)
-        stamp_head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
-            _num(sw), _num(sh), stamp_res)
-        outlines: list[tuple[str, int, Any]] = []
-        for k in [*range(1, len(held)), 0]:  # the front matter last (see above)
-            kept = held[k]
-            if k == 0 and kept is None:
-                assert callable(front)
-                pdf, sections = front()
-                kept = bundle_segment(pdf, face.size, claimant_links=True)
-                if kept.pages != front_pages:
-                    raise FrontPagesChanged(kept.pages)
-            seg = kept if kept is not None else part_segment(parts[k - 1], face.size)
-            if seg.pages != counts[k]:
-                raise ValueError(f"{parts[k - 1].title}: its pages changed while bundling")
-            locals_ = w.reserve(seg.count)
-            stamps = w.reserve(seg.pages)
-            first = page_base + starts[k]
-            source = None
-            try:
-                for entry in seg.objects:
-                    if entry[0] == "p":
-                        _, i, body = entry
-                        w.obj(first + i, _resolve(body, locals_, first, stamps, claimant_first,
-                                                  (pages_root, q_open)))
-                        content = _stamp_content(labels[starts[k] + i], face, glyphs)
-                        w.obj(stamps + i, stamp_head + b"/Length %d>>" % len(content), content)
-                        continue
-                    _, n, body, data = entry
-                    body = _resolve(body, locals_, first, stamps, claimant_first,
-                                    (pages_root, q_open))
-                    if isinstance(data, tuple):
-                        if source is None:
-                            part = parts[k - 1].pdf
-                            assert isinstance(part, Path)  # ranges only come from files
-                            source = part.open("rb")
-                        w.copy_range(locals_ + n, body, source, data[0], data[1])
-                    else:
-                        w.obj(locals_ + n, body, data)
-            finally:
-                if source is not None:
-                    source.close()
-            if k == 0:
-                outlines.insert(0, (front_title, first, [(s.title, first + s.page, ())
-                                                         for s in sections]))
-            else:
-                outlines.append((parts[k - 1].title, first, _outline_pages(seg.outline, first)))
-        refs = b" ".join(b"%d 0 R" % (page_base + n) for n in range(total))
-        w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
-        first_item, last_item, count = _write_outline(w, outline_root, outlines)
-        w.obj(outline_root, b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>"
-              % (first_item, last_item, count))
-        entries = []
-        for index, prefix, start in _bundle_label_nums(labels):
-            entry_text = b"<<"
-            if start is not None:
-                entry_text += b"/S /D /St %d" % start
-            if prefix:
-                entry_text += b" /P " + _pdf_text(prefix)
-            entries.append(b"%d %s>>" % (index, entry_text))
-        w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
-              b"/PageLabels <</Nums [%s]>>>>" % (pages_root, outline_root, b" ".join(entries)))
-        w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
-                                      for k, v in sorted(metadata.items())) + b">>")
-        w.finish(root, info)
+    release.join()
+    with atomic.replacing(out) as tmp, tmp.open("wb", buffering=0) as f:
+        w = pdffile.Writer(f)
+        try:
+            root, pages_root, outline_root, info = (w.reserve() for _ in range(4))
+            page_base = w.reserve(total)
+            claimant_first = [page_base + s for s in starts]  # index 0: the front matter
+            q_open = w.reserve()
+            w.obj(q_open, b"<</Length 2>>", b"q\n")
+            stamp_res = _glyph_forms(w, face)
+            sw, sh = face.size
+            glyphs = _glyphs(face)
+            stamp_head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
+                _num(sw), _num(sh), stamp_res)
+            outlines: list[tuple[str, int, Any]] = []
+            for k in [*range(1, len(held)), 0]:  # the front matter last (see above)
+                kept = held[k]
+                if k == 0 and kept is None:
+                    assert callable(front)
+                    pdf, sections = front()
+                    kept = bundle_segment(pdf, face.size, claimant_links=True)
+                    if kept.pages != front_pages:
+                        raise FrontPagesChanged(kept.pages)
+                seg = kept if kept is not None else part_segment(parts[k - 1], face.size)
+                if seg.pages != counts[k]:
+                    raise ValueError(f"{parts[k - 1].title}: its pages changed while bundling")
+                locals_ = w.reserve(seg.count)
+                stamps = w.reserve(seg.pages)
+                first = page_base + starts[k]
+                source = None
+                try:
+                    for entry in seg.objects:
+                        if entry[0] == "p":
+                            _, i, body = entry
+                            w.obj(first + i, _resolve(body, locals_, first, stamps, claimant_first,
+                                                      (pages_root, q_open)))
+                            content = _stamp_content(labels[starts[k] + i], face, glyphs)
+                            w.obj(stamps + i, stamp_head + b"/Length %d>>" % len(content), content)
+                            continue
+                        _, n, body, data = entry
+                        body = _resolve(body, locals_, first, stamps, claimant_first,
+                                        (pages_root, q_open))
+                        if isinstance(data, tuple):
+                            if source is None:
+                                part = parts[k - 1].pdf
+                                assert isinstance(part, Path)  # ranges only come from files
+                                source = pdffile.Source(part)
+                            w.copy_range(locals_ + n, body, source, data[0], data[1])
+                        else:
+                            w.obj(locals_ + n, body, data)
+                finally:
+                    if source is not None:
+                        w.release(source)
+                if k == 0:
+                    outlines.insert(0, (front_title, first, [(s.title, first + s.page, ())
+                                                             for s in sections]))
+                else:
+                    outlines.append((parts[k - 1].title, first, _outline_pages(seg.outline, first)))
+            refs = b" ".join(b"%d 0 R" % (page_base + n) for n in range(total))
+            w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
+            first_item, last_item, count = _write_outline(w, outline_root, outlines)
+            w.obj(outline_root, b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>"
+                  % (first_item, last_item, count))
+            entries = []
+            for index, prefix, start in _bundle_label_nums(labels):
+                entry_text = b"<<"
+                if start is not None:
+                    entry_text += b"/S /D /St %d" % start
+                if prefix:
+                    entry_text += b" /P " + _pdf_text(prefix)
+                entries.append(b"%d %s>>" % (index, entry_text))
+            w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
+                  b"/PageLabels <</Nums [%s]>>>>" % (pages_root, outline_root, b" ".join(entries)))
+            w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
+                                          for k, v in sorted(metadata.items())) + b">>")
+            w.finish(root, info)
+        finally:
+            w.stop()
     return total, w.sha256()
