@@ -447,7 +447,7 @@ def _build_pending(case: Case, pending: list[str], done: dict[str, Outcome], out
 
     if len(pending) > 1:
         phones.preload()
-        fonts()
+        pipeline.warm_up(case, options)
     gc.collect()
     gc.freeze()
     try:
