@@ -139,17 +139,18 @@ class Hashes:
         self.dirty = False
 
     @staticmethod
-    def _stat(path: Path) -> list[Any]:
-        st = path.stat()
+    def _stat(path: str | Path) -> list[Any]:
+        st = os.stat(path)  # noqa: PTH116 (strings: see sha)
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
-    def sha(self, path: Path) -> str:
-        key = str(path.absolute())  # not resolve(): a realpath costs one lstat per component
+    def sha(self, path: str | Path) -> str:
+        # plain strings, not Paths: a 150-claimant scan makes ~6,000 of these lookups
+        key = os.path.abspath(path)  # noqa: PTH100 (not realpath: one lstat per component)
         stat = self._stat(path)
         known = self.files.get(key)
         if known is not None and known[:4] == stat:
             return str(known[4])
-        sha = inventory.sha256(path)
+        sha = inventory.sha256(Path(path))
         if time.time_ns() - max(stat[1], stat[2]) > RACY_NS and self._stat(path) == stat:
             self.files[key] = [*stat, sha]
             self.dirty = True
@@ -157,7 +158,7 @@ class Hashes:
 
     def trust(self, path: Path, sha: str) -> None:
         """`sha` was computed by this build from what it just wrote to `path`."""
-        self.files[str(path.absolute())] = [*self._stat(path), sha]
+        self.files[os.path.abspath(path)] = [*self._stat(path), sha]  # noqa: PTH100
         self.dirty = True
 
     def save(self) -> None:
@@ -170,7 +171,7 @@ def _tree(root: Path, hashes: Hashes | None = None) -> list[tuple[str, str]]:
     """(relative POSIX path, sha256) of every regular file under root, sorted."""
     if not root.is_dir():
         return []
-    digest = hashes.sha if hashes is not None else inventory.sha256
+    digest = hashes.sha if hashes is not None else _sha_of
     files: list[tuple[str, str]] = []  # (relative POSIX path, full path)
 
     def walk(folder: str, rel: str) -> None:
@@ -182,7 +183,11 @@ def _tree(root: Path, hashes: Hashes | None = None) -> list[tuple[str, str]]:
                     files.append((rel + e.name, e.path))
 
     walk(str(root), "")
-    return [(name, digest(Path(full))) for name, full in sorted(files)]
+    return [(name, digest(full)) for name, full in sorted(files)]
+
+
+def _sha_of(path: str | Path) -> str:
+    return inventory.sha256(Path(path))
 
 
 @functools.cache
@@ -250,10 +255,11 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def _outputs_ok(folder: Path, outputs: Mapping[str, str], hashes: Hashes | None = None
                 ) -> bool:
-    digest = hashes.sha if hashes is not None else inventory.sha256
+    digest = hashes.sha if hashes is not None else _sha_of
+    base = str(folder)  # strings, as in Hashes.sha
     return bool(outputs) and all(
-        (folder / name).is_file() and digest(folder / name) == sha
-        for name, sha in outputs.items())
+        os.path.isfile(path := os.path.join(base, name))  # noqa: PTH113, PTH118
+        and digest(path) == sha for name, sha in outputs.items())
 
 
 def _issue_json(issue: Issue) -> dict[str, Any]:
@@ -387,22 +393,85 @@ def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Op
     done: dict[str, Outcome] = {}
     pending: list[str] = []
     total = len(ids)
-    # Unchanged claimants are recognised here, from remembered hashes (milliseconds each): the
-    # workers, and what is loaded for them, are only for claimants that really need building.
-    for vid in ids:
-        cached = reuse(case, vid, out_dir, options, tool)
-        if cached is None:
-            pending.append(vid)
-        else:
-            done[vid] = cached
-            progress(Progress("done", total, len(done), (), vid, cached.state))
-    if not pending:
-        return done
     attributions = _Attributions(out_dir)
+    # a rebuild (the last build finished): one worker warms up meanwhile, for the usual case
+    early = _Early(case, options) if jobs > 1 and (out_dir / MANIFEST).is_file() else None
     try:
+        # Unchanged claimants are recognised here, from remembered hashes (milliseconds each):
+        # the workers, and what is loaded for them, are only for claimants that need building.
+        for vid in ids:
+            cached = reuse(case, vid, out_dir, options, tool)
+            if cached is None:
+                pending.append(vid)
+            else:
+                done[vid] = cached
+                progress(Progress("done", total, len(done), (), vid, cached.state))
+        if not pending:
+            return done
+        if early is not None and len(pending) == 1:
+            vid = pending[0]
+            progress(Progress("begin", total, len(done), (vid,), vid))
+            done[vid] = early.build(vid, out_dir, tool, meanwhile=lambda: pipeline.load_fonts(
+                case, options))  # the bundle's front matter needs them here
+            progress(Progress("done", total, len(done), (), vid, done[vid].state))
+            return done
+        if early is not None:
+            early.end()
         return _build_pending(case, pending, done, out_dir, options, tool, jobs, progress)
     finally:
+        if early is not None:
+            early.end()
         attributions.save(done.values())
+
+
+class _Early:
+    """A worker forked before the scan for changed claimants, warming up (fonts, source
+    readers: 0.45 s) while the scan runs (0.25 s at 150 claimants). When exactly one claimant
+    changed — the lawyer's usual rebuild — it builds that one at once; otherwise it is ended
+    before it builds anything."""
+
+    def __init__(self, case: Case, options: pipeline.Options) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.case = case
+        self.proc = ctx.Process(target=_early_worker, args=(child, case, options),
+                                name="evidence-early", daemon=True)
+        self.proc.start()
+        child.close()
+        self.used = self.ended = False
+
+    def build(self, victim_id: str, out_dir: Path, tool: str,
+              meanwhile: Callable[[], object]) -> Outcome:
+        started = time.perf_counter()
+        self.used = True
+        try:
+            self.conn.send((victim_id, out_dir, tool))
+            meanwhile()
+            outcome: Outcome = self.conn.recv()
+            return outcome
+        except (EOFError, OSError) as exc:  # the worker died (killed, out of memory)
+            return _failure(self.case, victim_id, "", RuntimeError(
+                f"the worker process building {victim_id} died ({exc!r}); it may have run out "
+                "of memory — rerun with --jobs 1"), time.perf_counter() - started)
+        finally:
+            self.end()
+
+    def end(self) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        if not self.used:
+            self.proc.terminate()  # still warming up (it only reads): nothing to lose
+        self.proc.join()
+        self.conn.close()
+
+
+def _early_worker(conn: Any, case: Case, options: pipeline.Options) -> None:
+    pipeline.warm_up(case, options)
+    job = conn.recv()
+    if job is not None:
+        victim_id, out_dir, tool = job
+        conn.send(_build_next(case, victim_id, out_dir, options, tool))
 
 
 class _Attributions:
