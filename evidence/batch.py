@@ -294,6 +294,8 @@ def reuse(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, 
     """The claimant's last outcome when nothing it depends on changed, else None (never raises:
     whatever goes wrong here, build_one meets it again and reports it)."""
     started = time.perf_counter()
+    if not (out_dir / victim_id / BUILD_JSON).is_file():
+        return None  # never built: no need to hash its inputs here (a first build: 750 MB)
     hashes = Hashes(_hashes_path(out_dir, victim_id))
     try:
         fp = fingerprint(case, victim_id, tool, options, hashes)
@@ -323,7 +325,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
     hashes = Hashes(_hashes_path(out_dir, victim_id))
     try:
         fp = fingerprint(case, victim_id, tool, options, hashes)
-        got = collect.victim(case, victim_id)
+        got = collect.victim(case, victim_id, digest=hashes.sha)  # hashed just above
         result = pipeline.build_collected(got, out_dir, options)
         person = joint.claimant(got.victim, got.timeline)
         outputs = {p.name: inventory.sha256(p) for p in sorted(folder.iterdir())

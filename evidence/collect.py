@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 from evidence import config, extract, inventory, template, timeline, times
 from evidence.model import Case, Issue, Victim
@@ -29,10 +31,12 @@ def context(case: Case, victim: Victim | None = None, not_after: dt.datetime | N
     return extract.Context(tz=tz, lang=lang, not_after=not_after or times.now(), victim=victim)
 
 
-def victim(case: Case, victim_id: str, not_after: dt.datetime | None = None) -> Collected:
+def victim(case: Case, victim_id: str, not_after: dt.datetime | None = None,
+           digest: Callable[[Path], str] | None = None) -> Collected:
+    """`digest`: SHA-256 of an input file, when the caller already has them (batch)."""
     person, config_issues = config.load_victim(case, victim_id)
     ctx = context(case, person, not_after)
-    inv = inventory.scan(person, ctx)
+    inv = inventory.scan(person, ctx, digest)
     events, read_issues = extract.run(inv.files, ctx)
     manual, manual_issues = victim_toml.events(person, ctx)
     tl = timeline.build([*events, *manual], person, ctx)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -75,13 +76,16 @@ def walk(folder: Path, skip: frozenset[str] = OWN_FILES) -> list[tuple[str, Path
     return sorted(found, key=lambda item: item[0])
 
 
-def scan(victim: Victim, ctx: extract.Context) -> Inventory:
+def scan(victim: Victim, ctx: extract.Context,
+         digest: Callable[[Path], str] | None = None) -> Inventory:
+    """`digest`: the SHA-256 of a file, when the caller has just computed (or remembers) it."""
     lang = ctx.lang
     records, issues = _intake_records(victim.folder, lang)
     files: list[SourceFile] = []
     accepted_by_hash: dict[str, SourceFile] = {}
     for rel, path, error in walk(victim.folder) if victim.folder.is_dir() else []:
-        file, code = _inspect(rel, path, lang, accepted_by_hash, records.get(rel), error)
+        file, code = _inspect(rel, path, lang, accepted_by_hash, records.get(rel), error,
+                              digest or sha256)
         files.append(file)
         if file.status is Status.ACCEPTED:
             accepted_by_hash.setdefault(file.sha256, file)
@@ -91,8 +95,8 @@ def scan(victim: Victim, ctx: extract.Context) -> Inventory:
 
 
 def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
-             record: dict[str, Any] | None, error: str | None = None
-             ) -> tuple[SourceFile, str | None]:
+             record: dict[str, Any] | None, error: str | None = None,
+             hash_of: Callable[[Path], str] = sha256) -> tuple[SourceFile, str | None]:
     """The file as seen, and the code of its rejection (None unless rejected)."""
     received = received_time(record.get("received")) if record else None
     original = str(record["original_path"]) if record and "original_path" in record else None
@@ -126,7 +130,7 @@ def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
         digest = EMPTY_SHA256
         return reject("zero_byte")
     try:
-        digest = sha256(path)
+        digest = hash_of(path)
         if digest in accepted:  # same bytes, same verdict: no need to read it again
             first = accepted[digest]
             return make(Status.DUPLICATE, first.kind, duplicate_of=first.path,

@@ -160,10 +160,14 @@ class Writer:
 
     def obj(self, num: int, body: bytes, stream: bytes | None = None) -> None:
         self.offsets[num - 1] = self.pos
-        if stream is None:
-            self.write(b"%d 0 obj\n%s\nendobj\n" % (num, body))
-        elif len(stream) < CHUNK_BYTES // 4:  # one piece: most objects are small
-            self.write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, body, stream))
+        if stream is None or len(stream) < CHUNK_BYTES // 4:  # most objects: one small piece
+            data = (b"%d 0 obj\n%s\nendobj\n" % (num, body) if stream is None else
+                    b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, body, stream))
+            self.pos += len(data)  # write(), inlined: a bundle has 10^5 of these
+            self.pending.append(data)
+            self.pending_size += len(data)
+            if self.pending_size >= CHUNK_BYTES:
+                self.flush()
         else:
             self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
             self.write(stream)

@@ -767,12 +767,14 @@ def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequ
     parts = body.split(_TOKEN)
     for j in range(1, len(parts), 2):
         code = parts[j]
-        n = int(code[1:])
-        kind = code[:1]
-        num = (locals_ + n if kind == b"o" else pages + n if kind == b"p" else
-               stamps + n if kind == b"f" else claimants[n] if kind == b"c" else specials[n])
+        kind, n = code[0], int(code[1:])  # kind as a byte value: no slice to compare
+        num = (locals_ + n if kind == _O else pages + n if kind == _P else
+               stamps + n if kind == _F else claimants[n] if kind == _C else specials[n])
         parts[j] = b"%d 0 R" % num
     return b"".join(parts)
+
+
+_O, _P, _F, _C = b"opfc"
 
 
 def _stamp_content(label: str, face: BundleStampFace,
