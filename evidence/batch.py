@@ -624,7 +624,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     guess = int(before.get("pages", 0)) if before.get("claimants") == len(outcomes) else 0
     if not guess:
         if known is None:
-            known = render_joint.front_matter(analysis, (), front, lang, tz, setup).pages
+            known = render_joint.front_matter(analysis, (), front, lang, tz, setup,
+                                              counting=True).pages
         guess = known
     laid: list[tuple[render_joint.Rendered, tuple[tuple[int, int], ...]]] = []
     pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))

@@ -26,6 +26,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -39,6 +40,7 @@ from reportlab.platypus import (
 
 from evidence import joint, stamp, template, times
 from evidence.render import fonts as fonts_mod
+from evidence.render.common import CountingCanvas
 
 LINK_SCHEME = "evidence-claimant:"
 MAX_BARS = 15  # a chart with more bars than this lumps the smallest into "other"
@@ -318,8 +320,10 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
 
 
 def front_matter(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
-                 lang: str, tz: dt.tzinfo, setup: dict[str, Any]) -> Rendered:
-    """The front matter as one PDF. `ranges` may be empty while the page count is unknown."""
+                 lang: str, tz: dt.tzinfo, setup: dict[str, Any], *, counting: bool = False
+                 ) -> Rendered:
+    """The front matter as one PDF. `ranges` may be empty while the page count is unknown.
+    `counting`: only its pages are wanted; no PDF is made (Rendered.pdf is empty)."""
     font = _font(setup)
     size = _pagesize(setup)
     margin = float(setup.get("page", {}).get("margin_mm", 18)) * mm
@@ -333,7 +337,8 @@ def front_matter(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], fr
         initialFontName=font,
     )
     found: list[tuple[str, int]] = []
-    doc.build(_story(analysis, ranges, front, lang, tz, font, doc.width, found))
+    doc.build(_story(analysis, ranges, front, lang, tz, font, doc.width, found),
+              canvasmaker=CountingCanvas if counting else Canvas)
     data = buffer.getvalue()
     return Rendered(data, doc.page, tuple(found))
 
@@ -382,7 +387,8 @@ def layout(analysis: joint.Analysis, dossier_pages: Sequence[int], front: Front,
     is that count when a previous build already rendered it for the same first_key (a rebuild
     after one claimant's new screenshot then renders once, not twice, and lands on the same
     fixed point as a build from nothing). The result's `first_pages` is that count."""
-    pages = first_pages or front_matter(analysis, (), front, lang, tz, setup).pages
+    pages = first_pages or front_matter(analysis, (), front, lang, tz, setup,
+                                        counting=True).pages
     start = pages
     for _ in range(4):
         ranges = joint.page_ranges(pages, dossier_pages)
