@@ -40,7 +40,7 @@ from reportlab.platypus import (
 
 from evidence import joint, stamp, template, times
 from evidence.render import fonts as fonts_mod
-from evidence.render.common import CountingCanvas
+from evidence.render.common import CountingCanvas, Para
 
 LINK_SCHEME = "evidence-claimant:"
 MAX_BARS = 15  # a chart with more bars than this lumps the smallest into "other"
@@ -128,8 +128,9 @@ def _table(rows: list[list[Any]], widths: Sequence[float], font: str, *, repeat:
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """A cell or line of text; '\n' breaks the line (CJK wrapping may break anywhere, so numbers
-    and amounts get lines of their own rather than being split in two)."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    and amounts get lines of their own rather than being split in two). common.Para: a table
+    wraps each cell several times; Para remembers its line breaks (same output)."""
+    return Para(escape(text).replace("\n", "<br/>"), style)
 
 
 def _delay(delay: dt.timedelta | None, lang: str) -> str:
