@@ -29,6 +29,9 @@ FRAME_S = 0.020
 # Total frame size in bytes (TOC byte included) by frame type FT 0..15 (ExoPlayer AmrExtractor).
 AMR_NB_SIZES = (13, 14, 16, 18, 20, 21, 27, 32, 6, 7, 6, 6, 1, 1, 1, 1)
 AMR_WB_SIZES = (18, 24, 33, 37, 41, 47, 51, 59, 61, 6, 1, 1, 1, 1, 1, 1)
+# frame size by the whole header byte (frame type in bits 3-6): one lookup a frame, no shifts
+_NB_BY_HEADER = tuple(AMR_NB_SIZES[(b >> 3) & 0x0F] for b in range(256))
+_WB_BY_HEADER = tuple(AMR_WB_SIZES[(b >> 3) & 0x0F] for b in range(256))
 
 # ISO-BMFF major brands that are audio containers whatever their tracks say.
 AUDIO_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P ", b"F4A "})
@@ -124,13 +127,13 @@ def amr(data: bytes) -> AudioInfo:
     if not wide and not data.startswith(AMR_NB_MAGIC):
         return AudioInfo("amr-mc" if any(data.startswith(m) for m in AMR_MC_MAGICS) else "amr",
                          "AMR", None, problem="unsupported")
-    sizes = AMR_WB_SIZES if wide else AMR_NB_SIZES
+    sizes = _WB_BY_HEADER if wide else _NB_BY_HEADER
     i = len(AMR_WB_MAGIC if wide else AMR_NB_MAGIC)
     frames = 0
     problem = None
     n = len(data)
     while i < n:
-        size = sizes[(data[i] >> 3) & 0x0F]
+        size = sizes[data[i]]
         if i + size > n:
             problem = "truncated"
             break

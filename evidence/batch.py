@@ -352,11 +352,18 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
 def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str
                 ) -> Outcome:
     """build_one in a batch: one claimant after another in the same process."""
+    # A dossier leaves ~10^5 objects in reference cycles (pypdf, reportlab). The collector
+    # waits until the claimant is done, then takes them in one pass: while the build runs it
+    # would only traverse the same live objects again and again (0.032 -> 0.024 s a claimant,
+    # same peak memory); collected here, a worker's heap stays ~35 MB smaller than when the
+    # collector found them every sixth claimant or so.
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         return build_one(case, victim_id, out_dir, options, tool, force=True)
     finally:
-        # a dossier leaves ~10^5 objects in reference cycles (pypdf, reportlab): collected
-        # here, between claimants, a worker's heap stays ~35 MB smaller and builds no slower
+        if enabled:
+            gc.enable()
         gc.collect(1)
 
 
