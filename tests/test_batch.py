@@ -204,3 +204,33 @@ def test_a_damaged_phone_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.Mo
     assert batch._Attributions(tmp_path).known == {}
     cache.write_text(json.dumps({"data": "0.0.0-other", "numbers": {"zh|2": "杭州"}}))
     assert batch._Attributions(tmp_path).known == {}  # another data version: not trusted
+
+
+def _crash(*_: object) -> None:
+    os._exit(9)  # what the OS killing the worker (out of memory) looks like to the parent
+
+
+def test_early_worker_dying_fails_only_that_claimant(case_and_build: tuple[Path, Path],
+                                                      tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-claimant rebuild runs in the worker forked before the change scan; if that worker
+    dies, the claimant is reported failed (never a hang or a traceback) and the next build,
+    with a healthy worker, builds it and equals a build from nothing."""
+    case, full = case_and_build
+    case2, out = tmp_path / "case", tmp_path / "out"
+    shutil.copytree(case, case2)
+    shutil.copytree(full, out)
+    shot = REPO / "tests" / "data" / "image" / "IMG_20150319_103012.jpg"
+    shutil.copy(shot, case2 / "victims" / "V003" / "IMG_20150318_213000.jpg")
+    monkeypatch.setattr(batch, "_early_worker", _crash)
+    result = batch.build(case2, out, jobs=2, tool=TOOL)
+    assert [o.id for o in result.failed] == ["V003"]
+    assert "worker process building V003 died" in result.failed[0].error
+    assert [o.state for o in result.outcomes] == [batch.State.CACHED, batch.State.CACHED,
+                                                  batch.State.FAILED, batch.State.CACHED]
+    monkeypatch.undo()
+    again = batch.build(case2, out, jobs=2, tool=TOOL)
+    assert again.rebuilt == ("V003",) and not again.failed
+    fresh = tmp_path / "fresh"
+    batch.build(case2, fresh, jobs=2, tool=TOOL)
+    assert files(out, caches=False) == files(fresh, caches=False)
