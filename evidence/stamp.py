@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -408,6 +409,7 @@ BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the 
 SEGMENT_FORMAT = "evidence-bundle-segment/1"
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _TOKEN = b"\x00"  # never in serialised PDF syntax: pikepdf writes binary strings as hex
+_REF = re.compile(rb"\d\s+\d+\s+R\b")  # an indirect reference in unparsed syntax
 _PAGES_ROOT, _Q_OPEN = b"\x00s0\x00", b"\x00s1\x00"
 
 
@@ -560,6 +562,11 @@ class _Copy:
             if isinstance(obj, pikepdf.Dictionary):
                 return self.dictionary(obj.items())
             if isinstance(obj, pikepdf.Array):
+                # numbers only (widths, rectangles, matrices: most of a dossier's values):
+                # qpdf writes it, instead of one Python call per element
+                text = bytes(obj.unparse())
+                if _TOKEN not in text and b"<<" not in text and not _REF.search(text):
+                    return text
                 return b"[" + b" ".join(self.value(v) for v in obj) + b"]"
             text = bytes(obj.unparse())
             if _TOKEN in text:  # a string with NUL that was not hexed: write it as hex
