@@ -37,6 +37,7 @@ from evidence import (
     collect,
     config,
     errors,
+    integrity,
     inventory,
     joint,
     jsontext,
@@ -680,8 +681,11 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         json_data = red.text(json_data.decode("utf-8")).encode("utf-8")
     atomic.write_bytes(folder / csv_name, csv_data)
     atomic.write_bytes(folder / json_name, json_data)
+    # the bundle's .sha256 (from the writer's own hash): `evidence verify` and `sha256sum -c`
+    side = integrity.write_sidecar(folder / bundle_name, bundle_sha)
     hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
-              json_name: hashlib.sha256(json_data).hexdigest()}
+              json_name: hashlib.sha256(json_data).hexdigest(),
+              side.name: hashlib.sha256(side.read_bytes()).hexdigest()}
     return written, hashes, {"key": key, "first_pages": rendered.first_pages,
                              "pages": rendered.pages, "claimants": len(outcomes)}
 

@@ -73,10 +73,11 @@ def sidecar_path(output: Path) -> Path:
     return output.with_name(output.name + SIDECAR_SUFFIX)
 
 
-def write_sidecar(output: Path) -> Path:
-    """`<hex>  <name>` next to `output`, so `sha256sum -c dossier.pdf.sha256` works too."""
+def write_sidecar(output: Path, sha256: str | None = None) -> Path:
+    """`<hex>  <name>` next to `output`, so `sha256sum -c dossier.pdf.sha256` works too.
+    `sha256`: the output's hash when the writer already computed it (the joint bundle)."""
     target = sidecar_path(output)
-    line = f"{inventory.sha256(output)}  {output.name}\n"
+    line = f"{sha256 or inventory.sha256(output)}  {output.name}\n"
     atomic.write_bytes(target, line.encode("utf-8"))
     return target
 
@@ -118,7 +119,7 @@ def read_manifest(pdf: Path) -> dict[str, Any]:
         raise ValueError(f"the PDF cannot be read ({exc})") from None
     blobs = attachments.get(MANIFEST_NAME)
     if not blobs:
-        raise ValueError(f"it has no embedded {MANIFEST_NAME} (was it built by evidence?)")
+        raise ManifestAbsent(f"it has no embedded {MANIFEST_NAME} (was it built by evidence?)")
     try:
         data = json.loads(blobs[0].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -126,6 +127,11 @@ def read_manifest(pdf: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"its {MANIFEST_NAME} is not a JSON object")
     return data
+
+
+class ManifestAbsent(ValueError):
+    """The PDF carries no manifest.json: a joint bundle, or a dossier built with
+    attach_manifest = false (US CM/ECF)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,6 +177,13 @@ def check(dossier: Path, case_folder: Path | None = None, lang: str | None = Non
     checks: list[Check] = [check_sidecar(dossier)]
     try:
         manifest = read_manifest(dossier)
+    except ManifestAbsent:
+        if checks[0].state is not State.OK:  # nothing vouches for it: as good as altered
+            checks.append(Check("manifest", dossier.name, State.CHANGED, note="manifest_absent"))
+        else:  # its .sha256 shows it is the file that was built; nothing more to compare
+            checks.append(Check("manifest", dossier.name, State.UNCHECKED,
+                                note="manifest_not_attached"))
+        return Report(dossier, tuple(checks), _lang(lang, None))
     except ValueError as exc:
         checks.append(Check("manifest", dossier.name, State.CHANGED, note="manifest_unreadable", actual=str(exc)))
         return Report(dossier, tuple(checks), _lang(lang, None))

@@ -234,3 +234,31 @@ def test_early_worker_dying_fails_only_that_claimant(case_and_build: tuple[Path,
     fresh = tmp_path / "fresh"
     batch.build(case2, fresh, jobs=2, tool=TOOL)
     assert files(out, caches=False) == files(fresh, caches=False)
+
+
+def test_the_bundle_verifies_by_its_sha256(case_and_build: tuple[Path, Path],
+                                           tmp_path: Path) -> None:
+    """`evidence verify bundle.pdf`: the bundle carries no manifest of its own (each dossier in
+    it carries one), so its .sha256, written from the writer's own hash, is what vouches for it.
+    Without that file, or with one byte changed, it fails."""
+    from evidence import integrity
+
+    _, full = case_and_build
+    bundle = full / "joint" / "bundle.pdf"
+    line = integrity.sidecar_path(bundle).read_text(encoding="utf-8")
+    assert line == f"{inventory_module.sha256(bundle)}  bundle.pdf\n"  # sha256sum -c format
+    report = integrity.check(bundle)
+    assert report.ok, integrity.lines(report)
+    assert [c.state for c in report.checks] == [integrity.State.OK, integrity.State.UNCHECKED]
+    assert "sha256" in "\n".join(integrity.lines(report)).lower()
+
+    copy = tmp_path / "bundle.pdf"
+    shutil.copy(bundle, copy)
+    assert not integrity.check(copy).ok  # no .sha256 beside it: nothing vouches for it
+    shutil.copy(integrity.sidecar_path(bundle), integrity.sidecar_path(copy))
+    assert integrity.check(copy).ok
+    data = bytearray(copy.read_bytes())
+    data[len(data) // 2] ^= 1
+    copy.write_bytes(bytes(data))
+    tampered = integrity.check(copy)
+    assert not tampered.ok and tampered.checks[0].state is integrity.State.CHANGED

@@ -420,7 +420,8 @@ def test_whole_case_redacted_bundle_and_claims(tmp_path: Path) -> None:
     joint = tmp_path / "out" / "joint"
     assert result.bundle == joint / "bundle-redacted.pdf"
     assert sorted(p.name for p in joint.iterdir() if p.name != "build.json") == [
-        "bundle-redacted.pdf", "claims-redacted.csv", "claims-redacted.json"]
+        "bundle-redacted.pdf", "bundle-redacted.pdf.sha256", "claims-redacted.csv",
+        "claims-redacted.json"]
     pages = _pdftext(joint / "bundle-redacted.pdf")
     assert sum("送达副本（已脱敏）" in p for p in pages) == 2  # made of the redacted dossiers
     lines = [*pages, *(joint / "claims-redacted.csv").read_text("utf-8-sig").splitlines(),
