@@ -329,7 +329,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
         got = collect.victim(case, victim_id, digest=hashes.sha)  # hashed just above
         result = pipeline.build_collected(got, out_dir, options)
         person = joint.claimant(got.victim, got.timeline)
-        outputs = {p.name: inventory.sha256(p) for p in sorted(folder.iterdir())
+        outputs = {p.name: _written_sha(p) for p in sorted(folder.iterdir())
                    if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")}
         for name, sha in outputs.items():
             hashes.trust(folder / name, sha)
@@ -348,6 +348,13 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
                                    looked_up=phones.take_looked_up())
     except Exception as exc:  # one claimant never stops the batch
         return _failure(case, victim_id, fp, exc, time.perf_counter() - started)
+
+
+def _written_sha(path: Path) -> str:
+    """SHA-256 of an output this build just wrote: a PDF's from the .sha256 written beside it
+    from the writer's own hash (a 5 MB dossier is not read again), anything else hashed."""
+    known = integrity.read_sidecar(path) if path.suffix == ".pdf" else None
+    return known or inventory.sha256(path)
 
 
 def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str

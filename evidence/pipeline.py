@@ -330,9 +330,10 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
     pdf = work / names[2]
     manifest_bytes = _dump(manifest) if attach else None
-    stamp.finish(writer, pdf, info=info, when=plan.build_date,
-                 attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
-                 file_id=fp)
+    pdf_sha = stamp.finish(
+        writer, pdf, info=info, when=plan.build_date,
+        attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
+        file_id=fp)
     del writer, spots
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
                                          "facts": facts}))
@@ -348,7 +349,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     if problems:
         raise errors.VerifyError(f"{victim.id}: the dossier failed its checks ({'; '.join(problems)})"
                                  "; nothing was written. This is a bug, please report it.")
-    integrity.write_sidecar(pdf)
+    integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
     return result, [*names, names[2] + ".sha256"]
 

@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
@@ -335,8 +335,9 @@ def add_outline(writer: PdfWriter, marks: Sequence[Mark], parent: Any = None) ->
 
 
 def finish(writer: PdfWriter, out: Path, *, info: Mapping[str, str], when: dt.date | None,
-           attachments: Mapping[str, bytes], file_id: str) -> None:
-    """Metadata, attachments, a fixed /ID, 100 % default view; then write `out`."""
+           attachments: Mapping[str, bytes], file_id: str) -> str:
+    """Metadata, attachments, a fixed /ID, 100 % default view; then write `out`. Returns the
+    SHA-256 of the bytes written (hashed as they go: the file is not read again for it)."""
     meta = {f"/{k}": v for k, v in info.items() if v}
     if when is not None:
         stamp = f"D:{when:%Y%m%d}000000Z"
@@ -353,7 +354,25 @@ def finish(writer: PdfWriter, out: Path, *, info: Mapping[str, str], when: dt.da
             NumberObject(1)])
     writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
     with out.open("wb") as f:
-        writer.write(f)
+        hashing = _Hashing(f)
+        writer.write(cast(IO[bytes], hashing))
+    return hashing.digest.hexdigest()
+
+
+class _Hashing:
+    """The file being written, hashing what goes into it (pypdf writes, flushes and asks for
+    positions; anything else is passed through)."""
+
+    def __init__(self, f: Any) -> None:
+        self.f = f
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return int(self.f.write(data))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.f, name)
 
 
 # --- joint bundle ---------------------------------------------------------------------------
