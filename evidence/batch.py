@@ -466,10 +466,8 @@ class _Early:
             meanwhile()
             outcome: Outcome = self.conn.recv()
             return outcome
-        except (EOFError, OSError) as exc:  # the worker died (killed, out of memory)
-            return _failure(self.case, victim_id, "", RuntimeError(
-                f"the worker process building {victim_id} died ({exc!r}); it may have run out "
-                "of memory — rerun with --jobs 1"), time.perf_counter() - started)
+        except (EOFError, OSError):  # the worker died (killed, out of memory)
+            return _worker_died(self.case, victim_id, time.perf_counter() - started)
         finally:
             self.end()
 
@@ -485,10 +483,14 @@ class _Early:
 
 def _early_worker(conn: Any, case: Case, options: pipeline.Options) -> None:
     pipeline.warm_up(case, options)
-    job = conn.recv()
-    if job is not None:
-        victim_id, out_dir, tool = job
-        conn.send(_build_next(case, victim_id, out_dir, options, tool))
+    victim_id, out_dir, tool = conn.recv()  # or terminated, unused
+    conn.send(_build_next(case, victim_id, out_dir, options, tool))
+
+
+def _worker_died(case: Case, victim_id: str, seconds: float) -> Outcome:
+    return _failure(case, victim_id, "", RuntimeError(
+        f"the worker process building {victim_id} died before it finished; it may have run "
+        "out of memory — rerun with --jobs 1"), seconds)
 
 
 class _Attributions:
@@ -507,8 +509,9 @@ class _Attributions:
     def save(self, outcomes: Iterable[Outcome]) -> None:
         new = {k: v for o in outcomes for k, v in o.looked_up.items() if k not in self.known}
         if new:
-            atomic.write_bytes(self.path, _dump({"data": phones.data_version(),
-                                           "numbers": dict(sorted({**self.known, **new}.items()))}))
+            atomic.write_bytes(self.path, _dump({
+                "data": phones.data_version(),
+                "numbers": dict(sorted({**self.known, **new}.items()))}))
 
 
 def _build_pending(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: Path,
@@ -526,8 +529,9 @@ def _build_pending(case: Case, pending: list[str], done: dict[str, Outcome], out
     # write its object headers, so those pages stay shared with this process (the use
     # gc.freeze is documented for). Collected first so no garbage is frozen with it.
     # Two or more claimants to build: the phone data (≈100 MB) and the fonts are loaded once
-    # here and shared. One claimant (the lawyer's usual rebuild): its worker loads what it
-    # needs while this process loads the fonts the bundle's front matter needs, side by side.
+    # here and shared. One claimant with no finished build before (a rebuild goes to _Early):
+    # its worker loads what it needs while this process loads the fonts the bundle's front
+    # matter needs, side by side.
     def fonts() -> None:
         pipeline.load_fonts(case, options)
 
@@ -576,11 +580,9 @@ def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: P
                         done[vid] = future.result()
                         progress(Progress("done", total, len(done), tuple(running.values()),
                                           vid, done[vid].state))
-            except BrokenProcessPool as exc:
+            except BrokenProcessPool:
                 for vid in running.values():
-                    done[vid] = _failure(case, vid, "", RuntimeError(
-                        f"the worker process building {vid} died ({exc}); it may have run out "
-                        "of memory — rerun with --jobs 1"), 0.0)
+                    done[vid] = _worker_died(case, vid, 0.0)
                     progress(Progress("done", total, len(done), (), vid, State.FAILED))
     return done
 
@@ -803,9 +805,9 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     joint_outputs: dict[str, str] = {}
     if rebuilt:
         pages, joint_outputs, front = build_joint(case, outcomes, out_dir, tool, options)
-        atomic.write_bytes(folder / BUILD_JSON, _dump({"format": FORMAT, "fingerprint": joint_fp,
-                                                 "pages": pages, "outputs": joint_outputs,
-                                                 "front": front}))
+        atomic.write_bytes(folder / BUILD_JSON, _dump({
+            "format": FORMAT, "fingerprint": joint_fp, "pages": pages,
+            "outputs": joint_outputs, "front": front}))
         for name, sha in joint_outputs.items():
             hashes.trust(folder / name, sha)
     elif outcomes:  # checked against these hashes by _joint_cached just now

@@ -37,18 +37,18 @@ class Source:
         self.fileno = self.file.fileno()
         size = os.fstat(self.fileno).st_size
         self.map = mmap.mmap(self.fileno, 0, access=mmap.ACCESS_READ) if size else None
-        self.views: list[memoryview] = []
+        self.whole = memoryview(self.map) if self.map is not None else memoryview(b"")
+        self.views: list[memoryview] = []  # handed out; released before the map closes
 
     def view(self, offset: int, length: int) -> memoryview:
-        whole = memoryview(self.map) if self.map is not None else memoryview(b"")
-        part = whole[offset:offset + length]
-        self.views += [whole, part]
+        part = self.whole[offset:offset + length]
+        self.views.append(part)
         if len(part) != length:
             raise OSError(f"{self.path} is shorter than its bundle segment says")
         return part
 
     def done(self, _: object = None) -> None:
-        for v in reversed(self.views):
+        for v in [*self.views, self.whole]:
             v.release()
         if self.map is not None:
             self.map.close()

@@ -804,10 +804,9 @@ _O, _P, _F, _C = b"opfc"
 
 
 def _stamp_content(label: str, face: BundleStampFace,
-                   glyphs: Mapping[str, tuple[int, float]] | None = None) -> bytes:
+                   glyphs: Mapping[str, tuple[int, float]]) -> bytes:
     """A label right-aligned on a white knock-out, drawn with the face's glyph forms.
-    `glyphs`: character -> (form index, advance), when the caller already made it."""
-    glyphs = glyphs or _glyphs(face)
+    `glyphs`: character -> (form index, advance), from _glyphs(face)."""
     width, height = face.size
     placed = [glyphs[ch] for ch in label]
     text_width = sum(advance for _, advance in placed)
