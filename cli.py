@@ -169,7 +169,9 @@ def check(
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # soft_wrap: long paths are printed whole (the terminal folds them), so they can be copied;
+    # rich would otherwise cut them with hard line breaks at the console width.
+    return Console(highlight=False, soft_wrap=True)
 
 
 def _escape(text: object) -> str:
@@ -356,7 +358,7 @@ def _build_batch(case: Path, target: Path, jobs: int | None, options: Any) -> No
     with bar:
         result = batch.build(case, target, jobs=jobs, options=options, progress=show)
 
-    out = Console()
+    out = _console()
     table = Table(title="Problems per claimant", show_lines=False)
     for col in ("claimant", "build", "pages", "errors", "warnings", "first problem"):
         table.add_column(col)
