@@ -1,8 +1,8 @@
 """Print profile `duplex`: recto starts, marked blank versos, an alternating binding gutter.
 
 Pure arithmetic first (`recto`: where blanks go and where every original page ends up), then
-the pypdf steps the stamper runs on the assembled pages before the Bates stamps, so numbering
-stays continuous over the inserted blanks. The gutter moves and scales each page's content
+the steps on the dossier being assembled (stamp.Dossier): blanks go in while the pages are
+added, before the Bates stamps, so numbering stays continuous over them. The gutter moves and scales each page's content
 (generated and merged pages alike) away from the inner edge: right on odd (recto) pages, left
 on even (verso) pages, so nothing falls into the binding.
 """
@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, FloatObject, NameObject
+import pikepdf
 
-from evidence import template
+from evidence import stamp, template
 
 DEFAULT_GUTTER_MM = 12.0
 MM = 72 / 25.4
@@ -72,14 +71,14 @@ def blank_label(lang: str) -> str:
     return template.t(lang, "print.blank")
 
 
-# ---- pypdf steps ---------------------------------------------------------------------------
+# ---- steps on the dossier ---------------------------------------------------------------------
 
 
-def insert_blanks(writer: PdfWriter, plan: Recto, blank_pdf: Path) -> None:
+def insert_blanks(doc: stamp.Dossier, plan: Recto, blank_pdf: Path) -> None:
     """Insert the marked blank page at each of `plan.blanks` (ascending final indices)."""
-    blank = PdfReader(blank_pdf).pages[0]
+    blank = doc.open(blank_pdf).pages[0]
     for index in plan.blanks:
-        writer.insert_page(blank, index)
+        doc.pages.insert(index, blank)  # a foreign page is copied anew each time
 
 
 def gutter_matrix(width: float, height: float, x0: float, y0: float, gutter: float, recto_page: bool
@@ -95,33 +94,47 @@ def gutter_matrix(width: float, height: float, x0: float, y0: float, gutter: flo
     return s, dx, dy
 
 
-def apply_gutter(writer: PdfWriter, gutter: float, pages: Sequence[int] | None = None) -> None:
+def apply_gutter(doc: stamp.Dossier, gutter: float, pages: Sequence[int] | None = None) -> None:
     """Shift/scale content (and link rectangles) of each page away from its binding edge.
 
     Pages with /Rotate are turned into their displayed orientation first, so the inner edge is
     the one the reader sees on the left (recto) or right (verso).
     """
-    targets = range(len(writer.pages)) if pages is None else pages
+    targets = range(len(doc.pages)) if pages is None else pages
     for i in targets:
-        page = writer.pages[i]
-        if int(page.get("/Rotate", 0) or 0) % 360:
-            page.transfer_rotation_to_content()
-        box = page.cropbox
-        x0, y0 = float(box.left), float(box.bottom)
-        w, h = float(box.width), float(box.height)
-        s, dx, dy = gutter_matrix(w, h, x0, y0, gutter, i % 2 == 0)
-        page.add_transformation(Transformation().scale(s, s).translate(dx, dy))
-        annots = page.get("/Annots")
-        if annots is None:
-            continue
-        for ref in annots.get_object():
-            a = ref.get_object()
+        page = doc.pages[i].obj
+        upright = _upright(page)
+        v = stamp.view(page)
+        s, dx, dy = gutter_matrix(v.w, v.h, v.x0, v.y0, gutter, i % 2 == 0)
+        m = stamp.compose(upright, (s, 0.0, 0.0, s, dx, dy)) if upright else (s, 0.0, 0.0, s, dx, dy)
+        stamp.wrap(doc, page, stamp.cm(m).encode())
+        for a in page.get("/Annots") or ():
             rect = a.get("/Rect")
-            if rect is None:
-                continue
-            r = [float(v) for v in rect]
-            a[NameObject("/Rect")] = ArrayObject([FloatObject(round(v * s + d, 3)) for v, d in
-                                                  zip(r, (dx, dy, dx, dy), strict=True)])
+            if rect is not None:
+                a.Rect = pikepdf.Array([round(x, 3) for x in stamp.transform_rect(
+                    m, [float(x) for x in rect])])
+
+
+def _upright(page: Any) -> stamp.Matrix | None:
+    """A rotated page turned into its displayed orientation: /Rotate 0, boxes in displayed
+    coordinates from (0, 0); returns the matrix its content needs (None: not rotated)."""
+    v = stamp.view(page)
+    if not v.rotate:
+        return None
+    media = stamp.View(*_media(page), v.rotate)
+    m = stamp.invert(stamp.display_to_user(media))
+    for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+        box = page.get(key) if key != "/MediaBox" else stamp.inherited(page, key)
+        if box is not None:
+            page[key] = pikepdf.Array([round(x, 4) for x in stamp.transform_rect(
+                m, [float(x) for x in box])])
+    page.Rotate = 0
+    return m
+
+
+def _media(page: Any) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(x) for x in stamp.inherited(page, "/MediaBox"))
+    return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
 
 
 def blank_page(path: Path, size: tuple[float, float], font: str, lang: str) -> Path:
@@ -138,31 +151,33 @@ def blank_page(path: Path, size: tuple[float, float], font: str, lang: str) -> P
 
 
 class Assembler:
-    """Appends pages to a writer, putting a marked blank wherever `plan` says one goes.
+    """Appends pages to a dossier, putting a marked blank wherever `plan` says one goes.
 
     Used while the dossier is assembled, so every later step (images, links, stamps, outline)
     already works in final page numbers.
     """
 
-    def __init__(self, writer: PdfWriter, plan: Recto, blank_pdf: Path | None) -> None:
-        self.writer, self.plan, self.blank_pdf = writer, plan, blank_pdf
+    def __init__(self, doc: stamp.Dossier, plan: Recto, blank_pdf: Path | None) -> None:
+        self.doc, self.plan, self.blank_pdf = doc, plan, blank_pdf
+        self.blank: Any = None
         self.raw = 0
 
     def add(self, page: Any) -> None:
         target = self.plan.final[self.raw] if self.raw < len(self.plan.final) else None
-        while target is not None and len(self.writer.pages) < target:
+        while target is not None and len(self.doc.pages) < target:
             if self.blank_pdf is None:
                 raise ValueError("a blank page is planned but no blank page was made")
-            # a fresh reader each time: the same source page added twice would be one object
-            self.writer.add_page(PdfReader(self.blank_pdf).pages[0])
-        self.writer.add_page(page)
+            if self.blank is None:
+                self.blank = self.doc.open(self.blank_pdf).pages[0]
+            self.doc.pages.append(self.blank)  # a foreign page is copied anew each time
+        self.doc.pages.append(page)
         self.raw += 1
 
     def add_pdf(self, path: Path) -> int:
-        reader = PdfReader(path)
-        for page in reader.pages:
+        src = self.doc.open(path)
+        for page in src.pages:
             self.add(page)
-        return len(reader.pages)
+        return len(src.pages)
 
 
 def grayscale_copy(src: Path, dst_stem: Path) -> Path:

@@ -1,4 +1,5 @@
-"""Writing a large PDF file fast: an append-only object writer for the joint bundle.
+"""Writing a large PDF file fast: an append-only object writer for the joint bundle (and the
+byte copier behind a dossier's images).
 
 The caller serialises objects; this module puts them on disk. Streams from the parts' files go
 disk cache to disk cache in the kernel (copy_file_range), and a thread computes the SHA-256 of
@@ -35,7 +36,7 @@ class Source:
         self.path = path
         self.file = path.open("rb")
         self.fileno = self.file.fileno()
-        size = os.fstat(self.fileno).st_size
+        size = self.size = os.fstat(self.fileno).st_size
         self.map = mmap.mmap(self.fileno, 0, access=mmap.ACCESS_READ) if size else None
         self.whole = memoryview(self.map) if self.map is not None else memoryview(b"")
         self.views: list[memoryview] = []  # handed out; released before the map closes
@@ -101,9 +102,10 @@ _ALWAYS: tuple[Callable[[Any], Any], ...] = (_signal, Source.done)
 class Writer:
     """Append-only PDF writer: objects are written once, in order; the xref comes last.
 
-    `f` is an unbuffered file; `pos` is where the next byte goes."""
+    `f` is an unbuffered file; `pos` is where the next byte goes. `header`: False when the
+    caller writes a PDF's bytes as they come (a dossier spliced from qpdf's output)."""
 
-    def __init__(self, f: BinaryIO) -> None:
+    def __init__(self, f: BinaryIO, header: bool = True) -> None:
         self.f = f
         self.offsets: list[int | None] = []
         self.digest = hashlib.sha256()
@@ -113,7 +115,8 @@ class Writer:
         self.kernel_copy = hasattr(os, "copy_file_range")
         self.written_back = 0
         self.hash = _Ordered("bundle-hash")
-        self.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        if header:
+            self.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     def write(self, data: bytes) -> None:
         self.pos += len(data)
@@ -178,6 +181,11 @@ class Writer:
         """A stream whose data is `length` bytes of the part file `source` from `offset`."""
         self.offsets[num - 1] = self.pos
         self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
+        self.copy(source, offset, length)
+        self.write(b"\nendstream\nendobj\n")
+
+    def copy(self, source: Source, offset: int, length: int) -> None:
+        """`length` bytes of `source` from `offset`, as they are."""
         data = source.view(offset, length)
         if length < KERNEL_COPY_BYTES:
             self.write(bytes(data))
@@ -187,7 +195,6 @@ class Writer:
             self.hash.put(self.digest.update, data)
             self._copy(source, offset, data)
             self._write_back()
-        self.write(b"\nendstream\nendobj\n")
 
     def _copy(self, source: Source, offset: int, data: memoryview) -> None:
         left = len(data)
@@ -223,6 +230,12 @@ class Writer:
                      b"startxref\n%d\n%%%%EOF\n" % (len(self.offsets) + 1, root, info, ident,
                                                   ident, start))
         self.write(b"".join(lines))
+        self.flush()
+        self.hash.wait()
+
+    def end(self) -> None:
+        """Everything written so far is in the file and hashed (for callers that write their
+        own xref instead of finish)."""
         self.flush()
         self.hash.wait()
 

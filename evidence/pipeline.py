@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
 from pypdf.errors import PdfReadError
 
 from evidence import (
@@ -249,48 +249,10 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     emap = _exhibit_map(front_pages, ex, rec)
     total = rec.total
 
-    # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
-    writer = PdfWriter()
-    blank = duplex.blank_page(work / "blank.pdf", (pg.width, pg.height), fonts.body, lang
-                              ) if rec.blanks else None
-    pages = duplex.Assembler(writer, rec, blank)
-    pages.add_pdf(work / "front.pdf")
-    spots: list[stamp.ImageSpot] = []
-    if ex.pages:
-        reader = PdfReader(work / "exhibits.pdf")
-        for k, page in enumerate(reader.pages, start=1):
-            pages.add(page)
-            if k in ex.inserts:
-                pages.add_pdf(ex.inserts[k])
-        spots = [stamp.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
-                 for p in ex.placements]
-    pages.add_pdf(work / "custody.pdf")
-    if len(writer.pages) != total:
-        raise errors.VerifyError(f"{victim.id}: assembled {len(writer.pages)} pages, planned "
-                                 f"{total}; this is a bug, please report it.")
-    stamp.place_images(writer, spots)
-    stamp.resolve_links(writer, range(rec.page(front_pages) if front_pages else 0))
-
-    # -- stamps, labels, outline
-    page_label = [""] * total  # issue 6: blank pages carry the Bates number alone
-    for raw, text in enumerate(_page_labels(plan, ex, emap, counts, appendix, lang)):
-        page_label[rec.final[raw]] = text
-    bates_texts = [bates(n) for n in range(1, total + 1)]
-    texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
-             for lab, b in zip(page_label, bates_texts, strict=True)]
-    render.stamp_sheet(work / "stamps.pdf", stamp.page_sizes(writer), texts, fonts,
-                       size=float(dsetup.get("stamp_font_size", 8)))
-    stamp.stamp_pages(writer, PdfReader(work / "stamps.pdf"))
-    if duplex_on:  # issue 6: after the stamps, so they move with the content
-        duplex.apply_gutter(writer, duplex.gutter_pt(dict(setup)))
-    stamp.page_labels(writer, layout.label_ranges(pats.bates, prefix, victim.id, total))
-    item_pages = nums.item_pages
-    stamp.add_outline(writer, _outline(plan, counts, item_pages, front_pages, ex, emap, appendix,
-                                       total, bates, lang, rec))
-
-    # -- manifest, sidecars
+    # -- manifest and metadata (attached while writing)
     facts = timeline.facts_json(got.timeline, ctx)
     events = timeline.to_json(got.timeline, ctx)
+    item_pages = nums.item_pages
     inventory_json = _inventory_json(plan, item_pages, bates, issues, ctx)
     manifest = {
         "format": "evidence-dossier/1",
@@ -323,18 +285,55 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         "Subject": template.t(lang, "dossier.doc.subject", case=case.title, name=name),
         "Keywords": template.t(lang, "dossier.doc.keywords", victim=victim.id),
         "Creator": f"evidence {__version__}",
-        "Producer": f"evidence {__version__} (reportlab, pypdf)",
+        "Producer": f"evidence {__version__} (reportlab, pikepdf)",
     }
     if red is not None:
         info = {k: red.text(v) for k, v in info.items()}
     names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
     pdf = work / names[2]
     manifest_bytes = _dump(manifest) if attach else None
-    pdf_sha = stamp.finish(
-        writer, pdf, info=info, when=plan.build_date,
-        attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
-        file_id=fp)
-    del writer, spots
+
+    # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
+    with stamp.Dossier() as doc:
+        blank = duplex.blank_page(work / "blank.pdf", (pg.width, pg.height), fonts.body, lang
+                                  ) if rec.blanks else None
+        pages = duplex.Assembler(doc, rec, blank)
+        pages.add_pdf(work / "front.pdf")
+        spots: list[stamp.ImageSpot] = []
+        if ex.pages:
+            for k, page in enumerate(doc.open(work / "exhibits.pdf").pages, start=1):
+                pages.add(page)
+                if k in ex.inserts:
+                    pages.add_pdf(ex.inserts[k])
+            spots = [stamp.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
+                     for p in ex.placements]
+        pages.add_pdf(work / "custody.pdf")
+        if len(doc.pages) != total:
+            raise errors.VerifyError(f"{victim.id}: assembled {len(doc.pages)} pages, planned "
+                                     f"{total}; this is a bug, please report it.")
+        stamp.place_images(doc, spots)
+        stamp.resolve_links(doc, range(rec.page(front_pages) if front_pages else 0))
+
+        # -- stamps, labels, outline
+        page_label = [""] * total  # issue 6: blank pages carry the Bates number alone
+        for raw, text in enumerate(_page_labels(plan, ex, emap, counts, appendix, lang)):
+            page_label[rec.final[raw]] = text
+        bates_texts = [bates(n) for n in range(1, total + 1)]
+        texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
+                 for lab, b in zip(page_label, bates_texts, strict=True)]
+        render.stamp_sheet(work / "stamps.pdf", stamp.page_sizes(doc), texts, fonts,
+                           size=float(dsetup.get("stamp_font_size", 8)))
+        stamp.stamp_pages(doc, work / "stamps.pdf")
+        if duplex_on:  # issue 6: after the stamps, so they move with the content
+            duplex.apply_gutter(doc, duplex.gutter_pt(dict(setup)))
+        stamp.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))
+        stamp.add_outline(doc, _outline(plan, counts, item_pages, front_pages, ex, emap,
+                                        appendix, total, bates, lang, rec))
+        pdf_sha = stamp.finish(
+            doc, pdf, info=info, when=plan.build_date,
+            attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
+            file_id=fp)
+
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
                                          "facts": facts}))
     (work / names[1]).write_bytes(_dump(inventory_json))
@@ -378,11 +377,13 @@ def _unmasked(red: redact.Redactor, pdf: Path) -> bool:
 
 def _pdf_info(f: SourceFile) -> render.PdfInfo:
     try:
-        reader = PdfReader(f.abspath)
-        if reader.is_encrypted:
-            return render.PdfInfo(0, "PDF is encrypted")
-        n = len(reader.pages)
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+        with pikepdf.open(f.abspath) as pdf:
+            if pdf.is_encrypted:
+                return render.PdfInfo(0, "PDF is encrypted")
+            n = len(pdf.pages)
+    except pikepdf.PasswordError:
+        return render.PdfInfo(0, "PDF is encrypted")
+    except (pikepdf.PdfError, OSError, ValueError, KeyError, TypeError) as exc:
         return render.PdfInfo(0, f"{type(exc).__name__}: {exc}")
     return render.PdfInfo(n, None if n else "PDF has no pages")
 

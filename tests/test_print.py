@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from evidence import duplex
+from evidence import duplex, stamp
+from evidence.render import dossier as render_dossier
 from evidence.render import fonts
 
 
@@ -61,13 +62,13 @@ def test_blanks_marked_and_gutter_alternates(tmp_path: Path) -> None:
     assert plan.blanks == (1,) and plan.total == 6
     body = fonts.register().body
     blank = duplex.blank_page(tmp_path / "blank.pdf", A4, body, "zh-Hans")
-    writer = pypdf.PdfWriter(clone_from=raw)
-    duplex.insert_blanks(writer, plan, blank)
     gutter = duplex.gutter_pt({"print": {"gutter_mm": 15}})
-    duplex.apply_gutter(writer, gutter)
     out = tmp_path / "duplex.pdf"
-    with out.open("wb") as f:
-        writer.write(f)
+    with stamp.Dossier() as doc:
+        stamp.add_pdf(doc, raw)
+        duplex.insert_blanks(doc, plan, blank)
+        duplex.apply_gutter(doc, gutter)
+        stamp.finish(doc, out, info={}, when=None, attachments={}, file_id="t")
     reader = pypdf.PdfReader(out)
     assert len(reader.pages) == 6
     assert "此页有意留白" in reader.pages[1].extract_text()
@@ -87,6 +88,58 @@ def test_blanks_marked_and_gutter_alternates(tmp_path: Path) -> None:
 
 
 # ---- a real dossier built with --print duplex --tabs --grayscale ---------------------------------
+
+
+def word_boxes(pdf: Path) -> list[dict[str, tuple[float, float, float, float]]]:
+    """Per page as displayed (crop box, rotation): word -> (xMin, yMin, xMax, yMax)."""
+    import re
+
+    html = subprocess.run(["pdftotext", "-cropbox", "-bbox", str(pdf), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                      r"([^<]+)</word>")
+    return [{m[4]: (float(m[0]), float(m[1]), float(m[2]), float(m[3]))
+             for m in word.findall(page)} for page in html.split("<page ")[1:]]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler not installed")
+def test_gutter_keeps_rotated_and_cropped_pages_as_displayed(tmp_path: Path) -> None:
+    """A merged original with /Rotate and a CropBox is turned upright for the gutter: it must
+    look as before, only scaled away from the binding edge, stamp included."""
+    from test_stamp import _source  # eight pages: every rotation, with and without a crop
+
+    src = tmp_path / "src.pdf"
+    _source(src)
+    labels = [f"EV-V9-{n:06d}" for n in range(1, 9)]
+    gutter = duplex.gutter_pt({"print": {"gutter_mm": 15}})
+    for name, on in (("plain", False), ("gutter", True)):
+        with stamp.Dossier() as doc:
+            stamp.add_pdf(doc, src)
+            render_dossier.stamp_sheet(tmp_path / "s.pdf", stamp.page_sizes(doc), labels,
+                                       fonts.register())
+            stamp.stamp_pages(doc, tmp_path / "s.pdf")
+            sizes = stamp.page_sizes(doc)
+            if on:
+                duplex.apply_gutter(doc, gutter)
+                assert stamp.page_sizes(doc) == sizes
+            stamp.finish(doc, tmp_path / f"{name}.pdf", info={}, when=None, attachments={},
+                         file_id=name)
+    with pikepdf.open(tmp_path / "gutter.pdf") as done:
+        assert all(int(p.obj.get("/Rotate", 0)) == 0 for p in done.pages)
+    plain, moved = word_boxes(tmp_path / "plain.pdf"), word_boxes(tmp_path / "gutter.pdf")
+    for n, (before, after, label) in enumerate(zip(plain, moved, labels, strict=True)):
+        width = sizes[n][0]
+        s = (width - gutter) / width
+        for k in (0, 1):  # "original" to the stamp: the same vector, scaled, not turned
+            was = before[label][k] - before["original"][k]
+            now = after[label][k] - after["original"][k]
+            assert abs(now - was * s) < 0.5, (n, k, was, now)
+        left = min(b[0] for b in after.values())
+        right = max(b[2] for b in after.values())
+        if n % 2 == 0:  # a recto: nothing in the binding gutter on the left
+            assert left >= gutter - 0.5, (n, left)
+        else:
+            assert right <= width - gutter + 0.5, (n, right)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -20,6 +21,11 @@ from evidence.render import fonts as fonts_mod
 from evidence.render import images
 
 POPPLER = shutil.which("pdftotext") is not None
+
+
+def write(doc: stamp.Dossier, out: Path) -> str:
+    """The dossier written as the pipeline writes it; returns the SHA-256 finish reports."""
+    return stamp.finish(doc, out, info={"Title": "t"}, when=None, attachments={}, file_id="test")
 
 
 def _source(path: Path) -> None:
@@ -46,16 +52,15 @@ def _source(path: Path) -> None:
 def test_stamp_lands_bottom_right_as_displayed_for_every_rotation_and_crop(tmp_path: Path) -> None:
     src = tmp_path / "src.pdf"
     _source(src)
-    writer = PdfWriter()
-    stamp.add_pdf(writer, src)
-    fonts = fonts_mod.register()
-    labels = [f"EV-V9-{n:06d}" for n in range(1, 9)]
-    render.stamp_sheet(tmp_path / "s.pdf", stamp.page_sizes(writer), labels, fonts)
-    stamp.stamp_pages(writer, PdfReader(tmp_path / "s.pdf"))
-    stamp.page_labels(writer, layout.label_ranges("{prefix}-{victim}-{page:06d}", "EV", "V9", 8))
     out = tmp_path / "out.pdf"
-    with out.open("wb") as f:
-        writer.write(f)
+    labels = [f"EV-V9-{n:06d}" for n in range(1, 9)]
+    with stamp.Dossier() as doc:
+        stamp.add_pdf(doc, src)
+        fonts = fonts_mod.register()
+        render.stamp_sheet(tmp_path / "s.pdf", stamp.page_sizes(doc), labels, fonts)
+        stamp.stamp_pages(doc, tmp_path / "s.pdf")
+        stamp.page_labels(doc, layout.label_ranges("{prefix}-{victim}-{page:06d}", "EV", "V9", 8))
+        write(doc, out)
     assert list(PdfReader(out).page_labels) == labels
     for n in range(8):
         # render the displayed page and look where the dark stamp pixels are
@@ -93,13 +98,12 @@ def test_links_become_page_destinations(tmp_path: Path) -> None:
     for _ in range(3):
         c.showPage()
     c.save()
-    writer = PdfWriter()
-    for p in PdfReader(io.BytesIO(buf.getvalue())).pages:
-        writer.add_page(p)
-    assert stamp.resolve_links(writer, [0]) == 1
+    (tmp_path / "src.pdf").write_bytes(buf.getvalue())
     out = tmp_path / "l.pdf"
-    with out.open("wb") as f:
-        writer.write(f)
+    with stamp.Dossier() as doc:
+        stamp.add_pdf(doc, tmp_path / "src.pdf")
+        assert stamp.resolve_links(doc, [0]) == 1
+        write(doc, out)
     r = PdfReader(out)
     annots = [a.get_object() for a in r.pages[0]["/Annots"]]
     dests = [a["/Dest"] for a in annots if "/Dest" in a]
@@ -126,14 +130,13 @@ def test_images_are_placed_with_their_original_bytes(tmp_path: Path) -> None:
     assert [i.raster is not None for i in infos] == [True, True, False]
     assert infos[2].pdf is not None and infos[2].pdf.is_file()
     assert all(i.size == (300, 650) for i in infos[:2])
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
     spots = [stamp.ImageSpot(0, layout.Box(20 + 190 * n, 100, 180, 400), i.raster, i.pdf)
              for n, i in enumerate(infos)]
-    stamp.place_images(writer, spots)
     out = tmp_path / "i.pdf"
-    with out.open("wb") as f:
-        writer.write(f)
+    with stamp.Dossier() as doc:
+        doc.pdf.add_blank_page(page_size=(595, 842))
+        stamp.place_images(doc, spots)
+        write(doc, out)
     xobjs = [x.get_object() for x in PdfReader(out).pages[0]["/Resources"]["/XObject"].values()]
     assert sorted(str(x["/Filter"]) for x in xobjs) == ["/DCTDecode", "/FlateDecode", "/FlateDecode"]
     streams = {x._data for x in xobjs}
@@ -171,3 +174,35 @@ def test_alpha_png_is_flattened_onto_white(tmp_path: Path) -> None:
     info = images.prepare(src, tmp_path / "alpha.pdf")
     assert info.pdf is not None and info.size is not None
     assert info.size[1] > info.size[0]
+
+
+def test_spliced_images_leave_an_exact_xref(tmp_path: Path) -> None:
+    """Image bytes go in after qpdf wrote the file: every xref entry must still point at its
+    object (a reader would otherwise silently rebuild the table) and qpdf finds nothing wrong."""
+    rasters = []
+    for n in range(4):  # JPEGs and multi-IDAT PNGs of different sizes around each other
+        im = Image.effect_noise((120 + 40 * n, 90), 60).convert("RGB")
+        path = tmp_path / f"i{n}.{'jpg' if n % 2 else 'png'}"
+        im.save(path, **({"quality": 85} if n % 2 else {"compress_level": 1}))
+        rasters.append(images.prepare(path, tmp_path / f"i{n}.pdf").raster)
+    out = tmp_path / "x.pdf"
+    with stamp.Dossier() as doc:
+        for _ in range(2):
+            doc.pdf.add_blank_page(page_size=(595, 842))
+        stamp.place_images(doc, [stamp.ImageSpot(n % 2, layout.Box(20, 20 + 150 * n, 100, 100), r)
+                                 for n, r in enumerate(rasters)])
+        sha = write(doc, out)
+    data = out.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == sha
+    start = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    assert data[start:start + 4] == b"xref"
+    count = int(data[start:].split(b"\n")[1].split()[1])
+    table = data[start:].split(b"\n")[2:2 + count]
+    for num, entry in enumerate(table):
+        if entry.endswith(b" n "):
+            offset = int(entry[:10])
+            assert data[offset:].startswith(b"%d 0 obj" % num), num
+    assert b"evidence-raster" not in data
+    if shutil.which("qpdf"):
+        done = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
+        assert done.returncode == 0 and "WARNING" not in done.stdout + done.stderr, done.stdout

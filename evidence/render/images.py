@@ -125,8 +125,8 @@ def _flattened(src: Path) -> bytes:
 
 
 def _displayed_size(pdf: bytes) -> tuple[float, float]:
-    from pypdf import PdfReader
+    import pikepdf
 
-    page = PdfReader(io.BytesIO(pdf)).pages[0]
-    w, h = float(page.mediabox.width), float(page.mediabox.height)
-    return (h, w) if int(page.get("/Rotate", 0)) % 180 else (w, h)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        v = stamp.view(doc.pages[0])
+    return v.size
