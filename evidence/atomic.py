@@ -16,10 +16,14 @@ from typing import Any
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, work: Path | None = None, durable: bool = True) -> Iterator[Path]:
+def replacing(path: Path, *, work: Path | None = None, durable: bool = True,
+              free_old_later: bool = False) -> Iterator[Path]:
     """A temporary path to write `path`'s new content to. When the block ends normally it is
     flushed to disk (unless `durable` is False: caches) and renamed over `path`; when it raises,
-    it is removed and `path` is left as it was."""
+    it is removed and `path` is left as it was.
+
+    `free_old_later`: the file being replaced is large; the file system frees its blocks in a
+    helper process instead of during the rename (a 730 MB bundle: 0.12-0.15 s here)."""
     folder = work if work is not None else path.parent
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{path.name}.partial"
@@ -31,10 +35,46 @@ def replacing(path: Path, *, work: Path | None = None, durable: bool = True) -> 
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        tmp.replace(path)
+        old = _hold(path) if free_old_later else None
+        try:
+            tmp.replace(path)
+        finally:
+            if old is not None:
+                _free_in_background(old)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _hold(path: Path) -> int | None:
+    """An open descriptor of the file at `path`: while it is open, the rename that replaces the
+    file only drops its name; its blocks are freed when the last descriptor closes."""
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+
+
+_HELPERS: list[Any] = []  # helpers still closing a replaced file (reaped on the next call)
+
+
+def _free_in_background(fd: int) -> None:
+    """Close `fd` (the last reference to a replaced file) in a helper process that exits after
+    this one has let go of it, so freeing the blocks is not on this process's time."""
+    import subprocess
+
+    _HELPERS[:] = [h for h in _HELPERS if h.poll() is None]
+    try:
+        helper = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, pass_fds=(fd,),
+                                  start_new_session=True)
+    except OSError:  # no `cat`: freed here, as with a plain rename
+        os.close(fd)
+        return
+    os.close(fd)
+    assert helper.stdin is not None
+    helper.stdin.close()  # `cat` sees the end of its input and exits: its copy of fd closes
+    _HELPERS.append(helper)
 
 
 def release_cache(path: Path) -> None:

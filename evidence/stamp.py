@@ -1030,7 +1030,7 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
         raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
 
     release.join()
-    with atomic.replacing(out) as tmp, tmp.open("wb", buffering=0) as f:
+    with atomic.replacing(out, free_old_later=True) as tmp, tmp.open("wb", buffering=0) as f:
         w = pdffile.Writer(f)
         try:
             root, pages_root, outline_root, info = (w.reserve() for _ in range(4))

@@ -35,3 +35,28 @@ def test_a_work_folder_keeps_the_partial_file_out_of_the_target_folder(tmp_path:
         assert list(target.parent.iterdir()) == []
         tmp.write_bytes(b"{}")
     assert target.read_bytes() == b"{}" and list(work.iterdir()) == []
+
+
+def test_a_large_replaced_file_is_freed_by_a_helper_not_left_behind(tmp_path: Path) -> None:
+    import contextlib
+    import time
+
+    target = tmp_path / "bundle.pdf"
+    target.write_bytes(b"old" * 1000)
+    reader = target.open("rb")  # a viewer with the old bundle open keeps reading it
+    with atomic.replacing(target, free_old_later=True) as tmp:
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle.pdf"]
+    assert reader.read() == b"old" * 1000
+    reader.close()
+    helper = atomic._HELPERS[-1]
+    deadline = time.monotonic() + 10
+    while helper.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert helper.returncode == 0
+    held = []
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            held.append(str(fd.readlink()))
+    assert not [h for h in held if h.startswith(str(target))]  # this process holds no copy

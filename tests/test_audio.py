@@ -60,6 +60,18 @@ def test_amr_built_frames_mixed_modes_and_truncation():
     assert (cut.frames, cut.duration_s, cut.problem) == (159, 3.18, "truncated")
 
 
+@given(st.lists(st.sampled_from([0, 7, 15]), max_size=60), st.booleans(), st.integers(0, 40))
+def test_amr_frame_count_equals_a_walk_frame_by_frame(types, uniform, cut):
+    """A file of one frame type is counted by its stride: the same count as the walk."""
+    data = _amr_nb([7] * len(types) if uniform else types)
+    data = data[:max(len(audio.AMR_NB_MAGIC), len(data) - cut)]
+    i, frames = len(audio.AMR_NB_MAGIC), 0
+    while i < len(data) and i + audio.AMR_NB_SIZES[data[i] >> 3] <= len(data):
+        i += audio.AMR_NB_SIZES[data[i] >> 3]
+        frames += 1
+    assert audio.amr(data).frames == frames
+
+
 def test_amr_header_only_has_no_frames():
     info = audio.probe_bytes(audio.AMR_NB_MAGIC)
     assert info is not None

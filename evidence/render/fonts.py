@@ -8,12 +8,14 @@ which viewers must supply themselves: that is reported as a warning Issue, never
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -82,9 +84,30 @@ def _load(entry: str) -> TTFont | None:
         return None
     if not all(ord(ch) in font.face.charToGlyph for ch in PROBE):
         return None
+    _remember_tables(font.face)
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(font)
     return font
+
+
+SUBSET_TABLES = ("glyf", "post", "name", "OS/2", "cvt ", "fpgm", "prep", "hhea", "maxp", "head")
+
+
+def _remember_tables(face: Any) -> None:
+    """reportlab copies whole tables out of the font file for every subset it embeds (the
+    glyph table of a CJK font is megabytes; a dossier embeds about nine subsets): keep one
+    copy of each, read here, so forked workers share it too. Same bytes, same subsets."""
+    tables: dict[str, bytes] = {}
+    for tag in SUBSET_TABLES:
+        with contextlib.suppress(KeyError):
+            tables[tag] = face.get_table(tag)
+    read = face.get_table
+
+    def get_table(tag: str) -> bytes:
+        data = tables.get(tag)
+        return data if data is not None else read(tag)
+
+    face.get_table = get_table
 
 
 def register(override: str | None = None, body: Sequence[str] = (),
