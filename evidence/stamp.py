@@ -524,8 +524,11 @@ BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the 
 SEGMENT_FORMAT = "evidence-bundle-segment/1"
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _TOKEN = b"\x00"  # never in serialised PDF syntax: pikepdf writes binary strings as hex
-_REF = re.compile(rb"\d\s+\d+\s+R\b")  # an indirect reference in unparsed syntax
 _PAGES_ROOT, _Q_OPEN = b"\x00s0\x00", b"\x00s1\x00"
+# in qpdf's serialisation: a literal string (qpdf escapes every parenthesis in one), the
+# /Length entry of a stream dictionary, or a reference
+_SYNTAX = re.compile(rb"\((?:[^\\)]|\\.)*\)|/Length (?:\d+ \d+ R|\d+)|(\d+) (\d+) R")
+_REWRITTEN = re.compile(rb"/Dest\s*[(</]|/A\s*<<|/URI\b")  # for dictionary() to rewrite
 
 
 def _bundle_view(box: Sequence[float], rotate: int) -> tuple[list[float], float, float]:
@@ -674,14 +677,12 @@ class _Copy:
         if isinstance(obj, pikepdf.Object):
             if obj.is_indirect and not top:
                 return self.ref(obj)
-            if isinstance(obj, pikepdf.Dictionary):
-                return self.dictionary(obj.items())
-            if isinstance(obj, pikepdf.Array):
-                # numbers only (widths, rectangles, matrices: most of a dossier's values):
-                # qpdf writes it, instead of one Python call per element
-                text = bytes(obj.unparse())
-                if _TOKEN not in text and b"<<" not in text and not _REF.search(text):
-                    return text
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
+                fast = self.unparsed(obj, top)
+                if fast is not None:
+                    return fast
+                if isinstance(obj, pikepdf.Dictionary):
+                    return self.dictionary(obj.items())
                 return b"[" + b" ".join(self.value(v) for v in obj) + b"]"
             text = bytes(obj.unparse())
             if _TOKEN in text:  # a string with NUL that was not hexed: write it as hex
@@ -694,6 +695,26 @@ class _Copy:
         if isinstance(obj, int):
             return b"%d" % obj
         return _num(float(obj))
+
+    def unparsed(self, obj: Any, top: bool = False, length: bool = True) -> bytes | None:
+        """qpdf's own serialisation of a dictionary with its references made tokens: one C
+        call and one regex pass instead of a Python call per entry. None when the dictionary
+        holds what `dictionary` must rewrite (named destinations, actions, links) or a NUL.
+        `length` False: a stream's dictionary, written without its /Length."""
+        text = bytes(obj.unparse(resolved=True) if top else obj.unparse())
+        if _TOKEN in text or _REWRITTEN.search(text):
+            return None
+        self._length = length
+        return _SYNTAX.sub(self._token, text)
+
+    def _token(self, m: re.Match[bytes]) -> bytes:
+        if m.group(1) is not None:  # a reference
+            key = (int(m.group(1)), int(m.group(2)))
+            token = self.map.get(key)
+            return token if token is not None else self.ref(self.pdf.get_object(key))
+        if m.group(0).startswith(b"/"):  # /Length of a stream: written by drain
+            return m.group(0) if self._length else b""
+        return m.group(0)  # a string, as it is (its parentheses are escaped by qpdf)
 
     def dictionary(self, items: Any, skip: Sequence[str] = ()) -> bytes:
         import pikepdf
@@ -746,8 +767,9 @@ class _Copy:
             num, obj = self.todo.pop()
             if isinstance(obj, pikepdf.Stream):
                 data = obj.read_raw_bytes()
-                body = self.dictionary(obj.stream_dict.items(), skip=("/Length",))
-                body = body[:-2] + b" /Length %d>>" % len(data)
+                body = self.unparsed(obj.stream_dict, length=False) or self.dictionary(
+                    obj.stream_dict.items(), skip=("/Length",))
+                body = body.rstrip()[:-2] + b" /Length %d>>" % len(data)
                 where = self._range(obj, data) if len(data) > 4096 else None
                 self.objects.append(("o", num, body, where if where is not None else data))
                 del data

@@ -294,3 +294,32 @@ def test_summary_never_splits_a_number_across_lines(
                           capture_output=True, check=True).stdout.decode("utf-8")
     assert text.count("11,372.10") == len(people)
     assert len(re.findall(r"(?<!\d)13705710768(?!\d)", text)) >= len(people)
+
+
+def test_segment_keeps_strings_that_look_like_references(tmp_path: Path) -> None:
+    """Bodies are qpdf's serialisation with references turned into tokens: text inside a
+    string that reads like a reference or a /Length must come through untouched, and a named
+    destination still becomes a jump to its page."""
+    from evidence import stamp
+
+    src = pikepdf.new()
+    for _ in range(2):
+        src.add_blank_page(page_size=(300, 300))
+    note = src.make_indirect(pikepdf.Dictionary(Info=pikepdf.String("kept")))
+    src.pages[0].obj.Annots = src.make_indirect(pikepdf.Array([
+        src.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[0, 0, 10, 10],
+            Contents=pikepdf.String("see (12 0 R) /Length 7 and 3 0 R"), Ref=note)),
+        src.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 20, 10, 30],
+            Dest=pikepdf.String("second")))]))
+    src.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(
+        Names=pikepdf.Array([pikepdf.String("second"),
+                             pikepdf.Array([src.pages[1].obj, pikepdf.Name.Fit])])))
+    path = tmp_path / "src.pdf"
+    src.save(path)
+    seg = stamp.bundle_segment(path, (80.0, 12.0))
+    bodies = b"\n".join(o[2] for o in seg.objects)
+    assert b"(see \\(12 0 R\\) /Length 7 and 3 0 R)" in bodies
+    assert b"/Dest [\x00p1\x00 /XYZ null null null]" in bodies
+    assert b"/Ref \x00o" in bodies and b"(kept)" in bodies
