@@ -53,7 +53,22 @@ def head(path: Path) -> bytes:
 
 
 def sniff(path: Path) -> tuple[FileKind, ModuleType | None]:
-    """Kind of a file by content, and the module that reads it."""
+    """Kind of a file by content, and the module that reads it (the inventory classifies a
+    file and the extraction asks again for its reader: the file is looked at once)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return _sniff(path)
+    return _sniff_file(path, info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sniff_file(path: Path, size: int, mtime_ns: int, inode: int) -> tuple[FileKind,
+                                                                          ModuleType | None]:
+    return _sniff(path)
+
+
+def _sniff(path: Path) -> tuple[FileKind, ModuleType | None]:
     data = head(path)
     for module in registry():
         try:

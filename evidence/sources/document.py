@@ -71,7 +71,10 @@ def open_pdf(path: Path) -> Opened:
 
 def validate(path: Path, lang: str) -> str | None:
     """One sentence saying why the PDF cannot be used, or None."""
-    opened = open_pdf(path)
+    return problem_text(open_pdf(path), lang)
+
+
+def problem_text(opened: Opened, lang: str) -> str | None:
     if opened.problem is None:
         return None
     return template.t(lang, f"notices.{opened.problem}", detail=opened.detail or "-")

@@ -29,7 +29,6 @@ KEYWORDS = re.compile(r"交易明细|账户明细|对账单|流水|交易记录|
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{4})(?!\d)")
 _MONEY = re.compile(r"(?<![\d.])-?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|(?<![\d.])-?\d+\.\d{2}(?!\d)")
 
-validate = document.validate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,30 +104,69 @@ def _row(line: Line, header: Header) -> dict[str, str]:
     return row
 
 
-@functools.lru_cache(maxsize=64)
-def _first_text(path: Path, size: int, mtime_ns: int) -> str:
-    opened = document.open_pdf(path)
-    if opened.reader is None:
-        return ""
-    parts = []
+class _Pages:
+    """One PDF's reader and the lines of each page read so far: sniff, validate and read see
+    the same file in turn, and each page's text is extracted once."""
+
+    def __init__(self, path: Path) -> None:
+        self.opened = document.open_pdf(path)
+        self.lines: dict[int, list[Line] | Exception] = {}
+
+    def page(self, index: int) -> list[Line]:
+        got = self.lines.get(index)
+        if got is None:
+            assert self.opened.reader is not None
+            try:
+                got = page_lines(self.opened.reader.pages[index])
+            except _READ_ERRORS as exc:
+                got = exc
+            self.lines[index] = got
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+
+_READ_ERRORS = (pdf_errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                RecursionError)
+
+
+@functools.lru_cache(maxsize=8)  # a victim's PDFs, between their sniff and their read
+def _pages_of(path: Path, size: int, mtime_ns: int, inode: int) -> _Pages:
+    return _Pages(path)
+
+
+def _pages(path: Path) -> _Pages | None:
     try:
-        for page in opened.reader.pages[:SNIFF_PAGES]:
-            parts.append(page.extract_text() or "")
-    except (pdf_errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError):
+        info = path.stat()
+    except OSError:
+        return None
+    return _pages_of(path, info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _first_text(path: Path) -> str:
+    pages = _pages(path)
+    if pages is None or pages.opened.reader is None:
+        return ""
+    parts: list[str] = []
+    try:
+        for i in range(min(SNIFF_PAGES, len(pages.opened.reader.pages))):
+            parts.extend(line.text for line in pages.page(i))
+    except _READ_ERRORS:
         return ""
     return times.normalize_text("\n".join(parts))
+
+
+def validate(path: Path, lang: str) -> str | None:
+    pages = _pages(path)
+    opened = pages.opened if pages is not None else document.open_pdf(path)
+    return document.problem_text(opened, lang)
 
 
 def sniff(path: Path, head: bytes) -> FileKind | None:
     """A PDF whose first pages name a statement and show dates and amounts with a header."""
     if not document.is_pdf(head):
         return None
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    text = _first_text(path, info.st_size, info.st_mtime_ns)
+    text = _first_text(path)
     if not (KEYWORDS.search(text) and _DATE.search(text) and _MONEY.search(text)):
         return None
     names = {statement_csv.norm(w) for w in re.split(r"\s+", text) if w}
@@ -139,18 +177,17 @@ def sniff(path: Path, head: bytes) -> FileKind | None:
 
 
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
-    opened = document.open_pdf(file.abspath)
-    if opened.reader is None:
+    pages = _pages(file.abspath)
+    if pages is None or pages.opened.reader is None:
         return [], []
     events: list[Event] = []
     issues: list[Issue] = []
     txs: list[statement_csv.Transaction] = []
     header: Header | None = None
-    for p, page in enumerate(opened.reader.pages, start=1):
+    for p in range(1, len(pages.opened.reader.pages) + 1):
         try:
-            lines = page_lines(page)
-        except (pdf_errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                RecursionError) as exc:
+            lines = pages.page(p - 1)
+        except _READ_ERRORS as exc:
             issues.append(Issue(Severity.WARNING, "pdf_no_text", template.t(
                 ctx.lang, "notices.pdf_no_text", path=file.path, page=p) + f" ({type(exc).__name__})",
                 path=file.path, locator=f"page {p}"))
