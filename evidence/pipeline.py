@@ -376,10 +376,8 @@ def _unmasked(red: redact.Redactor, pdf: Path) -> bool:
 
 
 def _pdf_info(f: SourceFile) -> render.PdfInfo:
-    try:
+    try:  # an owner password alone (no editing, anyone may open it) is no obstacle
         with pikepdf.open(f.abspath) as pdf:
-            if pdf.is_encrypted:
-                return render.PdfInfo(0, "PDF is encrypted")
             n = len(pdf.pages)
     except pikepdf.PasswordError:
         return render.PdfInfo(0, "PDF is encrypted")

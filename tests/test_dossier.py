@@ -68,8 +68,9 @@ def _screenshot(path: Path, text: str, fmt: str, seed: int) -> None:
     im.save(path, fmt, quality=85) if fmt == "JPEG" else im.save(path, fmt)
 
 
-def _statement(path: Path) -> None:
-    """Three pages: portrait, a landscape page shown via /Rotate 90, and a cropped page."""
+def _statement(path: Path, owner_locked: bool = False) -> None:
+    """Three pages: portrait, a landscape page shown via /Rotate 90, and a cropped page.
+    `owner_locked`: encrypted with an owner password only, as e-banking downloads often are."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -90,6 +91,8 @@ def _statement(path: Path) -> None:
     w.pages[1].rotate(90)
     w.pages[2].cropbox.lower_left = (50, 100)
     w.pages[2].cropbox.upper_right = (500, 800)
+    if owner_locked:
+        w.encrypt(user_password="", owner_password="bank", algorithm="AES-128")
     with path.open("wb") as f:
         w.write(f)
 
@@ -114,7 +117,7 @@ CALLS_XML = """<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
 
 
 def make_victim(root: Path, *, empty: bool = False, broken: bool = False,
-                lang: str = "zh-Hans") -> collect.Collected:
+                lang: str = "zh-Hans", owner_locked: bool = False) -> collect.Collected:
     """A case with one victim, V001 张三, as the inventory and timeline would hand it over."""
     case_dir = root / "case"
     vdir = case_dir / "victims" / "V001"
@@ -164,7 +167,7 @@ def make_victim(root: Path, *, empty: bool = False, broken: bool = False,
                     orig / "13757123456_20150318201500.amr")
         rec = add("13757123456_20150318201500.amr", FileKind.RECORDING)
         (orig / "银行流水").mkdir()
-        _statement(orig / "银行流水" / "工商银行流水.pdf")
+        _statement(orig / "银行流水" / "工商银行流水.pdf", owner_locked)
         stmt = add("银行流水/工商银行流水.pdf", FileKind.BANK_STATEMENT)
         # a copy of the photo under another name, an unreadable file
         shutil.copy(orig / "photo.jpg", orig / "photo (1).jpg")
@@ -385,6 +388,23 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     b = pipeline.build_collected(got, tmp_path / "b").dossier
     assert a and b and a.read_bytes() == b.read_bytes()
     assert (a.parent / "timeline.json").read_bytes() == (b.parent / "timeline.json").read_bytes()
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils not installed")
+def test_a_statement_locked_by_an_owner_password_only_is_merged(tmp_path: Path) -> None:
+    """E-banking statements often carry an owner password (no editing) and no user password:
+    anyone can open them, the inventory accepts them, and their pages go into the dossier."""
+    got = make_victim(tmp_path, owner_locked=True)
+    with pikepdf.open(got.victim.folder / "originals" / "银行流水" / "工商银行流水.pdf") as src:
+        assert src.is_encrypted
+    result = pipeline.build_collected(got, tmp_path / "out")
+    assert result.dossier is not None
+    assert not [i for i in result.issues if i.code == "render_failed"]
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(result.dossier), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    assert all(f"BANK STATEMENT page {n}" in text for n in (1, 2, 3))
+    with pikepdf.open(result.dossier) as out:
+        assert not out.is_encrypted
 
 
 @pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils not installed")
