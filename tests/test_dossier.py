@@ -570,3 +570,23 @@ def test_verify_compares_the_attached_manifest_with_the_one_built(built: tuple) 
     assert verify.check(pdf, same) == []
     other = dataclasses.replace(_expect(pdf), manifest_bytes=attached.replace(b'"pages"', b'"Pages"'))
     assert verify.check(pdf, other) == ["manifest.json differs from the one built"]
+
+
+def test_table_text_is_written_exactly_as_reportlab_writes_it(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Table strings skip reportlab's textOut bookkeeping (render.common._TextOut): the dossier
+    must come out byte for byte as through textOut itself."""
+    from evidence.render import common
+
+    got = make_victim(tmp_path)
+    fast = pipeline.build_collected(got, tmp_path / "fast").dossier
+    original = common._TextOut.__init__
+
+    def slow(self: common._TextOut, canv: object, tx: object) -> None:
+        original(self, canv, tx)  # type: ignore[arg-type]
+        self.fast = False
+
+    monkeypatch.setattr(common._TextOut, "__init__", slow)
+    through_reportlab = pipeline.build_collected(got, tmp_path / "slow").dossier
+    assert fast and through_reportlab
+    assert fast.read_bytes() == through_reportlab.read_bytes()

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -439,6 +440,40 @@ def _put(line: Line, x: float, text: str, run: Run) -> None:
         line.append((x, text, run))
 
 
+class _TextOut:
+    """`tx.setTextOrigin(x, y); tx.textOut(text)`, writing the same operators without
+    reportlab's per-call bookkeeping: a dossier's tables place ~4,000 strings, and each one's
+    split into font subsets is remembered for the document (a character keeps its subset and
+    code once it has one). Other fonts (the non-embedded CID fallback) go through reportlab."""
+
+    def __init__(self, canv: Canvas, tx: Any) -> None:
+        self.canv, self.tx, self.code = canv, tx, tx._code
+        self.splits: dict[tuple[str, str], list[tuple[int, bytes]]] = canv.__dict__.setdefault(
+            "_ev_splits", {})
+        self.subset: tuple[str, float, int] | None = None  # font, size, subset now selected
+        self.fast = bool(canv.bottomup)
+
+    def __call__(self, x: float, y: float, text: str, font_name: str, size: float) -> None:
+        font = pdfmetrics.getFont(font_name)
+        if not (self.fast and font._dynamicFont):
+            self.subset = None
+            self.tx.setTextOrigin(x, y)
+            self.tx.textOut(text)
+            return
+        code = self.code
+        code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        key = (font_name, text)
+        parts = self.splits.get(key)
+        if parts is None:
+            parts = self.splits[key] = font.splitString(text, self.canv._doc)
+        for subset, chunk in parts:
+            if self.subset != (font_name, size, subset):
+                self.subset = (font_name, size, subset)
+                name = font.getSubsetInternalName(subset, self.canv._doc)
+                code.append(f"{name} {fp_str(size)} Tf {fp_str(size * 1.2)} TL")
+            code.append(f"({escapePDF(chunk)}) Tj")
+
+
 PAD_L, PAD_R, PAD_T, PAD_B = 3.0, 3.0, 2.0, 3.0
 ZEBRA = colors.Color(0.97, 0.97, 0.97)
 
@@ -580,6 +615,7 @@ class Grid(Flowable):  # type: ignore[misc]
         font: tuple[str, float] | None = None
         ink: Any = None
         unders: list[tuple[Any, tuple[float, float, float, float]]] = []
+        text_out = _TextOut(canv, tx)
         for fx, fy, text, run in frags:
             if (run.font, run.size) != font:
                 font = (run.font, run.size)
@@ -587,8 +623,7 @@ class Grid(Flowable):  # type: ignore[misc]
             if run.color is not ink:
                 ink = run.color
                 tx.setFillColor(ink)
-            tx.setTextOrigin(fx, fy)
-            tx.textOut(text)
+            text_out(fx, fy, text, run.font, run.size)
             if run.underline:
                 unders.append((run.color, (fx, fy - 1, fx + _width(text, run.font, run.size),
                                            fy - 1)))
