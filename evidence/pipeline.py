@@ -238,10 +238,11 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     # longer number changes a row's wrapping does it take another round.
     counts = render.front(c, work / "front.pdf", _numbers(plan, ex, 0, appendix, bates),
                           dry=True)
+    links: list[common.Link] = []
     for _ in range(MAX_FRONT_PASSES):
         rec = _recto(plan, ex, counts, appendix, duplex_on)  # issue 6: blanks before rectos
         nums = _numbers(plan, ex, sum(counts), appendix, bates, rec)
-        new = render.front(c, work / "front.pdf", nums)
+        new = render.front(c, work / "front.pdf", nums, links=links)
         if new == counts:
             break
         counts = new
@@ -312,7 +313,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
             raise errors.VerifyError(f"{victim.id}: assembled {len(doc.pages)} pages, planned "
                                      f"{total}; this is a bug, please report it.")
         stamp.place_images(doc, spots)
-        stamp.resolve_links(doc, range(rec.page(front_pages) if front_pages else 0))
+        stamp.add_links(doc, [(rec.final[page - 1], rect, target) for page, rect, target in links])
 
         # -- stamps, labels, outline
         page_label = [""] * total  # issue 6: blank pages carry the Bates number alone

@@ -318,25 +318,22 @@ def _goto(page: Any, zoom: float | None = None) -> Any:
     return pikepdf.Array([page, pikepdf.Name.XYZ, None, None, zoom])
 
 
-def resolve_links(doc: Dossier, pages: Sequence[int]) -> int:
-    """Turn `evidence-page:N` links drawn by the renderer into jumps to page N (1-based)."""
-    done = 0
+def add_links(doc: Dossier, links: Sequence[tuple[int, Sequence[float], int]]) -> int:
+    """Links drawn by the renderer (render.common.LinkCanvas): (0-based page, rectangle,
+    1-based target page), made here as GoTo links now that every page is in one file."""
     count = len(doc.pdf.pages)
-    for i in pages:
-        for a in doc.pdf.pages[i].obj.get("/Annots") or ():
-            action = a.get("/A")
-            uri = action.get("/URI") if action is not None else None
-            text = str(uri) if uri is not None else ""
-            if not text.startswith(LINK_SCHEME):
-                continue
-            n = int(text[len(LINK_SCHEME):])
-            if not 1 <= n <= count:
-                continue
-            del a["/A"]
-            a.Dest = _goto(doc.pdf.pages[n - 1].obj)
-            a.Border = pikepdf.Array([0, 0, 0])
-            done += 1
-    return done
+    border = pikepdf.Array([0, 0, 0])
+    made: dict[int, list[Any]] = {}
+    for page, rect, target in links:
+        if not 1 <= target <= count:
+            continue
+        made.setdefault(page, []).append(doc.pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array(rect),
+            Border=border, Dest=_goto(doc.pdf.pages[target - 1].obj))))
+    for page, annots in made.items():
+        obj = doc.pdf.pages[page].obj
+        obj.Annots = pikepdf.Array([*(obj.get("/Annots") or ()), *annots])
+    return sum(len(a) for a in made.values())
 
 
 def page_labels(doc: Dossier, ranges: Sequence[layout.LabelRange]) -> None:

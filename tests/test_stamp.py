@@ -91,23 +91,30 @@ def test_display_to_user_maps_the_displayed_corner_inside_the_crop() -> None:
 
 
 def test_links_become_page_destinations(tmp_path: Path) -> None:
+    from evidence.render import common
+
     buf = io.BytesIO()
-    c = Canvas(buf, invariant=1)
+    c = common.LinkCanvas(buf, invariant=1)
     c.linkURL("evidence-page:3", (10, 10, 100, 30))
+    c.translate(50, 100)
+    c.linkURL("evidence-page:2", (10, 10, 100, 30), relative=1)
     c.linkURL("https://example.org", (10, 40, 100, 60))
     for _ in range(3):
         c.showPage()
     c.save()
+    assert c.links == [(1, (10, 10, 100, 30), 3), (1, (60, 110, 150, 130), 2)]
     (tmp_path / "src.pdf").write_bytes(buf.getvalue())
     out = tmp_path / "l.pdf"
     with stamp.Dossier() as doc:
         stamp.add_pdf(doc, tmp_path / "src.pdf")
-        assert stamp.resolve_links(doc, [0]) == 1
+        assert stamp.add_links(doc, [(p - 1, r, t) for p, r, t in [*c.links, (1, (0, 0, 1, 1), 9)]]
+                               ) == 2  # a page that does not exist gets no link
         write(doc, out)
     r = PdfReader(out)
     annots = [a.get_object() for a in r.pages[0]["/Annots"]]
-    dests = [a["/Dest"] for a in annots if "/Dest" in a]
-    assert [r.get_page_number(d[0].get_object()) for d in dests] == [2]
+    dests = [a for a in annots if "/Dest" in a]
+    assert [r.get_page_number(a["/Dest"][0].get_object()) for a in dests] == [2, 1]
+    assert [[float(v) for v in a["/Rect"]] for a in dests] == [[10, 10, 100, 30], [60, 110, 150, 130]]
     assert any(a.get("/A", {}).get("/URI") == "https://example.org" for a in annots)
 
 

@@ -24,7 +24,8 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from evidence.render import fonts as fonts_mod
 
-LINK_SCHEME = "evidence-page:"  # rewritten into GoTo destinations by stamp.py after merging
+LINK_SCHEME = "evidence-page:"  # a link to a dossier page, made by stamp.add_links once merged
+Link = tuple[int, tuple[float, float, float, float], int]  # page, rectangle, target page
 INK = colors.black
 BAND = colors.Color(0.88, 0.88, 0.88)
 RULE = colors.Color(0.55, 0.55, 0.55)
@@ -249,6 +250,24 @@ class Doc(BaseDocTemplate):  # type: ignore[misc]
         if on_page is not None:
             template.onPage = on_page
         self.addPageTemplates([template])
+
+
+class LinkCanvas(Canvas):  # type: ignore[misc]
+    """Links to a dossier page (`evidence-page:N`) are recorded, not made: the pages they jump
+    to are in other files until the dossier is assembled, where stamp.add_links makes them as
+    GoTo links in one go. `links`: (page of this document, absolute rectangle, target page)."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.links: list[Link] = []
+
+    def linkURL(self, url: str, rect: Any, relative: int = 0, *args: Any, **kw: Any) -> None:
+        if url.startswith(LINK_SCHEME) and url[len(LINK_SCHEME):].isdigit():
+            x0, y0, x1, y1 = self._absRect(rect, relative)
+            self.links.append((self.getPageNumber(), (x0, y0, x1, y1),
+                               int(url[len(LINK_SCHEME):])))
+            return
+        super().linkURL(url, rect, relative, *args, **kw)
 
 
 class CountingCanvas(Canvas):  # type: ignore[misc]

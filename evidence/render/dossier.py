@@ -121,8 +121,10 @@ def _on_page(canv: Canvas, doc: Any) -> None:
 FRONT_SECTIONS = ("cover", "summary", "index", "chronology")
 
 
-def front(c: Ctx, path: Path, nums: Numbers, *, dry: bool = False) -> list[int]:
-    """Cover, summary, evidence list, chronology. Returns each section's page count.
+def front(c: Ctx, path: Path, nums: Numbers, *, dry: bool = False,
+          links: list[common.Link] | None = None) -> list[int]:
+    """Cover, summary, evidence list, chronology. Returns each section's page count; the links
+    to dossier pages it draws are put in `links` (made by stamp.add_links once assembled).
 
     `dry`: lay the pages out only to count them (tables are not drawn, nothing is written):
     the pipeline counts once with provisional page numbers, then draws once with the real ones.
@@ -142,7 +144,9 @@ def front(c: Ctx, path: Path, nums: Numbers, *, dry: bool = False) -> list[int]:
     doc = common.Doc(io.BytesIO() if dry else str(path), c.pg, title=c.t("doc.title", name=_name(c)),
                      author=c.plan.case.counsel, top_band=False, on_page=_on_page,
                      initial_font=c.fonts.body)
-    doc.build(story, canvasmaker=common.CountingCanvas if dry else Canvas)
+    doc.build(story, canvasmaker=common.CountingCanvas if dry else common.LinkCanvas)
+    if links is not None and not dry:
+        links[:] = doc.canv.links
     total = int(doc.last_page)
     firsts = [starts[n] for n in FRONT_SECTIONS]
     return [b - a for a, b in zip(firsts, [*firsts[1:], total + 1], strict=True)]
