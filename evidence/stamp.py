@@ -23,7 +23,6 @@ from typing import Any
 import pikepdf
 
 from evidence import atomic, layout, pdffile
-from evidence.render.common import LINK_SCHEME
 
 Matrix = tuple[float, float, float, float, float, float]
 
