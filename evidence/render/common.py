@@ -367,31 +367,17 @@ def _char_widths(font: str) -> dict[str, float]:
 
 
 def _width(text: str, font: str, size: float) -> float:
-    cache = _char_widths(font)
-    total = 0.0
-    for ch in text:
-        w = cache.get(ch)
-        if w is None:
-            w = cache[ch] = pdfmetrics.stringWidth(ch, font, 1000)
-        total += w
-    return total * size / 1000
+    return _text_width(text, font, _char_widths(font)) * size / 1000
+
+
+# a Latin word (kept whole), or one character that may start a line by itself: a space or
+# anything from the CJK radicals on (U+2E80)
+_TOKENS = re.compile("[^ \u2e80-\U0010ffff]+|.", re.S)
 
 
 def _tokens(text: str) -> list[str]:
     """Words of Latin text stay whole; every CJK character (and space) is its own token."""
-    out: list[str] = []
-    word = ""
-    for ch in text:
-        if ch == " " or ord(ch) > 0x2E7F:
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
-        else:
-            word += ch
-    if word:
-        out.append(word)
-    return out
+    return _TOKENS.findall(text)
 
 
 NO_LINE_START = frozenset("，。、；：！？）】」』》〉,.;:!?)%")
@@ -400,40 +386,53 @@ Line = list[Frag]
 
 
 def wrap_runs(runs: Sequence[Run], width: float) -> list[Line]:
-    """Greedy line breaking of runs into `width`: Latin words whole unless longer than a line."""
+    """Greedy line breaking of runs into `width`: Latin words whole unless longer than a line.
+
+    A fragment is (x, text, run); consecutive tokens of one run on one line join into one."""
     lines: list[Line] = [[]]
+    line = lines[0]
     x = 0.0
     limit = width + 0.01
     for run in runs:
+        chars = _char_widths(run.font)
         for n, part in enumerate(run.text.split("\n")):
             if n:
-                lines.append([])
+                line = []
+                lines.append(line)
                 x = 0.0
-            for tok in _tokens(part):
-                w = _width(tok, run.font, run.size)
-                if x + w <= limit:
-                    if tok != " " or lines[-1]:
-                        _put(lines[-1], x, tok, run)
-                        x += w
+            for tok in _TOKENS.findall(part):
+                w = chars.get(tok) if len(tok) == 1 else None
+                if w is None:
+                    w = _text_width(tok, run.font, chars)
+                w = w * run.size / 1000
+                if x + w <= limit or (tok in NO_LINE_START and line):
+                    if tok == " " and not line:
+                        continue  # no space at a line start
+                    # fits, or punctuation that hangs into the padding rather than start a line
+                elif tok == " ":  # a break here
                     continue
-                if tok == " ":  # a break here
+                elif w <= limit:  # the word starts the next line
+                    line = []
+                    lines.append(line)
+                    x = 0.0
+                else:  # longer than a line (hashes, paths): broken by characters
+                    for ch in tok:
+                        cw = _text_width(ch, run.font, chars) * run.size / 1000
+                        if x + cw > limit and x > 0:
+                            line = []
+                            lines.append(line)
+                            x = 0.0
+                        if line and line[-1][2] is run:
+                            line[-1] = (line[-1][0], line[-1][1] + ch, run)
+                        else:
+                            line.append((x, ch, run))
+                        x += cw
                     continue
-                if tok in NO_LINE_START and lines[-1]:  # hangs into the padding instead
-                    _put(lines[-1], x, tok, run)
-                    x += w
-                    continue
-                if w <= limit:  # the word starts the next line
-                    lines.append([])
-                    _put(lines[-1], 0.0, tok, run)
-                    x = w
-                    continue
-                for ch in tok:  # longer than a line (hashes, paths): broken by characters
-                    cw = _width(ch, run.font, run.size)
-                    if x + cw > limit and x > 0:
-                        lines.append([])
-                        x = 0.0
-                    _put(lines[-1], x, ch, run)
-                    x += cw
+                if line and line[-1][2] is run:
+                    line[-1] = (line[-1][0], line[-1][1] + tok, run)
+                else:
+                    line.append((x, tok, run))
+                x += w
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
     for line in lines:  # a space a line broke at is not part of the line
@@ -441,6 +440,17 @@ def wrap_runs(runs: Sequence[Run], width: float) -> list[Line]:
             x0, text, run = line[-1]
             line[-1] = (x0, text.rstrip(" "), run)
     return lines
+
+
+def _text_width(text: str, font: str, chars: dict[str, float]) -> float:
+    """Width at size 1000 of text in font, its characters' widths remembered."""
+    total = 0.0
+    for ch in text:
+        w = chars.get(ch)
+        if w is None:
+            w = chars[ch] = pdfmetrics.stringWidth(ch, font, 1000)
+        total += w
+    return total
 
 
 @functools.lru_cache(maxsize=8192)
