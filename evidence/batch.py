@@ -634,52 +634,34 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     metadata = {"Title": case.title, "Author": case.counsel,
                 "Subject": template.t(lang, "joint.cover_kicker"), "Keywords": fp,
                 "Creator": f"evidence {__version__}"}
-    # The front matter's page count is guessed (the last build's; in a first build, that of
-    # its first render, without page ranges, which the ranges rarely change) and the final
-    # render runs in a forked process while the dossiers are copied; a wrong guess only costs
-    # a second pass.
-    guess = int(before.get("pages", 0)) if before.get("claimants") == len(outcomes) else 0
-    if not guess:
-        if known is None:
-            known = render_joint.front_matter(analysis, (), front, lang, tz, setup,
-                                              counting=True).pages
-        guess = known
+    # The front matter is laid out and rendered in a forked process while the dossiers are
+    # copied into the bundle: nothing copied depends on its length (see stamp.bundle).
     laid: list[tuple[render_joint.Rendered, tuple[tuple[int, int], ...]]] = []
     pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
     pending = pool.submit(render_joint.layout, analysis, pages, front, lang, tz, setup, known)
 
     def front_matter() -> tuple[bytes, list[stamp.BundleSection]]:
-        if not laid:
-            laid.append(pending.result())
+        laid.append(pending.result())
         return laid[0][0].pdf, [stamp.BundleSection(template.t(lang, f"joint.outline.{name}"),
                                                     page) for name, page in laid[0][0].sections]
 
+    def stamps(front_pages: int) -> tuple[list[str], stamp.BundleStampFace]:
+        labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
+        return labels, render_joint.stamp_face(labels, setup)
+
+    parts = []
+    for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
+        title = template.t(lang, "joint.outline.claimant", number=n, name=c.name or c.id, id=c.id)
+        if o.state is State.FAILED:
+            parts.append(stamp.BundlePart(title, render_joint.failed_page(n, c, lang, setup)))
+        else:
+            parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name,
+                                          *_segment_cache(out_dir, o, dossier_name, tool)))
+    _sweep_segments(out_dir, parts, dossier_name)
     try:
-        front_pages = guess
-        while True:
-            ranges = joint.page_ranges(front_pages, pages)
-            labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
-            parts = []
-            for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
-                title = template.t(lang, "joint.outline.claimant", number=n,
-                                   name=c.name or c.id, id=c.id)
-                title += f"  {labels[ranges[n - 1][0] - 1]}"
-                if o.state is State.FAILED:
-                    parts.append(stamp.BundlePart(title, render_joint.failed_page(n, c, lang,
-                                                                                  setup)))
-                else:
-                    parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name,
-                                                  *_segment_cache(out_dir, o, dossier_name,
-                                                                  tool)))
-            _sweep_segments(out_dir, parts, dossier_name)
-            try:
-                written, bundle_sha = stamp.bundle(
-                    folder / bundle_name, front_matter, parts, [],
-                    template.t(lang, "joint.outline.front"),
-                    render_joint.stamp_face(labels, setup), labels, metadata, front_pages)
-                break
-            except stamp.FrontPagesChanged as changed:  # the guess was wrong: again, knowing
-                front_pages = changed.pages
+        written, bundle_sha = stamp.bundle(
+            folder / bundle_name, front_matter, parts, [], template.t(lang, "joint.outline.front"),
+            stamps, metadata, render_joint.STAMP_SIZE)
     finally:
         pool.shutdown()
     rendered, ranges = laid[0]

@@ -964,8 +964,8 @@ def _outline_pages(items: Sequence[Any], first_page: int) -> list[tuple[str, int
             for title, page, children in items]
 
 
-def _glyph_forms(w: pdffile.Writer, face: BundleStampFace) -> int:
-    """The face's sheet pages as form XObjects; returns the stamps' shared /Resources object."""
+def _glyph_forms(w: pdffile.Writer, face: BundleStampFace) -> tuple[int, int]:
+    """The face's sheet pages as form XObjects: the first one's number (/G0) and how many."""
     import pikepdf
 
     with _open(face.sheet) as sheet:
@@ -980,134 +980,89 @@ def _glyph_forms(w: pdffile.Writer, face: BundleStampFace) -> int:
     sw, sh = face.size
     base = w.reserve(src.count)
     form_base = w.reserve(len(forms))
-    resources = w.reserve()
     for _, num, body, data in src.objects:
         w.obj(base + num, _resolve(body, base, 0, 0, (), ()), data)
     for i, (res, content) in enumerate(forms):
         w.obj(form_base + i, b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %s "
               b"/Length %d>>" % (_num(sw), _num(sh), _resolve(res, base, 0, 0, (), ()),
                                  len(content)), content)
-    w.obj(resources, b"<</XObject <<%s>>>>" % b" ".join(
-        b"/G%d %d 0 R" % (i, form_base + i) for i in range(len(forms))))
-    return resources
-
-
-class FrontPagesChanged(Exception):
-    """bundle: the front matter came out with another page count than it was told."""
-
-    def __init__(self, pages: int) -> None:
-        super().__init__(f"the front matter has {pages} pages")
-        self.pages = pages
+    return form_base, len(forms)
 
 
 FrontSource = Callable[[], tuple[bytes, Sequence[BundleSection]]]
+StampSource = Callable[[int], tuple[Sequence[str], BundleStampFace]]
 
 
 def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
-           sections: Sequence[BundleSection], front_title: str,
-           face: BundleStampFace, labels: Sequence[str],
-           metadata: Mapping[str, str], front_pages: int | None = None) -> tuple[int, str]:
+           sections: Sequence[BundleSection], front_title: str, stamps: StampSource,
+           metadata: Mapping[str, str], stamp_size: tuple[float, float]) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
-    Every page gets its label (`labels`, one per bundle page) as a stamp at the visible top
-    right, drawn with `face`; page labels equal `labels`; the outline has the front-matter
-    sections, then one entry per claimant holding its dossier's own outline. Front-matter links
+    Every page gets its label as a stamp at the visible top right; page labels equal the
+    stamps; the outline has the front-matter sections, then one entry per claimant (its title,
+    then the label of its first page) holding its dossier's own outline. Front-matter links
     `evidence-claimant:<n>` become jumps to claimant n's first page. Parts with a segment cache
     are reused when their key matches. Writes to a temporary file beside `out`, then renames it.
     Returns (page count, SHA-256 of the file).
 
-    `front` may also be a function giving (front matter, sections) that is called only after
-    the parts are written, with `front_pages` its expected page count: the caller renders the
-    front matter meanwhile; FrontPagesChanged if it turns out otherwise. The front matter's
-    objects come last in the file either way, so both give the same bytes.
+    Nothing written for the parts depends on the front matter's length: their pages are
+    numbered before it, and the stamps (which show bundle page numbers) are written last. So
+    `front` may be a function giving (front matter, sections) that is called once the parts
+    are written (the caller renders it meanwhile), and `stamps` gives, for the front matter's
+    page count, every bundle page's label and the face they are drawn with. `stamp_size`: the
+    stamp's box (the parts' segments are cut for it).
     """
     import threading
 
-    release = threading.Thread(target=atomic.release_cache, args=(out,))  # beside pass 1
+    release = threading.Thread(target=atomic.release_cache, args=(out,))  # beside the start
     release.start()
-    # pass 1: make the missing segments, learn page counts; a cached segment is read again
-    # when written, so only one part is in memory at a time
-    front_seg = None
-    if isinstance(front, bytes):
-        front_seg = bundle_segment(front, face.size, claimant_links=True)
-        front_pages = front_seg.pages
-    if front_pages is None:
-        raise ValueError("front_pages is needed when the front matter comes later")
-    held: list[Segment | None] = [front_seg]
-    counts = [front_pages]
-    for p in parts:
-        seg = part_segment(p, face.size)
-        counts.append(seg.pages)
-        held.append(None if p.segment is not None and p.key else seg)
-    total = sum(counts)
-    if len(labels) != total:
-        raise ValueError(f"{len(labels)} labels for {total} bundle pages")
-    starts = [sum(counts[:i]) for i in range(len(counts))]
-    missing = set("".join(labels)) - set(face.chars)
-    if missing:
-        raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
-
     release.join()
     with atomic.replacing(out, free_old_later=True) as tmp, tmp.open("wb", buffering=0) as f:
         w = pdffile.Writer(f)
         try:
-            root, pages_root, outline_root, info = (w.reserve() for _ in range(4))
-            page_base = w.reserve(total)
-            claimant_first = [page_base + s for s in starts]  # index 0: the front matter
-            q_open = w.reserve()
+            root, pages_root, outline_root, info, q_open, stamp_res = (w.reserve() for _ in range(6))
             w.obj(q_open, b"<</Length 2>>", b"q\n")
-            stamp_res = _glyph_forms(w, face)
-            sw, sh = face.size
-            glyphs = _glyphs(face)
-            stamp_head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
-                _num(sw), _num(sh), stamp_res)
-            outlines: list[tuple[str, int, Any]] = []
-            for k in [*range(1, len(held)), 0]:  # the front matter last (see above)
-                kept = held[k]
-                if k == 0 and kept is None:
-                    assert callable(front)
-                    pdf, sections = front()
-                    kept = bundle_segment(pdf, face.size, claimant_links=True)
-                    if kept.pages != front_pages:
-                        raise FrontPagesChanged(kept.pages)
-                seg = kept if kept is not None else part_segment(parts[k - 1], face.size)
-                if seg.pages != counts[k]:
-                    raise ValueError(f"{parts[k - 1].title}: its pages changed while bundling")
-                locals_ = w.reserve(seg.count)
-                stamps = w.reserve(seg.pages)
-                first = page_base + starts[k]
-                source = None
-                try:
-                    for entry in seg.objects:
-                        if entry[0] == "p":
-                            _, i, body = entry
-                            w.obj(first + i, _resolve(body, locals_, first, stamps, claimant_first,
-                                                      (pages_root, q_open)))
-                            content = _stamp_content(labels[starts[k] + i], face, glyphs)
-                            w.obj(stamps + i, stamp_head + b"/Length %d>>" % len(content), content)
-                            continue
-                        _, n, body, data = entry
-                        body = _resolve(body, locals_, first, stamps, claimant_first,
-                                        (pages_root, q_open))
-                        if isinstance(data, tuple):
-                            if source is None:
-                                part = parts[k - 1].pdf
-                                assert isinstance(part, Path)  # ranges only come from files
-                                source = pdffile.Source(part)
-                            w.copy_range(locals_ + n, body, source, data[0], data[1])
-                        else:
-                            w.obj(locals_ + n, body, data)
-                finally:
-                    if source is not None:
-                        w.release(source)
-                if k == 0:
-                    outlines.insert(0, (front_title, first, [(s.title, first + s.page, ())
-                                                             for s in sections]))
-                else:
-                    outlines.append((parts[k - 1].title, first, _outline_pages(seg.outline, first)))
-            refs = b" ".join(b"%d 0 R" % (page_base + n) for n in range(total))
+            claimant_first: list[int] = [0]  # index 0: the front matter
+            pending: list[tuple[int, int]] = []  # (stamp object, page of the claimants' part)
+            kids: list[int] = []  # the claimants' page objects, in order
+            outlines: list[tuple[str, int, Any, int]] = []  # title, first page, outline, page
+            for part in parts:
+                seg = part_segment(part, stamp_size)
+                first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
+                                              w.reserve(seg.pages))
+                _write_segment(w, seg, part.pdf, first, locals_, stamp_objs, claimant_first,
+                               (pages_root, q_open))
+                claimant_first.append(first)
+                pending += [(stamp_objs + i, len(kids) + i) for i in range(seg.pages)]
+                outlines.append((part.title, first, _outline_pages(seg.outline, first), len(kids)))
+                kids += range(first, first + seg.pages)
+            if isinstance(front, bytes):
+                pdf, front_sections = front, sections
+            else:
+                pdf, front_sections = front()
+            seg = bundle_segment(pdf, stamp_size, claimant_links=True)
+            first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
+                                          w.reserve(seg.pages))
+            claimant_first[0] = first
+            _write_segment(w, seg, None, first, locals_, stamp_objs, claimant_first,
+                           (pages_root, q_open))
+            front_pages = seg.pages
+            total = front_pages + len(kids)
+            labels, face = stamps(front_pages)
+            if len(labels) != total:
+                raise ValueError(f"{len(labels)} labels for {total} bundle pages")
+            missing = set("".join(labels)) - set(face.chars)
+            if missing:
+                raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
+            _write_stamps(w, face, stamp_res, labels, [
+                *((stamp_objs + i, i) for i in range(front_pages)),
+                *((num, front_pages + page) for num, page in pending)])
+            refs = b" ".join(b"%d 0 R" % n for n in [*range(first, first + front_pages), *kids])
             w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
-            first_item, last_item, count = _write_outline(w, outline_root, outlines)
+            tree = [(front_title, first, [(s.title, first + s.page, ()) for s in front_sections])]
+            tree += [(f"{title}  {labels[front_pages + page]}", top, children)
+                     for title, top, children, page in outlines]
+            first_item, last_item, count = _write_outline(w, outline_root, tree)
             w.obj(outline_root, b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>"
                   % (first_item, last_item, count))
             entries = []
@@ -1126,3 +1081,45 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
         finally:
             w.stop()
     return total, w.sha256()
+
+
+def _write_segment(w: pdffile.Writer, seg: Segment, pdf: Path | bytes | None, first: int,
+                   locals_: int, stamps: int, claimants: Sequence[int],
+                   specials: tuple[int, int]) -> None:
+    """A part's pages and objects at the numbers reserved for them; big streams are copied
+    from the part's file."""
+    source = None
+    try:
+        for entry in seg.objects:
+            if entry[0] == "p":
+                _, i, body = entry
+                w.obj(first + i, _resolve(body, locals_, first, stamps, claimants, specials))
+                continue
+            _, n, body, data = entry
+            body = _resolve(body, locals_, first, stamps, claimants, specials)
+            if isinstance(data, tuple):
+                if source is None:
+                    assert isinstance(pdf, Path)  # ranges only come from files
+                    source = pdffile.Source(pdf)
+                w.copy_range(locals_ + n, body, source, data[0], data[1])
+            else:
+                w.obj(locals_ + n, body, data)
+    finally:
+        if source is not None:
+            w.release(source)
+
+
+def _write_stamps(w: pdffile.Writer, face: BundleStampFace, resources: int, labels: Sequence[str],
+                  stamps: Sequence[tuple[int, int]]) -> None:
+    """The face's glyph forms, the stamps' shared /Resources, then each (stamp object, bundle
+    page) stamp."""
+    forms, count = _glyph_forms(w, face)
+    w.obj(resources, b"<</XObject <<%s>>>>" % b" ".join(
+        b"/G%d %d 0 R" % (i, forms + i) for i in range(count)))
+    glyphs = _glyphs(face)
+    sw, sh = face.size
+    head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
+        _num(sw), _num(sh), resources)
+    for num, page in stamps:
+        content = _stamp_content(labels[page], face, glyphs)
+        w.obj(num, head + b"/Length %d>>" % len(content), content)

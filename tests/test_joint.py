@@ -183,9 +183,9 @@ def test_rotated_page_gets_its_stamp_top_right_as_displayed(tmp_path: Path) -> N
     c.drawString(100, 100, "front")
     c.showPage()
     c.save()
+    face = render_joint.stamp_face(labels, template.setup())
     stamp.bundle(tmp_path / "b.pdf", front.getvalue(), [stamp.BundlePart("one", src)], [],
-                 "front", render_joint.stamp_face(labels, template.setup()), labels,
-                 {"Title": "t"})
+                 "front", lambda _: (labels, face), {"Title": "t"}, render_joint.STAMP_SIZE)
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm not installed")
     from PIL import Image
@@ -236,8 +236,8 @@ def test_segments_are_cached_reused_and_remade_when_stale(tmp_path: Path) -> Non
     cache = tmp_path / "segments"
 
     def build(name: str, parts: list[Any]) -> tuple[int, str]:
-        return stamp.bundle(tmp_path / name, front_buffer.getvalue(), parts, [], "front", face,
-                            labels, {"Title": "t"})
+        return stamp.bundle(tmp_path / name, front_buffer.getvalue(), parts, [], "front",
+                            lambda _: (labels, face), {"Title": "t"}, render_joint.STAMP_SIZE)
 
     plain = [stamp.BundlePart("one", one), stamp.BundlePart("two", two)]
     cached = [stamp.BundlePart("one", one, cache / "one.seg", "k1"),
@@ -259,7 +259,7 @@ def test_segments_are_cached_reused_and_remade_when_stale(tmp_path: Path) -> Non
         assert len(pdf.pages) == 6
         with pdf.open_outline() as outline:
             top = list(outline.root)
-            assert [t.title for t in top] == ["front", "one", "two"]
+            assert [t.title for t in top] == ["front", "one  T-B-000002", "two  T-B-000004"]
             assert [c.title for c in top[2].children] == ["two 1", "two 2", "two 3"]
             index = {p.objgen: i for i, p in enumerate(pdf.pages)}
             assert [index[c.destination[0].objgen] for c in top[2].children] == [3, 4, 5]
