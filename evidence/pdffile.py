@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import mmap
 import os
 import queue
 import threading
@@ -30,29 +29,36 @@ _NO_KERNEL_COPY = (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, er
 
 
 class Source:
-    """A part's file, open and mapped read-only while its streams are copied."""
+    """A part's file, open while its streams are copied. Read with pread, not mapped: hashing
+    730 MB through a map took 0.70 s here against 0.53 s read into a buffer (page faults)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.file = path.open("rb")
+        self.file = path.open("rb", buffering=0)
         self.fileno = self.file.fileno()
-        size = self.size = os.fstat(self.fileno).st_size
-        self.map = mmap.mmap(self.fileno, 0, access=mmap.ACCESS_READ) if size else None
-        self.whole = memoryview(self.map) if self.map is not None else memoryview(b"")
-        self.views: list[memoryview] = []  # handed out; released before the map closes
+        self.size = os.fstat(self.fileno).st_size
 
-    def view(self, offset: int, length: int) -> memoryview:
-        part = self.whole[offset:offset + length]
-        self.views.append(part)
-        if len(part) != length:
-            raise OSError(f"{self.path} is shorter than its bundle segment says")
-        return part
+    def read(self, offset: int, length: int) -> bytes:
+        data = os.pread(self.fileno, length, offset)
+        while len(data) < length:
+            more = os.pread(self.fileno, length - len(data), offset + len(data))
+            if not more:
+                raise OSError(f"{self.path} is shorter than its bundle segment says")
+            data += more
+        return data
+
+    def hash_into(self, digest: Any, offset: int, length: int, buffer: bytearray) -> None:
+        """Feed `length` bytes from `offset` to the digest, a buffer at a time."""
+        view = memoryview(buffer)
+        while length:
+            n = os.preadv(self.fileno, [view[:min(length, len(buffer))]], offset)
+            if n <= 0:
+                raise OSError(f"{self.path} is shorter than its bundle segment says")
+            digest.update(view[:n])
+            offset += n
+            length -= n
 
     def done(self, _: object = None) -> None:
-        for v in [*self.views, self.whole]:
-            v.release()
-        if self.map is not None:
-            self.map.close()
         self.file.close()
 
 
@@ -115,6 +121,7 @@ class Writer:
         self.kernel_copy = hasattr(os, "copy_file_range")
         self.written_back = 0
         self.hash = _Ordered("bundle-hash")
+        self._buffer = bytearray(CHUNK_BYTES)  # the hash thread's, for reading parts
         if header:
             self.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
@@ -186,32 +193,36 @@ class Writer:
 
     def copy(self, source: Source, offset: int, length: int) -> None:
         """`length` bytes of `source` from `offset`, as they are."""
-        data = source.view(offset, length)
         if length < KERNEL_COPY_BYTES:
-            self.write(bytes(data))
+            self.write(source.read(offset, length))
         else:
             self.flush()
             self.pos += length
-            self.hash.put(self.digest.update, data)
-            self._copy(source, offset, data)
+            self.hash.put(self._hash_range, (source, offset, length))
+            self._copy(source, offset, length)
             self._write_back()
 
-    def _copy(self, source: Source, offset: int, data: memoryview) -> None:
-        left = len(data)
+    def _hash_range(self, job: tuple[Source, int, int]) -> None:
+        source, offset, length = job
+        source.hash_into(self.digest, offset, length, self._buffer)
+
+    def _copy(self, source: Source, offset: int, length: int) -> None:
+        left = length
         if self.kernel_copy:
             try:
                 while left:
                     done = os.copy_file_range(source.fileno, self.f.fileno(), left,
-                                              offset + len(data) - left)
+                                              offset + length - left)
                     if not done:
                         raise OSError(f"{source.path} is shorter than its bundle segment says")
                     left -= done
                 return
             except OSError as exc:
-                if exc.errno not in _NO_KERNEL_COPY or left != len(data):
+                if exc.errno not in _NO_KERNEL_COPY or left != length:
                     raise
                 self.kernel_copy = False  # another file system, an old kernel: plain writes
-        self._write_all(data)
+        for start in range(offset, offset + length, CHUNK_BYTES):
+            self._write_all(source.read(start, min(CHUNK_BYTES, offset + length - start)))
 
     def release(self, source: Source) -> None:
         """`source` is not used after this; it closes once its bytes are hashed."""
