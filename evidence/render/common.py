@@ -104,9 +104,14 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # invisible: dropped (tab and n
 def use_fonts(f: fonts_mod.Fonts) -> None:
     """Remember which characters the fonts can draw (emoji, rare ideographs may be missing)."""
     global _COVERED
-    faces = [getattr(pdfmetrics.getFont(name), "face", None) for name in {f.body, f.heading}]
+    _COVERED = _covered(f.body, f.heading)
+
+
+@functools.lru_cache(maxsize=8)  # the same fonts for every claimant of a batch
+def _covered(body: str, heading: str) -> frozenset[str] | None:
+    faces = [getattr(pdfmetrics.getFont(name), "face", None) for name in {body, heading}]
     maps = [set(face.charToGlyph) for face in faces if face is not None]
-    _COVERED = frozenset(chr(c) for c in set.intersection(*maps)) | frozenset("\n\t ") if (
+    return frozenset(chr(c) for c in set.intersection(*maps)) | frozenset("\n\t ") if (
         maps and len(maps) == len(faces)) else None
 
 
@@ -479,6 +484,8 @@ class _TextOut:
         self.canv, self.tx, self.code = canv, tx, tx._code
         self.splits: dict[tuple[str, str], list[tuple[int, bytes]]] = canv.__dict__.setdefault(
             "_ev_splits", {})
+        self.selects: dict[tuple[str, float, int], str] = canv.__dict__.setdefault(
+            "_ev_selects", {})
         self.subset: tuple[str, float, int] | None = None  # font, size, subset now selected
         self.fast = bool(canv.bottomup)
 
@@ -498,9 +505,16 @@ class _TextOut:
         for subset, chunk in parts:
             if self.subset != (font_name, size, subset):
                 self.subset = (font_name, size, subset)
-                name = font.getSubsetInternalName(subset, self.canv._doc)
-                code.append(f"{name} {fp_str(size)} Tf {fp_str(size * 1.2)} TL")
+                code.append(self._select(font, font_name, size, subset))
             code.append(f"({escapePDF(chunk)}) Tj")
+
+    def _select(self, font: Any, font_name: str, size: float, subset: int) -> str:
+        key = (font_name, size, subset)
+        op = self.selects.get(key)
+        if op is None:
+            name = font.getSubsetInternalName(subset, self.canv._doc)
+            op = self.selects[key] = f"{name} {fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+        return op
 
 
 PAD_L, PAD_R, PAD_T, PAD_B = 3.0, 3.0, 2.0, 3.0
