@@ -121,6 +121,9 @@ def _mp3_sync(data: bytes, i: int) -> bool:
     return bool(length) and _mp3_frame_length(data, i + (length or 0)) is not None
 
 
+_RUN_WINDOW = 512  # frames looked at per step: long runs cost n / 512 steps, mixed ones stay linear
+
+
 def amr(data: bytes) -> AudioInfo:
     """Walk AMR-NB/WB frames. A cut-off last frame is not counted and marks `truncated`."""
     wide = data.startswith(AMR_WB_MAGIC)
@@ -132,16 +135,18 @@ def amr(data: bytes) -> AudioInfo:
     frames = 0
     problem = None
     n = len(data)
-    first = sizes[data[i]] if i < n else 0
-    if first and (n - i) % first == 0 and data[i::first].count(data[i]) == (n - i) // first:
-        frames, i = (n - i) // first, n  # one frame type throughout (the usual): counted in C
     while i < n:
-        size = sizes[data[i]]
-        if i + size > n:
+        # a run of frames with the same header byte is counted in C: the header bytes a
+        # frame size apart, from here (the walk goes through exactly these while they match)
+        head, size = data[i:i + 1], sizes[data[i]]
+        window = data[i:i + size * _RUN_WINDOW:size]
+        run = len(window) - len(window.lstrip(head))
+        whole = min(run, (n - i) // size)
+        frames += whole
+        i += whole * size
+        if whole < run:  # the run's next frame is cut off
             problem = "truncated"
             break
-        frames += 1
-        i += size
     if frames == 0:
         problem = "no_frames"
     return AudioInfo(
