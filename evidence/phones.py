@@ -54,6 +54,7 @@ OTHER_SERVICES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a victim's SMS and calls repeat the same few numbers
 def normalize(raw: str) -> str:
     """Digits of a number as people dial it inside China: no +86/0086, spaces or dashes.
 

@@ -199,8 +199,14 @@ def _head_text(head: bytes) -> str:
     return head[skip:].decode(encoding, errors="replace")
 
 
+_XML_FIRST = frozenset(b"<\xef\xfe\xff\x00")  # "<", a UTF-8 or UTF-16 byte order mark, UTF-16
+
+
 def root_tag(head: bytes) -> str | None:
     """Name of the root element from the first bytes of a file, or None if it is not XML."""
+    first = head.lstrip()[:1]
+    if not first or first[0] not in _XML_FIRST:
+        return None  # a picture, a recording…: not decoded as text (every file is sniffed)
     text = _head_text(head)
     pos = 0
     while True:
