@@ -322,9 +322,9 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         bates_texts = [bates(n) for n in range(1, total + 1)]
         texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
                  for lab, b in zip(page_label, bates_texts, strict=True)]
-        render.stamp_sheet(work / "stamps.pdf", stamp.page_sizes(doc), texts, fonts,
-                           size=float(dsetup.get("stamp_font_size", 8)))
-        stamp.stamp_pages(doc, work / "stamps.pdf")
+        stamp.stamp_pages(doc, render.stamp_text(texts, fonts,
+                                                 float(dsetup.get("stamp_font_size", 8))),
+                          right=render.STAMP_RIGHT, bottom=render.STAMP_BOTTOM)
         if duplex_on:  # issue 6: after the stamps, so they move with the content
             duplex.apply_gutter(doc, duplex.gutter_pt(dict(setup)))
         stamp.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))

@@ -275,17 +275,42 @@ def place_images(doc: Dossier, spots: Sequence[ImageSpot]) -> None:
 # ---- stamps, links, labels, outline ------------------------------------------------------------
 
 
-def stamp_pages(doc: Dossier, stamps: Path, pages: Sequence[int] | None = None) -> None:
-    """Overlay page i of the PDF `stamps` (drawn in displayed coordinates) on target page i,
-    as a form XObject /EvStamp over the page's own content (kept in q/Q)."""
-    sheet = doc.open(stamps)
+@dataclasses.dataclass(frozen=True)
+class StampText:
+    """The stamps' text as render.dossier.stamp_text made it."""
+
+    pdf: bytes  # one page whose /Resources hold the font subsets the stamps use
+    runs: tuple[tuple[tuple[str, bytes], ...], ...]  # per stamp: (font name, codes) pieces
+    widths: tuple[float, ...]  # per stamp, at `size`
+    size: float
+
+
+MM = 72 / 25.4
+
+
+def stamp_pages(doc: Dossier, stamps: StampText, *, right: float, bottom: float,
+                pages: Sequence[int] | None = None) -> None:
+    """Stamp i at the displayed bottom right of target page i, `right` and `bottom` points
+    from the corner, on a white knock-out: a form XObject /EvStamp over the page's own content
+    (kept in q/Q), its text in the embedded subsets of `stamps.pdf`."""
+    sheet = pikepdf.open(io.BytesIO(stamps.pdf))
+    doc.sources.append(sheet)
+    resources = doc.pdf.make_indirect(_foreign(doc, sheet.pages[0].obj.Resources))
+    size = _num(stamps.size)
     targets = list(range(len(doc.pdf.pages))) if pages is None else list(pages)
-    for sp, target in zip(sheet.pages, targets, strict=True):
+    for runs, width, target in zip(stamps.runs, stamps.widths, targets, strict=True):
         page = doc.pdf.pages[target].obj
         v = view(page)
         w, h = v.size
-        form = _form(doc, sp.obj)
-        form.BBox = pikepdf.Array([0, 0, w, h])
+        x = w - right - width
+        ops = [b"1 1 1 rg %s %s %s %s re f 0 0 0 rg BT 1 0 0 1 %s %s Tm" % (
+            _num(x - 1.5 * MM), _num(bottom - 1.2 * MM), _num(width + 3 * MM),
+            _num(stamps.size + 2.2 * MM), _num(x), _num(bottom + 0.3 * MM))]
+        for font, codes in runs:
+            ops.append(b"%s %s Tf <%s> Tj" % (font.encode("ascii"), size, codes.hex().encode()))
+        form = doc.pdf.make_stream(b" ".join(ops) + b" ET\n")
+        form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        form.BBox, form.Resources = pikepdf.Array([0, 0, w, h]), resources
         _append(doc, page, "/EvStamp", form, display_to_user(v), isolate=True)
 
 

@@ -115,9 +115,8 @@ def test_gutter_keeps_rotated_and_cropped_pages_as_displayed(tmp_path: Path) -> 
     for name, on in (("plain", False), ("gutter", True)):
         with stamp.Dossier() as doc:
             stamp.add_pdf(doc, src)
-            render_dossier.stamp_sheet(tmp_path / "s.pdf", stamp.page_sizes(doc), labels,
-                                       fonts.register())
-            stamp.stamp_pages(doc, tmp_path / "s.pdf")
+            stamp.stamp_pages(doc, render_dossier.stamp_text(labels, fonts.register()),
+                              right=render_dossier.STAMP_RIGHT, bottom=render_dossier.STAMP_BOTTOM)
             sizes = stamp.page_sizes(doc)
             if on:
                 duplex.apply_gutter(doc, gutter)

@@ -56,9 +56,8 @@ def test_stamp_lands_bottom_right_as_displayed_for_every_rotation_and_crop(tmp_p
     labels = [f"EV-V9-{n:06d}" for n in range(1, 9)]
     with stamp.Dossier() as doc:
         stamp.add_pdf(doc, src)
-        fonts = fonts_mod.register()
-        render.stamp_sheet(tmp_path / "s.pdf", stamp.page_sizes(doc), labels, fonts)
-        stamp.stamp_pages(doc, tmp_path / "s.pdf")
+        stamp.stamp_pages(doc, render.stamp_text(labels, fonts_mod.register()),
+                          right=render.STAMP_RIGHT, bottom=render.STAMP_BOTTOM)
         stamp.page_labels(doc, layout.label_ranges("{prefix}-{victim}-{page:06d}", "EV", "V9", 8))
         write(doc, out)
     assert list(PdfReader(out).page_labels) == labels

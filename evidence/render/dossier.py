@@ -19,6 +19,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
@@ -851,20 +852,21 @@ def custody(c: Ctx, path: Path, labels: Mapping[str, str]) -> int:
 # ---- stamps -------------------------------------------------------------------------------------
 
 
-def stamp_sheet(path: Path, sizes: Sequence[tuple[float, float]], texts: Sequence[str],
-                f: fonts_mod.Fonts, size: float = 8, right: float = 10 * mm,
-                bottom: float = 4.5 * mm) -> None:
-    """One page per target page, sized as the target is *displayed*: the stamp bottom right on
-    a white knock-out. stamp.py maps each onto its target page, whatever its /Rotate or crop."""
-    canv = Canvas(str(path), invariant=1, pageCompression=1, initialFontName=f.heading)
-    for (w, h), text in zip(sizes, texts, strict=True):
-        canv.setPageSize((w, h))
-        tw = canv.stringWidth(text, f.heading, size)
-        x = w - right - tw
-        canv.setFillColorRGB(1, 1, 1)
-        canv.rect(x - 1.5 * mm, bottom - 1.2 * mm, tw + 3 * mm, size + 2.2 * mm, stroke=0, fill=1)
-        canv.setFillColorRGB(0, 0, 0)
-        canv.setFont(f.heading, size)
-        canv.drawString(x, bottom + 0.3 * mm, text)
-        canv.showPage()
+STAMP_RIGHT, STAMP_BOTTOM = 10 * mm, 4.5 * mm  # the stamp's place, from the displayed corner
+
+
+def stamp_text(texts: Sequence[str], f: fonts_mod.Fonts, size: float = 8) -> stamp.StampText:
+    """What the Bates stamps need from reportlab: the font subsets for their characters (on a
+    one-page PDF) and each text as (subset font, character codes) pieces, with its width.
+    stamp.stamp_pages writes each page's stamp with them: real text in an embedded font, the
+    same operators as a reportlab page would hold, without a reportlab page per stamp."""
+    buffer = io.BytesIO()
+    canv = Canvas(buffer, invariant=1, pageCompression=1, initialFontName=f.heading)
+    font = pdfmetrics.getFont(f.heading)
+    doc = canv._doc
+    runs = tuple(tuple((font.getSubsetInternalName(subset, doc), codes)
+                       for subset, codes in font.splitString(text, doc)) for text in texts)
+    canv.showPage()
     canv.save()
+    return stamp.StampText(buffer.getvalue(), runs,
+                           tuple(pdfmetrics.stringWidth(t, f.heading, size) for t in texts), size)
