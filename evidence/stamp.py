@@ -549,6 +549,8 @@ _PAGES_ROOT, _Q_OPEN = b"\x00s0\x00", b"\x00s1\x00"
 # in qpdf's serialisation: a literal string (qpdf escapes every parenthesis in one), the
 # /Length entry of a stream dictionary, or a reference
 _SYNTAX = re.compile(rb"\((?:[^\\)]|\\.)*\)|/Length (?:\d+ \d+ R|\d+)|(\d+) (\d+) R")
+_STREAM_START = re.compile(rb">>\s*stream(?:\r\n|\n)")
+_STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream")
 _REWRITTEN = re.compile(rb"/Dest\s*[(</]|/A\s*<<|/URI\b")  # for dictionary() to rewrite
 
 
@@ -781,15 +783,38 @@ class _Copy:
             at = head.find(b"stream", at + 6)
         return None
 
+    def _located(self, obj: Any) -> tuple[int, int] | None:
+        """Where a big stream's data sits in the part's file, from its object's offset and its
+        /Length, when the file says `endstream` right after them (the dossiers: qpdf writes
+        them so): its bytes need not be read here at all."""
+        length = obj.stream_dict.get("/Length")
+        entry = self.xref.get(obj.objgen)
+        if (self.raw is None or entry is None or getattr(entry, "type", 0) != 1
+                or not isinstance(length, int) or length <= 4096):
+            return None
+        self.raw.seek(int(entry.offset))
+        head = self.raw.read(4096)
+        m = _STREAM_START.search(head)
+        if m is None:
+            return None
+        start = int(entry.offset) + m.end()
+        self.raw.seek(start + length)
+        return (start, length) if _STREAM_END.match(self.raw.read(12)) else None
+
     def drain(self) -> None:
         import pikepdf
 
         while self.todo:
             num, obj = self.todo.pop()
             if isinstance(obj, pikepdf.Stream):
-                data = obj.read_raw_bytes()
                 body = self.unparsed(obj.stream_dict, length=False) or self.dictionary(
                     obj.stream_dict.items(), skip=("/Length",))
+                where = self._located(obj)
+                if where is not None:
+                    self.objects.append(("o", num, body.rstrip()[:-2] + b" /Length %d>>"
+                                         % where[1], where))
+                    continue
+                data = obj.read_raw_bytes()
                 body = body.rstrip()[:-2] + b" /Length %d>>" % len(data)
                 where = self._range(obj, data) if len(data) > 4096 else None
                 self.objects.append(("o", num, body, where if where is not None else data))
