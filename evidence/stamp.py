@@ -240,6 +240,8 @@ class ImageSpot:
 
 _MARK = b"\x00\xffevidence-raster:%08d:9f1c2e7a4b6d8053\xff\x00"  # a placeholder's data
 _MARK_LEN = len(_MARK % 0)
+_MARKS = re.compile(b"stream\n" + re.escape(_MARK.split(b"%08d")[0]) + rb"(\d{8})"
+                    + re.escape(_MARK.split(b"%08d")[1]) + b"\nendstream")
 
 
 def image_xobject(doc: Dossier, r: Raster) -> Any:
@@ -448,8 +450,9 @@ def _splice(data: bytes, rasters: Sequence[Raster], f: Any, ident: bytes) -> str
     trailer = data[head.end() + 20 * count:data.rindex(b"startxref")]
     cuts: list[tuple[int, int, bytes, Raster]] = []  # (from, to, placeholder's part, raster)
     length = b"/Length %d" % _MARK_LEN
+    found = {int(m.group(1)): m.start() for m in _MARKS.finditer(data)}  # one pass
     for n, r in enumerate(rasters):
-        at = data.find(b"stream\n" + _MARK % n + b"\nendstream")
+        at = found.get(n, -1)
         obj = known[bisect.bisect_left(known, at) - 1] if at > 0 else -1
         dict_at = data.rfind(length, obj, at) if obj >= 0 else -1
         if dict_at < 0:
