@@ -292,7 +292,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         info = {k: red.text(v) for k, v in info.items()}
     names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
     pdf = work / names[2]
-    manifest_bytes = _dump(manifest) if attach else None
+    memo: dict[int, str] = {}  # the events are written twice: in the manifest and timeline.json
+    manifest_bytes = _dump(manifest, memo) if attach else None
 
     # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
     with stamp.Dossier() as doc:
@@ -336,7 +337,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
             file_id=fp)
 
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
-                                         "facts": facts}))
+                                         "facts": facts}, memo))
     (work / names[1]).write_bytes(_dump(inventory_json))
 
     # -- post-conditions before anything is moved into place
@@ -354,8 +355,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     return result, [*names, names[2] + ".sha256"]
 
 
-def _dump(data: Any) -> bytes:
-    return jsontext.dumps(data, default=str)
+def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:
+    return jsontext.dumps(data, default=str, memo=memo)
 
 
 def _redactor(case: Case, victim: Any) -> redact.Redactor:

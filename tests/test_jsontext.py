@@ -24,3 +24,13 @@ def test_sort_keys_default_and_depth() -> None:
                           default=str, depth=1).decode()
     assert text == '{\n  "a": {"c": 2, "d": 1},\n  "b": ["1.10"]\n}\n'
     assert jsontext.dumps([]) == b"[]\n"
+
+
+def test_a_shared_memo_gives_the_same_text() -> None:
+    events = [{"time": "2015-03-18T20:41:00+08:00", "n": i, "tags": ["a", i]} for i in range(5)]
+    manifest = {"timeline": events, "facts": {"total": "1.00"}}
+    timeline = {"victim": "V001", "events": events}
+    memo: dict[int, str] = {}
+    assert jsontext.dumps(manifest, memo=memo) == jsontext.dumps(manifest)
+    assert memo  # the events' texts were remembered
+    assert jsontext.dumps(timeline, memo=memo) == jsontext.dumps(timeline)
