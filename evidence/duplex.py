@@ -19,7 +19,6 @@ import pikepdf
 from evidence import stamp, template
 
 DEFAULT_GUTTER_MM = 12.0
-MM = 72 / 25.4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,7 +56,7 @@ def recto(starts: Sequence[int], total: int) -> Recto:
 def gutter_pt(setup: dict[str, Any] | None = None) -> float:
     s = setup if setup is not None else template.setup()
     section = s.get("print", {}) if isinstance(s.get("print"), dict) else {}
-    return float(section.get("gutter_mm", DEFAULT_GUTTER_MM)) * MM
+    return float(section.get("gutter_mm", DEFAULT_GUTTER_MM)) * stamp.MM
 
 
 def profile(setup: dict[str, Any] | None = None) -> str:
@@ -121,8 +120,8 @@ def _upright(page: Any) -> stamp.Matrix | None:
     v = stamp.view(page)
     if not v.rotate:
         return None
-    media = stamp.View(*_media(page), v.rotate)
-    m = stamp.invert(stamp.display_to_user(media))
+    x0, y0, x1, y1 = stamp.box(stamp.inherited(page, "/MediaBox")) or [0.0, 0.0, v.w, v.h]
+    m = stamp.invert(stamp.display_to_user(stamp.View(x0, y0, x1 - x0, y1 - y0, v.rotate)))
     for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
         box = page.get(key) if key != "/MediaBox" else stamp.inherited(page, key)
         if box is not None:
@@ -130,11 +129,6 @@ def _upright(page: Any) -> stamp.Matrix | None:
                 m, [float(x) for x in box])])
     page.Rotate = 0
     return m
-
-
-def _media(page: Any) -> tuple[float, float, float, float]:
-    x0, y0, x1, y1 = (float(x) for x in stamp.inherited(page, "/MediaBox"))
-    return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
 
 
 def blank_page(path: Path, size: tuple[float, float], font: str, lang: str) -> Path:
