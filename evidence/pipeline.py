@@ -232,20 +232,24 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     def bates(n: int) -> str:
         return layout.bates(pats.bates, prefix, victim.id, n)
 
-    # The front matter cites final page numbers, which depend on its own length. Count its
-    # pages once without drawing, with provisional numbers (which rows cite a page is already
-    # known, so the rows wrap as they will), then draw it with the real numbers; only when a
-    # longer number changes a row's wrapping does it take another round.
-    counts = render.front(c, work / "front.pdf", _numbers(plan, ex, 0, appendix, bates),
-                          dry=True)
+    # The front matter cites final page numbers, which depend on its own length: it is laid
+    # out with room for each number and they are drawn once its pages are counted (one pass).
+    # Only when a number is wider than its room (it would wrap differently) is it laid out
+    # again with the final numbers, until its length is stable.
+    def final(counts: Sequence[int]) -> render.Numbers:
+        return _numbers(plan, ex, sum(counts), appendix, bates,
+                        _recto(plan, ex, counts, appendix, duplex_on))  # issue 6: blanks
+
     links: list[common.Link] = []
-    for _ in range(MAX_FRONT_PASSES):
-        rec = _recto(plan, ex, counts, appendix, duplex_on)  # issue 6: blanks before rectos
-        nums = _numbers(plan, ex, sum(counts), appendix, bates, rec)
-        new = render.front(c, work / "front.pdf", nums, links=links)
+    counts, fitted = render.front(c, work / "front.pdf", _numbers(plan, ex, 0, appendix, bates),
+                                  final=final, links=links)
+    nums = final(counts)
+    for _ in range(MAX_FRONT_PASSES if not fitted else 0):
+        new, _fits = render.front(c, work / "front.pdf", nums, links=links)
         if new == counts:
             break
-        counts = new
+        counts, nums = new, final(new)
+    rec = _recto(plan, ex, counts, appendix, duplex_on)
     front_pages = sum(counts)
     emap = _exhibit_map(front_pages, ex, rec)
     total = rec.total

@@ -19,6 +19,7 @@ import subprocess
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -590,3 +591,63 @@ def test_table_text_is_written_exactly_as_reportlab_writes_it(tmp_path: Path,
     through_reportlab = pipeline.build_collected(got, tmp_path / "slow").dossier
     assert fast and through_reportlab
     assert fast.read_bytes() == through_reportlab.read_bytes()
+
+
+def _index_rows(pdf: Path) -> dict[str, str]:
+    """证据目录 rows as printed: exhibit label -> the page column (last cell of its first line)."""
+    rows = {}
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         check=True).stdout.decode()
+    for text in out.split("\f"):
+        if "证明目的" in text and "证据目录" in text:
+            for line in text.splitlines():
+                m = re.match(r"\s*(证据[\d-]+)\s.*?\s(\d+(?:–\d+)?)\s*$", line)
+                if m:
+                    rows[m.group(1)] = m.group(2)
+    return rows
+
+
+def _printed_range(e: dict) -> str:  # type: ignore[type-arg]
+    first, last = e["first_page"], e["last_page"]
+    return str(first) if first == last else f"{first}–{last}"
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils not installed")
+def test_front_matter_prints_the_final_page_numbers(built: tuple) -> None:  # type: ignore[type-arg]
+    """The numbers are drawn after the front matter's own pages are counted (one pass): the
+    evidence list shows each exhibit's real page range, the cover the real page count."""
+    _, pdf = built
+    man = _manifest(pdf)
+    rows = _index_rows(pdf)
+    items = [e for e in man["exhibits"] if e["label"] in rows]
+    assert len(items) == len(man["exhibits"]) > 5
+    for e in items:
+        assert rows[e["label"]] == _printed_range(e), e
+    cover = _texts(pdf)[0]
+    assert re.search(rf"页数\s+{man['pages']}\s", cover), cover
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils not installed")
+def test_a_page_number_wider_than_its_room_is_laid_out_again(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the room laid out for the numbers is too narrow (here: one digit), the front matter is
+    laid out again with the final numbers: the same pages and text as with room enough."""
+    from evidence.render import dossier
+
+    got = make_victim(tmp_path)
+    roomy = pipeline.build_collected(got, tmp_path / "roomy").dossier
+    calls: list[bool] = []
+    front = dossier.front
+
+    def spy(*a: Any, **kw: Any) -> tuple[list[int], bool]:
+        counts, fitted = front(*a, **kw)
+        calls.append(fitted)
+        return counts, fitted
+
+    monkeypatch.setattr(dossier, "reserved_digits", lambda pages: 1)
+    monkeypatch.setattr(dossier, "front", spy)
+    narrow = pipeline.build_collected(got, tmp_path / "narrow").dossier
+    assert roomy and narrow
+    assert calls[0] is False and len(calls) >= 2  # the narrow pass did not fit, and was redone
+    assert _texts(narrow) == _texts(roomy)
+    assert _index_rows(narrow) == _index_rows(roomy)

@@ -26,6 +26,7 @@ from evidence.render import fonts as fonts_mod
 
 LINK_SCHEME = "evidence-page:"  # a link to a dossier page, made by stamp.add_links once merged
 Link = tuple[int, tuple[float, float, float, float], int]  # page, rectangle, target page
+Later = Mapping[str, tuple[str, int | None]]  # key -> text and target page, known at save time
 INK = colors.black
 BAND = colors.Color(0.88, 0.88, 0.88)
 RULE = colors.Color(0.55, 0.55, 0.55)
@@ -127,8 +128,9 @@ def esc(text: object) -> str:
     return escape(printable(_CONTROLS.sub("", str(text)))).replace("\n", "<br/>")
 
 
-def link(markup: str, page_no: int | None) -> str:
-    """Wrap Paragraph markup in a link to a final page (resolved after merging)."""
+def link(markup: str, page_no: int | str | None) -> str:
+    """Wrap Paragraph markup in a link to a final page (resolved after merging), or to a
+    LinkCanvas key whose page is only known when the document is saved."""
     if not page_no:
         return markup
     return f'<link href="{LINK_SCHEME}{page_no}" color="#003399">{markup}</link>'
@@ -260,19 +262,59 @@ class Doc(BaseDocTemplate):  # type: ignore[misc]
 class LinkCanvas(Canvas):  # type: ignore[misc]
     """Links to a dossier page (`evidence-page:N`) are recorded, not made: the pages they jump
     to are in other files until the dossier is assembled, where stamp.add_links makes them as
-    GoTo links in one go. `links`: (page of this document, absolute rectangle, target page)."""
+    GoTo links in one go. `links`: (page of this document, absolute rectangle, target page).
 
-    def __init__(self, *args: Any, **kw: Any) -> None:
+    `resolve` (called when saving) gives the text and page of keys that were not known while
+    drawing: a link `evidence-page:KEY` goes to the key's page, a Run with `later=KEY` shows
+    its text. `fitted` then says whether every such text fitted the room its Run reserved."""
+
+    def __init__(self, *args: Any, resolve: Callable[[], Later] | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.links: list[Link] = []
+        self.keyed: list[tuple[int, tuple[float, float, float, float], str]] = []
+        self.later: list[tuple[float, float, Run]] = []
+        self.resolve = resolve
+        self.fitted = True
 
     def linkURL(self, url: str, rect: Any, relative: int = 0, *args: Any, **kw: Any) -> None:
-        if url.startswith(LINK_SCHEME) and url[len(LINK_SCHEME):].isdigit():
+        if url.startswith(LINK_SCHEME):
+            target = url[len(LINK_SCHEME):]
             x0, y0, x1, y1 = self._absRect(rect, relative)
-            self.links.append((self.getPageNumber(), (x0, y0, x1, y1),
-                               int(url[len(LINK_SCHEME):])))
+            if target.isdigit():
+                self.links.append((self.getPageNumber(), (x0, y0, x1, y1), int(target)))
+            else:
+                self.keyed.append((self.getPageNumber(), (x0, y0, x1, y1), target))
             return
         super().linkURL(url, rect, relative, *args, **kw)
+
+    def save(self) -> None:
+        if self.keyed or self.later:
+            if self.resolve is None:
+                raise ValueError("keyed links or texts drawn without a resolver")
+            self._fill(self.resolve())
+        super().save()
+
+    def _fill(self, values: Later) -> None:
+        for page, rect, key in self.keyed:
+            target = values[key][1]
+            if target:
+                self.links.append((page, rect, target))
+        ops = []
+        for x, y, run in self.later:
+            text = values[run.later or ""][0]
+            if _width(text, run.font, run.size) > _width(run.text, run.font, run.size) + 0.01:
+                self.fitted = False  # it would have wrapped differently: the caller lays out again
+            tx = self.beginText()
+            start = len(tx._code)
+            tx.setFont(run.font, run.size)
+            _TextOut(self, tx)(x, y, text, run.font, run.size)
+            ops.append(" ".join(tx._code[start:]))  # as PDFTextObject.getCode joins them
+        for pdf_page in self._doc.Pages.pages:
+            if "\x00" in pdf_page.stream:
+                pdf_page.stream = _LATER.sub(lambda m: ops[int(m.group(1))], pdf_page.stream)
+
+
+_LATER = re.compile("\x00(\\d+)\x00")  # a Run drawn later; raw NUL never occurs otherwise (escaped)
 
 
 class CountingCanvas(Canvas):  # type: ignore[misc]
@@ -323,11 +365,14 @@ class Run:
     size: float
     color: Any = INK
     underline: bool = False
+    # a LinkCanvas key: `text` only reserves the room (laid out as one word); what is drawn
+    # there is the key's text, known when the document is saved
+    later: str | None = None
 
     def __hash__(self) -> int:
         # reportlab's Color hashes in Python (a tenth of a front matter's layout time). By
         # identity instead: equal colours that are distinct objects only miss _wrapped's cache
-        return hash((self.text, self.font, self.size, id(self.color), self.underline))
+        return hash((self.text, self.font, self.size, id(self.color), self.underline, self.later))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -335,7 +380,7 @@ class Cell:
     runs: tuple[Run, ...]
     leading: float
     right: bool = False  # right-aligned
-    link: int | None = None  # final page the whole cell jumps to
+    link: int | str | None = None  # final page (or LinkCanvas key) the whole cell jumps to
 
 
 @dataclasses.dataclass(frozen=True)
@@ -352,7 +397,7 @@ def plain(text: object) -> str:
     return printable(_CONTROLS.sub("", str(text)))
 
 
-def cell(style: ParagraphStyle, *parts: str | Run, link: int | None = None,
+def cell(style: ParagraphStyle, *parts: str | Run, link: int | str | None = None,
          color: Any = None) -> Cell:
     """A cell in `style` (font, size, leading, colour, alignment); str parts take the style."""
     ink = color if color is not None else (style.textColor or INK)
@@ -508,6 +553,19 @@ class _TextOut:
                 code.append(self._select(font, font_name, size, subset))
             code.append(f"({escapePDF(chunk)}) Tj")
 
+    def later(self, x: float, y: float, run: Run, whole: bool = True) -> None:
+        """A placeholder for a Run whose text is only known when saving (LinkCanvas._fill);
+        `whole`: its room was not broken across lines (else the layout is redone)."""
+        later = getattr(self.canv, "later", None)
+        if later is None:
+            raise ValueError("a Run drawn later needs a LinkCanvas")
+        if not whole:
+            self.canv.fitted = False
+        self.code.append(f"\x00{len(later)}\x00")
+        later.append((x, y, run))
+        self.subset = None  # the text put there selects its own font subset: what follows
+        self.tx._curSubset = -1  # selects its own again (reportlab's textOut tracks it too)
+
     def _select(self, font: Any, font_name: str, size: float, subset: int) -> str:
         key = (font_name, size, subset)
         op = self.selects.get(key)
@@ -544,7 +602,6 @@ class Grid(Flowable):  # type: ignore[misc]
         self.rows = laid if laid is not None else [self._lay(r) for r in rows]
         self.width = sum(self.widths)
         self.height = self._height(self.rows)
-        self.dry = False  # laid out for its height only (a counting pass): draws nothing
 
     def _lay(self, row: GridRow) -> _Laid:
         out = []
@@ -580,10 +637,8 @@ class Grid(Flowable):  # type: ignore[misc]
         return [self._part(self.rows[:k]), self._part(self.rows[k:])]
 
     def _part(self, rows: list[_Laid]) -> Grid:
-        part = Grid(self.widths, (), None, zebra=self.zebra, sink=self.sink, laid=rows,
+        return Grid(self.widths, (), None, zebra=self.zebra, sink=self.sink, laid=rows,
                     laid_head=self.head)
-        part.dry = self.dry
-        return part
 
     def _cut(self, laid: _Laid, room: float) -> tuple[_Laid, _Laid] | None:
         """A row taller than a page is cut between lines (only ever the first row on a page)."""
@@ -607,8 +662,6 @@ class Grid(Flowable):  # type: ignore[misc]
         y = self.height
         rows = [self.head, *self.rows] if self.head else list(self.rows)
         page = canv.getPageNumber()
-        if self.dry:
-            return
         frags: list[tuple[float, float, str, Run]] = []
         spans: list[tuple[float, float, float]] = []  # y bottom, y top, row height
         marks: list[tuple[float, float]] = []
@@ -666,6 +719,9 @@ class Grid(Flowable):  # type: ignore[misc]
             if run.color is not ink:
                 ink = run.color
                 tx.setFillColor(ink)
+            if run.later is not None:
+                text_out.later(fx, fy, run, whole=text == run.text)
+                continue
             text_out(fx, fy, text, run.font, run.size)
             if run.underline:
                 unders.append((run.color, (fx, fy - 1, fx + _width(text, run.font, run.size),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -88,6 +89,35 @@ class Numbers:
     item_pages: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
     row_pages: Sequence[int | None] = ()
     bates: Callable[[int], str] = str
+    # provisional numbers: they only say which rows cite a page; room for this many digits is
+    # laid out and the final numbers are drawn there when the document is saved (front)
+    later: int = 0  # (at least 1 when set)
+
+
+def reserved_digits(pages_after_front: int) -> int:
+    """Digits of room for a page number: the pages after the front matter and up to 99 of it
+    (a longer front matter only costs a second pass)."""
+    return len(str(pages_after_front + 99))
+
+
+def _page_part(c: Ctx, nums: Numbers, key: str, text: str, reserve: str, linked: bool,
+               style: Any = None) -> str | common.Run:
+    """A page number in a cell: its text, or (provisional numbers) a Run drawn later."""
+    if not nums.later:
+        return text
+    st = style if style is not None else c.st.cell
+    return common.Run(reserve, st.fontName, st.fontSize,
+                      common.LINK if linked else (st.textColor or common.INK), later=key)
+
+
+def _later_values(c: Ctx, nums: Numbers) -> common.Later:
+    """The text and page of every key the front matter drew with provisional numbers."""
+    out: dict[str, tuple[str, int | None]] = {"t": (str(nums.total or ""), None)}
+    for i, page in enumerate(nums.row_pages):
+        out[f"r{i}"] = (str(page or ""), page)
+    for k, it in enumerate(c.plan.items):
+        out[f"i{k}"] = _pages(nums, it.file.path)
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,15 +152,22 @@ def _on_page(canv: Canvas, doc: Any) -> None:
 FRONT_SECTIONS = ("cover", "summary", "index", "chronology")
 
 
-def front(c: Ctx, path: Path, nums: Numbers, *, dry: bool = False,
-          links: list[common.Link] | None = None) -> list[int]:
-    """Cover, summary, evidence list, chronology. Returns each section's page count; the links
-    to dossier pages it draws are put in `links` (made by stamp.add_links once assembled).
+def front(c: Ctx, path: Path, nums: Numbers, *,
+          final: Callable[[list[int]], Numbers] | None = None,
+          links: list[common.Link] | None = None) -> tuple[list[int], bool]:
+    """Cover, summary, evidence list, chronology. Returns each section's page count, and
+    whether the page numbers fitted; the links to dossier pages it draws are put in `links`
+    (made by stamp.add_links once assembled).
 
-    `dry`: lay the pages out only to count them (tables are not drawn, nothing is written):
-    the pipeline counts once with provisional page numbers, then draws once with the real ones.
+    The pages it cites depend on its own length. With `final` (section page counts -> final
+    numbers), `nums` are provisional: room is laid out for each page number and the final
+    ones are drawn there once the pages are counted, in one pass. A number wider than its room
+    would have wrapped differently: then it returns False and the caller draws it again with
+    the final numbers.
     """
     starts: dict[Any, int] = {}
+    if final is not None:
+        nums = dataclasses.replace(nums, later=reserved_digits(nums.total))
     story: list[Flowable] = []
     for i, (name, build) in enumerate((("cover", _cover), ("summary", _summary),
                                        ("index", _index), ("chronology", _chronology))):
@@ -138,19 +175,21 @@ def front(c: Ctx, path: Path, nums: Numbers, *, dry: bool = False,
             story.append(PageBreak())
         story.append(Anchor(name, starts))
         story.extend(build(c, nums))
-    if dry:
-        for f in story:
-            if isinstance(f, common.Grid):
-                f.dry = True
-    doc = common.Doc(io.BytesIO() if dry else str(path), c.pg, title=c.t("doc.title", name=_name(c)),
+    doc = common.Doc(str(path), c.pg, title=c.t("doc.title", name=_name(c)),
                      author=c.plan.case.counsel, top_band=False, on_page=_on_page,
                      initial_font=c.fonts.body)
-    doc.build(story, canvasmaker=common.CountingCanvas if dry else common.LinkCanvas)
-    if links is not None and not dry:
+
+    def counts() -> list[int]:
+        firsts = [starts[n] for n in FRONT_SECTIONS]
+        return [b - a for a, b in zip(firsts, [*firsts[1:], int(doc.last_page) + 1], strict=True)]
+
+    def resolve() -> common.Later:
+        return _later_values(c, final(counts()) if final is not None else nums)
+
+    doc.build(story, canvasmaker=functools.partial(common.LinkCanvas, resolve=resolve))
+    if links is not None:
         links[:] = doc.canv.links
-    total = int(doc.last_page)
-    firsts = [starts[n] for n in FRONT_SECTIONS]
-    return [b - a for a, b in zip(firsts, [*firsts[1:], total + 1], strict=True)]
+    return counts(), doc.canv.fitted
 
 
 def _name(c: Ctx) -> str:
@@ -179,7 +218,8 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
         (c.t("cover.counsel"), case.counsel or unknown),
         (c.t("cover.build_date"), p.build_date.isoformat() if p.build_date else unknown),
         (c.t("cover.exhibits"), str(len(p.items))),
-        (c.t("cover.pages"), str(nums.total or "")),
+        (c.t("cover.pages"), common.cell(c.st.body, _page_part(
+            c, nums, "t", str(nums.total or ""), "0" * nums.later, False, c.st.body))),
         (c.t("cover.fingerprint"), common.cell(c.st.body, common.Run(
             p.fingerprint, c.st.body.fontName, 8))),
     ]
@@ -281,7 +321,8 @@ def _cited(c: Ctx, nums: Numbers, ev: Event, markup: str) -> str:
     """Link a summary line to the chronology row's exhibit page."""
     for i, row in enumerate(c.plan.rows):
         if row.event is ev and i < len(nums.row_pages):
-            return link(markup, nums.row_pages[i])
+            page = nums.row_pages[i]
+            return link(markup, f"r{i}" if nums.later and page else page)
     return markup
 
 
@@ -305,15 +346,24 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
     ]
     rows: list[common.GridRow] = []
     small = st.cell.fontName
+    number = {it.file.path: k for k, it in enumerate(p.items)}
+    reserve = "0" * nums.later + "–" + "0" * nums.later
+
+    def target(path: str, first: int | None) -> int | str | None:
+        return f"i{number[path]}" if nums.later and first else first
+
     for ex in p.exhibits:
         title = c.t(f"group.{ex.group}")
         if len(ex.items) > 1:
-            first = nums.item_pages.get(ex.items[0].file.path, (0, 0))[0] or None
+            lead = ex.items[0].file.path
+            first = target(lead, nums.item_pages.get(lead, (0, 0))[0] or None)
             rows.append(common.GridRow((common.cell(st.cell_head, ex.label, link=first),
                                         common.cell(st.cell_head, title, link=first)),
                                        fill=common.BAND, span=1))
         for it in ex.items:
-            pages, first = _pages(nums, it.file.path)
+            text, page = _pages(nums, it.file.path)
+            first = target(it.file.path, page)
+            pages = _page_part(c, nums, f"i{number[it.file.path]}", text, reserve, bool(first))
             name: list[str | common.Run] = [_title(c, it)]
             if it.first:
                 span = c.when(it.first, seconds=False)
@@ -383,14 +433,16 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
     if ev.amount is not None:
         sign = "-" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
         amount = f"{sign}{ev.amount:,.2f}"
-    cite = row.item_label or "—"
+    cite: list[str | common.Run] = [row.item_label or "—"]
+    target: int | str | None = page
     if page:
-        cite = f"{cite}\n{page}"
+        target = f"r{i}" if nums.later else page
+        cite = [f"{cite[0]}\n", _page_part(c, nums, f"r{i}", str(page), "0" * nums.later, True)]
     return common.GridRow((
-        common.cell(st.cell, when, link=page), common.cell(style, text),
+        common.cell(st.cell, when, link=target), common.cell(style, text),
         common.cell(st.cell, *party),
         common.cell(st.cell_right if not row.marker else style, amount),
-        common.cell(st.cell, cite, link=page)),
+        common.cell(st.cell, *cite, link=target)),
         fill=common.MARK_FILL if row.marker else None, mark=bool(row.marker))
 
 
