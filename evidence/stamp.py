@@ -1061,7 +1061,7 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
     release = threading.Thread(target=atomic.release_cache, args=(out,))
     release.start()
     with atomic.replacing(out, free_old_later=True) as tmp, tmp.open("wb", buffering=0) as f:
-        w = pdffile.Writer(f)
+        w = pdffile.DirectWriter(f, tmp)
         try:
             root, pages_root, outline_root, info, q_open, stamp_res = (w.reserve() for _ in range(6))
             w.obj(q_open, b"<</Length 2>>", b"q\n")

@@ -1,7 +1,11 @@
-"""pdffile.Writer: the file it writes is what it hashed, whichever way the streams are copied."""
+"""pdffile.Writer: the file it writes is what it hashed, whichever way the streams are copied;
+pdffile.DirectWriter (the bundle's, past the disk cache): the same bytes as Writer."""
 
+import errno
 import hashlib
+import os
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -9,10 +13,14 @@ import pytest
 from evidence import pdffile
 
 
-def _write(out: Path, part: Path, kernel_copy: bool) -> str:
+class _SmallDirect(pdffile.DirectWriter):
+    BUFFER = 16384  # objects and copies cross buffer boundaries, as 8 MB buffers do in a bundle
+
+
+def _write(out: Path, part: Path, kernel_copy: bool, direct: bool = False) -> str:
     data = part.read_bytes()
     with out.open("wb", buffering=0) as f:
-        w = pdffile.Writer(f)
+        w = _SmallDirect(f, out) if direct else pdffile.Writer(f)
         w.kernel_copy = kernel_copy and w.kernel_copy
         try:
             root, pages, page, info = (w.reserve() for _ in range(4))
@@ -32,12 +40,13 @@ def _write(out: Path, part: Path, kernel_copy: bool) -> str:
     return w.sha256()
 
 
-@pytest.mark.parametrize("kernel_copy", [True, False])
-def test_hash_is_the_file_and_streams_are_byte_exact(tmp_path: Path, kernel_copy: bool) -> None:
+@pytest.mark.parametrize(("kernel_copy", "direct"), [(True, False), (False, False), (False, True)])
+def test_hash_is_the_file_and_streams_are_byte_exact(tmp_path: Path, kernel_copy: bool,
+                                                     direct: bool) -> None:
     part = tmp_path / "part.bin"
     part.write_bytes(bytes(range(256)) * 4000)  # 1 MB: over the kernel-copy threshold
     out = tmp_path / "out.pdf"
-    sha = _write(out, part, kernel_copy)
+    sha = _write(out, part, kernel_copy, direct)
     assert sha == hashlib.sha256(out.read_bytes()).hexdigest()
     with pikepdf.open(out) as pdf:  # offsets in the xref are right: no reconstruction needed
         assert len(pdf.pages) == 1
@@ -45,19 +54,55 @@ def test_hash_is_the_file_and_streams_are_byte_exact(tmp_path: Path, kernel_copy
         assert pdf.get_object(6, 0).read_raw_bytes() == part.read_bytes()[100:]
 
 
-def test_both_ways_give_the_same_bytes(tmp_path: Path) -> None:
+def test_every_way_gives_the_same_bytes(tmp_path: Path) -> None:
     part = tmp_path / "part.bin"
-    part.write_bytes(b"x" * 300_000)
-    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    assert _write(a, part, True) == _write(b, part, False)
-    assert a.read_bytes() == b.read_bytes()
+    part.write_bytes(os.urandom(300_001))
+    a, b, c = tmp_path / "a.pdf", tmp_path / "b.pdf", tmp_path / "c.pdf"
+    assert _write(a, part, True) == _write(b, part, False) == _write(c, part, False, direct=True)
+    assert a.read_bytes() == b.read_bytes() == c.read_bytes()
+    assert c.stat().st_size % 4096  # the padded last block was cut back
 
 
-def test_a_short_part_is_an_error(tmp_path: Path) -> None:
+def test_direct_writes_refused_go_through_the_cache(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system that accepts O_DIRECT at open but refuses the write (EINVAL): the same
+    bytes, written through the disk cache; and one that refuses it at open (tmpfs)."""
+    part = tmp_path / "part.bin"
+    part.write_bytes(os.urandom(100_000))
+    plain = tmp_path / "plain.pdf"
+    sha = _write(plain, part, False)
+    real_write, real_open = os.write, os.open
+    refused: list[int] = []
+
+    def write(fd: int, data: Any) -> int:
+        if fd not in refused and os.fstat(fd).st_size == 0 and (
+                os.fstat(fd).st_ino == (tmp_path / "refused.pdf").stat().st_ino):
+            refused.append(fd)
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    assert _write(tmp_path / "refused.pdf", part, False, direct=True) == sha
+    assert refused and (tmp_path / "refused.pdf").read_bytes() == plain.read_bytes()
+    monkeypatch.setattr(os, "write", real_write)
+
+    def open_(path: Any, flags: int, *a: Any) -> int:
+        if flags & getattr(os, "O_DIRECT", 0):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_open(path, flags, *a)
+
+    monkeypatch.setattr(os, "open", open_)
+    assert _write(tmp_path / "tmpfs.pdf", part, False, direct=True) == sha
+    assert (tmp_path / "tmpfs.pdf").read_bytes() == plain.read_bytes()
+
+
+@pytest.mark.parametrize("direct", [False, True])
+def test_a_short_part_is_an_error(tmp_path: Path, direct: bool) -> None:
     part = tmp_path / "part.bin"
     part.write_bytes(b"x" * 10)
-    with (tmp_path / "out.pdf").open("wb", buffering=0) as f:
-        w = pdffile.Writer(f)
+    out = tmp_path / "out.pdf"
+    with out.open("wb", buffering=0) as f:
+        w = _SmallDirect(f, out) if direct else pdffile.Writer(f)
         try:
             num = w.reserve()
             source = pdffile.Source(part)
