@@ -335,17 +335,19 @@ def _goto(page: Any, zoom: float | None = None) -> Any:
 def add_links(doc: Dossier, links: Sequence[tuple[int, Sequence[float], int]]) -> int:
     """Links drawn by the renderer (render.common.LinkCanvas): (0-based page, rectangle,
     1-based target page), made here as GoTo links now that every page is in one file."""
-    count = len(doc.pdf.pages)
+    pages = [p.obj for p in doc.pdf.pages]
     border = pikepdf.Array([0, 0, 0])
+    annot, link, xyz = pikepdf.Name.Annot, pikepdf.Name.Link, pikepdf.Name.XYZ
     made: dict[int, list[Any]] = {}
     for page, rect, target in links:
-        if not 1 <= target <= count:
+        if not 1 <= target <= len(pages):
             continue
-        made.setdefault(page, []).append(doc.pdf.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array(rect),
-            Border=border, Dest=_goto(doc.pdf.pages[target - 1].obj))))
+        # a plain dict of Names and lists: a quarter faster than keywords and pikepdf.Arrays
+        made.setdefault(page, []).append(doc.pdf.make_indirect(pikepdf.Dictionary({
+            "/Type": annot, "/Subtype": link, "/Rect": list(rect), "/Border": border,
+            "/Dest": [pages[target - 1], xyz, None, None, None]})))
     for page, annots in made.items():
-        obj = doc.pdf.pages[page].obj
+        obj = pages[page]
         obj.Annots = pikepdf.Array([*(obj.get("/Annots") or ()), *annots])
     return sum(len(a) for a in made.values())
 
