@@ -222,10 +222,9 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                 lang, "dossier.exhibit.render_failed_issue", path=path, reason=error),
                 path=path))
 
-    # -- exhibits once, custody once, front matter until its length is stable
+    # -- exhibits once, then the front matter and the custody appendix (one document)
     ex = render.exhibits(c, work / "exhibits.pdf", imgs, pdfs)
     label_of = {it.file.path: it.label for it in plan.items}
-    appendix = render.custody(c, work / "custody.pdf", label_of)
     pats = layout.patterns(setup, lang)
     prefix = case.bates_prefix
 
@@ -236,19 +235,19 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     # out with room for each number and they are drawn once its pages are counted (one pass).
     # Only when a number is wider than its room (it would wrap differently) is it laid out
     # again with the final numbers, until its length is stable.
-    def final(counts: Sequence[int]) -> render.Numbers:
+    def final(counts: Sequence[int], appendix: int) -> render.Numbers:
         return _numbers(plan, ex, sum(counts), appendix, bates,
                         _recto(plan, ex, counts, appendix, duplex_on))  # issue 6: blanks
 
     links: list[common.Link] = []
-    counts, fitted = render.front(c, work / "front.pdf", _numbers(plan, ex, 0, appendix, bates),
-                                  final=final, links=links)
-    nums = final(counts)
+    counts, appendix, fitted = render.front(c, work / "front.pdf", _numbers(
+        plan, ex, 0, 0, bates), label_of, final=final, links=links)
+    nums = final(counts, appendix)
     for _ in range(MAX_FRONT_PASSES if not fitted else 0):
-        new, _fits = render.front(c, work / "front.pdf", nums, links=links)
+        new, appendix, _fits = render.front(c, work / "front.pdf", nums, label_of, links=links)
         if new == counts:
             break
-        counts, nums = new, final(new)
+        counts, nums = new, final(new, appendix)
     rec = _recto(plan, ex, counts, appendix, duplex_on)
     front_pages = sum(counts)
     emap = _exhibit_map(front_pages, ex, rec)
@@ -304,7 +303,9 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         blank = duplex.blank_page(work / "blank.pdf", (pg.width, pg.height), fonts.body, lang
                                   ) if rec.blanks else None
         pages = duplex.Assembler(doc, rec, blank)
-        pages.add_pdf(work / "front.pdf")
+        front_pdf = doc.open(work / "front.pdf").pages  # the front matter, then the appendix
+        for page in front_pdf[:front_pages]:
+            pages.add(page)
         spots: list[stamp.ImageSpot] = []
         if ex.pages:
             for k, page in enumerate(doc.open(work / "exhibits.pdf").pages, start=1):
@@ -313,7 +314,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                     pages.add_pdf(ex.inserts[k])
             spots = [stamp.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
                      for p in ex.placements]
-        pages.add_pdf(work / "custody.pdf")
+        for page in front_pdf[front_pages:]:
+            pages.add(page)
         if len(doc.pages) != total:
             raise errors.VerifyError(f"{victim.id}: assembled {len(doc.pages)} pages, planned "
                                      f"{total}; this is a bug, please report it.")

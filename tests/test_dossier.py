@@ -639,10 +639,10 @@ def test_a_page_number_wider_than_its_room_is_laid_out_again(tmp_path: Path,
     calls: list[bool] = []
     front = dossier.front
 
-    def spy(*a: Any, **kw: Any) -> tuple[list[int], bool]:
-        counts, fitted = front(*a, **kw)
+    def spy(*a: Any, **kw: Any) -> tuple[list[int], int, bool]:
+        counts, appendix, fitted = front(*a, **kw)
         calls.append(fitted)
-        return counts, fitted
+        return counts, appendix, fitted
 
     monkeypatch.setattr(dossier, "reserved_digits", lambda pages: 1)
     monkeypatch.setattr(dossier, "front", spy)

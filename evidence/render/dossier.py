@@ -22,7 +22,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from evidence import layout, stamp, template, times
 from evidence.layout import Item, Mode, Plan, Row
@@ -152,18 +152,20 @@ def _on_page(canv: Canvas, doc: Any) -> None:
 FRONT_SECTIONS = ("cover", "summary", "index", "chronology")
 
 
-def front(c: Ctx, path: Path, nums: Numbers, *,
-          final: Callable[[list[int]], Numbers] | None = None,
-          links: list[common.Link] | None = None) -> tuple[list[int], bool]:
-    """Cover, summary, evidence list, chronology. Returns each section's page count, and
-    whether the page numbers fitted; the links to dossier pages it draws are put in `links`
-    (made by stamp.add_links once assembled).
+def front(c: Ctx, path: Path, nums: Numbers, labels: Mapping[str, str], *,
+          final: Callable[[list[int], int], Numbers] | None = None,
+          links: list[common.Link] | None = None) -> tuple[list[int], int, bool]:
+    """Cover, summary, evidence list, chronology, then the custody appendix (which goes after
+    the exhibits: the caller splits the file), in one document: one set of font subsets.
+    Returns each front section's page count, the appendix's, and whether the page numbers
+    fitted; the links to dossier pages it draws are put in `links` (made by stamp.add_links
+    once assembled). `labels`: each accepted file's exhibit label, for the appendix.
 
-    The pages it cites depend on its own length. With `final` (section page counts -> final
-    numbers), `nums` are provisional: room is laid out for each page number and the final
-    ones are drawn there once the pages are counted, in one pass. A number wider than its room
-    would have wrapped differently: then it returns False and the caller draws it again with
-    the final numbers.
+    The pages it cites depend on its own length. With `final` (section page counts, appendix
+    pages -> final numbers), `nums` are provisional: room is laid out for each page number and
+    the final ones are drawn there once the pages are counted, in one pass. A number wider
+    than its room would have wrapped differently: then it returns False and the caller draws
+    it again with the final numbers.
     """
     starts: dict[Any, int] = {}
     if final is not None:
@@ -175,21 +177,25 @@ def front(c: Ctx, path: Path, nums: Numbers, *,
             story.append(PageBreak())
         story.append(Anchor(name, starts))
         story.extend(build(c, nums))
+    story += [PageBreak(), Anchor("custody", starts), *_custody(c, labels)]
     doc = common.Doc(str(path), c.pg, title=c.t("doc.title", name=_name(c)),
                      author=c.plan.case.counsel, top_band=False, on_page=_on_page,
                      initial_font=c.fonts.body)
 
-    def counts() -> list[int]:
-        firsts = [starts[n] for n in FRONT_SECTIONS]
-        return [b - a for a, b in zip(firsts, [*firsts[1:], int(doc.last_page) + 1], strict=True)]
+    def counts() -> tuple[list[int], int]:
+        firsts = [starts[n] for n in (*FRONT_SECTIONS, "custody")]
+        ends = [*firsts[1:], int(doc.last_page) + 1]
+        sizes = [b - a for a, b in zip(firsts, ends, strict=True)]
+        return sizes[:-1], sizes[-1]
 
     def resolve() -> common.Later:
-        return _later_values(c, final(counts()) if final is not None else nums)
+        return _later_values(c, final(*counts()) if final is not None else nums)
 
     doc.build(story, canvasmaker=functools.partial(common.LinkCanvas, resolve=resolve))
     if links is not None:
         links[:] = doc.canv.links
-    return counts(), doc.canv.fitted
+    sections, appendix = counts()
+    return sections, appendix, doc.canv.fitted
 
 
 def _name(c: Ctx) -> str:
@@ -864,7 +870,8 @@ def _image_run(c: Ctx, run: list[Item], images: Mapping[str, ImageInfo], out: Ex
 # ---- appendix ---------------------------------------------------------------------------------
 
 
-def custody(c: Ctx, path: Path, labels: Mapping[str, str]) -> int:
+def _custody(c: Ctx, labels: Mapping[str, str]) -> list[Flowable]:
+    """The custody appendix: every file handed over, with its hash and what became of it."""
     p, st = c.plan, c.st
     w = c.pg.frame_width
     head = common.GridRow(tuple(common.cell(st.cell_head, c.t(f"custody.{k}"))
@@ -894,11 +901,7 @@ def custody(c: Ctx, path: Path, labels: Mapping[str, str]) -> int:
     widths = [w * x for x in (0.27, 0.25, 0.11, 0.15, 0.22)]
     if rows:
         story.append(common.Grid(widths, rows, head))
-    story.append(CondPageBreak(1))
-    doc = common.Doc(str(path), c.pg, title="custody", author="", top_band=False,
-                     on_page=_on_page, initial_font=c.fonts.body)
-    doc.build([KeepTogether([]), *story])
-    return int(doc.last_page)
+    return story
 
 
 # ---- stamps -------------------------------------------------------------------------------------
