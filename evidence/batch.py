@@ -347,7 +347,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
         return dataclasses.replace(built, seconds=time.perf_counter() - started,
                                    looked_up=phones.take_looked_up())
     except Exception as exc:  # one claimant never stops the batch
-        return _failure(case, victim_id, fp, exc, time.perf_counter() - started)
+        return _failure(case, victim_id, fp, exc, time.perf_counter() - started, folder)
 
 
 def _written_sha(path: Path) -> str:
@@ -375,9 +375,14 @@ def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Opt
         gc.collect(1)
 
 
-def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: float) -> Outcome:
+def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: float,
+             folder: Path | None = None) -> Outcome:
+    """`folder`: where the claimant's outputs were being written."""
+    full = errors.cannot_write(exc, folder) if folder is not None else None
     if isinstance(exc, errors.EvidenceError):
         message = str(exc)  # already a sentence naming the file and the way out
+    elif full is not None:
+        message = str(full)
     else:
         message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     try:
@@ -779,6 +784,20 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     outcomes = tuple(found[v] for v in ids)
 
     notify(Progress("joint", len(ids), len(ids)))
+    folder = out_dir / JOINT_DIR
+    try:
+        return _joint_step(case, outcomes, out_dir, tool, options, notify, started)
+    except OSError as exc:  # a full disk is the user's to fix, not a bug: say so
+        problem = errors.cannot_write(exc, folder)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
+def _joint_step(case: Case, outcomes: tuple[Outcome, ...], out_dir: Path, tool: str,
+                options: pipeline.Options, notify: ProgressFn, started: float) -> Result:
+    """The joint outputs (reused when unchanged), then DIR/manifest.json."""
+    ids = [o.id for o in outcomes]
     folder = out_dir / JOINT_DIR
     joint_fp = _joint_fingerprint(case, outcomes, tool)
     hashes = Hashes(_hashes_path(out_dir, JOINT_DIR))

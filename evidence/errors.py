@@ -9,6 +9,8 @@ unreadable; the report is complete) · 4 bad case.toml / victim.toml · 5 cannot
 from __future__ import annotations
 
 import enum
+import errno
+from pathlib import Path
 
 
 class ExitCode(enum.IntEnum):
@@ -50,3 +52,19 @@ class VerifyError(EvidenceError):
 
 class PartialBuild(EvidenceError):
     exit_code = ExitCode.PARTIAL_BUILD
+
+
+# Writing failed for a reason the user can fix (not a bug): the disk, not the data.
+_CANNOT_WRITE = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+                 errno.EROFS: "the disk is read-only", errno.EFBIG: "the file is too large for "
+                 "this disk's file system"}
+
+
+def cannot_write(exc: BaseException, target: Path) -> OutputError | None:
+    """An OutputError naming `target` when `exc` is a disk that cannot take more (full,
+    quota, read-only), else None."""
+    reason = _CANNOT_WRITE.get(getattr(exc, "errno", None) or 0) if isinstance(exc, OSError) else None
+    if reason is None:
+        return None
+    return OutputError(f"cannot write {target} ({reason}); free some space (or choose another "
+                       "--out folder) and run the build again: what was already built is kept.")

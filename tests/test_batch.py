@@ -262,3 +262,43 @@ def test_the_bundle_verifies_by_its_sha256(case_and_build: tuple[Path, Path],
     copy.write_bytes(bytes(data))
     tampered = integrity.check(copy)
     assert not tampered.ok and tampered.checks[0].state is integrity.State.CHANGED
+
+
+def test_a_full_disk_is_a_clear_error_not_a_bug(case_and_build: tuple[Path, Path], tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk filling up while the bundle is written: exit 5 with one sentence naming the
+    folder and the way out; nothing half-written at the final paths; the dossiers are kept.
+    While a claimant's dossier is written: that claimant fails with the same sentence."""
+    import errno
+
+    from evidence import errors, pdffile, stamp
+
+    case, _ = case_and_build
+    out = tmp_path / "out"
+
+    def full(self: pdffile.DirectWriter, data: memoryview) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pdffile.DirectWriter, "put_out", full)
+    with pytest.raises(errors.OutputError) as caught:
+        batch.build(case, out, jobs=1, tool=TOOL)
+    message = str(caught.value)
+    assert caught.value.exit_code == 5
+    assert "the disk is full" in message and str(out / "joint") in message and "again" in message
+    assert (out / "V001" / "dossier.pdf").is_file()
+    assert not (out / "joint" / "bundle.pdf").exists() and not (out / batch.MANIFEST).exists()
+    assert not list((out / "joint").glob(".*partial"))
+    monkeypatch.undo()
+
+    real_finish = stamp.finish
+
+    def finish(doc: stamp.Dossier, path: Path, **kw: object) -> str:
+        if "V002" in str(path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_finish(doc, path, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stamp, "finish", finish)
+    result = batch.build(case, tmp_path / "out2", jobs=1, tool=TOOL)
+    failed = {o.id: o.error for o in result.outcomes if o.error}
+    assert list(failed) == ["V002"]
+    assert failed["V002"].startswith(f"cannot write {tmp_path / 'out2' / 'V002'} (the disk is full)")
