@@ -308,10 +308,12 @@ class DirectWriter(Writer):
     def __init__(self, f: BinaryIO, path: Path, header: bool = True) -> None:
         self.path = path
         self.fd = -1
+        self.cached = not getattr(os, "O_DIRECT", 0)
         try:
             self.fd = os.open(path, os.O_WRONLY | getattr(os, "O_DIRECT", 0))
         except OSError:  # tmpfs and others: through the cache
             self.fd = os.open(path, os.O_WRONLY)
+            self.cached = True
         self.free: queue.Queue[mmap.mmap] = queue.Queue()
         self.buffers = [mmap.mmap(-1, self.BUFFER) for _ in range(self.BUFFERS)]
         for b in self.buffers:
@@ -364,12 +366,15 @@ class DirectWriter(Writer):
         """(writing thread) Write `data` at the end of what is on the disk."""
         while data:
             try:
-                n = os.write(self.fd, data)
+                n = os.pwrite(self.fd, data, self.on_disk)
             except OSError as exc:
-                if exc.errno != errno.EINVAL or self.on_disk:
+                if exc.errno != errno.EINVAL or self.cached:
                     raise
-                os.close(self.fd)  # O_DIRECT accepted at open, refused at write: the cache
+                # O_DIRECT accepted at open, refused at a write (an alignment this disk
+                # does not take): the rest goes through the cache
+                os.close(self.fd)
                 self.fd = os.open(self.path, os.O_WRONLY)
+                self.cached = True
                 continue
             self.on_disk += n
             data = data[n:]

@@ -63,35 +63,49 @@ def test_every_way_gives_the_same_bytes(tmp_path: Path) -> None:
     assert c.stat().st_size % 4096  # the padded last block was cut back
 
 
-def test_direct_writes_refused_go_through_the_cache(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file system that accepts O_DIRECT at open but refuses the write (EINVAL): the same
-    bytes, written through the disk cache; and one that refuses it at open (tmpfs)."""
+@pytest.mark.parametrize("refused_from", [0, 16384])
+def test_direct_writes_refused_go_through_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   refused_from: int) -> None:
+    """A disk that accepts O_DIRECT at open but refuses a write (EINVAL: an alignment it does not
+    take), at the first write or a later one: the same bytes, the rest written through the disk
+    cache; and one that refuses O_DIRECT at open (tmpfs)."""
     part = tmp_path / "part.bin"
     part.write_bytes(os.urandom(100_000))
     plain = tmp_path / "plain.pdf"
     sha = _write(plain, part, False)
-    real_write, real_open = os.write, os.open
+    real_pwrite, real_open = os.pwrite, os.open
+    target = tmp_path / "refused.pdf"
+    direct_fds: set[int] = set()
     refused: list[int] = []
 
-    def write(fd: int, data: Any) -> int:
-        if fd not in refused and os.fstat(fd).st_size == 0 and (
-                os.fstat(fd).st_ino == (tmp_path / "refused.pdf").stat().st_ino):
-            refused.append(fd)
-            raise OSError(errno.EINVAL, "Invalid argument")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", write)
-    assert _write(tmp_path / "refused.pdf", part, False, direct=True) == sha
-    assert refused and (tmp_path / "refused.pdf").read_bytes() == plain.read_bytes()
-    monkeypatch.setattr(os, "write", real_write)
-
     def open_(path: Any, flags: int, *a: Any) -> int:
+        fd = real_open(path, flags, *a)
+        if Path(path) == target and flags & getattr(os, "O_DIRECT", 0):
+            direct_fds.add(fd)
+        else:
+            direct_fds.discard(fd)
+        return fd
+
+    def pwrite(fd: int, data: Any, offset: int) -> int:
+        if fd in direct_fds and offset >= refused_from:
+            refused.append(offset)
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    assert _write(target, part, False, direct=True) == sha
+    if getattr(os, "O_DIRECT", 0):
+        assert refused == [refused_from]
+    assert target.read_bytes() == plain.read_bytes()
+    monkeypatch.undo()
+
+    def no_direct(path: Any, flags: int, *a: Any) -> int:
         if flags & getattr(os, "O_DIRECT", 0):
             raise OSError(errno.EINVAL, "Invalid argument")
         return real_open(path, flags, *a)
 
-    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(os, "open", no_direct)
     assert _write(tmp_path / "tmpfs.pdf", part, False, direct=True) == sha
     assert (tmp_path / "tmpfs.pdf").read_bytes() == plain.read_bytes()
 
