@@ -318,7 +318,8 @@ _LATER = re.compile("\x00(\\d+)\x00")  # a Run drawn later; raw NUL never occurs
 
 
 class CountingCanvas(Canvas):  # type: ignore[misc]
-    """For a dry pass (pages laid out only to count them): nothing is serialised or written."""
+    """For a counting pass (the joint front matter's pages laid out only to count them):
+    nothing is serialised or written."""
 
     def save(self) -> None:
         pass
@@ -505,8 +506,8 @@ def _text_width(text: str, font: str, chars: dict[str, float]) -> float:
 
 @functools.lru_cache(maxsize=8192)
 def _wrapped(runs: tuple[Run, ...], width: float) -> list[Line]:
-    """wrap_runs, remembered: the front matter is laid out twice (count, then draw) with
-    mostly the same cells. The result is shared: callers never change it."""
+    """wrap_runs, remembered: many cells repeat (headers, labels, a front matter laid out
+    again when a page number outgrew its room). The result is shared: callers never change it."""
     return wrap_runs(runs, width)
 
 
