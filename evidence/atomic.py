@@ -77,26 +77,6 @@ def _free_in_background(fd: int) -> None:
     _HELPERS.append(helper)
 
 
-def release_cache(path: Path) -> None:
-    """Give back the disk cache a file about to be replaced holds (its clean pages only: the
-    file itself is untouched). Writing its replacement then reuses that memory: a 760 MB
-    bundle was written 4x faster so on the benchmark machine, where memory never used before
-    is slow to get. Best effort."""
-    advise = getattr(os, "posix_fadvise", None)
-    if advise is None:
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        advise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def start_writeback(fd: int, offset: int, length: int) -> None:
     """Ask the disk to start on a range just written, without waiting (Linux; elsewhere
     nothing): the fsync that ends a large write then has only the last part left to wait for."""

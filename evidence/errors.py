@@ -62,8 +62,8 @@ _CANNOT_WRITE = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota
 
 def cannot_write(exc: BaseException, target: Path) -> OutputError | None:
     """An OutputError naming `target` when `exc` is a disk that cannot take more (full,
-    quota, read-only), else None."""
-    reason = _CANNOT_WRITE.get(getattr(exc, "errno", None) or 0) if isinstance(exc, OSError) else None
+    quota, read-only, file too large), else None."""
+    reason = _CANNOT_WRITE.get(exc.errno) if isinstance(exc, OSError) and exc.errno else None
     if reason is None:
         return None
     return OutputError(f"cannot write {target} ({reason}); free some space (or choose another "

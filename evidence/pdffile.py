@@ -5,8 +5,8 @@ The caller serialises objects; this module puts them on disk. Writer (a dossier'
 streams from the parts' files go disk cache to disk cache in the kernel (copy_file_range), and
 a thread computes the SHA-256 of the output as it is made, from memory or from the parts (the
 file is never read back), and asks the disk to start writing as it goes. DirectWriter (the
-bundle): the parts are read into a few reused buffers which a thread hashes and writes to the
-disk past its cache. Both in calls that release the GIL.
+bundle): the parts are read into a few reused buffers; one thread hashes them while another
+writes them to the disk past its cache. All in calls that release the GIL.
 """
 
 from __future__ import annotations
@@ -352,13 +352,7 @@ class DirectWriter(Writer):
 
     def _submit(self, size: int) -> None:
         self.hash.put(_drain, (self, self.buf, self.hashed, self.fill, size))
-        while True:  # the next free buffer; a failed thread hands every buffer back
-            try:
-                self.buf = self.free.get(timeout=1)
-                break
-            except queue.Empty:
-                if not (self.hash.thread.is_alive() and self.out.thread.is_alive()):
-                    raise OSError(f"{self.path}: the writing thread ended") from None
+        self.buf = self.free.get()  # every buffer comes back, after a failure too (_write_out)
         self.view = memoryview(self.buf)
         self.fill = self.hashed = 0
 

@@ -1056,12 +1056,6 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
     page count, every bundle page's label and the face they are drawn with. `stamp_size`: the
     stamp's box (the parts' segments are cut for it).
     """
-    import threading
-
-    # the old bundle's cached pages are given back beside the first part's loading, so that
-    # writing the new one reuses them (see atomic.release_cache)
-    release = threading.Thread(target=atomic.release_cache, args=(out,))
-    release.start()
     with atomic.replacing(out, free_old_later=True) as tmp, tmp.open("wb", buffering=0) as f:
         w = pdffile.DirectWriter(f, tmp)
         try:
@@ -1073,7 +1067,6 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
             outlines: list[tuple[str, int, Any, int]] = []  # title, first page, outline, page
             for part in parts:
                 seg = part_segment(part, stamp_size)
-                release.join()
                 first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
                                               w.reserve(seg.pages))
                 _write_segment(w, seg, part.pdf, first, locals_, stamp_objs, claimant_first,
@@ -1082,7 +1075,6 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
                 pending += [(stamp_objs + i, len(kids) + i) for i in range(seg.pages)]
                 outlines.append((part.title, first, _outline_pages(seg.outline, first), len(kids)))
                 kids += range(first, first + seg.pages)
-            release.join()  # (no parts)
             if isinstance(front, bytes):
                 pdf, front_sections = front, sections
             else:
