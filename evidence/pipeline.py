@@ -546,10 +546,11 @@ def _inventory_json(plan: Plan, item_pages: Mapping[str, tuple[int, int]], bates
 
     files = []
     for f in plan.custody:
-        it = label_of.get(f.path)
+        it = label_of.get(f.path) or label_of.get(f.part_of or "")  # a -wal: its database's
         files.append({
             "path": f.path, "sha256": f.sha256, "size": f.size, "kind": str(f.kind),
             "status": str(f.status), "reason": f.reason, "duplicate_of": f.duplicate_of,
+            "part_of": f.part_of,
             "received": when(f.received), "original_path": f.original_path,
             "exhibit": it.label if it else None,
         })

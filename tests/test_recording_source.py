@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import sniffed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +31,7 @@ def place(corpus: Path, victim: Path, sample: str, rel: str) -> Path:
 
 def source(victim: Path, path: Path) -> SourceFile:
     data = path.read_bytes()
-    kind = recording.sniff(path, data[:8192])
+    kind = sniffed(recording, path, data[:8192])
     assert kind is FileKind.RECORDING
     return SourceFile(path.relative_to(victim).as_posix(), path, hashlib.sha256(data).hexdigest(),
                       len(data), kind, Status.ACCEPTED)
@@ -93,7 +94,7 @@ def test_name_without_time_uses_mtime_with_warning(corpus, tmp_path):
 def test_header_only_and_truncated(tmp_path):
     empty = tmp_path / "13757123456_20150318201530.amr"
     empty.write_bytes(audio.AMR_NB_MAGIC)
-    assert recording.sniff(empty, empty.read_bytes()) is FileKind.RECORDING
+    assert sniffed(recording, empty, empty.read_bytes()) is FileKind.RECORDING
     assert "no playable audio" in recording.validate(empty, "en")
     assert "没有可播放的声音" in recording.validate(empty, "zh-Hans")
     (event,), issues = recording.read(source(tmp_path, empty), CTX)
@@ -109,10 +110,10 @@ def test_header_only_and_truncated(tmp_path):
 
 def test_sniff_rejects_images_and_text(corpus, tmp_path):
     heic = corpus / "images" / "exif-samples__IMG_5195.HEIC"
-    assert recording.sniff(heic, heic.read_bytes()[:8192]) is None
+    assert sniffed(recording, heic, heic.read_bytes()[:8192]) is None
     txt = tmp_path / "a.txt"
     txt.write_text("#!AMX", encoding="utf-8")
-    assert recording.sniff(txt, txt.read_bytes()) is None
+    assert sniffed(recording, txt, txt.read_bytes()) is None
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
