@@ -46,9 +46,9 @@ def wal_used(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def connect(path: Path) -> Iterator[tuple[sqlite3.Connection, bool]]:
+def connect(path: Path, *, merge_wal: bool = True) -> Iterator[tuple[sqlite3.Connection, bool]]:
     """(read-only connection, whether a -wal journal was merged in a temporary copy)."""
-    if wal_used(path):
+    if merge_wal and wal_used(path):
         with tempfile.TemporaryDirectory(prefix="evidence-db-") as tmp:
             copy = Path(tmp) / path.name
             shutil.copyfile(path, copy)
@@ -74,9 +74,19 @@ def columns(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 def schema(path: Path) -> dict[str, frozenset[str]] | None:
-    """Table name -> column names, or None when the file is not an SQLite database that opens."""
+    """Table name -> column names, or None when the file is not an SQLite database that opens.
+
+    Read from the database alone first (no copy); only a schema that is not there yet (a new
+    database whose tables are still in its -wal) is read through the -wal's temporary copy."""
+    found = _schema(path, merge_wal=False)
+    if not found and wal_used(path):
+        found = _schema(path, merge_wal=True)
+    return found
+
+
+def _schema(path: Path, *, merge_wal: bool) -> dict[str, frozenset[str]] | None:
     try:
-        with connect(path) as (conn, _):
+        with connect(path, merge_wal=merge_wal) as (conn, _):
             names = [row[0] for row in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
             return {name: frozenset(columns(conn, name)) for name in names}

@@ -80,12 +80,9 @@ def _natural(text: str) -> tuple[Any, ...]:
     return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
 
 
-_NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
-
-
 def sort_key(e: Event) -> tuple[Any, ...]:
     weak = e.basis is Basis.FILE_MTIME  # a file time: shown, never deciding the order
-    return (weak, _NO_TIME if weak else e.time, KIND_ORDER.get(e.kind, 99), e.source.path,
+    return (weak, times.BEFORE_ALL if weak else e.time, KIND_ORDER.get(e.kind, 99), e.source.path,
             _natural(e.source.locator), e.summary)
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 UTC = dt.UTC
 APPLE_EPOCH = 978_307_200  # 2001-01-01T00:00:00Z in Unix seconds
 EARLIEST_PLAUSIBLE = dt.datetime(2000, 1, 1, tzinfo=UTC)
+BEFORE_ALL = dt.datetime.min.replace(tzinfo=UTC)  # sorts before any real time
 
 
 class Precision(enum.StrEnum):
@@ -377,6 +378,11 @@ def from_toml_datetime(value: object, tz: dt.tzinfo) -> tuple[dt.datetime, bool]
     if isinstance(value, dt.date):
         return local(value.year, value.month, value.day, tz=tz), True
     return parse_local(value, tz) if isinstance(value, str) else None
+
+
+def with_zone(t: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The same wall-clock time read in another zone (an assumed zone corrected)."""
+    return t.replace(tzinfo=tz)
 
 
 def with_year(t: dt.datetime, year: int) -> dt.datetime | None:

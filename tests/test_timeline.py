@@ -168,7 +168,8 @@ def test_to_json_shape(victim_ctx):
     assert notice["counterparty"] == "95588" and notice["attribution"] == "中国工商银行"
     order = next(r for r in rows if r["kind"] == "order")
     assert (order["amount"], order["direction"], order["time_basis"]) == ("599.00", None, "manual")
-    assert order["details"] == {"channel": "网银在线", "item": "冲锋衣", "order_id": "9134567890"}
+    assert order["details"] == {"channel": "网银在线", "item": "冲锋衣", "order_id": "9134567890",
+                                "time_meaning": "order_placed"}
     sha = hashlib.sha256((victim.folder / "victim.toml").read_bytes()).hexdigest()
     assert order["source"] == {"path": "victim.toml", "sha256": sha, "locator": "orders[1]"}
     assert set(rows[0]) == {"time", "time_basis", "zone_assumed", "kind", "summary", "counterparty",

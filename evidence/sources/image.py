@@ -244,7 +244,7 @@ def _exif_time(exif: Image.Exif, ctx: Context) -> tuple[dt.datetime, bool, str, 
     if assumed:
         derived = _gps_offset(exif, raw)
         if derived is not None:
-            t, assumed, source = t.replace(tzinfo=derived), False, "gps"
+            t, assumed, source = times.with_zone(t, derived), False, "gps"
     return t, assumed, source, f"{raw} {offset}".strip()
 
 
