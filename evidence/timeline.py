@@ -8,8 +8,10 @@
   and reported; it stays on the timeline but counts in no fact or total until reviewed.
 * Duplicates: the same record exported twice (an SMS in an SB&R XML *and* a CSV export) becomes
   one event whose `also` cites the other copies. Same kind, same second, same counterparty and
-  same content (message body; call type + duration; amount + direction). Two identical records
-  inside ONE file are never merged: two identical debit notices are two debits.
+  same content (message body; call type + duration; amount + direction). Two records inside ONE
+  file are never merged here: two identical debit notices are two debits. (A record a file holds
+  twice — same number, same time to the millisecond or second, same type and text — is folded by
+  its reader, with a note: that is one message written twice, not two.)
 * Recordings are matched to the call they record: same number, start within ±3 min of the
   call's start or inside the call.
 * Facts: what the lawyer argues from — order → first unknown call → debits. "Unknown" means

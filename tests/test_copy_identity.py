@@ -27,6 +27,7 @@ TOOL = "pinned-for-tests"
 SH = times.zone("Asia/Shanghai")
 BUILD_DAY = dt.date(2015, 4, 1)
 PASTED = "【工商银行】您尾号6217卡3月18日17:34快捷支付支出(网银在线)1,000.00元，余额8.36元。\n"
+STALE = "【工商银行】您尾号6217卡2014年3月18日17:40快捷支付支出(网银在线)228,000.00元，余额0.36元。\n"
 
 
 def _outputs(out: Path) -> dict[str, str]:
@@ -45,6 +46,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     submission = root / "补充材料"
     submission.mkdir()
     (submission / "银行短信.txt").write_text(PASTED, encoding="utf-8")
+    (submission / "旧短信.txt").write_text(STALE, encoding="utf-8")
     Image.new("RGB", (400, 300), "white").save(submission / "转账凭证.jpg", "JPEG")
     handed_over = dt.datetime(2015, 3, 22, 9, 0, tzinfo=SH).timestamp()
     for p in submission.iterdir():
@@ -91,6 +93,17 @@ def test_dates_and_years_come_from_the_case_not_the_files(built: tuple[Path, Pat
     pasted = next(e for e in events if e["source"]["path"].endswith("银行短信.txt"))
     assert pasted["time"] == "2015-03-18T17:34:00+08:00"  # the year from [case] period
     assert pasted["details"]["year_from"] == "period"
+    # a notice dated outside the period: on the timeline, marked, reported, counted nowhere
+    stale = next(e for e in events if e["source"]["path"].endswith("旧短信.txt"))
+    assert stale["time"].startswith("2014-03-18") and stale["details"]["needs_review"] == "true"
+    facts = json.loads((first / "V001" / "timeline.json").read_text(encoding="utf-8"))["facts"]
+    assert all(not d["source"]["path"].endswith("旧短信.txt") for d in facts["debit_events"])
+    claims = json.loads((first / "joint" / "claims.json").read_text(encoding="utf-8"))
+    v001 = next(c for c in claims["claimants"] if c["id"] == "V001")
+    assert v001["amount_lost"] == facts["debits_after_call"]
+    problems = json.loads((first / "V001" / "inventory.json").read_text(encoding="utf-8"))["problems"]
+    assert any(p["code"] == "out_of_period" and p["path"].endswith("旧短信.txt") for p in problems)
+    assert "待核实：不在案件期间2015-03-01/2015-04-30内" in "".join(text.split())
     picture = next(e for e in events if e["source"]["path"].endswith("转账凭证.jpg"))
     assert picture["time_basis"] == "file_mtime"  # shown, flagged, from intake.json
     assert picture["time"] == "2015-03-22T09:00:00+08:00"

@@ -171,7 +171,7 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
             when, basis = stated.time, Basis.TEXT
         else:
             basis = Basis.TEXT
-            written = _YEAR_ANYWHERE.search(match)
+            written = _YEAR_ANYWHERE.search(match) if stated.date_written else None
             if written:
                 year = int(written.group(1))
                 again = _stated(match, times.local(year, 12, 31, 23, 59, 59, tz=tz), tz)
