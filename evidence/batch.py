@@ -215,7 +215,8 @@ def _options_text(options: pipeline.Options) -> str:
 
 def case_inputs(case: Case) -> list[tuple[str, str]]:
     """Case-level inputs every dossier depends on: case.toml and a lawyer's template file."""
-    items = [("case.toml", inventory.sha256(case.folder / config.CASE_FILE))]
+    items = [("case.toml", inventory.sha256(case.folder / config.CASE_FILE)),
+             ("build_date", case.build_date.isoformat() if case.build_date else "")]
     if case.template and case.template != "default":
         path = case.folder / case.template
         if path.is_file():

@@ -28,7 +28,9 @@ def context(case: Case, victim: Victim | None = None, not_after: dt.datetime | N
             ) -> extract.Context:
     tz = times.zone(case.timezone)
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
-    return extract.Context(tz=tz, lang=lang, not_after=not_after or times.now(), victim=victim)
+    period = times.day_bounds(*case.period, tz) if case.period else None
+    return extract.Context(tz=tz, lang=lang, not_after=not_after or times.now(), victim=victim,
+                           period=period)
 
 
 def victim(case: Case, victim_id: str, not_after: dt.datetime | None = None,

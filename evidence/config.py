@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import os
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,8 @@ VICTIMS_DIR = "victims"
 
 CASE_KEYS = ("title", "court", "counsel", "defendant", "timezone", "bates_prefix", "language",
              "template")
+CASE_DATE_KEYS = ("build_date", "period")  # not text: an ISO date, an ISO interval
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 VICTIM_TABLES = ("victim", "orders", "compensation", "events", "exhibits")
 VICTIM_KEYS = ("name", "region", "phone", "id_number", "cards", "claimed_loss")
 ORDER_KEYS = ("id", "placed", "item", "amount", "channel")
@@ -52,8 +55,10 @@ CODES = frozenset({
 # ---- case.toml ----------------------------------------------------------------------------
 
 
-def load_case(folder: Path) -> tuple[Case, list[Issue]]:
-    """Read `folder/case.toml`. Raises ConfigError when the case cannot be used at all."""
+def load_case(folder: Path, env: Mapping[str, str] | None = None) -> tuple[Case, list[Issue]]:
+    """Read `folder/case.toml`. Raises ConfigError when the case cannot be used at all.
+
+    `env` (default: os.environ) is read for SOURCE_DATE_EPOCH only."""
     path = folder / CASE_FILE
     if not folder.is_dir():
         raise ConfigError(f"case folder {folder} does not exist; create it with a case.toml "
@@ -74,7 +79,7 @@ def load_case(folder: Path) -> tuple[Case, list[Issue]]:
                           "(see docs/case-format.md).")
     values: dict[str, str] = {}
     for key in CASE_KEYS:
-        if key not in table:
+        if key not in table or key in CASE_DATE_KEYS:
             continue
         value = table[key]
         if not isinstance(value, str):
@@ -101,8 +106,13 @@ def load_case(folder: Path) -> tuple[Case, list[Issue]]:
     label = f"{CASE_FILE}"
     for key in sorted(set(data) - {"case"}):
         issues.append(_unknown(language, label, key, ("case",)))
-    for key in sorted(set(table) - set(CASE_KEYS)):
-        issues.append(_unknown(language, label, f"case.{key}", CASE_KEYS, prefix="case."))
+    for key in sorted(set(table) - set(CASE_KEYS) - set(CASE_DATE_KEYS)):
+        issues.append(_unknown(language, label, f"case.{key}", CASE_KEYS + CASE_DATE_KEYS,
+                               prefix="case."))
+    zone = times.zone(timezone)
+    period = _period(path, table.get("period"))
+    build_date = _build_date(path, table.get("build_date"), os.environ if env is None else env,
+                             zone)
     if not values.get("title"):
         issues.append(Issue(Severity.WARNING, "missing_key",
                             _t(language, "config.missing_title", file=label),
@@ -117,8 +127,42 @@ def load_case(folder: Path) -> tuple[Case, list[Issue]]:
         bates_prefix=values.get("bates_prefix") or "EV",
         language=language,
         template=values.get("template") or "default",
+        build_date=build_date,
+        period=period,
     )
     return case, issues
+
+
+def _period(path: Path, value: object) -> tuple[dt.date, dt.date] | None:
+    if value is None:
+        return None
+    parsed = times.parse_period(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise ConfigError(
+            f"{path}: [case] period = {value!r} is not a usable ISO 8601 interval of days; write "
+            'the first and last day of the case in double quotes, e.g. period = "2015-03-01/'
+            '2015-04-30" (both days included, the last not before the first).')
+    return parsed
+
+
+def _build_date(path: Path, value: object, env: Mapping[str, str], tz: dt.tzinfo) -> dt.date:
+    """[case] build_date, else SOURCE_DATE_EPOCH, else today in the case zone."""
+    if value is not None:
+        parsed = times.from_toml_date(value)
+        if parsed is None:
+            raise ConfigError(
+                f"{path}: [case] build_date = {value!r} is not a date; write it as an ISO date, "
+                'e.g. build_date = "2015-04-01" (or remove the key to use today\'s date).')
+        return parsed
+    raw = env.get(SOURCE_DATE_EPOCH)
+    if raw:
+        epoch = times.from_source_date_epoch(raw, tz)
+        if epoch is None:
+            raise ConfigError(
+                f"{SOURCE_DATE_EPOCH}={raw!r} is not a number of seconds since 1970-01-01 UTC; "
+                f"fix or unset it, or set [case] build_date in {path}.")
+        return epoch
+    return times.today(tz)
 
 
 def victim_ids(case: Case) -> list[str]:
@@ -302,13 +346,8 @@ class _VictimReader:
         if value is None:
             self.error("missing_key", "config.missing_time", key)
             return None
-        if isinstance(value, dt.datetime):  # unquoted TOML date-time
-            if value.tzinfo is None:
-                return value.replace(tzinfo=self.tz), True
-            return value, False
-        if isinstance(value, dt.date):  # unquoted TOML date: midnight, case zone
-            return times.local(value.year, value.month, value.day, tz=self.tz), True
-        parsed = times.parse_local(value, self.tz) if isinstance(value, str) else None
+        # an unquoted TOML date-time or date (midnight), or text; the case zone unless written
+        parsed = times.from_toml_datetime(value, self.tz)
         if parsed is None:
             self.error("bad_time", "config.bad_time", key, value=repr(value))
         return parsed

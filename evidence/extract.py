@@ -1,5 +1,8 @@
 """The registry of source formats, and running them over a victim's accepted files.
 
+Every module in `evidence/sources/` implements `evidence.sources.Source`; `REGISTRY` lists them
+explicitly, in sniff order: the first whose `sniff` says "mine" classifies and reads the file.
+
 A reader that raises is a bug in that reader, not in the victim's file: it becomes one error
 Issue naming the file, and the other files still count.
 """
@@ -7,52 +10,61 @@ Issue naming the file, and the other files still count.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import Protocol
 
-from evidence import model
+from evidence import sources, sqlitedb
 from evidence.model import Event, FileKind, Issue, Severity, SourceFile, Status
+from evidence.sources import (
+    call_backup,
+    calls_csv,
+    document,
+    image,
+    ios_calls,
+    ios_sms,
+    notice_text,
+    recording,
+    sms_backup,
+    sms_csv,
+    statement_csv,
+    statement_pdf,
+    superbackup_calls,
+)
 
 HEAD_BYTES = 8192
+Context = sources.Context  # where the readers' run context lives; kept here for callers
+Source = sources.Source
 
-
-@dataclasses.dataclass(frozen=True)
-class Context:
-    tz: dt.tzinfo
-    lang: str = "zh-Hans"
-    not_after: dt.datetime | None = None  # latest plausible time (the intake/check date)
-    victim: model.Victim | None = None
-
-
-class Source(Protocol):
-    def sniff(self, path: Path, head: bytes) -> FileKind | None: ...
-    def read(self, file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]: ...
-
-
-# Explicit and ordered: the first module whose sniff says "mine" reads the file. Names, not
-# imports, because the source modules import this module's Context.
-REGISTRY_NAMES = (
-    "sms_backup", "call_backup", "ios_sms", "ios_calls", "sms_csv", "calls_csv", "statement_csv",
-    "statement_pdf", "document", "recording", "image", "notice_text",
+# Explicit and ordered: the first module whose sniff says "mine" reads the file. More specific
+# signatures first (an XML root, an SQLite schema, a CSV header), the catch-alls (any PDF, any
+# image, any .txt with a bank signature) last.
+REGISTRY: tuple[Source, ...] = (
+    sms_backup, call_backup, superbackup_calls, ios_sms, ios_calls, sms_csv, calls_csv,
+    statement_csv, statement_pdf, document, recording, image, notice_text,
 )
 
 
-@functools.cache
-def registry() -> tuple[ModuleType, ...]:
-    return tuple(importlib.import_module(f"evidence.sources.{name}") for name in REGISTRY_NAMES)
+def name_of(source: Source) -> str:
+    """The registry name of a source module (its module name: `sms_backup`)."""
+    return source.__name__.rsplit(".", 1)[-1]
+
+
+REGISTRY_NAMES = tuple(name_of(s) for s in REGISTRY)
+
+
+def registry() -> tuple[Source, ...]:
+    return REGISTRY
 
 
 def head(path: Path) -> bytes:
+    """What a sniff sees: the first HEAD_BYTES, and for an SQLite database its schema."""
     with path.open("rb") as f:
-        return f.read(HEAD_BYTES)
+        data = f.read(HEAD_BYTES)
+    return sqlitedb.schema_head(path, data)
 
 
-def sniff(path: Path) -> tuple[FileKind, ModuleType | None]:
+def sniff(path: Path) -> tuple[FileKind, Source | None]:
     """Kind of a file by content, and the module that reads it (the inventory classifies a
     file and the extraction asks again for its reader: the file is looked at once)."""
     try:
@@ -64,39 +76,39 @@ def sniff(path: Path) -> tuple[FileKind, ModuleType | None]:
 
 @functools.lru_cache(maxsize=1024)
 def _sniff_file(path: Path, size: int, mtime_ns: int, inode: int) -> tuple[FileKind,
-                                                                          ModuleType | None]:
+                                                                          Source | None]:
     return _sniff(path)
 
 
-def _sniff(path: Path) -> tuple[FileKind, ModuleType | None]:
+def _sniff(path: Path) -> tuple[FileKind, Source | None]:
     data = head(path)
-    for module in registry():
+    for source in REGISTRY:
         try:
-            kind = module.sniff(path, data)
+            if source.sniff(data, path.name):
+                return source.kind(data, path.name), source
         except Exception:  # a sniff must never take the inventory down
-            kind = None
-        if kind is not None:
-            return kind, module
+            continue
     return FileKind.UNKNOWN, None
 
 
-def reader_for(kind: FileKind, path: Path) -> ModuleType | None:
-    found_kind, module = sniff(path)
-    return module if found_kind == kind else None
+def reader_for(kind: FileKind, path: Path) -> Source | None:
+    found_kind, source = sniff(path)
+    return source if found_kind == kind else None
 
 
 def run(files: Sequence[SourceFile], ctx: Context) -> tuple[list[Event], list[Issue]]:
-    """Events and issues of every accepted file (duplicates and rejected files are skipped)."""
+    """Events and issues of every accepted file (duplicates, rejected files and the parts of
+    another file, such as a database's -wal, are skipped)."""
     events: list[Event] = []
     issues: list[Issue] = []
     for file in files:
-        if file.status is not Status.ACCEPTED:
+        if file.status is not Status.ACCEPTED or file.part_of is not None:
             continue
-        module = reader_for(file.kind, file.abspath)
-        if module is None:
+        source = reader_for(file.kind, file.abspath)
+        if source is None:
             continue
         try:
-            found, problems = module.read(file, ctx)
+            found, problems = source.read(file, ctx)
         except Exception as exc:
             issues.append(Issue(
                 Severity.ERROR, "reader_failed",
@@ -105,6 +117,13 @@ def run(files: Sequence[SourceFile], ctx: Context) -> tuple[list[Event], list[Is
                 path=file.path,
             ))
             continue
-        events.extend(found)
+        events.extend(_meaning(found, source.TIME_MEANING))
         issues.extend(problems)
     return events, issues
+
+
+def _meaning(events: list[Event], meaning: str) -> list[Event]:
+    """Every event says what its time means: the reader's own word, else its format's."""
+    return [e if "time_meaning" in e.details
+            else dataclasses.replace(e, details={**e.details, "time_meaning": meaning})
+            for e in events]

@@ -47,6 +47,9 @@ class Stamp:
     app: str | None = None  # package or app label, screenshots only
     screenshot: bool = False
     direction: str | None = None  # "in" / "out" where the name says (LG, BCR)
+    # where the year came from when the name has none (Lenovo): "period" (the case period),
+    # "period_outside" (the period's last year; the date falls outside it), "file_date"
+    year_from: str | None = None
 
 
 def _stem(name: str) -> str:
@@ -78,9 +81,10 @@ _REC_TIME = (
     # MIUI / Huawei: …_20150318201530
     ("compact", re.compile(r"^(?P<rest>.*?)[_ -]?(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})"
                            r"(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})$")),
-    # Huawei/Samsung: …_20150318_201530 (Samsung: 150318_201530)
+    # Huawei/Samsung: …_20150318_201530 (Samsung: 150318_201530); LineageOS Dialer
+    # `<number>_yyMMdd_HHmmssSSS`: 13757123456_150318_201530123 (milliseconds)
     ("split", re.compile(r"^(?P<rest>.*?)[_ ](?P<y>\d{4}|\d{2})(?P<mo>\d{2})(?P<d>\d{2})"
-                         r"_(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})$")),
+                         r"_(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})(?P<ms>\d{3})?$")),
     # vivo: 19145520861 2019-05-16 10-06-40
     ("dashed", re.compile(r"^(?P<rest>.*?)[ _](?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"
                           r"[ _](?P<h>\d{2})-(?P<mi>\d{2})-(?P<s>\d{2})$")),
@@ -88,9 +92,11 @@ _REC_TIME = (
     ("oppo", re.compile(r"^(?P<rest>.+?)-(?P<y>\d{2})(?P<mo>\d{2})(?P<d>\d{2})"
                         r"(?P<h>\d{2})(?P<mi>\d{2})$")),
 )
+# BCR `{date}` is `yyyyMMdd_HHmmss.SSS±hhmm`; newer versions write microseconds
+# (20230802_122802.881926-0400): the offset makes it an exact instant
 _BCR = re.compile(
     r"^(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})_(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})"
-    r"(?:\.(?P<ms>\d{1,3}))?(?P<off>[+-]\d{4})(?P<rest>.*)$"
+    r"(?:\.(?P<ms>\d{1,9}))?(?P<off>[+-]\d{4})(?P<rest>.*)$"
 )
 _LG = re.compile(r"^(?P<dir>[01])d(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})(?P<h>\d{2})(?P<mi>\d{2})"
                  r"(?P<s>\d{2})p?(?P<num>\+?\d+)$")
@@ -121,10 +127,12 @@ def _number_and_contact(rest: str) -> tuple[str | None, str | None]:
     return None, (text.strip() or contact or None)
 
 
-def recording(name: str, tz: dt.tzinfo, year_hint: int | None = None) -> Stamp | None:
+def recording(name: str, tz: dt.tzinfo, period: tuple[dt.date, dt.date] | None = None,
+              fallback_year: int | None = None) -> Stamp | None:
     """Time and number from a call-recording file name; None when the name says neither.
 
-    `year_hint` (from the file's mtime) completes Lenovo names, which have no year.
+    Lenovo names have no year: it comes from the case `period` (first and last day), else from
+    `fallback_year` (the file's date: weak, so `year_from` says so and the caller flags it).
     """
     stem = _stem(name)
     m = _BCR.match(stem)
@@ -144,8 +152,15 @@ def recording(name: str, tz: dt.tzinfo, year_hint: int | None = None) -> Stamp |
     m = _LENOVO.match(stem)
     if m:
         number, contact = _number_and_contact(m.group("rest"))
-        t = _local(tz, year_hint, *m.group("mo", "d", "h", "mi"), 0) if year_hint else None
-        return Stamp(t, True, "lenovo", times.Precision.MINUTE, number=number, contact=contact)
+        month, day = int(m.group("mo")), int(m.group("d"))
+        said_year: int | None = fallback_year
+        year_from = "file_date" if fallback_year else None
+        if period is not None:
+            said_year, inside = times.year_for(month, day, period)
+            year_from = "period" if inside else "period_outside"
+        t = _local(tz, said_year, month, day, *m.group("h", "mi"), 0) if said_year else None
+        return Stamp(t, True, "lenovo", times.Precision.MINUTE, number=number, contact=contact,
+                     year_from=year_from if t is not None else None)
     for convention, pattern in _REC_TIME:
         m = pattern.match(stem)
         if not m:
@@ -153,12 +168,13 @@ def recording(name: str, tz: dt.tzinfo, year_hint: int | None = None) -> Stamp |
         year = m.group("y")
         year = f"20{year}" if len(year) == 2 else year
         seconds = m.groupdict().get("s") or 0
-        t = _local(tz, year, *m.group("mo", "d", "h", "mi"), seconds)
+        ms = m.groupdict().get("ms")
+        t = _local(tz, year, *m.group("mo", "d", "h", "mi"), seconds, ms=ms)
         if t is None:
             continue
         number, contact = _number_and_contact(m.group("rest"))
-        label = {"compact": "miui_huawei", "split": "huawei_samsung", "dashed": "vivo",
-                 "oppo": "oppo"}[convention]
+        label = {"compact": "miui_huawei", "split": "lineageos" if ms else "huawei_samsung",
+                 "dashed": "vivo", "oppo": "oppo"}[convention]
         precision = times.Precision.MINUTE if convention == "oppo" else times.Precision.SECOND
         return Stamp(t, True, label, precision, number=number, contact=contact)
     number, contact = _number_and_contact(stem)
@@ -189,9 +205,13 @@ _IMAGE = (
     ("camera", False, re.compile(
         r"^(?:IMG|PANO|MVIMG|PXL)_" + _D8T6 + r"_(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})"
         r"(?:_?(?P<ms>\d{3}))?(?:[_~.(].*)?$")),
-    # OPPO/vivo camera: IMG20240507145428
+    # OPPO/vivo camera: IMG20240507145428; with an underscore: IMG_20180823102109
     ("camera", False, re.compile(
-        r"^IMG" + _D8T6 + r"(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})(?:[_(].*)?$")),
+        r"^IMG_?" + _D8T6 + r"(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})(?:[_(].*)?$")),
+    # Signal saving an attachment: signal-2020-10-26-163832 (-1, _001 … when several)
+    ("signal", False, re.compile(
+        r"^signal-(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})-(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})"
+        r"(?:[-_ (].*)?$")),
     # WeChat PC save-as: 微信图片_20150318201530 (newer: _158_292 suffix)
     ("wechat_pc", False, re.compile(
         r"^微信图片_" + _D8T6 + r"(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})(?:_\d+)*(?:\(\d+\))?$")),

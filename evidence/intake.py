@@ -50,6 +50,9 @@ class Stored:
     stored_path: str  # relative to the victim folder: originals/...
     sha256: str
     size: int
+    # the file's modification time as the submission gave it (zip entry, folder file): kept in
+    # intake.json, so a copy of the case folder (which changes file times) changes nothing
+    modified: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,7 +124,8 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
                 base["submission_sha256"] = submission_sha
             new: list[dict[str, Any]] = [
                 {"original_path": s.original_path, "stored_path": s.stored_path,
-                 "sha256": s.sha256, "size": s.size, **base} for s in stored]
+                 "sha256": s.sha256, "size": s.size, **base,
+                 **({"modified": s.modified} if s.modified else {})} for s in stored]
             seen_refusals = {(r.get("submission"), r.get("original_path"), r.get("reason"))
                              for r in records if "reason" in r}
             new += [{"original_path": r.original_path, "reason": r.reason, **base}
@@ -313,10 +317,13 @@ def _store_all(entries: list[_Entry], folder: Path, records: list[dict[str, Any]
             tmp.unlink()
             duplicates.append(Duplicate(entry.name, rel))
         else:
+            modified = None
             if entry.mtime is not None:
                 with contextlib.suppress(OSError, OverflowError):
                     os.utime(target, (entry.mtime, entry.mtime))
-            stored.append(Stored(entry.name, rel, digest, size))
+                with contextlib.suppress(OverflowError, OSError, ValueError):
+                    modified = times.iso(times.from_mtime(entry.mtime), times.UTC)
+            stored.append(Stored(entry.name, rel, digest, size, modified))
         known[digest] = rel
     return stored, duplicates, rejected
 

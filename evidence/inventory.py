@@ -3,6 +3,12 @@
 Every file under the folder ends up in the inventory, accepted, rejected (with a reason a lawyer
 understands) or duplicate, so files in = accepted + rejected + duplicates. Symbolic links are
 never followed and special files (pipes, devices) never opened: a FIFO would block the read.
+
+An SQLite database's `-wal` / `-shm` beside it are accepted as parts of that database
+(`part_of`): read together with it, listed with it, never exhibited on their own.
+
+A file's `mtime` is the one intake.json recorded (what the submission said) when there is one:
+a plain copy of the case folder changes file times, and nothing built may depend on them.
 """
 
 from __future__ import annotations
@@ -15,10 +21,9 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from evidence import extract, template, times
+from evidence import extract, sqlitedb, template, times
 from evidence.model import FileKind, Issue, Severity, SourceFile, Status, Victim
 
 CHUNK = 1 << 20
@@ -81,17 +86,52 @@ def scan(victim: Victim, ctx: extract.Context,
     """`digest`: the SHA-256 of a file, when the caller has just computed (or remembers) it."""
     lang = ctx.lang
     records, issues = _intake_records(victim.folder, lang)
-    files: list[SourceFile] = []
+    found: list[tuple[SourceFile, str | None]] = []
     accepted_by_hash: dict[str, SourceFile] = {}
     for rel, path, error in walk(victim.folder) if victim.folder.is_dir() else []:
         file, code = _inspect(rel, path, lang, accepted_by_hash, records.get(rel), error,
                               digest or sha256)
-        files.append(file)
+        found.append((file, code))
         if file.status is Status.ACCEPTED:
             accepted_by_hash.setdefault(file.sha256, file)
+    found = _parts(found, lang)
+    files = [file for file, _ in found]
+    for file, code in found:
         issues.extend(_issues_for(file, code))
     issues.extend(_custody(files, records, lang))
     return Inventory(tuple(files), tuple(issues))
+
+
+DB_KINDS = (FileKind.SMS_DB, FileKind.CALL_LOG)
+
+
+def _parts(found: list[tuple[SourceFile, str | None]], lang: str
+           ) -> list[tuple[SourceFile, str | None]]:
+    """`sms.db-wal` / `sms.db-shm` next to an accepted SQLite `sms.db`: parts of it, whatever
+    they looked like alone (unknown, empty, or the same bytes as another file)."""
+    by_path = {file.path: file for file, _ in found}
+    out: list[tuple[SourceFile, str | None]] = []
+    for file, code in found:
+        base = sqlitedb.companion_of(file.path)
+        db = by_path.get(base) if base else None
+        if (db is None or db.status is not Status.ACCEPTED or db.kind not in DB_KINDS
+                or file.status is Status.ACCEPTED or code in ("symlink", "not_regular", "unreadable")
+                or not _is_sqlite(db)):
+            out.append((file, code))
+            continue
+        part = file.path[len(db.path):]
+        reason = _reason(lang, "db_part", db=db.path, part=part)
+        out.append((dataclasses.replace(file, status=Status.ACCEPTED, kind=db.kind, reason=reason,
+                                        duplicate_of=None, part_of=db.path), None))
+    return out
+
+
+def _is_sqlite(file: SourceFile) -> bool:
+    try:
+        with file.abspath.open("rb") as f:
+            return f.read(len(sqlitedb.MAGIC)) == sqlitedb.MAGIC
+    except OSError:
+        return False
 
 
 def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
@@ -100,6 +140,7 @@ def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
     """The file as seen, and the code of its rejection (None unless rejected)."""
     received = received_time(record.get("received")) if record else None
     original = str(record["original_path"]) if record and "original_path" in record else None
+    recorded = received_time(record.get("modified")) if record else None
     mtime: dt.datetime | None = None
     size = 0
     digest = ""
@@ -120,7 +161,7 @@ def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
         info = path.lstat()
     except OSError as exc:
         return reject("unreadable", error=exc.strerror or str(exc))
-    mtime = times.from_mtime(info.st_mtime)
+    mtime = recorded or times.from_mtime(info.st_mtime)
     if stat.S_ISLNK(info.st_mode):
         return reject("symlink")
     if not stat.S_ISREG(info.st_mode):
@@ -146,13 +187,10 @@ def _inspect(rel: str, path: Path, lang: str, accepted: dict[str, SourceFile],
     return make(Status.ACCEPTED, kind), None
 
 
-def _validate(module: ModuleType, path: Path, lang: str) -> tuple[str, str] | None:
+def _validate(source: extract.Source, path: Path, lang: str) -> tuple[str, str] | None:
     """(code, reason) when the format's own check refuses the file."""
-    check = getattr(module, "validate", None)
-    if check is None:
-        return None
     try:
-        result = check(path, lang)
+        result = source.validate(path, lang)
     except Exception as exc:  # a validator bug must not take the inventory down
         return "validate_failed", _reason(
             lang, "validate_failed", error=f"{type(exc).__name__}: {exc}")
@@ -206,7 +244,7 @@ def _intake_records(folder: Path, lang: str) -> tuple[dict[str, dict[str, Any]],
 
 
 def received_time(value: object) -> dt.datetime | None:
-    """intake.json `received` (ISO 8601 with offset) -> aware datetime."""
+    """intake.json `received` / `modified` (ISO 8601 with offset) -> aware datetime."""
     if not isinstance(value, str):
         return None
     parsed = times.parse_local(value, times.UTC)

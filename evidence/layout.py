@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 
 from evidence import phones, timeline
 from evidence.model import (
+    Basis,
     Case,
     Direction,
     Event,
@@ -207,16 +208,19 @@ def plan(
     facts: timeline.Facts | None = None,
 ) -> Plan:
     """Group accepted files into exhibits, number them, and cite them from the chronology."""
-    accepted = sorted((f for f in files if f.status is Status.ACCEPTED),
-                      key=lambda f: (GROUP_ORDER.index(GROUP_OF_KIND[f.kind]), _sort_key(f)))
-    dups: dict[str, list[str]] = {}
-    for f in files:
-        if f.status is Status.DUPLICATE and f.duplicate_of:
-            dups.setdefault(f.duplicate_of, []).append(f.path)
     by_path: dict[str, list[Event]] = {}
     for ev in events:
         for ref in (ev.source, *ev.also):
             by_path.setdefault(ref.path, []).append(ev)
+    own = _own_times(events)
+    # a database's -wal/-shm are parts of it: listed with it in custody, never exhibited apart
+    accepted = sorted((f for f in files if f.status is Status.ACCEPTED and f.part_of is None),
+                      key=lambda f: (GROUP_ORDER.index(GROUP_OF_KIND[f.kind]),
+                                     _sort_key(f, own.get(f.path))))
+    dups: dict[str, list[str]] = {}
+    for f in files:
+        if f.status is Status.DUPLICATE and f.duplicate_of:
+            dups.setdefault(f.duplicate_of, []).append(f.path)
     exhibits: list[Exhibit] = []
     for group in GROUP_ORDER:
         members = [f for f in accepted if GROUP_OF_KIND[f.kind] is group]
@@ -237,9 +241,11 @@ def plan(
             ))
         exhibits.append(Exhibit(n, glabel, group, tuple(items)))
     label_of = {it.file.path: it.label for e in exhibits for it in e.items}
-    for f in files:  # a duplicate's events cite the copy that is exhibited
+    for f in files:  # a duplicate's events cite the copy that is exhibited; a part, its whole
         if f.status is Status.DUPLICATE and f.duplicate_of in label_of:
             label_of[f.path] = label_of[f.duplicate_of]
+        elif f.part_of is not None and f.part_of in label_of:
+            label_of[f.path] = label_of[f.part_of]
     summary = summarise(victim, events, compensation_labels)
     if facts is not None:  # the timeline's own facts, so `evidence timeline` and the PDF agree
         call = _same(facts.first_suspicious_call, events)
@@ -249,7 +255,7 @@ def plan(
             summary, first_call=call, call_delay=facts.order_to_call, debits=debits,
             debit_total=facts.debits_after_call if call else facts.total_debited,
             all_debit_total=facts.total_debited)
-    ordered = sorted(events, key=lambda e: (e.time, e.source.path, e.source.locator))
+    ordered = sorted(events, key=timeline.sort_key)  # the timeline's order: file times last
     debit_ids = {id(e) for e in summary.debits}
     rows = tuple(
         Row(ev, _cite(ev, label_of),
@@ -259,7 +265,7 @@ def plan(
     return Plan(
         case=case, victim=victim, exhibits=tuple(exhibits), rows=rows, summary=summary,
         custody=tuple(sorted(files, key=lambda f: f.path)),
-        build_date=build_date(case, files), fingerprint=fingerprint, lang=lang, tz=tz,
+        build_date=build_date(case), fingerprint=fingerprint, lang=lang, tz=tz,
     )
 
 
@@ -276,10 +282,25 @@ def _cite(ev: Event, label_of: Mapping[str, str]) -> str | None:
     return None
 
 
-def _sort_key(f: SourceFile) -> tuple[str, str]:
-    # Within a group: by the time the file itself says (received/mtime are weaker), then path.
-    when = f.received or f.mtime
-    return (when.astimezone(dt.UTC).isoformat() if when else "9999", f.path)
+def _own_times(events: Iterable[Event]) -> dict[str, dt.datetime]:
+    """Each file's earliest time as the file itself records it (a device log's, EXIF, its name,
+    its text) — never its modification time, which a copy changes."""
+    own: dict[str, dt.datetime] = {}
+    for ev in events:
+        if ev.basis is Basis.FILE_MTIME or ev.basis is Basis.MANUAL:
+            continue
+        path = ev.source.path
+        if path not in own or ev.time < own[path]:
+            own[path] = ev.time
+    return own
+
+
+def _sort_key(f: SourceFile, own: dt.datetime | None) -> tuple[int, str, str, str]:
+    """Within a group: by the time the file itself records, then name, then SHA-256; a file
+    recording no time of its own after those that do. Never by mtime or arrival, so a copy of
+    the case folder numbers every exhibit the same."""
+    when = own.astimezone(dt.UTC).isoformat() if own is not None else ""
+    return (own is None, when, f.path, f.sha256)
 
 
 # ---- facts for the summary page --------------------------------------------------------------
@@ -288,8 +309,9 @@ KNOWN_SERVICES = frozenset((*phones.BANKS, *phones.OTHER_SERVICES))
 
 
 def is_debit(ev: Event) -> bool:
+    """A counted debit notice (one marked for review counts nowhere until reviewed)."""
     return (ev.kind is EventKind.BANK_NOTICE and ev.direction is Direction.DEBIT
-            and ev.amount is not None)
+            and ev.amount is not None and not ev.needs_review)
 
 
 def summarise(victim: Victim, events: Iterable[Event], comp_labels: Mapping[str, str]) -> Summary:
@@ -324,30 +346,11 @@ def summarise(victim: Victim, events: Iterable[Event], comp_labels: Mapping[str,
 # ---- dates and fingerprints -----------------------------------------------------------------
 
 
-def build_date(case: Case, files: Iterable[SourceFile]) -> dt.date | None:
-    """The date printed on the dossier: from the case or the inputs, never the clock."""
-    explicit = getattr(case, "build_date", None)
-    if isinstance(explicit, dt.datetime):
-        return explicit.date()
-    if isinstance(explicit, dt.date):
-        return explicit
-    files = list(files)
-    tz = _zone(case.timezone)
-    for attr in ("received", "mtime"):
-        times_ = [getattr(f, attr) for f in files if getattr(f, attr) is not None]
-        if times_:
-            latest: dt.datetime = max(times_)
-            return latest.astimezone(tz).date()
-    return None
-
-
-def _zone(name: str) -> dt.tzinfo:
-    from evidence import times
-
-    try:
-        return times.zone(name)
-    except ValueError:
-        return dt.UTC
+def build_date(case: Case) -> dt.date | None:
+    """The date printed on the dossier (制作日期, the evidence list's date, PDF CreationDate):
+    the case's, which config resolved from [case] build_date, SOURCE_DATE_EPOCH or the day —
+    never from the input files' times, which a copy changes."""
+    return case.build_date
 
 
 def fingerprint(file_hashes: Iterable[str], victim_toml_sha256: str, version: str,

@@ -68,7 +68,13 @@ class SourceFile:
     duplicate_of: str | None = None  # path of the accepted file with the same bytes
     received: dt.datetime | None = None  # from intake.json, when the file came through intake
     original_path: str | None = None  # path inside the victim's submission (zip/folder)
+    # The file's modification time: as recorded in intake.json when the file came through
+    # intake (what the victim's device or zip said), else as found on disk — which a plain
+    # copy changes. Weak either way: shown flagged, never used to order or number anything.
     mtime: dt.datetime | None = None
+    # A companion of another accepted file that is read together with it (an SQLite -wal /
+    # -shm beside its database): its path; never exhibited or read on its own.
+    part_of: str | None = None
 
 
 class Basis(enum.StrEnum):
@@ -127,6 +133,22 @@ class Event:
 
     def __hash__(self) -> int:  # details is a dict; identity of an event is its source
         return hash((self.time, self.kind, self.source))
+
+    @property
+    def needs_review(self) -> bool:
+        """Marked for the lawyer's review (a guessed year, a time outside the case period…):
+        shown in the chronology, counted in no total until reviewed."""
+        return self.details.get(NEEDS_REVIEW) == "true"
+
+
+NEEDS_REVIEW = "needs_review"  # details key: "true" when the event must be reviewed
+REVIEW_REASON = "review_reason"  # details key: why, one sentence a reason ("; " between)
+
+
+def for_review(details: Mapping[str, str], reason: str) -> dict[str, str]:
+    """`details` marked for review with `reason` added to any reason already there."""
+    reasons = [r for r in (details.get(REVIEW_REASON), reason) if r]
+    return {**details, NEEDS_REVIEW: "true", REVIEW_REASON: "; ".join(dict.fromkeys(reasons))}
 
 
 # ---- case configuration ------------------------------------------------------------------
@@ -191,3 +213,8 @@ class Case:
     bates_prefix: str = "EV"
     language: str = "zh-Hans"
     template: str = "default"
+    # 制作日期 / the evidence list's date / PDF CreationDate: [case] build_date, else
+    # SOURCE_DATE_EPOCH, else the day the case was loaded in its zone (config decides)
+    build_date: dt.date | None = None
+    # [case] period: the first and last day (inclusive, case zone) the case is about
+    period: tuple[dt.date, dt.date] | None = None

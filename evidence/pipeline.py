@@ -349,7 +349,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     # -- post-conditions before anything is moved into place
     problems = verify.check(pdf, verify.Expect(
         pages=total, labels=bates_texts, accepted=[red.text(f.path) if red else f.path
-                                                   for f in files if f.status is Status.ACCEPTED],
+                                                   for f in files if f.status is Status.ACCEPTED
+                                                   and f.part_of is None],  # a -wal: in its db
         exhibited=list(item_pages), link_targets=_link_targets(nums, counts),
         manifest=attach, manifest_bytes=manifest_bytes, embedded=fonts.embedded, originals=frozenset(
             emap[k] + j for k, n in ex.insert_pages.items() for j in range(n))))
@@ -546,10 +547,11 @@ def _inventory_json(plan: Plan, item_pages: Mapping[str, tuple[int, int]], bates
 
     files = []
     for f in plan.custody:
-        it = label_of.get(f.path)
+        it = label_of.get(f.path) or label_of.get(f.part_of or "")  # a -wal: its database's
         files.append({
             "path": f.path, "sha256": f.sha256, "size": f.size, "kind": str(f.kind),
             "status": str(f.status), "reason": f.reason, "duplicate_of": f.duplicate_of,
+            "part_of": f.part_of,
             "received": when(f.received), "original_path": f.original_path,
             "exhibit": it.label if it else None,
         })

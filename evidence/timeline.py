@@ -1,16 +1,23 @@
 """One victim's chronology: a total order, merged duplicates, recordings matched to calls, facts.
 
 * Order: (time, kind, source path, locator in natural order, summary) — total and deterministic,
-  so two runs over the same files print the same lines.
+  so two runs over the same files print the same lines. An event dated only by its file's
+  modification time (weak: a copy changes it) never decides the order: such events follow all
+  the others, by path and locator, still showing their (flagged) time.
+* Period: with `[case] period`, an event outside it is marked `needs_review` (with the reason)
+  and reported; it stays on the timeline but counts in no fact or total until reviewed.
 * Duplicates: the same record exported twice (an SMS in an SB&R XML *and* a CSV export) becomes
   one event whose `also` cites the other copies. Same kind, same second, same counterparty and
-  same content (message body; call type + duration; amount + direction). Two identical records
-  inside ONE file are never merged: two identical debit notices are two debits.
+  same content (message body; call type + duration; amount + direction). Two records inside ONE
+  file are never merged here: two identical debit notices are two debits. (A record a file holds
+  twice — same number, same time to the millisecond or second, same type and text — is folded by
+  its reader, with a note: that is one message written twice, not two.)
 * Recordings are matched to the call they record: same number, start within ±3 min of the
   call's start or inside the call.
 * Facts: what the lawyer argues from — order → first unknown call → debits. "Unknown" means
   not a bank/service/400 hotline, not the victim's own number, and never seen in a call or
-  message before the first order.
+  message before the first order. Events marked `needs_review` are never the first call nor a
+  counted debit.
 """
 
 from __future__ import annotations
@@ -23,9 +30,9 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import phones, template, times
-from evidence.extract import Context
+from evidence import model, phones, template, times
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef, Victim
+from evidence.sources import Context
 
 MATCH_WINDOW = dt.timedelta(minutes=3)
 ZERO = Decimal("0")
@@ -76,8 +83,9 @@ def _natural(text: str) -> tuple[Any, ...]:
 
 
 def sort_key(e: Event) -> tuple[Any, ...]:
-    return (e.time, KIND_ORDER.get(e.kind, 99), e.source.path, _natural(e.source.locator),
-            e.summary)
+    weak = e.basis is Basis.FILE_MTIME  # a file time: shown, never deciding the order
+    return (weak, times.BEFORE_ALL if weak else e.time, KIND_ORDER.get(e.kind, 99), e.source.path,
+            _natural(e.source.locator), e.summary)
 
 
 # ---- duplicates ----------------------------------------------------------------------------
@@ -183,6 +191,48 @@ def _match_recordings(events: list[Event], ctx: Context) -> list[Event]:
     return out
 
 
+# ---- the case period ----------------------------------------------------------------------
+
+MONEY_KINDS = (EventKind.BANK_NOTICE, EventKind.TRANSACTION)
+PERIOD_LISTED = 5  # out-of-period records named one by one per file before they are summed up
+
+
+def _period(events: list[Event], ctx: Context) -> tuple[list[Event], list[Issue]]:
+    """Events outside `[case] period` marked for review, and the problems saying so: each
+    money record by itself, the rest one line per file."""
+    if ctx.period is None:
+        return events, []
+    start, end = ctx.period
+    days = ctx.period_days
+    shown = f"{days[0].isoformat()}/{days[1].isoformat()}" if days else ""
+    out: list[Event] = []
+    issues: list[Issue] = []
+    others: dict[str, list[Event]] = defaultdict(list)
+    for e in events:
+        if start <= e.time < end or e.basis is Basis.FILE_MTIME:
+            out.append(e)  # a file time is weak already: said so where it is made
+            continue
+        when = times.iso(e.time, ctx.tz)
+        ref = e.source
+        message = template.t(ctx.lang, "sources.out_of_period", path=ref.path,
+                             locator=ref.locator, time=when, period=shown)
+        out.append(dataclasses.replace(e, details=model.for_review(e.details, message),
+                                       summary=e.summary + template.t(
+                                           ctx.lang, "events.outside_period", period=shown)))
+        if e.kind in MONEY_KINDS or len(others[ref.path]) < PERIOD_LISTED:
+            issues.append(Issue(Severity.WARNING, "out_of_period", message, path=ref.path,
+                                locator=ref.locator))
+        if e.kind not in MONEY_KINDS:
+            others[ref.path].append(e)
+    for path, group in sorted(others.items()):
+        if len(group) > PERIOD_LISTED:
+            issues.append(Issue(Severity.WARNING, "out_of_period", template.t(
+                ctx.lang, "sources.out_of_period_file", path=path, n=len(group), period=shown,
+                first=times.iso(min(e.time for e in group), ctx.tz),
+                last=times.iso(max(e.time for e in group), ctx.tz)), path=path))
+    return out, issues
+
+
 # ---- issues --------------------------------------------------------------------------------
 
 
@@ -245,7 +295,7 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
     def stranger(number: str | None) -> bool:
         return bool(number) and number not in known and not _service(number or "")
 
-    calls = [e for e in events if e.kind is EventKind.CALL
+    calls = [e for e in events if e.kind is EventKind.CALL and not e.needs_review
              and e.details.get("call_type") in SUSPICIOUS_CALL_TYPES
              and stranger(e.counterparty)
              and (first_order is None or e.time > first_order)]
@@ -253,9 +303,10 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
     # Hangzhou landline, and the bundle and each dossier must name the same call.
     first_call = calls[0] if calls else None
     callers = tuple(dict.fromkeys(e.counterparty or "" for e in calls))
-    debits = tuple(e for e in events if e.kind is EventKind.BANK_NOTICE
+    # a record marked for review (outside the case period, a guessed year…) counts nowhere
+    debits = tuple(e for e in events if e.kind is EventKind.BANK_NOTICE and not e.needs_review
                    and e.direction is Direction.DEBIT and e.amount is not None)
-    statement_debits = [e for e in events if e.kind is EventKind.TRANSACTION
+    statement_debits = [e for e in events if e.kind is EventKind.TRANSACTION and not e.needs_review
                         and e.direction is Direction.DEBIT and e.amount is not None and _cny(e)]
     total = sum((e.amount for e in debits if e.amount is not None and _cny(e)), ZERO)
     after = sum((e.amount for e in debits if e.amount is not None and _cny(e)
@@ -294,8 +345,9 @@ def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
     merged = _merge(list(events))
     merged.sort(key=sort_key)
     matched = _match_recordings(merged, ctx)
-    return Timeline(events=tuple(matched), facts=_facts(matched, victim),
-                    issues=tuple(_issues(matched, ctx)))
+    bounded, outside = _period(matched, ctx)
+    return Timeline(events=tuple(bounded), facts=_facts(bounded, victim),
+                    issues=tuple(_issues(bounded, ctx)) + tuple(outside))
 
 
 # ---- JSON ----------------------------------------------------------------------------------

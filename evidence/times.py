@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 UTC = dt.UTC
 APPLE_EPOCH = 978_307_200  # 2001-01-01T00:00:00Z in Unix seconds
 EARLIEST_PLAUSIBLE = dt.datetime(2000, 1, 1, tzinfo=UTC)
+BEFORE_ALL = dt.datetime.min.replace(tzinfo=UTC)  # sorts before any real time
 
 
 class Precision(enum.StrEnum):
@@ -297,6 +298,114 @@ def plausible(t: dt.datetime, not_after: dt.datetime) -> bool:
 def now() -> dt.datetime:
     """Wall-clock now, aware. Builds must not use it in outputs (determinism)."""
     return dt.datetime.now(tz=UTC)
+
+
+def today(tz: dt.tzinfo) -> dt.date:
+    """Today's date in `tz` (the case zone)."""
+    return now().astimezone(tz).date()
+
+
+# ---- dates: build date, case period -----------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """ISO 8601 calendar date `YYYY-MM-DD` -> date; None when malformed or impossible."""
+    m = _DATE.fullmatch(text.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def from_toml_date(value: object) -> dt.date | None:
+    """A TOML value that should be a date: an unquoted TOML date or an ISO date string."""
+    if isinstance(value, dt.datetime):
+        return None  # a date-time is not a date: say so rather than drop the time
+    if isinstance(value, dt.date):
+        return value
+    return parse_date(value) if isinstance(value, str) else None
+
+
+def from_source_date_epoch(text: str, tz: dt.tzinfo) -> dt.date | None:
+    """`SOURCE_DATE_EPOCH` (reproducible-builds.org: decimal Unix seconds) -> its date in `tz`."""
+    if not re.fullmatch(r"\s*\d{1,12}\s*", text):
+        return None
+    try:
+        return from_epoch_s(int(text)).astimezone(tz).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def parse_period(text: str) -> tuple[dt.date, dt.date] | None:
+    """ISO 8601 time interval of whole days: `2015-03-01/2015-04-30`, the end possibly shortened
+    as ISO 8601 allows (`2015-03-01/04-30`, `2015-03-01/30`), `--` accepted for `/`.
+    Both days are included. None when malformed, impossible or ending before it starts."""
+    parts = re.split(r"/|--", text.strip())
+    if len(parts) != 2:
+        return None
+    start = parse_date(parts[0])
+    if start is None:
+        return None
+    end_text = parts[1].strip()
+    if re.fullmatch(r"\d{2}-\d{2}", end_text):
+        end_text = f"{start.year:04d}-{end_text}"
+    elif re.fullmatch(r"\d{2}", end_text):
+        end_text = f"{start.year:04d}-{start.month:02d}-{end_text}"
+    end = parse_date(end_text)
+    if end is None or end < start:
+        return None
+    return start, end
+
+
+def day_bounds(first: dt.date, last: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """[start of `first`, start of the day after `last`) in `tz`: the instants of those days."""
+    after = last + dt.timedelta(days=1)
+    return (local(first.year, first.month, first.day, tz=tz),
+            local(after.year, after.month, after.day, tz=tz))
+
+
+def from_toml_datetime(value: object, tz: dt.tzinfo) -> tuple[dt.datetime, bool] | None:
+    """An unquoted TOML date-time or date, or a string (parse_local). Returns (time,
+    zone_assumed): a value without an offset is read in `tz`."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=tz), True
+        return value, False
+    if isinstance(value, dt.date):
+        return local(value.year, value.month, value.day, tz=tz), True
+    return parse_local(value, tz) if isinstance(value, str) else None
+
+
+def with_zone(t: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The same wall-clock time read in another zone (an assumed zone corrected)."""
+    return t.replace(tzinfo=tz)
+
+
+def with_year(t: dt.datetime, year: int) -> dt.datetime | None:
+    """The same wall-clock time in another year; None for 29 February in a common year."""
+    try:
+        return t.replace(year=year)
+    except ValueError:
+        return None
+
+
+def year_for(month: int, day: int, period: tuple[dt.date, dt.date]) -> tuple[int, bool]:
+    """The year a date written without one (`3月18日`) takes from the case period: the latest
+    year in which that month and day fall inside the period (True), else the period's last
+    year (False: outside the period, to be reviewed)."""
+    first, last = period
+    for year in range(last.year, first.year - 1, -1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if first <= candidate <= last:
+            return year, True
+    return last.year, False
 
 
 def from_mtime(seconds: float) -> dt.datetime:

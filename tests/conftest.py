@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +73,13 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"sample corpus not found at {CORPUS}")
     return CORPUS
+
+
+def sniffed(source: Any, path: Path, head: bytes | None = None) -> Any:
+    """What the registry would make of `path` with this one source: its kind when `sniff`
+    claims the file, else None. `head` defaults to what extract reads (the first bytes, with
+    an SQLite database's schema appended); given bytes get the schema appended the same way."""
+    from evidence import extract, sqlitedb
+
+    data = extract.head(path) if head is None else sqlitedb.schema_head(path, head)
+    return source.kind(data, path.name) if source.sniff(data, path.name) else None

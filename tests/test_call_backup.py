@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from conftest import sniffed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +31,7 @@ def source(path: Path) -> SourceFile:
 
 def test_every_call_type():
     path = DATA / "calls-20150320103000.xml"
-    assert call_backup.sniff(path, path.read_bytes()[:8192]) is FileKind.CALL_LOG
+    assert sniffed(call_backup, path, path.read_bytes()[:8192]) is FileKind.CALL_LOG
     assert call_backup.validate(path, "zh-Hans") is None
     events, issues = call_backup.read(source(path), CTX)
     assert issues == []
@@ -63,7 +64,7 @@ def test_every_call_type():
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 def test_corpus_minimal_calls():
     path = CORPUS / "shruggietech__minimal_calls.xml"
-    assert call_backup.sniff(path, path.read_bytes()) is FileKind.CALL_LOG
+    assert sniffed(call_backup, path, path.read_bytes()) is FileKind.CALL_LOG
     events, issues = call_backup.read(source(path), CTX_EN)
     assert issues == []
     (call,) = events
@@ -73,7 +74,7 @@ def test_corpus_minimal_calls():
     assert call.details["sim"] == "1"
     assert call.summary.startswith("Incoming call: +15551234567") and call.summary.endswith("2m 5s")
     sms = CORPUS / "shruggietech__minimal_sms.xml"
-    assert call_backup.sniff(sms, sms.read_bytes()) is None
+    assert sniffed(call_backup, sms, sms.read_bytes()) is None
 
 
 def test_truncated_call_log(tmp_path):
@@ -93,7 +94,7 @@ def test_truncated_call_log(tmp_path):
 def test_not_xml_at_all_is_rejected(tmp_path):
     path = tmp_path / "calls-bad.xml"
     path.write_text("<calls count='1'><call number=13757123456 /></calls>", encoding="utf-8")
-    assert call_backup.sniff(path, path.read_bytes()) is FileKind.CALL_LOG
+    assert sniffed(call_backup, path, path.read_bytes()) is FileKind.CALL_LOG
     assert "损坏" in (call_backup.validate(path, "zh-Hans") or "")
 
 
@@ -102,7 +103,7 @@ def test_not_xml_at_all_is_rejected(tmp_path):
 def test_read_never_raises_on_arbitrary_bytes(tmp_path, data, prefix):
     path = tmp_path / "calls-fuzz.xml"
     path.write_bytes(prefix + data)
-    call_backup.sniff(path, prefix + data)
+    sniffed(call_backup, path, prefix + data)
     call_backup.validate(path, "en")
     events, issues = call_backup.read(source(path), CTX_EN)
     assert isinstance(events, list) and isinstance(issues, list)

@@ -130,6 +130,11 @@ def test_invalid_victim_toml_is_an_error_issue_and_the_victim_still_exists(tmp_p
     ('[case]\ntitle = "x"\nlanguage = "fr"\n', "'fr' is not supported"),
     ('[case]\ntitle = "x"\ntemplate = "mine.toml"\n', "does not exist"),
     ('[case]\ntitle = 3\n', "must be text"),
+    ('[case]\ntitle = "x"\nperiod = "2015-04-30/2015-03-01"\n', "period = '2015-04-30/2015-03-01'"),
+    ('[case]\ntitle = "x"\nperiod = "2015-03"\n', "ISO 8601 interval"),
+    ('[case]\ntitle = "x"\nperiod = 2015-03-01\n', "ISO 8601 interval"),
+    ('[case]\ntitle = "x"\nbuild_date = "1.4.2015"\n', "build_date = '1.4.2015' is not a date"),
+    ('[case]\ntitle = "x"\nbuild_date = 2015-04-01T10:00:00\n', "is not a date"),
 ])
 def test_a_broken_case_toml_raises_one_config_error(tmp_path, text, needle):
     folder = make_case(tmp_path, [], case_toml=text)
@@ -139,6 +144,28 @@ def test_a_broken_case_toml_raises_one_config_error(tmp_path, text, needle):
     assert needle in message and "case.toml" in message
     assert "\n" not in message
     assert err.value.exit_code is ExitCode.BAD_CONFIG
+
+
+def test_build_date_from_case_toml_else_source_date_epoch_else_today(tmp_path):
+    folder = make_case(tmp_path, [], case_toml='[case]\ntitle = "x"\nbuild_date = "2015-04-01"\n')
+    epoch = {"SOURCE_DATE_EPOCH": "1427817600"}  # 2015-03-31T16:00Z = 2015-04-01 00:00 in Beijing
+    assert config.load_case(folder, env=epoch)[0].build_date == dt.date(2015, 4, 1)
+    (folder / "case.toml").write_text('[case]\ntitle = "x"\nbuild_date = 2015-04-02\n', encoding="utf-8")
+    assert config.load_case(folder, env=epoch)[0].build_date == dt.date(2015, 4, 2)  # TOML date
+    (folder / "case.toml").write_text('[case]\ntitle = "x"\n', encoding="utf-8")
+    assert config.load_case(folder, env=epoch)[0].build_date == dt.date(2015, 4, 1)  # in the case zone
+    assert config.load_case(folder, env={})[0].build_date == times.today(SH)
+    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH='yesterday'"):
+        config.load_case(folder, env={"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_period_is_an_iso_interval_of_whole_days(tmp_path):
+    folder = make_case(tmp_path, [], case_toml='[case]\ntitle = "x"\nperiod = "2015-03-01/2015-04-30"\n')
+    case, issues = config.load_case(folder)
+    assert case.period == (dt.date(2015, 3, 1), dt.date(2015, 4, 30)) and issues == []
+    for short in ("2015-03-01/04-30", "2015-03-01--2015-04-30"):
+        (folder / "case.toml").write_text(f'[case]\ntitle = "x"\nperiod = "{short}"\n', encoding="utf-8")
+        assert config.load_case(folder)[0].period == (dt.date(2015, 3, 1), dt.date(2015, 4, 30))
 
 
 def test_missing_case_toml_and_folder(tmp_path):

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from conftest import sniffed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +30,7 @@ def source(path: Path, kind: FileKind = FileKind.SMS_EXPORT) -> SourceFile:
 
 def sniffs(path: Path) -> tuple[FileKind | None, FileKind | None]:
     head = path.read_bytes()[:8192]
-    return sms_csv.sniff(path, head), calls_csv.sniff(path, head)
+    return sniffed(sms_csv, path, head), sniffed(calls_csv, path, head)
 
 
 def sh(*args: int) -> dt.datetime:
@@ -105,13 +106,14 @@ def test_gbk_chinese_call_log():
     path = CALLS_DATA / "calls_gbk_zh.csv"
     assert sniffs(path) == (None, FileKind.CALL_LOG)
     events, issues = calls_csv.read(source(path, FileKind.CALL_LOG), CTX)
-    rows = [(e.source.locator, e.counterparty, e.details["call_type"], e.details["duration_s"]) for e in events]
+    rows = [(e.source.locator, e.counterparty, e.details["call_type"], e.details.get("duration_s"))
+            for e in events]
     assert rows == [
         ("row 2", "95118", "outgoing", "95"),
         ("row 3", "13757123456", "incoming", "1265"),  # 00:21:05
         ("row 4", "13757123456", "missed", "0"),
-        ("row 5", "17012345678", "rejected", "0"),  # empty duration
-        ("row 6", None, "blocked", "0"),
+        ("row 5", "17012345678", "rejected", None),  # empty duration: unknown, not 0
+        ("row 6", None, "blocked", None),
         ("row 7", "13757123456", "outgoing", "125"),  # 2分5秒
         ("row 8", "13800138000", "other", "10"),
     ]
@@ -170,7 +172,7 @@ def test_read_never_raises_on_arbitrary_bytes(tmp_path, data, prefix):
     path = tmp_path / "fuzz.csv"
     path.write_bytes(prefix + data)
     for module in (sms_csv, calls_csv):
-        module.sniff(path, (prefix + data)[:8192])
+        sniffed(module, path, (prefix + data)[:8192])
         events, issues = module.read(source(path), CTX_EN)
         assert isinstance(events, list) and isinstance(issues, list)
 

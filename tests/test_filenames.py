@@ -44,9 +44,19 @@ def test_recording_oppo_is_minute_precision_and_lenovo_needs_a_year():
     assert filenames.recording("Papa-2512232146.mp3", SH).precision is times.Precision.MINUTE
     lenovo = "19145520861_通话_05月13日_15点26分.amr"
     assert filenames.recording(lenovo, SH).time is None
-    with_year = filenames.recording(lenovo, SH, year_hint=2015)
-    assert with_year.time == dt.datetime(2015, 5, 13, 15, 26, tzinfo=SH)
-    assert with_year.number == "19145520861"
+    # the year from the case period, never from the file's date alone
+    in_period = filenames.recording(lenovo, SH, period=(dt.date(2015, 3, 1), dt.date(2015, 5, 31)),
+                                    fallback_year=2026)
+    assert in_period.time == dt.datetime(2015, 5, 13, 15, 26, tzinfo=SH)
+    assert (in_period.number, in_period.year_from) == ("19145520861", "period")
+    # a period spanning New Year: December is the earlier year
+    december = filenames.recording("19145520861_通话_12月30日_21点07分.amr", SH,
+                                   period=(dt.date(2014, 12, 1), dt.date(2015, 1, 31)))
+    assert december.time == dt.datetime(2014, 12, 30, 21, 7, tzinfo=SH)
+    outside = filenames.recording(lenovo, SH, period=(dt.date(2015, 3, 1), dt.date(2015, 4, 30)))
+    assert (outside.time.year, outside.year_from) == (2015, "period_outside")
+    guessed = filenames.recording(lenovo, SH, fallback_year=2015)
+    assert (guessed.time, guessed.year_from) == (dt.datetime(2015, 5, 13, 15, 26, tzinfo=SH), "file_date")
 
 
 def test_recording_bcr_carries_its_own_offset_and_lg_its_direction():
@@ -127,6 +137,6 @@ NAME_PARTS = st.sampled_from(["Screenshot_", "IMG_", "IMG", "微信图片_", "mm
 @given(st.one_of(st.text(max_size=60), st.lists(NAME_PARTS, max_size=12).map("".join)),
        st.one_of(st.none(), st.integers(min_value=-5, max_value=99999)))
 def test_parsers_never_raise(name, year):
-    for stamp in (filenames.recording(name, SH, year_hint=year), filenames.image(name, SH)):
+    for stamp in (filenames.recording(name, SH, fallback_year=year), filenames.image(name, SH)):
         if stamp is not None and stamp.time is not None:
             assert stamp.time.tzinfo is not None

@@ -1,8 +1,10 @@
-"""Every source format is complete: one module, one registry entry, one folder of sample files
-under tests/data/<name>/, one README row. Adding a sample file to a folder adds a test case.
+"""Every source format is complete: one module implementing the declared `Source` interface, one
+registry entry, one folder of sample files under tests/data/<name>/, one README row. Adding a
+sample file to a folder adds a test case.
 
 Each sample file must be claimed by its own folder's module (no two formats overlap), pass its
-validate(), and read back into events that carry an aware time, a source reference and a summary.
+validate(), and read back into events that carry an aware time, a source reference, a summary and
+what their time means.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence import extract, times
+from evidence import extract, sources, times
 from evidence.model import Basis, Direction, Event, EventKind, Severity, SourceFile, Status
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,10 +25,11 @@ DATA = REPO / "tests" / "data"
 SOURCES = REPO / "evidence" / "sources"
 NOT_FORMATS = {"__init__", "common", "victim_toml"}  # helpers and the lawyer's own entries
 SH = times.zone("Asia/Shanghai")
-CTX = extract.Context(tz=SH, lang="zh-Hans")
-# Files carry no year of their own in some formats (pasted SMS): they take it from the file's
-# modification time, which a git checkout sets to "now". Pin it to the day the victim saved them.
-SAVED = dt.datetime(2015, 3, 20, 10, 30, tzinfo=SH)
+# Some formats carry no year (pasted SMS): it comes from the case period, never from the file's
+# modification time (which a git checkout sets to "now"; pinned anyway to the day of saving).
+CTX = extract.Context(tz=SH, lang="zh-Hans",
+                      period=times.day_bounds(dt.date(2015, 3, 1), dt.date(2015, 4, 30), SH))
+SAVED = dt.datetime(2026, 3, 20, 10, 30, tzinfo=SH)
 
 SAMPLES = sorted(
     (folder.name, path)
@@ -42,8 +45,8 @@ def _source(folder: str, path: Path) -> SourceFile:
                       Status.ACCEPTED, mtime=SAVED)
 
 
-def _module_name(module: object) -> str | None:
-    return getattr(module, "__name__", "").rsplit(".", 1)[-1] or None
+def _module_name(module: sources.Source | None) -> str | None:
+    return extract.name_of(module) if module is not None else None
 
 
 # ---- completeness -------------------------------------------------------------------------
@@ -53,6 +56,33 @@ def test_every_source_module_is_registered_and_every_entry_has_a_module() -> Non
     modules = {p.stem for p in SOURCES.glob("*.py")} - NOT_FORMATS
     assert modules == set(extract.REGISTRY_NAMES)
     assert len(set(extract.REGISTRY_NAMES)) == len(extract.REGISTRY_NAMES)
+    assert tuple(extract.name_of(s) for s in extract.REGISTRY) == extract.REGISTRY_NAMES
+
+
+@pytest.mark.parametrize("source", extract.REGISTRY, ids=extract.REGISTRY_NAMES)
+def test_every_module_implements_the_declared_interface(source: sources.Source) -> None:
+    """mypy checks the registry against the Protocol; this checks the running modules too."""
+    for name in ("sniff", "kind", "validate", "read"):
+        assert callable(getattr(source, name, None)), f"{extract.name_of(source)} lacks {name}()"
+    assert isinstance(source.TIME_MEANING, str) and source.TIME_MEANING
+    assert isinstance(source.BASIS, Basis)
+    # a sniff is cheap and total: it never raises, whatever it is shown
+    for head, name in ((b"", ""), (b"\x00" * 64, "x.bin"), (b"%PDF-1.4\n", "x.pdf"), (b"<", "a.xml")):
+        assert source.sniff(head, name) in (True, False)
+
+
+def test_sniffing_never_reads_a_pdfs_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 19: a PDF is a statement by signature (its name), not by extracting its text."""
+    import pypdf
+
+    def forbidden(*args: object, **kwargs: object) -> str:
+        raise AssertionError("a sniff extracted a PDF's text")
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", forbidden)
+    extract._sniff_file.cache_clear()
+    for path in sorted((DATA / "statement_pdf").iterdir()) + sorted((DATA / "document").iterdir()):
+        extract.sniff(path)
+    extract._sniff_file.cache_clear()
 
 
 @pytest.mark.parametrize("name", extract.REGISTRY_NAMES)
@@ -82,10 +112,9 @@ def test_every_format_has_a_readme_row(name: str) -> None:
 def test_sample_file_is_sniffed_validated_and_read(folder: str, path: Path) -> None:
     kind, module = extract.sniff(path)
     assert _module_name(module) == folder, f"{path.name} is claimed by {_module_name(module)}, not {folder}"
-    validate = getattr(module, "validate", None)
-    if validate is not None:
-        assert validate(path, "zh-Hans") is None
-        assert validate(path, "en") is None
+    assert module is not None
+    assert module.validate(path, "zh-Hans") is None
+    assert module.validate(path, "en") is None
     file = _source(folder, path)
     assert file.kind is kind
     events, issues = module.read(file, CTX)
@@ -98,6 +127,8 @@ def test_sample_file_is_sniffed_validated_and_read(folder: str, path: Path) -> N
         assert event.source.path == file.path and event.source.sha256 == file.sha256
         assert event.source.locator
         assert event.summary.strip()
+    full, _ = extract.run([file], CTX)
+    assert full and all(e.details.get("time_meaning") for e in full)
     # deterministic: a second read gives the same events
     again, _ = module.read(file, CTX)
     assert again == events
@@ -174,6 +205,40 @@ EXPECT = [
            {"counterparty": "13757123456"}),
     Expect("calls_csv/imazing_calls.csv", 4, 0, sh(2015, 3, 18, 20, 5, 10), Basis.EXACT, EventKind.CALL,
            {"counterparty": "13757123456"}),
+    # issue 16: formats met in real exports
+    Expect("superbackup_calls/calls_20150320.xml", 4, 0, sh(2015, 3, 18, 20, 5, 10, 417000), Basis.EXACT,
+           EventKind.CALL, {"counterparty": "13757123456", "zone_assumed": False},
+           {"call_type": "incoming", "duration_s": "1265", "readable_date": "18.03.2015 20:05:10",
+            "time_meaning": "call_started"}),
+    Expect("superbackup_calls/calls_20150320.xml", 4, 3, sh(2015, 3, 18, 20, 47, 9, 3000), Basis.EXACT,
+           EventKind.CALL, {"counterparty": None}, {"call_type": "rejected", "number_hidden": "unknown"}),
+    Expect("calls_csv/call_log_direction_timestamp.csv", 3, 0, sh(2015, 3, 18, 20, 5, 10), Basis.EXACT,
+           EventKind.CALL, {"counterparty": "13757123456", "zone_assumed": True},
+           {"call_type": "incoming", "duration_s": "1265"}),
+    Expect("calls_csv/call_log_direction_timestamp.csv", 3, 2, sh(2015, 3, 18, 19, 40), Basis.EXACT,
+           EventKind.CALL, {"counterparty": "95118"},
+           {"call_type": "outgoing", "duration_s": "95", "contact_name": "JD Customer Service"}),
+    Expect("ios_sms/sms_ios5.db", 4, 2, sh(2015, 3, 18, 20, 31, 45), Basis.EXACT, EventKind.BANK_NOTICE,
+           {"counterparty": "95588", "amount": Decimal("20000.00"), "direction": Direction.DEBIT},
+           {"direction_of_message": "in", "message_type": "sms"}),
+    Expect("ios_sms/sms_ios5.db", 4, 1, sh(2015, 3, 18, 20, 16, 40), Basis.EXACT, EventKind.SMS,
+           {"counterparty": "13757123456"}, {"direction_of_message": "out"}),
+    Expect("ios_sms/sms_ios5.db", 4, 3, sh(2015, 3, 18, 21, 0), Basis.EXACT, EventKind.SMS,
+           {"counterparty": "13912345678"}, {"direction_of_message": "in", "message_type": "imessage"}),
+    Expect("recording/13757123456_150318_201530123.amr", 1, 0, sh(2015, 3, 18, 20, 15, 30, 123000),
+           Basis.FILENAME, EventKind.RECORDING, {"counterparty": "13757123456", "zone_assumed": True},
+           {"name_convention": "lineageos", "duration_s": "4.40", "frames": "220"}),
+    Expect("recording/20150318_205012.881926+0800_in_13757123456.wav", 1, 0, sh(2015, 3, 18, 20, 50, 12, 881926),
+           Basis.FILENAME, EventKind.RECORDING, {"counterparty": "13757123456", "zone_assumed": False},
+           {"name_convention": "bcr", "direction_of_call": "in", "duration_s": "1.00"}, dt.timedelta(hours=8)),
+    Expect("image/signal-2020-10-26-163832.jpg", 1, 0, sh(2020, 10, 26, 16, 38, 32), Basis.FILENAME,
+           EventKind.PHOTO, {"zone_assumed": True}, {"name_convention": "signal"}),
+    Expect("image/IMG_20180823102109.jpg", 1, 0, sh(2018, 8, 23, 10, 21, 9), Basis.FILENAME, EventKind.PHOTO,
+           {"zone_assumed": True}, {"name_convention": "camera", "time_meaning": "taken"}),
+    Expect("sms_backup/sms-20150326101530.xml", 2, 0, sh(2015, 3, 18, 20, 31, 42, 417000), Basis.EXACT,
+           EventKind.BANK_NOTICE, {"amount": Decimal("20000.00")}, {"repeated_in_file": "sms[3]"}),
+    Expect("notice_text/银行短信.txt", 3, 0, sh(2015, 3, 18, 20, 31), Basis.TEXT, EventKind.BANK_NOTICE,
+           {"amount": Decimal("20000.00")}, {"year_from": "period"}),
 ]
 
 
@@ -183,6 +248,26 @@ def _read(rel: str) -> list[Event]:
     assert module is not None
     events, _ = module.read(_source(path.parent.name, path), CTX)
     return events
+
+
+def test_a_call_log_without_durations_says_unknown_never_0() -> None:
+    events = _read("calls_csv/通话记录_无时长.csv")
+    assert [(e.details["call_type"], e.details.get("duration_s")) for e in events] == [
+        ("incoming", None), ("missed", None)]
+    assert "时长未知" in events[0].summary and "0秒" not in events[0].summary
+    _, issues = extract.sniff(DATA / "calls_csv/通话记录_无时长.csv")[1].read(  # type: ignore[union-attr]
+        _source("calls_csv", DATA / "calls_csv/通话记录_无时长.csv"), CTX)
+    assert "duration_column_missing" in {i.code for i in issues}
+
+
+def test_a_record_a_file_holds_twice_is_one_message_with_a_note() -> None:
+    path = DATA / "sms_backup/sms-20150326101530.xml"
+    _, module = extract.sniff(path)
+    assert module is not None
+    events, issues = module.read(_source("sms_backup", path), CTX)
+    assert [e.source.locator for e in events] == ["sms[1]", "sms[2]"]
+    assert [(i.code, i.locator) for i in issues] == [("record_repeated", "sms[3]")]
+    assert "sms[1]" in issues[0].message
 
 
 def test_expectations_cover_every_format() -> None:

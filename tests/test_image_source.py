@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import sniffed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -26,7 +27,7 @@ CTX_EN = extract.Context(tz=SH, lang="en")
 
 def source(path: Path, rel: str | None = None) -> SourceFile:
     data = path.read_bytes()
-    kind = image.sniff(path, data[:8192])
+    kind = sniffed(image, path, data[:8192])
     assert kind is not None
     return SourceFile(rel or path.name, path, hashlib.sha256(data).hexdigest(), len(data), kind,
                       Status.ACCEPTED)
@@ -68,7 +69,7 @@ CORPUS_IMAGES = [
 @pytest.mark.parametrize(("name", "iso", "assumed", "zone_source", "camera"), CORPUS_IMAGES)
 def test_corpus_exif_times(corpus, name, iso, assumed, zone_source, camera):
     path = corpus / "images" / name
-    assert image.sniff(path, path.read_bytes()[:8192]) is FileKind.PHOTO
+    assert sniffed(image, path, path.read_bytes()[:8192]) is FileKind.PHOTO
     event, _issues = read_one(path)
     assert event.time == dt.datetime.fromisoformat(iso)
     assert event.time.isoformat() == iso
@@ -186,18 +187,18 @@ def test_no_time_anywhere_falls_back_to_mtime_with_warning(tmp_path):
 
 def test_png_with_phone_proportions_is_a_screenshot_camera_photo_is_not(tmp_path):
     shot = png(tmp_path / "证据.png", (1080, 2340))
-    assert image.sniff(shot, shot.read_bytes()[:8192]) is FileKind.SCREENSHOT
+    assert sniffed(image, shot, shot.read_bytes()[:8192]) is FileKind.SCREENSHOT
     square = png(tmp_path / "二维码.png", (800, 800))
-    assert image.sniff(square, square.read_bytes()[:8192]) is FileKind.PHOTO
+    assert sniffed(image, square, square.read_bytes()[:8192]) is FileKind.PHOTO
     exif = Image.Exif()
     exif[0x010F] = "Xiaomi"
     camera = tmp_path / "cam.png"
     Image.new("RGB", (1080, 1920), "white").save(camera, "PNG", exif=exif)
-    assert image.sniff(camera, camera.read_bytes()[:8192]) is FileKind.PHOTO
+    assert sniffed(image, camera, camera.read_bytes()[:8192]) is FileKind.PHOTO
     # a chat-app JPEG is a photo even when phone-shaped: the file alone cannot tell
     wechat = jpeg(tmp_path / "微信图片_20150318201530.jpg", (1080, 2340))
-    assert image.sniff(wechat, wechat.read_bytes()[:8192]) is FileKind.PHOTO
-    assert image.sniff(tmp_path / "x.txt", b"hello") is None
+    assert sniffed(image, wechat, wechat.read_bytes()[:8192]) is FileKind.PHOTO
+    assert sniffed(image, tmp_path / "x.txt", b"hello") is None
 
 
 def test_sniff_formats(tmp_path):
@@ -205,7 +206,7 @@ def test_sniff_formats(tmp_path):
         path = tmp_path / f"sticker.{ext}"
         Image.new("RGB", (64, 64), "blue").save(path, fmt)
         assert image.image_format(path.read_bytes()[:16]) == fmt
-        assert image.sniff(path, path.read_bytes()[:64]) is FileKind.PHOTO
+        assert sniffed(image, path, path.read_bytes()[:64]) is FileKind.PHOTO
         event, _ = read_one(path)
         assert event.details["format"] == fmt
 

@@ -15,7 +15,7 @@ from conftest import make_case
 from typer.testing import CliRunner
 
 import cli
-from evidence import config, inventory
+from evidence import config, inventory, times
 from evidence import intake as intake_mod
 from evidence.errors import InputError, UsageError
 
@@ -70,6 +70,9 @@ def test_folder_intake_copies_hashes_records_and_writes_a_receipt(tmp_path, subm
     records = json.loads((folder / "intake.json").read_text(encoding="utf-8"))
     assert {r["original_path"]: r["sha256"] for r in records} == before
     jpg = next(r for r in records if r["original_path"] == "截图/退款 页面.jpg")
+    # the file time the submission gave, recorded: a later copy of the case cannot change it
+    modified = jpg.pop("modified")
+    assert modified == times.iso(times.from_mtime((submission / "截图/退款 页面.jpg").stat().st_mtime), times.UTC)
     assert jpg == {"original_path": "截图/退款 页面.jpg", "stored_path": "originals/截图/退款 页面.jpg",
                    "sha256": before["截图/退款 页面.jpg"],
                    "size": (submission / "截图/退款 页面.jpg").stat().st_size,

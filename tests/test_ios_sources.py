@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import sniffed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -152,8 +153,8 @@ def calls_db(tmp_path: Path) -> Path:
 
 def test_sms_db(sms_db: Path):
     before = sorted(p.name for p in sms_db.parent.iterdir())
-    assert ios_sms.sniff(sms_db, sms_db.read_bytes()[:100]) is FileKind.SMS_DB
-    assert ios_calls.sniff(sms_db, sms_db.read_bytes()[:100]) is None
+    assert sniffed(ios_sms, sms_db, sms_db.read_bytes()[:100]) is FileKind.SMS_DB
+    assert sniffed(ios_calls, sms_db, sms_db.read_bytes()[:100]) is None
     assert ios_sms.validate(sms_db, "en") is None
     events, issues = ios_sms.read(source(sms_db, FileKind.SMS_DB), CTX)
     assert sorted(p.name for p in sms_db.parent.iterdir()) == before  # no -journal/-wal/-shm created
@@ -175,7 +176,8 @@ def test_sms_db(sms_db: Path):
     assert by["message rowid 4"].details["body"].startswith("验证码385716。请勿泄露")  # 0x81 length form
     assert len(by["message rowid 4"].details["body"]) == 10 + 9 * 30
     imessage = by["message rowid 5"]
-    assert imessage.details["attachments"] == "yes" and imessage.details["body"] == ""
+    # the attachment's placeholder U+FFFC is quoted as stored: the text is never edited
+    assert imessage.details["attachments"] == "yes" and imessage.details["body"] == "\ufffc"
     assert imessage.details["message_type"] == "imessage"
     got = [(i.code, i.locator) for i in issues]
     assert got == [("bad_time", "message rowid 6"), ("no_text", "message rowid 8"), ("attributed_body", None)]
@@ -232,7 +234,7 @@ def test_wal_is_read_from_a_copy(tmp_path: Path):
 def test_damaged_db_is_rejected_by_name(tmp_path: Path, sms_db: Path):
     broken = tmp_path / "CallHistory.storedata"
     broken.write_bytes(ios_sms.MAGIC + b"\x00" * 200)
-    assert ios_calls.sniff(broken, broken.read_bytes()) is FileKind.CALL_LOG
+    assert sniffed(ios_calls, broken, broken.read_bytes()) is FileKind.CALL_LOG
     assert "damaged or encrypted" in (ios_calls.validate(broken, "en") or "")
     events, issues = ios_calls.read(source(broken, FileKind.CALL_LOG), CTX_EN)
     assert events == [] and [i.code for i in issues] == ["db_unreadable"]
@@ -241,14 +243,14 @@ def test_damaged_db_is_rejected_by_name(tmp_path: Path, sms_db: Path):
     conn.execute("CREATE TABLE t (x)")
     conn.commit()
     conn.close()
-    assert ios_sms.sniff(other, other.read_bytes()[:100]) is None
+    assert sniffed(ios_sms, other, other.read_bytes()[:100]) is None
     assert "handle, message" in (ios_sms.validate(other, "en") or "")
 
 
 def test_call_history(calls_db: Path):
     before = sorted(p.name for p in calls_db.parent.iterdir())
-    assert ios_calls.sniff(calls_db, calls_db.read_bytes()[:100]) is FileKind.CALL_LOG
-    assert ios_sms.sniff(calls_db, calls_db.read_bytes()[:100]) is None
+    assert sniffed(ios_calls, calls_db, calls_db.read_bytes()[:100]) is FileKind.CALL_LOG
+    assert sniffed(ios_sms, calls_db, calls_db.read_bytes()[:100]) is None
     events, issues = ios_calls.read(source(calls_db, FileKind.CALL_LOG), CTX)
     assert sorted(p.name for p in calls_db.parent.iterdir()) == before
     rows = [(e.source.locator, e.counterparty, e.details["call_type"], e.details["duration_s"], e.details["service"])
@@ -273,7 +275,7 @@ def test_read_never_raises_on_arbitrary_bytes(tmp_path, data, magic):
     path = tmp_path / "sms.db"
     path.write_bytes((ios_sms.MAGIC if magic else b"") + data)
     for module in (ios_sms, ios_calls):
-        module.sniff(path, path.read_bytes()[:100])
+        sniffed(module, path, path.read_bytes()[:100])
         module.validate(path, "en")
         events, issues = module.read(source(path, FileKind.SMS_DB), CTX_EN)
         assert isinstance(events, list) and isinstance(issues, list)

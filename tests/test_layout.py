@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -32,9 +33,9 @@ def _file(path: str, kind: FileKind, status: Status = Status.ACCEPTED, **kw: obj
 
 
 def _plan(files: list[SourceFile], events: list[Event] = (), victim: Victim | None = None,  # type: ignore[assignment]
-          pats: layout.Patterns | None = None) -> layout.Plan:
+          pats: layout.Patterns | None = None, case: Case | None = None) -> layout.Plan:
     return layout.plan(
-        case=Case(folder=Path("/c"), title="t"),
+        case=case or Case(folder=Path("/c"), title="t"),
         victim=victim or Victim(id="V001", folder=Path("/c/v")),
         files=files, events=list(events), purposes={g: f"default {g}" for g in layout.Group},
         titles={}, compensation_labels={}, pats=pats or layout.Patterns(), fingerprint="f" * 64, lang="zh-Hans", tz=TZ,
@@ -102,12 +103,43 @@ def test_chronology_cites_the_exhibit_and_marks_debits_and_first_call() -> None:
     assert s.debit_total == Decimal("20000.00") and s.all_debit_total == Decimal("20030.00")
 
 
-def test_build_date_comes_from_the_inputs_never_the_clock() -> None:
-    late = dt.datetime(2015, 3, 25, 23, 30, tzinfo=dt.UTC)  # 07:30 on the 26th in Beijing
-    files = [_file("a", FileKind.PHOTO, received=dt.datetime(2015, 3, 20, tzinfo=dt.UTC)),
-             _file("b", FileKind.PHOTO, received=late)]
-    assert layout.build_date(Case(folder=Path("/c"), title="t"), files) == dt.date(2015, 3, 26)
-    assert layout.build_date(Case(folder=Path("/c"), title="t"), []) is None
+def _shot(path: str, when: dt.datetime, basis: Basis) -> Event:
+    return Event(time=when, basis=basis, kind=EventKind.SCREENSHOT, summary=path,
+                 source=SourceRef(path, f"{hash(path):064x}"[-64:], "file"))
+
+
+def test_items_in_a_group_follow_the_files_own_times_never_their_mtimes() -> None:
+    t = dt.datetime(2015, 3, 18, 20, 0, tzinfo=TZ)
+    copied = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # what `cp -r` does to every file's mtime
+    files = [
+        _file("a.png", FileKind.SCREENSHOT, mtime=copied),  # its name says 20:30
+        _file("z.png", FileKind.SCREENSHOT, mtime=copied - dt.timedelta(days=9)),  # EXIF 20:10
+        _file("b.png", FileKind.SCREENSHOT, mtime=copied - dt.timedelta(days=99)),  # no time of its own
+        _file("c.png", FileKind.SCREENSHOT, received=copied),  # the same time as a.png: by name
+    ]
+    events = [_shot("a.png", t + dt.timedelta(minutes=30), Basis.FILENAME),
+              _shot("z.png", t + dt.timedelta(minutes=10), Basis.EXIF),
+              _shot("b.png", copied - dt.timedelta(days=99), Basis.FILE_MTIME),
+              _shot("c.png", t + dt.timedelta(minutes=30), Basis.FILENAME)]
+    p = _plan(files, events)
+    assert [(i.label, i.file.path) for i in p.items] == [
+        ("证据1-1", "z.png"), ("证据1-2", "a.png"), ("证据1-3", "c.png"), ("证据1-4", "b.png")]
+    # other mtimes, the same exhibits
+    moved = [dataclasses.replace(f, mtime=copied + dt.timedelta(days=i), received=None)
+             for i, f in enumerate(reversed(files))]
+    assert [i.file.path for i in _plan(moved, events).items] == ["z.png", "a.png", "c.png", "b.png"]
+    # and the chronology lists the weakly dated screenshot last, whatever its time
+    assert [r.event.source.path for r in p.rows] == ["z.png", "a.png", "c.png", "b.png"]
+
+
+def test_build_date_is_the_cases_never_the_inputs_times() -> None:
+    late = dt.datetime(2015, 3, 25, 23, 30, tzinfo=dt.UTC)
+    files = [_file("a", FileKind.PHOTO, received=late)]
+    case = Case(folder=Path("/c"), title="t", build_date=dt.date(2015, 4, 1))
+    assert layout.build_date(case) == dt.date(2015, 4, 1)
+    p = _plan(case=case, files=files, events=[])
+    assert p.build_date == dt.date(2015, 4, 1)
+    assert layout.build_date(Case(folder=Path("/c"), title="t")) is None
 
 
 def test_fingerprint_depends_on_every_input_but_not_their_order() -> None:

@@ -9,6 +9,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from conftest import sniffed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,7 +44,7 @@ def _write(folder: Path, text: str, encoding: str, mtime: dt.datetime) -> Source
 
 def test_pasted_gbk_notices(tmp_path: Path) -> None:
     file = _write(tmp_path, PASTED, "gbk", dt.datetime(2015, 4, 2, 10, 0, tzinfo=SH))
-    assert notice_text.sniff(file.abspath, file.abspath.read_bytes()[:8192]) is FileKind.NOTICE_TEXT
+    assert sniffed(notice_text, file.abspath, file.abspath.read_bytes()[:8192]) is FileKind.NOTICE_TEXT
     events, issues = notice_text.read(file, CTX)
     got = [(e.kind, e.time, e.basis, e.amount, e.direction, e.counterparty, e.source.locator) for e in events]
     mtime = dt.datetime(2015, 4, 2, 10, 0, tzinfo=SH)
@@ -61,15 +62,53 @@ def test_pasted_gbk_notices(tmp_path: Path) -> None:
     ]
     assert all(e.zone_assumed for e in events if e.basis is Basis.TEXT)
     assert events[0].details["card_tail"] == "6217" and events[0].details["balance"] == "228000.36"
-    assert events[0].details["year_from"] == "file_mtime"
+    # no year written on line 1: the nearest message that writes one (line 8, 15年) gives it
+    assert events[0].details["year_from"] == "line 8"
     assert "year_from" not in events[4].details  # 15年 is written
+    assert not events[0].needs_review
     assert events[3].details["code"] == "482913"
     assert events[5].details["domains"] == "jd-tuikuan.com"
     assert events[5].attribution == "浙江省杭州市 中国移动"
+    # no time in the message: the file's time, shown flagged, never counted before review
+    assert events[3].needs_review and events[5].needs_review
+    assert "文件修改时间" in events[3].summary
     codes = [(i.code, i.locator) for i in issues]
-    assert codes[0] == ("text_year_from_mtime", None)
+    assert codes[0] == ("year_from_text", None)
     assert ("text_no_time", "line 7") in codes
-    assert "2015 年" in issues[0].message
+    assert "year_unknown" not in {c for c, _ in codes}
+
+
+def test_the_quote_is_the_original_text(tmp_path: Path) -> None:
+    """Classification reads a normalised copy; the exhibit quotes the file's own text."""
+    text = ("９５５８８：您尾号６２１７卡3月18日20:31快捷支付支出(网银在线)\n"
+            "  20,000.00元，余额228,000.36元。【工商银行】\n")
+    file = _write(tmp_path, text, "utf-8", dt.datetime(2015, 3, 20, tzinfo=SH))
+    (event,), _ = notice_text.read(file, CTX)
+    assert event.details["body"] == ("您尾号６２１７卡3月18日20:31快捷支付支出(网银在线)\n"
+                                     "  20,000.00元，余额228,000.36元。【工商银行】")
+    assert event.counterparty == "95588" and event.amount == Decimal("20000.00")
+
+
+def test_year_from_the_case_period_never_from_the_file_date(tmp_path: Path) -> None:
+    """issue 16: a pasted "3月18日17:34" in a file saved in 2026 is 2015 when the case says so."""
+    file = _write(tmp_path, "【工商银行】您尾号6217卡3月18日17:34快捷支付支出228,000.00元，余额0.36元。\n", "utf-8",
+                  dt.datetime(2026, 5, 1, 9, 0, tzinfo=SH))
+    period = times.day_bounds(dt.date(2015, 3, 1), dt.date(2015, 4, 30), SH)
+    (event,), issues = notice_text.read(file, extract.Context(tz=SH, period=period))
+    assert event.time == dt.datetime(2015, 3, 18, 17, 34, tzinfo=SH)
+    assert event.details["year_from"] == "period" and not event.needs_review
+    assert [i.code for i in issues] == ["year_from_period"]
+    assert "2015-03-01/2015-04-30" in issues[0].message
+    # without a period the file's year is only a guess: marked for review, with a warning
+    (guess,), issues = notice_text.read(file, CTX)
+    assert guess.time.year == 2026 and guess.needs_review
+    assert guess.details["year_from"] == "file_date" and "review_reason" in guess.details
+    assert [(i.code, i.severity.value) for i in issues] == [("year_unknown", "warning")]
+    # a year written elsewhere in the message wins over both
+    other = _write(tmp_path, "【工商银行】2015年度账单：您尾号6217卡3月18日17:34支出228,000.00元。\n", "utf-8",
+                   dt.datetime(2026, 5, 1, 9, 0, tzinfo=SH))
+    (written,), _ = notice_text.read(other, CTX)
+    assert written.time.year == 2015 and written.details["year_from"] == "text" and not written.needs_review
 
 
 def test_december_notice_in_a_file_saved_in_january(tmp_path: Path) -> None:
@@ -77,13 +116,17 @@ def test_december_notice_in_a_file_saved_in_january(tmp_path: Path) -> None:
                   dt.datetime(2016, 1, 5, 9, 0, tzinfo=SH))
     (event,), _ = notice_text.read(file, CTX)
     assert event.time == dt.datetime(2015, 12, 30, 21, 7, tzinfo=SH)
+    assert event.needs_review  # the year is only the file date's guess
+    period = times.day_bounds(dt.date(2015, 12, 1), dt.date(2016, 1, 31), SH)
+    (event,), _ = notice_text.read(file, extract.Context(tz=SH, period=period))
+    assert event.time == dt.datetime(2015, 12, 30, 21, 7, tzinfo=SH) and not event.needs_review
 
 
 def test_sniff_needs_bank_signs_and_a_text_suffix() -> None:
-    assert notice_text.sniff(Path("a.txt"), "今天天气很好\n".encode()) is None
-    assert notice_text.sniff(Path("a.jpg"), "尾号6217卡".encode()) is None
-    assert notice_text.sniff(Path("a.txt"), b"\x00\x01\x02") is None
-    assert notice_text.sniff(Path("notes"), "【建设银行】您尾号1546账户".encode("gbk")) is FileKind.NOTICE_TEXT
+    assert sniffed(notice_text, Path("a.txt"), "今天天气很好\n".encode()) is None
+    assert sniffed(notice_text, Path("a.jpg"), "尾号6217卡".encode()) is None
+    assert sniffed(notice_text, Path("a.txt"), b"\x00\x01\x02") is None
+    assert sniffed(notice_text, Path("notes"), "【建设银行】您尾号1546账户".encode("gbk")) is FileKind.NOTICE_TEXT
 
 
 @settings(max_examples=80, deadline=None)
@@ -93,7 +136,7 @@ def test_never_raises_on_arbitrary_bytes(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "x.txt"
         path.write_bytes(data)
-        notice_text.sniff(path, data[:8192])
+        sniffed(notice_text, path, data[:8192])
         file = SourceFile("x.txt", path, "0" * 64, len(data), FileKind.NOTICE_TEXT, Status.ACCEPTED)
         events, issues = notice_text.read(file, CTX)
         assert all(e.time.tzinfo is not None for e in events)

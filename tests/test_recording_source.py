@@ -6,9 +6,11 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
+from conftest import sniffed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +32,7 @@ def place(corpus: Path, victim: Path, sample: str, rel: str) -> Path:
 
 def source(victim: Path, path: Path) -> SourceFile:
     data = path.read_bytes()
-    kind = recording.sniff(path, data[:8192])
+    kind = sniffed(recording, path, data[:8192])
     assert kind is FileKind.RECORDING
     return SourceFile(path.relative_to(victim).as_posix(), path, hashlib.sha256(data).hexdigest(),
                       len(data), kind, Status.ACCEPTED)
@@ -93,7 +95,7 @@ def test_name_without_time_uses_mtime_with_warning(corpus, tmp_path):
 def test_header_only_and_truncated(tmp_path):
     empty = tmp_path / "13757123456_20150318201530.amr"
     empty.write_bytes(audio.AMR_NB_MAGIC)
-    assert recording.sniff(empty, empty.read_bytes()) is FileKind.RECORDING
+    assert sniffed(recording, empty, empty.read_bytes()) is FileKind.RECORDING
     assert "no playable audio" in recording.validate(empty, "en")
     assert "没有可播放的声音" in recording.validate(empty, "zh-Hans")
     (event,), issues = recording.read(source(tmp_path, empty), CTX)
@@ -109,10 +111,41 @@ def test_header_only_and_truncated(tmp_path):
 
 def test_sniff_rejects_images_and_text(corpus, tmp_path):
     heic = corpus / "images" / "exif-samples__IMG_5195.HEIC"
-    assert recording.sniff(heic, heic.read_bytes()[:8192]) is None
+    assert sniffed(recording, heic, heic.read_bytes()[:8192]) is None
     txt = tmp_path / "a.txt"
     txt.write_text("#!AMX", encoding="utf-8")
-    assert recording.sniff(txt, txt.read_bytes()) is None
+    assert sniffed(recording, txt, txt.read_bytes()) is None
+
+
+def test_a_screen_recording_is_refused_with_its_reason(tmp_path):
+    """Sniffed by its MP4 signature (no track walk in the sniff); validate finds the video."""
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+    def trak(handler: bytes) -> bytes:
+        return box(b"trak", box(b"mdia", box(b"hdlr", b"\x00" * 8 + handler + b"\x00" * 12)))
+
+    ftyp = box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41")
+    video = tmp_path / "Record_2025-10-14-09-14-37.mp4"
+    video.write_bytes(ftyp + box(b"moov", trak(b"vide") + trak(b"soun")))
+    assert sniffed(recording, video) is FileKind.RECORDING
+    assert "video" in (recording.validate(video, "en") or "")
+    assert "视频" in (recording.validate(video, "zh-Hans") or "")
+
+
+def test_a_lenovo_name_takes_its_year_from_the_period_never_the_file_date(tmp_path):
+    path = tmp_path / "19145520861_通话_03月18日_20点15分.amr"
+    shutil.copyfile(Path(__file__).parent / "data" / "recording" / "13757123456_20150318201530.amr", path)
+    stamp = dt.datetime(2026, 5, 1, tzinfo=SH).timestamp()
+    os.utime(path, (stamp, stamp))
+    file = source(tmp_path, path)
+    period = times.day_bounds(dt.date(2015, 3, 1), dt.date(2015, 4, 30), SH)
+    (event,), issues = recording.read(file, extract.Context(tz=SH, period=period))
+    assert event.time == dt.datetime(2015, 3, 18, 20, 15, tzinfo=SH) and not event.needs_review
+    assert event.details["year_from"] == "period"
+    (guess,), issues = recording.read(file, CTX)  # no period: the file's year, for review
+    assert guess.time.year == 2026 and guess.needs_review and guess.details["year_from"] == "file_date"
+    assert "year_unknown" in {i.code for i in issues}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from conftest import sniffed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,7 @@ def source(path: Path) -> SourceFile:
 
 
 def read(path: Path, ctx: extract.Context = CTX_EN):
-    assert sms_backup.sniff(path, path.read_bytes()[:8192]) is FileKind.SMS_BACKUP
+    assert sniffed(sms_backup, path, path.read_bytes()[:8192]) is FileKind.SMS_BACKUP
     return sms_backup.read(source(path), ctx)
 
 
@@ -198,7 +199,7 @@ def test_corpus_small_files():
 @needs_corpus
 def test_corpus_malformed_is_rejected():
     path = CORPUS / "shruggietech__malformed.xml"
-    assert sms_backup.sniff(path, path.read_bytes()) is FileKind.SMS_BACKUP
+    assert sniffed(sms_backup, path, path.read_bytes()) is FileKind.SMS_BACKUP
     reason = sms_backup.validate(path, "en")
     assert reason is not None and "not a readable XML backup" in reason
     assert "损坏" in (sms_backup.validate(path, "zh-Hans") or "")
@@ -209,7 +210,7 @@ def test_corpus_malformed_is_rejected():
 @needs_corpus
 def test_calls_file_is_not_an_sms_backup():
     path = CORPUS / "shruggietech__minimal_calls.xml"
-    assert sms_backup.sniff(path, path.read_bytes()) is None
+    assert sniffed(sms_backup, path, path.read_bytes()) is None
 
 
 # ---- hostile and broken input ------------------------------------------------------------
@@ -222,7 +223,7 @@ def test_doctype_is_rejected_and_never_expanded(tmp_path):
         '<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
         '<smses count="1"><sms address="95588" date="1426681541417" type="1" body="&b;&x;" /></smses>\n',
         encoding="utf-8")
-    assert sms_backup.sniff(bomb, bomb.read_bytes()) is FileKind.SMS_BACKUP
+    assert sniffed(sms_backup, bomb, bomb.read_bytes()) is FileKind.SMS_BACKUP
     reason = sms_backup.validate(bomb, "en")
     assert reason is not None and reason.startswith("XML contains a DOCTYPE/entity declaration")
     events, issues = sms_backup.read(source(bomb), CTX_EN)
@@ -246,7 +247,7 @@ def test_utf16_backup_with_bom(tmp_path):
     text = ('<?xml version="1.0" encoding="UTF-16"?>\n<smses count="1"><sms address="95588" '
             'date="1426681541417" type="1" body="余额&#55357;&#56396;" /></smses>')
     path.write_bytes(text.encode("utf-16"))
-    assert sms_backup.sniff(path, path.read_bytes()[:100]) is FileKind.SMS_BACKUP
+    assert sniffed(sms_backup, path, path.read_bytes()[:100]) is FileKind.SMS_BACKUP
     events, issues = sms_backup.read(source(path), CTX_EN)
     assert [e.details["body"] for e in events] == ["余额👌"]
     assert [i.code for i in issues] == ["xml_repaired"]
@@ -275,7 +276,7 @@ def test_streaming_large_backup_keeps_memory_flat(tmp_path):
 def test_read_never_raises_on_arbitrary_bytes(tmp_path, data, prefix):
     path = tmp_path / "sms-fuzz.xml"
     path.write_bytes(prefix + data)
-    sms_backup.sniff(path, prefix + data)
+    sniffed(sms_backup, path, prefix + data)
     sms_backup.validate(path, "en")
     events, issues = sms_backup.read(source(path), CTX_EN)
     assert isinstance(events, list) and isinstance(issues, list)

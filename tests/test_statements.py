@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from conftest import sniffed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
@@ -57,7 +58,7 @@ DEBIT_CREDIT_CSV = (
 def test_statement_csv_gbk_with_preamble(tmp_path: Path) -> None:
     path = tmp_path / "工行流水.csv"
     path.write_bytes(ICBC_CSV.encode("gbk"))
-    assert statement_csv.sniff(path, path.read_bytes()[:8192]) is FileKind.BANK_STATEMENT
+    assert sniffed(statement_csv, path, path.read_bytes()[:8192]) is FileKind.BANK_STATEMENT
     assert extract.sniff(path)[0] is FileKind.BANK_STATEMENT  # no SMS/call reader claims it first
     events, issues = statement_csv.read(_file(path, FileKind.BANK_STATEMENT), CTX)
     got = [(e.time, e.amount, e.direction, e.source.locator, e.details.get("balance"),
@@ -96,7 +97,7 @@ def test_statement_csv_debit_credit_columns_bom(tmp_path: Path) -> None:
 
 def test_sms_export_is_not_a_statement() -> None:
     head = "时间,号码,内容,类型\n2015-03-18 20:31:40,95588,尾号6217卡支出20000元,接收\n".encode()
-    assert statement_csv.sniff(Path("sms.csv"), head) is None
+    assert sniffed(statement_csv, Path("sms.csv"), head) is None
 
 
 # ---- PDF ----------------------------------------------------------------------------------------
@@ -141,7 +142,7 @@ def _statement_pdf(rows_per_page: list[list[tuple[str, ...]]]) -> bytes:
 def test_statement_pdf_rows(tmp_path: Path) -> None:
     path = tmp_path / "工行对账单.pdf"
     path.write_bytes(_statement_pdf([ROWS[:2], ROWS[2:]]))
-    assert statement_pdf.sniff(path, path.read_bytes()[:8192]) is FileKind.BANK_STATEMENT
+    assert sniffed(statement_pdf, path, path.read_bytes()[:8192]) is FileKind.BANK_STATEMENT
     assert extract.sniff(path)[0] is FileKind.BANK_STATEMENT
     assert statement_pdf.validate(path, "zh-Hans") is None
     events, issues = statement_pdf.read(_file(path, FileKind.BANK_STATEMENT), CTX)
@@ -239,7 +240,7 @@ def test_statement_and_document_sources_never_raise(data: bytes) -> None:
             file = _file(path, FileKind.BANK_STATEMENT)
             head = data[:8192]
             for module in (statement_csv, statement_pdf, document):
-                module.sniff(path, head)
+                sniffed(module, path, head)
                 events, issues = module.read(file, CTX)
                 assert isinstance(events, list) and isinstance(issues, list)
             assert document.validate(path, "en") is None or isinstance(document.validate(path, "en"), str)

@@ -168,7 +168,8 @@ def test_to_json_shape(victim_ctx):
     assert notice["counterparty"] == "95588" and notice["attribution"] == "中国工商银行"
     order = next(r for r in rows if r["kind"] == "order")
     assert (order["amount"], order["direction"], order["time_basis"]) == ("599.00", None, "manual")
-    assert order["details"] == {"channel": "网银在线", "item": "冲锋衣", "order_id": "9134567890"}
+    assert order["details"] == {"channel": "网银在线", "item": "冲锋衣", "order_id": "9134567890",
+                                "time_meaning": "order_placed"}
     sha = hashlib.sha256((victim.folder / "victim.toml").read_bytes()).hexdigest()
     assert order["source"] == {"path": "victim.toml", "sha256": sha, "locator": "orders[1]"}
     assert set(rows[0]) == {"time", "time_basis", "zone_assumed", "kind", "summary", "counterparty",
@@ -307,3 +308,35 @@ def test_cli_csv_and_table(case_with_files):
     assert bad.exit_code == 2 and "V999" in bad.stderr
     bad = runner.invoke(cli.app, ["timeline", str(case_with_files), "--victim", "V001", "--format", "xml"])
     assert bad.exit_code == 2
+
+
+def test_an_event_outside_the_case_period_is_for_review_and_counts_nowhere(victim_ctx):
+    """issue 16: a pasted '3月18日' that took a wrong year must not become a third debit."""
+    victim, ctx = victim_ctx
+    period = times.day_bounds(dt.date(2015, 3, 1), dt.date(2015, 4, 30), SH)
+    ctx = extract.Context(tz=SH, lang="zh-Hans", not_after=NOT_AFTER, victim=victim, period=period)
+    wrong_year = dt.datetime(2014, 3, 18, 20, 52, tzinfo=SH)
+    events = [*scenario(victim, ctx),
+              sms(ctx, wrong_year, "95588", DEBIT_9999, path="银行短信.txt", locator="line 1",
+                  basis=Basis.TEXT, zone_assumed=True)]
+    tl = timeline.build(events, victim, ctx)
+    flagged = [e for e in tl.events if e.needs_review]
+    assert {(e.source.path, e.source.locator) for e in flagged} == {("银行短信.txt", "line 1"), ("x.jpg", "file")}
+    notice = next(e for e in flagged if e.source.path == "银行短信.txt")
+    assert notice.details["needs_review"] == "true" and "2015-03-01/2015-04-30" in notice.details["review_reason"]
+    assert "待核实" in notice.summary
+    assert tl.facts.total_debited == Decimal("39998.00")  # not 49997.00
+    assert notice not in tl.facts.debit_events
+    warned = [(i.severity.value, i.path, i.locator) for i in tl.issues if i.code == "out_of_period"]
+    assert ("warning", "银行短信.txt", "line 1") in warned
+    # and the JSON says so for anyone reading the timeline
+    shown = next(e for e in timeline.to_json(tl, ctx) if e["source"]["path"] == "银行短信.txt")
+    assert shown["details"]["needs_review"] == "true"
+
+
+def test_a_file_time_never_decides_the_order(victim_ctx):
+    victim, ctx = victim_ctx
+    weak = Event(time=at(20, 0), basis=Basis.FILE_MTIME, kind=EventKind.PHOTO, summary="照片：a.jpg",
+                 source=SourceRef("a.jpg", "a" * 64, "file"))
+    tl = timeline.build([*scenario(victim, ctx), weak], victim, ctx)
+    assert tl.events[-1] is weak  # shown with its time, after every event dated by its own record

@@ -92,3 +92,21 @@ def test_text_parsers_never_raise(s):
     times.find_cn_datetime(s, ANCHOR, SH)
     times.parse_duration(s)
     assert times.parse_offset(s) is None or isinstance(times.parse_offset(s), dt.tzinfo)
+
+
+def test_case_dates_period_and_year_completion():
+    assert times.parse_date("2015-04-01") == dt.date(2015, 4, 1)
+    assert times.parse_date("2015-02-30") is None and times.parse_date("2015-4-1") is None
+    assert times.parse_period("2015-03-01/2015-04-30") == (dt.date(2015, 3, 1), dt.date(2015, 4, 30))
+    assert times.parse_period("2015-03-01/15") == (dt.date(2015, 3, 1), dt.date(2015, 3, 15))
+    assert times.parse_period("2015-04-30/2015-03-01") is None
+    assert times.parse_period("2015-03-01/P2M") is None
+    start, end = times.day_bounds(dt.date(2015, 3, 1), dt.date(2015, 4, 30), SH)
+    assert (start, end) == (dt.datetime(2015, 3, 1, tzinfo=SH), dt.datetime(2015, 5, 1, tzinfo=SH))
+    period = (dt.date(2014, 12, 1), dt.date(2015, 1, 31))
+    assert times.year_for(12, 30, period) == (2014, True)
+    assert times.year_for(1, 5, period) == (2015, True)
+    assert times.year_for(6, 1, period) == (2015, False)  # outside: the last year, to be reviewed
+    assert times.with_year(dt.datetime(2016, 2, 29, tzinfo=SH), 2015) is None
+    assert times.from_source_date_epoch("1427817600", SH) == dt.date(2015, 4, 1)
+    assert times.from_source_date_epoch("-1", SH) is None

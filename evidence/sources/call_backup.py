@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 from evidence import xmlsafe
-from evidence.extract import Context
-from evidence.model import Event, FileKind, Issue, SourceFile, SourceRef
-from evidence.sources import common, sms_backup
+from evidence.model import Basis, Event, FileKind, Issue, SourceFile, SourceRef
+from evidence.sources import Context, common, sms_backup
+
+TIME_MEANING = "call_started"  # `date`: the call's start, UTC epoch ms
+BASIS = Basis.EXACT
 
 TAGS = frozenset({"call"})
 TYPES = {
@@ -27,8 +30,12 @@ HIDDEN_NUMBERS = {"-1": "unknown", "-2": "private", "-3": "payphone", "": "unkno
 PRESENTATION = {"2": "restricted", "3": "unknown", "4": "payphone"}
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    return FileKind.CALL_LOG if xmlsafe.root_tag(head) == "calls" else None
+def sniff(head: bytes, name: str) -> bool:
+    return xmlsafe.root_tag(head) == "calls"
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.CALL_LOG
 
 
 def validate(path: Path, lang: str) -> str | None:
@@ -36,12 +43,21 @@ def validate(path: Path, lang: str) -> str | None:
 
 
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
+    return records(file, ctx, TAGS, _call)
+
+
+Record = Callable[[ET.Element, SourceRef, Context], tuple[Event | None, Issue | None]]
+
+
+def records(file: SourceFile, ctx: Context, tags: frozenset[str], one: Record
+            ) -> tuple[list[Event], list[Issue]]:
+    """Each record element of a call-log XML through `one` (shared with superbackup_calls)."""
     events: list[Event] = []
     issues: list[Issue] = []
     outcome = xmlsafe.Outcome()
-    for tag, index, elem in xmlsafe.records(file.abspath, TAGS, outcome):
+    for tag, index, elem in xmlsafe.records(file.abspath, tags, outcome):
         ref = SourceRef(file.path, file.sha256, f"{tag}[{index}]")
-        event, problem = _call(elem, ref, ctx)
+        event, problem = one(elem, ref, ctx)
         if event is not None:
             events.append(event)
         if problem is not None:
@@ -51,6 +67,15 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
 
 
 def _call(elem: ET.Element, ref: SourceRef, ctx: Context) -> tuple[Event | None, Issue | None]:
+    return call(elem, ref, ctx, duration="duration", contact=sms_backup.contact(elem), kept=(
+        ("readable_date", "readable_date"), ("sim", "subscription_id"),
+        ("post_dial_digits", "post_dial_digits")))
+
+
+def call(elem: ET.Element, ref: SourceRef, ctx: Context, *, duration: str, contact: str,
+         kept: tuple[tuple[str, str], ...]) -> tuple[Event | None, Issue | None]:
+    """One call record whose `date` is epoch ms and `type` an Android CallLog code; `duration`
+    names its seconds attribute, `kept` (detail, attribute) pairs are kept as written."""
     value = sms_backup.value
     time = sms_backup.epoch(value(elem, "date"))
     if time is None:
@@ -64,20 +89,18 @@ def _call(elem: ET.Element, ref: SourceRef, ctx: Context) -> tuple[Event | None,
     presentation = value(elem, "presentation")
     if presentation in PRESENTATION:
         details["presentation"] = PRESENTATION[presentation]
-    for key, attr in (("readable_date", "readable_date"), ("sim", "subscription_id"),
-                      ("post_dial_digits", "post_dial_digits")):
+    for key, attr in kept:
         v = value(elem, attr)
         if v and v != "-1":
             details[key] = v
-    name = sms_backup.contact(elem)
-    if name:
-        details["contact_name"] = name
-    duration_raw = value(elem, "duration")
-    duration = int(duration_raw) if re.fullmatch(r"[0-9]{1,9}", duration_raw) else None
-    if duration is None and duration_raw:
+    if contact:
+        details["contact_name"] = contact
+    duration_raw = value(elem, duration)
+    seconds = int(duration_raw) if re.fullmatch(r"[0-9]{1,9}", duration_raw) else None
+    if seconds is None and duration_raw:
         details["raw_duration"] = duration_raw
     event = common.call_event(
-        time=time, party=number, call_type=TYPES.get(raw_type, common.CallType.OTHER), duration=duration,
+        time=time, party=number, call_type=TYPES.get(raw_type, common.CallType.OTHER), duration=seconds,
         source=ref, ctx=ctx, raw_type=raw_type, details=details,
     )
     return event, None

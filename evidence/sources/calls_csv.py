@@ -1,5 +1,9 @@
-"""CSV call logs: Chinese PC-suite style (号码, 通话类型, 通话时间, 通话时长) and iMazing call history
-(`Call type,Date,Duration,Number,Contact,Location,Service`, duration `HH:MM:SS`).
+"""CSV call logs: Chinese PC-suite style (号码, 通话类型, 通话时间, 通话时长), iMazing call history
+(`Call type,Date,Duration,Number,Contact,Location,Service`, duration `HH:MM:SS`) and exports
+headed `Phone Number,Contact Name,Call Direction,Call Timestamp,Duration HH:MM:SS`.
+
+A file without a duration column gives calls whose duration is unknown (no `duration_s`), never
+0 秒, and one warning saying so.
 
 A call log has a duration or an explicit call-type column and no message-body column; header
 matching, row locators and zone handling are shared with sms_csv.
@@ -12,9 +16,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from evidence import template, times
-from evidence.extract import Context
-from evidence.model import Event, FileKind, Issue, Severity, SourceFile, SourceRef
-from evidence.sources import common, sms_csv
+from evidence.model import Basis, Event, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.sources import Context, common, sms_csv
+
+TIME_MEANING = "call_started"  # the export's time column: when the call began
+BASIS = Basis.EXACT
 
 CallType = common.CallType
 TYPE_WORDS: dict[str, CallType] = {}
@@ -28,7 +34,8 @@ for _type, _words in (
 ):
     TYPE_WORDS.update(dict.fromkeys(_words.split(), _type))
 HIDDEN = {"unknown", "private", "未知", "未知号码", "私人号码", "隐藏号码", "-1", "-2", "-3"}
-EXPLICIT_CALL_HEADERS = {"通话类型", "calltype", "呼叫类型", "来电类型", "通话状态"}
+EXPLICIT_CALL_HEADERS = {"通话类型", "calltype", "呼叫类型", "来电类型", "通话状态", "calldirection", "通话方向",
+                         "呼叫方向"}
 
 
 def is_call_header(columns: Mapping[str, int]) -> bool:
@@ -58,8 +65,16 @@ def _table(data: bytes, partial: bool) -> sms_csv.Table | None:
     return table
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    return FileKind.CALL_LOG if _table(head, True) else None
+def sniff(head: bytes, name: str) -> bool:
+    return _table(head, True) is not None
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.CALL_LOG
+
+
+def validate(path: Path, lang: str) -> str | None:
+    return None  # a call-log header was found: unreadable rows are problems, not a refusal
 
 
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
@@ -75,6 +90,9 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
     if sms_csv.CALL_TYPE not in table.columns:
         issues.append(Issue(Severity.WARNING, "call_type_unknown", template.t(
             ctx.lang, "sources.call_type_unknown", path=file.path, locator="-", value="-"), path=file.path))
+    if sms_csv.DURATION not in table.columns:
+        issues.append(Issue(Severity.WARNING, "duration_column_missing", template.t(
+            ctx.lang, "sources.duration_column_missing", path=file.path), path=file.path))
     for number, row in table.rows():
         locator = f"row {number}"
         if row is None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 
 from evidence import notices, phones, template, times
-from evidence.extract import Context
-from evidence.model import Basis, Direction, Event, EventKind, SourceRef
+from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef
+from evidence.sources import Context
 
 SUMMARY_TEXT = 60  # characters of a message body shown in a one-line summary
 
@@ -36,7 +37,10 @@ def who(number: str, ctx: Context) -> str:
 
 
 def duration_text(seconds: int | float | None, lang: str) -> str:
-    s = round(seconds or 0)
+    """`2分5秒`; "duration unknown" when the source gave none (never 0 秒 for a missing value)."""
+    if seconds is None:
+        return template.t(lang, "events.duration_unknown")
+    s = round(seconds)
     if s < 60:
         return template.t(lang, "events.seconds", s=s)
     return template.t(lang, "events.minutes", m=s // 60, s=s % 60)
@@ -57,12 +61,21 @@ def message_event(
     basis: Basis = Basis.EXACT,
     zone_assumed: bool = False,
     details: Mapping[str, str] | None = None,
+    match_text: str | None = None,
+    anchor: dt.datetime | None = None,
 ) -> Event:
-    """One SMS/MMS: classified as bank notice, verification code, phishing link or plain SMS."""
+    """One SMS/MMS: classified as bank notice, verification code, phishing link or plain SMS.
+
+    `body` is the message exactly as the source holds it: it is what the exhibit quotes.
+    `match_text` (a normalised copy, e.g. a pasted message's lines joined) is what the
+    classification reads when given; `anchor` completes a date the text writes without a year
+    (default: the message's own time)."""
     number = phones.normalize(party)
-    info = notices.classify(body, number, time, ctx.tz) if incoming else notices.Notice(
-        EventKind.SMS, urls=notices.links(body)[0], domains=notices.links(body)[1])
-    extra: dict[str, str] = {"body": body, "direction_of_message": "in" if incoming else "out"}
+    text = body if match_text is None else match_text
+    info = notices.classify(text, number, anchor or time, ctx.tz) if incoming else notices.Notice(
+        EventKind.SMS, urls=notices.links(text)[0], domains=notices.links(text)[1])
+    extra: dict[str, str] = {"body": body, "direction_of_message": "in" if incoming else "out",
+                             "time_meaning": "received" if incoming else "sent"}
     extra.update(details or {})
     lang = ctx.lang
     bank_code = info.bank or phones.bank_code(number)
@@ -73,7 +86,7 @@ def message_event(
         summary = template.t(lang, key, bank=bank_name or number, tail=info.card_tail or "?",
                              amount=_money(info.amount), channel=channel)
     elif info.kind is EventKind.BANK_NOTICE:
-        summary = template.t(lang, "events.bank_other", bank=bank_name or number, text=clip(body))
+        summary = template.t(lang, "events.bank_other", bank=bank_name or number, text=clip(text))
     elif info.kind is EventKind.VERIFICATION_CODE:
         purpose = "，".join(x for x in (
             info.counterparty or "", f"{_money(info.amount)}元" if info.amount is not None else "") if x)
@@ -83,7 +96,7 @@ def message_event(
         summary = template.t(lang, "events.phishing", who=who(number, ctx), urls=" ".join(info.urls))
     else:
         key = "events.sms_in" if incoming else "events.sms_out"
-        summary = template.t(lang, key, who=who(number, ctx), text=clip(body))
+        summary = template.t(lang, key, who=who(number, ctx), text=clip(text))
     for name, value in (
         ("bank", bank_code), ("card_tail", info.card_tail), ("currency", info.currency),
         ("balance", None if info.balance is None else str(info.balance)),
@@ -125,7 +138,10 @@ def call_event(
     }.get(call_type, "events.call_other")
     summary = template.t(ctx.lang, key, who=who(number, ctx), type=raw_type,
                          duration=duration_text(duration, ctx.lang))
-    extra = {"call_type": str(call_type), "duration_s": str(round(duration or 0))}
+    # no duration in the source: no `duration_s` (the dossier prints nothing, never 0 秒)
+    extra = {"call_type": str(call_type), "time_meaning": "call_started"}
+    if duration is not None:
+        extra["duration_s"] = str(round(duration))
     if raw_type:
         extra["raw_type"] = raw_type
     extra.update(details or {})
@@ -135,3 +151,39 @@ def call_event(
         attribution=phones.attribute(number, ctx.lang) if number else None,
         zone_assumed=zone_assumed, details=extra,
     )
+
+
+# ---- records a file holds twice ---------------------------------------------------------------
+
+
+def message_key(e: Event) -> Hashable:
+    """Same number, same time, same type, same text: the same message."""
+    d = e.details
+    return (e.kind, e.counterparty, e.time, d.get("raw_type"), d.get("direction_of_message"),
+            d.get("body"), d.get("attachments"), d.get("recipients"))
+
+
+def drop_repeats(events: list[Event], key: Callable[[Event], Hashable], path: str, lang: str
+                 ) -> tuple[list[Event], list[Issue]]:
+    """One event for a record a file holds twice or more (exports repeat records when a backup
+    was restored and backed up again). The first keeps `repeated_in_file` (the other records'
+    locators) and each repeat is a note, so nothing is dropped unseen."""
+    first: dict[Hashable, int] = {}
+    repeats: dict[int, list[str]] = {}
+    issues: list[Issue] = []
+    kept: list[Event] = []
+    for e in events:
+        k = key(e)
+        at = first.get(k)
+        if at is None:
+            first[k] = len(kept)
+            kept.append(e)
+            continue
+        repeats.setdefault(at, []).append(e.source.locator)
+        issues.append(Issue(Severity.NOTE, "record_repeated", template.t(
+            lang, "sources.record_repeated", path=path, locator=e.source.locator,
+            first=kept[at].source.locator), path=path, locator=e.source.locator))
+    for at, locators in repeats.items():
+        kept[at] = dataclasses.replace(kept[at], details={
+            **kept[at].details, "repeated_in_file": " ".join(locators)})
+    return kept, issues

@@ -1,5 +1,7 @@
 """Any other readable PDF (contracts, police receipts, chat exports printed to PDF): one DOCUMENT
-event, dated by the PDF's own /CreationDate, else by the file's modification time (weak).
+event, dated by the PDF's own /CreationDate, else by the file's modification time (weak: shown,
+flagged, never used to order anything). A bank statement table found in such a PDF (a statement
+renamed by the victim) is still read onto the timeline, with a note.
 
 The PDF checks every PDF source shares live here (`validate`, `open_pdf`): an encrypted or
 damaged PDF is refused at inventory with a reason a lawyer can act on, so no later stage
@@ -16,8 +18,11 @@ import pypdf
 from pypdf import errors as pdf_errors
 
 from evidence import template, times
-from evidence.extract import Context
 from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.sources import Context
+
+TIME_MEANING = "document_created"  # /CreationDate; else the file's modification time (weak)
+BASIS = Basis.EXACT
 
 MAGIC_WINDOW = 1024  # ISO 32000 lets `%PDF-` start anywhere in the first 1024 bytes
 EOF_WINDOW = 2048
@@ -30,8 +35,12 @@ def is_pdf(head: bytes) -> bool:
     return b"%PDF-" in head[:MAGIC_WINDOW]
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    return FileKind.DOCUMENT if is_pdf(head) else None
+def sniff(head: bytes, name: str) -> bool:
+    return is_pdf(head)
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.DOCUMENT
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,12 +117,29 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         when = file.mtime or times.from_mtime(file.abspath.stat().st_mtime)
         assumed, basis = False, Basis.FILE_MTIME
         details["time_source"] = "file_mtime"
+        details["time_meaning"] = "file_modified"
         issues.append(Issue(Severity.NOTE, "document_mtime", template.t(
             ctx.lang, "notices.document_mtime", path=file.path), path=file.path))
     name = Path(file.path).name
     summary = template.t(ctx.lang, "events.document", name=name)
     if details.get("title"):
         summary += f"（{details['title'][:40]}）" if ctx.lang != "en" else f" ({details['title'][:40]})"
-    return [Event(time=when, basis=basis, kind=EventKind.DOCUMENT, summary=summary,
-                  source=SourceRef(file.path, file.sha256, "file"), zone_assumed=assumed,
-                  details=details)], issues
+    if basis is Basis.FILE_MTIME:
+        summary += template.t(ctx.lang, "events.weak_time")
+    events = [Event(time=when, basis=basis, kind=EventKind.DOCUMENT, summary=summary,
+                    source=SourceRef(file.path, file.sha256, "file"), zone_assumed=assumed,
+                    details=details)]
+    rows, notes = _statement_rows(file, ctx)
+    return events + rows, issues + notes
+
+
+def _statement_rows(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
+    """Transactions of a statement table in a PDF not named like a statement (renamed)."""
+    from evidence.sources import statement_pdf  # it builds on this module
+
+    rows, problems = statement_pdf.read(file, ctx)
+    if not rows:
+        return [], []
+    note = Issue(Severity.NOTE, "statement_in_document", template.t(
+        ctx.lang, "sources.statement_in_document", path=file.path, n=len(rows)), path=file.path)
+    return rows, [note, *(p for p in problems if p.code != "statement_no_rows")]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import struct
 import warnings
 import zlib
@@ -37,8 +38,11 @@ from typing import Any, cast
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from evidence import filenames, imagefile, template, times
-from evidence.extract import Context
 from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.sources import Context
+
+TIME_MEANING = "taken"  # EXIF DateTimeOriginal / the name's time; "saved" or "file_modified" per event
+BASIS = Basis.EXIF
 
 try:  # zlib-ng inflates a screenshot's 7.6 MB of pixels in 1.3 ms instead of zlib's 4.3 ms
     from zlib_ng import zlib_ng as inflating
@@ -87,24 +91,34 @@ def _phone_shaped(width: int, height: int) -> bool:
     return 320 <= short <= 1800 and 1.6 <= long_ / short <= 2.4
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    fmt = image_format(head)
-    if fmt is None:
-        return None
-    if filenames.looks_like_screenshot(path.name):
+def sniff(head: bytes, name: str) -> bool:
+    return image_format(head) is not None
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    """A screenshot by its name, or a PNG with a phone screen's shape and no camera maker."""
+    if filenames.looks_like_screenshot(name):
         return FileKind.SCREENSHOT
-    if fmt == "PNG" and _screen_shaped_without_camera(path):
+    if image_format(head) == "PNG" and _screen_shaped_without_camera(head):
         return FileKind.SCREENSHOT
     return FileKind.PHOTO
 
 
-def _screen_shaped_without_camera(path: Path) -> bool:
-    """Phone-screen proportions and no camera maker in EXIF. Header-only: no pixel decode."""
+def _screen_shaped_without_camera(head: bytes) -> bool:
+    """Phone-screen proportions and no camera maker in EXIF, from the file's first bytes (the
+    PNG header and the chunks before the pixels). No pixel decode."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with Image.open(path) as im:
-                return _phone_shaped(*im.size) and not im.getexif().get(CAMERA_MAKE)
+            with Image.open(io.BytesIO(head)) as im:
+                if not _phone_shaped(*im.size):
+                    return False
+                raw = im.info.get("exif")  # an eXIf chunk before the pixels (no decode)
+                if not isinstance(raw, bytes):
+                    return True
+                exif = Image.Exif()
+                exif.load(raw)
+                return not exif.get(CAMERA_MAKE)
     except Exception:  # a sniff never fails; damage is validate()'s business
         return False
 
@@ -230,7 +244,7 @@ def _exif_time(exif: Image.Exif, ctx: Context) -> tuple[dt.datetime, bool, str, 
     if assumed:
         derived = _gps_offset(exif, raw)
         if derived is not None:
-            t, assumed, source = t.replace(tzinfo=derived), False, "gps"
+            t, assumed, source = times.with_zone(t, derived), False, "gps"
     return t, assumed, source, f"{raw} {offset}".strip()
 
 
@@ -334,10 +348,12 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
             "modification time, which changes when files are copied; ask the victim for the "
             "original or for when it was taken."), path=file.path, locator="file"))
     details["time_meaning"] = meaning
-    kind = EventKind.SCREENSHOT if file.kind is FileKind.SCREENSHOT else EventKind.PHOTO
-    summary = template.t(lang, f"events.{kind.value}", name=name)
+    event_kind = EventKind.SCREENSHOT if file.kind is FileKind.SCREENSHOT else EventKind.PHOTO
+    summary = template.t(lang, f"events.{event_kind.value}", name=name)
+    if basis is Basis.FILE_MTIME:
+        summary += template.t(lang, "events.weak_time")
     event = Event(
-        time=t, basis=basis, kind=kind, summary=summary,
+        time=t, basis=basis, kind=event_kind, summary=summary,
         source=SourceRef(file.path, file.sha256, "file"), zone_assumed=assumed, details=details,
     )
     return [event], issues

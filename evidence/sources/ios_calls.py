@@ -4,7 +4,8 @@
 "missed" column: missed = not `ZORIGINATED` and not `ZANSWERED`. `ZADDRESS` is sometimes a
 BLOB of UTF-8 bytes. `ZCALLTYPE`: 1 phone, 8 FaceTime video, 16 FaceTime audio, 0 another app
 through CallKit (WeChat…, named by `ZSERVICE_PROVIDER`). Locator: `ZCALLRECORD Z_PK N`.
-Opened exactly like sms.db (read-only, immutable, -wal merged only in a temporary copy).
+Opened exactly like sms.db (evidence.sqlitedb: read-only, immutable, a -wal and -shm merged only
+in a temporary copy).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from evidence.extract import Context
-from evidence.model import Event, FileKind, Issue, Severity, SourceFile, SourceRef
-from evidence.sources import common, ios_sms
+from evidence.model import Basis, Event, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.sources import Context, common, ios_sms
 
+TIME_MEANING = "call_started"  # ZDATE: the call's start
+BASIS = Basis.EXACT
 TABLES = frozenset({"ZCALLRECORD"})
 # sha1("HomeDomain-Library/CallHistoryDB/CallHistory.storedata")
 NAMES = frozenset({"CallHistory.storedata", "5a4935c78a5255723f707230a451d79c540d2741"})
@@ -24,12 +26,16 @@ FIELDS = ("ZDATE", "ZDURATION", "ZADDRESS", "ZORIGINATED", "ZANSWERED", "ZCALLTY
           "ZLOCATION", "ZISO_COUNTRY_CODE")
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    return FileKind.CALL_LOG if ios_sms.sniff_db(path, head, TABLES, NAMES) else None
+def sniff(head: bytes, name: str) -> bool:
+    return ios_sms.sniff_db(head, name, (TABLES,), NAMES)
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.CALL_LOG
 
 
 def validate(path: Path, lang: str) -> str | None:
-    return ios_sms.validate_db(path, TABLES, lang)
+    return ios_sms.validate_db(path, (TABLES,), lang)
 
 
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:

@@ -1,96 +1,86 @@
-"""iOS Messages database `sms.db` (and macOS `chat.db`): tables `message` + `handle` (+ `chat`).
+"""iOS Messages database `sms.db` (and macOS `chat.db`).
 
-`message.date` counts from 2001-01-01 UTC, in seconds before iOS 11 and nanoseconds since.
-iOS 16+ often leaves `text` NULL and keeps the body only in `attributedBody`, an archived
-NSAttributedString (typedstream): the string follows the `NSString` class name, a `+` type
-code and a length (one byte, or 0x81 + uint16 LE, or 0x82 + uint32 LE).
+iOS 6 and later: tables `message` + `handle` (+ `chat`); `message.date` counts from 2001-01-01
+UTC, in seconds before iOS 11 and nanoseconds since. iOS 16+ often leaves `text` NULL and keeps
+the body only in `attributedBody`, an archived NSAttributedString (typedstream): the string
+follows the `NSString` class name, a `+` type code and a length (one byte, or 0x81 + uint16 LE,
+or 0x82 + uint32 LE).
 
-The database is opened read-only and `immutable=1`, so SQLite creates no -journal/-wal/-shm
-next to the evidence. When an unmerged `-wal` sits beside it (a live copy), both are copied to
-a temporary folder and read there, so recent messages are not lost and the originals stay
-untouched. Locator: `message rowid N`.
+iOS 5 and earlier have no `handle` table: the number is `message.address` (SMS) or
+`message.madrid_handle` (iMessage, `is_madrid` = 1), a group's members are in `group_member`, an
+SMS's `date` is Unix seconds while an iMessage's counts from 2001, and the direction is a bit
+field: `flags` & 1 set = sent by the phone (2 received, 3 sent, 33 failed), `madrid_flags` & 4
+set = sent (12289 / 77825 received; 36869, 45061, 102405, 32773 sent), as tom-offermann's
+iphone_sms export notes and the iOS 5 schema's own columns show.
+
+The database is read through evidence.sqlitedb: read-only and `immutable=1`, or, with a -wal
+beside it, from a temporary copy of the database and its -wal/-shm, so messages only in the
+journal are read and the originals stay untouched. Text is quoted exactly as stored. Locator:
+`message rowid N`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import shutil
 import sqlite3
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from evidence import template, times
-from evidence.extract import Context
-from evidence.model import Event, FileKind, Issue, Severity, SourceFile, SourceRef
-from evidence.sources import common
+from evidence import sqlitedb, template, times
+from evidence.model import Basis, Event, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.sources import Context, common
 
-MAGIC = b"SQLite format 3\x00"
+TIME_MEANING = "message_time"  # `date`: when the phone received (or sent) the message
+BASIS = Basis.EXACT
 TABLES = frozenset({"message", "handle"})
+TABLES_IOS5 = frozenset({"message", "msg_group"})  # `message.address`, no `handle`
+SCHEMAS = (TABLES, TABLES_IOS5)
 # iTunes/Finder backup file names: sha1("HomeDomain-Library/SMS/sms.db")
 NAMES = frozenset({"sms.db", "chat.db", "3d0d7e5fb2ce288813306e4d4636395e047a3d28"})
+IOS5_SMS_FROM_ME = 0x1  # `flags`: 2 received, 3 sent, 33 send failed
+IOS5_IMESSAGE_FROM_ME = 0x4  # `madrid_flags`: 12289 received, 36869 sent
 
 
-@contextlib.contextmanager
-def connect(path: Path) -> Iterator[tuple[sqlite3.Connection, bool]]:
-    """(read-only connection, whether a -wal journal was merged in a temporary copy)."""
-    wal = path.with_name(path.name + "-wal")
-    if wal.is_file() and wal.stat().st_size > 0:
-        with tempfile.TemporaryDirectory(prefix="evidence-db-") as tmp:
-            copy = Path(tmp) / path.name
-            shutil.copyfile(path, copy)
-            shutil.copyfile(wal, Path(tmp) / wal.name)
-            conn = sqlite3.connect(copy)  # the copy may be written: that is how SQLite reads a WAL
-            try:
-                yield conn, True
-            finally:
-                conn.close()
-        return
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    try:
-        yield conn, False
-    finally:
-        conn.close()
+MAGIC = sqlitedb.MAGIC
+connect = sqlitedb.connect
+columns = sqlitedb.columns
 
 
-def tables(path: Path) -> set[str] | None:
-    """Table names, or None when the file is not an SQLite database that can be opened."""
-    try:
-        with connect(path) as (conn, _):
-            return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except (sqlite3.Error, OSError):
-        return None
+def has_schema(schema: Mapping[str, frozenset[str]], required: frozenset[str]) -> bool:
+    return required <= set(schema)
 
 
-def columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-
-
-def sniff_db(path: Path, head: bytes, required: frozenset[str], names: frozenset[str]) -> bool:
-    if not head.startswith(MAGIC):
+def sniff_db(head: bytes, name: str, schemas: tuple[frozenset[str], ...],
+             names: frozenset[str]) -> bool:
+    """An SQLite header whose schema has one of `schemas`' tables; a database that cannot be
+    opened is claimed by its well-known name, so validate can say why it is refused."""
+    if not head.startswith(sqlitedb.MAGIC):
         return False
-    found = tables(path)
-    if found is None:  # damaged: claim it by its well-known name so validate can say why
-        return path.name in names
-    return required <= found
+    schema = sqlitedb.schema_of(head)
+    if schema is None:
+        return name in names
+    return any(has_schema(schema, tables) for tables in schemas)
 
 
-def validate_db(path: Path, required: frozenset[str], lang: str) -> str | None:
-    found = tables(path)
+def validate_db(path: Path, schemas: tuple[frozenset[str], ...], lang: str) -> str | None:
+    found = sqlitedb.schema(path)
     if found is None:
         return template.t(lang, "sources.db_unreadable")
-    if not required <= found:
-        return template.t(lang, "sources.db_not_ios", tables=", ".join(sorted(required)))
+    if not any(has_schema(found, tables) for tables in schemas):
+        return template.t(lang, "sources.db_not_ios", tables=", ".join(sorted(schemas[0])))
     return None
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    return FileKind.SMS_DB if sniff_db(path, head, TABLES, NAMES) else None
+def sniff(head: bytes, name: str) -> bool:
+    return sniff_db(head, name, SCHEMAS, NAMES)
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.SMS_DB
 
 
 def validate(path: Path, lang: str) -> str | None:
-    return validate_db(path, TABLES, lang)
+    return validate_db(path, SCHEMAS, lang)
 
 
 def attributed_text(blob: bytes | None) -> str | None:
@@ -126,11 +116,20 @@ def as_text(value: object) -> str:
     return str(value)
 
 
+def unix_time(value: object) -> dt.datetime | None:
+    """iOS 5 SMS `date`: Unix seconds."""
+    return _stamp(value, times.from_epoch_s)
+
+
 def apple_time(value: object) -> dt.datetime | None:
+    return _stamp(value, times.from_apple)
+
+
+def _stamp(value: object, convert: Callable[[float], dt.datetime]) -> dt.datetime | None:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or value == 0:
         return None
     try:
-        return times.from_apple(value)
+        return convert(value)
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -155,7 +154,11 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         with connect(file.abspath) as (conn, wal_used):
             if wal_used:
                 issues.append(db_issue("db_wal_used", file, ctx, Severity.NOTE))
-            for row in conn.execute(_query(conn)):
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            ios5 = "handle" not in tables
+            rows = _rows_ios5(conn, tables) if ios5 else conn.execute(_query(conn))
+            for row in rows:
                 event, problem, from_blob = _message(row, file, ctx)
                 decoded += from_blob
                 if event is not None:
@@ -166,7 +169,37 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         issues.append(unreadable(file, ctx, exc))
     if decoded:
         issues.append(db_issue("attributed_body", file, ctx, Severity.NOTE, n=decoded))
-    return events, issues
+    events, repeats = common.drop_repeats(events, common.message_key, file.path, ctx.lang)
+    return events, issues + repeats
+
+
+def _rows_ios5(conn: sqlite3.Connection, tables: set[str]) -> Iterator[tuple[object, ...]]:
+    """iOS 5 and earlier rows in the shape `_message` reads (see the module docstring)."""
+    have = columns(conn, "message")
+
+    def col(name: str) -> str:
+        return f"m.{name}" if name in have else "NULL"
+
+    member = "NULL"
+    if "group_member" in tables and "group_id" in have:
+        member = ("(SELECT g.address FROM group_member g WHERE g.group_id = m.group_id "
+                  "ORDER BY g.ROWID LIMIT 1)")
+    query = (f"SELECT m.ROWID, {col('text')}, {col('madrid_attributedBody')}, {col('date')}, "
+             f"{col('flags')}, {col('is_madrid')}, {col('madrid_flags')}, {col('madrid_service')}, "
+             f"{col('madrid_date_read')}, {col('madrid_date_delivered')}, {col('madrid_account')}, "
+             f"{col('address')}, {col('madrid_handle')}, {col('madrid_roomname')}, {member} "
+             "FROM message m ORDER BY m.ROWID")
+    for (rowid, text, blob, date, flags, madrid, madrid_flags, service, read, delivered, account,
+         address, handle, room, first_member) in conn.execute(query):
+        imessage = madrid == 1
+        when = apple_time(date) if imessage else unix_time(date)
+        bits = madrid_flags if imessage else flags
+        from_me = isinstance(bits, int) and bool(
+            bits & (IOS5_IMESSAGE_FROM_ME if imessage else IOS5_SMS_FROM_ME))
+        party = as_text(handle if imessage else address) or as_text(first_member)
+        yield (rowid, text, blob, when, from_me, "iMessage" if imessage else as_text(service) or "SMS",
+               read if imessage else None, delivered if imessage else None, 0, None, account,
+               party, room if imessage else None)
 
 
 def _query(conn: sqlite3.Connection) -> str:
@@ -193,7 +226,7 @@ def _message(row: tuple[object, ...], file: SourceFile, ctx: Context) -> tuple[E
     locator = f"message rowid {rowid}"
     if isinstance(item_type, int) and item_type != 0:
         return None, None, 0  # group renames, member changes: not messages
-    time = apple_time(date)
+    time = date if isinstance(date, dt.datetime) else apple_time(date)  # iOS 5 rows: made already
     if time is None:
         return None, db_issue("bad_time", file, ctx, Severity.WARNING, locator, value=as_text(date) or "-"), 0
     body = as_text(text)
@@ -206,9 +239,11 @@ def _message(row: tuple[object, ...], file: SourceFile, ctx: Context) -> tuple[E
         else:
             body, from_blob = found, 1
     details: dict[str, str] = {"message_type": "imessage" if as_text(service) == "iMessage" else "sms"}
+    match_text = None
     if "\ufffc" in body or attachments == 1:
         details["attachments"] = "yes"
-        body = body.replace("\ufffc", "").strip()
+        # U+FFFC marks where an attachment sits: quoted as stored, left out for classifying
+        match_text = body.replace("\ufffc", " ")
     for key, value in (("service", as_text(service)), ("account", as_text(account))):
         if value:
             details[key] = value
@@ -220,7 +255,7 @@ def _message(row: tuple[object, ...], file: SourceFile, ctx: Context) -> tuple[E
     if chat and as_text(chat) != party:
         details["conversation"] = as_text(chat)
     event = common.message_event(
-        time=time, party=party, incoming=not from_me, body=body,
+        time=time, party=party, incoming=not from_me, body=body, match_text=match_text,
         source=SourceRef(file.path, file.sha256, locator), ctx=ctx, details=details,
     )
     return event, problem, from_blob

@@ -3,28 +3,34 @@
 Number and start time come from the phone's naming convention (evidence/filenames.py), the
 duration from the audio itself (evidence/audio.py). The timeline matches each recording to the
 call-log entry it records.
+
+Sniffed by signature (AMR, MP4/3GP, MP3, WAV, OGG headers); an MP4 whose tracks turn out to be a
+video (a screen recording) is refused by `validate` with a reason. A name without a year (Lenovo)
+takes it from the case period, never from the file's date alone: without a period the file's
+date is used and the recording is marked for review.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from evidence import audio, filenames, phones, template, times
-from evidence.extract import Context
+from evidence import audio, filenames, model, phones, template, times
 from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
-from evidence.sources import common
+from evidence.sources import Context, common
+
+TIME_MEANING = "recording_started"  # the time in the file name: when the recording began
+BASIS = Basis.FILENAME
 
 
 def _say(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    fmt = audio.magic(head)
-    if fmt is None:
-        return None
-    if fmt in ("mp4", "3gp") and head[8:12] not in audio.AUDIO_BRANDS and not audio.is_audio_mp4(path):
-        return None  # a video (screen recording) or a still image, not a call recording
+def sniff(head: bytes, name: str) -> bool:
+    return audio.magic(head) is not None
+
+
+def kind(head: bytes, name: str) -> FileKind:
     return FileKind.RECORDING
 
 
@@ -33,7 +39,8 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
     issues: list[Issue] = []
     info = audio.probe(file.abspath)
     mtime = file.mtime or times.from_mtime(file.abspath.stat().st_mtime)
-    stamp = filenames.recording(Path(file.path).name, ctx.tz, year_hint=mtime.astimezone(ctx.tz).year)
+    stamp = filenames.recording(Path(file.path).name, ctx.tz, period=ctx.period_days,
+                                fallback_year=mtime.astimezone(ctx.tz).year)
     details: dict[str, str] = {}
     if info is not None:
         details.update(format=info.format, codec=info.codec)
@@ -60,6 +67,14 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
             details["direction_of_call"] = stamp.direction
         if stamp.precision is not times.Precision.SECOND:
             details["time_precision"] = str(stamp.precision)
+        if stamp.year_from:
+            details["year_from"] = stamp.year_from
+        if stamp.year_from == "file_date" and stamp.time is not None:
+            reason = template.t(lang, "sources.year_unknown", path=file.path, locator="file",
+                                year=stamp.time.year)
+            details = model.for_review(details, reason)
+            issues.append(Issue(Severity.WARNING, "year_unknown", reason, path=file.path,
+                                locator="file"))
     if stamp is not None and stamp.time is not None:
         t, basis, assumed = stamp.time, Basis.FILENAME, stamp.zone_assumed
     else:
@@ -76,7 +91,12 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         stamp.contact if stamp and stamp.contact else template.t(lang, "events.unknown_party"))
     duration = info.duration_s if info is not None else None
     summary = template.t(lang, "events.recording", who=who,
-                         duration=common.duration_text(duration, lang) if duration is not None else "?")
+                         duration=common.duration_text(duration, lang))
+    if basis is Basis.FILE_MTIME:
+        summary += template.t(lang, "events.weak_time")
+    elif details.get("year_from") == "file_date":
+        summary += template.t(lang, "events.needs_review",
+                              reason=template.t(lang, "events.year_guessed"))
     event = Event(
         time=t, basis=basis, kind=EventKind.RECORDING, summary=summary,
         source=SourceRef(file.path, file.sha256, "file"), counterparty=number or None,
@@ -87,7 +107,20 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
 
 
 def validate(path: Path, lang: str) -> str | None:
-    """A header with no decodable audio behind it is rejected; None when the audio is readable."""
+    """A header with no decodable audio behind it is rejected, and so is a video (a screen
+    recording); None when the audio is readable."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+        if (audio.magic(head) in ("mp4", "3gp") and head[8:12] not in audio.AUDIO_BRANDS
+                and not audio.is_audio_mp4(path)):
+            return _say(lang, "该文件是视频（如录屏）或图片，不是通话录音，未作为录音读取；如需作为证据，"
+                        "请提供其中关键画面的截图或说明。",
+                        "This file is a video (such as a screen recording) or a picture, not a call "
+                        "recording, and was not read as one; if it matters, provide screenshots of "
+                        "its key frames or a note on what it shows.")
+    except OSError:
+        return None
     try:
         info = audio.probe(path)
     except OSError:

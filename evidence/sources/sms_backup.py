@@ -5,6 +5,10 @@ media as base64 in `data`) and `<addrs>` (type 137 = sender). Times come from `d
 milliseconds; `readable_date` is the phone's local rendering in a locale-dependent shape and is
 kept as written, never parsed. Locators are `sms[i]` / `mms[i]`: the 1-based position among the
 root's children of that tag, so `sms[1]` is the first `<sms>` element in the file.
+
+Bodies are quoted exactly as the attribute holds them (no trimming). A record the file holds
+twice (same number, time, type and text: a backup restored and backed up again) is one message,
+with a note naming the repeat.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from evidence import template, times, xmlsafe
-from evidence.extract import Context
-from evidence.model import Event, FileKind, Issue, Severity, SourceFile, SourceRef
-from evidence.sources import common
+from evidence.model import Basis, Event, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.sources import Context, common
+
+TIME_MEANING = "message_time"  # `date`: when the phone received (or sent) the message
+BASIS = Basis.EXACT
 
 TAGS = frozenset({"sms", "mms"})
 ADDR_FROM, ADDR_TO = "137", "151"
@@ -27,8 +33,12 @@ MMS_IN_BOXES, MMS_OUT_BOXES = {"1"}, {"2": "sent", "4": "outbox"}
 MMS_IN_TYPES = {"130", "132"}  # notification-ind, retrieve-conf: used when msg_box is missing
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    return FileKind.SMS_BACKUP if xmlsafe.root_tag(head) == "smses" else None
+def sniff(head: bytes, name: str) -> bool:
+    return xmlsafe.root_tag(head) == "smses"
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.SMS_BACKUP
 
 
 def validate(path: Path, lang: str) -> str | None:
@@ -39,6 +49,12 @@ def value(elem: ET.Element, name: str) -> str:
     """Attribute text; the exporter writes absent values as the string "null"."""
     v = (elem.get(name) or "").strip()
     return "" if v.lower() == "null" else v
+
+
+def text(elem: ET.Element, name: str) -> str:
+    """A message text exactly as written (no trimming): "null" alone means absent."""
+    v = elem.get(name) or ""
+    return "" if v == "null" else v
 
 
 def epoch(raw: str, *, allow_zero: bool = False) -> dt.datetime | None:
@@ -88,7 +104,8 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         if event is not None:
             events.append(event)
     issues.extend(xmlsafe.problems(outcome, file.path, ctx.lang))
-    return events, issues
+    events, repeats = common.drop_repeats(events, common.message_key, file.path, ctx.lang)
+    return events, issues + repeats
 
 
 def bad_time(ref: SourceRef, raw: str, lang: str) -> Issue:
@@ -117,7 +134,7 @@ def _sms(elem: ET.Element, ref: SourceRef, ctx: Context) -> tuple[Event | None, 
         details["status"] = SMS_OUT_TYPES[raw_type]
     event = common.message_event(
         time=time, party=addresses[0] if addresses else "", incoming=raw_type not in SMS_OUT_TYPES,
-        body=value(elem, "body"), source=ref, ctx=ctx, details=details,
+        body=text(elem, "body"), source=ref, ctx=ctx, details=details,
     )
     return event, []
 
@@ -138,9 +155,9 @@ def _mms(elem: ET.Element, ref: SourceRef, ctx: Context) -> tuple[Event | None, 
         ct = value(part, "ct").lower()
         if ct == "application/smil":
             continue
-        text = value(part, "text")
-        if ct.startswith("text/plain") and text:
-            texts.append(text)
+        said = text(part, "text")
+        if ct.startswith("text/plain") and said:
+            texts.append(said)
             continue
         name = value(part, "name") or value(part, "cl") or value(part, "fn") or "?"
         attachments.append(f"{name} ({ct or '?'})")

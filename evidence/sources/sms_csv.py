@@ -6,7 +6,9 @@ by substring, so a bank statement (交易日期, 交易金额, 余额, 摘要…
 money column makes the file someone else's. The locator `row N` is the spreadsheet row a
 lawyer sees in Excel: the header is row 1 when it is the first line, and a quoted multi-line
 message body stays one row. Times written without a zone are read in the case zone
-(zone_assumed=True, with one note per file saying so).
+(zone_assumed=True, with one note per file saying so). Message text is quoted exactly as the
+cell holds it (other cells are trimmed). A row repeated exactly (same number, time to the second,
+type and text) is one message, with a note naming the repeat.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from evidence import template, textfile, times
-from evidence.extract import Context
-from evidence.model import Event, FileKind, Issue, Severity, SourceFile, SourceRef
-from evidence.sources import common
+from evidence.model import Basis, Event, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.sources import Context, common
+
+TIME_MEANING = "message_time"  # the export's time column: received (or sent)
+BASIS = Basis.EXACT
 
 HEADER_SEARCH_ROWS = 10
 DELIMITERS = (",", "\t", ";", "|")
@@ -43,7 +47,7 @@ LOCATION = "location"
 COMMON_ROLES: dict[str, set[str]] = {
     TIME: {"时间", "日期", "日期时间", "发送时间", "接收时间", "短信时间", "收发时间", "时间戳", "通话时间",
            "通话日期", "呼叫时间", "来电时间", "date", "time", "datetime", "date/time", "messagedate",
-           "timestamp", "calldate", "starttime"},
+           "timestamp", "calldate", "starttime", "calltimestamp", "calltime"},
     NUMBER: {"号码", "电话", "电话号码", "手机号", "手机号码", "联系电话", "对方号码", "发件人", "发信人", "发送人",
              "发送方", "联系方式", "来电号码", "通话号码", "对方电话", "address", "number", "phone", "phonenumber",
              "senderid", "sender", "from", "contactnumber"},
@@ -62,8 +66,11 @@ SMS_ROLES: dict[str, set[str]] = {
 }
 CALL_ROLES: dict[str, set[str]] = {
     **COMMON_ROLES,
-    DURATION: {"通话时长", "时长", "通话时间长度", "duration", "callduration"},
-    CALL_TYPE: {"类型", "通话类型", "呼叫类型", "来电类型", "通话状态", "calltype", "type", "direction"},
+    # `Duration HH:MM:SS` normalises to `durationhhmmss` (a unit in brackets is dropped already)
+    DURATION: {"通话时长", "时长", "通话时间长度", "duration", "callduration", "durationhhmmss",
+               "durationmmss", "durationsec", "durationsecs", "durationseconds"},
+    CALL_TYPE: {"类型", "通话类型", "呼叫类型", "来电类型", "通话状态", "calltype", "type", "direction",
+                "calldirection", "通话方向", "呼叫方向"},
 }
 # Any of these in a header means money: a bank statement, read by statement_csv.
 MONEY = re.compile(r"金额|余额|交易|摘要|借方|贷方|收入|支出|对方户名|账号|卡号|amount|balance|debit|credit", re.I)
@@ -95,7 +102,8 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, dict[str, str] | None]]:
         """(spreadsheet row, role -> cell text) for every non-empty data row; (row, None) and the
-        end when the CSV cannot be split further (e.g. a quoted cell longer than csv's limit)."""
+        end when the CSV cannot be split further (e.g. a quoted cell longer than csv's limit).
+        Cells are trimmed, except a message body, which is quoted as written."""
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
         number = 0
         while True:
@@ -109,7 +117,8 @@ class Table:
             number += 1
             if number <= self.header_row or not any(c.strip() for c in cells):
                 continue
-            yield number, {role: cells[i].strip() if i < len(cells) else "" for role, i in self.columns.items()}
+            yield number, {role: (cells[i] if role == BODY else cells[i].strip()) if i < len(cells) else ""
+                           for role, i in self.columns.items()}
 
 
 def _roles(cells: list[str], roles: Mapping[str, set[str]]) -> dict[str, int]:
@@ -154,8 +163,16 @@ def load(data: bytes, *, partial: bool, roles: Mapping[str, set[str]], accept: A
     return find_table(decoded.text, decoded.encoding, decoded.exact, roles, accept)
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    return FileKind.SMS_EXPORT if load(head, partial=True, roles=SMS_ROLES, accept=is_sms_header) else None
+def sniff(head: bytes, name: str) -> bool:
+    return load(head, partial=True, roles=SMS_ROLES, accept=is_sms_header) is not None
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.SMS_EXPORT
+
+
+def validate(path: Path, lang: str) -> str | None:
+    return None  # a header was found: rows that cannot be read are problems, not a refusal
 
 
 def parse_time(text: str, tz: dt.tzinfo) -> tuple[dt.datetime, bool] | None:
@@ -200,6 +217,7 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         return [], []
     events: list[Event] = []
     issues: list[Issue] = []
+    seconds: set[int] = set()  # events whose time is given to the second
     assumed = False
     if TYPE not in table.columns:
         issues.append(Issue(Severity.WARNING, "no_direction_column", template.t(
@@ -236,4 +254,17 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
             time=when[0], party=party, incoming=incoming, body=row.get(BODY, ""),
             source=SourceRef(file.path, file.sha256, locator), ctx=ctx, zone_assumed=when[1], details=details,
         ))
-    return events, file_issues(file, table, assumed, ctx) + issues
+        if _to_the_second(row.get(TIME, "")):
+            seconds.add(len(events) - 1)
+    # exact repeats only where the time is given to the second (or an epoch): two identical
+    # notices in one minute can be two real debits
+    exact = [e for i, e in enumerate(events) if i in seconds]
+    rest = [e for i, e in enumerate(events) if i not in seconds]
+    exact, repeats = common.drop_repeats(exact, common.message_key, file.path, ctx.lang)
+    events = sorted([*exact, *rest], key=lambda e: int(e.source.locator.split()[-1]))
+    return events, file_issues(file, table, assumed, ctx) + issues + repeats
+
+
+def _to_the_second(text: str) -> bool:
+    s = times.normalize_text(text).strip()
+    return bool(re.fullmatch(r"\d{10}(?:\d{3})?", s) or re.search(r"\d{1,2}[:时点]\d{1,2}[:分]\d{1,2}", s))

@@ -19,9 +19,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from evidence import template, textfile, times
-from evidence.extract import Context
 from evidence.model import Basis, Direction, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
-from evidence.sources import sms_csv
+from evidence.sources import Context, sms_csv
+
+TIME_MEANING = "transaction_time"  # the statement's 交易时间 (or date only: 记账日)
+BASIS = Basis.EXACT
 
 HEADER_SEARCH_ROWS = 15
 DELIMITERS = (",", "\t", ";", "|")
@@ -232,8 +234,16 @@ def find_table(data: bytes, *, partial: bool) -> sms_csv.Table | None:
     return None
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    return FileKind.BANK_STATEMENT if find_table(head, partial=True) else None
+def sniff(head: bytes, name: str) -> bool:
+    return find_table(head, partial=True) is not None
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.BANK_STATEMENT
+
+
+def validate(path: Path, lang: str) -> str | None:
+    return None  # a statement header was found: unreadable rows are problems, not a refusal
 
 
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:

@@ -5,6 +5,10 @@ Why positions: a PDF table has no cells, only strings placed at x/y. Empty 支�
 vanish from plain text, so each string is put under the header column nearest to its x. Rows are
 then read exactly like CSV rows (statement_csv.transaction). Encrypted and damaged PDFs are refused
 by document.validate, shared with every PDF source.
+
+Sniffed by signature, never by reading text: a PDF whose file name is a bank download's
+(`交易明细`, `账户明细`, `对账单`, `流水`, `historydetail`, `statement` …). Any other PDF is a
+document; `document.read` still reads a statement table it finds there onto the timeline.
 """
 
 from __future__ import annotations
@@ -19,15 +23,17 @@ import pypdf
 from pypdf import errors as pdf_errors
 
 from evidence import template, times
-from evidence.extract import Context
-from evidence.model import Event, FileKind, Issue, Severity, SourceFile
-from evidence.sources import document, statement_csv
+from evidence.model import Basis, Event, FileKind, Issue, Severity, SourceFile
+from evidence.sources import Context, document, statement_csv
 
-SNIFF_PAGES = 2
+TIME_MEANING = "transaction_time"  # the statement row's 交易时间 (or date only)
+BASIS = Basis.EXACT
+# what banks' download buttons and victims call a statement file
+NAME_SIGNS = re.compile(r"交易明细|账户明细|对账单|流水|交易记录|明细|账单|historydetail|statement|"
+                        r"transaction", re.IGNORECASE)
+
 LINE_TOLERANCE = 2.5  # points: strings of one table row share a baseline within this
-KEYWORDS = re.compile(r"交易明细|账户明细|对账单|流水|交易记录|明细查询|明细清单|statement", re.IGNORECASE)
 _DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{4})(?!\d)")
-_MONEY = re.compile(r"(?<![\d.])-?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|(?<![\d.])-?\d+\.\d{2}(?!\d)")
 
 
 
@@ -143,37 +149,19 @@ def _pages(path: Path) -> _Pages | None:
     return _pages_of(path, info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _first_text(path: Path) -> str:
-    pages = _pages(path)
-    if pages is None or pages.opened.reader is None:
-        return ""
-    parts: list[str] = []
-    try:
-        for i in range(min(SNIFF_PAGES, len(pages.opened.reader.pages))):
-            parts.extend(line.text for line in pages.page(i))
-    except _READ_ERRORS:
-        return ""
-    return times.normalize_text("\n".join(parts))
-
-
 def validate(path: Path, lang: str) -> str | None:
     pages = _pages(path)
     opened = pages.opened if pages is not None else document.open_pdf(path)
     return document.problem_text(opened, lang)
 
 
-def sniff(path: Path, head: bytes) -> FileKind | None:
-    """A PDF whose first pages name a statement and show dates and amounts with a header."""
-    if not document.is_pdf(head):
-        return None
-    text = _first_text(path)
-    if not (KEYWORDS.search(text) and _DATE.search(text) and _MONEY.search(text)):
-        return None
-    names = {statement_csv.norm(w) for w in re.split(r"\s+", text) if w}
-    dates = set(statement_csv.ROLES[statement_csv.DATE])
-    money = {n for role in (statement_csv.AMOUNT, statement_csv.DEBIT, statement_csv.CREDIT)
-             for n in statement_csv.ROLES[role]}
-    return FileKind.BANK_STATEMENT if names & dates and names & money else None
+def sniff(head: bytes, name: str) -> bool:
+    """A PDF (by its magic bytes) named like a bank statement download."""
+    return document.is_pdf(head) and bool(NAME_SIGNS.search(name))
+
+
+def kind(head: bytes, name: str) -> FileKind:
+    return FileKind.BANK_STATEMENT
 
 
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:

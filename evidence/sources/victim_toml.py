@@ -29,7 +29,7 @@ def events(victim: Victim, ctx: Context) -> tuple[list[Event], list[Issue]]:
         return [], []
     out: list[Event] = []
     for i, order in enumerate(victim.orders, start=1):
-        details = {"order_id": order.id}
+        details = {"order_id": order.id, "time_meaning": "order_placed"}
         if order.item:
             details["item"] = order.item
         if order.channel:
@@ -46,6 +46,7 @@ def events(victim: Victim, ctx: Context) -> tuple[list[Event], list[Issue]]:
             time=manual.time, basis=Basis.MANUAL, kind=EventKind.MANUAL,
             summary=template.t(ctx.lang, "events.manual", summary=manual.summary),
             source=SourceRef(FILE_NAME, digest, f"events[{i}]"), zone_assumed=manual.zone_assumed,
-            details={"manual_kind": manual.kind} if manual.kind else {},
+            details={"time_meaning": "stated_by_counsel",
+                     **({"manual_kind": manual.kind} if manual.kind else {})},
         ))
     return out, []
