@@ -289,7 +289,7 @@ KNOWN_SERVICES = frozenset((*phones.BANKS, *phones.OTHER_SERVICES))
 
 def is_debit(ev: Event) -> bool:
     return (ev.kind is EventKind.BANK_NOTICE and ev.direction is Direction.DEBIT
-            and ev.amount is not None)
+            and ev.amount is not None and ev.details.get("needs_review") != "true")
 
 
 def summarise(victim: Victim, events: Iterable[Event], comp_labels: Mapping[str, str]) -> Summary:

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from evidence import phones, template, times
+from evidence.banksms import balance
 from evidence.extract import Context
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef, Victim
 
@@ -231,6 +232,11 @@ def _cny(e: Event) -> bool:
     return e.details.get("currency", "CNY") in ("CNY", "RMB", "人民币", "")
 
 
+def needs_review(e: Event) -> bool:
+    """Direction or amount undecided, or the event lies outside the case period: shown, never counted."""
+    return e.details.get("needs_review") == "true"
+
+
 def _facts(events: Sequence[Event], victim: Victim) -> Facts:
     own = phones.normalize(victim.phone) if victim.phone else ""
     orders = [e.time for e in events if e.kind is EventKind.ORDER] or [o.placed for o in victim.orders]
@@ -254,8 +260,8 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
     first_call = calls[0] if calls else None
     callers = tuple(dict.fromkeys(e.counterparty or "" for e in calls))
     debits = tuple(e for e in events if e.kind is EventKind.BANK_NOTICE
-                   and e.direction is Direction.DEBIT and e.amount is not None)
-    statement_debits = [e for e in events if e.kind is EventKind.TRANSACTION
+                   and e.direction is Direction.DEBIT and e.amount is not None and not needs_review(e))
+    statement_debits = [e for e in events if e.kind is EventKind.TRANSACTION and not needs_review(e)
                         and e.direction is Direction.DEBIT and e.amount is not None and _cny(e)]
     total = sum((e.amount for e in debits if e.amount is not None and _cny(e)), ZERO)
     after = sum((e.amount for e in debits if e.amount is not None and _cny(e)
@@ -269,14 +275,13 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
             if (e.kind in CONTACT_KINDS and first_call.time <= e.time <= end
                     and stranger(e.counterparty) and e.counterparty not in numbers):
                 numbers.append(e.counterparty or "")
-    domains: list[str] = []
+    domains: list[str] = []  # only links flagged as lures (with a reason), never plain links
     for e in events:
-        if e.kind is EventKind.PHISHING:
-            if stranger(e.counterparty) and e.counterparty not in numbers:
-                numbers.append(e.counterparty or "")
-            for d in e.details.get("domains", "").split():
-                if d not in domains:
-                    domains.append(d)
+        if e.kind is EventKind.PHISHING and stranger(e.counterparty) and e.counterparty not in numbers:
+            numbers.append(e.counterparty or "")
+        for d in e.details.get("phishing_domains", "").split():
+            if d not in domains:
+                domains.append(d)
     return Facts(
         first_order_time=first_order, first_suspicious_call=first_call,
         order_to_call=(first_call.time - first_order) if first_call and first_order else None,
@@ -294,8 +299,9 @@ def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
     merged = _merge(list(events))
     merged.sort(key=sort_key)
     matched = _match_recordings(merged, ctx)
-    return Timeline(events=tuple(matched), facts=_facts(matched, victim),
-                    issues=tuple(_issues(matched, ctx)))
+    checked, balance_issues = balance.check(matched, ctx.lang)
+    return Timeline(events=tuple(checked), facts=_facts(checked, victim),
+                    issues=(*_issues(checked, ctx), *balance_issues))
 
 
 # ---- JSON ----------------------------------------------------------------------------------
@@ -320,6 +326,7 @@ def event_json(e: Event, ctx: Context) -> dict[str, Any]:
         "attribution": e.attribution,
         "amount": _decimal(e.amount),
         "direction": str(e.direction) if e.direction else None,
+        "needs_review": needs_review(e),
         "details": dict(sorted(e.details.items())),
         "source": _ref(e.source),
         "also": [_ref(r) for r in e.also],

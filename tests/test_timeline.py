@@ -172,7 +172,7 @@ def test_to_json_shape(victim_ctx):
     sha = hashlib.sha256((victim.folder / "victim.toml").read_bytes()).hexdigest()
     assert order["source"] == {"path": "victim.toml", "sha256": sha, "locator": "orders[1]"}
     assert set(rows[0]) == {"time", "time_basis", "zone_assumed", "kind", "summary", "counterparty",
-                            "attribution", "amount", "direction", "details", "source", "also"}
+                            "attribution", "amount", "direction", "needs_review", "details", "source", "also"}
     json.dumps(rows, ensure_ascii=False)
 
 

@@ -1,0 +1,87 @@
+"""Which way the money in a bank notice went, by the lexicon's precedence (lexicon.toml header).
+
+`decide(s, money)` looks at widening windows of text around the amount — its own clause, its
+sentence, the whole message; each first with bracketed text blanked out (brackets name the
+channel: `支出(消费支付宝-…)`) — and at each window walks the ranks voice → return → strong → weak.
+The first rank that has any hit decides if all its hits agree; if they disagree the notice is
+undecided and says why. Nothing found anywhere = no direction word (the caller decides whether
+that makes the message a non-transaction or one to review).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from evidence.banksms import lexicon
+from evidence.banksms.money import Money
+
+IN, OUT = "in", "out"
+_SENTENCE_END = "。!?;；！？\n"
+_CLAUSE_END = _SENTENCE_END + ",，:："
+_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）")
+_PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    direction: str | None  # IN, OUT or None
+    basis: str  # sign, voice, return, strong, weak, credit_card, none, conflict
+    words: tuple[str, ...] = ()  # the words that decided (or clashed)
+
+
+def mask_roles(s: str) -> str:
+    """收款人/付款方/对方户名… blanked (same length, positions kept): labels, not verbs."""
+    return lexicon.get().roles.sub(lambda m: "_" * len(m.group(0)), s)
+
+
+def _window(s: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    left = max((s.rfind(c, 0, start) for c in stops), default=-1) + 1
+    rights = [i for i in (s.find(c, end) for c in stops) if i >= 0]
+    return left, min(rights) if rights else len(s)
+
+
+def _blank_brackets(text: str) -> str:
+    return _BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _hits(text: str, rank: str) -> list[tuple[int, str, str]]:
+    out: list[tuple[int, str, str]] = []
+    for p in lexicon.get().phrases:
+        if p.rank == rank:
+            out.extend((m.start(), p.direction, m.group(0)) for m in p.pattern.finditer(text))
+    return out
+
+
+def clause(s: str, money: Money) -> str:
+    """The amount's own clause (between commas/colons), where a no-money phrase must stand."""
+    left, right = _window(s, money.start, money.end, _CLAUSE_END)
+    return s[left:right]
+
+
+def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
+    if money.sign == "-":
+        return Decision(OUT, "sign", (money.raw,))
+    if money.sign == "+":
+        return Decision(IN, "sign", (money.raw,))
+    text = mask_roles(s)
+    c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
+    s_left, s_right = _window(text, money.start, money.end, _SENTENCE_END)
+    windows: list[str] = []
+    for left, right in ((c_left, c_right), (s_left, s_right), (0, len(text))):
+        part = text[left:right]
+        windows.extend((_blank_brackets(part), part))
+    paying_someone = bool(_PAYS_SOMEONE.search(text))
+    for part in windows:
+        for rank in lexicon.RANKS:
+            hits = _hits(part, rank)
+            if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
+                hits = [(i, IN if w.startswith("还款") else d, w) for i, d, w in hits]
+            if not hits:
+                continue
+            directions = {d for _, d, _ in hits}
+            words = tuple(dict.fromkeys(w for _, _, w in sorted(hits)))
+            if len(directions) == 1:
+                return Decision(directions.pop(), rank, words)
+            return Decision(None, "conflict", words)
+    return Decision(None, "none")
