@@ -72,7 +72,7 @@ class Notice:
     direction_basis: str | None = None  # sign, voice, return, strong, weak, credit_card
     direction_words: tuple[str, ...] = ()  # the words that decided (or clashed)
     needs_review: bool = False
-    review_reason: str | None = None  # one sentence, English (the dossier words it per language)
+    review_reason: str | None = None  # "conflict" (in and out words clash) | "none" (no direction word)
     phishing: tuple[tuple[str, str], ...] = ()  # (domain, reason) of every flagged link
     own_credit_card: bool = False  # the holder's account in the notice is a credit card
 
@@ -95,7 +95,17 @@ _SIG = re.compile(r"-?【([^【】]{1,24})】|-?\[([^\[\]]{1,24})\]")
 # Who may send money notices: banks, credit unions, housing funds, payment and credit platforms.
 _INSTITUTION = re.compile(
     r"银行|农信|农商|信用社|信用联社|村镇|公积金|12329|支付宝|财付通|微信支付|云闪付|银联|京东金融|京东支付|"
-    r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包")
+    r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡")
+# The holder's own account referred to in the text: with no bank signature or bank number, a
+# message that talks to the holder about the holder's account reads as an account notice (app
+# notifications and exports often drop the sender), unless a personal number sent it.
+_OWN_REFERENCE = re.compile(
+    r"(?:您|你)(?:的)?\s*(?:尾号|尾数|账户|账号|卡|信用卡|借记卡|储蓄卡|银行卡|存款账户|\d{4}的)"
+    r"|(?:您|你)(?:在|于|已|有一笔|通过|使用|向)|(?:您|你)的[^,。;]{0,8}(?:账户|卡|钱包|余额)|您的\d"
+    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)")
+# A notification's title naming the app or institution: `[8条]微信支付: 已支付¥24.99`
+_TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
+_PERSONAL_NUMBER = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
 _BANKISH = re.compile(r"银行|农信|农商|信用社|公积金|12329")
 _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行",
                       "中国工商银行": "工商银行", "中国建设银行": "建设银行", "中国光大银行": "光大银行",
@@ -105,19 +115,35 @@ _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄�
 _SHORT_NAME = {code: name for name, code in phones.SIGNATURES.items() if len(name) <= 4}
 
 
+_NOT_A_NAME = re.compile(r"[:,;!?。，：；！？\d]{1}.*[\u4e00-\u9fff]|^\d+$")
+
+
 def _prepare(body: str) -> tuple[str, list[str]]:
-    """NFKC text with signatures cut out (they hold digits: 【福建12329】) and the names found."""
+    """NFKC text with signatures cut out (they hold digits: 【福建12329】) and the names found.
+
+    A signature is a short name in 【…】 (or […] naming a bank) at the start or the end of the
+    message, or a bank's name anywhere; `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
+    `【福利：分期还款利息低至1.7折起】` an advertisement, not a signature.
+    """
     s = times.normalize_text(money.prepare(body or ""))
     names: list[str] = []
+    text = s.strip()
 
     def cut(m: re.Match[str]) -> str:
-        name = m.group(1) or m.group(2)
-        if m.group(1) is not None or _BANKISH.search(name):  # [兴业银行], not [快捷支付-网银在线]
-            names.append(name.strip())
+        name = (m.group(1) or m.group(2)).strip()
+        at_edge = not text[: m.start()].strip(" -") or not text[m.end():].strip(" -。.")
+        short = len(name) <= 12 and not re.search(r"[:,;!?，：；！？]", name)
+        bank = bool(_BANKISH.search(name))
+        if (m.group(1) is not None and at_edge and short) or (bank and short):
+            names.append(name)
             return " "
         return m.group(0)
 
-    s = _SIG.sub(cut, s)
+    s = _SIG.sub(cut, text)
+    title = _TITLE.match(s.strip())
+    if title and _INSTITUTION.search(title.group(1)) and not re.search(r"通知|提醒|提示$", title.group(1)):
+        names.append(title.group(1))
+        s = s.strip()[title.end():]
     return s.strip(" -"), names
 
 
@@ -173,14 +199,25 @@ def _signature_code(names: list[str]) -> str | None:
     return None
 
 
-def _institution(names: list[str], bank: str | None, sender: str) -> str | None:
+_IN_BODY = re.compile(r"花呗|借呗|白条|美团月付|抖音月付|云闪付|微粒贷|数字人民币|支付宝|微信支付|财付通")
+
+
+def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str | None:
+    """Who sent it: a bank/payment signature, else the bank of the sender number, else the last
+    signature (【账单提醒】…【中国电信】: the tag comes first, the sender last), else a payment
+    product named in the text (花呗, 云闪付)."""
     for name in names:
         if _INSTITUTION.search(name):
             return _SIGNATURE_ALIASES.get(name, name)
     if bank:
         return _SHORT_NAME.get(bank) or phones.BANKS.get(bank)
     other = phones.OTHER_SERVICES.get(phones.normalize(sender))
-    return other
+    if other:
+        return other
+    if names:
+        return names[-1]
+    found = _IN_BODY.search(s) or None
+    return found.group(0) if found else otp.brand(s)
 
 
 def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
@@ -211,13 +248,22 @@ def _no_money(s: str, where: str) -> lexicon.NoMoney | None:
     return None
 
 
+_ACCOUNT_NOUN = re.compile(r"信用卡|贷记卡|龙卡|附属卡|账户|账号|借记卡|储蓄卡|一卡通|钱包|卡")
+_CC_BEFORE = re.compile(r"(?:信用卡|贷记卡)\s*[(（]?\s*(?:尾号)?\s*[:：]?\s*\**\s*$")
+
+
 def _own_credit_card(s: str, tail: str | None) -> bool:
+    """Is the holder's account in this notice a credit card? The account noun that heads the
+    own tail decides: `尾号2412的信用卡`, `信用卡6706`, `您0059的信用卡` are; `尾号6598的账户信用卡预约还款`
+    (an account repaying a card) is not."""
     cc = lexicon.get().credit_card
     if tail is None:
-        return bool(cc.search(s)) and not re.search(r"向[^,。;]{0,10}(?:信用卡|贷记卡)", s)
+        return bool(re.search(r"(?:您|你)的?[^,。;向]{0,6}?(?:" + cc.pattern + ")", s))
     for m in re.finditer(re.escape(tail), s):
-        window = s[max(0, m.start() - 12): m.end() + 8]
-        if cc.search(window) and not re.search(r"向[^,。;]{0,10}(?:信用卡|贷记卡)", window):
+        if _CC_BEFORE.search(s[max(0, m.start() - 8): m.start()]):
+            return True
+        head = _ACCOUNT_NOUN.search(s[m.end(): m.end() + 10])
+        if head and cc.fullmatch(head.group(0)):
             return True
     return False
 
@@ -229,31 +275,36 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     sender_bank = phones.bank_code(sender)
     sig_code = _signature_code(names)
     bank = sender_bank or sig_code
-    # a number that is not the signed bank's own: 10690000123 or a mobile sending 【工商银行】
-    numeric_sender = re.fullmatch(r"\d{3,20}", normalized_sender) is not None
-    spoofed = bool(sig_code and numeric_sender and sender_bank != sig_code)
-    institution = _institution(names, bank, sender)
+    # Signed as bank X by a number that cannot be X's: a personal mobile or landline, or an SP
+    # number (106…) that embeds no bank's code and carries a link that is not official. Banks
+    # send from their hotline or from 106… numbers of their own.
+    personal = _PERSONAL_NUMBER.fullmatch(normalized_sender) is not None
+    unverified_sp = normalized_sender.startswith("106") and sender_bank is None
+    spoofed = bool(sig_code and (personal or (unverified_sp and any(not _links.official(d) for d in domains))))
+    institution = _institution(names, bank, sender, s)
     bankish = bool(bank or any(_INSTITUTION.search(n) for n in names) or normalized_sender == "12329"
                    or normalized_sender in ("95188", "95017", "95516"))
+    # an account notice without a bank's name or number: it speaks of the holder's own account
+    own_tail, other_tail, other_role = accounts.tails_with_role(s)
+    notice_like = bankish or (not personal and (own_tail is not None or bool(_OWN_REFERENCE.search(s))))
     trusted = bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES
     verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed)
     flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)
-    own_tail, other_tail = accounts.tails(s)
     base = Notice(
         EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=names[0] if names else None,
         sender_bank=sender_bank, spoofed=spoofed, card_tail=own_tail, counterparty_tail=other_tail,
-        institution=institution if bankish else None, phishing=flagged,
+        institution=institution, phishing=flagged,
     )
     monies = money.find(s)
 
     if otp.is_otp(s):
         code = otp.code(s)
-        if code:
+        if code or otp.chinese(s):  # a Chinese 验证码 message never moves money, code found or not
             amounts = [m for m in monies if m.marked and m.label in ("amount", "plain")]
             amount = amounts[0] if amounts else None
             return dataclasses.replace(
                 base, kind=EventKind.VERIFICATION_CODE, category=Category.OTP, code=code,
-                institution=institution or (names[0] if names else None),
+                institution=institution or otp.brand(s),
                 counterparty=parties.counterparty(s, amount.end if amount else len(s)),
                 channel=parties.channel(s), amount=amount.value if amount else None,
                 currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,
@@ -261,7 +312,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
 
     own_cc = _own_credit_card(s, own_tail)
     balance_m = next((m for m in monies if m.label == "balance"), None)
-    balance = balance_m.value if balance_m else None
+    balance = (-balance_m.value if balance_m.sign == "-" else balance_m.value) if balance_m else None
     if own_cc and balance_m is not None and "可用余额" in s[max(0, balance_m.start - 6): balance_m.start]:
         balance = None  # 可用余额 of a credit card is the credit still available, not money held
     stated, precision = _stated(s, received, tz)
@@ -273,7 +324,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if blocked is None and main is None:
         blocked = _no_money(s, s)
 
-    if bankish and blocked is not None and blocked.category == Category.STATEMENT:
+    if notice_like and blocked is not None and blocked.category == Category.STATEMENT:
         bills = [m for m in monies if m.label == "bill"] or [
             m for m in monies if m.marked and m.label in ("plain", "amount") and m.start > s.find("账单")]
         return dataclasses.replace(
@@ -282,11 +333,14 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             currency=bills[0].currency if bills else "CNY", due_date=_due_date(s, received, tz),
         )
 
-    looks_moved = main is not None and (own_tail is not None or stated is not None)
-    if bankish and looks_moved and blocked is None and main is not None:
+    titled = bool(_TITLE.match(times.normalize_text(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
+    looks_moved = main is not None and (own_tail is not None or other_tail is not None or stated is not None
+                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish))
+    hold = blocked is not None and blocked.category == "hold"
+    if notice_like and looks_moved and (blocked is None or hold) and main is not None:
         decision = direction.decide(s, main, own_credit_card=own_cc)
         found = _OUT_IN.get(decision.direction or "")
-        if found is not None or decision.basis == "conflict":
+        if found is not None or decision.basis in ("conflict", "none"):
             # a look-alike bank notice carrying a lure link is the phishing, not a notice
             if spoofed and not flagged:
                 # 【工商银行】 from a number that is not ICBC's: a fake notice moves no money
@@ -305,19 +359,24 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 balance_raw=balance_m.raw if balance_m and balance is not None else None,
                 own_credit_card=own_cc, direction_words=decision.words,
             )
-            if found is None:
-                return dataclasses.replace(
-                    notice, category=Category.REVIEW, needs_review=True,
-                    review_reason="money-in and money-out words both govern the amount ("
-                    + ", ".join(decision.words) + ")")
+            if hold:  # 预授权: money reserved, not taken; shown, counted nowhere
+                return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
+                                           review_reason="hold")
+            if found is None:  # shown as 方向待核实, counted nowhere
+                return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
+                                           review_reason=decision.basis)
+            if own_tail is None and (other_role, found) in (
+                    ("payer", Direction.DEBIT), ("payee", Direction.CREDIT), ("to", Direction.CREDIT)):
+                # 付款账户尾号1234 on a payment the holder made is the holder's own account
+                notice = dataclasses.replace(notice, card_tail=other_tail, counterparty_tail=None)
             return dataclasses.replace(
                 notice, direction=found, direction_basis=decision.basis,
                 category=Category.DEBIT if found is Direction.DEBIT else Category.CREDIT)
 
     if flagged:
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
-    if bankish:
-        category = blocked.category if blocked is not None else Category.OTHER
+    if bankish:  # a bank's or payment platform's message that moved no money
+        category = blocked.category if blocked is not None and blocked.category != "hold" else Category.OTHER
         return dataclasses.replace(base, kind=EventKind.BANK_NOTICE, balance=balance,
                                    stated_time=stated, precision=precision, category=category,
                                    own_credit_card=own_cc)

@@ -9,6 +9,9 @@ notice's balance.
   way: the balance decides (`details["direction_basis"] = "balance"`), the review flag goes;
 * the words say one way and the balances exactly the other: a contradiction — the event's
   direction is withdrawn (needs review, never counted) and an Issue names both messages;
+* the same text twice in a row (same amount, same balance after): two real movements cannot
+  leave the same balance, so the second is a copy of the first (resent, or exported twice into one
+  file); it is withdrawn from the counts (needs review) and an Issue names both;
 * neither way adds up: a notice in between may be missing (banks do not notify every small
   movement) or a figure misread; an Issue names both messages, the direction stays.
 A contradiction or a mismatch is also written into the event's summary, so the chronology shows it.
@@ -58,8 +61,19 @@ def check(events: Sequence[Event], lang: str) -> tuple[list[Event], list[Issue]]
             before, after = _balance(prev), _balance(cur)
             if before is None or after is None or cur.amount is None:
                 continue
-            if cur.details.get("body") == prev.details.get("body"):
-                continue  # the same message twice (a resent or re-exported copy): nothing to chain
+            if cur.details.get("body") == prev.details.get("body") and cur.amount:
+                # The same text, so the same balance after: two real movements of one amount
+                # cannot both leave the same balance. A second copy of one message (resent, or
+                # exported twice into one file) — shown for review, not counted twice.
+                message = template.t(lang, "events.balance_duplicate", prev=_where(prev), cur=_where(cur))
+                details = dict(cur.details)
+                details.update(balance_check="duplicate", needs_review="true", review_reason=message)
+                out[cur_i] = dataclasses.replace(
+                    cur, direction=None, details=details,
+                    summary=template.t(lang, "events.review_prefix") + cur.summary + " — " + message)
+                issues.append(Issue(Severity.WARNING, "balance_duplicate", message,
+                                    path=cur.source.path, locator=cur.source.locator))
+                continue
             fits = {Direction.DEBIT: before - cur.amount == after, Direction.CREDIT: before + cur.amount == after}
             words = cur.direction
             review = cur.details.get("needs_review") == "true"

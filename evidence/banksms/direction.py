@@ -2,7 +2,7 @@
 
 `decide(s, money)` looks at widening windows of text around the amount — its own clause, its
 sentence, the whole message; each first with bracketed text blanked out (brackets name the
-channel: `支出(消费支付宝-…)`) — and at each window walks the ranks voice → return → strong → weak.
+channel: `支出(消费支付宝-…)`) — and at each window walks the ranks return → voice → strong → weak.
 The first rank that has any hit decides if all its hits agree; if they disagree the notice is
 undecided and says why. Nothing found anywhere = no direction word (the caller decides whether
 that makes the message a non-transaction or one to review).
@@ -19,8 +19,11 @@ from evidence.banksms.money import Money
 IN, OUT = "in", "out"
 _SENTENCE_END = "。!?;；！？\n"
 _CLAUSE_END = _SENTENCE_END + ",，:："
-_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）")
+_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
+# 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card
+_FROM_OTHER_ACCOUNT = re.compile(
+    r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,10 +49,17 @@ def _blank_brackets(text: str) -> str:
 
 
 def _hits(text: str, rank: str) -> list[tuple[int, str, str]]:
+    """Phrases of one rank in `text`, except those inside a longer name (支付 in 支付宝)."""
+    names = [m.span() for p in lexicon.get().phrases if p.rank == lexicon.NAME for m in p.pattern.finditer(text)]
     out: list[tuple[int, str, str]] = []
     for p in lexicon.get().phrases:
-        if p.rank == rank:
-            out.extend((m.start(), p.direction, m.group(0)) for m in p.pattern.finditer(text))
+        if p.rank != rank:
+            continue
+        for m in p.pattern.finditer(text):
+            a, b = m.span()
+            if any(a < nb and na < b and not (a <= na and nb <= b) for na, nb in names):
+                continue  # overlaps a name without containing it
+            out.append((a, p.direction, m.group(0)))
     return out
 
 
@@ -72,6 +82,8 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         part = text[left:right]
         windows.extend((_blank_brackets(part), part))
     paying_someone = bool(_PAYS_SOMEONE.search(text))
+    if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
+        return Decision(IN, "credit_card", (found.group(0),))
     for part in windows:
         for rank in lexicon.RANKS:
             hits = _hits(part, rank)

@@ -11,7 +11,8 @@ from typing import Any
 from evidence import template
 
 PATH = template.TEMPLATES_DIR / "banksms" / "lexicon.toml"
-RANKS = ("voice", "return", "strong", "weak")  # direction steps, strongest first
+RANKS = ("return", "voice", "strong", "weak")  # direction steps, strongest first
+NAME = "name"  # words that hold a verb but are names (支付宝): a verb inside them is not read
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,7 +26,7 @@ class NoMoney:
 
 @dataclasses.dataclass(frozen=True)
 class Phrase:
-    direction: str  # "in" | "out"
+    direction: str  # "in" | "out" | "none" (names)
     rank: str  # one of RANKS
     pattern: re.Pattern[str]
     why: str
@@ -47,7 +48,7 @@ def _load(data: dict[str, Any]) -> Lexicon:
         for e in data["no_money"])
     phrases = tuple(Phrase(e["dir"], e["rank"], re.compile(e["pattern"]), e["why"]) for e in data["phrase"])
     for p in phrases:
-        if p.direction not in ("in", "out") or p.rank not in RANKS:
+        if (p.direction, p.rank) != ("none", NAME) and (p.direction not in ("in", "out") or p.rank not in RANKS):
             raise ValueError(f"{PATH}: bad phrase entry {p.pattern.pattern!r}")
     return Lexicon(no_money, phrases, re.compile(data["roles"]["pattern"]),
                    re.compile(data["credit_card"]["pattern"]))

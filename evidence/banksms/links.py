@@ -46,10 +46,13 @@ _CJK_PUNCT = re.compile(r"[，。；、！？：（）【】「」《》“”�
 _SECOND_LEVEL = {"com", "net", "org", "gov", "edu", "ac", "co"}  # com.cn, com.hk, co.uk…
 _LURE_WORDS = re.compile(
     r"退款|退货|退费|理赔|赔付|赔偿|补偿|客服|激活|解冻|冻结|解除|注销|认证|升级|过期|失效|异常|"
-    r"核实|违规|风险|降额|提额|领取|中奖|积分兑换|兑换积分|返现|退税|refund|kefu|tuikuan|service|verify|"
+    r"核实|违规|风险|降额|提额|领取|中奖|兑换|返现|退税|refund|kefu|tuikuan|service|verify|"
     r"account|secure|unlock|login", re.IGNORECASE)
 _LURE_TOKENS = ("refund", "tuikuan", "tk", "kefu", "kf", "service", "help", "pay", "zf", "mb", "vip",
                 "safe", "secure", "verify", "login", "bank", "card", "cs", "app", "online", "web", "m")
+# Phishing scripts no bank uses with a link: a bank's own number (which a 伪基站 can fake) sending
+# one of these beside a link that is not the bank's own domain is still a lure.
+_STRONG_LURE = re.compile(r"兑换|密码器|失效|过期|升级|冻结|解冻|注销|理赔|退款|认证|异常|违规")
 _ACTION = re.compile(r"点击|点开|戳|登录|登陆|访问|打开|进入|填写|查看|领取|办理|确认|激活|申请|提交|输入|回复")
 _HOMOGLYPHS = (str.maketrans("013457", "oieast"), str.maketrans("013457", "olease"))
 
@@ -135,8 +138,8 @@ def lookalike(domain: str) -> str | None:
                 if token.startswith(brand) and (rest.isdigit() or rest in _LURE_TOKENS
                                                 or any(rest.startswith(w) for w in _LURE_TOKENS if len(w) > 2)):
                     return brand  # jdkefu, icbc95588
-                if len(brand) >= 5 and brand in token:
-                    return brand  # myalipay-verify
+                if len(brand) >= 4 and brand in token:
+                    return brand  # myalipay-verify, ddicbc
     for brand in brands:
         if any(name.translate(t) == brand for t in _HOMOGLYPHS) and name != brand:
             return brand  # 1cbc, taoba0
@@ -165,8 +168,9 @@ def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed:
     """A verdict per domain: why it is a lure, or "" when it is a plain link.
 
     `trusted_sender`: the message came from a bank's or platform's own number and signs as
-    that institution: its wording (客服, 领取…) and its short links are the institution's own;
-    only a look-alike domain or a bare IP still counts (a 伪基站 can fake the sender).
+    that institution: its everyday wording (客服, 领取…) and its short links are its own; a
+    look-alike domain, a bare IP or a phishing script (积分兑换, 密码器失效…) still counts (a 伪基站
+    can fake the sender number).
     """
     out: list[Verdict] = []
     norm = _CJK_PUNCT.sub(" ", times.normalize_text(text or ""))
@@ -183,8 +187,10 @@ def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed:
             reasons.append("ip_host")
         lures = sorted({m.group(0) for m in _LURE_WORDS.finditer(_near(norm, d))
                         if not norm[m.end():m.end() + 1].isdigit()})  # 客服95588 is a hotline
-        if lures and not trusted_sender:
+        if not trusted_sender and lures:
             reasons.append("lure_words:" + "/".join(lures))
+        elif trusted_sender and (strong := [w for w in lures if _STRONG_LURE.fullmatch(w)]):
+            reasons.append("lure_words:" + "/".join(strong))
         if registrable(d) in official_list().shorteners and acts and not trusted_sender:
             reasons.append("shortener")
         if spoofed:

@@ -117,7 +117,8 @@ def message_event(
             extra[name] = value
     if info.needs_review:
         extra["needs_review"] = "true"
-        extra["review_reason"] = template.t(lang, "events.review_conflict", words="、".join(info.direction_words))
+        extra["review_reason"] = template.t(lang, f"events.review_{info.review_reason or 'none'}",
+                                            words="、".join(info.direction_words))
     amount = info.amount if info.kind in (EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE) else None
     return Event(
         time=time, basis=basis, kind=info.kind, summary=summary, source=source,
