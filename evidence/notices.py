@@ -268,6 +268,22 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     return False
 
 
+# A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
+# money verb (支出, 转出, 存入…) governs the amount.
+_BILL = re.compile(r"本期账单|账单已出|最低还款|账单金额|本期应还|到期还款日")
+
+
+def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.datetime | None,
+               tz: dt.tzinfo) -> Notice:
+    bills = [m for m in monies if m.label == "bill"] or [
+        m for m in monies if m.marked and m.label in ("plain", "amount") and m.start > s.find("账单")]
+    return dataclasses.replace(
+        base, kind=EventKind.BANK_NOTICE, category=Category.STATEMENT,
+        statement_total=bills[0].value if bills else None,
+        currency=bills[0].currency if bills else "CNY", due_date=_due_date(s, received, tz),
+    )
+
+
 def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
     s, names = _prepare(body)
     urls, domains = links(body)
@@ -287,7 +303,10 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # an account notice without a bank's name or number: it speaks of the holder's own account
     own_tail, other_tail, other_role = accounts.tails_with_role(s)
     notice_like = bankish or (not personal and (own_tail is not None or bool(_OWN_REFERENCE.search(s))))
-    trusted = bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES
+    # The institution's own channel: its hotline, or a service number signing with its name
+    # (regional banks send from 106… numbers no table knows); not a personal phone.
+    trusted = (bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES
+               or (bankish and bool(names) and not personal and not spoofed))
     verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed)
     flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)
     base = Notice(
@@ -325,13 +344,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         blocked = _no_money(s, s)
 
     if notice_like and blocked is not None and blocked.category == Category.STATEMENT:
-        bills = [m for m in monies if m.label == "bill"] or [
-            m for m in monies if m.marked and m.label in ("plain", "amount") and m.start > s.find("账单")]
-        return dataclasses.replace(
-            base, kind=EventKind.BANK_NOTICE, category=Category.STATEMENT,
-            statement_total=bills[0].value if bills else None,
-            currency=bills[0].currency if bills else "CNY", due_date=_due_date(s, received, tz),
-        )
+        return _statement(base, s, monies, received, tz)
 
     titled = bool(_TITLE.match(times.normalize_text(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
     looks_moved = main is not None and (own_tail is not None or other_tail is not None or stated is not None
@@ -339,6 +352,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     hold = blocked is not None and blocked.category == "hold"
     if notice_like and looks_moved and (blocked is None or hold) and main is not None:
         decision = direction.decide(s, main, own_credit_card=own_cc)
+        if decision.basis in ("weak", "none", "credit_card") and _BILL.search(s):
+            # 本期账单已出…本期消费1,000元: a bill's figures, only spending words about them
+            return _statement(base, s, monies, received, tz)
         found = _OUT_IN.get(decision.direction or "")
         if found is not None or decision.basis in ("conflict", "none"):
             # a look-alike bank notice carrying a lure link is the phishing, not a notice
