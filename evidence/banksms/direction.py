@@ -69,11 +69,20 @@ def clause(s: str, money: Money) -> str:
     return s[left:right]
 
 
+# 农业银行's frame `完成…交易人民币-18.90`: the sign alone says the direction, so in this frame an
+# amount WITHOUT a minus is money in (完成转存交易人民币60000.00, 完成代付交易人民币10.00).
+_SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金额为?)\s*$")
+
+
 def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     if money.sign == "-":
         return Decision(OUT, "sign", (money.raw,))
     if money.sign == "+":
         return Decision(IN, "sign", (money.raw,))
+    currency_word = "人民币" if money.raw.startswith("人民币") else ""  # part of the amount as read
+    frame = _SIGNED_FRAME.search(s[max(0, money.start - 40): money.start] + currency_word)
+    if frame:
+        return Decision(IN, "sign", (frame.group(0).strip() + money.raw[len(currency_word):],))
     text = mask_roles(s)
     c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
     s_left, s_right = _window(text, money.start, money.end, _SENTENCE_END)
