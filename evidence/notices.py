@@ -105,6 +105,7 @@ _OWN_REFERENCE = re.compile(
     r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)")
 # A notification's title naming the app or institution: `[8条]微信支付: 已支付¥24.99`
 _TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
+_TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
 _PERSONAL_NUMBER = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
 _BANKISH = re.compile(r"银行|农信|农商|信用社|公积金|12329")
 _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行",
@@ -118,6 +119,13 @@ _SHORT_NAME = {code: name for name, code in phones.SIGNATURES.items() if len(nam
 _NOT_A_NAME = re.compile(r"[:,;!?。，：；！？\d]{1}.*[\u4e00-\u9fff]|^\d+$")
 
 
+# Traditional characters of the words the reader matches (HK/TW notices: 帳戶, 轉帳, 餘額), folded
+# for matching only; quotes and the dossier keep the text as written.
+_TRADITIONAL = str.maketrans(
+    "帳戶號轉餘額費匯單銀碼驗證還與於為時錢網線結約資發現幣後務應請聯絡電話實際當筆動態經這個過退貸記儲蓄卡",
+    "账户号转余额费汇单银码验证还与于为时钱网线结约资发现币后务应请联络电话实际当笔动态经这个过退贷记储蓄卡")
+
+
 def _prepare(body: str) -> tuple[str, list[str]]:
     """NFKC text with signatures cut out (they hold digits: 【福建12329】) and the names found.
 
@@ -125,7 +133,7 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     message, or a bank's name anywhere; `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
     `【福利：分期还款利息低至1.7折起】` an advertisement, not a signature.
     """
-    s = times.normalize_text(money.prepare(body or ""))
+    s = times.normalize_text(money.prepare(body or "")).translate(_TRADITIONAL)
     names: list[str] = []
     text = s.strip()
 
@@ -302,7 +310,13 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                    or normalized_sender in ("95188", "95017", "95516"))
     # an account notice without a bank's name or number: it speaks of the holder's own account
     own_tail, other_tail, other_role = accounts.tails_with_role(s)
-    notice_like = bankish or (not personal and (own_tail is not None or bool(_OWN_REFERENCE.search(s))))
+    # A message signed by a shop, a carrier or any other non-financial sender (【京东】 order
+    # notices: 您已下单…金额599元) is that sender's, never an account notice.
+    senders = [n for n in names if not _TAG.search(n)]  # 【账单提醒】【未分期】 are tags, not senders
+    other_sender = (bool(senders) and not any(_INSTITUTION.search(n) for n in senders)) or (
+        normalized_sender in phones.OTHER_SERVICES and normalized_sender not in ("95188", "95017", "95516"))
+    notice_like = bankish or (not personal and not other_sender
+                              and (own_tail is not None or bool(_OWN_REFERENCE.search(s))))
     # The institution's own channel: its hotline, or a service number signing with its name
     # (regional banks send from 106… numbers no table knows); not a personal phone.
     trusted = (bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES

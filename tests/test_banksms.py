@@ -111,6 +111,22 @@ def test_no_money_moved_is_never_a_movement(body: str, category: str) -> None:
     assert n.category == category
 
 
+@pytest.mark.parametrize(("body", "sender"), [
+    ("【京东】您已成功下单，订单9134567890，支付金额599.00元，预计明天送达。", "1069013395118"),
+    ("您在某某商城购买的商品已发货，订单金额199.00元。", "13800138000"),  # a person's phone
+    ("【中国移动】您本月已使用话费58.00元，余额23.50元。", "10086"),
+])
+def test_shops_carriers_and_people_never_send_account_notices(body: str, sender: str) -> None:
+    n = read(body, sender)
+    assert n.kind is not EventKind.BANK_NOTICE and n.direction is None
+
+
+def test_traditional_characters_read_like_simplified() -> None:
+    n = read("【中國銀行(香港)】您的帳戶尾號1234於06月28日10:06轉帳支出港幣500.00元，餘額1,200.00元。", "")
+    assert (n.direction, n.amount, n.currency, n.card_tail, n.balance) == (
+        OUT, Decimal("500.00"), "HKD", "1234", Decimal("1200.00"))
+
+
 def test_a_debit_notice_ending_with_an_advert_or_a_warning_is_still_a_debit() -> None:
     n = read("尾号4501账户21:10支出228,000元，余额1,726.7元，如非本人操作请及时致电95595。"
              "信用卡分期最高可享12期免息。[光大银行]", "95595")
