@@ -5,6 +5,7 @@
     python3 bench/notices_eval.py --split dev     # one split
     python3 bench/notices_eval.py --split dev --errors   # dev only: every message read wrong
     python3 bench/notices_eval.py --json          # the same figures as JSON
+    python3 bench/notices_eval.py --data DIR      # splits from DIR/<split>/*.json instead
 
 Data: `tests/data/bank_sms/<split>/*.json`, one JSON array per source, records as described in
 tests/data/bank_sms/SCHEMA.md (labelled by hand before any parser ran on them). The `seed` split
@@ -77,10 +78,10 @@ def _dec(value: Any) -> Decimal | None:
         raise DataError(f"bad amount {value!r}") from exc
 
 
-def load_split(split: str) -> list[dict[str, Any]]:
+def load_split(split: str, data: Path | None = None) -> list[dict[str, Any]]:
     if split == "seed":
         return _seed()
-    folder = DATA / split
+    folder = (data or DATA) / split
     records: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.json")):
         try:
@@ -360,12 +361,14 @@ def main(argv: Iterable[str] | None = None) -> int:
                         help="split(s) to run (default: seed, dev and test)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--errors", action="store_true", help="list each wrong message (not for test)")
+    parser.add_argument("--data", type=Path, help="folder holding <split>/*.json (default tests/data/bank_sms)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     splits = args.split or ["seed", "dev", "test"]
+    data = args.data or DATA
     results: dict[str, Any] = {}
     try:
         for split in splits:
-            records = load_split(split)
+            records = load_split(split, data)
             if not records:
                 results[split] = None
                 continue
@@ -381,7 +384,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         return 0
     for split, value in results.items():
         if value is None:
-            print(f"== {split}: no data in {DATA / split}")
+            print(f"== {split}: no data in {(args.data or DATA) / split}")
             continue
         print(report(split, value["result"], value["end_to_end"]))
         if args.errors and split != "test":
