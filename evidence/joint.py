@@ -116,6 +116,7 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
               bank=e.details.get("bank", ""))
         for e in facts.debit_events
         if e.amount is not None and e.details.get("currency", "CNY") in _CNY
+        and e.details.get("needs_review") != "true"  # shown in the dossier, never counted
         and (since is None or e.time >= since))
     orders = sorted(victim.orders, key=lambda o: o.placed)
     return Claimant(

@@ -1,13 +1,14 @@
 """Chinese bank notices, verification-code SMS and phishing links, read from message text.
 
-Pure text in, facts out: no file access. Used by every message source (SB&R XML, CSV, iOS) and by
-the pasted-text source. A small set of field extractors (tail, time, amount with sign and currency,
-direction keyword, balance, counterparty) instead of one regex per bank (DOMAIN.md B.3.5): the 14
-big banks and the regional ones write the same fields in different orders.
+Pure text in, facts out: no file access. Every message source (SB&R XML, CSV, iOS, pasted text)
+calls `classify`. The reading is built on how the messages are phrased, not on examples
+(evidence/banksms/): a lexicon of money-in / money-out / no-money phrases with an explicit
+precedence (templates/banksms/lexicon.toml), the holder's own tail told apart from the other
+party's, amounts normalised with their raw text kept, an official-domain allowlist for links.
 
-What must never happen: an advertisement, a bill, a credit-limit change or a verification code
-read as money leaving the account. Hence the rules below are conservative: a debit needs an
-amount with a currency or an amount label, a direction word, and a card tail or a stated time.
+What must never happen: an advertisement, a bill, an instalment, a failed payment or a
+verification code read as money leaving the account; and a notice whose direction the words do
+not decide must not be guessed: it comes back with `needs_review` and a reason, direction None.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
-from urllib.parse import urlsplit
+from decimal import Decimal
 
 from evidence import phones, times
+from evidence.banksms import accounts, direction, lexicon, money, otp, parties
+from evidence.banksms import links as _links
 from evidence.model import Direction, EventKind
 
 
@@ -29,8 +31,12 @@ class Category:
     CREDIT = "credit"
     STATEMENT = "statement"  # credit-card bill: total and due date, no money moved
     CREDIT_LIMIT = "credit_limit"
+    INSTALLMENT = "installment"  # 分期 approved: the purchase was its own debit
     FAILED = "failed"  # a transaction that did not go through
-    OTHER = "other"  # any other bank message (ads, reminders, balance-only notes)
+    REMINDER = "reminder"  # due dates, future debits, auto-repay notices
+    PROMO = "promo"
+    REVIEW = "review"  # money moved but the words do not say which way (or how much)
+    OTHER = "other"  # any other bank message (holds, balance-only notes, service notices)
     OTP = "otp"
     PHISHING = "phishing"
     SPOOFED = "spoofed"  # a transaction notice signed as a bank by a number that is not the bank's
@@ -52,7 +58,7 @@ class Notice:
     precision: times.Precision | None = None
     code: str | None = None  # verification code
     urls: tuple[str, ...] = ()
-    domains: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()  # every host named in the message
     category: str = Category.SMS
     signature: str | None = None  # bank name in the body's 【…】/[…] signature, as written
     sender_bank: str | None = None  # hotline the *sender number* stands for (may differ from bank)
@@ -60,320 +66,93 @@ class Notice:
     counterparty_tail: str | None = None  # the other account's tail (对方账户尾号, 收款卡尾号)
     statement_total: Decimal | None = None  # credit-card bill total (category statement)
     due_date: dt.date | None = None  # credit-card bill due date
+    institution: str | None = None  # who sent it, short Chinese name (工商银行, 支付宝, 某某农商银行)
+    amount_raw: str | None = None  # the amount exactly as read (`人民币-18.90`, `RMB 45.00元`)
+    balance_raw: str | None = None
+    direction_basis: str | None = None  # sign, voice, return, strong, weak, credit_card
+    direction_words: tuple[str, ...] = ()  # the words that decided (or clashed)
+    needs_review: bool = False
+    review_reason: str | None = None  # "conflict" (in and out words clash) | "none" (no direction word)
+    phishing: tuple[tuple[str, str], ...] = ()  # (domain, reason) of every flagged link
+    own_credit_card: bool = False  # the holder's account in the notice is a credit card
 
 
-# ---- links ------------------------------------------------------------------------------------
-
-_TLDS = (
-    "com|cn|net|org|cc|top|xyz|vip|info|wang|club|site|online|shop|ltd|link|live|pro|icu|fun|ren|"
-    "biz|me|io|co|app|tech|store|asia|work|mobi|tv|ink|hk|tk|ml|ga|cf|gq|pw|win|bid|loan|red|kim"
-)
-_URL = re.compile(
-    # with a scheme: anything up to a space or a CJK character (the host may be an IDN)
-    r"https?://[^\s/?#<>\"'，。；、！？）】」》]+[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*"
-    r"|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*"
-    r"|(?<![@A-Za-z0-9.\-_])(?:xn--[A-Za-z0-9-]+|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
-    rf"\.(?:{_TLDS})(?:\.cn|\.hk)?(?![A-Za-z0-9-])"
-    r"(?::\d{2,5})?(?:/[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*)?",
-    re.IGNORECASE,
-)
-# Chinese punctuation ends a link; NFKC would turn `，` into a comma that URLs may contain.
-_CJK_PUNCT = re.compile(r"[，。；、！？：（）【】「」《》“”‘’…\u3000]")
-
-# Domains (and their subdomains) that real banks, JD and carriers send; links elsewhere are suspect.
-OFFICIAL_DOMAINS = (
-    "icbc.com.cn", "ccb.com", "ccb.cn", "abchina.com", "boc.cn", "bankofchina.com", "cmbchina.com",
-    "cmbt.cn", "bankcomm.com", "cmbc.com.cn", "citicbank.com", "cib.com.cn", "spdb.com.cn",
-    "cgbchina.com.cn", "95508.com", "cebbank.com", "pingan.com", "pingan.com.cn", "psbc.com",
-    "hxb.com.cn", "bankofbeijing.com.cn", "jd.com", "3.cn", "jd.hk", "jdpay.com", "chinabank.com.cn",
-    "taobao.com", "tb.cn", "tmall.com", "alipay.com", "tenpay.com", "qq.com", "weixin.qq.com",
-    "10086.cn", "10010.com", "189.cn", "gov.cn", "unionpay.com", "95516.com",
-)
+# ---- links (kept here: every source imports them from notices) ---------------------------------
 
 
 def links(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """URLs (as written, after NFKC) and their lower-case host names, in order of appearance."""
-    urls: list[str] = []
-    domains: list[str] = []
-    for m in _URL.finditer(times.normalize_text(_CJK_PUNCT.sub(" ", text or ""))):
-        url = m.group(0).rstrip(".,;:!?)]}'\"")
-        try:
-            host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
-        except ValueError:  # e.g. a malformed IPv6 literal
-            continue
-        if not host or "." not in host or url in urls:
-            continue
-        urls.append(url)
-        if host.lower() not in domains:
-            domains.append(host.lower())
-    return tuple(urls), tuple(domains)
+    return _links.find(text)
 
 
 def official(domain: str) -> bool:
-    d = domain.lower().rstrip(".")
-    return any(d == o or d.endswith("." + o) for o in OFFICIAL_DOMAINS)
+    return _links.official(domain)
 
 
 # ---- text preparation ---------------------------------------------------------------------------
 
 _SIG = re.compile(r"-?【([^【】]{1,24})】|-?\[([^\[\]]{1,24})\]")
+# Who may send money notices: banks, credit unions, housing funds, payment and credit platforms.
+_INSTITUTION = re.compile(
+    r"银行|农信|农商|信用社|信用联社|村镇|公积金|12329|支付宝|财付通|微信支付|云闪付|银联|京东金融|京东支付|"
+    r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡")
+# The holder's own account referred to in the text: with no bank signature or bank number, a
+# message that talks to the holder about the holder's account reads as an account notice (app
+# notifications and exports often drop the sender), unless a personal number sent it.
+_OWN_REFERENCE = re.compile(
+    r"(?:您|你)(?:的)?\s*(?:尾号|尾数|账户|账号|卡|信用卡|借记卡|储蓄卡|银行卡|存款账户|\d{4}的)"
+    r"|(?:您|你)(?:在|于|已|有一笔|通过|使用|向)|(?:您|你)的[^,。;]{0,8}(?:账户|卡|钱包|余额)|您的\d"
+    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)")
+# A notification's title naming the app or institution: `[8条]微信支付: 已支付¥24.99`
+_TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
+_TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
+_PERSONAL_NUMBER = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
 _BANKISH = re.compile(r"银行|农信|农商|信用社|公积金|12329")
-_SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行"}
+_SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行",
+                      "中国工商银行": "工商银行", "中国建设银行": "建设银行", "中国光大银行": "光大银行",
+                      "中国民生银行": "民生银行", "上海浦东发展银行": "浦发银行", "浦东发展银行": "浦发银行",
+                      "工行": "工商银行", "建行": "建设银行", "农行": "农业银行", "中行": "中国银行",
+                      "招行": "招商银行", "交行": "交通银行"}
+_SHORT_NAME = {code: name for name, code in phones.SIGNATURES.items() if len(name) <= 4}
+
+
+_NOT_A_NAME = re.compile(r"[:,;!?。，：；！？\d]{1}.*[\u4e00-\u9fff]|^\d+$")
+
+
+# Traditional characters of the words the reader matches (HK/TW notices: 帳戶, 轉帳, 餘額), folded
+# for matching only; quotes and the dossier keep the text as written.
+_TRADITIONAL = str.maketrans(
+    "帳戶號轉餘額費匯單銀碼驗證還與於為時錢網線結約資發現幣後務應請聯絡電話實際當筆動態經這個過退貸記儲蓄卡",
+    "账户号转余额费汇单银码验证还与于为时钱网线结约资发现币后务应请联络电话实际当笔动态经这个过退贷记储蓄卡")
 
 
 def _prepare(body: str) -> tuple[str, list[str]]:
-    """NFKC text with bank signatures cut out (they hold digits: 【福建12329】) and the names found."""
-    s = times.normalize_text(body or "")
+    """NFKC text with signatures cut out (they hold digits: 【福建12329】) and the names found.
+
+    A signature is a short name in 【…】 (or […] naming a bank) at the start or the end of the
+    message, or a bank's name anywhere; `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
+    `【福利：分期还款利息低至1.7折起】` an advertisement, not a signature.
+    """
+    s = times.normalize_text(money.prepare(body or "")).translate(_TRADITIONAL)
     names: list[str] = []
+    text = s.strip()
 
     def cut(m: re.Match[str]) -> str:
-        name = m.group(1) or m.group(2)
-        if m.group(1) is not None or _BANKISH.search(name):
-            if _BANKISH.search(name):
-                names.append(name.strip())
+        name = (m.group(1) or m.group(2)).strip()
+        at_edge = not text[: m.start()].strip(" -") or not text[m.end():].strip(" -。.")
+        short = len(name) <= 12 and not re.search(r"[:,;!?，：；！？]", name)
+        bank = bool(_BANKISH.search(name))
+        if (m.group(1) is not None and at_edge and short) or (bank and short):
+            names.append(name)
             return " "
         return m.group(0)
 
-    s = _SIG.sub(cut, s)
+    s = _SIG.sub(cut, text)
+    title = _TITLE.match(s.strip())
+    if title and _INSTITUTION.search(title.group(1)) and not re.search(r"通知|提醒|提示$", title.group(1)):
+        names.append(title.group(1))
+        s = s.strip()[title.end():]
     return s.strip(" -"), names
-
-
-# ---- amounts ----------------------------------------------------------------------------------
-
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CURRENCY_AFTER = {"日元": "JPY", "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR",
-                   "英镑": "GBP", "韩元": "KRW", "元": "CNY", "人民币": "CNY"}
-_CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD",
-                    "USD": "USD", "港币": "HKD", "HKD": "HKD", "日元": "JPY", "JPY": "JPY"}
-_MONEY = re.compile(
-    r"(?P<pre>人民币|RMB|CNY|¥|美元|USD|港币|HKD|日元|JPY)?\s*(?P<sign>[-+])?\s*"
-    rf"(?<![\d.,*])(?P<num>{_NUM})(?![\d,]*\.?\d)"
-    r"\s*(?P<post>日元|美元|港元|港币|欧元|英镑|韩元|元|人民币)?",
-    re.IGNORECASE,
-)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Money:
-    value: Decimal
-    sign: str
-    currency: str
-    label: str  # balance, limit, minimum, bill, amount (explicit 金额), plain
-    marked: bool  # carries a currency or an amount label
-    start: int
-    end: int
-
-
-_LABELS = (
-    ("balance", re.compile(r"余额[为是:\s]*$")),
-    ("limit", re.compile(r"额度[^,。;\d]{0,6}$")),
-    ("minimum", re.compile(r"最低(?:还款)?(?:额|金额)?[为是:\s]*$")),
-    ("bill", re.compile(r"(?:账单|应还款?|应还金额|账单金额)[为是:\s]*$")),
-    ("promo", re.compile(r"(?:满|减|最高|高达|返|送|赠|领|借|贷|可得|奖励?|红包|券|低至|仅需|首年)\s*$")),
-    ("amount", re.compile(r"(?:金额|交易额|发生额)[为是:\s]*$")),
-)
-
-
-def _monies(s: str) -> list[_Money]:
-    out: list[_Money] = []
-    for m in _MONEY.finditer(s):
-        start = m.start("pre") if m.group("pre") else m.start("num")
-        after = s[m.end("num"): m.end("num") + 2]
-        before = s[max(0, start - 12): start]
-        if re.match(r"\s*(?!日元)[年月日号时分点:%]|\s*-\d|\s*个|\s*笔|\s*期|\s*天|\s*万|\s*位", after):
-            continue  # a date, a time, a count, or 5万元 in an advertisement
-        if re.search(r"(?:尾号|尾数|账户|账号|卡号|卡|序号|详询|致电|拨打|客服|热线|电话|为\*|\*)\s*[为:]?\s*$",
-                     before) and not m.group("pre") and not m.group("post"):
-            continue
-        label = "plain"
-        for name, pattern in _LABELS:
-            if pattern.search(before):
-                label = name
-                break
-        try:
-            value = Decimal(m.group("num").replace(",", ""))
-        except InvalidOperation:
-            continue
-        pre, post = m.group("pre"), m.group("post")
-        currency = _CURRENCY_AFTER.get(post or "") if post and post != "元" else None
-        currency = currency or (_CURRENCY_BEFORE.get((pre or "").upper()) if pre else None) or "CNY"
-        marked = bool(pre or post) or label in ("amount", "balance", "limit", "minimum", "bill")
-        out.append(_Money(value, m.group("sign") or "", currency, label, marked, start, m.end()))
-    return out
-
-
-# ---- card tails --------------------------------------------------------------------------------
-
-_TAIL = re.compile(
-    r"(?:尾号|尾数)\s*(?:为|是|:)?\s*\*{0,4}\s*(?P<a>\d{3,4})(?!\d)"
-    r"|(?:账户|账号|卡号|借记卡|信用卡|储蓄卡|银行卡|贷记卡|钱包|中信卡|龙卡)\s*:?\s*\*{0,4}"
-    r"(?P<b>\d{4})\*?(?![\d年月日号时:]|[.,]\d)"
-)
-_OTHER_PARTY_BEFORE = re.compile(r"(?:对方|转出方|转入方|收款|付款方|(?:向|给)(?!您)[^,。;]{0,6})[^,。;]*$")
-
-
-def _tails(s: str) -> tuple[str | None, str | None]:
-    """(own card tail, the other party's tail): first of each in the text."""
-    own: str | None = None
-    other: str | None = None
-    for m in _TAIL.finditer(s):
-        digits = m.group("a") or m.group("b")
-        before = s[max(0, m.start() - 10): m.start()]
-        if _OTHER_PARTY_BEFORE.search(before):
-            other = other or digits
-        else:
-            own = own or digits
-    return own, other
-
-
-# ---- direction ---------------------------------------------------------------------------------
-
-_STRONG_DEBIT = ("支出", "转出", "汇出", "支取", "扣款", "扣收", "扣费", "代扣", "取款", "取现",
-                 "转至他行", "转账至", "付出")
-_STRONG_CREDIT = ("收入", "转入", "存入", "入账", "汇入", "来账", "转存", "代发", "退款", "退货",
-                  "退税", "冲正", "缴存", "汇缴", "到账", "入帐", "提现")
-_WEAK_DEBIT = ("消费", "快捷支付", "网上支付", "支付", "代付", "预授权", "付款", "缴费",
-               "购买", "刷卡", "交易")
-_WEAK_CREDIT = ("还款", "工资", "补贴", "补助", "报销", "奖金", "利息")
-_PARTY_WORDS = re.compile(r"(?:转出|转入|付款|收款)(?:方|人(?!民币))")
-_PAID_TO = re.compile(r"向[^,。;]{0,24}还款")
-_FAILED = re.compile(r"失败|未成功|不成功|余额不足|已撤销|被拒绝|拒绝交易")
-_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]")
-
-
-def _keyword_direction(text: str, anchor: int) -> Direction | None:
-    """Direction word nearest before `anchor` (else after it); strong words beat weak ones."""
-    text = _PARTY_WORDS.sub(lambda m: "_" * len(m.group(0)), text)
-    if _PAID_TO.search(text):
-        return Direction.DEBIT  # 向尾号为1356的信用卡还款: this account pays
-    for debit_words, credit_words in ((_STRONG_DEBIT, _STRONG_CREDIT), (_WEAK_DEBIT, _WEAK_CREDIT)):
-        hits: list[tuple[int, Direction]] = []
-        for words, direction in ((debit_words, Direction.DEBIT), (credit_words, Direction.CREDIT)):
-            for w in words:
-                hits.extend((m.start(), direction) for m in re.finditer(re.escape(w), text))
-        if not hits:
-            continue
-        if len({d for _, d in hits}) == 1:
-            return hits[0][1]
-        before = [h for h in hits if h[0] < anchor]
-        return max(before)[1] if before else min(hits)[1]
-    return None
-
-
-def _direction(s: str, money: _Money) -> Direction | None:
-    if money.sign == "-":
-        return Direction.DEBIT  # ABC writes the direction only as a sign
-    start = max(s.rfind("。", 0, money.start) + 1, 0)
-    end = s.find("。", money.end)
-    sentence = s[start: end if end >= 0 else len(s)]
-    anchor = money.start - start
-    outside = _BRACKETS.sub(lambda m: " " * len(m.group(0)), sentence)
-    for text in (outside, sentence, s):
-        found = _keyword_direction(text, anchor if text is not s else money.start)
-        if found is not None:
-            return found
-    return None
-
-
-# ---- counterparty and channel ----------------------------------------------------------------
-
-# How the money moved (preferred), then the platform it went through.
-CHANNELS = ("快捷支付", "网上支付", "网上银行", "手机银行", "无卡支付", "银联入账", "他行汇入", "跨行汇款",
-            "跨行支付", "跨行转入", "网联", "代发工资", "云闪付", "POS", "ATM")
-PLATFORMS = ("网银在线", "京东支付", "财付通", "支付宝", "微信支付", "银联")
-_CHANNEL_WORDS = re.compile(
-    r"财付通|支付宝|微信|银联|他行|跨行|本行|行内|支付|入账|汇入|汇款|转入|转出|转账|代发|工资|消费|"
-    r"提现|网联|互联|圈存|存款保险|尾号|事由|手机银行|网上银行|POS|ATM",
-    re.IGNORECASE,
-)
-_PLATFORM_PREFIX = re.compile(r"^(?:(?:支付宝|财付通|微信支付|微信|美团支付|京东支付|云闪付|银联|消费)-?)+")
-_MASKED = re.compile(r"(?<![\u4e00-\u9fff*])(?<!尊敬的)([\u4e00-\u9fff]{1,2}\*{1,3})")
-_TRANSFER_SUFFIX = re.compile(r"(?:支付宝转账|微信转账|财付通转账|转账|汇款|支付宝|财付通)+$")
-
-
-_NOT_NAMES = {"账户", "户", "尾号", "号", "卡号", "卡", "账号", "客户", "用户"}
-
-
-def _masked_name(text: str) -> str | None:
-    """A masked person's name (张*, 林**), not the account holder (尊敬的黄**)."""
-    for m in _MASKED.finditer(text):
-        if m.group(1).rstrip("*") not in _NOT_NAMES:
-            return m.group(1)
-    return None
-
-
-def _clean_party(raw: str) -> str | None:
-    text = raw.strip(" ,:;()[]")
-    if not re.search(r"[\u4e00-\u9fff]", text):
-        return None  # （****6V2） is a licence plate, not a party
-    masked = _masked_name(text)
-    if masked and not text.endswith("公司"):
-        return masked
-    pieces = [p.strip() for p in text.split("-")]
-    for piece in reversed(pieces):
-        if not piece.endswith("公司"):
-            piece = _PLATFORM_PREFIX.sub("", piece).strip()
-        if not piece.strip(".…"):
-            continue
-        if piece.endswith("公司") or not _CHANNEL_WORDS.search(piece):
-            return piece
-        return None
-    return None
-
-
-def _counterparty(s: str, money_end: int) -> str | None:
-    found = _find_counterparty(s, money_end)
-    return found.replace("...", "…") if found else None
-
-
-def _find_counterparty(s: str, money_end: int) -> str | None:
-    for pattern in (r"对方户名\s*:?\s*([^,;。]+)", r"收款人\s*:?\s*([^,;。(\s]+)",
-                    r"付款方\s*:?\s*([^,;。]+)", r"(?:收款方|商户名称|商户)\s*:?\s*([^,;。]+)"):
-        m = re.search(pattern, s)
-        if m:
-            return m.group(1).strip() or None
-    m = re.search(r"向(?!您)([^,。;]{1,40}?)(?:完成|支出|转出|汇款|转账|付款|还款)", s) or re.search(
-        r"向(?!您)([^,。;]{1,40}?)支付", s)
-    if m and not m.group(1).startswith("尾号"):
-        name = re.split(r"尾号|账户|\(账户", m.group(1))[0]
-        cleaned = name if name.endswith("公司") else _PLATFORM_PREFIX.sub("", name).strip("- ")
-        if cleaned.strip("*"):
-            return cleaned
-    idx = s.find("向您")
-    if idx > 0:
-        pre = re.sub(r"\d+\s*[年月日号]|\d{1,2}\s*[:时点]\s*\d{1,2}\s*分?", "", s[:idx])
-        pre = re.split(r"[,:;。]", pre)[-1]
-        pre = re.sub(r"^(?:尊敬的客户|尊敬的用户)", "", pre).strip(" []()")
-        pre = re.sub(r"于\s*$", "", pre).strip(" []()")
-        if 0 < len(pre) <= 30 and "您" not in pre:
-            return pre
-    m = re.search(r"在(?!\d)([^,。;\d]{1,30}?)(?:快捷支付|支付|消费|进行)", s)
-    if m:
-        found = _clean_party(m.group(1))
-        if found:
-            return found
-    m = re.search(r"摘要\s*:?\s*([^。;,]+)", s)
-    if m:
-        first = m.group(1).split()[0] if m.group(1).split() else ""
-        found = _clean_party(_TRANSFER_SUFFIX.sub("", first) or first)
-        if found and not _CHANNEL_WORDS.search(found):
-            return found
-    for b in _BRACKETS.finditer(s):
-        if b.start() > money_end + 2:
-            break
-        found = _clean_party(b.group(0)[1:-1])
-        if found:
-            return found
-    return _masked_name(s)
-
-
-def _channel(s: str) -> str | None:
-    for words in (CHANNELS, PLATFORMS):
-        hits = [(s.find(c), c) for c in words if c in s]
-        if hits:
-            return min(hits)[1]
-    return None
 
 
 # ---- time -------------------------------------------------------------------------------------
@@ -398,39 +177,7 @@ def _stated(
     return t, precision
 
 
-# ---- verification codes -------------------------------------------------------------------
-
-_OTP_WORD = re.compile(r"验证码|校验码|动态码|动态密码|短信密码|口令|确认码|交易码|安全码")
-_CODE_AFTER_WORD = re.compile(
-    r"(?:验证码|校验码|动态码|动态密码|短信密码|口令|确认码|交易码|安全码)"
-    r"(?:是|为|:|\s|\(|\))*(?<![\d.])(\d{4,8})(?!\d|[.,]\d|\s*[元年月日号时分])"
-)
-_CODE_ANY = re.compile(r"(?<![\d.,*])(\d{4,8})(?!\d|[.,]\d|\s*[元年月日号时分:%])")
-_NOT_CODE_BEFORE = re.compile(
-    r"(?:尾号|尾数|序号|详询|致电|拨打|客服|热线|电话|金额|人民币|RMB|¥|账户|卡号|账号|卡|编号)[为是:\s*]*$",
-    re.IGNORECASE)
-
-
-def _code(s: str) -> str | None:
-    m = _CODE_AFTER_WORD.search(s)
-    if m:
-        return m.group(1)
-    words = [w.start() for w in _OTP_WORD.finditer(s)]
-    best: tuple[int, str] | None = None
-    for c in _CODE_ANY.finditer(s):
-        if _NOT_CODE_BEFORE.search(s[max(0, c.start() - 8): c.start()]) or c.group(1).startswith("95"):
-            continue
-        distance = min(abs(c.start() - w) for w in words) if words else 10**6
-        if best is None or distance < best[0]:
-            best = (distance, c.group(1))
-    return best[1] if best else None
-
-
 # ---- statements -----------------------------------------------------------------------------
-
-_STATEMENT = re.compile(r"到期还款日|最低还款|本期账单|账单金额|本期应还|账单日|应还金额")
-_LIMIT = re.compile(r"额度")
-
 
 def _due_date(s: str, received: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
     m = re.search(r"(?:到期还款日|还款日|请于)\s*(?:为|是|:)?\s*", s)
@@ -460,6 +207,27 @@ def _signature_code(names: list[str]) -> str | None:
     return None
 
 
+_IN_BODY = re.compile(r"花呗|借呗|白条|美团月付|抖音月付|云闪付|微粒贷|数字人民币|支付宝|微信支付|财付通")
+
+
+def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str | None:
+    """Who sent it: a bank/payment signature, else the bank of the sender number, else the last
+    signature (【账单提醒】…【中国电信】: the tag comes first, the sender last), else a payment
+    product named in the text (花呗, 云闪付)."""
+    for name in names:
+        if _INSTITUTION.search(name):
+            return _SIGNATURE_ALIASES.get(name, name)
+    if bank:
+        return _SHORT_NAME.get(bank) or phones.BANKS.get(bank)
+    other = phones.OTHER_SERVICES.get(phones.normalize(sender))
+    if other:
+        return other
+    if names:
+        return names[-1]
+    found = _IN_BODY.search(s) or None
+    return found.group(0) if found else otp.brand(s)
+
+
 def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
     """What a message is: bank debit/credit notice, bill, OTP, phishing link or a plain SMS.
 
@@ -473,84 +241,173 @@ def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo
         return Notice(EventKind.SMS, urls=urls, domains=domains)
 
 
+_OUT_IN = {direction.OUT: Direction.DEBIT, direction.IN: Direction.CREDIT}
+_DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款"
+
+
+def _no_money(s: str, where: str) -> lexicon.NoMoney | None:
+    """The first no-money phrase that applies: hard ones anywhere in `s`, the others in `where`."""
+    for entry in lexicon.get().no_money:
+        text = s if entry.hard else where
+        for m in entry.pattern.finditer(text):
+            if entry.unless_before is not None and entry.unless_before.search(text[: m.start()]):
+                continue
+            return entry
+    return None
+
+
+_ACCOUNT_NOUN = re.compile(r"信用卡|贷记卡|龙卡|附属卡|账户|账号|借记卡|储蓄卡|一卡通|钱包|卡")
+_CC_BEFORE = re.compile(r"(?:信用卡|贷记卡)\s*[(（]?\s*(?:尾号)?\s*[:：]?\s*\**\s*$")
+
+
+def _own_credit_card(s: str, tail: str | None) -> bool:
+    """Is the holder's account in this notice a credit card? The account noun that heads the
+    own tail decides: `尾号2412的信用卡`, `信用卡6706`, `您0059的信用卡` are; `尾号6598的账户信用卡预约还款`
+    (an account repaying a card) is not."""
+    cc = lexicon.get().credit_card
+    if tail is None:
+        return bool(re.search(r"(?:您|你)的?[^,。;向]{0,6}?(?:" + cc.pattern + ")", s))
+    for m in re.finditer(re.escape(tail), s):
+        if _CC_BEFORE.search(s[max(0, m.start() - 8): m.start()]):
+            return True
+        head = _ACCOUNT_NOUN.search(s[m.end(): m.end() + 10])
+        if head and cc.fullmatch(head.group(0)):
+            return True
+    return False
+
+
+# A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
+# money verb (支出, 转出, 存入…) governs the amount.
+_BILL = re.compile(r"本期账单|账单已出|最低还款|账单金额|本期应还|到期还款日")
+
+
+def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.datetime | None,
+               tz: dt.tzinfo) -> Notice:
+    bills = [m for m in monies if m.label == "bill"] or [
+        m for m in monies if m.marked and m.label in ("plain", "amount") and m.start > s.find("账单")]
+    return dataclasses.replace(
+        base, kind=EventKind.BANK_NOTICE, category=Category.STATEMENT,
+        statement_total=bills[0].value if bills else None,
+        currency=bills[0].currency if bills else "CNY", due_date=_due_date(s, received, tz),
+    )
+
+
 def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
     s, names = _prepare(body)
     urls, domains = links(body)
+    normalized_sender = phones.normalize(sender)
     sender_bank = phones.bank_code(sender)
     sig_code = _signature_code(names)
     bank = sender_bank or sig_code
-    # a number that is not the signed bank's own: 10690000123 or a mobile sending 【工商银行】
-    numeric_sender = re.fullmatch(r"\d{3,20}", phones.normalize(sender)) is not None
-    spoofed = bool(sig_code and numeric_sender and sender_bank != sig_code)
-    bankish = bool(bank or names or phones.normalize(sender) == "12329")
-    bad_links = tuple(d for d in domains if not official(d))
-    own_tail, other_tail = _tails(s)
+    # Signed as bank X by a number that cannot be X's: a personal mobile or landline, or an SP
+    # number (106…) that embeds no bank's code and carries a link that is not official. Banks
+    # send from their hotline or from 106… numbers of their own.
+    personal = _PERSONAL_NUMBER.fullmatch(normalized_sender) is not None
+    unverified_sp = normalized_sender.startswith("106") and sender_bank is None
+    spoofed = bool(sig_code and (personal or (unverified_sp and any(not _links.official(d) for d in domains))))
+    institution = _institution(names, bank, sender, s)
+    bankish = bool(bank or any(_INSTITUTION.search(n) for n in names) or normalized_sender == "12329"
+                   or normalized_sender in ("95188", "95017", "95516"))
+    # an account notice without a bank's name or number: it speaks of the holder's own account
+    own_tail, other_tail, other_role = accounts.tails_with_role(s)
+    # A message signed by a shop, a carrier or any other non-financial sender (【京东】 order
+    # notices: 您已下单…金额599元) is that sender's, never an account notice.
+    senders = [n for n in names if not _TAG.search(n)]  # 【账单提醒】【未分期】 are tags, not senders
+    other_sender = (bool(senders) and not any(_INSTITUTION.search(n) for n in senders)) or (
+        normalized_sender in phones.OTHER_SERVICES and normalized_sender not in ("95188", "95017", "95516"))
+    notice_like = bankish or (not personal and not other_sender
+                              and (own_tail is not None or bool(_OWN_REFERENCE.search(s))))
+    # The institution's own channel: its hotline, or a service number signing with its name
+    # (regional banks send from 106… numbers no table knows); not a personal phone.
+    trusted = (bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES
+               or (bankish and bool(names) and not personal and not spoofed))
+    verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed)
+    flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)
     base = Notice(
         EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=names[0] if names else None,
         sender_bank=sender_bank, spoofed=spoofed, card_tail=own_tail, counterparty_tail=other_tail,
+        institution=institution, phishing=flagged,
     )
-    monies = _monies(s)
+    monies = money.find(s)
 
-    if _OTP_WORD.search(s):
-        code = _code(s)
-        if code:
+    if otp.is_otp(s):
+        code = otp.code(s)
+        if code or otp.chinese(s):  # a Chinese 验证码 message never moves money, code found or not
             amounts = [m for m in monies if m.marked and m.label in ("amount", "plain")]
             amount = amounts[0] if amounts else None
             return dataclasses.replace(
                 base, kind=EventKind.VERIFICATION_CODE, category=Category.OTP, code=code,
-                counterparty=_counterparty(s, amount.end if amount else len(s)), channel=_channel(s),
-                amount=amount.value if amount else None,
-                currency=amount.currency if amount else "CNY",
+                institution=institution or otp.brand(s),
+                counterparty=parties.counterparty(s, amount.end if amount else len(s)),
+                channel=parties.channel(s), amount=amount.value if amount else None,
+                currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,
             )
 
+    own_cc = _own_credit_card(s, own_tail)
     balance_m = next((m for m in monies if m.label == "balance"), None)
-    balance = balance_m.value if balance_m else None
+    balance = (-balance_m.value if balance_m.sign == "-" else balance_m.value) if balance_m else None
+    if own_cc and balance_m is not None and "可用余额" in s[max(0, balance_m.start - 6): balance_m.start]:
+        balance = None  # 可用余额 of a credit card is the credit still available, not money held
     stated, precision = _stated(s, received, tz)
-
-    if bankish and _STATEMENT.search(s) and not _FAILED.search(s):
-        bills = [m for m in monies if m.label == "bill"] or [
-            m for m in monies if m.marked and m.label == "plain" and m.start > s.find("账单")]
-        return dataclasses.replace(
-            base, kind=EventKind.BANK_NOTICE, category=Category.STATEMENT,
-            statement_total=bills[0].value if bills else None,
-            currency=bills[0].currency if bills else "CNY", due_date=_due_date(s, received, tz),
-        )
-
     moved = [m for m in monies if m.marked and m.label in ("amount", "plain")]
-    if not moved:  # 江苏银行 `消费1169.00，…`: a bare figure right after a direction word
-        bare = re.search(r"(?:消费|支出|存入|转入|转出|支取|收入|入账|还款)\s*(\d+\.\d{2})(?!\d)", s)
-        if bare:
-            moved = [x for x in monies if x.start <= bare.start(1) < x.end]
-    if bankish and moved and (own_tail or stated) and not _FAILED.search(s):
-        money = moved[0]
-        direction = _direction(s, money)
-        if direction is not None:
-            # a look-alike bank notice carrying a foreign link is the phishing, not a notice
-            if spoofed and not bad_links:
+    if not moved:
+        moved = money.bare_after_verb(s, monies, _DIRECTION_VERBS)
+    main = moved[0] if moved else None
+    blocked = _no_money(s, direction.clause(s, main) if main else s)
+    if blocked is None and main is None:
+        blocked = _no_money(s, s)
+
+    if notice_like and blocked is not None and blocked.category == Category.STATEMENT:
+        return _statement(base, s, monies, received, tz)
+
+    titled = bool(_TITLE.match(times.normalize_text(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
+    looks_moved = main is not None and (own_tail is not None or other_tail is not None or stated is not None
+                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish))
+    hold = blocked is not None and blocked.category == "hold"
+    if notice_like and looks_moved and (blocked is None or hold) and main is not None:
+        decision = direction.decide(s, main, own_credit_card=own_cc)
+        if decision.basis in ("weak", "none", "credit_card") and _BILL.search(s):
+            # 本期账单已出…本期消费1,000元: a bill's figures, only spending words about them
+            return _statement(base, s, monies, received, tz)
+        found = _OUT_IN.get(decision.direction or "")
+        if found is not None or decision.basis in ("conflict", "none"):
+            # a look-alike bank notice carrying a lure link is the phishing, not a notice
+            if spoofed and not flagged:
                 # 【工商银行】 from a number that is not ICBC's: a fake notice moves no money
                 return dataclasses.replace(
-                    base, kind=EventKind.SMS, category=Category.SPOOFED, amount=money.value,
-                    currency=money.currency, stated_time=stated, precision=precision)
-            if bad_links and (spoofed or not sender_bank):
+                    base, kind=EventKind.SMS, category=Category.SPOOFED, amount=main.value,
+                    currency=main.currency, stated_time=stated, precision=precision, amount_raw=main.raw)
+            if flagged and (spoofed or not sender_bank):
                 # the claimed sum stays as evidence of the lure; no money moved by this message
                 return dataclasses.replace(
-                    base, kind=EventKind.PHISHING, category=Category.PHISHING, amount=money.value,
-                    currency=money.currency, stated_time=stated, precision=precision)
-            return dataclasses.replace(
-                base, kind=EventKind.BANK_NOTICE, amount=money.value, direction=direction, currency=money.currency,
-                balance=balance, counterparty=_counterparty(s, money.end), channel=_channel(s),
-                stated_time=stated, precision=precision,
-                category=Category.DEBIT if direction is Direction.DEBIT else Category.CREDIT,
+                    base, kind=EventKind.PHISHING, category=Category.PHISHING, amount=main.value,
+                    currency=main.currency, stated_time=stated, precision=precision, amount_raw=main.raw)
+            notice = dataclasses.replace(
+                base, kind=EventKind.BANK_NOTICE, amount=main.value, currency=main.currency,
+                balance=balance, counterparty=parties.counterparty(s, main.end), channel=parties.channel(s),
+                stated_time=stated, precision=precision, amount_raw=main.raw,
+                balance_raw=balance_m.raw if balance_m and balance is not None else None,
+                own_credit_card=own_cc, direction_words=decision.words,
             )
+            if hold:  # 预授权: money reserved, not taken; shown, counted nowhere
+                return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
+                                           review_reason="hold")
+            if found is None:  # shown as 方向待核实, counted nowhere
+                return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
+                                           review_reason=decision.basis)
+            if own_tail is None and (other_role, found) in (
+                    ("payer", Direction.DEBIT), ("payee", Direction.CREDIT), ("to", Direction.CREDIT)):
+                # 付款账户尾号1234 on a payment the holder made is the holder's own account
+                notice = dataclasses.replace(notice, card_tail=other_tail, counterparty_tail=None)
+            return dataclasses.replace(
+                notice, direction=found, direction_basis=decision.basis,
+                category=Category.DEBIT if found is Direction.DEBIT else Category.CREDIT)
 
-    if bad_links:
+    if flagged:
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
-    if bankish:
-        category = Category.OTHER
-        if _FAILED.search(s) and moved:
-            category = Category.FAILED
-        elif _LIMIT.search(s):
-            category = Category.CREDIT_LIMIT
+    if bankish:  # a bank's or payment platform's message that moved no money
+        category = blocked.category if blocked is not None and blocked.category != "hold" else Category.OTHER
         return dataclasses.replace(base, kind=EventKind.BANK_NOTICE, balance=balance,
-                                   stated_time=stated, precision=precision, category=category)
+                                   stated_time=stated, precision=precision, category=category,
+                                   own_credit_card=own_cc)
     return base

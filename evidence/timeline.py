@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from evidence import model, phones, template, times
+from evidence.banksms import balance
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef, Victim
 from evidence.sources import Context
 
@@ -320,14 +321,13 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
             if (e.kind in CONTACT_KINDS and first_call.time <= e.time <= end
                     and stranger(e.counterparty) and e.counterparty not in numbers):
                 numbers.append(e.counterparty or "")
-    domains: list[str] = []
+    domains: list[str] = []  # only links flagged as lures (with a reason), never plain links
     for e in events:
-        if e.kind is EventKind.PHISHING:
-            if stranger(e.counterparty) and e.counterparty not in numbers:
-                numbers.append(e.counterparty or "")
-            for d in e.details.get("domains", "").split():
-                if d not in domains:
-                    domains.append(d)
+        if e.kind is EventKind.PHISHING and stranger(e.counterparty) and e.counterparty not in numbers:
+            numbers.append(e.counterparty or "")
+        for d in e.details.get("phishing_domains", "").split():
+            if d not in domains:
+                domains.append(d)
     return Facts(
         first_order_time=first_order, first_suspicious_call=first_call,
         order_to_call=(first_call.time - first_order) if first_call and first_order else None,
@@ -346,8 +346,9 @@ def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
     merged.sort(key=sort_key)
     matched = _match_recordings(merged, ctx)
     bounded, outside = _period(matched, ctx)
-    return Timeline(events=tuple(bounded), facts=_facts(bounded, victim),
-                    issues=tuple(_issues(bounded, ctx)) + tuple(outside))
+    checked, balance_issues = balance.check(bounded, ctx.lang)
+    return Timeline(events=tuple(checked), facts=_facts(checked, victim),
+                    issues=(*_issues(checked, ctx), *outside, *balance_issues))
 
 
 # ---- JSON ----------------------------------------------------------------------------------
@@ -372,6 +373,7 @@ def event_json(e: Event, ctx: Context) -> dict[str, Any]:
         "attribution": e.attribution,
         "amount": _decimal(e.amount),
         "direction": str(e.direction) if e.direction else None,
+        "needs_review": e.needs_review,
         "details": dict(sorted(e.details.items())),
         "source": _ref(e.source),
         "also": [_ref(r) for r in e.also],

@@ -19,7 +19,8 @@ NOT_AFTER = dt.datetime(2015, 6, 1, tzinfo=SH)
 FRAUD = "13757123456"
 LANDLINE = "057187654321"
 DEBIT_20000 = "您尾号1234卡3月18日20:40网上银行支出(网银在线)20,000.00元，余额1,234.56元。【工商银行】"
-DEBIT_9999 = "您尾号1234卡3月18日20:52网上银行支出(网银在线)9,999.00元，余额235.56元。【工商银行】"
+DEBIT_9999 = "您尾号1234卡3月18日20:52网上银行支出(网银在线)9,999.00元，余额10,234.56元。【工商银行】"
+DEBIT_9999_AGAIN = "您尾号1234卡3月18日20:52网上银行支出(网银在线)9,999.00元，余额235.56元。【工商银行】"
 PHISH = "【京东】您的订单9134567890因系统故障需办理退款，请登录 http://jd-tuikuan.com.cn/refund 填写信息"
 
 
@@ -73,9 +74,11 @@ def scenario(victim, ctx):
         # the same SMS again in a CSV export: no zone, second precision
         sms(ctx, at(20, 40, 5), "95588", DEBIT_20000, path="短信导出.csv", locator="row 7",
             basis=Basis.EXACT, zone_assumed=True),
-        # two identical notices inside one file are two debits, never merged
+        # two debits of one amount inside one file are two debits, never merged (their balances
+        # after differ; an exact copy with the same balance after is withheld by the balance
+        # check, issue 16: tests/test_banksms_balance.py)
         sms(ctx, at(20, 52), "95588", DEBIT_9999, locator="sms[3]"),
-        sms(ctx, at(20, 52), "95588", DEBIT_9999, locator="sms[4]"),
+        sms(ctx, at(20, 52), "95588", DEBIT_9999_AGAIN, locator="sms[4]"),
         Event(time=at(20, 40), basis=Basis.EXACT, kind=EventKind.TRANSACTION, summary="银行流水：支出20,000.00元",
               source=SourceRef("statement.pdf", "d" * 64, "page 1 line 3"), amount=Decimal("20000.00"),
               direction=Direction.DEBIT),
@@ -173,7 +176,7 @@ def test_to_json_shape(victim_ctx):
     sha = hashlib.sha256((victim.folder / "victim.toml").read_bytes()).hexdigest()
     assert order["source"] == {"path": "victim.toml", "sha256": sha, "locator": "orders[1]"}
     assert set(rows[0]) == {"time", "time_basis", "zone_assumed", "kind", "summary", "counterparty",
-                            "attribution", "amount", "direction", "details", "source", "also"}
+                            "attribution", "amount", "direction", "needs_review", "details", "source", "also"}
     json.dumps(rows, ensure_ascii=False)
 
 

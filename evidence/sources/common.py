@@ -50,6 +50,19 @@ def _money(value: object) -> str:
     return f"{value:,.2f}" if value is not None else "?"
 
 
+def phishing_reason(flags: tuple[tuple[str, str], ...], lang: str) -> str:
+    """`jd-tuikuan.com：仿冒jd的域名；链接附近有诱导用语（退款）` — why each flagged link is suspect."""
+    parts: list[str] = []
+    for domain, reason in flags:
+        words: list[str] = []
+        for code in reason.split("; "):
+            name, _, arg = code.partition(":")
+            words.append(template.t(lang, f"events.reason_{name}", brand=arg, words=arg.replace("/", "、")))
+        sep = "; " if lang == "en" else "；"
+        parts.append(f"{domain}: " + sep.join(words) if lang == "en" else f"{domain}：" + sep.join(words))
+    return " | ".join(parts)
+
+
 def message_event(
     *,
     time: dt.datetime,
@@ -81,7 +94,10 @@ def message_event(
     bank_code = info.bank or phones.bank_code(number)
     bank_name = phones.attribute(bank_code, lang) if bank_code else None
     channel = f"（{info.channel or info.counterparty}）" if (info.channel or info.counterparty) else ""
-    if info.kind is EventKind.BANK_NOTICE and info.amount is not None:
+    if info.needs_review:
+        summary = template.t(lang, "events.bank_review", bank=bank_name or number, tail=info.card_tail or "?",
+                             amount=_money(info.amount), text=" ".join(body.split()))
+    elif info.kind is EventKind.BANK_NOTICE and info.amount is not None:
         key = "events.bank_debit" if info.direction is Direction.DEBIT else "events.bank_credit"
         summary = template.t(lang, key, bank=bank_name or number, tail=info.card_tail or "?",
                              amount=_money(info.amount), channel=channel)
@@ -102,11 +118,20 @@ def message_event(
         ("balance", None if info.balance is None else str(info.balance)),
         ("merchant", info.counterparty), ("channel", info.channel), ("code", info.code),
         ("urls", " ".join(info.urls) or None), ("domains", " ".join(info.domains) or None),
+        ("phishing_domains", " ".join(d for d, _ in info.phishing) or None),
+        ("phishing_reason", phishing_reason(info.phishing, lang) or None),
         ("transaction_time", times.iso(info.stated_time, ctx.tz) if info.stated_time else None),
         ("transaction_time_precision", str(info.precision) if info.precision else None),
+        ("category", info.category if info.kind is EventKind.BANK_NOTICE else None),
+        ("institution", info.institution), ("counterparty_tail", info.counterparty_tail),
+        ("amount_text", info.amount_raw), ("direction_basis", info.direction_basis),
     ):
         if value:
             extra[name] = value
+    if info.needs_review:
+        extra["needs_review"] = "true"
+        extra["review_reason"] = template.t(lang, f"events.review_{info.review_reason or 'none'}",
+                                            words="、".join(info.direction_words))
     amount = info.amount if info.kind in (EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE) else None
     return Event(
         time=time, basis=basis, kind=info.kind, summary=summary, source=source,

@@ -1,0 +1,88 @@
+"""Card and account tails: the holder's own, told apart from the other party's.
+
+A tail is written many ways: `尾号1234`, `尾号为*1234`, `尾数0666`, `账户*4574*`, `账户0877`,
+`信用卡4594`, `[尾号6864]`, `末四位1234`, `(尾号:6735)`, `6212 **** **** 7432`, `您0059的信用卡`,
+`储蓄卡(3721)`, `农业银行(3919)`. Whose it is comes from the words around it:
+* the other party's: `对方账户尾号`, `收款卡尾号`, `转出方尾号`, `来自…尾号`, `付款方…`; `向…尾号`,
+  `至/到…尾号` and `给…尾号` when the holder is the subject (`您账户…向尾号1356的信用卡还款`); a
+  tail that is the subject of `向您` (`何*账户0807向您尾号099账户…`);
+* the holder's: `您尾号…`, `您的…账户`, `X向您尾号…`, `张*向尾号1349账户转入` (a third party is the
+  subject, so the account it pays into is the holder's), and any tail with no role.
+Not a tail at all: order numbers (`订单尾号1207`, `尾号6964的订单`).
+The first own tail is the holder's. Where the only tail is named by a role (`付款账户尾号4321`),
+`tails_with_role` says which, and the caller decides with the direction (notices._classify).
+"""
+
+from __future__ import annotations
+
+import re
+
+TAIL = re.compile(
+    r"(?<!\d)\d{4}\s*(?:\*{3,6}\s*){1,3}(?P<m>\d{4})(?!\d)"  # 6212 **** **** 7432
+    r"|(?:尾号|尾数|末四位|后四位|末4位|后4位|末位号|後四碼)\s*(?:为|是|:)?\s*\*{0,6}\s*(?P<a>\d{3,4})(?!\d)"
+    r"|(?:账户|账号|卡号|借记卡|信用卡|储蓄卡|银行卡|贷记卡|钱包|中信卡|龙卡|存款账户|理财卡|社保卡|工资卡|一卡通)"
+    r"\s*(?:为|:)?\s*[(（]?\s*(?:\*{1,6}|\d{4,12}\*{2,12})?(?P<b>\d{4})\*?[)）]?(?![\d年月日号时:]|[.,]\d|\s*\*{3})"
+    r"|(?:银行|卡)\s*[(（]\s*(?P<p>\d{4})\s*[)）]"  # 农业银行(3919), 储蓄卡(3721)
+    r"|您(?:的)?\s*(?P<y>\d{4})\s*的(?=[^,。;]{0,6}(?:卡|账户))"  # 您0059的信用卡
+    r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
+)
+# Words right before a tail that make it the other party's.
+_OTHER_BEFORE = re.compile(
+    r"(?:对方|转出方|转入方|收款方|付款方(?!式)|收款人|付款人|汇款人|收款|付款(?!方式)|还款|来自|转账给|汇款给|转给|汇给|付给)"
+    r"[^,。;]{0,12}$"
+)
+_TO_BEFORE = re.compile(r"(?:向|给|至|到)(?!您)[^,。;您]{0,14}$")
+_OWN_BEFORE = re.compile(r"(?:您|你)(?:的)?[^,。;向给至到]{0,10}$|向您[^,。;]{0,6}$")
+_THIRD_PARTY_SUBJECT = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,3}\*{1,3}|公司|[\u4e00-\u9fff]{2,4}(?<!您))\s*(?:于[^,。;向]{0,20})?向$")
+_SUBJECT_OF_TO_YOU = re.compile(r"^[^,。;]{0,8}?向您")
+_PAY_INTO_BEFORE = re.compile(r"(?:转入|转至|转到|汇入|汇至|转账至|转账到)[^,。;]{0,6}$")
+_NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码)[^,。;]{0,4}$")
+_NOT_ACCOUNT_AFTER = re.compile(r"^\s*(?:的)?(?:订单|运单|快递|包裹)")
+_PAYER_ROLE = re.compile(
+    r"(?:付款|转出|汇款|还款)(?:方(?!式)|人|账户|账号|卡号|卡)[^,。;]{0,12}$|付款方式[^,。;]{0,12}$")
+_PAYEE_ROLE = re.compile(r"(?:收款|转入)(?:方|人|账户|账号|卡号|卡)[^,。;]{0,12}$")
+
+
+def tails(s: str) -> tuple[str | None, str | None]:
+    """(own tail, the other party's tail): the first of each in the text."""
+    own, other, _role = tails_with_role(s)
+    return own, other
+
+
+def tails_with_role(s: str) -> tuple[str | None, str | None, str]:
+    """As `tails`, plus the role the other party's tail was named by: "payer", "payee", "to" or "".
+
+    `付款账户尾号1234` is the other party's when the holder receives, but the holder's own when
+    the holder pays; `已到…尾号3919银行卡` is the holder's when money comes in. The caller, knowing
+    the direction, may take such a tail as the own one.
+    """
+    own: str | None = None
+    other: str | None = None
+    role = ""
+    for m in TAIL.finditer(s):
+        digits = next(g for g in m.groups() if g)
+        before = s[max(0, m.start() - 16): m.start()]
+        after = s[m.end(): m.end() + 12]
+        if _NOT_ACCOUNT_BEFORE.search(before) or _NOT_ACCOUNT_AFTER.match(after):
+            continue
+        kind = ""
+        if own is not None and _PAY_INTO_BEFORE.search(before):
+            kind = "to"  # 您尾号1234账户转入尾号5678账户: the holder pays into another account
+        elif _SUBJECT_OF_TO_YOU.match(after):
+            kind = "subject"  # 何*账户0807向您…: the payer's account
+        elif _OTHER_BEFORE.search(before) and not _OWN_BEFORE.search(before[-8:]):
+            kind = "payer" if _PAYER_ROLE.search(before) else ("payee" if _PAYEE_ROLE.search(before) else "role")
+        elif _TO_BEFORE.search(before) and not _OWN_BEFORE.search(before[-8:]):
+            to = _TO_BEFORE.search(before)
+            assert to is not None
+            subject = before[: to.start() + 1]
+            # 张*向尾号1349账户转入: a third party pays, so the account it pays into is the holder's
+            third_party = own is None and _THIRD_PARTY_SUBJECT.search(subject) and "您" not in subject
+            kind = "" if third_party else "to"
+        if kind:
+            if other is None:
+                other, role = digits, kind if kind in ("payer", "payee", "to") else ""
+        else:
+            own = own or digits
+    return own, other, role

@@ -1,0 +1,116 @@
+"""The balance check: consecutive notices of one card must add up, `before ± amount = after`.
+
+Notices of the same card (same bank + the holder's own tail) that state a balance are put in time
+order; for each one with an amount, the previous notice's balance ± this amount must give this
+notice's balance.
+* exact match with the direction read from the words: the direction is CONFIRMED
+  (`details["balance_check"] = "confirmed"`);
+* the words left the direction undecided (needs review) and the balances decide it exactly one
+  way: the balance decides (`details["direction_basis"] = "balance"`), the review flag goes;
+* the words say one way and the balances exactly the other: a contradiction — the event's
+  direction is withdrawn (needs review, never counted) and an Issue names both messages;
+* the same text twice in a row (same amount, same balance after): two real movements cannot
+  leave the same balance, so the second is a copy of the first (resent, or exported twice into one
+  file); it is withdrawn from the counts (needs review) and an Issue names both;
+* neither way adds up: a notice in between may be missing (banks do not notify every small
+  movement) or a figure misread; an Issue names both messages, the direction stays.
+A contradiction or a mismatch is also written into the event's summary, so the chronology shows it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from evidence import phones, template
+from evidence.model import Direction, Event, EventKind, Issue, Severity
+
+
+def _balance(e: Event) -> Decimal | None:
+    try:
+        return Decimal(e.details["balance"]) if e.details.get("balance") else None
+    except InvalidOperation:
+        return None
+
+
+def _where(e: Event) -> str:
+    return f"{e.source.path} {e.source.locator}"
+
+
+def _candidate(e: Event) -> bool:
+    return (e.kind is EventKind.BANK_NOTICE and bool(e.details.get("card_tail"))
+            and bool(e.details.get("bank") or e.details.get("institution"))
+            and e.details.get("currency", "CNY") == "CNY" and _balance(e) is not None)
+
+
+def check(events: Sequence[Event], lang: str) -> tuple[list[Event], list[Issue]]:
+    """Events with balance facts recorded (same order as given) and the problems found."""
+    out = list(events)
+    issues: list[Issue] = []
+    chains: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, e in enumerate(out):
+        if _candidate(e):
+            chains[(e.details.get("bank") or e.details.get("institution") or "", e.details["card_tail"])].append(i)
+    for (bank, tail), idx in sorted(chains.items()):
+        idx.sort(key=lambda i: (out[i].time, out[i].source.path, out[i].source.locator))
+        for prev_i, cur_i in itertools.pairwise(idx):
+            prev, cur = out[prev_i], out[cur_i]
+            before, after = _balance(prev), _balance(cur)
+            if before is None or after is None or cur.amount is None:
+                continue
+            if cur.details.get("body") == prev.details.get("body") and cur.amount:
+                # The same text, so the same balance after: two real movements of one amount
+                # cannot both leave the same balance. A second copy of one message (resent, or
+                # exported twice into one file) — shown for review, not counted twice.
+                message = template.t(lang, "events.balance_duplicate", prev=_where(prev), cur=_where(cur))
+                details = dict(cur.details)
+                details.update(balance_check="duplicate", needs_review="true", review_reason=message)
+                out[cur_i] = dataclasses.replace(
+                    cur, direction=None, details=details,
+                    summary=template.t(lang, "events.review_prefix") + cur.summary + " — " + message)
+                issues.append(Issue(Severity.WARNING, "balance_duplicate", message,
+                                    path=cur.source.path, locator=cur.source.locator))
+                continue
+            fits = {Direction.DEBIT: before - cur.amount == after, Direction.CREDIT: before + cur.amount == after}
+            words = cur.direction
+            review = cur.details.get("needs_review") == "true"
+            details = dict(cur.details)
+            details["balance_previous"] = f"{_where(prev)} ({before})"
+            name = phones.attribute(bank, lang) if bank.isdigit() else bank
+            if words is not None and fits[words]:
+                details["balance_check"] = "confirmed"
+                out[cur_i] = dataclasses.replace(cur, details=details)
+                continue
+            decided = [d for d, ok in fits.items() if ok]
+            if words is None and review and len(decided) == 1:
+                found = decided[0]
+                details.update(balance_check="decided", direction_basis="balance",
+                               category=str(found))
+                details.pop("needs_review", None)
+                details.pop("review_reason", None)
+                key = "events.bank_debit" if found is Direction.DEBIT else "events.bank_credit"
+                summary = template.t(lang, key, bank=name, tail=tail, amount=f"{cur.amount:,.2f}",
+                                     channel="") + template.t(lang, "events.balance_decided")
+                out[cur_i] = dataclasses.replace(cur, direction=found, details=details, summary=summary)
+                continue
+            if words is None:
+                continue
+            values = {"prev": _where(prev), "cur": _where(cur), "before": before, "after": after,
+                      "amount": cur.amount, "words": template.t(lang, f"events.word_{words}")}
+            if decided:  # exactly the other way: the words were misread, or the text is odd
+                message = template.t(lang, "events.balance_contradiction", **values)
+                details.update(balance_check="contradiction", needs_review="true", review_reason=message)
+                details.pop("direction_basis", None)
+                out[cur_i] = dataclasses.replace(
+                    cur, direction=None, details=details,
+                    summary=template.t(lang, "events.review_prefix") + cur.summary + " — " + message)
+            else:
+                message = template.t(lang, "events.balance_mismatch", **values)
+                details["balance_check"] = "mismatch"
+                out[cur_i] = dataclasses.replace(cur, details=details, summary=cur.summary + " — " + message)
+            issues.append(Issue(Severity.WARNING, f"balance_{details['balance_check']}", message,
+                                path=cur.source.path, locator=cur.source.locator))
+    return out, issues

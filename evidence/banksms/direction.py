@@ -1,0 +1,108 @@
+"""Which way the money in a bank notice went, by the lexicon's precedence (lexicon.toml header).
+
+`decide(s, money)` looks at widening windows of text around the amount — its own clause, its
+sentence, the whole message; each first with bracketed text blanked out (brackets name the
+channel: `支出(消费支付宝-…)`) — and at each window walks the ranks return → voice → strong → weak.
+The first rank that has any hit decides if all its hits agree; if they disagree the notice is
+undecided and says why. Nothing found anywhere = no direction word (the caller decides whether
+that makes the message a non-transaction or one to review).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from evidence.banksms import lexicon
+from evidence.banksms.money import Money
+
+IN, OUT = "in", "out"
+_SENTENCE_END = "。!?;；！？\n"
+_CLAUSE_END = _SENTENCE_END + ",，:："
+_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
+_PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
+# 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card
+_FROM_OTHER_ACCOUNT = re.compile(
+    r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    direction: str | None  # IN, OUT or None
+    basis: str  # sign, voice, return, strong, weak, credit_card, none, conflict
+    words: tuple[str, ...] = ()  # the words that decided (or clashed)
+
+
+def mask_roles(s: str) -> str:
+    """收款人/付款方/对方户名… blanked (same length, positions kept): labels, not verbs."""
+    return lexicon.get().roles.sub(lambda m: "_" * len(m.group(0)), s)
+
+
+def _window(s: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    left = max((s.rfind(c, 0, start) for c in stops), default=-1) + 1
+    rights = [i for i in (s.find(c, end) for c in stops) if i >= 0]
+    return left, min(rights) if rights else len(s)
+
+
+def _blank_brackets(text: str) -> str:
+    return _BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _hits(text: str, rank: str) -> list[tuple[int, str, str]]:
+    """Phrases of one rank in `text`, except those inside a longer name (支付 in 支付宝)."""
+    names = [m.span() for p in lexicon.get().phrases if p.rank == lexicon.NAME for m in p.pattern.finditer(text)]
+    out: list[tuple[int, str, str]] = []
+    for p in lexicon.get().phrases:
+        if p.rank != rank:
+            continue
+        for m in p.pattern.finditer(text):
+            a, b = m.span()
+            if any(a < nb and na < b and not (a <= na and nb <= b) for na, nb in names):
+                continue  # overlaps a name without containing it
+            out.append((a, p.direction, m.group(0)))
+    return out
+
+
+def clause(s: str, money: Money) -> str:
+    """The amount's own clause (between commas/colons), where a no-money phrase must stand."""
+    left, right = _window(s, money.start, money.end, _CLAUSE_END)
+    return s[left:right]
+
+
+# 农业银行's frame `完成…交易人民币-18.90`: the sign alone says the direction, so in this frame an
+# amount WITHOUT a minus is money in (完成转存交易人民币60000.00, 完成代付交易人民币10.00).
+_SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金额为?)\s*$")
+
+
+def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
+    if money.sign == "-":
+        return Decision(OUT, "sign", (money.raw,))
+    if money.sign == "+":
+        return Decision(IN, "sign", (money.raw,))
+    currency_word = "人民币" if money.raw.startswith("人民币") else ""  # part of the amount as read
+    frame = _SIGNED_FRAME.search(s[max(0, money.start - 40): money.start] + currency_word)
+    if frame:
+        return Decision(IN, "sign", (frame.group(0).strip() + money.raw[len(currency_word):],))
+    text = mask_roles(s)
+    c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
+    s_left, s_right = _window(text, money.start, money.end, _SENTENCE_END)
+    windows: list[str] = []
+    for left, right in ((c_left, c_right), (s_left, s_right), (0, len(text))):
+        part = text[left:right]
+        windows.extend((_blank_brackets(part), part))
+    paying_someone = bool(_PAYS_SOMEONE.search(text))
+    if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
+        return Decision(IN, "credit_card", (found.group(0),))
+    for part in windows:
+        for rank in lexicon.RANKS:
+            hits = _hits(part, rank)
+            if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
+                hits = [(i, IN if w.startswith("还款") else d, w) for i, d, w in hits]
+            if not hits:
+                continue
+            directions = {d for _, d, _ in hits}
+            words = tuple(dict.fromkeys(w for _, _, w in sorted(hits)))
+            if len(directions) == 1:
+                return Decision(directions.pop(), rank, words)
+            return Decision(None, "conflict", words)
+    return Decision(None, "none")

@@ -1,0 +1,60 @@
+"""The lexicon of templates/banksms/lexicon.toml, compiled once per process."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import tomllib
+from typing import Any
+
+from evidence import template
+
+PATH = template.TEMPLATES_DIR / "banksms" / "lexicon.toml"
+RANKS = ("return", "voice", "strong", "weak")  # direction steps, strongest first
+NAME = "name"  # words that hold a verb but are names (支付宝): a verb inside them is not read
+
+
+@dataclasses.dataclass(frozen=True)
+class NoMoney:
+    category: str  # failed, installment, statement, credit_limit, reminder, promo, other
+    hard: bool  # anywhere in the message (failed) or only in the amount's own clause
+    pattern: re.Pattern[str]
+    unless_before: re.Pattern[str] | None
+    why: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Phrase:
+    direction: str  # "in" | "out" | "none" (names)
+    rank: str  # one of RANKS
+    pattern: re.Pattern[str]
+    why: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Lexicon:
+    no_money: tuple[NoMoney, ...]
+    phrases: tuple[Phrase, ...]
+    roles: re.Pattern[str]
+    credit_card: re.Pattern[str]
+
+
+def _load(data: dict[str, Any]) -> Lexicon:
+    no_money = tuple(
+        NoMoney(e["category"], e["rank"] == "hard", re.compile(e["pattern"]),
+                re.compile(f"(?:{e['unless_before']})[^。,;!?]{{0,8}}$") if e.get("unless_before") else None,
+                e["why"])
+        for e in data["no_money"])
+    phrases = tuple(Phrase(e["dir"], e["rank"], re.compile(e["pattern"]), e["why"]) for e in data["phrase"])
+    for p in phrases:
+        if (p.direction, p.rank) != ("none", NAME) and (p.direction not in ("in", "out") or p.rank not in RANKS):
+            raise ValueError(f"{PATH}: bad phrase entry {p.pattern.pattern!r}")
+    return Lexicon(no_money, phrases, re.compile(data["roles"]["pattern"]),
+                   re.compile(data["credit_card"]["pattern"]))
+
+
+@functools.cache
+def get() -> Lexicon:
+    with PATH.open("rb") as f:
+        return _load(tomllib.load(f))

@@ -1,0 +1,100 @@
+"""Amounts in a bank SMS: every figure that is money, with what it is (amount, balance, fee…).
+
+The text given is already NFKC (full-width digits and `￥` folded) with signatures cut out;
+`prepare` also mends punctuation typed inside a number (`29。19元`, `1，000元`). Each `Money`
+keeps the exact characters it was read from (`raw`), so the dossier can quote what the bank wrote.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from decimal import Decimal, InvalidOperation
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:,\d{2,3})+\.\d{1,2}|\d+(?:\.\d+)?"  # 10,00.00 is a typo of 1000.00
+CURRENCY_AFTER = {"新台币": "TWD", "台币": "TWD", "日元": "JPY", "美元": "USD", "港元": "HKD", "港币": "HKD",
+                  "欧元": "EUR",
+                  "英镑": "GBP", "韩元": "KRW", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD",
+                  "元": "CNY", "人民币": "CNY"}
+CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD", "USD": "USD",
+                   "US$": "USD", "$": "USD", "港币": "HKD", "港元": "HKD", "HKD": "HKD", "日元": "JPY",
+                   "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD"}
+_MONEY = re.compile(
+    r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|¥|\$|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
+    rf"(?<![\d.*])(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
+    r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币)?",
+    re.IGNORECASE,
+)
+# A label just before the figure says what it is. Order matters: the first that fits is taken.
+_LABELS = (
+    ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("limit", re.compile(r"额度[^,。;\d]{0,6}$")),
+    ("minimum", re.compile(r"最低(?:还款)?(?:额|金额)?[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("bill", re.compile(r"(?:账单|应还款?|应还金额|账单金额|欠款)[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("fee", re.compile(r"(?:手续费|服务费|费用|工本费|年费|月费|短信费|管理费|利息|违约金|滞纳金)"
+                       r"(?:为|是|:|\s)*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("points", re.compile(r"积分[为是:\s]*$")),
+    ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|红包|券|"
+                         r"低至|仅需|首年)\s*$")),
+    ("amount", re.compile(r"(?:金额|交易额|发生额|款项)[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+)
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?!日元)[年月日号时分点:%]|\s*-\d|\s*(?:个|笔|期|天|万|位|次|分钟|积分)")
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?:尾号|尾数|账户|账号|卡号|卡|序号|详询|致电|拨打|客服|热线|电话|编号|单号|订单|为\*|\*)\s*[为:]?\s*$")
+_TYPO_POINT = re.compile(r"(?<=\d)[。．](?=\d{1,2}(?!\d)\s*(?:元|$|[,，。;]))")
+_TYPO_COMMA = re.compile(r"(?<=\d)[，、](?=\d{3}(?!\d))")
+_BRACKETED = re.compile(r"[【\[]\s*(\d[\d,.]*)\s*[】\]]")  # 一笔【47.00】元
+
+
+@dataclasses.dataclass(frozen=True)
+class Money:
+    value: Decimal
+    sign: str  # "-", "+" or ""
+    currency: str  # ISO code
+    label: str  # balance, limit, minimum, bill, fee, points, promo, amount (金额…), plain
+    marked: bool  # carries a currency or an amount label: a bare number is not money
+    start: int
+    end: int
+    raw: str  # the characters it was read from, as written in the (normalised) text
+
+
+def prepare(text: str) -> str:
+    """`29。19元` -> `29.19元`, `1，000元` -> `1,000元` (before NFKC folds `，` into `,`)."""
+    return _BRACKETED.sub(r"\1", _TYPO_COMMA.sub(",", _TYPO_POINT.sub(".", text)))
+
+
+def find(s: str) -> list[Money]:
+    out: list[Money] = []
+    for m in _MONEY.finditer(s):
+        start = m.start("pre") if m.group("pre") else (m.start("sign") if m.group("sign") else m.start("num"))
+        after = s[m.end("num"): m.end("num") + 3]
+        before = s[max(0, start - 14): start]
+        if _NOT_MONEY_AFTER.match(after):
+            continue  # a date, a time, a count, or 5万元 in an advertisement
+        pre, post = m.group("pre"), m.group("post")
+        if _IDENTIFIER_BEFORE.search(before) and not pre and not post:
+            continue
+        label = "plain"
+        for name, pattern in _LABELS:
+            if pattern.search(before):
+                label = name
+                break
+        try:
+            value = Decimal(m.group("num").replace(",", ""))
+        except InvalidOperation:
+            continue
+        currency = CURRENCY_AFTER.get(post or "") if post and post not in ("元",) else None
+        currency = currency or (CURRENCY_BEFORE.get((pre or "").upper()) if pre else None) or "CNY"
+        marked = bool(pre or post) or label != "plain"
+        end = m.end("post") if post else m.end("num")
+        out.append(Money(value, m.group("sign") or "", currency, label, marked, start, end, s[start:end].strip()))
+    return out
+
+
+def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
+    """江苏银行 `消费1169.00，…`: a figure with cents right after a direction word is money."""
+    found = re.search(rf"(?:{verbs})\s*(\d[\d,]*\.\d{{2}})(?!\d)", s)
+    if not found:
+        return []
+    return [dataclasses.replace(x, marked=True) for x in monies if x.start <= found.start(1) < x.end]

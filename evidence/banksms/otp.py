@@ -1,0 +1,75 @@
+"""Verification-code SMS: the code, and what it authorises (payee, amount) when stated.
+
+Chinese: 验证码/校验码/动态码/动态密码/短信密码/口令… followed (or preceded) by 4-8 digits; a
+date (2026年03月28日), a serial (序号4677), a hotline (95568) or an amount is never the code.
+English: Google (`G-123456`), WhatsApp (`code: 123-456`), Apple, Microsoft, Telegram and generic
+`code is 123456` / `123456 is your … code`.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"验证码|校验码|动态码|动态密码|短信密码|口令|确认码|交易码|安全码|随机码|认证码|"
+                  r"驗證碼|認證碼|交易密碼|動態密碼")
+_CODE_AFTER_WORD = re.compile(
+    r"(?:验证码|校验码|动态码|动态密码|短信密码|口令|确认码|交易码|安全码|随机码|认证码|驗證碼|認證碼|交易密碼|動態密碼)"
+    r"(?:是|为|為|:|\s|\(|\)|：)*(?<![\d.])([A-Za-z0-9]?\d{3,7}[A-Za-z0-9]?)(?!\d|\.\d|,\d{3}(?!\d)|\s*[元年月日号时分])"
+)
+_CODE_ANY = re.compile(r"(?<![\d.,*])(\d{4,8})(?!\d|\.\d|,\d{3}(?!\d)|\s*[元年月日号时分:%])")
+_NOT_CODE_BEFORE = re.compile(
+    r"(?:尾号|尾数|序号|详询|致电|拨打|客服|热线|电话|金额|人民币|RMB|¥|账户|卡号|账号|卡|编号)[为是:\s*]*$",
+    re.IGNORECASE)
+EN_WORD = re.compile(
+    r"\b(?:verification|security|login|sign-in|one[- ]time|confirmation|access|authentication)?\s*"
+    r"(?:code|OTP|passcode|PIN)\b", re.IGNORECASE)
+_EN_CODE = (
+    re.compile(r"\bG-(\d{4,8})\b"),  # Google
+    re.compile(r"\b(?:code|OTP|passcode|PIN)\b(?:\s+is|\s*:|\s+for [^.:\d]{1,40}?(?:is|:))?\s*:?\s*"
+               r"(\d{3}[- ]\d{3}|\d{4,8})\b", re.IGNORECASE),
+    re.compile(r"\b(\d{3}[- ]\d{3}|\d{4,8})\s+is your\b", re.IGNORECASE),
+    re.compile(r"\b(?:code|OTP)\b[^.\d]{0,40}?(\d{3}[- ]\d{3}|\d{4,8})\b", re.IGNORECASE),
+)
+
+
+_EN_BRAND = re.compile(r"\b(Google|WhatsApp|Apple|Microsoft|Telegram|Citi|Facebook|Instagram|Amazon|PayPal|Uber|"
+                       r"Twitter|Discord|Steam|Binance|Signal|LINE|WeChat|Alipay|TikTok|Netflix|Yahoo)\b")
+
+
+def brand(s: str) -> str | None:
+    """The company an English verification code comes from (`G-123456` is Google's)."""
+    m = _EN_BRAND.search(s)
+    if m:
+        return m.group(1)
+    return "Google" if re.search(r"\bG-\d{4,8}\b", s) else None
+
+
+def chinese(s: str) -> bool:
+    """A Chinese verification-code word: such a message never moves money, code found or not."""
+    return bool(WORD.search(s))
+
+
+def is_otp(s: str) -> bool:
+    return bool(WORD.search(s) or EN_WORD.search(s))
+
+
+def code(s: str) -> str | None:
+    m = _CODE_AFTER_WORD.search(s)
+    if m:
+        return m.group(1)
+    if WORD.search(s):
+        words = [w.start() for w in WORD.finditer(s)]
+        best: tuple[int, str] | None = None
+        for c in _CODE_ANY.finditer(s):
+            if _NOT_CODE_BEFORE.search(s[max(0, c.start() - 8): c.start()]) or c.group(1).startswith("95"):
+                continue
+            distance = min(abs(c.start() - w) for w in words)
+            if best is None or distance < best[0]:
+                best = (distance, c.group(1))
+        if best:
+            return best[1]
+    for pattern in _EN_CODE:
+        m = pattern.search(s)
+        if m:
+            return m.group(1)
+    return None

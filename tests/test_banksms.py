@@ -1,0 +1,237 @@
+"""The bank-SMS reader on the LANGUAGE: one case per way Chinese bank and payment SMS say direction,
+own vs other account, amount and balance (issue 16's kinds of failure), phrased as banks phrase
+them. These are grammar cases, not copies of held-out messages: each checks a rule, and each rule
+is a lexicon entry or an extractor (evidence/banksms/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from evidence import notices, times
+from evidence.banksms import lexicon, links, money
+from evidence.model import Direction, EventKind
+
+SH = times.zone("Asia/Shanghai")
+RECEIVED = dt.datetime(2015, 3, 18, 21, 0, tzinfo=SH)
+IN, OUT = Direction.CREDIT, Direction.DEBIT
+
+
+def read(body: str, sender: str = "") -> notices.Notice:
+    return notices._classify(body, sender, RECEIVED, SH)  # the inner parser: a bug must show
+
+
+# (body, sender, direction, amount, own tail, balance)
+MONEY_IN_WITH_DEBIT_LOOKING_WORDS = [
+    ("【中国银行】您的借记卡账户1234，于03月18日支付宝代付收入人民币200.00元,交易后余额1200.00", "95566",
+     IN, "200.00", "1234", "1200.00"),
+    ("您尾号1234卡3月18日10:05支付宝代付200.00元，余额1,200.00元。【工商银行】", "95588",
+     IN, "200.00", "1234", "1200.00"),
+    ("【建设银行】您尾号5678的储蓄卡3月18日10时5分微信零钱提现100.00元，活期余额300.00元。", "95533",
+     IN, "100.00", "5678", "300.00"),
+    ("【中国农业银行】您尾号2222账户03月18日12:00完成二维码收款交易人民币88.00，余额188.00。", "95599",
+     IN, "88.00", "2222", "188.00"),
+    ("【招商银行】您账户3333于03月18日收到跨行汇款人民币5000.00，付款人李*", "95555",
+     IN, "5000.00", "3333", None),
+    ("您尾号4444卡3月18日银联入账人民币29。19元，余额129。19元。【交通银行】", "95559",
+     IN, "29.19", "4444", "129.19"),
+    ("【中信银行】您尾号5555的中信卡于03月18日收到退款人民币59.90元。", "95558", IN, "59.90", "5555", None),
+    ("【兴业银行】3月18日您账户*6666*的转账汇款已退回，退回金额1000.00元，余额1500.00元。", "95561",
+     IN, "1000.00", "6666", "1500.00"),
+    ("您尾号7777账户3月18日往账退回人民币300.00元，余额800.00元。【光大银行】", "95595",
+     IN, "300.00", "7777", "800.00"),
+    ("【平安银行】您尾号8888的账户于3月18日收到财付通支付科技有限公司付款人民币66.00元。", "95511",
+     IN, "66.00", "8888", None),
+    ("【上海农商银行】您尾号9999账户3月18日支付宝(中国)网络技术有限公司付款200.00元，余额500.00元。", "",
+     IN, "200.00", "9999", "500.00"),
+    ("【民生银行】您尾号1234账户3月18日消费撤销人民币100.00元，余额600.00元。", "95568",
+     IN, "100.00", "1234", "600.00"),
+    ("【中信银行】您尾号1234的信用卡于03月18日还款人民币2,000.00元已入账。", "95558",
+     IN, "2000.00", "1234", None),
+    ("【建设银行】李*3月18日10时5分向您尾号1234的账户转账存入人民币1,000.00元，活期余额1,100.00元。", "95533",
+     IN, "1000.00", "1234", "1100.00"),
+    ("【交通银行】您尾号1234的卡于03月18日收到来自张*尾号5678的转账300.00元，余额400.00元。", "95559",
+     IN, "300.00", "1234", "400.00"),
+    # 农业银行 signs debits (人民币-18.90): in that frame an unsigned amount is money in
+    ("【中国农业银行】您尾号1234账户03月18日15:07完成支付宝交易人民币10.00，余额565.74。", "95599",
+     IN, "10.00", "1234", "565.74"),
+]
+
+MONEY_OUT = [
+    ("【建设银行】您于3月18日通过手机银行汇款，汇款金额5000.00元，向张*账户（尾号6789）。", "95533",
+     OUT, "5000.00", None, None),
+    ("【工商银行】您尾号1234卡3月18日20:31向李*尾号5678账户转账10,000.00元，余额2,000.00元。", "95588",
+     OUT, "10000.00", "1234", "2000.00"),
+    ("【浦发银行】您尾号1234信用卡(附属卡)3月18日消费人民币200.00元，可用余额9,800.00元。", "95528",
+     OUT, "200.00", "1234", None),  # 可用余额 of a credit card is available credit, not a balance
+    ("【招商银行】您账户0708于03月18日向尾号为1356的信用卡还款人民币3,000.00元", "95555",
+     OUT, "3000.00", "0708", None),
+    ("【华夏银行】您尾号1234账户3月18日跨行转出人民币5,000.00元，手续费5.00元，余额1,000.00元。", "95577",
+     OUT, "5000.00", "1234", "1000.00"),  # the fee is not the amount
+    ("【民生银行】3月18日您已向张*转账500.00元，付款账户尾号4321。", "95568",
+     OUT, "500.00", "4321", None),  # 付款账户 of a payment the holder made is the holder's own
+    ("【广发银行】您尾号1234广发卡18日20:45预授权完成人民币500.00元。", "95508", OUT, "500.00", "1234", None),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "direction", "amount", "tail", "balance"),
+                         MONEY_IN_WITH_DEBIT_LOOKING_WORDS + MONEY_OUT, ids=lambda v: str(v)[:30])
+def test_direction_amount_tail_balance(body: str, sender: str, direction: Direction, amount: str,
+                                       tail: str | None, balance: str | None) -> None:
+    n = read(body, sender)
+    assert n.kind is EventKind.BANK_NOTICE and not n.needs_review, n
+    assert (n.direction, n.amount, n.card_tail) == (direction, Decimal(amount), tail)
+    assert n.balance == (Decimal(balance) if balance else None)
+    assert n.amount_raw and amount.split(".")[0] in n.amount_raw.replace(",", "")
+
+
+NO_MONEY = [
+    ("【招商银行】您的信用卡已成功办理账单分期，分期本金3,000.00元，分6期。", "installment"),
+    ("【交通银行】您尾号1234的信用卡本期账单金额5,000.00元，最低还款额500.00元，到期还款日04月05日。",
+     "statement"),
+    ("【工商银行】您尾号1234卡3月18日快捷支付交易失败，金额20,000.00元，余额不足。", "failed"),
+    ("【建设银行】您尾号1234信用卡临时额度已提升至50000元。", "credit_limit"),
+    ("【中国银行】您的信用卡将于03月25日从尾号5678借记卡自动扣款1,000.00元，请确保账户余额充足。", "reminder"),
+    ("【中国农业银行】尊敬的客户，刷农行卡消费满100元立减10元，详询95599。", "promo"),
+    ("【招商银行】您的分期申请已受理，分期金额6,000.00元，每期手续费36.00元。", "installment"),
+    ("【招商银行】您的信用卡本期账单已出，本期消费3,000.00元，到期还款日04月05日。", "statement"),
+    ("【工商银行】您尾号1234卡向张三转账1,000.00元的申请已受理，预计2小时内到账。", "reminder"),
+    ("【建设银行】您尾号1234账户代扣水费未扣款，金额50.00元，余额不足。", "failed"),
+    ("【广发银行】您尾号3304信用卡已办8,937.78元24期总账分期，使用消费额度8,937.78元。", "installment"),
+]
+
+
+@pytest.mark.parametrize(("body", "category"), NO_MONEY, ids=lambda v: str(v)[:30])
+def test_no_money_moved_is_never_a_movement(body: str, category: str) -> None:
+    n = read(body, "")
+    assert n.direction is None and not n.needs_review
+    assert n.category == category
+
+
+@pytest.mark.parametrize(("body", "sender"), [
+    ("【京东】您已成功下单，订单9134567890，支付金额599.00元，预计明天送达。", "1069013395118"),
+    ("您在某某商城购买的商品已发货，订单金额199.00元。", "13800138000"),  # a person's phone
+    ("【中国移动】您本月已使用话费58.00元，余额23.50元。", "10086"),
+])
+def test_shops_carriers_and_people_never_send_account_notices(body: str, sender: str) -> None:
+    n = read(body, sender)
+    assert n.kind is not EventKind.BANK_NOTICE and n.direction is None
+
+
+def test_traditional_characters_read_like_simplified() -> None:
+    n = read("【中國銀行(香港)】您的帳戶尾號1234於06月28日10:06轉帳支出港幣500.00元，餘額1,200.00元。", "")
+    assert (n.direction, n.amount, n.currency, n.card_tail, n.balance) == (
+        OUT, Decimal("500.00"), "HKD", "1234", Decimal("1200.00"))
+
+
+def test_a_debit_notice_ending_with_an_advert_or_a_warning_is_still_a_debit() -> None:
+    n = read("尾号4501账户21:10支出228,000元，余额1,726.7元，如非本人操作请及时致电95595。"
+             "信用卡分期最高可享12期免息。[光大银行]", "95595")
+    assert (n.direction, n.amount) == (OUT, Decimal("228000"))
+
+
+@pytest.mark.parametrize("body", [
+    "【某某银行】您尾号1234账户3月18日转账1000.00元，余额500.00元。",  # 转账 alone: which way?
+    "【某某银行】您尾号1234账户3月18日交易人民币1000.00元。",
+    "【广发银行】您尾号1234广发卡18日20:45预授权人民币1000.00元。",  # a hold: not (yet) taken
+])
+def test_undecided_direction_is_shown_for_review_never_guessed(body: str) -> None:
+    n = read(body, "")
+    assert n.kind is EventKind.BANK_NOTICE and n.direction is None
+    assert n.needs_review and n.review_reason in ("none", "conflict", "hold")
+    assert n.amount == Decimal("1000.00")
+
+
+# ---- amounts -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value", "currency"), [
+    ("支出RMB1,234.56元", "1234.56", "CNY"), ("支出¥88.00", "88.00", "CNY"), ("支出人民币100", "100", "CNY"),
+    ("消费200.00美元", "200.00", "USD"), ("支出29。19元", "29.19", "CNY"), ("支出１，２３４．００元", "1234.00", "CNY"),
+    ("交易人民币-18.90，", "18.90", "CNY"), ("消费USD 20.00", "20.00", "USD"),
+])
+def test_amount_forms(text: str, value: str, currency: str) -> None:
+    found = money.find(times.normalize_text(money.prepare(text)))
+    assert found and (found[0].value, found[0].currency) == (Decimal(value), currency)
+
+
+def test_fee_balance_points_and_ads_are_never_the_amount() -> None:
+    s = "转出人民币5,000.00元，手续费5.00元，余额1,000.00元，满100元立减10元"
+    labels = [(m.value, m.label) for m in money.find(s)]
+    assert labels[0] == (Decimal("5000.00"), "plain")
+    assert (Decimal("5.00"), "fee") in labels and (Decimal("1000.00"), "balance") in labels
+    assert all(label in ("promo",) for v, label in labels if v in (Decimal(100), Decimal(10)))
+
+
+# ---- verification codes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ("G-123456 is your Google verification code.", "123456"),
+    ("Your WhatsApp code: 123-456. Don't share this code with others", "123-456"),
+    ("Your Microsoft account security code is 4821", "4821"),
+    ("Telegram code: 54321. You can also tap on this link to log in", "54321"),
+    ("Apple ID Code: 654321. Don't share it with anyone.", "654321"),
+    ("Your verification code is 987654.", "987654"),
+    ("【民生银行】短信验证码：009512，您正在使用转账汇款功能，金额0.18，收款人张三，收款卡尾号2345。", "009512"),
+])
+def test_verification_codes(body: str, code: str) -> None:
+    n = read(body, "")
+    assert (n.kind, n.code, n.direction) == (EventKind.VERIFICATION_CODE, code, None)
+
+
+def test_otp_keeps_payee_amount_and_the_payee_tail_is_not_the_holders() -> None:
+    n = read("【邮储银行】验证码：549921（序号4677），您向张三尾号1234账户转账5.00元。", "95580")
+    assert (n.code, n.amount, n.counterparty_tail, n.card_tail) == ("549921", Decimal("5.00"), "1234", None)
+
+
+# ---- links: phishing means suspicious, with a reason ---------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "sender", "flagged", "reason"), [
+    ("【京东】您的订单因质量问题需办理退款，请点击 jd-refund.com/a 填写信息", "10690000123", "jd-refund.com",
+     "lookalike:jd"),
+    ("【京东】退款请访问 http://jd.com.refund-cn.xyz/x", "13757123456", "jd.com.refund-cn.xyz", "lookalike:jd"),
+    ("客服：您的退款已审核，请登录 http://120.55.1.10/jd 办理", "13757123456", "120.55.1.10", "ip_host"),
+    ("【工商银行】您的账户异常，请点击 t.cn/A6xyz 激活", "10690000123", "t.cn", "shortener"),
+    ("您的理赔款待领取，请访问 1cbc.com 处理", "13757123456", "1cbc.com", "lookalike:icbc"),
+    ("京东客服：订单退款请进 jdkefu-refund.cn 办理", "13757123456", "jdkefu-refund.cn", "lookalike:jd"),
+])
+def test_phishing_is_flagged_with_its_reason(body: str, sender: str, flagged: str, reason: str) -> None:
+    n = read(body, sender)
+    assert n.kind is EventKind.PHISHING
+    reasons = dict(n.phishing)
+    assert reason in reasons[flagged]
+
+
+@pytest.mark.parametrize(("body", "sender"), [
+    ("【京东】您的退款已原路退回，详情见 jd.com/refund", "10690000123"),
+    ("【招商银行】年终好礼领取 cmbt.cn/a/DX25 ，客服95555", "95555"),
+    ("【广发银行】您尾号2498广发卡10日09:27消费人民币40.00元。快速查账戳 n.95508.com/OTVBav2y7", "95508"),
+    ("【平安银行】信用卡激活请登录 bank.pingan.com", "95511"),
+    ("【美团】美团月付账单已出，查看 i.meituan.com/x", "10690000123"),
+    ("【抖音】抖音月付本期待还，详见 v.douyin.com/abc", "10690000123"),
+    ("【顺丰速运】您的快件已到，查看 sf-express.com/x", "95338"),  # a plain link: no lure
+    ("Your Google verification code is 123456. g.co/help", ""),
+])
+def test_official_and_plain_links_are_not_phishing(body: str, sender: str) -> None:
+    n = read(body, sender)
+    assert n.kind is not EventKind.PHISHING and n.phishing == ()
+
+
+def test_every_official_domain_entry_has_a_source() -> None:
+    import tomllib
+
+    data = tomllib.loads(links.PATH.read_text(encoding="utf-8"))
+    for entry in data["domain"]:
+        assert entry["name"] and entry["owner"] and len(entry["source"]) > 10, entry
+    assert links.official("n.95508.com") and links.official("weixin.qq.com") and not links.official("jd.com.xx.cn")
+
+
+def test_every_lexicon_entry_says_why() -> None:
+    lex = lexicon.get()
+    assert lex.no_money and lex.phrases
+    assert all(e.why for e in lex.no_money) and all(p.why for p in lex.phrases)

@@ -1,0 +1,73 @@
+"""bench/notices_eval.py on the dev data (and the older seed set): the targets hold, so CI catches
+a regression in the bank-SMS reader. The test split is never read here."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _eval() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("notices_eval", REPO / "bench" / "notices_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["notices_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+EVAL = _eval()
+
+
+def _split(name: str) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = EVAL.load_split(name)
+    return records
+
+
+@pytest.mark.parametrize("split", ["seed", "dev"])
+def test_targets(split: str) -> None:
+    records = _split(split)
+    if not records:
+        pytest.skip(f"no {split} data")
+    r = EVAL.evaluate(records)
+    fields = r["fields"]
+    assert fields["amount_direction"]["rate"] >= EVAL.TARGETS["amount_direction"], r["_errors"][:5]
+    assert fields["card_tail"]["rate"] >= EVAL.TARGETS["card_tail"], r["_errors"][:5]
+    assert r["spurious_debits"]["count"] == 0, r["_spurious"]
+    assert r["official_flagged"] == 0, r["_official"]
+
+
+@pytest.mark.parametrize("split", ["seed", "dev"])
+def test_end_to_end_total_debited_matches_the_labels(split: str) -> None:
+    """The same messages through real SB&R XML and CSV files: the claimant's total is the truth
+    minus at most what the reader could not decide (missed debits) and second copies of one
+    message that the balance check withholds, never more."""
+    records = _split(split)
+    if not records:
+        pytest.skip(f"no {split} data")
+    r = EVAL.evaluate(records)
+    e2e = EVAL.end_to_end(records)
+    truth = Decimal(e2e["labelled_debits"])
+    missed = Decimal(r["missed_debits"]["sum"])
+    for path in ("sms_backup_xml", "csv_export"):
+        total = Decimal(e2e[path]["total_debited"])
+        copies = Decimal(e2e[path]["copies_sum"])
+        assert truth - missed - copies <= total <= truth, (path, total, truth, missed, copies)
+        assert e2e[path]["events"] == e2e["messages"]
+
+
+def test_unreadable_data_file_exits_non_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "broken.json").write_text("[{", encoding="utf-8")
+    monkeypatch.setattr(EVAL, "DATA", tmp_path)
+    assert EVAL.main(["--split", "dev"]) == 1
+    (tmp_path / "dev" / "broken.json").write_text("[]", encoding="utf-8")
+    assert EVAL.main(["--split", "dev"]) == 0
