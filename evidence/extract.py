@@ -10,13 +10,14 @@ import dataclasses
 import datetime as dt
 import functools
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
 from evidence import model
 from evidence.model import Event, FileKind, Issue, Severity, SourceFile, Status
+from evidence.ocr.model import OcrOutcome
 
 HEAD_BYTES = 8192
 
@@ -27,6 +28,9 @@ class Context:
     lang: str = "zh-Hans"
     not_after: dt.datetime | None = None  # latest plausible time (the intake/check date)
     victim: model.Victim | None = None
+    # The OCR stage (evidence.ocr.stage.Reader): accepted screenshot/photo -> its page. None: no
+    # OCR, and images give one event each as always.
+    ocr: Callable[[SourceFile], OcrOutcome] | None = None
 
 
 class Source(Protocol):
@@ -85,6 +89,22 @@ def reader_for(kind: FileKind, path: Path) -> ModuleType | None:
     return module if found_kind == kind else None
 
 
+def _with_ocr(file: SourceFile, found: list[Event], problems: list[Issue], ctx: Context
+              ) -> tuple[list[Event], list[Issue]]:
+    """A reader's events plus what OCR reads on the image (evidence.ocr.facts.attach)."""
+    from evidence.ocr import facts  # imports the sources' helpers, which import this module
+
+    try:
+        more, ocr_problems = facts.attach(file, found, ctx)
+    except Exception as exc:  # a bug in the OCR readers: this image keeps its own event
+        return found, [*problems, Issue(
+            Severity.ERROR, "ocr_facts_failed",
+            f"{file.path}: the text read on the image could not be interpreted "
+            f"({type(exc).__name__}: {exc}); the image is still exhibited — please report this as a bug.",
+            path=file.path)]
+    return more, [*problems, *ocr_problems]
+
+
 def run(files: Sequence[SourceFile], ctx: Context) -> tuple[list[Event], list[Issue]]:
     """Events and issues of every accepted file (duplicates and rejected files are skipped)."""
     events: list[Event] = []
@@ -105,6 +125,8 @@ def run(files: Sequence[SourceFile], ctx: Context) -> tuple[list[Event], list[Is
                 path=file.path,
             ))
             continue
+        if ctx.ocr is not None:
+            found, problems = _with_ocr(file, found, problems, ctx)
         events.extend(found)
         issues.extend(problems)
     return events, issues
