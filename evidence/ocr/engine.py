@@ -9,6 +9,11 @@ imports them, and only when an engine is built (`pip install "evidence[ocr]"`).
   upside down into `00°666'6-` in our tests.
 * Detection: `Det.limit_type=max, limit_side_len=960` (the detector sees at most 960 px a
   side; recognition still crops from the full picture up to rapidocr's 2000 px).
+* Privacy: the extra pins onnxruntime 1.28.0, the last release without telemetry; later ones
+  (1.29+) upload usage events from Linux by default and write a device id under ~/.cache. For
+  an installation that overrides the pin, the engine sets ORT_DISABLE_TELEMETRY=1 (their
+  documented full opt-out) before it first imports onnxruntime, unless the environment says
+  otherwise. tests/test_ocr_engine.py checks that nothing is written outside the OCR cache.
 * Threads: onnxruntime's intra- and inter-op pools and OpenCV's are set to `Settings.threads`
   (1 by default: parallelism comes from worker processes, one engine each).
 * Limits: an image over `max_pixels` is not read; one over `downscale_pixels` (a 12 MP photo)
@@ -30,6 +35,7 @@ import importlib.metadata
 import importlib.util
 import io
 import math
+import os
 import threading
 import time
 import warnings
@@ -259,6 +265,7 @@ class Engine:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings = settings or Settings()
         self.engine_id, paths = identify(settings)
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # read once, when onnxruntime loads
         try:
             import cv2
             import onnxruntime

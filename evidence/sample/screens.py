@@ -72,6 +72,7 @@ class Screen:
     taken: dt.datetime
     expected: tuple[Expected, ...]
     hint: str | None = None  # document hint the page should give
+    header: str = ""  # the conversation's title: an SMS screen's sender
 
 
 def encode(screen: Screen, fmt: str) -> tuple[str, bytes]:
@@ -211,7 +212,7 @@ def sms_screen(sender: str, messages: Sequence[tuple[str, dt.datetime]], *, with
             expected.append(found)
     d.rounded_rectangle((40, HEIGHT - 170, WIDTH - 180, HEIGHT - 70), radius=50, outline=(210, 210, 210), width=3)
     d.text((90, HEIGHT - 145), "短信", font=font(40), fill=(180, 180, 180))
-    return Screen(f"Screenshot_{_stamp(taken)}", "sms", img, taken, tuple(expected))
+    return Screen(f"Screenshot_{_stamp(taken)}", "sms", img, taken, tuple(expected), header=sender)
 
 
 ANCHOR = dt.datetime(2025, 6, 30, 12, 0, tzinfo=SH)  # for messages exported without a time
