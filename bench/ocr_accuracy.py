@@ -10,7 +10,8 @@ photo — saves each as PNG, JPEG q75 and a WeChat-like recompressed JPEG, and r
 through the image reader, the OCR stage (one engine, one thread; results cached under the
 keep folder when given) and `ocr.facts`. A fact is exact when the event read back has the
 expected amount, direction, card tail and stated time (notices, list rows), code, or domain
-(phishing). Prints a table per format and writes bench/results/ocr-accuracy.json.
+(phishing); `url_whole` (informative) counts links read whole, path included, where l/I/1 are
+expected to be confused. Prints a table per format and writes bench/results/ocr-accuracy.json.
 """
 
 from __future__ import annotations
@@ -86,11 +87,14 @@ def compare(screen: screens.Screen, events: list[Any], hint: str | None) -> dict
         elif exp.kind is EventKind.PHISHING:
             best = next((e for e in same_kind if exp.domain in e.details.get("domains", "").split()), None)
             out["domain"].append(best is not None)
+            if exp.url:  # informative: the whole link, path included
+                out["url_whole"].append(best is not None and exp.url in best.details.get("urls", "").split())
             if best is not None:
                 left.remove(best)
     if screen.hint:
         out["hint"].append(hint == screen.hint)
     out["extra"] = [True] * len(left)
+    out["needs_review"] = [True] * sum(e.details.get("needs_review") == "true" for e in events)
     return out
 
 
@@ -135,20 +139,23 @@ def main() -> None:
             got = compare(shot, read, img.details.get("document_hint"))
             for key, values in got.items():
                 totals[key].extend(values)
-                if key != "extra" and not all(values):
+                if key not in ("extra", "needs_review", "url_whole") and not all(values):
                     misses.append(f"{fmt} {name} {shot.scene}: {key} {values}")
             if issues:
                 misses.extend(f"{fmt} {name}: {i.code} {i.message}" for i in issues)
         cpu = time.process_time() - started
-        row = {k: {"exact": sum(v), "of": len(v)} for k, v in sorted(totals.items()) if k != "extra"}
+        row: dict[str, Any] = {k: {"exact": sum(v), "of": len(v)} for k, v in sorted(totals.items())
+                               if k not in ("extra", "needs_review")}
         row["extra_events"] = len(totals["extra"])
+        row["needs_review"] = len(totals["needs_review"])
         row["cpu_s"] = round(cpu, 1)
         report["formats"][fmt] = {"results": row, "misses": misses}
         print(f"\n{fmt}: {len(shots)} screens, {cpu:.0f} CPU-s")
         for k, v in row.items():
             if isinstance(v, dict):
                 print(f"  {k:8} {v['exact']:4}/{v['of']:<4} {100 * v['exact'] / max(1, v['of']):5.1f} %")
-        print(f"  extra events (matching nothing expected): {row['extra_events']}")
+        print(f"  extra events (matching nothing expected): {row['extra_events']}; "
+              f"marked needs_review: {row['needs_review']}")
         if args.verbose:
             print("\n".join("  miss: " + m for m in misses))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ fresh processes (spawned, so nothing is shared with this one):
 
 Reported per run: engine start-up (process start, imports, models), steady screenshots/s (files
 ÷ the slowest worker's loop), wall time from start to the last result, and each worker's peak
-RSS (ru_maxrss). Writes bench/results/ocr-bench.json with the date, the machine and versions.
+RSS (VmHWM). Writes bench/results/ocr-bench.json with the date, the machine and versions.
 """
 
 from __future__ import annotations
@@ -61,6 +61,14 @@ def make_images(folder: Path, n: int) -> list[Path]:
 
 
 def _rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the
+    parent through fork and exec, so a spawned worker would report this script's own peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

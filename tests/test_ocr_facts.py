@@ -175,6 +175,14 @@ def test_low_confidence_on_the_amount_or_tail_needs_review() -> None:
     assert "card_tail 0.50" in ev.details["review_reason"]
 
 
+def test_a_link_whose_domain_was_read_with_low_confidence_needs_review() -> None:
+    text = "请登录 jd-tk.vip/r/8LlI1x 办理退款"
+    (ev,) = read(page(line(text, 60, 400, low={text.index("tk") - 1: 0.7}))).events
+    assert ev.kind is EventKind.PHISHING and "domain 0.70" in ev.details["review_reason"]
+    (ok,) = read(page(line(text, 60, 400, low={text.index("8L") + 2: 0.3}))).events  # the path: not a fact
+    assert "needs_review" not in ok.details
+
+
 def test_the_victims_own_messages_and_plain_chat_are_not_facts() -> None:
     p = page(line("京东商城客服", 380, 120), line("您好，我是京东商城售后客服，需要为您办理退款。", 150, 400),
              line("验证码是836152，金额228,000元", 560, 600))

@@ -165,9 +165,13 @@ def _message(block: layout.Block, sender: str, shown: dt.datetime | None, file: 
     details.update(time_source=how, ocr_confidence=f"{block.confidence:.3f}")
     details[OCR_MARK[0]] = OCR_MARK[1]
     conf = _confidences(block)
-    checks = (("amount", _amount_span(block.text, event.amount)), ("card_tail", _tail_span(block.text, details.get(
-        "card_tail"))), ("code", _plain_span(block.text, details.get("code"))),
-        ("domain", _domain_span(block.text, details.get("domains"))))
+    if event.kind is EventKind.BANK_NOTICE:
+        checks = [("amount", _amount_span(block.text, event.amount)),
+                  ("card_tail", _tail_span(block.text, details.get("card_tail")))]
+    elif event.kind is EventKind.VERIFICATION_CODE:
+        checks = [("code", _plain_span(block.text, details.get("code")))]
+    else:
+        checks = [("domain", _domain_span(block.text, details.get("domains")))]
     _review(details, conf, [(name, span) for name, span in checks if span is not None], ctx.lang)
     return dataclasses.replace(
         event, time=time, basis=basis, zone_assumed=basis is Basis.OCR or event.zone_assumed,

@@ -1,6 +1,8 @@
 """Phone screenshots with known text, for testing and measuring the OCR stage.
 
-Drawn with Pillow in a CJK TrueType font at 1080×2340, deterministic (same inputs, same pixels):
+Drawn with Pillow at 1080×2340 in a CJK TrueType font — WenQuanYi Micro Hei (sans-serif, like
+phone UI fonts) and, for every third SMS screen, every other chat and one list, AR PL UMing (a
+Ming face with thin strokes) — deterministic (same inputs, same pixels):
 
 * `sms_screens`: an SMS app's conversation with a bank (MIUI-like: sender number in the header,
   a timestamp over each grey bubble), from real bank-SMS texts, up to three messages a screen;
@@ -36,7 +38,8 @@ from PIL import Image, ImageDraw, ImageFont
 from evidence import notices, times
 from evidence.model import Direction, EventKind
 
-FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # a sans-serif like phones' UI fonts
+MING = "/usr/share/fonts/truetype/arphic/uming.ttc"  # a Ming (serif) face: thinner strokes, harder
 WIDTH, HEIGHT = 1080, 2340
 SH = times.zone("Asia/Shanghai")
 FORMATS = ("png", "jpeg", "wechat")
@@ -45,8 +48,8 @@ GREY = (140, 140, 140)
 
 
 @functools.cache
-def font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT, size)
+def font(size: int, family: str = FONT) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(family, size)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Expected:
     domain: str | None = None
     code: str | None = None
     balance: Decimal | None = None
+    url: str | None = None  # the link as written (its path may be misread: l/I/1; the domain is the fact)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,9 +107,9 @@ _RUN = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'*+,;=%()\[\]]+")
 _NO_START = set("，。、；：？！）】」》,.;:?!)]%")
 
 
-def wrap(text: str, size: int, width: int) -> list[str]:
-    """Android-like line breaking of `text` in `font(size)` within `width` pixels."""
-    f = font(size)
+def wrap(text: str, size: int, width: int, family: str = FONT) -> list[str]:
+    """Android-like line breaking of `text` in `font(size, family)` within `width` pixels."""
+    f = font(size, family)
     tokens: list[str] = []
     pos = 0
     for m in _RUN.finditer(text):
@@ -140,7 +144,7 @@ def wrap(text: str, size: int, width: int) -> list[str]:
 
 
 def _status_bar(d: ImageDraw.ImageDraw, when: dt.datetime, dark: bool = False) -> None:
-    fill = (250, 250, 250) if dark else INK
+    fill = (250, 250, 250) if dark else INK  # the phone's own UI font, whatever the app's
     d.text((48, 24), when.astimezone(SH).strftime("%H:%M"), font=font(38), fill=fill)
     d.text((WIDTH - 230, 26), "4G  87%", font=font(34), fill=fill)
 
@@ -151,10 +155,10 @@ def _canvas(bg: tuple[int, int, int]) -> tuple[Image.Image, ImageDraw.ImageDraw]
 
 
 def _bubble(d: ImageDraw.ImageDraw, lines: list[str], x: int, y: int, size: int, fill: tuple[int, int, int],
-            *, right: bool = False, max_w: int = 0) -> int:
+            *, right: bool = False, family: str = FONT) -> int:
     """A rounded bubble holding `lines`; x is its left edge (right edge when `right`). Returns
     the y below it."""
-    f = font(size)
+    f = font(size, family)
     pad, step = 30, round(size * 1.45)
     text_w = max(int(f.getlength(line)) for line in lines)
     w = text_w + 2 * pad
@@ -166,8 +170,9 @@ def _bubble(d: ImageDraw.ImageDraw, lines: list[str], x: int, y: int, size: int,
     return y + h
 
 
-def _centered(d: ImageDraw.ImageDraw, text: str, y: int, size: int, fill: tuple[int, int, int] = GREY) -> None:
-    d.text((WIDTH // 2, y), text, font=font(size), fill=fill, anchor="ma")
+def _centered(d: ImageDraw.ImageDraw, text: str, y: int, size: int, fill: tuple[int, int, int] = GREY,
+              family: str = FONT) -> None:
+    d.text((WIDTH // 2, y), text, font=font(size, family), fill=fill, anchor="ma")
 
 
 def _shown(t: dt.datetime, with_year: bool) -> str:
@@ -189,29 +194,31 @@ def _expected_message(body: str, sender: str, received: dt.datetime) -> Expected
     if n.kind is EventKind.VERIFICATION_CODE:
         return Expected(EventKind.VERIFICATION_CODE, code=n.code)
     if n.kind is EventKind.PHISHING:
-        return Expected(EventKind.PHISHING, domain=n.domains[0] if n.domains else None)
+        return Expected(EventKind.PHISHING, domain=n.domains[0] if n.domains else None,
+                        url=n.urls[0] if n.urls else None)
     return None
 
 
-def sms_screen(sender: str, messages: Sequence[tuple[str, dt.datetime]], *, with_year: bool = False) -> Screen:
-    """One conversation screen: each (body, received time) under its timestamp."""
+def sms_screen(sender: str, messages: Sequence[tuple[str, dt.datetime]], *, with_year: bool = False,
+               family: str = FONT) -> Screen:
+    """One conversation screen: each (body, received time) under its timestamp, in `family`."""
     img, d = _canvas((255, 255, 255))
     last = max(t for _, t in messages)
     taken = last + dt.timedelta(minutes=3, seconds=17)
     _status_bar(d, taken)
     d.text((50, 120), "‹", font=font(72), fill=INK)
-    d.text((130, 128), sender, font=font(54), fill=INK)
+    d.text((130, 128), sender, font=font(54, family), fill=INK)
     d.line((0, 240, WIDTH, 240), fill=(230, 230, 230), width=2)
     y = 290
     expected: list[Expected] = []
     for body, received in messages:
-        _centered(d, _shown(received, with_year), y, 32)
-        y = _bubble(d, wrap(body, 44, 780), 40, y + 70, 44, (240, 240, 240)) + 60
+        _centered(d, _shown(received, with_year), y, 32, family=family)
+        y = _bubble(d, wrap(body, 44, 780, family), 40, y + 70, 44, (240, 240, 240), family=family) + 60
         found = _expected_message(body, sender, received)
         if found is not None:
             expected.append(found)
     d.rounded_rectangle((40, HEIGHT - 170, WIDTH - 180, HEIGHT - 70), radius=50, outline=(210, 210, 210), width=3)
-    d.text((90, HEIGHT - 145), "短信", font=font(40), fill=(180, 180, 180))
+    d.text((90, HEIGHT - 145), "短信", font=font(40, family), fill=(180, 180, 180))
     return Screen(f"Screenshot_{_stamp(taken)}", "sms", img, taken, tuple(expected), header=sender)
 
 
@@ -233,7 +240,8 @@ def _received(item: dict[str, Any]) -> dt.datetime:
 
 def sms_screens(corpus: Iterable[dict[str, Any]], per_screen: int = 3) -> list[Screen]:
     """Screens of the labelled bank SMS (`bank_sms_labelled.json` records), grouped by sender
-    in their order, at most `per_screen` each, every other screen with the year shown."""
+    in their order, at most `per_screen` each, every other screen with the year shown and every
+    third drawn in the Ming face."""
     by_sender: dict[str, list[tuple[str, dt.datetime]]] = {}
     for item in corpus:
         received = _received(item)
@@ -244,9 +252,11 @@ def sms_screens(corpus: Iterable[dict[str, Any]], per_screen: int = 3) -> list[S
         for i in range(0, len(items), per_screen):
             group = items[i:i + per_screen]
             if sum(len(b) for b, _ in group) > 330 and len(group) > 1:  # keep it on one screen
-                screens.append(sms_screen(sender, group[:1], with_year=len(screens) % 2 == 1))
+                screens.append(sms_screen(sender, group[:1], with_year=len(screens) % 2 == 1,
+                                          family=MING if len(screens) % 3 == 2 else FONT))
                 group = group[1:]
-            screens.append(sms_screen(sender, group, with_year=len(screens) % 2 == 1))
+            screens.append(sms_screen(sender, group, with_year=len(screens) % 2 == 1,
+                                      family=MING if len(screens) % 3 == 2 else FONT))
     return screens
 
 
@@ -282,12 +292,12 @@ CHAT_LINKS = (
 )
 
 
-def chat_screen(link: str, when: dt.datetime, *, order: str = "9134567890") -> Screen:
+def chat_screen(link: str, when: dt.datetime, *, order: str = "9134567890", family: str = FONT) -> Screen:
     """A WeChat-like chat with the fake agent: the link wraps across the bubble's lines."""
     img, d = _canvas((237, 237, 237))
     taken = when + dt.timedelta(minutes=9, seconds=41)
     _status_bar(d, taken)
-    _centered(d, "京东商城客服", 130, 50, INK)
+    _centered(d, "京东商城客服", 130, 50, INK, family)
     d.line((0, 230, WIDTH, 230), fill=(215, 215, 215), width=2)
     avatar = 100
     y = 280
@@ -298,26 +308,30 @@ def chat_screen(link: str, when: dt.datetime, *, order: str = "9134567890") -> S
         ("out", "好的，我填一下"),
         ("in", "稍后系统会发送验证码到您手机上，请把验证码告诉我，以便核实。"),
     )
-    _centered(d, _shown(when, True), y, 32)
+    _centered(d, _shown(when, True), y, 32, family=family)
     y += 80
     for side, text in messages:
-        lines = wrap(text, 46, 640)
+        lines = wrap(text, 46, 640, family)
         if side == "in":
             d.rectangle((30, y, 30 + avatar, y + avatar), fill=(60, 120, 200))
-            bottom = _bubble(d, lines, 30 + avatar + 24, y, 46, (255, 255, 255))
+            bottom = _bubble(d, lines, 30 + avatar + 24, y, 46, (255, 255, 255), family=family)
         else:
             d.rectangle((WIDTH - 30 - avatar, y, WIDTH - 30, y + avatar), fill=(200, 160, 90))
-            bottom = _bubble(d, lines, WIDTH - 30 - avatar - 24, y, 46, (149, 236, 105), right=True)
+            bottom = _bubble(d, lines, WIDTH - 30 - avatar - 24, y, 46, (149, 236, 105), right=True,
+                             family=family)
         y = max(bottom, y + avatar) + 50
     d.rectangle((0, HEIGHT - 160, WIDTH, HEIGHT), fill=(246, 246, 246))
     d.rounded_rectangle((140, HEIGHT - 135, WIDTH - 220, HEIGHT - 45), radius=12, fill=(255, 255, 255))
-    domain = notices.links(link)[1][0]
-    return Screen(f"Screenshot_{_stamp(taken)}", "chat", img, taken, (Expected(EventKind.PHISHING, domain=domain),))
+    urls, domains = notices.links(link)
+    return Screen(f"Screenshot_{_stamp(taken)}", "chat", img, taken,
+                  (Expected(EventKind.PHISHING, domain=domains[0], url=urls[0]),))
 
 
 def chat_screens(links: Sequence[str] = CHAT_LINKS,
                  start: dt.datetime = dt.datetime(2015, 3, 18, 20, 31, tzinfo=SH)) -> list[Screen]:
-    return [chat_screen(link, start + dt.timedelta(hours=i, minutes=7 * i), order=str(9134567890 + 7919 * i))
+    """One chat per link, every other one in the Ming face."""
+    return [chat_screen(link, start + dt.timedelta(hours=i, minutes=7 * i), order=str(9134567890 + 7919 * i),
+                        family=MING if i % 2 else FONT)
             for i, link in enumerate(links)]
 
 
@@ -340,7 +354,8 @@ def _money(value: Decimal, sign: bool = True) -> str:
     return (("-" if value < 0 else "+") + text) if sign else text
 
 
-def bank_list_screen(layout: str, rows: Sequence[Row] = LIST_ROWS, tail: str = "6617", later: int = 0) -> Screen:
+def bank_list_screen(layout: str, rows: Sequence[Row] = LIST_ROWS, tail: str = "6617", later: int = 0,
+                     family: str = FONT) -> Screen:
     """`layout`: `icbc` (date+time under each summary, balance under each amount), `ccb` (day
     headers, times only), `cmb` (month header, `MM-DD HH:MM` rows, no balance)."""
     img, d = _canvas((245, 245, 245))
@@ -350,9 +365,10 @@ def bank_list_screen(layout: str, rows: Sequence[Row] = LIST_ROWS, tail: str = "
     d.rectangle((0, 0, WIDTH, 250), fill=color)
     _status_bar(d, taken, dark=True)
     title = {"icbc": "账户明细", "ccb": "交易明细", "cmb": "收支明细"}[layout]
-    _centered(d, title, 130, 52, (255, 255, 255))
+    _centered(d, title, 130, 52, (255, 255, 255), family)
     d.rectangle((0, 250, WIDTH, 380), fill=(255, 255, 255))
-    d.text((50, 285), f"借记卡 尾号{tail}" if layout != "cmb" else f"一卡通 **** {tail}", font=font(42), fill=INK)
+    d.text((50, 285), f"借记卡 尾号{tail}" if layout != "cmb" else f"一卡通 **** {tail}", font=font(42, family),
+           fill=INK)
     y = 400
     expected = []
     day = None
@@ -361,24 +377,24 @@ def bank_list_screen(layout: str, rows: Sequence[Row] = LIST_ROWS, tail: str = "
         if layout == "ccb" and t_local.date() != day:
             day = t_local.date()
             d.rectangle((0, y, WIDTH, y + 80), fill=(232, 232, 232))
-            d.text((50, y + 18), f"{day.year}年{day.month:02d}月{day.day:02d}日", font=font(36), fill=GREY)
+            d.text((50, y + 18), f"{day.year}年{day.month:02d}月{day.day:02d}日", font=font(36, family), fill=GREY)
             y += 80
         if layout == "cmb" and day is None:
             day = t_local.date()
-            d.text((50, y + 10), f"{day.year}年{day.month}月", font=font(40), fill=GREY)
+            d.text((50, y + 10), f"{day.year}年{day.month}月", font=font(40, family), fill=GREY)
             y += 80
         d.rectangle((0, y, WIDTH, y + 190), fill=(255, 255, 255))
         d.line((50, y + 189, WIDTH, y + 189), fill=(225, 225, 225), width=2)
-        d.text((50, y + 32), summary, font=font(44), fill=INK)
+        d.text((50, y + 32), summary, font=font(44, family), fill=INK)
         when = {"icbc": f"{t_local:%Y-%m-%d %H:%M}", "ccb": f"{t_local:%H:%M:%S}",
                 "cmb": f"{t_local:%m-%d %H:%M}"}[layout]
-        d.text((50, y + 112), when, font=font(34), fill=GREY)
+        d.text((50, y + 112), when, font=font(34, family), fill=GREY)
         red = amount < 0
-        d.text((WIDTH - 50, y + 30), _money(amount), font=font(48), fill=(40, 160, 80) if not red else (220, 40, 40),
-               anchor="ra")
+        d.text((WIDTH - 50, y + 30), _money(amount), font=font(48, family),
+               fill=(40, 160, 80) if not red else (220, 40, 40), anchor="ra")
         if balance is not None and layout != "cmb":
             label = "余额 " if layout == "icbc" else "余额:"
-            d.text((WIDTH - 50, y + 112), f"{label}{balance:,.2f}", font=font(34), fill=GREY, anchor="ra")
+            d.text((WIDTH - 50, y + 112), f"{label}{balance:,.2f}", font=font(34, family), fill=GREY, anchor="ra")
         y += 200
         expected.append(Expected(
             EventKind.TRANSACTION, abs(amount), Direction.DEBIT if red else Direction.CREDIT, tail,
@@ -388,8 +404,9 @@ def bank_list_screen(layout: str, rows: Sequence[Row] = LIST_ROWS, tail: str = "
 
 
 def bank_list_screens() -> list[Screen]:
+    """The three layouts; the CMB-like one in the Ming face."""
     return [bank_list_screen("icbc"), bank_list_screen("ccb", tail="0933", later=3),
-            bank_list_screen("cmb", tail="4420", later=7)]
+            bank_list_screen("cmb", tail="4420", later=7, family=MING)]
 
 
 # ---- a photographed police receipt ----------------------------------------------------------------
@@ -411,9 +428,9 @@ def police_photo(taken: dt.datetime = dt.datetime(2015, 3, 20, 11, 2, 40, tzinfo
     d.rectangle((700, 250, 3300, 2800), fill=(248, 246, 238))
     _centered_at(d, "受案回执", 2000, 420, 170)
     for i, line in enumerate(RECEIPT_LINES):
-        d.text((850, 800 + i * 260), line, font=font(104), fill=INK)
+        d.text((850, 800 + i * 260), line, font=font(104, MING), fill=INK)  # printed: a Song/Ming face
     return Screen(f"IMG_{taken:%Y%m%d_%H%M%S}", "police", img, taken, (), hint="police_receipt")
 
 
 def _centered_at(d: ImageDraw.ImageDraw, text: str, x: int, y: int, size: int) -> None:
-    d.text((x, y), text, font=font(size), fill=INK, anchor="ma")
+    d.text((x, y), text, font=font(size, MING), fill=INK, anchor="ma")
