@@ -17,8 +17,10 @@ fresh processes (spawned, so nothing is shared with this one):
   built: its RSS is that of the tool without OCR).
 
 Reported per run: engine start-up (process start, imports, models), steady screenshots/s (files
-÷ the slowest worker's loop), wall time from start to the last result, and each worker's peak
-RSS (VmHWM). Writes bench/results/ocr-bench.json with the date, the machine and versions.
+÷ the slowest worker's loop), wall time from start to the last result, CPU seconds a screenshot
+(the workers' process time: what the machine's other load does not change), each worker's peak
+RSS (VmHWM), and the 1-minute load average after the run (this VM is shared: at a load above 2
+the two workers do not get two cores). Writes bench/results/ocr-bench.json with the date, the machine and versions.
 """
 
 from __future__ import annotations
@@ -79,11 +81,12 @@ def anchor(paths: list[str]) -> dict[str, float]:
 
     engine = RapidOCR(params={"Det.limit_type": "max", "Det.limit_side_len": 960, "Global.log_level": "error"})
     engine(paths[0])  # its models load on first use: count that as start-up
-    ready = time.perf_counter()
+    ready, cpu = time.perf_counter(), time.process_time()
     for p in paths:
         engine(p)
     done = time.perf_counter()
-    return {"startup_s": ready - started, "loop_s": done - ready, "n": len(paths), "rss_mb": _rss_mb()}
+    return {"startup_s": ready - started, "loop_s": done - ready, "cpu_s": time.process_time() - cpu,
+            "n": len(paths), "rss_mb": _rss_mb()}
 
 
 def stage_worker(paths: list[str], cache: str, warm: bool = True) -> dict[str, float]:
@@ -99,7 +102,7 @@ def stage_worker(paths: list[str], cache: str, warm: bool = True) -> dict[str, f
     ctx = extract.Context(tz=times.zone("Asia/Shanghai"), ocr=reader)
     if warm:
         reader._built()  # start-up: the engine as the first image would build it
-    ready = time.perf_counter()
+    ready, cpu = time.perf_counter(), time.process_time()
     found = 0
     for p in paths:
         path = Path(p)
@@ -110,8 +113,8 @@ def stage_worker(paths: list[str], cache: str, warm: bool = True) -> dict[str, f
         assert not issues, issues
         found += sum(e.details.get("extracted_by") == "ocr" for e in events)
     done = time.perf_counter()
-    return {"startup_s": ready - started, "loop_s": done - ready, "n": len(paths), "rss_mb": _rss_mb(),
-            "facts": found, "engine_id": engine.identify(reader.settings)[0]}  # type: ignore[dict-item]
+    return {"startup_s": ready - started, "loop_s": done - ready, "cpu_s": time.process_time() - cpu,
+            "n": len(paths), "rss_mb": _rss_mb(), "facts": found, "engine_id": engine.identify(reader.settings)[0]}  # type: ignore[dict-item]
 
 
 def run(kind: str, paths: list[Path], workers: int, cache: Path) -> dict[str, Any]:
@@ -129,6 +132,7 @@ def run(kind: str, paths: list[Path], workers: int, cache: Path) -> dict[str, An
     return {"kind": kind, "workers": workers, "images": len(paths), "wall_s": round(wall, 2),
             "startup_s": round(max(p["startup_s"] for p in parts), 2), "loop_s": round(loop, 2),
             "per_s": round(len(paths) / loop, 3), "peak_rss_mb": [round(p["rss_mb"]) for p in parts],
+            "cpu_s_per_image": round(sum(p["cpu_s"] for p in parts) / len(paths), 3),
             "facts": sum(int(p.get("facts", 0)) for p in parts),
             "engine_id": parts[0].get("engine_id")}
 
@@ -165,8 +169,9 @@ def main() -> None:
             result["kind"] = kind
             report["runs"].append(result)
             print(f"  {kind:7} ×{workers}: {result['per_s']:.2f} screenshots/s (loop {result['loop_s']} s, "
-                  f"start-up {result['startup_s']} s, wall {result['wall_s']} s), peak RSS "
-                  f"{result['peak_rss_mb']} MB, facts {result['facts']}")
+                  f"start-up {result['startup_s']} s, wall {result['wall_s']} s), "
+                  f"{result['cpu_s_per_image']} CPU-s a screenshot, peak RSS {result['peak_rss_mb']} MB, "
+                  f"facts {result['facts']}, load {os.getloadavg()[0]:.1f}")
     report["machine"]["load_after"] = os.getloadavg()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
