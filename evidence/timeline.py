@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -115,15 +115,25 @@ def _merge(events: Sequence[Event]) -> list[Event]:
             continue
         # best-timed copy first; each cluster holds at most one record per file
         group.sort(key=lambda e: (BASIS_RANK[e.basis], e.zone_assumed, sort_key(e)))
-        clusters: list[list[Event]] = []
-        for e in group:
-            home = next((c for c in clusters if all(x.source.path != e.source.path for x in c)), None)
-            if home is None:
-                clusters.append([e])
-            else:
-                home.append(e)
-        out.extend(_fold(cluster) for cluster in clusters)
+        out.extend(_clustered(group, lambda e, clusters: next(
+            (c for c in clusters if all(x.source.path != e.source.path for x in c)), None)))
     return out
+
+
+Home = Callable[[Event, list[list[Event]]], list[Event] | None]  # picks a cluster for an event
+
+
+def _clustered(group: list[Event], home: Home) -> list[Event]:
+    """`group` in order, each event joining the cluster `home` picks for it (or starting one),
+    each cluster folded into one event."""
+    clusters: list[list[Event]] = []
+    for e in group:
+        found = home(e, clusters)
+        if found is None:
+            clusters.append([e])
+        else:
+            found.append(e)
+    return [_fold(cluster) for cluster in clusters]
 
 
 def _fold(cluster: list[Event]) -> Event:
@@ -184,23 +194,20 @@ def _merge_read(events: Sequence[Event]) -> list[Event]:
             continue
         # records first (each its own cluster), then readings, each joining the nearest cluster
         group.sort(key=lambda e: (_read(e), BASIS_RANK[e.basis], e.zone_assumed, sort_key(e)))
-        clusters: list[list[Event]] = []
-        for e in group:
-            when = _fact_time(e)
-            home: list[Event] | None = None
-            if _read(e) and when is not None:
-                fits = [(abs(when - t), i) for i, c in enumerate(clusters)
-                        if (t := _fact_time(c[0])) is not None and abs(when - t) <= READ_TOLERANCE
-                        and all(x.source.path != e.source.path for x in c)
-                        and _tails_agree(c[0], e)]
-                if fits:
-                    home = clusters[min(fits)[1]]
-            if home is None:
-                clusters.append([e])
-            else:
-                home.append(e)
-        out.extend(_fold(cluster) for cluster in clusters)
+        out.extend(_clustered(group, _shown_record))
     return out
+
+
+def _shown_record(e: Event, clusters: list[list[Event]]) -> list[Event] | None:
+    """The cluster whose record the reading `e` shows: nearest in time within READ_TOLERANCE,
+    same card tail when both have one, and no reading from `e`'s image in it yet."""
+    when = _fact_time(e)
+    if not _read(e) or when is None:
+        return None
+    fits = [(abs(when - t), i) for i, c in enumerate(clusters)
+            if (t := _fact_time(c[0])) is not None and abs(when - t) <= READ_TOLERANCE
+            and all(x.source.path != e.source.path for x in c) and _tails_agree(c[0], e)]
+    return clusters[min(fits)[1]] if fits else None
 
 
 def _tails_agree(a: Event, b: Event) -> bool:
