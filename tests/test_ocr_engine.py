@@ -195,18 +195,31 @@ def test_a_12_megapixel_photo_turned_by_exif_is_read_in_its_own_pixels(reader: s
     assert events[0].details["document_hint"] == "police_receipt"
 
 
-def test_the_time_limit_gives_an_issue_and_other_files_go_on(tmp_path: Path) -> None:
-    slow = stage.Reader(None, dataclasses.replace(engine.Settings(), time_limit_s=0.05))
-    shot = screens.bank_list_screens()[0]
-    files = []
-    for fmt in ("png", "jpeg"):
-        (tmp_path / fmt).mkdir()
-        files.append(_file(tmp_path / fmt, *screens.encode(shot, fmt)))
+def test_the_time_limit_gives_an_issue_and_the_engine_goes_on(tmp_path: Path) -> None:
+    """A picture that takes longer than the limit is given up (its inference terminated) and the
+    same engine then reads the next one."""
+    limited = stage.Reader(None, dataclasses.replace(engine.Settings(), time_limit_s=1.0))
+    wide = Image.new("RGB", (2160, 2340))  # two dense screens side by side: ~2 CPU-s
+    for i, shot in enumerate(screens.bank_list_screens()[:2]):
+        wide.paste(shot.image, (1080 * i, 0))
+    buf = io.BytesIO()
+    wide.save(buf, "PNG", compress_level=1)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    slow = _file(tmp_path / "a", "Screenshot_20150318-212805.png", buf.getvalue(), FileKind.SCREENSHOT)
+    small = screens.bank_list_screens()[0].image.crop((0, 380, 1080, 600))  # one row: ~0.1 CPU-s
+    buf = io.BytesIO()
+    small.save(buf, "PNG")
+    quick = _file(tmp_path / "b", "Screenshot_20150318-212806.png", buf.getvalue(), FileKind.SCREENSHOT)
     started = dt.datetime.now(dt.UTC)
-    events, issues = extract.run(files, extract.Context(tz=SH, ocr=slow))
-    assert (dt.datetime.now(dt.UTC) - started).total_seconds() < 8
-    assert [i.code for i in issues] == ["ocr_timeout", "ocr_timeout"]
+    events, issues = extract.run([slow, quick], extract.Context(tz=SH, ocr=limited))
+    assert (dt.datetime.now(dt.UTC) - started).total_seconds() < 10
+    assert [(i.code, i.path) for i in issues] == [("ocr_timeout", slow.path)]
     assert [e.kind for e in events] == [EventKind.SCREENSHOT, EventKind.SCREENSHOT]
+    assert "ocr_lines" not in events[0].details
+    page = limited(quick).page
+    assert events[1].details["ocr_lines"] == "4" and page is not None
+    assert [x.text for x in page.lines][:2] == ["快捷支付-网银在线", "-228,000.00"]
 
 
 def test_a_page_is_a_pure_function_of_the_bytes(reader: stage.Reader, tmp_path: Path) -> None:

@@ -393,6 +393,8 @@ def test_cache_json_round_trip_and_misses(tmp_path: Path) -> None:
     assert cache.load(tmp_path, p.sha256, p.engine_id) == p
     assert cache.load(tmp_path, p.sha256, "another engine") is None
     target = cache.path(tmp_path, p.sha256, p.engine_id)
+    assert target.parent.name == p.sha256[:2] and target.name.startswith(p.sha256)
+    assert cache.folder(tmp_path / "out") == tmp_path / "out" / ".cache" / "ocr"
     target.write_bytes(b"{not json")
     assert cache.load(tmp_path, p.sha256, p.engine_id) is None
 

@@ -24,12 +24,17 @@ from evidence.ocr.model import Box, OcrChar, OcrLine, OcrPage
 FORMAT = 1
 
 
+def folder(out: Path) -> Path:
+    """Where a build's OCR pages are kept: `<out>/.cache/ocr/`."""
+    return out / ".cache" / "ocr"
+
+
 def engine_key(engine_id: str) -> str:
     return hashlib.sha256(engine_id.encode("utf-8")).hexdigest()[:16]
 
 
-def path(folder: Path, sha256: str, engine_id: str) -> Path:
-    return folder / sha256[:2] / f"{sha256}.{engine_key(engine_id)}.json"
+def path(root: Path, sha256: str, engine_id: str) -> Path:
+    return root / sha256[:2] / f"{sha256}.{engine_key(engine_id)}.json"
 
 
 def to_json(page: OcrPage) -> bytes:
@@ -76,10 +81,10 @@ def from_json(data: bytes) -> OcrPage:
                    tuple(lines))
 
 
-def load(folder: Path, sha256: str, engine_id: str) -> OcrPage | None:
+def load(root: Path, sha256: str, engine_id: str) -> OcrPage | None:
     """The cached page of these bytes read by this engine, or None."""
     try:
-        page = from_json(path(folder, sha256, engine_id).read_bytes())
+        page = from_json(path(root, sha256, engine_id).read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if page.sha256 != sha256 or page.engine_id != engine_id:
@@ -87,9 +92,9 @@ def load(folder: Path, sha256: str, engine_id: str) -> OcrPage | None:
     return page
 
 
-def store(folder: Path, page: OcrPage) -> bool:
+def store(root: Path, page: OcrPage) -> bool:
     """Remember `page`; False when the cache cannot be written (the build goes on without it)."""
-    target = path(folder, page.sha256, page.engine_id)
+    target = path(root, page.sha256, page.engine_id)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
