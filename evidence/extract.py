@@ -96,6 +96,22 @@ def reader_for(kind: FileKind, path: Path) -> Source | None:
     return source if found_kind == kind else None
 
 
+def _with_ocr(file: SourceFile, found: list[Event], problems: list[Issue], ctx: Context
+              ) -> tuple[list[Event], list[Issue]]:
+    """A reader's events plus what OCR reads on the image (evidence.ocr.facts.attach)."""
+    from evidence.ocr import facts  # imports the sources' helpers, which import this module
+
+    try:
+        more, ocr_problems = facts.attach(file, found, ctx)
+    except Exception as exc:  # a bug in the OCR readers: this image keeps its own event
+        return found, [*problems, Issue(
+            Severity.ERROR, "ocr_facts_failed",
+            f"{file.path}: the text read on the image could not be interpreted "
+            f"({type(exc).__name__}: {exc}); the image is still exhibited — please report this as a bug.",
+            path=file.path)]
+    return more, [*problems, *ocr_problems]
+
+
 def run(files: Sequence[SourceFile], ctx: Context) -> tuple[list[Event], list[Issue]]:
     """Events and issues of every accepted file (duplicates, rejected files and the parts of
     another file, such as a database's -wal, are skipped)."""
@@ -117,7 +133,10 @@ def run(files: Sequence[SourceFile], ctx: Context) -> tuple[list[Event], list[Is
                 path=file.path,
             ))
             continue
-        events.extend(_meaning(found, source.TIME_MEANING))
+        found = _meaning(found, source.TIME_MEANING)
+        if ctx.ocr is not None:
+            found, problems = _with_ocr(file, found, problems, ctx)
+        events.extend(found)
         issues.extend(problems)
     return events, issues
 

@@ -82,6 +82,7 @@ class Basis(enum.StrEnum):
 
     EXACT = "exact"  # device log with an epoch or zoned time
     TEXT = "text"  # stated in a message body (bank notice), completed from the message time
+    OCR = "ocr"  # read by OCR on a screenshot or photo (a stated or displayed time)
     EXIF = "exif"
     FILENAME = "filename"
     FILE_MTIME = "file_mtime"  # weak: changes when files are copied

@@ -335,8 +335,10 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         if code or otp.chinese(s):  # a Chinese 验证码 message never moves money, code found or not
             amounts = [m for m in monies if m.marked and m.label in ("amount", "plain")]
             amount = amounts[0] if amounts else None
+            # no code in it (a chat line asking the victim for "the code"): no code event
             return dataclasses.replace(
-                base, kind=EventKind.VERIFICATION_CODE, category=Category.OTP, code=code,
+                base, kind=EventKind.VERIFICATION_CODE if code else EventKind.SMS,
+                category=Category.OTP, code=code,
                 institution=institution or otp.brand(s),
                 counterparty=parties.counterparty(s, amount.end if amount else len(s)),
                 channel=parties.channel(s), amount=amount.value if amount else None,

@@ -12,6 +12,12 @@
   file are never merged here: two identical debit notices are two debits. (A record a file holds
   twice — same number, same time to the millisecond or second, same type and text — is folded by
   its reader, with a note: that is one message written twice, not two.)
+* Read from images: a notice, list row, code or link read by OCR on a screenshot
+  (`details["extracted_by"] == "ocr"`) is the same record as an event of the same kind from
+  another file with the same amount, direction and card tail (code; domains) whose stated
+  transaction time (else its own time) is within READ_TOLERANCE: it joins that event's `also`.
+  An OCR reading never merges with another from the same image, and two records that were not
+  read by OCR never merge here. A reading whose time is only the image's own never merges.
 * Recordings are matched to the call they record: same number, start within ±3 min of the
   call's start or inside the call.
 * Facts: what the lawyer argues from — order → first unknown call → debits. "Unknown" means
@@ -26,7 +32,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +42,7 @@ from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, 
 from evidence.sources import Context
 
 MATCH_WINDOW = dt.timedelta(minutes=3)
+READ_TOLERANCE = dt.timedelta(minutes=3)  # an OCR reading and the record it shows
 ZERO = Decimal("0")
 
 # At the same instant: what happened first in a fraud is listed first.
@@ -117,23 +124,104 @@ def _merge(events: Sequence[Event]) -> list[Event]:
             continue
         # best-timed copy first; each cluster holds at most one record per file
         group.sort(key=lambda e: (BASIS_RANK[e.basis], e.zone_assumed, sort_key(e)))
-        clusters: list[list[Event]] = []
-        for e in group:
-            home = next((c for c in clusters if all(x.source.path != e.source.path for x in c)), None)
-            if home is None:
-                clusters.append([e])
-            else:
-                home.append(e)
-        for cluster in clusters:
-            first, rest = cluster[0], cluster[1:]
-            if not rest:
-                out.append(first)
-                continue
-            refs = {*first.also, *(r.source for r in rest), *(a for r in rest for a in r.also)}
-            refs.discard(first.source)
-            also = tuple(sorted(refs, key=lambda r: (r.path, _natural(r.locator))))
-            out.append(dataclasses.replace(first, also=also))
+        out.extend(_clustered(group, lambda e, clusters: next(
+            (c for c in clusters if all(x.source.path != e.source.path for x in c)), None)))
     return out
+
+
+Home = Callable[[Event, list[list[Event]]], list[Event] | None]  # picks a cluster for an event
+
+
+def _clustered(group: list[Event], home: Home) -> list[Event]:
+    """`group` in order, each event joining the cluster `home` picks for it (or starting one),
+    each cluster folded into one event."""
+    clusters: list[list[Event]] = []
+    for e in group:
+        found = home(e, clusters)
+        if found is None:
+            clusters.append([e])
+        else:
+            found.append(e)
+    return [_fold(cluster) for cluster in clusters]
+
+
+def _fold(cluster: list[Event]) -> Event:
+    """The cluster's first (best-timed) event, citing every other one's sources in `also`."""
+    first, rest = cluster[0], cluster[1:]
+    if not rest:
+        return first
+    refs = {*first.also, *(r.source for r in rest), *(a for r in rest for a in r.also)}
+    refs.discard(first.source)
+    also = tuple(sorted(refs, key=lambda r: (r.path, _natural(r.locator))))
+    return dataclasses.replace(first, also=also)
+
+
+def _read(e: Event) -> bool:
+    return e.details.get("extracted_by") == "ocr"
+
+
+def _fact(e: Event) -> tuple[Any, ...] | None:
+    """What an OCR reading and the record it shows share exactly, or None: not comparable."""
+    if e.kind in (EventKind.BANK_NOTICE, EventKind.TRANSACTION) and e.amount is not None and e.direction:
+        return (e.kind, e.amount, e.direction)
+    if e.kind is EventKind.VERIFICATION_CODE and e.details.get("code"):
+        return (e.kind, e.details["code"])
+    if e.kind is EventKind.PHISHING and e.details.get("domains"):
+        return (e.kind, e.details["domains"])
+    return None
+
+
+def _fact_time(e: Event) -> dt.datetime | None:
+    """The stated transaction time when it has a time of day, else the event's own time; None
+    for a reading timed only by its image (a screenshot's time is not the message's)."""
+    raw = e.details.get("transaction_time")
+    precision = e.details.get("transaction_time_precision")
+    if raw and precision in ("minute", "second", "time_only"):
+        parsed = times.parse_local(raw, times.UTC)
+        if parsed is not None:
+            return parsed[0]
+    if _read(e) and e.details.get("time_source") == "image":
+        return None
+    return e.time
+
+
+def _merge_read(events: Sequence[Event]) -> list[Event]:
+    """OCR readings folded into the records they show (see the module docstring)."""
+    if not any(_read(e) for e in events):
+        return list(events)
+    out: list[Event] = []
+    groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+    for e in events:
+        key = _fact(e)
+        if key is None:
+            out.append(e)
+        else:
+            groups[key].append(e)
+    for group in groups.values():
+        if not any(_read(e) for e in group):
+            out.extend(group)
+            continue
+        # records first (each its own cluster), then readings, each joining the nearest cluster
+        group.sort(key=lambda e: (_read(e), BASIS_RANK[e.basis], e.zone_assumed, sort_key(e)))
+        out.extend(_clustered(group, _shown_record))
+    return out
+
+
+def _shown_record(e: Event, clusters: list[list[Event]]) -> list[Event] | None:
+    """The cluster whose record the reading `e` shows: nearest in time within READ_TOLERANCE,
+    same card tail when both have one, and no reading from `e`'s image in it yet."""
+    when = _fact_time(e)
+    if not _read(e) or when is None:
+        return None
+    fits = [(abs(when - t), i) for i, c in enumerate(clusters)
+            if (t := _fact_time(c[0])) is not None and abs(when - t) <= READ_TOLERANCE
+            and all(x.source.path != e.source.path for x in c) and _tails_agree(c[0], e)]
+    return clusters[min(fits)[1]] if fits else None
+
+
+def _tails_agree(a: Event, b: Event) -> bool:
+    x, y = a.details.get("card_tail"), b.details.get("card_tail")
+    return not (x and y and x != y)
 
 
 # ---- recordings ----------------------------------------------------------------------------
@@ -342,7 +430,7 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
 
 
 def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
-    merged = _merge(list(events))
+    merged = _merge_read(_merge(list(events)))
     merged.sort(key=sort_key)
     matched = _match_recordings(merged, ctx)
     bounded, outside = _period(matched, ctx)

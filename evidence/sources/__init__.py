@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from evidence import model
 from evidence.model import Basis, Event, FileKind, Issue, SourceFile
+
+if TYPE_CHECKING:
+    from evidence.ocr.model import OcrOutcome
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +32,9 @@ class Context:
     victim: model.Victim | None = None
     # [case] period as instants: [first day 00:00, day after the last 00:00) in the case zone
     period: tuple[dt.datetime, dt.datetime] | None = None
+    # The OCR stage (evidence.ocr.stage.Reader): accepted screenshot/photo -> its page. None: no
+    # OCR, and images give one event each as always.
+    ocr: Callable[[SourceFile], OcrOutcome] | None = None
 
     @property
     def period_days(self) -> tuple[dt.date, dt.date] | None:
