@@ -366,7 +366,7 @@ def yuan_toggled(r: Mapping[str, Any]) -> list[Variant]:
         following = body[m.end():m.end() + 1]
         if m.group(4):
             return m.group(1) + m.group(2) + m.group(3)
-        if following in "元万千百":
+        if following and following in "元万千百":
             return m.group(0)
         return m.group(0) + "元"
 

@@ -119,13 +119,6 @@ _SHORT_NAME = {code: name for name, code in phones.SIGNATURES.items() if len(nam
 _NOT_A_NAME = re.compile(r"[:,;!?。，：；！？\d]{1}.*[\u4e00-\u9fff]|^\d+$")
 
 
-# Traditional characters of the words the reader matches (HK/TW notices: 帳戶, 轉帳, 餘額), folded
-# for matching only; quotes and the dossier keep the text as written.
-_TRADITIONAL = str.maketrans(
-    "帳戶號轉餘額費匯單銀碼驗證還與於為時錢網線結約資發現幣後務應請聯絡電話實際當筆動態經這個過退貸記儲蓄卡",
-    "账户号转余额费汇单银码验证还与于为时钱网线结约资发现币后务应请联络电话实际当笔动态经这个过退贷记储蓄卡")
-
-
 def _prepare(body: str) -> tuple[str, list[str]]:
     """NFKC text with signatures cut out (they hold digits: 【福建12329】) and the names found.
 
@@ -133,7 +126,9 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     message, or a bank's name anywhere; `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
     `【福利：分期还款利息低至1.7折起】` an advertisement, not a signature.
     """
-    s = times.normalize_text(money.prepare(body or "")).translate(_TRADITIONAL)
+    # full width folded first (NFKC: ４７．００ -> 47.00), then typed punctuation inside numbers
+    # mended (29。19), then Traditional characters folded for matching (帳戶 -> 账户)
+    s = money.prepare(times.normalize_text(body or "")).translate(lexicon.traditional())
     names: list[str] = []
     text = s.strip()
 

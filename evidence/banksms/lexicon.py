@@ -11,6 +11,7 @@ from typing import Any
 from evidence import template
 
 PATH = template.TEMPLATES_DIR / "banksms" / "lexicon.toml"
+TRADITIONAL = template.TEMPLATES_DIR / "banksms" / "traditional.tsv"
 RANKS = ("return", "voice", "strong", "weak")  # direction steps, strongest first
 NAME = "name"  # words that hold a verb but are names (支付宝): a verb inside them is not read
 
@@ -58,3 +59,15 @@ def _load(data: dict[str, Any]) -> Lexicon:
 def get() -> Lexicon:
     with PATH.open("rb") as f:
         return _load(tomllib.load(f))
+
+
+@functools.cache
+def traditional() -> dict[int, str]:
+    """Traditional -> Simplified characters (templates/banksms/traditional.tsv), for str.translate:
+    the reader folds 帳戶/轉帳/餘額/匯款 for matching; quotes keep what the bank wrote."""
+    table: dict[int, str] = {}
+    for line in TRADITIONAL.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            trad, simp = line.split("\t")
+            table[ord(trad)] = simp
+    return table

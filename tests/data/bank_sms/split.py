@@ -5,7 +5,6 @@ reader tuned on dev meets unseen *sources* in test. Groups the old reader was fi
 76-message shared corpus came from them) are dev by rule. The rest are ordered by the SHA-256
 of their name and given to test until test holds ~35 % of the messages.
 """
-import glob
 import hashlib
 import json
 import re
@@ -40,7 +39,7 @@ def main() -> None:
     shared = json.loads(Path("/work/shared/corpus/bank-sms/bank_sms_labelled.json").read_text())
     seen = {key(r["body"]) for r in shared}
     recs = []
-    for f in sorted(glob.glob(str(ROOT / "[A-Z]" / "*.json"))):
+    for f in sorted(ROOT.glob("[A-Z]/*.json")):
         for r in json.loads(Path(f).read_text()):
             k = key(r["body"])
             if k in seen:
