@@ -31,6 +31,7 @@ import collections
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 import tempfile
 import unicodedata
@@ -158,7 +159,10 @@ def kind_of(n: notices.Notice) -> str:
 
 
 def _name(text: Any) -> str:
+    """An institution's name as compared: NFKC, without a note in brackets at the end (a label's
+    `微众银行（微粒贷）`, `工商银行(冒充)`) and without 中国 before a bank other than 中国银行."""
     s = unicodedata.normalize("NFKC", str(text or "")).strip()
+    s = re.sub(r"\([^()]*\)$", "", s).strip()
     for prefix in ("中国",):
         if s.startswith(prefix) and s not in ("中国银行",) and len(s) > 4:
             s = s[len(prefix):]

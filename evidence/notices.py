@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 from evidence import phones, times
-from evidence.banksms import accounts, direction, lexicon, money, otp, parties
+from evidence.banksms import accounts, direction, institutions, lexicon, money, otp, parties
 from evidence.banksms import links as _links
 from evidence.model import Direction, EventKind
 
@@ -95,14 +95,24 @@ _SIG = re.compile(r"-?【([^【】]{1,24})】|-?\[([^\[\]]{1,24})\]")
 # Who may send money notices: banks, credit unions, housing funds, payment and credit platforms.
 _INSTITUTION = re.compile(
     r"银行|农信|农商|信用社|信用联社|村镇|公积金|12329|支付宝|财付通|微信支付|云闪付|银联|京东金融|京东支付|"
-    r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡")
+    r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡|"
+    r"微信收款|零钱通|农金|农村信用")
 # The holder's own account referred to in the text: with no bank signature or bank number, a
 # message that talks to the holder about the holder's account reads as an account notice (app
 # notifications and exports often drop the sender), unless a personal number sent it.
 _OWN_REFERENCE = re.compile(
     r"(?:您|你)(?:的)?\s*(?:尾号|尾数|账户|账号|卡|信用卡|借记卡|储蓄卡|银行卡|存款账户|\d{4}的)"
     r"|(?:您|你)(?:在|于|已|有一笔|通过|使用|向)|(?:您|你)的[^,。;]{0,8}(?:账户|卡|钱包|余额)|您的\d"
-    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)")
+    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)"
+    # someone pays the holder: 张*向您付款, 转入您的账户
+    r"|向(?:您|你)|(?:转入|存入|汇入|打入|退回|退至|退还至?|返还至?|到账至?|发放至?)(?:您|你)"
+    # the holder's wallet or credit product named as where money went: 已退回美团月付, 退回零钱
+    r"|(?:您|你)的(?:支付宝|微信|零钱|余额宝|花呗|白条|月付)"
+    r"|(?:退回|退至|退还至?|返还至?|存入|到账至?)(?:零钱通?|余额宝?|钱包|美团月付|抖音月付|月付|白条|花呗|原?支付卡|银行卡)"
+    # a payment card's lines naming the holder's means or destination: 支付方式：招商银行储蓄卡(7575),
+    # 收款账户：零钱, 到账账户：招商银行(6598), 提现银行：四川农信(1586)
+    r"|(?:支付|付款|扣款|扣费|还款|退款)方式\s*[:：]?\s*\S"
+    r"|(?:收款|到账|提现|入账)(?:账户|银行|卡)\s*[:：]?\s*(?:零钱|[\u4e00-\u9fff]{2,12}\s*[(（]\s*\d{4}\s*[)）])")
 # A notification's title naming the app or institution: `[8条]微信支付: 已支付¥24.99`
 _TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
 _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
@@ -206,21 +216,32 @@ _IN_BODY = re.compile(r"花呗|借呗|白条|美团月付|抖音月付|云闪付
 
 
 def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str | None:
-    """Who sent it: a bank/payment signature, else the bank of the sender number, else the last
-    signature (【账单提醒】…【中国电信】: the tag comes first, the sender last), else a payment
-    product named in the text (花呗, 云闪付)."""
-    for name in names:
-        if _INSTITUTION.search(name):
-            return _SIGNATURE_ALIASES.get(name, name)
+    """Who sent it, by its short name (evidence/banksms/institutions.py): the institutions named
+    by signatures, an app title or a named sender (the member bank before its union), else the
+    bank of the sender number, else the last signature (【账单提醒】…【中国电信】: the tag comes
+    first, the sender last), else a payment product named in the text (花呗, 云闪付)."""
+    named = [n for n in names if _INSTITUTION.search(n)]
+    if named:
+        return institutions.pick(named)
     if bank:
-        return _SHORT_NAME.get(bank) or phones.BANKS.get(bank)
+        return institutions.canonical(_SHORT_NAME.get(bank) or phones.BANKS.get(bank))
     other = phones.OTHER_SERVICES.get(phones.normalize(sender))
     if other:
-        return other
+        return institutions.canonical(other)
     if names:
         return names[-1]
     found = _IN_BODY.search(s) or None
-    return found.group(0) if found else otp.brand(s)
+    return institutions.canonical(found.group(0)) if found else otp.brand(s)
+
+
+def _named_sender(sender: str) -> str | None:
+    """A sender shown as a name that names a financial institution (an app notification's or
+    official account's name, 中国银行微银行, 招商银行信用卡, 微信支付; an export's alphanumeric
+    sender, 建设银行): it says who sent the text as a signature does."""
+    if not sender or re.fullmatch(r"[+\d\s()-]*", sender):
+        return None
+    name = times.normalize_text(sender).translate(lexicon.traditional()).strip()
+    return name if _INSTITUTION.search(name) and len(name) <= 24 else None
 
 
 def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
@@ -271,6 +292,21 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     return False
 
 
+_DEBIT_ACCOUNT = re.compile(r"借记卡|储蓄卡|一卡通|活期|存款账户|储蓄账户|理财卡|工资卡|社保卡")
+
+
+def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
+    """The notice comes from a credit account's own channel and names no deposit account of the
+    holder: a revolving credit product (花呗, 白条, 月付: institutions.toml credit_line),
+    or a card centre signing or sending as one (【中信银行信用卡】, 招商银行信用卡 on WeChat). 还款
+    in such a notice is money INTO the credit account."""
+    if _DEBIT_ACCOUNT.search(s):
+        return False
+    if institutions.credit_line(institution):
+        return True
+    return any("信用卡" in n or "卡中心" in n for n in names)
+
+
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 _BILL = re.compile(r"本期账单|账单已出|最低还款|账单金额|本期应还|到期还款日")
@@ -288,11 +324,13 @@ def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.dat
 
 
 def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
-    s, names = _prepare(body)
+    s, signed = _prepare(body)
     urls, domains = links(body)
     normalized_sender = phones.normalize(sender)
     sender_bank = phones.bank_code(sender)
-    sig_code = _signature_code(names)
+    sig_code = _signature_code(signed)
+    named_sender = _named_sender(normalized_sender)
+    names = [*signed, named_sender] if named_sender and sender_bank is None else signed
     bank = sender_bank or sig_code
     # Signed as bank X by a number that cannot be X's: a personal mobile or landline, or an SP
     # number (106…) that embeds no bank's code and carries a link that is not official. Banks
@@ -319,7 +357,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed)
     flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)
     base = Notice(
-        EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=names[0] if names else None,
+        EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=signed[0] if signed else None,
         sender_bank=sender_bank, spoofed=spoofed, card_tail=own_tail, counterparty_tail=other_tail,
         institution=institution, phishing=flagged,
     )
@@ -338,7 +376,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,
             )
 
-    own_cc = _own_credit_card(s, own_tail)
+    own_cc = _own_credit_card(s, own_tail) or _credit_account(s, names, institution)
     balance_m = next((m for m in monies if m.label == "balance"), None)
     balance = (-balance_m.value if balance_m.sign == "-" else balance_m.value) if balance_m else None
     if own_cc and balance_m is not None and "可用余额" in s[max(0, balance_m.start - 6): balance_m.start]:
@@ -348,6 +386,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if not moved:
         moved = money.bare_after_verb(s, monies, _DIRECTION_VERBS)
     main = moved[0] if moved else None
+    if main is not None and main.value == 0:
+        main = None  # 欠费0元, 0.00元: nothing moved
     blocked = _no_money(s, direction.clause(s, main) if main else s)
     if blocked is None and main is None:
         blocked = _no_money(s, s)
@@ -356,8 +396,10 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         return _statement(base, s, monies, received, tz)
 
     titled = bool(_TITLE.match(times.normalize_text(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
+    # a payment card's labelled figure (收款金额￥1500.00) from the institution's own channel
+    card_figure = bankish and main is not None and main.label == "amount"
     looks_moved = main is not None and (own_tail is not None or other_tail is not None or stated is not None
-                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish))
+                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish) or card_figure)
     hold = blocked is not None and blocked.category == "hold"
     if notice_like and looks_moved and (blocked is None or hold) and main is not None:
         decision = direction.decide(s, main, own_credit_card=own_cc)

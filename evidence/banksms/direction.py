@@ -21,6 +21,11 @@ _SENTENCE_END = "。!?;；！？\n"
 _CLAUSE_END = _SENTENCE_END + ",，:："
 _BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
+# money from the holder's own wallet to the holder's own card (余额宝转出到银行卡, 零钱通转出至指定
+#账户): like 提现, money INTO the card, whatever 转出 the card's amount line says
+_WALLET_TO_CARD = re.compile(
+    r"(?:从|由)?(?:零钱通?|余额宝|余利宝|钱包余额)[^,。;\n]{0,4}(?:转出|提现)[^,。;\n]{0,10}(?:至|到)"
+    r"[^,。;\n]{0,10}(?:账户|银行卡|卡)")
 # 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card
 _FROM_OTHER_ACCOUNT = re.compile(
     r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)")
@@ -29,7 +34,7 @@ _FROM_OTHER_ACCOUNT = re.compile(
 @dataclasses.dataclass(frozen=True)
 class Decision:
     direction: str | None  # IN, OUT or None
-    basis: str  # sign, voice, return, strong, weak, credit_card, none, conflict
+    basis: str  # sign, voice, return, party, strong, weak, credit_card, own_transfer, none, conflict
     words: tuple[str, ...] = ()  # the words that decided (or clashed)
 
 
@@ -86,16 +91,18 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     text = mask_roles(s)
     c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
     s_left, s_right = _window(text, money.start, money.end, _SENTENCE_END)
-    windows: list[str] = []
+    windows: list[tuple[str, str]] = []  # (masked, as written)
     for left, right in ((c_left, c_right), (s_left, s_right), (0, len(text))):
-        part = text[left:right]
-        windows.extend((_blank_brackets(part), part))
+        part, raw = text[left:right], s[left:right]
+        windows.extend(((_blank_brackets(part), _blank_brackets(raw)), (part, raw)))
+    if (found := _WALLET_TO_CARD.search(s)) is not None:
+        return Decision(IN, "own_transfer", (found.group(0),))
     paying_someone = bool(_PAYS_SOMEONE.search(text))
     if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
         return Decision(IN, "credit_card", (found.group(0),))
-    for part in windows:
+    for part, raw in windows:
         for rank in lexicon.RANKS:
-            hits = _hits(part, rank)
+            hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
             if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
                 hits = [(i, IN if w.startswith("还款") else d, w) for i, d, w in hits]
             if not hits:

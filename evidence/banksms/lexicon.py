@@ -12,7 +12,8 @@ from evidence import template
 
 PATH = template.TEMPLATES_DIR / "banksms" / "lexicon.toml"
 TRADITIONAL = template.TEMPLATES_DIR / "banksms" / "traditional.tsv"
-RANKS = ("return", "voice", "strong", "weak")  # direction steps, strongest first
+RANKS = ("return", "voice", "party", "strong", "weak")  # direction steps, strongest first
+UNMASKED = frozenset({"party"})  # ranks matched on the text as written (role labels are their words)
 NAME = "name"  # words that hold a verb but are names (支付宝): a verb inside them is not read
 
 

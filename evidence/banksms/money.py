@@ -34,9 +34,12 @@ _LABELS = (
     ("fee", re.compile(r"(?:手续费|服务费|费用|工本费|年费|月费|短信费|管理费|利息|违约金|滞纳金)"
                        r"(?:为|是|:|\s)*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("points", re.compile(r"积分[为是:\s]*$")),
+    # what is due or was asked for, not what moved: 应扣金额, 应缴, 待还
+    ("due", re.compile(r"(?:应扣|应缴|应付|应收|待扣|待还|待缴|欠费)(?:款)?(?:金额|总额|额)?[为是:\s]*"
+                       r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|红包|券|"
                          r"低至|仅需|首年)\s*$")),
-    ("amount", re.compile(r"(?:金额|交易额|发生额|款项)[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("amount", re.compile(r"(?:金额|交易额|发生额|款项)[为是:\s]*(?:人民币|RMB)?\s*(?:活期|定期)?\s*$", re.IGNORECASE)),
 )
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?!日元)[年月日号时分点:%]|\s*-\d|\s*(?:个|笔|期|天|万|位|次|分钟|积分)")
@@ -52,7 +55,7 @@ class Money:
     value: Decimal
     sign: str  # "-", "+" or ""
     currency: str  # ISO code
-    label: str  # balance, limit, minimum, bill, fee, points, promo, amount (金额…), plain
+    label: str  # balance, limit, minimum, bill, fee, points, due, promo, amount (金额…), plain
     marked: bool  # carries a currency or an amount label: a bare number is not money
     start: int
     end: int
