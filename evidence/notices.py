@@ -129,6 +129,26 @@ _SHORT_NAME = {code: name for name, code in phones.SIGNATURES.items() if len(nam
 _NOT_A_NAME = re.compile(r"[:,;!?。，：；！？\d]{1}.*[\u4e00-\u9fff]|^\d+$")
 
 
+_CJK = "\u3001-\u303f\u4e00-\u9fff"
+# Spaces typed (or left by OCR and exports) between a Chinese word and a number, inside brackets
+# and around masks carry nothing: `尾号 6684 卡 4 月 21 日`, `[ 8 条]`, `账户* 6751 *`, `¥ 24.99`.
+# Spaces between two numbers (a date and a time) and in Latin text are kept.
+_LOOSE_SPACE = re.compile(
+    rf"(?<=[{_CJK}\[(*¥$:])[ \t\u3000]+(?=[\d{_CJK}*¥$\])])|(?<=[\d*])[ \t\u3000]+(?=[{_CJK}*\])])")
+# A full stop typed as an ASCII point after Chinese text (`汇缴261.00元.回复TD退订`) ends the
+# sentence as 。 does; points between digits or letters (amounts, links) stay.
+_ASCII_STOP = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}]|\s|$)")
+
+
+def _tighten(s: str) -> str:
+    return _ASCII_STOP.sub("。", _LOOSE_SPACE.sub("", s))
+
+
+def fold(text: str) -> str:
+    """A copy of `text` for matching: NFKC, loose spaces dropped, Traditional folded."""
+    return _tighten(times.normalize_text(text or "")).translate(lexicon.traditional())
+
+
 def _prepare(body: str) -> tuple[str, list[str]]:
     """NFKC text with signatures cut out (they hold digits: 【福建12329】) and the names found.
 
@@ -138,7 +158,7 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     """
     # full width folded first (NFKC: ４７．００ -> 47.00), then typed punctuation inside numbers
     # mended (29。19), then Traditional characters folded for matching (帳戶 -> 账户)
-    s = money.prepare(times.normalize_text(body or "")).translate(lexicon.traditional())
+    s = money.prepare(_tighten(times.normalize_text(body or ""))).translate(lexicon.traditional())
     names: list[str] = []
     text = s.strip()
 
@@ -154,9 +174,12 @@ def _prepare(body: str) -> tuple[str, list[str]]:
 
     s = _SIG.sub(cut, text)
     title = _TITLE.match(s.strip())
-    if title and _INSTITUTION.search(title.group(1)) and not re.search(r"通知|提醒|提示$", title.group(1)):
-        names.append(title.group(1))
-        s = s.strip()[title.end():]
+    if title:
+        # 华夏银行提示您: / 招商银行提醒: name the institution; 交易提醒: / 账单通知: do not
+        named = re.sub(r"(?:温馨)?(?:提醒|提示|通知)(?:您|你)?$", "", title.group(1))
+        if len(named) >= 2 and _INSTITUTION.search(named):
+            names.append(named)
+            s = s.strip()[title.end():]
     return s.strip(" -"), names
 
 
@@ -292,6 +315,13 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     return False
 
 
+# Money words about an account, for a text without sender or signature (shown for review).
+_ACCOUNT_WORD = re.compile(r"余额|账户|账号|银行卡|储蓄卡|信用卡|借记卡|钱包|零钱|借款|尾号|卡号")
+# A notice that asks the holder to call a number: a bank gives its own hotline (955xx, 96xxx);
+# an unsigned "notice" giving a 400/800 number, a landline or a mobile is a fraud script.
+_CALLBACK = re.compile(
+    r"(?:如非本人|非本人操作|如有疑问|如有异议|如有问题|详询|咨询|致电|联系|拨打|来电)[^。!]{0,16}?"
+    r"((?:400|800)[-\s]?\d{3}[-\s]?\d{4}|0\d{2,3}-?\d{7,8}|1[3-9]\d{9})")
 _DEBIT_ACCOUNT = re.compile(r"借记卡|储蓄卡|一卡通|活期|存款账户|储蓄账户|理财卡|工资卡|社保卡")
 
 
@@ -395,12 +425,14 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if notice_like and blocked is not None and blocked.category == Category.STATEMENT:
         return _statement(base, s, monies, received, tz)
 
-    titled = bool(_TITLE.match(times.normalize_text(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
+    titled = bool(_TITLE.match(fold(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
     # a payment card's labelled figure (收款金额￥1500.00) from the institution's own channel
     card_figure = bankish and main is not None and main.label == "amount"
     looks_moved = main is not None and (own_tail is not None or other_tail is not None or stated is not None
                                         or bool(_OWN_REFERENCE.search(s)) or (titled and bankish) or card_figure)
     hold = blocked is not None and blocked.category == "hold"
+    callback = _CALLBACK.search(s)
+    unverified = not bankish and callback is not None and institutions.by_hotline(callback.group(1)) is None
     if notice_like and looks_moved and (blocked is None or hold) and main is not None:
         decision = direction.decide(s, main, own_credit_card=own_cc)
         if decision.basis in ("weak", "none", "credit_card") and _BILL.search(s):
@@ -426,6 +458,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 balance_raw=balance_m.raw if balance_m and balance is not None else None,
                 own_credit_card=own_cc, direction_words=decision.words,
             )
+            if unverified:  # 您尾号…消费5000元，如非本人请致电400…: a fake notice's script
+                return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
+                                           review_reason="unverified")
             if hold:  # 预授权: money reserved, not taken; shown, counted nowhere
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason="hold")
@@ -442,6 +477,18 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
 
     if flagged:
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
+    if (not bankish and not notice_like and not personal and not other_sender and main is not None
+            and (blocked is None or hold) and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s))
+            and ((decided := direction.decide(s, main, own_credit_card=own_cc)).basis != "none" or hold)):
+        # No signature, no institution's number, no word of the holder's own account: the text
+        # alone does not prove whose money moved (an export without senders, a screenshot's
+        # OCR). What it says is shown for review, counted nowhere.
+        return dataclasses.replace(
+            base, kind=EventKind.BANK_NOTICE, category=Category.REVIEW, needs_review=True,
+            review_reason="hold" if hold else "unsigned", amount=main.value, currency=main.currency, balance=balance,
+            counterparty=parties.counterparty(s, main.end), channel=parties.channel(s), stated_time=stated,
+            precision=precision, amount_raw=main.raw, direction_words=decided.words,
+            balance_raw=balance_m.raw if balance_m and balance is not None else None)
     if bankish:  # a bank's or payment platform's message that moved no money
         category = blocked.category if blocked is not None and blocked.category != "hold" else Category.OTHER
         return dataclasses.replace(base, kind=EventKind.BANK_NOTICE, balance=balance,

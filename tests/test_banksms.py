@@ -235,3 +235,92 @@ def test_every_lexicon_entry_says_why() -> None:
     lex = lexicon.get()
     assert lex.no_money and lex.phrases
     assert all(e.why for e in lex.no_money) and all(p.why for p in lex.phrases)
+
+
+# ---- second pass: app pushes, payment cards, senders, holds, unsigned texts ----------------------
+
+CARDS = [
+    # (body, sender, direction, amount, own tail)
+    ("付款金额￥88.00\n收款方某某便利店\n支付方式招商银行储蓄卡(1234)\n支付时间2025-03-18 10:00", "微信支付",
+     OUT, "88.00", "1234"),
+    ("收款金额￥200.00\n收款账户零钱\n付款方张*", "微信支付", IN, "200.00", None),
+    ("退款金额¥66.00\n退款方式退回支付卡(工商银行5678)\n到账时间2025-03-18 12:00", "微信支付", IN, "66.00", "5678"),
+    ("转账金额¥500.00\n收款方李*\n收款账号建设银行(4321)\n到账时间2025-03-18 11:00", "微信支付",
+     OUT, "500.00", None),
+    ("提现金额：¥300.00\n提现银行：某某农信(2468)\n提现时间：2025-03-18 09:00", "微信支付", IN, "300.00", "2468"),
+    ("转出金额￥1000.00\n到账账户中国银行(1357)\n备注资金已从零钱通转出至指定账户", "微信支付", IN, "1000.00", "1357"),
+    ("交易时间：03月18日 10:00\n交易类型：消费（尾号2222）\n交易金额：人民币45.00元\n账户余额：人民币955.00元",
+     "某某银行", OUT, "45.00", "2222"),
+    ("交易时间：2025-03-18 10:00\n交易类型：转入(3333)-劳务费\n交易金额：1200.00\n账户余额：1300.00",
+     "某某农商银行微银行", IN, "1200.00", "3333"),
+    ("交易卡号:6222*4444\n交易时间:2025年03月18日 10:00\n交易类型:支出-协议支付\n交易金额:50.00元", "某某农金电子银行",
+     OUT, "50.00", "4444"),
+    ("还款时间：03月18日10:00\n还款金额：人民币500.00元\n还款卡号：尾号5555", "某某银行信用卡", IN, "500.00", "5555"),
+    ("支付金额：人民币30.00元\n支付方式：美团月付\n支付时间：2025-03-18 10:00", "美团钱包", OUT, "30.00", None),
+    ("还款金额：30.00元\n还款时间：3月18日", "京东白条", IN, "30.00", None),
+    ("【某某消费金融】您于03月18日成功还款1000.00元。", "", OUT, "1000.00", None),  # a loan repaid
+    ("[3条]微信支付: 已支付¥12.50", "", OUT, "12.50", None),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "direction", "amount", "tail"), CARDS)
+def test_payment_cards_and_app_pushes(body: str, sender: str, direction: Direction, amount: str,
+                                      tail: str | None) -> None:
+    n = read(body, sender)
+    assert (n.kind, n.direction, n.amount, n.card_tail) == (EventKind.BANK_NOTICE, direction, Decimal(amount), tail)
+
+
+def test_a_named_sender_is_the_institution_under_its_short_name() -> None:
+    assert read("交易类型：消费\n交易金额：人民币10.00元", "中国工商银行客户服务").institution == "工商银行"
+    assert read("交易类型：转入\n交易金额：人民币10.00元", "泉州农村商业银行").institution == "泉州农商银行"
+    both = "您尾号1234的卡03月18日消费人民币9.90元。"
+    first, last = read(f"【某省农信】{both}【某某农商银行】"), read(f"【某某农商银行】{both}【某省农信】")
+    assert first.institution == last.institution == "某某农商银行"
+
+
+@pytest.mark.parametrize("body", [
+    "【某某银行】您尾号1234卡03月18日预授权人民币800.00元。",  # a hold
+    "【某某银行】您尾号1234卡03月18日预授权撤销人民币800.00元。",  # a hold released
+])
+def test_holds_move_no_money(body: str) -> None:
+    assert read(body).direction is None
+
+
+def test_a_completed_pre_authorisation_is_a_debit_and_its_reversal_a_credit() -> None:
+    assert read("【某某银行】您尾号1234卡03月18日预授权完成人民币800.00元。").direction is OUT
+    assert read("【某某银行】您尾号1234卡03月18日预授权完成撤销人民币800.00元。").direction is IN
+
+
+@pytest.mark.parametrize("body", [
+    "某某快捷支付800.00元，账户余额200.00元",  # no signature, no sender, no word of the holder
+    "您的零花钱于03月18日成功付款5.00元，当前余额95.00元",
+])
+def test_an_unsigned_text_from_an_unknown_sender_is_shown_for_review(body: str) -> None:
+    n = read(body, "10690000000")
+    assert n.needs_review and n.direction is None and n.review_reason == "unsigned"
+
+
+def test_an_unsigned_notice_asking_to_call_a_non_bank_number_is_never_a_debit() -> None:
+    n = read("您尾号1234的银行卡于03月18日消费5000.00元，如非本人操作请致电400-123-4567。", "10690000000")
+    assert n.direction is None and n.needs_review and n.review_reason == "unverified"
+    bank = read("您尾号1234的银行卡于03月18日消费5000.00元，如非本人操作请致电95588。【工商银行】", "95588")
+    assert bank.direction is OUT
+
+
+@pytest.mark.parametrize("body", [
+    "【某某银行】您的缴费号码1234567890总计欠费0元。",
+    "【某某银行】您尾号1234账户应扣金额人民币100.00元，请确保余额充足。",
+])
+def test_arrears_and_amounts_due_are_never_movements(body: str) -> None:
+    assert read(body).direction is None
+
+
+def test_loose_spaces_and_ascii_stops_read_like_tight_text() -> None:
+    tight = read("【某某银行】您尾号0956的储蓄卡2月15日20时16分向某某-群收款消费支出人民币180.75元,活期余额24.81元。")
+    loose = read("【某某银行】您尾号 0956 的储蓄卡 2 月 15 日 20 时 16 分向某某-群收款消费支出人民币 180.75 元,"
+                 "活期余额 24.81 元。")
+    assert (loose.direction, loose.amount, loose.card_tail, loose.balance) == (
+        tight.direction, tight.amount, tight.card_tail, tight.balance) == (OUT, Decimal("180.75"), "0956",
+                                                                           Decimal("24.81"))
+    n = read("【某某公积金中心】您的住房公积金账户于03月18日汇缴261.00元.回复TD退订")
+    assert (n.direction, n.amount) == (IN, Decimal("261.00"))
