@@ -230,6 +230,9 @@ ADVERTS = (
     ("advert_td", "回复TD退订"),
     ("advert_hotline", "详询95588"),
     ("advert_link", "点击 https://www.{site}/m/act 领取"),
+    # adverts that hold money words of their own
+    ("advert_deposit", "本机构吸收的本外币存款依照《存款保险条例》受到保护"),
+    ("advert_words", "下载APP，转入余额宝享收益，刷卡消费享优惠，工资到账早知道"),
 )
 
 
@@ -241,7 +244,7 @@ def advert(r: Mapping[str, Any], adverts: Sequence[tuple[str, str]] = ADVERTS) -
     trailing = _TRAILING_SIGNATURES.search(body)
     core = body[: trailing.start()].rstrip() if trailing and trailing.start() > 0 else body
     end = body[len(core):] if trailing and trailing.start() > 0 else ""
-    sep = "" if core.endswith(("。", ".", "!", "！", "?", "？")) else "。"
+    sep = "" if core.endswith(("。", "!", "！", "?", "？")) or (core.endswith(".") and not core.endswith("..")) else "。"
     out = []
     for name, text in adverts:
         text = text.format(site=_site(r.get("institution")))

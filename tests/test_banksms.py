@@ -324,3 +324,24 @@ def test_loose_spaces_and_ascii_stops_read_like_tight_text() -> None:
                                                                            Decimal("24.81"))
     n = read("【某某公积金中心】您的住房公积金账户于03月18日汇缴261.00元.回复TD退订")
     assert (n.direction, n.amount) == (IN, Decimal("261.00"))
+
+
+@pytest.mark.parametrize(("body", "direction"), [
+    ("【某某银行】您尾号1234的卡于03月18日网银跨行汇款1,000.00元,交易后余额为500.00元。", None),  # which way?
+    ("【某某银行】您尾号1234的卡于03月18日向张*跨行汇款1,000.00元,交易后余额为500.00元。", OUT),
+    ("【某某银行】张*于03月18日向您尾号1234的卡跨行汇款1,000.00元。", IN),
+    ("【某某银行】您尾号1234的卡于03月18日收到来自张*的跨行汇款1,000.00元。", IN),
+])
+def test_a_bare_cross_bank_remittance_takes_its_direction_from_the_subject_or_is_reviewed(
+        body: str, direction: Direction | None) -> None:
+    n = read(body)
+    assert n.direction is direction and n.amount == Decimal("1000.00")
+    assert n.needs_review is (direction is None)
+
+
+@pytest.mark.parametrize("advert", [
+    "本机构吸收的本外币存款依照《存款保险条例》受到保护。", "下载APP，转入余额宝享收益。", "工资到账早知道。",
+])
+def test_a_closing_advert_never_votes_on_a_cards_direction(advert: str) -> None:
+    card = "交易类型：消费\n交易金额：人民币23.88元\n可用额度：10737.38元。"
+    assert read(card + advert, "某某银行").direction is OUT

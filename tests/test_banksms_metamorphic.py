@@ -68,7 +68,8 @@ _ADVERTS = st.sampled_from([
     ("td", "回复TD退订"), ("r", "拒收请回复R"), ("hotline", "详询95588"), ("hotline2", "如有疑问请致电95555。"),
     ("app", "下载手机银行APP，享更多优惠"), ("link", "点击 https://www.{site}/m 领取"),
     ("deposit", "本机构吸收的本外币存款依照《存款保险条例》受到保护"),
-    ("loan", "信用卡分期最高可享12期免息"),
+    ("loan", "信用卡分期最高可享12期免息"), ("cash", "信用卡取现免手续费，详询客服"),
+    ("wealth", "转入余额宝享收益"), ("salary", "工资到账早知道，关注公众号"), ("shop", "刷卡消费享优惠"),
 ])
 _SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -68,6 +68,29 @@ def _hits(text: str, rank: str) -> list[tuple[int, str, str]]:
     return out
 
 
+_CLAUSE = re.compile(r"[^。!?;；！？\n,，:：>]+")
+_SENTENCE = re.compile(r"[^。!?;；！？\n]+")
+
+
+def _quiet(text: str, start: int, end: int) -> str:
+    """`text` as the whole message votes on a direction (positions kept): every boilerplate clause
+    (an advert, 退订, 存款保险…) blanked, and every sentence after the amount's that holds no
+    figure and does not open a line (a card's lines are its fields: `交易类型：消费`) - a closing
+    remark or an advert, not the notice."""
+    pattern = lexicon.get().boilerplate
+
+    def blank(m: re.Match[str]) -> str:
+        holds_amount = m.start() <= start < m.end() or m.start() < end <= m.end()
+        return m.group(0) if holds_amount or not pattern.search(m.group(0)) else " " * len(m.group(0))
+
+    def remark(m: re.Match[str]) -> str:
+        line_start = m.start() == 0 or text[m.start() - 1] == "\n"  # a card's line is a field
+        after = m.start() >= end and not line_start and not re.search(r"\d", m.group(0))
+        return " " * len(m.group(0)) if after else m.group(0)
+
+    return _SENTENCE.sub(remark, _CLAUSE.sub(blank, text))
+
+
 def clause(s: str, money: Money) -> str:
     """The amount's own clause (between commas/colons), where a no-money phrase must stand."""
     left, right = _window(s, money.start, money.end, _CLAUSE_END)
@@ -94,6 +117,8 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     windows: list[tuple[str, str]] = []  # (masked, as written)
     for left, right in ((c_left, c_right), (s_left, s_right), (0, len(text))):
         part, raw = text[left:right], s[left:right]
+        if (left, right) == (0, len(text)):  # the whole message: adverts and boilerplate do not vote
+            part, raw = _quiet(part, money.start, money.end), _quiet(raw, money.start, money.end)
         windows.extend(((_blank_brackets(part), _blank_brackets(raw)), (part, raw)))
     if (found := _WALLET_TO_CARD.search(s)) is not None:
         return Decision(IN, "own_transfer", (found.group(0),))

@@ -39,6 +39,7 @@ class Lexicon:
     no_money: tuple[NoMoney, ...]
     phrases: tuple[Phrase, ...]
     roles: re.Pattern[str]
+    boilerplate: re.Pattern[str]
     credit_card: re.Pattern[str]
 
 
@@ -52,7 +53,7 @@ def _load(data: dict[str, Any]) -> Lexicon:
     for p in phrases:
         if (p.direction, p.rank) != ("none", NAME) and (p.direction not in ("in", "out") or p.rank not in RANKS):
             raise ValueError(f"{PATH}: bad phrase entry {p.pattern.pattern!r}")
-    return Lexicon(no_money, phrases, re.compile(data["roles"]["pattern"]),
+    return Lexicon(no_money, phrases, re.compile(data["roles"]["pattern"]), re.compile(data["boilerplate"]["pattern"]),
                    re.compile(data["credit_card"]["pattern"]))
 
 
