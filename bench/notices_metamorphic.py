@@ -244,7 +244,8 @@ def advert(r: Mapping[str, Any], adverts: Sequence[tuple[str, str]] = ADVERTS) -
     trailing = _TRAILING_SIGNATURES.search(body)
     core = body[: trailing.start()].rstrip() if trailing and trailing.start() > 0 else body
     end = body[len(core):] if trailing and trailing.start() > 0 else ""
-    sep = "" if core.endswith(("。", "!", "！", "?", "？")) or (core.endswith(".") and not core.endswith("..")) else "。"
+    ended = core.endswith(("。", "!", "！", "?", "？")) or (core.endswith(".") and not core.endswith(".."))
+    sep = "" if ended else "。"
     out = []
     for name, text in adverts:
         text = text.format(site=_site(r.get("institution")))

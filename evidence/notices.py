@@ -315,6 +315,8 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     return False
 
 
+# A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
+_FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
 # Money words about an account, for a text without sender or signature (shown for review).
 _ACCOUNT_WORD = re.compile(r"余额|账户|账号|银行卡|储蓄卡|信用卡|借记卡|钱包|零钱|借款|尾号|卡号")
 # A notice that asks the holder to call a number: a bank gives its own hotline (955xx, 96xxx);
@@ -415,6 +417,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     moved = [m for m in monies if m.marked and m.label in ("amount", "plain")]
     if not moved:
         moved = money.bare_after_verb(s, monies, _DIRECTION_VERBS)
+    if not moved:  # 扣收年费人民币10.00元: a fee taken is itself the movement
+        moved = [m for m in monies if m.label == "fee" and _FEE_TAKEN.search(s[max(0, m.start - 16): m.start])]
     main = moved[0] if moved else None
     if main is not None and main.value == 0:
         main = None  # 欠费0元, 0.00元: nothing moved

@@ -372,3 +372,21 @@ def test_a_bare_cross_bank_remittance_takes_its_direction_from_the_subject_or_is
 def test_a_closing_advert_never_votes_on_a_cards_direction(advert: str) -> None:
     card = "交易类型：消费\n交易金额：人民币23.88元\n可用额度：10737.38元。"
     assert read(card + advert, "某某银行").direction is OUT
+
+
+@pytest.mark.parametrize(("body", "direction", "amount"), [
+    ("【某某银行】您尾号1234的储蓄卡3月18日扣收年费人民币10.00元。", OUT, "10.00"),  # the fee is the movement
+    ("【某某银行】您尾号1234卡3月18日扣短信服务费2元，余额900元。", OUT, "2"),
+    ("【某某银行】您尾号1234的储蓄卡3月18日收到微信红包100.00元。", IN, "100.00"),  # a red packet received
+])
+def test_fees_taken_and_red_packets_received_are_movements(body: str, direction: Direction, amount: str) -> None:
+    n = read(body)
+    assert (n.direction, n.amount) == (direction, Decimal(amount))
+
+
+@pytest.mark.parametrize("body", [
+    "【某某银行】您尾号1234的信用卡临时额度5000元已生效。",
+    "【某某银行】领红包！最高88元现金红包等你拿，回复TD退订",
+])
+def test_limits_and_red_packet_adverts_move_no_money(body: str) -> None:
+    assert read(body).direction is None and not read(body).needs_review

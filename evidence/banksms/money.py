@@ -37,8 +37,8 @@ _LABELS = (
     # what is due or was asked for, not what moved: 应扣金额, 应缴, 待还
     ("due", re.compile(r"(?:应扣|应缴|应付|应收|待扣|待还|待缴|欠费)(?:款)?(?:金额|总额|额)?[为是:\s]*"
                        r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
-    ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|红包|券|"
-                         r"低至|仅需|首年)\s*$")),
+    ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|"
+                         r"(?<!收到)(?<!微信)(?<!支付宝)红包|券|低至|仅需|首年)\s*$")),
     ("amount", re.compile(r"(?:金额|交易额|发生额|款项)[为是:\s]*(?:人民币|RMB)?\s*(?:活期|定期)?\s*$", re.IGNORECASE)),
 )
 _NOT_MONEY_AFTER = re.compile(
