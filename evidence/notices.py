@@ -112,7 +112,9 @@ _OWN_REFERENCE = re.compile(
     # a payment card's lines naming the holder's means or destination: 支付方式：招商银行储蓄卡(7575),
     # 收款账户：零钱, 到账账户：招商银行(6598), 提现银行：四川农信(1586)
     r"|(?:支付|付款|扣款|扣费|还款|退款)方式\s*[:：]?\s*\S"
-    r"|(?:收款|到账|提现|入账)(?:账户|银行|卡)\s*[:：]?\s*(?:零钱|[\u4e00-\u9fff]{2,12}\s*[(（]\s*\d{4}\s*[)）])")
+    r"|(?:收款|到账|提现|入账)(?:账户|银行|卡)\s*[:：]?\s*(?:零钱|[\u4e00-\u9fff]{2,12}\s*[(（]\s*\d{4}\s*[)）])"
+    # English notices: your a/c XX1234, your account ending 1234, your card
+    r"|(?i:\byour\s+(?:a/c|acct|account|(?:credit\s+|debit\s+)?card)\b)")
 # A notification's title naming the app or institution: `[8条]微信支付: 已支付¥24.99`
 _TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
 _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")

@@ -390,3 +390,30 @@ def test_fees_taken_and_red_packets_received_are_movements(body: str, direction:
 ])
 def test_limits_and_red_packet_adverts_move_no_money(body: str) -> None:
     assert read(body).direction is None and not read(body).needs_review
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ("Use 123456 as your login code for Uber", "123456"),
+    ("Enter 654321 to verify your account", "654321"),
+    ("Your one-time password is 112233", "112233"),
+])
+def test_more_english_verification_codes(body: str, code: str) -> None:
+    n = read(body)
+    assert n.kind is EventKind.VERIFICATION_CODE and n.code == code
+
+
+@pytest.mark.parametrize(("body", "direction", "amount", "currency", "tail"), [
+    ("Your a/c XX1234 is debited with INR 500.00 on 18-03-18. Avl bal INR 9,500.00", OUT, "500.00", "INR", "1234"),
+    ("Your account ending 1234 has been credited with USD 100.00. Balance USD 900.00", IN, "100.00", "USD", "1234"),
+    ("You have spent $25.00 on your card ending in 1234 at a shop.", OUT, "25.00", "USD", "1234"),
+    ("A refund of $25.00 has been credited to your card ending 1234.", IN, "25.00", "USD", "1234"),
+    ("Dear Customer, Rs.500.00 has been withdrawn from your account XX1234 at ATM.", OUT, "500.00", "INR", "1234"),
+])
+def test_english_notices(body: str, direction: Direction, amount: str, currency: str, tail: str) -> None:
+    n = read(body, "10690000000")
+    assert (n.direction, n.amount, n.currency, n.card_tail) == (direction, Decimal(amount), currency, tail)
+
+
+def test_an_english_transaction_that_failed_or_a_statement_moves_nothing() -> None:
+    assert read("Your card ending 1234 transaction of USD 50.00 was declined.").direction is None
+    assert read("Your card ending 1234 statement: minimum due USD 50.00, due date 10 Apr.").direction is None

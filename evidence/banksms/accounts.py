@@ -29,6 +29,9 @@ TAIL = re.compile(
     r"|(?:转入|转出|收入|支出|存入|消费|入账|支付|取出|汇入|汇出)\s*[(（]\s*(?P<q>\d{4})\s*[)）]"
     r"|您(?:的)?\s*(?P<y>\d{4})\s*的(?=[^,。;]{0,6}(?:卡|账户))"  # 您0059的信用卡
     r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
+    # English: card ending (in) 1234, a/c XX1234, account no. ****1234
+    r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
+    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{2,}))(?P<f>\d{3,4})\b"
 )
 # Words right before a tail that make it the other party's.
 _OTHER_BEFORE = re.compile(

@@ -18,16 +18,21 @@ CURRENCY_AFTER = {"新台币": "TWD", "台币": "TWD", "日元": "JPY", "美元"
                   "元": "CNY", "人民币": "CNY"}
 CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD", "USD": "USD",
                    "US$": "USD", "$": "USD", "港币": "HKD", "港元": "HKD", "HKD": "HKD", "日元": "JPY",
-                   "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD"}
+                   "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD",
+                   "INR": "INR", "RS": "INR", "RS.": "INR", "IDR": "IDR", "RP": "IDR", "RP.": "IDR", "SGD": "SGD",
+                   "MYR": "MYR", "RM": "MYR", "PHP": "PHP", "AUD": "AUD", "CAD": "CAD", "KRW": "KRW", "THB": "THB"}
 _MONEY = re.compile(
-    r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|¥|\$|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
-    rf"(?<![\d.*])(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
+    r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
+    r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
+    rf"(?<![\d*])(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
     r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币)?",
     re.IGNORECASE,
 )
 # A label just before the figure says what it is. Order matters: the first that fits is taken.
 _LABELS = (
-    ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$"
+                           r"|(?<![a-z])(?:(?:avl\.?|available|a/c|acct|ledger)\s*)?bal(?:ance)?\.?\s*(?:is|:|of)?\s*$",
+                           re.IGNORECASE)),
     ("limit", re.compile(r"额度[^,。;\d]{0,6}$")),
     ("minimum", re.compile(r"最低(?:还款)?(?:额|金额)?[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("bill", re.compile(r"(?:账单|应还款?|应还金额|账单金额|欠款)[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
