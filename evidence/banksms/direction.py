@@ -70,13 +70,13 @@ def _hits(text: str, rank: str) -> list[tuple[int, str, str]]:
 
 _CLAUSE = re.compile(r"[^。!?;；！？\n,，:：>]+")
 _SENTENCE = re.compile(r"[^。!?;；！？\n]+")
+_FIELD = re.compile(r"\s*[\u4e00-\u9fff]{2,6}\s*[:：]")  # 交易类型：支出
 
 
 def _quiet(text: str, start: int, end: int) -> str:
     """`text` as the whole message votes on a direction (positions kept): every boilerplate clause
     (an advert, 退订, 存款保险…) blanked, and every sentence after the amount's that holds no
-    figure and does not open a line (a card's lines are its fields: `交易类型：消费`) - a closing
-    remark or an advert, not the notice."""
+    figure and is no field (a card's lines, `交易类型：支出`) - a closing remark or an advert."""
     pattern = lexicon.get().boilerplate
 
     def blank(m: re.Match[str]) -> str:
@@ -84,8 +84,9 @@ def _quiet(text: str, start: int, end: int) -> str:
         return m.group(0) if holds_amount or not pattern.search(m.group(0)) else " " * len(m.group(0))
 
     def remark(m: re.Match[str]) -> str:
-        line_start = m.start() == 0 or text[m.start() - 1] == "\n"  # a card's line is a field
-        after = m.start() >= end and not line_start and not re.search(r"\d", m.group(0))
+        # a card's line is a field, and so is `交易类型：支出` after a full stop
+        field = m.start() == 0 or text[m.start() - 1] == "\n" or _FIELD.match(m.group(0))
+        after = m.start() >= end and not field and not re.search(r"\d", m.group(0))
         return " " * len(m.group(0)) if after else m.group(0)
 
     return _SENTENCE.sub(remark, _CLAUSE.sub(blank, text))
