@@ -117,6 +117,8 @@ _OWN_REFERENCE = re.compile(
     r"|(?i:\byour\s+(?:a/c|acct|account|(?:credit\s+|debit\s+)?card)\b)")
 # A notification's title naming the app or institution: `[8条]微信支付: 已支付¥24.99`
 _TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
+# A title naming a kind of account, not who sent it: 信用卡通知:, 银行卡尾号:9500
+_GENERIC_TITLE = re.compile(r"^(?:信用卡|银行卡|储蓄卡|借记卡|贷记卡|账户|卡)|尾号|卡号|账号")
 _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
 _PERSONAL_NUMBER = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
 _BANKISH = re.compile(r"银行|农信|农商|信用社|公积金|12329")
@@ -178,8 +180,8 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     title = _TITLE.match(s.strip())
     if title:
         # 华夏银行提示您: / 招商银行提醒: name the institution; 交易提醒: / 账单通知: do not
-        named = re.sub(r"(?:温馨)?(?:提醒|提示|通知)(?:您|你)?$", "", title.group(1))
-        if len(named) >= 2 and _INSTITUTION.search(named):
+        named = re.sub(r"(?:(?:温馨)?(?:提醒|提示|通知)|异动|动账|交易)+(?:您|你)?$", "", title.group(1))
+        if len(named) >= 2 and _INSTITUTION.search(named) and not _GENERIC_TITLE.search(named):
             names.append(named)
             s = s.strip()[title.end():]
     return s.strip(" -"), names
