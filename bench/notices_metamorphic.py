@@ -167,7 +167,7 @@ def signature(r: Mapping[str, Any]) -> list[Variant]:
         return [Variant("signature_moved", moved, sender)]
     # dropped: the sender still says who it is - its number when that number is an institution's
     # known hotline, else the signature's name as an export or an app notification shows it
-    known = bool(said) or notices.institutions.by_hotline(str(sender or "")) is not None
+    known = bool(said) or phones.normalize(str(sender or "")) in phones.OTHER_SERVICES
     out = [Variant("signature_moved", moved, sender),
            Variant("signature_dropped", rest, sender if known else name)]
     if not known:
