@@ -12,7 +12,8 @@ tests/data/bank_sms/SCHEMA.md (labelled by hand before any parser ran on them). 
 is the project's older labelled set: the 76 real messages in ../shared/corpus/bank-sms and the
 repo's own table tests/data/bank_sms_cases.json, mapped onto the same fields.
 
-Per split it prints: per-field accuracy (kind, direction, amount, own tail, balance, bank),
+Per split it prints, for all messages and then for SMS and app-push/notification texts apart
+(the record's `medium`: "sms" or "app_push"): per-field accuracy (kind, direction, amount, own tail, balance, bank),
 amount + direction jointly, spurious debits (no money went out but a debit was counted) with
 their sum, missed debits with their sum, needs-review counts, official domains flagged as
 phishing, per-institution rows, and an END-TO-END check: the split's messages are written into a
@@ -30,6 +31,7 @@ import collections
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 import tempfile
 import unicodedata
@@ -157,7 +159,10 @@ def kind_of(n: notices.Notice) -> str:
 
 
 def _name(text: Any) -> str:
+    """An institution's name as compared: NFKC, without a note in brackets at the end (a label's
+    `微众银行（微粒贷）`, `工商银行(冒充)`) and without 中国 before a bank other than 中国银行."""
     s = unicodedata.normalize("NFKC", str(text or "")).strip()
+    s = re.sub(r"\([^()]*\)$", "", s).strip()
     for prefix in ("中国",):
         if s.startswith(prefix) and s not in ("中国银行",) and len(s) > 4:
             s = s[len(prefix):]
@@ -195,6 +200,19 @@ def _same(field: str, got: Any, want: Any) -> bool:
     if field == "card_tail":
         return (got or None) == (str(want).lstrip("*") if want else None)
     return (got or None) == (want or None)
+
+
+MEDIA = ("sms", "app_push")
+
+
+def medium(r: Mapping[str, Any]) -> str:
+    """"sms" or "app_push" (an app notification or payment card quoted as text); default sms."""
+    return "app_push" if r.get("medium") == "app_push" else "sms"
+
+
+def by_medium(records: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """The records of each medium, in order; every medium present, possibly empty."""
+    return {m: [r for r in records if medium(r) == m] for m in MEDIA}
 
 
 def evaluate(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -244,7 +262,7 @@ def evaluate(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             inst[2] += 1
             inst[3] += _same("card_tail", got["card_tail"], r.get("card_tail"))
         if wrong:
-            errors.append({"id": r.get("id"), "body": r["body"], "wrong": {
+            errors.append({"id": r.get("id"), "medium": medium(r), "body": r["body"], "wrong": {
                 k: [str(a), str(b)] for k, (a, b) in wrong.items()}})
     return {
         "messages": len(records),
@@ -371,6 +389,20 @@ def report(split: str, result: Mapping[str, Any], e2e: Mapping[str, Any]) -> str
     return "\n".join(lines)
 
 
+def summary(title: str, result: Mapping[str, Any]) -> str:
+    """The headline figures of one medium: the fields, spurious/missed debits, flagged links."""
+    lines = [f"== {title}: {result['messages']} messages"]
+    for key in ("amount_direction", "card_tail", "kind", "balance", "bank"):
+        label = {"card_tail": "own tail", "amount_direction": "amount+direction"}.get(key, key)
+        lines.append(f"  {label:<18}{_pct(result['fields'][key])}")
+    s, m = result["spurious_debits"], result["missed_debits"]
+    lines.append(f"  spurious debits   {s['count']} (CNY {s['sum']})")
+    lines.append(f"  missed debits     {m['count']} (CNY {m['sum']})")
+    lines.append(f"  needs review      {result['needs_review']}")
+    lines.append(f"  links flagged     {result['domains_flagged']}, of them official: {result['official_flagged']}")
+    return "\n".join(lines)
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", action="append", choices=("seed", "dev", "test"),
@@ -389,23 +421,29 @@ def main(argv: Iterable[str] | None = None) -> int:
                 results[split] = None
                 continue
             result = evaluate(records)
-            results[split] = {"result": result, "end_to_end": end_to_end(records)}
+            media = {m: evaluate(rs) for m, rs in by_medium(records).items() if rs}
+            results[split] = {"result": result, "end_to_end": end_to_end(records), "media": media}
     except DataError as exc:
         print(f"notices_eval: unreadable data: {exc}", file=sys.stderr)
         return 1
     if args.json:
+        def public(result: Mapping[str, Any]) -> dict[str, Any]:
+            return {a: b for a, b in result.items() if not a.startswith("_")}
         print(json.dumps({k: None if v is None else {
-            "result": {a: b for a, b in v["result"].items() if not a.startswith("_")},
-            "end_to_end": v["end_to_end"]} for k, v in results.items()}, ensure_ascii=False, indent=1))
+            "result": public(v["result"]), "end_to_end": v["end_to_end"],
+            "media": {m: public(x) for m, x in v["media"].items()}} for k, v in results.items()},
+            ensure_ascii=False, indent=1))
         return 0
     for split, value in results.items():
         if value is None:
             print(f"== {split}: no data in {(args.data or DATA) / split}")
             continue
         print(report(split, value["result"], value["end_to_end"]))
+        for m, x in value["media"].items():
+            print(summary(f"{split} / {m}", x))
         if args.errors and split != "test":
             for e in value["result"]["_errors"]:
-                print(f"  ! {e['id']}: {json.dumps(e['wrong'], ensure_ascii=False)}\n      {e['body']}")
+                print(f"  ! {e['id']} [{e['medium']}]: {json.dumps(e['wrong'], ensure_ascii=False)}\n      {e['body']}")
     return 0
 
 

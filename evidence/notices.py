@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 from evidence import phones, times
-from evidence.banksms import accounts, direction, lexicon, money, otp, parties
+from evidence.banksms import accounts, direction, institutions, lexicon, money, otp, parties
 from evidence.banksms import links as _links
 from evidence.model import Direction, EventKind
 
@@ -95,16 +95,30 @@ _SIG = re.compile(r"-?【([^【】]{1,24})】|-?\[([^\[\]]{1,24})\]")
 # Who may send money notices: banks, credit unions, housing funds, payment and credit platforms.
 _INSTITUTION = re.compile(
     r"银行|农信|农商|信用社|信用联社|村镇|公积金|12329|支付宝|财付通|微信支付|云闪付|银联|京东金融|京东支付|"
-    r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡")
+    r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡|"
+    r"微信收款|零钱通|农金|农村信用")
 # The holder's own account referred to in the text: with no bank signature or bank number, a
 # message that talks to the holder about the holder's account reads as an account notice (app
 # notifications and exports often drop the sender), unless a personal number sent it.
 _OWN_REFERENCE = re.compile(
     r"(?:您|你)(?:的)?\s*(?:尾号|尾数|账户|账号|卡|信用卡|借记卡|储蓄卡|银行卡|存款账户|\d{4}的)"
     r"|(?:您|你)(?:在|于|已|有一笔|通过|使用|向)|(?:您|你)的[^,。;]{0,8}(?:账户|卡|钱包|余额)|您的\d"
-    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)")
+    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)"
+    # someone pays the holder: 张*向您付款, 转入您的账户
+    r"|向(?:您|你)|(?:转入|存入|汇入|打入|退回|退至|退还至?|返还至?|到账至?|发放至?)(?:您|你)"
+    # the holder's wallet or credit product named as where money went: 已退回美团月付, 退回零钱
+    r"|(?:您|你)的(?:支付宝|微信|零钱|余额宝|花呗|白条|月付)"
+    r"|(?:退回|退至|退还至?|返还至?|存入|到账至?)(?:零钱通?|余额宝?|钱包|美团月付|抖音月付|月付|白条|花呗|原?支付卡|银行卡)"
+    # a payment card's lines naming the holder's means or destination: 支付方式：招商银行储蓄卡(7575),
+    # 收款账户：零钱, 到账账户：招商银行(6598), 提现银行：四川农信(1586)
+    r"|(?:支付|付款|扣款|扣费|还款|退款)方式\s*[:：]?\s*\S"
+    r"|(?:收款|到账|提现|入账)(?:账户|银行|卡)\s*[:：]?\s*(?:零钱|[\u4e00-\u9fff]{2,12}\s*[(（]\s*\d{4}\s*[)）])"
+    # English notices: your a/c XX1234, your account ending 1234, your card
+    r"|(?i:\byour\s+(?:a/c|acct|account|(?:credit\s+|debit\s+)?card)\b)")
 # A notification's title naming the app or institution: `[8条]微信支付: 已支付¥24.99`
 _TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
+# A title naming a kind of account, not who sent it: 信用卡通知:, 银行卡尾号:9500
+_GENERIC_TITLE = re.compile(r"^(?:信用卡|银行卡|储蓄卡|借记卡|贷记卡|账户|卡)|尾号|卡号|账号")
 _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
 _PERSONAL_NUMBER = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
 _BANKISH = re.compile(r"银行|农信|农商|信用社|公积金|12329")
@@ -119,11 +133,24 @@ _SHORT_NAME = {code: name for name, code in phones.SIGNATURES.items() if len(nam
 _NOT_A_NAME = re.compile(r"[:,;!?。，：；！？\d]{1}.*[\u4e00-\u9fff]|^\d+$")
 
 
-# Traditional characters of the words the reader matches (HK/TW notices: 帳戶, 轉帳, 餘額), folded
-# for matching only; quotes and the dossier keep the text as written.
-_TRADITIONAL = str.maketrans(
-    "帳戶號轉餘額費匯單銀碼驗證還與於為時錢網線結約資發現幣後務應請聯絡電話實際當筆動態經這個過退貸記儲蓄卡",
-    "账户号转余额费汇单银码验证还与于为时钱网线结约资发现币后务应请联络电话实际当笔动态经这个过退贷记储蓄卡")
+_CJK = "\u3001-\u303f\u4e00-\u9fff"
+# Spaces typed (or left by OCR and exports) between a Chinese word and a number, inside brackets
+# and around masks carry nothing: `尾号 6684 卡 4 月 21 日`, `[ 8 条]`, `账户* 6751 *`, `¥ 24.99`.
+# Spaces between two numbers (a date and a time) and in Latin text are kept.
+_LOOSE_SPACE = re.compile(
+    rf"(?<=[{_CJK}\[(*¥$:])[ \t\u3000]+(?=[\d{_CJK}*¥$\])])|(?<=[\d*])[ \t\u3000]+(?=[{_CJK}*\])])")
+# A full stop typed as an ASCII point after Chinese text (`汇缴261.00元.回复TD退订`) ends the
+# sentence as 。 does; points between digits or letters (amounts, links) stay.
+_ASCII_STOP = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}]|\s|$)")
+
+
+def _tighten(s: str) -> str:
+    return _ASCII_STOP.sub("。", _LOOSE_SPACE.sub("", s))
+
+
+def fold(text: str) -> str:
+    """A copy of `text` for matching: NFKC, loose spaces dropped, Traditional folded."""
+    return _tighten(times.normalize_text(text or "")).translate(lexicon.traditional())
 
 
 def _prepare(body: str) -> tuple[str, list[str]]:
@@ -133,7 +160,9 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     message, or a bank's name anywhere; `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
     `【福利：分期还款利息低至1.7折起】` an advertisement, not a signature.
     """
-    s = times.normalize_text(money.prepare(body or "")).translate(_TRADITIONAL)
+    # full width folded first (NFKC: ４７．００ -> 47.00), then typed punctuation inside numbers
+    # mended (29。19), then Traditional characters folded for matching (帳戶 -> 账户)
+    s = money.prepare(_tighten(times.normalize_text(body or ""))).translate(lexicon.traditional())
     names: list[str] = []
     text = s.strip()
 
@@ -149,9 +178,12 @@ def _prepare(body: str) -> tuple[str, list[str]]:
 
     s = _SIG.sub(cut, text)
     title = _TITLE.match(s.strip())
-    if title and _INSTITUTION.search(title.group(1)) and not re.search(r"通知|提醒|提示$", title.group(1)):
-        names.append(title.group(1))
-        s = s.strip()[title.end():]
+    if title:
+        # 华夏银行提示您: / 招商银行提醒: name the institution; 交易提醒: / 账单通知: do not
+        named = re.sub(r"(?:(?:温馨)?(?:提醒|提示|通知)|异动|动账|交易)+(?:您|你)?$", "", title.group(1))
+        if len(named) >= 2 and _INSTITUTION.search(named) and not _GENERIC_TITLE.search(named):
+            names.append(named)
+            s = s.strip()[title.end():]
     return s.strip(" -"), names
 
 
@@ -211,21 +243,32 @@ _IN_BODY = re.compile(r"花呗|借呗|白条|美团月付|抖音月付|云闪付
 
 
 def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str | None:
-    """Who sent it: a bank/payment signature, else the bank of the sender number, else the last
-    signature (【账单提醒】…【中国电信】: the tag comes first, the sender last), else a payment
-    product named in the text (花呗, 云闪付)."""
-    for name in names:
-        if _INSTITUTION.search(name):
-            return _SIGNATURE_ALIASES.get(name, name)
+    """Who sent it, by its short name (evidence/banksms/institutions.py): the institutions named
+    by signatures, an app title or a named sender (the member bank before its union), else the
+    bank of the sender number, else the last signature (【账单提醒】…【中国电信】: the tag comes
+    first, the sender last), else a payment product named in the text (花呗, 云闪付)."""
+    named = [n for n in names if _INSTITUTION.search(n)]
+    if named:
+        return institutions.pick(named)
     if bank:
-        return _SHORT_NAME.get(bank) or phones.BANKS.get(bank)
+        return institutions.canonical(_SHORT_NAME.get(bank) or phones.BANKS.get(bank))
     other = phones.OTHER_SERVICES.get(phones.normalize(sender))
     if other:
-        return other
+        return institutions.canonical(other)
     if names:
         return names[-1]
     found = _IN_BODY.search(s) or None
-    return found.group(0) if found else otp.brand(s)
+    return institutions.canonical(found.group(0)) if found else otp.brand(s)
+
+
+def _named_sender(sender: str) -> str | None:
+    """A sender shown as a name that names a financial institution (an app notification's or
+    official account's name, 中国银行微银行, 招商银行信用卡, 微信支付; an export's alphanumeric
+    sender, 建设银行): it says who sent the text as a signature does."""
+    if not sender or re.fullmatch(r"[+\d\s()-]*", sender):
+        return None
+    name = times.normalize_text(sender).translate(lexicon.traditional()).strip()
+    return name if _INSTITUTION.search(name) and len(name) <= 24 else None
 
 
 def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
@@ -276,6 +319,30 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     return False
 
 
+# A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
+_FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
+# Money words about an account, for a text without sender or signature (shown for review).
+_ACCOUNT_WORD = re.compile(r"余额|账户|账号|银行卡|储蓄卡|信用卡|借记卡|钱包|零钱|借款|尾号|卡号")
+# A notice that asks the holder to call a number: a bank gives its own hotline (955xx, 96xxx);
+# an unsigned "notice" giving a 400/800 number, a landline or a mobile is a fraud script.
+_CALLBACK = re.compile(
+    r"(?:如非本人|非本人操作|如有疑问|如有异议|如有问题|详询|咨询|致电|联系|拨打|来电)[^。!]{0,16}?"
+    r"((?:400|800)[-\s]?\d{3}[-\s]?\d{4}|0\d{2,3}-?\d{7,8}|1[3-9]\d{9})")
+_DEBIT_ACCOUNT = re.compile(r"借记卡|储蓄卡|一卡通|活期|存款账户|储蓄账户|理财卡|工资卡|社保卡")
+
+
+def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
+    """The notice comes from a credit account's own channel and names no deposit account of the
+    holder: a revolving credit product (花呗, 白条, 月付: institutions.toml credit_line),
+    or a card centre signing or sending as one (【中信银行信用卡】, 招商银行信用卡 on WeChat). 还款
+    in such a notice is money INTO the credit account."""
+    if _DEBIT_ACCOUNT.search(s):
+        return False
+    if institutions.credit_line(institution):
+        return True
+    return any("信用卡" in n or "卡中心" in n for n in names)
+
+
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 _BILL = re.compile(r"本期账单|账单已出|最低还款|账单金额|本期应还|到期还款日")
@@ -293,11 +360,13 @@ def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.dat
 
 
 def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
-    s, names = _prepare(body)
+    s, signed = _prepare(body)
     urls, domains = links(body)
     normalized_sender = phones.normalize(sender)
     sender_bank = phones.bank_code(sender)
-    sig_code = _signature_code(names)
+    sig_code = _signature_code(signed)
+    named_sender = _named_sender(normalized_sender)
+    names = [*signed, named_sender] if named_sender and sender_bank is None else signed
     bank = sender_bank or sig_code
     # Signed as bank X by a number that cannot be X's: a personal mobile or landline, or an SP
     # number (106…) that embeds no bank's code and carries a link that is not official. Banks
@@ -324,7 +393,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed)
     flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)
     base = Notice(
-        EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=names[0] if names else None,
+        EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=signed[0] if signed else None,
         sender_bank=sender_bank, spoofed=spoofed, card_tail=own_tail, counterparty_tail=other_tail,
         institution=institution, phishing=flagged,
     )
@@ -345,7 +414,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,
             )
 
-    own_cc = _own_credit_card(s, own_tail)
+    own_cc = _own_credit_card(s, own_tail) or _credit_account(s, names, institution)
     balance_m = next((m for m in monies if m.label == "balance"), None)
     balance = (-balance_m.value if balance_m.sign == "-" else balance_m.value) if balance_m else None
     if own_cc and balance_m is not None and "可用余额" in s[max(0, balance_m.start - 6): balance_m.start]:
@@ -354,7 +423,11 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     moved = [m for m in monies if m.marked and m.label in ("amount", "plain")]
     if not moved:
         moved = money.bare_after_verb(s, monies, _DIRECTION_VERBS)
+    if not moved:  # 扣收年费人民币10.00元: a fee taken is itself the movement
+        moved = [m for m in monies if m.label == "fee" and _FEE_TAKEN.search(s[max(0, m.start - 16): m.start])]
     main = moved[0] if moved else None
+    if main is not None and main.value == 0:
+        main = None  # 欠费0元, 0.00元: nothing moved
     blocked = _no_money(s, direction.clause(s, main) if main else s)
     if blocked is None and main is None:
         blocked = _no_money(s, s)
@@ -362,10 +435,14 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if notice_like and blocked is not None and blocked.category == Category.STATEMENT:
         return _statement(base, s, monies, received, tz)
 
-    titled = bool(_TITLE.match(times.normalize_text(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
+    titled = bool(_TITLE.match(fold(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
+    # a payment card's labelled figure (收款金额￥1500.00) from the institution's own channel
+    card_figure = bankish and main is not None and main.label == "amount"
     looks_moved = main is not None and (own_tail is not None or other_tail is not None or stated is not None
-                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish))
+                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish) or card_figure)
     hold = blocked is not None and blocked.category == "hold"
+    callback = _CALLBACK.search(s)
+    unverified = not bankish and callback is not None and institutions.by_hotline(callback.group(1)) is None
     if notice_like and looks_moved and (blocked is None or hold) and main is not None:
         decision = direction.decide(s, main, own_credit_card=own_cc)
         if decision.basis in ("weak", "none", "credit_card") and _BILL.search(s):
@@ -391,6 +468,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 balance_raw=balance_m.raw if balance_m and balance is not None else None,
                 own_credit_card=own_cc, direction_words=decision.words,
             )
+            if unverified:  # 您尾号…消费5000元，如非本人请致电400…: a fake notice's script
+                return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
+                                           review_reason="unverified")
             if hold:  # 预授权: money reserved, not taken; shown, counted nowhere
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason="hold")
@@ -407,6 +487,18 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
 
     if flagged:
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
+    if (not bankish and not notice_like and not personal and not other_sender and main is not None
+            and (blocked is None or hold) and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s))
+            and ((decided := direction.decide(s, main, own_credit_card=own_cc)).basis != "none" or hold)):
+        # No signature, no institution's number, no word of the holder's own account: the text
+        # alone does not prove whose money moved (an export without senders, a screenshot's
+        # OCR). What it says is shown for review, counted nowhere.
+        return dataclasses.replace(
+            base, kind=EventKind.BANK_NOTICE, category=Category.REVIEW, needs_review=True,
+            review_reason="hold" if hold else "unsigned", amount=main.value, currency=main.currency, balance=balance,
+            counterparty=parties.counterparty(s, main.end), channel=parties.channel(s), stated_time=stated,
+            precision=precision, amount_raw=main.raw, direction_words=decided.words,
+            balance_raw=balance_m.raw if balance_m and balance is not None else None)
     if bankish:  # a bank's or payment platform's message that moved no money
         category = blocked.category if blocked is not None and blocked.category != "hold" else Category.OTHER
         return dataclasses.replace(base, kind=EventKind.BANK_NOTICE, balance=balance,

@@ -7,6 +7,7 @@ is a lexicon entry or an extractor (evidence/banksms/).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -231,7 +232,188 @@ def test_every_official_domain_entry_has_a_source() -> None:
     assert links.official("n.95508.com") and links.official("weixin.qq.com") and not links.official("jd.com.xx.cn")
 
 
+@pytest.mark.parametrize(("body", "sender"), [
+    # regional, city and rural banks' own sites and short links, even from a number no table knows
+    # and beside words a lure would use (领取, 登录, 客服)
+    ("【宁波银行】您尾号1234账户支出人民币10.00元。登录 https://www.nbcb.com.cn 领取积分", "1069012345678"),
+    ("【广东华兴银行】您尾号8665账户转账存入人民币16.99元。登录手机银行了解详情 u.ghbank.com.cn/1KRM", "1069098765"),
+    ("【湖南农信】您尾号1554的卡转入人民币5.00元。客服 www.hnnxs.com", "96518"),
+    ("【四川农信】您尾数1234的卡号消费人民币9.00元。登录 m.scrcu.com.cn 查看", "1069055555"),
+    ("【上海农商银行】您账户8162转入人民币100.00元，详情 srcb.com/app", "10698000962999"),
+    ("【美团月付】您8月账单27.56元待还，立即还款点击 mt.cn/S8EsAe2a", "1069077777"),
+])
+def test_regional_and_rural_banks_own_domains_are_never_phishing(body: str, sender: str) -> None:
+    n = read(body, sender)
+    assert n.phishing == () and n.kind is not EventKind.PHISHING
+
+
+def test_the_allowlist_holds_regional_and_rural_banks_each_with_a_source() -> None:
+    import tomllib
+
+    data = tomllib.loads(links.PATH.read_text(encoding="utf-8"))
+    big = r"工商|建设|农业银行|中国银行|招商|交通|民生|中信|兴业|浦东|广发|光大|平安|邮政|华夏|北京银行|网商|微众"
+    regional = [e for e in data["domain"]
+                if re.search(r"农信|农商|农金|信用社|银行", e["owner"]) and not re.search(big, e["owner"])]
+    assert len(regional) >= 40
+    assert all("http" in e["source"] or "notice" in e["source"] or "list" in e["source"] for e in regional)
+
+
 def test_every_lexicon_entry_says_why() -> None:
     lex = lexicon.get()
     assert lex.no_money and lex.phrases
     assert all(e.why for e in lex.no_money) and all(p.why for p in lex.phrases)
+
+
+# ---- second pass: app pushes, payment cards, senders, holds, unsigned texts ----------------------
+
+CARDS = [
+    # (body, sender, direction, amount, own tail)
+    ("付款金额￥88.00\n收款方某某便利店\n支付方式招商银行储蓄卡(1234)\n支付时间2025-03-18 10:00", "微信支付",
+     OUT, "88.00", "1234"),
+    ("收款金额￥200.00\n收款账户零钱\n付款方张*", "微信支付", IN, "200.00", None),
+    ("退款金额¥66.00\n退款方式退回支付卡(工商银行5678)\n到账时间2025-03-18 12:00", "微信支付", IN, "66.00", "5678"),
+    ("转账金额¥500.00\n收款方李*\n收款账号建设银行(4321)\n到账时间2025-03-18 11:00", "微信支付",
+     OUT, "500.00", None),
+    ("提现金额：¥300.00\n提现银行：某某农信(2468)\n提现时间：2025-03-18 09:00", "微信支付", IN, "300.00", "2468"),
+    ("转出金额￥1000.00\n到账账户中国银行(1357)\n备注资金已从零钱通转出至指定账户", "微信支付", IN, "1000.00", "1357"),
+    ("交易时间：03月18日 10:00\n交易类型：消费（尾号2222）\n交易金额：人民币45.00元\n账户余额：人民币955.00元",
+     "某某银行", OUT, "45.00", "2222"),
+    ("交易时间：2025-03-18 10:00\n交易类型：转入(3333)-劳务费\n交易金额：1200.00\n账户余额：1300.00",
+     "某某农商银行微银行", IN, "1200.00", "3333"),
+    ("交易卡号:6222*4444\n交易时间:2025年03月18日 10:00\n交易类型:支出-协议支付\n交易金额:50.00元", "某某农金电子银行",
+     OUT, "50.00", "4444"),
+    ("还款时间：03月18日10:00\n还款金额：人民币500.00元\n还款卡号：尾号5555", "某某银行信用卡", IN, "500.00", "5555"),
+    ("支付金额：人民币30.00元\n支付方式：美团月付\n支付时间：2025-03-18 10:00", "美团钱包", OUT, "30.00", None),
+    ("还款金额：30.00元\n还款时间：3月18日", "京东白条", IN, "30.00", None),
+    ("【某某消费金融】您于03月18日成功还款1000.00元。", "", OUT, "1000.00", None),  # a loan repaid
+    ("[3条]微信支付: 已支付¥12.50", "", OUT, "12.50", None),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "direction", "amount", "tail"), CARDS)
+def test_payment_cards_and_app_pushes(body: str, sender: str, direction: Direction, amount: str,
+                                      tail: str | None) -> None:
+    n = read(body, sender)
+    assert (n.kind, n.direction, n.amount, n.card_tail) == (EventKind.BANK_NOTICE, direction, Decimal(amount), tail)
+
+
+def test_a_named_sender_is_the_institution_under_its_short_name() -> None:
+    assert read("交易类型：消费\n交易金额：人民币10.00元", "中国工商银行客户服务").institution == "工商银行"
+    assert read("交易类型：转入\n交易金额：人民币10.00元", "泉州农村商业银行").institution == "泉州农商银行"
+    both = "您尾号1234的卡03月18日消费人民币9.90元。"
+    first, last = read(f"【某省农信】{both}【某某农商银行】"), read(f"【某某农商银行】{both}【某省农信】")
+    assert first.institution == last.institution == "某某农商银行"
+
+
+@pytest.mark.parametrize("body", [
+    "【某某银行】您尾号1234卡03月18日预授权人民币800.00元。",  # a hold
+    "【某某银行】您尾号1234卡03月18日预授权撤销人民币800.00元。",  # a hold released
+])
+def test_holds_move_no_money(body: str) -> None:
+    assert read(body).direction is None
+
+
+def test_a_completed_pre_authorisation_is_a_debit_and_its_reversal_a_credit() -> None:
+    assert read("【某某银行】您尾号1234卡03月18日预授权完成人民币800.00元。").direction is OUT
+    assert read("【某某银行】您尾号1234卡03月18日预授权完成撤销人民币800.00元。").direction is IN
+
+
+@pytest.mark.parametrize("body", [
+    "某某快捷支付800.00元，账户余额200.00元",  # no signature, no sender, no word of the holder
+    "您的零花钱于03月18日成功付款5.00元，当前余额95.00元",
+])
+def test_an_unsigned_text_from_an_unknown_sender_is_shown_for_review(body: str) -> None:
+    n = read(body, "10690000000")
+    assert n.needs_review and n.direction is None and n.review_reason == "unsigned"
+
+
+def test_an_unsigned_notice_asking_to_call_a_non_bank_number_is_never_a_debit() -> None:
+    n = read("您尾号1234的银行卡于03月18日消费5000.00元，如非本人操作请致电400-123-4567。", "10690000000")
+    assert n.direction is None and n.needs_review and n.review_reason == "unverified"
+    bank = read("您尾号1234的银行卡于03月18日消费5000.00元，如非本人操作请致电95588。【工商银行】", "95588")
+    assert bank.direction is OUT
+
+
+@pytest.mark.parametrize("body", [
+    "【某某银行】您的缴费号码1234567890总计欠费0元。",
+    "【某某银行】您尾号1234账户应扣金额人民币100.00元，请确保余额充足。",
+])
+def test_arrears_and_amounts_due_are_never_movements(body: str) -> None:
+    assert read(body).direction is None
+
+
+def test_loose_spaces_and_ascii_stops_read_like_tight_text() -> None:
+    tight = read("【某某银行】您尾号0956的储蓄卡2月15日20时16分向某某-群收款消费支出人民币180.75元,活期余额24.81元。")
+    loose = read("【某某银行】您尾号 0956 的储蓄卡 2 月 15 日 20 时 16 分向某某-群收款消费支出人民币 180.75 元,"
+                 "活期余额 24.81 元。")
+    assert (loose.direction, loose.amount, loose.card_tail, loose.balance) == (
+        tight.direction, tight.amount, tight.card_tail, tight.balance) == (OUT, Decimal("180.75"), "0956",
+                                                                           Decimal("24.81"))
+    n = read("【某某公积金中心】您的住房公积金账户于03月18日汇缴261.00元.回复TD退订")
+    assert (n.direction, n.amount) == (IN, Decimal("261.00"))
+
+
+@pytest.mark.parametrize(("body", "direction"), [
+    ("【某某银行】您尾号1234的卡于03月18日网银跨行汇款1,000.00元,交易后余额为500.00元。", None),  # which way?
+    ("【某某银行】您尾号1234的卡于03月18日向张*跨行汇款1,000.00元,交易后余额为500.00元。", OUT),
+    ("【某某银行】张*于03月18日向您尾号1234的卡跨行汇款1,000.00元。", IN),
+    ("【某某银行】您尾号1234的卡于03月18日收到来自张*的跨行汇款1,000.00元。", IN),
+])
+def test_a_bare_cross_bank_remittance_takes_its_direction_from_the_subject_or_is_reviewed(
+        body: str, direction: Direction | None) -> None:
+    n = read(body)
+    assert n.direction is direction and n.amount == Decimal("1000.00")
+    assert n.needs_review is (direction is None)
+
+
+@pytest.mark.parametrize("advert", [
+    "本机构吸收的本外币存款依照《存款保险条例》受到保护。", "下载APP，转入余额宝享收益。", "工资到账早知道。",
+])
+def test_a_closing_advert_never_votes_on_a_cards_direction(advert: str) -> None:
+    card = "交易类型：消费\n交易金额：人民币23.88元\n可用额度：10737.38元。"
+    assert read(card + advert, "某某银行").direction is OUT
+
+
+@pytest.mark.parametrize(("body", "direction", "amount"), [
+    ("【某某银行】您尾号1234的储蓄卡3月18日扣收年费人民币10.00元。", OUT, "10.00"),  # the fee is the movement
+    ("【某某银行】您尾号1234卡3月18日扣短信服务费2元，余额900元。", OUT, "2"),
+    ("【某某银行】您尾号1234的储蓄卡3月18日收到微信红包100.00元。", IN, "100.00"),  # a red packet received
+])
+def test_fees_taken_and_red_packets_received_are_movements(body: str, direction: Direction, amount: str) -> None:
+    n = read(body)
+    assert (n.direction, n.amount) == (direction, Decimal(amount))
+
+
+@pytest.mark.parametrize("body", [
+    "【某某银行】您尾号1234的信用卡临时额度5000元已生效。",
+    "【某某银行】领红包！最高88元现金红包等你拿，回复TD退订",
+])
+def test_limits_and_red_packet_adverts_move_no_money(body: str) -> None:
+    assert read(body).direction is None and not read(body).needs_review
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ("Use 123456 as your login code for Uber", "123456"),
+    ("Enter 654321 to verify your account", "654321"),
+    ("Your one-time password is 112233", "112233"),
+])
+def test_more_english_verification_codes(body: str, code: str) -> None:
+    n = read(body)
+    assert n.kind is EventKind.VERIFICATION_CODE and n.code == code
+
+
+@pytest.mark.parametrize(("body", "direction", "amount", "currency", "tail"), [
+    ("Your a/c XX1234 is debited with INR 500.00 on 18-03-18. Avl bal INR 9,500.00", OUT, "500.00", "INR", "1234"),
+    ("Your account ending 1234 has been credited with USD 100.00. Balance USD 900.00", IN, "100.00", "USD", "1234"),
+    ("You have spent $25.00 on your card ending in 1234 at a shop.", OUT, "25.00", "USD", "1234"),
+    ("A refund of $25.00 has been credited to your card ending 1234.", IN, "25.00", "USD", "1234"),
+    ("Dear Customer, Rs.500.00 has been withdrawn from your account XX1234 at ATM.", OUT, "500.00", "INR", "1234"),
+])
+def test_english_notices(body: str, direction: Direction, amount: str, currency: str, tail: str) -> None:
+    n = read(body, "10690000000")
+    assert (n.direction, n.amount, n.currency, n.card_tail) == (direction, Decimal(amount), currency, tail)
+
+
+def test_an_english_transaction_that_failed_or_a_statement_moves_nothing() -> None:
+    assert read("Your card ending 1234 transaction of USD 50.00 was declined.").direction is None
+    assert read("Your card ending 1234 statement: minimum due USD 50.00, due date 10 Apr.").direction is None

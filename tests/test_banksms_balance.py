@@ -57,6 +57,15 @@ def test_balances_decide_a_direction_the_words_leave_open() -> None:
     assert tl.facts.total_debited == Decimal("200.00")
 
 
+def test_balances_never_turn_a_hold_into_a_debit() -> None:
+    """A 预授权 lowers the balance the bank shows, but moves no money: it stays for review."""
+    tl = build([(30, "尾号6217卡3月18日20:30网上银行收入(他行汇入)1,000元，余额1,500.00元。【工商银行】"),
+                (31, "【工商银行】您尾号6217卡3月18日20:31预授权人民币200.00元，余额1,300.00元。")])
+    second = _by_locator(tl, "sms[2]")
+    assert second.direction is None and second.details.get("needs_review") == "true"
+    assert tl.facts.total_debited == Decimal("0")
+
+
 def test_undecided_notice_is_shown_never_counted() -> None:
     tl = build([(31, "【工商银行】您尾号6217账户3月18日20:31转账9,999.00元。"),
                 (32, "尾号6217卡3月18日20:32快捷支付支出(网银在线)200元，余额1,300.00元。【工商银行】")])

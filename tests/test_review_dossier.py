@@ -5,6 +5,7 @@ messages in the chronology. Read back from the built PDF and claims data."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -47,3 +48,7 @@ def test_undecided_notice_is_shown_in_the_chronology_and_counted_nowhere(tmp_pat
     assert "方向待核实" in text
     assert "".join(UNDECIDED.split()) in text  # the full text, as the bank wrote it
     assert "29,999" not in text  # never added to the debit total
+    # its amount in the chronology carries neither sign (the cell wraps: the next column's text
+    # may fall inside the bracket once the page text is joined)
+    assert re.search(r"9,999\.00（[^）]{0,12}方向待核实）", text)
+    assert "+9,999.00" not in text and "-9,999.00" not in text

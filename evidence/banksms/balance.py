@@ -6,7 +6,8 @@ notice's balance.
 * exact match with the direction read from the words: the direction is CONFIRMED
   (`details["balance_check"] = "confirmed"`);
 * the words left the direction undecided (needs review) and the balances decide it exactly one
-  way: the balance decides (`details["direction_basis"] = "balance"`), the review flag goes;
+  way: the balance decides (`details["direction_basis"] = "balance"`), the review flag goes -
+  never for a hold (预授权), a text no institution signed or a fake notice's script;
 * the words say one way and the balances exactly the other: a contradiction — the event's
   direction is withdrawn (needs review, never counted) and an Issue names both messages;
 * the same text twice in a row (same amount, same balance after): two real movements cannot
@@ -38,6 +39,16 @@ def _balance(e: Event) -> Decimal | None:
 
 def _where(e: Event) -> str:
     return f"{e.source.path} {e.source.locator}"
+
+
+# Reviews the balances must not turn into movements: a hold (预授权 moves the available balance,
+# not the money), a text no institution signed, a fake notice's callback script.
+_NOT_DECIDABLE = ("hold", "unsigned", "unverified")
+
+
+def _decidable(e: Event, lang: str) -> bool:
+    reason = e.details.get("review_reason")
+    return reason not in {template.t(lang, f"events.review_{r}") for r in _NOT_DECIDABLE}
 
 
 def _candidate(e: Event) -> bool:
@@ -85,7 +96,7 @@ def check(events: Sequence[Event], lang: str) -> tuple[list[Event], list[Issue]]
                 out[cur_i] = dataclasses.replace(cur, details=details)
                 continue
             decided = [d for d, ok in fits.items() if ok]
-            if words is None and review and len(decided) == 1:
+            if words is None and review and len(decided) == 1 and _decidable(cur, lang):
                 found = decided[0]
                 details.update(balance_check="decided", direction_basis="balance",
                                category=str(found))

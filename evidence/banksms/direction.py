@@ -21,6 +21,11 @@ _SENTENCE_END = "。!?;；！？\n"
 _CLAUSE_END = _SENTENCE_END + ",，:："
 _BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
+# money from the holder's own wallet to the holder's own card (余额宝转出到银行卡, 零钱通转出至指定
+#账户): like 提现, money INTO the card, whatever 转出 the card's amount line says
+_WALLET_TO_CARD = re.compile(
+    r"(?:从|由)?(?:零钱通?|余额宝|余利宝|钱包余额)[^,。;\n]{0,4}(?:转出|提现)[^,。;\n]{0,10}(?:至|到)"
+    r"[^,。;\n]{0,10}(?:账户|银行卡|卡)")
 # 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card
 _FROM_OTHER_ACCOUNT = re.compile(
     r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)")
@@ -29,7 +34,7 @@ _FROM_OTHER_ACCOUNT = re.compile(
 @dataclasses.dataclass(frozen=True)
 class Decision:
     direction: str | None  # IN, OUT or None
-    basis: str  # sign, voice, return, strong, weak, credit_card, none, conflict
+    basis: str  # sign, voice, return, party, strong, weak, credit_card, own_transfer, none, conflict
     words: tuple[str, ...] = ()  # the words that decided (or clashed)
 
 
@@ -63,6 +68,30 @@ def _hits(text: str, rank: str) -> list[tuple[int, str, str]]:
     return out
 
 
+_CLAUSE = re.compile(r"[^。!?;；！？\n,，:：>]+")
+_SENTENCE = re.compile(r"[^。!?;；！？\n]+")
+_FIELD = re.compile(r"\s*[\u4e00-\u9fff]{2,6}\s*[:：]")  # 交易类型：支出
+
+
+def _quiet(text: str, start: int, end: int) -> str:
+    """`text` as the whole message votes on a direction (positions kept): every boilerplate clause
+    (an advert, 退订, 存款保险…) blanked, and every sentence after the amount's that holds no
+    figure and is no field (a card's lines, `交易类型：支出`) - a closing remark or an advert."""
+    pattern = lexicon.get().boilerplate
+
+    def blank(m: re.Match[str]) -> str:
+        holds_amount = m.start() <= start < m.end() or m.start() < end <= m.end()
+        return m.group(0) if holds_amount or not pattern.search(m.group(0)) else " " * len(m.group(0))
+
+    def remark(m: re.Match[str]) -> str:
+        # a card's line is a field, and so is `交易类型：支出` after a full stop
+        field = m.start() == 0 or text[m.start() - 1] == "\n" or _FIELD.match(m.group(0))
+        after = m.start() >= end and not field and not re.search(r"\d", m.group(0))
+        return " " * len(m.group(0)) if after else m.group(0)
+
+    return _SENTENCE.sub(remark, _CLAUSE.sub(blank, text))
+
+
 def clause(s: str, money: Money) -> str:
     """The amount's own clause (between commas/colons), where a no-money phrase must stand."""
     left, right = _window(s, money.start, money.end, _CLAUSE_END)
@@ -86,16 +115,20 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     text = mask_roles(s)
     c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
     s_left, s_right = _window(text, money.start, money.end, _SENTENCE_END)
-    windows: list[str] = []
+    windows: list[tuple[str, str]] = []  # (masked, as written)
     for left, right in ((c_left, c_right), (s_left, s_right), (0, len(text))):
-        part = text[left:right]
-        windows.extend((_blank_brackets(part), part))
+        part, raw = text[left:right], s[left:right]
+        if (left, right) == (0, len(text)):  # the whole message: adverts and boilerplate do not vote
+            part, raw = _quiet(part, money.start, money.end), _quiet(raw, money.start, money.end)
+        windows.extend(((_blank_brackets(part), _blank_brackets(raw)), (part, raw)))
+    if (found := _WALLET_TO_CARD.search(s)) is not None:
+        return Decision(IN, "own_transfer", (found.group(0),))
     paying_someone = bool(_PAYS_SOMEONE.search(text))
     if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
         return Decision(IN, "credit_card", (found.group(0),))
-    for part in windows:
+    for part, raw in windows:
         for rank in lexicon.RANKS:
-            hits = _hits(part, rank)
+            hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
             if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
                 hits = [(i, IN if w.startswith("还款") else d, w) for i, d, w in hits]
             if not hits:

@@ -11,7 +11,9 @@ from typing import Any
 from evidence import template
 
 PATH = template.TEMPLATES_DIR / "banksms" / "lexicon.toml"
-RANKS = ("return", "voice", "strong", "weak")  # direction steps, strongest first
+TRADITIONAL = template.TEMPLATES_DIR / "banksms" / "traditional.tsv"
+RANKS = ("return", "voice", "party", "strong", "weak")  # direction steps, strongest first
+UNMASKED = frozenset({"party"})  # ranks matched on the text as written (role labels are their words)
 NAME = "name"  # words that hold a verb but are names (支付宝): a verb inside them is not read
 
 
@@ -37,6 +39,7 @@ class Lexicon:
     no_money: tuple[NoMoney, ...]
     phrases: tuple[Phrase, ...]
     roles: re.Pattern[str]
+    boilerplate: re.Pattern[str]
     credit_card: re.Pattern[str]
 
 
@@ -50,7 +53,7 @@ def _load(data: dict[str, Any]) -> Lexicon:
     for p in phrases:
         if (p.direction, p.rank) != ("none", NAME) and (p.direction not in ("in", "out") or p.rank not in RANKS):
             raise ValueError(f"{PATH}: bad phrase entry {p.pattern.pattern!r}")
-    return Lexicon(no_money, phrases, re.compile(data["roles"]["pattern"]),
+    return Lexicon(no_money, phrases, re.compile(data["roles"]["pattern"]), re.compile(data["boilerplate"]["pattern"]),
                    re.compile(data["credit_card"]["pattern"]))
 
 
@@ -58,3 +61,15 @@ def _load(data: dict[str, Any]) -> Lexicon:
 def get() -> Lexicon:
     with PATH.open("rb") as f:
         return _load(tomllib.load(f))
+
+
+@functools.cache
+def traditional() -> dict[int, str]:
+    """Traditional -> Simplified characters (templates/banksms/traditional.tsv), for str.translate:
+    the reader folds 帳戶/轉帳/餘額/匯款 for matching; quotes keep what the bank wrote."""
+    table: dict[int, str] = {}
+    for line in TRADITIONAL.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            trad, simp = line.split("\t")
+            table[ord(trad)] = simp
+    return table

@@ -22,6 +22,7 @@ import tomllib
 from urllib.parse import urlsplit
 
 from evidence import template, times
+from evidence.banksms import lexicon
 
 PATH = template.TEMPLATES_DIR / "banksms" / "official_domains.toml"
 
@@ -173,7 +174,8 @@ def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed:
     can fake the sender number).
     """
     out: list[Verdict] = []
-    norm = _CJK_PUNCT.sub(" ", times.normalize_text(text or ""))
+    # lure words read in Simplified (兌換 is 兑换)
+    norm = _CJK_PUNCT.sub(" ", times.normalize_text(text or "").translate(lexicon.traditional()))
     acts = bool(_ACTION.search(norm))
     for d in domains:
         reasons: list[str] = []

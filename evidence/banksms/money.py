@@ -18,25 +18,33 @@ CURRENCY_AFTER = {"新台币": "TWD", "台币": "TWD", "日元": "JPY", "美元"
                   "元": "CNY", "人民币": "CNY"}
 CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD", "USD": "USD",
                    "US$": "USD", "$": "USD", "港币": "HKD", "港元": "HKD", "HKD": "HKD", "日元": "JPY",
-                   "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD"}
+                   "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD",
+                   "INR": "INR", "RS": "INR", "RS.": "INR", "IDR": "IDR", "RP": "IDR", "RP.": "IDR", "SGD": "SGD",
+                   "MYR": "MYR", "RM": "MYR", "PHP": "PHP", "AUD": "AUD", "CAD": "CAD", "KRW": "KRW", "THB": "THB"}
 _MONEY = re.compile(
-    r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|¥|\$|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
-    rf"(?<![\d.*])(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
+    r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
+    r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
+    rf"(?<![\d*])(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
     r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币)?",
     re.IGNORECASE,
 )
 # A label just before the figure says what it is. Order matters: the first that fits is taken.
 _LABELS = (
-    ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$"
+                           r"|(?<![a-z])(?:(?:avl\.?|available|a/c|acct|ledger)\s*)?bal(?:ance)?\.?\s*(?:is|:|of)?\s*$",
+                           re.IGNORECASE)),
     ("limit", re.compile(r"额度[^,。;\d]{0,6}$")),
     ("minimum", re.compile(r"最低(?:还款)?(?:额|金额)?[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("bill", re.compile(r"(?:账单|应还款?|应还金额|账单金额|欠款)[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("fee", re.compile(r"(?:手续费|服务费|费用|工本费|年费|月费|短信费|管理费|利息|违约金|滞纳金)"
                        r"(?:为|是|:|\s)*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("points", re.compile(r"积分[为是:\s]*$")),
-    ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|红包|券|"
-                         r"低至|仅需|首年)\s*$")),
-    ("amount", re.compile(r"(?:金额|交易额|发生额|款项)[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    # what is due or was asked for, not what moved: 应扣金额, 应缴, 待还
+    ("due", re.compile(r"(?:应扣|应缴|应付|应收|待扣|待还|待缴|欠费)(?:款)?(?:金额|总额|额)?[为是:\s]*"
+                       r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|"
+                         r"(?<!收到)(?<!微信)(?<!支付宝)红包|券|低至|仅需|首年)\s*$")),
+    ("amount", re.compile(r"(?:金额|交易额|发生额|款项)[为是:\s]*(?:人民币|RMB)?\s*(?:活期|定期)?\s*$", re.IGNORECASE)),
 )
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?!日元)[年月日号时分点:%]|\s*-\d|\s*(?:个|笔|期|天|万|位|次|分钟|积分)")
@@ -52,7 +60,7 @@ class Money:
     value: Decimal
     sign: str  # "-", "+" or ""
     currency: str  # ISO code
-    label: str  # balance, limit, minimum, bill, fee, points, promo, amount (金额…), plain
+    label: str  # balance, limit, minimum, bill, fee, points, due, promo, amount (金额…), plain
     marked: bool  # carries a currency or an amount label: a bare number is not money
     start: int
     end: int

@@ -22,12 +22,15 @@ _NOT_CODE_BEFORE = re.compile(
     re.IGNORECASE)
 EN_WORD = re.compile(
     r"\b(?:verification|security|login|sign-in|one[- ]time|confirmation|access|authentication)?\s*"
-    r"(?:code|OTP|passcode|PIN)\b", re.IGNORECASE)
+    r"(?:code|OTP|passcode|PIN)\b|\bone[- ]time\s+password\b"
+    r"|\b(?:enter|use)\s+\d{4,8}\s+(?:to|as)\s+(?:verify|confirm|log\s?in|sign\s?in|your)\b", re.IGNORECASE)
 _EN_CODE = (
     re.compile(r"\bG-(\d{4,8})\b"),  # Google
     re.compile(r"\b(?:code|OTP|passcode|PIN)\b(?:\s+is|\s*:|\s+for [^.:\d]{1,40}?(?:is|:))?\s*:?\s*"
                r"(\d{3}[- ]\d{3}|\d{4,8})\b", re.IGNORECASE),
     re.compile(r"\b(\d{3}[- ]\d{3}|\d{4,8})\s+is your\b", re.IGNORECASE),
+    re.compile(r"\bpassword\s+is\s*:?\s*(\d{4,8})\b", re.IGNORECASE),
+    re.compile(r"\b(?:enter|use)\s+(\d{4,8})\s+(?:to|as)\b", re.IGNORECASE),  # Use 123456 as your login code
     re.compile(r"\b(?:code|OTP)\b[^.\d]{0,40}?(\d{3}[- ]\d{3}|\d{4,8})\b", re.IGNORECASE),
 )
 

@@ -439,6 +439,8 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
     if ev.amount is not None:
         sign = "-" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
         amount = f"{sign}{ev.amount:,.2f}"
+        if ev.direction is None:  # a notice shown for review: the sign of neither direction
+            amount = c.t("chronology.amount_review", amount=amount)
     cite: list[str | common.Run] = [row.item_label or "—"]
     target: int | str | None = page
     if page:
@@ -826,7 +828,7 @@ def _table(c: Ctx, it: Item) -> list[Flowable]:
     rows: list[common.GridRow] = []
     for ev in it.events:
         debit = str(ev.direction) == "debit"
-        amount = "" if ev.amount is None else ("-" if debit else "+") + f"{ev.amount:,.2f}"
+        amount = "" if ev.amount is None else ("-" if debit else "+" if ev.direction else "") + f"{ev.amount:,.2f}"
         rows.append(_row([
             common.cell(c.st.cell, c.when(ev.time)),
             common.cell(c.st.cell, ev.summary),

@@ -1,0 +1,101 @@
+"""Who sent a notice, under one short name (templates/banksms/institutions.toml, rules there).
+
+`canonical("中国工商银行客户服务")` is "工商银行", `canonical("泉州农村商业银行")` "泉州农商银行",
+`canonical("交通银行微银行")` "交通银行", `canonical("財付通")` "微信支付"; a name no entry knows keeps
+its reduced form. `pick` chooses among several names met in one message (the member bank over its
+provincial union).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+
+from evidence import template
+from evidence.banksms import lexicon
+
+PATH = template.TEMPLATES_DIR / "banksms" / "institutions.toml"
+
+_CHANNEL_END = re.compile(r"(?:微银行|电子银行|手机银行|网上银行|微信银行|客户服务|客服|服务号|信用卡中心|信用卡|"
+                          r"股份有限公司|有限责任公司)$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    alias: dict[str, str]  # reduced alias (and short name) -> short name
+    kind: dict[str, str]  # short name -> type
+    hotline: dict[str, str]  # hotline -> short name
+    credit_line: frozenset[str]  # revolving credit products (花呗, 白条, 月付)
+
+
+@functools.cache
+def table() -> Table:
+    with PATH.open("rb") as f:
+        data = tomllib.load(f)
+    alias: dict[str, str] = {}
+    kind: dict[str, str] = {}
+    hotline: dict[str, str] = {}
+    credit_line: set[str] = set()
+    for e in data["institution"]:
+        if e.get("credit_line"):
+            credit_line.add(e["name"])
+        name = e["name"]
+        kind[name] = e["type"]
+        for a in (name, *e.get("aliases", [])):
+            alias[_reduce(a)] = name
+        for h in e.get("hotlines", []):
+            hotline[h] = name
+    return Table(alias, kind, hotline, frozenset(credit_line))
+
+
+def _reduce(name: str) -> str:
+    s = unicodedata.normalize("NFKC", name or "").translate(lexicon.traditional())
+    s = re.sub(r"\s+", "", s).strip("【】[]-:：")
+    for _ in range(3):
+        shorter = _CHANNEL_END.sub("", s)
+        if shorter == s or len(shorter) < 2:
+            break
+        s = shorter
+    return s.replace("农村商业银行", "农商银行").replace("（", "(").replace("）", ")")
+
+
+def canonical(name: str | None) -> str | None:
+    """The short name of an institution as met in a message, or None for an empty name."""
+    if not name:
+        return None
+    s = _reduce(name)
+    t = table()
+    if s in t.alias:
+        return t.alias[s]
+    if s.startswith("中国") and s[2:] in t.alias:
+        return t.alias[s[2:]]
+    return s or None
+
+
+def by_hotline(number: str) -> str | None:
+    return table().hotline.get(number)
+
+
+def pick(names: Iterable[str]) -> str | None:
+    """Of several institution names in one message, the one that sent it: a bank (a name with
+    银行) before a union or platform (广东农信 signs for its member 河源农商银行), else the first."""
+    found = [c for c in (canonical(n) for n in names) if c]
+    banks = [c for c in found if "银行" in c]
+    chosen = banks or found
+    return chosen[0] if chosen else None
+
+
+def kind(name: str | None) -> str | None:
+    """The type of a listed institution (big_bank, payment, consumer_credit…), None if unlisted."""
+    short = canonical(name)
+    return table().kind.get(short) if short else None
+
+
+def credit_line(name: str | None) -> bool:
+    """A revolving credit product (花呗, 白条, 月付): 还款 in its notice is money into it."""
+    short = canonical(name)
+    return short in table().credit_line if short else False
