@@ -322,6 +322,7 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
 # A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
 _FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
 # Money words about an account, for a text without sender or signature (shown for review).
+_REPAID = re.compile(r"还款|已还|还本息")  # repayment words, which say nothing of the account
 _ACCOUNT_WORD = re.compile(r"余额|账户|账号|银行卡|储蓄卡|信用卡|借记卡|钱包|零钱|借款|尾号|卡号")
 # A notice that asks the holder to call a number: a bank gives its own hotline (955xx, 96xxx);
 # an unsigned "notice" giving a 400/800 number, a landline or a mobile is a fraud script.
@@ -477,6 +478,14 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             if found is None:  # shown as 方向待核实, counted nowhere
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason=decision.basis)
+            if (found is Direction.DEBIT and not own_cc and own_tail is None and not institution
+                    and decision.words and all(_REPAID.fullmatch(w) for w in decision.words)
+                    and not _ACCOUNT_WORD.search(s)):
+                # 您于07月17日成功还款1352.29元 from no known sender: a repayment INTO a card or
+                # loan account is money in for it, one paid from a bank card money out; the text
+                # names neither account
+                return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
+                                           review_reason="repayment_account_unknown")
             if own_tail is None and (other_role, found) in (
                     ("payer", Direction.DEBIT), ("payee", Direction.CREDIT), ("to", Direction.CREDIT)):
                 # 付款账户尾号1234 on a payment the holder made is the holder's own account

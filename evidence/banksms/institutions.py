@@ -96,6 +96,6 @@ def kind(name: str | None) -> str | None:
 
 
 def credit_line(name: str | None) -> bool:
-    """A revolving credit product (花呗, 白条, 月付): 还款 in its notice is money into it."""
+    """A debt account (花呗, 白条, 月付, 借呗, 招联): 还款 in its own notice is money into it."""
     short = canonical(name)
     return short in table().credit_line if short else False
