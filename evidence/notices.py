@@ -104,6 +104,8 @@ _OWN_REFERENCE = re.compile(
     r"(?:您|你)(?:的)?\s*(?:尾号|尾数|账户|账号|卡|信用卡|借记卡|储蓄卡|银行卡|存款账户|\d{4}的)"
     r"|(?:您|你)(?:在|于|已|有一笔|通过|使用|向)|(?:您|你)的[^,。;]{0,8}(?:账户|卡|钱包|余额)|您的\d"
     r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)"
+    # the holder's account at a named bank: 您招行个人消费卡账户, 您工行借记卡
+    r"|(?:您|你)(?:的)?(?:[\u4e00-\u9fff]{1,3}行|[\u4e00-\u9fff]{2,6}银行)[^,。;]{0,8}?(?:账户|卡)"
     # someone pays the holder: 张*向您付款, 转入您的账户
     r"|向(?:您|你)|(?:转入|存入|汇入|打入|退回|退至|退还至?|返还至?|到账至?|发放至?)(?:您|你)"
     # the holder's wallet or credit product named as where money went: 已退回美团月付, 退回零钱
@@ -285,12 +287,14 @@ def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo
 
 
 _OUT_IN = {direction.OUT: Direction.DEBIT, direction.IN: Direction.CREDIT}
-_DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款"
+_DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还"
 
 
 def _no_money(s: str, where: str) -> lexicon.NoMoney | None:
     """The first no-money phrase that applies: hard ones anywhere in `s`, the others in `where`."""
     for entry in lexicon.get().no_money:
+        if entry.unless_in_message is not None and entry.unless_in_message.search(s):
+            continue
         text = s if entry.hard else where
         for m in entry.pattern.finditer(text):
             if entry.unless_before is not None and entry.unless_before.search(text[: m.start()]):
@@ -303,11 +307,27 @@ _ACCOUNT_NOUN = re.compile(r"信用卡|贷记卡|龙卡|附属卡|账户|账号|
 _CC_BEFORE = re.compile(r"(?:信用卡|贷记卡)\s*[(（]?\s*(?:尾号)?\s*[:：]?\s*\**\s*$")
 
 
+# An account named as linked to the one the notice is about is another account: `您账户8747关联个人
+# 信用卡扣款` (the account pays its linked card), `关联活期账户余额不足` (a card's linked deposit).
+_LINKED = re.compile(r"(?:关联|绑定|约定|签约)(?:的)?(?:个人|本人)?[\u4e00-\u9fff]{0,4}?(?:账户|账号|卡)")
+# A notice telling the holder to repay the rest himself, or how to repay this account, is the debt
+# account's own notice (剩余部分请自行还款, 剩余欠款请自行还款至信用卡, 请区分账户、币种分别还款): money
+# repaid is money INTO the account it speaks of.
+_DEBT_ADVICE = re.compile(r"(?:剩余|其余|尚欠)[^,。;\n]{0,6}?(?:请)?(?:自行|及时|尽快)?还款|自行还款|分别还款"
+                          # or states what is still owed on it (剩余贷款本金为443750.00元)
+                          r"|剩余(?:贷款)?本金|剩余(?:未还)?(?:欠款|应还)|尚欠(?:本金|金额)|未还本金|待还本金")
+
+
+def _unlinked(s: str) -> str:
+    return _LINKED.sub(lambda m: "_" * len(m.group(0)), s)
+
+
 def _own_credit_card(s: str, tail: str | None) -> bool:
     """Is the holder's account in this notice a credit card? The account noun that heads the
     own tail decides: `尾号2412的信用卡`, `信用卡6706`, `您0059的信用卡` are; `尾号6598的账户信用卡预约还款`
-    (an account repaying a card) is not."""
+    (an account repaying a card) and `账户8747关联个人信用卡` (an account and its linked card) are not."""
     cc = lexicon.get().credit_card
+    s = _unlinked(s)
     if tail is None:
         return bool(re.search(r"(?:您|你)的?[^,。;向]{0,6}?(?:" + cc.pattern + ")", s))
     for m in re.finditer(re.escape(tail), s):
@@ -322,7 +342,11 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
 # A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
 _FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
 # Money words about an account, for a text without sender or signature (shown for review).
-_REPAID = re.compile(r"还款|已还|还本息")  # repayment words, which say nothing of the account
+_REPAID = re.compile(r"还款|已还|还本息|偿还|归还")  # repayment words, which say nothing of the account
+# A debt named beside the holder's account, which the account repays: 信用卡还款, 向尾号1356的信用卡
+# 还款, 微粒贷已还本息…还款卡为农业银行(3919) (the paying card named).
+_DEBT_NAMED = re.compile(r"信用卡|贷记卡|贷款|借款|房贷|车贷|按揭|欠款|账单|分期|花呗|借呗|白条|月付|微粒贷|网商贷|"
+                         r"(?:还款|付款|扣款)(?:卡|账户|账号)|向[^,。;]{1,20}?还款")
 _ACCOUNT_WORD = re.compile(r"余额|账户|账号|银行卡|储蓄卡|信用卡|借记卡|钱包|零钱|借款|尾号|卡号")
 # A notice that asks the holder to call a number: a bank gives its own hotline (955xx, 96xxx);
 # an unsigned "notice" giving a 400/800 number, a landline or a mobile is a fraud script.
@@ -333,13 +357,14 @@ _DEBIT_ACCOUNT = re.compile(r"借记卡|储蓄卡|一卡通|活期|存款账户|
 
 
 def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
-    """The notice comes from a credit account's own channel and names no deposit account of the
-    holder: a revolving credit product (花呗, 白条, 月付: institutions.toml credit_line),
-    or a card centre signing or sending as one (【中信银行信用卡】, 招商银行信用卡 on WeChat). 还款
-    in such a notice is money INTO the credit account."""
-    if _DEBIT_ACCOUNT.search(s):
+    """The notice comes from a credit account's own channel, or tells the holder how to repay the
+    account it speaks of (_DEBT_ADVICE), and names no deposit account of the holder: a revolving
+    credit product (花呗, 白条, 月付: institutions.toml credit_line), or a card centre signing or
+    sending as one (【中信银行信用卡】, 招商银行信用卡 on WeChat). 还款 in such a notice is money INTO
+    the credit account."""
+    if _DEBIT_ACCOUNT.search(_unlinked(s)):
         return False
-    if institutions.credit_line(institution):
+    if institutions.credit_line(institution) or _DEBT_ADVICE.search(s):
         return True
     return any("信用卡" in n or "卡中心" in n for n in names)
 
@@ -478,12 +503,12 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             if found is None:  # shown as 方向待核实, counted nowhere
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason=decision.basis)
-            if (found is Direction.DEBIT and not own_cc and own_tail is None and not institution
-                    and decision.words and all(_REPAID.fullmatch(w) for w in decision.words)
-                    and not _ACCOUNT_WORD.search(s)):
-                # 您于07月17日成功还款1352.29元 from no known sender: a repayment INTO a card or
-                # loan account is money in for it, one paid from a bank card money out; the text
-                # names neither account
+            if (found is Direction.DEBIT and not own_cc and decision.words
+                    and all(_REPAID.fullmatch(w) for w in decision.words) and not _DEBT_NAMED.search(s)):
+                # 还款 says a debt was repaid, not which account paid: money repaid INTO a card or
+                # loan account is money in for it, money paid from a bank card to a debt is money
+                # out. A notice naming no debt but the holder's own account (光大卡尾号6644还款5200元,
+                # 您于07月17日成功还款1352.29元) may be either: never a guessed debit
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason="repayment_account_unknown")
             if own_tail is None and (other_role, found) in (

@@ -21,14 +21,18 @@ _SENTENCE_END = "。!?;；！？\n"
 _CLAUSE_END = _SENTENCE_END + ",，:："
 _BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
+_REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repaid: into a debt account, out of any other
 # money from the holder's own wallet to the holder's own card (余额宝转出到银行卡, 零钱通转出至指定
 #账户): like 提现, money INTO the card, whatever 转出 the card's amount line says
 _WALLET_TO_CARD = re.compile(
     r"(?:从|由)?(?:零钱通?|余额宝|余利宝|钱包余额)[^,。;\n]{0,4}(?:转出|提现)[^,。;\n]{0,10}(?:至|到)"
     r"[^,。;\n]{0,10}(?:账户|银行卡|卡)")
-# 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card
+# 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card; so is
+# a credit account's own repayment deduction (预约还款未足额扣款, 自动还款扣款成功): what is deducted
+# comes from the linked deposit account, the repayment goes INTO the card
 _FROM_OTHER_ACCOUNT = re.compile(
-    r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)")
+    r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)"
+    r"|还款[^,。;\n]{0,8}?(?:扣款|扣收|划扣|扣缴)|(?:扣款|扣收|划扣|扣缴)[^,。;\n]{0,4}?还款")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,7 +134,7 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         for rank in lexicon.RANKS:
             hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
             if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
-                hits = [(i, IN if w.startswith("还款") else d, w) for i, d, w in hits]
+                hits = [(i, IN if _REPAYMENT.match(w) else d, w) for i, d, w in hits]
             if not hits:
                 continue
             directions = {d for _, d, _ in hits}

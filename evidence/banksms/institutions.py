@@ -95,7 +95,13 @@ def kind(name: str | None) -> str | None:
     return table().kind.get(short) if short else None
 
 
+# A lender by its name: a consumer-finance or micro-loan company keeps only loan accounts
+# (某某消费金融, 某某小额贷款, 某某小贷), so its notice speaks of a debt account.
+_LENDER = re.compile(r"消费金融|小额贷款|小贷")
+
+
 def credit_line(name: str | None) -> bool:
-    """A debt account (花呗, 白条, 月付, 借呗, 招联): 还款 in its own notice is money into it."""
+    """A debt account (花呗, 白条, 月付, 借呗, 招联, any 消费金融/小贷 company): 还款 in its own notice
+    is money into it."""
     short = canonical(name)
-    return short in table().credit_line if short else False
+    return bool(short) and (short in table().credit_line or bool(_LENDER.search(short or "")))

@@ -23,6 +23,7 @@ class NoMoney:
     hard: bool  # anywhere in the message (failed) or only in the amount's own clause
     pattern: re.Pattern[str]
     unless_before: re.Pattern[str] | None
+    unless_in_message: re.Pattern[str] | None  # the phrase does not apply where these words stand
     why: str
 
 
@@ -47,6 +48,7 @@ def _load(data: dict[str, Any]) -> Lexicon:
     no_money = tuple(
         NoMoney(e["category"], e["rank"] == "hard", re.compile(e["pattern"]),
                 re.compile(f"(?:{e['unless_before']})[^。,;!?]{{0,8}}$") if e.get("unless_before") else None,
+                re.compile(e["unless_in_message"]) if e.get("unless_in_message") else None,
                 e["why"])
         for e in data["no_money"])
     phrases = tuple(Phrase(e["dir"], e["rank"], re.compile(e["pattern"]), e["why"]) for e in data["phrase"])
