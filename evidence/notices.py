@@ -123,7 +123,8 @@ _TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
 _GENERIC_TITLE = re.compile(r"^(?:信用卡|银行卡|储蓄卡|借记卡|贷记卡|账户|卡)|尾号|卡号|账号")
 _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
 _PERSONAL_NUMBER = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
-_BANKISH = re.compile(r"银行|农信|农商|信用社|公积金|12329")
+_BANK_NAME = re.compile(
+    r"(?:银行|农信|农商|信用社|联社|公积金|公积金中心|12329|信用卡|信用卡中心)(?:\s*[(（][^()（）]{1,6}[)）])?$")
 _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行",
                       "中国工商银行": "工商银行", "中国建设银行": "建设银行", "中国光大银行": "光大银行",
                       "中国民生银行": "民生银行", "上海浦东发展银行": "浦发银行", "浦东发展银行": "浦发银行",
@@ -172,7 +173,9 @@ def _prepare(body: str) -> tuple[str, list[str]]:
         name = (m.group(1) or m.group(2)).strip()
         at_edge = not text[: m.start()].strip(" -") or not text[m.end():].strip(" -。.")
         short = len(name) <= 12 and not re.search(r"[:,;!?，：；！？]", name)
-        bank = bool(_BANKISH.search(name))
+        # a bank's name ends with what it is (…银行, …农信, …公积金中心, 【中國銀行(香港)】);
+        # `[财付通-转账到银行卡]` names a channel that mentions a bank card
+        bank = bool(_BANK_NAME.search(name)) and not re.search(r"[-—]|银行卡", name)
         if (m.group(1) is not None and at_edge and short) or (bank and short):
             names.append(name)
             return " "
@@ -371,7 +374,7 @@ def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
 
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
-_BILL = re.compile(r"本期账单|账单已出|最低还款|账单金额|本期应还|到期还款日")
+_BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|账单金额|本期应还|到期还款日|最后还款日|\d{1,2}月(?:份)?应还")
 
 
 def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.datetime | None,
@@ -416,7 +419,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # (regional banks send from 106… numbers no table knows); not a personal phone.
     trusted = (bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES
                or (bankish and bool(names) and not personal and not spoofed))
-    verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed)
+    verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed,
+                            code_message=otp.is_otp(s) and otp.code(s) is not None)
     flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)
     base = Notice(
         EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=signed[0] if signed else None,
@@ -458,7 +462,11 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if blocked is None and main is None:
         blocked = _no_money(s, s)
 
-    if notice_like and blocked is not None and blocked.category == Category.STATEMENT:
+    if notice_like and blocked is not None and (
+            blocked.category == Category.STATEMENT
+            or (blocked.category in (Category.PROMO, Category.INSTALLMENT) and _BILL.search(s))):
+        # a bill, also when the figure read first is the instalment it offers (6月应还…，最多可申请
+        # 11786.40元免息分期): the bill is what the message is
         return _statement(base, s, monies, received, tz)
 
     titled = bool(_TITLE.match(fold(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)

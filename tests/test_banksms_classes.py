@@ -105,3 +105,104 @@ REPAID = [
 def test_a_repayment_is_read_from_the_account_the_notice_speaks_of(body: str, sender: str,
                                                                    want: Direction | str, amount: str) -> None:
     check(body, sender, want, amount)
+
+
+# ---- offers, limits, settings, bills: figures that never moved -------------------------------
+# Class: an offer says what the holder CAN do (可申请, 可在本行申请, 可办理), on a condition (回复X确认
+# 办理, 以审批为准, 如有需要请回复) or at a rate (日利率0.05%) - its figure is bait even beside a money
+# verb (取现, 划转到储蓄卡). A temporary limit (临额, 临时额度可提至) is a limit. A base or rate set to
+# a figure (缴存基数调整为) is a setting. A bill stated by month (6月应还, 最后还款日) is a bill, also
+# when an instalment offer stands beside it; a loan's 约定还款日 / 本次应还 is a reminder.
+NO_MONEY = [
+    # dev smscode-core-1 (平安银行): was the spurious CNY 50,000 debit
+    ("【平安银行】您是我行优质客户，阅读业务条款后回复260404确认办理，可申请取现金额50000.00元，快至实时划转到储蓄卡1822。"
+     "日利率0.050%，年化利率18.25%（单利），且手续费一次性收取0.000%。请务必点击 br.pingan.com/zYR 阅读业务条款，"
+     "回复短信即视为您同意办理，04月07日前有效，以审批为准。拒收请回复R", "", "promo"),
+    # constructed: the same offer in another bank's words, the money verb first
+    ("【招商银行】尊敬的客户，转入您尾号1234储蓄卡的备用金最高可申请80,000.00元，回复1确认办理，以审批结果为准。",
+     "95555", "promo"),
+    # dev c-unresolved-code-8 (建设银行)
+    ("【建设银行】尊敬的客户，您可在本行申请一笔450000元备用金，期限三年，随用随还。如有需要请及时回复，"
+     "回复1查利率，回复2办理退订回T", "", "promo"),
+    # dev c-heart5-everwork-4 and assetsking-15; constructed: another bank's temporary limit
+    ("白**先生，您个人信用卡账户临额调整成功，该账户临额66000元，有效期至2015年03月03日，当前可用额度为32281元，"
+     "超出信用额度使用的款项将计入最低还款额。巧用额度理财，猛戳 t.cn/8FdmPg8 查询[招商银行]", "95555", "credit_limit"),
+    ("【中信银行信用卡】您信用卡临时额度可提至39000元（审核为准）如同意请于2026年07月11日前回LKT申领", "",
+     "credit_limit"),
+    ("【交通银行】您尾号1234的信用卡临时额度将于03月20日失效，失效后额度恢复为20000元。", "95559", "credit_limit"),
+    # dev unresolved-code-102 (广州公积金中心); constructed: a transfer limit set
+    ("【广州公积金中心】尊敬的甘*,您尾号为671700的住房公积金账户,从2019年07月01日起,缴存基数调整为7523.0元,月汇缴金额调整",
+     "", "other"),
+    ("【工商银行】您尾号1234卡的手机银行单笔转账限额已设置为5,000.00元。", "95588", "other"),
+    # dev evanhlx-2 (民生银行): a bill with an instalment offer; constructed: the offer's figure first
+    ("【民生银行】您民生信用卡人民币账户6月应还人民币13096.00元，最后还款日7月1日。其中最多可申请11786.40元免息分期，"
+     "回复FQZD3253即可分12期偿还，每期手续费仅为分期总额的0.67%", "", "statement"),
+    ("【民生银行】最多可申请11786.40元免息分期，您民生信用卡6月应还人民币13096.00元，最后还款日7月1日。", "95568",
+     "statement"),
+    # dev unresolved-code-100 (荆州公积金): a loan's schedule
+    ("【荆州公积金】尊敬的客户陈*,您好!04日是您的约定还款日,本次应还1856.41元。请您留意还款账户金额是否充足,"
+     "以便我们按时划款。", "", "reminder"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want"), NO_MONEY, ids=lambda v: str(v)[:24])
+def test_offers_limits_settings_and_bills_never_move_money(body: str, sender: str, want: str) -> None:
+    check(body, sender, want, None)
+
+
+def test_a_bills_total_is_not_its_minimum() -> None:
+    # dev evanhlx-4 (光大银行): 最低应还 is the minimum
+    n = read("05月账单：您的炎黄信用卡金卡金卡最低应还816.20元，应还16323.93元。到期还款日06月06日。[光大银行]",
+             "95595")
+    assert (n.category, n.statement_total) == ("statement", Decimal("16323.93"))
+    n = read("【招商银行】您的信用卡3月账单应还人民币2,000.00元，最低应还人民币200.00元，到期还款日4月8日。", "95555")
+    assert (n.category, n.statement_total) == ("statement", Decimal("2000.00"))
+
+
+# ---- a service's own site in its own verification code -------------------------------------
+# Class: an international service sending a code names itself and its site (Venmo … venmo.com);
+# verify/account words beside that site are its wording, not a lure. A look-alike of a listed
+# brand, an IP host or a site the text does not name stays flagged.
+@pytest.mark.parametrize(("body", "flagged"), [
+    # dev parseotp-13
+    ("Scotty, 8583 is your Venmo phone verification code. Enter it at venmo.com or in the Venmo app to verify "
+     "your account.", False),
+    # constructed: other services, other word order
+    ("Your Coinbase verification code is 483920. Never share it. Sign in only at coinbase.com to verify your "
+     "account.", False),
+    ("Discord: 771204 is your login code. Secure your account at discord.com", False),
+    # constructed: the same wording with a site the message does not name, or a look-alike
+    ("Your Venmo verification code is 483920. Verify your account at venmo-secure-login.com", True),
+    ("Your verification code is 483920. Verify your account at secure-verify-id.com", True),
+])
+def test_a_services_own_site_in_its_code_message_is_no_lure(body: str, flagged: bool) -> None:
+    n = read(body, "10690000000")
+    assert bool(n.phishing) is flagged, n.phishing
+
+
+# ---- English codes written before the word that names them ----------------------------------
+# Class: an English message that refers back to "this code" / "the code" / "this one-time
+# password" holds its code elsewhere - first, alone on a line, in brackets; the one 4-8 digit
+# number in it is the code. A hotline (详询95588, call 95555) is never the code; Google's G-123456
+# is a code in any language.
+@pytest.mark.parametrize(("body", "code"), [
+    ("843208 - Welcome to V2EX, this code is valid for 20 minutes", "843208"),  # dev taskerconfig-issues-8
+    ("729565\nEnter this verification code when prompted by XX-XXXX FS to complete your sign in verification.",
+     "729565"),  # dev 2fhey-issues-3
+    ("[WeChat] Your Weixin is linking or verifying mobile number (897582). Don't forward the code!", "897582"),
+    ("G-723210(이)가 Google 인증 코드입니다.", "723210"),  # dev parseotp-3 (Korean)
+    ("You requested a secure one-time password to log in to your USCIS Account. Please enter this secure "
+     "one-time password: 04352398", "04352398"),  # dev parseotp-17
+    # constructed: the same forms from other services, a hotline beside the code
+    ("(4417) Do not share this code with anyone. Questions? Call 95555.", "4417"),
+    ("Welcome to Shopee! 552901 is valid for 5 minutes. Never share the code.", "552901"),
+])
+def test_an_english_code_given_before_its_word(body: str, code: str) -> None:
+    n = read(body, "10690000000")
+    assert n.code == code, n
+    assert n.direction is None
+
+
+def test_a_hotline_after_an_english_code_is_not_the_code() -> None:
+    n = read("[WeChat] Your Weixin is linking or verifying mobile number (897582). Don't forward the code!详询95588")
+    assert n.code == "897582"

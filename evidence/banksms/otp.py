@@ -25,11 +25,11 @@ EN_WORD = re.compile(
     r"(?:code|OTP|passcode|PIN)\b|\bone[- ]time\s+password\b"
     r"|\b(?:enter|use)\s+\d{4,8}\s+(?:to|as)\s+(?:verify|confirm|log\s?in|sign\s?in|your)\b", re.IGNORECASE)
 _EN_CODE = (
-    re.compile(r"\bG-(\d{4,8})\b"),  # Google
+    re.compile(r"\bG-\s?(\d{4,8})\b"),  # Google
     re.compile(r"\b(?:code|OTP|passcode|PIN)\b(?:\s+is|\s*:|\s+for [^.:\d]{1,40}?(?:is|:))?\s*:?\s*"
                r"(\d{3}[- ]\d{3}|\d{4,8})\b", re.IGNORECASE),
     re.compile(r"\b(\d{3}[- ]\d{3}|\d{4,8})\s+is your\b", re.IGNORECASE),
-    re.compile(r"\bpassword\s+is\s*:?\s*(\d{4,8})\b", re.IGNORECASE),
+    re.compile(r"\bpassword\s*(?:is)?\s*:?\s*(\d{4,8})\b", re.IGNORECASE),
     re.compile(r"\b(?:enter|use)\s+(\d{4,8})\s+(?:to|as)\b", re.IGNORECASE),  # Use 123456 as your login code
     re.compile(r"\b(?:code|OTP)\b[^.\d]{0,40}?(\d{3}[- ]\d{3}|\d{4,8})\b", re.IGNORECASE),
 )
@@ -52,8 +52,28 @@ def chinese(s: str) -> bool:
     return bool(WORD.search(s))
 
 
+_GOOGLE = re.compile(r"\bG-\s?\d{4,8}\b")  # Google's code form, in any language (G-723210(이)가 Google 인증 코드입니다)
+# English that refers back to a code already given: `843208 - Welcome to V2EX, this code is valid…`,
+# `729565\nEnter this verification code…`, `…mobile number (897582). Don't forward the code!`
+_EN_REFERS = re.compile(r"\b(?:this|the|that)\s+(?:verification\s+|security\s+|login\s+|one[- ]time\s+)?"
+                        r"(?:code|pin|passcode|password|OTP)\b", re.IGNORECASE)
+_EN_LONE = re.compile(r"(?<![\d.,:/\-+$€£¥])(\d{4,8})(?![\d.,:/€]|\s*(?:minutes?|mins?|hours?|seconds?|secs?|days?)\b)",
+                      re.IGNORECASE)
+# a hotline or phone number written after these is never the code (详询95588, call 95555)
+_HOTLINE_BEFORE = re.compile(r"(?:详询|致电|拨打|客服|热线|电话|\bcall|\bphone|\btel)[:\s]*$", re.IGNORECASE)
+
+
 def is_otp(s: str) -> bool:
-    return bool(WORD.search(s) or EN_WORD.search(s))
+    return bool(WORD.search(s) or EN_WORD.search(s) or _GOOGLE.search(s))
+
+
+def _lone_code(s: str) -> str | None:
+    """The one 4-8 digit number of a message that refers to "this code" without writing it after."""
+    if not _EN_REFERS.search(s):
+        return None
+    found = {m.group(1) for m in _EN_LONE.finditer(s)
+             if not _HOTLINE_BEFORE.search(s[max(0, m.start() - 8): m.start()])}
+    return found.pop() if len(found) == 1 else None
 
 
 def code(s: str) -> str | None:
@@ -72,7 +92,7 @@ def code(s: str) -> str | None:
         if best:
             return best[1]
     for pattern in _EN_CODE:
-        m = pattern.search(s)
-        if m:
-            return m.group(1)
-    return None
+        for m in pattern.finditer(s):
+            if not _HOTLINE_BEFORE.search(s[max(0, m.start(1) - 8): m.start(1)]):
+                return m.group(1)
+    return _lone_code(s)
