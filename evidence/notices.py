@@ -96,7 +96,7 @@ _SIG = re.compile(r"-?【([^【】]{1,24})】|-?\[([^\[\]]{1,24})\]")
 _INSTITUTION = re.compile(
     r"银行|农信|农商|信用社|信用联社|村镇|公积金|12329|支付宝|财付通|微信支付|云闪付|银联|京东金融|京东支付|"
     r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡|"
-    r"微信收款|零钱通|农金|农村信用")
+    r"微信收款|零钱通|农金|农村信用|数科|数字科技|消费金融|小额贷款")
 # The holder's own account referred to in the text: with no bank signature or bank number, a
 # message that talks to the holder about the holder's account reads as an account notice (app
 # notifications and exports often drop the sender), unless a personal number sent it.
@@ -290,6 +290,10 @@ def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo
 
 
 _OUT_IN = {direction.OUT: Direction.DEBIT, direction.IN: Direction.CREDIT}
+# A movement reported as done, in the amount's own clause: 到账/入账 (arrived), 已扣款, 扣款成功,
+# 支付成功, 已支付 (the future - 预计…到账, 将于…扣款 - is a reminder and never reaches here).
+_DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付款|转出|转入|存入|汇出|汇入)|"
+                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现)成功")
 _DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还"
 
 
@@ -472,8 +476,13 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     titled = bool(_TITLE.match(fold(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
     # a payment card's labelled figure (收款金额￥1500.00) from the institution's own channel
     card_figure = bankish and main is not None and main.label == "amount"
+    # an institution's own notice reporting a movement as done (【翼支付】钱到啦到账1.02元): said to
+    # its user, about the user's account with it
+    done = (bankish and main is not None and bool(names or sender_bank)
+            and _DONE.search(direction.clause(s, main)) is not None)
     looks_moved = main is not None and (own_tail is not None or other_tail is not None or stated is not None
-                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish) or card_figure)
+                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish) or card_figure
+                                        or done)
     hold = blocked is not None and blocked.category == "hold"
     callback = _CALLBACK.search(s)
     unverified = not bankish and callback is not None and institutions.by_hotline(callback.group(1)) is None
@@ -541,7 +550,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             counterparty=parties.counterparty(s, main.end), channel=parties.channel(s), stated_time=stated,
             precision=precision, amount_raw=main.raw, direction_words=decided.words,
             balance_raw=balance_m.raw if balance_m and balance is not None else None)
-    if bankish:  # a bank's or payment platform's message that moved no money
+    if bankish or (notice_like and blocked is not None):
+        # a bank's or payment platform's message that moved no money, or one about the holder's
+        # account whose words say no money moved (an export that lost the sender)
         category = blocked.category if blocked is not None and blocked.category != "hold" else Category.OTHER
         return dataclasses.replace(base, kind=EventKind.BANK_NOTICE, balance=balance,
                                    stated_time=stated, precision=precision, category=category,

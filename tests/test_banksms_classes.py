@@ -206,3 +206,57 @@ def test_an_english_code_given_before_its_word(body: str, code: str) -> None:
 def test_a_hotline_after_an_english_code_is_not_the_code() -> None:
     n = read("[WeChat] Your Weixin is linking or verifying mobile number (897582). Don't forward the code!详询95588")
     assert n.code == "897582"
+
+
+# ---- an institution's notice reporting a movement as done ------------------------------------
+# Class: a payment institution or bank writes to its user "到账X元" / "已扣款X元" / "支付成功" with no
+# account named: signed by it (or sent from its number) and reported as done, it is about the
+# user's account with it. The future (预计…到账, 将于…扣款) stays a reminder.
+@pytest.mark.parametrize(("body", "sender", "want", "amount"), [
+    ("【翼支付】钱到啦到账1.02元。如有疑问，请致电95106", "95106", IN, "1.02"),  # dev unresolved-code-142
+    ("【云闪付】转账到账100.00元，可在云闪付APP查看。", "95516", IN, "100.00"),  # constructed
+    ("【京东支付】已扣款59.90元，用于京东PLUS会员自动续费。", "", OUT, "59.90"),  # constructed
+    ("【翼支付】您有一笔20.00元的提现将于次日到账。", "95106", "reminder", None),  # constructed
+    # constructed: a refund issued is money coming back even while it travels (dev assetsking-40/41)
+    ("【翼支付】您的退款预计1-3个工作日到账，金额20.00元。", "95106", IN, "20.00"),
+])
+def test_a_movement_reported_done_by_its_institution(body: str, sender: str, want: Direction | str,
+                                                     amount: str | None) -> None:
+    check(body, sender, want, amount)
+
+
+# ---- account-service notices: the account changed, no money moved -----------------------------
+# Class (SCHEMA: reminder): 开通, 注册, 变更, 修改, 绑定, 签约, 开立, 欢迎使用, a certificate issued; and
+# 余额不足 said of an account, not of a transaction that failed (a warning to fund it).
+@pytest.mark.parametrize(("body", "sender", "want"), [
+    ("【中国农业银行】尊敬的客户：您尾号5670的农行账户的消息服务注册信息已于2021年05月04日14时33分成功变更！", "",
+     "reminder"),  # dev c-unresolved-code-9
+    # dev c-virtualid-tests-6
+    ("【支付宝】您已修改邮箱,xht*@tmpmail.*的账户服务已停止。如有疑问,请致电95188", "", "reminder"),
+    ("您已成功注册一网通，可享受招行优质服务。一网通支持多家银行卡，网上支付安全便捷。滴滴出行率先接入，欢迎体验，详询95555。"
+     "[招商银行]", "95555", "reminder"),  # dev c-rupiahflash-smslog-11
+    # constructed
+    ("【建设银行】您尾号1234的储蓄卡已成功签约快捷支付（财付通），单笔限额5000元。", "95533", "reminder"),
+    ("【光大银行】您已成功绑定尾号5678的借记卡，如非本人操作请致电95595。", "95595", "reminder"),  # constructed
+    ("您在我行住房贷款（本金76.00万元）的供款账户余额不足", "", "reminder"),  # dev c-finance-etl-5
+    # constructed
+    ("【邮储银行】您尾号123账户余额不足，请于03月20日前存入足额资金以免影响贷款还款。", "95580", "reminder"),
+    ("【工商银行】您尾号1234卡代扣电费因余额不足未成功，金额120.00元。", "95588", "failed"),  # constructed
+])
+def test_account_service_notices_move_no_money(body: str, sender: str, want: str) -> None:
+    check(body, sender, want, None)
+
+
+# ---- a link written straight before Chinese text ----------------------------------------------
+# Class: `请登录http://www.cmbchina.com下载安装…`: the Chinese text after a Latin host is the
+# sentence going on, not part of the host (an IDN label would be followed by a dot) - read into the
+# host, the bank's own domain was a "look-alike" of itself.
+@pytest.mark.parametrize(("body", "domain"), [
+    ("欢迎使用招行网银专业版。使用网银专业版请登录http://www.cmbchina.com下载安装专业版软件，详细演示流程请浏览e95555.cn/zjBE2A。"
+     "[招商银行]", "www.cmbchina.com"),  # dev c-rupiahflash-smslog-13
+    ("【工商银行】请访问https://www.icbc.com.cn办理，谢谢。", "www.icbc.com.cn"),  # constructed
+    ("【建设银行】详情见http://ccb.com:8080了解更多", "ccb.com"),  # constructed
+])
+def test_a_link_ends_where_chinese_text_begins(body: str, domain: str) -> None:
+    n = read(body, "95555")
+    assert domain in n.domains and n.phishing == (), (n.domains, n.phishing)

@@ -42,6 +42,10 @@ URL = re.compile(
     r"|(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?/[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*",
     re.IGNORECASE,
 )
+# A Latin host with its top-level domain, followed straight by Chinese text that no dot ends: the
+# text is the sentence after the link, not an internationalised label of its host (中国银行.cn).
+_LATIN_HOST_THEN_TEXT = re.compile(
+    r"^(https?://[A-Za-z0-9\-.]*[A-Za-z0-9]\.[A-Za-z]{2,}(?::\d{2,5})?)(?=[\u4e00-\u9fff]+(?:[^.\u4e00-\u9fff]|$))")
 # Chinese punctuation ends a link; NFKC would turn `，` into a comma that URLs may contain.
 _CJK_PUNCT = re.compile(r"[，。；、！？：（）【】「」《》“”‘’…\u3000]")
 _SECOND_LEVEL = {"com", "net", "org", "gov", "edu", "ac", "co"}  # com.cn, com.hk, co.uk…
@@ -80,6 +84,9 @@ def find(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     domains: list[str] = []
     for m in URL.finditer(times.normalize_text(_CJK_PUNCT.sub(" ", text or ""))):
         url = m.group(0).rstrip(".,;:!?)]}'\"")
+        latin = _LATIN_HOST_THEN_TEXT.match(url)
+        if latin:  # http://www.cmbchina.com下载安装专业版软件: the text after a link is not its host
+            url = latin.group(1)
         try:
             host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
         except ValueError:  # e.g. a malformed IPv6 literal

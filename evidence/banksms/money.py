@@ -33,7 +33,7 @@ _LABELS = (
     ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$"
                            r"|(?<![a-z])(?:(?:avl\.?|available|a/c|acct|ledger)\s*)?bal(?:ance)?\.?\s*(?:is|:|of)?\s*$",
                            re.IGNORECASE)),
-    ("limit", re.compile(r"额度[^,。;\d]{0,6}$")),
+    ("limit", re.compile(r"(?:额度|限额)[^,。;\d]{0,6}$")),  # a credit line, a transaction limit (单笔限额5000元)
     # what is still owed or left after it (剩余贷款本金为443750.00元, 尚欠), not what moved
     ("remaining", re.compile(r"(?:剩余|尚欠|未还)[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     # 最低还款额, 最低应还 (a bill's minimum payment, not its total)
