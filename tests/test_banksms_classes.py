@@ -260,3 +260,24 @@ def test_account_service_notices_move_no_money(body: str, sender: str, want: str
 def test_a_link_ends_where_chinese_text_begins(body: str, domain: str) -> None:
     n = read(body, "95555")
     assert domain in n.domains and n.phishing == (), (n.domains, n.phishing)
+
+
+# ---- the holder's own tail, however many digits the bank prints --------------------------------
+# Class: 尾号 says the digits are the tail, 3 to 6 of them; a masked number ends in the tail even
+# when it is 3 digits; an account number written in full (in brackets after 账户) ends in it too -
+# but 账号 alone is as often an app's login id, no money account's number.
+@pytest.mark.parametrize(("body", "sender", "tail"), [
+    ("【江苏银行】您尾号14083账户于2月23日转入人民币1,000.00元，余额1,003.01元，对方户名为何**，摘要：转账。", "",
+     "14083"),  # dev unresolved-code-112
+    ("【宁波银行】您尾号为603912的借记卡03月18日支出人民币88.00元，余额1,000.00元。", "", "603912"),  # constructed
+    ("您的账户623177000001****752于30日13:43在总行清算中心转帐支出3,018.00元,余额51.94元。【营口银行】", "",
+     "752"),  # dev c-unresolved-code-6
+    ("【潍坊银行】您的账号6230********381于03月18日转入人民币500.00元。", "", "381"),  # constructed
+    ("尊敬的公积金缴存职工:您的住房公积金账户(21900468455)于本日27-OCT-17汇缴261.00元.【太原公积金中心】", "",
+     "8455"),  # dev c-unresolved-code-5
+    ("【农业银行】您的账户（6228480012345678）于03月18日存入人民币200.00元。", "", "5678"),  # constructed
+    # dev c-virtualid-tests-17: a platform's login id is no account tail
+    ("【抖音火山版】抖音钱包异动提醒:您的账号90649567129于2021年09月06日22:01 完成3000元充值", "", None),
+])
+def test_the_own_tail_in_all_its_lengths(body: str, sender: str, tail: str | None) -> None:
+    assert read(body, sender).card_tail == tail
