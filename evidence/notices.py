@@ -346,6 +346,23 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     return False
 
 
+# A foreign amount and its settlement in yuan (境外消费USD 100.00，入账人民币690.50元; 折合人民币345.20元;
+# 约合人民币58.30元): the yuan are what the holder's account moved, and what a claim counts.
+_SETTLED_BEFORE = re.compile(r"(?:折合|约合|折算|折|合计|入账|结算|记账|相当于|约)(?:金额)?(?:为)?\s*[:：]?\s*$")
+
+
+def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Money:
+    for m in monies:
+        if m.start < main.end or m.currency != "CNY" or m.label not in ("plain", "amount"):
+            continue
+        between = s[main.end: m.start]
+        if re.search(r"[。;；!?！？\n]", between) or len(between) > 16:
+            break
+        if _SETTLED_BEFORE.search(between):
+            return dataclasses.replace(m, marked=True)
+    return main
+
+
 # A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
 _FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
 # Money words about an account, for a text without sender or signature (shown for review).
@@ -460,6 +477,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if not moved:  # 扣收年费人民币10.00元: a fee taken is itself the movement
         moved = [m for m in monies if m.label == "fee" and _FEE_TAKEN.search(s[max(0, m.start - 16): m.start])]
     main = moved[0] if moved else None
+    # the direction is read at the amount as spent, the yuan it settled at are the amount
+    settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
     if main is not None and main.value == 0:
         main = None  # 欠费0元, 0.00元: nothing moved
     blocked = _no_money(s, direction.clause(s, main) if main else s)
@@ -504,10 +523,11 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 return dataclasses.replace(
                     base, kind=EventKind.PHISHING, category=Category.PHISHING, amount=main.value,
                     currency=main.currency, stated_time=stated, precision=precision, amount_raw=main.raw)
+            shown = settled or main
             notice = dataclasses.replace(
-                base, kind=EventKind.BANK_NOTICE, amount=main.value, currency=main.currency,
+                base, kind=EventKind.BANK_NOTICE, amount=shown.value, currency=shown.currency,
                 balance=balance, counterparty=parties.counterparty(s, main.end), channel=parties.channel(s),
-                stated_time=stated, precision=precision, amount_raw=main.raw,
+                stated_time=stated, precision=precision, amount_raw=shown.raw,
                 balance_raw=balance_m.raw if balance_m and balance is not None else None,
                 own_credit_card=own_cc, direction_words=decision.words,
             )

@@ -35,6 +35,35 @@ _FROM_OTHER_ACCOUNT = re.compile(
     r"|还款[^,。;\n]{0,8}?(?:扣款|扣收|划扣|扣缴)|(?:扣款|扣收|划扣|扣缴)[^,。;\n]{0,4}?还款")
 
 
+# 冲正/撤销/冲销 undo the movement they name: 消费冲正, 快捷支付撤销, 取款冲正 give money back (in);
+# 存款冲正, 代发工资冲正, 银联入账冲正 take back money that had come in (out). A reversal naming no
+# movement (转账冲正: a transfer either way) follows the bank's own bookkeeping word in its clause
+# (冲正支出, 冲正收入), else it credits back (the return rank).
+_REVERSAL = re.compile(r"冲正|撤销|冲销|冲回|冲账")
+_REVERSES_IN = re.compile(r"(?:存款|存入|转入|收入|入账|汇入|来账|代发|工资|代付|提现|退款|退货|结息|利息|"
+                          r"汇款入账)\s*$")
+_REVERSES_OUT = re.compile(r"(?:消费|支出|支取|取款|取现|转出|汇出|扣款|扣费|代扣|快捷支付|网上支付|支付|付款|缴费|"
+                           r"预授权完成|刷卡)\s*$")
+_BOOKKEEPING = re.compile(r"收入|存入|入账|支出|支取")
+
+
+def _reversal(part: str) -> Decision | None:
+    """The direction of a reversal in `part` (a window of the masked text), if one is there."""
+    found = list(_REVERSAL.finditer(part))
+    if not found:
+        return None
+    for m in found:
+        before = part[max(0, m.start() - 8): m.start()]
+        if _REVERSES_IN.search(before):
+            return Decision(OUT, "reversal", (before.strip() + m.group(0),))
+        if _REVERSES_OUT.search(before):
+            return Decision(IN, "reversal", (before.strip() + m.group(0),))
+    books = {OUT if w.startswith("支") else IN for w in _BOOKKEEPING.findall(part)}
+    if len(books) == 1:
+        return Decision(books.pop(), "reversal", (found[0].group(0),))
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class Decision:
     direction: str | None  # IN, OUT or None
@@ -131,6 +160,8 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
         return Decision(IN, "credit_card", (found.group(0),))
     for part, raw in windows:
+        if (reversed_ := _reversal(part)) is not None:
+            return reversed_
         for rank in lexicon.RANKS:
             hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
             if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card

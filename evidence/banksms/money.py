@@ -21,8 +21,14 @@ CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", 
                    "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD",
                    "INR": "INR", "RS": "INR", "RS.": "INR", "IDR": "IDR", "RP": "IDR", "RP.": "IDR", "SGD": "SGD",
                    "MYR": "MYR", "RM": "MYR", "PHP": "PHP", "AUD": "AUD", "CAD": "CAD", "KRW": "KRW", "THB": "THB"}
+# Other ISO 4217 codes written before an amount in international cards' notices (AED 10,000.00)
+ISO_CODES = ("AED", "SAR", "QAR", "KWD", "BHD", "OMR", "CHF", "NZD", "VND", "NGN", "KES", "ZAR", "TRY", "BRL",
+             "MXN", "RUB", "PKR", "BDT", "LKR", "NPR", "MOP", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "ILS",
+             "EGP", "CNH")
+CURRENCY_BEFORE.update({c: c for c in ISO_CODES})
 _MONEY = re.compile(
     r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
+    + "|".join(ISO_CODES) + "|"
     r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
     rf"(?<![\d*])(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
     r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币)?",
