@@ -96,7 +96,7 @@ _SIG = re.compile(r"-?【([^【】]{1,24})】|-?\[([^\[\]]{1,24})\]")
 _INSTITUTION = re.compile(
     r"银行|农信|农商|信用社|信用联社|村镇|公积金|12329|支付宝|财付通|微信支付|云闪付|银联|京东金融|京东支付|"
     r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡|"
-    r"微信收款|零钱通|农金|农村信用|数科|数字科技|消费金融|小额贷款")
+    r"微信收款|零钱通|农金|农村信用|数科|数字科技|消费金融|小额贷款|医保|社保")
 # The holder's own account referred to in the text: with no bank signature or bank number, a
 # message that talks to the holder about the holder's account reads as an account notice (app
 # notifications and exports often drop the sender), unless a personal number sent it.
@@ -297,12 +297,15 @@ _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付�
 _DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还"
 
 
-def _no_money(s: str, where: str) -> lexicon.NoMoney | None:
-    """The first no-money phrase that applies: hard ones anywhere in `s`, the others in `where`."""
+def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
+    """The first no-money phrase that applies: hard ones anywhere in `s`, the others in the amount's
+    own sentence or clause (anywhere when there is no amount)."""
+    where = {"message": s, "sentence": direction.sentence(s, main) if main else s,
+             "clause": direction.clause(s, main) if main else s}
     for entry in lexicon.get().no_money:
         if entry.unless_in_message is not None and entry.unless_in_message.search(s):
             continue
-        text = s if entry.hard else where
+        text = where[entry.scope]
         for m in entry.pattern.finditer(text):
             if entry.unless_before is not None and entry.unless_before.search(text[: m.start()]):
                 continue
@@ -481,9 +484,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
     if main is not None and main.value == 0:
         main = None  # 欠费0元, 0.00元: nothing moved
-    blocked = _no_money(s, direction.clause(s, main) if main else s)
-    if blocked is None and main is None:
-        blocked = _no_money(s, s)
+    blocked = _no_money(s, main)
 
     if notice_like and blocked is not None and (
             blocked.category == Category.STATEMENT

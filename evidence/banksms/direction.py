@@ -125,6 +125,13 @@ def _quiet(text: str, start: int, end: int) -> str:
     return _SENTENCE.sub(remark, _CLAUSE.sub(blank, text))
 
 
+def sentence(s: str, money: Money) -> str:
+    """The amount's own sentence (between full stops, line breaks), where a pending or in-progress
+    phrase must stand (您正在进行转账交易，金额5,000.00元，请确认)."""
+    left, right = _window(s, money.start, money.end, _SENTENCE_END)
+    return s[left:right]
+
+
 def clause(s: str, money: Money) -> str:
     """The amount's own clause (between commas/colons), where a no-money phrase must stand."""
     left, right = _window(s, money.start, money.end, _CLAUSE_END)
