@@ -263,7 +263,7 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
     if names:
         return names[-1]
     found = _IN_BODY.search(s) or None
-    return institutions.canonical(found.group(0)) if found else otp.brand(s)
+    return institutions.canonical(found.group(0) if found else otp.brand(s))
 
 
 def _named_sender(sender: str) -> str | None:
@@ -462,7 +462,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             return dataclasses.replace(
                 base, kind=EventKind.VERIFICATION_CODE if code else EventKind.SMS,
                 category=Category.OTP, code=code,
-                institution=institution or otp.brand(s),
+                institution=institution or institutions.canonical(otp.brand(s)),
                 counterparty=parties.counterparty(s, amount.end if amount else len(s)),
                 channel=parties.channel(s), amount=amount.value if amount else None,
                 currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,

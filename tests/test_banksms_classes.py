@@ -500,3 +500,85 @@ NEAR_DEBITS = [
 @pytest.mark.parametrize(("body", "want", "amount"), NEAR_DEBITS, ids=lambda v: str(v)[:24])
 def test_near_debits_and_everyday_notices(body: str, want: Direction | str, amount: str | None) -> None:
     check(body, "", want, amount)
+
+
+# ---- the English side: international cards' alerts and services' codes ----------------------
+# Constructed, in the forms US, UK, Hong Kong and Indian banks and card issuers use: debited /
+# spent / charged / withdrawn / you paid / paid … to X / a card used or a transaction approved for
+# an amount: out; credited / received / deposited / direct deposit / refund / reversal: in;
+# declined / failed / pending / will be debited / scheduled: nothing yet. Codes: before or after
+# their word, `OTP for txn of Rs 5,000.00 … is 482910`, letters and digits (Steam Guard). The
+# service is named where English names it (Your X code, X verification code, on your X account,
+# Welcome to X, [X]).
+ENGLISH = [
+    ('Rs 500 debited from a/c **1234 on 18-03-15 to VPA abc@upi. Not you? Call 18002586161', OUT, '500'),
+    ('INR 1,000.00 credited to A/c no. XX1234 on 18-03-15 by a/c linked to VPA xyz@okaxis.', IN, '1000.00'),
+    ('Your a/c no. XXXXXXXX1234 is credited by Rs.5000.00 on 18-03-2015 by'
+     ' a/c linked to mobile 9XXXXXX999 (IMPS Ref no 123456789).', IN, '5000.00'),
+    ('Dear Customer, Rs.1,000.00 is debited from your A/c XX1234 for UPI txn on 18-03-15.', OUT, '1000.00'),
+    ("ALERT: You've spent Rs.500.00 on CREDIT Card xx1234 at AMAZON on 2015-03-18.", OUT, '500.00'),
+    ('Txn of INR 2,500.00 done using Credit Card XX1234 at FLIPKART on 18-Mar-15.', OUT, '2500.00'),
+    ('Thank you for using your Debit Card ending 1234 for Rs 300 at ATM on 18-03-15.', OUT, '300'),
+    ('Chase: Your $42.50 transaction with STARBUCKS was approved on card ending 1234.', OUT, '42.50'),
+    ('BOA: A $120.00 charge was made on your credit card ending in 1234 at WALMART.', OUT, '120.00'),
+    ('Direct deposit of $2,500.00 posted to your checking account ending 1234.', IN, '2500.00'),
+    ('Wells Fargo: Purchase of $75.00 at SHELL on card ending 1234.', OUT, '75.00'),
+    ('You received a refund of $15.00 from AMAZON to your card ending 1234.', IN, '15.00'),
+    ('Your payment of $60.00 to NETFLIX failed. Card ending 1234.', 'failed', None),
+    ('HSBC: HKD 80.00 was debited from your account ending 1234 for an online payment.', OUT, '80.00'),
+    ('HSBC: A transfer of HKD 80.00 was received in your account ending 1234.', IN, '80.00'),
+    ('Your card ending 1234 has a pending transaction of USD 30.00 at UBER.', 'reminder', None),
+    ('USD 120.00 will be debited from your account ending 1234 on 20 Mar'
+     ' for your NETFLIX subscription.', 'reminder', None),
+    ('A payment of $500.00 to Jane Doe is scheduled for 03/20 from your account ending 1234.', 'reminder', None),
+]
+
+
+@pytest.mark.parametrize(("body", "want", "amount"), ENGLISH, ids=lambda v: str(v)[:24])
+def test_english_card_alerts(body: str, want: Direction | str, amount: str | None) -> None:
+    check(body, "10690000000", want, amount)
+
+
+ENGLISH_CODES = [
+    'Your Amazon OTP is 123456. Do not share it with anyone.',
+    '123456 is your Facebook confirmation code',
+    'Your PayPal security code is: 654321. Your code expires in 10 minutes.',
+    "Your Instagram code is 123 456. Don't share it.",
+    '[TikTok] 384756 is your verification code, valid for 5 minutes.',
+    'Binance verification code: 847362. Valid for 30 minutes.',
+    'Your Grab verification code is 8374. Never share it.',
+    'Steam Guard code: 4F7K2',
+    'Your LINE verification code is 582930',
+    'Use verification code 918273 for Microsoft authentication.',
+    "Your Revolut code is 374-829. Don't share it with anyone, even Revolut staff.",
+    'OTP for txn of Rs 5,000.00 at AMAZON on your card XX1234 is 482910. Valid for 10 mins. Do not share.',
+    '482910 is the OTP for your transaction of USD 99.00 at APPLE.COM with card ending 1234.',
+]
+
+
+@pytest.mark.parametrize("body", ENGLISH_CODES, ids=lambda v: str(v)[:24])
+def test_english_codes_of_international_services(body: str) -> None:
+    n = read(body, "10690000000")
+    assert n.code and n.direction is None and not n.needs_review, n
+
+
+@pytest.mark.parametrize(("body", "institution"), [
+    ("Your LinkedIn verification code is 804706.", "LinkedIn"),  # dev parseotp-8
+    ("Your one-time eBay pin is 3190", "eBay"),  # dev parseotp-10
+    ("You are applying a Weibo account, verification code:085429 (expire in 30 mins).", "微博"),  # dev
+    ("WeChat verification code: 2035. This code is only used to freeze your account.", "微信"),  # dev
+    ("843208 - Welcome to V2EX, this code is valid for 20 minutes", "V2EX"),  # dev taskerconfig-issues-8
+    ("[Alibaba Group]Your verification code is 797428", "Alibaba Group"),  # dev parseotp-12
+    # constructed
+    ("Your Coinbase verification code is 483920.", "Coinbase"),
+    ("Use the code (5521) on Weixin to log in.", "微信"),
+    ("Your verification code is 987654.", None),  # no name: none guessed
+])
+def test_an_english_code_names_its_service(body: str, institution: str | None) -> None:
+    assert read(body, "10690000000").institution == institution
+
+
+def test_an_amount_written_with_the_euro_sign_after_it() -> None:
+    # dev 2fhey-issues-1: the code authorises 150.51 EUR
+    n = read("Use this verification code 868658 to accept your 150.51€ transaction at Vimexx.", "10690000000")
+    assert (n.code, n.amount, n.currency) == ("868658", Decimal("150.51"), "EUR")

@@ -54,7 +54,9 @@ def table() -> Table:
 
 def _reduce(name: str) -> str:
     s = unicodedata.normalize("NFKC", name or "").translate(lexicon.traditional())
-    s = re.sub(r"\s+", "", s).strip("【】[]-:：")
+    # spaces go, except one between two Latin words (Sony Entertainment Network)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])", "", s).strip("【】[]-:：")
     for _ in range(3):
         shorter = _CHANNEL_END.sub("", s)
         if shorter == s or len(shorter) < 2:

@@ -12,12 +12,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:,\d{2,3})+\.\d{1,2}|\d+(?:\.\d+)?"  # 10,00.00 is a typo of 1000.00
-CURRENCY_AFTER = {"新台币": "TWD", "台币": "TWD", "日元": "JPY", "美元": "USD", "港元": "HKD", "港币": "HKD",
-                  "欧元": "EUR",
+CURRENCY_AFTER = {"€": "EUR", "新台币": "TWD", "台币": "TWD", "日元": "JPY", "美元": "USD", "港元": "HKD",
+                  "港币": "HKD", "欧元": "EUR",
                   "英镑": "GBP", "韩元": "KRW", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD",
                   "元": "CNY", "人民币": "CNY"}
 CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD", "USD": "USD",
-                   "US$": "USD", "$": "USD", "港币": "HKD", "港元": "HKD", "HKD": "HKD", "日元": "JPY",
+                   "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD", "港元": "HKD", "HKD": "HKD",
+                   "日元": "JPY",
                    "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD",
                    "INR": "INR", "RS": "INR", "RS.": "INR", "IDR": "IDR", "RP": "IDR", "RP.": "IDR", "SGD": "SGD",
                    "MYR": "MYR", "RM": "MYR", "PHP": "PHP", "AUD": "AUD", "CAD": "CAD", "KRW": "KRW", "THB": "THB"}
@@ -29,9 +30,9 @@ CURRENCY_BEFORE.update({c: c for c in ISO_CODES})
 _MONEY = re.compile(
     r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
     + "|".join(ISO_CODES) + "|"
-    r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
+    r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|€|£|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
     rf"(?<![\d*])(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
-    r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币)?",
+    r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币|€)?",
     re.IGNORECASE,
 )
 # A label just before the figure says what it is. Order matters: the first that fits is taken.

@@ -31,6 +31,10 @@ _EN_CODE = (
     re.compile(r"\b(\d{3}[- ]\d{3}|\d{4,8})\s+is your\b", re.IGNORECASE),
     re.compile(r"\bpassword\s*(?:is)?\s*:?\s*(\d{4,8})\b", re.IGNORECASE),
     re.compile(r"\b(?:enter|use)\s+(\d{4,8})\s+(?:to|as)\b", re.IGNORECASE),  # Use 123456 as your login code
+    # the code after what it is for: OTP for txn of Rs 5,000.00 at AMAZON on your card XX1234 is 482910
+    re.compile(r"\b(?:code|OTP|passcode|PIN)\b[^\n]{0,80}?\bis\s*:?\s*(\d{3}[- ]\d{3}|\d{4,8})\b", re.IGNORECASE),
+    # letters and digits, as Steam Guard writes them: `Steam Guard code: 4F7K2`
+    re.compile(r"\bcode\s*(?:is)?\s*:\s*((?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{5,8})\b"),
     re.compile(r"\b(?:code|OTP)\b[^.\d]{0,40}?(\d{3}[- ]\d{3}|\d{4,8})\b", re.IGNORECASE),
 )
 
@@ -39,12 +43,42 @@ _EN_BRAND = re.compile(r"\b(Google|WhatsApp|Apple|Microsoft|Telegram|Citi|Facebo
                        r"Twitter|Discord|Steam|Binance|Signal|LINE|WeChat|Alipay|TikTok|Netflix|Yahoo)\b")
 
 
+# Who an English code message names as itself, by where English puts the sender's name:
+# `Your LinkedIn verification code`, `Your one-time eBay pin`, `your Venmo phone verification code`,
+# `WeChat verification code: 2035`, `…on your Sony Entertainment Network account`, `Welcome to V2EX`,
+# `Use the code (7744) on WeChat`, `[Alibaba Group]Your verification code`.
+_NAME = r"((?:[A-Z][A-Za-z0-9&.'-]*|[a-z][A-Z][A-Za-z0-9]*|[A-Z0-9]{2,}[a-z]*)(?:\s+[A-Z][A-Za-z0-9&'-]*){0,3})"
+_KIND = r"(?:\s+(?:phone|mobile|account|login|sign-?in|security|verification|confirmation|one-time|authentication))*"
+_EN_NAMED = (
+    re.compile(r"^\s*\[([^\[\]]{2,30})\]"),
+    re.compile(r"\b[Yy]our\s+(?:one-time\s+|new\s+)?" + _NAME + _KIND + r"\s+(?:code|pin|PIN|OTP|passcode|password)\b"),
+    re.compile(r"^\s*" + _NAME + _KIND + r"\s+(?:code|pin|PIN|OTP|passcode)\b"),
+    re.compile(r"\bis\s+your\s+" + _NAME + _KIND + r"\s+(?:code|pin|PIN|OTP|passcode)\b"),
+    re.compile(r"\b(?:on|to|for|applying|registering|creating|opening)\s+(?:for\s+)?(?:your|a|an)\s+" + _NAME
+               + r"\s+(?:[Aa]ccount|ID)\b"),
+    re.compile(r"\b[Ww]elcome\s+to\s+" + _NAME),
+    re.compile(r"\bcode\b[^.]{0,24}?\bon\s+" + _NAME + r"\s+to\b"),
+)
+_NOT_A_BRAND = re.compile(r"^(?:Your|The|This|That|A|An|Use|Enter|Code|OTP|PIN|Verification|Security|Account|Do|Don't|"
+                          r"Never|Please|Dear|Hi|Hello|One-time|Login|Sign|Phone|Mobile|New)$")
+
+
 def brand(s: str) -> str | None:
     """The company an English verification code comes from (`G-123456` is Google's)."""
     m = _EN_BRAND.search(s)
     if m:
         return m.group(1)
-    return "Google" if re.search(r"\bG-\d{4,8}\b", s) else None
+    if re.search(r"\bG-\s?\d{4,8}\b", s):
+        return "Google"
+    s = re.sub(r"(?<=[A-Z]) (\d{1,3}) (?=[A-Z])", r"\1", s)  # V 2 EX: spaces typed around a name's digits
+    for pattern in _EN_NAMED:
+        for found in pattern.finditer(s):
+            words = found.group(1).strip().split()
+            while words and _NOT_A_BRAND.match(words[0]):
+                words = words[1:]
+            if words and not re.fullmatch(r"[\d\W]+", words[0]):
+                return " ".join(words)
+    return None
 
 
 def chinese(s: str) -> bool:
