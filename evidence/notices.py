@@ -182,6 +182,11 @@ def _prepare(body: str) -> tuple[str, list[str]]:
         return m.group(0)
 
     s = _SIG.sub(cut, text)
+    # a signature after a dash at the end: `…本卡人民币可用额度27.56元。-中信信用卡`
+    dashed = re.search(r"[-—－]\s*([\u4e00-\u9fff]{2,12})\s*[。.]?\s*$", s)
+    if dashed and _INSTITUTION.search(dashed.group(1)):
+        names.append(dashed.group(1))
+        s = s[: dashed.start()]
     title = _TITLE.match(s.strip())
     if title:
         # 华夏银行提示您: / 招商银行提醒: name the institution; 交易提醒: / 账单通知: do not
@@ -244,14 +249,49 @@ def _signature_code(names: list[str]) -> str | None:
     return None
 
 
-_IN_BODY = re.compile(r"花呗|借呗|白条|美团月付|抖音月付|云闪付|微粒贷|数字人民币|支付宝|微信支付|财付通")
+# Products named in a text without a sender, by preference: a credit line (the account that
+# paid: 使用花呗支付), then UnionPay's app and the e-CNY wallet, then the wallets.
+_IN_BODY = (re.compile(r"花呗|借呗|白条|美团月付|抖音月付|微粒贷"), re.compile(r"云闪付|数字人民币"),
+            re.compile(r"支付宝|微信支付|财付通"))
+# The payment was made with a credit line (使用花呗支付, 支付方式：美团月付): that debt account moved
+# the money, whichever app carried the notice (支付宝, 美团钱包).
+_PAID_WITH = re.compile(r"(?:使用|用|通过)(花呗|借呗|京东白条|白条|美团月付|抖音月付)(?:支付|付款)"
+                        r"|(?:支付|付款)方式\s*[:：]?\s*(花呗|京东白条|白条|美团月付|抖音月付)")
+# The holder's own account at a bank the text names: 招行一卡通, 农行借记卡, 广发信用卡, 华夏信用卡,
+# 中行微银行, 工行储户, and ICBC's own name as its channel (工商银行收入(他行汇入)). Not a payee's card
+# (向陈*的工商银行卡) nor a platform's means of payment (付款方式：宁波银行储蓄卡).
+_OWN_ACCOUNT_NOUN = re.compile(
+    r"信用卡|借记卡|储蓄卡|一卡通|卡(?!号)|账户|储户|微银行|网银|E令|手机银行|电子银行|收入|支出")
+_NOT_OWN_BANK_BEFORE = re.compile(r"(?:付款方式|支付方式|收款|付款方|转账给|(?:向|给|至|到)(?!您|你))[^,。;]{0,12}$")
+
+
+def _own_bank(s: str) -> str | None:
+    """The listed bank whose name stands right before an account noun of the holder's."""
+    for m in _OWN_ACCOUNT_NOUN.finditer(s):
+        before = s[max(0, m.start() - 10): m.start()]
+        found: tuple[str, int] | None = None
+        for k in range(2, len(before) + 1):  # the longest listed name that ends at the noun
+            name = before[-k:]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", name):
+                break
+            short = institutions.canonical(name)
+            if short and institutions.kind(short) not in (None, "other"):
+                found = (short, k)
+        if found and not _NOT_OWN_BANK_BEFORE.search(s[max(0, m.start() - found[1] - 16): m.start() - found[1]]):
+            return found[0]
+    return None
 
 
 def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str | None:
-    """Who sent it, by its short name (evidence/banksms/institutions.py): the institutions named
-    by signatures, an app title or a named sender (the member bank before its union), else the
-    bank of the sender number, else the last signature (【账单提醒】…【中国电信】: the tag comes
-    first, the sender last), else a payment product named in the text (花呗, 云闪付)."""
+    """Who sent it, by its short name (evidence/banksms/institutions.py): a credit line the
+    payment was made with, else the institutions named by signatures, an app title or a named
+    sender (the member bank before its union), else the bank of the sender number, else the last
+    signature that is no tag (【账单提醒】…【中国电信】: the tag comes first, the sender last), else
+    the bank of the holder's account the text names, else a payment product named in the text
+    (花呗, 云闪付), else the service an English code names."""
+    paid = _PAID_WITH.search(s)
+    if paid:
+        return institutions.canonical(paid.group(1) or paid.group(2))
     named = [n for n in names if _INSTITUTION.search(n)]
     if named:
         return institutions.pick(named)
@@ -260,10 +300,17 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
     other = phones.OTHER_SERVICES.get(phones.normalize(sender))
     if other:
         return institutions.canonical(other)
-    if names:
-        return names[-1]
-    found = _IN_BODY.search(s) or None
-    return institutions.canonical(found.group(0) if found else otp.brand(s))
+    untagged = [n for n in names if not _TAG.search(n)]
+    if untagged:
+        return untagged[-1]
+    own = _own_bank(s)
+    if own:
+        return own
+    for products in _IN_BODY:
+        found = products.search(s)
+        if found:
+            return institutions.canonical(found.group(0))
+    return institutions.canonical(otp.brand(s) or otp.chinese_brand(s))
 
 
 def _named_sender(sender: str) -> str | None:
@@ -453,16 +500,18 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     )
     monies = money.find(s)
 
-    if otp.is_otp(s):
-        code = otp.code(s)
-        if code or otp.chinese(s):  # a Chinese 验证码 message never moves money, code found or not
+    # a code word written as a bracketed tag (【验证码】888686，…) labels the code after it
+    coded = "".join(f"{n}:" for n in signed if otp.WORD.fullmatch(n)) + s
+    if otp.is_otp(coded):
+        code = otp.code(coded)
+        if code or otp.chinese(coded):  # a Chinese 验证码 message never moves money, code found or not
             amounts = [m for m in monies if m.marked and m.label in ("amount", "plain")]
             amount = amounts[0] if amounts else None
             # no code in it (a chat line asking the victim for "the code"): no code event
             return dataclasses.replace(
                 base, kind=EventKind.VERIFICATION_CODE if code else EventKind.SMS,
                 category=Category.OTP, code=code,
-                institution=institution or institutions.canonical(otp.brand(s)),
+                institution=institution or institutions.canonical(otp.brand(coded) or otp.chinese_brand(coded)),
                 counterparty=parties.counterparty(s, amount.end if amount else len(s)),
                 channel=parties.channel(s), amount=amount.value if amount else None,
                 currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,

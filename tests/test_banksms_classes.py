@@ -582,3 +582,46 @@ def test_an_amount_written_with_the_euro_sign_after_it() -> None:
     # dev 2fhey-issues-1: the code authorises 150.51 EUR
     n = read("Use this verification code 868658 to accept your 150.51€ transaction at Vimexx.", "10690000000")
     assert (n.code, n.amount, n.currency) == ("868658", Decimal("150.51"), "EUR")
+
+
+# ---- who sent it -----------------------------------------------------------------------------
+# Class: with no signature and no sender naming an institution, the bank of the holder's own
+# account the text names (招行一卡通, 农行借记卡, 广发卡, 工行储户, 中行微银行, ICBC's 工商银行收入) - not
+# a payee's card (向陈*的工商银行卡) nor a platform's means of payment (付款方式：宁波银行储蓄卡); a
+# credit line the payment was made with (使用花呗支付, 支付方式：美团月付) over the app that carried
+# the notice; a dash signature (…-中信信用卡); a card brand is its bank (华夏信用卡, 光大卡); a foreign
+# bank's China arm is the bank (汇丰银行中国); a city's housing fund under its official name
+# (X住房公积金管理中心); a product before the institution running it (云闪付, 中国银联); a tag is no
+# sender (【验证码】, 【未分期】).
+@pytest.mark.parametrize(("body", "sender", "institution"), [
+    ("您尾号0877的招行一卡通转出人民币5650.00元 ", "", "招商银行"),  # dev autorule-24
+    ("您尾号为2473的农行借记卡于12月30日10:52发生一笔收入90000.00元，详情请点击", "", "农业银行"),  # dev autorule-27
+    ("您尾号8101卡7月1日18:39工商银行收入(他行汇入)5元，余额586.27元。", "", "工商银行"),  # dev unresolved-code-79
+    ("您尾号3304广发卡13日16:11消费人民币24.99元，交易商户:财付通-美团平台商户。", "", "广发银行"),  # dev assetsking-31
+    ("您向陈*的工商银行卡6212 **** **** 7432转账170.00元，已于2024-10-06 23:46成功到账！", "", None),  # a payee's
+    ("支付成功 30.00元 付款方式：宁波银行储蓄卡(3721)", "", None),  # dev assetsking-38: the app is not named
+    ("你有一笔179.51元的支出，点击查看详情。使用花呗支付。请及时还款。", "支付宝", "花呗"),  # dev c-smsparse-vitest-5
+    ("支付金额：￥79.87\n支付方式：美团月付", "美团钱包", "美团月付"),  # dev c-autorule-wechat-32
+    ("您尾号9893的卡片18年01月17日21:27于财付通消费人民币288.00元。本卡人民币可用额度27.56元。-中信信用卡", "",
+     "中信银行"),  # dev unresolved-code-68
+    ("【华夏信用卡】您尾号9775的华夏信用卡于17:11消费人民币688.00元。", "", "华夏银行"),  # dev unresolved-code-70
+    ("【汇丰银行中国】温馨提示：您尾号0025的美元信用卡当月账单为5.99元，最低还款额为0.30元", "", "汇丰银行"),  # dev
+    ("【广州公积金中心】尊敬的甘*,您尾号为671700的住房公积金账户,缴存基数调整为7523.0元", "", "广州住房公积金管理中心"),
+    ("【中国银联】验证码:213988，有效期2分钟。您正在登录/注册银联国际用户，请勿泄露！", "", "中国银联"),  # dev
+    # dev unresolved-code-138
+    ("【云闪付】恭喜您获得0.1元的红包奖励，立即前往云闪付APP领取。【中国银联】", "", "云闪付"),
+    ("【验证码】888686，尊敬的用户，您正在登录中国移动 APP", "", "中国移动"),  # dev smscode-core-3
+    # constructed: the same rules with other banks and word order
+    ("尊敬的建行储户，您尾号1234的储蓄卡3月18日消费人民币50.00元。", "", "建设银行"),
+    ("您尾号1234的光大卡3月18日支出人民币80.00元。", "", "光大银行"),
+    ("【渣打银行(中国)】您尾号1234的借记卡3月18日转入人民币100.00元。", "", "渣打银行"),
+    ("【昆明公积金中心】您的住房公积金账户3月18日汇缴1,000.00元。", "", "昆明住房公积金管理中心"),
+    ("【省直住房公积金】您的住房公积金账户3月18日汇缴1,000.00元。", "", "省直住房公积金"),
+])
+def test_who_sent_it(body: str, sender: str, institution: str | None) -> None:
+    assert read(body, sender).institution == institution
+
+
+def test_a_code_tag_labels_the_code_after_it() -> None:
+    n = read("【验证码】888686，尊敬的用户，您正在登录中国移动 APP", "10690000000")  # dev smscode-core-3
+    assert (n.code, n.category) == ("888686", "otp")

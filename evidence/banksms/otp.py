@@ -81,6 +81,15 @@ def brand(s: str) -> str | None:
     return None
 
 
+_CN_NAMED = re.compile(r"(?:登录|登陆|注册|使用)\s*([\u4e00-\u9fffA-Za-z]{2,8}?)\s*(?:APP|App|app|客户端|账号|账户)")
+
+
+def chinese_brand(s: str) -> str | None:
+    """The service a Chinese code message names as what the holder is logging into: 您正在登录中国移动 APP."""
+    m = _CN_NAMED.search(s)
+    return m.group(1) if m and WORD.search(s) else None
+
+
 def chinese(s: str) -> bool:
     """A Chinese verification-code word: such a message never moves money, code found or not."""
     return bool(WORD.search(s))
