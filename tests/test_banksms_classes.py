@@ -625,3 +625,43 @@ def test_who_sent_it(body: str, sender: str, institution: str | None) -> None:
 def test_a_code_tag_labels_the_code_after_it() -> None:
     n = read("【验证码】888686，尊敬的用户，您正在登录中国移动 APP", "10690000000")  # dev smscode-core-3
     assert (n.code, n.category) == ("888686", "otp")
+
+
+# Constructed, a second round: running totals (本月消费累计, 今日累计支出: each movement was notified
+# on its own), balance reminders, signing a quick-payment agreement with its limit, loans on offer or
+# about to arrive, transfers not completed, declines over the limit, codes under other names (动态
+# 密码, 交易码, 短信口令) with the transfer they authorise, auto-debits to come, an unsigned "notice"
+# with a 400 callback, a bank's name on a look-alike link; and debits that end with an instalment
+# or red-packet offer, which stay debits (the offer is in its own clause).
+NEAR_DEBITS_2 = [
+    ('【招商银行】您的信用卡本月消费累计人民币5,000.00元，可用额度10,000.00元。', 'statement', None),
+    ('【工商银行】您尾号1234卡今日累计支出人民币5,000.00元，余额100.00元。', 'statement', None),
+    ('【建设银行】余额提醒：您尾号1234的储蓄卡当前余额为人民币5,000.00元。', 'other', None),
+    ('【工商银行】您尾号1234卡已成功签约支付宝快捷支付，单日限额50,000.00元。', 'reminder', None),
+    ('【招商银行】您可借50000元，日息低至0.02%，点击申请。', 'promo', None),
+    ('【微众银行】您的借款申请已通过，50,000.00元将在1小时内到账。', 'reminder', None),
+    ('【中国银行】您的账户有一笔5,000.00元的转账未完成，请核实。', 'failed', None),
+    ('【交通银行】您尾号1234信用卡消费人民币5,000.00元因超过额度被拒绝。', 'failed', None),
+    ('【平安银行】您的信用卡消费满5000元可兑换积分，详询95511。', 'promo', None),
+    ('【农业银行】您的动态密码为648213，您正在向尾号5678账户转账人民币20,000.00元。', 'otp', None),
+    ('【建设银行】交易码：483920，用于向张*转账50,000.00元，请勿泄露。', 'otp', None),
+    ('【工商银行】您正在进行网上支付，金额5,000.00元，短信口令123456，请勿告诉他人。', 'otp', None),
+    ('【招商银行】您的信用卡将于3月25日自动扣款人民币3,000.00元，请保持账户余额充足。', 'reminder', None),
+    ('【中信银行】您尾号1234信用卡本期应还人民币3,000.00元，请于3月25日前还款。', 'reminder', None),
+    ('您尾号1234的银行卡于3月18日消费5000.00元，如非本人操作请致电400-888-9999。', REVIEW, '5000.00'),
+    ('【工商银行】您的账户存在风险，已冻结5000元，请登录 icbc-safe.com 解冻。', 'phishing', None),
+    ('【招商银行】您尾号1234信用卡消费5,000.00元已成功办理分期，分12期。', 'installment', None),
+    ('【交通银行】您尾号1234信用卡于03月18日退货人民币5,000.00元。', IN, '5000.00'),
+    ('【交通银行】您尾号1234信用卡于03月18日消费人民币5,000.00元，可申请分期，回复FQ办理。', OUT, '5000.00'),
+    ('【招商银行】您尾号1234信用卡03月18日消费人民币3,000.00元，回复#FQ可申请分期，以审批为准。', OUT, '3000.00'),
+    ('【招商银行】您账户1234于03月18日网上支付人民币5,000.00，余额10.00。领取红包 cmbt.cn/x', OUT, '5000.00'),
+    ('【工商银行】您尾号1234卡3月18日快捷支付支出5,000.00元，余额10元。可申请e分期，详询95588。', OUT, '5000.00'),
+    ('【中国银行】您的借记卡账户1234，于03月18日他行汇入人民币1,000.00元,交易后余额1,100.00', IN, '1000.00'),
+    ('【中国银行】您的借记卡账户1234已于03月18日挂失，如非本人操作请致电95566。', 'other', None),
+    ('【建设银行】您尾号1234的储蓄卡3月18日10时5分扣收短信服务费支出人民币1.00元,活期余额99.00元。', OUT, '1.00'),
+]
+
+
+@pytest.mark.parametrize(("body", "want", "amount"), NEAR_DEBITS_2, ids=lambda v: str(v)[:24])
+def test_near_debits_second_round(body: str, want: Direction | str, amount: str | None) -> None:
+    check(body, "", want, amount)
