@@ -665,3 +665,23 @@ NEAR_DEBITS_2 = [
 @pytest.mark.parametrize(("body", "want", "amount"), NEAR_DEBITS_2, ids=lambda v: str(v)[:24])
 def test_near_debits_second_round(body: str, want: Direction | str, amount: str | None) -> None:
     check(body, "", want, amount)
+
+
+# ---- a code word in a warning makes no code message --------------------------------------------
+# Class: banks end money notices with fraud warnings (任何人索要验证码均为诈骗, 请勿向他人提供短信验证码,
+# 不会索取您的动态密码): the warning gives no code, and the notice is still a debit or credit. A code
+# right after the word is a code even inside a warning (千万不要告诉他人验证码951353).
+@pytest.mark.parametrize(("body", "want", "amount"), [
+    # constructed
+    ("【工商银行】您尾号1234卡3月18日快捷支付支出5,000.00元，余额10元。任何人索要验证码均为诈骗，切勿泄露。", OUT,
+     "5000.00"),
+    ("【建设银行】您尾号1234的储蓄卡3月18日支出人民币5,000.00元，活期余额10.00元。请勿向他人提供短信验证码。", OUT,
+     "5000.00"),
+    ("【招商银行】您账户1234于03月18日转入人民币300.00，余额800.00。银行工作人员不会索取您的动态密码。", IN, "300.00"),
+    ("【建设银行】验证码483920，您正在向张*转账5000元，任何人索要验证码均为诈骗。", "otp", None),
+    # dev myphone-3: the code inside the warning
+    ("您在向王**汇款，收款人卡号后四位：9486，为防止诈骗千万不要告诉他人验证码951353，金额76,526.72元。如有疑问请停止操作。"
+     "（短信编号：335028）【工商银行】", "otp", None),
+])
+def test_a_warning_about_codes_is_not_a_code(body: str, want: Direction | str, amount: str | None) -> None:
+    check(body, "", want, amount)

@@ -90,9 +90,26 @@ def chinese_brand(s: str) -> str | None:
     return m.group(1) if m and WORD.search(s) else None
 
 
+# A code word inside a warning (任何人索要验证码均为诈骗, 请勿向他人提供短信验证码, 不会索取您的动态密码):
+# banks append it to money notices too; it gives no code and makes no message a code message.
+_WARNING_BEFORE = re.compile(r"(?:索要|索取|泄露|泄漏|透露|提供|告诉|告知|转发|询问|骗取|套取|不会|切勿|请勿|勿|"
+                             r"不要|谨防)[^。,;，；!！]{0,10}$")
+_WARNING_AFTER = re.compile(r"^[^。,;，；!！\d]{0,4}(?:均为诈骗|是诈骗|切勿|请勿|勿|不要|谨防|不得)")
+
+
+def _told(s: str) -> list[re.Match[str]]:
+    """The code words of `s` that are not inside a warning, or that a code follows (千万不要告诉他人
+    验证码951353 warns and gives the code at once)."""
+    return [w for w in WORD.finditer(s)
+            if _CODE_AFTER_WORD.match(s, w.start())
+            or (not _WARNING_BEFORE.search(s[max(0, w.start() - 12): w.start()])
+                and not _WARNING_AFTER.match(s[w.end(): w.end() + 10]))]
+
+
 def chinese(s: str) -> bool:
-    """A Chinese verification-code word: such a message never moves money, code found or not."""
-    return bool(WORD.search(s))
+    """A Chinese verification-code word, not in a warning: such a message never moves money, code
+    found or not (a debit notice ending 任何人索要验证码均为诈骗 is still a debit)."""
+    return bool(_told(s))
 
 
 _GOOGLE = re.compile(r"\bG-\s?\d{4,8}\b")  # Google's code form, in any language (G-723210(이)가 Google 인증 코드입니다)
@@ -107,7 +124,7 @@ _HOTLINE_BEFORE = re.compile(r"(?:详询|致电|拨打|客服|热线|电话|\bca
 
 
 def is_otp(s: str) -> bool:
-    return bool(WORD.search(s) or EN_WORD.search(s) or _GOOGLE.search(s))
+    return bool(_told(s) or EN_WORD.search(s) or _GOOGLE.search(s))
 
 
 def _lone_code(s: str) -> str | None:
@@ -123,8 +140,8 @@ def code(s: str) -> str | None:
     m = _CODE_AFTER_WORD.search(s)
     if m:
         return m.group(1)
-    if WORD.search(s):
-        words = [w.start() for w in WORD.finditer(s)]
+    if told := _told(s):
+        words = [w.start() for w in told]
         best: tuple[int, str] | None = None
         for c in _CODE_ANY.finditer(s):
             if _NOT_CODE_BEFORE.search(s[max(0, c.start() - 8): c.start()]) or c.group(1).startswith("95"):
