@@ -685,3 +685,20 @@ def test_near_debits_second_round(body: str, want: Direction | str, amount: str 
 ])
 def test_a_warning_about_codes_is_not_a_code(body: str, want: Direction | str, amount: str | None) -> None:
     check(body, "", want, amount)
+
+
+# ---- a top-up into the holder's wallet ---------------------------------------------------------
+# Class: a wallet's or platform account's own notice of a top-up completed on it (您的账号…完成3000元
+# 充值, 零钱充值成功) is money INTO that account; in a bank card's notice the top-up is what the card
+# paid for elsewhere, read by the card's own words (支出, 消费) - and with none, not guessed.
+@pytest.mark.parametrize(("body", "want", "amount"), [
+    # dev c-virtualid-tests-17
+    ("【抖音火山版】抖音钱包异动提醒:您的账号90649567129于2021年09月06日22:01 完成3000元充值,可进入抖音(或火山版)app"
+     "钱包页查看充值记录。", IN, "3000"),
+    # constructed
+    ("【微信支付】您的零钱充值成功，充值金额200.00元已到账。", IN, "200.00"),
+    ("【建设银行】您尾号1234的储蓄卡3月18日10时5分支付宝充值支出人民币500.00元,活期余额100.00元。", OUT, "500.00"),
+    ("【工商银行】您尾号1234卡3月18日话费充值100.00元。", REVIEW, "100.00"),
+])
+def test_a_top_up_is_money_into_the_account_topped_up(body: str, want: Direction | str, amount: str) -> None:
+    check(body, "", want, amount)

@@ -27,6 +27,14 @@ _REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repa
 _WALLET_TO_CARD = re.compile(
     r"(?:从|由)?(?:零钱通?|余额宝|余利宝|钱包余额)[^,。;\n]{0,4}(?:转出|提现)[^,。;\n]{0,10}(?:至|到)"
     r"[^,。;\n]{0,10}(?:账户|银行卡|卡)")
+# A top-up completed on the holder's wallet or platform account, in that account's own notice (您的
+# 账号…完成3000元充值, 零钱充值成功): money INTO it. In a bank card's notice (a 卡 named) a top-up is
+# what the card paid for elsewhere, read by the card's own words (支出, 消费).
+_TOPPED_UP = re.compile(r"(?:账号|账户|钱包|零钱|余额)[^,。;\n]{0,30}?(?:完成|成功)[^,。;\n]{0,12}?充值"
+                        r"|充值(?:成功|已到账|到账)")
+_CARD = re.compile(r"(?:银行|储蓄|借记|信用|贷记)卡|尾号\s*\d{3,6}\s*(?:的)?\s*[\u4e00-\u9fff]{0,4}卡|卡\s*尾号|卡号|"
+                   r"一卡通")
+
 # 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card; so is
 # a credit account's own repayment deduction (预约还款未足额扣款, 自动还款扣款成功): what is deducted
 # comes from the linked deposit account, the repayment goes INTO the card
@@ -162,6 +170,8 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
             part, raw = _quiet(part, money.start, money.end), _quiet(raw, money.start, money.end)
         windows.extend(((_blank_brackets(part), _blank_brackets(raw)), (part, raw)))
     if (found := _WALLET_TO_CARD.search(s)) is not None:
+        return Decision(IN, "own_transfer", (found.group(0),))
+    if (found := _TOPPED_UP.search(s)) is not None and not _CARD.search(s):
         return Decision(IN, "own_transfer", (found.group(0),))
     paying_someone = bool(_PAYS_SOMEONE.search(text))
     if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
