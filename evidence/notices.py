@@ -507,10 +507,13 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         if code or otp.chinese(coded):  # a Chinese 验证码 message never moves money, code found or not
             amounts = [m for m in monies if m.marked and m.label in ("amount", "plain")]
             amount = amounts[0] if amounts else None
-            # no code in it (a chat line asking the victim for "the code"): no code event
+            # no code in it (a chat line asking the victim for "the code", instructions that mention
+            # one): no code event, and no code message unless the code is masked (验证码为：******)
+            masked = code is None and otp.masked(coded)
             return dataclasses.replace(
                 base, kind=EventKind.VERIFICATION_CODE if code else EventKind.SMS,
-                category=Category.OTP, code=code,
+                category=Category.OTP if code or masked else (Category.OTHER if bankish else Category.SMS),
+                code=code,
                 institution=institution or institutions.canonical(otp.brand(coded) or otp.chinese_brand(coded)),
                 counterparty=parties.counterparty(s, amount.end if amount else len(s)),
                 channel=parties.channel(s), amount=amount.value if amount else None,

@@ -702,3 +702,29 @@ def test_a_warning_about_codes_is_not_a_code(body: str, want: Direction | str, a
 ])
 def test_a_top_up_is_money_into_the_account_topped_up(body: str, want: Direction | str, amount: str) -> None:
     check(body, "", want, amount)
+
+
+# ---- things cancelled, and codes not given ----------------------------------------------------
+# Class: a booked transfer, an application or an instruction 撤销/撤回 was never executed (no money),
+# unlike 消费撤销 (a done purchase reversed: money back). A message that speaks of a code without
+# giving one (instructions, a chat line) is no code message, unless the code is masked (******).
+@pytest.mark.parametrize(("body", "want", "amount"), [
+    ("【招商银行】您账户1234的预约转账人民币1,000.00已撤销。", "failed", None),  # constructed
+    ("【工商银行】您尾号1234卡的转账申请已被撤回，金额5,000.00元。", "failed", None),  # constructed
+    ("【民生银行】您尾号1234账户3月18日消费撤销人民币66.00元，余额600.00元。", IN, "66.00"),  # constructed
+])
+def test_a_cancelled_instruction_is_no_reversal(body: str, want: Direction | str, amount: str | None) -> None:
+    check(body, "", want, amount)
+
+
+@pytest.mark.parametrize(("body", "category"), [
+    # dev c-virtualid-tests-13
+    ("【支付宝】您好!手机打开支付宝,点右下角【我的】-【登录】,输入账户:170***@qq.com,点击换个方式登录-【密码登录】-"
+     "【忘记密码】-系统会问您【能否接收验证码】,系统会验证您的信息", "other"),
+    # dev smscode-issues-1: the code masked
+    ("您正在进行中行微银行关联账户操作（储蓄账户尾号****），手机验证码为：******（1分钟内有效），请勿告知他人。",
+     "otp"),
+])
+def test_a_code_message_gives_a_code(body: str, category: str) -> None:
+    n = read(body, "95566" if "中行" in body else "")
+    assert n.category == category and n.direction is None

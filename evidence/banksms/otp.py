@@ -106,6 +106,11 @@ def _told(s: str) -> list[re.Match[str]]:
                 and not _WARNING_AFTER.match(s[w.end(): w.end() + 10]))]
 
 
+def masked(s: str) -> bool:
+    """A code given but masked (手机验证码为：******): a code message whose code a screenshot or export hid."""
+    return re.search(r"(?:" + WORD.pattern + r")[为是:：\s]*[*＊xX]{4,8}", s) is not None
+
+
 def chinese(s: str) -> bool:
     """A Chinese verification-code word, not in a warning: such a message never moves money, code
     found or not (a debit notice ending 任何人索要验证码均为诈骗 is still a debit)."""
