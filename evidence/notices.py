@@ -350,9 +350,9 @@ def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
     where = {"message": s, "sentence": direction.sentence(s, main) if main else s,
              "clause": direction.clause(s, main) if main else s}
     for entry in lexicon.get().no_money:
-        if entry.unless_in_message is not None and entry.unless_in_message.search(s):
-            continue
         text = where[entry.scope]
+        if entry.unless_within is not None and entry.unless_within.search(text):
+            continue
         for m in entry.pattern.finditer(text):
             if entry.unless_before is not None and entry.unless_before.search(text[: m.start()]):
                 continue

@@ -728,3 +728,20 @@ def test_a_cancelled_instruction_is_no_reversal(body: str, want: Direction | str
 def test_a_code_message_gives_a_code(body: str, category: str) -> None:
     n = read(body, "95566" if "中行" in body else "")
     assert n.category == category and n.direction is None
+
+
+# ---- a housing loan disbursed ------------------------------------------------------------------
+# Class (practice): a mortgage or housing-fund loan is paid to the seller, not into the borrower's
+# account: its 发放 moves nothing in the holder's accounts unless the notice names one it went into.
+# A consumer loan 发放至/到 an account of the holder's is money in.
+@pytest.mark.parametrize(("body", "want", "amount"), [
+    # dev unresolved-code-98 (no sender, no signature: a plain text that moved nothing)
+    ("尊敬的客户:您的个人住房公积金委托贷款于20190701发放成功,金额为500000.00元,到期日为20340701,月利率为2.708333‰,"
+     "首次还款日为20190801,首次还款金额为3513.34元。", "sms", None),
+    # constructed
+    ("【建设银行】您的个人住房贷款已于3月18日放款，金额人民币800,000.00元。", "other", None),
+    ("【建设银行】您的个人住房贷款800,000.00元已于3月18日发放至您尾号1234的账户。", IN, "800000.00"),
+    ("【招商银行】您的闪电贷50000.00元已于03月18日发放至尾号1234账户，请查收。", IN, "50000.00"),
+])
+def test_a_housing_loan_is_paid_to_the_seller(body: str, want: Direction | str, amount: str | None) -> None:
+    check(body, "", want, amount)

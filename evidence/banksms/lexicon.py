@@ -25,7 +25,7 @@ class NoMoney:
     scope: str  # where it must stand: "message" (failed), "sentence" or "clause" (the amount's own)
     pattern: re.Pattern[str]
     unless_before: re.Pattern[str] | None
-    unless_in_message: re.Pattern[str] | None  # the phrase does not apply where these words stand
+    unless_within: re.Pattern[str] | None  # the phrase does not apply where these words stand in its scope
     why: str
 
 
@@ -50,7 +50,7 @@ def _load(data: dict[str, Any]) -> Lexicon:
     no_money = tuple(
         NoMoney(e["category"], SCOPES[e["rank"]], re.compile(e["pattern"]),
                 re.compile(f"(?:{e['unless_before']})[^。,;!?]{{0,8}}$") if e.get("unless_before") else None,
-                re.compile(e["unless_in_message"]) if e.get("unless_in_message") else None,
+                re.compile(e["unless_within"]) if e.get("unless_within") else None,
                 e["why"])
         for e in data["no_money"])
     phrases = tuple(Phrase(e["dir"], e["rank"], re.compile(e["pattern"]), e["why"]) for e in data["phrase"])
