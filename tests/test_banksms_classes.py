@@ -787,3 +787,12 @@ BANK_TEMPLATES = [
 @pytest.mark.parametrize(("body", "want", "amount"), BANK_TEMPLATES, ids=lambda v: str(v)[:24])
 def test_everyday_notices_in_each_banks_template(body: str, want: Direction, amount: str) -> None:
     check(body, "", want, amount)
+
+
+def test_a_transaction_password_given_is_a_code_and_warned_about_is_not() -> None:
+    # dev xposedsmscode-issues-1 (Traditional, Taiwan): 交易密碼為7890 gives the code
+    n = read("感謝您使用信用卡，卡號後四碼1234於今日網路交易約TWD 4567元，交易密碼為7890，請於5分鐘內輸入完成認證。")
+    assert (n.code, n.category, n.direction) == ("7890", "otp", None)
+    # constructed: a debit notice warning about the transaction password stays a debit
+    n = read("【工商银行】您尾号1234卡3月18日支出5,000.00元，余额10元。请勿向任何人泄露交易密码。", "95588")
+    assert (n.direction, n.amount) == (OUT, Decimal("5000.00"))
