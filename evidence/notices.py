@@ -144,11 +144,23 @@ _LOOSE_SPACE = re.compile(
     rf"(?<=[{_CJK}\[(*¥$:])[ \t\u3000]+(?=[\d{_CJK}*¥$\])])|(?<=[\d*])[ \t\u3000]+(?=[{_CJK}*\])])")
 # A full stop typed as an ASCII point after Chinese text (`汇缴261.00元.回复TD退订`) ends the
 # sentence as 。 does; points between digits or letters (amounts, links) stay.
-_ASCII_STOP = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}]|\s|$)")
+_ASCII_STOP = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}]|\s|$)"
+                         # and an English sentence's full stop before the next sentence or Chinese text
+                         # (…at ATM. Reply STOP to opt out; …ending 1234.回复TD退订), not an
+                         # abbreviation's point (A/c no. XX1234, Rs. 500, Avl. Bal)
+                         rf"|(?<=[A-Za-z0-9)\]])(?P<word_end>)\.(?=\s+[A-Z]|\s*[{_CJK}])")
+_ABBREVIATION = re.compile(r"(?:\b|^)(?:no|nos|rs|re|mr|mrs|ms|dr|ltd|co|inc|corp|bal|avl|a/c|acct|txn|ref|st|jr|sr|vs|"
+                           r"etc|e\.g|i\.e|u\.s|u\.k|approx|dept|govt|info|amt|dt|inr|usd|hkd|eur|gbp)$", re.IGNORECASE)
+
+
+def _stop(m: re.Match[str]) -> str:
+    if m.group("word_end") is not None and _ABBREVIATION.search(m.string[max(0, m.start() - 8): m.start()]):
+        return "."
+    return "。"
 
 
 def _tighten(s: str) -> str:
-    return _ASCII_STOP.sub("。", _LOOSE_SPACE.sub("", s))
+    return _ASCII_STOP.sub(_stop, _LOOSE_SPACE.sub("", s))
 
 
 def fold(text: str) -> str:
@@ -183,7 +195,8 @@ def _prepare(body: str) -> tuple[str, list[str]]:
 
     s = _SIG.sub(cut, text)
     # a signature after a dash at the end: `…本卡人民币可用额度27.56元。-中信信用卡`
-    dashed = re.search(r"[-—－]\s*([\u4e00-\u9fff]{2,12})\s*[。.]?\s*$", s)
+    # (after a full stop: `财付通-微信支付` at the end is a channel named X-Y, not a signature)
+    dashed = re.search(r"(?:^|[。.!！?？]\s*)[-—－]\s*([\u4e00-\u9fff]{2,12})\s*[。.]?\s*$", s)
     if dashed and _INSTITUTION.search(dashed.group(1)):
         names.append(dashed.group(1))
         s = s[: dashed.start()]

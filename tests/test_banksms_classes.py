@@ -796,3 +796,25 @@ def test_a_transaction_password_given_is_a_code_and_warned_about_is_not() -> Non
     # constructed: a debit notice warning about the transaction password stays a debit
     n = read("【工商银行】您尾号1234卡3月18日支出5,000.00元，余额10元。请勿向任何人泄露交易密码。", "95588")
     assert (n.direction, n.amount) == (OUT, Decimal("5000.00"))
+
+
+# ---- English sentences end at their full stop -----------------------------------------------
+# Class: an English notice's full stop ends its sentence (…at ATM. Reply STOP to opt out), so a
+# closing opt-out line or a Chinese 退订 line after it is not in the amount's sentence; an
+# abbreviation's point (A/c no. XX1234, Rs. 500, Avl. Bal) ends nothing. A card's tail (card ending
+# 1234, XX 1234) is never a code.
+@pytest.mark.parametrize(("body", "want", "amount"), [
+    ("Your card ending 1234 has been charged GBP 60.00 at TESCO. Reply STOP to opt out.", OUT, "60.00"),
+    ("Refund of HKD 120.00 credited to your card ending 1234.回复TD退订", IN, "120.00"),
+    ("INR 1,000.00 credited to A/c no. XX 1234 on 18-03-15 by a/c linked to VPA xyz@okaxis.", IN, "1000.00"),
+    ("Dear Customer, Rs. 1,000.00 is debited from your A/c XX1234 for UPI txn. Avl. Bal Rs. 500.00", OUT,
+     "1000.00"),
+])
+def test_english_sentences_end_at_their_full_stop(body: str, want: Direction, amount: str) -> None:
+    n = check(body, "10690000000", want, amount)
+    assert n.card_tail == "1234"
+
+
+def test_a_card_tail_is_never_an_english_code() -> None:
+    n = read("482910 is the OTP for your transaction of USD 99.00 at APPLE.COM with card ending 1234 .")
+    assert n.code == "482910"

@@ -38,7 +38,7 @@ TAIL = re.compile(
     r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
     # English: card ending (in) 1234, a/c XX1234, account no. ****1234
     r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
-    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{2,}))(?P<f>\d{3,4})\b"
+    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{2,}))\s?(?P<f>\d{3,4})\b"
 )
 # Words right before a tail that make it the other party's.
 _OTHER_BEFORE = re.compile(

@@ -126,8 +126,10 @@ _EN_REFERS = re.compile(r"\b(?:this|the|that)\s+(?:verification\s+|security\s+|l
                         r"(?:code|pin|passcode|password|OTP)\b", re.IGNORECASE)
 _EN_LONE = re.compile(r"(?<![\d.,:/\-+$€£¥])(\d{4,8})(?![\d.,:/€]|\s*(?:minutes?|mins?|hours?|seconds?|secs?|days?)\b)",
                       re.IGNORECASE)
-# a hotline or phone number written after these is never the code (详询95588, call 95555)
-_HOTLINE_BEFORE = re.compile(r"(?:详询|致电|拨打|客服|热线|电话|\bcall|\bphone|\btel)[:\s]*$", re.IGNORECASE)
+# a hotline or phone number written after these is never the code (详询95588, call 95555), nor a
+# card's tail (card ending 1234, a/c XX1234)
+_HOTLINE_BEFORE = re.compile(r"(?:详询|致电|拨打|客服|热线|电话|\bcall|\bphone|\btel|\bending(?:\s+in)?|"
+                             r"\b(?:a/c|acct|account|card)(?:\s+no\.?)?\s*(?:x{2,}|\*{2,})?)[:\s]*$", re.IGNORECASE)
 
 
 def is_otp(s: str) -> bool:
@@ -139,7 +141,7 @@ def _lone_code(s: str) -> str | None:
     if not _EN_REFERS.search(s):
         return None
     found = {m.group(1) for m in _EN_LONE.finditer(s)
-             if not _HOTLINE_BEFORE.search(s[max(0, m.start() - 8): m.start()])}
+             if not _HOTLINE_BEFORE.search(s[max(0, m.start() - 16): m.start()])}
     return found.pop() if len(found) == 1 else None
 
 
@@ -160,6 +162,6 @@ def code(s: str) -> str | None:
             return best[1]
     for pattern in _EN_CODE:
         for m in pattern.finditer(s):
-            if not _HOTLINE_BEFORE.search(s[max(0, m.start(1) - 8): m.start(1)]):
+            if not _HOTLINE_BEFORE.search(s[max(0, m.start(1) - 16): m.start(1)]):
                 return m.group(1)
     return _lone_code(s)
