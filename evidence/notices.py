@@ -373,7 +373,9 @@ def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
     return None
 
 
-_ACCOUNT_NOUN = re.compile(r"信用卡|贷记卡|龙卡|附属卡|账户|账号|借记卡|储蓄卡|一卡通|钱包|卡")
+_ACCOUNT_NOUN = re.compile(r"信用卡|贷记卡|龙卡|附属卡|账户|账号|借记卡|储蓄卡|一卡通|钱包|借款|贷款|借据|卡")
+# the holder's own account is a loan: 您尾号0123的借款…还款 is money INTO it, as for a credit card
+_LOAN_NOUN = ("借款", "贷款", "借据")
 _CC_BEFORE = re.compile(r"(?:信用卡|贷记卡)\s*[(（]?\s*(?:尾号)?\s*[:：]?\s*\**\s*$")
 
 
@@ -393,9 +395,10 @@ def _unlinked(s: str) -> str:
 
 
 def _own_credit_card(s: str, tail: str | None) -> bool:
-    """Is the holder's account in this notice a credit card? The account noun that heads the
-    own tail decides: `尾号2412的信用卡`, `信用卡6706`, `您0059的信用卡` are; `尾号6598的账户信用卡预约还款`
-    (an account repaying a card) and `账户8747关联个人信用卡` (an account and its linked card) are not."""
+    """Is the holder's account in this notice a credit card (or a loan: a debt account)? The account
+    noun that heads the own tail decides: `尾号2412的信用卡`, `信用卡6706`, `您0059的信用卡`, `尾号0123的借款`
+    are; `尾号6598的账户信用卡预约还款` (an account repaying a card) and `账户8747关联个人信用卡` (an
+    account and its linked card) are not."""
     cc = lexicon.get().credit_card
     s = _unlinked(s)
     if tail is None:
@@ -404,7 +407,7 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
         if _CC_BEFORE.search(s[max(0, m.start() - 8): m.start()]):
             return True
         head = _ACCOUNT_NOUN.search(s[m.end(): m.end() + 10])
-        if head and cc.fullmatch(head.group(0)):
+        if head and (cc.fullmatch(head.group(0)) or head.group(0) in _LOAN_NOUN):
             return True
     return False
 
