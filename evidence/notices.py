@@ -103,7 +103,7 @@ _INSTITUTION = re.compile(
 _OWN_REFERENCE = re.compile(
     r"(?:您|你)(?:的)?\s*(?:尾号|尾数|账户|账号|卡|信用卡|借记卡|储蓄卡|银行卡|存款账户|\d{4}的)"
     r"|(?:您|你)(?:在|于|已|有一笔|通过|使用|向)|(?:您|你)的[^,。;]{0,8}(?:账户|卡|钱包|余额)|您的\d"
-    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)"
+    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)|(?:您|你)(?:已|已经)?收到(?![^,。;]{0,4}短信)"
     # the holder's account at a named bank: 您招行个人消费卡账户, 您工行借记卡
     r"|(?:您|你)(?:的)?(?:[\u4e00-\u9fff]{1,3}行|[\u4e00-\u9fff]{2,6}银行)[^,。;]{0,8}?(?:账户|卡)"
     # someone pays the holder: 张*向您付款, 转入您的账户
@@ -178,6 +178,9 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     # full width folded first (NFKC: ４７．００ -> 47.00), then typed punctuation inside numbers
     # mended (29。19), then Traditional characters folded for matching (帳戶 -> 账户)
     s = money.prepare(_tighten(times.normalize_text(body or ""))).translate(lexicon.traditional())
+    # 你 and 您 are one "you" in two registers (payment apps write 你收到一笔…, banks 您尾号…): the
+    # lexicon is written with 您, so the matching copy is too
+    s = s.replace("你", "您")
     names: list[str] = []
     text = s.strip()
 
@@ -628,7 +631,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if flagged:
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
     if (not bankish and not notice_like and not personal and not other_sender and main is not None
-            and (blocked is None or hold) and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s))
+            and (blocked is None or hold)
+            and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s) or main.label == "amount")
             and ((decided := direction.decide(s, main, own_credit_card=own_cc)).basis != "none" or hold)):
         # No signature, no institution's number, no word of the holder's own account: the text
         # alone does not prove whose money moved (an export without senders, a screenshot's

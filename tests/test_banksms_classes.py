@@ -826,6 +826,38 @@ def test_a_card_tail_is_never_an_english_code() -> None:
     assert n.code == "482910"
 
 
+# ---- payment platforms and consumer credit ---------------------------------------------------------
+# Constructed, in the platforms' wording (支付宝, 微信支付, 云闪付, 数字人民币, 花呗, 借呗, 京东白条, 美团月付,
+# 抖音月付): they write 你 where banks write 您 (one "you" in two registers: 你收到一笔200.00元的转账 is
+# money in); a credit line's spending is money out of it, its repayment money into it, its bill a bill.
+PLATFORMS = [
+    ('【花呗】你本月账单1000.00元，还款日为4月10日，可在支付宝中还款。', 'statement', '1000.00'),
+    ('【京东白条】您的白条还款100.00元已成功，感谢您的支持。', IN, '100.00'),
+    ('【美团月付】你有一笔38.50元的月付消费，可在美团App查看。', OUT, '38.50'),
+    ('【支付宝】你收到一笔200.00元的转账，来自张*。', IN, '200.00'),
+    ('【支付宝】你有一笔99.00元的支出，付款方式：余额宝。', OUT, '99.00'),
+    ('【微信支付】收款到账通知：收款金额￥50.00，付款方：李*。', IN, '50.00'),
+    ('【微信支付】已支付¥30.00，收款方：某某便利店，支付方式：零钱。', OUT, '30.00'),
+    ('【支付宝】你的提现500.00元已到账招商银行(1234)。', IN, '500.00'),
+    ('【支付宝】退款到账通知：88.00元已退回你的花呗。', IN, '88.00'),
+    ('【云闪付】您尾号1234的银行卡向张三转账1,000.00元，已成功。', OUT, '1000.00'),
+    ('【数字人民币】您的钱包收到一笔20.00元的转账。', IN, '20.00'),
+    ('【抖音月付】你有一笔15.00元的抖音月付支出。', OUT, '15.00'),
+    ('【花呗】你有一笔1,000.00元的账单将于4月10日自动还款，请确保余额充足。', 'reminder', None),
+    ('【京东白条】您的白条分期已办理成功，分期金额1,200.00元，分6期。', 'installment', None),
+    ('【借呗】您已成功还款1,000.00元。', IN, '1000.00'),
+    ('【借呗】您借的5,000.00元已到账，收款账户：招商银行(1234)。', IN, '5000.00'),
+]
+
+
+@pytest.mark.parametrize(("body", "want", "amount"), PLATFORMS, ids=lambda v: str(v)[:24])
+def test_payment_platforms_and_consumer_credit(body: str, want: Direction | str, amount: str | None) -> None:
+    n = read(body, "")
+    assert outcome(n) == want, n
+    if want in (IN, OUT):
+        assert n.amount == Decimal(amount or "0"), n
+
+
 # ---- the metamorphic rewrites over the constructed messages too ----------------------------------
 # bench/notices_metamorphic.py rewrites dev and the shared 76; the constructed messages above must
 # read the same under the same rewrites (signature moved or dropped, widths, spaces, adverts,
@@ -848,7 +880,7 @@ def _meta() -> ModuleType:
 def _constructed() -> list[dict[str, object]]:
     meta = _meta()
     tables = [PARTIAL, REPAID, [(b, s, w, None) for b, s, w in NO_MONEY], PRACTICE, NEAR_DEBITS, ENGLISH,
-              NEAR_DEBITS_2, BANK_TEMPLATES, [(b, None, None) for b in ENGLISH_CODES]]
+              NEAR_DEBITS_2, BANK_TEMPLATES, PLATFORMS, [(b, None, None) for b in ENGLISH_CODES]]
     out = []
     for table in tables:
         for row in table:
