@@ -168,8 +168,13 @@ def signature(r: Mapping[str, Any]) -> list[Variant]:
     # dropped: the sender still says who it is - its number when that number is an institution's
     # known hotline, else the signature's name as an export or an app notification shows it
     known = bool(said) or phones.normalize(str(sender or "")) in phones.OTHER_SERVICES
-    out = [Variant("signature_moved", moved, sender),
-           Variant("signature_dropped", rest, sender if known else name)]
+    out = [Variant("signature_moved", moved, sender)]
+    if known or not notices.classify(body, sender or EVAL.NO_SENDER, EVAL._received(r), EVAL.SH).spoofed:
+        # (a notice read as spoofed - a bank's signature from a number that cannot be that bank's,
+        # beside a link not its own - is so by its signature against its sender: shown under the
+        # signature's name instead, the contradiction is gone by construction, not a rewrite that
+        # keeps the meaning)
+        out.append(Variant("signature_dropped", rest, sender if known else name))
     if not known:
         # and with only the number no table knows: who sent it is lost, what it says is not
         out.append(Variant("signature_dropped_unknown_number", rest, sender, ignore=("institution",),

@@ -96,14 +96,16 @@ _SIG = re.compile(r"-?【([^【】]{1,24})】|-?\[([^\[\]]{1,24})\]")
 _INSTITUTION = re.compile(
     r"银行|农信|农商|信用社|信用联社|村镇|公积金|12329|支付宝|财付通|微信支付|云闪付|银联|京东金融|京东支付|"
     r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡|"
-    r"微信收款|零钱通|农金|农村信用")
+    r"微信收款|零钱通|农金|农村信用|数科|数字科技|消费金融|小额贷款|医保|社保")
 # The holder's own account referred to in the text: with no bank signature or bank number, a
 # message that talks to the holder about the holder's account reads as an account notice (app
 # notifications and exports often drop the sender), unless a personal number sent it.
 _OWN_REFERENCE = re.compile(
     r"(?:您|你)(?:的)?\s*(?:尾号|尾数|账户|账号|卡|信用卡|借记卡|储蓄卡|银行卡|存款账户|\d{4}的)"
     r"|(?:您|你)(?:在|于|已|有一笔|通过|使用|向)|(?:您|你)的[^,。;]{0,8}(?:账户|卡|钱包|余额)|您的\d"
-    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)"
+    r"|(?:您|你)[^,。;]{0,20}(?:已到账|已入账)|(?:您|你)(?:已|已经)?收到(?![^,。;]{0,4}短信)"
+    # the holder's account at a named bank: 您招行个人消费卡账户, 您工行借记卡
+    r"|(?:您|你)(?:的)?(?:[\u4e00-\u9fff]{1,3}行|[\u4e00-\u9fff]{2,6}银行)[^,。;]{0,8}?(?:账户|卡)"
     # someone pays the holder: 张*向您付款, 转入您的账户
     r"|向(?:您|你)|(?:转入|存入|汇入|打入|退回|退至|退还至?|返还至?|到账至?|发放至?)(?:您|你)"
     # the holder's wallet or credit product named as where money went: 已退回美团月付, 退回零钱
@@ -121,7 +123,8 @@ _TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
 _GENERIC_TITLE = re.compile(r"^(?:信用卡|银行卡|储蓄卡|借记卡|贷记卡|账户|卡)|尾号|卡号|账号")
 _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
 _PERSONAL_NUMBER = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
-_BANKISH = re.compile(r"银行|农信|农商|信用社|公积金|12329")
+_BANK_NAME = re.compile(
+    r"(?:银行|农信|农商|信用社|联社|公积金|公积金中心|12329|信用卡|信用卡中心)(?:\s*[(（][^()（）]{1,6}[)）])?$")
 _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行",
                       "中国工商银行": "工商银行", "中国建设银行": "建设银行", "中国光大银行": "光大银行",
                       "中国民生银行": "民生银行", "上海浦东发展银行": "浦发银行", "浦东发展银行": "浦发银行",
@@ -141,11 +144,23 @@ _LOOSE_SPACE = re.compile(
     rf"(?<=[{_CJK}\[(*¥$:])[ \t\u3000]+(?=[\d{_CJK}*¥$\])])|(?<=[\d*])[ \t\u3000]+(?=[{_CJK}*\])])")
 # A full stop typed as an ASCII point after Chinese text (`汇缴261.00元.回复TD退订`) ends the
 # sentence as 。 does; points between digits or letters (amounts, links) stay.
-_ASCII_STOP = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}]|\s|$)")
+_ASCII_STOP = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}]|\s|$)"
+                         # and an English sentence's full stop before the next sentence or Chinese text
+                         # (…at ATM. Reply STOP to opt out; …ending 1234.回复TD退订), not an
+                         # abbreviation's point (A/c no. XX1234, Rs. 500, Avl. Bal)
+                         rf"|(?<=[A-Za-z0-9)\]])(?P<word_end>)\.(?=\s+[A-Z]|\s*[{_CJK}])")
+_ABBREVIATION = re.compile(r"(?:\b|^)(?:no|nos|rs|re|mr|mrs|ms|dr|ltd|co|inc|corp|bal|avl|a/c|acct|txn|ref|st|jr|sr|vs|"
+                           r"etc|e\.g|i\.e|u\.s|u\.k|approx|dept|govt|info|amt|dt|inr|usd|hkd|eur|gbp)$", re.IGNORECASE)
+
+
+def _stop(m: re.Match[str]) -> str:
+    if m.group("word_end") is not None and _ABBREVIATION.search(m.string[max(0, m.start() - 8): m.start()]):
+        return "."
+    return "。"
 
 
 def _tighten(s: str) -> str:
-    return _ASCII_STOP.sub("。", _LOOSE_SPACE.sub("", s))
+    return _ASCII_STOP.sub(_stop, _LOOSE_SPACE.sub("", s))
 
 
 def fold(text: str) -> str:
@@ -163,6 +178,9 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     # full width folded first (NFKC: ４７．００ -> 47.00), then typed punctuation inside numbers
     # mended (29。19), then Traditional characters folded for matching (帳戶 -> 账户)
     s = money.prepare(_tighten(times.normalize_text(body or ""))).translate(lexicon.traditional())
+    # 你 and 您 are one "you" in two registers (payment apps write 你收到一笔…, banks 您尾号…): the
+    # lexicon is written with 您, so the matching copy is too
+    s = s.replace("你", "您")
     names: list[str] = []
     text = s.strip()
 
@@ -170,13 +188,21 @@ def _prepare(body: str) -> tuple[str, list[str]]:
         name = (m.group(1) or m.group(2)).strip()
         at_edge = not text[: m.start()].strip(" -") or not text[m.end():].strip(" -。.")
         short = len(name) <= 12 and not re.search(r"[:,;!?，：；！？]", name)
-        bank = bool(_BANKISH.search(name))
+        # a bank's name ends with what it is (…银行, …农信, …公积金中心, 【中國銀行(香港)】);
+        # `[财付通-转账到银行卡]` names a channel that mentions a bank card
+        bank = bool(_BANK_NAME.search(name)) and not re.search(r"[-—]|银行卡", name)
         if (m.group(1) is not None and at_edge and short) or (bank and short):
             names.append(name)
             return " "
         return m.group(0)
 
     s = _SIG.sub(cut, text)
+    # a signature after a dash at the end: `…本卡人民币可用额度27.56元。-中信信用卡`
+    # (after a full stop: `财付通-微信支付` at the end is a channel named X-Y, not a signature)
+    dashed = re.search(r"(?:^|[。.!！?？]\s*)[-—－]\s*([\u4e00-\u9fff]{2,12})\s*[。.]?\s*$", s)
+    if dashed and _INSTITUTION.search(dashed.group(1)):
+        names.append(dashed.group(1))
+        s = s[: dashed.start()]
     title = _TITLE.match(s.strip())
     if title:
         # 华夏银行提示您: / 招商银行提醒: name the institution; 交易提醒: / 账单通知: do not
@@ -239,14 +265,49 @@ def _signature_code(names: list[str]) -> str | None:
     return None
 
 
-_IN_BODY = re.compile(r"花呗|借呗|白条|美团月付|抖音月付|云闪付|微粒贷|数字人民币|支付宝|微信支付|财付通")
+# Products named in a text without a sender, by preference: a credit line (the account that
+# paid: 使用花呗支付), then UnionPay's app and the e-CNY wallet, then the wallets.
+_IN_BODY = (re.compile(r"花呗|借呗|白条|美团月付|抖音月付|微粒贷"), re.compile(r"云闪付|数字人民币"),
+            re.compile(r"支付宝|微信支付|财付通"))
+# The payment was made with a credit line (使用花呗支付, 支付方式：美团月付): that debt account moved
+# the money, whichever app carried the notice (支付宝, 美团钱包).
+_PAID_WITH = re.compile(r"(?:使用|用|通过)(花呗|借呗|京东白条|白条|美团月付|抖音月付)(?:支付|付款)"
+                        r"|(?:支付|付款)方式\s*[:：]?\s*(花呗|京东白条|白条|美团月付|抖音月付)")
+# The holder's own account at a bank the text names: 招行一卡通, 农行借记卡, 广发信用卡, 华夏信用卡,
+# 中行微银行, 工行储户, and ICBC's own name as its channel (工商银行收入(他行汇入)). Not a payee's card
+# (向陈*的工商银行卡) nor a platform's means of payment (付款方式：宁波银行储蓄卡).
+_OWN_ACCOUNT_NOUN = re.compile(
+    r"信用卡|借记卡|储蓄卡|一卡通|卡(?!号)|账户|储户|微银行|网银|E令|手机银行|电子银行|收入|支出")
+_NOT_OWN_BANK_BEFORE = re.compile(r"(?:付款方式|支付方式|收款|付款方|转账给|(?:向|给|至|到)(?!您|你))[^,。;]{0,12}$")
+
+
+def _own_bank(s: str) -> str | None:
+    """The listed bank whose name stands right before an account noun of the holder's."""
+    for m in _OWN_ACCOUNT_NOUN.finditer(s):
+        before = s[max(0, m.start() - 10): m.start()]
+        found: tuple[str, int] | None = None
+        for k in range(2, len(before) + 1):  # the longest listed name that ends at the noun
+            name = before[-k:]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", name):
+                break
+            short = institutions.canonical(name)
+            if short and institutions.kind(short) not in (None, "other"):
+                found = (short, k)
+        if found and not _NOT_OWN_BANK_BEFORE.search(s[max(0, m.start() - found[1] - 16): m.start() - found[1]]):
+            return found[0]
+    return None
 
 
 def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str | None:
-    """Who sent it, by its short name (evidence/banksms/institutions.py): the institutions named
-    by signatures, an app title or a named sender (the member bank before its union), else the
-    bank of the sender number, else the last signature (【账单提醒】…【中国电信】: the tag comes
-    first, the sender last), else a payment product named in the text (花呗, 云闪付)."""
+    """Who sent it, by its short name (evidence/banksms/institutions.py): a credit line the
+    payment was made with, else the institutions named by signatures, an app title or a named
+    sender (the member bank before its union), else the bank of the sender number, else the last
+    signature that is no tag (【账单提醒】…【中国电信】: the tag comes first, the sender last), else
+    the bank of the holder's account the text names, else a payment product named in the text
+    (花呗, 云闪付), else the service an English code names."""
+    paid = _PAID_WITH.search(s)
+    if paid:
+        return institutions.canonical(paid.group(1) or paid.group(2))
     named = [n for n in names if _INSTITUTION.search(n)]
     if named:
         return institutions.pick(named)
@@ -255,10 +316,17 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
     other = phones.OTHER_SERVICES.get(phones.normalize(sender))
     if other:
         return institutions.canonical(other)
-    if names:
-        return names[-1]
-    found = _IN_BODY.search(s) or None
-    return institutions.canonical(found.group(0)) if found else otp.brand(s)
+    untagged = [n for n in names if not _TAG.search(n)]
+    if untagged:
+        return untagged[-1]
+    own = _own_bank(s)
+    if own:
+        return own
+    for products in _IN_BODY:
+        found = products.search(s)
+        if found:
+            return institutions.canonical(found.group(0))
+    return institutions.canonical(otp.brand(s) or otp.chinese_brand(s))
 
 
 def _named_sender(sender: str) -> str | None:
@@ -285,13 +353,22 @@ def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo
 
 
 _OUT_IN = {direction.OUT: Direction.DEBIT, direction.IN: Direction.CREDIT}
-_DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款"
+# A movement reported as done, in the amount's own clause: 到账/入账 (arrived), 已扣款, 扣款成功,
+# 支付成功, 已支付 (the future - 预计…到账, 将于…扣款 - is a reminder and never reaches here).
+_DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付款|转出|转入|存入|汇出|汇入)|"
+                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现)成功")
+_DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还"
 
 
-def _no_money(s: str, where: str) -> lexicon.NoMoney | None:
-    """The first no-money phrase that applies: hard ones anywhere in `s`, the others in `where`."""
+def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
+    """The first no-money phrase that applies: hard ones anywhere in `s`, the others in the amount's
+    own sentence or clause (anywhere when there is no amount)."""
+    where = {"message": s, "sentence": direction.sentence(s, main) if main else s,
+             "clause": direction.clause(s, main) if main else s}
     for entry in lexicon.get().no_money:
-        text = s if entry.hard else where
+        text = where[entry.scope]
+        if entry.unless_within is not None and entry.unless_within.search(text):
+            continue
         for m in entry.pattern.finditer(text):
             if entry.unless_before is not None and entry.unless_before.search(text[: m.start()]):
                 continue
@@ -299,30 +376,70 @@ def _no_money(s: str, where: str) -> lexicon.NoMoney | None:
     return None
 
 
-_ACCOUNT_NOUN = re.compile(r"信用卡|贷记卡|龙卡|附属卡|账户|账号|借记卡|储蓄卡|一卡通|钱包|卡")
+_ACCOUNT_NOUN = re.compile(r"信用卡|贷记卡|龙卡|附属卡|账户|账号|借记卡|储蓄卡|一卡通|钱包|借款|贷款|借据|卡")
+# the holder's own account is a loan: 您尾号0123的借款…还款 is money INTO it, as for a credit card
+_LOAN_NOUN = ("借款", "贷款", "借据")
 _CC_BEFORE = re.compile(r"(?:信用卡|贷记卡)\s*[(（]?\s*(?:尾号)?\s*[:：]?\s*\**\s*$")
 
 
+# An account named as linked to the one the notice is about is another account: `您账户8747关联个人
+# 信用卡扣款` (the account pays its linked card), `关联活期账户余额不足` (a card's linked deposit).
+_LINKED = re.compile(r"(?:关联|绑定|约定|签约)(?:的)?(?:个人|本人)?[\u4e00-\u9fff]{0,4}?(?:账户|账号|卡)")
+# A notice telling the holder to repay the rest himself, or how to repay this account, is the debt
+# account's own notice (剩余部分请自行还款, 剩余欠款请自行还款至信用卡, 请区分账户、币种分别还款): money
+# repaid is money INTO the account it speaks of.
+_DEBT_ADVICE = re.compile(r"(?:剩余|其余|尚欠)[^,。;\n]{0,6}?(?:请)?(?:自行|及时|尽快)?还款|自行还款|分别还款"
+                          # or states what is still owed on it (剩余贷款本金为443750.00元)
+                          r"|剩余(?:贷款)?本金|剩余(?:未还)?(?:欠款|应还)|尚欠(?:本金|金额)|未还本金|待还本金")
+
+
+def _unlinked(s: str) -> str:
+    return _LINKED.sub(lambda m: "_" * len(m.group(0)), s)
+
+
 def _own_credit_card(s: str, tail: str | None) -> bool:
-    """Is the holder's account in this notice a credit card? The account noun that heads the
-    own tail decides: `尾号2412的信用卡`, `信用卡6706`, `您0059的信用卡` are; `尾号6598的账户信用卡预约还款`
-    (an account repaying a card) is not."""
+    """Is the holder's account in this notice a credit card (or a loan: a debt account)? The account
+    noun that heads the own tail decides: `尾号2412的信用卡`, `信用卡6706`, `您0059的信用卡`, `尾号0123的借款`
+    are; `尾号6598的账户信用卡预约还款` (an account repaying a card) and `账户8747关联个人信用卡` (an
+    account and its linked card) are not."""
     cc = lexicon.get().credit_card
+    s = _unlinked(s)
     if tail is None:
         return bool(re.search(r"(?:您|你)的?[^,。;向]{0,6}?(?:" + cc.pattern + ")", s))
     for m in re.finditer(re.escape(tail), s):
         if _CC_BEFORE.search(s[max(0, m.start() - 8): m.start()]):
             return True
         head = _ACCOUNT_NOUN.search(s[m.end(): m.end() + 10])
-        if head and cc.fullmatch(head.group(0)):
+        if head and (cc.fullmatch(head.group(0)) or head.group(0) in _LOAN_NOUN):
             return True
     return False
+
+
+# A foreign amount and its settlement in yuan (境外消费USD 100.00，入账人民币690.50元; 折合人民币345.20元;
+# 约合人民币58.30元): the yuan are what the holder's account moved, and what a claim counts.
+_SETTLED_BEFORE = re.compile(r"(?:折合|约合|折算|折|合计|入账|结算|记账|相当于|约)(?:金额)?(?:为)?\s*[:：]?\s*$")
+
+
+def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Money:
+    for m in monies:
+        if m.start < main.end or m.currency != "CNY" or m.label not in ("plain", "amount"):
+            continue
+        between = s[main.end: m.start]
+        if re.search(r"[。;；!?！？\n]", between) or len(between) > 16:
+            break
+        if _SETTLED_BEFORE.search(between):
+            return dataclasses.replace(m, marked=True)
+    return main
 
 
 # A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
 _FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
 # Money words about an account, for a text without sender or signature (shown for review).
-_REPAID = re.compile(r"还款|已还|还本息")  # repayment words, which say nothing of the account
+_REPAID = re.compile(r"还款|已还|还本息|偿还|归还")  # repayment words, which say nothing of the account
+# A debt named beside the holder's account, which the account repays: 信用卡还款, 向尾号1356的信用卡
+# 还款, 微粒贷已还本息…还款卡为农业银行(3919) (the paying card named).
+_DEBT_NAMED = re.compile(r"信用卡|贷记卡|贷款|借款|房贷|车贷|按揭|欠款|账单|分期|花呗|借呗|白条|月付|微粒贷|网商贷|"
+                         r"(?:还款|付款|扣款)(?:卡|账户|账号)|向[^,。;]{1,20}?还款")
 _ACCOUNT_WORD = re.compile(r"余额|账户|账号|银行卡|储蓄卡|信用卡|借记卡|钱包|零钱|借款|尾号|卡号")
 # A notice that asks the holder to call a number: a bank gives its own hotline (955xx, 96xxx);
 # an unsigned "notice" giving a 400/800 number, a landline or a mobile is a fraud script.
@@ -333,20 +450,21 @@ _DEBIT_ACCOUNT = re.compile(r"借记卡|储蓄卡|一卡通|活期|存款账户|
 
 
 def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
-    """The notice comes from a credit account's own channel and names no deposit account of the
-    holder: a revolving credit product (花呗, 白条, 月付: institutions.toml credit_line),
-    or a card centre signing or sending as one (【中信银行信用卡】, 招商银行信用卡 on WeChat). 还款
-    in such a notice is money INTO the credit account."""
-    if _DEBIT_ACCOUNT.search(s):
+    """The notice comes from a credit account's own channel, or tells the holder how to repay the
+    account it speaks of (_DEBT_ADVICE), and names no deposit account of the holder: a revolving
+    credit product (花呗, 白条, 月付: institutions.toml credit_line), or a card centre signing or
+    sending as one (【中信银行信用卡】, 招商银行信用卡 on WeChat). 还款 in such a notice is money INTO
+    the credit account."""
+    if _DEBIT_ACCOUNT.search(_unlinked(s)):
         return False
-    if institutions.credit_line(institution):
+    if institutions.credit_line(institution) or _DEBT_ADVICE.search(s):
         return True
     return any("信用卡" in n or "卡中心" in n for n in names)
 
 
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
-_BILL = re.compile(r"本期账单|账单已出|最低还款|账单金额|本期应还|到期还款日")
+_BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|账单金额|本期应还|到期还款日|最后还款日|\d{1,2}月(?:份)?应还")
 
 
 def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.datetime | None,
@@ -391,7 +509,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # (regional banks send from 106… numbers no table knows); not a personal phone.
     trusted = (bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES
                or (bankish and bool(names) and not personal and not spoofed))
-    verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed)
+    verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed,
+                            code_message=otp.is_otp(s) and otp.code(s) is not None)
     flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)
     base = Notice(
         EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=signed[0] if signed else None,
@@ -400,16 +519,21 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     )
     monies = money.find(s)
 
-    if otp.is_otp(s):
-        code = otp.code(s)
-        if code or otp.chinese(s):  # a Chinese 验证码 message never moves money, code found or not
+    # a code word written as a bracketed tag (【验证码】888686，…) labels the code after it
+    coded = "".join(f"{n}:" for n in signed if otp.WORD.fullmatch(n)) + s
+    if otp.is_otp(coded):
+        code = otp.code(coded)
+        if code or otp.chinese(coded):  # a Chinese 验证码 message never moves money, code found or not
             amounts = [m for m in monies if m.marked and m.label in ("amount", "plain")]
             amount = amounts[0] if amounts else None
-            # no code in it (a chat line asking the victim for "the code"): no code event
+            # no code in it (a chat line asking the victim for "the code", instructions that mention
+            # one): no code event, and no code message unless the code is masked (验证码为：******)
+            masked = code is None and otp.masked(coded)
             return dataclasses.replace(
                 base, kind=EventKind.VERIFICATION_CODE if code else EventKind.SMS,
-                category=Category.OTP, code=code,
-                institution=institution or otp.brand(s),
+                category=Category.OTP if code or masked else (Category.OTHER if bankish else Category.SMS),
+                code=code,
+                institution=institution or institutions.canonical(otp.brand(coded) or otp.chinese_brand(coded)),
                 counterparty=parties.counterparty(s, amount.end if amount else len(s)),
                 channel=parties.channel(s), amount=amount.value if amount else None,
                 currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,
@@ -427,20 +551,29 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if not moved:  # 扣收年费人民币10.00元: a fee taken is itself the movement
         moved = [m for m in monies if m.label == "fee" and _FEE_TAKEN.search(s[max(0, m.start - 16): m.start])]
     main = moved[0] if moved else None
+    # the direction is read at the amount as spent, the yuan it settled at are the amount
+    settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
     if main is not None and main.value == 0:
         main = None  # 欠费0元, 0.00元: nothing moved
-    blocked = _no_money(s, direction.clause(s, main) if main else s)
-    if blocked is None and main is None:
-        blocked = _no_money(s, s)
+    blocked = _no_money(s, main)
 
-    if notice_like and blocked is not None and blocked.category == Category.STATEMENT:
+    if notice_like and blocked is not None and (
+            blocked.category == Category.STATEMENT
+            or (blocked.category in (Category.PROMO, Category.INSTALLMENT) and _BILL.search(s))):
+        # a bill, also when the figure read first is the instalment it offers (6月应还…，最多可申请
+        # 11786.40元免息分期): the bill is what the message is
         return _statement(base, s, monies, received, tz)
 
     titled = bool(_TITLE.match(fold(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
     # a payment card's labelled figure (收款金额￥1500.00) from the institution's own channel
     card_figure = bankish and main is not None and main.label == "amount"
+    # an institution's own notice reporting a movement as done (【翼支付】钱到啦到账1.02元): said to
+    # its user, about the user's account with it
+    done = (bankish and main is not None and bool(names or sender_bank)
+            and _DONE.search(direction.clause(s, main)) is not None)
     looks_moved = main is not None and (own_tail is not None or other_tail is not None or stated is not None
-                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish) or card_figure)
+                                        or bool(_OWN_REFERENCE.search(s)) or (titled and bankish) or card_figure
+                                        or done)
     hold = blocked is not None and blocked.category == "hold"
     callback = _CALLBACK.search(s)
     unverified = not bankish and callback is not None and institutions.by_hotline(callback.group(1)) is None
@@ -462,10 +595,11 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 return dataclasses.replace(
                     base, kind=EventKind.PHISHING, category=Category.PHISHING, amount=main.value,
                     currency=main.currency, stated_time=stated, precision=precision, amount_raw=main.raw)
+            shown = settled or main
             notice = dataclasses.replace(
-                base, kind=EventKind.BANK_NOTICE, amount=main.value, currency=main.currency,
+                base, kind=EventKind.BANK_NOTICE, amount=shown.value, currency=shown.currency,
                 balance=balance, counterparty=parties.counterparty(s, main.end), channel=parties.channel(s),
-                stated_time=stated, precision=precision, amount_raw=main.raw,
+                stated_time=stated, precision=precision, amount_raw=shown.raw,
                 balance_raw=balance_m.raw if balance_m and balance is not None else None,
                 own_credit_card=own_cc, direction_words=decision.words,
             )
@@ -478,12 +612,12 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             if found is None:  # shown as 方向待核实, counted nowhere
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason=decision.basis)
-            if (found is Direction.DEBIT and not own_cc and own_tail is None and not institution
-                    and decision.words and all(_REPAID.fullmatch(w) for w in decision.words)
-                    and not _ACCOUNT_WORD.search(s)):
-                # 您于07月17日成功还款1352.29元 from no known sender: a repayment INTO a card or
-                # loan account is money in for it, one paid from a bank card money out; the text
-                # names neither account
+            if (found is Direction.DEBIT and not own_cc and decision.words
+                    and all(_REPAID.fullmatch(w) for w in decision.words) and not _DEBT_NAMED.search(s)):
+                # 还款 says a debt was repaid, not which account paid: money repaid INTO a card or
+                # loan account is money in for it, money paid from a bank card to a debt is money
+                # out. A notice naming no debt but the holder's own account (光大卡尾号6644还款5200元,
+                # 您于07月17日成功还款1352.29元) may be either: never a guessed debit
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason="repayment_account_unknown")
             if own_tail is None and (other_role, found) in (
@@ -497,7 +631,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if flagged:
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
     if (not bankish and not notice_like and not personal and not other_sender and main is not None
-            and (blocked is None or hold) and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s))
+            and (blocked is None or hold)
+            and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s) or main.label == "amount")
             and ((decided := direction.decide(s, main, own_credit_card=own_cc)).basis != "none" or hold)):
         # No signature, no institution's number, no word of the holder's own account: the text
         # alone does not prove whose money moved (an export without senders, a screenshot's
@@ -508,7 +643,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             counterparty=parties.counterparty(s, main.end), channel=parties.channel(s), stated_time=stated,
             precision=precision, amount_raw=main.raw, direction_words=decided.words,
             balance_raw=balance_m.raw if balance_m and balance is not None else None)
-    if bankish:  # a bank's or payment platform's message that moved no money
+    if bankish or (notice_like and blocked is not None):
+        # a bank's or payment platform's message that moved no money, or one about the holder's
+        # account whose words say no money moved (an export that lost the sender)
         category = blocked.category if blocked is not None and blocked.category != "hold" else Category.OTHER
         return dataclasses.replace(base, kind=EventKind.BANK_NOTICE, balance=balance,
                                    stated_time=stated, precision=precision, category=category,

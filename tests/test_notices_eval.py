@@ -53,9 +53,10 @@ def test_targets_on_dev_sms() -> None:
 
 
 # App-push and notification texts (payment cards, bank app pushes, OCR of screenshots): an
-# honest bar below the SMS targets, raised as the reader improves. Spurious debits and flagged
-# official domains have no lower bar: none, ever.
-APP_PUSH_BAR = {"amount_direction": 0.98, "card_tail": 0.98}
+# honest bar below the SMS targets, raised as the reader improves (third pass: 104/104 and 101/101
+# on dev, so one miss in a hundred is allowed, not more). Spurious debits and flagged official
+# domains have no lower bar: none, ever.
+APP_PUSH_BAR = {"amount_direction": 0.99, "card_tail": 0.99}
 
 
 def test_app_push_bar_on_dev() -> None:

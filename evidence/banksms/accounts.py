@@ -1,6 +1,7 @@
 """Card and account tails: the holder's own, told apart from the other party's.
 
-A tail is written many ways: `尾号1234`, `尾号为*1234`, `尾数0666`, `账户*4574*`, `账户0877`,
+A tail is written many ways: `尾号1234`, `尾号为*1234`, `尾号14083`, `尾数0666`, `账户*4574*`, `账户0877`,
+`账户623177000001****752`, `账户(21900468455)` (a full number: its last four),
 `信用卡4594`, `[尾号6864]`, `末四位1234`, `(尾号:6735)`, `6212 **** **** 7432`, `您0059的信用卡`,
 `储蓄卡(3721)`, `农业银行(3919)`. Whose it is comes from the words around it:
 * the other party's: `对方账户尾号`, `收款卡尾号`, `转出方尾号`, `来自…尾号`, `付款方…`; `向…尾号`,
@@ -19,7 +20,13 @@ import re
 
 TAIL = re.compile(
     r"(?<!\d)\d{4}\s*(?:\*{3,6}\s*){1,3}(?P<m>\d{4})(?!\d)"  # 6212 **** **** 7432
-    r"|(?:尾号|尾数|末四位|后四位|末4位|后4位|末位号|後四码)\s*(?:为|是|:)?\s*[(（]?\s*\*{0,6}\s*(?P<a>\d{3,4})(?!\d)"
+    # 尾号 says the digits are the tail, however many the bank prints (3 to 6: 江苏银行 尾号14083)
+    r"|(?:尾号|尾数|末四位|后四位|末4位|后4位|末位号|後四码)\s*(?:为|是|:)?\s*[(（]?\s*\*{0,6}\s*(?P<a>\d{3,6})(?!\d)"
+    # a masked account number ending in 3 digits: 账户623177000001****752
+    r"|(?:账户|账号|卡号)\s*(?:为|:)?\s*\d{4,12}\s*\*{2,12}\s*(?P<h>\d{3})(?![\d*])"
+    # an account number written in full, in brackets or after its noun: 住房公积金账户(21900468455)
+    # (账号 alone is as often an app's login id: 您的账号90649567129 is no money account's number)
+    r"|(?:账户|卡号)\s*(?:为|:)?\s*[(（]?\s*\d{4,15}(?P<g>\d{4})\s*[)）]?(?![\d.,年月日号时:*])"
     r"|(?:账户|账号|卡号|借记卡|信用卡|储蓄卡|银行卡|贷记卡|钱包|中信卡|龙卡|存款账户|理财卡|社保卡|工资卡|一卡通)"
     r"\s*(?:为|:)?\s*[(（]?\s*(?:\*{1,6}\s*|\d{4,12}\s*\*{1,12}\s*)?(?P<b>\d{4})\s*\*?[)）]?"
     r"(?![\d年月日号时:*]|[.,]\d|\s*\*{3})"
@@ -31,7 +38,7 @@ TAIL = re.compile(
     r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
     # English: card ending (in) 1234, a/c XX1234, account no. ****1234
     r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
-    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{2,}))(?P<f>\d{3,4})\b"
+    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{2,}))\s?(?P<f>\d{3,4})\b"
 )
 # Words right before a tail that make it the other party's.
 _OTHER_BEFORE = re.compile(

@@ -21,14 +21,55 @@ _SENTENCE_END = "。!?;；！？\n"
 _CLAUSE_END = _SENTENCE_END + ",，:："
 _BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
+_REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repaid: into a debt account, out of any other
 # money from the holder's own wallet to the holder's own card (余额宝转出到银行卡, 零钱通转出至指定
 #账户): like 提现, money INTO the card, whatever 转出 the card's amount line says
 _WALLET_TO_CARD = re.compile(
     r"(?:从|由)?(?:零钱通?|余额宝|余利宝|钱包余额)[^,。;\n]{0,4}(?:转出|提现)[^,。;\n]{0,10}(?:至|到)"
     r"[^,。;\n]{0,10}(?:账户|银行卡|卡)")
-# 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card
+# A top-up completed on the holder's wallet or platform account, in that account's own notice (您的
+# 账号…完成3000元充值, 零钱充值成功): money INTO it. In a bank card's notice (a 卡 named) a top-up is
+# what the card paid for elsewhere, read by the card's own words (支出, 消费).
+_TOPPED_UP = re.compile(r"(?:账号|账户|钱包|零钱|余额)[^,。;\n]{0,30}?(?:完成|成功)[^,。;\n]{0,12}?充值"
+                        r"|充值(?:成功|已到账|到账)")
+_CARD = re.compile(r"(?:银行|储蓄|借记|信用|贷记)卡|尾号\s*\d{3,6}\s*(?:的)?\s*[\u4e00-\u9fff]{0,4}卡|卡\s*尾号|卡号|"
+                   r"一卡通")
+
+# 龙卡信用卡…从约定账户成功扣款: the card is repaid FROM another account, money into the card; so is
+# a credit account's own repayment deduction (预约还款未足额扣款, 自动还款扣款成功): what is deducted
+# comes from the linked deposit account, the repayment goes INTO the card
 _FROM_OTHER_ACCOUNT = re.compile(
-    r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)")
+    r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)"
+    r"|还款[^,。;\n]{0,8}?(?:扣款|扣收|划扣|扣缴)|(?:扣款|扣收|划扣|扣缴)[^,。;\n]{0,4}?还款")
+
+
+# 冲正/撤销/冲销 undo the movement they name: 消费冲正, 快捷支付撤销, 取款冲正 give money back (in);
+# 存款冲正, 代发工资冲正, 银联入账冲正 take back money that had come in (out). A reversal naming no
+# movement (转账冲正: a transfer either way) follows the bank's own bookkeeping word in its clause
+# (冲正支出, 冲正收入), else it credits back (the return rank).
+_REVERSAL = re.compile(r"冲正|撤销|冲销|冲回|冲账")
+_REVERSES_IN = re.compile(r"(?:存款|存入|转入|收入|入账|汇入|来账|代发|工资|代付|提现|退款|退货|结息|利息|"
+                          r"汇款入账)\s*$")
+_REVERSES_OUT = re.compile(r"(?:消费|支出|支取|取款|取现|转出|汇出|扣款|扣费|代扣|快捷支付|网上支付|支付|付款|缴费|"
+                           r"预授权完成|刷卡)\s*$")
+_BOOKKEEPING = re.compile(r"收入|存入|入账|支出|支取")
+
+
+def _reversal(part: str) -> Decision | None:
+    """The direction of a reversal in `part` (a window of the masked text), if one is there."""
+    found = list(_REVERSAL.finditer(part))
+    if not found:
+        return None
+    for m in found:
+        before = part[max(0, m.start() - 8): m.start()]
+        if _REVERSES_IN.search(before):
+            return Decision(OUT, "reversal", (before.strip() + m.group(0),))
+        if _REVERSES_OUT.search(before):
+            return Decision(IN, "reversal", (before.strip() + m.group(0),))
+    books = {OUT if w.startswith("支") else IN for w in _BOOKKEEPING.findall(part)}
+    if len(books) == 1:
+        return Decision(books.pop(), "reversal", (found[0].group(0),))
+    return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +133,13 @@ def _quiet(text: str, start: int, end: int) -> str:
     return _SENTENCE.sub(remark, _CLAUSE.sub(blank, text))
 
 
+def sentence(s: str, money: Money) -> str:
+    """The amount's own sentence (between full stops, line breaks), where a pending or in-progress
+    phrase must stand (您正在进行转账交易，金额5,000.00元，请确认)."""
+    left, right = _window(s, money.start, money.end, _SENTENCE_END)
+    return s[left:right]
+
+
 def clause(s: str, money: Money) -> str:
     """The amount's own clause (between commas/colons), where a no-money phrase must stand."""
     left, right = _window(s, money.start, money.end, _CLAUSE_END)
@@ -123,14 +171,18 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         windows.extend(((_blank_brackets(part), _blank_brackets(raw)), (part, raw)))
     if (found := _WALLET_TO_CARD.search(s)) is not None:
         return Decision(IN, "own_transfer", (found.group(0),))
+    if (found := _TOPPED_UP.search(s)) is not None and not _CARD.search(s):
+        return Decision(IN, "own_transfer", (found.group(0),))
     paying_someone = bool(_PAYS_SOMEONE.search(text))
     if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
         return Decision(IN, "credit_card", (found.group(0),))
     for part, raw in windows:
+        if (reversed_ := _reversal(part)) is not None:
+            return reversed_
         for rank in lexicon.RANKS:
             hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
             if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
-                hits = [(i, IN if w.startswith("还款") else d, w) for i, d, w in hits]
+                hits = [(i, IN if _REPAYMENT.match(w) else d, w) for i, d, w in hits]
             if not hits:
                 continue
             directions = {d for _, d, _ in hits}

@@ -30,6 +30,7 @@ class Table:
     kind: dict[str, str]  # short name -> type
     hotline: dict[str, str]  # hotline -> short name
     credit_line: frozenset[str]  # revolving credit products (花呗, 白条, 月付)
+    part_of: dict[str, str]  # a product -> the institution that runs it (云闪付 -> 中国银联)
 
 
 @functools.cache
@@ -40,7 +41,10 @@ def table() -> Table:
     kind: dict[str, str] = {}
     hotline: dict[str, str] = {}
     credit_line: set[str] = set()
+    part_of: dict[str, str] = {}
     for e in data["institution"]:
+        if e.get("part_of"):
+            part_of[e["name"]] = e["part_of"]
         if e.get("credit_line"):
             credit_line.add(e["name"])
         name = e["name"]
@@ -49,18 +53,29 @@ def table() -> Table:
             alias[_reduce(a)] = name
         for h in e.get("hotlines", []):
             hotline[h] = name
-    return Table(alias, kind, hotline, frozenset(credit_line))
+    return Table(alias, kind, hotline, frozenset(credit_line), part_of)
 
 
 def _reduce(name: str) -> str:
     s = unicodedata.normalize("NFKC", name or "").translate(lexicon.traditional())
-    s = re.sub(r"\s+", "", s).strip("【】[]-:：")
+    # spaces go, except one between two Latin words (Sony Entertainment Network)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])", "", s).strip("【】[]-:：")
     for _ in range(3):
         shorter = _CHANNEL_END.sub("", s)
         if shorter == s or len(shorter) < 2:
             break
         s = shorter
-    return s.replace("农村商业银行", "农商银行").replace("（", "(").replace("）", ")")
+    s = s.replace("农村商业银行", "农商银行").replace("（", "(").replace("）", ")")
+    # a foreign bank's China arm: 汇丰银行中国, 渣打银行(中国) -> 汇丰银行, 渣打银行
+    s = re.sub(r"(银行)\(?中国\)?$", r"\1", s)
+    # a city's housing fund under its official name (住房公积金管理条例: one 住房公积金管理中心 per
+    # city): 长沙住房公积金, 广州公积金中心, 太原公积金中心 -> X住房公积金管理中心
+    fund = re.fullmatch(r"([\u4e00-\u9fff]{2,8}?)(?:市)?(?:住房)?公积金(?:管理)?(?:中心)?", s)
+    if fund and not fund.group(1).endswith(("住房", "个人")) and not fund.group(1).startswith(("省", "市")):
+        # (省监狱住房公积金, 省直: a sector's fund under a province, not a city's centre)
+        s = fund.group(1) + "住房公积金管理中心"
+    return s
 
 
 def canonical(name: str | None) -> str | None:
@@ -73,6 +88,8 @@ def canonical(name: str | None) -> str | None:
         return t.alias[s]
     if s.startswith("中国") and s[2:] in t.alias:
         return t.alias[s[2:]]
+    if s + "银行" in t.alias:  # 华夏信用卡 -> 华夏 -> 华夏银行, 光大卡 -> 光大银行
+        return t.alias[s + "银行"]
     return s or None
 
 
@@ -82,10 +99,12 @@ def by_hotline(number: str) -> str | None:
 
 def pick(names: Iterable[str]) -> str | None:
     """Of several institution names in one message, the one that sent it: a bank (a name with
-    银行) before a union or platform (广东农信 signs for its member 河源农商银行), else the first."""
+    银行) before a union or platform (广东农信 signs for its member 河源农商银行), a product before
+    the institution that runs it (【云闪付】…【中国银联】), else the first."""
     found = [c for c in (canonical(n) for n in names) if c]
     banks = [c for c in found if "银行" in c]
-    chosen = banks or found
+    runs = {table().part_of.get(c) for c in found}
+    chosen = banks or [c for c in found if c not in runs] or found
     return chosen[0] if chosen else None
 
 
@@ -95,7 +114,13 @@ def kind(name: str | None) -> str | None:
     return table().kind.get(short) if short else None
 
 
+# A lender by its name: a consumer-finance or micro-loan company keeps only loan accounts
+# (某某消费金融, 某某小额贷款, 某某小贷), so its notice speaks of a debt account.
+_LENDER = re.compile(r"消费金融|小额贷款|小贷")
+
+
 def credit_line(name: str | None) -> bool:
-    """A debt account (花呗, 白条, 月付, 借呗, 招联): 还款 in its own notice is money into it."""
+    """A debt account (花呗, 白条, 月付, 借呗, 招联, any 消费金融/小贷 company): 还款 in its own notice
+    is money into it."""
     short = canonical(name)
-    return short in table().credit_line if short else False
+    return bool(short) and (short in table().credit_line or bool(_LENDER.search(short or "")))

@@ -13,6 +13,8 @@ from evidence import template
 PATH = template.TEMPLATES_DIR / "banksms" / "lexicon.toml"
 TRADITIONAL = template.TEMPLATES_DIR / "banksms" / "traditional.tsv"
 RANKS = ("return", "voice", "party", "strong", "weak")  # direction steps, strongest first
+# a no-money phrase's rank -> where it must stand to block the amount
+SCOPES = {"hard": "message", "sentence": "sentence", "clause": "clause"}
 UNMASKED = frozenset({"party"})  # ranks matched on the text as written (role labels are their words)
 NAME = "name"  # words that hold a verb but are names (支付宝): a verb inside them is not read
 
@@ -20,9 +22,10 @@ NAME = "name"  # words that hold a verb but are names (支付宝): a verb inside
 @dataclasses.dataclass(frozen=True)
 class NoMoney:
     category: str  # failed, installment, statement, credit_limit, reminder, promo, other
-    hard: bool  # anywhere in the message (failed) or only in the amount's own clause
+    scope: str  # where it must stand: "message" (failed), "sentence" or "clause" (the amount's own)
     pattern: re.Pattern[str]
     unless_before: re.Pattern[str] | None
+    unless_within: re.Pattern[str] | None  # the phrase does not apply where these words stand in its scope
     why: str
 
 
@@ -45,8 +48,9 @@ class Lexicon:
 
 def _load(data: dict[str, Any]) -> Lexicon:
     no_money = tuple(
-        NoMoney(e["category"], e["rank"] == "hard", re.compile(e["pattern"]),
+        NoMoney(e["category"], SCOPES[e["rank"]], re.compile(e["pattern"]),
                 re.compile(f"(?:{e['unless_before']})[^。,;!?]{{0,8}}$") if e.get("unless_before") else None,
+                re.compile(e["unless_within"]) if e.get("unless_within") else None,
                 e["why"])
         for e in data["no_money"])
     phrases = tuple(Phrase(e["dir"], e["rank"], re.compile(e["pattern"]), e["why"]) for e in data["phrase"])

@@ -42,6 +42,10 @@ URL = re.compile(
     r"|(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?/[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*",
     re.IGNORECASE,
 )
+# A Latin host with its top-level domain, followed straight by Chinese text that no dot ends: the
+# text is the sentence after the link, not an internationalised label of its host (中国银行.cn).
+_LATIN_HOST_THEN_TEXT = re.compile(
+    r"^(https?://[A-Za-z0-9\-.]*[A-Za-z0-9]\.[A-Za-z]{2,}(?::\d{2,5})?)(?=[\u4e00-\u9fff]+(?:[^.\u4e00-\u9fff]|$))")
 # Chinese punctuation ends a link; NFKC would turn `，` into a comma that URLs may contain.
 _CJK_PUNCT = re.compile(r"[，。；、！？：（）【】「」《》“”‘’…\u3000]")
 _SECOND_LEVEL = {"com", "net", "org", "gov", "edu", "ac", "co"}  # com.cn, com.hk, co.uk…
@@ -80,6 +84,9 @@ def find(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     domains: list[str] = []
     for m in URL.finditer(times.normalize_text(_CJK_PUNCT.sub(" ", text or ""))):
         url = m.group(0).rstrip(".,;:!?)]}'\"")
+        latin = _LATIN_HOST_THEN_TEXT.match(url)
+        if latin:  # http://www.cmbchina.com下载安装专业版软件: the text after a link is not its host
+            url = latin.group(1)
         try:
             host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
         except ValueError:  # e.g. a malformed IPv6 literal
@@ -165,13 +172,27 @@ def _near(text: str, domain: str) -> str:
     return text[max(0, at - NEAR): at + len(domain) + NEAR]
 
 
-def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed: bool) -> tuple[Verdict, ...]:
+def _names_itself(domain: str, text: str) -> bool:
+    """The message names the domain's owner as a word of its own, outside the link: `8583 is your
+    Venmo phone verification code. Enter it at venmo.com` - the service's own site."""
+    name = registrable(domain).split(".")[0]
+    if len(name) < 3 or not name.isalnum():
+        return False
+    outside = re.sub(r"\S*" + re.escape(name) + r"\.[^\s]*", " ", text, flags=re.IGNORECASE)
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", outside, re.IGNORECASE) is not None
+
+
+def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed: bool,
+          code_message: bool = False) -> tuple[Verdict, ...]:
     """A verdict per domain: why it is a lure, or "" when it is a plain link.
 
     `trusted_sender`: the message came from a bank's or platform's own number and signs as
     that institution: its everyday wording (客服, 领取…) and its short links are its own; a
     look-alike domain, a bare IP or a phishing script (积分兑换, 密码器失效…) still counts (a 伪基站
     can fake the sender number).
+    `code_message`: the message carries a verification code; a service sending its code names
+    itself and its own site (Venmo … venmo.com): verify/account words beside that site are its
+    own wording, as a trusted sender's are.
     """
     out: list[Verdict] = []
     # lure words read in Simplified (兌換 is 兑换)
@@ -189,11 +210,12 @@ def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed:
             reasons.append("ip_host")
         lures = sorted({m.group(0) for m in _LURE_WORDS.finditer(_near(norm, d))
                         if not norm[m.end():m.end() + 1].isdigit()})  # 客服95588 is a hotline
-        if not trusted_sender and lures:
+        own_site = code_message and not brand and _names_itself(d, norm)
+        if not trusted_sender and not own_site and lures:
             reasons.append("lure_words:" + "/".join(lures))
         elif trusted_sender and (strong := [w for w in lures if _STRONG_LURE.fullmatch(w)]):
             reasons.append("lure_words:" + "/".join(strong))
-        if registrable(d) in official_list().shorteners and acts and not trusted_sender:
+        if registrable(d) in official_list().shorteners and acts and not trusted_sender and not own_site:
             reasons.append("shortener")
         if spoofed:
             reasons.append("spoofed")

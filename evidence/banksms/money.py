@@ -12,20 +12,27 @@ import re
 from decimal import Decimal, InvalidOperation
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:,\d{2,3})+\.\d{1,2}|\d+(?:\.\d+)?"  # 10,00.00 is a typo of 1000.00
-CURRENCY_AFTER = {"新台币": "TWD", "台币": "TWD", "日元": "JPY", "美元": "USD", "港元": "HKD", "港币": "HKD",
-                  "欧元": "EUR",
+CURRENCY_AFTER = {"€": "EUR", "新台币": "TWD", "台币": "TWD", "日元": "JPY", "美元": "USD", "港元": "HKD",
+                  "港币": "HKD", "欧元": "EUR",
                   "英镑": "GBP", "韩元": "KRW", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD",
                   "元": "CNY", "人民币": "CNY"}
 CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD", "USD": "USD",
-                   "US$": "USD", "$": "USD", "港币": "HKD", "港元": "HKD", "HKD": "HKD", "日元": "JPY",
+                   "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD", "港元": "HKD", "HKD": "HKD",
+                   "日元": "JPY",
                    "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD",
                    "INR": "INR", "RS": "INR", "RS.": "INR", "IDR": "IDR", "RP": "IDR", "RP.": "IDR", "SGD": "SGD",
                    "MYR": "MYR", "RM": "MYR", "PHP": "PHP", "AUD": "AUD", "CAD": "CAD", "KRW": "KRW", "THB": "THB"}
+# Other ISO 4217 codes written before an amount in international cards' notices (AED 10,000.00)
+ISO_CODES = ("AED", "SAR", "QAR", "KWD", "BHD", "OMR", "CHF", "NZD", "VND", "NGN", "KES", "ZAR", "TRY", "BRL",
+             "MXN", "RUB", "PKR", "BDT", "LKR", "NPR", "MOP", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "ILS",
+             "EGP", "CNH")
+CURRENCY_BEFORE.update({c: c for c in ISO_CODES})
 _MONEY = re.compile(
     r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
-    r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
+    + "|".join(ISO_CODES) + "|"
+    r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|€|£|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
     rf"(?<![\d*])(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
-    r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币)?",
+    r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币|€)?",
     re.IGNORECASE,
 )
 # A label just before the figure says what it is. Order matters: the first that fits is taken.
@@ -33,8 +40,11 @@ _LABELS = (
     ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$"
                            r"|(?<![a-z])(?:(?:avl\.?|available|a/c|acct|ledger)\s*)?bal(?:ance)?\.?\s*(?:is|:|of)?\s*$",
                            re.IGNORECASE)),
-    ("limit", re.compile(r"额度[^,。;\d]{0,6}$")),
-    ("minimum", re.compile(r"最低(?:还款)?(?:额|金额)?[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("limit", re.compile(r"(?:额度|限额)[^,。;\d]{0,6}$")),  # a credit line, a transaction limit (单笔限额5000元)
+    # what is still owed or left after it (剩余贷款本金为443750.00元, 尚欠), not what moved
+    ("remaining", re.compile(r"(?:剩余|尚欠|未还)[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    # 最低还款额, 最低应还 (a bill's minimum payment, not its total)
+    ("minimum", re.compile(r"最低(?:还款|应还款?|应缴|应付)?(?:额|金额)?[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("bill", re.compile(r"(?:账单|应还款?|应还金额|账单金额|欠款)[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("fee", re.compile(r"(?:手续费|服务费|费用|工本费|年费|月费|短信费|管理费|利息|违约金|滞纳金)"
                        r"(?:为|是|:|\s)*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
@@ -44,7 +54,10 @@ _LABELS = (
                        r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|"
                          r"(?<!收到)(?<!微信)(?<!支付宝)红包|券|低至|仅需|首年)\s*$")),
-    ("amount", re.compile(r"(?:金额|交易额|发生额|款项)[为是:\s]*(?:人民币|RMB)?\s*(?:活期|定期)?\s*$", re.IGNORECASE)),
+    # what was actually taken or paid (实扣, 实际扣款, 实付): the figure that moved, beside one that
+    # was due (应扣人民币13475.44，实扣人民币4318.96)
+    ("amount", re.compile(r"(?:金额|交易额|发生额|款项|实扣|实际扣款|实际扣收|实际扣除|实付|实收|实还|实际还款)"
+                          r"[为是:\s]*(?:人民币|RMB)?\s*(?:活期|定期)?\s*$", re.IGNORECASE)),
 )
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?!日元)[年月日号时分点:%]|\s*-\d|\s*(?:个|笔|期|天|万|位|次|分钟|积分)")
@@ -55,12 +68,20 @@ _TYPO_COMMA = re.compile(r"(?<=\d)[，、](?=\d{3}(?!\d))")
 _BRACKETED = re.compile(r"[【\[]\s*(\d[\d,.]*)\s*[】\]]")  # 一笔【47.00】元
 
 
+# A clause opened by 其中 (of which) / 含 / 包括 breaks the amount before it into its parts.
+_PART = re.compile(r"\s*[(（]?\s*(?:其中|含|包含|包括)")
+
+
+def _clause_start(s: str, start: int) -> int:
+    return max(s.rfind(c, 0, start) for c in "。,;，；!?！？\n") + 1
+
+
 @dataclasses.dataclass(frozen=True)
 class Money:
     value: Decimal
     sign: str  # "-", "+" or ""
     currency: str  # ISO code
-    label: str  # balance, limit, minimum, bill, fee, points, due, promo, amount (金额…), plain
+    label: str  # balance, limit, remaining, minimum, bill, fee, points, due, promo, amount (金额…), part, plain
     marked: bool  # carries a currency or an amount label: a bare number is not money
     start: int
     end: int
@@ -88,6 +109,8 @@ def find(s: str) -> list[Money]:
             if pattern.search(before):
                 label = name
                 break
+        if label in ("plain", "amount", "fee") and _PART.match(s[_clause_start(s, start): start]):
+            label = "part"  # 偿还贷款2455.21，其中本金1250.00元、利息1205.21元: a share of the amount
         try:
             value = Decimal(m.group("num").replace(",", ""))
         except InvalidOperation:
@@ -101,8 +124,9 @@ def find(s: str) -> list[Money]:
 
 
 def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
-    """江苏银行 `消费1169.00，…`: a figure with cents right after a direction word is money."""
-    found = re.search(rf"(?:{verbs})\s*(\d[\d,]*\.\d{{2}})(?!\d)", s)
+    """江苏银行 `消费1169.00，…`: a figure with cents right after a direction word is money, and so
+    is one right after the verb's object (`偿还公积金贷款2455.21,其中本金…`)."""
+    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,6}}?\s*(\d[\d,]*\.\d{{2}})(?![\d.])", s)
     if not found:
         return []
     return [dataclasses.replace(x, marked=True) for x in monies if x.start <= found.start(1) < x.end]
