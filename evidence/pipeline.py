@@ -296,7 +296,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
     pdf = work / names[2]
     memo: dict[int, str] = {}  # the events are written twice: in the manifest and timeline.json
-    manifest_bytes = _dump(manifest, memo) if attach else None
+    manifest_bytes = integrity.with_page_slots(_dump(manifest, memo), total) if attach else None
 
     # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
     with stamp.Dossier() as doc:
@@ -341,6 +341,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
             doc, pdf, info=info, when=plan.build_date,
             attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
             file_id=fp)
+    if manifest_bytes:  # issue 18: each page's hash, taken from the file as written
+        pdf_sha, manifest_bytes = integrity.seal(pdf, manifest_bytes)
 
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
                                          "facts": facts}, memo))

@@ -1,0 +1,181 @@
+"""A SHA-256 of each page's content, serialised canonically, so a PDF vouches for its own pages.
+
+What a page *is*, for this hash: its boxes and rotation, its content streams (decoded and
+joined: recompressing them changes nothing), and everything they draw with — images, fonts,
+forms, colour spaces, patterns — followed through the resources by content, never by object
+number, so the same page written by another PDF writer hashes the same. Annotations (links)
+count, with a link's target page as its index. Not part of a page: its place in the page tree
+(/Parent), and a digital signature's field (added after the hashes were recorded: the signature
+vouches for itself).
+
+Streams other than images are hashed decoded (Flate/LZW/ASCII/RunLength); images and streams
+with a lossy or image filter are hashed as stored: decoding every photo would cost more than
+the whole dossier build, and a recompressed image is a changed image.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+import pikepdf
+
+SCHEME = "evidence-page-sha256/1"
+
+# keys that say where an object sits, not what it shows; /Length and the filters are how a
+# stream is stored (a decoded stream is hashed without them)
+_SKIP = frozenset({"/Parent", "/Length"})
+_STORAGE = frozenset({"/Filter", "/DecodeParms", "/DL"})
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+def digests(pdf: pikepdf.Pdf) -> list[str]:
+    """The hex SHA-256 of every page, in page order."""
+    return _Canon(pdf).pages()
+
+
+class _Canon:
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self.pdf = pdf
+        self.index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        self.memo: dict[tuple[int, int], bytes] = {}  # indirect object -> digest of its content
+        self.busy: set[tuple[int, int]] = set()  # being serialised (a reference loop)
+
+    def pages(self) -> list[str]:
+        return [self.page(p.obj) for p in self.pdf.pages]
+
+    def page(self, obj: pikepdf.Dictionary) -> str:
+        h = hashlib.sha256(SCHEME.encode() + b"\n")
+        for key in _INHERITED:  # a page that inherits its box shows the same as one that has it
+            h.update(key.encode() + self.value(_inherited(obj, key)) + b"\n")
+        contents = obj.get("/Contents")
+        streams = (list(contents) if isinstance(contents, pikepdf.Array)
+                   else [contents] if contents is not None else [])
+        h.update(b"/Contents ")
+        for s in streams:
+            h.update(_data(s, decode=True) + b"\n")
+        for key in sorted(k for k in obj.keys() if k not in _INHERITED
+                          and k not in ("/Contents", "/Parent", "/Type")):
+            value = obj.get(key)
+            if key == "/Annots" and isinstance(value, pikepdf.Array):
+                value = [a for a in value if not _signature_field(a)]
+            h.update(key.encode() + self.value(value) + b"\n")
+        return h.hexdigest()
+
+    def value(self, v: Any) -> bytes:
+        if isinstance(v, pikepdf.Object) and v.is_indirect:
+            og = v.objgen
+            done = self.memo.get(og)
+            if done is None and (og in self.index or _is_page(v)):
+                done = self.memo[og] = self.target(v)
+            if done is not None:
+                return done
+            done = self.memo.get(og)
+            if done is not None:
+                return done
+            if og in self.busy:
+                return b"@loop"
+            self.busy.add(og)
+            try:
+                done = b"#" + hashlib.sha256(self.direct(v)).digest().hex().encode()
+            finally:
+                self.busy.discard(og)
+            self.memo[og] = done
+            return done
+        return self.direct(v)
+
+    def target(self, page: Any) -> bytes:
+        """A page another page points at (a link's destination), named by what it draws, not
+        by its number or object: deleting or moving some other page leaves the link's hash
+        alone, and a loop of links between pages is not followed."""
+        h = hashlib.sha256(b"@page")
+        for key in ("/MediaBox", "/Rotate"):
+            h.update(self.value(_inherited(page, key)))
+        contents = page.get("/Contents")
+        for s in (list(contents) if isinstance(contents, pikepdf.Array)
+                  else [contents] if contents is not None else []):
+            h.update(_data(s, decode=True) + b"\n")
+        return b"@page" + h.hexdigest().encode()
+
+    def direct(self, v: Any) -> bytes:
+        if isinstance(v, pikepdf.Stream):
+            image = v.get("/Subtype") == "/Image"
+            data = _data(v, decode=not image)
+            decoded = not image and _decodable(v)
+            skip = _SKIP | _STORAGE if decoded else _SKIP
+            return b"S" + self.dictionary(v, skip) + hashlib.sha256(data).digest().hex().encode()
+        if isinstance(v, pikepdf.Dictionary):
+            return self.dictionary(v, _SKIP)
+        if isinstance(v, (pikepdf.Array, list)):
+            return b"[" + b" ".join(self.value(x) for x in v) + b"]"
+        if isinstance(v, pikepdf.Name):
+            return str(v).encode("utf-8", "surrogateescape")
+        if isinstance(v, pikepdf.String):
+            return b"<" + bytes(v).hex().encode() + b">"
+        if isinstance(v, bool):
+            return b"true" if v else b"false"
+        if isinstance(v, (int, Decimal, float)):
+            return _number(v)
+        if v is None:
+            return b"null"
+        if isinstance(v, pikepdf.Object):  # anything else qpdf knows how to write
+            return v.unparse()
+        return str(v).encode()
+
+    def dictionary(self, d: Any, skip: frozenset[str]) -> bytes:
+        items = sorted((str(k), d.get(k)) for k in d.keys() if str(k) not in skip)
+        return b"<<" + b" ".join(k.encode("utf-8", "surrogateescape") + b" " + self.value(x)
+                                 for k, x in items) + b">>"
+
+
+def _number(v: int | Decimal | float) -> bytes:
+    if isinstance(v, int):
+        return b"%d" % v
+    d = Decimal(str(v)).normalize()  # 1.50 and 1.5 are one number
+    return str(d if d != d.to_integral_value() else d.quantize(Decimal(1))).encode()
+
+
+def _inherited(page: Any, key: str) -> Any:
+    node, seen = page, 0
+    while node is not None and seen < 64:  # a page tree loop is not followed for ever
+        if key in node:
+            return node.get(key)
+        node, seen = node.get("/Parent"), seen + 1
+    return None
+
+
+def _is_page(v: Any) -> bool:
+    try:
+        return isinstance(v, pikepdf.Dictionary) and v.get("/Type") == "/Page"
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
+def _signature_field(annot: Any) -> bool:
+    try:
+        field = annot if "/FT" in annot else annot.get("/Parent")
+        return field is not None and field.get("/FT") == "/Sig"
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
+_GENERAL = frozenset({"/FlateDecode", "/Fl", "/LZWDecode", "/LZW", "/ASCIIHexDecode", "/AHx",
+                      "/ASCII85Decode", "/A85", "/RunLengthDecode", "/RL"})
+
+
+def _decodable(s: pikepdf.Stream) -> bool:
+    f = s.get("/Filter")
+    names = [str(x) for x in f] if isinstance(f, pikepdf.Array) else [str(f)] if f is not None else []
+    return all(n in _GENERAL for n in names)
+
+
+def _data(s: Any, *, decode: bool) -> bytes:
+    if not isinstance(s, pikepdf.Stream):
+        return b""
+    if decode and _decodable(s):
+        try:
+            return bytes(s.read_bytes())
+        except pikepdf.PdfError:
+            pass  # a corrupt stream: hashed as stored, and so still compared
+    return bytes(s.read_raw_bytes())
