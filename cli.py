@@ -407,7 +407,7 @@ def build(
         "--encrypt", help="AES-256 encrypt each dossier (print allowed, editing not); password from "
         "--password-file or EVIDENCE_PDF_PASSWORD, never the command line.")] = False,
     password_file: Annotated[Path | None, typer.Option(
-        "--password-file", help="File whose first line is the --encrypt password.")] = None,
+        "--password-file", help="File whose first line is the --encrypt or --sign password.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Claimants built in parallel (default: number of cores).")] = None,
     print_profile: Annotated[str | None, typer.Option(
@@ -422,6 +422,11 @@ def build(
         "--redact", help="Service copy dossier-redacted.pdf: claimants' ID, card and phone "
         "numbers masked (rules in templates/redaction.toml); images and original PDFs are "
         "listed for manual review.")] = False,
+    sign: Annotated[Path | None, typer.Option(
+        "--sign", help="Sign every dossier (PAdES) with this PKCS#12 certificate (.p12/.pfx); "
+        "its password from --password-file. Needs the sign extra.")] = None,
+    tsa: Annotated[str | None, typer.Option(
+        "--tsa", help="With --sign: URL of an RFC 3161 time-stamp server.")] = None,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
@@ -439,7 +444,8 @@ def build(
     target = out or case / "out"
     ids = victim or config.victim_ids(loaded)
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
-                               tabs=tabs, redact=redact)
+                               tabs=tabs, redact=redact,
+                               sign=_signing(sign, password_file, tsa, encrypt))
     # issue 6: read the password before building anything, so a missing one fails fast
     from evidence import integrity, protect
 
@@ -472,6 +478,22 @@ def build(
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL_BUILD if failed < len(ids) else ExitCode.VERIFY_FAILED))
     raise typer.Exit(int(worst))
+
+
+def _signing(p12: Path | None, password_file: Path | None, tsa: str | None, encrypt: bool
+             ) -> Any:
+    """issue 18: --sign read and checked before anything is built."""
+    from evidence import sign as signing
+    from evidence.errors import UsageError
+
+    if p12 is None:
+        if tsa:
+            raise UsageError("--tsa times a signature: give the certificate with --sign CERT.p12.")
+        return None
+    if encrypt:
+        raise UsageError("--sign and --encrypt cannot be combined: sign the dossiers, and send "
+                         "them protected another way (an encrypted archive), or build twice.")
+    return signing.load(p12, password_file, tsa)
 
 
 # --- verify (issue 6) ------------------------------------------------------------------------

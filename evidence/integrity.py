@@ -158,6 +158,13 @@ def seal(pdf: Path, manifest: bytes, password: str | None = None) -> tuple[str, 
     return digest, manifest.replace(slots, filled, 1)
 
 
+def sign_dossier(pdf: Path, signing: Any) -> str:
+    """Sign a built, checked dossier in place (evidence.sign); returns its new SHA-256."""
+    from evidence import sign
+
+    return sign.apply(pdf, signing)
+
+
 # ---- the embedded manifest ----------------------------------------------------------------
 
 

@@ -60,6 +60,8 @@ class _Canon:
             value = obj.get(key)
             if key == "/Annots" and isinstance(value, pikepdf.Array):
                 value = [a for a in value if not _signature_field(a)]
+                if not value:  # the signature's widget was the page's only annotation
+                    continue
             h.update(key.encode() + self.value(value) + b"\n")
         return h.hexdigest()
 

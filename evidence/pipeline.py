@@ -56,6 +56,7 @@ class Options:
     grayscale: bool = False  # images converted to grey for black-and-white printers
     tabs: bool = False  # a tab sheet with the big exhibit number before each exhibit
     redact: bool = False  # dossier-redacted.pdf: claimants' ID/card/phone numbers masked
+    sign: Any = None  # issue 18: an evidence.sign.Signing: every dossier signed (PAdES) last
 
 
 @dataclasses.dataclass(frozen=True)
@@ -359,6 +360,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     if problems:
         raise errors.VerifyError(f"{victim.id}: the dossier failed its checks ({'; '.join(problems)})"
                                  "; nothing was written. This is a bug, please report it.")
+    if options.sign is not None:  # issue 18: the last change to the file, after its checks
+        pdf_sha = integrity.sign_dossier(pdf, options.sign)
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
     return result, [*names, names[2] + ".sha256"]

@@ -12,40 +12,48 @@ is: it is an incremental update appended to the unchanged built file.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import logging
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from evidence import atomic
+from evidence import atomic, inventory
 from evidence.errors import InputError, UsageError
 
 FIELD = "EvidenceSignature"
 EXTRA_HINT = "install the signing extra: pip install 'evidence[sign]'"
 
 
-@dataclasses.dataclass(frozen=True)
 class Signing:
-    """What `--sign CERT.p12 [--password-file F] [--tsa URL]` asks for, read and checked once."""
+    """What `--sign CERT.p12 [--password-file F] [--tsa URL]` asks for, read and checked once.
 
-    p12: bytes
-    password: bytes | None
-    source: str  # the certificate file's name, for messages
-    tsa: str | None = None
+    A plain class, not a dataclass: it travels in the build options, whose text (with
+    `str` of this) is part of each dossier's reuse fingerprint. That text names the
+    certificate by its SHA-256, so a new certificate re-signs everything, and never holds the
+    key or its password."""
 
-    @property
-    def fingerprint(self) -> str:
-        """SHA-256 of the signing certificate (DER): part of a dossier's reuse fingerprint, so
-        a new certificate re-signs everything and a new password does not."""
-        from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+    __slots__ = ("cert_sha256", "p12", "password", "source", "tsa")
 
-        _key, cert, _chain = pkcs12.load_key_and_certificates(self.p12, self.password)
-        assert cert is not None  # load() refused a file without one
-        return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
+    def __init__(self, p12: bytes, password: bytes | None, source: str, tsa: str | None,
+                 cert_sha256: str) -> None:
+        self.p12, self.password, self.source = p12, password, source
+        self.tsa, self.cert_sha256 = tsa, cert_sha256
 
-    def __repr__(self) -> str:  # never the key or its password in a log or traceback
-        return f"Signing({self.source!r}, tsa={self.tsa!r})"
+    def __str__(self) -> str:
+        return f"sign:{self.cert_sha256}" + (f"+tsa:{self.tsa}" if self.tsa else "")
+
+    __repr__ = __str__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Signing) and str(other) == str(self)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
 
 
 def load(p12: Path, password_file: Path | None = None, tsa: str | None = None) -> Signing:
@@ -64,7 +72,8 @@ def load(p12: Path, password_file: Path | None = None, tsa: str | None = None) -
     password = None
     if password_file is not None:
         try:
-            password = password_file.read_bytes().rstrip(b"\r\n")
+            lines = password_file.read_bytes().splitlines()  # its first line, as --encrypt
+            password = lines[0] if lines else b""
         except OSError as exc:
             raise InputError(f"{password_file}: the password file cannot be read "
                              f"({exc.strerror or exc}).") from None
@@ -80,21 +89,26 @@ def load(p12: Path, password_file: Path | None = None, tsa: str | None = None) -
                          "with; export the certificate with its key.")
     if tsa is not None and not tsa.startswith(("http://", "https://")):
         raise UsageError(f"--tsa {tsa!r} is not an http(s) URL of an RFC 3161 time-stamp server.")
-    return Signing(data, password, p12.name, tsa)
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cert_sha = hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
+    return Signing(data, password, p12.name, tsa, cert_sha)
 
 
 def _need_pyhanko() -> None:
     try:
-        import pyhanko.sign  # noqa: F401
+        with _quiet():
+            import pyhanko.sign  # noqa: F401
     except ImportError:
         raise UsageError(f"--sign needs pyHanko, which is not installed; {EXTRA_HINT}.") from None
 
 
-def apply(pdf: Path, signing: Signing, reason: str = "") -> None:
+def apply(pdf: Path, signing: Signing, reason: str = "") -> str:
     """Sign `pdf` in place (PAdES baseline, invisible), timestamped when a TSA is given.
     The file is replaced atomically: a failed signing leaves the unsigned file as it was."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers, timestamps
+    with _quiet():
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers, timestamps
 
     signer = signers.SimpleSigner.load_pkcs12_data(signing.p12, (), passphrase=signing.password)
     meta = signers.PdfSignatureMetadata(
@@ -105,6 +119,7 @@ def apply(pdf: Path, signing: Signing, reason: str = "") -> None:
         writer = IncrementalPdfFileWriter(src, strict=False)
         with tmp.open("wb") as out:
             signers.PdfSigner(meta, signer=signer, timestamper=stamper).sign_pdf(writer, output=out)
+    return inventory.sha256(pdf)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,9 +148,10 @@ def signed(pdf: Path) -> bool:
 def inspect(pdf: Path, trust: tuple[bytes, ...] = ()) -> list[Found] | None:
     """Every signature of `pdf`; None when pyHanko is not installed (cannot be checked here)."""
     try:
-        from pyhanko.pdf_utils.reader import PdfFileReader
-        from pyhanko.sign.validation import validate_pdf_signature
-        from pyhanko_certvalidator import ValidationContext
+        with _quiet():
+            from pyhanko.pdf_utils.reader import PdfFileReader
+            from pyhanko.sign.validation import validate_pdf_signature
+            from pyhanko_certvalidator import ValidationContext
     except ImportError:
         return None
     from asn1crypto import x509
@@ -149,9 +165,27 @@ def inspect(pdf: Path, trust: tuple[bytes, ...] = ()) -> list[Found] | None:
         except Exception as exc:  # pyHanko raises its own errors for a broken file
             return [Found("", "", None, False, False, False, False, f"unreadable: {exc}")]
         for sig in sigs:
-            out.append(_validate(sig, validate_pdf_signature,
-                                 ValidationContext(trust_roots=roots, allow_fetching=False)))
+            with _quiet():
+                out.append(_validate(sig, validate_pdf_signature,
+                                     ValidationContext(trust_roots=roots, allow_fetching=False)))
     return out
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """pyHanko logs an untrusted (self-signed) certificate with a traceback, and cryptography
+    warns about DSA on import: the verdict is ours to report, in one line."""
+    loggers = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 def _validate(sig: Any, validate: Any, context: Any) -> Found:
@@ -160,7 +194,7 @@ def _validate(sig: Any, validate: Any, context: Any) -> Found:
         status = validate(sig, context)
     except Exception as exc:  # a mangled signature is a result, not a crash
         return Found(name, "", None, False, False, False, False, str(exc).splitlines()[0][:200])
-    from pyhanko.sign.general import SignatureCoverageLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     cert = status.signing_cert
     signer = cert.subject.native.get("common_name") or cert.subject.human_friendly
