@@ -502,20 +502,28 @@ def _signing(p12: Path | None, password_file: Path | None, tsa: str | None, encr
 def verify(
     dossier: Annotated[Path, typer.Argument(help="A dossier.pdf or bundle.pdf built by evidence.")],
     case: Annotated[Path | None, typer.Option("--case", help="Re-hash the originals in this case.")] = None,
+    password_file: Annotated[Path | None, typer.Option(
+        "--password-file", help="For an encrypted dossier: file whose first line is its password "
+        "(or set EVIDENCE_PDF_PASSWORD).")] = None,
 ) -> None:
     """Check a dossier against its embedded manifest and, with --case, against the originals.
 
-    Exit 0 only when everything matches; 6 when the PDF, its fingerprint or any original changed
-    or is missing.
+    Exit 0 only when everything matches; 6 when the PDF, its pages, its signature, the cover's
+    fingerprint or any original changed or is missing; 2 when it is encrypted and no password
+    was given (it cannot be checked, which is not a change). No .sha256 is needed: a dossier
+    carries each page's hash in its manifest.
     """
-    from evidence import integrity
+    from evidence import integrity, protect
     from evidence.errors import InputError
 
     if not dossier.is_file():
         raise InputError(f"{dossier} does not exist or is not a file; give the path of a dossier.pdf.")
-    report = integrity.check(dossier, case)
+    secret = protect.password(password_file) if password_file or os.environ.get(protect.ENV) else None
+    report = integrity.check(dossier, case, password=secret)
     for line in integrity.lines(report):
         typer.echo(line)
+    if report.count(integrity.State.LOCKED):
+        raise typer.Exit(int(ExitCode.USAGE))
     if not report.ok:
         raise typer.Exit(int(ExitCode.VERIFY_FAILED))
 

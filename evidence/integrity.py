@@ -322,7 +322,8 @@ def check_pages(doc: pikepdf.Pdf, manifest: Mapping[str, Any]) -> list[Check]:
     """The pages now against the hashes recorded when the file was built: every page added,
     removed, moved or altered, named by its place (and its Bates number when known)."""
     record = manifest.get("integrity")
-    expected = record.get("page_sha256") if isinstance(record, Mapping) else None
+    record = record if isinstance(record, Mapping) else {}
+    expected = record.get("page_sha256")
     if (not isinstance(expected, list) or not all(isinstance(h, str) for h in expected)
             or record.get("scheme") != pagehash.SCHEME):
         return [Check("pages", "", State.UNCHECKED, note="pages_unrecorded")]

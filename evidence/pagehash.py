@@ -55,14 +55,14 @@ class _Canon:
         h.update(b"/Contents ")
         for s in streams:
             h.update(_data(s, decode=True) + b"\n")
-        for key in sorted(k for k in obj.keys() if k not in _INHERITED
+        for name in sorted(str(k) for k in obj if k not in _INHERITED
                           and k not in ("/Contents", "/Parent", "/Type")):
-            value = obj.get(key)
-            if key == "/Annots" and isinstance(value, pikepdf.Array):
+            value: Any = obj.get(name)
+            if name == "/Annots" and isinstance(value, pikepdf.Array):
                 value = [a for a in value if not _signature_field(a)]
                 if not value:  # the signature's widget was the page's only annotation
                     continue
-            h.update(key.encode() + self.value(value) + b"\n")
+            h.update(name.encode() + self.value(value) + b"\n")
         return h.hexdigest()
 
     def value(self, v: Any) -> bytes:
@@ -126,7 +126,7 @@ class _Canon:
         return str(v).encode()
 
     def dictionary(self, d: Any, skip: frozenset[str]) -> bytes:
-        items = sorted((str(k), d.get(k)) for k in d.keys() if str(k) not in skip)
+        items = sorted((str(k), d.get(k)) for k in d if str(k) not in skip)
         return b"<<" + b" ".join(k.encode("utf-8", "surrogateescape") + b" " + self.value(x)
                                  for k, x in items) + b">>"
 

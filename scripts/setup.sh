@@ -16,4 +16,4 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 # A real (non-editable) install: what a user gets, templates included; the OCR extra for its tests.
-.venv/bin/python -m pip install -q ".[test,ocr]"
+.venv/bin/python -m pip install -q ".[test,ocr,sign]"
