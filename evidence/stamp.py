@@ -1119,7 +1119,18 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
             w.finish(root, info)
         finally:
             w.stop()
+        _read_back(tmp, labels)  # issue 18: before the rename, as a dossier is
     return total, w.sha256()
+
+
+def _read_back(bundle_pdf: Path, labels: Sequence[str]) -> None:
+    from evidence import errors, verify
+
+    problems = verify.check_bundle(bundle_pdf, labels)
+    if problems:
+        raise errors.VerifyError(f"{bundle_pdf.name}: the joint bundle failed its checks "
+                                 f"({'; '.join(problems)}); nothing was written. This is a bug, "
+                                 "please report it.")
 
 
 def _write_segment(w: pdffile.Writer, seg: Segment, pdf: Path | bytes | None, first: int,
