@@ -427,6 +427,9 @@ def build(
         "its password from --password-file. Needs the sign extra.")] = None,
     tsa: Annotated[str | None, typer.Option(
         "--tsa", help="With --sign: URL of an RFC 3161 time-stamp server.")] = None,
+    pdfa: Annotated[bool, typer.Option(
+        "--pdfa", help="PDF/A-2b dossiers (XMP, sRGB output intent, fonts embedded); the manifest "
+        "goes beside each PDF as dossier.pdf.manifest.json. Not with --encrypt.")] = False,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
@@ -445,7 +448,10 @@ def build(
     ids = victim or config.victim_ids(loaded)
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
                                tabs=tabs, redact=redact,
-                               sign=_signing(sign, password_file, tsa, encrypt))
+                               sign=_signing(sign, password_file, tsa, encrypt), pdfa=pdfa)
+    if pdfa and encrypt:
+        raise UsageError("--pdfa and --encrypt cannot be combined: PDF/A forbids encryption. "
+                         "Build the PDF/A copies without --encrypt and protect them another way.")
     # issue 6: read the password before building anything, so a missing one fails fast
     from evidence import integrity, protect
 

@@ -27,7 +27,7 @@ import pikepdf
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from evidence import atomic, config, inventory, layout, pagehash, protect, template
-from evidence.model import Case
+from evidence.model import Case, Issue, Severity
 
 SIDECAR_SUFFIX = ".sha256"
 MANIFEST_NAME = "manifest.json"
@@ -158,6 +158,37 @@ def seal(pdf: Path, manifest: bytes, password: str | None = None) -> tuple[str, 
     return digest, manifest.replace(slots, filled, 1)
 
 
+def make_pdfa(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tuple[str, bytes]:
+    """issue 18: make the written dossier PDF/A-2b (evidence.pdfa), then record its pages'
+    hashes in the manifest, which goes beside it (`<name>.manifest.json`). Pages that had to be
+    rasterised (an original's fonts not embedded) are named in `issues` and the manifest."""
+    from evidence import pdfa
+
+    done = pdfa.convert(pdf, when)
+    with pikepdf.open(pdf) as doc:
+        hexes = pagehash.digests(doc)
+    slots = b", ".join(b'"%s"' % _SLOT for _ in range(len(hexes)))
+    if slots not in manifest:
+        raise ValueError(f"{pdf.name}: the manifest has no room for {len(hexes)} page hashes; "
+                         "this is a bug, please report it.")
+    filled = manifest.replace(slots, b", ".join(b'"%s"' % h.encode() for h in hexes), 1)
+    record = json.dumps({"part": 2, "conformance": "B", "rasterised_pages": list(done.rasterised),
+                         "fonts_not_embedded": list(done.fonts)}, ensure_ascii=False)
+    filled = filled.rstrip()[:-1].rstrip() + b',\n  "pdfa": ' + record.encode() + b"\n}\n"
+    pdfa.write_beside(pdf, filled)
+    if done.rasterised:
+        issues.append(Issue(Severity.WARNING, "pdfa_rasterised", (
+            f"PDF/A: pages {', '.join(map(str, done.rasterised))} come from original PDFs whose fonts "
+            f"are not embedded ({', '.join(done.fonts)}); they are images of the page as shown "
+            "in the dossier (the original files are unchanged and keep their text).")))
+    return inventory.sha256(pdf), filled
+
+
+def beside_names(dossier_name: str, pdfa_on: bool) -> list[str]:
+    """Files written beside a dossier besides its .sha256: the manifest, for PDF/A."""
+    return [dossier_name + ".manifest.json"] if pdfa_on else []
+
+
 def sign_dossier(pdf: Path, signing: Any) -> str:
     """Sign a built, checked dossier in place (evidence.sign); returns its new SHA-256."""
     from evidence import sign
@@ -199,6 +230,28 @@ def _parse_manifest(blob: bytes | None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"its {MANIFEST_NAME} is not a JSON object")
     return data
+
+
+def _manifest_for(doc: pikepdf.Pdf, pdf: Path) -> dict[str, Any]:
+    """The embedded manifest; only when there is none, a PDF/A dossier's manifest beside it."""
+    try:
+        return manifest_of(doc)
+    except ManifestAbsent:
+        if not _beside(pdf).is_file():
+            raise
+    return _manifest_beside(pdf)
+
+
+def _beside(pdf: Path) -> Path:
+    return pdf.with_name(pdf.name + ".manifest.json")
+
+
+def _manifest_beside(pdf: Path) -> dict[str, Any]:
+    """A PDF/A dossier's manifest, kept beside it (PDF/A-2 allows no such attachment)."""
+    try:
+        return _parse_manifest(_beside(pdf).read_bytes())
+    except OSError as exc:
+        raise ValueError(f"{_beside(pdf).name} cannot be read ({exc})") from None
 
 
 class ManifestAbsent(ValueError):
@@ -264,7 +317,7 @@ def check(dossier: Path, case_folder: Path | None = None, lang: str | None = Non
     with doc:
         checks += _signatures(dossier)
         try:
-            manifest = manifest_of(doc)
+            manifest = _manifest_for(doc, dossier)
         except ManifestAbsent:
             if not _vouched(checks):  # nothing vouches for it: as good as altered
                 checks.append(Check("manifest", dossier.name, State.CHANGED, note="manifest_absent"))

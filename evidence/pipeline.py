@@ -57,6 +57,7 @@ class Options:
     tabs: bool = False  # a tab sheet with the big exhibit number before each exhibit
     redact: bool = False  # dossier-redacted.pdf: claimants' ID/card/phone numbers masked
     sign: Any = None  # issue 18: an evidence.sign.Signing: every dossier signed (PAdES) last
+    pdfa: bool = False  # issue 18: PDF/A-2b dossiers, manifest.json beside them
 
 
 @dataclasses.dataclass(frozen=True)
@@ -282,7 +283,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         facts, events = red.json(facts), red.json(events)
         inventory_json, manifest = red.json(inventory_json), red.json(manifest)
     attach = options.attach_manifest if options.attach_manifest is not None else bool(
-        dsetup.get("attach_manifest", True))
+        dsetup.get("attach_manifest", True)) and not options.pdfa  # issue 18: PDF/A-2: beside
     name = victim.name or victim.id
     info = {
         "Title": template.t(lang, "dossier.doc.title", name=name),
@@ -297,7 +298,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
     pdf = work / names[2]
     memo: dict[int, str] = {}  # the events are written twice: in the manifest and timeline.json
-    manifest_bytes = integrity.with_page_slots(_dump(manifest, memo), total) if attach else None
+    manifest_bytes = integrity.with_page_slots(_dump(manifest, memo), total) if (
+        attach or options.pdfa) else None
 
     # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
     with stamp.Dossier() as doc:
@@ -340,9 +342,11 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                                         appendix, total, bates, lang, rec))
         pdf_sha = stamp.finish(
             doc, pdf, info=info, when=plan.build_date,
-            attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
+            attachments={integrity.MANIFEST_NAME: manifest_bytes} if attach and manifest_bytes else {},
             file_id=fp)
-    if manifest_bytes:  # issue 18: each page's hash, taken from the file as written
+    if options.pdfa and manifest_bytes:  # issue 18: PDF/A-2b, its manifest beside it
+        pdf_sha, manifest_bytes = integrity.make_pdfa(pdf, manifest_bytes, plan.build_date, issues)
+    elif manifest_bytes:  # issue 18: each page's hash, taken from the file as written
         pdf_sha, manifest_bytes = integrity.seal(pdf, manifest_bytes)
 
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
@@ -364,7 +368,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         pdf_sha = integrity.sign_dossier(pdf, options.sign)
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
-    return result, [*names, names[2] + ".sha256"]
+    return result, [*names, names[2] + ".sha256", *integrity.beside_names(names[2], options.pdfa)]
 
 
 def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:
