@@ -184,6 +184,28 @@ def make_pdfa(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tup
     return inventory.sha256(pdf), filled
 
 
+def bundle_manifest(dossier_pdfs: Sequence[Path], bates: Mapping[str, str] | None = None
+                    ) -> dict[str, Any]:
+    """What a joint bundle (or a volume) should carry so that `verify --case` checks every
+    original it cites: each dossier's victim, fingerprint, inputs and inventory, taken from the
+    dossier's own manifest. The bundle writer attaches it (with `with_page_slots` and `seal`
+    for its pages); `check` reads its "dossiers" list like a dossier's own manifest."""
+    parts: list[dict[str, Any]] = []
+    for pdf in dossier_pdfs:
+        with pikepdf.open(pdf) as doc:
+            m = _manifest_for(doc, pdf)
+        inv = m.get("inventory")
+        files = inv.get("files", []) if isinstance(inv, Mapping) else []
+        parts.append({"victim": m.get("victim"), "fingerprint": m.get("fingerprint"),
+                      "inputs": m.get("inputs"), "bates": m.get("bates"), "pages": m.get("pages"),
+                      "inventory": {"files": [{k: f.get(k) for k in ("path", "sha256", "size", "status")}
+                                              for f in files if isinstance(f, Mapping)]}})
+    out: dict[str, Any] = {"format": "evidence-bundle/1", "dossiers": parts}
+    if bates:
+        out["bates"] = dict(bates)
+    return out
+
+
 def beside_names(dossier_name: str, pdfa_on: bool) -> list[str]:
     """Files written beside a dossier besides its .sha256: the manifest, for PDF/A."""
     return [dossier_name + ".manifest.json"] if pdfa_on else []

@@ -58,3 +58,43 @@ def test_a_bundle_whose_stamps_are_wrong_is_not_published(case: Path, tmp_path: 
     assert "the joint bundle failed its checks" in text and "does not show its stamp" in text
     assert not (out / "joint" / "bundle.pdf").exists()
     assert not list((out / "joint").glob(".*.partial"))
+
+
+def test_verify_case_on_a_bundle_checks_every_original_it_cites(case: Path, tmp_path: Path) -> None:
+    """A bundle carrying integrity.bundle_manifest (attached here as its writer would) makes
+    `verify --case` re-hash the originals of every claimant in it."""
+    import json
+
+    from evidence import integrity
+
+    out = tmp_path / "out"
+    code, text = build(case, out)
+    assert code in (0, 3), text
+    bundle = out / "joint" / "bundle.pdf"
+    dossiers = sorted(out.glob("V*/dossier.pdf"))
+    manifest = integrity.bundle_manifest(dossiers)
+    assert [d["victim"]["id"] for d in manifest["dossiers"]] == ["V001", "V002"]
+    carried = tmp_path / "bundle.pdf"
+    with pikepdf.open(bundle) as doc:
+        doc.attachments[integrity.MANIFEST_NAME] = pikepdf.AttachedFileSpec(
+            doc, json.dumps(manifest, ensure_ascii=False).encode())
+        doc.save(carried)
+    integrity.write_sidecar(carried)
+    report = integrity.check(carried, case)
+    originals = [c for c in report.checks if c.area == "original"]
+    cited = {(d["victim"]["id"], f["path"]) for d in manifest["dossiers"]
+             for f in d["inventory"]["files"] if f.get("sha256")}
+    assert {(c.victim, c.subject) for c in originals} >= cited
+    assert report.ok, integrity.lines(report)
+    victim2 = case / "victims" / "V002"
+    rel = next(f["path"] for f in manifest["dossiers"][1]["inventory"]["files"]
+               if f.get("status") == "accepted")
+    target = victim2 / rel
+    saved = target.read_bytes()
+    try:
+        target.write_bytes(saved[:-1] + bytes([saved[-1] ^ 1]))
+        result = CliRunner().invoke(cli.app, ["verify", str(carried), "--case", str(case)])
+        assert result.exit_code == ExitCode.VERIFY_FAILED, result.output
+        assert f"V002/{rel}" in result.output
+    finally:
+        target.write_bytes(saved)
