@@ -93,6 +93,11 @@ def intake(
     source: Annotated[Path, typer.Argument(help="A victim's submission: a folder or a .zip file.")],
     case: Annotated[Path, typer.Option("--case", help="The case folder.")],
     victim: Annotated[str, typer.Option("--victim", help="The victim's id (folder name).")],
+    sign: Annotated[Path | None, typer.Option(
+        "--sign", help="Sign receipt.pdf (PAdES) with this PKCS#12 certificate; its password "
+        "from --password-file. Needs the sign extra.")] = None,
+    password_file: Annotated[Path | None, typer.Option(
+        "--password-file", help="File whose first line is the --sign password.")] = None,
 ) -> None:
     """Copy a victim's submission into the case, hash every file and write a receipt.
 
@@ -105,6 +110,7 @@ def intake(
     from evidence import intake as intake_mod
 
     found, _ = config.load_case(case)
+    signing = _signing(sign, password_file, None, False)  # issue 18: checked before any copy
     result = intake_mod.intake(source, found, victim)
     lang = found.language
     out = _console()
@@ -121,6 +127,10 @@ def intake(
 
     pdf = receipt_pdf.write_for_intake(found, victim, when=result.received, refused=[
         (r.original_path, r.reason) for r in result.rejected])
+    if signing is not None:
+        from evidence import sign as signer
+
+        signer.apply(pdf, signing)
     out.print(template.t(lang, "check.table.receipt_at", path=pdf))
     if result.rejected:
         raise typer.Exit(int(ExitCode.BAD_INPUT))

@@ -142,3 +142,19 @@ def test_sign_with_encrypt_is_refused(signed_case: tuple[Path, ...], tmp_path: P
                                           "--password-file", str(pw)])
     assert result.exit_code == ExitCode.USAGE, result.output
     assert "--sign and --encrypt cannot be combined" in result.output
+
+
+def test_intake_signs_the_receipt(signed_case: tuple[Path, ...], tmp_path: Path) -> None:
+    from evidence import sign
+
+    case, _out, p12, pw = signed_case
+    drop = tmp_path / "submission"
+    drop.mkdir()
+    (drop / "note.txt").write_text("2015-03-18 20:31 对方自称京东客服", "utf-8")
+    result = CliRunner().invoke(cli.app, ["intake", str(drop), "--case", str(case), "--victim",
+                                          "V001", "--sign", str(p12), "--password-file", str(pw)])
+    assert result.exit_code in (0, 3), result.output
+    receipt = case / "victims" / "V001" / "receipt.pdf"
+    found = sign.inspect(receipt)
+    assert found is not None and len(found) == 1
+    assert found[0].intact and found[0].whole_file and found[0].signer == "张律师 (test)"
