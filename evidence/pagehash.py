@@ -16,18 +16,22 @@ the whole dossier build, and a recompressed image is a changed image.
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal
 from typing import Any
 
 import pikepdf
 
 SCHEME = "evidence-page-sha256/1"
+_T = pikepdf.ObjectType
 
 # keys that say where an object sits, not what it shows; /Length and the filters are how a
 # stream is stored (a decoded stream is hashed without them)
 _SKIP = frozenset({"/Parent", "/Length"})
 _STORAGE = frozenset({"/Filter", "/DecodeParms", "/DL"})
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+_REF = re.compile(rb"\d+ \d+ R")  # an indirect reference in qpdf's text of an object
+_SKIP_KEY = re.compile(rb"/(?:Parent|Length)\b")
 
 
 def digests(pdf: pikepdf.Pdf) -> list[str]:
@@ -66,15 +70,13 @@ class _Canon:
         return h.hexdigest()
 
     def value(self, v: Any) -> bytes:
-        if isinstance(v, pikepdf.Object) and v.is_indirect:
+        if type(v) is pikepdf.Object and v.is_indirect:
             og = v.objgen
             done = self.memo.get(og)
-            if done is None and (og in self.index or _is_page(v)):
-                done = self.memo[og] = self.target(v)
             if done is not None:
                 return done
-            done = self.memo.get(og)
-            if done is not None:
+            if og in self.index or _is_page(v):
+                done = self.memo[og] = self.target(v)
                 return done
             if og in self.busy:
                 return b"@loop"
@@ -101,29 +103,39 @@ class _Canon:
         return b"@page" + h.hexdigest().encode()
 
     def direct(self, v: Any) -> bytes:
-        if isinstance(v, pikepdf.Stream):
+        # dispatch on qpdf's type code: isinstance against pikepdf's helper classes runs a
+        # Python-level check per call, and a dossier has tens of thousands of these objects
+        if type(v) is not pikepdf.Object:  # numbers and booleans arrive as Python values
+            if isinstance(v, bool):
+                return b"true" if v else b"false"
+            if isinstance(v, (int, Decimal, float)):
+                return _number(v)
+            if isinstance(v, list):
+                return b"[" + b" ".join(self.value(x) for x in v) + b"]"
+            return b"null" if v is None else str(v).encode()
+        code = v._type_code
+        if code is _T.name_:
+            return str(v).encode("utf-8", "surrogateescape")
+        if code is _T.string:
+            return b"<" + bytes(v).hex().encode() + b">"
+        if code is _T.stream:
             image = v.get("/Subtype") == "/Image"
             data = _data(v, decode=not image)
             decoded = not image and _decodable(v)
             skip = _SKIP | _STORAGE if decoded else _SKIP
             return b"S" + self.dictionary(v, skip) + hashlib.sha256(data).digest().hex().encode()
-        if isinstance(v, pikepdf.Dictionary):
-            return self.dictionary(v, _SKIP)
-        if isinstance(v, (pikepdf.Array, list)):
+        if code is _T.dictionary or code is _T.array:
+            # a container that refers to nothing (a font's width table, a box, a colour) is
+            # taken as qpdf writes it — keys sorted, numbers as stored — in one C++ call
+            text = v.unparse(resolved=True)
+            if not _REF.search(text) and not (code is _T.dictionary and _SKIP_KEY.search(text)):
+                return b"T" + text
+            if code is _T.dictionary:
+                return self.dictionary(v, _SKIP)
             return b"[" + b" ".join(self.value(x) for x in v) + b"]"
-        if isinstance(v, pikepdf.Name):
-            return str(v).encode("utf-8", "surrogateescape")
-        if isinstance(v, pikepdf.String):
-            return b"<" + bytes(v).hex().encode() + b">"
-        if isinstance(v, bool):
-            return b"true" if v else b"false"
-        if isinstance(v, (int, Decimal, float)):
-            return _number(v)
-        if v is None:
+        if code is _T.null:
             return b"null"
-        if isinstance(v, pikepdf.Object):  # anything else qpdf knows how to write
-            return v.unparse()
-        return str(v).encode()
+        return bytes(v.unparse())  # anything else qpdf knows how to write
 
     def dictionary(self, d: Any, skip: frozenset[str]) -> bytes:
         items = sorted((str(k), d.get(k)) for k in d if str(k) not in skip)
@@ -166,7 +178,7 @@ _GENERAL = frozenset({"/FlateDecode", "/Fl", "/LZWDecode", "/LZW", "/ASCIIHexDec
                       "/ASCII85Decode", "/A85", "/RunLengthDecode", "/RL"})
 
 
-def _decodable(s: pikepdf.Stream) -> bool:
+def _decodable(s: Any) -> bool:
     f = s.get("/Filter")
     names = [str(x) for x in f] if isinstance(f, pikepdf.Array) else [str(f)] if f is not None else []
     return all(n in _GENERAL for n in names)
