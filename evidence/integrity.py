@@ -509,6 +509,10 @@ def originals(case: Case, d: Dossier) -> list[Check]:
                 continue
             listed.add(match)
             path = folder / match
+        if not path.resolve().is_relative_to(folder.resolve()):  # a symlinked folder on the way
+            out.append(Check("original", rel, State.CHANGED, expected, victim=d.victim,
+                             note="outside_case"))
+            continue
         if not path.is_file() or path.is_symlink():
             out.append(Check("original", rel, State.MISSING, expected, victim=d.victim))
             continue

@@ -284,3 +284,15 @@ def test_build_encrypt_without_password_fails_before_building(tmp_path: Path,
     assert result.exit_code == ExitCode.USAGE, result.output
     assert "EVIDENCE_PDF_PASSWORD" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_verify_case_does_not_follow_a_symlinked_folder_out_of_the_case(tmp_path: Path) -> None:
+    case, pdf = make_case(tmp_path)
+    folder = case / "victims" / "V01" / "originals"
+    outside = tmp_path / "elsewhere"
+    shutil.move(str(folder / "录音"), str(outside))  # the recordings now live outside the case …
+    (folder / "录音").symlink_to(outside, target_is_directory=True)  # … reached by a symlink
+    report = integrity.check(pdf, case)
+    bad = [c for c in report.checks if c.note == "outside_case"]
+    assert [c.subject for c in bad] == ["originals/录音/17097300143_20150318.amr"]
+    assert not report.ok
