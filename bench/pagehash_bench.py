@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pikepdf  # noqa: E402
+import pikepdf
 
-from evidence import pagehash  # noqa: E402
+from evidence import pagehash
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    dossiers = sorted(args.out.glob("*/dossier.pdf"))
+    dossiers = sorted(p for p in args.out.glob("*/dossier.pdf") if not p.parent.name.startswith("."))
     if not dossiers:
         sys.exit(f"no */dossier.pdf under {args.out}")
     runs = []

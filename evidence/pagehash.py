@@ -30,8 +30,9 @@ _T = pikepdf.ObjectType
 _SKIP = frozenset({"/Parent", "/Length"})
 _STORAGE = frozenset({"/Filter", "/DecodeParms", "/DL"})
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
-_REF = re.compile(rb"\d+ \d+ R")  # an indirect reference in qpdf's text of an object
-_SKIP_KEY = re.compile(rb"/(?:Parent|Length)\b")
+# an indirect reference in qpdf's text of an object (not the tail of a name such as /F1)
+_REF = re.compile(rb"(?<![\w/.#+-])(\d+) (\d+) R\b")
+_PARENT = re.compile(rb" /Parent \d+ \d+ R\b")  # where an object sits, not what it shows
 
 
 def digests(pdf: pikepdf.Pdf) -> list[str]:
@@ -89,6 +90,11 @@ class _Canon:
             return done
         return self.direct(v)
 
+    def ref(self, m: re.Match[bytes]) -> bytes:
+        og = (int(m.group(1)), int(m.group(2)))
+        done = self.memo.get(og)
+        return done if done is not None else self.value(self.pdf.get_object(og))
+
     def target(self, page: Any) -> bytes:
         """A page another page points at (a link's destination), named by what it draws, not
         by its number or object: deleting or moving some other page leaves the link's hash
@@ -125,11 +131,12 @@ class _Canon:
             skip = _SKIP | _STORAGE if decoded else _SKIP
             return b"S" + self.dictionary(v, skip) + hashlib.sha256(data).digest().hex().encode()
         if code is _T.dictionary or code is _T.array:
-            # a container that refers to nothing (a font's width table, a box, a colour) is
-            # taken as qpdf writes it — keys sorted, numbers as stored — in one C++ call
-            text = v.unparse(resolved=True)
-            if not _REF.search(text) and not (code is _T.dictionary and _SKIP_KEY.search(text)):
-                return b"T" + text
+            # taken as qpdf writes it — keys sorted, numbers as stored — in one C++ call, each
+            # reference replaced by the digest of what it refers to; a literal string (which
+            # might hold text that looks like a reference) goes the slow, exact way
+            text = bytes(v.unparse(resolved=True))
+            if b"(" not in text:
+                return b"T" + _REF.sub(self.ref, _PARENT.sub(b"", text))
             if code is _T.dictionary:
                 return self.dictionary(v, _SKIP)
             return b"[" + b" ".join(self.value(x) for x in v) + b"]"
