@@ -133,9 +133,47 @@ def with_page_slots(manifest: bytes, pages: int) -> bytes:
         pagehash.SCHEME.encode(), pages, slots)
 
 
+def fill_page_slots(manifest: bytes, hexes: Sequence[str]) -> bytes:
+    """The manifest with its page-hash slots (from `with_page_slots`) holding `hexes`."""
+    slots = b", ".join(b'"%s"' % _SLOT for _ in range(len(hexes)))
+    if slots not in manifest:
+        raise ValueError(f"the manifest has no room for {len(hexes)} page hashes; this is a bug, "
+                         "please report it.")
+    return manifest.replace(slots, b", ".join(b'"%s"' % h.encode() for h in hexes), 1)
+
+
+def page_digests(doc: Any) -> list[str]:
+    """Each page's hash of a dossier about to be written (a stamp.Dossier, its pages final):
+    its images are placeholders still, hashed as the image bytes the writer puts there. The
+    file is then written once, manifest included, and never read again for this (the
+    placeholders make a dossier of a thousand photos cheap to write; reading it back would
+    cost a disk read of every image)."""
+    from evidence import stamp
+
+    sums: dict[int, str] = {}
+
+    def stored(data: bytes) -> str | None:
+        raster = stamp.placeholder_raster(doc, data)
+        if raster is None:
+            return None
+        key = id(raster)
+        if key not in sums:
+            h = hashlib.sha256()
+            with raster.path.open("rb") as f:
+                for off, n in raster.idat or ((0, raster.path.stat().st_size),):
+                    f.seek(off)
+                    h.update(f.read(n))
+            sums[key] = h.hexdigest()
+        return sums[key]
+
+    return pagehash.digests(doc.pdf, stored)
+
+
 def seal(pdf: Path, manifest: bytes, password: str | None = None) -> tuple[str, bytes]:
     """Fill the page-hash slots of the manifest attached to `pdf` (written uncompressed) with
-    the hashes of its pages as written. Returns the file's SHA-256 and the manifest now in it."""
+    the hashes of its pages as written; for a writer that cannot hash its pages before it
+    writes them (a bundle or volume writer streaming to disk). Returns the file's SHA-256 and
+    the manifest now in it."""
     import mmap
 
     with pikepdf.open(pdf, password=password or "") as doc:
@@ -167,11 +205,7 @@ def make_pdfa(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tup
     done = pdfa.convert(pdf, when)
     with pikepdf.open(pdf) as doc:
         hexes = pagehash.digests(doc)
-    slots = b", ".join(b'"%s"' % _SLOT for _ in range(len(hexes)))
-    if slots not in manifest:
-        raise ValueError(f"{pdf.name}: the manifest has no room for {len(hexes)} page hashes; "
-                         "this is a bug, please report it.")
-    filled = manifest.replace(slots, b", ".join(b'"%s"' % h.encode() for h in hexes), 1)
+    filled = fill_page_slots(manifest, hexes)
     record = json.dumps({"part": 2, "conformance": "B", "rasterised_pages": list(done.rasterised),
                          "fonts_not_embedded": list(done.fonts)}, ensure_ascii=False)
     filled = filled.rstrip()[:-1].rstrip() + b',\n  "pdfa": ' + record.encode() + b"\n}\n"

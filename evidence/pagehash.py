@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -35,14 +36,23 @@ _REF = re.compile(rb"(?<![\w/.#+-])(\d+) (\d+) R\b")
 _PARENT = re.compile(rb" /Parent \d+ \d+ R\b")  # where an object sits, not what it shows
 
 
-def digests(pdf: pikepdf.Pdf) -> list[str]:
-    """The hex SHA-256 of every page, in page order."""
-    return _Canon(pdf).pages()
+Stored = Callable[[bytes], "str | None"]
+
+
+def digests(pdf: pikepdf.Pdf, stored: Stored | None = None) -> list[str]:
+    """The hex SHA-256 of every page, in page order.
+
+    `stored`: for a document about to be written whose images are still placeholders (the
+    writer puts the image files' bytes there): given an image's stored bytes, the SHA-256 of
+    the bytes that will be written in their place, or None. With it, a dossier's pages are
+    hashed before it is written, as they will be read from the file."""
+    return _Canon(pdf, stored).pages()
 
 
 class _Canon:
-    def __init__(self, pdf: pikepdf.Pdf) -> None:
+    def __init__(self, pdf: pikepdf.Pdf, stored: Stored | None = None) -> None:
         self.pdf = pdf
+        self.stored = stored
         self.index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
         self.memo: dict[tuple[int, int], bytes] = {}  # indirect object -> digest of its content
         self.busy: set[tuple[int, int]] = set()  # being serialised (a reference loop)
@@ -129,7 +139,9 @@ class _Canon:
             data = _data(v, decode=not image)
             decoded = not image and _decodable(v)
             skip = _SKIP | _STORAGE if decoded else _SKIP
-            return b"S" + self.dictionary(v, skip) + hashlib.sha256(data).digest().hex().encode()
+            known = self.stored(data) if image and self.stored is not None else None
+            digest = known or hashlib.sha256(data).hexdigest()
+            return b"S" + self.dictionary(v, skip) + digest.encode()
         if code is _T.dictionary or code is _T.array:
             # taken as qpdf writes it — keys sorted, numbers as stored — in one C++ call, each
             # reference replaced by the digest of what it refers to; a literal string (which

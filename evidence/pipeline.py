@@ -340,14 +340,14 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         stamp.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))
         stamp.add_outline(doc, _outline(plan, counts, item_pages, front_pages, ex, emap,
                                         appendix, total, bates, lang, rec))
+        if attach and manifest_bytes:  # issue 18: each page's hash, as it will be written
+            manifest_bytes = integrity.fill_page_slots(manifest_bytes, integrity.page_digests(doc))
         pdf_sha = stamp.finish(
             doc, pdf, info=info, when=plan.build_date,
             attachments={integrity.MANIFEST_NAME: manifest_bytes} if attach and manifest_bytes else {},
             file_id=fp)
     if options.pdfa and manifest_bytes:  # issue 18: PDF/A-2b, its manifest beside it
         pdf_sha, manifest_bytes = integrity.make_pdfa(pdf, manifest_bytes, plan.build_date, issues)
-    elif manifest_bytes:  # issue 18: each page's hash, taken from the file as written
-        pdf_sha, manifest_bytes = integrity.seal(pdf, manifest_bytes)
 
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
                                          "facts": facts}, memo))

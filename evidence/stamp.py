@@ -245,6 +245,13 @@ _MARKS = re.compile(b"stream\n" + re.escape(_MARK.split(b"%08d")[0]) + rb"(\d{8}
                     + re.escape(_MARK.split(b"%08d")[1]) + b"\nendstream")
 
 
+def placeholder_raster(doc: Dossier, data: bytes) -> Raster | None:
+    """issue 18: the image file finish() will write in place of this placeholder's data."""
+    m = re.fullmatch(re.escape(_MARK.split(b"%08d")[0]) + rb"(\d{8})" + re.escape(
+        _MARK.split(b"%08d")[1]), data) if len(data) == _MARK_LEN else None
+    return doc.rasters[int(m.group(1))] if m and int(m.group(1)) < len(doc.rasters) else None
+
+
 def image_xobject(doc: Dossier, r: Raster) -> Any:
     """An image XObject whose data is a placeholder: finish() writes the file's bytes there."""
     img = doc.pdf.make_stream(_MARK % len(doc.rasters))
