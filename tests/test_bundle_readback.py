@@ -37,7 +37,7 @@ def test_a_good_bundle_passes_and_a_wrong_expectation_is_named(case: Path, tmp_p
         labels = verify.page_labels(doc)
         n = len(doc.pages)
     assert verify.check_bundle(bundle, labels) == []
-    assert verify.check_bundle(bundle, labels[:-1]) == [f"{n} pages, expected {n - 1}"]
+    assert verify.check_bundle(bundle, labels[:-1]) == [f"{n} pages (/Count {n}), expected {n - 1}"]
     shifted = [*labels[:-1], "JD-B-999999"]
     problems = verify.check_bundle(bundle, shifted)
     assert f"page {len(labels)} does not show its stamp JD-B-999999" in problems
