@@ -120,7 +120,7 @@ def check(events: Sequence[Event], lang: str) -> tuple[list[Event], list[Issue]]
     """Events with balance facts recorded (same order as given) and the problems found."""
     out = list(events)
     issues: list[Issue] = []
-    chains: dict[tuple[str, str], list[int]] = defaultdict(list)
+    chains: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for i, e in enumerate(out):
         if _candidate(e):
             chains[(e.details.get("bank") or e.details.get("institution") or "", e.details["card_tail"],
