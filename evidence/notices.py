@@ -168,11 +168,18 @@ def fold(text: str) -> str:
     return _tighten(times.normalize_text(text or "")).translate(lexicon.traditional())
 
 
-def _prepare(body: str) -> tuple[str, list[str]]:
+def _institutional(name: str) -> bool:
+    """A name of a bank, payment or credit institution: by its words (…银行, …农信), or listed
+    under it in institutions.toml (支付助手 and 商家服务 are Alipay's service accounts)."""
+    return bool(_INSTITUTION.search(name)) or institutions.listed(name)
+
+
+def _prepare(body: str) -> tuple[str, list[str], list[str]]:
     """NFKC text with signatures cut out (they hold digits: 【福建12329】) and the names found.
 
     A signature is a short name in 【…】 (or […] naming a bank) at the start or the end of the
-    message, or a bank's name anywhere; `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
+    message, or a bank's name anywhere (returned apart: inside the text it may be quoted - a
+    remark, a payer's name - and speaks last); `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
     `【福利：分期还款利息低至1.7折起】` an advertisement, not a signature.
     """
     # full width folded first (NFKC: ４７．００ -> 47.00), then typed punctuation inside numbers
@@ -182,6 +189,7 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     # lexicon is written with 您, so the matching copy is too
     s = s.replace("你", "您")
     names: list[str] = []
+    inner: list[str] = []  # a bank's name inside the text: quoted (a remark, a payer's name) unless no edge one
     text = s.strip()
 
     def cut(m: re.Match[str]) -> str:
@@ -191,8 +199,11 @@ def _prepare(body: str) -> tuple[str, list[str]]:
         # a bank's name ends with what it is (…银行, …农信, …公积金中心, 【中國銀行(香港)】);
         # `[财付通-转账到银行卡]` names a channel that mentions a bank card
         bank = bool(_BANK_NAME.search(name)) and not re.search(r"[-—]|银行卡", name)
-        if (m.group(1) is not None and at_edge and short) or (bank and short):
+        if (m.group(1) is not None and at_edge and short) or (bank and short and at_edge):
             names.append(name)
+            return " "
+        if bank and short:
+            inner.append(name)
             return " "
         return m.group(0)
 
@@ -200,17 +211,17 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     # a signature after a dash at the end: `…本卡人民币可用额度27.56元。-中信信用卡`
     # (after a full stop: `财付通-微信支付` at the end is a channel named X-Y, not a signature)
     dashed = re.search(r"(?:^|[。.!！?？]\s*)[-—－]\s*([\u4e00-\u9fff]{2,12})\s*[。.]?\s*$", s)
-    if dashed and _INSTITUTION.search(dashed.group(1)):
+    if dashed and _institutional(dashed.group(1)):
         names.append(dashed.group(1))
         s = s[: dashed.start()]
     title = _TITLE.match(s.strip())
     if title:
         # 华夏银行提示您: / 招商银行提醒: name the institution; 交易提醒: / 账单通知: do not
         named = re.sub(r"(?:(?:温馨)?(?:提醒|提示|通知)|异动|动账|交易)+(?:您|你)?$", "", title.group(1))
-        if len(named) >= 2 and _INSTITUTION.search(named) and not _GENERIC_TITLE.search(named):
+        if len(named) >= 2 and _institutional(named) and not _GENERIC_TITLE.search(named):
             names.append(named)
             s = s.strip()[title.end():]
-    return s.strip(" -"), names
+    return s.strip(" -"), names, inner
 
 
 # ---- time -------------------------------------------------------------------------------------
@@ -308,7 +319,7 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
     paid = _PAID_WITH.search(s)
     if paid:
         return institutions.canonical(paid.group(1) or paid.group(2))
-    named = [n for n in names if _INSTITUTION.search(n)]
+    named = [n for n in names if _institutional(n)]
     if named:
         return institutions.pick(named)
     if bank:
@@ -336,7 +347,7 @@ def _named_sender(sender: str) -> str | None:
     if not sender or re.fullmatch(r"[+\d\s()-]*", sender):
         return None
     name = times.normalize_text(sender).translate(lexicon.traditional()).strip()
-    return name if _INSTITUTION.search(name) and len(name) <= 24 else None
+    return name if _institutional(name) and len(name) <= 24 else None
 
 
 def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
@@ -479,13 +490,17 @@ def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.dat
 
 
 def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
-    s, signed = _prepare(body)
+    s, edge, inner = _prepare(body)
+    signed = edge + inner
     urls, domains = links(body)
     normalized_sender = phones.normalize(sender)
     sender_bank = phones.bank_code(sender)
     sig_code = _signature_code(signed)
     named_sender = _named_sender(normalized_sender)
-    names = [*signed, named_sender] if named_sender and sender_bank is None else signed
+    # a bank named inside the text (a remark, a payer's name) speaks only when neither an edge
+    # signature nor the sender's own name or number does
+    names = [*edge, *([named_sender] if named_sender and sender_bank is None else []),
+             *([] if sender_bank else inner)]
     bank = sender_bank or sig_code
     # Signed as bank X by a number that cannot be X's: a personal mobile or landline, or an SP
     # number (106…) that embeds no bank's code and carries a link that is not official. Banks
@@ -494,14 +509,14 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     unverified_sp = normalized_sender.startswith("106") and sender_bank is None
     spoofed = bool(sig_code and (personal or (unverified_sp and any(not _links.official(d) for d in domains))))
     institution = _institution(names, bank, sender, s)
-    bankish = bool(bank or any(_INSTITUTION.search(n) for n in names) or normalized_sender == "12329"
+    bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender == "12329"
                    or normalized_sender in ("95188", "95017", "95516"))
     # an account notice without a bank's name or number: it speaks of the holder's own account
     own_tail, other_tail, other_role = accounts.tails_with_role(s)
     # A message signed by a shop, a carrier or any other non-financial sender (【京东】 order
     # notices: 您已下单…金额599元) is that sender's, never an account notice.
     senders = [n for n in names if not _TAG.search(n)]  # 【账单提醒】【未分期】 are tags, not senders
-    other_sender = (bool(senders) and not any(_INSTITUTION.search(n) for n in senders)) or (
+    other_sender = (bool(senders) and not any(_institutional(n) for n in senders)) or (
         normalized_sender in phones.OTHER_SERVICES and normalized_sender not in ("95188", "95017", "95516"))
     notice_like = bankish or (not personal and not other_sender
                               and (own_tail is not None or bool(_OWN_REFERENCE.search(s))))
@@ -550,7 +565,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         moved = money.bare_after_verb(s, monies, _DIRECTION_VERBS)
     if not moved:  # 扣收年费人民币10.00元: a fee taken is itself the movement
         moved = [m for m in monies if m.label == "fee" and _FEE_TAKEN.search(s[max(0, m.start - 16): m.start])]
-    main = moved[0] if moved else None
+    main = money.tied_to_balance(s, moved, balance_m) or (moved[0] if moved else None)
     # the direction is read at the amount as spent, the yuan it settled at are the amount
     settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
     if main is not None and main.value == 0:

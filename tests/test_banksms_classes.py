@@ -858,6 +858,75 @@ def test_payment_platforms_and_consumer_credit(body: str, want: Direction | str,
         assert n.amount == Decimal(amount or "0"), n
 
 
+# ---- payment apps' own words, titled with their service accounts (test v2, moved into dev) ------
+# Class: an app push quoted as text, `<service account>: <figure> <what happened>`, addressed to
+# the app's user without a subject: 收到一笔转账 / 收款到账 (in), 转账成功 / 付款成功 (out: the
+# confirmation goes to the one who sent), 已存入零钱 / 余额, 余额宝 收益到账, 对方已收款 (out). The
+# title (支付助手, 商家服务, 收钱码, 微信收款助手) names the app as a signature does. dev
+# d-weworkhook-1..3 (支付宝) showed it; the rest are constructed in the apps' and banks' wording.
+APP_PUSH = [
+    ("支付助手: ￥0.01 收到一笔转账", "", IN, "0.01", "支付宝"),  # dev d-weworkhook-1
+    ("商家服务: ￥0.01 收款到账通知", "", IN, "0.01", "支付宝"),  # dev d-weworkhook-2
+    ("支付助手: ￥10.00 转账成功", "", OUT, "10.00", "支付宝"),  # dev d-weworkhook-3
+    ("收钱码: 收款到账 ¥25.50", "", IN, "25.50", "支付宝"),
+    ("支付助手: ￥128.00 付款成功", "", OUT, "128.00", "支付宝"),
+    ("支付助手: 你收到张**的转账 ￥66.00，已存入余额", "", IN, "66.00", "支付宝"),
+    ("支付宝: 余额宝收益到账 ¥1.23", "", IN, "1.23", "支付宝"),
+    ("微信收款助手: 微信支付收款50.00元(朋友到店)", "", IN, "50.00", "微信支付"),
+    ("微信支付: 你发起的转账已被张**收款，金额￥200.00", "", OUT, "200.00", "微信支付"),
+    ("微信转账: ￥88.00 已存入零钱", "", IN, "88.00", "微信支付"),
+    ("微信转账: 对方已收款 ￥300.00", "", OUT, "300.00", "微信支付"),
+    ("云闪付: 您向张*尾号5678的账户转账成功，金额￥300.00", "", OUT, "300.00", "云闪付"),
+    ("京东支付: 您尾号1234的银行卡转账成功，金额500.00元", "", OUT, "500.00", "京东支付"),
+    # a bank's receiver notice saying 转账成功 is still the receiver's: the voice outranks it
+    ("【工商银行】张三向您尾号1234的账户转账成功，金额300元，余额500元", "", IN, "300", "工商银行"),
+    ("【建设银行】您尾号1234的账户收到李*转账成功，金额1,000.00元。", "", IN, "1000.00", "建设银行"),
+    # the other party received: not the user
+    ("支付助手: 对方已收到你的转账 ￥20.00", "", OUT, "20.00", "支付宝"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want", "amount", "institution"), APP_PUSH, ids=lambda v: str(v)[:24])
+def test_payment_apps_own_words(body: str, sender: str, want: Direction, amount: str, institution: str) -> None:
+    n = check(body, sender, want, amount)
+    assert n.institution == institution, n
+
+
+# ---- the template's figure is the one the balance follows; a bank named inside is quoted -------
+# Class: fake "you have been paid" texts are sent as real transfers of a few cents whose payer
+# name or remark carries a large sum and another bank's name (附言：支付宝转账9999.8元,
+# 【民生银行】…). The bank's own template states the movement right before the balance after it
+# (存入人民币0.10元,活期余额1.04元); a figure earlier with its own verb is in a copied field. A
+# bank's name inside the text is quoted too: the edge signature, or the sender, is who sent it.
+# dev d-sms739-1, -13, -14 (建设银行) showed it; the others are constructed.
+QUOTED_IN_FIELDS = [
+    ("杜**9月12日1时11分向您尾号8600的储蓄卡支付宝提现收入人民币5000.00元【民生银行】附言：支付宝转账9999.8元，"
+     "存入人民币0.10元,活期余额1.04元。[建设银行]", IN, "0.10", "建设银行"),  # dev d-sms739-13
+    ("王*8月30日11时9分向您尾号8600的储蓄卡支付宝转账9999.98元存入人民币0.10元，活期余额4.28.[建设银行]",
+     IN, "0.10", "建设银行"),  # dev d-sms739-14
+    ("何**9月12日11时23分向您尾号6777的储蓄卡转入资金999.8【交通银行】存入人民币0.10元,活期余额53.47元。[建设银行]",
+     IN, "0.10", "建设银行"),  # dev d-sms739-1
+    ("【招商银行】您账户0951于09月12日00:36收到本行转入人民币2.00，余额7.67，付方王**，备注：收款人民币500.00元",
+     IN, "2.00", "招商银行"),
+    ("【工商银行】您尾号1234卡9月1日10:00工商银行收入(他行汇入:【农业银行】向您转账20000元)1.00元，余额11.00元。",
+     IN, "1.00", "工商银行"),
+    ("李*向您尾号4321账户转入人民币0.01元，附言：中国银行转账到账50000元，当前余额100.01元。【中国银行】",
+     IN, "0.01", "中国银行"),
+    # an ordinary notice with a fee keeps its principal: the fee is no movement figure
+    ("【农业银行】您尾号1234账户9月1日10:00转支交易人民币-1000.00，手续费2.00元，余额500.00。", OUT, "1000.00",
+     "农业银行"),
+    # a purchase abroad: the yuan it settled at, as before
+    ("【中信银行】您尾号1234的信用卡9月1日10:00消费USD10.00，折合人民币70.00元。", OUT, "70.00", "中信银行"),
+]
+
+
+@pytest.mark.parametrize(("body", "want", "amount", "institution"), QUOTED_IN_FIELDS, ids=lambda v: str(v)[:24])
+def test_the_figure_the_balance_follows_and_banks_named_inside(body: str, want: Direction, amount: str,
+                                                               institution: str) -> None:
+    n = check(body, "", want, amount)
+    assert n.institution == institution, n
+
+
 # ---- the metamorphic rewrites over the constructed messages too ----------------------------------
 # bench/notices_metamorphic.py rewrites dev and the shared 76; the constructed messages above must
 # read the same under the same rewrites (signature moved or dropped, widths, spaces, adverts,
@@ -880,7 +949,8 @@ def _meta() -> ModuleType:
 def _constructed() -> list[dict[str, object]]:
     meta = _meta()
     tables = [PARTIAL, REPAID, [(b, s, w, None) for b, s, w in NO_MONEY], PRACTICE, NEAR_DEBITS, ENGLISH,
-              NEAR_DEBITS_2, BANK_TEMPLATES, PLATFORMS, [(b, None, None) for b in ENGLISH_CODES]]
+              NEAR_DEBITS_2, BANK_TEMPLATES, PLATFORMS, [(b, None, None) for b in ENGLISH_CODES],
+              [(b, sd, w, a) for b, sd, w, a, _ in APP_PUSH], [(b, w, a) for b, w, a, _ in QUOTED_IN_FIELDS]]
     out = []
     for table in tables:
         for row in table:
