@@ -1,0 +1,166 @@
+// The victim's upload page: each file in chunks, resumable after a dropped connection (the
+// server keeps what arrived; localStorage remembers the upload's id), progress per file, the
+// server's verdict per file, and the checklist updated from the server's answer.
+"use strict";
+(function () {
+  const form = document.getElementById("upload");
+  const input = document.getElementById("files");
+  const list = document.getElementById("progress");
+  const base = form.dataset.base;
+  const csrf = form.dataset.csrf;
+  const chunk = parseInt(form.dataset.chunk, 10);
+  const text = (key) => form.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)] || key;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  function row(file) {
+    const li = document.createElement("li");
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = file.name;
+    const bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    const note = document.createElement("span");
+    note.className = "note";
+    li.append(name, bar, note);
+    list.append(li);
+    return { li, bar, note };
+  }
+
+  async function call(method, url, body, type) {
+    const headers = { "X-CSRF-Token": csrf, "Accept": "application/json" };
+    if (type) headers["Content-Type"] = type;
+    const response = await fetch(url, { method, headers, body, credentials: "same-origin" });
+    let data = {};
+    try { data = await response.json(); } catch (e) { data = {}; }
+    return { status: response.status, data };
+  }
+
+  class Refusal extends Error {}
+
+  // Network errors are retried (the connection of a phone comes and goes); a refusal is final.
+  async function retrying(step, show) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const out = await step();
+        if (out.status >= 500 || out.status === 429) throw new Error("retry");
+        return out;
+      } catch (e) {
+        if (e instanceof Refusal || attempt >= 40) throw e;
+        show();
+        await sleep(Math.min(1000 * 2 ** Math.min(attempt, 4), 15000));
+      }
+    }
+  }
+
+  async function sha256(file) {
+    if (!window.crypto || !crypto.subtle || file.size > 64 * 1024 * 1024) return null;
+    const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+    return Array.from(new Uint8Array(digest)).map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function send(file, ui) {
+    const key = "evidence-upload:" + base + ":" + file.name + ":" + file.size + ":" + file.lastModified;
+    const resuming = () => { ui.note.textContent = text("resuming"); };
+    let id = localStorage.getItem(key);
+    let received = 0;
+    if (id) {
+      const state = await retrying(() => call("GET", base + "/uploads/" + id), resuming);
+      if (state.status === 200) received = state.data.received; else id = null;
+    }
+    if (!id) {
+      const body = JSON.stringify({ name: file.name, size: file.size, sha256: await sha256(file) });
+      const started = await retrying(() => call("POST", base + "/uploads", body, "application/json"), resuming);
+      if (started.status !== 201) throw new Refusal(started.data.error || text("failed"));
+      id = started.data.id;
+      localStorage.setItem(key, id);
+    }
+    ui.note.textContent = text("uploading");
+    while (received < file.size) {
+      const piece = file.slice(received, Math.min(received + chunk, file.size));
+      const url = base + "/uploads/" + id + "?offset=" + received;
+      const out = await retrying(async () => {
+        try {
+          return await call("PUT", url, piece, "application/octet-stream");
+        } catch (e) {  // the connection dropped mid-chunk: ask where the server is
+          const state = await call("GET", base + "/uploads/" + id);
+          if (state.status === 200) received = state.data.received;
+          throw e;
+        }
+      }, resuming);
+      if (out.status === 200 || (out.status === 409 && out.data.code === "offset")) {
+        received = out.status === 200 ? out.data.received : out.data.offset;
+      } else {
+        if (out.status === 404) localStorage.removeItem(key);
+        throw new Refusal(out.data.error || text("failed"));
+      }
+      ui.bar.value = file.size ? Math.floor((100 * received) / file.size) : 100;
+      ui.note.textContent = text("uploading");
+    }
+    const done = await retrying(() => call("POST", base + "/uploads/" + id + "/finish"), resuming);
+    if (done.status === 404) localStorage.removeItem(key);
+    if (done.status !== 200) throw new Refusal(done.data.error || text("failed"));
+    localStorage.removeItem(key);
+    ui.bar.value = 100;
+    return done.data;
+  }
+
+  function verdict(ui, result) {
+    const lines = result.entries.map((e) => {
+      if (e.status === "accepted") return text("done");
+      if (e.status === "duplicate") return text("duplicate");
+      return text("rejected") + "：" + (e.name !== result.upload ? e.name + " — " : "") + e.reason;
+    });
+    const bad = result.entries.some((e) => e.status === "rejected");
+    ui.li.className = bad ? "rejected" : "accepted";
+    ui.note.textContent = Array.from(new Set(lines)).join("；");
+  }
+
+  function refresh(status) {
+    for (const item of status.checklist) {
+      const li = document.querySelector('#checklist li[data-key="' + item.key + '"]');
+      if (!li) continue;
+      li.className = item.ok ? "ok" : item.ok === null ? "unknown" : "missing";
+      li.querySelector(".mark").textContent = item.ok ? "✓" : item.ok === null ? "?" : "○";
+      li.querySelector(".detail").textContent = item.detail;
+    }
+    const received = document.getElementById("received");
+    received.replaceChildren(...status.files.map((f) => {
+      const li = document.createElement("li");
+      li.className = f.status;
+      const name = document.createElement("span");
+      name.className = "name";
+      name.textContent = f.name;
+      const state = document.createElement("span");
+      state.className = "status";
+      state.textContent = f.status_text;
+      li.append(name, " ", state);
+      if (f.status === "rejected" && f.reason) {
+        const reason = document.createElement("span");
+        reason.className = "reason";
+        reason.textContent = f.reason;
+        li.append(reason);
+      }
+      return li;
+    }));
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const files = Array.from(input.files);
+    input.value = "";
+    for (const file of files) {
+      const ui = row(file);
+      try {
+        const result = await send(file, ui);
+        verdict(ui, result);
+        refresh(result);
+      } catch (e) {
+        ui.li.className = "rejected";
+        ui.note.textContent = text("failed") + "：" + e.message;
+      }
+    }
+    document.body.dataset.idle = "yes";
+  });
+  document.body.dataset.idle = "yes";
+})();
