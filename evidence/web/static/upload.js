@@ -116,6 +116,12 @@
     ui.note.textContent = Array.from(new Set(lines)).join("；");
   }
 
+  function humanSize(n) {  // as the server writes it (server.human_size)
+    const units = [["GB", 1 << 30], ["MB", 1 << 20], ["KB", 1024]];
+    for (const [unit, size] of units) if (n >= size) return (n / size).toFixed(1) + " " + unit;
+    return n + " B";
+  }
+
   function refresh(status) {
     for (const item of status.checklist) {
       const li = document.querySelector('#checklist li[data-key="' + item.key + '"]');
@@ -134,7 +140,10 @@
       const state = document.createElement("span");
       state.className = "status";
       state.textContent = f.status_text;
-      li.append(name, " ", state);
+      const size = document.createElement("span");
+      size.className = "size";
+      size.textContent = humanSize(f.size);
+      li.append(name, " ", size, " ", state);
       if (f.status === "rejected" && f.reason) {
         const reason = document.createElement("span");
         reason.className = "reason";
@@ -147,6 +156,7 @@
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    document.body.dataset.idle = "no";
     const files = Array.from(input.files);
     input.value = "";
     for (const file of files) {
