@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import threading
+import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -17,18 +18,18 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("starlette")
-from conftest import make_case  # noqa: E402
-from PIL import Image  # noqa: E402
+from conftest import make_case
+from PIL import Image
 
 with warnings.catch_warnings():  # Starlette 1.x would rather run its test client on httpx2
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
-from test_check import DEBIT, calls_xml, ms, sms_xml  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+from test_check import DEBIT, ms, sms_xml
+from typer.testing import CliRunner
 
-import cli  # noqa: E402
-from evidence import config, intake, inventory  # noqa: E402
-from evidence.web import server, store  # noqa: E402
+import cli
+from evidence import batch, config, intake, inventory
+from evidence.web import server, store
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -416,3 +417,52 @@ def test_two_uploads_at_once_through_the_server(case):
         t.join()
     assert len(results) == 2
     assert sorted(r["sha256"] for r in records(case)) == sorted(sha(d) for d in datas)
+
+
+# ---- the lawyer's build button -------------------------------------------------------------------
+
+
+def test_build_now_runs_the_cli_build_in_the_background(case):
+    store.set_password(case, "correct horse battery")
+    c = client(case)
+    upload(c, token(case), "sms.xml", bank_sms())
+    assert login(c, "correct horse battery") == "303"
+    board = c.get("/admin").text
+    form_csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', board).group(1)
+    assert c.post("/admin/build", data={"csrf": "forged"}).status_code == 403
+    started = c.post("/admin/build", data={"csrf": form_csrf}, follow_redirects=False)
+    assert started.status_code == 303
+    seen = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = c.get("/admin/build", headers={"Accept": "application/json"}).json()
+        seen.append(state)
+        if not state["running"]:
+            break
+        time.sleep(0.2)
+    assert not seen[-1]["running"] and "失败 0 份" in seen[-1]["text"], seen[-1]
+    board = c.get("/admin").text
+    assert 'href="/admin/victim/V001/dossier.pdf"' in board
+    pdf = c.get("/admin/victim/V001/dossier.pdf")
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    assert (case / "out/V001/dossier.pdf").read_bytes() == pdf.content  # the CLI's output path
+    assert c.get("/admin/bundle.pdf").content[:5] == b"%PDF-"
+    events = [json.loads(line)["event"] for line in (case / store.AUDIT).read_text().splitlines()]
+    assert events[-2:] == ["build_started", "build"]
+
+
+def test_web_code_is_not_part_of_the_dossiers_tool_digest():
+    web_probe = Path(server.__file__).with_name("_digest_probe.py")
+    core_probe = Path(batch.__file__).with_name("_digest_probe.py")
+    before = batch.tool_digest()
+    try:
+        web_probe.write_text("# a web-only change\n")
+        batch.tool_digest.cache_clear()
+        assert batch.tool_digest() == before  # no dossier is rebuilt for it
+        core_probe.write_text("# a core change\n")
+        batch.tool_digest.cache_clear()
+        assert batch.tool_digest() != before
+    finally:
+        web_probe.unlink(missing_ok=True)
+        core_probe.unlink(missing_ok=True)
+        batch.tool_digest.cache_clear()

@@ -596,14 +596,14 @@ class SecurityHeaders:
     """Every answer: a strict Content-Security-Policy, no caching (pages hold private data), no
     referrer (the victim's link is their key), no sniffing, no framing."""
 
-    HEADERS = [
+    HEADERS = (
         (b"content-security-policy", CSP.encode()),
         (b"cache-control", b"no-store"),
         (b"referrer-policy", b"no-referrer"),
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),
         (b"cross-origin-opener-policy", b"same-origin"),
-    ]
+    )
 
     def __init__(self, app: Starlette) -> None:
         self.app = app
