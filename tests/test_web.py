@@ -186,6 +186,8 @@ def test_a_corrupted_upload_is_refused_by_its_hash(case):
 def test_receipt_page_and_pdf(case):
     c = client(case)
     tok = token(case)
+    assert c.get(f"/v/{tok}/receipt.pdf").status_code == 404  # nothing received yet
+    assert not (case / "victims/V001/receipt.pdf").exists()
     data = png()
     upload(c, tok, "订单截图.png", data)
     page = c.get(f"/v/{tok}/receipt")

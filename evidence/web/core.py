@@ -91,8 +91,12 @@ class Report:
         return tuple(i for i in self.checklist if i.ok is False)
 
 
-def report(case: Case, victim_id: str) -> Report:
-    got = collect.victim(case, victim_id)
+def report(case: Case, victim_id: str, hashes_dir: Path | None = None) -> Report:
+    """`hashes_dir`: where to remember the files' SHA-256 (as `build` does), so the check
+    after each upload hashes only the new file, not the victim's 2 GB of recordings again."""
+    hashes = batch.Hashes(hashes_dir / f"{victim_id}.json" if hashes_dir else None)
+    got = collect.victim(case, victim_id, digest=hashes.sha)
+    hashes.save()
     checks = checklist.build(got)
     files = tuple(FileRow(f.path, f.original_path or f.path, f.size, f.sha256, f.status.value,
                           f.reason or "") for f in got.inventory.files)

@@ -74,6 +74,8 @@ class RateLimit:
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> collections.deque[float]:
+        if len(self._seen) > 10_000:  # many addresses: forget those with nothing recent
+            self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] <= self.window}
         seen = self._seen.setdefault(key, collections.deque())
         while seen and now - seen[0] > self.window:
             seen.popleft()
@@ -186,7 +188,7 @@ class Web:
             cached = self._reports.get(victim)
             if cached and cached[0] == key:
                 return cached[1]
-            found = core.report(self.case, victim)
+            found = core.report(self.case, victim, store.folder(self.folder) / "hashes")
             self._reports[victim] = (key, found)
             return found
 
@@ -442,6 +444,8 @@ def create_app(case_folder: Path, settings: Settings | None = None) -> Starlette
     @handled
     async def receipt_pdf(request: Request) -> Response:
         victim = web.victim_of(request)
+        if not core.intake_records(web.case, victim):  # nothing received: no receipt (and no
+            raise Refused(404, "no_files")              # victim folder made just for one)
         path = await run_in_threadpool(core.write_receipt, web.case, victim)
         store.audit(web.folder, "receipt", victim=victim, client=web.client(request))
         return FileResponse(path, media_type="application/pdf",
