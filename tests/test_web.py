@@ -118,7 +118,8 @@ def test_upload_goes_through_the_library_intake_and_ticks_the_checklist(case):
     assert audit[0]["client"] and audit[0]["time"]
     ticks = dict(re.findall(r'data-key="(\w+)" class="(\w+)"', c.get(f"/v/{tok}").text))
     assert ticks["has_bank_debit"] == "ok"
-    assert not list((case / intake.INBOX).iterdir())  # the spool is emptied
+    spool = sorted(p.suffix for p in (case / intake.INBOX).iterdir())
+    assert spool == [".done"]  # the bytes are gone from the spool; the answer is kept a day
 
 
 def test_a_zip_upload_is_unpacked_by_intake_with_its_refusals(case):
@@ -169,6 +170,13 @@ def test_resume_after_a_dropped_connection(case):
                   headers=headers).status_code == 200
     assert c2.post(f"/v/{tok}/uploads/{uid}/finish", headers=headers).json()["sha256"] == sha(data)
     assert [r["sha256"] for r in records(case)] == [sha(data)]
+    # the finish's answer was lost on the way: asking again gives the same verdict, once
+    again = c2.post(f"/v/{tok}/uploads/{uid}/finish", headers=headers)
+    assert again.status_code == 200 and again.json()["entries"][0]["status"] == "accepted"
+    assert [r["sha256"] for r in records(case)] == [sha(data)]
+    other = token(case, "V002")  # and it is nobody else's to ask for
+    assert c2.post(f"/v/{other}/uploads/{uid}/finish",
+                   headers={"X-CSRF-Token": csrf(c2, other)}).status_code == 404
 
 
 def test_a_corrupted_upload_is_refused_by_its_hash(case):
@@ -468,3 +476,27 @@ def test_web_code_is_not_part_of_the_dossiers_tool_digest():
         web_probe.unlink(missing_ok=True)
         core_probe.unlink(missing_ok=True)
         batch.tool_digest.cache_clear()
+
+
+def test_intake_makes_the_file_and_its_record_durable_before_returning(case, tmp_path, monkeypatch):
+    """What was acknowledged survives a power cut: the stored bytes, the new names in their
+    folders and intake.json itself are fsynced before intake returns (and the page answers)."""
+    synced: list[str] = []
+    real_fsync = intake.os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(intake.os, "fsync", spy)
+    monkeypatch.setattr("evidence.atomic.os.fsync", spy)
+    source = tmp_path / "in" / "call.png"
+    source.parent.mkdir()
+    source.write_bytes(png())
+    loaded, _ = config.load_case(case)
+    intake.intake(source, loaded, "V001")
+    folder = str((case / "victims/V001").resolve())
+    assert any("/.intake-" in s and s.endswith("/entry") for s in synced)  # the copied bytes
+    assert f"{folder}/originals" in synced  # the stored file's name
+    assert any(s.endswith(".intake.json.partial") for s in synced)  # intake.json's bytes
+    assert synced[-1] == folder  # the rename of intake.json, last of all

@@ -45,6 +45,8 @@ def test_victim_uploads_through_the_real_page(tmp_path):
         z.writestr("../outside.txt", b"x")
     (files / "导出.zip").write_bytes(buf.getvalue())
     (files / "订单截图.png").write_bytes(png("orange", (390, 800)))
+    # a recording larger than one 4 MiB chunk (the recording reader refuses noise: rejected, with why)
+    (files / "录音.m4a").write_bytes(os.urandom(5 << 20))
     (files / "聊天截图.png").write_bytes(png("teal", (390, 801)))
 
     with running(case) as base, sync_api.sync_playwright() as pw:
@@ -60,17 +62,34 @@ def test_victim_uploads_through_the_real_page(tmp_path):
             assert debit.get_attribute("class") == "missing"
             assert "银行扣款短信或银行流水" in debit.inner_text()
 
+            # the phone's connection drops twice: once before a chunk reaches the server, once
+            # after the server stored it but before its answer came back
+            dropped: list[str] = []
+
+            def flaky(route: sync_api.Route) -> None:
+                if len(dropped) == 0:
+                    dropped.append("before")
+                    route.abort("connectionreset")
+                elif len(dropped) == 1 and "offset=4194304" in route.request.url:
+                    route.fetch()  # reaches the server...
+                    dropped.append("after")
+                    route.abort("connectionreset")  # ...the answer is lost
+                else:
+                    route.continue_()
+
+            page.route("**/uploads/*?offset=*", flaky)
             page.set_input_files("#files", [str(files / n) for n in
-                                            ("导出.zip", "订单截图.png", "聊天截图.png")])
+                                            ("导出.zip", "订单截图.png", "聊天截图.png", "录音.m4a")])
             page.click("#send")
-            page.wait_for_selector('body[data-idle="yes"] #progress li:nth-child(3)', timeout=10_000)
-            page.wait_for_function("document.body.dataset.idle === 'yes'", timeout=10_000)
+            page.wait_for_selector('body[data-idle="yes"] #progress li:nth-child(4)', timeout=12_000)
 
             rows = page.locator("#progress li")
-            assert rows.count() == 3
-            texts = [rows.nth(i).inner_text() for i in range(3)]
+            assert rows.count() == 4
+            texts = [rows.nth(i).inner_text() for i in range(4)]
             assert "outside.txt" in texts[0] and "../" in texts[0]  # the zip's refused entry
-            assert all("已收到" in t for t in texts[1:]), texts
+            assert all("已收到" in t for t in texts[1:3]), texts
+            assert "未能接收" in texts[3] and rows.nth(3).get_attribute("class") == "rejected"
+            assert dropped == ["before", "after"]
             assert debit.get_attribute("class") == "ok"  # ticked from the zip's bank SMS
             received = page.locator("#received").inner_text()
             assert "订单截图.png" in received and "短信/sms-20150318.xml" in received
@@ -91,8 +110,9 @@ def test_victim_uploads_through_the_real_page(tmp_path):
     assert got == {"短信/sms-20150318.xml": sha(bank_sms()),
                    "订单截图.png": sha((files / "订单截图.png").read_bytes()),
                    "聊天截图.png": sha((files / "聊天截图.png").read_bytes()),
+                   "录音.m4a": sha((files / "录音.m4a").read_bytes()),
                    "../outside.txt": None}
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
-    assert "订单截图.png" in text and "聊天截图.png" in text
+    assert "订单截图.png" in text and "聊天截图.png" in text and "录音.m4a" in text
     assert time.monotonic() - started < 20

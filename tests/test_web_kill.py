@@ -12,6 +12,7 @@ import pytest
 
 pytest.importorskip("starlette")
 httpx = pytest.importorskip("httpx")
+psutil = pytest.importorskip("psutil")
 from conftest import make_case  # noqa: E402
 from test_web import png, sha  # noqa: E402
 from webserver import free_port, start  # noqa: E402
@@ -28,6 +29,9 @@ def test_kill_loses_nothing_acknowledged_and_uploads_resume(tmp_path):
     first, second = png("red", (500, 400)), os.urandom(300_000)
     proc = start(case, port)
     try:
+        listening = {c.laddr for c in psutil.Process(proc.pid).net_connections("inet")
+                     if c.status == psutil.CONN_LISTEN}
+        assert listening == {("127.0.0.1", port)}  # loopback only, unless --host says otherwise
         with httpx.Client(timeout=10) as c:
             csrf = re.search(r'data-csrf="([0-9a-f]+)"', c.get(base).text).group(1)
             h = {"X-CSRF-Token": csrf}

@@ -266,7 +266,6 @@ class Web:
         for r in result.rejected:
             store.audit(self.folder, "rejected", victim=victim, file=r.original_path,
                         reason=r.reason, client=address, upload=upload.name)
-        self.spool.drop(upload.id)
         status = self.status_json(victim)
         verdicts = {f["name"]: f for f in status["files"]}
         by_path = {f.path: f for f in self.report(victim).files}
@@ -282,8 +281,10 @@ class Web:
                             "sha256": verdicts.get(d.original_path, {}).get("sha256", "")})
         for r in result.rejected:
             entries.append({"name": r.original_path, "status": "rejected", "reason": r.reason})
-        return {"upload": upload.name, "size": upload.size, "sha256": sha, "entries": entries,
-                **status}
+        answer = {"upload": upload.name, "size": upload.size, "sha256": sha, "entries": entries,
+                  **status}
+        self.spool.finished(upload, answer)
+        return answer
 
     # ---- the lawyer's side --------------------------------------------------------------------
 
@@ -430,7 +431,11 @@ def create_app(case_folder: Path, settings: Settings | None = None) -> Starlette
     async def upload_finish(request: Request) -> Response:
         victim = web.victim_of(request)
         web.check_victim_csrf(request, request.headers.get("x-csrf-token"))
-        upload = web.spool.get(victim, str(request.path_params["upload"]))
+        upload_id = str(request.path_params["upload"])
+        kept = web.spool.answer(victim, upload_id)
+        if kept is not None:  # finished already; the phone lost the answer and asks again
+            return JSONResponse({**kept, **await run_in_threadpool(web.status_json, victim)})
+        upload = web.spool.get(victim, upload_id)
         result = await run_in_threadpool(web.finish_upload, victim, upload, web.client(request))
         return JSONResponse(result)
 

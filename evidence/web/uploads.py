@@ -25,6 +25,7 @@ from evidence import atomic
 
 UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 STALE_SECONDS = 14 * 24 * 3600  # an upload untouched for two weeks is abandoned
+DONE_SECONDS = 24 * 3600  # how long a finished upload's answer is kept for a repeated finish
 
 
 class UploadError(Exception):
@@ -141,6 +142,26 @@ class Spool:
                 raise UploadError(422, "hash_mismatch")
             return path, sha
 
+    def _done(self, upload_id: str) -> Path:
+        return self.inbox / f"{upload_id}.done"
+
+    def finished(self, upload: Upload, answer: dict[str, Any]) -> None:
+        """The upload went through intake: keep its answer a while (a phone that lost it asks
+        again) and drop the spooled bytes."""
+        record = {"victim": upload.victim, "answer": answer}
+        atomic.write_bytes(self._done(upload.id), json.dumps(record, ensure_ascii=False).encode())
+        self.drop(upload.id)
+
+    def answer(self, victim: str, upload_id: str) -> dict[str, Any] | None:
+        """The kept answer of a finished upload of this victim, if any."""
+        if not UPLOAD_ID.fullmatch(upload_id):
+            return None
+        try:
+            record = json.loads(self._done(upload_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return dict(record["answer"]) if record.get("victim") == victim else None
+
     def drop(self, upload_id: str) -> None:
         self._part(upload_id).unlink(missing_ok=True)
         self._meta(upload_id).unlink(missing_ok=True)
@@ -155,7 +176,8 @@ class Spool:
             with contextlib.suppress(OSError):
                 if path.name.startswith(".") and path.name.endswith(".partial"):
                     path.unlink()
-                elif now - path.stat().st_mtime > STALE_SECONDS:
+                elif now - path.stat().st_mtime > (DONE_SECONDS if path.suffix == ".done"
+                                                   else STALE_SECONDS):
                     path.unlink()
                     n += path.suffix == ".part"
         return n

@@ -11,6 +11,13 @@
   const chunk = parseInt(form.dataset.chunk, 10);
   const text = (key) => form.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)] || key;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // Some in-app browsers refuse storage: uploads still work, only without resuming after a reload.
+  const memory = {};
+  const saved = {
+    get(k) { try { return localStorage.getItem(k); } catch (e) { return memory[k] || null; } },
+    set(k, v) { try { localStorage.setItem(k, v); } catch (e) { memory[k] = v; } },
+    drop(k) { try { localStorage.removeItem(k); } catch (e) { delete memory[k]; } },
+  };
 
   function row(file) {
     const li = document.createElement("li");
@@ -43,7 +50,9 @@
     for (let attempt = 0; ; attempt++) {
       try {
         const out = await step();
-        if (out.status >= 500 || out.status === 429) throw new Error("retry");
+        if (out.status >= 500 || out.status === 429 || (out.status === 409 && out.data.code === "busy")) {
+          throw new Error("retry");  // the server is busy with this very upload's last try
+        }
         return out;
       } catch (e) {
         if (e instanceof Refusal || attempt >= 40) throw e;
@@ -62,7 +71,7 @@
   async function send(file, ui) {
     const key = "evidence-upload:" + base + ":" + file.name + ":" + file.size + ":" + file.lastModified;
     const resuming = () => { ui.note.textContent = text("resuming"); };
-    let id = localStorage.getItem(key);
+    let id = saved.get(key);
     let received = 0;
     if (id) {
       const state = await retrying(() => call("GET", base + "/uploads/" + id), resuming);
@@ -73,7 +82,7 @@
       const started = await retrying(() => call("POST", base + "/uploads", body, "application/json"), resuming);
       if (started.status !== 201) throw new Refusal(started.data.error || text("failed"));
       id = started.data.id;
-      localStorage.setItem(key, id);
+      saved.set(key, id);
     }
     ui.note.textContent = text("uploading");
     while (received < file.size) {
@@ -91,16 +100,16 @@
       if (out.status === 200 || (out.status === 409 && out.data.code === "offset")) {
         received = out.status === 200 ? out.data.received : out.data.offset;
       } else {
-        if (out.status === 404) localStorage.removeItem(key);
+        if (out.status === 404) saved.drop(key);
         throw new Refusal(out.data.error || text("failed"));
       }
       ui.bar.value = file.size ? Math.floor((100 * received) / file.size) : 100;
       ui.note.textContent = text("uploading");
     }
     const done = await retrying(() => call("POST", base + "/uploads/" + id + "/finish"), resuming);
-    if (done.status === 404) localStorage.removeItem(key);
+    if (done.status === 404) saved.drop(key);
     if (done.status !== 200) throw new Refusal(done.data.error || text("failed"));
-    localStorage.removeItem(key);
+    saved.drop(key);
     ui.bar.value = 100;
     return done.data;
   }
