@@ -637,4 +637,5 @@ def run(case_folder: Path, host: str = "127.0.0.1", port: int = 8318,
     app = create_app(case_folder, settings)
     uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
                 log_level="warning", server_header=False, date_header=False,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5,
+                limit_concurrency=256)  # beyond: 503 at once, memory stays bounded
