@@ -499,3 +499,21 @@ def test_intake_makes_the_file_and_its_record_durable_before_returning(case, tmp
     assert f"{folder}/originals" in synced  # the stored file's name
     assert any(s.endswith(".intake.json.partial") for s in synced)  # intake.json's bytes
     assert synced[-1] == folder  # the rename of intake.json, last of all
+
+
+def test_the_web_layer_reaches_the_core_only_through_web_core():
+    """One adapter (evidence/web/core.py) to repoint when the use cases move; the other web
+    modules may name the core's error and model types, nothing else."""
+    import ast
+
+    allowed = {"evidence.errors", "evidence.model", "evidence.web"}
+    for path in sorted(Path(server.__file__).parent.glob("*.py")):
+        if path.name == "core.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                if name.startswith("evidence"):
+                    assert name in allowed, f"{path.name} imports {name}; go through web/core.py"

@@ -14,13 +14,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evidence import batch, checklist, collect, config, intake, inventory, times
+from evidence import atomic, batch, checklist, collect, config, intake, inventory, times
 from evidence.model import Case, Severity, Status
 from evidence.render import receipt
 
 INBOX = intake.INBOX
 OUT_DIR = "out"  # where `evidence build CASE` writes by default
 DOSSIER = "dossier.pdf"
+
+
+# the core's one way of replacing a file (fsync, rename), for the server's own records
+replacing = atomic.replacing
+write_bytes = atomic.write_bytes
 
 
 def load_case(folder: Path) -> Case:

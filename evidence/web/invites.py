@@ -9,9 +9,8 @@ from pathlib import Path
 
 import segno
 
-from evidence import atomic
 from evidence.errors import UsageError
-from evidence.web import store
+from evidence.web import core, store
 
 QR_DIR = "invites"  # CASE/invites/<victim>.png: to print or send to the victim
 VICTIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -43,7 +42,7 @@ def invite(case_folder: Path, victim: str, base_url: str, days: int,
     link = f"{base_url.rstrip('/')}/v/{token}"
     qr = case_folder / QR_DIR / f"{victim}.png"
     qr.parent.mkdir(exist_ok=True)
-    with atomic.replacing(qr) as tmp:  # the picture holds the key: readable by the owner only
+    with core.replacing(qr) as tmp:  # the picture holds the key: readable by the owner only
         tmp.touch(mode=0o600)
         segno.make(link, error="m").save(str(tmp), kind="png", scale=8, border=4)
     return Invitation(victim, link, qr, record.expires)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from evidence import atomic
+from evidence.web import core
 
 WEB_DIR = ".web"
 INVITES = "invites.json"
@@ -58,7 +58,7 @@ def _read(path: Path, default: Any) -> Any:
 
 
 def _write(path: Path, data: Any) -> None:
-    with atomic.replacing(path) as tmp:
+    with core.replacing(path) as tmp:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from evidence import atomic
+from evidence.web import core
 
 UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 STALE_SECONDS = 14 * 24 * 3600  # an upload untouched for two weeks is abandoned
@@ -78,7 +78,7 @@ class Spool:
         meta = {"victim": victim, "name": name, "size": size, "sha256": sha256,
                 "started": time.time()}
         self._part(upload_id).touch(mode=0o600)
-        atomic.write_bytes(self._meta(upload_id), json.dumps(meta, ensure_ascii=False).encode())
+        core.write_bytes(self._meta(upload_id), json.dumps(meta, ensure_ascii=False).encode())
         return Upload(upload_id, victim, name, size, sha256, 0)
 
     def get(self, victim: str, upload_id: str) -> Upload:
@@ -149,7 +149,7 @@ class Spool:
         """The upload went through intake: keep its answer a while (a phone that lost it asks
         again) and drop the spooled bytes."""
         record = {"victim": upload.victim, "answer": answer}
-        atomic.write_bytes(self._done(upload.id), json.dumps(record, ensure_ascii=False).encode())
+        core.write_bytes(self._done(upload.id), json.dumps(record, ensure_ascii=False).encode())
         self.drop(upload.id)
 
     def answer(self, victim: str, upload_id: str) -> dict[str, Any] | None:
