@@ -63,6 +63,9 @@ class Settings:
     guess_window: float = 600.0
     requests: int = 1200  # requests per token per minute (uploads are chunked: generous)
     logins: int = 10  # failed admin logins per address per window
+    # check every victim in the background at start, so the lawyer's first dashboard does not
+    # wait for 150 of them (~0.1-0.3 s each); `evidence serve` turns it on
+    warm_up: bool = False
 
 
 class RateLimit:
@@ -143,8 +146,17 @@ class Web:
         self._build_lock = threading.Lock()
         self._reports: dict[str, tuple[tuple[Any, ...], core.Report]] = {}
         self._report_locks: dict[str, threading.Lock] = collections.defaultdict(threading.Lock)
+        if self.settings.warm_up:
+            threading.Thread(target=self._warm_up, name="evidence-warm-up", daemon=True).start()
         self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                         autoescape=True, undefined=jinja2.StrictUndefined)
+
+    def _warm_up(self) -> None:
+        for victim in core.victim_ids(self.case):
+            try:
+                self.report(victim)
+            except Exception:  # met again, and answered, when a page asks for this victim
+                continue
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -634,7 +646,7 @@ def run(case_folder: Path, host: str = "127.0.0.1", port: int = 8318,
     trusted for X-Forwarded-For/-Proto (the client address in the audit log, secure cookies)."""
     import uvicorn
 
-    app = create_app(case_folder, settings)
+    app = create_app(case_folder, settings or Settings(warm_up=True))
     uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
                 log_level="warning", server_header=False, date_header=False,
                 timeout_graceful_shutdown=5,
