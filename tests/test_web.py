@@ -517,3 +517,22 @@ def test_the_web_layer_reaches_the_core_only_through_web_core():
             for name in names:
                 if name.startswith("evidence"):
                     assert name in allowed, f"{path.name} imports {name}; go through web/core.py"
+
+
+def test_a_broken_zip_is_refused_in_the_victims_words_and_the_device_time_is_kept(case):
+    c = client(case)
+    tok = token(case)
+    headers = {"X-CSRF-Token": csrf(c, tok)}
+    uid = c.post(f"/v/{tok}/uploads", json={"name": "材料.zip", "size": 9}, headers=headers).json()["id"]
+    c.put(f"/v/{tok}/uploads/{uid}?offset=0", content=b"not a zip", headers=headers)
+    done = c.post(f"/v/{tok}/uploads/{uid}/finish", headers=headers)
+    assert done.status_code == 422 and "材料.zip" in done.json()["error"]
+    assert ".inbox" not in done.json()["error"] and uid not in done.json()["error"]
+    assert records(case) == []
+    # a file's time on the phone (File.lastModified) is what intake.json records
+    data = png()
+    uid = c.post(f"/v/{tok}/uploads", json={"name": "a.png", "size": len(data),
+                                            "modified": 1426680300000}, headers=headers).json()["id"]
+    c.put(f"/v/{tok}/uploads/{uid}?offset=0", content=data, headers=headers)
+    c.post(f"/v/{tok}/uploads/{uid}/finish", headers=headers)
+    assert records(case)[0]["modified"] == "2015-03-18T12:05:00+00:00"

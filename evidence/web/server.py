@@ -256,7 +256,8 @@ class Web:
         total = sum(int(r.get("size", 0)) for r in records) + sum(u.size for u in pending)
         if total + size > s.max_victim:
             raise Refused(413, "err_victim_full", limit=human_size(s.max_victim))
-        return self.spool.start(victim, name, size, uploads.clean_sha(body.get("sha256")))
+        return self.spool.start(victim, name, size, uploads.clean_sha(body.get("sha256")),
+                                uploads.clean_time(body.get("modified")))
 
     def finish_upload(self, victim: str, upload: uploads.Upload, address: str) -> dict[str, Any]:
         path, sha = self.spool.complete(upload)
@@ -264,9 +265,10 @@ class Web:
             result = core.intake_upload(self.case, victim, path, upload.name)
         except EvidenceError as exc:
             self.spool.drop(upload.id)
+            reason = str(exc).replace(str(path), upload.name)  # the victim's name, not the spool's
             store.audit(self.folder, "refused", victim=victim, file=upload.name,
-                        size=upload.size, sha256=sha, client=address, reason=str(exc))
-            raise Refused(422, "err_intake", error=str(exc)) from None
+                        size=upload.size, sha256=sha, client=address, reason=reason)
+            raise Refused(422, "err_intake", error=reason) from None
         # the file and its record are durable now (intake fsyncs): log, then acknowledge
         for s in result.stored:
             store.audit(self.folder, "stored", victim=victim, file=s.original_path,

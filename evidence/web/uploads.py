@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import os
 import re
 import secrets
 import threading
@@ -46,6 +47,7 @@ class Upload:
     size: int
     sha256: str | None  # what the browser computed, when it could
     received: int  # bytes on disk
+    modified: float | None = None  # the file's time on the victim's device (epoch seconds)
 
 
 class Spool:
@@ -73,13 +75,14 @@ class Spool:
         finally:
             lock.release()
 
-    def start(self, victim: str, name: str, size: int, sha256: str | None) -> Upload:
+    def start(self, victim: str, name: str, size: int, sha256: str | None,
+              modified: float | None = None) -> Upload:
         upload_id = secrets.token_urlsafe(16)
         meta = {"victim": victim, "name": name, "size": size, "sha256": sha256,
-                "started": time.time()}
+                "modified": modified, "started": time.time()}
         self._part(upload_id).touch(mode=0o600)
         core.write_bytes(self._meta(upload_id), json.dumps(meta, ensure_ascii=False).encode())
-        return Upload(upload_id, victim, name, size, sha256, 0)
+        return Upload(upload_id, victim, name, size, sha256, 0, modified)
 
     def get(self, victim: str, upload_id: str) -> Upload:
         """The victim's upload; another victim's (or an unknown id) is simply not found."""
@@ -92,8 +95,9 @@ class Spool:
             raise UploadError(404, "no_upload") from None
         if meta.get("victim") != victim:
             raise UploadError(404, "no_upload")
+        modified = meta.get("modified")
         return Upload(upload_id, victim, str(meta["name"]), int(meta["size"]), meta.get("sha256"),
-                      received)
+                      received, float(modified) if isinstance(modified, int | float) else None)
 
     def pending(self, victim: str | None = None) -> list[Upload]:
         out = []
@@ -140,6 +144,9 @@ class Spool:
             if upload.sha256 and upload.sha256 != sha:
                 self.drop(upload.id)  # corrupted on the way: the browser sends it again
                 raise UploadError(422, "hash_mismatch")
+            if upload.modified is not None:  # intake records it, as for a file in a folder
+                with contextlib.suppress(OSError, OverflowError, ValueError):
+                    os.utime(path, (upload.modified, upload.modified))
             return path, sha
 
     def _done(self, upload_id: str) -> Path:
@@ -193,3 +200,10 @@ def file_size_ok(size: object) -> bool:
 def clean_sha(value: object) -> str | None:
     return value.lower() if isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{64}", value) else None
 
+
+
+def clean_time(value: object) -> float | None:
+    """The browser's File.lastModified (milliseconds) as epoch seconds, when plausible."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 4102444800000:
+        return float(value) / 1000
+    return None

@@ -100,7 +100,8 @@
       if (state.status === 200) received = state.data.received; else id = null;
     }
     if (!id) {
-      const body = JSON.stringify({ name: file.name, size: file.size, sha256: await sha256(file) });
+      const body = JSON.stringify({ name: file.name, size: file.size, sha256: await sha256(file),
+                                    modified: file.lastModified });
       const started = await retrying(() => call("POST", base + "/uploads", body, "application/json"), resuming);
       if (started.status !== 201) throw new Refusal(started.data.error || text("failed"));
       id = started.data.id;
