@@ -25,7 +25,7 @@ from evidence.web import store  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
+         "--disable-component-update", "--no-first-run", "--lang=zh-CN"]
 # WeChat's in-app browser on Android: the page must work there
 WECHAT = ("Mozilla/5.0 (Linux; Android 13; V2227A) AppleWebKit/537.36 (KHTML, like Gecko) "
           "Chrome/116.0 Mobile Safari/537.36 MicroMessenger/8.0.47")
