@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 
 import cli
 from evidence import batch, config, intake, inventory
-from evidence.web import server, store
+from evidence.web import guard, server, store
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -54,7 +54,7 @@ def case(tmp_path: Path) -> Path:
 
 
 def client(case: Path, **limits: int) -> TestClient:
-    return TestClient(server.create_app(case, server.Settings(**limits)))
+    return TestClient(server.create_app(case, guard.Settings(**limits)))
 
 
 def token(case: Path, victim: str = "V001", days: int = 30) -> str:
@@ -506,7 +506,7 @@ def test_the_web_layer_reaches_the_core_only_through_web_core():
     modules may name the core's error and model types, nothing else."""
     import ast
 
-    allowed = {"evidence.errors", "evidence.model", "evidence.web"}
+    allowed = {"evidence.errors", "evidence.model"}
     for path in sorted(Path(server.__file__).parent.glob("*.py")):
         if path.name == "core.py":
             continue
@@ -515,7 +515,7 @@ def test_the_web_layer_reaches_the_core_only_through_web_core():
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
-                if name.startswith("evidence"):
+                if name.startswith("evidence") and not name.startswith("evidence.web"):
                     assert name in allowed, f"{path.name} imports {name}; go through web/core.py"
 
 
