@@ -541,6 +541,8 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; keep 127.0.0.1 behind "
                                       "the firm's TLS reverse proxy.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8318,
+    proxy: Annotated[str, typer.Option("--proxy", help="Address of the TLS reverse proxy whose "
+                                       "X-Forwarded-For/-Proto are trusted.")] = "127.0.0.1",
     set_password: Annotated[bool, typer.Option(
         "--set-password", help="Set the /admin password (asked twice, stored as an scrypt hash "
         "in CASE/.web/admin.json) and exit.")] = False,
@@ -570,7 +572,7 @@ def serve(
              "--set-password`.")
     typer.echo(f"serving {case} on http://{host}:{port} (victims: /v/..., lawyer: /admin); "
                "Ctrl+C stops.")
-    server.run(case, host=host, port=port)
+    server.run(case, host=host, port=port, proxy=proxy)
 
 
 @app.command()

@@ -4,6 +4,7 @@ restart: a real `evidence serve` process, stopped with SIGKILL."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import signal
@@ -39,7 +40,10 @@ def test_kill_loses_nothing_acknowledged_and_uploads_resume(tmp_path):
             uid = c.post(f"{base}/uploads", json={"name": "a.png", "size": len(first)},
                          headers=h).json()["id"]
             c.put(f"{base}/uploads/{uid}?offset=0", content=first, headers=h)
-            assert c.post(f"{base}/uploads/{uid}/finish", headers=h).status_code == 200
+            # through the firm's proxy on this machine: the victim's address is the one logged
+            finish = c.post(f"{base}/uploads/{uid}/finish",
+                            headers={**h, "X-Forwarded-For": "203.0.113.7"})
+            assert finish.status_code == 200
             # ...and one half sent when the server dies
             uid2 = c.post(f"{base}/uploads", json={"name": "call.amr", "size": len(second),
                                                    "sha256": sha(second)}, headers=h).json()["id"]
@@ -66,3 +70,5 @@ def test_kill_loses_nothing_acknowledged_and_uploads_resume(tmp_path):
     assert [r["sha256"] for r in records] == [sha(first), sha(second)]
     audit = (case / store.AUDIT).read_text().splitlines()
     assert len(audit) == 2 and sha(second) in audit[1]
+    assert json.loads(audit[0])["client"] == "203.0.113.7"
+    assert json.loads(audit[1])["client"] == "127.0.0.1"

@@ -289,13 +289,14 @@ def create_app(case_folder: Path, settings: Settings | None = None) -> Starlette
 
 
 def run(case_folder: Path, host: str = "127.0.0.1", port: int = 8318,
-        settings: Settings | None = None) -> None:
-    """Serve until interrupted. Behind the firm's TLS reverse proxy, the proxy's address is
-    trusted for X-Forwarded-For/-Proto (the client address in the audit log, secure cookies)."""
+        settings: Settings | None = None, proxy: str = "127.0.0.1") -> None:
+    """Serve until interrupted. Behind the firm's TLS reverse proxy, the proxy's address
+    (`proxy`: 127.0.0.1 when it runs on this machine) is trusted for X-Forwarded-For/-Proto:
+    the client's address for the audit log and the rate limits, secure cookies."""
     import uvicorn
 
     app = create_app(case_folder, settings or Settings(warm_up=True))
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips=proxy,
                 log_level="warning", server_header=False, date_header=False,
                 timeout_graceful_shutdown=5,
                 limit_concurrency=256)  # beyond: 503 at once, memory stays bounded
