@@ -522,5 +522,85 @@ def sample(
     )
 
 
+# --- serve / invite (issue 20): the victims' upload pages and the lawyer's dashboard ------------
+def _web() -> Any:
+    from evidence.errors import UsageError
+
+    try:
+        from evidence.web import invites, server, store
+    except ImportError as exc:
+        raise UsageError(f"the web server needs the web extra ({exc.name} is missing); install "
+                         "it with: pip install 'evidence[web]'") from None
+    return invites, server, store
+
+
+@app.command()
+@handled
+def serve(
+    case: CaseArg,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep 127.0.0.1 behind "
+                                      "the firm's TLS reverse proxy.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8318,
+    proxy: Annotated[str, typer.Option("--proxy", help="Address of the TLS reverse proxy whose "
+                                       "X-Forwarded-For/-Proto are trusted.")] = "127.0.0.1",
+    set_password: Annotated[bool, typer.Option(
+        "--set-password", help="Set the /admin password (asked twice, stored as an scrypt hash "
+        "in CASE/.web/admin.json) and exit.")] = False,
+) -> None:
+    """Serve the victims' upload pages (/v/TOKEN, made by `evidence invite`) and the lawyer's
+    dashboard (/admin).
+
+    Uploads go through the same intake as `evidence intake`; every upload is logged in
+    CASE/audit.jsonl. Serve plain HTTP on 127.0.0.1 and let the firm's reverse proxy add TLS.
+    """
+    from evidence import config
+
+    _, server, store = _web()
+    config.load_case(case)  # a wrong case folder fails here, with the usual message
+    if set_password:
+        password = typer.prompt("New /admin password", hide_input=True,
+                                confirmation_prompt=True)
+        if len(password) < 10:
+            from evidence.errors import UsageError
+
+            raise UsageError("the password is shorter than 10 characters; choose a longer one.")
+        store.set_password(case, password)
+        typer.echo(f"password set ({case / store.WEB_DIR / store.ADMIN}).")
+        return
+    if not store.has_password(case):
+        _err(f"no /admin password yet: /admin stays closed until `evidence serve {case} "
+             "--set-password`.")
+    typer.echo(f"serving {case} on http://{host}:{port} (victims: /v/..., lawyer: /admin); "
+               "Ctrl+C stops.")
+    server.run(case, host=host, port=port, proxy=proxy)
+
+
+@app.command()
+@handled
+def invite(
+    case: CaseArg,
+    victim: Annotated[str, typer.Option("--victim", help="The victim's id (folder name).")],
+    url: Annotated[str, typer.Option("--url", envvar="EVIDENCE_WEB_URL", help="The address "
+                                     "victims open (the firm's proxy).")] = "http://127.0.0.1:8318",
+    days: Annotated[int, typer.Option("--days", help="Days the link stays valid.")] = 30,
+    revoke: Annotated[bool, typer.Option("--revoke", help="Revoke the victim's links instead.")] = False,
+) -> None:
+    """Make a victim's personal upload link (printed) and its QR code (CASE/invites/ID.png).
+
+    The link is shown once: only its SHA-256 is kept. `--revoke` ends every link of the victim.
+    """
+    from evidence import config
+
+    invites, _, _ = _web()
+    config.load_case(case)
+    if revoke:
+        n = invites.revoke(case, victim)
+        typer.echo(f"{victim}: {n} link(s) revoked.")
+        return
+    made = invites.invite(case, victim, url, days)
+    typer.echo(made.link)
+    typer.echo(f"QR code: {made.qr}  (valid until {made.expires})")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -201,7 +201,8 @@ def tool_digest() -> str:
     moves it."""
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    files = [(p.relative_to(package).as_posix(), p) for p in package.rglob("*.py")]
+    files = [(p.relative_to(package).as_posix(), p) for p in package.rglob("*.py")
+             if p.relative_to(package).parts[0] != "web"]  # the web pages build nothing
     files += [("templates/" + p.relative_to(template.TEMPLATES_DIR).as_posix(), p)
               for p in template.TEMPLATES_DIR.rglob("*.toml")]
     for name, path in sorted(files):
