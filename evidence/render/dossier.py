@@ -27,7 +27,8 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 from evidence import layout, stamp, template, times
 from evidence.layout import Item, Mode, Plan, Row
 from evidence.model import Event, EventKind
-from evidence.render import common
+from evidence.ocr.model import OcrPage
+from evidence.render import common, textlayer
 from evidence.render import fonts as fonts_mod
 from evidence.render.common import Anchor, esc, link
 
@@ -131,6 +132,11 @@ class Ctx:
     tabs: bool = False  # a tab sheet before each exhibit
     review_note: str = ""  # on image/PDF exhibit pages of a redacted copy
     copy_mark: str = ""  # on the cover of a redacted copy
+    # issue 21: OCR pages of exhibited images by SHA-256 (their invisible text layer), what a
+    # service copy does to that text, and the summary's line when no text was read
+    ocr_pages: Mapping[str, OcrPage] = dataclasses.field(default_factory=dict)
+    ocr_mask: Callable[[str], str] | None = None
+    ocr_note: str = ""
 
     def t(self, key: str, **kw: object) -> str:
         return template.t(self.plan.lang, "dossier." + key, **kw)
@@ -306,6 +312,8 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
         (c.t("summary.compensation"), s.compensation),
         (c.t("summary.compensation_paid"), c.money(s.compensation_paid)),
     ], (w * 0.35, w * 0.65)))
+    if c.ocr_note:  # issue 21
+        out.append(common.Para(esc(c.ocr_note), c.st.small))
     missing = []
     if not p.victim.config_found:
         missing.append(c.t("summary.missing_config"))
@@ -447,11 +455,21 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
         target = f"r{i}" if nums.later else page
         cite = [f"{cite[0]}\n", _page_part(c, nums, f"r{i}", str(page), "0" * nums.later, True)]
     return common.GridRow((
-        common.cell(st.cell, when, link=target), common.cell(style, text),
+        common.cell(st.cell, when, link=target), common.cell(style, text, *_review(c, ev)),
         common.cell(st.cell, *party),
         common.cell(st.cell_right if not row.marker else style, amount),
         common.cell(st.cell, *cite, link=target)),
         fill=common.MARK_FILL if row.marker else None, mark=bool(row.marker))
+
+
+def _review(c: Ctx, ev: Event) -> list[str | common.Run]:
+    """issue 21: a reading marked for review says so, and why, under its summary (it is
+    counted in no total)."""
+    if not ev.needs_review:
+        return []
+    reason = ev.details.get("review_reason") or ""
+    return [common.Run("\n" + common.plain(c.t("chronology.review", reason=reason)),
+                       c.st.cell.fontName, 6.5)]
 
 
 # ---- exhibits --------------------------------------------------------------------------------
@@ -539,6 +557,9 @@ class _Sheet(Flowable):  # type: ignore[misc]
                     canv, c.t("exhibit.image_time", time=c.when(item.first)), c.fonts.body,
                     6.5, width))
             canv.restoreState()
+            if item.file.sha256 in c.ocr_pages:  # issue 21: searchable, under the picture
+                textlayer.draw(canv, c.ocr_pages[item.file.sha256], bx, by, box.w, box.h,
+                               c.fonts.body, c.ocr_mask)
             self.out.placements.append(Placement(page, info, box))
 
 
