@@ -72,10 +72,11 @@ def _line(line: OcrLine, red: redact.Redactor, numbers: frozenset[str] | None
     text = line.text
     masked = red.text(text)
     hidden = {i for i, (a, b) in enumerate(zip(text, masked, strict=True)) if a != b}
+    matched = {i for f in red.find(text) for i in range(f.start, f.end)}  # whole numbers
     review = False
     for run in _DIGIT_RUN.finditer(text):
         positions = [i for i in range(run.start(), run.end()) if text[i].isdigit() or text[i] in "Xx"]
-        if set(positions) <= hidden:
+        if set(positions) <= matched:
             continue
         digits = "".join(text[i] for i in positions).upper()
         if numbers is None:

@@ -1,0 +1,304 @@
+"""OCR in the build (issue 21): the searchable text layer, pixel redaction in service copies, the
+`evidence ocr` command, the engine in the fingerprint, and the dossier's marks.
+
+One case for the module: a victim whose only evidence is four screenshots (the lure and the
+bank's SMS, the fake agent's chat, a refund form showing the claimant's own phone, ID and card
+numbers). Its pictures are read once (~10 s on one core, engine start included) into the
+case's cache, then built plain and redacted; the redacted picture is read once more to prove
+the numbers are gone from its pixels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from PIL import Image, ImageDraw
+from typer.testing import CliRunner
+
+from evidence import batch, config, pipeline
+from evidence.model import FileKind, SourceFile, Status
+from evidence.ocr import cache, engine, run, stage
+from evidence.sample import screens
+from tests.conftest import make_case
+
+try:
+    ENGINE = engine.identify(engine.Settings())[0]
+except engine.Unavailable as exc:
+    ENGINE = ""
+needs_engine = pytest.mark.skipif(not ENGINE, reason="OCR extra not installed")
+TOOL = "test-tool"
+PHONE, ID_NUMBER, CARD = "13912345678", "440307198001011234", "6222021234567890123"  # VICTIM_TOML's
+FORM = "Screenshot_20150318-204907.png"
+
+
+def _form() -> bytes:
+    """A refund form as the phishing page showed it, filled with the claimant's numbers."""
+    img = Image.new("RGB", (1080, 1000), (255, 255, 255))
+    d = ImageDraw.Draw(img)
+    rows = ["京东退款中心", "持卡人姓名 余某某", f"身份证号码 {ID_NUMBER}", f"银行卡号 {CARD}",
+            f"预留手机号 {PHONE}", "退款金额 599.00 元"]
+    for i, text in enumerate(rows):
+        d.text((60, 80 + 140 * i), text, font=screens.font(52), fill=screens.INK)
+    buf = io.BytesIO()
+    img.save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _text(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", *pages, str(pdf), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+
+
+def _exhibit_page(out: Path, victim: str, name: str, redacted: bool = False) -> int:
+    data = (out / victim / ("inventory-redacted.json" if redacted else "inventory.json")).read_text("utf-8")
+    import json
+
+    for ex in json.loads(data)["exhibits"]:
+        if ex["path"].endswith(name):
+            return int(ex["first_page"])
+    raise AssertionError(f"{name} is not exhibited")
+
+
+@dataclasses.dataclass(frozen=True)
+class Placed:
+    width: int
+    raw: bytes  # the stream's data as stored
+    picture: Image.Image
+    matrix: tuple[float, ...]  # a b c d e f it is drawn with
+
+
+def _images(pdf: Path, page: int) -> list[Placed]:
+    """The page's images with the matrix each is drawn with."""
+    found = []
+    with pikepdf.open(pdf) as doc:
+        p = doc.pages[page - 1]
+        ctm: tuple[float, ...] = ()
+        for operands, op in pikepdf.parse_content_stream(p):
+            if str(op) == "cm":
+                ctm = tuple(float(v) for v in operands)
+            elif str(op) == "Do":
+                xobj = p.Resources.XObject[str(operands[0])]
+                if xobj.get("/Subtype") == "/Image":
+                    found.append(Placed(int(xobj.Width), xobj.read_raw_bytes(),
+                                        pikepdf.PdfImage(xobj).as_pil_image(), ctm))
+    return found
+
+
+def _idat(png: bytes) -> bytes:
+    pos, out = 8, b""
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        if kind == b"IDAT":
+            out += png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not ENGINE:
+        pytest.skip("OCR extra not installed")
+    root = tmp_path_factory.mktemp("ocrbuild")
+    case = make_case(root)
+    originals = case / "victims" / "V001" / "originals"
+    originals.mkdir()
+    shots = [*screens.case_screens(), screens.chat_screens()[0]]
+    for shot in shots:
+        name, data = screens.encode(shot, "png")
+        (originals / name).write_bytes(data)
+    (originals / FORM).write_bytes(_form())
+    out = case / "out"
+    loaded, _ = config.load_case(case)
+    first = run.prepass(loaded, ["V001"], out, ENGINE, jobs=1)
+    again = run.prepass(loaded, ["V001"], out, ENGINE, jobs=1)
+    plain = batch.build(case, out, jobs=1, options=pipeline.Options(ocr=ENGINE), tool=TOOL)
+    reused = batch.build(case, out, jobs=1, options=pipeline.Options(ocr=ENGINE), tool=TOOL)
+    redacted = batch.build(case, out, jobs=1, options=pipeline.Options(ocr=ENGINE, redact=True),
+                           tool=TOOL)
+    return {"case": case, "out": out, "first": first, "again": again, "plain": plain,
+            "redacted": redacted, "shots": shots, "reused": reused}
+
+
+# ---- the pre-pass and the cache ----------------------------------------------------------------
+
+
+@needs_engine
+def test_the_pre_pass_reads_each_picture_once_and_a_second_pass_reads_none(built: dict[str, Any]) -> None:
+    first, again = built["first"], built["again"]
+    assert first.counts["V001"] == run.Counts(images=4, read=4, cached=0, failed=0)
+    assert again.counts["V001"] == run.Counts(images=4, read=0, cached=4, failed=0)
+    assert first.read == 4 and again.read == 0 and first.cpu_seconds > 0
+    assert len(list((built["out"] / ".cache" / "ocr").rglob("*.json"))) == 4
+
+
+@needs_engine
+def test_evidence_ocr_prints_per_victim_counts(built: dict[str, Any]) -> None:
+    import cli
+
+    result = CliRunner().invoke(cli.app, ["ocr", str(built["case"]), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "V001: 4 images, 0 read, 4 cached, 0 not read" in result.output
+    missing = CliRunner().invoke(cli.app, ["ocr", str(built["case"]), "--victim", "V404"])
+    assert missing.exit_code == 3 and "V404" in missing.output
+
+
+@needs_engine
+def test_an_unchanged_case_is_reused_and_a_rebuild_elsewhere_is_byte_identical(
+        built: dict[str, Any], tmp_path: Path) -> None:
+    out = built["out"]
+    dossier = (out / "V001" / "dossier.pdf").read_bytes()
+    assert [o.state for o in built["plain"].outcomes] == [batch.State.BUILT]
+    assert [o.state for o in built["reused"].outcomes] == [batch.State.CACHED]
+    # a copy of the case, its pictures' pages in its own cache: a fresh build, the same bytes
+    copy = tmp_path / "copy"
+    shutil.copytree(built["case"], copy, ignore=shutil.ignore_patterns("out"))
+    shutil.copytree(out / ".cache" / "ocr", copy / "out" / ".cache" / "ocr")
+    fresh = batch.build(copy, copy / "out", jobs=1, options=pipeline.Options(ocr=ENGINE), tool=TOOL)
+    assert [o.state for o in fresh.outcomes] == [batch.State.BUILT]
+    assert (copy / "out" / "V001" / "dossier.pdf").read_bytes() == dossier
+
+
+def test_the_engine_is_part_of_the_fingerprint(tmp_path: Path) -> None:
+    case, _ = config.load_case(make_case(tmp_path))
+
+    def fp(engine_id: str) -> str:
+        return batch.fingerprint(case, "V001", TOOL, pipeline.Options(ocr=engine_id))
+
+    assert len({fp(""), fp("rapidocr-3.10.0 a"), fp("rapidocr-3.10.0 b")}) == 3
+    assert fp("x") == fp("x")
+
+
+# ---- the text layer ------------------------------------------------------------------------------
+
+
+@needs_engine
+def test_pdftotext_returns_each_screenshot_text_on_its_exhibit_page(built: dict[str, Any]) -> None:
+    out = built["out"]
+    pdf = out / "V001" / "dossier.pdf"
+    chat = _text(pdf, _exhibit_page(out, "V001", built["shots"][2].name + ".png"))
+    assert "京东商城客服" in chat and "http://www.jd-tuikuan.co" in chat  # header; the link, as wrapped
+    form = _text(pdf, _exhibit_page(out, "V001", FORM))
+    lines = [x.strip() for x in form.splitlines() if x.strip()]
+    wanted = ["京东退款中心", "余某某", ID_NUMBER, CARD, PHONE, "599.00"]
+    where = [next(i for i, x in enumerate(lines) if w in x) for w in wanted]
+    assert where == sorted(where), lines  # in reading order
+    bank = _text(pdf, _exhibit_page(out, "V001", built["shots"][1].name + ".png"))
+    assert "228,000" in bank.replace("，", ",") and "6617" in bank
+
+
+@needs_engine
+def test_the_amount_is_found_where_the_picture_shows_it(built: dict[str, Any]) -> None:
+    out = built["out"]
+    pdf = out / "V001" / "dossier.pdf"
+    page_no = _exhibit_page(out, "V001", FORM)
+    page = cache.load(cache.folder(out), hashlib.sha256(_form()).hexdigest(), ENGINE)
+    assert page is not None
+    line = next(x for x in page.lines if "599.00" in x.text)
+    [(a, _b, _c, d, e, f)] = [i.matrix for i in _images(pdf, page_no) if i.width == 1080]
+    with pikepdf.open(pdf) as doc:
+        height = float(doc.pages[page_no - 1].mediabox[3])
+    # the line's box on the page, top-left origin as pdftotext -bbox gives it
+    sx, sy = a / page.width, d / page.height
+    left, right = e + line.box.x * sx, e + line.box.right * sx
+    top, bottom = height - (f + d - line.box.y * sy), height - (f + d - line.box.bottom * sy)
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page_no), "-l", str(page_no), str(pdf), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    word = next(m for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                       r'yMax="([\d.]+)">([^<]*)</word>', html) if "599.00" in m.group(5))
+    x0, y0, x1, y1 = (float(word.group(i)) for i in range(1, 5))
+    slack = 2.0
+    assert left - slack <= x0 < x1 <= right + slack and top - slack <= y0 < y1 <= bottom + slack, (
+        (x0, y0, x1, y1), (left, top, right, bottom))
+
+
+@needs_engine
+def test_the_plain_dossier_embeds_the_original_bytes(built: dict[str, Any]) -> None:
+    out = built["out"]
+    pdf = out / "V001" / "dossier.pdf"
+    [image] = [i for i in _images(pdf, _exhibit_page(out, "V001", FORM)) if i.width == 1080]
+    assert image.raw == _idat(_form())  # the PNG's own compressed data, never re-encoded
+
+
+# ---- pixel redaction -----------------------------------------------------------------------------
+
+
+@needs_engine
+def test_a_service_copy_shows_no_claimant_number_in_pixels_or_text(built: dict[str, Any],
+                                                                    tmp_path: Path) -> None:
+    out = built["out"]
+    pdf = out / "V001" / "dossier-redacted.pdf"
+    text = _text(pdf)
+    digits = re.sub(r"\D", "", text)
+    for number in (PHONE, ID_NUMBER, CARD):
+        assert number not in digits, number
+    page_no = _exhibit_page(out, "V001", FORM, redacted=True)
+    layer = _text(pdf, page_no)
+    assert "139****5678" in layer and "440307********1234" in layer  # the masked form, in its place
+    [image] = [i for i in _images(pdf, page_no) if i.width == 1080]
+    picture = image.picture
+    assert picture.size == (1080, 1000)
+    # read the service copy's picture again: none of the numbers is on it any more
+    copy = tmp_path / "redacted.png"
+    picture.save(copy)
+    data = copy.read_bytes()
+    reader = stage.Reader(cache.folder(tmp_path / "out"), engine_id=ENGINE)
+    got = reader(SourceFile(copy.name, copy, hashlib.sha256(data).hexdigest(), len(data),
+                            FileKind.SCREENSHOT, Status.ACCEPTED))
+    assert got.page is not None
+    seen = re.sub(r"\D", "", " ".join(x.text for x in got.page.lines))
+    for number in (PHONE, ID_NUMBER, CARD, PHONE[:7], PHONE[3:], ID_NUMBER[6:14], CARD[:15]):
+        assert number not in seen, (number, [x.text for x in got.page.lines])
+    read = " ".join(x.text for x in got.page.lines)
+    assert "退款金额" in read and "599.00" in read  # what is not the claimant's number stays readable
+    # the original picture is untouched, and exhibited as it is in the plain dossier
+    assert (built["case"] / "victims" / "V001" / "originals" / FORM).read_bytes() == _form()
+
+
+@needs_engine
+def test_a_fully_read_picture_leaves_the_manual_review_list(built: dict[str, Any]) -> None:
+    [outcome] = built["redacted"].outcomes
+    reviewed = {i.path for i in outcome.issues if i.code == "manual_review"}
+    assert not any(p.endswith(FORM) for p in reviewed), reviewed
+
+
+# ---- the dossier's marks ---------------------------------------------------------------------------
+
+
+@needs_engine
+def test_the_chronology_marks_readings_from_pictures(built: dict[str, Any]) -> None:
+    text = _text(built["out"] / "V001" / "dossier.pdf")
+    chrono = text[text.index("时间线"):]
+    assert "图片识别" in chrono and "228,000.00" in chrono
+    assert "OCR 未运行" not in text
+
+
+def test_without_ocr_the_dossier_says_the_pictures_text_was_not_read(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(_settings: engine.Settings) -> tuple[str, dict[str, Path]]:
+        raise engine.Unavailable("the OCR extra is not installed")
+
+    monkeypatch.setattr(engine, "identify", missing)
+    decision = run.decide({"build": {"ocr": True}}, None)
+    assert decision == run.Decision("", True, "the OCR extra is not installed")
+    assert run.decide({"build": {"ocr": True}}, False) == run.Decision("", False)
+    case = make_case(tmp_path)
+    originals = case / "victims" / "V001" / "originals"
+    originals.mkdir()
+    name, data = screens.encode(screens.case_screens()[1], "png")
+    (originals / name).write_bytes(data)
+    result = batch.build(case, case / "out", jobs=1, options=pipeline.Options(ocr=decision.engine_id),
+                         tool=TOOL)
+    assert [o.state for o in result.outcomes] == [batch.State.BUILT]
+    text = _text(case / "out" / "V001" / "dossier.pdf")
+    assert "OCR 未运行" in text and "图片识别" not in text
