@@ -190,10 +190,12 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     # images and merged PDFs cannot be masked: the report and their exhibit pages say so
     red = _redactor(case, victim) if options.redact else None
     ocr_pages = ocr_run.pages(files, work.parent, options.ocr)  # issue 21: out/.cache/ocr
+    # issue 21: pictures whose every claimant number OCR read surely are painted over below
+    vouched = frozenset(it.file.sha256 for it in plan.items if red is not None and it.mode is
+                        Mode.IMAGE and not redact_pixels.needs_review(ocr_pages.get(it.file.sha256), red))
     if red is not None:
         for it in plan.items:
-            if it.mode is Mode.PDF or (it.mode is Mode.IMAGE and redact_pixels.needs_review(
-                    ocr_pages.get(it.file.sha256), red)):  # issue 21: OCR found every number
+            if it.mode in (Mode.IMAGE, Mode.PDF) and it.file.sha256 not in vouched:
                 issues.append(Issue(Severity.WARNING, "manual_review", template.t(
                     lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
         plan = red.model(plan)
@@ -204,6 +206,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                    review_note=template.t(lang, "print.manual_review") if red else "",
                    copy_mark=template.t(lang, "print.redacted_mark") if red else "",
                    ocr_pages=ocr_pages, ocr_mask=red.text if red else None,  # issue 21
+                   ocr_vouched=vouched,
                    ocr_note=ocr_run.note(lang, options.ocr, plan.items))
 
     # -- prepare what the renderer only points at: images and original PDFs

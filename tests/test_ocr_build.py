@@ -245,6 +245,7 @@ def test_a_service_copy_shows_no_claimant_number_in_pixels_or_text(built: dict[s
     page_no = _exhibit_page(out, "V001", FORM, redacted=True)
     layer = _text(pdf, page_no)
     assert "139****5678" in layer and "440307********1234" in layer  # the masked form, in its place
+    assert "需人工审查" not in layer  # every number on it was read surely and painted over
     [image] = [i for i in _images(pdf, page_no) if i.width == 1080]
     picture = image.picture
     assert picture.size == (1080, 1000)

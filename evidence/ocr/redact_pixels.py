@@ -30,7 +30,8 @@ from evidence import redact
 from evidence.ocr.facts import REVIEW_BELOW
 from evidence.ocr.model import Box, OcrLine, OcrPage
 
-PAD = 0.15  # of the line height, around the covered characters
+PAD = 0.15  # of the line height, above and below the covered characters
+PAD_X = 0.08  # of the line height, left and right (not into the digits a rule keeps)
 PARTIAL = 7  # digits of a claimant's number in a row: covered, and the picture reviewed
 HINT = 5  # digits of a claimant's number in a row: the picture reviewed (not covered)
 _DIGIT_RUN = re.compile(r"[0-9Xx](?:[ \-*]?[0-9Xx])*")
@@ -125,8 +126,8 @@ class _Char:
 
 
 def _pad(box: Box, height: int) -> Box:
-    p = max(1, round(PAD * height))
-    return Box(box.x - p, box.y - p, box.w + 2 * p, box.h + 2 * p)
+    p, q = max(1, round(PAD * height)), max(1, round(PAD_X * height))
+    return Box(box.x - q, box.y - p, box.w + 2 * q, box.h + 2 * p)
 
 
 def burn(data: bytes, boxes: Iterable[Box]) -> tuple[bytes, str]:

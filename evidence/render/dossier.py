@@ -137,6 +137,7 @@ class Ctx:
     ocr_pages: Mapping[str, OcrPage] = dataclasses.field(default_factory=dict)
     ocr_mask: Callable[[str], str] | None = None
     ocr_note: str = ""
+    ocr_vouched: frozenset[str] = frozenset()  # pictures whose numbers were painted over: no review note
 
     def t(self, key: str, **kw: object) -> str:
         return template.t(self.plan.lang, "dossier." + key, **kw)
@@ -881,7 +882,8 @@ def _image_run(c: Ctx, run: list[Item], images: Mapping[str, ImageInfo], out: Ex
         right = "  ".join(_band_right(i) for i in items) if len(items) == 1 else ""
         story.append(PageBreak())
         story.append(_TabState(state, False))  # issue 6
-        story.append(_Current(state, left, right, c.review_note))
+        note = c.review_note if any(i.file.sha256 not in c.ocr_vouched for i in items) else ""
+        story.append(_Current(state, left, right, note))  # issue 21: unless OCR redacted them all
         for it in items:
             story.append(Anchor(("first", it.file.path), c.sink))
             story.append(Anchor(("last", it.file.path), c.sink))
