@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import re
 import shutil
 import struct
@@ -34,6 +35,8 @@ from tests.conftest import make_case
 try:
     ENGINE = engine.identify(engine.Settings())[0]
 except engine.Unavailable as exc:
+    if os.environ.get("CI"):
+        raise RuntimeError(f"CI must test the OCR extra: {exc}") from exc
     ENGINE = ""
 needs_engine = pytest.mark.skipif(not ENGINE, reason="OCR extra not installed")
 TOOL = "test-tool"
