@@ -285,6 +285,9 @@ def test_the_chronology_marks_readings_from_pictures(built: dict[str, Any]) -> N
     chrono = text[text.index("时间线"):]
     assert "图片识别" in chrono and "228,000.00" in chrono
     assert "OCR 未运行" not in text
+    # no SMS export: the summary's debits and their total come from the bank's screenshot
+    summary = text[text.index("案情摘要\n"):text.index("主张损失")]
+    assert "▼ 2015-03-18 21:02:00：图片识别" in summary and "229,500.00元" in summary, summary
 
 
 def test_without_ocr_the_dossier_says_the_pictures_text_was_not_read(tmp_path: Path,
