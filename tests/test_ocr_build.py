@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 from evidence import batch, config, pipeline
 from evidence.model import FileKind, SourceFile, Status
 from evidence.ocr import cache, engine, run, stage
+from evidence.ocr.model import OcrPage
 from evidence.sample import screens
 from tests.conftest import make_case
 
@@ -309,3 +310,70 @@ def test_without_ocr_the_dossier_says_the_pictures_text_was_not_read(tmp_path: P
     assert [o.state for o in result.outcomes] == [batch.State.BUILT]
     text = _text(case / "out" / "V001" / "dossier.pdf")
     assert "OCR 未运行" in text and "图片识别" not in text
+
+
+# ---- without the engine: pages placed in the cache by hand -------------------------------------------
+
+
+def _hand_read_case(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A victim with one screenshot whose page is in the cache under a made-up engine id: the
+    build reads the cache only (no engine), so these tests run without the extra."""
+    from tests.test_ocr_facts import DEBIT, line, wrapped
+
+    case = make_case(tmp_path)
+    originals = case / "victims" / "V001" / "originals"
+    originals.mkdir()
+    buf = io.BytesIO()
+    Image.new("RGB", (1080, 2340), (255, 255, 255)).save(buf, "PNG")
+    data = buf.getvalue()
+    (originals / "Screenshot_20150318-211219.png").write_bytes(data)
+    small = DEBIT.replace("228,000", "1,500")
+    second = wrapped(small, 60, 1000)
+    at = small.index("1,500") - 19  # on the bubble's second line
+    second[1] = line(second[1].text, 60, 1070, low={at + 1: 0.55})
+    lines = [line("21:12", 30, 14), line("95588", 112, 123, h=70),
+             line("3月18日 21:02", 430, 280, h=49), *wrapped(DEBIT, 60, 380),
+             line("3月18日 21:09", 430, 900, h=49), *second,
+             line(f"预留手机号 {PHONE}", 60, 1600)]
+    page = OcrPage(hashlib.sha256(data).hexdigest(), "hand-made", 1080, 2340, tuple(lines))
+    out = case / "out"
+    assert cache.store(cache.folder(out), page)
+    return case, out, "hand-made"
+
+
+def test_a_reading_with_an_uncertain_amount_is_marked_and_counted_in_no_total(tmp_path: Path) -> None:
+    case, out, engine_id = _hand_read_case(tmp_path)
+    result = batch.build(case, out, jobs=1, options=pipeline.Options(ocr=engine_id), tool=TOOL)
+    assert [o.state for o in result.outcomes] == [batch.State.BUILT]
+    text = _text(out / "V001" / "dossier.pdf")
+    summary = text[text.index("案情摘要\n"):text.index("主张损失")]
+    assert "228,000.00" in summary and "1,500.00" not in summary  # the sure debit only
+    assert "228,000.00元" in summary.split("扣款通知合计")[1]
+    chrono = text[text.index("时间线\n"):]
+    assert "【待核实，未计入合计】识别置信度低：amount 0.55" in chrono.replace("\n", "")
+    # the picture's text layer, on its exhibit page
+    page = _text(out / "V001" / "dossier.pdf", _exhibit_page(out, "V001", "Screenshot_20150318-211219.png"))
+    assert "95588" in page and "余额1,523.47" in page.replace("\n", "")
+
+
+def test_a_service_copy_paints_the_number_over_where_ocr_read_it(tmp_path: Path) -> None:
+    case, out, engine_id = _hand_read_case(tmp_path)
+    batch.build(case, out, jobs=1, options=pipeline.Options(ocr=engine_id, redact=True), tool=TOOL)
+    pdf = out / "V001" / "dossier-redacted.pdf"
+    page_no = _exhibit_page(out, "V001", "Screenshot_20150318-211219.png", redacted=True)
+    [image] = _images(pdf, page_no)
+    picture = image.picture.convert("L")
+    # the hand-made line: 40 px a character from x=60, `预留手机号 ` then the number (no space box)
+    hidden = [60 + 40 * (5 + k) + 20 for k in range(3, 7)]  # the 4 middle digits' centres
+    kept = [60 + 40 * (5 + k) + 20 for k in (0, 1, 2, 7, 8, 9, 10)]
+    assert all(picture.getpixel((x, 1625)) == 0 for x in hidden)
+    assert all(picture.getpixel((x, 1625)) == 255 for x in kept)  # the rule keeps 139 and 5678
+    assert picture.getpixel((60 + 40 * 3 + 20, 1625)) == 255  # the label is not covered
+    layer = _text(pdf, page_no)
+    assert "139****5678" in layer and PHONE not in re.sub(r"\D", "", _text(pdf))
+    # the plain dossier (built from the same cache) shows the original picture and the number
+    batch.build(case, out, jobs=1, options=pipeline.Options(ocr=engine_id), tool=TOOL)
+    plain = out / "V001" / "dossier.pdf"
+    [original] = _images(plain, _exhibit_page(out, "V001", "Screenshot_20150318-211219.png"))
+    assert original.picture.convert("L").getextrema() == (255, 255)
+    assert PHONE in _text(plain)
