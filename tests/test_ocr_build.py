@@ -351,6 +351,8 @@ def test_a_reading_with_an_uncertain_amount_is_marked_and_counted_in_no_total(tm
     assert "228,000.00元" in summary.split("扣款通知合计")[1]
     chrono = text[text.index("时间线\n"):]
     assert "【待核实，未计入合计】识别置信度低：amount 0.55" in chrono.replace("\n", "")
+    index = text[text.index("证据目录\n"):text.index("时间线\n")].replace("\n", "")
+    assert "图片识别 2 项（其中 1 项待核实）" in index
     # the picture's text layer, on its exhibit page
     page = _text(out / "V001" / "dossier.pdf", _exhibit_page(out, "V001", "Screenshot_20150318-211219.png"))
     assert "95588" in page and "余额1,523.47" in page.replace("\n", "")
@@ -371,6 +373,9 @@ def test_a_service_copy_paints_the_number_over_where_ocr_read_it(tmp_path: Path)
     assert picture.getpixel((60 + 40 * 3 + 20, 1625)) == 255  # the label is not covered
     layer = _text(pdf, page_no)
     assert "139****5678" in layer and PHONE not in re.sub(r"\D", "", _text(pdf))
+    with pikepdf.open(pdf) as doc:  # nor in what the copy carries attached
+        attached = [f.get_file().read_bytes() for f in doc.attachments.values()]
+    assert attached and not any(PHONE.encode() in a for a in attached)
     # the plain dossier (built from the same cache) shows the original picture and the number
     batch.build(case, out, jobs=1, options=pipeline.Options(ocr=engine_id), tool=TOOL)
     plain = out / "V001" / "dossier.pdf"

@@ -390,6 +390,7 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
                          kind=c.t(f"kind.{it.file.kind}"), sha=it.file.sha256[:12])
             if it.duplicates:
                 source += c.t("index.duplicates", paths="、".join(it.duplicates))
+            source += _read_from(c, it)  # issue 21
             rows.append(common.GridRow((
                 common.cell(st.cell, it.label, link=first),
                 common.cell(st.cell, *name, link=first),
@@ -461,6 +462,15 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
         common.cell(st.cell_right if not row.marker else style, amount),
         common.cell(st.cell, *cite, link=target)),
         fill=common.MARK_FILL if row.marker else None, mark=bool(row.marker))
+
+
+def _read_from(c: Ctx, it: Item) -> str:
+    """issue 21: how many facts of the chronology were read off this picture by OCR."""
+    read = [e for e in it.events if e.details.get("extracted_by") == "ocr"]
+    if not read:
+        return ""
+    review = sum(1 for e in read if e.needs_review)
+    return c.t("index.ocr_read", n=len(read)) + (c.t("index.ocr_review", n=review) if review else "")
 
 
 def _review(c: Ctx, ev: Event) -> list[str | common.Run]:
