@@ -205,7 +205,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                    tabs=options.tabs,
                    review_note=template.t(lang, "print.manual_review") if red else "",
                    copy_mark=template.t(lang, "print.redacted_mark") if red else "",
-                   ocr_pages=ocr_pages, ocr_mask=red.text if red else None,  # issue 21
+                   ocr_pages=ocr_pages, ocr_mask=redact_pixels.masker(red) if red else None,  # issue 21
                    ocr_vouched=vouched,
                    ocr_note=ocr_run.note(lang, options.ocr, plan.items))
 

@@ -334,7 +334,7 @@ def _hand_read_case(tmp_path: Path) -> tuple[Path, Path, str]:
     lines = [line("21:12", 30, 14), line("95588", 112, 123, h=70),
              line("3月18日 21:02", 430, 280, h=49), *wrapped(DEBIT, 60, 380),
              line("3月18日 21:09", 430, 900, h=49), *second,
-             line(f"预留手机号 {PHONE}", 60, 1600)]
+             line(f"预留手机号 {PHONE}", 60, 1600), line(f"联系 {PHONE[:10]}", 60, 1800)]
     page = OcrPage(hashlib.sha256(data).hexdigest(), "hand-made", 1080, 2340, tuple(lines))
     out = case / "out"
     assert cache.store(cache.folder(out), page)
@@ -373,6 +373,12 @@ def test_a_service_copy_paints_the_number_over_where_ocr_read_it(tmp_path: Path)
     assert picture.getpixel((60 + 40 * 3 + 20, 1625)) == 255  # the label is not covered
     layer = _text(pdf, page_no)
     assert "139****5678" in layer and PHONE not in re.sub(r"\D", "", _text(pdf))
+    # a piece of the number (one digit lost to OCR): covered whole, and reviewed by a person
+    assert all(picture.getpixel((60 + 40 * (2 + k) + 20, 1825)) == 0 for k in range(10))
+    assert PHONE[:10] not in layer and "联系 **********" in layer
+    [outcome] = batch.build(case, out, jobs=1, options=pipeline.Options(ocr=engine_id, redact=True),
+                            tool=TOOL).outcomes
+    assert any(i.code == "manual_review" for i in outcome.issues)
     with pikepdf.open(pdf) as doc:  # nor in what the copy carries attached
         attached = [f.get_file().read_bytes() for f in doc.attachments.values()]
     assert attached and not any(PHONE.encode() in a for a in attached)

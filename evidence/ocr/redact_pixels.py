@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps
@@ -68,9 +68,8 @@ def needs_review(page: OcrPage | None, red: redact.Redactor) -> bool:
     return page is None or regions(page, red).review
 
 
-def _line(line: OcrLine, red: redact.Redactor, numbers: frozenset[str] | None
-          ) -> tuple[list[Box], bool]:
-    text = line.text
+def _hidden(text: str, red: redact.Redactor, numbers: frozenset[str] | None) -> tuple[set[int], bool]:
+    """(positions of `text` to hide, whether a person must look at the picture)."""
     masked = red.text(text)
     hidden = {i for i, (a, b) in enumerate(zip(text, masked, strict=True)) if a != b}
     matched = {i for f in red.find(text) for i in range(f.start, f.end)}  # whole numbers
@@ -89,6 +88,24 @@ def _line(line: OcrLine, red: redact.Redactor, numbers: frozenset[str] | None
             review = True
         elif len(digits) >= HINT and any(digits in n for n in numbers):
             review = True
+    return hidden, review
+
+
+def masker(red: redact.Redactor) -> Callable[[str], str]:
+    """What a service copy's text layer says for an OCR line: the characters painted over in
+    the picture masked (whole numbers as `red.text` masks them, and pieces of numbers)."""
+    numbers = _numbers(red)
+
+    def mask(text: str) -> str:
+        hidden, _ = _hidden(text, red, numbers)
+        return "".join(red.rules.mask if i in hidden else ch for i, ch in enumerate(text))
+
+    return mask
+
+
+def _line(line: OcrLine, red: redact.Redactor, numbers: frozenset[str] | None
+          ) -> tuple[list[Box], bool]:
+    hidden, review = _hidden(line.text, red, numbers)
     if not hidden:
         return [], review
     chars = _aligned(line)
