@@ -199,6 +199,8 @@ def test_pdftotext_returns_each_screenshot_text_on_its_exhibit_page(built: dict[
     assert where == sorted(where), lines  # in reading order
     bank = _text(pdf, _exhibit_page(out, "V001", built["shots"][1].name + ".png"))
     assert "228,000" in bank.replace("，", ",") and "6617" in bank
+    bundle = _text(out / "joint" / "bundle.pdf")  # the bundle carries the dossiers' layers
+    assert "京东商城客服" in bundle and "预留手机号" in bundle
 
 
 @needs_engine
