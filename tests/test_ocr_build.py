@@ -390,3 +390,28 @@ def test_a_service_copy_paints_the_number_over_where_ocr_read_it(tmp_path: Path)
     [original] = _images(plain, _exhibit_page(out, "V001", "Screenshot_20150318-211219.png"))
     assert original.picture.convert("L").getextrema() == (255, 255)
     assert PHONE in _text(plain)
+
+
+def test_a_debit_in_the_export_and_in_its_screenshot_is_one_row_citing_both(tmp_path: Path) -> None:
+    import datetime as dt
+    import random
+
+    from evidence import times
+    from evidence.sample import fraud, sms_xml
+
+    case, out, engine_id = _hand_read_case(tmp_path)
+    sh = times.zone("Asia/Shanghai")
+    msgs = [fraud.Msg(t, sender, body) for sender, body, t in screens.CASE_SMS]
+    xml = sms_xml.sms_xml(msgs, dt.datetime(2015, 3, 20, 10, 0, tzinfo=sh), random.Random(1))
+    (case / "victims" / "V001" / "originals" / "sms-20150320100000.xml").write_bytes(xml)
+    batch.build(case, out, jobs=1, options=pipeline.Options(ocr=engine_id), tool=TOOL)
+    pages = _text(out / "V001" / "dossier.pdf").split("\f")
+    chrono = "".join(p for p in pages if re.search(r"时间线 JD-V001-\d+", p))  # by their stamps
+    rows = [r for r in chrono.split("2015-03-18") if "228,000" in r and "尾号6617" in r]
+    assert len(rows) == 1, rows  # one debit, not two
+    import json
+
+    exhibits = json.loads((out / "V001" / "inventory.json").read_text("utf-8"))["exhibits"]
+    label = {e["path"].rsplit("/", 1)[-1]: e["label"] for e in exhibits}
+    assert label["sms-20150320100000.xml"] in rows[0]
+    assert "+" + label["Screenshot_20150318-211219.png"] in rows[0].replace("\n", "")

@@ -427,12 +427,14 @@ def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
     if not p.rows:
         out.append(common.Para(esc(c.t("chronology.empty")), st.body))
         return out
-    out.append(common.Grid(widths, [_chrono_row(c, nums, row, i) for i, row in enumerate(p.rows)],
-                           head, zebra=True))
+    label_of = {it.file.path: it.label for it in p.items}
+    out.append(common.Grid(widths, [_chrono_row(c, nums, row, i, label_of)
+                                    for i, row in enumerate(p.rows)], head, zebra=True))
     return out
 
 
-def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
+def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int, label_of: Mapping[str, str] | None = None
+                ) -> common.GridRow:
     st, ev = c.st, row.event
     page = nums.row_pages[i] if i < len(nums.row_pages) else None
     when = c.when(ev.time)
@@ -456,6 +458,12 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
     if page:
         target = f"r{i}" if nums.later else page
         cite = [f"{cite[0]}\n", _page_part(c, nums, f"r{i}", str(page), "0" * nums.later, True)]
+    # issue 21: the same record also seen elsewhere (an SMS and its screenshot): both sources
+    known = label_of or {}
+    also = [x for x in dict.fromkeys(known[r.path] for r in ev.also if r.path in known)
+            if x != row.item_label]
+    if also:
+        cite.append(common.Run("\n+" + "、".join(also), st.cell.fontName, 6.5))
     return common.GridRow((
         common.cell(st.cell, when, link=target), common.cell(style, text, *_review(c, ev)),
         common.cell(st.cell, *party),
