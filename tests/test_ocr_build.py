@@ -415,3 +415,33 @@ def test_a_debit_in_the_export_and_in_its_screenshot_is_one_row_citing_both(tmp_
     label = {e["path"].rsplit("/", 1)[-1]: e["label"] for e in exhibits}
     assert label["sms-20150320100000.xml"] in rows[0]
     assert "+" + label["Screenshot_20150318-211219.png"] in rows[0].replace("\n", "")
+
+
+@needs_engine
+def test_a_photo_turned_by_its_exif_gets_its_text_where_it_is_shown(tmp_path: Path) -> None:
+    img = Image.new("RGB", (1200, 900), (255, 255, 255))
+    ImageDraw.Draw(img).text((80, 600), "涉案金额 8,484.00元", font=screens.font(60), fill=screens.INK)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera stored it turned: shown turned 90° clockwise
+    buf = io.BytesIO()
+    img.transpose(Image.Transpose.ROTATE_90).save(buf, "JPEG", quality=90, exif=exif.tobytes())
+    case = make_case(tmp_path)
+    (case / "victims" / "V001" / "originals").mkdir()
+    (case / "victims" / "V001" / "originals" / "IMG_20150320_110240.jpg").write_bytes(buf.getvalue())
+    out = case / "out"
+    batch.build(case, out, jobs=1, options=pipeline.Options(ocr=ENGINE), tool=TOOL)
+    pdf = out / "V001" / "dossier.pdf"
+    page_no = _exhibit_page(out, "V001", "IMG_20150320_110240.jpg")
+    [(a, b, c, d, e, f)] = [i.matrix for i in _images(pdf, page_no)]
+    corners = [(a * u + c * v + e, b * u + d * v + f) for u in (0, 1) for v in (0, 1)]
+    left, bottom = min(x for x, _ in corners), min(y for _, y in corners)  # the displayed box
+    width, height = max(x for x, _ in corners) - left, max(y for _, y in corners) - bottom
+    with pikepdf.open(pdf) as doc:
+        page_h = float(doc.pages[page_no - 1].mediabox[3])
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page_no), "-l", str(page_no), str(pdf), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">8,484', html)
+    assert word is not None, html
+    # the figure is drawn at x 80..~600 px of 1200, y 600..~670 px of 900 of the upright picture
+    x0, y0 = (float(word.group(1)) - left) / width, (float(word.group(2)) - (page_h - bottom - height)) / height
+    assert 0.25 < x0 < 0.32 and 0.64 < y0 < 0.70, (x0, y0, (a, b, c, d, e, f))
