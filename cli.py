@@ -349,7 +349,9 @@ def _build_batch(case: Path, target: Path, jobs: int | None, options: Any) -> No
     task = bar.add_task("claimants", total=None)
 
     def show(p: batch.Progress) -> None:
-        if p.event == "joint":
+        if p.event == "ocr":  # issue 21: the pre-pass over the screenshots
+            bar.update(task, completed=p.done, total=p.total, description="OCR (images)")
+        elif p.event == "joint":
             bar.update(task, completed=p.done, total=p.total, description="joint bundle")
         elif p.event != "end":
             now = ", ".join(p.running) or p.victim or "…"
@@ -422,6 +424,10 @@ def build(
         "--redact", help="Service copy dossier-redacted.pdf: claimants' ID, card and phone "
         "numbers masked (rules in templates/redaction.toml); images and original PDFs are "
         "listed for manual review.")] = False,
+    ocr: Annotated[bool | None, typer.Option(
+        "--ocr/--no-ocr", help="Read the text in screenshots and photos (the ocr extra): facts "
+        "for the chronology, a searchable text layer, numbers painted over in --redact copies. "
+        "Default: the template's [build] ocr.")] = None,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
@@ -439,7 +445,7 @@ def build(
     target = out or case / "out"
     ids = victim or config.victim_ids(loaded)
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
-                               tabs=tabs, redact=redact)
+                               tabs=tabs, redact=redact, ocr=_ocr_engine(loaded, ocr))
     # issue 6: read the password before building anything, so a missing one fails fast
     from evidence import integrity, protect
 
@@ -472,6 +478,67 @@ def build(
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL_BUILD if failed < len(ids) else ExitCode.VERIFY_FAILED))
     raise typer.Exit(int(worst))
+
+
+def _ocr_engine(case: Any, flag: bool | None) -> str:
+    """issue 21: the engine_id when OCR runs, else "" (and why not, when it was asked for)."""
+    from evidence import pipeline
+    from evidence.ocr import run
+
+    decision = run.decide(pipeline.setup_for(case)[0], flag)
+    if decision.unavailable:
+        _err(f"OCR not run: {decision.unavailable}; the dossiers say their images' text was "
+             "not read.")
+    return decision.engine_id
+
+
+@app.command()
+@handled
+def ocr(
+    case: CaseArg,
+    victim: Annotated[list[str] | None, typer.Option("--victim", help="Only this victim (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default CASE/out).")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Images read in parallel (default: number of cores; "
+        "~0.6 GB of memory each).")] = None,
+) -> None:
+    """Read the text of every accepted screenshot and photo into OUT/.cache/ocr (issue 21).
+
+    What `build --ocr` would read first; a later build only reads the cache. Prints each
+    victim's images: read now, already cached, not read.
+    """
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from evidence import config, pipeline
+    from evidence.errors import InputError
+    from evidence.ocr import run
+
+    loaded, _ = config.load_case(case)
+    ids = victim or config.victim_ids(loaded)
+    unknown = [v for v in ids if v not in config.victim_ids(loaded)]
+    if unknown:
+        raise InputError(f"no victim {', '.join(unknown)} in {case}; see `evidence check {case}`.")
+    decision = run.decide(pipeline.setup_for(loaded)[0], True)
+    if decision.unavailable:
+        raise InputError(f"OCR cannot run here: {decision.unavailable}.")
+    started = time.perf_counter()
+    bar = Progress(TextColumn("OCR"), BarColumn(), MofNCompleteColumn(), TextColumn("ETA"),
+                   TimeRemainingColumn(), transient=True)
+    task = bar.add_task("ocr", total=None)
+    with bar:
+        done = run.prepass(loaded, ids, out or case / "out", decision.engine_id,
+                           jobs or os.cpu_count() or 1,
+                           lambda n, of: bar.update(task, completed=n, total=of))
+    for vid, c in done.counts.items():
+        typer.echo(f"{vid}: {c.images} images, {c.read} read, {c.cached} cached, {c.failed} not read")
+    for issue in done.issues:
+        typer.echo(f"  {issue.severity}: {issue.message}", err=True)
+    per = f", {done.cpu_seconds / done.read:.2f} CPU-s per image" if done.read else ""
+    typer.echo(f"{done.read} images read in {time.perf_counter() - started:.1f} s{per}")
+    if any(c.failed for c in done.counts.values()):
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
 
 
 # --- verify (issue 6) ------------------------------------------------------------------------
