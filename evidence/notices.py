@@ -280,6 +280,10 @@ def _signature_code(names: list[str]) -> str | None:
 # paid: 使用花呗支付), then UnionPay's app and the e-CNY wallet, then the wallets.
 _IN_BODY = (re.compile(r"花呗|借呗|白条|美团月付|抖音月付|微粒贷"), re.compile(r"云闪付|数字人民币"),
             re.compile(r"支付宝|微信支付|财付通"))
+# A platform named as the channel of a card's movement, not as who sent the notice: inside the
+# brackets of a bank's line (支出(缴费财付通-北京科技大学), 收入(退款支付宝-…)), or as the merchant's
+# channel (在【财付通-群收款】, 财付通-四川云慧充: a platform name joined to the merchant by a dash).
+_AS_CHANNEL = re.compile(r"[(（【\[][^)）】\]]*$")
 # The payment was made with a credit line (使用花呗支付, 支付方式：美团月付): that debt account moved
 # the money, whichever app carried the notice (支付宝, 美团钱包).
 _PAID_WITH = re.compile(r"(?:使用|用|通过)(花呗|借呗|京东白条|白条|美团月付|抖音月付)(?:支付|付款)"
@@ -334,9 +338,9 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
     if own:
         return own
     for products in _IN_BODY:
-        found = products.search(s)
-        if found:
-            return institutions.canonical(found.group(0))
+        for found in products.finditer(s):
+            if not _AS_CHANNEL.search(s[: found.start()]) and not s[found.end(): found.end() + 1] == "-":
+                return institutions.canonical(found.group(0))
     return institutions.canonical(otp.brand(s) or otp.chinese_brand(s))
 
 

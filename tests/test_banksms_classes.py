@@ -1013,6 +1013,9 @@ FIFTH_PASS = [
     ("【光大银行】您尾号8642账户12:30支出260.00元交易已撤销，请勿重复操作。", "", IN, "260.00"),  # constructed
     ("【华夏银行】您尾号7531的账户于12月03日消费88.80元的交易已被撤销，余额200.00元。", "", IN, "88.80"),  # constructed
     ("【青岛银行】您尾号2626的账户12月03日存入80.00元交易已冲正，余额29542.14元。", "", OUT, "80.00"),  # constructed
+    # a bill collected from the card for its biller: 代收电费 / 代缴水费 (a merchant's 代收货款 is not this)
+    ("【邮储银行】12月03日15:52您尾号6789账户代收电费金额58.00元，余额4743.00元。", "", OUT, "58.00"),  # constructed
+    ("【江西农商银行】您尾号3311账户于12月03日代缴水费36.50元，余额1098.50元。", "", OUT, "36.50"),  # constructed
 ]
 
 
@@ -1058,3 +1061,16 @@ def test_the_holders_tail_and_the_other_partys(body: str, want: Direction, own: 
 ])
 def test_a_card_app_is_its_bank(body: str, sender: str, institution: str) -> None:
     assert read(body, sender).institution == institution
+
+
+# A platform named as the channel of a card's movement (inside a bank line's brackets, or joined to
+# the merchant by a dash) is not who sent the notice: unsigned, the sender stays unknown rather than
+# guessed (dev autorule-15, autorule-16); named plainly, the platform is the sender.
+@pytest.mark.parametrize(("body", "institution"), [
+    ("尾号1054卡1月5日15:00收入(退款支付宝-支付宝-消费)3.70元", None),
+    ("尾号9301卡1月18日16:00支出(缴费财付通-北京科技大学)5元", None),
+    ("您账户1007于01月02日12:07在【财付通-群收款】发生快捷支付扣款，人民币30.00", None),
+    ("你有一笔35.00元的支出，已从支付宝余额付款", "支付宝"),  # constructed
+])
+def test_a_platform_named_as_the_channel_is_not_the_sender(body: str, institution: str | None) -> None:
+    assert read(body).institution == institution
