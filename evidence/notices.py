@@ -339,7 +339,7 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
         return own
     for products in _IN_BODY:
         for found in products.finditer(s):
-            if not _AS_CHANNEL.search(s[: found.start()]) and not s[found.end(): found.end() + 1] == "-":
+            if not _AS_CHANNEL.search(s[: found.start()]) and s[found.end(): found.end() + 1] != "-":
                 return institutions.canonical(found.group(0))
     return institutions.canonical(otp.brand(s) or otp.chinese_brand(s))
 
@@ -481,7 +481,8 @@ def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
 
 # A credit product's own repayment named in an unsigned-by-card notice (您的白条还款299.00元已成功, 花呗还款
 # 成功): the debt account is the one the notice speaks of, so 还款 is money INTO it (as for 【花呗】).
-_CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:账单)?(?:已)?还款|还款[^,。;\d]{0,4}(?:白条|花呗|借呗|月付|金条)")
+_CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:账单)?(?:已)?还款"
+                                    r"|还款[^,。;\d]{0,4}(?:白条|花呗|借呗|月付|金条)")
 
 
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain

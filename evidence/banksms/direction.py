@@ -53,7 +53,8 @@ _REVERSES_IN = re.compile(r"(?:存款|存入|转入|收入|入账|汇入|来账|
 _REVERSES_OUT = re.compile(r"(?:消费|支出|支取|取款|取现|转出|汇出|扣款|扣费|代扣|快捷支付|网上支付|支付|付款|缴费|"
                            r"预授权完成|刷卡)\s*$")
 _BOOKKEEPING = re.compile(r"收入|存入|入账|支出|支取")
-_UNDONE_FIGURE = re.compile(r"(?:人民币|RMB|¥)?\s*-?[\d,]+(?:\.\d+)?\s*元?\s*(?:的)?(?:交易|业务)?\s*(?:已被|已经|已|被)?\s*$")
+_UNDONE_FIGURE = re.compile(r"(?:人民币|RMB|¥)?\s*-?[\d,]+(?:\.\d+)?\s*元?\s*(?:的)?(?:交易|业务)?"
+                            r"\s*(?:已被|已经|已|被)?\s*$")
 
 
 def _reversal(part: str) -> Decision | None:
