@@ -280,6 +280,10 @@ def _signature_code(names: list[str]) -> str | None:
 # paid: 使用花呗支付), then UnionPay's app and the e-CNY wallet, then the wallets.
 _IN_BODY = (re.compile(r"花呗|借呗|白条|美团月付|抖音月付|微粒贷"), re.compile(r"云闪付|数字人民币"),
             re.compile(r"支付宝|微信支付|财付通"))
+# A platform named as the channel of a card's movement, not as who sent the notice: inside the
+# brackets of a bank's line (支出(缴费财付通-北京科技大学), 收入(退款支付宝-…)), or as the merchant's
+# channel (在【财付通-群收款】, 财付通-四川云慧充: a platform name joined to the merchant by a dash).
+_AS_CHANNEL = re.compile(r"[(（【\[][^)）】\]]*$")
 # The payment was made with a credit line (使用花呗支付, 支付方式：美团月付): that debt account moved
 # the money, whichever app carried the notice (支付宝, 美团钱包).
 _PAID_WITH = re.compile(r"(?:使用|用|通过)(花呗|借呗|京东白条|白条|美团月付|抖音月付)(?:支付|付款)"
@@ -334,9 +338,9 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
     if own:
         return own
     for products in _IN_BODY:
-        found = products.search(s)
-        if found:
-            return institutions.canonical(found.group(0))
+        for found in products.finditer(s):
+            if not _AS_CHANNEL.search(s[: found.start()]) and s[found.end(): found.end() + 1] != "-":
+                return institutions.canonical(found.group(0))
     return institutions.canonical(otp.brand(s) or otp.chinese_brand(s))
 
 
@@ -367,7 +371,9 @@ _OUT_IN = {direction.OUT: Direction.DEBIT, direction.IN: Direction.CREDIT}
 # A movement reported as done, in the amount's own clause: 到账/入账 (arrived), 已扣款, 扣款成功,
 # 支付成功, 已支付 (the future - 预计…到账, 将于…扣款 - is a reminder and never reaches here).
 _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付款|转出|转入|存入|汇出|汇入)|"
-                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现)成功")
+                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现|收款)成功|成功(?:收款|扣款|支付|付款|转入|到账)|"
+                   # a collection app's own line: 微信收款0.01元, 支付宝收款12.50元, 云闪付收款
+                   r"(?:微信|支付宝|云闪付|微信支付)收款(?=\s*(?:RMB|人民币|¥|\d))")
 _DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还"
 
 
@@ -473,6 +479,12 @@ def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
     return any("信用卡" in n or "卡中心" in n for n in names)
 
 
+# A credit product's own repayment named in an unsigned-by-card notice (您的白条还款299.00元已成功, 花呗还款
+# 成功): the debt account is the one the notice speaks of, so 还款 is money INTO it (as for 【花呗】).
+_CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:账单)?(?:已)?还款"
+                                    r"|还款[^,。;\d]{0,4}(?:白条|花呗|借呗|月付|金条)")
+
+
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 _BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|账单金额|本期应还|到期还款日|最后还款日|\d{1,2}月(?:份)?应还")
@@ -554,7 +566,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,
             )
 
-    own_cc = _own_credit_card(s, own_tail) or _credit_account(s, names, institution)
+    own_cc = (_own_credit_card(s, own_tail) or _credit_account(s, names, institution)
+              or (own_tail is None and not _DEBIT_ACCOUNT.search(s) and bool(_CREDIT_PRODUCT_REPAID.search(s))))
     balance_m = next((m for m in monies if m.label == "balance"), None)
     balance = (-balance_m.value if balance_m.sign == "-" else balance_m.value) if balance_m else None
     if own_cc and balance_m is not None and "可用余额" in s[max(0, balance_m.start - 6): balance_m.start]:
@@ -647,7 +660,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
     if (not bankish and not notice_like and not personal and not other_sender and main is not None
             and (blocked is None or hold)
-            and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s) or main.label == "amount")
+            and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s) or main.label == "amount"
+                 or _DONE.search(direction.clause(s, main)))  # 成功收款0.01元: a movement said done
             and ((decided := direction.decide(s, main, own_credit_card=own_cc)).basis != "none" or hold)):
         # No signature, no institution's number, no word of the holder's own account: the text
         # alone does not prove whose money moved (an export without senders, a screenshot's
