@@ -346,8 +346,12 @@ def dossiers(manifest: Mapping[str, Any]) -> list[Dossier]:
 
 def recompute(d: Dossier) -> str:
     hashes = [str(f.get("sha256") or "") for f in d.files]
+    template_part = d.inputs.get("template_sha256", "")
+    ocr = d.inputs.get("ocr_engine", "")
+    if ocr and ocr != "None":  # issue 21: what read the pictures is part of the content
+        template_part += f" ocr={ocr}"
     return layout.fingerprint(hashes, d.inputs.get("victim_toml_sha256", ""), d.inputs.get("tool_version", ""),
-                              d.inputs.get("template_sha256", ""))
+                              template_part)
 
 
 # ---- verify -------------------------------------------------------------------------------

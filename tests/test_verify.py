@@ -296,3 +296,17 @@ def test_verify_case_does_not_follow_a_symlinked_folder_out_of_the_case(tmp_path
     bad = [c for c in report.checks if c.note == "outside_case"]
     assert [c.subject for c in bad] == ["originals/录音/17097300143_20150318.amr"]
     assert not report.ok
+
+
+def test_the_fingerprint_of_an_ocr_build_is_recomputed_with_its_engine() -> None:
+    """issue 21 puts the OCR engine into the fingerprint (pipeline: template part + " ocr=…");
+    verify recomputes it the same way, or every --ocr dossier would read as changed."""
+    from evidence import layout
+
+    files = ({"path": "originals/a.png", "sha256": "ab" * 32},)
+    inputs = {"victim_toml_sha256": "cd" * 32, "template_sha256": "ef" * 32, "tool_version": "0.1.0"}
+    plain = layout.fingerprint(["ab" * 32], "cd" * 32, "0.1.0", "ef" * 32)
+    read = layout.fingerprint(["ab" * 32], "cd" * 32, "0.1.0", "ef" * 32 + " ocr=rapidocr-3.10")
+    assert integrity.recompute(integrity.Dossier("V01", plain, files, {**inputs, "ocr_engine": "None"})) == plain
+    assert integrity.recompute(integrity.Dossier("V01", read, files,
+                                                 {**inputs, "ocr_engine": "rapidocr-3.10"})) == read
