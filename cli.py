@@ -93,6 +93,11 @@ def intake(
     source: Annotated[Path, typer.Argument(help="A victim's submission: a folder or a .zip file.")],
     case: Annotated[Path, typer.Option("--case", help="The case folder.")],
     victim: Annotated[str, typer.Option("--victim", help="The victim's id (folder name).")],
+    sign: Annotated[Path | None, typer.Option(
+        "--sign", help="Sign receipt.pdf (PAdES) with this PKCS#12 certificate; its password "
+        "from --password-file. Needs the sign extra.")] = None,
+    password_file: Annotated[Path | None, typer.Option(
+        "--password-file", help="File whose first line is the --sign password.")] = None,
 ) -> None:
     """Copy a victim's submission into the case, hash every file and write a receipt.
 
@@ -105,6 +110,7 @@ def intake(
     from evidence import intake as intake_mod
 
     found, _ = config.load_case(case)
+    signing = _signing(sign, password_file, None, False)  # issue 18: checked before any copy
     result = intake_mod.intake(source, found, victim)
     lang = found.language
     out = _console()
@@ -121,6 +127,10 @@ def intake(
 
     pdf = receipt_pdf.write_for_intake(found, victim, when=result.received, refused=[
         (r.original_path, r.reason) for r in result.rejected])
+    if signing is not None:
+        from evidence import sign as signer
+
+        signer.apply(pdf, signing)
     out.print(template.t(lang, "check.table.receipt_at", path=pdf))
     if result.rejected:
         raise typer.Exit(int(ExitCode.BAD_INPUT))
@@ -409,7 +419,7 @@ def build(
         "--encrypt", help="AES-256 encrypt each dossier (print allowed, editing not); password from "
         "--password-file or EVIDENCE_PDF_PASSWORD, never the command line.")] = False,
     password_file: Annotated[Path | None, typer.Option(
-        "--password-file", help="File whose first line is the --encrypt password.")] = None,
+        "--password-file", help="File whose first line is the --encrypt or --sign password.")] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Claimants built in parallel (default: number of cores).")] = None,
     print_profile: Annotated[str | None, typer.Option(
@@ -424,6 +434,14 @@ def build(
         "--redact", help="Service copy dossier-redacted.pdf: claimants' ID, card and phone "
         "numbers masked (rules in templates/redaction.toml); images and original PDFs are "
         "listed for manual review.")] = False,
+    sign: Annotated[Path | None, typer.Option(
+        "--sign", help="Sign every dossier (PAdES) with this PKCS#12 certificate (.p12/.pfx); "
+        "its password from --password-file. Needs the sign extra.")] = None,
+    tsa: Annotated[str | None, typer.Option(
+        "--tsa", help="With --sign: URL of an RFC 3161 time-stamp server.")] = None,
+    pdfa: Annotated[bool, typer.Option(
+        "--pdfa", help="PDF/A-2b dossiers (XMP, sRGB output intent, fonts embedded); the manifest "
+        "goes beside each PDF as dossier.pdf.manifest.json. Not with --encrypt.")] = False,
     ocr: Annotated[bool | None, typer.Option(
         "--ocr/--no-ocr", help="Read the text in screenshots and photos (the ocr extra): facts "
         "for the chronology, a searchable text layer, numbers painted over in --redact copies. "
@@ -445,7 +463,11 @@ def build(
     target = out or case / "out"
     ids = victim or config.victim_ids(loaded)
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
-                               tabs=tabs, redact=redact, ocr=_ocr_engine(loaded, ocr))
+                               tabs=tabs, redact=redact, ocr=_ocr_engine(loaded, ocr),
+                               sign=_signing(sign, password_file, tsa, encrypt), pdfa=pdfa)
+    if pdfa and encrypt:
+        raise UsageError("--pdfa and --encrypt cannot be combined: PDF/A forbids encryption. "
+                         "Build the PDF/A copies without --encrypt and protect them another way.")
     # issue 6: read the password before building anything, so a missing one fails fast
     from evidence import integrity, protect
 
@@ -478,6 +500,22 @@ def build(
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL_BUILD if failed < len(ids) else ExitCode.VERIFY_FAILED))
     raise typer.Exit(int(worst))
+
+
+def _signing(p12: Path | None, password_file: Path | None, tsa: str | None, encrypt: bool
+             ) -> Any:
+    """issue 18: --sign read and checked before anything is built."""
+    from evidence import sign as signing
+    from evidence.errors import UsageError
+
+    if p12 is None:
+        if tsa:
+            raise UsageError("--tsa times a signature: give the certificate with --sign CERT.p12.")
+        return None
+    if encrypt:
+        raise UsageError("--sign and --encrypt cannot be combined: sign the dossiers, and send "
+                         "them protected another way (an encrypted archive), or build twice.")
+    return signing.load(p12, password_file, tsa)
 
 
 def _ocr_engine(case: Any, flag: bool | None) -> str:
@@ -547,20 +585,28 @@ def ocr(
 def verify(
     dossier: Annotated[Path, typer.Argument(help="A dossier.pdf or bundle.pdf built by evidence.")],
     case: Annotated[Path | None, typer.Option("--case", help="Re-hash the originals in this case.")] = None,
+    password_file: Annotated[Path | None, typer.Option(
+        "--password-file", help="For an encrypted dossier: file whose first line is its password "
+        "(or set EVIDENCE_PDF_PASSWORD).")] = None,
 ) -> None:
     """Check a dossier against its embedded manifest and, with --case, against the originals.
 
-    Exit 0 only when everything matches; 6 when the PDF, its fingerprint or any original changed
-    or is missing.
+    Exit 0 only when everything matches; 6 when the PDF, its pages, its signature, the cover's
+    fingerprint or any original changed or is missing; 2 when it is encrypted and no password
+    was given (it cannot be checked, which is not a change). No .sha256 is needed: a dossier
+    carries each page's hash in its manifest.
     """
-    from evidence import integrity
+    from evidence import integrity, protect
     from evidence.errors import InputError
 
     if not dossier.is_file():
         raise InputError(f"{dossier} does not exist or is not a file; give the path of a dossier.pdf.")
-    report = integrity.check(dossier, case)
+    secret = protect.password(password_file) if password_file or os.environ.get(protect.ENV) else None
+    report = integrity.check(dossier, case, password=secret)
     for line in integrity.lines(report):
         typer.echo(line)
+    if report.count(integrity.State.LOCKED):
+        raise typer.Exit(int(ExitCode.USAGE))
     if not report.ok:
         raise typer.Exit(int(ExitCode.VERIFY_FAILED))
 

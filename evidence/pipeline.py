@@ -58,6 +58,8 @@ class Options:
     grayscale: bool = False  # images converted to grey for black-and-white printers
     tabs: bool = False  # a tab sheet with the big exhibit number before each exhibit
     redact: bool = False  # dossier-redacted.pdf: claimants' ID/card/phone numbers masked
+    sign: Any = None  # issue 18: an evidence.sign.Signing: every dossier signed (PAdES) last
+    pdfa: bool = False  # issue 18: PDF/A-2b dossiers, manifest.json beside them
     ocr: str = ""  # issue 21: the OCR engine_id (evidence.ocr.run.decide); "": images not read
 
 
@@ -297,7 +299,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         facts, events = red.json(facts), red.json(events)
         inventory_json, manifest = red.json(inventory_json), red.json(manifest)
     attach = options.attach_manifest if options.attach_manifest is not None else bool(
-        dsetup.get("attach_manifest", True))
+        dsetup.get("attach_manifest", True)) and not options.pdfa  # issue 18: PDF/A-2: beside
     name = victim.name or victim.id
     info = {
         "Title": template.t(lang, "dossier.doc.title", name=name),
@@ -312,7 +314,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
     pdf = work / names[2]
     memo: dict[int, str] = {}  # the events are written twice: in the manifest and timeline.json
-    manifest_bytes = _dump(manifest, memo) if attach else None
+    manifest_bytes = integrity.with_page_slots(_dump(manifest, memo), total) if (
+        attach or options.pdfa) else None
 
     # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
     with stamp.Dossier() as doc:
@@ -353,10 +356,14 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         stamp.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))
         stamp.add_outline(doc, _outline(plan, counts, item_pages, front_pages, ex, emap,
                                         appendix, total, bates, lang, rec))
+        if attach and manifest_bytes:  # issue 18: each page's hash, as it will be written
+            manifest_bytes = integrity.fill_page_slots(manifest_bytes, integrity.page_digests(doc))
         pdf_sha = stamp.finish(
             doc, pdf, info=info, when=plan.build_date,
-            attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
+            attachments={integrity.MANIFEST_NAME: manifest_bytes} if attach and manifest_bytes else {},
             file_id=fp)
+    if options.pdfa and manifest_bytes:  # issue 18: PDF/A-2b, its manifest beside it
+        pdf_sha, manifest_bytes = integrity.make_pdfa(pdf, manifest_bytes, plan.build_date, issues)
 
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
                                          "facts": facts}, memo))
@@ -373,9 +380,11 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     if problems:
         raise errors.VerifyError(f"{victim.id}: the dossier failed its checks ({'; '.join(problems)})"
                                  "; nothing was written. This is a bug, please report it.")
+    if options.sign is not None:  # issue 18: the last change to the file, after its checks
+        pdf_sha = integrity.sign_dossier(pdf, options.sign)
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
-    return result, [*names, names[2] + ".sha256"]
+    return result, [*names, names[2] + ".sha256", *integrity.beside_names(names[2], options.pdfa)]
 
 
 def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:

@@ -245,6 +245,13 @@ _MARKS = re.compile(b"stream\n" + re.escape(_MARK.split(b"%08d")[0]) + rb"(\d{8}
                     + re.escape(_MARK.split(b"%08d")[1]) + b"\nendstream")
 
 
+def placeholder_raster(doc: Dossier, data: bytes) -> Raster | None:
+    """issue 18: the image file finish() will write in place of this placeholder's data."""
+    m = re.fullmatch(re.escape(_MARK.split(b"%08d")[0]) + rb"(\d{8})" + re.escape(
+        _MARK.split(b"%08d")[1]), data) if len(data) == _MARK_LEN else None
+    return doc.rasters[int(m.group(1))] if m and int(m.group(1)) < len(doc.rasters) else None
+
+
 def image_xobject(doc: Dossier, r: Raster) -> Any:
     """An image XObject whose data is a placeholder: finish() writes the file's bytes there."""
     img = doc.pdf.make_stream(_MARK % len(doc.rasters))
@@ -1119,7 +1126,18 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
             w.finish(root, info)
         finally:
             w.stop()
+        _read_back(tmp, labels)  # issue 18: before the rename, as a dossier is
     return total, w.sha256()
+
+
+def _read_back(bundle_pdf: Path, labels: Sequence[str]) -> None:
+    from evidence import errors, verify
+
+    problems = verify.check_bundle(bundle_pdf, labels)
+    if problems:
+        raise errors.VerifyError(f"{bundle_pdf.name}: the joint bundle failed its checks "
+                                 f"({'; '.join(problems)}); nothing was written. This is a bug, "
+                                 "please report it.")
 
 
 def _write_segment(w: pdffile.Writer, seg: Segment, pdf: Path | bytes | None, first: int,

@@ -87,6 +87,127 @@ def _check(doc: pikepdf.Pdf, expect: Expect) -> list[str]:
     return problems
 
 
+# ---- the joint bundle (issue 18: read back before the rename, as a dossier is) ------------------
+
+
+def check_bundle(pdf: Path, labels: Sequence[str]) -> list[str]:
+    """Post-conditions on a written bundle, read from the file alone: it opens without repair,
+    its page tree counts one page per label, its page labels equal the labels, and the first
+    and last page of the front matter and of every claimant's part (found through the outline,
+    as a reader would) resolve, with content, and show their stamp.
+
+    The bundle is written past the disk cache, so this reads only what it checks: the page
+    tree's list of pages (not the 7,000 page objects it points to) and the pages checked."""
+    try:
+        with pikepdf.open(pdf, attempt_recovery=False) as doc:
+            return _check_bundle(doc, labels)
+    except pikepdf.PdfError as exc:
+        return [f"the bundle cannot be read back ({exc})"]
+
+
+def _check_bundle(doc: pikepdf.Pdf, labels: Sequence[str]) -> list[str]:
+    tree: Any = doc.Root.get("/Pages")
+    kids: Any = tree.get("/Kids") if tree is not None else None
+    if not kids or any(k.get("/Type") == "/Pages" for k in (kids[0], kids[len(kids) - 1])):
+        return ["the page tree is not the flat list the bundle writer makes"]
+    n = len(kids)
+    if n != len(labels) or int(tree.get("/Count", -1)) != n:
+        return [f"{n} pages (/Count {tree.get('/Count')}), expected {len(labels)}"]
+    problems: list[str] = []
+    if page_labels(doc, n) != list(labels):
+        problems.append("the page labels differ from the stamps")
+    index = {kids[i].objgen: i for i in range(n)}  # references only: no page is read
+    starts = sorted({0, *(s for s in (_outline_page(item, index) for item in _top_outline(doc))
+                          if s is not None)})
+    ends = [s - 1 for s in starts[1:]] + [n - 1]
+    forms: dict[tuple[int, int], str] = {}
+    for i in sorted({*starts, *ends}):
+        page = kids[i]
+        if page.get("/Contents") is None or inherited_resources(page) is None:
+            problems.append(f"page {i + 1} has no content or resources")
+            break
+        if labels[i] not in form_text(inherited_resources(page), forms):
+            problems.append(f"page {i + 1} does not show its stamp {labels[i]}")
+            break
+    return problems
+
+
+def inherited_resources(obj: Any) -> Any:
+    node, depth = obj, 0
+    while node is not None and depth < 64:
+        if "/Resources" in node:
+            return node.get("/Resources")
+        node, depth = node.get("/Parent"), depth + 1
+    return None
+
+
+def _top_outline(doc: pikepdf.Pdf) -> list[Any]:
+    outlines = doc.Root.get("/Outlines")
+    item = outlines.get("/First") if outlines is not None else None
+    out: list[Any] = []
+    while item is not None and len(out) < 100_000:
+        out.append(item)
+        item = item.get("/Next")
+    return out
+
+
+def _outline_page(item: Any, index: Mapping[tuple[int, int], int]) -> int | None:
+    dest = item.get("/Dest")
+    if dest is None:
+        action = item.get("/A")
+        dest = action.get("/D") if action is not None else None
+    if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], pikepdf.Dictionary):
+        return index.get(dest[0].objgen)
+    return None
+
+
+def form_text(res: Any, cache: dict[tuple[int, int], str], depth: int = 0) -> str:
+    """The text drawn by the form XObjects of `res` (and the forms they draw), through their
+    fonts' ToUnicode maps: where both a dossier's stamp and a bundle's glyph-form stamp live."""
+    xobjs = res.get("/XObject") if res is not None else None
+    out: list[str] = []
+    for x in (xobjs.values() if xobjs is not None and depth < 8 else ()):
+        if x.get("/Subtype") != "/Form":
+            continue
+        key = x.objgen
+        if key in cache and key != (0, 0):
+            out.append(cache[key])
+            continue
+        text = _content_text(x, cache) + form_text(x.get("/Resources"), cache, depth + 1)
+        cache[key] = text
+        out.append(text)
+    return "".join(out)
+
+
+def _content_text(form: Any, cmaps: dict[Any, Any]) -> str:
+    """Text of one form's own content, glyph forms (`/Gn Do`) spelled out in drawing order."""
+    res = form.get("/Resources")
+    fonts: Any = res.get("/Font") if res is not None else None
+    fonts = fonts if fonts is not None else {}
+    xobjs: Any = res.get("/XObject") if res is not None else None
+    out: list[str] = []
+    cmap: dict[int, str] = {}
+    for instruction in pikepdf.parse_content_stream(form):
+        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+            continue
+        operands, name = instruction.operands, str(instruction.operator)
+        if name == "Tf" and operands:
+            font = fonts.get(str(operands[0]))
+            cmap = _unicode_map(font, cmaps) if font is not None else {}
+        elif name in ("Tj", "'", '"') and operands:
+            out.append(_decode(bytes(operands[-1]), cmap))
+        elif name == "TJ" and operands:
+            out.extend(_decode(bytes(x), cmap) for x in operands[0] if isinstance(x, pikepdf.String))
+        elif name == "Do" and operands and xobjs is not None:
+            glyph = xobjs.get(str(operands[0]))
+            if glyph is not None and glyph.get("/Subtype") == "/Form":
+                key = ("glyph", glyph.objgen)
+                if key not in cmaps:
+                    cmaps[key] = _content_text(glyph, cmaps)
+                out.append(cmaps[key])
+    return "".join(out)
+
+
 # ---- reading a page's stamp ---------------------------------------------------------------------
 
 
@@ -152,10 +273,11 @@ def _unicode_map(font: pikepdf.Object, cache: dict[tuple[int, int], dict[int, st
 # ---- structure ------------------------------------------------------------------------------
 
 
-def page_labels(doc: pikepdf.Pdf) -> list[str]:
-    """Every page's label from /PageLabels (prefix and decimal/roman/letter numbering)."""
+def page_labels(doc: pikepdf.Pdf, n: int | None = None) -> list[str]:
+    """Every page's label from /PageLabels (prefix and decimal/roman/letter numbering).
+    `n`: the page count when known (counting them reads every page object)."""
     tree = doc.Root.get("/PageLabels")
-    n = len(doc.pages)
+    n = len(doc.pages) if n is None else n
     if tree is None:
         return [str(i + 1) for i in range(n)]
     starts = sorted((int(k), v) for k, v in pikepdf.NumberTree(tree).items())

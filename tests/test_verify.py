@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -118,48 +119,48 @@ def test_password_never_from_argv(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         protect.password(f)
 
 
-# ---- a dossier-shaped PDF: manifest.json attached exactly as pipeline._build writes it -------
+# ---- a real dossier, built from originals of the shared corpus ----------------------------
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
 def make_case(tmp_path: Path) -> tuple[Path, Path]:
-    """A case folder with real originals and a PDF carrying their manifest (+ sidecar)."""
-    import json
-
-    import pypdf
-
-    from evidence import __version__, layout
+    """A case folder with real originals and the dossier `evidence build` makes of them."""
+    from evidence import config, pipeline
 
     if not CORPUS.is_dir():
         pytest.skip("shared corpus not present")
     case = tmp_path / "case"
     folder = case / "victims" / "V01"
     (folder / "originals").mkdir(parents=True)
-    (case / "case.toml").write_text('[case]\ntitle = "京东3·18案"\nbates_prefix = "JD"\n', "utf-8")
+    (case / "case.toml").write_text('[case]\ntitle = "京东3·18案"\nbates_prefix = "JD"\n'
+                                    'build_date = "2015-04-01"\n', "utf-8")
     (folder / "victim.toml").write_text('[victim]\nname = "王芳"\n', "utf-8")
     sources = {"originals/sms-20150318.xml": CORPUS / "sms-backup-restore" / "devadvance__sms_small.xml",
                "originals/录音/17097300143_20150318.amr": CORPUS / "audio" / "androidx-media__sample_nb.amr",
                "originals/IMG_0001.jpg": CORPUS / "images" / "exif-samples__HMD_Nokia_8.3_5G.jpg"}
-    files = []
     for rel, src in sources.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, folder / rel)
-        files.append({"path": rel, "sha256": inventory.sha256(folder / rel), "size": src.stat().st_size,
-                      "status": "accepted"})
-    inputs = {"victim_toml_sha256": inventory.sha256(folder / "victim.toml"),
-              "template_sha256": "ab" * 32, "tool_version": __version__}
-    fp = layout.fingerprint([f["sha256"] for f in files], inputs["victim_toml_sha256"], __version__,
-                            inputs["template_sha256"])
-    manifest = {"format": "evidence-dossier/1", "victim": {"id": "V01", "name": "王芳"}, "language": "zh-Hans",
-                "fingerprint": fp, "inputs": inputs, "inventory": {"victim": "V01", "files": files}}
-    writer = pypdf.PdfWriter(clone_from=some_pdf(tmp_path))
-    writer.add_attachment(integrity.MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False).encode())
-    pdf = tmp_path / "dossier.pdf"
-    with pdf.open("wb") as f:
-        writer.write(f)
-    integrity.write_sidecar(pdf)
-    return case, pdf
+    loaded, _ = config.load_case(case)
+    result = pipeline.build_victim(loaded, "V01", tmp_path / "out")
+    assert result.dossier is not None
+    return case, result.dossier
+
+
+def rewrite_manifest(pdf: Path, edit: Any) -> None:
+    """Someone edits the embedded manifest.json (pikepdf, as a forger would) and rewrites the
+    file; the pages are left alone. `edit` changes the parsed manifest in place."""
+    import json
+
+    import pikepdf
+
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        manifest = json.loads(doc.attachments[integrity.MANIFEST_NAME].get_file().read_bytes())
+        edit(manifest)
+        doc.attachments[integrity.MANIFEST_NAME] = pikepdf.AttachedFileSpec(
+            doc, json.dumps(manifest, ensure_ascii=False).encode())
+        doc.save(pdf)
 
 
 def run_verify(*args: str) -> tuple[int, str]:
@@ -207,23 +208,70 @@ def test_verify_catches_one_flipped_dossier_byte(tmp_path: Path) -> None:
 
 
 def test_verify_catches_an_edited_manifest(tmp_path: Path) -> None:
-    import json
-
-    import pypdf
-
     _case, pdf = make_case(tmp_path)
-    reader = pypdf.PdfReader(pdf)
-    manifest = json.loads(reader.attachments[integrity.MANIFEST_NAME][0])
-    manifest["inventory"]["files"][0]["sha256"] = "0" * 64  # someone "fixes" a hash by hand
-    (tmp_path / "x").mkdir()
-    writer = pypdf.PdfWriter(clone_from=some_pdf(tmp_path / "x"))
-    writer.add_attachment(integrity.MANIFEST_NAME, json.dumps(manifest).encode())
-    with pdf.open("wb") as f:
-        writer.write(f)
+
+    def fix_a_hash(m: dict[str, Any]) -> None:
+        m["inventory"]["files"][0]["sha256"] = "0" * 64  # someone "fixes" a hash by hand
+
+    rewrite_manifest(pdf, fix_a_hash)
     integrity.write_sidecar(pdf)  # even with a matching sidecar, the fingerprint disagrees
     report = integrity.check(pdf)
     fp = next(c for c in report.checks if c.area == "fingerprint")
     assert fp.state is integrity.State.CHANGED and not report.ok
+
+
+def test_a_manifest_edited_with_its_fingerprint_disagrees_with_the_cover(tmp_path: Path) -> None:
+    """issue 23: the forger recomputes the fingerprint too, and regenerates the .sha256; the
+    fingerprint printed on the cover (read back with pdftotext) no longer matches."""
+    from evidence import layout
+
+    _case, pdf = make_case(tmp_path)
+    printed = integrity.read_manifest(pdf)["fingerprint"]
+    assert printed in verify_text_of_cover(pdf)
+
+    def forge(m: dict[str, Any]) -> None:
+        m["inventory"]["files"][0]["sha256"] = "0" * 64
+        i = m["inputs"]
+        m["fingerprint"] = layout.fingerprint([f["sha256"] for f in m["inventory"]["files"]],
+                                              i["victim_toml_sha256"], i["tool_version"],
+                                              i["template_sha256"])
+
+    rewrite_manifest(pdf, forge)
+    integrity.write_sidecar(pdf)
+    code, out = run_verify(str(pdf))
+    assert code == ExitCode.VERIFY_FAILED, out
+    report = integrity.check(pdf)
+    states = {c.area: c.state for c in report.checks}
+    assert states["fingerprint"] is integrity.State.OK  # the forgery is self-consistent…
+    assert states["pdf"] is integrity.State.OK  # …and so is its regenerated .sha256
+    assert states["cover"] is integrity.State.CHANGED  # but the cover says otherwise
+    assert "封面上印的指纹与内嵌清单中的指纹不符" in out
+
+
+def verify_text_of_cover(pdf: Path) -> str:
+    done = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, check=True)
+    return "".join(done.stdout.decode("utf-8").split())
+
+
+def test_verify_case_does_not_follow_a_path_out_of_the_case(tmp_path: Path) -> None:
+    """issue 23: a manifest entry ../../etc/passwd is refused with a sentence, never read."""
+    case, pdf = make_case(tmp_path)
+    secret = tmp_path / "outside.txt"  # what ../../../../outside.txt reaches from the victim folder
+    secret.write_text("not evidence", "utf-8")
+
+    def point_out(m: dict[str, Any]) -> None:
+        m["inventory"]["files"].append({"path": "../../../../outside.txt", "sha256":
+                                        inventory.sha256(secret), "status": "accepted"})
+        m["inventory"]["files"].append({"path": "/etc/passwd", "sha256": "1" * 64})
+
+    rewrite_manifest(pdf, point_out)
+    code, out = run_verify(str(pdf), "--case", str(case))
+    assert code == ExitCode.VERIFY_FAILED, out
+    bad = {c.subject: c for c in integrity.check(pdf, case).checks if c.note == "outside_case"}
+    assert set(bad) == {"../../../../outside.txt", "/etc/passwd"}
+    assert all(c.state is integrity.State.CHANGED and not c.actual for c in bad.values())
+    assert "清单中的路径指向案件文件夹之外，未予读取" in out
 
 
 def test_build_encrypt_without_password_fails_before_building(tmp_path: Path,
@@ -236,3 +284,29 @@ def test_build_encrypt_without_password_fails_before_building(tmp_path: Path,
     assert result.exit_code == ExitCode.USAGE, result.output
     assert "EVIDENCE_PDF_PASSWORD" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_verify_case_does_not_follow_a_symlinked_folder_out_of_the_case(tmp_path: Path) -> None:
+    case, pdf = make_case(tmp_path)
+    folder = case / "victims" / "V01" / "originals"
+    outside = tmp_path / "elsewhere"
+    shutil.move(str(folder / "录音"), str(outside))  # the recordings now live outside the case …
+    (folder / "录音").symlink_to(outside, target_is_directory=True)  # … reached by a symlink
+    report = integrity.check(pdf, case)
+    bad = [c for c in report.checks if c.note == "outside_case"]
+    assert [c.subject for c in bad] == ["originals/录音/17097300143_20150318.amr"]
+    assert not report.ok
+
+
+def test_the_fingerprint_of_an_ocr_build_is_recomputed_with_its_engine() -> None:
+    """issue 21 puts the OCR engine into the fingerprint (pipeline: template part + " ocr=…");
+    verify recomputes it the same way, or every --ocr dossier would read as changed."""
+    from evidence import layout
+
+    files = ({"path": "originals/a.png", "sha256": "ab" * 32},)
+    inputs = {"victim_toml_sha256": "cd" * 32, "template_sha256": "ef" * 32, "tool_version": "0.1.0"}
+    plain = layout.fingerprint(["ab" * 32], "cd" * 32, "0.1.0", "ef" * 32)
+    read = layout.fingerprint(["ab" * 32], "cd" * 32, "0.1.0", "ef" * 32 + " ocr=rapidocr-3.10")
+    assert integrity.recompute(integrity.Dossier("V01", plain, files, {**inputs, "ocr_engine": "None"})) == plain
+    assert integrity.recompute(integrity.Dossier("V01", read, files,
+                                                 {**inputs, "ocr_engine": "rapidocr-3.10"})) == read
