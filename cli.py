@@ -335,7 +335,25 @@ def _print_timeline(ctx: Any, gathered: Any, rows: list[dict[str, Any]], facts: 
 
 
 # --- build (issues 4, 5, 6) ------------------------------------------------------------------
-def _build_batch(case: Path, target: Path, jobs: int | None, options: Any) -> None:
+SchedulerOpt = typer.Option(
+    "--scheduler", envvar="EVIDENCE_SCHEDULER", help="Run the claimants (and the OCR of their "
+    "pictures) on a Dask cluster: the scheduler's address, tcp://HOST:8786 (the distributed "
+    "extra; README: Running on a cluster).")
+
+
+def _cluster(scheduler: str | None) -> Any:
+    """issue 22: a connected distributed.Cluster for --scheduler, else a no-op context."""
+    import contextlib
+
+    if not scheduler:
+        return contextlib.nullcontext(None)
+    from evidence import distributed  # imports dask
+
+    return distributed.Cluster.connect(scheduler)
+
+
+def _build_batch(case: Path, target: Path, jobs: int | None, options: Any,
+                 scheduler: str | None = None) -> None:
     """Issue 5: every claimant in parallel with a live progress bar, then the joint bundle."""
     from rich.console import Console
     from rich.markup import escape
@@ -367,8 +385,9 @@ def _build_batch(case: Path, target: Path, jobs: int | None, options: Any) -> No
             now = ", ".join(p.running) or p.victim or "…"
             bar.update(task, completed=p.done, total=p.total, description=f"claimants ({now})")
 
-    with bar:
-        result = batch.build(case, target, jobs=jobs, options=options, progress=show)
+    with _cluster(scheduler) as cluster, bar:
+        result = batch.build(case, target, jobs=jobs, options=options, progress=show,
+                             cluster=cluster)
 
     out = _console()
     table = Table(title="Problems per claimant", show_lines=False)
@@ -446,6 +465,7 @@ def build(
         "--ocr/--no-ocr", help="Read the text in screenshots and photos (the ocr extra): facts "
         "for the chronology, a searchable text layer, numbers painted over in --redact copies. "
         "Default: the template's [build] ocr.")] = None,
+    scheduler: Annotated[str | None, SchedulerOpt] = None,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
@@ -476,7 +496,9 @@ def build(
         if encrypt:
             raise UsageError("--encrypt is not supported for the whole-case build yet; build "
                              "the dossiers first, then encrypt them with --victim ... --encrypt.")
-        _build_batch(case, target, jobs, options)
+        _build_batch(case, target, jobs, options, scheduler)
+    if scheduler:  # issue 22
+        raise UsageError("--scheduler builds the whole case on a cluster: leave out --victim.")
     failed = 0
     worst = ExitCode.OK
     for vid in ids:
@@ -539,6 +561,7 @@ def ocr(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Images read in parallel (default: number of cores; "
         "~0.6 GB of memory each).")] = None,
+    scheduler: Annotated[str | None, SchedulerOpt] = None,
 ) -> None:
     """Read the text of every accepted screenshot and photo into OUT/.cache/ocr (issue 21).
 
@@ -565,10 +588,15 @@ def ocr(
     bar = Progress(TextColumn("OCR"), BarColumn(), MofNCompleteColumn(), TextColumn("ETA"),
                    TimeRemainingColumn(), transient=True)
     task = bar.add_task("ocr", total=None)
-    with bar:
-        done = run.prepass(loaded, ids, out or case / "out", decision.engine_id,
-                           jobs or os.cpu_count() or 1,
-                           lambda n, of: bar.update(task, completed=n, total=of))
+    target = out or case / "out"
+    target.mkdir(parents=True, exist_ok=True)
+    with _cluster(scheduler) as cluster:
+        if cluster is not None:
+            cluster.preflight(case, target, pipeline.Options(ocr=decision.engine_id))
+        with bar:
+            done = run.prepass(loaded, ids, target, decision.engine_id, jobs or os.cpu_count() or 1,
+                               lambda n, of: bar.update(task, completed=n, total=of),
+                               remote=cluster.read_images if cluster is not None else None)
     for vid, c in done.counts.items():
         typer.echo(f"{vid}: {c.images} images, {c.read} read, {c.cached} cached, {c.failed} not read")
     for issue in done.issues:

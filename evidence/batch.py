@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from evidence import (
     __version__,
@@ -114,6 +114,19 @@ class Result:
 
 
 ProgressFn = Callable[[Progress], None]
+
+
+class Executor(Protocol):
+    """Where claimants are built instead of the local pool (issue 22: distributed.Cluster)."""
+
+    def preflight(self, case_dir: Path, out_dir: Path, options: pipeline.Options) -> None: ...
+
+    def build(self, case: Case, pending: Sequence[str], done: dict[str, Outcome],
+              out_dir: Path, options: pipeline.Options, tool: str, progress: ProgressFn
+              ) -> dict[str, Outcome]: ...
+
+    def read_images(self, files: Sequence[Any], out_dir: Path, engine_id: str,
+                    notify: Callable[[int, int], None]) -> dict[str, Any]: ...
 
 
 # ---- fingerprints -----------------------------------------------------------------------------
@@ -402,26 +415,29 @@ def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: f
 
 
 def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
-         jobs: int, progress: ProgressFn) -> dict[str, Outcome]:
+         jobs: int, progress: ProgressFn, cluster: Executor | None = None
+         ) -> dict[str, Outcome]:
     # A dossier allocates ~10^5 short-lived objects (pypdf, reportlab): collecting every 700
     # allocations scanned the survivors again and again; every 20,000 halves the time spent in
     # the collector for ~15 MB more at peak (bench/README.md)
     threshold = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *threshold[1:])
     try:
-        return _run_all(case, ids, out_dir, options, tool, jobs, progress)
+        return _run_all(case, ids, out_dir, options, tool, jobs, progress, cluster)
     finally:
         gc.set_threshold(*threshold)
 
 
 def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
-             jobs: int, progress: ProgressFn) -> dict[str, Outcome]:
+             jobs: int, progress: ProgressFn, cluster: Executor | None = None
+             ) -> dict[str, Outcome]:
     done: dict[str, Outcome] = {}
     pending: list[str] = []
     total = len(ids)
     attributions = _Attributions(out_dir)
     # a rebuild (the last build finished): one worker warms up meanwhile, for the usual case
-    early = _Early(case, options) if jobs > 1 and (out_dir / MANIFEST).is_file() else None
+    early = (_Early(case, options) if jobs > 1 and (out_dir / MANIFEST).is_file()
+             and cluster is None else None)
     try:
         # Unchanged claimants are recognised here, from remembered hashes (milliseconds each):
         # the workers, and what is loaded for them, are only for claimants that need building.
@@ -444,7 +460,10 @@ def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Op
         if early is not None:
             early.end()
         ocr_run.prepass(case, pending, out_dir, options.ocr, jobs,  # issue 21: fills the cache
-                        lambda n, of: progress(Progress("ocr", of, n)))
+                        lambda n, of: progress(Progress("ocr", of, n)),
+                        remote=cluster.read_images if cluster is not None else None)
+        if cluster is not None:  # issue 22: on a Dask cluster
+            return cluster.build(case, pending, done, out_dir, options, tool, progress)
         return _build_pending(case, pending, done, out_dir, options, tool, jobs, progress)
     finally:
         if early is not None:
@@ -772,11 +791,12 @@ def _sweep(out_dir: Path) -> None:
 
 def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
           options: pipeline.Options | None = None, progress: ProgressFn | None = None,
-          tool: str | None = None) -> Result:
+          tool: str | None = None, cluster: Executor | None = None) -> Result:
     """Every claimant, then the joint outputs and DIR/manifest.json.
 
     `tool` overrides the code digest in the fingerprints (tests pin it so that an unrelated
-    edit to the tool between two builds does not rebuild everything)."""
+    edit to the tool between two builds does not rebuild everything). `cluster`: build the
+    claimants there (after its preflight) instead of in a local pool."""
     options = options or pipeline.Options()
     started = time.perf_counter()
     notify: ProgressFn = progress or (lambda _p: None)
@@ -785,8 +805,11 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     _sweep(out_dir)
     tool = tool or tool_digest()
+    if cluster is not None:
+        cluster.preflight(case_dir, out_dir, options)  # before any task (issue 22)
     notify(Progress("start", len(ids), 0))
-    found = _run(case, ids, out_dir, options, tool, max(1, jobs or os.cpu_count() or 1), notify)
+    found = _run(case, ids, out_dir, options, tool, max(1, jobs or os.cpu_count() or 1), notify,
+                 cluster)
     outcomes = tuple(found[v] for v in ids)
 
     notify(Progress("joint", len(ids), len(ids)))
