@@ -43,12 +43,15 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
+def _local(allowed_failures: int = 3) -> LocalCluster:
+    with dask.config.set({"distributed.scheduler.allowed-failures": allowed_failures}):
+        return LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                            dashboard_address=":0", silence_logs=50)
+
+
+@pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    # a claimant that killed two workers fails (the default lets it kill four: slower)
-    with (dask.config.set({"distributed.scheduler.allowed-failures": 1}),
-          LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                       silence_logs=50) as local):
+    with _local() as local:
         yield local
 
 
@@ -68,6 +71,26 @@ def test_cluster_build_is_byte_identical_to_local_and_reused(
         again = batch.build(case, tmp_path / "dask", tool=TOOL, cluster=remote)
     assert again.rebuilt == () and not again.joint_rebuilt
     assert files(tmp_path / "dask") == theirs
+
+
+def _other_code() -> None:
+    batch.tool_digest = lambda: "0" * 64  # type: ignore[assignment]
+
+
+def test_a_worker_with_other_code_is_refused_before_any_task(
+        case: Path, cluster: LocalCluster, tmp_path: Path) -> None:
+    with Client(cluster.scheduler_address) as client:
+        odd = sorted(client.scheduler_info()["workers"])[1]
+        client.run(_other_code, workers=[odd])
+        out = tmp_path / "out"
+        result = CliRunner().invoke(cli.app, ["build", str(case), "--out", str(out)],
+                                    env={distributed.ENV: cluster.scheduler_address})
+    assert result.exit_code == ExitCode.USAGE, result.output
+    said = " ".join(result.output.split())
+    assert f"Dask worker {odd}" in said and "tool code" in said and "0000000000" in said
+    assert "Nothing was built" in said
+    assert not list(out.glob("V*")) and not (out / "joint").exists()
+    assert not list(out.glob(distributed.PROBE + "*"))  # the preflight's probe removed
 
 
 class Crash(WorkerPlugin):
@@ -90,9 +113,10 @@ class Crash(WorkerPlugin):
         batch.build_one = build_one  # type: ignore[assignment]
 
 
-def test_a_claimant_that_kills_its_worker_fails_alone(case: Path, cluster: LocalCluster,
-                                                      tmp_path: Path) -> None:
-    with Client(cluster.scheduler_address) as client:
+def test_a_claimant_that_kills_its_worker_fails_alone(case: Path, tmp_path: Path) -> None:
+    # the scheduler gives a task up at the first death of its worker here (3 by default: the
+    # same result after more deaths); the claimants beside it are then retried alone
+    with _local(allowed_failures=0) as cluster, Client(cluster.scheduler_address) as client:
         client.register_plugin(Crash("V002"))
         out = tmp_path / "out"
         result = CliRunner().invoke(cli.app, ["build", str(case), "--out", str(out),
@@ -106,23 +130,3 @@ def test_a_claimant_that_kills_its_worker_fails_alone(case: Path, cluster: Local
     assert "V002" in text and "died" in text.replace("\n", " ")  # its page in the bundle
     manifest = (out / batch.MANIFEST).read_text(encoding="utf-8")
     assert '"id": "V002"' in manifest and '"state": "failed"' in manifest
-
-
-def _other_code() -> None:
-    batch.tool_digest = lambda: "0" * 64  # type: ignore[assignment]
-
-
-def test_a_worker_with_other_code_is_refused_before_any_task(
-        case: Path, cluster: LocalCluster, tmp_path: Path) -> None:
-    with Client(cluster.scheduler_address) as client:
-        odd = sorted(client.scheduler_info()["workers"])[1]
-        client.run(_other_code, workers=[odd])
-        out = tmp_path / "out"
-        result = CliRunner().invoke(cli.app, ["build", str(case), "--out", str(out)],
-                                    env={distributed.ENV: cluster.scheduler_address})
-    assert result.exit_code == ExitCode.USAGE, result.output
-    said = " ".join(result.output.split())
-    assert f"Dask worker {odd}" in said and "tool code" in said and "0000000000" in said
-    assert "Nothing was built" in said
-    assert not list(out.glob("V*")) and not (out / "joint").exists()
-    assert not list(out.glob(distributed.PROBE + "*"))  # the preflight's probe removed
