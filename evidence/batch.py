@@ -41,6 +41,7 @@ from evidence import (
     inventory,
     joint,
     jsontext,
+    netfs,
     phones,
     pipeline,
     redact,
@@ -162,6 +163,8 @@ class Hashes:
         # plain strings, not Paths: a 150-claimant scan makes ~6,000 of these lookups
         key = os.path.abspath(path)  # noqa: PTH100 (not realpath: one lstat per component)
         stat = self._stat(path)
+        if netfs.remote(key):  # issue 22: other machines' caches and clocks: content only
+            return inventory.sha256(Path(path))
         known = self.files.get(key)
         if known is not None and known[:4] == stat:
             return str(known[4])
