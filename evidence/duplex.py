@@ -9,48 +9,20 @@ on even (verso) pages, so nothing falls into the binding.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 
-from evidence import stamp, template
+from evidence import layout, stamp, template
 
 DEFAULT_GUTTER_MM = 12.0
 
 
-@dataclasses.dataclass(frozen=True)
-class Recto:
-    """Where the pages go once blanks are inserted (0-based indices)."""
-
-    final: tuple[int, ...]  # final index of each original page
-    blanks: tuple[int, ...]  # final indices of the inserted blank pages
-    total: int
-
-    def page(self, raw_1based: int) -> int:
-        """Final 1-based page number of an original 1-based page number."""
-        return self.final[raw_1based - 1] + 1
-
-
-def recto(starts: Sequence[int], total: int) -> Recto:
-    """Insert a blank before every part start that would otherwise fall on a verso.
-
-    `starts`: 0-based indices (in the unpadded document) of pages that must be rectos (odd
-    1-based numbers): the first page of each section and exhibit.
-    """
-    must = set(starts)
-    final: list[int] = []
-    blanks: list[int] = []
-    pos = 0
-    for i in range(total):
-        if i in must and pos % 2 == 1:
-            blanks.append(pos)
-            pos += 1
-        final.append(pos)
-        pos += 1
-    return Recto(tuple(final), tuple(blanks), pos)
+# the recto rule is planning: layout.recto / layout.Recto (issue 19)
+Recto = layout.Recto
+recto = layout.recto
 
 
 def gutter_pt(setup: dict[str, Any] | None = None) -> float:

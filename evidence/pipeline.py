@@ -13,8 +13,8 @@ import datetime as dt
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -231,27 +231,9 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     def bates(n: int) -> str:
         return layout.bates(pats.bates, prefix, victim.id, n)
 
-    # The front matter cites final page numbers, which depend on its own length: it is laid
-    # out with room for each number and they are drawn once its pages are counted (one pass).
-    # Only when a number is wider than its room (it would wrap differently) is it laid out
-    # again with the final numbers, until its length is stable.
-    def final(counts: Sequence[int], appendix: int) -> render.Numbers:
-        return _numbers(plan, ex, sum(counts), appendix, bates,
-                        _recto(plan, ex, counts, appendix, duplex_on))  # issue 6: blanks
-
-    links: list[common.Link] = []
-    counts, appendix, fitted = render.front(c, work / "front.pdf", _numbers(
-        plan, ex, 0, 0, bates), label_of, final=final, links=links)
-    nums = final(counts, appendix)
-    for _ in range(MAX_FRONT_PASSES if not fitted else 0):
-        new, appendix, _fits = render.front(c, work / "front.pdf", nums, label_of, links=links)
-        if new == counts:
-            break
-        counts, nums = new, final(new, appendix)
-    rec = _recto(plan, ex, counts, appendix, duplex_on)
-    front_pages = sum(counts)
-    emap = _exhibit_map(front_pages, ex, rec)
-    total = rec.total
+    pg_plan, nums, links = _front(c, work / "front.pdf", plan, ex, label_of, bates, duplex_on)
+    counts, rec = pg_plan.counts, pg_plan.rec
+    front_pages, emap, total = pg_plan.front_pages, pg_plan.emap, pg_plan.total
 
     # -- manifest and metadata (attached while writing)
     facts = timeline.facts_json(got.timeline, ctx)
@@ -324,7 +306,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
 
         # -- stamps, labels, outline
         page_label = [""] * total  # issue 6: blank pages carry the Bates number alone
-        for raw, text in enumerate(_page_labels(plan, ex, emap, counts, appendix, lang)):
+        for raw, text in enumerate(layout.page_labels(plan, ex, pg_plan)):
             page_label[rec.final[raw]] = text
         bates_texts = [bates(n) for n in range(1, total + 1)]
         texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
@@ -335,8 +317,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         if duplex_on:  # issue 6: after the stamps, so they move with the content
             duplex.apply_gutter(doc, duplex.gutter_pt(dict(setup)))
         stamp.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))
-        stamp.add_outline(doc, _outline(plan, counts, item_pages, front_pages, ex, emap,
-                                        appendix, total, bates, lang, rec))
+        stamp.add_outline(doc, layout.outline(plan, ex, pg_plan))
         pdf_sha = stamp.finish(
             doc, pdf, info=info, when=plan.build_date,
             attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
@@ -395,147 +376,33 @@ def _pdf_info(f: SourceFile) -> render.PdfInfo:
     return render.PdfInfo(n, None if n else "PDF has no pages")
 
 
-def _exhibit_map(front_pages: int, ex: render.Exhibits, rec: duplex.Recto | None = None
-                 ) -> dict[int, int]:
-    """Exhibits-document page (1-based) -> final page number, original PDFs counted in.
-
-    `rec` (issue 6): where blank versos go; None: the pages as they come (no blanks)."""
-    out: dict[int, int] = {}
-    extra = 0
-    for k in range(1, ex.pages + 1):
-        out[k] = front_pages + k + extra
-        if rec is not None:
-            out[k] = rec.page(out[k])
-        extra += ex.insert_pages.get(k, 0)
-    return out
-
-
-def _recto(plan: Plan, ex: render.Exhibits, counts: Sequence[int], appendix: int, on: bool
-           ) -> duplex.Recto:
-    """issue 6: blanks that make every section and exhibit (and its tab sheet) start on a
-    right-hand page. Off: no blanks."""
-    front = sum(counts)
-    raw_total = front + ex.pages + sum(ex.insert_pages.values()) + appendix
-    if not on:
-        return duplex.recto([], raw_total)
-    starts = [first - 1 for first, n in zip(layout.paginate(counts), counts, strict=True) if n]
-    raw = _exhibit_map(front, ex)
-    for e in plan.exhibits:
-        first = ex.item_first.get(e.items[0].file.path)
-        for doc_page in (ex.group_first.get(e.label), first):
-            if doc_page:
-                starts.append(raw[doc_page] - 1)
-    if appendix:
-        starts.append(raw_total - appendix)
-    return duplex.recto(sorted(set(starts)), raw_total)
-
-
-def _numbers(plan: Plan, ex: render.Exhibits, front_pages: int, appendix: int,
-             bates: Any, rec: duplex.Recto | None = None) -> render.Numbers:
-    emap = _exhibit_map(front_pages, ex, rec)
-    items: dict[str, tuple[int, int]] = {}
-    for it in plan.items:
-        p = it.file.path
-        if p in ex.item_first:
-            last_doc = ex.item_last.get(p, ex.item_first[p])
-            items[p] = (emap[ex.item_first[p]],
-                        emap[last_doc] + ex.insert_pages.get(last_doc, 0))
-    rows: list[int | None] = []
-    for row in plan.rows:
-        page = None
-        for ref in (row.event.source, *row.event.also):
-            doc_page = ex.event_page.get((ref.path, ref.locator))
-            if doc_page:
-                page = emap[doc_page]
-                break
-            if ref.path in items:
-                page = items[ref.path][0] + _pdf_offset(ref.locator, items[ref.path])
-                break
-        rows.append(page)
-    total = front_pages + ex.pages + sum(ex.insert_pages.values()) + appendix
-    if rec is not None:
-        total = rec.total
-    return render.Numbers(total=total, item_pages=items, row_pages=rows, bates=bates)
-
-
-def _pdf_offset(locator: str, span: tuple[int, int]) -> int:
-    """`page 3 …` in a merged PDF: slip sheet + 3 pages in, when it stays inside the exhibit."""
-    parts = locator.split()
-    if len(parts) >= 2 and parts[0] == "page" and parts[1].isdigit():
-        off = int(parts[1])
-        if span[0] + off <= span[1]:
-            return off
-    return 0
-
-
 def _link_targets(nums: render.Numbers, counts: Sequence[int]) -> dict[str, int]:
     return {p: first for p, (first, _) in nums.item_pages.items()}
 
 
-def _page_labels(plan: Plan, ex: render.Exhibits, emap: Mapping[int, int], counts: Sequence[int],
-                 appendix: int, lang: str) -> list[str]:
-    """What each page is, for its stamp: the section, or the exhibit item(s) on it."""
-    out: list[str] = []
-    for name, n in zip(render.FRONT_SECTIONS, counts, strict=True):
-        out += [template.t(lang, f"dossier.section.{name}")] * n
-    on_page: dict[int, list[str]] = {}
-    for it in plan.items:
-        p = it.file.path
-        if p not in ex.item_first:
-            continue
-        for k in range(ex.item_first[p], ex.item_last.get(p, ex.item_first[p]) + 1):
-            on_page.setdefault(k, []).append(it.label)
-    for label, k in ex.group_first.items():  # issue 6: an exhibit's tab sheet
-        on_page.setdefault(k, []).append(label)
-    sep = ", " if lang == "en" else "、"
-    for k in range(1, ex.pages + 1):
-        labels = on_page.get(k, [])
-        text = sep.join(labels) if labels else ""
-        out.append(text)
-        out += [text] * ex.insert_pages.get(k, 0)
-    out += [template.t(lang, "dossier.section.custody").split("：")[0].split(":")[0]] * appendix
-    return out
-
-
-def _outline(plan: Plan, counts: Sequence[int], item_pages: Mapping[str, tuple[int, int]],
-             front_pages: int, ex: render.Exhibits, emap: Mapping[int, int], appendix: int,
-             total: int, bates: Any, lang: str, rec: duplex.Recto | None = None
-             ) -> list[stamp.Mark]:
-    def t(key: str, **kw: object) -> str:
-        return template.t(lang, f"dossier.{key}", **kw)
-
-    def titled(text: str, page: int) -> str:
-        return t("doc.bookmark", title=text, page=page, bates=bates(page))
-
-    marks: list[stamp.Mark] = []
-    firsts = layout.paginate(counts)
-    if rec is not None:  # issue 6: blank versos moved the sections
-        firsts = [rec.page(f) if n else f for f, n in zip(firsts, counts, strict=True)]
-    for name, first, n in zip(render.FRONT_SECTIONS, firsts, counts, strict=True):
-        if n:
-            marks.append(stamp.Mark(titled(t(f"section.{name}"), first), first - 1))
-    groups: list[stamp.Mark] = []
-    for e in plan.exhibits:
-        kids = []
-        for it in e.items:
-            if it.file.path not in item_pages:
-                continue
-            first = item_pages[it.file.path][0]
-            name = PurePosixPath(it.file.path).name
-            kids.append(stamp.Mark(titled(f"{it.label} {name}", first), first - 1))
-        if kids:
-            first = kids[0].page + 1
-            if e.label in ex.group_first:  # issue 6: the exhibit starts at its tab sheet
-                first = emap[ex.group_first[e.label]]
-            groups.append(stamp.Mark(titled(f"{e.label} {t(f'group.{e.group}')}", first),
-                                     first - 1, tuple(kids) if len(e.items) > 1 else ()))
-    if groups:
-        marks.append(stamp.Mark(titled(t("section.exhibits"), groups[0].page + 1),
-                                groups[0].page, tuple(groups)))
-    if appendix:
-        first = total - appendix + 1
-        marks.append(stamp.Mark(titled(t("section.custody"), first), first - 1))
-    return marks
+def _front(c: render.Ctx, path: Path, plan: Plan, ex: render.Exhibits,
+           label_of: Mapping[str, str], bates: Callable[[int], str], duplex_on: bool
+           ) -> tuple[layout.Pagination, layout.Numbers, list[common.Link]]:
+    """The front matter, rendered twice (issue 19): once to count its pages, then told the
+    numbers planned from that count. A number wider than the room laid out for it would
+    wrap differently: the front matter is then laid out again with the final numbers, until
+    its length is stable."""
+    links: list[common.Link] = []
+    provisional = layout.numbers(plan, ex, 0, 0, bates)
+    counts, appendix, _ = render.front(c, None, provisional, label_of)
+    paged = layout.paginate_dossier(plan, ex, counts, appendix, bates, duplex_on)
+    counts, appendix, fitted = render.front(c, path, provisional, label_of,
+                                            final=paged.numbers, links=links)
+    nums = paged.numbers
+    for _ in range(MAX_FRONT_PASSES if not fitted else 0):
+        new, appendix, _fits = render.front(c, path, nums, label_of, links=links)
+        if new == counts:
+            break
+        counts = new
+        paged = layout.paginate_dossier(plan, ex, counts, appendix, bates, duplex_on)
+        nums = paged.numbers
+    paged = layout.paginate_dossier(plan, ex, counts, appendix, bates, duplex_on)
+    return dataclasses.replace(paged, numbers=nums), nums, links
 
 
 def _inventory_json(plan: Plan, item_pages: Mapping[str, tuple[int, int]], bates: Any,

@@ -365,13 +365,7 @@ def page_labels(doc: Dossier, ranges: Sequence[layout.LabelRange]) -> None:
     doc.pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
-@dataclasses.dataclass(frozen=True)
-class Mark:
-    """One bookmark: title, 0-based page, children."""
-
-    title: str
-    page: int
-    children: tuple[Mark, ...] = ()
+Mark = layout.Mark  # a plain value: planned in layout (issue 19)
 
 
 def add_outline(doc: Dossier, marks: Sequence[Mark]) -> None:

@@ -314,6 +314,14 @@ class LinkCanvas(Canvas):  # type: ignore[misc]
                 pdf_page.stream = _LATER.sub(lambda m: ops[int(m.group(1))], pdf_page.stream)
 
 
+class CountingLinkCanvas(LinkCanvas):
+    """The front matter's counting pass (issue 19): laid out exactly as it will be, only to
+    count its pages; nothing is filled in, serialised or written."""
+
+    def save(self) -> None:
+        pass
+
+
 _LATER = re.compile("\x00(\\d+)\x00")  # a Run drawn later; raw NUL never occurs otherwise (escaped)
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import io
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -81,17 +81,7 @@ class Exhibits:
     group_first: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-@dataclasses.dataclass(frozen=True)
-class Numbers:
-    """Final page numbers the front matter cites (unknown on the first pass)."""
-
-    total: int = 0
-    item_pages: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
-    row_pages: Sequence[int | None] = ()
-    bates: Callable[[int], str] = str
-    # provisional numbers: they only say which rows cite a page; room for this many digits is
-    # laid out and the final numbers are drawn there when the document is saved (front)
-    later: int = 0  # (at least 1 when set)
+Numbers = layout.Numbers  # planned in layout (issue 19)
 
 
 def reserved_digits(pages_after_front: int) -> int:
@@ -149,11 +139,11 @@ def _on_page(canv: Canvas, doc: Any) -> None:
 
 # ---- front matter ----------------------------------------------------------------------------
 
-FRONT_SECTIONS = ("cover", "summary", "index", "chronology")
+FRONT_SECTIONS = layout.FRONT_SECTIONS
 
 
-def front(c: Ctx, path: Path, nums: Numbers, labels: Mapping[str, str], *,
-          final: Callable[[list[int], int], Numbers] | None = None,
+def front(c: Ctx, path: Path | None, nums: Numbers, labels: Mapping[str, str], *,
+          final: Numbers | None = None,
           links: list[common.Link] | None = None) -> tuple[list[int], int, bool]:
     """Cover, summary, evidence list, chronology, then the custody appendix (which goes after
     the exhibits: the caller splits the file), in one document: one set of font subsets.
@@ -161,14 +151,16 @@ def front(c: Ctx, path: Path, nums: Numbers, labels: Mapping[str, str], *,
     fitted; the links to dossier pages it draws are put in `links` (made by stamp.add_links
     once assembled). `labels`: each accepted file's exhibit label, for the appendix.
 
-    The pages it cites depend on its own length. With `final` (section page counts, appendix
-    pages -> final numbers), `nums` are provisional: room is laid out for each page number and
-    the final ones are drawn there once the pages are counted, in one pass. A number wider
-    than its room would have wrapped differently: then it returns False and the caller draws
-    it again with the final numbers.
+    The pages it cites depend on its own length, so it is rendered twice (issue 19): first
+    with `path` None, only to count its pages (nothing is written); then, once the caller has
+    planned the numbers (layout.paginate_dossier), told the `final` numbers. On both passes
+    `nums` (provisional) lay out room for each page number, so both have the same length; the
+    final numbers are drawn in that room. A number wider than its room would have wrapped
+    differently: then it returns False and the caller renders it again with `final` as `nums`.
     """
     starts: dict[Any, int] = {}
-    if final is not None:
+    counting = path is None
+    if final is not None or counting:
         nums = dataclasses.replace(nums, later=reserved_digits(nums.total))
     story: list[Flowable] = []
     for i, (name, build) in enumerate((("cover", _cover), ("summary", _summary),
@@ -178,24 +170,18 @@ def front(c: Ctx, path: Path, nums: Numbers, labels: Mapping[str, str], *,
         story.append(Anchor(name, starts))
         story.extend(build(c, nums))
     story += [PageBreak(), Anchor("custody", starts), *_custody(c, labels)]
-    doc = common.Doc(str(path), c.pg, title=c.t("doc.title", name=_name(c)),
-                     author=c.plan.case.counsel, top_band=False, on_page=_on_page,
-                     initial_font=c.fonts.body)
-
-    def counts() -> tuple[list[int], int]:
-        firsts = [starts[n] for n in (*FRONT_SECTIONS, "custody")]
-        ends = [*firsts[1:], int(doc.last_page) + 1]
-        sizes = [b - a for a, b in zip(firsts, ends, strict=True)]
-        return sizes[:-1], sizes[-1]
-
-    def resolve() -> common.Later:
-        return _later_values(c, final(*counts()) if final is not None else nums)
-
-    doc.build(story, canvasmaker=functools.partial(common.LinkCanvas, resolve=resolve))
+    doc = common.Doc(str(path) if path is not None else io.BytesIO(), c.pg, title=c.t(
+        "doc.title", name=_name(c)), author=c.plan.case.counsel, top_band=False,
+        on_page=_on_page, initial_font=c.fonts.body)
+    values = _later_values(c, final if final is not None else nums)
+    canvas = common.CountingLinkCanvas if counting else common.LinkCanvas
+    doc.build(story, canvasmaker=functools.partial(canvas, resolve=lambda: values))
     if links is not None:
         links[:] = doc.canv.links
-    sections, appendix = counts()
-    return sections, appendix, doc.canv.fitted
+    firsts = [starts[n] for n in (*FRONT_SECTIONS, "custody")]
+    ends = [*firsts[1:], int(doc.last_page) + 1]
+    sizes = [b - a for a, b in zip(firsts, ends, strict=True)]
+    return sizes[:-1], sizes[-1], doc.canv.fitted
 
 
 def _name(c: Ctx) -> str:
