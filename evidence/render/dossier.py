@@ -233,10 +233,8 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
 
 
 def _zone(c: Ctx) -> str:
-    when = c.plan.build_date or dt.date(2015, 3, 18)
-    noon = dt.datetime(when.year, when.month, when.day, 12, tzinfo=c.plan.tz)
-    off = noon.strftime("%z")
-    return c.t("summary.zone", zone=c.plan.case.timezone, offset=f"UTC{off[:3]}:{off[3:]}")
+    return c.t("summary.zone", zone=c.plan.case.timezone,
+               offset=times.utc_offset(c.plan.tz, c.plan.build_date))
 
 
 def _delay(c: Ctx, d: dt.timedelta) -> str:
