@@ -24,6 +24,8 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -376,16 +378,20 @@ def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Opt
         gc.collect(1)
 
 
+def failure_message(exc: BaseException, folder: Path | None = None) -> str:
+    """Why one claimant could not be built, in one sentence (a batch goes on without it)."""
+    full = errors.cannot_write(exc, folder) if folder is not None else None
+    if isinstance(exc, errors.EvidenceError):
+        return str(exc)  # already a sentence naming the file and the way out
+    if full is not None:
+        return str(full)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: float,
              folder: Path | None = None) -> Outcome:
     """`folder`: where the claimant's outputs were being written."""
-    full = errors.cannot_write(exc, folder) if folder is not None else None
-    if isinstance(exc, errors.EvidenceError):
-        message = str(exc)  # already a sentence naming the file and the way out
-    elif full is not None:
-        message = str(full)
-    else:
-        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    message = failure_message(exc, folder)
     try:
         person, _ = config.load_victim(case, victim_id)
     except Exception:  # the config may be what is broken
@@ -488,9 +494,25 @@ class _Early:
 
 
 def _early_worker(conn: Any, case: Case, options: pipeline.Options) -> None:
+    worker_init()
     pipeline.warm_up(case, options)
     victim_id, out_dir, tool = conn.recv()  # or terminated, unused
     conn.send(_build_next(case, victim_id, out_dir, options, tool))
+
+
+def worker_init() -> None:
+    """In each worker (issue 23): Ctrl-C is the parent's to handle (it reports what was
+    written; a worker would print a traceback), and the worker ends when the parent dies
+    instead of building on as an orphan (Linux: PR_SET_PDEATHSIG; elsewhere the pool's own
+    broken-pipe handling)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the request took effect
+            os._exit(1)
 
 
 def _worker_died(case: Case, victim_id: str, seconds: float) -> Outcome:
@@ -565,7 +587,8 @@ def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: P
         # fragmentation, ~+35 MB each between 150 and 500 claimants); fresh ones are forked
         # from this process, fonts and phone data included.
         quota = jobs * WORKER_CLAIMANTS
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs,
+                                                    initializer=worker_init) as pool:
             running: dict[concurrent.futures.Future[Outcome], str] = {}
             try:
                 while (pending and quota) or running:
