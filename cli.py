@@ -394,6 +394,9 @@ def build(
         "--redact", help="Service copy dossier-redacted.pdf: claimants' ID, card and phone "
         "numbers masked (rules in templates/redaction.toml); images and original PDFs are "
         "listed for manual review.")] = False,
+    direct_io: Annotated[bool, typer.Option(
+        "--direct-io", help="Write the joint bundle past the disk cache (O_DIRECT): faster on "
+        "machines that are slow to hand out new cache memory, no faster elsewhere.")] = False,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
@@ -402,14 +405,15 @@ def build(
     inventory-redacted.json.
     """
     from evidence import app as use_cases
-    from evidence import pipeline, protect
+    from evidence import pipeline
     from evidence.errors import UsageError
     from evidence.model import Severity
+    from evidence.pdf import protect
 
     if print_profile not in (None, "simplex", "duplex"):
         raise UsageError(f"unknown --print {print_profile!r}; use simplex or duplex.")
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
-                               tabs=tabs, redact=redact)
+                               tabs=tabs, redact=redact, direct_io=direct_io)
     # issue 6: read the password before building anything, so a missing one fails fast
     secret = protect.password(password_file) if encrypt else None
     if victim:

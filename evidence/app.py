@@ -171,7 +171,7 @@ def _whole_case(case_dir: Path, target: Path, jobs: int | None, options: pipelin
 
 def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Options,
           password: str | None) -> Built:
-    from evidence import protect
+    from evidence.pdf import protect
 
     built: list[pipeline.VictimResult] = []
     failed: list[tuple[str, str]] = []

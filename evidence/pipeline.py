@@ -24,14 +24,12 @@ from evidence import (
     __version__,
     collect,
     config,
-    duplex,
     errors,
     extract,
     integrity,
     jsontext,
     layout,
     redact,
-    stamp,
     template,
     timeline,
     times,
@@ -40,7 +38,8 @@ from evidence import (
 from evidence.extract import Context
 from evidence.layout import Group, Mode, Plan
 from evidence.model import Case, Issue, Severity, SourceFile, Status
-from evidence.render import common, images
+from evidence.pdf import assemble, duplex
+from evidence.render import common, images, printing
 from evidence.render import dossier as render
 from evidence.render import fonts as fonts_mod
 
@@ -56,6 +55,9 @@ class Options:
     grayscale: bool = False  # images converted to grey for black-and-white printers
     tabs: bool = False  # a tab sheet with the big exhibit number before each exhibit
     redact: bool = False  # dossier-redacted.pdf: claimants' ID/card/phone numbers masked
+    # issue 19: the bundle written past the disk cache (O_DIRECT) and the old one freed by a
+    # helper process; how it is written, not what (left out of the fingerprints)
+    direct_io: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,7 +205,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         if it.mode is Mode.IMAGE:
             src = it.file.abspath
             if options.grayscale:  # issue 6: converted copy in the work folder
-                src = duplex.grayscale_copy(src, work / f"grey-{n:05d}")
+                src = printing.grayscale_copy(src, work / f"grey-{n:05d}")
             imgs[it.file.path] = images.prepare(src, work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
@@ -281,28 +283,28 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     manifest_bytes = _dump(manifest, memo) if attach else None
 
     # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
-    with stamp.Dossier() as doc:
-        blank = duplex.blank_page(work / "blank.pdf", (pg.width, pg.height), fonts.body, lang
+    with assemble.Dossier() as doc:
+        blank = printing.blank_page(work / "blank.pdf", (pg.width, pg.height), fonts.body, lang
                                   ) if rec.blanks else None
         pages = duplex.Assembler(doc, rec, blank)
         front_pdf = doc.open(work / "front.pdf").pages  # the front matter, then the appendix
         for page in front_pdf[:front_pages]:
             pages.add(page)
-        spots: list[stamp.ImageSpot] = []
+        spots: list[assemble.ImageSpot] = []
         if ex.pages:
             for k, page in enumerate(doc.open(work / "exhibits.pdf").pages, start=1):
                 pages.add(page)
                 if k in ex.inserts:
                     pages.add_pdf(ex.inserts[k])
-            spots = [stamp.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
+            spots = [assemble.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
                      for p in ex.placements]
         for page in front_pdf[front_pages:]:
             pages.add(page)
         if len(doc.pages) != total:
             raise errors.VerifyError(f"{victim.id}: assembled {len(doc.pages)} pages, planned "
                                      f"{total}; this is a bug, please report it.")
-        stamp.place_images(doc, spots)
-        stamp.add_links(doc, [(rec.final[page - 1], rect, target) for page, rect, target in links])
+        assemble.place_images(doc, spots)
+        assemble.add_links(doc, [(rec.final[page - 1], rect, target) for page, rect, target in links])
 
         # -- stamps, labels, outline
         page_label = [""] * total  # issue 6: blank pages carry the Bates number alone
@@ -311,14 +313,14 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         bates_texts = [bates(n) for n in range(1, total + 1)]
         texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
                  for lab, b in zip(page_label, bates_texts, strict=True)]
-        stamp.stamp_pages(doc, render.stamp_text(texts, fonts,
+        assemble.stamp_pages(doc, render.stamp_text(texts, fonts,
                                                  float(dsetup.get("stamp_font_size", 8))),
                           right=render.STAMP_RIGHT, bottom=render.STAMP_BOTTOM)
         if duplex_on:  # issue 6: after the stamps, so they move with the content
             duplex.apply_gutter(doc, duplex.gutter_pt(dict(setup)))
-        stamp.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))
-        stamp.add_outline(doc, layout.outline(plan, ex, pg_plan))
-        pdf_sha = stamp.finish(
+        assemble.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))
+        assemble.add_outline(doc, layout.outline(plan, ex, pg_plan))
+        pdf_sha = assemble.finish(
             doc, pdf, info=info, when=plan.build_date,
             attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
             file_id=fp)

@@ -24,7 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from evidence.render import fonts as fonts_mod
 
-LINK_SCHEME = "evidence-page:"  # a link to a dossier page, made by stamp.add_links once merged
+LINK_SCHEME = "evidence-page:"  # a link to a dossier page, made by assemble.add_links once merged
 Link = tuple[int, tuple[float, float, float, float], int]  # page, rectangle, target page
 Later = Mapping[str, tuple[str, int | None]]  # key -> text and target page, known at save time
 INK = colors.black
@@ -261,7 +261,7 @@ class Doc(BaseDocTemplate):  # type: ignore[misc]
 
 class LinkCanvas(Canvas):  # type: ignore[misc]
     """Links to a dossier page (`evidence-page:N`) are recorded, not made: the pages they jump
-    to are in other files until the dossier is assembled, where stamp.add_links makes them as
+    to are in other files until the dossier is assembled, where assemble.add_links makes them as
     GoTo links in one go. `links`: (page of this document, absolute rectangle, target page).
 
     `resolve` (called when saving) gives the text and page of keys that were not known while

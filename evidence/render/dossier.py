@@ -3,7 +3,7 @@
 Three separate documents, so that the exhibits (which do not depend on page numbers) are drawn
 once, and the front matter (which cites page numbers) is drawn again until its own length is
 stable. Original PDFs and image pixels are never drawn here: the exhibit document leaves a slip
-sheet or an empty box for them and says where; stamp.py puts the originals in untouched.
+sheet or an empty box for them and says where; the output layer (pdf/assemble.py) puts the originals in untouched.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from evidence import layout, stamp, template, times
+from evidence import layout, model, template, times
 from evidence.layout import Item, Mode, Plan, Row
 from evidence.model import Event, EventKind
 from evidence.render import common
@@ -47,7 +47,7 @@ class ImageInfo:
     pdf: Path | None
     size: tuple[float, float] | None  # displayed width, height (any unit: only the ratio counts)
     error: str | None = None
-    raster: stamp.Raster | None = None
+    raster: model.Raster | None = None
 
     @property
     def ready(self) -> bool:
@@ -148,7 +148,7 @@ def front(c: Ctx, path: Path | None, nums: Numbers, labels: Mapping[str, str], *
     """Cover, summary, evidence list, chronology, then the custody appendix (which goes after
     the exhibits: the caller splits the file), in one document: one set of font subsets.
     Returns each front section's page count, the appendix's, and whether the page numbers
-    fitted; the links to dossier pages it draws are put in `links` (made by stamp.add_links
+    fitted; the links to dossier pages it draws are put in `links` (made by assemble.add_links
     once assembled). `labels`: each accepted file's exhibit label, for the appendix.
 
     The pages it cites depend on its own length, so it is rendered twice (issue 19): first
@@ -896,10 +896,10 @@ def _custody(c: Ctx, labels: Mapping[str, str]) -> list[Flowable]:
 STAMP_RIGHT, STAMP_BOTTOM = 10 * mm, 4.5 * mm  # the stamp's place, from the displayed corner
 
 
-def stamp_text(texts: Sequence[str], f: fonts_mod.Fonts, size: float = 8) -> stamp.StampText:
+def stamp_text(texts: Sequence[str], f: fonts_mod.Fonts, size: float = 8) -> model.StampText:
     """What the Bates stamps need from reportlab: the font subsets for their characters (on a
     one-page PDF) and each text as (subset font, character codes) pieces, with its width.
-    stamp.stamp_pages writes each page's stamp with them: real text in an embedded font, the
+    assemble.stamp_pages writes each page's stamp with them: real text in an embedded font, the
     same operators as a reportlab page would hold, without a reportlab page per stamp."""
     buffer = io.BytesIO()
     canv = Canvas(buffer, invariant=1, pageCompression=1, initialFontName=f.heading)
@@ -909,5 +909,5 @@ def stamp_text(texts: Sequence[str], f: fonts_mod.Fonts, size: float = 8) -> sta
                        for subset, codes in font.splitString(text, doc)) for text in texts)
     canv.showPage()
     canv.save()
-    return stamp.StampText(buffer.getvalue(), runs,
+    return model.StampText(buffer.getvalue(), runs,
                            tuple(pdfmetrics.stringWidth(t, f.heading, size) for t in texts), size)
