@@ -157,117 +157,195 @@ def build_all(case: Case, out_dir: Path, victims: Sequence[str] | None = None,
 
 def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup_path: Path,
            work: Path, options: Options) -> tuple[VictimResult, list[str]]:
-    case, victim, lang = got.case, got.victim, ctx.lang
-    issues: list[Issue] = list(got.issues)
-    dsetup = setup.get("dossier", {})
+    """The stages, in order: plan, prepare, render, describe, assemble, check."""
+    job = _start(got, ctx, setup, setup_path, work, options)
+    plan = _plan(job)
+    c = _render_ctx(job, plan)
+    imgs, pdfs = _prepare(job, plan)
+    ex = render.exhibits(c, work / "exhibits.pdf", imgs, pdfs)
+    label_of = {it.file.path: it.label for it in plan.items}
+    paged, nums, links = _front(c, work / "front.pdf", plan, ex, label_of, job.bates, job.duplex)
+    docs = _documents(job, plan, paged, nums)
+    names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
+    pdf = work / names[2]
+    pdf_sha, stamps = _assemble(job, plan, ex, paged, links, pdf, docs)
+    (work / names[0]).write_bytes(_dump({"victim": job.victim.id, "events": docs.events,
+                                         "facts": docs.facts}, docs.memo))
+    (work / names[1]).write_bytes(_dump(docs.inventory))
+    _check(job, plan, pdf, ex, paged, nums, stamps, docs)
+    integrity.write_sidecar(pdf, pdf_sha)
+    result = VictimResult(job.victim.id, None, paged.total, len(plan.items), tuple(job.issues),
+                          job.fp)
+    return result, [*names, names[2] + ".sha256"]
+
+
+@dataclasses.dataclass
+class _Job:
+    """One dossier's build as it goes through the stages: its inputs, settings, and the
+    problems found so far (carried to the report)."""
+
+    got: collect.Collected
+    ctx: Context
+    setup: Mapping[str, Any]
+    work: Path
+    options: Options
+    fonts: fonts_mod.Fonts
+    fp: str
+    inputs: dict[str, str]
+    issues: list[Issue]
+    red: redact.Redactor | None = None
+
+    @property
+    def victim(self) -> Any:
+        return self.got.victim
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.lang
+
+    @property
+    def dsetup(self) -> Mapping[str, Any]:
+        return dict(self.setup.get("dossier", {}))
+
+    @property
+    def duplex(self) -> bool:
+        return print_profile(self.options, self.setup) == "duplex"
+
+    def bates(self, n: int) -> str:
+        pats = layout.patterns(self.setup, self.lang)
+        return layout.bates(pats.bates, self.got.case.bates_prefix, self.victim.id, n)
+
+
+def _start(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup_path: Path,
+           work: Path, options: Options) -> _Job:
     fonts = _fonts(setup, options)
-    issues.extend(fonts.issues)
-    files = got.inventory.files
-    victim_toml = config.victim_folder(case, victim.id) / "victim.toml"
+    victim_toml = config.victim_folder(got.case, got.victim.id) / "victim.toml"
     inputs = {"victim_toml_sha256": _sha(victim_toml),
-              "template_sha256": template_sha256(setup_path, lang), "tool_version": __version__}
-    fp = layout.fingerprint([f.sha256 for f in files], inputs["victim_toml_sha256"],
+              "template_sha256": template_sha256(setup_path, ctx.lang), "tool_version": __version__}
+    fp = layout.fingerprint([f.sha256 for f in got.inventory.files], inputs["victim_toml_sha256"],
                             __version__, inputs["template_sha256"])
+    return _Job(got, ctx, setup, work, options, fonts, fp, inputs,
+                [*got.issues, *fonts.issues])
+
+
+def _plan(job: _Job) -> Plan:
+    """layout.plan with the template's words; for a service copy (issue 6), a masked copy of
+    it (the files stay readable): images and merged PDFs cannot be masked, and the report
+    and their exhibit pages say so."""
+    got, lang = job.got, job.lang
 
     def labels(area: str, keys: Sequence[str]) -> dict[str, str]:
         return {k: template.t(lang, f"dossier.{area}.{k}") for k in keys}
 
     groups = [str(g) for g in Group]
     plan = layout.plan(
-        case=case, victim=victim, files=files, events=got.timeline.events,
+        case=got.case, victim=got.victim, files=got.inventory.files, events=got.timeline.events,
         purposes={Group(k): v for k, v in labels("purpose", groups).items()},
         titles={Group(k): v for k, v in labels("group", groups).items()},
         compensation_labels=labels("compensation", ["none", "registered", "agreement", "paid"]),
-        pats=layout.patterns(setup, lang), fingerprint=fp, lang=lang, tz=ctx.tz,
+        pats=layout.patterns(job.setup, lang), fingerprint=job.fp, lang=lang, tz=job.ctx.tz,
         facts=got.timeline.facts,
     )
-    # issue 6: a service copy is drawn from a masked copy of the plan (the files stay readable);
-    # images and merged PDFs cannot be masked: the report and their exhibit pages say so
-    red = _redactor(case, victim) if options.redact else None
-    if red is not None:
-        for it in plan.items:
-            if it.mode in (Mode.IMAGE, Mode.PDF):
-                issues.append(Issue(Severity.WARNING, "manual_review", template.t(
-                    lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
-        plan = red.model(plan)
-    duplex_on = print_profile(options, setup) == "duplex"
-    pg = common.page(setup)
-    c = render.Ctx(plan, pg, common.styles(fonts, float(dsetup.get("font_size", 10))), fonts,
-                   tabs=options.tabs,
-                   review_note=template.t(lang, "print.manual_review") if red else "",
-                   copy_mark=template.t(lang, "print.redacted_mark") if red else "")
+    if not job.options.redact:
+        return plan
+    job.red = _redactor(got.case, got.victim)
+    for it in plan.items:
+        if it.mode in (Mode.IMAGE, Mode.PDF):
+            job.issues.append(Issue(Severity.WARNING, "manual_review", template.t(
+                lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
+    masked: Plan = job.red.model(plan)
+    return masked
 
-    # -- prepare what the renderer only points at: images and original PDFs
+
+def _render_ctx(job: _Job, plan: Plan) -> render.Ctx:
+    red, lang = job.red, job.lang
+    return render.Ctx(plan, common.page(job.setup), common.styles(
+        job.fonts, float(job.dsetup.get("font_size", 10))), job.fonts, tabs=job.options.tabs,
+        review_note=template.t(lang, "print.manual_review") if red else "",
+        copy_mark=template.t(lang, "print.redacted_mark") if red else "")
+
+
+def _prepare(job: _Job, plan: Plan) -> tuple[dict[str, render.ImageInfo],
+                                             dict[str, render.PdfInfo]]:
+    """What the renderer only points at: images (made ready to embed) and original PDFs."""
     imgs: dict[str, render.ImageInfo] = {}
     pdfs: dict[str, render.PdfInfo] = {}
     withheld: set[str] = set()  # issue 6
     for n, it in enumerate(plan.items):
         if it.mode is Mode.IMAGE:
             src = it.file.abspath
-            if options.grayscale:  # issue 6: converted copy in the work folder
-                src = printing.grayscale_copy(src, work / f"grey-{n:05d}")
-            imgs[it.file.path] = images.prepare(src, work / f"img-{n:05d}.pdf")
+            if job.options.grayscale:  # issue 6: converted copy in the work folder
+                src = printing.grayscale_copy(src, job.work / f"grey-{n:05d}")
+            imgs[it.file.path] = images.prepare(src, job.work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
-            if red is not None and pdfs[it.file.path].pages and _unmasked(red, it.file.abspath):
+            if job.red is not None and pdfs[it.file.path].pages and _unmasked(
+                    job.red, it.file.abspath):
                 # issue 6: its text layer would carry a full claimant number into the service
                 # copy; it is withheld there (the lawyer redacts it by hand and adds it)
-                reason = template.t(lang, "print.withheld")
-                pdfs[it.file.path] = render.PdfInfo(0, reason)
+                pdfs[it.file.path] = render.PdfInfo(0, template.t(job.lang, "print.withheld"))
                 withheld.add(it.file.path)
-                issues.append(Issue(Severity.WARNING, "redaction_withheld", template.t(
-                    lang, "print.withheld_issue", path=it.file.path), path=it.file.path))
+                job.issues.append(Issue(Severity.WARNING, "redaction_withheld", template.t(
+                    job.lang, "print.withheld_issue", path=it.file.path), path=it.file.path))
     failures = [(p, i.error) for p, i in imgs.items()] + [(p, i.error) for p, i in pdfs.items()]
     for path, error in sorted(failures):
         if error and path not in withheld:
-            issues.append(Issue(Severity.ERROR, "render_failed", template.t(
-                lang, "dossier.exhibit.render_failed_issue", path=path, reason=error),
+            job.issues.append(Issue(Severity.ERROR, "render_failed", template.t(
+                job.lang, "dossier.exhibit.render_failed_issue", path=path, reason=error),
                 path=path))
+    return imgs, pdfs
 
-    # -- exhibits once, then the front matter and the custody appendix (one document)
-    ex = render.exhibits(c, work / "exhibits.pdf", imgs, pdfs)
-    label_of = {it.file.path: it.label for it in plan.items}
-    pats = layout.patterns(setup, lang)
-    prefix = case.bates_prefix
 
-    def bates(n: int) -> str:
-        return layout.bates(pats.bates, prefix, victim.id, n)
+@dataclasses.dataclass(frozen=True)
+class _Documents:
+    """What is written beside the dossier and attached to it (masked for a service copy)."""
 
-    pg_plan, nums, links = _front(c, work / "front.pdf", plan, ex, label_of, bates, duplex_on)
-    counts, rec = pg_plan.counts, pg_plan.rec
-    front_pages, emap, total = pg_plan.front_pages, pg_plan.emap, pg_plan.total
+    facts: Any
+    events: Any
+    inventory: dict[str, Any]
+    manifest: dict[str, Any]
+    info: dict[str, str]
+    memo: dict[int, str]  # the events are written twice: in the manifest and timeline.json
+    manifest_bytes: bytes | None
 
-    # -- manifest and metadata (attached while writing)
-    facts = timeline.facts_json(got.timeline, ctx)
-    events = timeline.to_json(got.timeline, ctx)
-    item_pages = nums.item_pages
-    inventory_json = _inventory_json(plan, item_pages, bates, issues, ctx)
+
+def _documents(job: _Job, plan: Plan, paged: layout.Pagination, nums: layout.Numbers
+               ) -> _Documents:
+    got, victim, options, red = job.got, job.victim, job.options, job.red
+    facts = timeline.facts_json(got.timeline, job.ctx)
+    events = timeline.to_json(got.timeline, job.ctx)
+    inventory_json = _inventory_json(plan, nums.item_pages, job.bates, job.issues, job.ctx)
     manifest = {
         "format": "evidence-dossier/1",
         "victim": {"id": victim.id, "name": victim.name, "region": victim.region},
-        "case": case.title,
-        "language": lang,
-        "fingerprint": fp,
+        "case": got.case.title, "language": job.lang, "fingerprint": job.fp,
         "build_date": plan.build_date.isoformat() if plan.build_date else None,
-        "inputs": inputs,
-        "pages": total,
-        "bates": {"first": bates(1), "last": bates(total)},
-        "fonts": {"embedded": fonts.embedded, "files": [Path(f).name for f in fonts.files]},
-        "inventory": inventory_json,
-        "exhibits": inventory_json["exhibits"],
-        "timeline": events,
-        "facts": facts,
-        "print": {"profile": "duplex" if duplex_on else "simplex", "blank_pages": len(rec.blanks),
-                  "grayscale": options.grayscale, "tabs": options.tabs,
-                  "redacted": options.redact},
+        "inputs": job.inputs, "pages": paged.total,
+        "bates": {"first": job.bates(1), "last": job.bates(paged.total)},
+        "fonts": {"embedded": job.fonts.embedded,
+                  "files": [Path(f).name for f in job.fonts.files]},
+        "inventory": inventory_json, "exhibits": inventory_json["exhibits"],
+        "timeline": events, "facts": facts,
+        "print": {"profile": "duplex" if job.duplex else "simplex",
+                  "blank_pages": len(paged.rec.blanks), "grayscale": options.grayscale,
+                  "tabs": options.tabs, "redacted": options.redact},
     }
+    info = _info(job)
     if red is not None:  # issue 6: every generated text of a service copy is masked
         facts, events = red.json(facts), red.json(events)
         inventory_json, manifest = red.json(inventory_json), red.json(manifest)
+        info = {k: red.text(v) for k, v in info.items()}
     attach = options.attach_manifest if options.attach_manifest is not None else bool(
-        dsetup.get("attach_manifest", True))
+        job.dsetup.get("attach_manifest", True))
+    memo: dict[int, str] = {}
+    return _Documents(facts, events, inventory_json, manifest, info, memo,
+                      _dump(manifest, memo) if attach else None)
+
+
+def _info(job: _Job) -> dict[str, str]:
+    lang, case, victim = job.lang, job.got.case, job.victim
     name = victim.name or victim.id
-    info = {
+    return {
         "Title": template.t(lang, "dossier.doc.title", name=name),
         "Author": case.counsel,
         "Subject": template.t(lang, "dossier.doc.subject", case=case.title, name=name),
@@ -275,74 +353,87 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         "Creator": f"evidence {__version__}",
         "Producer": f"evidence {__version__} (reportlab, pikepdf)",
     }
-    if red is not None:
-        info = {k: red.text(v) for k, v in info.items()}
-    names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
-    pdf = work / names[2]
-    memo: dict[int, str] = {}  # the events are written twice: in the manifest and timeline.json
-    manifest_bytes = _dump(manifest, memo) if attach else None
 
-    # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
+
+def _assemble(job: _Job, plan: Plan, ex: render.Exhibits, paged: layout.Pagination,
+              links: Sequence[common.Link], pdf: Path, docs: _Documents) -> tuple[str, list[str]]:
+    """Pages in their final order (issue 6: marked blank versos go in here, so every later
+    step works in final page numbers), then images, links, stamps, gutter, labels, outline.
+    Returns the file's SHA-256 and the Bates number of every page."""
+    rec, total = paged.rec, paged.total
     with assemble.Dossier() as doc:
-        blank = printing.blank_page(work / "blank.pdf", (pg.width, pg.height), fonts.body, lang
-                                  ) if rec.blanks else None
-        pages = duplex.Assembler(doc, rec, blank)
-        front_pdf = doc.open(work / "front.pdf").pages  # the front matter, then the appendix
-        for page in front_pdf[:front_pages]:
-            pages.add(page)
-        spots: list[assemble.ImageSpot] = []
-        if ex.pages:
-            for k, page in enumerate(doc.open(work / "exhibits.pdf").pages, start=1):
-                pages.add(page)
-                if k in ex.inserts:
-                    pages.add_pdf(ex.inserts[k])
-            spots = [assemble.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
-                     for p in ex.placements]
-        for page in front_pdf[front_pages:]:
-            pages.add(page)
+        _add_pages(job, doc, ex, paged)
         if len(doc.pages) != total:
-            raise errors.VerifyError(f"{victim.id}: assembled {len(doc.pages)} pages, planned "
-                                     f"{total}; this is a bug, please report it.")
-        assemble.place_images(doc, spots)
-        assemble.add_links(doc, [(rec.final[page - 1], rect, target) for page, rect, target in links])
+            raise errors.VerifyError(f"{job.victim.id}: assembled {len(doc.pages)} pages, "
+                                     f"planned {total}; this is a bug, please report it.")
+        assemble.place_images(doc, [assemble.ImageSpot(
+            paged.emap[p.page] - 1, p.box, p.image.raster, p.image.pdf) for p in ex.placements])
+        assemble.add_links(doc, [(rec.final[page - 1], rect, target)
+                                 for page, rect, target in links])
+        bates_texts = _stamp(job, doc, plan, ex, paged)
+        if job.duplex:  # issue 6: after the stamps, so they move with the content
+            duplex.apply_gutter(doc, duplex.gutter_pt(dict(job.setup)))
+        pats = layout.patterns(job.setup, job.lang)
+        assemble.page_labels(doc, layout.label_ranges(pats.bates, job.got.case.bates_prefix,
+                                                      job.victim.id, total))
+        assemble.add_outline(doc, layout.outline(plan, ex, paged))
+        sha = assemble.finish(doc, pdf, info=docs.info, when=plan.build_date, attachments={
+            integrity.MANIFEST_NAME: docs.manifest_bytes} if docs.manifest_bytes else {},
+            file_id=job.fp)
+    return sha, bates_texts
 
-        # -- stamps, labels, outline
-        page_label = [""] * total  # issue 6: blank pages carry the Bates number alone
-        for raw, text in enumerate(layout.page_labels(plan, ex, pg_plan)):
-            page_label[rec.final[raw]] = text
-        bates_texts = [bates(n) for n in range(1, total + 1)]
-        texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
-                 for lab, b in zip(page_label, bates_texts, strict=True)]
-        assemble.stamp_pages(doc, render.stamp_text(texts, fonts,
-                                                 float(dsetup.get("stamp_font_size", 8))),
-                          right=render.STAMP_RIGHT, bottom=render.STAMP_BOTTOM)
-        if duplex_on:  # issue 6: after the stamps, so they move with the content
-            duplex.apply_gutter(doc, duplex.gutter_pt(dict(setup)))
-        assemble.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))
-        assemble.add_outline(doc, layout.outline(plan, ex, pg_plan))
-        pdf_sha = assemble.finish(
-            doc, pdf, info=info, when=plan.build_date,
-            attachments={integrity.MANIFEST_NAME: manifest_bytes} if manifest_bytes else {},
-            file_id=fp)
 
-    (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
-                                         "facts": facts}, memo))
-    (work / names[1]).write_bytes(_dump(inventory_json))
+def _add_pages(job: _Job, doc: assemble.Dossier, ex: render.Exhibits,
+               paged: layout.Pagination) -> None:
+    """The front matter, the exhibits (each original PDF after its slip sheet), the custody
+    appendix, with the planned blanks between them."""
+    pg, work = common.page(job.setup), job.work
+    blank = printing.blank_page(work / "blank.pdf", (pg.width, pg.height), job.fonts.body,
+                                job.lang) if paged.rec.blanks else None
+    pages = duplex.Assembler(doc, paged.rec, blank)
+    front_pdf = doc.open(work / "front.pdf").pages  # the front matter, then the appendix
+    for page in front_pdf[:paged.front_pages]:
+        pages.add(page)
+    if ex.pages:
+        for k, page in enumerate(doc.open(work / "exhibits.pdf").pages, start=1):
+            pages.add(page)
+            if k in ex.inserts:
+                pages.add_pdf(ex.inserts[k])
+    for page in front_pdf[paged.front_pages:]:
+        pages.add(page)
 
-    # -- post-conditions before anything is moved into place
+
+def _stamp(job: _Job, doc: assemble.Dossier, plan: Plan, ex: render.Exhibits,
+           paged: layout.Pagination) -> list[str]:
+    """Every page's stamp: what it is (section or exhibit labels) and its Bates number."""
+    page_label = [""] * paged.total  # issue 6: blank pages carry the Bates number alone
+    for raw, text in enumerate(layout.page_labels(plan, ex, paged)):
+        page_label[paged.rec.final[raw]] = text
+    bates_texts = [job.bates(n) for n in range(1, paged.total + 1)]
+    texts = [template.t(job.lang, "dossier.doc.stamp", label=lab, bates=b).strip()
+             for lab, b in zip(page_label, bates_texts, strict=True)]
+    size = float(job.dsetup.get("stamp_font_size", 8))
+    assemble.stamp_pages(doc, render.stamp_text(texts, job.fonts, size),
+                         right=render.STAMP_RIGHT, bottom=render.STAMP_BOTTOM)
+    return bates_texts
+
+
+def _check(job: _Job, plan: Plan, pdf: Path, ex: render.Exhibits, paged: layout.Pagination,
+           nums: layout.Numbers, bates_texts: list[str], docs: _Documents) -> None:
+    """Post-conditions, read back from the file before anything is moved into place."""
+    red = job.red
+    accepted = [red.text(f.path) if red else f.path for f in job.got.inventory.files
+                if f.status is Status.ACCEPTED and f.part_of is None]  # a -wal: in its db
     problems = verify.check(pdf, verify.Expect(
-        pages=total, labels=bates_texts, accepted=[red.text(f.path) if red else f.path
-                                                   for f in files if f.status is Status.ACCEPTED
-                                                   and f.part_of is None],  # a -wal: in its db
-        exhibited=list(item_pages), link_targets=_link_targets(nums, counts),
-        manifest=attach, manifest_bytes=manifest_bytes, embedded=fonts.embedded, originals=frozenset(
-            emap[k] + j for k, n in ex.insert_pages.items() for j in range(n))))
+        pages=paged.total, labels=bates_texts, accepted=accepted,
+        exhibited=list(nums.item_pages), link_targets=_link_targets(nums, paged.counts),
+        manifest=docs.manifest_bytes is not None, manifest_bytes=docs.manifest_bytes,
+        embedded=job.fonts.embedded, originals=frozenset(
+            paged.emap[k] + j for k, n in ex.insert_pages.items() for j in range(n))))
     if problems:
-        raise errors.VerifyError(f"{victim.id}: the dossier failed its checks ({'; '.join(problems)})"
-                                 "; nothing was written. This is a bug, please report it.")
-    integrity.write_sidecar(pdf, pdf_sha)
-    result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
-    return result, [*names, names[2] + ".sha256"]
+        raise errors.VerifyError(f"{job.victim.id}: the dossier failed its checks ("
+                                 f"{'; '.join(problems)}); nothing was written. This is a "
+                                 "bug, please report it.")
 
 
 def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:
