@@ -482,10 +482,11 @@ def _front(c: render.Ctx, path: Path, plan: Plan, ex: render.Exhibits,
     its length is stable."""
     links: list[common.Link] = []
     provisional = layout.numbers(plan, ex, 0, 0, bates)
-    counts, appendix, _ = render.front(c, None, provisional, label_of)
+    story = render.front_story(c, provisional, label_of)
+    counts, appendix, _ = render.front(c, None, provisional, label_of, story=story)
     paged = layout.paginate_dossier(plan, ex, counts, appendix, bates, duplex_on)
     counts, appendix, fitted = render.front(c, path, provisional, label_of,
-                                            final=paged.numbers, links=links)
+                                            final=paged.numbers, links=links, story=story)
     nums = paged.numbers
     for _ in range(MAX_FRONT_PASSES if not fitted else 0):
         new, appendix, _fits = render.front(c, path, nums, label_of, links=links)

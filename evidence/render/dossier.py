@@ -142,9 +142,25 @@ def _on_page(canv: Canvas, doc: Any) -> None:
 FRONT_SECTIONS = layout.FRONT_SECTIONS
 
 
+@dataclasses.dataclass(frozen=True)
+class FrontStory:
+    """The front matter's flowables, laid out with room for each page number (issue 19): the
+    counting pass and the pass told the numbers draw the same flowables, so each paragraph
+    is broken into lines once."""
+
+    flowables: tuple[Flowable, ...]
+    starts: dict[Any, int]  # anchor -> page, filled while a pass draws
+
+
+def front_story(c: Ctx, nums: Numbers, labels: Mapping[str, str]) -> FrontStory:
+    starts: dict[Any, int] = {}
+    nums = dataclasses.replace(nums, later=reserved_digits(nums.total))
+    return FrontStory(tuple(_plain_story(c, nums, labels, starts)), starts)
+
+
 def front(c: Ctx, path: Path | None, nums: Numbers, labels: Mapping[str, str], *,
-          final: Numbers | None = None,
-          links: list[common.Link] | None = None) -> tuple[list[int], int, bool]:
+          final: Numbers | None = None, links: list[common.Link] | None = None,
+          story: FrontStory | None = None) -> tuple[list[int], int, bool]:
     """Cover, summary, evidence list, chronology, then the custody appendix (which goes after
     the exhibits: the caller splits the file), in one document: one set of font subsets.
     Returns each front section's page count, the appendix's, and whether the page numbers
@@ -153,15 +169,33 @@ def front(c: Ctx, path: Path | None, nums: Numbers, labels: Mapping[str, str], *
 
     The pages it cites depend on its own length, so it is rendered twice (issue 19): first
     with `path` None, only to count its pages (nothing is written); then, once the caller has
-    planned the numbers (layout.paginate_dossier), told the `final` numbers. On both passes
-    `nums` (provisional) lay out room for each page number, so both have the same length; the
+    planned the numbers (layout.paginate_dossier), told the `final` numbers. Both passes draw
+    `story` (front_story: room laid out for each number, so both have the same length); the
     final numbers are drawn in that room. A number wider than its room would have wrapped
-    differently: then it returns False and the caller renders it again with `final` as `nums`.
+    differently: then it returns False and the caller renders it again with `final` as `nums`
+    (and no story: laid out with the numbers themselves).
     """
-    starts: dict[Any, int] = {}
-    counting = path is None
-    if final is not None or counting:
-        nums = dataclasses.replace(nums, later=reserved_digits(nums.total))
+    if story is None:
+        starts: dict[Any, int] = {}
+        story = FrontStory(tuple(_plain_story(c, nums, labels, starts)), starts)
+    starts = story.starts
+    starts.clear()
+    doc = common.Doc(str(path) if path is not None else io.BytesIO(), c.pg, title=c.t(
+        "doc.title", name=_name(c)), author=c.plan.case.counsel, top_band=False,
+        on_page=_on_page, initial_font=c.fonts.body)
+    values = _later_values(c, final if final is not None else nums)
+    canvas = common.CountingLinkCanvas if path is None else common.LinkCanvas
+    doc.build(list(story.flowables), canvasmaker=functools.partial(canvas, resolve=lambda: values))
+    if links is not None:
+        links[:] = doc.canv.links
+    firsts = [starts[n] for n in (*FRONT_SECTIONS, "custody")]
+    ends = [*firsts[1:], int(doc.last_page) + 1]
+    sizes = [b - a for a, b in zip(firsts, ends, strict=True)]
+    return sizes[:-1], sizes[-1], doc.canv.fitted
+
+
+def _plain_story(c: Ctx, nums: Numbers, labels: Mapping[str, str], starts: dict[Any, int]
+                 ) -> list[Flowable]:
     story: list[Flowable] = []
     for i, (name, build) in enumerate((("cover", _cover), ("summary", _summary),
                                        ("index", _index), ("chronology", _chronology))):
@@ -169,19 +203,7 @@ def front(c: Ctx, path: Path | None, nums: Numbers, labels: Mapping[str, str], *
             story.append(PageBreak())
         story.append(Anchor(name, starts))
         story.extend(build(c, nums))
-    story += [PageBreak(), Anchor("custody", starts), *_custody(c, labels)]
-    doc = common.Doc(str(path) if path is not None else io.BytesIO(), c.pg, title=c.t(
-        "doc.title", name=_name(c)), author=c.plan.case.counsel, top_band=False,
-        on_page=_on_page, initial_font=c.fonts.body)
-    values = _later_values(c, final if final is not None else nums)
-    canvas = common.CountingLinkCanvas if counting else common.LinkCanvas
-    doc.build(story, canvasmaker=functools.partial(canvas, resolve=lambda: values))
-    if links is not None:
-        links[:] = doc.canv.links
-    firsts = [starts[n] for n in (*FRONT_SECTIONS, "custody")]
-    ends = [*firsts[1:], int(doc.last_page) + 1]
-    sizes = [b - a for a, b in zip(firsts, ends, strict=True)]
-    return sizes[:-1], sizes[-1], doc.canv.fitted
+    return [*story, PageBreak(), Anchor("custody", starts), *_custody(c, labels)]
 
 
 def _name(c: Ctx) -> str:
