@@ -319,6 +319,8 @@ def _progress_bar() -> tuple[Any, Any]:
                    console=err, transient=False)
     task = bar.add_task("claimants", total=None)
     def show(p: batch.Progress) -> None:
+        if not bar.live.is_started:
+            bar.start()
         if p.event == "joint":
             bar.update(task, completed=p.done, total=p.total, description="joint bundle")
         elif p.event != "end":
@@ -420,8 +422,10 @@ def build(
         done = use_cases.build(case, out, victim, options=options, password=secret)
     else:
         bar, show = _progress_bar()
-        with bar:
+        try:  # the bar starts with the build's first event: a refusal before it prints alone
             done = use_cases.build(case, out, None, options=options, jobs=jobs, progress=show)
+        finally:
+            bar.stop()
     if done.batch is not None:
         _print_batch(done.batch, options, out or case / "out")
     for result in done.single:

@@ -164,7 +164,7 @@ def _whole_case(case_dir: Path, target: Path, jobs: int | None, options: pipelin
                 progress: Callable[[batch.Progress], None] | None) -> Built:
     result = batch.build(case_dir, target, jobs=jobs, options=options, progress=progress)
     failed = tuple((o.id, o.error or "") for o in result.failed)
-    issues = [i for o in result.outcomes if o.error is None for i in o.issues]
+    issues = [i for o in result.outcomes if not o.error for i in o.issues]
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(issues)
     return Built((), failed, result, code)
 

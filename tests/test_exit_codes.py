@@ -161,3 +161,15 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_whole_case_and_victim_builds_exit_alike_on_bad_input(tmp_path: Path) -> None:
+    """A damaged screenshot is an error in the report: 3 from the whole-case build (fresh and
+    reused) as from the --victim build."""
+    case = two_victims(tmp_path)
+    shot = case / "victims" / "V001" / "originals" / "Screenshot_20150318-204000.png"
+    shot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)  # a PNG cut short
+    assert run("build", str(case), "--victim", "V001", "--out", str(tmp_path / "one"))[0] == 3
+    out = tmp_path / "all"
+    assert run("build", str(case), "--out", str(out))[0] == 3
+    assert run("build", str(case), "--out", str(out))[0] == 3  # nothing rebuilt, same answer
