@@ -299,6 +299,36 @@ def _print_timeline(ctx: Any, gathered: Any, rows: list[dict[str, Any]], facts: 
 
 
 # --- build (issues 4, 5, 6) ------------------------------------------------------------------
+class _CtrlC:
+    """Ctrl-C during a batch: Python raises KeyboardInterrupt wherever the main thread is, and
+    drops it (printing "Exception ignored") when that is inside a garbage-collector callback.
+    The signal is also remembered here and raised again at the next claimant's progress
+    event, so the build always stops and says what it wrote."""
+
+    def __init__(self) -> None:
+        import signal
+
+        self.seen = False
+        self.old = signal.signal(signal.SIGINT, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def then(self, show: Callable[[Any], None]) -> Callable[[Any], None]:
+        def progress(p: Any) -> None:
+            if self.seen:
+                raise KeyboardInterrupt
+            show(p)
+
+        return progress
+
+    def restore(self) -> None:
+        import signal
+
+        signal.signal(signal.SIGINT, self.old)
+
+
 def _progress_bar() -> tuple[Any, Any]:
     """Issue 5: a live progress bar and the callback that moves it."""
     from rich.console import Console
@@ -422,9 +452,12 @@ def build(
         done = use_cases.build(case, out, victim, options=options, password=secret)
     else:
         bar, show = _progress_bar()
+        stop = _CtrlC()
         try:  # the bar starts with the build's first event: a refusal before it prints alone
-            done = use_cases.build(case, out, None, options=options, jobs=jobs, progress=show)
+            done = use_cases.build(case, out, None, options=options, jobs=jobs,
+                                   progress=stop.then(show))
         finally:
+            stop.restore()
             bar.stop()
     if done.batch is not None:
         _print_batch(done.batch, options, out or case / "out")

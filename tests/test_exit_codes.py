@@ -131,7 +131,10 @@ def test_ctrl_c_says_how_many_dossiers_were_written(tmp_path: Path) -> None:
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
-    assert "Traceback" not in err
+    # none of ours; Python itself may print "Exception ignored in: …" when the signal lands
+    # inside a garbage-collector callback (the build then stops at the next claimant)
+    ours = [block for block in err.split("Exception ignored in")[1:] if "evidence/" in block]
+    assert "Traceback" not in err.split("Exception ignored in")[0] and not ours, err
     written = len(list(out.glob("V*/dossier.pdf")))
     assert f"interrupted; {written} dossier(s) were written" in err
     assert not (out / "manifest.json").exists()
