@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from evidence import __version__
-from evidence.errors import EvidenceError, ExitCode
+from evidence.errors import EvidenceError, ExitCode, handle
 
 app = typer.Typer(
     name="evidence",
@@ -50,20 +50,12 @@ def handled(func: F) -> F:
             return func(*args, **kwargs)
         except typer.Exit:
             raise
-        except EvidenceError as exc:
-            _err(str(exc))
-            raise typer.Exit(int(exc.exit_code)) from None
-        except KeyboardInterrupt:
-            _err("interrupted; nothing was written at the final output paths.")
-            raise typer.Exit(130) from None
-        except Exception as exc:
-            if os.environ.get("EVIDENCE_DEBUG"):
+        except (Exception, KeyboardInterrupt) as exc:
+            if os.environ.get("EVIDENCE_DEBUG") and not isinstance(exc, EvidenceError):
                 raise
-            _err(
-                f"unexpected error ({type(exc).__name__}: {exc}); this is a bug — rerun with "
-                "EVIDENCE_DEBUG=1 and send the output to the developers."
-            )
-            raise typer.Exit(int(ExitCode.UNEXPECTED)) from None
+            message, code = handle(exc)  # the one exit-code policy (evidence/errors.py)
+            _err(message)
+            raise typer.Exit(code) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -106,13 +98,12 @@ def intake(
     receipt.txt and receipt.pdf list them for the victim (with what is still missing). Exit
     code 3 when some entries were refused.
     """
+    from evidence import app as use_cases
     from evidence import config, template
-    from evidence import intake as intake_mod
 
-    found, _ = config.load_case(case)
     signing = _signing(sign, password_file, None, False)  # issue 18: checked before any copy
-    result = intake_mod.intake(source, found, victim)
-    lang = found.language
+    done = use_cases.intake_submission(source, case, victim, signing=signing)
+    result, lang = done.result, done.language
     out = _console()
     out.print(template.t(lang, "check.table.intake_summary", stored=len(result.stored),
                          duplicates=len(result.duplicates), rejected=len(result.rejected)))
@@ -122,18 +113,9 @@ def intake(
         out.print(template.t(lang, "check.table.toml_created",
                              path=result.folder / config.VICTIM_FILE))
     out.print(template.t(lang, "check.table.receipt_at", path=result.receipt))
-    # issue 6: the same receipt as a PDF for the victim (files, hashes, refusals, what is missing)
-    from evidence.render import receipt as receipt_pdf
-
-    pdf = receipt_pdf.write_for_intake(found, victim, when=result.received, refused=[
-        (r.original_path, r.reason) for r in result.rejected])
-    if signing is not None:
-        from evidence import sign as signer
-
-        signer.apply(pdf, signing)
-    out.print(template.t(lang, "check.table.receipt_at", path=pdf))
-    if result.rejected:
-        raise typer.Exit(int(ExitCode.BAD_INPUT))
+    out.print(template.t(lang, "check.table.receipt_at", path=done.receipt_pdf))
+    if done.code is not ExitCode.OK:
+        raise typer.Exit(int(done.code))
 
 
 @app.command()
@@ -150,30 +132,19 @@ def check(
     """
     import json
 
-    from evidence import checklist, collect, config
-    from evidence.errors import UsageError
+    from evidence import app as use_cases
+    from evidence import checklist
 
-    found, case_issues = config.load_case(case)
-    ids = config.victim_ids(found)
-    for wanted in victim or []:
-        if wanted not in ids:
-            raise UsageError(f"there is no victim folder {found.folder / config.VICTIMS_DIR / wanted}; "
-                             f"known victims: {', '.join(ids) or 'none'}.")
-    selected = [i for i in ids if not victim or i in victim]
-    for issue in case_issues:
+    done = use_cases.check(case, victim)
+    for issue in done.case_issues:
         _err(issue.message)
-    reports = []
-    for victim_id in selected:
-        gathered = collect.victim(found, victim_id)
-        reports.append((gathered, checklist.build(gathered)))
     if as_json:
-        document = {"victims": [checklist.victim_json(c, cl) for c, cl in reports]}
+        document = {"victims": [checklist.victim_json(c, cl) for c, cl in done.reports]}
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        _print_check(found.language, reports)
-    code = checklist.exit_code([c for c, _ in reports])
-    if code is not ExitCode.OK:
-        raise typer.Exit(int(code))
+        _print_check(done.case.language, list(done.reports))
+    if done.code is not ExitCode.OK:
+        raise typer.Exit(int(done.code))
 
 
 def _console() -> Any:
@@ -249,19 +220,16 @@ def timeline(
     """
     import json
 
-    from evidence import collect, config
+    from evidence import app as use_cases
+    from evidence import collect
     from evidence import timeline as chronology
     from evidence.errors import UsageError
 
     if fmt not in ("table", "csv", "json"):
         raise UsageError(f"unknown --format {fmt!r}; use table, csv or json.")
-    found, case_issues = config.load_case(case)
-    ids = config.victim_ids(found)
-    if victim not in ids:
-        raise UsageError(f"there is no victim folder {found.folder / config.VICTIMS_DIR / victim}; "
-                         f"known victims: {', '.join(ids) or 'none'}.")
-    gathered = collect.victim(found, victim)
-    ctx = collect.context(found, gathered.victim)
+    done = use_cases.chronology(case, victim)
+    gathered, case_issues = done.gathered, done.case_issues
+    ctx = collect.context(done.case, gathered.victim)
     rows = chronology.to_json(gathered.timeline, ctx)
     facts = chronology.facts_json(gathered.timeline, ctx)
     if fmt == "json":
@@ -275,6 +243,8 @@ def timeline(
         where = f" ({issue.locator})" if issue.locator and issue.locator not in issue.message else ""
         path = f"{issue.path}: " if issue.path and issue.path not in issue.message else ""
         _err(f"{issue.severity.value}: {path}{issue.message}{where}")
+    if done.code is not ExitCode.OK:  # issue 23: the same code as `check` for the same files
+        raise typer.Exit(int(done.code))
 
 
 TIMELINE_COLUMNS = ("time", "time_basis", "zone_assumed", "kind", "summary", "counterparty", "attribution",
@@ -352,11 +322,39 @@ def _cluster(scheduler: str | None) -> Any:
     return distributed.Cluster.connect(scheduler)
 
 
-def _build_batch(case: Path, target: Path, jobs: int | None, options: Any,
-                 scheduler: str | None = None) -> None:
-    """Issue 5: every claimant in parallel with a live progress bar, then the joint bundle."""
+class _CtrlC:
+    """Ctrl-C during a batch: Python raises KeyboardInterrupt wherever the main thread is, and
+    drops it (printing "Exception ignored") when that is inside a garbage-collector callback.
+    The signal is also remembered here and raised again at the next claimant's progress
+    event, so the build always stops and says what it wrote."""
+
+    def __init__(self) -> None:
+        import signal
+
+        self.seen = False
+        self.old = signal.signal(signal.SIGINT, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def then(self, show: Callable[[Any], None]) -> Callable[[Any], None]:
+        def progress(p: Any) -> None:
+            if self.seen:
+                raise KeyboardInterrupt
+            show(p)
+
+        return progress
+
+    def restore(self) -> None:
+        import signal
+
+        signal.signal(signal.SIGINT, self.old)
+
+
+def _progress_bar() -> tuple[Any, Any]:
+    """Issue 5: a live progress bar and the callback that moves it."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -365,18 +363,17 @@ def _build_batch(case: Path, target: Path, jobs: int | None, options: Any,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
-    from rich.table import Table
 
     from evidence import batch
-    from evidence.model import Severity
 
     err = Console(stderr=True)
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                    console=err, transient=False)
     task = bar.add_task("claimants", total=None)
-
     def show(p: batch.Progress) -> None:
+        if not bar.live.is_started:
+            bar.start()
         if p.event == "ocr":  # issue 21: the pre-pass over the screenshots
             bar.update(task, completed=p.done, total=p.total, description="OCR (images)")
         elif p.event == "joint":
@@ -385,20 +382,23 @@ def _build_batch(case: Path, target: Path, jobs: int | None, options: Any,
             now = ", ".join(p.running) or p.victim or "…"
             bar.update(task, completed=p.done, total=p.total, description=f"claimants ({now})")
 
-    with _cluster(scheduler) as cluster, bar:
-        result = batch.build(case, target, jobs=jobs, options=options, progress=show,
-                             cluster=cluster)
+    return bar, show
+
+
+def _print_batch(result: Any, options: Any, target: Path) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from evidence import batch
+    from evidence.model import Severity
 
     out = _console()
     table = Table(title="Problems per claimant", show_lines=False)
     for col in ("claimant", "build", "pages", "errors", "warnings", "first problem"):
         table.add_column(col)
-    worst = ExitCode.OK
     for o in result.outcomes:
         errors = [i for i in o.issues if i.severity is Severity.ERROR]
         warnings = [i for i in o.issues if i.severity is Severity.WARNING]
-        if errors or any(i.code in ("font_not_embedded", "render_failed") for i in o.issues):
-            worst = ExitCode.BAD_INPUT
         if errors or warnings or o.error:
             first = (errors or warnings)[0]
             where = f" [{first.path}]" if first.path else ""
@@ -422,8 +422,6 @@ def _build_batch(case: Path, target: Path, jobs: int | None, options: Any,
              f"{', '.join(o.id for o in result.failed)}); the others were built and the bundle "
              "marks the missing dossiers. Fix the problems listed above and run build again: "
              "only the changed claimants are rebuilt.")
-        raise typer.Exit(int(ExitCode.PARTIAL_BUILD))
-    raise typer.Exit(int(worst))
 
 
 @app.command()
@@ -465,6 +463,9 @@ def build(
         "--ocr/--no-ocr", help="Read the text in screenshots and photos (the ocr extra): facts "
         "for the chronology, a searchable text layer, numbers painted over in --redact copies. "
         "Default: the template's [build] ocr.")] = None,
+    direct_io: Annotated[bool, typer.Option(
+        "--direct-io", help="Write the joint bundle past the disk cache (O_DIRECT): faster on "
+        "machines that are slow to hand out new cache memory, no faster elsewhere.")] = False,
     scheduler: Annotated[str | None, SchedulerOpt] = None,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
@@ -473,55 +474,52 @@ def build(
     nothing new at those paths. With --redact: dossier-redacted.pdf, timeline-redacted.json,
     inventory-redacted.json.
     """
-    from evidence import config, pipeline
+    from evidence import app as use_cases
+    from evidence import pipeline
     from evidence.errors import UsageError
     from evidence.model import Severity
+    from evidence.pdf import protect
 
     if print_profile not in (None, "simplex", "duplex"):
         raise UsageError(f"unknown --print {print_profile!r}; use simplex or duplex.")
-    loaded, _ = config.load_case(case)
-    target = out or case / "out"
-    ids = victim or config.victim_ids(loaded)
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
-                               tabs=tabs, redact=redact, ocr=_ocr_engine(loaded, ocr),
+                               tabs=tabs, redact=redact, direct_io=direct_io,
+                               ocr=_ocr_engine(case, ocr),
                                sign=_signing(sign, password_file, tsa, encrypt), pdfa=pdfa)
     if pdfa and encrypt:
         raise UsageError("--pdfa and --encrypt cannot be combined: PDF/A forbids encryption. "
                          "Build the PDF/A copies without --encrypt and protect them another way.")
     # issue 6: read the password before building anything, so a missing one fails fast
-    from evidence import integrity, protect
-
     secret = protect.password(password_file) if encrypt else None
-    if not victim:  # issue 5: the whole case, in parallel, then the joint bundle
-        if encrypt:
-            raise UsageError("--encrypt is not supported for the whole-case build yet; build "
-                             "the dossiers first, then encrypt them with --victim ... --encrypt.")
-        _build_batch(case, target, jobs, options, scheduler)
-    if scheduler:  # issue 22
+    if victim and scheduler:  # issue 22
         raise UsageError("--scheduler builds the whole case on a cluster: leave out --victim.")
-    failed = 0
-    worst = ExitCode.OK
-    for vid in ids:
-        try:
-            result = pipeline.build_victim(loaded, vid, target, options)
-        except EvidenceError as exc:
-            _err(f"{vid}: {exc}")
-            failed += 1
-            continue
-        if secret is not None and result.dossier is not None:  # issue 6: after the checks ran
-            protect.encrypt(result.dossier, secret)
-            integrity.write_sidecar(result.dossier)
-        typer.echo(f"{vid}: {result.dossier}  {result.pages} pages, {result.exhibits} exhibits, "
-                   f"fingerprint {result.fingerprint[:16]}")
+    if victim:
+        done = use_cases.build(case, out, victim, options=options, password=secret)
+    else:
+        bar, show = _progress_bar()
+        stop = _CtrlC()
+        try:  # the bar starts with the build's first event: a refusal before it prints alone
+            with _cluster(scheduler) as cluster:
+                done = use_cases.build(case, out, None, options=options, jobs=jobs,
+                                       progress=stop.then(show), cluster=cluster)
+        finally:
+            stop.restore()
+            bar.stop()
+    if done.batch is not None:
+        _print_batch(done.batch, options, out or case / "out")
+    for result in done.single:
+        typer.echo(f"{result.victim}: {result.dossier}  {result.pages} pages, "
+                   f"{result.exhibits} exhibits, fingerprint {result.fingerprint[:16]}")
         for issue in result.issues:
             if issue.severity is not Severity.NOTE:
                 where = f" [{issue.path}]" if issue.path else ""
                 typer.echo(f"  {issue.severity}: {issue.message}{where}", err=True)
-                if issue.code in ("font_not_embedded", "render_failed") or issue.severity is Severity.ERROR:
-                    worst = ExitCode.BAD_INPUT
-    if failed:
-        raise typer.Exit(int(ExitCode.PARTIAL_BUILD if failed < len(ids) else ExitCode.VERIFY_FAILED))
-    raise typer.Exit(int(worst))
+    for vid, message in done.failed if done.batch is None else ():
+        _err(f"{vid}: {message}")
+    if done.failed and done.batch is None:
+        _err(f"{len(done.failed)} of {len(victim or [])} claimant(s) could not be built; the "
+             "others were built. Fix the problems above and run build again.")
+    raise typer.Exit(int(done.code))
 
 
 def _signing(p12: Path | None, password_file: Path | None, tsa: str | None, encrypt: bool
@@ -540,12 +538,14 @@ def _signing(p12: Path | None, password_file: Path | None, tsa: str | None, encr
     return signing.load(p12, password_file, tsa)
 
 
-def _ocr_engine(case: Any, flag: bool | None) -> str:
+def _ocr_engine(case_dir: Path, flag: bool | None) -> str:
     """issue 21: the engine_id when OCR runs, else "" (and why not, when it was asked for)."""
-    from evidence import pipeline
+    from evidence import config, pipeline
     from evidence.ocr import run
 
-    decision = run.decide(pipeline.setup_for(case)[0], flag)
+    if flag is False:
+        return ""
+    decision = run.decide(pipeline.setup_for(config.load_case(case_dir)[0])[0], flag)
     if decision.unavailable:
         _err(f"OCR not run: {decision.unavailable}; the dossiers say their images' text was "
              "not read.")
@@ -589,9 +589,9 @@ def ocr(
                    TimeRemainingColumn(), transient=True)
     task = bar.add_task("ocr", total=None)
     target = out or case / "out"
-    target.mkdir(parents=True, exist_ok=True)
     with _cluster(scheduler) as cluster:
-        if cluster is not None:
+        if cluster is not None:  # issue 22: every worker checked before any picture is read
+            target.mkdir(parents=True, exist_ok=True)
             cluster.preflight(case, target, pipeline.Options(ocr=decision.engine_id))
         with bar:
             done = run.prepass(loaded, ids, target, decision.engine_id, jobs or os.cpu_count() or 1,
@@ -624,19 +624,16 @@ def verify(
     was given (it cannot be checked, which is not a change). No .sha256 is needed: a dossier
     carries each page's hash in its manifest.
     """
-    from evidence import integrity, protect
-    from evidence.errors import InputError
+    from evidence import app as use_cases
+    from evidence import integrity
+    from evidence.pdf import protect
 
-    if not dossier.is_file():
-        raise InputError(f"{dossier} does not exist or is not a file; give the path of a dossier.pdf.")
     secret = protect.password(password_file) if password_file or os.environ.get(protect.ENV) else None
-    report = integrity.check(dossier, case, password=secret)
+    report, code = use_cases.verify(dossier, case, password=secret)
     for line in integrity.lines(report):
         typer.echo(line)
-    if report.count(integrity.State.LOCKED):
-        raise typer.Exit(int(ExitCode.USAGE))
-    if not report.ok:
-        raise typer.Exit(int(ExitCode.VERIFY_FAILED))
+    if code is not ExitCode.OK:
+        raise typer.Exit(int(code))
 
 
 # --- sample (issue 7) ------------------------------------------------------------------------

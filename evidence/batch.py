@@ -24,6 +24,8 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -41,16 +43,17 @@ from evidence import (
     inventory,
     joint,
     jsontext,
+    model,
     netfs,
     phones,
     pipeline,
     redact,
-    stamp,
     template,
     times,
 )
 from evidence.model import Case, Issue, Severity
 from evidence.ocr import run as ocr_run
+from evidence.pdf import bundle
 from evidence.render import joint as render_joint
 
 BUILD_JSON = "build.json"
@@ -135,7 +138,7 @@ class Executor(Protocol):
 
 CACHE_DIR = ".cache"  # DIR/.cache: what only makes rebuilds faster; deleting it costs time only
 HASHES_DIR = "hashes"  # DIR/.cache/hashes/<victim or joint>.json: remembered SHA-256s (Hashes)
-SEGMENTS_DIR = "segments"  # DIR/.cache/segments/<victim>.<dossier>.seg: see stamp.bundle
+SEGMENTS_DIR = "segments"  # DIR/.cache/segments/<victim>.<dossier>.seg: see bundle.bundle
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within one clock tick
 
 
@@ -228,7 +231,9 @@ def tool_digest() -> str:
 
 
 def _options_text(options: pipeline.Options) -> str:
-    return json.dumps(dataclasses.asdict(options), sort_keys=True, default=str)
+    """The options that change what is built (how it is written to disk does not)."""
+    chosen = {k: v for k, v in dataclasses.asdict(options).items() if k not in ("direct_io",)}
+    return json.dumps(chosen, sort_keys=True, default=str)
 
 
 def case_inputs(case: Case) -> list[tuple[str, str]]:
@@ -395,16 +400,20 @@ def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Opt
         gc.collect(1)
 
 
+def failure_message(exc: BaseException, folder: Path | None = None) -> str:
+    """Why one claimant could not be built, in one sentence (a batch goes on without it)."""
+    full = errors.cannot_write(exc, folder) if folder is not None else None
+    if isinstance(exc, errors.EvidenceError):
+        return str(exc)  # already a sentence naming the file and the way out
+    if full is not None:
+        return str(full)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: float,
              folder: Path | None = None) -> Outcome:
     """`folder`: where the claimant's outputs were being written."""
-    full = errors.cannot_write(exc, folder) if folder is not None else None
-    if isinstance(exc, errors.EvidenceError):
-        message = str(exc)  # already a sentence naming the file and the way out
-    elif full is not None:
-        message = str(full)
-    else:
-        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    message = failure_message(exc, folder)
     try:
         person, _ = config.load_victim(case, victim_id)
     except Exception:  # the config may be what is broken
@@ -515,9 +524,25 @@ class _Early:
 
 
 def _early_worker(conn: Any, case: Case, options: pipeline.Options) -> None:
+    worker_init()
     pipeline.warm_up(case, options)
     victim_id, out_dir, tool = conn.recv()  # or terminated, unused
     conn.send(_build_next(case, victim_id, out_dir, options, tool))
+
+
+def worker_init() -> None:
+    """In each worker (issue 23): Ctrl-C is the parent's to handle (it reports what was
+    written; a worker would print a traceback), and the worker ends when the parent dies
+    instead of building on as an orphan (Linux: PR_SET_PDEATHSIG; elsewhere the pool's own
+    broken-pipe handling)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the request took effect
+            os._exit(1)
 
 
 def _worker_died(case: Case, victim_id: str, seconds: float) -> Outcome:
@@ -592,7 +617,8 @@ def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: P
         # fragmentation, ~+35 MB each between 150 and 500 claimants); fresh ones are forked
         # from this process, fonts and phone data included.
         quota = jobs * WORKER_CLAIMANTS
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs,
+                                                    initializer=worker_init) as pool:
             running: dict[concurrent.futures.Future[Outcome], str] = {}
             try:
                 while (pending and quota) or running:
@@ -668,17 +694,17 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
                 "Subject": template.t(lang, "joint.cover_kicker"), "Keywords": fp,
                 "Creator": f"evidence {__version__}"}
     # The front matter is laid out and rendered in a forked process while the dossiers are
-    # copied into the bundle: nothing copied depends on its length (see stamp.bundle).
+    # copied into the bundle: nothing copied depends on its length (see bundle.bundle).
     laid: list[tuple[render_joint.Rendered, tuple[tuple[int, int], ...]]] = []
     pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
     pending = pool.submit(render_joint.layout, analysis, pages, front, lang, tz, setup, known)
 
-    def front_matter() -> tuple[bytes, list[stamp.BundleSection]]:
+    def front_matter() -> tuple[bytes, list[model.BundleSection]]:
         laid.append(pending.result())
-        return laid[0][0].pdf, [stamp.BundleSection(template.t(lang, f"joint.outline.{name}"),
+        return laid[0][0].pdf, [model.BundleSection(template.t(lang, f"joint.outline.{name}"),
                                                     page) for name, page in laid[0][0].sections]
 
-    def stamps(front_pages: int) -> tuple[list[str], stamp.BundleStampFace]:
+    def stamps(front_pages: int) -> tuple[list[str], model.BundleStampFace]:
         labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
         return labels, render_joint.stamp_face(labels, setup)
 
@@ -686,15 +712,15 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
         title = template.t(lang, "joint.outline.claimant", number=n, name=c.name or c.id, id=c.id)
         if o.state is State.FAILED:
-            parts.append(stamp.BundlePart(title, render_joint.failed_page(n, c, lang, setup)))
+            parts.append(bundle.BundlePart(title, render_joint.failed_page(n, c, lang, setup)))
         else:
-            parts.append(stamp.BundlePart(title, out_dir / o.id / dossier_name,
+            parts.append(bundle.BundlePart(title, out_dir / o.id / dossier_name,
                                           *_segment_cache(out_dir, o, dossier_name, tool)))
     _sweep_segments(out_dir, parts, dossier_name)
     try:
-        written, bundle_sha = stamp.bundle(
+        written, bundle_sha = bundle.bundle(
             folder / bundle_name, front_matter, parts, [], template.t(lang, "joint.outline.front"),
-            stamps, metadata, render_joint.STAMP_SIZE)
+            stamps, metadata, render_joint.STAMP_SIZE, direct_io=options.direct_io)
     finally:
         pool.shutdown()
     rendered, ranges = laid[0]
@@ -725,12 +751,12 @@ def _segment_cache(out_dir: Path, outcome: Outcome, dossier_name: str, tool: str
     sha = outcome.outputs.get(dossier_name, "")
     if not sha:
         return None, ""
-    key = hashlib.sha256(json.dumps([stamp.SEGMENT_FORMAT, tool, sha, render_joint.STAMP_SIZE,
-                                     stamp.BUNDLE_STAMP_MARGIN]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([bundle.SEGMENT_FORMAT, tool, sha, render_joint.STAMP_SIZE,
+                                     bundle.BUNDLE_STAMP_MARGIN]).encode()).hexdigest()
     return out_dir / CACHE_DIR / SEGMENTS_DIR / f"{outcome.id}.{dossier_name}.seg", key
 
 
-def _sweep_segments(out_dir: Path, parts: Sequence[stamp.BundlePart], dossier_name: str
+def _sweep_segments(out_dir: Path, parts: Sequence[bundle.BundlePart], dossier_name: str
                     ) -> None:
     """Drop the segments of claimants no longer in the case (those of the other --redact
     variant stay)."""
@@ -749,7 +775,7 @@ def prepare_segment(out_dir: Path, outcome: Outcome, options: pipeline.Options, 
     if path is None:
         return
     with contextlib.suppress(Exception):
-        stamp.part_segment(stamp.BundlePart("", out_dir / outcome.id / dossier_name, path, key),
+        bundle.part_segment(bundle.BundlePart("", out_dir / outcome.id / dossier_name, path, key),
                            render_joint.STAMP_SIZE)
 
 

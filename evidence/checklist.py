@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import config, template, timeline, times
-from evidence.errors import ExitCode
-from evidence.model import Direction, Event, EventKind, Issue, Severity, Status, Victim
+from evidence import template, timeline, times
+from evidence.model import Direction, Event, EventKind, Issue, Victim
 
 KEYS = ("has_order", "has_fraud_call", "has_phishing_or_code_sms", "has_bank_debit",
         "debits_match_claim")
@@ -151,12 +150,3 @@ def victim_json(collected: Any, checklist: Checklist) -> dict[str, Any]:
 def issue_json(issue: Issue) -> dict[str, Any]:
     return {"severity": issue.severity.value, "code": issue.code, "message": issue.message,
             "path": issue.path, "locator": issue.locator}
-
-
-def exit_code(collected: Sequence[Any]) -> ExitCode:
-    """4 when a victim.toml has an error, 3 when a file is rejected or any error, else 0."""
-    errors = [i for c in collected for i in c.issues if i.severity is Severity.ERROR]
-    if any(i.code in config.CODES for i in errors):
-        return ExitCode.BAD_CONFIG
-    rejected = any(f.status is Status.REJECTED for c in collected for f in c.inventory.files)
-    return ExitCode.BAD_INPUT if rejected or errors else ExitCode.OK

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import enum
 import errno
+from collections.abc import Iterable
 from pathlib import Path
+
+from evidence.model import Issue, Severity
 
 
 class ExitCode(enum.IntEnum):
@@ -68,3 +71,36 @@ def cannot_write(exc: BaseException, target: Path) -> OutputError | None:
         return None
     return OutputError(f"cannot write {target} ({reason}); free some space (or choose another "
                        "--out folder) and run the build again: what was already built is kept.")
+
+
+class Interrupted(EvidenceError):
+    """Ctrl-C: says what was kept (130, as a shell reports a SIGINT)."""
+
+    exit_code = 130  # type: ignore[assignment]
+
+
+def from_issues(issues: Iterable[Issue], rejected: bool = False) -> ExitCode:
+    """The ONE policy for problems found in the inputs (check, timeline and build alike):
+    4 when case.toml or a victim.toml has an error, 3 when a file is rejected or any other
+    error (or a font could not be embedded, or an exhibit could not be rendered), else 0."""
+    from evidence import config  # config raises these errors: imported late
+
+    errors = [i for i in issues if i.severity is Severity.ERROR
+              or i.code in ("font_not_embedded", "render_failed")]
+    if any(i.code in config.CODES and i.severity is Severity.ERROR for i in errors):
+        return ExitCode.BAD_CONFIG
+    return ExitCode.BAD_INPUT if rejected or errors else ExitCode.OK
+
+
+def handle(exc: BaseException, debug: bool = False) -> tuple[str, int]:
+    """The ONE handler: any exception -> (one sentence for stderr, exit code). A disk that
+    cannot take more is the user's to fix (5); anything unknown is a bug (1)."""
+    if isinstance(exc, EvidenceError):
+        return str(exc), int(exc.exit_code)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted; nothing was written at the final output paths.", 130
+    full = cannot_write(exc, Path(getattr(exc, "filename", None) or "the output"))
+    if full is not None:
+        return str(full), int(full.exit_code)
+    return (f"unexpected error ({type(exc).__name__}: {exc}); this is a bug — rerun with "
+            "EVIDENCE_DEBUG=1 and send the output to the developers.", int(ExitCode.UNEXPECTED))

@@ -26,8 +26,9 @@ from typing import Any
 import pikepdf
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from evidence import atomic, config, inventory, layout, pagehash, protect, template
+from evidence import atomic, config, inventory, layout, pagehash, template
 from evidence.model import Case, Issue, Severity
+from evidence.pdf import protect
 
 SIDECAR_SUFFIX = ".sha256"
 MANIFEST_NAME = "manifest.json"
@@ -148,12 +149,12 @@ def page_digests(doc: Any) -> list[str]:
     file is then written once, manifest included, and never read again for this (the
     placeholders make a dossier of a thousand photos cheap to write; reading it back would
     cost a disk read of every image)."""
-    from evidence import stamp
+    from evidence.pdf import assemble
 
     sums: dict[int, str] = {}
 
     def stored(data: bytes) -> str | None:
-        raster = stamp.placeholder_raster(doc, data)
+        raster = assemble.placeholder_raster(doc, data)
         if raster is None:
             return None
         key = id(raster)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import timeline
+from evidence import timeline, times
 from evidence.model import CompensationStatus, EventKind, Victim
 
 _CNY = ("CNY", "RMB", "人民币", "")  # as timeline._cny: the same money counts the same
@@ -270,10 +270,10 @@ def _iso(t: dt.datetime | None) -> str | None:
 def _time(text: Any) -> dt.datetime | None:
     if not text:
         return None
-    value = dt.datetime.fromisoformat(str(text))
-    if value.tzinfo is None:  # we only ever write aware times; refuse to invent a zone
-        raise ValueError(f"naive time in claimant record: {text}")
-    return value
+    try:  # we only ever write aware times; refuse to invent a zone
+        return times.from_iso_aware(str(text))
+    except ValueError:
+        raise ValueError(f"naive or bad time in claimant record: {text}") from None
 
 
 def to_json(c: Claimant) -> dict[str, Any]:

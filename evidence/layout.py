@@ -12,11 +12,12 @@ import datetime as dt
 import enum
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import PurePosixPath
+from typing import Protocol
 
-from evidence import phones, timeline
+from evidence import phones, template, timeline
 from evidence.model import (
     Basis,
     Case,
@@ -478,3 +479,255 @@ def _legible_half(size: tuple[float, float], half: Box, frame: Box, min_fraction
     single = fit(w, h, frame)
     # side by side must not shrink it much compared with a page to itself
     return placed.w >= min_fraction * frame.w and placed.w >= 0.7 * single.w
+
+
+# ---- pagination: final page numbers, blank versos, page labels, bookmarks ----------------------
+# Issue 19: planning that used to live in pipeline. Pure: it works on the page counts the
+# renderer reports (section sizes, what the exhibits document holds) and returns numbers.
+
+FRONT_SECTIONS = ("cover", "summary", "index", "chronology")
+
+
+class ExhibitPages(Protocol):
+    """What the rendered exhibits document holds, in its own 1-based page numbers
+    (render.dossier.Exhibits has these fields)."""
+
+    @property
+    def pages(self) -> int: ...
+    @property
+    def item_first(self) -> Mapping[str, int]: ...
+    @property
+    def item_last(self) -> Mapping[str, int]: ...
+    @property
+    def event_page(self) -> Mapping[tuple[str, str], int]: ...
+    @property
+    def insert_pages(self) -> Mapping[int, int]: ...  # after page -> pages of an original PDF
+    @property
+    def group_first(self) -> Mapping[str, int]: ...  # exhibit label -> its tab sheet
+
+
+@dataclasses.dataclass(frozen=True)
+class Recto:
+    """Where the pages go once blanks are inserted (0-based indices)."""
+
+    final: tuple[int, ...]  # final index of each original page
+    blanks: tuple[int, ...]  # final indices of the inserted blank pages
+    total: int
+
+    def page(self, raw_1based: int) -> int:
+        """Final 1-based page number of an original 1-based page number."""
+        return self.final[raw_1based - 1] + 1
+
+
+def recto(starts: Sequence[int], total: int) -> Recto:
+    """Insert a blank before every part start that would otherwise fall on a verso.
+
+    `starts`: 0-based indices (in the unpadded document) of pages that must be rectos (odd
+    1-based numbers): the first page of each section and exhibit.
+    """
+    must = set(starts)
+    final: list[int] = []
+    blanks: list[int] = []
+    pos = 0
+    for i in range(total):
+        if i in must and pos % 2 == 1:
+            blanks.append(pos)
+            pos += 1
+        final.append(pos)
+        pos += 1
+    return Recto(tuple(final), tuple(blanks), pos)
+
+
+@dataclasses.dataclass(frozen=True)
+class Numbers:
+    """Final page numbers the front matter cites (unknown on the first pass)."""
+
+    total: int = 0
+    item_pages: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    row_pages: Sequence[int | None] = ()
+    bates: Callable[[int], str] = str
+    # provisional numbers: they only say which rows cite a page; room for this many digits is
+    # laid out and the final numbers are drawn there (render.dossier.front)
+    later: int = 0  # (at least 1 when set)
+
+
+@dataclasses.dataclass(frozen=True)
+class Mark:
+    """One bookmark: title, 0-based page, children."""
+
+    title: str
+    page: int
+    children: tuple[Mark, ...] = ()
+
+
+def exhibit_map(front_pages: int, ex: ExhibitPages, rec: Recto | None = None) -> dict[int, int]:
+    """Exhibits-document page (1-based) -> final page number, original PDFs counted in.
+
+    `rec` (issue 6): where blank versos go; None: the pages as they come (no blanks)."""
+    out: dict[int, int] = {}
+    extra = 0
+    for k in range(1, ex.pages + 1):
+        out[k] = front_pages + k + extra
+        if rec is not None:
+            out[k] = rec.page(out[k])
+        extra += ex.insert_pages.get(k, 0)
+    return out
+
+
+def blanks(plan: Plan, ex: ExhibitPages, counts: Sequence[int], appendix: int, on: bool
+           ) -> Recto:
+    """issue 6: blanks that make every section and exhibit (and its tab sheet) start on a
+    right-hand page. Off: no blanks."""
+    front = sum(counts)
+    raw_total = front + ex.pages + sum(ex.insert_pages.values()) + appendix
+    if not on:
+        return recto([], raw_total)
+    starts = [first - 1 for first, n in zip(paginate(counts), counts, strict=True) if n]
+    raw = exhibit_map(front, ex)
+    for e in plan.exhibits:
+        first = ex.item_first.get(e.items[0].file.path)
+        for doc_page in (ex.group_first.get(e.label), first):
+            if doc_page:
+                starts.append(raw[doc_page] - 1)
+    if appendix:
+        starts.append(raw_total - appendix)
+    return recto(sorted(set(starts)), raw_total)
+
+
+def numbers(plan: Plan, ex: ExhibitPages, front_pages: int, appendix: int,
+            bates: Callable[[int], str], rec: Recto | None = None) -> Numbers:
+    """The page of every exhibit item and chronology row, and the total."""
+    emap = exhibit_map(front_pages, ex, rec)
+    items: dict[str, tuple[int, int]] = {}
+    for it in plan.items:
+        p = it.file.path
+        if p in ex.item_first:
+            last_doc = ex.item_last.get(p, ex.item_first[p])
+            items[p] = (emap[ex.item_first[p]],
+                        emap[last_doc] + ex.insert_pages.get(last_doc, 0))
+    rows: list[int | None] = []
+    for row in plan.rows:
+        page = None
+        for ref in (row.event.source, *row.event.also):
+            doc_page = ex.event_page.get((ref.path, ref.locator))
+            if doc_page:
+                page = emap[doc_page]
+                break
+            if ref.path in items:
+                page = items[ref.path][0] + _pdf_offset(ref.locator, items[ref.path])
+                break
+        rows.append(page)
+    total = front_pages + ex.pages + sum(ex.insert_pages.values()) + appendix
+    if rec is not None:
+        total = rec.total
+    return Numbers(total=total, item_pages=items, row_pages=rows, bates=bates)
+
+
+def _pdf_offset(locator: str, span: tuple[int, int]) -> int:
+    """`page 3 …` in a merged PDF: slip sheet + 3 pages in, when it stays inside the exhibit."""
+    parts = locator.split()
+    if len(parts) >= 2 and parts[0] == "page" and parts[1].isdigit():
+        off = int(parts[1])
+        if span[0] + off <= span[1]:
+            return off
+    return 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Pagination:
+    """The whole dossier's numbering once the front matter's length is known."""
+
+    counts: tuple[int, ...]  # pages of each front section (FRONT_SECTIONS)
+    appendix: int  # pages of the custody appendix
+    rec: Recto
+    numbers: Numbers
+    emap: dict[int, int]  # exhibits-document page -> final page
+
+    @property
+    def front_pages(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def total(self) -> int:
+        return self.rec.total
+
+
+def paginate_dossier(plan: Plan, ex: ExhibitPages, counts: Sequence[int], appendix: int,
+                     bates: Callable[[int], str], duplex: bool) -> Pagination:
+    """Final numbers from the section sizes the front matter's counting pass reported."""
+    rec = blanks(plan, ex, counts, appendix, duplex)
+    nums = numbers(plan, ex, sum(counts), appendix, bates, rec)
+    return Pagination(tuple(counts), appendix, rec, nums, exhibit_map(sum(counts), ex, rec))
+
+
+def page_labels(plan: Plan, ex: ExhibitPages, pg: Pagination) -> list[str]:
+    """What each page is, for its stamp: the section, or the exhibit item(s) on it (in the
+    order the pages come before blanks are inserted)."""
+    lang = plan.lang
+    out: list[str] = []
+    for name, n in zip(FRONT_SECTIONS, pg.counts, strict=True):
+        out += [template.t(lang, f"dossier.section.{name}")] * n
+    on_page: dict[int, list[str]] = {}
+    for it in plan.items:
+        p = it.file.path
+        if p not in ex.item_first:
+            continue
+        for k in range(ex.item_first[p], ex.item_last.get(p, ex.item_first[p]) + 1):
+            on_page.setdefault(k, []).append(it.label)
+    for label, k in ex.group_first.items():  # issue 6: an exhibit's tab sheet
+        on_page.setdefault(k, []).append(label)
+    sep = ", " if lang == "en" else "、"
+    for k in range(1, ex.pages + 1):
+        labels = on_page.get(k, [])
+        text = sep.join(labels) if labels else ""
+        out.append(text)
+        out += [text] * ex.insert_pages.get(k, 0)
+    custody = template.t(lang, "dossier.section.custody").split("：")[0].split(":")[0]
+    return out + [custody] * pg.appendix
+
+
+def outline(plan: Plan, ex: ExhibitPages, pg: Pagination) -> list[Mark]:
+    """The bookmarks: front sections, each exhibit (its items below), the custody appendix."""
+    bates = pg.numbers.bates
+
+    def t(key: str, **kw: object) -> str:
+        return template.t(plan.lang, f"dossier.{key}", **kw)
+
+    def titled(text: str, page: int) -> str:
+        return t("doc.bookmark", title=text, page=page, bates=bates(page))
+
+    marks: list[Mark] = []
+    firsts = [pg.rec.page(f) if n else f  # issue 6: blank versos moved the sections
+              for f, n in zip(paginate(pg.counts), pg.counts, strict=True)]
+    for name, first, n in zip(FRONT_SECTIONS, firsts, pg.counts, strict=True):
+        if n:
+            marks.append(Mark(titled(t(f"section.{name}"), first), first - 1))
+    groups = _exhibit_marks(plan, ex, pg, titled, t)
+    if groups:
+        marks.append(Mark(titled(t("section.exhibits"), groups[0].page + 1),
+                          groups[0].page, tuple(groups)))
+    if pg.appendix:
+        first = pg.total - pg.appendix + 1
+        marks.append(Mark(titled(t("section.custody"), first), first - 1))
+    return marks
+
+
+def _exhibit_marks(plan: Plan, ex: ExhibitPages, pg: Pagination,
+                   titled: Callable[[str, int], str], t: Callable[..., str]) -> list[Mark]:
+    item_pages = pg.numbers.item_pages
+    groups: list[Mark] = []
+    for e in plan.exhibits:
+        kids = []
+        for it in e.items:
+            if it.file.path not in item_pages:
+                continue
+            first = item_pages[it.file.path][0]
+            name = PurePosixPath(it.file.path).name
+            kids.append(Mark(titled(f"{it.label} {name}", first), first - 1))
+        if kids:
+            first = kids[0].page + 1
+            if e.label in ex.group_first:  # issue 6: the exhibit starts at its tab sheet
+                first = pg.emap[ex.group_first[e.label]]
+            groups.append(Mark(titled(f"{e.label} {t(f'group.{e.group}')}", first),
+                               first - 1, tuple(kids) if len(e.items) > 1 else ()))
+    return groups

@@ -219,3 +219,54 @@ class Case:
     build_date: dt.date | None = None
     # [case] period: the first and last day (inclusive, case zone) the case is about
     period: tuple[dt.date, dt.date] | None = None
+
+
+# ---- what the renderer hands the output layer (plain values; issue 19: render imports nothing
+# from evidence/pdf, so these live here) ----------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Raster:
+    """An image file whose compressed data a PDF can carry unchanged.
+
+    JPEG: the whole file as /DCTDecode. PNG (8-bit grey/RGB, not interlaced): the IDAT chunks
+    joined, as /FlateDecode with the PNG predictor, which is what img2pdf does, minus its full
+    decode of the image.
+    """
+
+    path: Path
+    filter: str  # "/DCTDecode" | "/FlateDecode"
+    width: int
+    height: int
+    colors: int  # 1 grey, 3 RGB
+    rotate: int = 0  # clockwise display rotation from EXIF orientation
+    idat: tuple[tuple[int, int], ...] = ()  # PNG: (offset, length) of each IDAT payload
+
+
+@dataclasses.dataclass(frozen=True)
+class StampText:
+    """The stamps' text as render.dossier.stamp_text made it."""
+
+    pdf: bytes  # one page whose /Resources hold the font subsets the stamps use
+    runs: tuple[tuple[tuple[str, bytes], ...], ...]  # per stamp: (font name, codes) pieces
+    widths: tuple[float, ...]  # per stamp, at `size`
+    size: float
+
+
+@dataclasses.dataclass(frozen=True)
+class BundleSection:
+    title: str  # outline entry inside the front matter
+    page: int  # 0-based page in the front matter
+
+
+@dataclasses.dataclass(frozen=True)
+class BundleStampFace:
+    """How bundle stamps are drawn (render.joint.stamp_face): `sheet` has one page per
+    character of `chars`, drawn in black from x = 0 at the stamp's baseline; `widths` are their
+    advances; `size` is the stamp's box. A label is these glyph forms side by side, right-aligned
+    on a white knock-out: extractable text, embedded font, a few bytes per page."""
+
+    sheet: bytes
+    chars: str
+    widths: tuple[float, ...]
+    size: tuple[float, float]

@@ -13,8 +13,8 @@ import datetime as dt
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -24,14 +24,12 @@ from evidence import (
     __version__,
     collect,
     config,
-    duplex,
     errors,
     extract,
     integrity,
     jsontext,
     layout,
     redact,
-    stamp,
     template,
     timeline,
     times,
@@ -42,7 +40,8 @@ from evidence.layout import Group, Mode, Plan
 from evidence.model import Case, Issue, Severity, SourceFile, Status
 from evidence.ocr import redact_pixels
 from evidence.ocr import run as ocr_run
-from evidence.render import common, images
+from evidence.pdf import assemble, duplex
+from evidence.render import common, images, printing
 from evidence.render import dossier as render
 from evidence.render import fonts as fonts_mod
 
@@ -58,6 +57,9 @@ class Options:
     grayscale: bool = False  # images converted to grey for black-and-white printers
     tabs: bool = False  # a tab sheet with the big exhibit number before each exhibit
     redact: bool = False  # dossier-redacted.pdf: claimants' ID/card/phone numbers masked
+    # issue 19: the bundle written past the disk cache (O_DIRECT) and the old one freed by a
+    # helper process; how it is written, not what (left out of the fingerprints)
+    direct_io: bool = False
     sign: Any = None  # issue 18: an evidence.sign.Signing: every dossier signed (PAdES) last
     pdfa: bool = False  # issue 18: PDF/A-2b dossiers, manifest.json beside them
     ocr: str = ""  # issue 21: the OCR engine_id (evidence.ocr.run.decide); "": images not read
@@ -161,147 +163,217 @@ def build_all(case: Case, out_dir: Path, victims: Sequence[str] | None = None,
 
 def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup_path: Path,
            work: Path, options: Options) -> tuple[VictimResult, list[str]]:
-    case, victim, lang = got.case, got.victim, ctx.lang
-    issues: list[Issue] = list(got.issues)
-    dsetup = setup.get("dossier", {})
+    """The stages, in order: plan, prepare, render, describe, assemble, check."""
+    job = _start(got, ctx, setup, setup_path, work, options)
+    plan = _plan(job)
+    c = _render_ctx(job, plan)
+    imgs, pdfs = _prepare(job, plan)
+    ex = render.exhibits(c, work / "exhibits.pdf", imgs, pdfs)
+    label_of = {it.file.path: it.label for it in plan.items}
+    paged, nums, links = _front(c, work / "front.pdf", plan, ex, label_of, job.bates, job.duplex)
+    docs = _documents(job, plan, paged, nums)
+    names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
+    pdf = work / names[2]
+    pdf_sha, stamps, docs = _assemble(job, plan, ex, paged, links, pdf, docs)
+    if options.pdfa and docs.manifest_bytes:  # issue 18: PDF/A-2b, its manifest beside it
+        pdf_sha, beside = integrity.make_pdfa(pdf, docs.manifest_bytes, plan.build_date,
+                                              job.issues)
+        docs = dataclasses.replace(docs, manifest_bytes=beside)
+    (work / names[0]).write_bytes(_dump({"victim": job.victim.id, "events": docs.events,
+                                         "facts": docs.facts}, docs.memo))
+    (work / names[1]).write_bytes(_dump(docs.inventory))
+    _check(job, plan, pdf, ex, paged, nums, stamps, docs)
+    if options.sign is not None:  # issue 18: the last change to the file, after its checks
+        pdf_sha = integrity.sign_dossier(pdf, options.sign)
+    integrity.write_sidecar(pdf, pdf_sha)
+    result = VictimResult(job.victim.id, None, paged.total, len(plan.items), tuple(job.issues),
+                          job.fp)
+    return result, [*names, names[2] + ".sha256", *integrity.beside_names(names[2], options.pdfa)]
+
+
+@dataclasses.dataclass
+class _Job:
+    """One dossier's build as it goes through the stages: its inputs, settings, and the
+    problems found so far (carried to the report)."""
+
+    got: collect.Collected
+    ctx: Context
+    setup: Mapping[str, Any]
+    work: Path
+    options: Options
+    fonts: fonts_mod.Fonts
+    fp: str
+    inputs: dict[str, str | None]
+    issues: list[Issue]
+    red: redact.Redactor | None = None
+    ocr_pages: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # issue 21
+    vouched: frozenset[str] = frozenset()  # issue 21: pictures OCR redacts surely
+
+    @property
+    def victim(self) -> Any:
+        return self.got.victim
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.lang
+
+    @property
+    def dsetup(self) -> Mapping[str, Any]:
+        return dict(self.setup.get("dossier", {}))
+
+    @property
+    def duplex(self) -> bool:
+        return print_profile(self.options, self.setup) == "duplex"
+
+    def bates(self, n: int) -> str:
+        pats = layout.patterns(self.setup, self.lang)
+        return layout.bates(pats.bates, self.got.case.bates_prefix, self.victim.id, n)
+
+
+def _start(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup_path: Path,
+           work: Path, options: Options) -> _Job:
     fonts = _fonts(setup, options)
-    issues.extend(fonts.issues)
-    files = got.inventory.files
-    victim_toml = config.victim_folder(case, victim.id) / "victim.toml"
-    toml_sha, tpl_sha = _sha(victim_toml), template_sha256(setup_path, lang)
+    victim_toml = config.victim_folder(got.case, got.victim.id) / "victim.toml"
+    toml_sha, tpl_sha = _sha(victim_toml), template_sha256(setup_path, ctx.lang)
     inputs: dict[str, str | None] = {"victim_toml_sha256": toml_sha, "template_sha256": tpl_sha,
                                      "tool_version": __version__,
                                      "ocr_engine": options.ocr or None}  # issue 21
     # issue 21: what read the pictures is part of the content (their text layer, their facts)
-    fp = layout.fingerprint([f.sha256 for f in files], toml_sha, __version__,
+    fp = layout.fingerprint([f.sha256 for f in got.inventory.files], toml_sha, __version__,
                             tpl_sha + (f" ocr={options.ocr}" if options.ocr else ""))
+    job = _Job(got, ctx, setup, work, options, fonts, fp, inputs, [*got.issues, *fonts.issues])
+    job.ocr_pages = ocr_run.pages(got.inventory.files, work.parent, options.ocr)  # out/.cache/ocr
+    return job
+
+
+def _plan(job: _Job) -> Plan:
+    """layout.plan with the template's words; for a service copy (issue 6), a masked copy of
+    it (the files stay readable): images and merged PDFs cannot be masked, and the report
+    and their exhibit pages say so."""
+    got, lang = job.got, job.lang
 
     def labels(area: str, keys: Sequence[str]) -> dict[str, str]:
         return {k: template.t(lang, f"dossier.{area}.{k}") for k in keys}
 
     groups = [str(g) for g in Group]
     plan = layout.plan(
-        case=case, victim=victim, files=files, events=got.timeline.events,
+        case=got.case, victim=got.victim, files=got.inventory.files, events=got.timeline.events,
         purposes={Group(k): v for k, v in labels("purpose", groups).items()},
         titles={Group(k): v for k, v in labels("group", groups).items()},
         compensation_labels=labels("compensation", ["none", "registered", "agreement", "paid"]),
-        pats=layout.patterns(setup, lang), fingerprint=fp, lang=lang, tz=ctx.tz,
+        pats=layout.patterns(job.setup, lang), fingerprint=job.fp, lang=lang, tz=job.ctx.tz,
         facts=got.timeline.facts,
     )
-    # issue 6: a service copy is drawn from a masked copy of the plan (the files stay readable);
-    # images and merged PDFs cannot be masked: the report and their exhibit pages say so
-    red = _redactor(case, victim) if options.redact else None
-    ocr_pages = ocr_run.pages(files, work.parent, options.ocr)  # issue 21: out/.cache/ocr
-    # issue 21: pictures whose every claimant number OCR read surely are painted over below
-    vouched = frozenset(it.file.sha256 for it in plan.items if red is not None and it.mode is
-                        Mode.IMAGE and not redact_pixels.needs_review(ocr_pages.get(it.file.sha256), red))
-    if red is not None:
-        for it in plan.items:
-            if it.mode in (Mode.IMAGE, Mode.PDF) and it.file.sha256 not in vouched:
-                issues.append(Issue(Severity.WARNING, "manual_review", template.t(
-                    lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
-        plan = red.model(plan)
-    duplex_on = print_profile(options, setup) == "duplex"
-    pg = common.page(setup)
-    c = render.Ctx(plan, pg, common.styles(fonts, float(dsetup.get("font_size", 10))), fonts,
-                   tabs=options.tabs,
-                   review_note=template.t(lang, "print.manual_review") if red else "",
-                   copy_mark=template.t(lang, "print.redacted_mark") if red else "",
-                   ocr_pages=ocr_pages, ocr_mask=redact_pixels.masker(red) if red else None,  # issue 21
-                   ocr_vouched=vouched,
-                   ocr_note=ocr_run.note(lang, options.ocr, plan.items))
+    if not job.options.redact:
+        return plan
+    red = job.red = _redactor(got.case, got.victim)
+    # issue 21: pictures whose every claimant number OCR read surely are painted over
+    job.vouched = frozenset(it.file.sha256 for it in plan.items if it.mode is Mode.IMAGE and not
+                            redact_pixels.needs_review(job.ocr_pages.get(it.file.sha256), red))
+    for it in plan.items:
+        if it.mode in (Mode.IMAGE, Mode.PDF) and it.file.sha256 not in job.vouched:
+            job.issues.append(Issue(Severity.WARNING, "manual_review", template.t(
+                lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
+    masked: Plan = job.red.model(plan)
+    return masked
 
-    # -- prepare what the renderer only points at: images and original PDFs
+
+def _render_ctx(job: _Job, plan: Plan) -> render.Ctx:
+    red, lang = job.red, job.lang
+    return render.Ctx(plan, common.page(job.setup), common.styles(
+        job.fonts, float(job.dsetup.get("font_size", 10))), job.fonts, tabs=job.options.tabs,
+        review_note=template.t(lang, "print.manual_review") if red else "",
+        copy_mark=template.t(lang, "print.redacted_mark") if red else "",
+        ocr_pages=job.ocr_pages, ocr_mask=redact_pixels.masker(red) if red else None,  # issue 21
+        ocr_vouched=job.vouched, ocr_note=ocr_run.note(lang, job.options.ocr, plan.items))
+
+
+def _prepare(job: _Job, plan: Plan) -> tuple[dict[str, render.ImageInfo],
+                                             dict[str, render.PdfInfo]]:
+    """What the renderer only points at: images (made ready to embed) and original PDFs."""
     imgs: dict[str, render.ImageInfo] = {}
     pdfs: dict[str, render.PdfInfo] = {}
     withheld: set[str] = set()  # issue 6
     for n, it in enumerate(plan.items):
         if it.mode is Mode.IMAGE:
             src = it.file.abspath
-            if red is not None:  # issue 21: numbers OCR read in the picture painted over in a copy
-                src, _ = redact_pixels.copy(src, ocr_pages.get(it.file.sha256), red, work / f"red-{n:05d}")
-            if options.grayscale:  # issue 6: converted copy in the work folder
-                src = duplex.grayscale_copy(src, work / f"grey-{n:05d}")
-            imgs[it.file.path] = images.prepare(src, work / f"img-{n:05d}.pdf")
+            if job.red is not None:  # issue 21: numbers OCR read painted over in a copy
+                src, _ = redact_pixels.copy(src, job.ocr_pages.get(it.file.sha256), job.red,
+                                            job.work / f"red-{n:05d}")
+            if job.options.grayscale:  # issue 6: converted copy in the work folder
+                src = printing.grayscale_copy(src, job.work / f"grey-{n:05d}")
+            imgs[it.file.path] = images.prepare(src, job.work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
-            if red is not None and pdfs[it.file.path].pages and _unmasked(red, it.file.abspath):
+            if job.red is not None and pdfs[it.file.path].pages and _unmasked(
+                    job.red, it.file.abspath):
                 # issue 6: its text layer would carry a full claimant number into the service
                 # copy; it is withheld there (the lawyer redacts it by hand and adds it)
-                reason = template.t(lang, "print.withheld")
-                pdfs[it.file.path] = render.PdfInfo(0, reason)
+                pdfs[it.file.path] = render.PdfInfo(0, template.t(job.lang, "print.withheld"))
                 withheld.add(it.file.path)
-                issues.append(Issue(Severity.WARNING, "redaction_withheld", template.t(
-                    lang, "print.withheld_issue", path=it.file.path), path=it.file.path))
+                job.issues.append(Issue(Severity.WARNING, "redaction_withheld", template.t(
+                    job.lang, "print.withheld_issue", path=it.file.path), path=it.file.path))
     failures = [(p, i.error) for p, i in imgs.items()] + [(p, i.error) for p, i in pdfs.items()]
     for path, error in sorted(failures):
         if error and path not in withheld:
-            issues.append(Issue(Severity.ERROR, "render_failed", template.t(
-                lang, "dossier.exhibit.render_failed_issue", path=path, reason=error),
+            job.issues.append(Issue(Severity.ERROR, "render_failed", template.t(
+                job.lang, "dossier.exhibit.render_failed_issue", path=path, reason=error),
                 path=path))
+    return imgs, pdfs
 
-    # -- exhibits once, then the front matter and the custody appendix (one document)
-    ex = render.exhibits(c, work / "exhibits.pdf", imgs, pdfs)
-    label_of = {it.file.path: it.label for it in plan.items}
-    pats = layout.patterns(setup, lang)
-    prefix = case.bates_prefix
 
-    def bates(n: int) -> str:
-        return layout.bates(pats.bates, prefix, victim.id, n)
+@dataclasses.dataclass(frozen=True)
+class _Documents:
+    """What is written beside the dossier and attached to it (masked for a service copy)."""
 
-    # The front matter cites final page numbers, which depend on its own length: it is laid
-    # out with room for each number and they are drawn once its pages are counted (one pass).
-    # Only when a number is wider than its room (it would wrap differently) is it laid out
-    # again with the final numbers, until its length is stable.
-    def final(counts: Sequence[int], appendix: int) -> render.Numbers:
-        return _numbers(plan, ex, sum(counts), appendix, bates,
-                        _recto(plan, ex, counts, appendix, duplex_on))  # issue 6: blanks
+    facts: Any
+    events: Any
+    inventory: dict[str, Any]
+    manifest: dict[str, Any]
+    info: dict[str, str]
+    memo: dict[int, str]  # the events are written twice: in the manifest and timeline.json
+    manifest_bytes: bytes | None  # with page-hash slots (issue 18); attached only if `attach`
+    attach: bool
 
-    links: list[common.Link] = []
-    counts, appendix, fitted = render.front(c, work / "front.pdf", _numbers(
-        plan, ex, 0, 0, bates), label_of, final=final, links=links)
-    nums = final(counts, appendix)
-    for _ in range(MAX_FRONT_PASSES if not fitted else 0):
-        new, appendix, _fits = render.front(c, work / "front.pdf", nums, label_of, links=links)
-        if new == counts:
-            break
-        counts, nums = new, final(new, appendix)
-    rec = _recto(plan, ex, counts, appendix, duplex_on)
-    front_pages = sum(counts)
-    emap = _exhibit_map(front_pages, ex, rec)
-    total = rec.total
 
-    # -- manifest and metadata (attached while writing)
-    facts = timeline.facts_json(got.timeline, ctx)
-    events = timeline.to_json(got.timeline, ctx)
-    item_pages = nums.item_pages
-    inventory_json = _inventory_json(plan, item_pages, bates, issues, ctx)
+def _documents(job: _Job, plan: Plan, paged: layout.Pagination, nums: layout.Numbers
+               ) -> _Documents:
+    got, victim, options, red = job.got, job.victim, job.options, job.red
+    facts = timeline.facts_json(got.timeline, job.ctx)
+    events = timeline.to_json(got.timeline, job.ctx)
+    inventory_json = _inventory_json(plan, nums.item_pages, job.bates, job.issues, job.ctx)
     manifest = {
         "format": "evidence-dossier/1",
         "victim": {"id": victim.id, "name": victim.name, "region": victim.region},
-        "case": case.title,
-        "language": lang,
-        "fingerprint": fp,
+        "case": got.case.title, "language": job.lang, "fingerprint": job.fp,
         "build_date": plan.build_date.isoformat() if plan.build_date else None,
-        "inputs": inputs,
-        "pages": total,
-        "bates": {"first": bates(1), "last": bates(total)},
-        "fonts": {"embedded": fonts.embedded, "files": [Path(f).name for f in fonts.files]},
-        "inventory": inventory_json,
-        "exhibits": inventory_json["exhibits"],
-        "timeline": events,
-        "facts": facts,
-        "print": {"profile": "duplex" if duplex_on else "simplex", "blank_pages": len(rec.blanks),
-                  "grayscale": options.grayscale, "tabs": options.tabs,
-                  "redacted": options.redact},
+        "inputs": job.inputs, "pages": paged.total,
+        "bates": {"first": job.bates(1), "last": job.bates(paged.total)},
+        "fonts": {"embedded": job.fonts.embedded,
+                  "files": [Path(f).name for f in job.fonts.files]},
+        "inventory": inventory_json, "exhibits": inventory_json["exhibits"],
+        "timeline": events, "facts": facts,
+        "print": {"profile": "duplex" if job.duplex else "simplex",
+                  "blank_pages": len(paged.rec.blanks), "grayscale": options.grayscale,
+                  "tabs": options.tabs, "redacted": options.redact},
     }
+    info = _info(job)
     if red is not None:  # issue 6: every generated text of a service copy is masked
         facts, events = red.json(facts), red.json(events)
         inventory_json, manifest = red.json(inventory_json), red.json(manifest)
+        info = {k: red.text(v) for k, v in info.items()}
     attach = options.attach_manifest if options.attach_manifest is not None else bool(
-        dsetup.get("attach_manifest", True)) and not options.pdfa  # issue 18: PDF/A-2: beside
+        job.dsetup.get("attach_manifest", True)) and not options.pdfa  # issue 18: PDF/A-2: beside
+    memo: dict[int, str] = {}
+    manifest_bytes = integrity.with_page_slots(_dump(manifest, memo), paged.total) if (
+        attach or options.pdfa) else None
+    return _Documents(facts, events, inventory_json, manifest, info, memo, manifest_bytes, attach)
+
+
+def _info(job: _Job) -> dict[str, str]:
+    lang, case, victim = job.lang, job.got.case, job.victim
     name = victim.name or victim.id
-    info = {
+    return {
         "Title": template.t(lang, "dossier.doc.title", name=name),
         "Author": case.counsel,
         "Subject": template.t(lang, "dossier.doc.subject", case=case.title, name=name),
@@ -309,82 +381,92 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         "Creator": f"evidence {__version__}",
         "Producer": f"evidence {__version__} (reportlab, pikepdf)",
     }
-    if red is not None:
-        info = {k: red.text(v) for k, v in info.items()}
-    names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
-    pdf = work / names[2]
-    memo: dict[int, str] = {}  # the events are written twice: in the manifest and timeline.json
-    manifest_bytes = integrity.with_page_slots(_dump(manifest, memo), total) if (
-        attach or options.pdfa) else None
 
-    # -- assemble (issue 6: marked blank versos go in here, so what follows is in final pages)
-    with stamp.Dossier() as doc:
-        blank = duplex.blank_page(work / "blank.pdf", (pg.width, pg.height), fonts.body, lang
-                                  ) if rec.blanks else None
-        pages = duplex.Assembler(doc, rec, blank)
-        front_pdf = doc.open(work / "front.pdf").pages  # the front matter, then the appendix
-        for page in front_pdf[:front_pages]:
-            pages.add(page)
-        spots: list[stamp.ImageSpot] = []
-        if ex.pages:
-            for k, page in enumerate(doc.open(work / "exhibits.pdf").pages, start=1):
-                pages.add(page)
-                if k in ex.inserts:
-                    pages.add_pdf(ex.inserts[k])
-            spots = [stamp.ImageSpot(emap[p.page] - 1, p.box, p.image.raster, p.image.pdf)
-                     for p in ex.placements]
-        for page in front_pdf[front_pages:]:
-            pages.add(page)
+
+def _assemble(job: _Job, plan: Plan, ex: render.Exhibits, paged: layout.Pagination,
+              links: Sequence[common.Link], pdf: Path, docs: _Documents
+              ) -> tuple[str, list[str], _Documents]:
+    """Pages in their final order (issue 6: marked blank versos go in here, so every later
+    step works in final page numbers), then images, links, stamps, gutter, labels, outline.
+    Returns the file's SHA-256, the Bates number of every page, and the documents with each
+    page's hash filled into the manifest (issue 18)."""
+    rec, total = paged.rec, paged.total
+    with assemble.Dossier() as doc:
+        _add_pages(job, doc, ex, paged)
         if len(doc.pages) != total:
-            raise errors.VerifyError(f"{victim.id}: assembled {len(doc.pages)} pages, planned "
-                                     f"{total}; this is a bug, please report it.")
-        stamp.place_images(doc, spots)
-        stamp.add_links(doc, [(rec.final[page - 1], rect, target) for page, rect, target in links])
+            raise errors.VerifyError(f"{job.victim.id}: assembled {len(doc.pages)} pages, "
+                                     f"planned {total}; this is a bug, please report it.")
+        assemble.place_images(doc, [assemble.ImageSpot(
+            paged.emap[p.page] - 1, p.box, p.image.raster, p.image.pdf) for p in ex.placements])
+        assemble.add_links(doc, [(rec.final[page - 1], rect, target)
+                                 for page, rect, target in links])
+        bates_texts = _stamp(job, doc, plan, ex, paged)
+        if job.duplex:  # issue 6: after the stamps, so they move with the content
+            duplex.apply_gutter(doc, duplex.gutter_pt(dict(job.setup)))
+        pats = layout.patterns(job.setup, job.lang)
+        assemble.page_labels(doc, layout.label_ranges(pats.bates, job.got.case.bates_prefix,
+                                                      job.victim.id, total))
+        assemble.add_outline(doc, layout.outline(plan, ex, paged))
+        if docs.attach and docs.manifest_bytes:  # issue 18: each page's hash, as it is written
+            docs = dataclasses.replace(docs, manifest_bytes=integrity.fill_page_slots(
+                docs.manifest_bytes, integrity.page_digests(doc)))
+        sha = assemble.finish(doc, pdf, info=docs.info, when=plan.build_date, attachments={
+            integrity.MANIFEST_NAME: docs.manifest_bytes} if docs.attach and docs.manifest_bytes
+            else {}, file_id=job.fp)
+    return sha, bates_texts, docs
 
-        # -- stamps, labels, outline
-        page_label = [""] * total  # issue 6: blank pages carry the Bates number alone
-        for raw, text in enumerate(_page_labels(plan, ex, emap, counts, appendix, lang)):
-            page_label[rec.final[raw]] = text
-        bates_texts = [bates(n) for n in range(1, total + 1)]
-        texts = [template.t(lang, "dossier.doc.stamp", label=lab, bates=b).strip()
-                 for lab, b in zip(page_label, bates_texts, strict=True)]
-        stamp.stamp_pages(doc, render.stamp_text(texts, fonts,
-                                                 float(dsetup.get("stamp_font_size", 8))),
-                          right=render.STAMP_RIGHT, bottom=render.STAMP_BOTTOM)
-        if duplex_on:  # issue 6: after the stamps, so they move with the content
-            duplex.apply_gutter(doc, duplex.gutter_pt(dict(setup)))
-        stamp.page_labels(doc, layout.label_ranges(pats.bates, prefix, victim.id, total))
-        stamp.add_outline(doc, _outline(plan, counts, item_pages, front_pages, ex, emap,
-                                        appendix, total, bates, lang, rec))
-        if attach and manifest_bytes:  # issue 18: each page's hash, as it will be written
-            manifest_bytes = integrity.fill_page_slots(manifest_bytes, integrity.page_digests(doc))
-        pdf_sha = stamp.finish(
-            doc, pdf, info=info, when=plan.build_date,
-            attachments={integrity.MANIFEST_NAME: manifest_bytes} if attach and manifest_bytes else {},
-            file_id=fp)
-    if options.pdfa and manifest_bytes:  # issue 18: PDF/A-2b, its manifest beside it
-        pdf_sha, manifest_bytes = integrity.make_pdfa(pdf, manifest_bytes, plan.build_date, issues)
 
-    (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
-                                         "facts": facts}, memo))
-    (work / names[1]).write_bytes(_dump(inventory_json))
+def _add_pages(job: _Job, doc: assemble.Dossier, ex: render.Exhibits,
+               paged: layout.Pagination) -> None:
+    """The front matter, the exhibits (each original PDF after its slip sheet), the custody
+    appendix, with the planned blanks between them."""
+    pg, work = common.page(job.setup), job.work
+    blank = printing.blank_page(work / "blank.pdf", (pg.width, pg.height), job.fonts.body,
+                                job.lang) if paged.rec.blanks else None
+    pages = duplex.Assembler(doc, paged.rec, blank)
+    front_pdf = doc.open(work / "front.pdf").pages  # the front matter, then the appendix
+    for page in front_pdf[:paged.front_pages]:
+        pages.add(page)
+    if ex.pages:
+        for k, page in enumerate(doc.open(work / "exhibits.pdf").pages, start=1):
+            pages.add(page)
+            if k in ex.inserts:
+                pages.add_pdf(ex.inserts[k])
+    for page in front_pdf[paged.front_pages:]:
+        pages.add(page)
 
-    # -- post-conditions before anything is moved into place
+
+def _stamp(job: _Job, doc: assemble.Dossier, plan: Plan, ex: render.Exhibits,
+           paged: layout.Pagination) -> list[str]:
+    """Every page's stamp: what it is (section or exhibit labels) and its Bates number."""
+    page_label = [""] * paged.total  # issue 6: blank pages carry the Bates number alone
+    for raw, text in enumerate(layout.page_labels(plan, ex, paged)):
+        page_label[paged.rec.final[raw]] = text
+    bates_texts = [job.bates(n) for n in range(1, paged.total + 1)]
+    texts = [template.t(job.lang, "dossier.doc.stamp", label=lab, bates=b).strip()
+             for lab, b in zip(page_label, bates_texts, strict=True)]
+    size = float(job.dsetup.get("stamp_font_size", 8))
+    assemble.stamp_pages(doc, render.stamp_text(texts, job.fonts, size),
+                         right=render.STAMP_RIGHT, bottom=render.STAMP_BOTTOM)
+    return bates_texts
+
+
+def _check(job: _Job, plan: Plan, pdf: Path, ex: render.Exhibits, paged: layout.Pagination,
+           nums: layout.Numbers, bates_texts: list[str], docs: _Documents) -> None:
+    """Post-conditions, read back from the file before anything is moved into place."""
+    red = job.red
+    accepted = [red.text(f.path) if red else f.path for f in job.got.inventory.files
+                if f.status is Status.ACCEPTED and f.part_of is None]  # a -wal: in its db
     problems = verify.check(pdf, verify.Expect(
-        pages=total, labels=bates_texts, accepted=[red.text(f.path) if red else f.path
-                                                   for f in files if f.status is Status.ACCEPTED
-                                                   and f.part_of is None],  # a -wal: in its db
-        exhibited=list(item_pages), link_targets=_link_targets(nums, counts),
-        manifest=attach, manifest_bytes=manifest_bytes, embedded=fonts.embedded, originals=frozenset(
-            emap[k] + j for k, n in ex.insert_pages.items() for j in range(n))))
+        pages=paged.total, labels=bates_texts, accepted=accepted,
+        exhibited=list(nums.item_pages), link_targets=_link_targets(nums, paged.counts),
+        manifest=docs.attach, manifest_bytes=docs.manifest_bytes,
+        embedded=job.fonts.embedded, originals=frozenset(
+            paged.emap[k] + j for k, n in ex.insert_pages.items() for j in range(n))))
     if problems:
-        raise errors.VerifyError(f"{victim.id}: the dossier failed its checks ({'; '.join(problems)})"
-                                 "; nothing was written. This is a bug, please report it.")
-    if options.sign is not None:  # issue 18: the last change to the file, after its checks
-        pdf_sha = integrity.sign_dossier(pdf, options.sign)
-    integrity.write_sidecar(pdf, pdf_sha)
-    result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
-    return result, [*names, names[2] + ".sha256", *integrity.beside_names(names[2], options.pdfa)]
+        raise errors.VerifyError(f"{job.victim.id}: the dossier failed its checks ("
+                                 f"{'; '.join(problems)}); nothing was written. This is a "
+                                 "bug, please report it.")
 
 
 def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:
@@ -420,147 +502,34 @@ def _pdf_info(f: SourceFile) -> render.PdfInfo:
     return render.PdfInfo(n, None if n else "PDF has no pages")
 
 
-def _exhibit_map(front_pages: int, ex: render.Exhibits, rec: duplex.Recto | None = None
-                 ) -> dict[int, int]:
-    """Exhibits-document page (1-based) -> final page number, original PDFs counted in.
-
-    `rec` (issue 6): where blank versos go; None: the pages as they come (no blanks)."""
-    out: dict[int, int] = {}
-    extra = 0
-    for k in range(1, ex.pages + 1):
-        out[k] = front_pages + k + extra
-        if rec is not None:
-            out[k] = rec.page(out[k])
-        extra += ex.insert_pages.get(k, 0)
-    return out
-
-
-def _recto(plan: Plan, ex: render.Exhibits, counts: Sequence[int], appendix: int, on: bool
-           ) -> duplex.Recto:
-    """issue 6: blanks that make every section and exhibit (and its tab sheet) start on a
-    right-hand page. Off: no blanks."""
-    front = sum(counts)
-    raw_total = front + ex.pages + sum(ex.insert_pages.values()) + appendix
-    if not on:
-        return duplex.recto([], raw_total)
-    starts = [first - 1 for first, n in zip(layout.paginate(counts), counts, strict=True) if n]
-    raw = _exhibit_map(front, ex)
-    for e in plan.exhibits:
-        first = ex.item_first.get(e.items[0].file.path)
-        for doc_page in (ex.group_first.get(e.label), first):
-            if doc_page:
-                starts.append(raw[doc_page] - 1)
-    if appendix:
-        starts.append(raw_total - appendix)
-    return duplex.recto(sorted(set(starts)), raw_total)
-
-
-def _numbers(plan: Plan, ex: render.Exhibits, front_pages: int, appendix: int,
-             bates: Any, rec: duplex.Recto | None = None) -> render.Numbers:
-    emap = _exhibit_map(front_pages, ex, rec)
-    items: dict[str, tuple[int, int]] = {}
-    for it in plan.items:
-        p = it.file.path
-        if p in ex.item_first:
-            last_doc = ex.item_last.get(p, ex.item_first[p])
-            items[p] = (emap[ex.item_first[p]],
-                        emap[last_doc] + ex.insert_pages.get(last_doc, 0))
-    rows: list[int | None] = []
-    for row in plan.rows:
-        page = None
-        for ref in (row.event.source, *row.event.also):
-            doc_page = ex.event_page.get((ref.path, ref.locator))
-            if doc_page:
-                page = emap[doc_page]
-                break
-            if ref.path in items:
-                page = items[ref.path][0] + _pdf_offset(ref.locator, items[ref.path])
-                break
-        rows.append(page)
-    total = front_pages + ex.pages + sum(ex.insert_pages.values()) + appendix
-    if rec is not None:
-        total = rec.total
-    return render.Numbers(total=total, item_pages=items, row_pages=rows, bates=bates)
-
-
-def _pdf_offset(locator: str, span: tuple[int, int]) -> int:
-    """`page 3 …` in a merged PDF: slip sheet + 3 pages in, when it stays inside the exhibit."""
-    parts = locator.split()
-    if len(parts) >= 2 and parts[0] == "page" and parts[1].isdigit():
-        off = int(parts[1])
-        if span[0] + off <= span[1]:
-            return off
-    return 0
-
-
 def _link_targets(nums: render.Numbers, counts: Sequence[int]) -> dict[str, int]:
     return {p: first for p, (first, _) in nums.item_pages.items()}
 
 
-def _page_labels(plan: Plan, ex: render.Exhibits, emap: Mapping[int, int], counts: Sequence[int],
-                 appendix: int, lang: str) -> list[str]:
-    """What each page is, for its stamp: the section, or the exhibit item(s) on it."""
-    out: list[str] = []
-    for name, n in zip(render.FRONT_SECTIONS, counts, strict=True):
-        out += [template.t(lang, f"dossier.section.{name}")] * n
-    on_page: dict[int, list[str]] = {}
-    for it in plan.items:
-        p = it.file.path
-        if p not in ex.item_first:
-            continue
-        for k in range(ex.item_first[p], ex.item_last.get(p, ex.item_first[p]) + 1):
-            on_page.setdefault(k, []).append(it.label)
-    for label, k in ex.group_first.items():  # issue 6: an exhibit's tab sheet
-        on_page.setdefault(k, []).append(label)
-    sep = ", " if lang == "en" else "、"
-    for k in range(1, ex.pages + 1):
-        labels = on_page.get(k, [])
-        text = sep.join(labels) if labels else ""
-        out.append(text)
-        out += [text] * ex.insert_pages.get(k, 0)
-    out += [template.t(lang, "dossier.section.custody").split("：")[0].split(":")[0]] * appendix
-    return out
-
-
-def _outline(plan: Plan, counts: Sequence[int], item_pages: Mapping[str, tuple[int, int]],
-             front_pages: int, ex: render.Exhibits, emap: Mapping[int, int], appendix: int,
-             total: int, bates: Any, lang: str, rec: duplex.Recto | None = None
-             ) -> list[stamp.Mark]:
-    def t(key: str, **kw: object) -> str:
-        return template.t(lang, f"dossier.{key}", **kw)
-
-    def titled(text: str, page: int) -> str:
-        return t("doc.bookmark", title=text, page=page, bates=bates(page))
-
-    marks: list[stamp.Mark] = []
-    firsts = layout.paginate(counts)
-    if rec is not None:  # issue 6: blank versos moved the sections
-        firsts = [rec.page(f) if n else f for f, n in zip(firsts, counts, strict=True)]
-    for name, first, n in zip(render.FRONT_SECTIONS, firsts, counts, strict=True):
-        if n:
-            marks.append(stamp.Mark(titled(t(f"section.{name}"), first), first - 1))
-    groups: list[stamp.Mark] = []
-    for e in plan.exhibits:
-        kids = []
-        for it in e.items:
-            if it.file.path not in item_pages:
-                continue
-            first = item_pages[it.file.path][0]
-            name = PurePosixPath(it.file.path).name
-            kids.append(stamp.Mark(titled(f"{it.label} {name}", first), first - 1))
-        if kids:
-            first = kids[0].page + 1
-            if e.label in ex.group_first:  # issue 6: the exhibit starts at its tab sheet
-                first = emap[ex.group_first[e.label]]
-            groups.append(stamp.Mark(titled(f"{e.label} {t(f'group.{e.group}')}", first),
-                                     first - 1, tuple(kids) if len(e.items) > 1 else ()))
-    if groups:
-        marks.append(stamp.Mark(titled(t("section.exhibits"), groups[0].page + 1),
-                                groups[0].page, tuple(groups)))
-    if appendix:
-        first = total - appendix + 1
-        marks.append(stamp.Mark(titled(t("section.custody"), first), first - 1))
-    return marks
+def _front(c: render.Ctx, path: Path, plan: Plan, ex: render.Exhibits,
+           label_of: Mapping[str, str], bates: Callable[[int], str], duplex_on: bool
+           ) -> tuple[layout.Pagination, layout.Numbers, list[common.Link]]:
+    """The front matter, rendered twice (issue 19): once to count its pages, then told the
+    numbers planned from that count. A number wider than the room laid out for it would
+    wrap differently: the front matter is then laid out again with the final numbers, until
+    its length is stable."""
+    links: list[common.Link] = []
+    provisional = layout.numbers(plan, ex, 0, 0, bates)
+    story = render.front_story(c, provisional, label_of)
+    counts, appendix, _ = render.front(c, None, provisional, label_of, story=story)
+    paged = layout.paginate_dossier(plan, ex, counts, appendix, bates, duplex_on)
+    counts, appendix, fitted = render.front(c, path, provisional, label_of,
+                                            final=paged.numbers, links=links, story=story)
+    nums = paged.numbers
+    for _ in range(MAX_FRONT_PASSES if not fitted else 0):
+        new, appendix, _fits = render.front(c, path, nums, label_of, links=links)
+        if new == counts:
+            break
+        counts = new
+        paged = layout.paginate_dossier(plan, ex, counts, appendix, bates, duplex_on)
+        nums = paged.numbers
+    paged = layout.paginate_dossier(plan, ex, counts, appendix, bates, duplex_on)
+    return dataclasses.replace(paged, numbers=nums), nums, links
 
 
 def _inventory_json(plan: Plan, item_pages: Mapping[str, tuple[int, int]], bates: Any,

@@ -448,3 +448,24 @@ def from_gps(datestamp: str, hour: float, minute: float, second: float) -> dt.da
                      whole, tz=UTC, microsecond=round((second - whole) * 1e6) % 1_000_000)
     except (ValueError, OverflowError):
         return None
+
+
+# A day for a zone's offset when a case has no build date: the fraud's day, not today, so the
+# same inputs always print the same offset (issue 19: was hard-coded in render/dossier.py).
+REFERENCE_DAY = dt.date(2015, 3, 18)
+
+
+def utc_offset(tz: dt.tzinfo, on: dt.date | None = None) -> str:
+    """`UTC+08:00`: the zone's offset at noon on `on` (REFERENCE_DAY when None)."""
+    day = on or REFERENCE_DAY
+    off = dt.datetime(day.year, day.month, day.day, 12, tzinfo=tz).strftime("%z")
+    return f"UTC{off[:3]}:{off[3:]}"
+
+
+def from_iso_aware(text: str) -> dt.datetime:
+    """An ISO time this tool wrote (always with its offset); a naive one is refused, never
+    given an invented zone."""
+    value = dt.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError(f"naive time: {text}")
+    return value

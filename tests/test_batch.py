@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence import batch, sample
+from evidence import batch, pipeline, sample
 from evidence import inventory as inventory_module
 
 REPO = Path(__file__).resolve().parents[1]
@@ -271,15 +271,21 @@ def test_a_full_disk_is_a_clear_error_not_a_bug(case_and_build: tuple[Path, Path
     While a claimant's dossier is written: that claimant fails with the same sentence."""
     import errno
 
-    from evidence import errors, pdffile, stamp
+    from evidence import errors
+    from evidence.pdf import assemble as stamp
+    from evidence.pdf import writer as pdffile
 
     case, _ = case_and_build
     out = tmp_path / "out"
 
-    def full(self: pdffile.DirectWriter, data: memoryview) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+    write_all = pdffile.Writer._write_all
 
-    monkeypatch.setattr(pdffile.DirectWriter, "put_out", full)
+    def full(self: pdffile.Writer, block: bytes | memoryview) -> None:
+        if "bundle" in str(getattr(self.f, "name", "")):  # the dossiers are written as usual
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_all(self, block)
+
+    monkeypatch.setattr(pdffile.Writer, "_write_all", full)
     with pytest.raises(errors.OutputError) as caught:
         batch.build(case, out, jobs=1, tool=TOOL)
     message = str(caught.value)
@@ -302,3 +308,15 @@ def test_a_full_disk_is_a_clear_error_not_a_bug(case_and_build: tuple[Path, Path
     failed = {o.id: o.error for o in result.outcomes if o.error}
     assert list(failed) == ["V002"]
     assert failed["V002"].startswith(f"cannot write {tmp_path / 'out2' / 'V002'} (the disk is full)")
+
+
+def test_direct_io_is_opt_in_and_writes_the_same_bundle(case_and_build: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    """issue 19: O_DIRECT and the helper that frees the old bundle are `--direct-io` only; the
+    bytes are the same either way, and the option does not change any fingerprint."""
+    case, full = case_and_build
+    out = tmp_path / "out"
+    result = batch.build(case, out, jobs=1, tool=TOOL, options=pipeline.Options(direct_io=True))
+    assert result.bundle is not None
+    assert files(out, caches=False) == files(full, caches=False)
+    assert pipeline.Options().direct_io is False

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from evidence import stamp, verify
+from evidence import model, verify
 from evidence.errors import ExitCode
+from evidence.pdf import bundle as stamp
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_a_bundle_whose_stamps_are_wrong_is_not_published(case: Path, tmp_path: 
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     real = stamp._stamp_content
 
-    def off_by_one(label: str, face: stamp.BundleStampFace, glyphs: dict[str, tuple[int, float]]
+    def off_by_one(label: str, face: model.BundleStampFace, glyphs: dict[str, tuple[int, float]]
                    ) -> bytes:  # a writer bug: the last claimant page shows the wrong number
         return real(label[:-1] + ("1" if label[-1] != "1" else "2"), face, glyphs)
 

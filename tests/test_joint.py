@@ -160,14 +160,15 @@ def test_fonts_embedded_and_front_matter_text(built: tuple[Path, Path, dict[str,
 
 
 def test_bundle_link_placeholder_matches_stamp() -> None:
-    assert render_joint.LINK_SCHEME == batch.stamp.CLAIMANT_LINK
+    assert render_joint.LINK_SCHEME == batch.bundle.CLAIMANT_LINK
 
 
 def test_rotated_page_gets_its_stamp_top_right_as_displayed(tmp_path: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from evidence import stamp, template
+    from evidence import template
+    from evidence.pdf import bundle as stamp
 
     src = tmp_path / "d.pdf"
     c = canvas.Canvas(str(src), pagesize=A4, invariant=1)
@@ -223,7 +224,8 @@ def test_segments_are_cached_reused_and_remade_when_stale(tmp_path: Path) -> Non
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from evidence import stamp, template
+    from evidence import template
+    from evidence.pdf import bundle as stamp
 
     one, two = _small_pdf(tmp_path / "one.pdf", 2, "one"), _small_pdf(tmp_path / "two.pdf", 3, "two")
     front_buffer = io.BytesIO()
@@ -300,7 +302,7 @@ def test_segment_keeps_strings_that_look_like_references(tmp_path: Path) -> None
     """Bodies are qpdf's serialisation with references turned into tokens: text inside a
     string that reads like a reference or a /Length must come through untouched, and a named
     destination still becomes a jump to its page."""
-    from evidence import stamp
+    from evidence.pdf import bundle as stamp
 
     src = pikepdf.new()
     for _ in range(2):

@@ -14,15 +14,17 @@ from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from evidence import duplex, stamp
+from evidence import layout
+from evidence.pdf import assemble as stamp
+from evidence.pdf import duplex
 from evidence.render import dossier as render_dossier
-from evidence.render import fonts
+from evidence.render import fonts, printing
 
 
 @given(st.integers(1, 60).flatmap(lambda n: st.tuples(st.just(n), st.sets(st.integers(0, n - 1)))))
 def test_recto_rule(case: tuple[int, set[int]]) -> None:
     total, starts = case
-    plan = duplex.recto(sorted(starts | {0}), total)
+    plan = layout.recto(sorted(starts | {0}), total)
     assert all(plan.final[s] % 2 == 0 for s in starts)  # 0-based even = odd page number = recto
     assert list(plan.final) == sorted(plan.final) and len(set(plan.final)) == total
     assert sorted([*plan.final, *plan.blanks]) == list(range(plan.total))  # continuous numbering
@@ -58,10 +60,10 @@ def ink_columns(pdf: Path, folder: Path) -> list[tuple[int, int] | None]:
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler not installed")
 def test_blanks_marked_and_gutter_alternates(tmp_path: Path) -> None:
     raw = pages_with_boxes(tmp_path / "raw.pdf", 5)
-    plan = duplex.recto([0, 1, 3], 5)  # sections start on raw pages 1, 2 and 4
+    plan = layout.recto([0, 1, 3], 5)  # sections start on raw pages 1, 2 and 4
     assert plan.blanks == (1,) and plan.total == 6
     body = fonts.register().body
-    blank = duplex.blank_page(tmp_path / "blank.pdf", A4, body, "zh-Hans")
+    blank = printing.blank_page(tmp_path / "blank.pdf", A4, body, "zh-Hans")
     gutter = duplex.gutter_pt({"print": {"gutter_mm": 15}})
     out = tmp_path / "duplex.pdf"
     with stamp.Dossier() as doc:
@@ -106,7 +108,7 @@ def word_boxes(pdf: Path) -> list[dict[str, tuple[float, float, float, float]]]:
 def test_gutter_keeps_rotated_and_cropped_pages_as_displayed(tmp_path: Path) -> None:
     """A merged original with /Rotate and a CropBox is turned upright for the gutter: it must
     look as before, only scaled away from the binding edge, stamp included."""
-    from test_stamp import _source  # eight pages: every rotation, with and without a crop
+    from test_assemble import _source  # eight pages: every rotation, with and without a crop
 
     src = tmp_path / "src.pdf"
     _source(src)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from evidence import errors, pdffile
+from evidence import errors
+from evidence.pdf import writer as pdffile
 
 
 def _write_at(out: Path, offset: int) -> None:

@@ -24,7 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from evidence.render import fonts as fonts_mod
 
-LINK_SCHEME = "evidence-page:"  # a link to a dossier page, made by stamp.add_links once merged
+LINK_SCHEME = "evidence-page:"  # a link to a dossier page, made by assemble.add_links once merged
 Link = tuple[int, tuple[float, float, float, float], int]  # page, rectangle, target page
 Later = Mapping[str, tuple[str, int | None]]  # key -> text and target page, known at save time
 INK = colors.black
@@ -261,7 +261,7 @@ class Doc(BaseDocTemplate):  # type: ignore[misc]
 
 class LinkCanvas(Canvas):  # type: ignore[misc]
     """Links to a dossier page (`evidence-page:N`) are recorded, not made: the pages they jump
-    to are in other files until the dossier is assembled, where stamp.add_links makes them as
+    to are in other files until the dossier is assembled, where assemble.add_links makes them as
     GoTo links in one go. `links`: (page of this document, absolute rectangle, target page).
 
     `resolve` (called when saving) gives the text and page of keys that were not known while
@@ -312,6 +312,14 @@ class LinkCanvas(Canvas):  # type: ignore[misc]
         for pdf_page in self._doc.Pages.pages:
             if "\x00" in pdf_page.stream:
                 pdf_page.stream = _LATER.sub(lambda m: ops[int(m.group(1))], pdf_page.stream)
+
+
+class CountingLinkCanvas(LinkCanvas):
+    """The front matter's counting pass (issue 19): laid out exactly as it will be, only to
+    count its pages; nothing is filled in, serialised or written."""
+
+    def save(self) -> None:
+        pass
 
 
 _LATER = re.compile("\x00(\\d+)\x00")  # a Run drawn later; raw NUL never occurs otherwise (escaped)

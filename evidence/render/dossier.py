@@ -3,7 +3,7 @@
 Three separate documents, so that the exhibits (which do not depend on page numbers) are drawn
 once, and the front matter (which cites page numbers) is drawn again until its own length is
 stable. Original PDFs and image pixels are never drawn here: the exhibit document leaves a slip
-sheet or an empty box for them and says where; stamp.py puts the originals in untouched.
+sheet or an empty box for them and says where; the output layer (pdf/assemble.py) puts the originals in untouched.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from evidence import layout, stamp, template, times
+from evidence import layout, model, template, times
 from evidence.layout import Item, Mode, Plan, Row
 from evidence.model import Event, EventKind
 from evidence.ocr.model import OcrPage
@@ -48,7 +48,7 @@ class ImageInfo:
     pdf: Path | None
     size: tuple[float, float] | None  # displayed width, height (any unit: only the ratio counts)
     error: str | None = None
-    raster: stamp.Raster | None = None
+    raster: model.Raster | None = None
 
     @property
     def ready(self) -> bool:
@@ -82,17 +82,7 @@ class Exhibits:
     group_first: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-@dataclasses.dataclass(frozen=True)
-class Numbers:
-    """Final page numbers the front matter cites (unknown on the first pass)."""
-
-    total: int = 0
-    item_pages: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
-    row_pages: Sequence[int | None] = ()
-    bates: Callable[[int], str] = str
-    # provisional numbers: they only say which rows cite a page; room for this many digits is
-    # laid out and the final numbers are drawn there when the document is saved (front)
-    later: int = 0  # (at least 1 when set)
+Numbers = layout.Numbers  # planned in layout (issue 19)
 
 
 def reserved_digits(pages_after_front: int) -> int:
@@ -156,27 +146,63 @@ def _on_page(canv: Canvas, doc: Any) -> None:
 
 # ---- front matter ----------------------------------------------------------------------------
 
-FRONT_SECTIONS = ("cover", "summary", "index", "chronology")
+FRONT_SECTIONS = layout.FRONT_SECTIONS
 
 
-def front(c: Ctx, path: Path, nums: Numbers, labels: Mapping[str, str], *,
-          final: Callable[[list[int], int], Numbers] | None = None,
-          links: list[common.Link] | None = None) -> tuple[list[int], int, bool]:
+@dataclasses.dataclass(frozen=True)
+class FrontStory:
+    """The front matter's flowables, laid out with room for each page number (issue 19): the
+    counting pass and the pass told the numbers draw the same flowables, so each paragraph
+    is broken into lines once."""
+
+    flowables: tuple[Flowable, ...]
+    starts: dict[Any, int]  # anchor -> page, filled while a pass draws
+
+
+def front_story(c: Ctx, nums: Numbers, labels: Mapping[str, str]) -> FrontStory:
+    starts: dict[Any, int] = {}
+    nums = dataclasses.replace(nums, later=reserved_digits(nums.total))
+    return FrontStory(tuple(_plain_story(c, nums, labels, starts)), starts)
+
+
+def front(c: Ctx, path: Path | None, nums: Numbers, labels: Mapping[str, str], *,
+          final: Numbers | None = None, links: list[common.Link] | None = None,
+          story: FrontStory | None = None) -> tuple[list[int], int, bool]:
     """Cover, summary, evidence list, chronology, then the custody appendix (which goes after
     the exhibits: the caller splits the file), in one document: one set of font subsets.
     Returns each front section's page count, the appendix's, and whether the page numbers
-    fitted; the links to dossier pages it draws are put in `links` (made by stamp.add_links
+    fitted; the links to dossier pages it draws are put in `links` (made by assemble.add_links
     once assembled). `labels`: each accepted file's exhibit label, for the appendix.
 
-    The pages it cites depend on its own length. With `final` (section page counts, appendix
-    pages -> final numbers), `nums` are provisional: room is laid out for each page number and
-    the final ones are drawn there once the pages are counted, in one pass. A number wider
-    than its room would have wrapped differently: then it returns False and the caller draws
-    it again with the final numbers.
+    The pages it cites depend on its own length, so it is rendered twice (issue 19): first
+    with `path` None, only to count its pages (nothing is written); then, once the caller has
+    planned the numbers (layout.paginate_dossier), told the `final` numbers. Both passes draw
+    `story` (front_story: room laid out for each number, so both have the same length); the
+    final numbers are drawn in that room. A number wider than its room would have wrapped
+    differently: then it returns False and the caller renders it again with `final` as `nums`
+    (and no story: laid out with the numbers themselves).
     """
-    starts: dict[Any, int] = {}
-    if final is not None:
-        nums = dataclasses.replace(nums, later=reserved_digits(nums.total))
+    if story is None:
+        starts: dict[Any, int] = {}
+        story = FrontStory(tuple(_plain_story(c, nums, labels, starts)), starts)
+    starts = story.starts
+    starts.clear()
+    doc = common.Doc(str(path) if path is not None else io.BytesIO(), c.pg, title=c.t(
+        "doc.title", name=_name(c)), author=c.plan.case.counsel, top_band=False,
+        on_page=_on_page, initial_font=c.fonts.body)
+    values = _later_values(c, final if final is not None else nums)
+    canvas = common.CountingLinkCanvas if path is None else common.LinkCanvas
+    doc.build(list(story.flowables), canvasmaker=functools.partial(canvas, resolve=lambda: values))
+    if links is not None:
+        links[:] = doc.canv.links
+    firsts = [starts[n] for n in (*FRONT_SECTIONS, "custody")]
+    ends = [*firsts[1:], int(doc.last_page) + 1]
+    sizes = [b - a for a, b in zip(firsts, ends, strict=True)]
+    return sizes[:-1], sizes[-1], doc.canv.fitted
+
+
+def _plain_story(c: Ctx, nums: Numbers, labels: Mapping[str, str], starts: dict[Any, int]
+                 ) -> list[Flowable]:
     story: list[Flowable] = []
     for i, (name, build) in enumerate((("cover", _cover), ("summary", _summary),
                                        ("index", _index), ("chronology", _chronology))):
@@ -184,25 +210,7 @@ def front(c: Ctx, path: Path, nums: Numbers, labels: Mapping[str, str], *,
             story.append(PageBreak())
         story.append(Anchor(name, starts))
         story.extend(build(c, nums))
-    story += [PageBreak(), Anchor("custody", starts), *_custody(c, labels)]
-    doc = common.Doc(str(path), c.pg, title=c.t("doc.title", name=_name(c)),
-                     author=c.plan.case.counsel, top_band=False, on_page=_on_page,
-                     initial_font=c.fonts.body)
-
-    def counts() -> tuple[list[int], int]:
-        firsts = [starts[n] for n in (*FRONT_SECTIONS, "custody")]
-        ends = [*firsts[1:], int(doc.last_page) + 1]
-        sizes = [b - a for a, b in zip(firsts, ends, strict=True)]
-        return sizes[:-1], sizes[-1]
-
-    def resolve() -> common.Later:
-        return _later_values(c, final(*counts()) if final is not None else nums)
-
-    doc.build(story, canvasmaker=functools.partial(common.LinkCanvas, resolve=resolve))
-    if links is not None:
-        links[:] = doc.canv.links
-    sections, appendix = counts()
-    return sections, appendix, doc.canv.fitted
+    return [*story, PageBreak(), Anchor("custody", starts), *_custody(c, labels)]
 
 
 def _name(c: Ctx) -> str:
@@ -254,10 +262,8 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
 
 
 def _zone(c: Ctx) -> str:
-    when = c.plan.build_date or dt.date(2015, 3, 18)
-    noon = dt.datetime(when.year, when.month, when.day, 12, tzinfo=c.plan.tz)
-    off = noon.strftime("%z")
-    return c.t("summary.zone", zone=c.plan.case.timezone, offset=f"UTC{off[:3]}:{off[3:]}")
+    return c.t("summary.zone", zone=c.plan.case.timezone,
+               offset=times.utc_offset(c.plan.tz, c.plan.build_date))
 
 
 def _delay(c: Ctx, d: dt.timedelta) -> str:
@@ -953,10 +959,10 @@ def _custody(c: Ctx, labels: Mapping[str, str]) -> list[Flowable]:
 STAMP_RIGHT, STAMP_BOTTOM = 10 * mm, 4.5 * mm  # the stamp's place, from the displayed corner
 
 
-def stamp_text(texts: Sequence[str], f: fonts_mod.Fonts, size: float = 8) -> stamp.StampText:
+def stamp_text(texts: Sequence[str], f: fonts_mod.Fonts, size: float = 8) -> model.StampText:
     """What the Bates stamps need from reportlab: the font subsets for their characters (on a
     one-page PDF) and each text as (subset font, character codes) pieces, with its width.
-    stamp.stamp_pages writes each page's stamp with them: real text in an embedded font, the
+    assemble.stamp_pages writes each page's stamp with them: real text in an embedded font, the
     same operators as a reportlab page would hold, without a reportlab page per stamp."""
     buffer = io.BytesIO()
     canv = Canvas(buffer, invariant=1, pageCompression=1, initialFontName=f.heading)
@@ -966,5 +972,5 @@ def stamp_text(texts: Sequence[str], f: fonts_mod.Fonts, size: float = 8) -> sta
                        for subset, codes in font.splitString(text, doc)) for text in texts)
     canv.showPage()
     canv.save()
-    return stamp.StampText(buffer.getvalue(), runs,
+    return model.StampText(buffer.getvalue(), runs,
                            tuple(pdfmetrics.stringWidth(t, f.heading, size) for t in texts), size)

@@ -20,7 +20,7 @@ from pathlib import Path
 import img2pdf
 from PIL import Image
 
-from evidence import imagefile, stamp
+from evidence import geometry, imagefile, model
 from evidence.render.dossier import ImageInfo
 
 Image.MAX_IMAGE_PIXELS = 120_000_000  # decompression bombs are refused, not rendered
@@ -36,7 +36,7 @@ def check(path: Path) -> str | None:
     return problem
 
 
-def _inspect(path: Path) -> tuple[str | None, stamp.Raster | None]:
+def _inspect(path: Path) -> tuple[str | None, model.Raster | None]:
     """(problem, raster): a raster when the bytes can be embedded as they are."""
     try:
         with path.open("rb") as f:
@@ -57,11 +57,11 @@ def _inspect(path: Path) -> tuple[str | None, stamp.Raster | None]:
         return f"{type(exc).__name__}: {exc}", None
     if mode not in ("RGB", "L") or orientation not in ROTATION:
         return None, None  # CMYK, mirrored orientations…: img2pdf knows these
-    return None, stamp.Raster(path, "/DCTDecode", size[0], size[1], 1 if mode == "L" else 3,
+    return None, model.Raster(path, "/DCTDecode", size[0], size[1], 1 if mode == "L" else 3,
                               ROTATION[orientation])
 
 
-def _png(path: Path) -> tuple[str | None, stamp.Raster | None]:
+def _png(path: Path) -> tuple[str | None, model.Raster | None]:
     data = path.read_bytes()
     pos = 8
     idat: list[tuple[int, int]] = []
@@ -88,7 +88,7 @@ def _png(path: Path) -> tuple[str | None, stamp.Raster | None]:
             width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", header)
             if depth != 8 or color not in (0, 2) or interlace:
                 return None, None
-            return None, stamp.Raster(path, "/FlateDecode", width, height,
+            return None, model.Raster(path, "/FlateDecode", width, height,
                                       1 if color == 0 else 3, 0, tuple(idat))
         pos = end
     return "PNG truncated (no IEND)", None
@@ -128,5 +128,5 @@ def _displayed_size(pdf: bytes) -> tuple[float, float]:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        v = stamp.view(doc.pages[0])
+        v = geometry.view(doc.pages[0])
     return v.size

@@ -2,7 +2,7 @@
 
 Charts are reportlab.graphics drawings (vector, text stays text). Index rows link to the
 claimants' dossiers, which live in other files: a row carries a placeholder URI
-`evidence-claimant:<n>` that stamp.bundle turns into a jump to the dossier's first page once
+`evidence-claimant:<n>` that pdf/bundle.py turns into a jump to the dossier's first page once
 the bundle's pages exist. Returns bytes; never writes files, never prints.
 """
 
@@ -38,7 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from evidence import joint, stamp, template, times
+from evidence import joint, model, template, times
 from evidence.render import fonts as fonts_mod
 from evidence.render.common import CountingCanvas, Para
 
@@ -403,14 +403,14 @@ def layout(analysis: joint.Analysis, dossier_pages: Sequence[int], front: Front,
 
 
 
-STAMP_SIZE = (150.0, 16.0)  # points: one bundle stamp, placed top right by stamp.bundle
+STAMP_SIZE = (150.0, 16.0)  # points: one bundle stamp, placed top right by pdf/bundle.py
 
 
-def stamp_face(labels: Sequence[str], setup: dict[str, Any]) -> stamp.BundleStampFace:
+def stamp_face(labels: Sequence[str], setup: dict[str, Any]) -> model.BundleStampFace:
     """The glyphs the bundle stamps are drawn with: one small page per character the labels
     use, drawn from x = 0 at the stamp's baseline, and their advances.
 
-    stamp.bundle composes each label from these (right-aligned on a white knock-out) and places
+    pdf/bundle.py composes each label from these (right-aligned on a white knock-out) and places
     it where a reader sees the top right of the bundle page (rotated and cropped pages
     included): a stamp costs a few bytes, whatever the number of pages.
     """
@@ -430,6 +430,6 @@ def stamp_face(labels: Sequence[str], setup: dict[str, Any]) -> stamp.BundleStam
     if not chars:
         c.showPage()
     c.save()
-    return stamp.BundleStampFace(buffer.getvalue(), chars,
+    return model.BundleStampFace(buffer.getvalue(), chars,
                                  tuple(pdfmetrics.stringWidth(ch, font, size) for ch in chars),
                                  STAMP_SIZE)

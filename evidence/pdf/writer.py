@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import mmap
 import os
@@ -416,3 +417,10 @@ class DirectWriter(Writer):
 def _hash_part(job: tuple[Any, memoryview, int, int]) -> None:
     digest, view, start, end = job
     digest.update(view[start:end])
+
+
+@functools.lru_cache(maxsize=4096)  # stamps repeat the same few positions on every page
+def num(value: float) -> bytes:
+    """A PDF number as both writers put it in content streams: at most 4 decimals, no -0."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return (text if text not in ("", "-0") else "0").encode()

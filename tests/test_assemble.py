@@ -15,7 +15,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from reportlab.pdfgen.canvas import Canvas
 
-from evidence import layout, stamp
+from evidence import geometry, layout
+from evidence.pdf import assemble as stamp
 from evidence.render import dossier as render
 from evidence.render import fonts as fonts_mod
 from evidence.render import images
@@ -81,8 +82,8 @@ def test_stamp_lands_bottom_right_as_displayed_for_every_rotation_and_crop(tmp_p
 
 def test_display_to_user_maps_the_displayed_corner_inside_the_crop() -> None:
     for rot in (0, 90, 180, 270):
-        v = stamp.View(40, 60, 480, 700, rot)
-        a, b, c, d, e, f = stamp.display_to_user(v)
+        v = geometry.View(40, 60, 480, 700, rot)
+        a, b, c, d, e, f = geometry.display_to_user(v)
         dw, dh = v.size
         for u, w_ in ((0, 0), (dw, 0), (0, dh), (dw, dh)):
             x, y = a * u + c * w_ + e, b * u + d * w_ + f

@@ -1,7 +1,7 @@
 """Print profile `duplex`: recto starts, marked blank versos, an alternating binding gutter.
 
 Pure arithmetic first (`recto`: where blanks go and where every original page ends up), then
-the steps on the dossier being assembled (stamp.Dossier): blanks go in while the pages are
+the steps on the dossier being assembled (assemble.Dossier): blanks go in while the pages are
 added, before the Bates stamps, so numbering stays continuous over them. The gutter moves and scales each page's content
 (generated and merged pages alike) away from the inner edge: right on odd (recto) pages, left
 on even (verso) pages, so nothing falls into the binding.
@@ -9,54 +9,22 @@ on even (verso) pages, so nothing falls into the binding.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 
-from evidence import stamp, template
+from evidence import geometry, layout, template
+from evidence.pdf import assemble
 
 DEFAULT_GUTTER_MM = 12.0
-
-
-@dataclasses.dataclass(frozen=True)
-class Recto:
-    """Where the pages go once blanks are inserted (0-based indices)."""
-
-    final: tuple[int, ...]  # final index of each original page
-    blanks: tuple[int, ...]  # final indices of the inserted blank pages
-    total: int
-
-    def page(self, raw_1based: int) -> int:
-        """Final 1-based page number of an original 1-based page number."""
-        return self.final[raw_1based - 1] + 1
-
-
-def recto(starts: Sequence[int], total: int) -> Recto:
-    """Insert a blank before every part start that would otherwise fall on a verso.
-
-    `starts`: 0-based indices (in the unpadded document) of pages that must be rectos (odd
-    1-based numbers): the first page of each section and exhibit.
-    """
-    must = set(starts)
-    final: list[int] = []
-    blanks: list[int] = []
-    pos = 0
-    for i in range(total):
-        if i in must and pos % 2 == 1:
-            blanks.append(pos)
-            pos += 1
-        final.append(pos)
-        pos += 1
-    return Recto(tuple(final), tuple(blanks), pos)
 
 
 def gutter_pt(setup: dict[str, Any] | None = None) -> float:
     s = setup if setup is not None else template.setup()
     section = s.get("print", {}) if isinstance(s.get("print"), dict) else {}
-    return float(section.get("gutter_mm", DEFAULT_GUTTER_MM)) * stamp.MM
+    return float(section.get("gutter_mm", DEFAULT_GUTTER_MM)) * geometry.MM
 
 
 def profile(setup: dict[str, Any] | None = None) -> str:
@@ -66,14 +34,10 @@ def profile(setup: dict[str, Any] | None = None) -> str:
     return str(section.get("profile", "simplex"))
 
 
-def blank_label(lang: str) -> str:
-    return template.t(lang, "print.blank")
-
-
 # ---- steps on the dossier ---------------------------------------------------------------------
 
 
-def insert_blanks(doc: stamp.Dossier, plan: Recto, blank_pdf: Path) -> None:
+def insert_blanks(doc: assemble.Dossier, plan: layout.Recto, blank_pdf: Path) -> None:
     """Insert the marked blank page at each of `plan.blanks` (ascending final indices)."""
     blank = doc.open(blank_pdf).pages[0]
     for index in plan.blanks:
@@ -93,7 +57,7 @@ def gutter_matrix(width: float, height: float, x0: float, y0: float, gutter: flo
     return s, dx, dy
 
 
-def apply_gutter(doc: stamp.Dossier, gutter: float, pages: Sequence[int] | None = None) -> None:
+def apply_gutter(doc: assemble.Dossier, gutter: float, pages: Sequence[int] | None = None) -> None:
     """Shift/scale content (and link rectangles) of each page away from its binding edge.
 
     Pages with /Rotate are turned into their displayed orientation first, so the inner edge is
@@ -103,45 +67,32 @@ def apply_gutter(doc: stamp.Dossier, gutter: float, pages: Sequence[int] | None 
     for i in targets:
         page = doc.pages[i].obj
         upright = _upright(page)
-        v = stamp.view(page)
+        v = geometry.view(page)
         s, dx, dy = gutter_matrix(v.w, v.h, v.x0, v.y0, gutter, i % 2 == 0)
-        m = stamp.compose(upright, (s, 0.0, 0.0, s, dx, dy)) if upright else (s, 0.0, 0.0, s, dx, dy)
-        stamp.wrap(doc, page, stamp.cm(m).encode())
+        m = geometry.compose(upright, (s, 0.0, 0.0, s, dx, dy)) if upright else (s, 0.0, 0.0, s, dx, dy)
+        assemble.wrap(doc, page, geometry.cm(m).encode())
         for a in page.get("/Annots") or ():
             rect = a.get("/Rect")
             if rect is not None:
-                a.Rect = pikepdf.Array([round(x, 3) for x in stamp.transform_rect(
+                a.Rect = pikepdf.Array([round(x, 3) for x in geometry.transform_rect(
                     m, [float(x) for x in rect])])
 
 
-def _upright(page: Any) -> stamp.Matrix | None:
+def _upright(page: Any) -> geometry.Matrix | None:
     """A rotated page turned into its displayed orientation: /Rotate 0, boxes in displayed
     coordinates from (0, 0); returns the matrix its content needs (None: not rotated)."""
-    v = stamp.view(page)
+    v = geometry.view(page)
     if not v.rotate:
         return None
-    x0, y0, x1, y1 = stamp.box(stamp.inherited(page, "/MediaBox")) or [0.0, 0.0, v.w, v.h]
-    m = stamp.invert(stamp.display_to_user(stamp.View(x0, y0, x1 - x0, y1 - y0, v.rotate)))
+    x0, y0, x1, y1 = geometry.box(geometry.inherited(page, "/MediaBox")) or [0.0, 0.0, v.w, v.h]
+    m = geometry.invert(geometry.display_to_user(geometry.View(x0, y0, x1 - x0, y1 - y0, v.rotate)))
     for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
-        box = page.get(key) if key != "/MediaBox" else stamp.inherited(page, key)
+        box = page.get(key) if key != "/MediaBox" else geometry.inherited(page, key)
         if box is not None:
-            page[key] = pikepdf.Array([round(x, 4) for x in stamp.transform_rect(
+            page[key] = pikepdf.Array([round(x, 4) for x in geometry.transform_rect(
                 m, [float(x) for x in box])])
     page.Rotate = 0
     return m
-
-
-def blank_page(path: Path, size: tuple[float, float], font: str, lang: str) -> Path:
-    """One page saying it is intentionally blank (real text, so it is searchable)."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    canv = Canvas(str(path), pagesize=size, invariant=1, initialFontName=font)
-    canv.setFont(font, 11)
-    canv.setFillGray(0.35)
-    canv.drawCentredString(size[0] / 2, size[1] / 2, blank_label(lang))
-    canv.showPage()
-    canv.save()
-    return path
 
 
 class Assembler:
@@ -151,7 +102,7 @@ class Assembler:
     already works in final page numbers.
     """
 
-    def __init__(self, doc: stamp.Dossier, plan: Recto, blank_pdf: Path | None) -> None:
+    def __init__(self, doc: assemble.Dossier, plan: layout.Recto, blank_pdf: Path | None) -> None:
         self.doc, self.plan, self.blank_pdf = doc, plan, blank_pdf
         self.blank: Any = None
         self.raw = 0
@@ -172,34 +123,3 @@ class Assembler:
         for page in src.pages:
             self.add(page)
         return len(src.pages)
-
-
-def grayscale_copy(src: Path, dst_stem: Path) -> Path:
-    """A greyscale copy of an image for black-and-white printing (the original is untouched).
-
-    JPEGs stay JPEG (quality 92), everything else becomes a grey PNG; EXIF rotation is applied
-    to the pixels. An image Pillow cannot read is returned as it is, so the usual check reports
-    it as damaged.
-    """
-    from PIL import Image, ImageOps
-
-    try:
-        with Image.open(src) as im:
-            fmt = im.format
-            im.seek(0)
-            upright = ImageOps.exif_transpose(im)
-            if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
-                rgba = upright.convert("RGBA")
-                flat = Image.new("RGB", rgba.size, (255, 255, 255))
-                flat.paste(rgba, mask=rgba.getchannel("A"))
-                upright = flat
-            grey = upright.convert("L")
-            if fmt == "JPEG":
-                out = dst_stem.with_suffix(".jpg")
-                grey.save(out, format="JPEG", quality=92, optimize=False)
-            else:
-                out = dst_stem.with_suffix(".png")
-                grey.save(out, format="PNG", compress_level=6)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return src
-    return out

@@ -1,19 +1,10 @@
-"""Every PDF write: the dossier's assembly (pikepdf: merging, image placing, Bates stamps, links,
-outline, labels, attachments) and the joint bundle (our own streaming writer, pdffile.py).
-
-Original PDFs are copied page by page (never rasterised, never re-encoded). A stamp is a small
-form XObject appended to a page's content with the page's own state saved around it, so nothing
-in the original content stream is parsed or rewritten, and it is placed through the page's
-/Rotate and CropBox so it lands bottom right *as displayed*.
+"""The joint bundle: every claimant's dossier behind the joint front matter, Bates-stamped
+through, written as a stream by writer.py (peak memory: one part).
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
-import datetime as dt
-import functools
-import hashlib
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -22,477 +13,9 @@ from typing import Any
 
 import pikepdf
 
-from evidence import atomic, layout, pdffile
+from evidence import atomic, geometry, model
+from evidence.pdf import writer
 
-Matrix = tuple[float, float, float, float, float, float]
-
-
-# ---- geometry (pure) ---------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class View:
-    """How a page is displayed: its visible box in user space and its clockwise rotation."""
-
-    x0: float
-    y0: float
-    w: float  # unrotated visible width / height (CropBox)
-    h: float
-    rotate: int  # 0, 90, 180, 270
-
-    @property
-    def size(self) -> tuple[float, float]:
-        """Displayed width, height."""
-        return (self.h, self.w) if self.rotate in (90, 270) else (self.w, self.h)
-
-
-def display_to_user(v: View) -> Matrix:
-    """cm matrix taking displayed coordinates (origin at the displayed bottom left) to user space."""
-    if v.rotate == 90:
-        return (0, 1, -1, 0, v.x0 + v.w, v.y0)
-    if v.rotate == 180:
-        return (-1, 0, 0, -1, v.x0 + v.w, v.y0 + v.h)
-    if v.rotate == 270:
-        return (0, -1, 1, 0, v.x0, v.y0 + v.h)
-    return (1, 0, 0, 1, v.x0, v.y0)
-
-
-def image_matrix(box: layout.Box, rotate: int) -> Matrix:
-    """cm for an image XObject (unit square) to fill `box` as displayed under `rotate`."""
-    x, y, w, h = box.x, box.y, box.w, box.h
-    if rotate % 360 == 90:
-        return (0, -h, w, 0, x, y + h)
-    if rotate % 360 == 180:
-        return (-w, 0, 0, -h, x + w, y + h)
-    if rotate % 360 == 270:
-        return (0, h, -w, 0, x + w, y)
-    return (w, 0, 0, h, x, y)
-
-
-def cm(m: Matrix) -> str:
-    return " ".join(f"{v:.4f}".rstrip("0").rstrip(".") if v else "0" for v in m) + " cm"
-
-
-def invert(m: Matrix) -> Matrix:
-    a, b, c, d, e, f = m
-    det = a * d - b * c
-    return (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
-
-
-def compose(first: Matrix, then: Matrix) -> Matrix:
-    """The matrix applying `first`, then `then` (one cm instead of two)."""
-    a1, b1, c1, d1, e1, f1 = first
-    a2, b2, c2, d2, e2, f2 = then
-    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
-            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
-
-
-def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = m
-    return a * x + c * y + e, b * x + d * y + f
-
-
-def transform_rect(m: Matrix, rect: Sequence[float]) -> list[float]:
-    """The bounding box of a rectangle after `m` (x0, y0, x1, y1, normalised)."""
-    (x0, y0), (x1, y1) = apply(m, rect[0], rect[1]), apply(m, rect[2], rect[3])
-    return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
-
-
-# ---- the dossier being assembled ----------------------------------------------------------------
-
-
-class Dossier:
-    """A dossier being assembled, on pikepdf (qpdf, C++: a third of pypdf's time per dossier).
-
-    The PDFs its pages come from stay open until it is written (qpdf copies their streams
-    then). Images are placeholders in the document and their bytes go from the image files
-    straight into the written file (finish), so a dossier of a thousand photos never holds its
-    pixels in memory.
-    """
-
-    def __init__(self) -> None:
-        self.pdf = pikepdf.new()
-        self.sources: list[pikepdf.Pdf] = []
-        self.rasters: list[Raster] = []
-        self.q_open = self.pdf.make_stream(b"q\n")  # shared by every page that is wrapped
-        self.q_close = self.pdf.make_stream(b"\nQ\n")
-
-    def open(self, path: Path) -> pikepdf.Pdf:
-        src = pikepdf.open(path)
-        self.sources.append(src)
-        return src
-
-    @property
-    def pages(self) -> Any:
-        return self.pdf.pages
-
-    def close(self) -> None:
-        for src in self.sources:
-            src.close()
-        self.sources.clear()
-        self.pdf.close()
-
-    def __enter__(self) -> Dossier:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
-def view(page: Any) -> View:
-    """How a page is displayed: CropBox (clipped to the MediaBox, as viewers do) and /Rotate,
-    inherited from the page tree where the page does not say."""
-    obj = page.obj if isinstance(page, pikepdf.Page) else page
-    media = box(inherited(obj, "/MediaBox")) or [0.0, 0.0, 612.0, 792.0]
-    crop = box(inherited(obj, "/CropBox")) or media
-    x0, y0 = max(crop[0], media[0]), max(crop[1], media[1])
-    x1, y1 = min(crop[2], media[2]), min(crop[3], media[3])
-    if x1 <= x0 or y1 <= y0:
-        x0, y0, x1, y1 = media
-    return View(x0, y0, x1 - x0, y1 - y0, int(inherited(obj, "/Rotate") or 0) % 360)
-
-
-def box(value: Any) -> list[float] | None:
-    """A PDF rectangle as [x0, y0, x1, y1], corners in order."""
-    if value is None:
-        return None
-    x0, y0, x1, y1 = (float(v) for v in value)
-    return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
-
-
-def page_sizes(doc: Dossier) -> list[tuple[float, float]]:
-    return [view(p).size for p in doc.pdf.pages]
-
-
-def add_pdf(doc: Dossier, path: Path) -> int:
-    """Append every page of a PDF as it is. Returns the number of pages added."""
-    src = doc.open(path)
-    doc.pdf.pages.extend(src.pages)
-    return len(src.pages)
-
-
-# ---- content-stream plumbing ---------------------------------------------------------------------
-
-
-def _own_resources(page: Any) -> Any:
-    """The page's /Resources as its own dict (shared ones are copied, not edited in place)."""
-    res = page.get("/Resources")
-    mine = pikepdf.Dictionary(dict(res.items())) if res is not None else pikepdf.Dictionary()
-    xobj = mine.get("/XObject")
-    mine.XObject = pikepdf.Dictionary(dict(xobj.items())) if xobj is not None else (
-        pikepdf.Dictionary())
-    page.Resources = mine
-    return mine
-
-
-def contents(page: Any) -> list[Any]:
-    old = page.get("/Contents")
-    if old is None:
-        return []
-    return list(old) if isinstance(old, pikepdf.Array) else [old]
-
-
-def wrap(doc: Dossier, page: Any, before: bytes = b"", after: Sequence[Any] = ()) -> None:
-    """Put the page's content inside q/Q (with `before` drawn first inside it), then `after`."""
-    parts = contents(page)
-    head = doc.pdf.make_stream(b"q " + before + b"\n") if before else doc.q_open
-    page.Contents = pikepdf.Array([head, *parts, doc.q_close, *after] if parts or before
-                                  else list(after))
-
-
-def _append(doc: Dossier, page: Any, name: str, xobject: Any, m: Matrix, isolate: bool) -> None:
-    """Draw `xobject` on top of the page; with `isolate`, wrap the old content in q/Q first."""
-    _own_resources(page).XObject[name] = xobject
-    draw = doc.pdf.make_stream(f"q {cm(m)} {name} Do Q\n".encode())
-    if isolate:
-        wrap(doc, page, after=[draw])
-    else:
-        page.Contents = pikepdf.Array([*contents(page), draw])
-
-
-# ---- images ------------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Raster:
-    """An image file whose compressed data a PDF can carry unchanged.
-
-    JPEG: the whole file as /DCTDecode. PNG (8-bit grey/RGB, not interlaced): the IDAT chunks
-    joined, as /FlateDecode with the PNG predictor, which is what img2pdf does, minus its full
-    decode of the image.
-    """
-
-    path: Path
-    filter: str  # "/DCTDecode" | "/FlateDecode"
-    width: int
-    height: int
-    colors: int  # 1 grey, 3 RGB
-    rotate: int = 0  # clockwise display rotation from EXIF orientation
-    idat: tuple[tuple[int, int], ...] = ()  # PNG: (offset, length) of each IDAT payload
-
-
-@dataclasses.dataclass(frozen=True)
-class ImageSpot:
-    page: int  # 0-based index in the dossier
-    box: layout.Box
-    raster: Raster | None = None
-    pdf: Path | None = None  # or an img2pdf one-page PDF
-
-
-_MARK = b"\x00\xffevidence-raster:%08d:9f1c2e7a4b6d8053\xff\x00"  # a placeholder's data
-_MARK_LEN = len(_MARK % 0)
-_MARKS = re.compile(b"stream\n" + re.escape(_MARK.split(b"%08d")[0]) + rb"(\d{8})"
-                    + re.escape(_MARK.split(b"%08d")[1]) + b"\nendstream")
-
-
-def placeholder_raster(doc: Dossier, data: bytes) -> Raster | None:
-    """issue 18: the image file finish() will write in place of this placeholder's data."""
-    m = re.fullmatch(re.escape(_MARK.split(b"%08d")[0]) + rb"(\d{8})" + re.escape(
-        _MARK.split(b"%08d")[1]), data) if len(data) == _MARK_LEN else None
-    return doc.rasters[int(m.group(1))] if m and int(m.group(1)) < len(doc.rasters) else None
-
-
-def image_xobject(doc: Dossier, r: Raster) -> Any:
-    """An image XObject whose data is a placeholder: finish() writes the file's bytes there."""
-    img = doc.pdf.make_stream(_MARK % len(doc.rasters))
-    doc.rasters.append(r)
-    img.Type, img.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-    img.Width, img.Height, img.BitsPerComponent = r.width, r.height, 8
-    img.ColorSpace = pikepdf.Name.DeviceGray if r.colors == 1 else pikepdf.Name.DeviceRGB
-    img.Filter = pikepdf.Name(r.filter)
-    if r.filter == "/FlateDecode":
-        img.DecodeParms = pikepdf.Dictionary(Predictor=15, Colors=r.colors, BitsPerComponent=8,
-                                             Columns=r.width)
-    return img
-
-
-def place_images(doc: Dossier, spots: Sequence[ImageSpot]) -> None:
-    """Put each image (its bytes untouched) into its box on its page."""
-    for n, spot in enumerate(spots):
-        if spot.raster is not None:
-            ref, rotate = image_xobject(doc, spot.raster), spot.raster.rotate
-        elif spot.pdf is not None:
-            src = doc.open(spot.pdf).pages[0].obj
-            xobjs = src.Resources.XObject
-            ref = doc.pdf.copy_foreign(xobjs[sorted(xobjs.keys())[0]])
-            rotate = int(src.get("/Rotate", 0) or 0)
-        else:
-            continue
-        _append(doc, doc.pdf.pages[spot.page].obj, f"/EvImg{n}", ref,
-                image_matrix(spot.box, rotate), isolate=False)
-
-
-# ---- stamps, links, labels, outline ------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class StampText:
-    """The stamps' text as render.dossier.stamp_text made it."""
-
-    pdf: bytes  # one page whose /Resources hold the font subsets the stamps use
-    runs: tuple[tuple[tuple[str, bytes], ...], ...]  # per stamp: (font name, codes) pieces
-    widths: tuple[float, ...]  # per stamp, at `size`
-    size: float
-
-
-MM = 72 / 25.4  # points in a millimetre
-
-
-def stamp_pages(doc: Dossier, stamps: StampText, *, right: float, bottom: float,
-                pages: Sequence[int] | None = None) -> None:
-    """Stamp i at the displayed bottom right of target page i, `right` and `bottom` points
-    from the corner, on a white knock-out: a form XObject /EvStamp over the page's own content
-    (kept in q/Q), its text in the embedded subsets of `stamps.pdf`."""
-    sheet = pikepdf.open(io.BytesIO(stamps.pdf))
-    doc.sources.append(sheet)
-    resources = doc.pdf.make_indirect(_foreign(doc, sheet.pages[0].obj.Resources))
-    size = _num(stamps.size)
-    targets = list(range(len(doc.pdf.pages))) if pages is None else list(pages)
-    for runs, width, target in zip(stamps.runs, stamps.widths, targets, strict=True):
-        page = doc.pdf.pages[target].obj
-        v = view(page)
-        w, h = v.size
-        x = w - right - width
-        ops = [b"1 1 1 rg %s %s %s %s re f 0 0 0 rg BT 1 0 0 1 %s %s Tm" % (
-            _num(x - 1.5 * MM), _num(bottom - 1.2 * MM), _num(width + 3 * MM),
-            _num(stamps.size + 2.2 * MM), _num(x), _num(bottom + 0.3 * MM))]
-        for font, codes in runs:
-            ops.append(b"%s %s Tf <%s> Tj" % (font.encode("ascii"), size, codes.hex().encode()))
-        form = doc.pdf.make_stream(b" ".join(ops) + b" ET\n")
-        form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
-        form.BBox, form.Resources = pikepdf.Array([0, 0, w, h]), resources
-        _append(doc, page, "/EvStamp", form, display_to_user(v), isolate=True)
-
-
-def _foreign(doc: Dossier, obj: Any) -> Any:
-    """A value of another PDF, usable in the dossier (qpdf copies indirect objects only)."""
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return doc.pdf.copy_foreign(obj)
-    if isinstance(obj, pikepdf.Dictionary):
-        return pikepdf.Dictionary({k: _foreign(doc, v) for k, v in obj.items()})
-    if isinstance(obj, pikepdf.Array):
-        return pikepdf.Array([_foreign(doc, v) for v in obj])
-    return obj
-
-
-def _goto(page: Any, zoom: float | None = None) -> Any:
-    return pikepdf.Array([page, pikepdf.Name.XYZ, None, None, zoom])
-
-
-def add_links(doc: Dossier, links: Sequence[tuple[int, Sequence[float], int]]) -> int:
-    """Links drawn by the renderer (render.common.LinkCanvas): (0-based page, rectangle,
-    1-based target page), made here as GoTo links now that every page is in one file."""
-    pages = [p.obj for p in doc.pdf.pages]
-    border = pikepdf.Array([0, 0, 0])
-    annot, link, xyz = pikepdf.Name.Annot, pikepdf.Name.Link, pikepdf.Name.XYZ
-    made: dict[int, list[Any]] = {}
-    for page, rect, target in links:
-        if not 1 <= target <= len(pages):
-            continue
-        # a plain dict of Names and lists: a quarter faster than keywords and pikepdf.Arrays
-        made.setdefault(page, []).append(doc.pdf.make_indirect(pikepdf.Dictionary({
-            "/Type": annot, "/Subtype": link, "/Rect": list(rect), "/Border": border,
-            "/Dest": [pages[target - 1], xyz, None, None, None]})))
-    for page, annots in made.items():
-        obj = pages[page]
-        obj.Annots = pikepdf.Array([*(obj.get("/Annots") or ()), *annots])
-    return sum(len(a) for a in made.values())
-
-
-def page_labels(doc: Dossier, ranges: Sequence[layout.LabelRange]) -> None:
-    """Set /PageLabels so that the viewer's page label equals the Bates stamp."""
-    nums: list[Any] = []
-    for r in ranges:
-        entry = pikepdf.Dictionary()
-        if r.decimal:
-            entry.S, entry.St = pikepdf.Name.D, r.start
-        if r.prefix:
-            entry.P = pikepdf.String(r.prefix)
-        nums += [r.first, entry]
-    doc.pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
-
-
-@dataclasses.dataclass(frozen=True)
-class Mark:
-    """One bookmark: title, 0-based page, children."""
-
-    title: str
-    page: int
-    children: tuple[Mark, ...] = ()
-
-
-def add_outline(doc: Dossier, marks: Sequence[Mark]) -> None:
-    with doc.pdf.open_outline() as outline:
-        outline.root.extend(_outline(doc, marks))
-
-
-def _outline(doc: Dossier, marks: Sequence[Mark]) -> list[Any]:
-    items = []
-    for m in marks:
-        item = pikepdf.OutlineItem(m.title, _goto(doc.pdf.pages[m.page].obj))
-        item.children.extend(_outline(doc, m.children))
-        item.is_closed = True
-        items.append(item)
-    return items
-
-
-# ---- writing ------------------------------------------------------------------------------------
-
-
-def finish(doc: Dossier, out: Path, *, info: Mapping[str, str], when: dt.date | None,
-           attachments: Mapping[str, bytes], file_id: str) -> str:
-    """Metadata, attachments, a fixed /ID, 100 % default view; then write `out`. Returns the
-    SHA-256 of the bytes written (hashed as they go: the file is not read again for it)."""
-    pdf = doc.pdf
-    meta = {f"/{k}": v for k, v in info.items() if v}
-    if when is not None:
-        meta["/CreationDate"] = meta["/ModDate"] = f"D:{when:%Y%m%d}000000Z"
-    for key, value in meta.items():
-        pdf.docinfo[pikepdf.Name(key)] = pikepdf.String(value)
-    for name, data in sorted(attachments.items()):
-        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, mime_type="application/json"
-                                                         if name.endswith(".json") else "")
-    pdf.Root.PageLayout = pikepdf.Name.SinglePage
-    pdf.Root.PageMode = pikepdf.Name.UseOutlines
-    if len(pdf.pages):
-        pdf.Root.OpenAction = _goto(pdf.pages[0].obj, 1)
-    raw = io.BytesIO()
-    # streams as they are (merged originals unchanged, no recompression); no object streams,
-    # so every object has its own offset (bundle segments copy stream bytes by range)
-    pdf.save(raw, static_id=True, compress_streams=False, min_version="1.7",
-             stream_decode_level=pikepdf.StreamDecodeLevel.none,
-             object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    ident = hashlib.md5(file_id.encode(), usedforsecurity=False).hexdigest().encode()
-    with out.open("wb", buffering=0) as f:
-        return _splice(raw.getvalue(), doc.rasters, f, ident)
-
-
-_XREF = re.compile(rb"xref\n0 (\d+)\n")
-_ID = re.compile(rb"/ID \[ ?<[0-9a-f]*> ?<[0-9a-f]*> ?\]")
-
-
-def _splice(data: bytes, rasters: Sequence[Raster], f: Any, ident: bytes) -> str:
-    """Write qpdf's output with each raster placeholder replaced by the image file's bytes
-    (copied file to file in the kernel, hashed as they go), the xref moved to match and /ID set
-    to `ident`. Returns the SHA-256 of the file."""
-    start = int(data[data.rindex(b"startxref") + 9:].split()[0])
-    head = _XREF.match(data, start)
-    if head is None:
-        raise ValueError("qpdf wrote no classic xref table")
-    count = int(head.group(1))
-    table = data[head.end():head.end() + 20 * count]
-    offsets = [int(table[k * 20:k * 20 + 10]) if table[k * 20 + 17] == ord("n") else None
-               for k in range(count)]
-    known = sorted(o for o in offsets if o is not None)
-    trailer = data[head.end() + 20 * count:data.rindex(b"startxref")]
-    cuts: list[tuple[int, int, bytes, Raster]] = []  # (from, to, placeholder's part, raster)
-    length = b"/Length %d" % _MARK_LEN
-    found = {int(m.group(1)): m.start() for m in _MARKS.finditer(data)}  # one pass
-    for n, r in enumerate(rasters):
-        at = found.get(n, -1)
-        obj = known[bisect.bisect_left(known, at) - 1] if at > 0 else -1
-        dict_at = data.rfind(length, obj, at) if obj >= 0 else -1
-        if dict_at < 0:
-            raise ValueError(f"image {r.path.name}: its place in the written PDF was not found")
-        cuts.append((dict_at + len(length), at + 7 + _MARK_LEN, data[dict_at + len(length):at + 7],
-                     r))
-    cuts.sort(key=lambda c: c[0])
-    w = pdffile.Writer(f, header=False)
-    try:
-        pos = 0
-        moved: list[int] = []  # where each cut ends in qpdf's output
-        shifts: list[int] = []  # how far everything after it has moved
-        for begin, end, between, r in cuts:
-            source = pdffile.Source(r.path)
-            ranges = r.idat or ((0, source.size),)
-            size = sum(n for _, n in ranges)
-            w.write(data[pos:begin - len(length)] + b"/Length %d" % size + between)
-            for off, n in ranges:
-                w.copy(source, off, n)
-            w.release(source)
-            moved.append(end)
-            shifts.append((shifts[-1] if shifts else 0) + size - _MARK_LEN + len(
-                b"%d" % size) - len(b"%d" % _MARK_LEN))
-            pos = end
-        w.write(data[pos:start])
-
-        def moved_to(o: int) -> int:
-            k = bisect.bisect_right(moved, o)
-            return o + (shifts[k - 1] if k else 0)
-
-        lines = [b"xref\n0 %d\n" % count]
-        lines += [b"%010d 00000 n \n" % moved_to(o) if o is not None else b"0000000000 65535 f \n"
-                  for o in offsets]
-        lines.append(_ID.sub(b"/ID [<%s> <%s>]" % (ident, ident), trailer))
-        lines.append(b"startxref\n%d\n%%%%EOF\n" % moved_to(start))
-        w.write(b"".join(lines))
-        w.end()
-    finally:
-        w.stop()
-    return w.sha256()
-
-
-# --- joint bundle ---------------------------------------------------------------------------
 # The joint bundle concatenates 150+ dossiers (thousands of pages, every screenshot of every
 # claimant). pypdf holds every copied page in memory until it writes, and so does qpdf (measured:
 # 2.6x the inputs' size resident). So the bundle is written as a stream by our own append-only
@@ -521,25 +44,6 @@ class BundlePart:
     key: str = ""
 
 
-@dataclasses.dataclass(frozen=True)
-class BundleSection:
-    title: str  # outline entry inside the front matter
-    page: int  # 0-based page in the front matter
-
-
-@dataclasses.dataclass(frozen=True)
-class BundleStampFace:
-    """How bundle stamps are drawn (render.joint.stamp_face): `sheet` has one page per
-    character of `chars`, drawn in black from x = 0 at the stamp's baseline; `widths` are their
-    advances; `size` is the stamp's box. A label is these glyph forms side by side, right-aligned
-    on a white knock-out: extractable text, embedded font, a few bytes per page."""
-
-    sheet: bytes
-    chars: str
-    widths: tuple[float, ...]
-    size: tuple[float, float]
-
-
 CLAIMANT_LINK = "evidence-claimant:"  # placeholder URIs drawn by render.joint (1-based claimant)
 BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the bundle stamp
 SEGMENT_FORMAT = "evidence-bundle-segment/1"
@@ -552,28 +56,6 @@ _SYNTAX = re.compile(rb"\((?:[^\\)]|\\.)*\)|/Length (?:\d+ \d+ R|\d+)|(\d+) (\d+
 _STREAM_START = re.compile(rb">>\s*stream(?:\r\n|\n)")
 _STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream")
 _REWRITTEN = re.compile(rb"/Dest\s*[(</]|/A\s*<<|/URI\b")  # for dictionary() to rewrite
-
-
-def _bundle_view(box: Sequence[float], rotate: int) -> tuple[list[float], float, float]:
-    """Matrix from "as the reader sees it" coordinates to the page's user space, and the
-    visible width/height. Honours /CropBox and /Rotate (pdfcpu #298, Stirling #6793)."""
-    x0, x1 = min(box[0], box[2]), max(box[0], box[2])
-    y0, y1 = min(box[1], box[3]), max(box[1], box[3])
-    w, h = x1 - x0, y1 - y0
-    rotate %= 360
-    if rotate == 90:
-        return [0.0, 1.0, -1.0, 0.0, x0 + w, y0], h, w
-    if rotate == 180:
-        return [-1.0, 0.0, 0.0, -1.0, x0 + w, y0 + h], w, h
-    if rotate == 270:
-        return [0.0, -1.0, 1.0, 0.0, x0, y0 + h], h, w
-    return [1.0, 0.0, 0.0, 1.0, x0, y0], w, h
-
-
-def _bundle_translate(m: list[float], tx: float, ty: float) -> list[float]:
-    """m after a translation by (tx, ty): the form's origin in visible coordinates."""
-    a, b, c, d, e, f = m
-    return [a, b, c, d, a * tx + c * ty + e, b * tx + d * ty + f]
 
 
 def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int | None]]:
@@ -603,12 +85,6 @@ def _pdf_text(text: str) -> bytes:
         escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
         return b"(" + escaped.encode("ascii") + b")"
     return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
-
-
-@functools.lru_cache(maxsize=4096)  # stamps repeat the same few positions on every page
-def _num(value: float) -> bytes:
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return (text if text not in ("", "-0") else "0").encode()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -666,7 +142,6 @@ class _Copy:
 
     def dest_page(self, dest: Any) -> int | None:
         """Index in this source of a destination: explicit array, or a named destination."""
-        import pikepdf
 
         if isinstance(dest, (pikepdf.String, pikepdf.Name, str)):
             if self._names is None:
@@ -696,7 +171,6 @@ class _Copy:
     def value(self, obj: Any, top: bool = False) -> bytes:
         """PDF syntax of a value; indirect objects become tokens (their bodies are written by
         drain, `top` = writing that body now)."""
-        import pikepdf
 
         if isinstance(obj, pikepdf.Object):
             if obj.is_indirect and not top:
@@ -718,7 +192,7 @@ class _Copy:
             return b"true" if obj else b"false"
         if isinstance(obj, int):
             return b"%d" % obj
-        return _num(float(obj))
+        return writer.num(float(obj))
 
     def unparsed(self, obj: Any, top: bool = False, length: bool = True) -> bytes | None:
         """qpdf's own serialisation of a dictionary with its references made tokens: one C
@@ -741,7 +215,6 @@ class _Copy:
         return m.group(0)  # a string, as it is (its parentheses are escaped by qpdf)
 
     def dictionary(self, items: Any, skip: Sequence[str] = ()) -> bytes:
-        import pikepdf
 
         out = [b"<<"]
         for key, value in items:
@@ -803,7 +276,6 @@ class _Copy:
         return (start, length) if _STREAM_END.match(self.raw.read(12)) else None
 
     def drain(self) -> None:
-        import pikepdf
 
         while self.todo:
             num, obj = self.todo.pop()
@@ -824,17 +296,6 @@ class _Copy:
                 self.objects.append(("o", num, self.value(obj, top=True), None))
 
 
-def inherited(page: Any, key: str) -> Any:
-    node = page
-    for _ in range(64):  # a page tree deeper than this is broken; stop rather than loop
-        if key in node:
-            return node[key]
-        node = node.get("/Parent")
-        if node is None:
-            return None
-    return None
-
-
 def _outline_items(src: _Copy, items: Sequence[Any]) -> tuple[Any, ...]:
     """(title, page of the part, children) of a source outline."""
     out = []
@@ -851,18 +312,20 @@ def _segment_page(src: _Copy, page: Any, index: int, size: tuple[float, float]) 
     """One page: its own dictionary (inherited attributes pushed down, the page tree as
     parent), its content wrapped in q/Q, then its bundle stamp (a token: the stamp's text is
     the bundle's business) placed at the visible top right."""
-    import pikepdf
 
-    box = inherited(page, "/CropBox") or inherited(page, "/MediaBox")
-    rotate = int(inherited(page, "/Rotate") or 0)
-    matrix, vw, vh = _bundle_view([float(v) for v in box], rotate)
+    box = geometry.inherited(page, "/CropBox") or geometry.inherited(page, "/MediaBox")
+    rotate = int(geometry.inherited(page, "/Rotate") or 0)
+    x0, y0, x1, y1 = geometry.box(box) or (0.0, 0.0, 612.0, 792.0)
+    shown = geometry.View(x0, y0, x1 - x0, y1 - y0, rotate % 360)  # no clipping, as before
+    vw, vh = shown.size
     sw, sh = size
-    place = _bundle_translate(matrix, vw - BUNDLE_STAMP_MARGIN - sw,
-                              vh - BUNDLE_STAMP_MARGIN - sh)
-    stamp_ops = b"Q q " + b" ".join(_num(v) for v in place) + b" cm /EvBundleStamp Do Q\n"
+    place = geometry.compose(geometry.translation(vw - BUNDLE_STAMP_MARGIN - sw,
+                                                  vh - BUNDLE_STAMP_MARGIN - sh),
+                             geometry.display_to_user(shown))
+    stamp_ops = b"Q q " + b" ".join(writer.num(v) for v in place) + b" cm /EvBundleStamp Do Q\n"
     tail = src.new()
 
-    resources = inherited(page, "/Resources") or pikepdf.Dictionary()
+    resources = geometry.inherited(page, "/Resources") or pikepdf.Dictionary()
     items = dict(resources.items())
     xobjects = items.pop("/XObject", None)
     xitems = b" ".join(bytes(pikepdf.Name(k).unparse()) + b" " + src.value(v)
@@ -881,9 +344,9 @@ def _segment_page(src: _Copy, page: Any, index: int, size: tuple[float, float]) 
         [(k, v) for k, v in page.items() if k not in ("/Parent", "/Contents", *_INHERITED)])
     extra = [b"/Parent " + _PAGES_ROOT, b"/Resources " + res,
              b"/Contents [%s]" % b" ".join([_Q_OPEN, *own, b"\x00o%d\x00" % tail]),
-             b"/MediaBox " + src.value(inherited(page, "/MediaBox"))]
-    if inherited(page, "/CropBox") is not None:
-        extra.append(b"/CropBox " + src.value(inherited(page, "/CropBox")))
+             b"/MediaBox " + src.value(geometry.inherited(page, "/MediaBox"))]
+    if geometry.inherited(page, "/CropBox") is not None:
+        extra.append(b"/CropBox " + src.value(geometry.inherited(page, "/CropBox")))
     if rotate:
         extra.append(b"/Rotate %d" % rotate)
     src.objects.append(("p", index, body[:-2] + b" " + b" ".join(extra) + b">>"))
@@ -891,7 +354,6 @@ def _segment_page(src: _Copy, page: Any, index: int, size: tuple[float, float]) 
 
 
 def _open(pdf: Path | bytes) -> Any:
-    import io
 
     import pikepdf
 
@@ -968,7 +430,7 @@ def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequ
 _O, _P, _F, _C = b"opfc"
 
 
-def _stamp_content(label: str, face: BundleStampFace,
+def _stamp_content(label: str, face: model.BundleStampFace,
                    glyphs: Mapping[str, tuple[int, float]]) -> bytes:
     """A label right-aligned on a white knock-out, drawn with the face's glyph forms.
     `glyphs`: character -> (form index, advance), from _glyphs(face)."""
@@ -976,18 +438,18 @@ def _stamp_content(label: str, face: BundleStampFace,
     placed = [glyphs[ch] for ch in label]
     text_width = sum(advance for _, advance in placed)
     x = width - 2 - text_width
-    ops = [b"q 1 g %s 1 %s %s re f Q" % (_num(x - 2), _num(text_width + 4), _num(height - 2))]
+    ops = [b"q 1 g %s 1 %s %s re f Q" % (writer.num(x - 2), writer.num(text_width + 4), writer.num(height - 2))]
     for index, advance in placed:
-        ops.append(b"q 1 0 0 1 %s 0 cm /G%d Do Q" % (_num(x), index))
+        ops.append(b"q 1 0 0 1 %s 0 cm /G%d Do Q" % (writer.num(x), index))
         x += advance
     return b"\n".join(ops) + b"\n"
 
 
-def _glyphs(face: BundleStampFace) -> dict[str, tuple[int, float]]:
+def _glyphs(face: model.BundleStampFace) -> dict[str, tuple[int, float]]:
     return {ch: (i, face.widths[i]) for i, ch in enumerate(face.chars)}
 
 
-def _write_outline(w: pdffile.Writer, parent: int, items: Sequence[tuple[str, int, Any]]
+def _write_outline(w: writer.Writer, parent: int, items: Sequence[tuple[str, int, Any]]
                    ) -> tuple[int, int, int]:
     """Write `items` (title, bundle page object, children) under `parent`; returns (first,
     last, visible count)."""
@@ -1015,9 +477,8 @@ def _outline_pages(items: Sequence[Any], first_page: int) -> list[tuple[str, int
             for title, page, children in items]
 
 
-def _glyph_forms(w: pdffile.Writer, face: BundleStampFace) -> tuple[int, int]:
+def _glyph_forms(w: writer.Writer, face: model.BundleStampFace) -> tuple[int, int]:
     """The face's sheet pages as form XObjects: the first one's number (/G0) and how many."""
-    import pikepdf
 
     with _open(face.sheet) as sheet:
         src = _Copy(sheet, None, False)
@@ -1035,18 +496,19 @@ def _glyph_forms(w: pdffile.Writer, face: BundleStampFace) -> tuple[int, int]:
         w.obj(base + num, _resolve(body, base, 0, 0, (), ()), data)
     for i, (res, content) in enumerate(forms):
         w.obj(form_base + i, b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %s "
-              b"/Length %d>>" % (_num(sw), _num(sh), _resolve(res, base, 0, 0, (), ()),
+              b"/Length %d>>" % (writer.num(sw), writer.num(sh), _resolve(res, base, 0, 0, (), ()),
                                  len(content)), content)
     return form_base, len(forms)
 
 
-FrontSource = Callable[[], tuple[bytes, Sequence[BundleSection]]]
-StampSource = Callable[[int], tuple[Sequence[str], BundleStampFace]]
+FrontSource = Callable[[], tuple[bytes, Sequence[model.BundleSection]]]
+StampSource = Callable[[int], tuple[Sequence[str], model.BundleStampFace]]
 
 
 def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
-           sections: Sequence[BundleSection], front_title: str, stamps: StampSource,
-           metadata: Mapping[str, str], stamp_size: tuple[float, float]) -> tuple[int, str]:
+           sections: Sequence[model.BundleSection], front_title: str, stamps: StampSource,
+           metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
+           direct_io: bool = False) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
     Every page gets its label as a stamp at the visible top right; page labels equal the
@@ -1062,9 +524,15 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
     are written (the caller renders it meanwhile), and `stamps` gives, for the front matter's
     page count, every bundle page's label and the face they are drawn with. `stamp_size`: the
     stamp's box (the parts' segments are cut for it).
+
+    `direct_io` (opt-in, `build --direct-io`; issue 19): written past the disk cache through
+    writer.DirectWriter, and the replaced bundle's blocks freed by a helper process. Tuned on
+    a VM whose kernel hands out new cache memory slowly; on other disks the plain writer is
+    as fast (bench/README.md), so it is not the default.
     """
-    with atomic.replacing(out, free_old_later=True) as tmp, tmp.open("wb", buffering=0) as f:
-        w = pdffile.DirectWriter(f, tmp)
+    with atomic.replacing(out, free_old_later=direct_io) as tmp, \
+            tmp.open("wb", buffering=0) as f:
+        w = writer.DirectWriter(f, tmp) if direct_io else writer.Writer(f)
         try:
             root, pages_root, outline_root, info, q_open, stamp_res = (w.reserve() for _ in range(6))
             w.obj(q_open, b"<</Length 2>>", b"q\n")
@@ -1140,7 +608,7 @@ def _read_back(bundle_pdf: Path, labels: Sequence[str]) -> None:
                                  "please report it.")
 
 
-def _write_segment(w: pdffile.Writer, seg: Segment, pdf: Path | bytes | None, first: int,
+def _write_segment(w: writer.Writer, seg: Segment, pdf: Path | bytes | None, first: int,
                    locals_: int, stamps: int, claimants: Sequence[int],
                    specials: tuple[int, int]) -> None:
     """A part's pages and objects at the numbers reserved for them; big streams are copied
@@ -1157,7 +625,7 @@ def _write_segment(w: pdffile.Writer, seg: Segment, pdf: Path | bytes | None, fi
             if isinstance(data, tuple):
                 if source is None:
                     assert isinstance(pdf, Path)  # ranges only come from files
-                    source = pdffile.Source(pdf)
+                    source = writer.Source(pdf)
                 w.copy_range(locals_ + n, body, source, data[0], data[1])
             else:
                 w.obj(locals_ + n, body, data)
@@ -1166,7 +634,7 @@ def _write_segment(w: pdffile.Writer, seg: Segment, pdf: Path | bytes | None, fi
             w.release(source)
 
 
-def _write_stamps(w: pdffile.Writer, face: BundleStampFace, resources: int, labels: Sequence[str],
+def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int, labels: Sequence[str],
                   stamps: Sequence[tuple[int, int]]) -> None:
     """The face's glyph forms, the stamps' shared /Resources, then each (stamp object, bundle
     page) stamp."""
@@ -1176,7 +644,7 @@ def _write_stamps(w: pdffile.Writer, face: BundleStampFace, resources: int, labe
     glyphs = _glyphs(face)
     sw, sh = face.size
     head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
-        _num(sw), _num(sh), resources)
+        writer.num(sw), writer.num(sh), resources)
     for num, page in stamps:
         content = _stamp_content(labels[page], face, glyphs)
         w.obj(num, head + b"/Length %d>>" % len(content), content)

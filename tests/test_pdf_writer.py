@@ -10,7 +10,7 @@ from typing import Any
 import pikepdf
 import pytest
 
-from evidence import pdffile
+from evidence.pdf import writer as pdffile
 
 
 class _SmallDirect(pdffile.DirectWriter):

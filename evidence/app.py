@@ -1,0 +1,214 @@
+"""The use cases, as library functions: what the CLI calls, and what a web page or a cluster
+executor will call (issue 19). Plain arguments (paths, an options dataclass, a progress
+callback); every result carries its exit code, decided by the one policy in errors.py. Nothing
+here prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline
+from evidence import intake as intake_mod
+from evidence.errors import ExitCode
+from evidence.model import Case, Issue, Status
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    case: Case
+    case_issues: tuple[Issue, ...]
+    reports: tuple[tuple[collect.Collected, checklist.Checklist], ...]
+    code: ExitCode
+
+
+def select(case: Case, wanted: Sequence[str] | None) -> list[str]:
+    """The victims a command works on; an unknown id is refused (exit 2) before anything is
+    read or written."""
+    ids = config.victim_ids(case)
+    for victim in wanted or []:
+        if victim not in ids:
+            raise errors.UsageError(
+                f"there is no victim folder {case.folder / config.VICTIMS_DIR / victim}; "
+                f"known victims: {', '.join(ids) or 'none'}.")
+    return [i for i in ids if not wanted or i in wanted]
+
+
+def _code(gathered: Sequence[collect.Collected], extra: Sequence[Issue] = ()) -> ExitCode:
+    rejected = any(f.status is Status.REJECTED for c in gathered for f in c.inventory.files)
+    return errors.from_issues([*extra, *(i for c in gathered for i in c.issues)], rejected)
+
+
+def check(case_dir: Path, victims: Sequence[str] | None = None) -> Checked:
+    """Inventory every (selected) victim's files; reads only."""
+    case, case_issues = config.load_case(case_dir)
+    reports = []
+    for victim_id in select(case, victims):
+        gathered = collect.victim(case, victim_id)
+        reports.append((gathered, checklist.build(gathered)))
+    return Checked(case, tuple(case_issues), tuple(reports), _code([g for g, _ in reports]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Chronology:
+    case: Case
+    case_issues: tuple[Issue, ...]
+    gathered: collect.Collected
+    code: ExitCode
+
+
+def chronology(case_dir: Path, victim: str) -> Chronology:
+    """One victim's merged timeline; exits like `check` when files are rejected."""
+    case, case_issues = config.load_case(case_dir)
+    select(case, [victim])
+    gathered = collect.victim(case, victim)
+    return Chronology(case, tuple(case_issues), gathered, _code([gathered]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Intake:
+    result: intake_mod.IntakeResult
+    receipt_pdf: Path
+    code: ExitCode
+    language: str
+
+
+def intake_submission(source: Path, case_dir: Path, victim: str, *, signing: Any = None
+                      ) -> Intake:
+    """Copy a submission into the case, hash it, write receipt.txt and receipt.pdf (signed
+    with `signing`, an evidence.sign.Signing, when given: issue 18)."""
+    from evidence.render import receipt as receipt_pdf
+
+    case, _ = config.load_case(case_dir)
+    result = intake_mod.intake(source, case, victim)
+    pdf = receipt_pdf.write_for_intake(case, victim, when=result.received, refused=[
+        (r.original_path, r.reason) for r in result.rejected])
+    if signing is not None:
+        from evidence import sign as signer
+
+        signer.apply(pdf, signing)
+    return Intake(result, pdf, ExitCode.BAD_INPUT if result.rejected else ExitCode.OK,
+                  case.language)
+
+
+@dataclasses.dataclass(frozen=True)
+class Built:
+    """`single`: per-victim results (--victim); `batch`: the whole case with its bundle."""
+
+    single: tuple[pipeline.VictimResult, ...]
+    failed: tuple[tuple[str, str], ...]  # (victim, one sentence)
+    batch: batch.Result | None
+    code: ExitCode
+
+
+def prepare_out(out: Path) -> None:
+    """The output folder must be a folder we can write in: said before anything is built."""
+    probe = out / f".evidence-write-test-{os.getpid()}"
+    try:
+        if out.exists() and not out.is_dir():
+            raise NotADirectoryError(20, "not a folder", str(out))
+        out.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise errors.OutputError(
+            f"cannot write the output folder {out} ({reason}); choose a folder you can write "
+            "in with --out (it is created when missing).") from None
+
+
+def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None = None, *,
+          options: pipeline.Options | None = None, jobs: int | None = None,
+          password: str | None = None,
+          progress: Callable[[batch.Progress], None] | None = None,
+          cluster: batch.Executor | None = None) -> Built:
+    """Every claimant's dossier and the joint bundle, or only `victims` (no bundle).
+
+    Under an exclusive lock on the output folder; a claimant that fails does not stop the
+    others (exit 7); a password encrypts each dossier after its checks ran. `cluster`
+    (issue 22): the whole case's claimants are built there."""
+    options = options or pipeline.Options()
+    case, _ = config.load_case(case_dir)
+    ids = select(case, victims)
+    target = out or case_dir / "out"
+    prepare_out(target)
+    if not victims and password is not None:
+        raise errors.UsageError(
+            "--encrypt is not supported for the whole-case build yet; build the dossiers "
+            "first, then encrypt them with --victim ... --encrypt.")
+    started = time.time_ns()
+    with outlock.hold(target):
+        try:
+            if not victims:
+                return _whole_case(case_dir, target, jobs, options, progress, cluster)
+            return _some(case, ids, target, options, password)
+        except KeyboardInterrupt:
+            written = _written_since(target, ids, started)
+            raise errors.Interrupted(
+                f"interrupted; {written} dossier(s) were written and are kept, nothing "
+                "half-written is left at the final paths. Run build again to finish: finished "
+                "claimants are reused.") from None
+
+
+def _written_since(target: Path, ids: Sequence[str], started_ns: int) -> int:
+    """Claimants whose outputs this build finished (their build.json, or dossier, is new)."""
+    count = 0
+    for vid in ids:
+        for name in (batch.BUILD_JSON, "dossier.pdf"):
+            try:
+                if (target / vid / name).stat().st_mtime_ns >= started_ns:
+                    count += 1
+                    break
+            except OSError:
+                continue
+    return count
+
+
+def _whole_case(case_dir: Path, target: Path, jobs: int | None, options: pipeline.Options,
+                progress: Callable[[batch.Progress], None] | None,
+                cluster: batch.Executor | None = None) -> Built:
+    result = batch.build(case_dir, target, jobs=jobs, options=options, progress=progress,
+                         cluster=cluster)
+    failed = tuple((o.id, o.error or "") for o in result.failed)
+    issues = [i for o in result.outcomes if not o.error for i in o.issues]
+    code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(issues)
+    return Built((), failed, result, code)
+
+
+def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Options,
+          password: str | None) -> Built:
+    from evidence.pdf import protect
+
+    built: list[pipeline.VictimResult] = []
+    failed: list[tuple[str, str]] = []
+    for vid in ids:
+        try:
+            result = pipeline.build_victim(case, vid, target, options)
+        except Exception as exc:  # one claimant never stops the others (as in a batch)
+            failed.append((vid, batch.failure_message(exc, target / vid)))
+            continue
+        if password is not None and result.dossier is not None:  # issue 6: after the checks
+            protect.encrypt(result.dossier, password)
+            integrity.write_sidecar(result.dossier)
+        built.append(result)
+    code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(
+        [i for r in built for i in r.issues])
+    return Built(tuple(built), tuple(failed), None, code)
+
+
+def verify(dossier: Path, case_dir: Path | None = None, *, password: str | None = None
+           ) -> tuple[integrity.Report, ExitCode]:
+    """A dossier or bundle against its embedded manifest and page hashes (and the originals,
+    with a case); an encrypted file without its password is a usage error, not a change."""
+    if not dossier.is_file():
+        raise errors.InputError(f"{dossier} does not exist or is not a file; give the path of "
+                                "a dossier.pdf.")
+    report = integrity.check(dossier, case_dir, password=password)
+    if report.count(integrity.State.LOCKED):
+        return report, ExitCode.USAGE
+    return report, ExitCode.OK if report.ok else ExitCode.VERIFY_FAILED
