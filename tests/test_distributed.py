@@ -16,14 +16,14 @@ import pytest
 
 pytest.importorskip("distributed")
 
-import cloudpickle  # noqa: E402  (comes with distributed)
-import dask  # noqa: E402
-from distributed import Client, LocalCluster, WorkerPlugin, get_task_stream  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+import cloudpickle
+import dask
+from distributed import Client, LocalCluster, WorkerPlugin, get_task_stream
+from typer.testing import CliRunner
 
-import cli  # noqa: E402
-from evidence import batch, distributed, sample  # noqa: E402
-from evidence.errors import ExitCode  # noqa: E402
+import cli
+from evidence import batch, distributed, sample
+from evidence.errors import ExitCode
 
 # the plugins and functions below run in the worker processes: sent by value, not by name
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
