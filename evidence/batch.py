@@ -338,7 +338,7 @@ def reuse(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, 
 
 
 def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str,
-              force: bool = False) -> Outcome:
+              force: bool = False, scratch: Path | None = None) -> Outcome:
     """Build (or reuse) one claimant. Never raises for the claimant's own problems."""
     if not force:
         cached = reuse(case, victim_id, out_dir, options, tool)
@@ -352,7 +352,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
         fp = fingerprint(case, victim_id, tool, options, hashes)
         got = collect.victim(case, victim_id, digest=hashes.sha,  # hashed just above
                              ocr=ocr_run.reader(out_dir, options.ocr, case.language))
-        result = pipeline.build_collected(got, out_dir, options)
+        result = pipeline.build_collected(got, out_dir, options, scratch)
         person = joint.claimant(got.victim, got.timeline)
         outputs = {p.name: _written_sha(p) for p in sorted(folder.iterdir())
                    if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")}
@@ -382,8 +382,8 @@ def _written_sha(path: Path) -> str:
     return known or inventory.sha256(path)
 
 
-def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str
-                ) -> Outcome:
+def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str,
+                scratch: Path | None = None) -> Outcome:
     """build_one in a batch: one claimant after another in the same process."""
     # A dossier leaves ~10^5 objects in reference cycles (pypdf, reportlab). The collector
     # waits until the claimant is done, then takes them in one pass: while the build runs it
@@ -393,7 +393,7 @@ def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Opt
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return build_one(case, victim_id, out_dir, options, tool, force=True)
+        return build_one(case, victim_id, out_dir, options, tool, force=True, scratch=scratch)
     finally:
         if enabled:
             gc.enable()

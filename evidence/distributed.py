@@ -147,8 +147,12 @@ def _reader(out_dir: Path, engine_id: str) -> Any:
 
 def build_task(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str
                ) -> batch.Outcome:
-    """One claimant on a worker: what a local pool worker runs."""
-    return batch._build_next(case, victim_id, out_dir, options, tool)
+    """One claimant on a worker: what a local pool worker runs, its work folder in the worker's
+    local directory (dask worker --local-directory); only finished files reach `out_dir`."""
+    from distributed import get_worker
+
+    return batch._build_next(case, victim_id, out_dir, options, tool,
+                             scratch=Path(get_worker().local_directory))
 
 
 def ocr_task(file: SourceFile, out_dir: Path, engine_id: str) -> OcrResult:
