@@ -317,8 +317,12 @@ def _cluster(scheduler: str | None) -> Any:
 
     if not scheduler:
         return contextlib.nullcontext(None)
+    import logging
+
     from evidence import distributed  # imports dask
 
+    # dask logs its reconnection attempts to stderr; what went wrong is said in one sentence
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     return distributed.Cluster.connect(scheduler)
 
 

@@ -29,7 +29,6 @@ import importlib.metadata
 import itertools
 import os
 import secrets
-import socket
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -271,7 +270,7 @@ class Cluster:
                     f"Dask worker {worker} cannot run evidence ({type(got).__name__}: {got}); "
                     "install the same evidence on every worker (pip install "
                     "\"evidence[distributed]\"), then run the build again. Nothing was built.")
-            problem = compare(here, got, f"{worker} ({_host(worker, workers)})")
+            problem = compare(here, got, _named(worker, workers))
             if problem is not None:
                 raise errors.UsageError(problem)
         case, _ = config.load_case(case_dir)
@@ -318,7 +317,7 @@ class Cluster:
                 "claimants were built. Give the workers more memory (dask worker "
                 f"--memory-limit), or build it alone here: evidence build --victim {vid}"), 0.0)
 
-        progress(batch.Progress("begin", total, len(done), tuple(pending)))
+        progress(batch.Progress("begin", total, len(done), (), f"{len(pending)} on the cluster"))
         batches = [submit(pending)]
         while batches:
             for vid, outcome in self._collect(batches.pop(), failed):
@@ -373,7 +372,8 @@ def _connection_error(exc: BaseException) -> bool:
         exc, (ConnectionError, TimeoutError))
 
 
-def _host(worker: str, workers: Mapping[str, Mapping[str, Any]]) -> str:
-    info = workers.get(worker, {})
-    return str(info.get("name") or info.get("host") or socket.getfqdn())
+def _named(worker: str, workers: Mapping[str, Mapping[str, Any]]) -> str:
+    """The worker's address, and its --name when it has another."""
+    name = str(workers.get(worker, {}).get("name", ""))
+    return f"{worker} ({name})" if name and name != worker else worker
 
