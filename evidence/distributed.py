@@ -84,8 +84,10 @@ def facts(case_dir: Path, out_dir: Path, options: pipeline.Options, token: str
     found: dict[str, str] = {"tool code": batch.tool_digest()}
     found.update({f"library {name}": _version(name) for name in LIBRARIES})
     case_toml = case_dir / config.CASE_FILE
-    found["case folder"] = (f"{case_dir} (case.toml {_file_sha(str(case_toml))[:12]})"
-                            if case_toml.is_file() else f"{case_dir} not found")
+    if not case_toml.is_file():
+        found["case folder"] = f"{case_dir} (not found)"
+        return found
+    found["case folder"] = f"{case_dir} (case.toml {_file_sha(str(case_toml))[:12]})"
     found["output folder"] = _writable(out_dir, token)
     case, _ = config.load_case(case_dir)
     fonts = pipeline.load_fonts(case, options)
