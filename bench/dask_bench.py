@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import sys
@@ -43,8 +44,19 @@ PROJECT_CLAIMANTS = 10_000
 PROJECT_WORKERS = (8, 32, 128)
 
 
-def _timed(build: Any) -> dict[str, float]:
+def _cpu(client: Any = None) -> float:
+    """CPU seconds (user + sys) of this process and its reaped children, plus the workers'."""
+    mine = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF,
+               resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime"))
+    if client is None:
+        return mine
+    theirs = client.run(lambda: sum(os.times()[:2]))
+    return mine + sum(theirs.values())
+
+
+def _timed(build: Any, client: Any = None) -> dict[str, float]:
     marks: dict[str, float] = {}
+    cpu = _cpu(client)
     started = time.perf_counter()
 
     def progress(p: batch.Progress) -> None:
@@ -54,7 +66,8 @@ def _timed(build: Any) -> dict[str, float]:
     build(progress)
     wall = time.perf_counter() - started
     return {"wall_s": round(wall, 2), "claimants_s": round(marks.get("joint", wall), 2),
-            "joint_s": round(wall - marks.get("joint", wall), 2)}
+            "joint_s": round(wall - marks.get("joint", wall), 2),
+            "cpu_s": round(_cpu(client) - cpu, 2)}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -69,6 +82,8 @@ def main() -> None:
     parser.add_argument("--ocr", action="store_true", help="with OCR (slow: ~15 s a claimant)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--dask-malloc-trim", action="store_true", help="keep Dask's default "
+                        "MALLOC_TRIM_THRESHOLD_=65536 in the workers' environment")
     args = parser.parse_args()
 
     from distributed import LocalCluster
@@ -83,6 +98,12 @@ def main() -> None:
             sys.exit(f"OCR cannot run here: {decision.unavailable}")
         options = pipeline.Options(ocr=decision.engine_id)
 
+    import dask
+
+    if not args.dask_malloc_trim:  # glibc's own malloc tuning, as in the local pool's workers
+        dask.config.set({"distributed.nanny.pre-spawn-environ": {
+            k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+            if k != "MALLOC_TRIM_THRESHOLD_"}})
     began = time.perf_counter()
     local_cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                  dashboard_address=":0", silence_logs=50)
@@ -96,12 +117,14 @@ def main() -> None:
                     out = root / f"{kind}-{n}"
                     runs[kind].append(_timed(lambda progress, kind=kind, out=out: batch.build(
                         case, out, jobs=args.workers, options=options, progress=progress,
-                        cluster=cluster if kind == "dask" else None)))
+                        cluster=cluster if kind == "dask" else None),
+                        cluster.client if kind == "dask" else None))
                     print(kind, runs[kind][-1], flush=True)
                 identical &= _files(root / f"local-{n}") == _files(root / f"dask-{n}")
     finally:
         local_cluster.close()
 
+    cpu = {k: round(statistics.median(r["cpu_s"] for r in v), 2) for k, v in runs.items()}
     local = round(statistics.median(r["wall_s"] for r in runs["local"]), 2)
     spread = round(statistics.median(r["wall_s"] for r in runs["dask"]), 2)
     claimants_s = statistics.median(r["claimants_s"] for r in runs["dask"])
@@ -118,10 +141,14 @@ def main() -> None:
                     "python": platform.python_version(),
                     "load_1min_after": round(os.getloadavg()[0], 2)},
         "victims": args.victims, "workers": args.workers, "ocr": args.ocr,
+        "dask_malloc_trim": args.dask_malloc_trim,
         "localcluster_startup_s": round(startup, 2),
         "runs": runs,
         "median_wall_s": {"local": local, "dask": spread},
         "dask_over_local": round(spread / local, 3),
+        # CPU (user+sys: this process, its pool workers, the Dask workers) is less at the mercy
+        # of other work on a shared machine than wall time
+        "median_cpu_s": cpu, "dask_over_local_cpu": round(cpu["dask"] / cpu["local"], 3),
         # the first build on fresh workers imports and loads everything there (a long-lived
         # cluster pays this once); the local pool forks from a process that has it loaded
         "first_run_dask_over_local": round(runs["dask"][0]["wall_s"] / runs["local"][0]["wall_s"],

@@ -27,7 +27,6 @@ import concurrent.futures
 import hashlib
 import importlib.metadata
 import itertools
-import os
 import secrets
 import time
 import uuid
@@ -195,11 +194,6 @@ def _dask() -> Any:
     return distributed
 
 
-def address(given: str | None) -> str | None:
-    """--scheduler, else EVIDENCE_SCHEDULER, else None (a local build)."""
-    return given or os.environ.get(ENV) or None
-
-
 class Cluster:
     """A connection to a Dask scheduler for one command; a context manager."""
 
@@ -234,21 +228,22 @@ class Cluster:
     # -- preflight --
 
     def workers(self) -> dict[str, dict[str, Any]]:
-        info = self.client.scheduler_info()
-        return dict(info.get("workers", {}))
+        """What the scheduler says of its workers (names, for messages; may be partial)."""
+        return dict(self.client.scheduler_info().get("workers", {}))
 
     def preflight(self, case_dir: Path, out_dir: Path, options: pipeline.Options) -> None:
         """Refuse (UsageError, exit 2) unless every worker would build what this machine
         would; then warm the workers up."""
-        workers = self.workers()
-        if not workers:
+        threads = dict(self.client.nthreads())  # every worker, whatever the dask version
+        if not threads:
             raise errors.UsageError(
                 f"the Dask scheduler at {self.where} has no workers; start some with `dask "
                 f"worker {self.where} --nthreads 1`, then run the build again.")
-        for worker, info in sorted(workers.items()):
-            if int(info.get("nthreads", 1)) != 1:
+        workers = self.workers()
+        for worker, count in sorted(threads.items()):
+            if count != 1:
                 raise errors.UsageError(
-                    f"Dask worker {worker} runs {info.get('nthreads')} threads; start workers "
+                    f"Dask worker {_named(worker, workers)} runs {count} threads; start workers "
                     "with --nthreads 1 (and --nworkers N for N cores): a claimant's build keeps "
                     "per-process state (fonts, the PDF libraries). Nothing was built.")
         out_dir = out_dir.absolute()

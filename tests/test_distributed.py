@@ -93,6 +93,16 @@ def test_a_worker_with_other_code_is_refused_before_any_task(
     assert not list(out.glob(distributed.PROBE + "*"))  # the preflight's probe removed
 
 
+def test_a_worker_with_threads_is_refused(case: Path, tmp_path: Path) -> None:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0",
+                      silence_logs=50) as threaded:
+        result = CliRunner().invoke(cli.app, ["build", str(case), "--out", str(tmp_path / "o"),
+                                              "--scheduler", threaded.scheduler_address])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "runs 2 threads" in result.output and "--nthreads 1" in result.output
+    assert not list((tmp_path / "o").glob("V*"))
+
+
 class Crash(WorkerPlugin):
     """Test-only worker plugin: building `victim` ends the worker process at once, the way the
     kernel's OOM killer or a segfault in a native library would."""
