@@ -41,6 +41,7 @@ from evidence import (
     inventory,
     joint,
     jsontext,
+    office,
     phones,
     pipeline,
     redact,
@@ -678,13 +679,33 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         json_data = red.text(json_data.decode("utf-8")).encode("utf-8")
     atomic.write_bytes(folder / csv_name, csv_data)
     atomic.write_bytes(folder / json_name, json_data)
+    editable = _office(case, analysis, ranges, lang, tz, red, options)  # issue 17
+    for name, data in editable.items():
+        atomic.write_bytes(folder / name, data)
     # the bundle's .sha256 (from the writer's own hash): `evidence verify` and `sha256sum -c`
     side = integrity.write_sidecar(folder / bundle_name, bundle_sha)
     hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
               json_name: hashlib.sha256(json_data).hexdigest(),
+              **{name: hashlib.sha256(data).hexdigest() for name, data in editable.items()},
               side.name: hashlib.sha256(side.read_bytes()).hexdigest()}
     return written, hashes, {"key": key, "first_pages": rendered.first_pages,
                              "pages": rendered.pages, "claimants": len(outcomes)}
+
+
+def _office(case: Case, analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], lang: str,
+            tz: Any, red: redact.Redactor | None, options: pipeline.Options) -> dict[str, bytes]:
+    """issue 17: 原告名单.docx and claims.xlsx, the editable copies the lawyer signs."""
+    mask = red.text if red is not None else str
+
+    def stamp(n: int) -> str:
+        return template.t(lang, "joint.bates", prefix=case.bates_prefix, page=n)
+
+    return {
+        pipeline.output_name("原告名单.docx", options): office.claimants(
+            analysis, ranges, lang, case.title, case.counsel, case.build_date, stamp, mask),
+        pipeline.output_name("claims.xlsx", options): office.claims_xlsx(
+            analysis, ranges, tz, lang, case.build_date, mask if red is not None else None),
+    }
 
 
 def _hashes_path(out_dir: Path, name: str) -> Path:

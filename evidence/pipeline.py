@@ -30,6 +30,7 @@ from evidence import (
     integrity,
     jsontext,
     layout,
+    office,
     redact,
     stamp,
     template,
@@ -345,6 +346,9 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     (work / names[0]).write_bytes(_dump({"victim": victim.id, "events": events,
                                          "facts": facts}, memo))
     (work / names[1]).write_bytes(_dump(inventory_json))
+    # issue 17: the evidence list as Word, the copy the lawyer edits and signs
+    docx_name = output_name("证据目录.docx", options)
+    (work / docx_name).write_bytes(office.evidence_list(plan, item_pages))
 
     # -- post-conditions before anything is moved into place
     problems = verify.check(pdf, verify.Expect(
@@ -359,7 +363,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                                  "; nothing was written. This is a bug, please report it.")
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
-    return result, [*names, names[2] + ".sha256"]
+    return result, [*names, names[2] + ".sha256", docx_name]
 
 
 def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:

@@ -355,6 +355,7 @@ def _pages(nums: Numbers, path: str) -> tuple[str, int | None]:
 
 
 INDEX_COLUMNS = ("no", "name", "original", "source", "purpose", "count", "pages")
+INDEX_WIDTHS = (0.09, 0.18, 0.125, 0.20, 0.245, 0.06, 0.10)  # shares of the frame width
 
 
 def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
@@ -363,7 +364,7 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
     提交人, 日期 and room to sign. evidence.exhibits wrote the names and purposes."""
     p, st = c.plan, c.st
     w = c.pg.frame_width
-    widths = [w * x for x in (0.09, 0.18, 0.125, 0.20, 0.245, 0.06, 0.10)]
+    widths = [w * x for x in INDEX_WIDTHS]
     head = common.GridRow(tuple(common.cell(st.cell_head, c.t(f"index.{k}"))
                                 for k in INDEX_COLUMNS))
     out: list[Flowable] = [
