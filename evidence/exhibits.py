@@ -432,19 +432,21 @@ _ID_WORDS = re.compile(r"身份证|居民身份|id[_ -]?card", re.I)
 
 
 def missing(items: Sequence[tuple[Fact, SourceFile, str, Sequence[Event]]], victim: Victim,
-            debits: Sequence[Event], matched: Mapping[str, bool], s: Story) -> list[str]:
+            debits: Sequence[Event], matched: Mapping[str, bool], s: Story,
+            transcribed: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """The 缺少的证据 lines (issue 17): what a court asks for and the file does not have.
 
     `items`: each exhibit's fact, file, name and events; `matched`: recording path -> whether a
-    call in the call log matches it."""
+    call in the call log matches it; `transcribed`: recordings with a transcript beside them."""
     out: list[str] = []
     real = [(f, fl, n, e) for f, fl, n, e in items if fl.sha256]  # not the claimant's statement
     facts = {f for f, *_ in real}
     if Fact.ORDER not in facts:
         out.append(_t(s, "missing_order_statement" if victim.orders else "missing_order"))
     recordings = [fl for _, fl, _, _ in real if fl.kind is FileKind.RECORDING]
-    if recordings:
-        out.append(_t(s, "missing_transcript", n=len(recordings)))
+    untranscribed = [fl for fl in recordings if fl.path not in transcribed]
+    if untranscribed:
+        out.append(_t(s, "missing_transcript", n=len(untranscribed)))
     for fl in recordings:
         if not matched.get(fl.path, False):
             out.append(_t(s, "missing_recording_call", path=fl.path))
@@ -457,3 +459,73 @@ def missing(items: Sequence[tuple[Fact, SourceFile, str, Sequence[Event]]], vict
     if debits and not has_statement:
         out.append(_t(s, "missing_statement", n=len(debits)))
     return out
+
+
+# ---- 录音笔录: a recording's transcript, or the form to write one on ----------------------------------
+
+TRANSCRIPT_SUFFIXES = (".srt", ".vtt", ".txt")
+FORM_STEP_S = 30  # the blank form has a row every 30 seconds of the recording
+_CUE = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,]\d+)?\s*-->\s*[\d:.,]+")
+_LINE = re.compile(r"^\s*[\[(（]?(?:(\d+):)?(\d{1,2}):(\d{2})[\])）]?\s*(.*)$")
+_SPEAKER = re.compile(r"^([^：:\s]{1,12})[：:]\s*(.+)$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    at: int | None  # seconds from the start of the recording, when the transcript says
+    speaker: str
+    text: str
+
+
+def transcript(text: str, suffix: str) -> tuple[Line, ...]:
+    """Lines of a victim-supplied transcript: SRT/VTT cues, or a text file whose lines may
+    start with `[mm:ss]` and `说话人：`. Every non-empty line is kept, in order."""
+    out: list[Line] = []
+    at: int | None = None
+    cue_text: list[str] = []
+
+    def flush() -> None:
+        if cue_text:
+            out.append(_speaker(at, " ".join(cue_text)))
+            cue_text.clear()
+
+    if suffix in (".srt", ".vtt"):
+        for raw in text.splitlines():
+            line = raw.strip()
+            m = _CUE.match(line)
+            if m:
+                flush()
+                at = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+            elif line and not line.isdigit() and line != "WEBVTT":
+                cue_text.append(line)
+            elif not line:
+                flush()
+        flush()
+        return tuple(out)
+    for raw in text.splitlines():
+        if not raw.strip():
+            continue
+        m = _LINE.match(raw)
+        if m and m.group(4):
+            secs = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+            out.append(_speaker(secs, m.group(4)))
+        else:
+            out.append(_speaker(None, raw.strip()))
+    return tuple(out)
+
+
+def _speaker(at: int | None, text: str) -> Line:
+    m = _SPEAKER.match(text)
+    return Line(at, m.group(1), m.group(2)) if m else Line(at, "", text)
+
+
+def form_marks(duration_s: float | None) -> tuple[int, ...]:
+    """Start of each blank form row: every 30 s over the whole recording (one row if unknown)."""
+    total = int(duration_s or 0)
+    return tuple(range(0, max(total, 1), FORM_STEP_S))
+
+
+def clock(seconds: int) -> str:
+    m, s = divmod(seconds, 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"

@@ -16,7 +16,7 @@ import docx
 import openpyxl
 import pytest
 
-from evidence import batch, sample
+from evidence import batch, exhibits, sample
 from evidence.render import dossier as render
 
 HAVE_POPPLER = shutil.which("pdftotext") is not None
@@ -180,3 +180,37 @@ def test_editable_outputs_are_byte_identical_between_builds(
     batch.build(case, again, jobs=1, tool="test")
     for rel in ("V001/证据目录.docx", "joint/claims.xlsx", "joint/原告名单.docx"):
         assert (out / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_transcript_parsing_and_form_rows() -> None:
+    srt = "1\n00:00:01,000 --> 00:00:04,000\n乙：您好，我是京东客服。\n\n2\n00:00:05,500 --> 00:00:09,000\n甲：什么事？\n"
+    lines = exhibits.transcript(srt, ".srt")
+    assert [(x.at, x.speaker, x.text) for x in lines] == [(1, "乙", "您好，我是京东客服。"), (5, "甲", "什么事？")]
+    txt = exhibits.transcript("[01:02] 乙：请点击链接\n没有时间的一行\n", ".txt")
+    assert [(x.at, x.speaker, x.text) for x in txt] == [(62, "乙", "请点击链接"), (None, "", "没有时间的一行")]
+    assert exhibits.form_marks(1050) == tuple(range(0, 1050, 30)) and len(exhibits.form_marks(1050)) == 35
+    assert exhibits.form_marks(None) == (0,)
+    assert exhibits.clock(1049) == "17:29"
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils not installed")
+def test_recording_gets_a_transcript_page_or_a_form(tmp_path: Path) -> None:
+    case = tmp_path / "case"
+    truth = sample.generate(case, victims=2, seed=318, scale="small").data
+    rec = next(f for f in _victim(truth, "V001")["files"] if f["kind"] == "recording")
+    audio = case / "victims" / "V001" / rec["path"]
+    audio.with_suffix(".srt").write_text(
+        "1\n00:00:03,000 --> 00:00:06,000\n乙：您好，这里是京东客服，您的订单出了问题。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    batch.build(case, out, jobs=1, tool="test")
+    with_text = re.sub(r"\s+", "", _text(out / "V001" / "dossier.pdf"))
+    assert "录音笔录" in with_text and "您好，这里是京东客服，您的订单出了问题。" in with_text
+    assert "00:03" in with_text and "未附录音笔录" not in with_text
+    others = [v for v in truth["victims"] if v["id"] != "V001"
+              and any(f["kind"] == "recording" for f in v["files"])]
+    assert others
+    for v in others:  # no transcript: a form with a row every 30 s, and 待补 in the summary
+        call = next(e for e in v["events"] if e["kind"] == "recording")
+        text = re.sub(r"\s+", "", _text(out / v["id"] / "dossier.pdf"))
+        last = exhibits.clock(exhibits.form_marks(float(call["duration_s"]))[-1])
+        assert "待补" in text and f"{last}" in text and "未附录音笔录" in text

@@ -335,7 +335,9 @@ def _court_missing(c: Ctx) -> list[str]:
     matched = {it.file.path: any(_matched_call(c, ev) is not None for ev in it.events
                                  if ev.kind is EventKind.RECORDING)
                for it in p.items if it.mode is Mode.RECORDING}
-    return exhibits_mod.missing(items, p.victim, p.summary.debits, matched, story)
+    transcribed = {it.file.path for it in p.items
+                   if it.mode is Mode.RECORDING and _transcript_file(it) is not None}
+    return exhibits_mod.missing(items, p.victim, p.summary.debits, matched, story, transcribed)
 
 
 def _cited(c: Ctx, nums: Numbers, ev: Event, markup: str) -> str:
@@ -663,7 +665,7 @@ def _meta(c: Ctx, it: Item, extra: Sequence[tuple[str, str]] = ()) -> Flowable:
         (c.t("exhibit.file"), f.path),
         (c.t("exhibit.kind"), f"{c.t('kind.' + str(f.kind))} · {c.t('form.' + str(it.form))}"),
         (c.t("exhibit.sha"), common.cell(c.st.cell, common.Run(f.sha256, c.st.cell.fontName,
-                                                                 7.5))),
+                                                                 c.st.cell.fontSize))),
         (c.t("exhibit.size"), f"{f.size:,}"),
         (c.t("exhibit.received"), c.when(f.received)),
         *extra,
@@ -842,8 +844,67 @@ def _recording(c: Ctx, it: Item) -> list[Flowable]:
         (c.t("exhibit.matched_call"), f"{c.when(match.time)} {match.summary}" if match
          else c.t("exhibit.no_match")),
     ]
+    app = details.get("app") or ""
+    extra.append((c.t("exhibit.recording_source"), c.t("exhibit.recording_source_line",
+                                                      app=f"（{app}）" if app else "")))
     return [common.Para(esc(c.t("exhibit.recording_heading")), c.st.h2), _meta(c, it, extra),
-            Spacer(1, 6 * mm), common.Para(esc(c.t("exhibit.recording_note")), c.st.body)]
+            Spacer(1, 6 * mm), common.Para(esc(c.t("exhibit.recording_note")), c.st.body),
+            *_transcript_sheet(c, it, ev, dur)]
+
+
+def _transcript_file(it: Item) -> Path | None:
+    """The victim's transcript beside a recording: the same name with .srt/.vtt/.txt."""
+    return next((p for p in (it.file.abspath.with_suffix(s) for s in exhibits_mod.TRANSCRIPT_SUFFIXES)
+                 if p.is_file()), None)
+
+
+def _transcript_sheet(c: Ctx, it: Item, ev: Event | None, dur: str) -> list[Flowable]:
+    """录音笔录 (issue 17, Art. 15: the carrier *and* a transcript): the victim's transcript
+    beside the recording (same name, .srt/.vtt/.txt), else a form with a row every 30 s."""
+    st, w = c.st, c.pg.frame_width
+    found = _transcript_file(it)
+    number = (ev.counterparty if ev else "") or "—"
+    try:
+        seconds = float(dur) if dur else None
+    except ValueError:
+        seconds = None
+    head = [
+        PageBreak(),
+        common.Para(esc(c.t("exhibit.transcript_heading", label=it.label)), st.h1),
+        _kv(c, [(c.t("exhibit.transcript_recording"), it.name or it.file.path),
+                (c.t("exhibit.file"), it.file.path),
+                (c.t("exhibit.duration"), _duration(c, dur) if dur else "—"),
+                (c.t("exhibit.sha"), common.cell(st.cell, common.Run(
+                    it.file.sha256, st.cell.fontName, st.cell.fontSize))),
+                (c.t("exhibit.transcript_speakers"), c.t(
+                    "exhibit.transcript_speakers_line", name=_name(c), number=number))],
+            (w * 0.2, w * 0.8), st.cell),
+        Spacer(1, 3 * mm),
+    ]
+    cols = [c.t("exhibit.transcript_time"), c.t("exhibit.transcript_speaker"),
+            c.t("exhibit.transcript_text")]
+    widths = [w * 0.14, w * 0.14, w * 0.72]
+    if found is not None:
+        try:
+            text = found.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        lines = exhibits_mod.transcript(text, found.suffix.lower())
+        if lines:
+            rows = [common.GridRow((common.cell(st.cell, exhibits_mod.clock(x.at) if x.at is not None
+                                                else ""),
+                                    common.cell(st.cell, x.speaker), common.cell(st.cell, x.text)))
+                    for x in lines]
+            return [*head, common.Para(esc(c.t("exhibit.transcript_from", path=found.name)),
+                                       st.body), _chunks(c, cols, rows, widths)[0]]
+    rows = [common.GridRow((common.cell(st.cell, exhibits_mod.clock(t) + "\n "),
+                            common.cell(st.cell, ""), common.cell(st.cell, "")))
+            for t in exhibits_mod.form_marks(seconds)]
+    return [*head, common.Para(esc(c.t("exhibit.transcript_form_note")), st.body),
+            common.Grid(widths, rows, common.GridRow(tuple(common.cell(st.cell_head, h)
+                                                           for h in cols))),
+            Spacer(1, 8 * mm),
+            common.Para(esc(c.t("exhibit.transcript_sign")), st.body)]
 
 
 def _order_sheet(c: Ctx, it: Item) -> list[Flowable]:
