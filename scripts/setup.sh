@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 need=()
 [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || need+=(fonts-arphic-uming)
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+# glyph fallbacks (issue 17): CJK Extension B and monochrome emoji, both TrueType (embeddable)
+[ -f /usr/share/fonts/truetype/hanazono/HanaMinB.ttf ] || need+=(fonts-hanazono)
+[ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || need+=(fonts-symbola)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v qpdf >/dev/null || need+=(qpdf)
 if [ ${#need[@]} -gt 0 ]; then

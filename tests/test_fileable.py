@@ -214,3 +214,47 @@ def test_recording_gets_a_transcript_page_or_a_form(tmp_path: Path) -> None:
         text = re.sub(r"\s+", "", _text(out / v["id"] / "dossier.pdf"))
         last = exhibits.clock(exhibits.form_marks(float(call["duration_s"]))[-1])
         assert "待补" in text and f"{last}" in text and "未附录音笔录" in text
+
+
+HAVE_FALLBACKS = all(Path(p).is_file() for p in (
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"))
+
+
+@pytest.mark.skipif(not (HAVE_POPPLER and HAVE_FALLBACKS), reason="fonts-hanazono/fonts-symbola")
+def test_rare_characters_and_emoji_are_printed_and_read_back(built: tuple[Path, Path, dict[str, Any]]
+                                                             ) -> None:
+    _, out, truth = built
+    text = _text(out / "V001" / "dossier.pdf")
+    emoji = [e for e in ("😂", "🎂", "😊", "👍") if e in text]
+    assert emoji and "[U+1F" not in text  # drawn by the fallback font, extracted as themselves
+    from reportlab.pdfgen.canvas import Canvas
+
+    from evidence.render import common, fonts
+
+    f = fonts.register(None, ["/usr/share/fonts/truetype/arphic/uming.ttc"], [])
+    common.use_fonts(f)
+    pdf = out / "extb.pdf"
+    canv = Canvas(str(pdf), invariant=1)
+    grid = common.Grid([400], [common.GridRow((common.cell(common.styles(f).cell, "吉𠮷祥😂"),))])
+    grid.wrapOn(canv, 400, 100)
+    grid.drawOn(canv, 50, 700)
+    canv.save()
+    assert "吉𠮷祥😂" in _text(pdf)  # Extension B via HanaMinB, with a correct ToUnicode map
+
+
+def test_no_chinese_font_is_one_clear_message_not_a_traceback(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence import errors, pipeline
+    from evidence.render import fonts
+
+    case = tmp_path / "case"
+    sample.generate(case, victims=1, seed=318, scale="small")
+    monkeypatch.setattr(fonts, "candidates", lambda override, configured: [])
+    fonts._register.cache_clear()
+    try:
+        with pytest.raises(errors.UsageError, match="No Chinese TrueType font.*--font"):
+            pipeline.build_victim(pipeline.config.load_case(case)[0], "V001", tmp_path / "out")
+    finally:
+        fonts._register.cache_clear()
+    assert not list((tmp_path / "out").rglob("dossier.pdf"))  # nothing half-written

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from evidence import exhibits as exhibits_mod
-from evidence import layout, stamp, template, times
+from evidence import errors, layout, stamp, template, times
 from evidence.layout import Item, Mode, Plan, Row
 from evidence.model import Event, EventKind
 from evidence.render import common
@@ -241,9 +241,9 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
         Spacer(1, 18 * mm),
         _kv(c, rows, (w * 0.3, w * 0.7)),
         Spacer(1, 8 * mm),
-        common.Para(esc(c.t("cover.fingerprint_note")), c.st.small),
+        common.Para(esc(c.t("cover.fingerprint_note")), c.st.body),
         Spacer(1, 2 * mm),
-        common.Para(esc(c.t("cover.numbering", example=nums.bates(1))), c.st.small),
+        common.Para(esc(c.t("cover.numbering", example=nums.bates(1))), c.st.body),
     ]
 
 
@@ -268,7 +268,7 @@ def _delay(c: Ctx, d: dt.timedelta) -> str:
 def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, s = c.plan, c.plan.summary
     out: list[Flowable] = [common.Para(esc(c.t("summary.heading")), c.st.h1),
-                           common.Para(esc(_zone(c)), c.st.small)]
+                           common.Para(esc(_zone(c)), c.st.body)]
     out.append(common.Para(esc(c.t("summary.orders")), c.st.h2))
     for oid, placed, item, amount in s.orders:
         out.append(common.Para(esc(c.t("summary.order_line", id=oid, item=item or "—",
@@ -298,7 +298,7 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
     w = c.pg.frame_width
     out.append(Spacer(1, 4 * mm))
     if s.first_call and s.all_debit_total != s.debit_total:
-        out.append(common.Para(esc(c.t("summary.debits_note")), c.st.small))
+        out.append(common.Para(esc(c.t("summary.debits_note")), c.st.body))
     out.append(_kv(c, [
         (c.t("summary.debit_total"), c.money(s.debit_total)),
         (c.t("summary.all_debits"), c.money(s.all_debit_total)),
@@ -445,12 +445,12 @@ def _title(c: Ctx, it: Item) -> str:
 def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, st = c.plan, c.st
     w = c.pg.frame_width
-    widths = [w * x for x in (0.17, 0.43, 0.19, 0.10, 0.11)]
+    widths = [w * x for x in (0.17, 0.395, 0.19, 0.135, 0.11)]  # amounts never wrap
     head = common.GridRow(tuple(common.cell(st.cell_head, c.t(f"chronology.{k}"))
                                 for k in ("time", "event", "party", "amount", "source")))
     out: list[Flowable] = [common.Para(esc(c.t("chronology.heading")), st.h1),
-                           common.Para(esc(c.t("chronology.intro")), st.small),
-                           common.Para(esc(_zone(c)), st.small),
+                           common.Para(esc(c.t("chronology.intro")), st.body),
+                           common.Para(esc(_zone(c)), st.body),
                            Spacer(1, 2 * mm)]
     if not p.rows:
         out.append(common.Para(esc(c.t("chronology.empty")), st.body))
@@ -472,7 +472,8 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
     text = (f"{mark} " if mark else "") + ev.summary
     party: list[str | common.Run] = [ev.counterparty or ""]
     if ev.attribution:
-        party.append(common.Run("\n" + common.plain(ev.attribution), st.cell.fontName, 6.5))
+        party.append(common.Run("\n" + common.plain(ev.attribution), st.cell.fontName,
+                                    st.cell.fontSize))
     amount = ""
     if ev.amount is not None:
         sign = "-" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
@@ -564,18 +565,21 @@ class _Sheet(Flowable):  # type: ignore[misc]
             canv.setLineWidth(0.5)
             canv.rect(bx, by, box.w, box.h, stroke=1, fill=0)
             canv.setFillColor(common.INK)
-            canv.setFont(c.fonts.heading, 8.5)
+            size = c.st.cell.fontSize  # issue 17: captions at table size (9 pt), not 6.5
+            canv.setFont(c.fonts.heading, size)
             width = max(box.w, self.frame.w / 2 - 2)
             cx = bx + box.w / 2
-            name = common.printable(PurePosixPath(item.file.path).name)
+            name = common.printable(item.name or PurePosixPath(item.file.path).name)
             canv.drawCentredString(cx, by - 10, common.clip(canv, f"{item.label}  {name}",
-                                                            c.fonts.heading, 8.5, width))
-            canv.setFont(c.fonts.body, 6.5)
-            canv.drawCentredString(cx, by - 19, f"SHA-256 {item.file.sha256[:32]}…")
+                                                            c.fonts.heading, size, width))
+            canv.setFont(c.fonts.body, size)
+            canv.drawCentredString(cx, by - 20.5, common.clip(
+                canv, f"{PurePosixPath(item.file.path).name}  SHA-256 {item.file.sha256[:16]}…",
+                c.fonts.body, size, width))
             if item.first:
-                canv.drawCentredString(cx, by - 27, common.clip(
+                canv.drawCentredString(cx, by - 31, common.clip(
                     canv, c.t("exhibit.image_time", time=c.when(item.first)), c.fonts.body,
-                    6.5, width))
+                    size, width))
             canv.restoreState()
             self.out.placements.append(Placement(page, info, box))
 
@@ -773,19 +777,23 @@ def _transcript(c: Ctx, it: Item) -> list[Flowable]:
         return [common.Para(esc(c.t("exhibit.no_messages")), c.st.body)]
     w = c.pg.frame_width
     st = c.st
+    fraud_debits = {id(e) for e in c.plan.summary.debits}
     rows: list[common.GridRow] = []
     for ev in msgs:
         incoming = ev.details.get("direction_of_message", "in") == "in"
         body = ev.details.get("body", ev.summary)
-        mark = ev.kind in (EventKind.BANK_NOTICE, EventKind.PHISHING, EventKind.VERIFICATION_CODE)
+        # issue 17: only the fraud's debits, links and codes are marked, not routine spending
+        fraud_debit = id(ev) in fraud_debits
+        mark = fraud_debit or ev.kind in (EventKind.PHISHING, EventKind.VERIFICATION_CODE)
         prefix = ""
-        if layout.is_debit(ev):
+        if fraud_debit:
             prefix = "▼ "
         elif ev.kind is EventKind.PHISHING:
             prefix = "◆ "
         party: list[str | common.Run] = [ev.counterparty or ""]
         if ev.attribution:
-            party.append(common.Run("\n" + common.plain(ev.attribution), st.cell.fontName, 6.5))
+            party.append(common.Run("\n" + common.plain(ev.attribution), st.cell.fontName,
+                                    st.cell.fontSize))
         style = st.cell_mark if prefix else st.cell
         rows.append(_row([
             common.cell(st.cell, c.when(ev.time)),
@@ -794,8 +802,9 @@ def _transcript(c: Ctx, it: Item) -> list[Flowable]:
             common.cell(st.cell, *party),
             common.cell(style, prefix, *_highlight(c, body, style)),
         ], mark, _ev_key(it, ev)))
-    return _chunks(c, [c.t("exhibit.time"), "", c.t("exhibit.sender"), c.t("exhibit.text")],
-                   rows, [w * 0.17, w * 0.05, w * 0.2, w * 0.58])
+    return [common.Para(esc(c.t("exhibit.legend_messages")), st.body), Spacer(1, 2 * mm),
+            *_chunks(c, [c.t("exhibit.time"), c.t("exhibit.direction"), c.t("exhibit.sender"),
+                         c.t("exhibit.text")], rows, [w * 0.17, w * 0.07, w * 0.2, w * 0.56])]
 
 
 def _calls(c: Ctx, it: Item) -> list[Flowable]:
@@ -807,7 +816,8 @@ def _calls(c: Ctx, it: Item) -> list[Flowable]:
     rows: list[common.GridRow] = []
     for ev in calls:
         is_first = ev is first
-        style = c.st.cell_mark if is_first else c.st.cell
+        fraud = first is not None and ev.counterparty == first.counterparty and ev.time >= first.time
+        style = c.st.cell_mark if fraud else c.st.cell
         dur = ev.details.get("duration_s", "")
         rows.append(_row([
             common.cell(c.st.cell, c.when(ev.time)),
@@ -816,10 +826,11 @@ def _calls(c: Ctx, it: Item) -> list[Flowable]:
             common.cell(style, ev.counterparty or ""),
             common.cell(c.st.cell, ev.attribution or ""),
             common.cell(c.st.cell_right, _duration(c, dur)),
-        ], is_first, _ev_key(it, ev)))
-    return _chunks(c, [c.t(f"exhibit.call_{k}") for k in ("time", "type", "party", "attr",
-                                                           "duration")],
-                   rows, [w * 0.2, w * 0.14, w * 0.2, w * 0.32, w * 0.14])
+        ], fraud, _ev_key(it, ev)))
+    return [common.Para(esc(c.t("exhibit.legend_calls")), c.st.body), Spacer(1, 2 * mm),
+            *_chunks(c, [c.t(f"exhibit.call_{k}") for k in ("time", "type", "party", "attr",
+                                                             "duration")],
+                     rows, [w * 0.2, w * 0.14, w * 0.2, w * 0.32, w * 0.14])]
 
 
 def _duration(c: Ctx, seconds: str) -> str:
@@ -946,16 +957,19 @@ def _table(c: Ctx, it: Item) -> list[Flowable]:
         return [common.Para(esc(c.t("exhibit.no_messages")), c.st.body)]
     w = c.pg.frame_width
     rows: list[common.GridRow] = []
+    first = c.plan.summary.first_call
     for ev in it.events:
         debit = str(ev.direction) == "debit"
+        fraud = debit and (first is None or ev.time >= first.time)  # not routine spending
         amount = "" if ev.amount is None else ("-" if debit else "+" if ev.direction else "") + f"{ev.amount:,.2f}"
         rows.append(_row([
             common.cell(c.st.cell, c.when(ev.time)),
             common.cell(c.st.cell, ev.summary),
             common.cell(c.st.cell_right, amount),
-        ], debit, _ev_key(it, ev)))
-    return _chunks(c, [c.t("exhibit.table_time"), c.t("exhibit.table_summary"),
-                       c.t("exhibit.table_amount")], rows, [w * 0.2, w * 0.62, w * 0.18])
+        ], fraud, _ev_key(it, ev)))
+    return [common.Para(esc(c.t("exhibit.legend_statement")), c.st.body), Spacer(1, 2 * mm),
+            *_chunks(c, [c.t("exhibit.table_time"), c.t("exhibit.table_summary"),
+                         c.t("exhibit.table_amount")], rows, [w * 0.2, w * 0.62, w * 0.18])]
 
 
 CAPTION = 12 * mm
@@ -1009,17 +1023,17 @@ def _custody(c: Ctx, labels: Mapping[str, str]) -> list[Flowable]:
             status = c.t("custody.rejected", reason=f.reason or "—")
         where: list[str | common.Run] = [f.path]
         if f.original_path and f.original_path != f.path:
-            where.append(common.Run("\n" + common.plain(f.original_path), small, 6.5))
+            where.append(common.Run("\n" + common.plain(f.original_path), small, st.cell.fontSize))
         sha = f.sha256
         rows.append(common.GridRow((
             common.cell(st.cell, *where),
-            common.cell(st.cell, common.Run(f"{sha[:32]}\n{sha[32:]}", small, 6.5)),
+            common.cell(st.cell, common.Run(f"{sha[:32]}\n{sha[32:]}", small, st.cell.fontSize)),
             common.cell(st.cell_right, f"{f.size:,}"),
             common.cell(st.cell, c.when(f.received)),
             common.cell(st.cell, status),
         ), fill=common.BAND if str(f.status) != "accepted" else None))
     story: list[Flowable] = [common.Para(esc(c.t("custody.heading")), st.h1),
-                             common.Para(esc(c.t("custody.intro")), st.small), Spacer(1, 3 * mm)]
+                             common.Para(esc(c.t("custody.intro")), st.body), Spacer(1, 3 * mm)]
     widths = [w * x for x in (0.27, 0.25, 0.11, 0.15, 0.22)]
     if rows:
         story.append(common.Grid(widths, rows, head))
@@ -1040,6 +1054,11 @@ def stamp_text(texts: Sequence[str], f: fonts_mod.Fonts, size: float = 8) -> sta
     buffer = io.BytesIO()
     canv = Canvas(buffer, invariant=1, pageCompression=1, initialFontName=f.heading)
     font = pdfmetrics.getFont(f.heading)
+    if not hasattr(font, "splitString"):  # the STSong-Light CID fallback: no subsets to stamp with
+        raise errors.UsageError(
+            "No Chinese TrueType font (.ttf/.ttc) was found, so the Bates stamps cannot be "
+            "written: install fonts-arphic-uming or fonts-hanazono (bash scripts/setup.sh does), "
+            "or pass --font /path/to/a-chinese-font.ttc, then build again.")
     doc = canv._doc
     runs = tuple(tuple((font.getSubsetInternalName(subset, doc), codes)
                        for subset, codes in font.splitString(text, doc)) for text in texts)
