@@ -183,7 +183,8 @@ def test_editable_outputs_are_byte_identical_between_builds(
 
 
 def test_transcript_parsing_and_form_rows() -> None:
-    srt = "1\n00:00:01,000 --> 00:00:04,000\n乙：您好，我是京东客服。\n\n2\n00:00:05,500 --> 00:00:09,000\n甲：什么事？\n"
+    srt = ("1\n00:00:01,000 --> 00:00:04,000\n乙：您好，我是京东客服。\n\n"
+           "2\n00:00:05,500 --> 00:00:09,000\n甲：什么事？\n")
     lines = exhibits.transcript(srt, ".srt")
     assert [(x.at, x.speaker, x.text) for x in lines] == [(1, "乙", "您好，我是京东客服。"), (5, "甲", "什么事？")]
     txt = exhibits.transcript("[01:02] 乙：请点击链接\n没有时间的一行\n", ".txt")
@@ -224,7 +225,7 @@ HAVE_FALLBACKS = all(Path(p).is_file() for p in (
 @pytest.mark.skipif(not (HAVE_POPPLER and HAVE_FALLBACKS), reason="fonts-hanazono/fonts-symbola")
 def test_rare_characters_and_emoji_are_printed_and_read_back(built: tuple[Path, Path, dict[str, Any]]
                                                              ) -> None:
-    _, out, truth = built
+    _, out, _truth = built
     text = _text(out / "V001" / "dossier.pdf")
     emoji = [e for e in ("😂", "🎂", "😊", "👍") if e in text]
     assert emoji and "[U+1F" not in text  # drawn by the fallback font, extracted as themselves
@@ -253,7 +254,7 @@ def test_no_chinese_font_is_one_clear_message_not_a_traceback(tmp_path: Path,
     monkeypatch.setattr(fonts, "candidates", lambda override, configured: [])
     fonts._register.cache_clear()
     try:
-        with pytest.raises(errors.UsageError, match="No Chinese TrueType font.*--font"):
+        with pytest.raises(errors.UsageError, match=r"No Chinese TrueType font.*--font"):
             pipeline.build_victim(pipeline.config.load_case(case)[0], "V001", tmp_path / "out")
     finally:
         fonts._register.cache_clear()

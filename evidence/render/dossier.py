@@ -24,8 +24,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from evidence import exhibits as exhibits_mod
 from evidence import errors, layout, stamp, template, times
+from evidence import exhibits as exhibits_mod
 from evidence.layout import Item, Mode, Plan, Row
 from evidence.model import Event, EventKind
 from evidence.render import common
