@@ -357,7 +357,7 @@ def _pages(nums: Numbers, path: str) -> tuple[str, int | None]:
 
 
 INDEX_COLUMNS = ("no", "name", "original", "source", "purpose", "count", "pages")
-INDEX_WIDTHS = (0.09, 0.18, 0.125, 0.20, 0.245, 0.06, 0.10)  # shares of the frame width
+INDEX_WIDTHS = (0.085, 0.175, 0.125, 0.20, 0.24, 0.075, 0.10)  # shares of the frame width
 
 
 def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
