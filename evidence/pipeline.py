@@ -193,7 +193,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     pg = common.page(setup)
     c = render.Ctx(plan, pg, common.styles(fonts, float(dsetup.get("font_size", 10))), fonts,
                    tabs=options.tabs,
-                   review_note=template.t(lang, "print.manual_review") if red else "",
+                   review_note="",  # issue 17: no internal instruction on served pages
                    copy_mark=template.t(lang, "print.redacted_mark") if red else "")
 
     # -- prepare what the renderer only points at: images and original PDFs
@@ -349,6 +349,12 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     # issue 17: the evidence list as Word, the copy the lawyer edits and signs
     docx_name = output_name("证据目录.docx", options)
     (work / docx_name).write_bytes(office.evidence_list(plan, item_pages))
+    extra = [docx_name]
+    if red is not None:  # issue 17: what the lawyer must check by hand, kept off the served pages
+        extra.append(output_name("review.txt", options))
+        lines = [template.t(lang, "print.manual_review"), "", *(
+            i.message for i in issues if i.code in ("manual_review", "redaction_withheld"))]
+        (work / extra[-1]).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     # -- post-conditions before anything is moved into place
     problems = verify.check(pdf, verify.Expect(
@@ -363,7 +369,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                                  "; nothing was written. This is a bug, please report it.")
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
-    return result, [*names, names[2] + ".sha256", docx_name]
+    return result, [*names, names[2] + ".sha256", *extra]
 
 
 def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:
