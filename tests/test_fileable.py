@@ -259,3 +259,17 @@ def test_no_chinese_font_is_one_clear_message_not_a_traceback(tmp_path: Path,
     finally:
         fonts._register.cache_clear()
     assert not list((tmp_path / "out").rglob("dossier.pdf"))  # nothing half-written
+
+
+def test_caption_is_balanced_never_a_lone_word(built: tuple[Path, Path, dict[str, Any]]) -> None:
+    from evidence.render import fonts
+    from evidence.render import joint as render_joint
+
+    f = fonts.register(None, ["/usr/share/fonts/truetype/arphic/uming.ttc"],
+                       ["/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"])
+    lines = render_joint.balanced("闫某某等12人诉北京某电子商务有限公司网络购物合同纠纷", f.heading, 20,
+                                  493).split("\n")
+    assert lines == ["闫某某等12人诉", "北京某电子商务有限公司网络购物合同纠纷"]
+    _, out, _ = built
+    cover = _text(out / "joint" / "bundle.pdf", 1).splitlines()
+    assert all(len(line.strip()) > 2 for line in cover if "纠纷" in line)

@@ -229,6 +229,25 @@ def _caption(drawing: Drawing, text: str, font: str) -> Drawing:
     return drawing
 
 
+def balanced(text: str, font: str, size: float, width: float) -> str:
+    """A title too long for one line, cut into lines of about equal length, so the caption
+    never leaves "纠纷" alone on its last line (issue 17)."""
+    total = pdfmetrics.stringWidth(text, font, size)
+    if total <= width or "\n" in text:
+        return text
+    lines = -(-int(total) // int(width * 0.97))
+    step = -(-len(text) // lines)
+    if lines == 2:  # prefer the caption's own joint: after 诉/与/、/， near the middle
+        cuts = [i + 1 for i, ch in enumerate(text) if ch in "诉与、，"
+                and abs(i + 1 - step) <= step // 2
+                and pdfmetrics.stringWidth(text[i + 1:], font, size) <= width * 0.97
+                and pdfmetrics.stringWidth(text[:i + 1], font, size) <= width * 0.97]
+        if cuts:
+            cut = min(cuts, key=lambda i: abs(i - step))
+            return text[:cut] + "\n" + text[cut:]
+    return "\n".join(text[i:i + step] for i in range(0, len(text), step))
+
+
 def _cite(n: int, name: str, ranges: Sequence[tuple[int, int]], prefix: str, lang: str) -> str:
     """A claimant as the cross-victim tables cite them: number, name and where their dossier
     is in this bundle (its first and last page), so every row can be checked."""
@@ -249,7 +268,8 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
 
     story: list[Flowable] = [_Mark("cover", found), Spacer(1, 40 * mm),
                              _p(t("cover_kicker"), s["center"]), Spacer(1, 6 * mm),
-                             _p(front.title, s["title"]), Spacer(1, 8 * mm)]
+                             _p(balanced(front.title, s["title"].fontName, 20, width),
+                                s["title"]), Spacer(1, 8 * mm)]
     failures = [c for c in analysis.claimants if c.error]
     for line in (
         t("cover_subtitle", count=len(analysis.claimants), pages=front.total_pages or "…"),
