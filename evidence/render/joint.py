@@ -328,7 +328,7 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
             f"{call.number} {call.attribution}".strip() if call else "",
             _delay(c.delay, lang) if call else "",
             "\n".join(c.callers), " ".join(c.channels), _money_shown(c.amount_lost), comp)])
-    story += [_table(rows, [w * width for w in (.05, .11, .11, .14, .09, .17, .13, .10, .10)],
+    story += [_table(rows, [w * width for w in (.05, .10, .11, .15, .08, .15, .13, .13, .10)],
                      font, right=(7,)), PageBreak()]
 
     # -- cross-victim analysis
