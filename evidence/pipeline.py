@@ -369,7 +369,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                                  "; nothing was written. This is a bug, please report it.")
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(victim.id, None, total, len(plan.items), tuple(issues), fp)
-    return result, [*names, names[2] + ".sha256", *extra]
+    return result, [names[0], names[1], *extra, names[2], names[2] + ".sha256"]
 
 
 def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:
