@@ -387,9 +387,14 @@ def _messages_purpose(own: Sequence[Event], s: Story) -> str:
 
 def _original(file: SourceFile, events: Sequence[Event], fact: Fact, s: Story) -> str:
     """原件/复印件: electronic data name their original carrier (the phone or the export)."""
-    # the app that made it, when the file name says (微信, QQ…); a naming convention's id is no
-    # device name a court can read, so it is not printed
+    # the app or phone that made it, as its file name says (微信, 小米/华为 recorder…), in words
+    # a court reads (templates/<lang>/exhibits.toml [device]); an unknown convention says nothing
     device = next((e.details["app"] for e in events if e.details.get("app")), "")
+    if not device:
+        convention = next((e.details["name_convention"] for e in events
+                           if e.details.get("name_convention")), "")
+        named = template.t(s.lang, f"exhibits.device_name.{convention}") if convention else ""
+        device = "" if named.startswith("exhibits.") else named
     if file.kind in (FileKind.BANK_STATEMENT, FileKind.DOCUMENT):
         if PurePosixPath(file.path).suffix.lower() == ".pdf":
             return _t(s, "original_pdf")
@@ -402,10 +407,7 @@ def _original(file: SourceFile, events: Sequence[Event], fact: Fact, s: Story) -
         FileKind.RECORDING: "carrier_recording", FileKind.SCREENSHOT: "carrier_screenshot",
         FileKind.PHOTO: "carrier_photo", FileKind.NOTICE_TEXT: "carrier_notice_text",
     }.get(file.kind, "carrier_other")
-    text = _t(s, carrier)
-    if device:
-        text += _t(s, "device", device=device)
-    return text
+    return _t(s, carrier, device=_t(s, "device", device=device) if device else "")
 
 
 # ---- the order sheet when no file proves the order ---------------------------------------------------
@@ -529,3 +531,18 @@ def clock(seconds: int) -> str:
     m, s = divmod(seconds, 60)
     h, m = divmod(m, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+# ---- what a paper says it is ----------------------------------------------------------------------
+
+_PAPER_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("police_receipt", re.compile(r"受案回执|受案登记|接报案回执|报案回执|立案告知|受理回执")),
+    ("compensation_agreement", re.compile(r"(赔付|赔偿|补偿).{0,4}协议")),
+)
+
+
+def document_hint(text: str) -> str | None:
+    """What a paper says it is, from its text (a PDF's first page): the same hints OCR gives a
+    photo's title, so a scanned police receipt or agreement becomes its own exhibit."""
+    flat = re.sub(r"\s", "", text[:2000])
+    return next((kind for kind, pattern in _PAPER_HINTS if pattern.search(flat)), None)

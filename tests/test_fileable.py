@@ -273,3 +273,33 @@ def test_caption_is_balanced_never_a_lone_word(built: tuple[Path, Path, dict[str
     _, out, _ = built
     cover = _text(out / "joint" / "bundle.pdf", 1).splitlines()
     assert all(len(line.strip()) > 2 for line in cover if "纠纷" in line)
+
+
+def test_a_scanned_police_receipt_is_classified_by_its_text(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from evidence.render import fonts
+
+    case = tmp_path / "case"
+    sample.generate(case, victims=1, seed=318, scale="small")
+    f = fonts.register(None, ["/usr/share/fonts/truetype/arphic/uming.ttc"], [])
+    if not f.embedded:
+        pytest.skip("no Chinese TrueType font")
+    scan = case / "victims" / "V001" / "originals" / "其他" / "scan0001.pdf"
+    scan.parent.mkdir(parents=True, exist_ok=True)
+    canv = Canvas(str(scan), invariant=1)
+    canv.setFont(f.body, 16)
+    canv.drawString(200, 760, "受 案 回 执")
+    canv.drawString(80, 700, "报案人：某某  案由：冒充京东客服网络诈骗")
+    canv.save()
+    out = tmp_path / "out"
+    batch.build(case, out, jobs=1, tool="test")
+    rows = _rows(out / "V001" / "证据目录.docx")
+    facts = [r[1] for r in rows if r[1].startswith("待证事实")]
+    report = facts.index("待证事实：报案")
+    heads = [i for i, r in enumerate(rows) if r[1].startswith("待证事实")]
+    start = heads[report]
+    end = heads[report + 1] if report + 1 < len(heads) else len(rows)
+    mine = [r for r in rows[start + 1:end] if "scan0001.pdf" in r[3]]
+    assert mine and mine[0][1].startswith("公安机关受案回执")
+    assert "向公安机关报案" in mine[0][4]
