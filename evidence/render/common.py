@@ -651,6 +651,8 @@ class Grid(Flowable):  # type: ignore[misc]
             return [self._part([first[0]]), self._part(rest)]
         if k >= len(self.rows):
             return [self]
+        if k > 1 and self.rows[k - 1].row.span is not None:  # a group heading goes with its rows
+            k -= 1
         return [self._part(self.rows[:k]), self._part(self.rows[k:])]
 
     def _part(self, rows: list[_Laid]) -> Grid:
