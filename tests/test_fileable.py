@@ -303,3 +303,20 @@ def test_a_scanned_police_receipt_is_classified_by_its_text(tmp_path: Path) -> N
     mine = [r for r in rows[start + 1:end] if "scan0001.pdf" in r[3]]
     assert mine and mine[0][1].startswith("公安机关受案回执")
     assert "向公安机关报案" in mine[0][4]
+
+
+@pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils not installed")
+def test_bundle_front_matter_is_a_court_document(built: tuple[Path, Path, dict[str, Any]]) -> None:
+    _, out, truth = built
+    bundle = out / "joint" / "bundle.pdf"
+    front = "".join(_text(bundle, n) for n in range(1, 6))
+    flat = re.sub(r"\s+", "", front)
+    assert "生成状态" not in flat and "已生成" not in flat  # build status: terminal and manifest
+    start = flat.index("跨受害人分析")
+    analysis = flat[start:flat.index("下单至首次诈骗来电的间隔分布", start)]
+    cited = re.findall(r"\d+\.([^（；]+)（JD-B-\d{6}–\d{6}）", analysis)
+    names = {v["name"] for v in truth["victims"]}
+    assert cited and set(cited) <= names  # every claimant in these tables is cited to pages
+    domains = analysis[analysis.index("钓鱼网站域名"):]
+    assert "归属地" not in domains  # no empty column for domains
+    assert "纵轴为原告人数" in flat and "横轴为原告人数" in flat  # each count chart has a legend

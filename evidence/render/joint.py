@@ -342,19 +342,24 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
         if not shared:
             story.append(_p(t("none_shared"), s["body"]))
             continue
-        rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in (
-            "number_or_domain", "attribution", "count", "victims")]]
+        # issue 17: a domain has no 归属地: its table has no such (empty) column
+        heads: tuple[str, ...] = ("number_or_domain", "attribution", "count", "victims") if (
+            with_place) else ("number_or_domain", "count", "victims")
+        rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in heads]]
         for item in shared:
             who = "；".join(_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges,
                                   front.prefix, lang) for v in item.claimants)
-            rows.append([_p(item.value, s["cell"]), _p(item.attribution if with_place else "",
-                         s["cell"]), _p(str(len(item.claimants)), s["cell"]), _p(who, s["cell"])])
-        story.append(_table(rows, [w * width for w in (.2, .18, .07, .55)], font))
+            cells = [_p(item.value, s["cell"]),
+                     *([_p(item.attribution, s["cell"])] if with_place else []),
+                     _p(str(len(item.claimants)), s["cell"]), _p(who, s["cell"])]
+            rows.append(cells)
+        shares = (.2, .18, .07, .55) if with_place else (.25, .07, .68)
+        story.append(_table(rows, [w * width for w in shares], font))
     other = t("other")
     labels = [t(f"bucket.{k}") for k, _ in analysis.delays]
     story.append(KeepTogether([_p(t("delay_title"), s["h2"]),
                                _vbar(labels, [float(n) for _, n in analysis.delays], font,
-                                     width)]))
+                                     width), _p(t("legend_delay"), s["small"])]))
     for title, totals, amounts in (("channel_title", analysis.by_channel, True),
                                    ("region_title", analysis.by_region, True)):
         names, values = _bar_data(totals, lang, other, amounts=amounts)
