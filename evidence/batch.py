@@ -633,7 +633,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     pages = [o.pages if o.state is not State.FAILED else 1 for o in outcomes]
     front = render_joint.Front(title=case.title, court=case.court, defendant=case.defendant,
                                counsel=case.counsel, prefix=case.bates_prefix, fingerprint=fp,
-                               total_pages=0)
+                               total_pages=0, evidence=_evidence(out_dir, outcomes, options))
     key = render_joint.first_key(analysis, front, lang, tz, setup)
     before = (_read_json(out_dir / JOINT_DIR / BUILD_JSON) or {}).get("front", {})
     known = int(before.get("first_pages", 0)) if before.get("key") == key else None
@@ -690,6 +690,29 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
               side.name: hashlib.sha256(side.read_bytes()).hexdigest()}
     return written, hashes, {"key": key, "first_pages": rendered.first_pages,
                              "pages": rendered.pages, "claimants": len(outcomes)}
+
+
+CITED_KINDS = {"call_log": "calls", "sms_backup": "messages", "sms_export": "messages",
+               "sms_db": "messages", "notice_text": "messages"}
+
+
+def _evidence(out_dir: Path, outcomes: Sequence[Outcome], options: pipeline.Options
+              ) -> tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...]:
+    """issue 17: each built claimant's call-log and message exhibits (label, dossier page), from
+    the inventory.json written and checked with its dossier, for the cross-victim citations."""
+    name = pipeline.output_name("inventory.json", options)
+    out = []
+    for o in outcomes:
+        if o.state is State.FAILED:
+            continue
+        data = _read_json(out_dir / o.id / name) or {}
+        found = []
+        for e in data.get("exhibits", ()):
+            what = CITED_KINDS.get(str(e.get("kind")))
+            if what and e.get("first_page"):
+                found.append((what, str(e["label"]), int(e["first_page"])))
+        out.append((o.id, tuple(found)))
+    return tuple(out)
 
 
 def _office(case: Case, analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], lang: str,

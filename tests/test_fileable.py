@@ -314,9 +314,11 @@ def test_bundle_front_matter_is_a_court_document(built: tuple[Path, Path, dict[s
     assert "生成状态" not in flat and "已生成" not in flat  # build status: terminal and manifest
     start = flat.index("跨受害人分析")
     analysis = flat[start:flat.index("下单至首次诈骗来电的间隔分布", start)]
-    cited = re.findall(r"\d+\.([^（；]+)（JD-B-\d{6}–\d{6}）", analysis)
+    cited = re.findall(r"\d+\.([^（；]+)（(证据[\d-]+)，JD-B-(\d{6})）", analysis)
     names = {v["name"] for v in truth["victims"]}
-    assert cited and set(cited) <= names  # every claimant in these tables is cited to pages
+    assert cited and {c[0] for c in cited} <= names  # every claimant cited to an exhibit
+    for _name, label, page in cited:  # … on the very bundle page that exhibit starts
+        assert re.sub(r"\s+", "", _text(bundle, int(page))).startswith(f"JD-B-{page}{label}")
     domains = analysis[analysis.index("钓鱼网站域名"):]
     assert "归属地" not in domains  # no empty column for domains
     assert "纵轴为原告人数" in flat and "横轴为原告人数" in flat  # each count chart has a legend

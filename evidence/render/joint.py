@@ -57,6 +57,9 @@ class Front:
     prefix: str
     fingerprint: str
     total_pages: int  # of the whole bundle (0 while still counting)
+    # issue 17: per claimant id, the exhibits the cross-victim tables rest on, as
+    # (what: "calls" | "messages", exhibit label, first page inside the dossier)
+    evidence: tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,14 +251,26 @@ def balanced(text: str, font: str, size: float, width: float) -> str:
     return "\n".join(text[i:i + step] for i in range(0, len(text), step))
 
 
-def _cite(n: int, name: str, ranges: Sequence[tuple[int, int]], prefix: str, lang: str) -> str:
-    """A claimant as the cross-victim tables cite them: number, name and where their dossier
-    is in this bundle (its first and last page), so every row can be checked."""
+def _cite(n: int, name: str, ranges: Sequence[tuple[int, int]], prefix: str, lang: str,
+          exhibit: tuple[str, int] | None = None) -> str:
+    """A claimant as the cross-victim tables cite them: number, name, the exhibit the row rests
+    on and its page in this bundle (else where their dossier is), so every row can be checked."""
     if not ranges:
         return f"{n}. {name}"
     first, last = ranges[n - 1]
+    if exhibit is not None:
+        label, page = exhibit
+        return template.t(lang, "joint.cite_exhibit", n=n, name=name, label=label,
+                          page=f"{prefix}-B-{first + page - 1:06d}")
     return template.t(lang, "joint.cite", n=n, name=name,
                       first=f"{prefix}-B-{first:06d}", last=f"{last:06d}")
+
+
+def _exhibit_of(front: Front, victim: str, what: str) -> tuple[str, int] | None:
+    for vid, found in front.evidence:
+        if vid == victim:
+            return next(((label, page) for w, label, page in found if w == what), None)
+    return None
 
 
 def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
@@ -334,9 +349,9 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
     # -- cross-victim analysis
     ids = {c.id: n for n, c in enumerate(analysis.claimants, start=1)}
     story += [_Mark("analysis", found), _p(t("analysis_title"), s["h1"])]
-    for title, shared, with_place in (
-        ("shared_numbers_title", analysis.shared_numbers, True),
-        ("shared_domains_title", analysis.shared_domains, False),
+    for title, shared, with_place, what in (
+        ("shared_numbers_title", analysis.shared_numbers, True, "calls"),
+        ("shared_domains_title", analysis.shared_domains, False, "messages"),
     ):
         story.append(_p(t(title), s["h2"]))
         if not shared:
@@ -348,7 +363,8 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
         rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in heads]]
         for item in shared:
             who = "；".join(_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges,
-                                  front.prefix, lang) for v in item.claimants)
+                                  front.prefix, lang, _exhibit_of(front, v, what))
+                            for v in item.claimants)
             cells = [_p(item.value, s["cell"]),
                      *([_p(item.attribution, s["cell"])] if with_place else []),
                      _p(str(len(item.claimants)), s["cell"]), _p(who, s["cell"])]
