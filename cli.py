@@ -349,7 +349,9 @@ def _build_batch(case: Path, target: Path, jobs: int | None, options: Any) -> No
     task = bar.add_task("claimants", total=None)
 
     def show(p: batch.Progress) -> None:
-        if p.event == "joint":
+        if p.event == "ocr":  # issue 21: the pre-pass over the screenshots
+            bar.update(task, completed=p.done, total=p.total, description="OCR (images)")
+        elif p.event == "joint":
             bar.update(task, completed=p.done, total=p.total, description="joint bundle")
         elif p.event != "end":
             now = ", ".join(p.running) or p.victim or "…"
@@ -422,6 +424,10 @@ def build(
         "--redact", help="Service copy dossier-redacted.pdf: claimants' ID, card and phone "
         "numbers masked (rules in templates/redaction.toml); images and original PDFs are "
         "listed for manual review.")] = False,
+    ocr: Annotated[bool | None, typer.Option(
+        "--ocr/--no-ocr", help="Read the text in screenshots and photos (the ocr extra): facts "
+        "for the chronology, a searchable text layer, numbers painted over in --redact copies. "
+        "Default: the template's [build] ocr.")] = None,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
@@ -439,7 +445,7 @@ def build(
     target = out or case / "out"
     ids = victim or config.victim_ids(loaded)
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
-                               tabs=tabs, redact=redact)
+                               tabs=tabs, redact=redact, ocr=_ocr_engine(loaded, ocr))
     # issue 6: read the password before building anything, so a missing one fails fast
     from evidence import integrity, protect
 
@@ -472,6 +478,67 @@ def build(
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL_BUILD if failed < len(ids) else ExitCode.VERIFY_FAILED))
     raise typer.Exit(int(worst))
+
+
+def _ocr_engine(case: Any, flag: bool | None) -> str:
+    """issue 21: the engine_id when OCR runs, else "" (and why not, when it was asked for)."""
+    from evidence import pipeline
+    from evidence.ocr import run
+
+    decision = run.decide(pipeline.setup_for(case)[0], flag)
+    if decision.unavailable:
+        _err(f"OCR not run: {decision.unavailable}; the dossiers say their images' text was "
+             "not read.")
+    return decision.engine_id
+
+
+@app.command()
+@handled
+def ocr(
+    case: CaseArg,
+    victim: Annotated[list[str] | None, typer.Option("--victim", help="Only this victim (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default CASE/out).")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Images read in parallel (default: number of cores; "
+        "~0.6 GB of memory each).")] = None,
+) -> None:
+    """Read the text of every accepted screenshot and photo into OUT/.cache/ocr (issue 21).
+
+    What `build --ocr` would read first; a later build only reads the cache. Prints each
+    victim's images: read now, already cached, not read.
+    """
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from evidence import config, pipeline
+    from evidence.errors import InputError
+    from evidence.ocr import run
+
+    loaded, _ = config.load_case(case)
+    ids = victim or config.victim_ids(loaded)
+    unknown = [v for v in ids if v not in config.victim_ids(loaded)]
+    if unknown:
+        raise InputError(f"no victim {', '.join(unknown)} in {case}; see `evidence check {case}`.")
+    decision = run.decide(pipeline.setup_for(loaded)[0], True)
+    if decision.unavailable:
+        raise InputError(f"OCR cannot run here: {decision.unavailable}.")
+    started = time.perf_counter()
+    bar = Progress(TextColumn("OCR"), BarColumn(), MofNCompleteColumn(), TextColumn("ETA"),
+                   TimeRemainingColumn(), transient=True)
+    task = bar.add_task("ocr", total=None)
+    with bar:
+        done = run.prepass(loaded, ids, out or case / "out", decision.engine_id,
+                           jobs or os.cpu_count() or 1,
+                           lambda n, of: bar.update(task, completed=n, total=of))
+    for vid, c in done.counts.items():
+        typer.echo(f"{vid}: {c.images} images, {c.read} read, {c.cached} cached, {c.failed} not read")
+    for issue in done.issues:
+        typer.echo(f"  {issue.severity}: {issue.message}", err=True)
+    per = f", {done.cpu_seconds / done.read:.2f} CPU-s per image" if done.read else ""
+    typer.echo(f"{done.read} images read in {time.perf_counter() - started:.1f} s{per}")
+    if any(c.failed for c in done.counts.values()):
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
 
 
 # --- verify (issue 6) ------------------------------------------------------------------------
@@ -520,6 +587,86 @@ def sample(
         f"shared across victims, {data['debit_total']} yuan debited; "
         f"ground truth: {(case_dir / generator.GROUND_TRUTH).resolve()}"
     )
+
+
+# --- serve / invite (issue 20): the victims' upload pages and the lawyer's dashboard ------------
+def _web() -> Any:
+    from evidence.errors import UsageError
+
+    try:
+        from evidence.web import invites, server, store
+    except ImportError as exc:
+        raise UsageError(f"the web server needs the web extra ({exc.name} is missing); install "
+                         "it with: pip install 'evidence[web]'") from None
+    return invites, server, store
+
+
+@app.command()
+@handled
+def serve(
+    case: CaseArg,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep 127.0.0.1 behind "
+                                      "the firm's TLS reverse proxy.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8318,
+    proxy: Annotated[str, typer.Option("--proxy", help="Address of the TLS reverse proxy whose "
+                                       "X-Forwarded-For/-Proto are trusted.")] = "127.0.0.1",
+    set_password: Annotated[bool, typer.Option(
+        "--set-password", help="Set the /admin password (asked twice, stored as an scrypt hash "
+        "in CASE/.web/admin.json) and exit.")] = False,
+) -> None:
+    """Serve the victims' upload pages (/v/TOKEN, made by `evidence invite`) and the lawyer's
+    dashboard (/admin).
+
+    Uploads go through the same intake as `evidence intake`; every upload is logged in
+    CASE/audit.jsonl. Serve plain HTTP on 127.0.0.1 and let the firm's reverse proxy add TLS.
+    """
+    from evidence import config
+
+    _, server, store = _web()
+    config.load_case(case)  # a wrong case folder fails here, with the usual message
+    if set_password:
+        password = typer.prompt("New /admin password", hide_input=True,
+                                confirmation_prompt=True)
+        if len(password) < 10:
+            from evidence.errors import UsageError
+
+            raise UsageError("the password is shorter than 10 characters; choose a longer one.")
+        store.set_password(case, password)
+        typer.echo(f"password set ({case / store.WEB_DIR / store.ADMIN}).")
+        return
+    if not store.has_password(case):
+        _err(f"no /admin password yet: /admin stays closed until `evidence serve {case} "
+             "--set-password`.")
+    typer.echo(f"serving {case} on http://{host}:{port} (victims: /v/..., lawyer: /admin); "
+               "Ctrl+C stops.")
+    server.run(case, host=host, port=port, proxy=proxy)
+
+
+@app.command()
+@handled
+def invite(
+    case: CaseArg,
+    victim: Annotated[str, typer.Option("--victim", help="The victim's id (folder name).")],
+    url: Annotated[str, typer.Option("--url", envvar="EVIDENCE_WEB_URL", help="The address "
+                                     "victims open (the firm's proxy).")] = "http://127.0.0.1:8318",
+    days: Annotated[int, typer.Option("--days", help="Days the link stays valid.")] = 30,
+    revoke: Annotated[bool, typer.Option("--revoke", help="Revoke the victim's links instead.")] = False,
+) -> None:
+    """Make a victim's personal upload link (printed) and its QR code (CASE/invites/ID.png).
+
+    The link is shown once: only its SHA-256 is kept. `--revoke` ends every link of the victim.
+    """
+    from evidence import config
+
+    invites, _, _ = _web()
+    config.load_case(case)
+    if revoke:
+        n = invites.revoke(case, victim)
+        typer.echo(f"{victim}: {n} link(s) revoked.")
+        return
+    made = invites.invite(case, victim, url, days)
+    typer.echo(made.link)
+    typer.echo(f"QR code: {made.qr}  (valid until {made.expires})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -107,7 +107,7 @@ def stage_worker(paths: list[str], cache: str, warm: bool = True) -> dict[str, f
     for p in paths:
         path = Path(p)
         data = path.read_bytes()
-        kind = image.sniff(path, data[:64]) or FileKind.PHOTO
+        kind = image.kind(data[:64], path.name) if image.sniff(data[:64], path.name) else FileKind.PHOTO
         file = SourceFile(path.name, path, hashlib.sha256(data).hexdigest(), len(data), kind, Status.ACCEPTED)
         events, issues = facts.attach(file, image.read(file, ctx)[0], ctx)
         assert not issues, issues

@@ -50,6 +50,7 @@ from evidence import (
     times,
 )
 from evidence.model import Case, Issue, Severity
+from evidence.ocr import run as ocr_run
 from evidence.render import joint as render_joint
 
 BUILD_JSON = "build.json"
@@ -202,7 +203,8 @@ def tool_digest() -> str:
     moves it."""
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    files = [(p.relative_to(package).as_posix(), p) for p in package.rglob("*.py")]
+    files = [(p.relative_to(package).as_posix(), p) for p in package.rglob("*.py")
+             if p.relative_to(package).parts[0] != "web"]  # the web pages build nothing
     files += [("templates/" + p.relative_to(template.TEMPLATES_DIR).as_posix(), p)
               for p in template.TEMPLATES_DIR.rglob("*.toml")]
     for name, path in sorted(files):
@@ -328,7 +330,8 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
     hashes = Hashes(_hashes_path(out_dir, victim_id))
     try:
         fp = fingerprint(case, victim_id, tool, options, hashes)
-        got = collect.victim(case, victim_id, digest=hashes.sha)  # hashed just above
+        got = collect.victim(case, victim_id, digest=hashes.sha,  # hashed just above
+                             ocr=ocr_run.reader(out_dir, options.ocr, case.language))
         result = pipeline.build_collected(got, out_dir, options)
         person = joint.claimant(got.victim, got.timeline)
         outputs = {p.name: _written_sha(p) for p in sorted(folder.iterdir())
@@ -441,6 +444,8 @@ def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Op
             return done
         if early is not None:
             early.end()
+        ocr_run.prepass(case, pending, out_dir, options.ocr, jobs,  # issue 21: fills the cache
+                        lambda n, of: progress(Progress("ocr", of, n)))
         return _build_pending(case, pending, done, out_dir, options, tool, jobs, progress)
     finally:
         if early is not None:

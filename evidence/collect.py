@@ -9,10 +9,14 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidence import config, extract, inventory, template, timeline, times
-from evidence.model import Case, Issue, Victim
+from evidence.model import Case, Issue, SourceFile, Victim
 from evidence.sources import victim_toml
+
+if TYPE_CHECKING:
+    from evidence.ocr.model import OcrOutcome
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,20 +28,22 @@ class Collected:
     issues: tuple[Issue, ...]  # config + inventory + extraction + timeline problems, in that order
 
 
-def context(case: Case, victim: Victim | None = None, not_after: dt.datetime | None = None
-            ) -> extract.Context:
+def context(case: Case, victim: Victim | None = None, not_after: dt.datetime | None = None,
+            ocr: Callable[[SourceFile], OcrOutcome] | None = None) -> extract.Context:
     tz = times.zone(case.timezone)
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
     period = times.day_bounds(*case.period, tz) if case.period else None
     return extract.Context(tz=tz, lang=lang, not_after=not_after or times.now(), victim=victim,
-                           period=period)
+                           period=period, ocr=ocr)
 
 
 def victim(case: Case, victim_id: str, not_after: dt.datetime | None = None,
-           digest: Callable[[Path], str] | None = None) -> Collected:
-    """`digest`: SHA-256 of an input file, when the caller already has them (batch)."""
+           digest: Callable[[Path], str] | None = None,
+           ocr: Callable[[SourceFile], OcrOutcome] | None = None) -> Collected:
+    """`digest`: SHA-256 of an input file, when the caller already has them (batch).
+    `ocr`: the OCR stage's Reader (issue 21), None: images' text is not read."""
     person, config_issues = config.load_victim(case, victim_id)
-    ctx = context(case, person, not_after)
+    ctx = context(case, person, not_after, ocr)
     inv = inventory.scan(person, ctx, digest)
     events, read_issues = extract.run(inv.files, ctx)
     manual, manual_issues = victim_toml.events(person, ctx)

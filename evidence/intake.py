@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import functools
 import hashlib
 import json
@@ -31,6 +32,9 @@ from evidence.model import Case
 
 ORIGINALS = "originals"
 RECEIPT = "receipt.txt"
+# Uploads waiting for intake (the web server spools them here): inside the case folder, yet a
+# legitimate source, unlike the rest of the case folder.
+INBOX = ".inbox"
 GIB = 1 << 30
 MIB = 1 << 20
 
@@ -91,7 +95,9 @@ class _Entry:
 
 
 def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = None,
-           now: dt.datetime | None = None) -> IntakeResult:
+           now: dt.datetime | None = None, name: str | None = None) -> IntakeResult:
+    """`name`: the submission's name as the sender gave it, when `source` is a spooled copy
+    under another name (a web upload); it names the stored file, through `stored_name`."""
     limits = limits or Limits()
     lang = case.language
     _check_victim_id(victim_id)
@@ -99,18 +105,11 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
     if not source.exists() and not source.is_symlink():
         raise InputError(f"{source} does not exist; give the victim's folder or .zip file.")
     _check_not_inside(source, case.folder)
-    try:
-        records = inventory.read_intake(folder)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{folder / inventory.INTAKE_JSON} cannot be read ({exc}); restore it "
-                         "from a backup — nothing was written.") from None
-    received = (now or times.now()).astimezone(times.UTC)
-    received_iso = times.iso(received, times.UTC)
-    submission = source.name
+    submission = stored_name(name) if name is not None else source.name
     submission_sha = inventory.sha256(source) if source.is_file() else None
 
     # A broken or oversized zip is refused here, before anything is written.
-    with _entries(source, lang, limits, times.zone(case.timezone)) as entries:
+    with _entries(source, lang, limits, times.zone(case.timezone), submission) as entries:
         try:
             (folder / ORIGINALS).mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=".intake-", dir=case.folder))
@@ -118,27 +117,39 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
             raise OutputError(f"cannot create {folder / ORIGINALS} ({exc.strerror}); check that "
                               "the case folder is writable.") from None
         try:
-            stored, duplicates, rejected = _store_all(entries, folder, records, work, lang)
-            base = {"received": received_iso, "submission": submission}
-            if submission_sha:
-                base["submission_sha256"] = submission_sha
-            new: list[dict[str, Any]] = [
-                {"original_path": s.original_path, "stored_path": s.stored_path,
-                 "sha256": s.sha256, "size": s.size, **base,
-                 **({"modified": s.modified} if s.modified else {})} for s in stored]
-            seen_refusals = {(r.get("submission"), r.get("original_path"), r.get("reason"))
-                             for r in records if "reason" in r}
-            new += [{"original_path": r.original_path, "reason": r.reason, **base}
-                    for r in rejected
-                    if (submission, r.original_path, r.reason) not in seen_refusals]
-            all_records = [*records, *new]
-            if new:  # a rerun that adds nothing leaves intake.json byte for byte
-                _write_atomic(folder / inventory.INTAKE_JSON, json.dumps(
-                    all_records, ensure_ascii=False, indent=2, sort_keys=True) + "\n", work)
-            created = _victim_template(folder, victim_id, lang)
-            receipt = folder / RECEIPT
-            _write_atomic(receipt, render_receipt(case, victim_id, _victim_name(case, victim_id),
-                                                  all_records, received), work)
+            # One intake at a time per victim (two browser tabs, a web upload during a CLI
+            # intake): intake.json is read, extended and replaced under the victim folder's lock.
+            with _locked(folder):
+                try:
+                    records = inventory.read_intake(folder)
+                except (OSError, ValueError) as exc:
+                    raise InputError(f"{folder / inventory.INTAKE_JSON} cannot be read ({exc}); "
+                                     "restore it from a backup — nothing was written.") from None
+                received = (now or times.now()).astimezone(times.UTC)
+                received_iso = times.iso(received, times.UTC)
+                stored, duplicates, rejected = _store_all(entries, folder, records, work, lang)
+                base = {"received": received_iso, "submission": submission}
+                if submission_sha:
+                    base["submission_sha256"] = submission_sha
+                new: list[dict[str, Any]] = [
+                    {"original_path": s.original_path, "stored_path": s.stored_path,
+                     "sha256": s.sha256, "size": s.size, **base,
+                     **({"modified": s.modified} if s.modified else {})} for s in stored]
+                seen_refusals = {(r.get("submission"), r.get("original_path"), r.get("reason"))
+                                 for r in records if "reason" in r}
+                new += [{"original_path": r.original_path, "reason": r.reason, **base}
+                        for r in rejected
+                        if (submission, r.original_path, r.reason) not in seen_refusals]
+                all_records = [*records, *new]
+                _sync_folders(folder, stored)  # the stored files' names are on disk...
+                if new:  # a rerun that adds nothing leaves intake.json byte for byte
+                    _write_atomic(folder / inventory.INTAKE_JSON, json.dumps(
+                        all_records, ensure_ascii=False, indent=2, sort_keys=True) + "\n", work)
+                created = _victim_template(folder, victim_id, lang)
+                receipt = folder / RECEIPT
+                _write_atomic(receipt, render_receipt(case, victim_id, _victim_name(case, victim_id),
+                                                      all_records, received), work)
+                _sync_dir(folder)  # ...and so is intake.json's: a crash after this loses nothing
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return IntakeResult(victim_id, folder, submission, received, tuple(stored),
@@ -149,12 +160,13 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
 
 
 @contextlib.contextmanager
-def _entries(source: Path, lang: str, limits: Limits, tz: dt.tzinfo) -> Iterator[list[_Entry]]:
+def _entries(source: Path, lang: str, limits: Limits, tz: dt.tzinfo,
+             name: str) -> Iterator[list[_Entry]]:
     if source.is_symlink():
         raise InputError(f"{source} is a symbolic link; give the folder or file itself.")
     if source.is_dir():
         yield _folder_entries(source, lang)
-    elif source.suffix.lower() == ".zip":
+    elif Path(name).suffix.lower() == ".zip":
         try:
             archive = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -163,8 +175,7 @@ def _entries(source: Path, lang: str, limits: Limits, tz: dt.tzinfo) -> Iterator
         with archive:
             yield _zip_entries(archive, source, lang, limits, tz)
     elif source.is_file():
-        yield [_Entry(source.name, source.name, functools.partial(_open, source),
-                      source.stat().st_mtime)]
+        yield [_Entry(name, name, functools.partial(_open, source), source.stat().st_mtime)]
     else:
         raise InputError(f"{source} is neither a folder nor a file; give the victim's folder "
                          "or .zip file.")
@@ -336,6 +347,8 @@ def _copy(opener: Callable[[], IO[bytes]], tmp: Path) -> tuple[str, int]:
             digest.update(chunk)
             dst.write(chunk)
             size += len(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())  # on disk before intake.json says it was received
     return digest.hexdigest(), size
 
 
@@ -391,9 +404,52 @@ def _check_victim_id(victim_id: str) -> None:
 def _check_not_inside(source: Path, case_folder: Path) -> None:
     src = source.resolve()
     case = case_folder.resolve()
+    if src.is_relative_to(case / INBOX) and src != case / INBOX:
+        return
     if src.is_relative_to(case) or case.is_relative_to(src):
         raise UsageError(f"{source} is inside the case folder or contains it; copy the "
                          "victim's submission somewhere outside the case first.")
+
+
+def stored_name(name: str) -> str:
+    """A name a sender gave (a browser upload's file name) as a plain file name: its last path
+    part, without control characters; never a path, never empty, never hidden."""
+    last = re.split(r"[/\\]", name)[-1]
+    clean = "".join(c for c in last if c.isprintable()).strip().lstrip(".").strip()
+    return clean[:200] or "upload"
+
+
+# ---- locking and durability -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the victim folder itself (no lock file: the folder holds evidence
+    only), held by this process until the block ends; released by the kernel if it dies."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _sync_folders(folder: Path, stored: list[Stored]) -> None:
+    """Every folder from a stored file up to the victim folder (some were just made)."""
+    folders: set[Path] = set()
+    for s in stored:
+        folders.update(p for p in (folder / s.stored_path).parents if p.is_relative_to(folder))
+    for path in sorted(folders, reverse=True):
+        _sync_dir(path)
+
+
+def _sync_dir(path: Path) -> None:
+    """Make the names in a folder (new files, a rename) durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # ---- outputs ------------------------------------------------------------------------------

@@ -168,11 +168,18 @@ def fold(text: str) -> str:
     return _tighten(times.normalize_text(text or "")).translate(lexicon.traditional())
 
 
-def _prepare(body: str) -> tuple[str, list[str]]:
+def _institutional(name: str) -> bool:
+    """A name of a bank, payment or credit institution: by its words (…银行, …农信), or listed
+    under it in institutions.toml (支付助手 and 商家服务 are Alipay's service accounts)."""
+    return bool(_INSTITUTION.search(name)) or institutions.listed(name)
+
+
+def _prepare(body: str) -> tuple[str, list[str], list[str]]:
     """NFKC text with signatures cut out (they hold digits: 【福建12329】) and the names found.
 
     A signature is a short name in 【…】 (or […] naming a bank) at the start or the end of the
-    message, or a bank's name anywhere; `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
+    message, or a bank's name anywhere (returned apart: inside the text it may be quoted - a
+    remark, a payer's name - and speaks last); `在【拼多多支付-拼多多平台商户】发生…` is a merchant, and
     `【福利：分期还款利息低至1.7折起】` an advertisement, not a signature.
     """
     # full width folded first (NFKC: ４７．００ -> 47.00), then typed punctuation inside numbers
@@ -182,6 +189,7 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     # lexicon is written with 您, so the matching copy is too
     s = s.replace("你", "您")
     names: list[str] = []
+    inner: list[str] = []  # a bank's name inside the text: quoted (a remark, a payer's name) unless no edge one
     text = s.strip()
 
     def cut(m: re.Match[str]) -> str:
@@ -191,8 +199,11 @@ def _prepare(body: str) -> tuple[str, list[str]]:
         # a bank's name ends with what it is (…银行, …农信, …公积金中心, 【中國銀行(香港)】);
         # `[财付通-转账到银行卡]` names a channel that mentions a bank card
         bank = bool(_BANK_NAME.search(name)) and not re.search(r"[-—]|银行卡", name)
-        if (m.group(1) is not None and at_edge and short) or (bank and short):
+        if (m.group(1) is not None and at_edge and short) or (bank and short and at_edge):
             names.append(name)
+            return " "
+        if bank and short:
+            inner.append(name)
             return " "
         return m.group(0)
 
@@ -200,17 +211,17 @@ def _prepare(body: str) -> tuple[str, list[str]]:
     # a signature after a dash at the end: `…本卡人民币可用额度27.56元。-中信信用卡`
     # (after a full stop: `财付通-微信支付` at the end is a channel named X-Y, not a signature)
     dashed = re.search(r"(?:^|[。.!！?？]\s*)[-—－]\s*([\u4e00-\u9fff]{2,12})\s*[。.]?\s*$", s)
-    if dashed and _INSTITUTION.search(dashed.group(1)):
+    if dashed and _institutional(dashed.group(1)):
         names.append(dashed.group(1))
         s = s[: dashed.start()]
     title = _TITLE.match(s.strip())
     if title:
         # 华夏银行提示您: / 招商银行提醒: name the institution; 交易提醒: / 账单通知: do not
         named = re.sub(r"(?:(?:温馨)?(?:提醒|提示|通知)|异动|动账|交易)+(?:您|你)?$", "", title.group(1))
-        if len(named) >= 2 and _INSTITUTION.search(named) and not _GENERIC_TITLE.search(named):
+        if len(named) >= 2 and _institutional(named) and not _GENERIC_TITLE.search(named):
             names.append(named)
             s = s.strip()[title.end():]
-    return s.strip(" -"), names
+    return s.strip(" -"), names, inner
 
 
 # ---- time -------------------------------------------------------------------------------------
@@ -269,6 +280,10 @@ def _signature_code(names: list[str]) -> str | None:
 # paid: 使用花呗支付), then UnionPay's app and the e-CNY wallet, then the wallets.
 _IN_BODY = (re.compile(r"花呗|借呗|白条|美团月付|抖音月付|微粒贷"), re.compile(r"云闪付|数字人民币"),
             re.compile(r"支付宝|微信支付|财付通"))
+# A platform named as the channel of a card's movement, not as who sent the notice: inside the
+# brackets of a bank's line (支出(缴费财付通-北京科技大学), 收入(退款支付宝-…)), or as the merchant's
+# channel (在【财付通-群收款】, 财付通-四川云慧充: a platform name joined to the merchant by a dash).
+_AS_CHANNEL = re.compile(r"[(（【\[][^)）】\]]*$")
 # The payment was made with a credit line (使用花呗支付, 支付方式：美团月付): that debt account moved
 # the money, whichever app carried the notice (支付宝, 美团钱包).
 _PAID_WITH = re.compile(r"(?:使用|用|通过)(花呗|借呗|京东白条|白条|美团月付|抖音月付)(?:支付|付款)"
@@ -308,7 +323,7 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
     paid = _PAID_WITH.search(s)
     if paid:
         return institutions.canonical(paid.group(1) or paid.group(2))
-    named = [n for n in names if _INSTITUTION.search(n)]
+    named = [n for n in names if _institutional(n)]
     if named:
         return institutions.pick(named)
     if bank:
@@ -323,9 +338,9 @@ def _institution(names: list[str], bank: str | None, sender: str, s: str) -> str
     if own:
         return own
     for products in _IN_BODY:
-        found = products.search(s)
-        if found:
-            return institutions.canonical(found.group(0))
+        for found in products.finditer(s):
+            if not _AS_CHANNEL.search(s[: found.start()]) and s[found.end(): found.end() + 1] != "-":
+                return institutions.canonical(found.group(0))
     return institutions.canonical(otp.brand(s) or otp.chinese_brand(s))
 
 
@@ -336,7 +351,7 @@ def _named_sender(sender: str) -> str | None:
     if not sender or re.fullmatch(r"[+\d\s()-]*", sender):
         return None
     name = times.normalize_text(sender).translate(lexicon.traditional()).strip()
-    return name if _INSTITUTION.search(name) and len(name) <= 24 else None
+    return name if _institutional(name) and len(name) <= 24 else None
 
 
 def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
@@ -356,7 +371,9 @@ _OUT_IN = {direction.OUT: Direction.DEBIT, direction.IN: Direction.CREDIT}
 # A movement reported as done, in the amount's own clause: 到账/入账 (arrived), 已扣款, 扣款成功,
 # 支付成功, 已支付 (the future - 预计…到账, 将于…扣款 - is a reminder and never reaches here).
 _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付款|转出|转入|存入|汇出|汇入)|"
-                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现)成功")
+                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现|收款)成功|成功(?:收款|扣款|支付|付款|转入|到账)|"
+                   # a collection app's own line: 微信收款0.01元, 支付宝收款12.50元, 云闪付收款
+                   r"(?:微信|支付宝|云闪付|微信支付)收款(?=\s*(?:RMB|人民币|¥|\d))")
 _DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还"
 
 
@@ -462,6 +479,12 @@ def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
     return any("信用卡" in n or "卡中心" in n for n in names)
 
 
+# A credit product's own repayment named in an unsigned-by-card notice (您的白条还款299.00元已成功, 花呗还款
+# 成功): the debt account is the one the notice speaks of, so 还款 is money INTO it (as for 【花呗】).
+_CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:账单)?(?:已)?还款"
+                                    r"|还款[^,。;\d]{0,4}(?:白条|花呗|借呗|月付|金条)")
+
+
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 _BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|账单金额|本期应还|到期还款日|最后还款日|\d{1,2}月(?:份)?应还")
@@ -479,13 +502,17 @@ def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.dat
 
 
 def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
-    s, signed = _prepare(body)
+    s, edge, inner = _prepare(body)
+    signed = edge + inner
     urls, domains = links(body)
     normalized_sender = phones.normalize(sender)
     sender_bank = phones.bank_code(sender)
     sig_code = _signature_code(signed)
     named_sender = _named_sender(normalized_sender)
-    names = [*signed, named_sender] if named_sender and sender_bank is None else signed
+    # a bank named inside the text (a remark, a payer's name) speaks only when neither an edge
+    # signature nor the sender's own name or number does
+    names = [*edge, *([named_sender] if named_sender and sender_bank is None else []),
+             *([] if sender_bank else inner)]
     bank = sender_bank or sig_code
     # Signed as bank X by a number that cannot be X's: a personal mobile or landline, or an SP
     # number (106…) that embeds no bank's code and carries a link that is not official. Banks
@@ -494,14 +521,14 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     unverified_sp = normalized_sender.startswith("106") and sender_bank is None
     spoofed = bool(sig_code and (personal or (unverified_sp and any(not _links.official(d) for d in domains))))
     institution = _institution(names, bank, sender, s)
-    bankish = bool(bank or any(_INSTITUTION.search(n) for n in names) or normalized_sender == "12329"
+    bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender == "12329"
                    or normalized_sender in ("95188", "95017", "95516"))
     # an account notice without a bank's name or number: it speaks of the holder's own account
     own_tail, other_tail, other_role = accounts.tails_with_role(s)
     # A message signed by a shop, a carrier or any other non-financial sender (【京东】 order
     # notices: 您已下单…金额599元) is that sender's, never an account notice.
     senders = [n for n in names if not _TAG.search(n)]  # 【账单提醒】【未分期】 are tags, not senders
-    other_sender = (bool(senders) and not any(_INSTITUTION.search(n) for n in senders)) or (
+    other_sender = (bool(senders) and not any(_institutional(n) for n in senders)) or (
         normalized_sender in phones.OTHER_SERVICES and normalized_sender not in ("95188", "95017", "95516"))
     notice_like = bankish or (not personal and not other_sender
                               and (own_tail is not None or bool(_OWN_REFERENCE.search(s))))
@@ -539,7 +566,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 currency=amount.currency if amount else "CNY", amount_raw=amount.raw if amount else None,
             )
 
-    own_cc = _own_credit_card(s, own_tail) or _credit_account(s, names, institution)
+    own_cc = (_own_credit_card(s, own_tail) or _credit_account(s, names, institution)
+              or (own_tail is None and not _DEBIT_ACCOUNT.search(s) and bool(_CREDIT_PRODUCT_REPAID.search(s))))
     balance_m = next((m for m in monies if m.label == "balance"), None)
     balance = (-balance_m.value if balance_m.sign == "-" else balance_m.value) if balance_m else None
     if own_cc and balance_m is not None and "可用余额" in s[max(0, balance_m.start - 6): balance_m.start]:
@@ -550,7 +578,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         moved = money.bare_after_verb(s, monies, _DIRECTION_VERBS)
     if not moved:  # 扣收年费人民币10.00元: a fee taken is itself the movement
         moved = [m for m in monies if m.label == "fee" and _FEE_TAKEN.search(s[max(0, m.start - 16): m.start])]
-    main = moved[0] if moved else None
+    main = money.tied_to_balance(s, moved, balance_m) or (moved[0] if moved else None)
     # the direction is read at the amount as spent, the yuan it settled at are the amount
     settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
     if main is not None and main.value == 0:
@@ -632,7 +660,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
     if (not bankish and not notice_like and not personal and not other_sender and main is not None
             and (blocked is None or hold)
-            and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s) or main.label == "amount")
+            and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s) or main.label == "amount"
+                 or _DONE.search(direction.clause(s, main)))  # 成功收款0.01元: a movement said done
             and ((decided := direction.decide(s, main, own_credit_card=own_cc)).basis != "none" or hold)):
         # No signature, no institution's number, no word of the holder's own account: the text
         # alone does not prove whose money moved (an export without senders, a screenshot's

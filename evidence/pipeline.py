@@ -41,6 +41,8 @@ from evidence import (
 from evidence.extract import Context
 from evidence.layout import Group, Mode, Plan
 from evidence.model import Case, Issue, Severity, SourceFile, Status
+from evidence.ocr import redact_pixels
+from evidence.ocr import run as ocr_run
 from evidence.render import common, images
 from evidence.render import dossier as render
 from evidence.render import fonts as fonts_mod
@@ -57,6 +59,7 @@ class Options:
     grayscale: bool = False  # images converted to grey for black-and-white printers
     tabs: bool = False  # a tab sheet with the big exhibit number before each exhibit
     redact: bool = False  # dossier-redacted.pdf: claimants' ID/card/phone numbers masked
+    ocr: str = ""  # issue 21: the OCR engine_id (evidence.ocr.run.decide); "": images not read
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,7 +118,8 @@ def _sha(path: Path) -> str:
 def build_victim(case: Case, victim_id: str, out_dir: Path, options: Options = Options()
                  ) -> VictimResult:
     """Build DIR/<victim>/dossier.pdf, timeline.json and inventory.json for one victim."""
-    return build_collected(collect.victim(case, victim_id), out_dir, options)
+    return build_collected(collect.victim(case, victim_id, ocr=ocr_run.reader(
+        out_dir, options.ocr, case.language)), out_dir, options)
 
 
 def build_collected(got: collect.Collected, out_dir: Path, options: Options = Options()
@@ -163,10 +167,13 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     issues.extend(fonts.issues)
     files = got.inventory.files
     victim_toml = config.victim_folder(case, victim.id) / "victim.toml"
-    inputs = {"victim_toml_sha256": _sha(victim_toml),
-              "template_sha256": template_sha256(setup_path, lang), "tool_version": __version__}
-    fp = layout.fingerprint([f.sha256 for f in files], inputs["victim_toml_sha256"],
-                            __version__, inputs["template_sha256"])
+    toml_sha, tpl_sha = _sha(victim_toml), template_sha256(setup_path, lang)
+    inputs: dict[str, str | None] = {"victim_toml_sha256": toml_sha, "template_sha256": tpl_sha,
+                                     "tool_version": __version__,
+                                     "ocr_engine": options.ocr or None}  # issue 21
+    # issue 21: what read the pictures is part of the content (their text layer, their facts)
+    fp = layout.fingerprint([f.sha256 for f in files], toml_sha, __version__,
+                            tpl_sha + (f" ocr={options.ocr}" if options.ocr else ""))
 
     def labels(area: str, keys: Sequence[str]) -> dict[str, str]:
         return {k: template.t(lang, f"dossier.{area}.{k}") for k in keys}
@@ -183,9 +190,13 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     # issue 6: a service copy is drawn from a masked copy of the plan (the files stay readable);
     # images and merged PDFs cannot be masked: the report and their exhibit pages say so
     red = _redactor(case, victim) if options.redact else None
+    ocr_pages = ocr_run.pages(files, work.parent, options.ocr)  # issue 21: out/.cache/ocr
+    # issue 21: pictures whose every claimant number OCR read surely are painted over below
+    vouched = frozenset(it.file.sha256 for it in plan.items if red is not None and it.mode is
+                        Mode.IMAGE and not redact_pixels.needs_review(ocr_pages.get(it.file.sha256), red))
     if red is not None:
         for it in plan.items:
-            if it.mode in (Mode.IMAGE, Mode.PDF):
+            if it.mode in (Mode.IMAGE, Mode.PDF) and it.file.sha256 not in vouched:
                 issues.append(Issue(Severity.WARNING, "manual_review", template.t(
                     lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
         plan = red.model(plan)
@@ -194,7 +205,10 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     c = render.Ctx(plan, pg, common.styles(fonts, float(dsetup.get("font_size", 10))), fonts,
                    tabs=options.tabs,
                    review_note="",  # issue 17: no internal instruction on served pages
-                   copy_mark=template.t(lang, "print.redacted_mark") if red else "")
+                   copy_mark=template.t(lang, "print.redacted_mark") if red else "",
+                   ocr_pages=ocr_pages, ocr_mask=redact_pixels.masker(red) if red else None,  # issue 21
+                   ocr_vouched=vouched,
+                   ocr_note=ocr_run.note(lang, options.ocr, plan.items))
 
     # -- prepare what the renderer only points at: images and original PDFs
     imgs: dict[str, render.ImageInfo] = {}
@@ -203,6 +217,8 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     for n, it in enumerate(plan.items):
         if it.mode is Mode.IMAGE:
             src = it.file.abspath
+            if red is not None:  # issue 21: numbers OCR read in the picture painted over in a copy
+                src, _ = redact_pixels.copy(src, ocr_pages.get(it.file.sha256), red, work / f"red-{n:05d}")
             if options.grayscale:  # issue 6: converted copy in the work folder
                 src = duplex.grayscale_copy(src, work / f"grey-{n:05d}")
             imgs[it.file.path] = images.prepare(src, work / f"img-{n:05d}.pdf")

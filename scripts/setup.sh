@@ -11,6 +11,8 @@ need=()
 [ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || need+=(fonts-symbola)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v qpdf >/dev/null || need+=(qpdf)
+# the web intake's browser test drives Debian's Chromium (Playwright cannot download its own here)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
@@ -18,5 +20,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-# A real (non-editable) install: what a user gets, templates included; the OCR extra for its tests.
-.venv/bin/python -m pip install -q ".[test,ocr]"
+# A real (non-editable) install: what a user gets, templates included; the OCR and web extras
+# for their tests.
+.venv/bin/python -m pip install -q ".[test,ocr,web]"

@@ -95,13 +95,66 @@ def test_a_contradiction_withdraws_the_direction_and_names_both_messages() -> No
     assert "sms[1]" in second.summary  # the chronology shows it
 
 
-def test_a_gap_in_the_chain_is_reported_and_the_words_stand() -> None:
+def test_a_gap_in_the_chain_is_recorded_not_reported_and_the_words_stand() -> None:
+    """Banks do not notify every movement and phones keep only some messages: a balance that does
+    not chain is what real data looks like, not a problem (7 such "problems" on 39 real messages)."""
     tl = build([(30, "尾号6217卡3月18日20:30网上银行收入(他行汇入)1,000元，余额1,500.00元。【工商银行】"),
                 (31, "尾号6217卡3月18日20:31快捷支付支出(网银在线)200元，余额900.00元。【工商银行】")])
     second = _by_locator(tl, "sms[2]")
-    assert second.direction is Direction.DEBIT and second.details["balance_check"] == "mismatch"
-    assert any(i.code == "balance_mismatch" and "sms[1]" in i.message for i in tl.issues)
+    assert second.direction is Direction.DEBIT and second.details["balance_check"] == "gap"
+    assert "sms[1]" in second.details["balance_previous"] and "余额" not in second.summary.split("。")[-1]
+    assert not [i for i in tl.issues if i.code.startswith("balance_")]
     assert tl.facts.total_debited == Decimal("200")
+
+
+def test_real_credits_with_debits_in_between_raise_no_problem() -> None:
+    """Three real 民生银行 notices of one account (dev sms739): credits only, the balance falls in
+    between (payments not notified by SMS). Several banks' wording alike."""
+    for bodies in (
+        ["账户*1895于09月10日11:00存入￥10.00元，可用余额111.26元。银联入账-商户资金结算-张**支付宝转账。【民生银行】",
+         "账户*1895于09月11日14:26存入￥300.00元，可用余额304.83元。田*支付宝转账-田*支付宝转账。【民生银行】",
+         "账户*1895于09月12日14:41存入￥1.00元，可用余额5.83元。存入￥500.00元。【民生银行】"],
+        ["【邮储银行】26年06月15日15:04某公司账户9511向您尾号9653账户他行汇入，收入金额8407.27元，余额8419.67元",
+         "【邮储银行】26年06月15日20:35您尾号9653账户向崔某尾号2863账户跨行汇出，支出金额8000.00元，余额387.77元",
+         "【邮储银行】26年06月16日09:10您尾号9653账户快捷支付，支出金额30.00元，余额300.00元"],
+    ):
+        tl = build([(10 + k, b) for k, b in enumerate(bodies)])
+        assert not [i for i in tl.issues if i.code.startswith("balance_")], bodies[0]
+        assert all(e.direction is not None for e in tl.events if e.amount)
+
+
+def test_notices_received_out_of_order_within_minutes_are_no_contradiction() -> None:
+    """Two payments of one amount in one minute: the later balance may arrive first. Compared in
+    the order that chains, they confirm each other; as received they would look like a credit."""
+    for first, second in (
+        ("尾号6217卡3月18日20:31快捷支付支出(网银在线)100元，余额800.00元。【工商银行】",
+         "尾号6217卡3月18日20:31快捷支付支出(网银在线)100元，余额900.00元。【工商银行】"),
+        ("【招商银行】您账户0951于03月18日20:31消费人民币100.00，余额800.00",
+         "【招商银行】您账户0951于03月18日20:31消费人民币100.00，余额900.00"),
+    ):
+        tl = build([(31, first), (31, second)])
+        assert not [i for i in tl.issues if i.code.startswith("balance_")]
+        assert all(e.direction is Direction.DEBIT for e in tl.events)
+        assert tl.facts.total_debited == Decimal("200")
+    # far apart in time, the order is the order: the same figures are a contradiction
+    tl = build([(1, "尾号6217卡3月18日20:01快捷支付支出(网银在线)100元，余额800.00元。【工商银行】"),
+                (40, "尾号6217卡3月18日20:40快捷支付支出(网银在线)100元，余额900.00元。【工商银行】")])
+    assert [i.code for i in tl.issues if i.code.startswith("balance_")] == ["balance_contradiction"]
+
+
+def test_available_and_account_balances_are_not_compared_for_direction() -> None:
+    """可用余额 moves with holds and overdraft lines, 余额 does not: a pair of them decides nothing."""
+    tl = build([(30, "尾号6217卡3月18日20:30网上银行收入(他行汇入)1,000元，可用余额1,500.00元。【工商银行】"),
+                (31, "尾号6217卡3月18日20:31网上银行收入(他行汇入)200元，余额1,300.00元。【工商银行】")])
+    assert not [i for i in tl.issues if i.code.startswith("balance_")]
+    assert _by_locator(tl, "sms[2]").direction is Direction.CREDIT
+
+
+def test_a_credit_card_and_a_debit_card_with_one_tail_are_two_chains() -> None:
+    tl = build([(30, "【中信银行】您尾号6217的借记卡3月18日20:30转入人民币1,000.00元，余额1,500.00元。"),
+                (31, "【中信银行】您尾号6217的信用卡3月18日20:31存入人民币200.00元，余额1,300.00元。")])
+    assert not [i for i in tl.issues if i.code.startswith("balance_")]
+    assert _by_locator(tl, "sms[2]").direction is Direction.CREDIT
 
 
 def test_a_second_copy_of_one_notice_is_withheld_not_counted_twice() -> None:

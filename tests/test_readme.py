@@ -14,7 +14,8 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 def test_every_command_is_documented_in_the_readme():
     names = {c.name or c.callback.__name__ for c in cli.app.registered_commands}
-    assert names == {"intake", "check", "timeline", "build", "verify", "sample"}
+    assert names == {"intake", "check", "timeline", "build", "verify", "sample", "serve", "invite",
+                     "ocr"}
     for name in names:
         assert f"evidence {name}" in README, f"README does not show `evidence {name}`"
 

@@ -4,7 +4,7 @@ A tail is written many ways: `尾号1234`, `尾号为*1234`, `尾号14083`, `尾
 `账户623177000001****752`, `账户(21900468455)` (a full number: its last four),
 `信用卡4594`, `[尾号6864]`, `末四位1234`, `(尾号:6735)`, `6212 **** **** 7432`, `您0059的信用卡`,
 `储蓄卡(3721)`, `农业银行(3919)`. Whose it is comes from the words around it:
-* the other party's: `对方账户尾号`, `收款卡尾号`, `转出方尾号`, `来自…尾号`, `付款方…`; `向…尾号`,
+* the other party's: `对方账户尾号`, `收款卡尾号`, `转出方尾号`, `来自…尾号`, `付款方…`, `他行账户尾号`; `向…尾号`,
   `至/到…尾号` and `给…尾号` when the holder is the subject (`您账户…向尾号1356的信用卡还款`); a
   tail that is the subject of `向您` (`何*账户0807向您尾号099账户…`);
 * the holder's: `您尾号…`, `您的…账户`, `X向您尾号…`, `张*向尾号1349账户转入` (a third party is the
@@ -35,6 +35,8 @@ TAIL = re.compile(
     # a transaction type with the account's digits in brackets: 转入(9820)-补贴, 消费（尾号7368）
     r"|(?:转入|转出|收入|支出|存入|消费|入账|支付|取出|汇入|汇出)\s*[(（]\s*(?P<q>\d{4})\s*[)）]"
     r"|您(?:的)?\s*(?P<y>\d{4})\s*的(?=[^,。;]{0,6}(?:卡|账户))"  # 您0059的信用卡
+    # 您的1259个人账户, 您的6217借记卡: the digits stand before the account's noun
+    r"|您的\s*(?P<z>\d{4})\s*(?=(?:个人|单位|对公|活期|定期|结算|储蓄|借记|信用|贷记|银行|社保|工资)?(?:账户|账号|卡))"
     r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
     # English: card ending (in) 1234, a/c XX1234, account no. ****1234
     r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
@@ -42,7 +44,8 @@ TAIL = re.compile(
 )
 # Words right before a tail that make it the other party's.
 _OTHER_BEFORE = re.compile(
-    r"(?:对方|转出方|转入方|收款方|付款方(?!式)|收款人|付款人|汇款人|收款|付款(?!方式)|来自|转账给|汇款给|转给|汇给|付给)"
+    r"(?:对方|转出方|转入方|收款方|付款方(?!式)|收款人|付款人|汇款人|收款|付款(?!方式)|来自|转账给|汇款给|转给|汇给|付给|"
+    r"(?<!您)(?<!您的)他行(?=账户|账号|卡))"
     r"[^,。;]{0,12}$"
 )
 _TO_BEFORE = re.compile(r"(?:向|给|至|到)(?!您)[^,。;您]{0,14}$")

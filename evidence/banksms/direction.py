@@ -22,11 +22,11 @@ _CLAUSE_END = _SENTENCE_END + ",，:："
 _BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
 _REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repaid: into a debt account, out of any other
-# money from the holder's own wallet to the holder's own card (余额宝转出到银行卡, 零钱通转出至指定
-#账户): like 提现, money INTO the card, whatever 转出 the card's amount line says
+# money from the holder's own wallet to the holder's own card or balance (余额宝转出到银行卡, 零钱通转出至
+# 指定账户, 余额宝转出到余额): like 提现, money INTO the card or balance, whatever 转出 the line says
 _WALLET_TO_CARD = re.compile(
     r"(?:从|由)?(?:零钱通?|余额宝|余利宝|钱包余额)[^,。;\n]{0,4}(?:转出|提现)[^,。;\n]{0,10}(?:至|到)"
-    r"[^,。;\n]{0,10}(?:账户|银行卡|卡)")
+    r"[^,。;\n]{0,10}(?:账户|银行卡|卡|余额(?!宝))")
 # A top-up completed on the holder's wallet or platform account, in that account's own notice (您的
 # 账号…完成3000元充值, 零钱充值成功): money INTO it. In a bank card's notice (a 卡 named) a top-up is
 # what the card paid for elsewhere, read by the card's own words (支出, 消费).
@@ -53,6 +53,8 @@ _REVERSES_IN = re.compile(r"(?:存款|存入|转入|收入|入账|汇入|来账|
 _REVERSES_OUT = re.compile(r"(?:消费|支出|支取|取款|取现|转出|汇出|扣款|扣费|代扣|快捷支付|网上支付|支付|付款|缴费|"
                            r"预授权完成|刷卡)\s*$")
 _BOOKKEEPING = re.compile(r"收入|存入|入账|支出|支取")
+_UNDONE_FIGURE = re.compile(r"(?:人民币|RMB|¥)?\s*-?[\d,]+(?:\.\d+)?\s*元?\s*(?:的)?(?:交易|业务)?"
+                            r"\s*(?:已被|已经|已|被)?\s*$")
 
 
 def _reversal(part: str) -> Decision | None:
@@ -61,7 +63,8 @@ def _reversal(part: str) -> Decision | None:
     if not found:
         return None
     for m in found:
-        before = part[max(0, m.start() - 8): m.start()]
+        # the movement undone may stand before its figure: 支出260.00元交易已撤销 is 支出撤销
+        before = _UNDONE_FIGURE.sub("", part[max(0, m.start() - 30): m.start()])[-8:]
         if _REVERSES_IN.search(before):
             return Decision(OUT, "reversal", (before.strip() + m.group(0),))
         if _REVERSES_OUT.search(before):

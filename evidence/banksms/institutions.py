@@ -93,6 +93,19 @@ def canonical(name: str | None) -> str | None:
     return s or None
 
 
+# Types whose notices report money (not a carrier's or a shop's).
+_MONEY_TYPES = frozenset({"big_bank", "regional_bank", "rural", "payment", "consumer_credit", "housing_fund"})
+
+
+def listed(name: str | None) -> bool:
+    """The name is one of a money institution's listed names (an app's service account, 支付助手)."""
+    if not name:
+        return False
+    s = _reduce(name)
+    t = table()
+    return s in t.alias and t.kind.get(t.alias[s]) in _MONEY_TYPES
+
+
 def by_hotline(number: str) -> str | None:
     return table().hotline.get(number)
 

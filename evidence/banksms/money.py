@@ -53,7 +53,7 @@ _LABELS = (
     ("due", re.compile(r"(?:应扣|应缴|应付|应收|待扣|待还|待缴|欠费)(?:款)?(?:金额|总额|额)?[为是:\s]*"
                        r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|"
-                         r"(?<!收到)(?<!微信)(?<!支付宝)红包|券|低至|仅需|首年)\s*$")),
+                         r"(?<!收到)(?<!微信)(?<!支付宝)(?<!\*的)红包|券|低至|仅需|首年)\s*$")),
     # what was actually taken or paid (实扣, 实际扣款, 实付): the figure that moved, beside one that
     # was due (应扣人民币13475.44，实扣人民币4318.96)
     ("amount", re.compile(r"(?:金额|交易额|发生额|款项|实扣|实际扣款|实际扣收|实际扣除|实付|实收|实还|实际还款)"
@@ -130,3 +130,26 @@ def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
     if not found:
         return []
     return [dataclasses.replace(x, marked=True) for x in monies if x.start <= found.start(1) < x.end]
+
+
+# The bank's own template states the movement right before the balance after it:
+# `…存入人民币0.10元,活期余额1.04元`. An earlier figure with its own verb sits in a field the bank
+# copies from someone else - a payer's name or a remark (附言：支付宝转账9999.8元) - where senders of
+# fake "you have been paid" texts put a large sum.
+_TIED_VERB = re.compile(r"(?:存入|支出|转入|转出|收入|入账|汇入|汇出|支取|消费|扣款)(?:资金|金额)?\s*[:：]?\s*"
+                        r"(?:人民币|RMB|CNY|¥|￥)?\s*$")
+_BRACKET_END = re.compile(r"[(（][^()（）]{0,60}[)）]\s*$")  # 收入(他行汇入…)1.00元: the channel in brackets
+_TO_BALANCE = re.compile(r"\s*元?\s*[,，;；]?\s*(?:当前|交易后|活期|可用|账户)?余额(?:为|是)?\s*[:：]?\s*"
+                         r"(?:人民币|RMB|CNY|¥|￥)?\s*")
+
+
+def tied_to_balance(s: str, moved: list[Money], balance: Money | None) -> Money | None:
+    """A later movement figure that the balance follows directly, in CNY, with its own verb."""
+    if balance is None or len(moved) < 2:
+        return None
+    for m in moved[1:]:
+        if (m.currency == "CNY" and moved[0].currency == "CNY" and m.end <= balance.start
+                and _TO_BALANCE.fullmatch(s[m.end: balance.start])
+                and _TIED_VERB.search(_BRACKET_END.sub("", s[: m.start])[-12:])):
+            return m
+    return None

@@ -32,21 +32,25 @@ class Reader:
     """Reads images through the cache and a lazily built engine. Not shared between threads."""
 
     def __init__(self, cache_folder: Path | None, settings: engine.Settings | None = None,
-                 lang: str = "zh-Hans") -> None:
+                 lang: str = "zh-Hans", engine_id: str | None = None) -> None:
         self.cache_folder = cache_folder
         self.settings = settings or engine.Settings()
         self.lang = lang
-        self._id: str | None = None
+        # engine_id: when the caller has identified the engine already (once per build, in the
+        # parent process: hashing the models costs ~30 ms a claimant otherwise)
+        self._id: str | None = engine_id
         self._engine: engine.Engine | None = None
         self._unavailable: str | None = None  # why there is no engine, once found out
         self._said: set[str] = set()  # run-wide notes already given by this Reader
 
     # a worker gets the settings and the cache folder, never another process's engine
     def __getstate__(self) -> dict[str, Any]:
-        return {"cache_folder": self.cache_folder, "settings": self.settings, "lang": self.lang}
+        return {"cache_folder": self.cache_folder, "settings": self.settings, "lang": self.lang,
+                "engine_id": self._id}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["cache_folder"], state["settings"], state["lang"])  # type: ignore[misc]
+        self.__init__(state["cache_folder"], state["settings"], state["lang"],  # type: ignore[misc]
+                      state.get("engine_id"))
 
     def engine_id(self) -> str | None:
         """The engine's identity (versions, model hashes, settings); None without an engine."""

@@ -28,7 +28,8 @@ from evidence import errors, layout, stamp, template, times
 from evidence import exhibits as exhibits_mod
 from evidence.layout import Item, Mode, Plan, Row
 from evidence.model import Event, EventKind
-from evidence.render import common
+from evidence.ocr.model import OcrPage
+from evidence.render import common, textlayer
 from evidence.render import fonts as fonts_mod
 from evidence.render.common import Anchor, esc, link
 
@@ -132,6 +133,12 @@ class Ctx:
     tabs: bool = False  # a tab sheet before each exhibit
     review_note: str = ""  # on image/PDF exhibit pages of a redacted copy
     copy_mark: str = ""  # on the cover of a redacted copy
+    # issue 21: OCR pages of exhibited images by SHA-256 (their invisible text layer), what a
+    # service copy does to that text, and the summary's line when no text was read
+    ocr_pages: Mapping[str, OcrPage] = dataclasses.field(default_factory=dict)
+    ocr_mask: Callable[[str], str] | None = None
+    ocr_note: str = ""
+    ocr_vouched: frozenset[str] = frozenset()  # pictures whose numbers were painted over: no review note
 
     def t(self, key: str, **kw: object) -> str:
         return template.t(self.plan.lang, "dossier." + key, **kw)
@@ -307,6 +314,8 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
         (c.t("summary.compensation"), s.compensation),
         (c.t("summary.compensation_paid"), c.money(s.compensation_paid)),
     ], (w * 0.35, w * 0.65)))
+    if c.ocr_note:  # issue 21
+        out.append(common.Para(esc(c.ocr_note), c.st.small))
     missing = []
     if not p.victim.config_found:
         missing.append(c.t("summary.missing_config"))
@@ -399,6 +408,7 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
                 source += c.t("index.sha_line", sha=it.file.sha256[:16])
             if it.duplicates:
                 source += c.t("index.duplicates", paths="、".join(it.duplicates))
+            source += _read_from(c, it)  # issue 21
             first_p, last_p = nums.item_pages.get(it.file.path, (0, 0))
             count = c.t("index.count_n", n=last_p - first_p + 1 if first_p else "—")
             rows.append(common.GridRow((
@@ -455,12 +465,14 @@ def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
     if not p.rows:
         out.append(common.Para(esc(c.t("chronology.empty")), st.body))
         return out
-    out.append(common.Grid(widths, [_chrono_row(c, nums, row, i) for i, row in enumerate(p.rows)],
-                           head, zebra=True))
+    label_of = {it.file.path: it.label for it in p.items}
+    out.append(common.Grid(widths, [_chrono_row(c, nums, row, i, label_of)
+                                    for i, row in enumerate(p.rows)], head, zebra=True))
     return out
 
 
-def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
+def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int, label_of: Mapping[str, str] | None = None
+                ) -> common.GridRow:
     st, ev = c.st, row.event
     page = nums.row_pages[i] if i < len(nums.row_pages) else None
     when = c.when(ev.time)
@@ -485,12 +497,37 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int) -> common.GridRow:
     if page:
         target = f"r{i}" if nums.later else page
         cite = [f"{cite[0]}\n", _page_part(c, nums, f"r{i}", str(page), "0" * nums.later, True)]
+    # issue 21: the same record also seen elsewhere (an SMS and its screenshot): both sources
+    known = label_of or {}
+    also = [x for x in dict.fromkeys(known[r.path] for r in ev.also if r.path in known)
+            if x != row.item_label]
+    if also:
+        cite.append(common.Run("\n+" + "、".join(also), st.cell.fontName, 6.5))
     return common.GridRow((
-        common.cell(st.cell, when, link=target), common.cell(style, text),
+        common.cell(st.cell, when, link=target), common.cell(style, text, *_review(c, ev)),
         common.cell(st.cell, *party),
         common.cell(st.cell_right if not row.marker else style, amount),
         common.cell(st.cell, *cite, link=target)),
         fill=common.MARK_FILL if row.marker else None, mark=bool(row.marker))
+
+
+def _read_from(c: Ctx, it: Item) -> str:
+    """issue 21: how many facts of the chronology were read off this picture by OCR."""
+    read = [e for e in it.events if e.details.get("extracted_by") == "ocr"]
+    if not read:
+        return ""
+    review = sum(1 for e in read if e.needs_review)
+    return c.t("index.ocr_read", n=len(read)) + (c.t("index.ocr_review", n=review) if review else "")
+
+
+def _review(c: Ctx, ev: Event) -> list[str | common.Run]:
+    """issue 21: a reading marked for review says so, and why, under its summary (it is
+    counted in no total)."""
+    if not ev.needs_review:
+        return []
+    reason = ev.details.get("review_reason") or ""
+    return [common.Run("\n" + common.plain(c.t("chronology.review", reason=reason)),
+                       c.st.cell.fontName, 6.5)]
 
 
 # ---- exhibits --------------------------------------------------------------------------------
@@ -581,6 +618,9 @@ class _Sheet(Flowable):  # type: ignore[misc]
                     canv, c.t("exhibit.image_time", time=c.when(item.first)), c.fonts.body,
                     size, width))
             canv.restoreState()
+            if item.file.sha256 in c.ocr_pages:  # issue 21: searchable, under the picture
+                textlayer.draw(canv, c.ocr_pages[item.file.sha256], bx, by, box.w, box.h,
+                               c.fonts.body, c.ocr_mask)
             self.out.placements.append(Placement(page, info, box))
 
 
@@ -994,7 +1034,8 @@ def _image_run(c: Ctx, run: list[Item], images: Mapping[str, ImageInfo], out: Ex
         right = "  ".join(_band_right(i) for i in items) if len(items) == 1 else ""
         story.append(PageBreak())
         story.append(_TabState(state, False))  # issue 6
-        story.append(_Current(state, left, right, c.review_note))
+        note = c.review_note if any(i.file.sha256 not in c.ocr_vouched for i in items) else ""
+        story.append(_Current(state, left, right, note))  # issue 21: unless OCR redacted them all
         for it in items:
             story.append(Anchor(("first", it.file.path), c.sink))
             story.append(Anchor(("last", it.file.path), c.sink))
