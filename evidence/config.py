@@ -43,7 +43,7 @@ VICTIM_KEYS = ("name", "region", "phone", "id_number", "cards", "claimed_loss")
 ORDER_KEYS = ("id", "placed", "item", "amount", "channel")
 COMPENSATION_KEYS = ("status", "amount_paid")
 EVENT_KEYS = ("time", "kind", "summary")
-EXHIBIT_KEYS = ("purpose",)
+EXHIBIT_KEYS = ("purpose", "name", "fact")
 
 # Issue codes this module produces: an error with one of these makes `check` exit 4.
 CODES = frozenset({
@@ -266,6 +266,8 @@ class _VictimReader:
             compensation=self.compensation(self.table(data, "compensation", COMPENSATION_KEYS)),
             events=events,
             purposes=self.purposes(data, folder),
+            exhibit_names=self.exhibit_field(data, folder, "name"),
+            exhibit_facts=self.exhibit_field(data, folder, "fact"),
             config_found=True,
         )
 
@@ -414,6 +416,31 @@ class _VictimReader:
                 self.warn("exhibit_missing", "config.exhibit_missing", where, path=raw_path)
             if purpose:
                 out[rel or raw_path] = purpose
+        return out
+
+    def exhibit_field(self, data: Mapping[str, Any], folder: Path, key: str) -> dict[str, str]:
+        """`[exhibits."path"] name = …` / `fact = …` (issue 17): the evidence list's name for a file
+        and the fact it proves (order, calls, phishing, debits, report, compensation, other).
+        `purposes` has already warned about tables that are not tables and missing files."""
+        from evidence import exhibits  # the list of facts lives with the code that uses it
+
+        out: dict[str, str] = {}
+        table = data.get("exhibits", {})
+        if not isinstance(table, dict):
+            return out
+        for raw_path in sorted(table):
+            entry = table[raw_path]
+            if not isinstance(entry, dict):
+                continue
+            where = f'exhibits."{raw_path}".{key}'
+            value = self.text(entry, key, where)
+            if not value:
+                continue
+            if key == "fact" and value not in {str(f) for f in exhibits.Fact}:
+                self.error("bad_value", "config.bad_fact", where, value=repr(value),
+                           allowed=" | ".join(str(f) for f in exhibits.Fact))
+                continue
+            out[normalize_rel(raw_path) or raw_path] = value
         return out
 
 

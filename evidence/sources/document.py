@@ -120,6 +120,9 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         details["time_meaning"] = "file_modified"
         issues.append(Issue(Severity.NOTE, "document_mtime", template.t(
             ctx.lang, "notices.document_mtime", path=file.path), path=file.path))
+    hint = _hint(opened.reader)  # issue 17: a police receipt or agreement is its own exhibit
+    if hint:
+        details["document_hint"] = hint
     name = Path(file.path).name
     summary = template.t(ctx.lang, "events.document", name=name)
     if details.get("title"):
@@ -131,6 +134,18 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
                     details=details)]
     rows, notes = _statement_rows(file, ctx)
     return events + rows, issues + notes
+
+
+def _hint(reader: pypdf.PdfReader) -> str | None:
+    """What the first page says the paper is (受案回执, 赔付协议…), or None."""
+    from evidence import exhibits  # the wording lives with the evidence list
+
+    try:
+        text = reader.pages[0].extract_text() or ""
+    except (pdf_errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, AssertionError, ZeroDivisionError):
+        return None
+    return exhibits.document_hint(text)
 
 
 def _statement_rows(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
