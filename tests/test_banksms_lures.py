@@ -7,24 +7,14 @@ message that showed each class is named by its id. Never data for the eval."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from evidence import notices, times
+from evidence import notices
 from evidence.banksms import links, lure
 from evidence.model import Direction, EventKind
-from tests.test_banksms_classes import _meta
-
-SH = times.zone("Asia/Shanghai")
-RECEIVED = dt.datetime(2015, 3, 18, 21, 0, tzinfo=SH)
-IN, OUT = Direction.CREDIT, Direction.DEBIT
-
-
-def read(body: str, sender: str = "") -> notices.Notice:
-    return notices._classify(body, sender, RECEIVED, SH)  # the inner parser: a bug must show
-
+from tests.test_banksms_classes import IN, OUT, _meta, read
 
 # (body, sender, the reasons that must be among those given, a number the text asks to call)
 LURES = [
