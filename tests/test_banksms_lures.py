@@ -49,6 +49,23 @@ LURES = [
      "callback_not_hotline", "4008633366"),
     ("【平安银行】您的贷款5万元已审批通过，放款前需缴纳保证金5000元，请联系客服经理17788996655。", "",
      "callback_not_hotline", "17788996655"),
+    # constructed, more institutions and pretexts
+    ("【百度】您的百度网盘会员将于明日自动续费298元，如需取消请致电4001234567。", "1069012345",
+     "fee_or_membership", "4001234567"),
+    ("您尾号1234的信用卡于03月18日消费5000.00元，如非本人操作请致电0755-26681234。", "",
+     "callback_not_hotline", "075526681234"),
+    ("您好，您在我司开通的百万医疗保险将于本月起每月扣费800元，如需取消请致电客服13800138000。", "",
+     "callback_not_hotline", "13800138000"),
+    ("【建设银行】您尾号8888的账户03月18日支出人民币3,200.00元，余额1,000.00元。非本人操作请联系专员028-86668888。",
+     "", "callback_not_hotline", "02886668888"),
+    ("【农业银行】您账户于03月18日被扣除会员服务费2,999.00元，如需退款请致电4008888888。", "106980095599",
+     "refund_or_claim", "4008888888"),
+    ("您的淘宝订单因系统升级被重复扣款2次，共计1,200元，请联系客服办理退款，电话021-55889966。", "",
+     "callback_not_hotline", "02155889966"),
+    ("【中国移动】您的号码将于24小时内停机并扣除违约金800元，如需解除请致电10086-8。", "", "threatened_debit", None),
+    ("您的账户存在异常交易，已被冻结资金5,000元，解冻请致电公安局020-12345678。", "", "freeze", "02012345678"),
+    ("【中国银联】您的银行卡在异地消费了8,888元，将从您的账户扣除，如非本人操作请拨打银联客服4001895516转2。", "",
+     "threatened_debit", "4001895516"),
     # dev t4-page-10: a payer's "transfer initiated, check whether it arrived" notice
     ("×××已于3月10日15:12向尾号数为××××的中国工商银行账户发起人民币1000.00元汇款,请核实资金是否入账。"
      "本短信不作为入账凭证。【中国银行】", "", "not_proof_of_arrival", None),
@@ -157,6 +174,14 @@ def test_tails_and_the_signed_frame(body: str, sender: str, want: Direction, amo
 ])
 def test_someone_paying_the_holder_is_money_in(body: str) -> None:
     assert read(body, "支付宝").direction is IN
+
+
+def test_a_quoted_name_holds_no_verb() -> None:
+    """向商户“京东客服退款中心”付款0.01元: the 0.01 did leave (a real payment to the fraudster's
+    merchant, constructed), whatever the quoted name says; the 368 promised is no movement."""
+    for quoted in ('"京东客服退款中心"', "“京东客服退款中心”", "「京东客服退款中心」"):
+        n = read(f"【微信支付】您已成功向商户{quoted}付款0.01元，验证通过后将退还368元至零钱。")
+        assert (n.direction, n.amount) == (OUT, Decimal("0.01")), n
 
 
 @pytest.mark.parametrize("domain", ["help.pingxx.com", "www.allinpay.com", "lianlianpay.com", "www.99bill.com",

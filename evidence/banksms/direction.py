@@ -19,7 +19,9 @@ from evidence.banksms.money import Money
 IN, OUT = "in", "out"
 _SENTENCE_END = "。!?;；！？\n"
 _CLAUSE_END = _SENTENCE_END + ",，:："
-_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
+# brackets and quotation marks: a name quoted (向商户“京东客服退款中心”付款) holds words that are no verb
+_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】"
+                       r"|“[^“”]{1,30}”|\"[^\"]{1,30}\"|「[^「」]{1,30}」")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
 _REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repaid: into a debt account, out of any other
 # money from the holder's own wallet to the holder's own card or balance (余额宝转出到银行卡, 零钱通转出至
