@@ -524,7 +524,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # send from their hotline or from 106… numbers of their own.
     personal = _PERSONAL_NUMBER.fullmatch(normalized_sender) is not None
     unverified_sp = normalized_sender.startswith("106") and sender_bank is None
-    spoofed = bool(sig_code and (personal or (unverified_sp and any(not _links.official(d) for d in domains))))
+    # (any institution's signature from a personal phone: 【江苏银行】 from a mobile is as false as 【工商银行】)
+    spoofed = bool((sig_code or any(_institutional(n) for n in signed)) and personal) or bool(
+        sig_code and unverified_sp and any(not _links.official(d) for d in domains))
     institution = _institution(names, bank, sender, s)
     bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender == "12329"
                    or normalized_sender in ("95188", "95017", "95516"))

@@ -190,3 +190,18 @@ def test_payment_institutions_own_domains_are_official(domain: str) -> None:
     assert links.official(domain)
     body = (f"为保证交易安全，平台将于12月13日升级接口，请尽快完成验证，详情请参考 https://{domain}/article/1【简米网络】")
     assert not read(body).phishing
+
+
+@pytest.mark.parametrize("sender", ["13800138000", "+86 139 1234 5678", "151194603xx", "0411-39567512"])
+@pytest.mark.parametrize("body", [
+    "【招商银行】您尾号1234账户03月18日支出人民币5,000.00元，余额100.00元。",  # constructed
+    "您尾号1234的储蓄卡03月18日消费支出人民币9,800.00元，活期余额20.00元。【邮储银行】",  # constructed
+    "您尾号5678卡3月18日10:12网上银行支出(跨行汇款)12,000元，余额8.00元。",  # constructed, unsigned
+    "【江苏银行】您尾号01036账户于7月30日10:16:32转出人民币7,600.00元。",  # constructed
+])
+def test_a_notice_from_a_personal_number_is_never_counted(body: str, sender: str) -> None:
+    """A bank sends from its hotline or a service number, never from a person's phone: whatever the
+    text says, from a mobile or a landline it is someone else's text (a spoofed signature or an
+    unsigned imitation), shown, never a debit."""
+    n = read(body, sender)
+    assert n.direction is None and n.kind is not EventKind.BANK_NOTICE, n
