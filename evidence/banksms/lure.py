@@ -28,6 +28,7 @@ from evidence.banksms import institutions
 
 PATH = template.TEMPLATES_DIR / "banksms" / "lures.toml"
 CALLBACK = "callback_not_hotline"
+FEE = "fee_or_membership"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +89,10 @@ def judge(s: str, *, personal_sender: bool) -> Verdict:
             strong.append(marker.name)
         else:
             weak.append(marker.name)
+    if set(weak) == {FEE, CALLBACK} and not personal_sender:
+        # a fee taken, with a 400 number to ask about it, is how card centres write a real annual-fee
+        # notice (扣收年费200元，如需减免请致电400…): a lure needs more (a threat, a refund, a cancel)
+        weak = []
     if strong or len(weak) >= 2 or (weak and personal_sender):
         order = [m.name for m in markers()]
         return Verdict(tuple(sorted({*strong, *weak}, key=order.index)), tuple(dict.fromkeys(numbers)))
