@@ -125,6 +125,7 @@ def message_event(
         ("category", info.category if info.kind is EventKind.BANK_NOTICE else None),
         ("institution", info.institution), ("counterparty_tail", info.counterparty_tail),
         ("amount_text", info.amount_raw), ("direction_basis", info.direction_basis),
+        ("lure", " ".join(info.lure) or None), ("lure_numbers", " ".join(info.lure_numbers) or None),
     ):
         if value:
             extra[name] = value
