@@ -16,7 +16,7 @@ from typing import Any
 
 import pikepdf
 
-from evidence import stamp, template
+from evidence import sanitize, stamp, template
 
 DEFAULT_GUTTER_MM = 12.0
 
@@ -168,7 +168,7 @@ class Assembler:
         self.raw += 1
 
     def add_pdf(self, path: Path) -> int:
-        src = self.doc.open(path)
+        src = sanitize.clean(self.doc.open(path))  # issue 23: nothing in it can act
         for page in src.pages:
             self.add(page)
         return len(src.pages)

@@ -31,6 +31,8 @@ from evidence import (
     jsontext,
     layout,
     redact,
+    sanitize,
+    served,
     stamp,
     template,
     timeline,
@@ -131,6 +133,8 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
         final.mkdir(parents=True, exist_ok=True)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
             (work / name).replace(final / name)
+        if options.redact:  # issue 23: service copies alone in OUT/served/<victim>
+            served.publish(out_dir, victim_id, served.victim_names(output_name("dossier.pdf", options)))
         return dataclasses.replace(result, dossier=final / output_name("dossier.pdf", options))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -207,6 +211,9 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
             imgs[it.file.path] = images.prepare(src, work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
+            if red is not None:  # issue 23: the listed links are text of the service copy too
+                pdfs[it.file.path] = dataclasses.replace(
+                    pdfs[it.file.path], links=tuple(map(red.text, pdfs[it.file.path].links)))
             if red is not None and pdfs[it.file.path].pages and _unmasked(red, it.file.abspath):
                 # issue 6: its text layer would carry a full claimant number into the service
                 # copy; it is withheld there (the lawyer redacts it by hand and adds it)
@@ -388,11 +395,12 @@ def _pdf_info(f: SourceFile) -> render.PdfInfo:
     try:  # an owner password alone (no editing, anyone may open it) is no obstacle
         with pikepdf.open(f.abspath) as pdf:
             n = len(pdf.pages)
+            active, links = sanitize.found(pdf), sanitize.web_links(pdf)  # issue 23
     except pikepdf.PasswordError:
         return render.PdfInfo(0, "PDF is encrypted")
     except (pikepdf.PdfError, OSError, ValueError, KeyError, TypeError) as exc:
         return render.PdfInfo(0, f"{type(exc).__name__}: {exc}")
-    return render.PdfInfo(n, None if n else "PDF has no pages")
+    return render.PdfInfo(n, None if n else "PDF has no pages", active, links)
 
 
 def _exhibit_map(front_pages: int, ex: render.Exhibits, rec: duplex.Recto | None = None

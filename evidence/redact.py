@@ -8,6 +8,13 @@ Matching happens on an NFKC-normalised copy (full-width digits, ideographic spac
 applied to the original string, so untouched text keeps its exact characters. Digits count
 through separators: "6222 0212 3456 7890 123" and "１３８－１２３４－５６７８" are one number each.
 Images and merged PDFs cannot be masked here; the caller lists them for manual review.
+
+issue 23: the claimants' *own* numbers (victim.toml) are also found as digit sequences with any
+separators between the digits — dots, underscores, brackets, dashes, spaces, zero-width and
+direction marks — and wherever they stand, glued to letters included (`deadbeef13919437971`).
+A run that is both a plausible ID and a plausible card keeps only what both rules keep (the
+last four). Callers clip text only where `safe_cut` says, so no number is ever cut in half
+before it is masked.
 """
 
 from __future__ import annotations
@@ -30,8 +37,15 @@ RULES_FILE = template.TEMPLATES_DIR / "redaction.toml"
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
+# Characters that do not show, or show as nothing, between two digits (issue 23).
+_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
 # A run of digit groups joined by single separators; matched on the NFKC copy.
-_SEP = r"(?:[ \t\u00a0]{1,2}|[ ]?[-‐‑‒–—][ ]?)"
+_SEP = (rf"(?:[ \t\u00a0{_INVISIBLE}]{{1,3}}|[ {_INVISIBLE}]?[-‐‑‒–—._][ {_INVISIBLE}]?"
+        rf"|[{_INVISIBLE}]+)")
+# Anything that may stand between the digits of a claimant's own number (at most a few).
+_GAP = rf"[\s._\-‐‑‒–—−/\\()\[\]·,:;'\"*#{_INVISIBLE}]"
+_LOOSE = re.compile(rf"[0-9](?:{_GAP}{{0,4}}[0-9])*(?:{_GAP}{{0,4}}[Xx])?")
+KNOWN_MIN = 11  # own numbers this long are matched anywhere; shorter ones as whole runs
 _RUN = re.compile(rf"(?<![0-9])\+?[0-9]+(?:{_SEP}[0-9]+)*(?:[Xx](?![0-9A-Za-z]))?(?![0-9])")
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 # Hex digests (SHA-256, MD5) are identifiers of evidence, never personal numbers.
@@ -135,6 +149,7 @@ class Redactor:
         self._keep = {d for d in map(_digits, keep) if d}
         # A claimant's number as it may be written: national, 86…, 0086…, 86 without trunk 0.
         self._phones: dict[str, int] = {}
+        self._known: list[tuple[str, str, int]] = []  # (digits, kind, prefix), longest first
         for raw in phones_:
             national = phones.normalize(raw)
             if not re.fullmatch(r"[0-9]{7,12}", national):
@@ -144,6 +159,10 @@ class Redactor:
                 self._phones[cc + national] = len(cc)
                 if national.startswith("0"):
                     self._phones[cc + national[1:]] = len(cc)
+        known = [(d, "id_number", 0) for d in self._ids] + [(d, "card", 0) for d in self._cards]
+        known += [(d, "phone", p) for d, p in self._phones.items()]
+        self._known = sorted((k for k in known if len(k[0]) >= KNOWN_MIN),
+                             key=lambda k: (-len(k[0]), k))
 
     @classmethod
     def for_victim(cls, victim: Victim, rules: Rules | None = None) -> Redactor:
@@ -233,6 +252,28 @@ class Redactor:
         if not s or not any(c.isdigit() for c in s):
             return []
         norm, index = _normalise(s)
+        found = self._find_generic(norm, index)
+        if self._known:
+            found.extend(self._find_known(norm, index))
+        return found
+
+    def _find_known(self, norm: str, index: list[int]) -> list[Finding]:
+        """issue 23: the claimants' own numbers, digit by digit through any separators."""
+        found: list[Finding] = []
+        for run in _LOOSE.finditer(norm):
+            spots = [run.start() + i for i, c in enumerate(run.group()) if c.isdigit() or c in "Xx"]
+            if len(spots) < KNOWN_MIN:
+                continue
+            digits = "".join(norm[i] for i in spots).upper()
+            for known, kind, prefix in self._known:
+                at = digits.find(known)
+                while at >= 0:
+                    found.append(Finding(kind, index[spots[at]], index[spots[at + len(known) - 1]] + 1,
+                                         prefix))
+                    at = digits.find(known, at + 1)
+        return found
+
+    def _find_generic(self, norm: str, index: list[int]) -> list[Finding]:
         protected = [(m.start(), m.end()) for m in _HEX.finditer(norm)]
         found: list[Finding] = []
         for run in _RUN.finditer(norm):
@@ -280,16 +321,43 @@ class Redactor:
             return "phone", self._phones[d]
         if d in self._keep:
             return None
-        if len(d) == 18 and is_id18(d):
+        lo, hi = self.rules.card_digits
+        card = False
+        if d.isdigit() and lo <= len(d) <= hi and _card_grouping(groups):
+            four = len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1]) and len(groups[-1]) <= 4
+            card = luhn_ok(d) or (four and d.startswith(self.rules.bin_prefixes))
+        id18 = len(d) == 18 and is_id18(d)
+        # issue 23: a card that also reads as an ID (621700185007010155, BIN 621700) is a card
+        # and keeps its last four; an ID of an area that is no card prefix stays an ID
+        if card and (not id18 or d.startswith(self.rules.bin_prefixes)):
+            return "card", 0
+        if id18:
             return "id_number", 0
         if len(d) == 15 and self.rules.id_old_15 and is_id15(d):
             return "id_number", 0
-        lo, hi = self.rules.card_digits
-        if d.isdigit() and lo <= len(d) <= hi and _card_grouping(groups):
-            four = len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1]) and len(groups[-1]) <= 4
-            if luhn_ok(d) or (four and d.startswith(self.rules.bin_prefixes)):
-                return "card", 0
         return None
+
+
+def safe_cut(text: str, n: int) -> int:
+    """issue 23: where `text` may be cut to at most `n` characters without splitting a number.
+
+    A cut inside a run of digits (separators included) moves back to before the run, so a
+    number is shown whole — and masked whole later — or not at all.
+    """
+    if len(text) <= n:
+        return len(text)
+    for run in _LOOSE.finditer(text, 0, min(len(text), n + 200)):
+        if run.start() < n < run.end():
+            return run.start()
+    return n
+
+
+def clip(text: str, n: int) -> str:
+    """One line of at most `n` characters ending in … when shortened, never inside a number."""
+    one_line = " ".join(text.split())
+    if len(one_line) <= n:
+        return one_line
+    return one_line[:safe_cut(one_line, n - 1)].rstrip() + "…"
 
 
 def _card_grouping(groups: list[str]) -> bool:
