@@ -46,6 +46,10 @@ _SEP = (rf"(?:[ \t\u00a0{_INVISIBLE}]{{1,3}}|[ {_INVISIBLE}]?[-‐‑‒–—._
 _GAP = rf"[\s._\-‐‑‒–—−/\\()\[\]·,:;'\"*#{_INVISIBLE}]"
 _LOOSE = re.compile(rf"[0-9](?:{_GAP}{{0,4}}[0-9])*(?:{_GAP}{{0,4}}[Xx])?")
 KNOWN_MIN = 11  # own numbers this long are matched anywhere; shorter ones as whole runs
+# A part of an own number this long is masked too (a number cut short by a phone's contact list
+# or another program). Shorter parts are not: 7 digits of a mobile number are its area prefix,
+# shared with the fraudsters' numbers that are evidence.
+PARTIAL = 8
 _RUN = re.compile(rf"(?<![0-9])\+?[0-9]+(?:{_SEP}[0-9]+)*(?:[Xx](?![0-9A-Za-z]))?(?![0-9])")
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 # Hex digests (SHA-256, MD5) are identifiers of evidence, never personal numbers.
@@ -88,6 +92,7 @@ class Finding:
     start: int  # offsets in the original string
     end: int
     prefix: int = 0  # leading significant characters kept as they are (+86 of a phone)
+    hidden: tuple[int, ...] = ()  # issue 23: a part of an own number: exactly these are masked
 
 
 # ---- number checks ------------------------------------------------------------------------
@@ -163,6 +168,13 @@ class Redactor:
         known += [(d, "phone", p) for d, p in self._phones.items()]
         self._known = sorted((k for k in known if len(k[0]) >= KNOWN_MIN),
                              key=lambda k: (-len(k[0]), k))
+        # issue 23: every PARTIAL-digit window of an own number, to find it cut short
+        self._windows: dict[str, list[tuple[str, str, int]]] = {}
+        for digits, kind, prefix in self._known:
+            if prefix:
+                continue  # +86… forms: their national number has the same windows
+            for i in range(len(digits) - PARTIAL + 1):
+                self._windows.setdefault(digits[i:i + PARTIAL], []).append((digits, kind, i))
 
     @classmethod
     def for_victim(cls, victim: Victim, rules: Rules | None = None) -> Redactor:
@@ -187,6 +199,10 @@ class Redactor:
             return s
         out = list(s)
         for f in found:
+            if f.hidden:
+                for i in f.hidden:
+                    out[i] = self.rules.mask
+                continue
             keep_first, keep_last = self._keep_counts(f.kind)
             sig = [i for i in range(f.start, f.end) if _digits(s[i])]
             sig = sig[f.prefix:]
@@ -262,16 +278,37 @@ class Redactor:
         found: list[Finding] = []
         for run in _LOOSE.finditer(norm):
             spots = [run.start() + i for i, c in enumerate(run.group()) if c.isdigit() or c in "Xx"]
-            if len(spots) < KNOWN_MIN:
+            if len(spots) < PARTIAL:
                 continue
             digits = "".join(norm[i] for i in spots).upper()
+            whole: set[int] = set()  # digits of whole own numbers: their rule decides
             for known, kind, prefix in self._known:
                 at = digits.find(known)
                 while at >= 0:
                     found.append(Finding(kind, index[spots[at]], index[spots[at + len(known) - 1]] + 1,
                                          prefix))
+                    whole.update(range(at, at + len(known)))
                     at = digits.find(known, at + 1)
+            found.extend(self._partial(digits, [index[i] for i in spots], whole))
         return found
+
+    def _partial(self, digits: str, where: list[int], whole: set[int]) -> list[Finding]:
+        """Digits of an own number seen PARTIAL or more in a row (not within a whole one):
+        masked as that number's rule masks them (its kept first and last digits stay)."""
+        hidden: dict[int, str] = {}
+        for at in range(len(digits) - PARTIAL + 1):
+            if whole and any(at + k in whole for k in range(PARTIAL)):
+                continue
+            for known, kind, offset in self._windows.get(digits[at:at + PARTIAL], ()):
+                keep_first, keep_last = self._keep_counts(kind)
+                for k in range(PARTIAL):
+                    pos = offset + k  # position in the known number
+                    if keep_first <= pos < len(known) - keep_last:
+                        hidden[where[at + k]] = kind
+        if not hidden:
+            return []
+        kind = next(iter(hidden.values()))
+        return [Finding(kind, min(hidden), max(hidden) + 1, hidden=tuple(sorted(hidden)))]
 
     def _find_generic(self, norm: str, index: list[int]) -> list[Finding]:
         protected = [(m.start(), m.end()) for m in _HEX.finditer(norm)]
@@ -346,10 +383,19 @@ def safe_cut(text: str, n: int) -> int:
     """
     if len(text) <= n:
         return len(text)
-    for run in _LOOSE.finditer(text, 0, min(len(text), n + 200)):
+    plain = "".join(_one_char(c) for c in text[:n + 200])  # full-width digits are digits
+    for run in _LOOSE.finditer(plain):
         if run.start() < n < run.end():
             return run.start()
     return n
+
+
+def _one_char(c: str) -> str:
+    """`c` as NFKC writes it when that is one character (１ -> 1, （ -> (), else `c`."""
+    if c < "\x80":
+        return c
+    n = unicodedata.normalize("NFKC", c)
+    return n if len(n) == 1 else c
 
 
 def clip(text: str, n: int) -> str:
