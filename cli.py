@@ -272,18 +272,15 @@ TIMELINE_COLUMNS = ("time", "time_basis", "zone_assumed", "kind", "summary", "co
 
 
 def _timeline_csv(rows: list[dict[str, Any]]) -> str:
-    import csv
-    import io
+    from evidence import csvout  # issue 23: one CSV writer, formulas neutralised
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(TIMELINE_COLUMNS)
+    table: list[list[Any]] = [list(TIMELINE_COLUMNS)]
     for r in rows:
         also = "; ".join(f"{a['path']} {a['locator']}" for a in r["also"])
-        writer.writerow([r["time"], r["time_basis"], "yes" if r["zone_assumed"] else "", r["kind"], r["summary"],
-                         r["counterparty"] or "", r["attribution"] or "", r["amount"] or "", r["direction"] or "",
-                         r["source"]["path"], r["source"]["sha256"], r["source"]["locator"], also])
-    return buf.getvalue()
+        table.append([r["time"], r["time_basis"], "yes" if r["zone_assumed"] else "", r["kind"], r["summary"],
+                      r["counterparty"] or "", r["attribution"] or "", r["amount"] or "", r["direction"] or "",
+                      r["source"]["path"], r["source"]["sha256"], r["source"]["locator"], also])
+    return csvout.text(table)
 
 
 def _print_timeline(ctx: Any, gathered: Any, rows: list[dict[str, Any]], facts: dict[str, Any]) -> None:
