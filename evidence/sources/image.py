@@ -463,6 +463,8 @@ def validate(path: Path, lang: str) -> str | None:
         size = path.stat().st_size
         with _strict_pillow(), Image.open(path) as im:
             width, height = im.size
+            if imagefile.too_many_pixels(im.format, width, height):
+                raise Image.DecompressionBombError(f"{width}×{height}")  # issue 23: one limit
             if width <= 0 or height <= 0:
                 return _say(lang, "图片的宽或高为零，没有可显示的画面；请当事人重新发送原图。",
                             "The image has zero width or height, so there is nothing to show; "
