@@ -38,7 +38,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _err(message: str) -> None:
-    typer.echo(f"evidence: {message}", err=True)
+    from evidence import printable  # issue 23: a file name cannot drive the terminal
+
+    typer.echo(f"evidence: {printable.text(message)}", err=True)
 
 
 def handled(func: F) -> F:
@@ -177,7 +179,9 @@ def _console() -> Any:
 def _escape(text: object) -> str:
     from rich.markup import escape
 
-    return escape(str(text))
+    from evidence import printable  # issue 23: no control characters from file names
+
+    return escape(printable.text(text))
 
 
 def _print_check(lang: str, reports: list[tuple[Any, Any]]) -> None:

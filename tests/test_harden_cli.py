@@ -109,3 +109,173 @@ def test_an_image_check_refuses_is_not_embedded_by_build(tmp_path: Path) -> None
     flat = text.replace("\n", "")
     assert "Screenshot_20150318-201500.png" in flat  # listed as refused, not silently dropped
     assert "未采用：图片声称的像素数" in flat
+
+
+# ---- intake: limits, names, custody -----------------------------------------------------------
+
+
+def _intake(source: Path, case: Path, victim: str = "V001") -> tuple[int, str]:
+    return run_err("intake", str(source), "--case", str(case), "--victim", victim)
+
+
+def _records(case: Path, victim: str = "V001") -> list[dict[str, object]]:
+    import json
+
+    return json.loads((case / "victims" / victim / "intake.json").read_text("utf-8"))
+
+
+def test_zip_with_100000_entries_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+    import zipfile
+
+    case = make_case(tmp_path)
+    src = tmp_path / "many.zip"
+    with zipfile.ZipFile(src, "w") as z:
+        for i in range(100_000):
+            z.writestr(f"f/{i}.txt", "x")
+    started = time.perf_counter()
+    code, out = _intake(src, case)
+    assert code == 3, out
+    assert time.perf_counter() - started < 30
+    assert "100,000" in out and "20,000" in out and "nothing was written" in out
+    assert not (case / "victims" / "V001" / "originals").exists()
+
+
+def test_receipt_pdf_summarises_beyond_its_row_limit(tmp_path: Path, monkeypatch: object) -> None:
+    import subprocess
+
+    from evidence.render import receipt
+
+    monkeypatch.setattr(receipt, "MAX_ROWS", 5)  # type: ignore[attr-defined]
+    case = make_case(tmp_path)
+    src = tmp_path / "sub"
+    src.mkdir()
+    for i in range(8):
+        (src / f"note-{i}.txt").write_text(f"第{i}条", encoding="utf-8")
+    code, out = _intake(src, case)
+    assert code == 0, out
+    text = subprocess.run(["pdftotext", str(case / "victims" / "V001" / "receipt.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    assert "另有 3 项未在此逐一列出" in text
+    assert "note-4.txt" in text and "note-7.txt" not in text
+    assert "note-7.txt" in (case / "victims" / "V001" / "receipt.txt").read_text("utf-8")
+
+
+def test_control_characters_in_names_are_escaped(tmp_path: Path) -> None:
+    case = make_case(tmp_path)
+    src = tmp_path / "sub"
+    src.mkdir()
+    forged = "a.txt\n  99 | forged.jpg | 1 | 00 | forged.jpg"
+    (src / forged).write_text("x", encoding="utf-8")
+    (src / "\x1b[31mred\x1b[0m.txt").write_text("y", encoding="utf-8")
+    (src / "photo\u202egpj.exe").write_text("z", encoding="utf-8")
+    code, out = _intake(src, case)
+    assert code == 0, out
+    receipt = (case / "victims" / "V001" / "receipt.txt").read_text("utf-8")
+    assert not any(line.lstrip().startswith("99 |") for line in receipt.splitlines())
+    assert "a.txt\\n  99 | forged.jpg" in receipt
+    assert "\x1b" not in receipt and "\\x1b[31mred" in receipt and "\\u202e" in receipt
+    # the stored file and its record keep the name exactly
+    assert (case / "victims" / "V001" / "originals" / forged).is_file()
+    assert forged in {r["original_path"] for r in _records(case)}
+    code, out = run_err("check", str(case))
+    assert "\x1b" not in out and "\u202e" not in out and "\\x1b[31mred" in out
+
+
+def test_long_entry_paths_and_names_are_stored(tmp_path: Path) -> None:
+    import zipfile
+
+    case = make_case(tmp_path)
+    src = tmp_path / "long.zip"
+    deep = "/".join(["目录" * 20] * 60) + "/短信.txt"  # about 7,000 bytes, 5,000 characters
+    long_name = "截图" * 60 + ".png"  # 364 bytes in UTF-8
+    with zipfile.ZipFile(src, "w") as z:
+        z.writestr(deep, "deep")
+        z.writestr(long_name, "long")
+    code, out = _intake(src, case)
+    assert code == 0, out
+    records = {r["original_path"]: r for r in _records(case)}
+    assert set(records) == {deep, long_name}
+    folder = case / "victims" / "V001"
+    for original, r in records.items():
+        stored = folder / str(r["stored_path"])
+        assert stored.is_file()
+        assert all(len(part.encode()) <= 255 for part in stored.relative_to(folder).parts)
+        assert stored.read_text("utf-8") in ("deep", "long")
+    assert str(records[long_name]["stored_path"]).startswith("originals/截图截图")
+    assert str(records[long_name]["stored_path"]).endswith(".png")
+    assert (folder / "receipt.pdf").is_file()
+
+
+def test_a_fifo_named_zip_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+    import time
+
+    case = make_case(tmp_path)
+    fifo = tmp_path / "x.zip"
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    code, out = _intake(fifo, case)
+    assert code == 3, out
+    assert "not a regular file" in out
+    assert time.perf_counter() - started < 10
+
+
+def test_a_folder_has_the_size_cap_of_a_zip(tmp_path: Path) -> None:
+    case = make_case(tmp_path)
+    src = tmp_path / "big"
+    src.mkdir()
+    with (src / "video.mp4").open("wb") as f:  # sparse: 3 GiB on paper, nothing on disk
+        f.truncate(3 << 30)
+    code, out = _intake(src, case)
+    assert code == 3, out
+    assert "more than the 2.0 GiB limit" in out
+    assert not (case / "victims" / "V001" / "originals").exists()
+
+
+def test_a_stored_file_without_record_is_adopted(tmp_path: Path, monkeypatch: object) -> None:
+    """The disk filled up after the file was stored, before intake.json: the next intake records
+    it (adopted, with its hash) instead of calling it a duplicate of itself."""
+    import hashlib
+
+    from evidence import errors, intake
+
+    case = make_case(tmp_path)
+    src = tmp_path / "sub"
+    src.mkdir()
+    (src / "IMG_1.jpg").write_bytes(b"\xff\xd8photo\xff\xd9")
+
+    def full(path: Path, text: str, work: Path) -> None:
+        raise errors.OutputError(f"cannot write {path} (No space left on device)")
+
+    monkeypatch.setattr(intake, "_write_atomic", full)  # type: ignore[attr-defined]
+    code, out = _intake(src, case)
+    assert code == 5, out
+    stored = case / "victims" / "V001" / "originals" / "IMG_1.jpg"
+    assert stored.is_file() and not (case / "victims" / "V001" / "intake.json").exists()
+    monkeypatch.undo()  # type: ignore[attr-defined]
+    code, out = _intake(src, case)
+    assert code == 0, out
+    records = _records(case)
+    assert [(r["stored_path"], r.get("adopted")) for r in records] == [("originals/IMG_1.jpg", True)]
+    assert records[0]["sha256"] == hashlib.sha256(stored.read_bytes()).hexdigest()
+    assert "originals/IMG_1.jpg" in (case / "victims" / "V001" / "receipt.txt").read_text("utf-8")
+
+
+def test_an_exif_offset_of_minus_25_hours_is_a_note_not_a_bug(tmp_path: Path) -> None:
+    from PIL import Image
+
+    case = make_case(tmp_path)
+    pics = case / "victims" / "V001" / "originals" / "DCIM"
+    pics.mkdir(parents=True)
+    exif = Image.Exif()
+    sub = exif.get_ifd(0x8769)
+    sub[0x9003] = "2015:03:18 20:15:00"
+    sub[0x9011] = "-25:00"
+    Image.new("RGB", (64, 48), (200, 10, 10)).save(pics / "IMG_0001.jpg", exif=exif)
+    code, out = run_err("check", str(case))
+    assert code in (0, 3), out
+    assert "-25:00" in out and "无效，已忽略" in out
+    code, out = run_err("timeline", str(case), "--victim", "V001", "--format", "json")
+    assert code == 0, out
+    assert "2015-03-18T20:15:00+08:00" in out
