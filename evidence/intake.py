@@ -469,10 +469,11 @@ _VICTIM_ID = re.compile(r"[^/\\\x00]+")
 
 
 def _check_victim_id(victim_id: str) -> None:
-    if (not _VICTIM_ID.fullmatch(victim_id) or victim_id in (".", "..")
-            or victim_id.startswith(".") or victim_id != victim_id.strip()):
-        raise UsageError(f"--victim {victim_id!r} is not a usable folder name; use letters, "
-                         "digits, '-' or '_' (for example V001).")
+    problem = config.id_problem(victim_id)  # issue 23: the same rule as the case's folders
+    if problem or not _VICTIM_ID.fullmatch(victim_id):
+        raise UsageError(f"--victim {printable.text(victim_id)!r} is not a usable folder name"
+                         f"{' (' + problem + ')' if problem else ''}; use letters, digits, '-' or "
+                         "'_' (for example V001).")
 
 
 def _check_not_inside(source: Path, case_folder: Path) -> None:

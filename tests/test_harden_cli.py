@@ -279,3 +279,56 @@ def test_an_exif_offset_of_minus_25_hours_is_a_note_not_a_bug(tmp_path: Path) ->
     code, out = run_err("timeline", str(case), "--victim", "V001", "--format", "json")
     assert code == 0, out
     assert "2015-03-18T20:15:00+08:00" in out
+
+
+# ---- case.toml: template, ids, prefix ----------------------------------------------------------
+
+
+def _case_toml(extra: str) -> str:
+    from tests.conftest import CASE_TOML
+
+    return CASE_TOML.format(language="zh-Hans") + extra
+
+
+def test_a_template_outside_the_case_is_refused(tmp_path: Path) -> None:
+    case = make_case(tmp_path, case_toml=_case_toml('template = "/etc/passwd"\n'))
+    code, out = run_err("check", str(case))
+    assert code == 4, out
+    assert "outside the case folder" in out
+    code, out = run_err("build", str(case), "--victim", "V001")
+    assert code == 4, out
+
+
+def test_a_template_that_is_not_toml_is_exit_4(tmp_path: Path) -> None:
+    case = make_case(tmp_path, case_toml=_case_toml('template = "page.toml"\n'))
+    (case / "page.toml").write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    code, out = run_err("build", str(case), "--victim", "V001")
+    assert code == 4, out
+    assert "is not a TOML template" in out
+
+
+def test_a_bates_prefix_with_a_newline_or_rtl_override_is_exit_4(tmp_path: Path) -> None:
+    for bad in ("JD\\nFORGED", "JD\\u202eDJ"):
+        root = tmp_path / bad.replace("\\", "")
+        root.mkdir()
+        case = make_case(root, case_toml=_case_toml("").replace('bates_prefix = "JD"',
+                                                                 f'bates_prefix = "{bad}"'))
+        code, out = run_err("check", str(case))
+        assert code == 4, out
+        assert "bates_prefix" in out and "\u202e" not in out
+
+
+def test_victim_ids_with_control_characters_are_refused(tmp_path: Path) -> None:
+    case = make_case(tmp_path, ["V001", "V002\u202e", "joint"])
+    code, out = run_err("check", str(case))
+    assert code == 4, out
+    assert "\u202e" not in out and "\\u202e" in out
+    src = tmp_path / "sub"
+    src.mkdir()
+    (src / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "g").mkdir()
+    good = make_case(tmp_path / "g")
+    for bad in ("V003\n", "V\x1b[2J", "served"):
+        code, out = run_err("intake", str(src), "--case", str(good), "--victim", bad)
+        assert code == 2, out
+        assert "\x1b" not in out
