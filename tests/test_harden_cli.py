@@ -332,3 +332,20 @@ def test_victim_ids_with_control_characters_are_refused(tmp_path: Path) -> None:
         code, out = run_err("intake", str(src), "--case", str(good), "--victim", bad)
         assert code == 2, out
         assert "\x1b" not in out
+
+
+def test_an_amr_with_alternating_frame_modes_is_read_in_bounded_time(tmp_path: Path) -> None:
+    """Every run of equal frame headers is one frame long: the walk stays linear."""
+    import time
+
+    case = make_case(tmp_path)
+    rec = case / "victims" / "V001" / "originals" / "Recordings"
+    rec.mkdir(parents=True)
+    frames = 400_000  # 8 hours of 20 ms frames, 9 MB
+    one = bytes([7 << 3 | 4]) + b"\x55" * 31 + bytes([0 << 3 | 4]) + b"\x55" * 12
+    (rec / "call-20150318201500.amr").write_bytes(b"#!AMR\n" + one * (frames // 2))
+    started = time.perf_counter()
+    code, out = run("timeline", str(case), "--victim", "V001", "--format", "json")
+    assert code == 0, out
+    assert time.perf_counter() - started < 30
+    assert '"duration_s": 8000.0' in out.replace(" ", "") or "8000.0" in out
