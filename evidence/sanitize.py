@@ -14,6 +14,7 @@ Only the in-memory copy opened for merging is changed; the original file is neve
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pikepdf
@@ -23,18 +24,17 @@ MAX_LINKS = 40  # listed in the exhibit's header; a count stands for the rest
 # Page keys that make a page act: open/close actions, annotations (links, widgets, files,
 # media), article beads. /Annots goes after its appearances are drawn into the page.
 PAGE_KEYS = ("/AA", "/Annots", "/B")
+_DAMAGE = (pikepdf.PdfError, ValueError, KeyError, TypeError, RuntimeError)
 
 
 def clean(pdf: pikepdf.Pdf) -> pikepdf.Pdf:
     """`pdf` (opened for merging, never saved over the original) with nothing that can act."""
-    try:  # a form whose fields ask the viewer to draw them: draw them now, or they vanish
+    # a form whose fields ask the viewer to draw them: drawn now, or their values would vanish;
+    # then what an annotation shows becomes page content (qpdf) and what it does is dropped
+    with contextlib.suppress(*_DAMAGE):
         pdf.generate_appearance_streams()
-    except (pikepdf.PdfError, ValueError, KeyError, TypeError, RuntimeError):
-        pass
-    try:  # what an annotation shows becomes page content (qpdf); what it does is dropped
+    with contextlib.suppress(*_DAMAGE):
         pdf.flatten_annotations("all")
-    except (pikepdf.PdfError, ValueError, KeyError, TypeError, RuntimeError):
-        pass
     for page in pdf.pages:
         for key in PAGE_KEYS:
             if key in page.obj:

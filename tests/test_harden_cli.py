@@ -197,7 +197,7 @@ def test_long_entry_paths_and_names_are_stored(tmp_path: Path) -> None:
     records = {r["original_path"]: r for r in _records(case)}
     assert set(records) == {deep, long_name}
     folder = case / "victims" / "V001"
-    for original, r in records.items():
+    for r in records.values():
         stored = folder / str(r["stored_path"])
         assert stored.is_file()
         assert all(len(part.encode()) <= 255 for part in stored.relative_to(folder).parts)
