@@ -4,11 +4,13 @@ A `--redact` build writes its masked outputs beside the build's own records (`bu
 the claimant's phone number to rebuild the bundle without reading the case again). They are
 then copied to OUT/served/<victim>/ and OUT/served/joint/, which only ever contain the masked
 files listed here; anything else found there (a claimant no longer in the case, a file someone
-dropped in) is removed. Copies, not moves: the build's cache still finds its outputs.
+dropped in) is removed. Copies (hard links where the file system allows), not moves:
+the build's cache still finds its outputs.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,11 +34,21 @@ def publish(out_dir: Path, folder: str, names: Iterable[str]) -> Path:
     wanted = set()
     for name in names:
         if (src / name).is_file():
-            with atomic.replacing(dst / name) as tmp:
-                shutil.copyfile(src / name, tmp)
+            with atomic.replacing(dst / name, durable=False) as tmp:
+                _link_or_copy(src / name, tmp)
             wanted.add(name)
     _keep_only(dst, wanted)
     return dst
+
+
+def _link_or_copy(src: Path, tmp: Path) -> None:
+    """A hard link costs nothing (a bundle is hundreds of MB); builds replace their outputs by
+    renaming, so a linked copy never changes under the served folder. Else a copy."""
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
 
 
 def keep_folders(out_dir: Path, folders: Iterable[str]) -> None:
