@@ -276,12 +276,13 @@ class Redactor:
     def _find_known(self, norm: str, index: list[int]) -> list[Finding]:
         """issue 23: the claimants' own numbers, digit by digit through any separators."""
         found: list[Finding] = []
+        hexes = [(m.start(), m.end()) for m in _HEX.finditer(norm)]
         for run in _LOOSE.finditer(norm):
             spots = [run.start() + i for i, c in enumerate(run.group()) if c.isdigit() or c in "Xx"]
             if len(spots) < PARTIAL:
                 continue
             digits = "".join(norm[i] for i in spots).upper()
-            whole: set[int] = set()  # digits of whole own numbers: their rule decides
+            whole: set[int] = set()  # not for _partial: whole own numbers (their rule decides)
             for known, kind, prefix in self._known:
                 at = digits.find(known)
                 while at >= 0:
@@ -289,6 +290,10 @@ class Redactor:
                                          prefix))
                     whole.update(range(at, at + len(known)))
                     at = digits.find(known, at + 1)
+            # a part of a number inside a digest is chance (8 digits: 1 in 4 billion per spot,
+            # but a case prints thousands of SHA-256s); a whole own number is masked even there
+            if hexes:
+                whole.update(k for k, i in enumerate(spots) if any(a <= i < b for a, b in hexes))
             found.extend(self._partial(digits, [index[i] for i in spots], whole))
         return found
 
