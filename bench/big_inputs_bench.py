@@ -5,9 +5,10 @@
     python3 bench/big_inputs_bench.py --only ios_sms --messages 60000
     python3 bench/big_inputs_bench.py --only amr --mb 50
 
-* `sms_xml`: an SMS Backup & Restore file of MB megabytes (short messages, ~260 bytes a record,
-  one MMS with a 200 KB picture every 2,000) -> `evidence check` and `evidence timeline --format
-  json` wall time and peak RSS (the process and its children, sampled every 0.1 s).
+* `sms_xml`: an SMS Backup & Restore file of MB megabytes (short messages, ~330 bytes a
+  record, 300 correspondents, one message in five a bank notice, one MMS with a 200 KB picture
+  every 2,000) -> `evidence check` and `evidence timeline --format json` wall time and peak RSS
+  (the process and its children, sampled every 0.1 s).
 * `ios_sms`: an iOS sms.db of N messages whose chat_message_join has NO index -> `timeline`.
 * `amr`: an .amr of MB megabytes whose frames alternate between two modes -> `check`.
 
@@ -93,9 +94,12 @@ def sms_xml(path: Path, megabytes: int) -> int:
                         f'<part ct="text/plain" text="图片{n}" /></parts>'
                         f'<addrs><addr address="1065{n % 997}" type="137" /></addrs></mms>\n')
                 continue
-            f.write(f'  <sms protocol="0" address="1370{n % 9973:07d}" date="{ms}" type="{1 + n % 2}" '
-                    f'subject="null" body="您尾号{n % 10000:04d}的卡于3月18日消费{n % 900 + 10}.00元，'
-                    f'验证码{n % 999999:06d}，第{n}条" toa="null" sc_toa="null" service_center="null" '
+            # a phone's mix: a few hundred correspondents, one message in five from a bank
+            body = (f"您尾号{n % 10000:04d}的卡于3月18日消费{n % 900 + 10}.00元，验证码{n % 999999:06d}"
+                    if n % 5 == 0 else f"晚上一起吃饭吗？我在老地方等你，第{n}条消息，收到请回复好的")
+            sender = f"9558{n % 7:07d}" if n % 5 == 0 else f"1370{n % 300:07d}"
+            f.write(f'  <sms protocol="0" address="{sender}" date="{ms}" type="{1 + n % 2}" '
+                    f'subject="null" body="{body}" toa="null" sc_toa="null" service_center="null" '
                     f'read="1" status="-1" locked="0" date_sent="0" readable_date="2015年3月18日" '
                     f'contact_name="(Unknown)" />\n')
         f.write("</smses>\n")
