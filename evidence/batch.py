@@ -48,6 +48,7 @@ from evidence import (
     phones,
     pipeline,
     redact,
+    served,
     template,
     times,
 )
@@ -892,6 +893,8 @@ def _joint_step(case: Case, outcomes: tuple[Outcome, ...], out_dir: Path, tool: 
         joint_outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
     hashes.save()
     atomic.write_bytes(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
+    if options.redact and outcomes:  # issue 23: the served folder holds service copies only
+        served.publish_case(out_dir, ids, pipeline.output_name("dossier.pdf", options), joint_files(options))
     notify(Progress("end", len(ids), len(ids)))
     return Result(out_dir, outcomes, folder / joint_files(options)[0] if outcomes else None,
                   pages or 0,

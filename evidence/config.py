@@ -12,12 +12,13 @@ import datetime as dt
 import difflib
 import os
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from evidence import template, times
+from evidence import printable, template, times
 from evidence.errors import ConfigError
 from evidence.model import (
     Case,
@@ -101,6 +102,9 @@ def load_case(folder: Path, env: Mapping[str, str] | None = None) -> tuple[Case,
         if not lawyer_template.is_file():
             raise ConfigError(f"{path}: [case] template = {values['template']!r} does not exist "
                               f"(looked for {lawyer_template}); fix the path or remove the key.")
+        _check_template(path, folder, values["template"])
+    if "bates_prefix" in values:
+        _check_name(path, "[case] bates_prefix", values["bates_prefix"], 24)
 
     issues: list[Issue] = []
     label = f"{CASE_FILE}"
@@ -166,12 +170,63 @@ def _build_date(path: Path, value: object, env: Mapping[str, str], tz: dt.tzinfo
 
 
 def victim_ids(case: Case) -> list[str]:
-    """Folder names under `victims/`, sorted (hidden folders skipped)."""
+    """Folder names under `victims/`, sorted (hidden folders skipped); a name that cannot be a
+    victim id (issue 23: control characters, a right-to-left override, `joint`) is refused."""
     root = case.folder / VICTIMS_DIR
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir()
-                  if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+    ids = sorted(p.name for p in root.iterdir()
+                 if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+    for victim_id in ids:
+        problem = id_problem(victim_id)
+        if problem:
+            raise ConfigError(f"{root / printable.text(victim_id)}: {problem}; rename the folder "
+                              "(for example V001).")
+    return ids
+
+
+RESERVED_IDS = frozenset({"joint", "served", "cache"})  # folders of the build's own outputs
+
+
+def id_problem(name: str) -> str | None:
+    """Why `name` cannot be a victim id (a folder name printed on every page), or None."""
+    if not name or name != name.strip() or name in (".", "..") or name.startswith("."):
+        return "a victim id must be a plain folder name"
+    if any(not c.isprintable() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
+        return "a victim id must not contain control characters, line breaks or direction marks"
+    if any(c in name for c in '/\\:*?"<>|'):
+        return "a victim id must not contain / \\ : * ? \" < > |"
+    if name.lower() in RESERVED_IDS:
+        return f"{name!r} is the name of a build output folder"
+    if len(name) > 64:
+        return "a victim id must be at most 64 characters"
+    return None
+
+
+def _check_name(path: Path, what: str, value: str, longest: int) -> None:
+    """issue 23: a value printed on every page is one line of visible characters."""
+    if any(not c.isprintable() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value):
+        raise ConfigError(f"{path}: {what} = {printable.text(value)!r} contains control "
+                          "characters, line breaks or direction marks; use letters and digits.")
+    if len(value) > longest:
+        raise ConfigError(f"{path}: {what} is longer than {longest} characters; shorten it.")
+
+
+def _check_template(path: Path, folder: Path, name: str) -> None:
+    """issue 23: a page-setup template lives in the case folder and is TOML."""
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ConfigError(f"{path}: [case] template = {name!r} is outside the case folder; copy "
+                          "the template into the case folder and name it relative to case.toml.")
+    try:
+        with target.open("rb") as f:
+            tomllib.load(f)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: [case] template = {name!r} is not a TOML template ({exc}); "
+                          "start from templates/default.toml.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: [case] template = {name!r} cannot be read "
+                          f"({exc.strerror}).") from None
 
 
 def victim_folder(case: Case, victim_id: str) -> Path:

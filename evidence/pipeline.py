@@ -31,6 +31,8 @@ from evidence import (
     layout,
     office,
     redact,
+    sanitize,
+    served,
     template,
     timeline,
     times,
@@ -140,6 +142,8 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
         final.mkdir(parents=True, exist_ok=True)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
             (work / name).replace(final / name)
+        if options.redact:  # issue 23: service copies alone in OUT/served/<victim>
+            served.publish(out_dir, victim_id, served.victim_names(output_name("dossier.pdf", options)))
         return dataclasses.replace(result, dossier=final / output_name("dossier.pdf", options))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -322,8 +326,10 @@ def _prepare(job: _Job, plan: Plan) -> tuple[dict[str, render.ImageInfo],
             imgs[it.file.path] = images.prepare(src, job.work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
-            if job.red is not None and pdfs[it.file.path].pages and _unmasked(
-                    job.red, it.file.abspath):
+            if job.red is not None:  # issue 23: the listed links are text of the service copy too
+                pdfs[it.file.path] = dataclasses.replace(
+                    pdfs[it.file.path], links=tuple(map(job.red.text, pdfs[it.file.path].links)))
+            if job.red is not None and pdfs[it.file.path].pages and _unmasked(job.red, it.file.abspath):
                 # issue 6: its text layer would carry a full claimant number into the service
                 # copy; it is withheld there (the lawyer redacts it by hand and adds it)
                 pdfs[it.file.path] = render.PdfInfo(0, template.t(job.lang, "print.withheld"))
@@ -512,11 +518,12 @@ def _pdf_info(f: SourceFile) -> render.PdfInfo:
     try:  # an owner password alone (no editing, anyone may open it) is no obstacle
         with pikepdf.open(f.abspath) as pdf:
             n = len(pdf.pages)
+            active, links = sanitize.found(pdf), sanitize.web_links(pdf)  # issue 23
     except pikepdf.PasswordError:
         return render.PdfInfo(0, "PDF is encrypted")
     except (pikepdf.PdfError, OSError, ValueError, KeyError, TypeError) as exc:
         return render.PdfInfo(0, f"{type(exc).__name__}: {exc}")
-    return render.PdfInfo(n, None if n else "PDF has no pages")
+    return render.PdfInfo(n, None if n else "PDF has no pages", active, links)
 
 
 def _link_targets(nums: render.Numbers, counts: Sequence[int]) -> dict[str, int]:

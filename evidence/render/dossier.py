@@ -60,6 +60,8 @@ class ImageInfo:
 class PdfInfo:
     pages: int
     error: str | None = None
+    removed: tuple[str, ...] = ()  # issue 23: kinds of active content taken out (sanitize)
+    links: tuple[str, ...] = ()  # issue 23: web links removed, listed in the header
 
 
 @dataclasses.dataclass(frozen=True)
@@ -755,10 +757,11 @@ def _item(c: Ctx, it: Item, images: Mapping[str, ImageInfo], pdfs: Mapping[str, 
     elif it.mode is Mode.STATEMENT:
         story.extend(_order_sheet(c, it))
     elif it.mode is Mode.PDF:
-        n = pdfs[it.file.path].pages
-        story.append(_meta(c, it))
+        n, removed = pdfs[it.file.path].pages, pdfs[it.file.path].removed
+        story.append(_meta(c, it, _removed_rows(c, pdfs[it.file.path])))
         story.append(Spacer(1, 8 * mm))
-        story.append(common.Para(esc(c.t("exhibit.pdf_slip", pages=n)), c.st.h2))
+        story.append(common.Para(esc(c.t("exhibit.pdf_slip_cleaned" if removed else
+                                         "exhibit.pdf_slip", pages=n)), c.st.h2))
         story.append(_Insert(out, it.file.abspath, n))
     else:
         story.append(_meta(c, it))
@@ -766,6 +769,17 @@ def _item(c: Ctx, it: Item, images: Mapping[str, ImageInfo], pdfs: Mapping[str, 
         story.append(common.Para(esc(c.t("exhibit.native")), c.st.body))
     story.append(_end(c, it))
     return story
+
+
+def _removed_rows(c: Ctx, info: PdfInfo) -> list[tuple[str, str]]:
+    """issue 23: what was taken out of a merged original, and the web links it held."""
+    if not info.removed:
+        return []
+    sep = ", " if c.plan.lang == "en" else "、"
+    rows = [(c.t("exhibit.removed"), sep.join(c.t(f"exhibit.active.{k}") for k in info.removed))]
+    if info.links:
+        rows.append((c.t("exhibit.removed_links"), "\n".join(info.links)))
+    return rows
 
 
 class _Insert(Flowable):  # type: ignore[misc]

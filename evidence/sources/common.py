@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Hashable, Mapping
 
-from evidence import notices, phones, template, times
+from evidence import notices, phones, redact, template, times
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef
 from evidence.sources import Context
 
@@ -25,8 +25,8 @@ class CallType(enum.StrEnum):
 
 
 def clip(text: str, n: int = SUMMARY_TEXT) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= n else one_line[: n - 1] + "…"
+    """issue 23: never inside a number, so a service copy masks it whole (redact.clip)."""
+    return redact.clip(text, n)
 
 
 def who(number: str, ctx: Context) -> str:

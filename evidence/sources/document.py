@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdf
 from pypdf import errors as pdf_errors
 
-from evidence import template, times
+from evidence import redact, template, times
 from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
 from evidence.sources import Context
 
@@ -126,7 +126,8 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
     name = Path(file.path).name
     summary = template.t(ctx.lang, "events.document", name=name)
     if details.get("title"):
-        summary += f"（{details['title'][:40]}）" if ctx.lang != "en" else f" ({details['title'][:40]})"
+        title = redact.clip(str(details["title"]), 40)  # issue 23: never half a number
+        summary += f"（{title}）" if ctx.lang != "en" else f" ({title})"
     if basis is Basis.FILE_MTIME:
         summary += template.t(ctx.lang, "events.weak_time")
     events = [Event(time=when, basis=basis, kind=EventKind.DOCUMENT, summary=summary,
