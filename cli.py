@@ -38,7 +38,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _err(message: str) -> None:
-    typer.echo(f"evidence: {message}", err=True)
+    from evidence import printable  # issue 23: a file name cannot drive the terminal
+
+    typer.echo(f"evidence: {printable.text(message)}", err=True)
 
 
 def handled(func: F) -> F:
@@ -158,7 +160,9 @@ def _console() -> Any:
 def _escape(text: object) -> str:
     from rich.markup import escape
 
-    return escape(str(text))
+    from evidence import printable  # issue 23: no control characters from file names
+
+    return escape(printable.text(text))
 
 
 def _print_check(lang: str, reports: list[tuple[Any, Any]]) -> None:
@@ -252,18 +256,15 @@ TIMELINE_COLUMNS = ("time", "time_basis", "zone_assumed", "kind", "summary", "co
 
 
 def _timeline_csv(rows: list[dict[str, Any]]) -> str:
-    import csv
-    import io
+    from evidence import csvout  # issue 23: one CSV writer, formulas neutralised
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(TIMELINE_COLUMNS)
+    table: list[list[Any]] = [list(TIMELINE_COLUMNS)]
     for r in rows:
         also = "; ".join(f"{a['path']} {a['locator']}" for a in r["also"])
-        writer.writerow([r["time"], r["time_basis"], "yes" if r["zone_assumed"] else "", r["kind"], r["summary"],
-                         r["counterparty"] or "", r["attribution"] or "", r["amount"] or "", r["direction"] or "",
-                         r["source"]["path"], r["source"]["sha256"], r["source"]["locator"], also])
-    return buf.getvalue()
+        table.append([r["time"], r["time_basis"], "yes" if r["zone_assumed"] else "", r["kind"], r["summary"],
+                      r["counterparty"] or "", r["attribution"] or "", r["amount"] or "", r["direction"] or "",
+                      r["source"]["path"], r["source"]["sha256"], r["source"]["locator"], also])
+    return csvout.text(table)
 
 
 def _print_timeline(ctx: Any, gathered: Any, rows: list[dict[str, Any]], facts: dict[str, Any]) -> None:

@@ -126,21 +126,26 @@ _RUN_WINDOW = 512  # frames looked at per step: long runs cost n / 512 steps, mi
 
 def amr(data: bytes) -> AudioInfo:
     """Walk AMR-NB/WB frames. A cut-off last frame is not counted and marks `truncated`."""
-    wide = data.startswith(AMR_WB_MAGIC)
-    if not wide and not data.startswith(AMR_NB_MAGIC):
-        return AudioInfo("amr-mc" if any(data.startswith(m) for m in AMR_MC_MAGICS) else "amr",
+    start = bytes(data[:16])  # a memory map has no startswith
+    wide = start.startswith(AMR_WB_MAGIC)
+    if not wide and not start.startswith(AMR_NB_MAGIC):
+        return AudioInfo("amr-mc" if any(start.startswith(m) for m in AMR_MC_MAGICS) else "amr",
                          "AMR", None, problem="unsupported")
     sizes = _WB_BY_HEADER if wide else _NB_BY_HEADER
     i = len(AMR_WB_MAGIC if wide else AMR_NB_MAGIC)
     frames = 0
     problem = None
     n = len(data)
+    reach = 8  # issue 23: frames looked ahead, doubled while runs fill it, reset when they end
     while i < n:
         # a run of frames with the same header byte is counted in C: the header bytes a
-        # frame size apart, from here (the walk goes through exactly these while they match)
+        # frame size apart, from here (the walk goes through exactly these while they match).
+        # Alternating headers make every run one frame long: the look-ahead stays short, so
+        # a frame costs the same however the modes are mixed (50 MB: linear, not minutes).
         head, size = data[i:i + 1], sizes[data[i]]
-        window = data[i:i + size * _RUN_WINDOW:size]
+        window = data[i:i + size * reach:size]
         run = len(window) - len(window.lstrip(head))
+        reach = min(reach * 2, _RUN_WINDOW) if run == len(window) else 8
         whole = min(run, (n - i) // size)
         frames += whole
         i += whole * size
@@ -264,5 +269,12 @@ def probe_bytes(data: bytes) -> AudioInfo | None:
 
 
 def probe(path: Path) -> AudioInfo | None:
-    """`probe_bytes` on a file. Call recordings are small (≈1 MB per minute at most)."""
+    """`probe_bytes` on a file. Call recordings are small (≈1 MB per minute at most); an AMR
+    file is walked through a memory map, so a huge one costs no memory (issue 23)."""
+    import mmap
+
+    with path.open("rb") as f:
+        if magic(f.read(16)) in ("amr-nb", "amr-wb") and path.stat().st_size > 0:
+            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                return amr(view)  # type: ignore[arg-type]  # bytes-like: slices are bytes
     return probe_bytes(path.read_bytes())

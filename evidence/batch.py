@@ -45,9 +45,11 @@ from evidence import (
     jsontext,
     model,
     netfs,
+    office,
     phones,
     pipeline,
     redact,
+    served,
     template,
     times,
 )
@@ -685,7 +687,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     pages = [o.pages if o.state is not State.FAILED else 1 for o in outcomes]
     front = render_joint.Front(title=case.title, court=case.court, defendant=case.defendant,
                                counsel=case.counsel, prefix=case.bates_prefix, fingerprint=fp,
-                               total_pages=0)
+                               total_pages=0, evidence=_evidence(out_dir, outcomes, options))
     key = render_joint.first_key(analysis, front, lang, tz, setup)
     before = (_read_json(out_dir / JOINT_DIR / BUILD_JSON) or {}).get("front", {})
     known = int(before.get("first_pages", 0)) if before.get("key") == key else None
@@ -731,13 +733,56 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         json_data = red.text(json_data.decode("utf-8")).encode("utf-8")
     atomic.write_bytes(folder / csv_name, csv_data)
     atomic.write_bytes(folder / json_name, json_data)
+    editable = _office(case, analysis, ranges, lang, tz, red, options)  # issue 17
+    for name, data in editable.items():
+        atomic.write_bytes(folder / name, data)
     # the bundle's .sha256 (from the writer's own hash): `evidence verify` and `sha256sum -c`
     side = integrity.write_sidecar(folder / bundle_name, bundle_sha)
     hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
               json_name: hashlib.sha256(json_data).hexdigest(),
+              **{name: hashlib.sha256(data).hexdigest() for name, data in editable.items()},
               side.name: hashlib.sha256(side.read_bytes()).hexdigest()}
     return written, hashes, {"key": key, "first_pages": rendered.first_pages,
                              "pages": rendered.pages, "claimants": len(outcomes)}
+
+
+CITED_KINDS = {"call_log": "calls", "sms_backup": "messages", "sms_export": "messages",
+               "sms_db": "messages", "notice_text": "messages"}
+
+
+def _evidence(out_dir: Path, outcomes: Sequence[Outcome], options: pipeline.Options
+              ) -> tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...]:
+    """issue 17: each built claimant's call-log and message exhibits (label, dossier page), from
+    the inventory.json written and checked with its dossier, for the cross-victim citations."""
+    name = pipeline.output_name("inventory.json", options)
+    out = []
+    for o in outcomes:
+        if o.state is State.FAILED:
+            continue
+        data = _read_json(out_dir / o.id / name) or {}
+        found = []
+        for e in data.get("exhibits", ()):
+            what = CITED_KINDS.get(str(e.get("kind")))
+            if what and e.get("first_page"):
+                found.append((what, str(e["label"]), int(e["first_page"])))
+        out.append((o.id, tuple(found)))
+    return tuple(out)
+
+
+def _office(case: Case, analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], lang: str,
+            tz: Any, red: redact.Redactor | None, options: pipeline.Options) -> dict[str, bytes]:
+    """issue 17: 原告名单.docx and claims.xlsx, the editable copies the lawyer signs."""
+    mask = red.text if red is not None else str
+
+    def stamp(n: int) -> str:
+        return template.t(lang, "joint.bates", prefix=case.bates_prefix, page=n)
+
+    return {
+        pipeline.output_name("原告名单.docx", options): office.claimants(
+            analysis, ranges, lang, case.title, case.counsel, case.build_date, stamp, mask),
+        pipeline.output_name("claims.xlsx", options): office.claims_xlsx(
+            analysis, ranges, tz, lang, case.build_date, mask if red is not None else None),
+    }
 
 
 def _hashes_path(out_dir: Path, name: str) -> Path:
@@ -874,6 +919,8 @@ def _joint_step(case: Case, outcomes: tuple[Outcome, ...], out_dir: Path, tool: 
         joint_outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
     hashes.save()
     atomic.write_bytes(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
+    if options.redact and outcomes:  # issue 23: the served folder holds service copies only
+        served.publish_case(out_dir, ids, pipeline.output_name("dossier.pdf", options), joint_files(options))
     notify(Progress("end", len(ids), len(ids)))
     return Result(out_dir, outcomes, folder / joint_files(options)[0] if outcomes else None,
                   pages or 0,

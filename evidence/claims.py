@@ -8,14 +8,12 @@ every name. Functions return bytes; the caller writes them atomically.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import joint, jsontext, template, times
+from evidence import csvout, joint, jsontext, template, times
 
 # Column keys, in order. Headers come from templates/<lang>/joint.toml [col].
 COLUMNS = (
@@ -77,22 +75,14 @@ def to_csv(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]] | None, t
     Codes (delay bucket, compensation status, build status) are written as their labels in the
     case language so the lawyer can paste the table into pleadings; claims.json keeps the codes.
     """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([template.t(lang, f"joint.col.{key}") for key in COLUMNS])
+    table: list[list[str]] = [[template.t(lang, f"joint.col.{key}") for key in COLUMNS]]
     for row in rows(analysis, ranges, tz, lang):
         shown = dict(row)
         shown["delay_bucket"] = template.t(lang, f"joint.bucket.{row['delay_bucket']}")
         shown["compensation"] = template.t(lang, f"joint.status.{row['compensation']}")
         shown["status"] = template.t(lang, f"joint.status.{row['status']}")
-        writer.writerow([_cell(shown[key]) for key in COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by Excel (CSV injection); a victim's
-    # name or a phishing domain is untrusted text. Amounts never start with these.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        table.append([shown[key] for key in COLUMNS])
+    return csvout.text(table).encode("utf-8-sig")  # issue 23: the one CSV writer
 
 
 def to_json(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]] | None, tz: dt.tzinfo,

@@ -12,12 +12,13 @@ import datetime as dt
 import difflib
 import os
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from evidence import template, times
+from evidence import printable, template, times
 from evidence.errors import ConfigError
 from evidence.model import (
     Case,
@@ -43,7 +44,7 @@ VICTIM_KEYS = ("name", "region", "phone", "id_number", "cards", "claimed_loss")
 ORDER_KEYS = ("id", "placed", "item", "amount", "channel")
 COMPENSATION_KEYS = ("status", "amount_paid")
 EVENT_KEYS = ("time", "kind", "summary")
-EXHIBIT_KEYS = ("purpose",)
+EXHIBIT_KEYS = ("purpose", "name", "fact")
 
 # Issue codes this module produces: an error with one of these makes `check` exit 4.
 CODES = frozenset({
@@ -101,6 +102,9 @@ def load_case(folder: Path, env: Mapping[str, str] | None = None) -> tuple[Case,
         if not lawyer_template.is_file():
             raise ConfigError(f"{path}: [case] template = {values['template']!r} does not exist "
                               f"(looked for {lawyer_template}); fix the path or remove the key.")
+        _check_template(path, folder, values["template"])
+    if "bates_prefix" in values:
+        _check_name(path, "[case] bates_prefix", values["bates_prefix"], 24)
 
     issues: list[Issue] = []
     label = f"{CASE_FILE}"
@@ -166,12 +170,63 @@ def _build_date(path: Path, value: object, env: Mapping[str, str], tz: dt.tzinfo
 
 
 def victim_ids(case: Case) -> list[str]:
-    """Folder names under `victims/`, sorted (hidden folders skipped)."""
+    """Folder names under `victims/`, sorted (hidden folders skipped); a name that cannot be a
+    victim id (issue 23: control characters, a right-to-left override, `joint`) is refused."""
     root = case.folder / VICTIMS_DIR
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir()
-                  if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+    ids = sorted(p.name for p in root.iterdir()
+                 if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+    for victim_id in ids:
+        problem = id_problem(victim_id)
+        if problem:
+            raise ConfigError(f"{root / printable.text(victim_id)}: {problem}; rename the folder "
+                              "(for example V001).")
+    return ids
+
+
+RESERVED_IDS = frozenset({"joint", "served", "cache"})  # folders of the build's own outputs
+
+
+def id_problem(name: str) -> str | None:
+    """Why `name` cannot be a victim id (a folder name printed on every page), or None."""
+    if not name or name != name.strip() or name in (".", "..") or name.startswith("."):
+        return "a victim id must be a plain folder name"
+    if any(not c.isprintable() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
+        return "a victim id must not contain control characters, line breaks or direction marks"
+    if any(c in name for c in '/\\:*?"<>|'):
+        return "a victim id must not contain / \\ : * ? \" < > |"
+    if name.lower() in RESERVED_IDS:
+        return f"{name!r} is the name of a build output folder"
+    if len(name) > 64:
+        return "a victim id must be at most 64 characters"
+    return None
+
+
+def _check_name(path: Path, what: str, value: str, longest: int) -> None:
+    """issue 23: a value printed on every page is one line of visible characters."""
+    if any(not c.isprintable() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value):
+        raise ConfigError(f"{path}: {what} = {printable.text(value)!r} contains control "
+                          "characters, line breaks or direction marks; use letters and digits.")
+    if len(value) > longest:
+        raise ConfigError(f"{path}: {what} is longer than {longest} characters; shorten it.")
+
+
+def _check_template(path: Path, folder: Path, name: str) -> None:
+    """issue 23: a page-setup template lives in the case folder and is TOML."""
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ConfigError(f"{path}: [case] template = {name!r} is outside the case folder; copy "
+                          "the template into the case folder and name it relative to case.toml.")
+    try:
+        with target.open("rb") as f:
+            tomllib.load(f)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: [case] template = {name!r} is not a TOML template ({exc}); "
+                          "start from templates/default.toml.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: [case] template = {name!r} cannot be read "
+                          f"({exc.strerror}).") from None
 
 
 def victim_folder(case: Case, victim_id: str) -> Path:
@@ -266,6 +321,8 @@ class _VictimReader:
             compensation=self.compensation(self.table(data, "compensation", COMPENSATION_KEYS)),
             events=events,
             purposes=self.purposes(data, folder),
+            exhibit_names=self.exhibit_field(data, folder, "name"),
+            exhibit_facts=self.exhibit_field(data, folder, "fact"),
             config_found=True,
         )
 
@@ -414,6 +471,31 @@ class _VictimReader:
                 self.warn("exhibit_missing", "config.exhibit_missing", where, path=raw_path)
             if purpose:
                 out[rel or raw_path] = purpose
+        return out
+
+    def exhibit_field(self, data: Mapping[str, Any], folder: Path, key: str) -> dict[str, str]:
+        """`[exhibits."path"] name = …` / `fact = …` (issue 17): the evidence list's name for a file
+        and the fact it proves (order, calls, phishing, debits, report, compensation, other).
+        `purposes` has already warned about tables that are not tables and missing files."""
+        from evidence import exhibits  # the list of facts lives with the code that uses it
+
+        out: dict[str, str] = {}
+        table = data.get("exhibits", {})
+        if not isinstance(table, dict):
+            return out
+        for raw_path in sorted(table):
+            entry = table[raw_path]
+            if not isinstance(entry, dict):
+                continue
+            where = f'exhibits."{raw_path}".{key}'
+            value = self.text(entry, key, where)
+            if not value:
+                continue
+            if key == "fact" and value not in {str(f) for f in exhibits.Fact}:
+                self.error("bad_value", "config.bad_fact", where, value=repr(value),
+                           allowed=" | ".join(str(f) for f in exhibits.Fact))
+                continue
+            out[normalize_rel(raw_path) or raw_path] = value
         return out
 
 

@@ -36,6 +36,7 @@ from typing import Any
 
 from evidence import batch, config, errors, phones, pipeline
 from evidence.model import Case, Issue, SourceFile
+from evidence.render import fonts as fonts_mod
 
 try:  # the distributed extra; without it Cluster.connect says how to install it
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -91,6 +92,9 @@ def facts(case_dir: Path, out_dir: Path, options: pipeline.Options, token: str
     case, _ = config.load_case(case_dir)
     fonts = pipeline.load_fonts(case, options)
     found["fonts"] = ", ".join(f"{p} ({_file_sha(p)[:12]})" for p in fonts.files) or "none"
+    found["fallback fonts"] = ", ".join(  # glyphs the body font lacks (CJK Ext B, emoji)
+        f"{p} ({_file_sha(p)[:12] if Path(p).is_file() else 'absent'})"
+        for p in fonts_mod.FALLBACK_PATHS)
     if options.ocr:
         from evidence.ocr import run as ocr_run
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from evidence import atomic, config, inventory, template, times
+from evidence import atomic, config, inventory, printable, template, times
 from evidence.errors import InputError, OutputError, UsageError
 from evidence.model import Case
 
@@ -46,6 +46,7 @@ class Limits:
     total: int = 2 * GIB
     ratio: int = 200
     ratio_min_size: int = MIB  # small entries compress well legitimately (text, XML)
+    files: int = 20_000  # issue 23: entries in one submission (a phone export: a few thousand)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,7 +128,11 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
                                      "restore it from a backup — nothing was written.") from None
                 received = (now or times.now()).astimezone(times.UTC)
                 received_iso = times.iso(received, times.UTC)
-                stored, duplicates, rejected = _store_all(entries, folder, records, work, lang)
+                # issue 23: a stored file that no record names (a crash between the copy and
+                # the record) is adopted with its hash before anything new is stored
+                adopted = _adopt_unrecorded(folder, records, received_iso, lang)
+                stored, duplicates, rejected = _store_all(entries, folder, [*records, *adopted],
+                                                          work, lang)
                 base = {"received": received_iso, "submission": submission}
                 if submission_sha:
                     base["submission_sha256"] = submission_sha
@@ -140,6 +145,7 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
                 new += [{"original_path": r.original_path, "reason": r.reason, **base}
                         for r in rejected
                         if (submission, r.original_path, r.reason) not in seen_refusals]
+                new = [*adopted, *new]
                 all_records = [*records, *new]
                 _sync_folders(folder, stored)  # the stored files' names are on disk...
                 if new:  # a rerun that adds nothing leaves intake.json byte for byte
@@ -165,7 +171,10 @@ def _entries(source: Path, lang: str, limits: Limits, tz: dt.tzinfo,
     if source.is_symlink():
         raise InputError(f"{source} is a symbolic link; give the folder or file itself.")
     if source.is_dir():
-        yield _folder_entries(source, lang)
+        yield _capped(_folder_entries(source, lang), source, limits)
+    elif not source.is_file():  # issue 23: a FIFO, socket or device (even named x.zip) would hang
+        raise InputError(f"{source} is not a regular file or folder (a pipe or a device); give "
+                         "the victim's folder or .zip file.")
     elif Path(name).suffix.lower() == ".zip":
         try:
             archive = zipfile.ZipFile(source)
@@ -204,6 +213,7 @@ def _open(path: Path) -> IO[bytes]:
 def _zip_entries(archive: zipfile.ZipFile, source: Path, lang: str, limits: Limits,
                  tz: dt.tzinfo) -> list[_Entry]:
     infos = [i for i in archive.infolist() if not i.is_dir()]
+    _check_count(len(infos), source, limits)
     total = sum(i.file_size for i in infos)
     if total > limits.total:
         raise InputError(
@@ -358,7 +368,7 @@ def _place(tmp: Path, originals: Path, rel: str, digest: str) -> Path:
     Returns the path holding the bytes. When a file with these very bytes already sits at a
     candidate name, that path is returned and tmp is left in place for the caller to drop.
     """
-    target = originals / rel
+    target = originals / storable(rel)  # issue 23: names over 255 bytes, paths over 1,000
     if not _inside(target, originals):
         raise OSError(0, "path leaves the originals folder")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -389,16 +399,96 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
+# ---- issue 23: limits, long names, custody ------------------------------------------------
+
+NAME_MAX = 255  # bytes in one file name (ext4, APFS, NTFS in UTF-16 units)
+PATH_MAX = 1000  # bytes of a stored relative path (Windows and zip tools choke far below 4096)
+
+
+def _check_count(n: int, source: Path, limits: Limits) -> None:
+    if n > limits.files:
+        raise InputError(
+            f"{source} holds {n:,} files, more than the {limits.files:,} accepted in one "
+            "submission (a phone export holds a few thousand); nothing was written — ask the "
+            "victim to send the relevant folders (messages, call log, screenshots) one by one.")
+
+
+def _capped(entries: list[_Entry], source: Path, limits: Limits) -> list[_Entry]:
+    """A folder has the limits of a zip: as many files, as many bytes."""
+    _check_count(len(entries), source, limits)
+    total = 0
+    for entry in entries:
+        if entry.open is not None and entry.rel is not None:
+            with contextlib.suppress(OSError):
+                total += (source / entry.rel).lstat().st_size
+    if total > limits.total:
+        raise InputError(
+            f"{source} holds {_size(total)}, more than the {_size(limits.total)} limit for one "
+            "submission; nothing was written — give its folders one at a time.")
+    return entries
+
+
+def storable(rel: str) -> str:
+    """`rel` with every name short enough to store: a name over NAME_MAX bytes keeps its start
+    and extension with a hash of the whole name between; a path over PATH_MAX bytes is stored
+    under long-paths/ by the hash of the whole path. The original name stays in the record."""
+    parts = [_short_name(p) for p in rel.split("/")]
+    path = "/".join(parts)
+    if len(path.encode("utf-8")) <= PATH_MAX:
+        return path
+    digest = hashlib.sha256(rel.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"long-paths/{digest}/{parts[-1]}"
+
+
+def _short_name(name: str) -> str:
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= NAME_MAX:
+        return name
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext.encode()) > 16:
+        stem, ext = name, ""
+    tail = f"~{digest}" + (f".{ext}" if ext else "")
+    room = NAME_MAX - len(tail.encode("utf-8"))
+    head = stem.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore")
+    return head + tail
+
+
+def _adopt_unrecorded(folder: Path, records: list[dict[str, Any]], received_iso: str,
+                      lang: str) -> list[dict[str, Any]]:
+    """Records for files in originals/ that no record names (an intake stopped between storing
+    a file and writing intake.json: a full disk, a power cut). They are adopted with their hash
+    and size as found now, marked as such, instead of being called duplicates of themselves."""
+    originals = folder / ORIGINALS
+    if not originals.is_dir():
+        return []
+    named = {str(r.get("stored_path")) for r in records if r.get("stored_path")}
+    found: list[dict[str, Any]] = []
+    for rel, path, error in inventory.walk(originals, skip=frozenset()):
+        stored = f"{ORIGINALS}/{rel}"
+        if error is not None or stored in named or path.is_symlink() or not path.is_file():
+            continue
+        try:
+            digest, size = inventory.sha256(path), path.stat().st_size
+        except OSError:
+            continue
+        found.append({"original_path": rel, "stored_path": stored, "sha256": digest,
+                      "size": size, "received": received_iso, "adopted": True,
+                      "submission": _label(lang, "adopted_submission")})
+    return found
+
+
 # ---- checks -------------------------------------------------------------------------------
 
 _VICTIM_ID = re.compile(r"[^/\\\x00]+")
 
 
 def _check_victim_id(victim_id: str) -> None:
-    if (not _VICTIM_ID.fullmatch(victim_id) or victim_id in (".", "..")
-            or victim_id.startswith(".") or victim_id != victim_id.strip()):
-        raise UsageError(f"--victim {victim_id!r} is not a usable folder name; use letters, "
-                         "digits, '-' or '_' (for example V001).")
+    problem = config.id_problem(victim_id)  # issue 23: the same rule as the case's folders
+    if problem or not _VICTIM_ID.fullmatch(victim_id):
+        raise UsageError(f"--victim {printable.text(victim_id)!r} is not a usable folder name"
+                         f"{' (' + problem + ')' if problem else ''}; use letters, digits, '-' or "
+                         "'_' (for example V001).")
 
 
 def _check_not_inside(source: Path, case_folder: Path) -> None:
@@ -503,7 +593,7 @@ def render_receipt(case: Case, victim_id: str, victim_name: str,
     total_rejected = 0
     for (when, submission), group in groups.items():
         sha = next((r["submission_sha256"] for r in group if r.get("submission_sha256")), None)
-        lines.append(f"{t('submission')}{sep}{submission}" + (f"  (SHA-256 {sha})" if sha else ""))
+        lines.append(f"{t('submission')}{sep}{shown(submission)}" + (f"  (SHA-256 {sha})" if sha else ""))
         lines.append(f"{t('received')}{sep}{when}")
         ok = [r for r in group if r.get("stored_path")]
         bad = [r for r in group if not r.get("stored_path")]
@@ -514,18 +604,24 @@ def render_receipt(case: Case, victim_id: str, victim_name: str,
         for r in ok:
             n += 1
             total_size += int(r.get("size", 0))
-            lines.append(f"  {n} | {r['stored_path']} | {r.get('size')} | {r.get('sha256')} | "
-                         f"{r.get('original_path')}")
+            lines.append(f"  {n} | {shown(r['stored_path'])} | {r.get('size')} | {r.get('sha256')} | "
+                         f"{shown(r.get('original_path'))}")
         if not ok:
             lines.append("  " + t("none"))
         if bad:
             total_rejected += len(bad)
             lines.append(t("rejected"))
-            lines.extend(f"  - {r.get('original_path')}{sep}{r.get('reason')}" for r in bad)
+            lines.extend(f"  - {shown(r.get('original_path'))}{sep}{shown(r.get('reason'))}"
+                         for r in bad)
         lines.append("")
     lines.append(t("total", n=n, size=total_size, rejected=total_rejected))
     lines.append(t("note"))
     return "\n".join(lines) + "\n"
+
+
+def shown(value: object) -> str:
+    """issue 23: a name in receipt.txt on one visible line (newlines cannot forge lines)."""
+    return printable.text("" if value is None else value)
 
 
 def _label(lang: str, code: str, **values: object) -> str:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Protocol
 
-from evidence import phones, template, timeline
+from evidence import exhibits, phones, template, timeline
 from evidence.model import (
     Basis,
     Case,
@@ -37,6 +37,7 @@ class Form(enum.StrEnum):
     ELECTRONIC = "electronic"  # 电子数据
     AUDIOVISUAL = "audiovisual"  # 视听资料
     DOCUMENTARY = "documentary"  # 书证
+    STATEMENT = "statement"  # 当事人陈述 (the order sheet from victim.toml)
 
 
 class Mode(enum.StrEnum):
@@ -49,34 +50,13 @@ class Mode(enum.StrEnum):
     PDF = "pdf"  # slip sheet, then the original pages merged as they are
     TABLE = "table"  # statement rows (CSV statements)
     NATIVE = "native"  # a placeholder sheet with the hash: nothing printable
+    STATEMENT = "statement"  # the claimant's own statement from victim.toml (the order sheet)
 
 
-class Group(enum.StrEnum):
-    """Exhibits are groups of items, in the order a judge reads the story."""
-
-    MESSAGES = "messages"
-    CALLS = "calls"
-    RECORDINGS = "recordings"
-    STATEMENTS = "statements"
-    SCREENSHOTS = "screenshots"
-    PHOTOS = "photos"
-    DOCUMENTS = "documents"
-
-
-GROUP_OF_KIND: Mapping[FileKind, Group] = {
-    FileKind.SMS_BACKUP: Group.MESSAGES,
-    FileKind.SMS_EXPORT: Group.MESSAGES,
-    FileKind.SMS_DB: Group.MESSAGES,
-    FileKind.NOTICE_TEXT: Group.MESSAGES,
-    FileKind.CALL_LOG: Group.CALLS,
-    FileKind.RECORDING: Group.RECORDINGS,
-    FileKind.BANK_STATEMENT: Group.STATEMENTS,
-    FileKind.SCREENSHOT: Group.SCREENSHOTS,
-    FileKind.PHOTO: Group.PHOTOS,
-    FileKind.DOCUMENT: Group.DOCUMENTS,
-    FileKind.UNKNOWN: Group.DOCUMENTS,
-}
-GROUP_ORDER = tuple(Group)
+# Exhibits are grouped by the fact they prove, in the order of the fraud (issue 17):
+# 订单 → 诈骗来电 → 钓鱼链接/验证码 → 银行扣款 → 报案 → 赔付/协商; evidence.exhibits decides.
+Group = exhibits.Fact
+GROUP_ORDER = exhibits.FACT_ORDER
 
 FORM_OF_KIND: Mapping[FileKind, Form] = {
     FileKind.RECORDING: Form.AUDIOVISUAL,
@@ -122,6 +102,8 @@ class Item:
     duplicates: tuple[str, ...] = ()  # paths of byte-identical copies, exhibited once here
     first: dt.datetime | None = None
     last: dt.datetime | None = None
+    name: str = ""  # 证据名称: what the exhibit is (evidence.exhibits), never the file name
+    original: str = ""  # 原件/复印件 and the original carrier
 
 
 @dataclasses.dataclass(frozen=True)
@@ -214,39 +196,6 @@ def plan(
         for ref in (ev.source, *ev.also):
             by_path.setdefault(ref.path, []).append(ev)
     own = _own_times(events)
-    # a database's -wal/-shm are parts of it: listed with it in custody, never exhibited apart
-    accepted = sorted((f for f in files if f.status is Status.ACCEPTED and f.part_of is None),
-                      key=lambda f: (GROUP_ORDER.index(GROUP_OF_KIND[f.kind]),
-                                     _sort_key(f, own.get(f.path))))
-    dups: dict[str, list[str]] = {}
-    for f in files:
-        if f.status is Status.DUPLICATE and f.duplicate_of:
-            dups.setdefault(f.duplicate_of, []).append(f.path)
-    exhibits: list[Exhibit] = []
-    for group in GROUP_ORDER:
-        members = [f for f in accepted if GROUP_OF_KIND[f.kind] is group]
-        if not members:
-            continue
-        n = len(exhibits) + 1
-        glabel = pats.exhibit.format(n=n)
-        items = []
-        for i, f in enumerate(members, start=1):
-            evs = tuple(sorted(by_path.get(f.path, []), key=lambda e: e.time))
-            label = glabel if len(members) == 1 else pats.item.format(exhibit=glabel, i=i, n=n)
-            items.append(Item(
-                label=label, group_label=glabel, file=f, mode=mode_of(f),
-                form=FORM_OF_KIND.get(f.kind, Form.ELECTRONIC),
-                purpose=victim.purposes.get(f.path) or purposes.get(group, ""),
-                events=evs, duplicates=tuple(sorted(dups.get(f.path, []))),
-                first=evs[0].time if evs else None, last=evs[-1].time if evs else None,
-            ))
-        exhibits.append(Exhibit(n, glabel, group, tuple(items)))
-    label_of = {it.file.path: it.label for e in exhibits for it in e.items}
-    for f in files:  # a duplicate's events cite the copy that is exhibited; a part, its whole
-        if f.status is Status.DUPLICATE and f.duplicate_of in label_of:
-            label_of[f.path] = label_of[f.duplicate_of]
-        elif f.part_of is not None and f.part_of in label_of:
-            label_of[f.path] = label_of[f.part_of]
     summary = summarise(victim, events, compensation_labels)
     if facts is not None:  # the timeline's own facts, so `evidence timeline` and the PDF agree
         call = _same(facts.first_suspicious_call, events)
@@ -256,15 +205,63 @@ def plan(
             summary, first_call=call, call_delay=facts.order_to_call, debits=debits,
             debit_total=facts.debits_after_call if call else facts.total_debited,
             all_debit_total=facts.total_debited)
+    story = exhibits.story(lang, tz, victim, summary.first_call, summary.call_delay,
+                           summary.debits, summary.debit_total, events)
+    # a database's -wal/-shm are parts of it: listed with it in custody, never exhibited apart
+    chosen = [f for f in files if f.status is Status.ACCEPTED and f.part_of is None]
+    said = {f.path: exhibits.describe(f, by_path.get(f.path, []), story) for f in chosen}
+    accepted = sorted(chosen, key=lambda f: (GROUP_ORDER.index(said[f.path].fact),
+                                             _sort_key(f, own.get(f.path))))
+    dups: dict[str, list[str]] = {}
+    for f in files:
+        if f.status is Status.DUPLICATE and f.duplicate_of:
+            dups.setdefault(f.duplicate_of, []).append(f.path)
+    statement = exhibits.order_sheet(victim, story) if victim.orders and not any(
+        d.fact is Group.ORDER for d in said.values()) else None
+    exhibit_list: list[Exhibit] = []
+    for group in GROUP_ORDER:
+        members = [f for f in accepted if said[f.path].fact is group]
+        if group is Group.ORDER and statement is not None:
+            members = [statement[0]]
+            said[statement[0].path] = statement[1]
+        if not members:
+            continue
+        n = len(exhibit_list) + 1
+        glabel = pats.exhibit.format(n=n)
+        items = []
+        for i, f in enumerate(members, start=1):
+            evs = tuple(sorted((e for e in by_path.get(f.path, []) if f is not (statement or (
+                None,))[0] or e.kind is EventKind.ORDER), key=lambda e: e.time))
+            label = glabel if len(members) == 1 else pats.item.format(exhibit=glabel, i=i, n=n)
+            d = said[f.path]
+            items.append(Item(
+                label=label, group_label=glabel, file=f,
+                mode=Mode.STATEMENT if f is (statement or (None,))[0] else mode_of(f),
+                form=Form.STATEMENT if f is (statement or (None,))[0] else FORM_OF_KIND.get(
+                    f.kind, Form.ELECTRONIC),
+                purpose=d.purpose or purposes.get(group, ""),
+                events=evs, duplicates=tuple(sorted(dups.get(f.path, []))),
+                first=evs[0].time if evs else None, last=evs[-1].time if evs else None,
+                name=d.name, original=d.original,
+            ))
+        exhibit_list.append(Exhibit(n, glabel, group, tuple(items)))
+    exhibits_ = tuple(exhibit_list)
+    label_of = {it.file.path: it.label for e in exhibits_ for it in e.items}
+    for f in files:  # a duplicate's events cite the copy that is exhibited; a part, its whole
+        if f.status is Status.DUPLICATE and f.duplicate_of in label_of:
+            label_of[f.path] = label_of[f.duplicate_of]
+        elif f.part_of is not None and f.part_of in label_of:
+            label_of[f.path] = label_of[f.part_of]
     ordered = sorted(events, key=timeline.sort_key)  # the timeline's order: file times last
     debit_ids = {id(e) for e in summary.debits}
     rows = tuple(
-        Row(ev, _cite(ev, label_of),
+        Row(ev, _cite(ev, label_of) if ev.source.path != exhibits.STATEMENT_PATH
+            or ev.kind is EventKind.ORDER else None,  # the order sheet states the orders only
             "call" if ev is summary.first_call else ("debit" if id(ev) in debit_ids else ""))
         for ev in ordered
     )
     return Plan(
-        case=case, victim=victim, exhibits=tuple(exhibits), rows=rows, summary=summary,
+        case=case, victim=victim, exhibits=exhibits_, rows=rows, summary=summary,
         custody=tuple(sorted(files, key=lambda f: f.path)),
         build_date=build_date(case), fingerprint=fingerprint, lang=lang, tz=tz,
     )

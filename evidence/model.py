@@ -200,6 +200,8 @@ class Victim:
     compensation: Compensation = dataclasses.field(default_factory=Compensation)
     events: tuple[ManualEvent, ...] = ()
     purposes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> 证明目的
+    exhibit_names: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> 证据名称
+    exhibit_facts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> exhibits.Fact
     config_found: bool = True  # False when victim.toml is missing
 
 

@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 from evidence import phones, times
-from evidence.banksms import accounts, direction, institutions, lexicon, money, otp, parties
+from evidence.banksms import accounts, direction, institutions, lexicon, lure, money, otp, parties
 from evidence.banksms import links as _links
 from evidence.model import Direction, EventKind
 
@@ -40,6 +40,7 @@ class Category:
     OTP = "otp"
     PHISHING = "phishing"
     SPOOFED = "spoofed"  # a transaction notice signed as a bank by a number that is not the bank's
+    LURE = "lure"  # a text imitating a notice or luring its reader (banksms/lure.py): no money moved
     SMS = "sms"
 
 
@@ -75,6 +76,8 @@ class Notice:
     review_reason: str | None = None  # "conflict" (in and out words clash) | "none" (no direction word)
     phishing: tuple[tuple[str, str], ...] = ()  # (domain, reason) of every flagged link
     own_credit_card: bool = False  # the holder's account in the notice is a credit card
+    lure: tuple[str, ...] = ()  # why the text is taken for a lure, not a notice (banksms/lure.py)
+    lure_numbers: tuple[str, ...] = ()  # numbers a lure asks to call: evidence, never a bank's hotline
 
 
 # ---- links (kept here: every source imports them from notices) ---------------------------------
@@ -122,7 +125,8 @@ _TITLE = re.compile(r"^(?:\[\d+条\])?\s*([\u4e00-\u9fff]{2,8})\s*:")
 # A title naming a kind of account, not who sent it: 信用卡通知:, 银行卡尾号:9500
 _GENERIC_TITLE = re.compile(r"^(?:信用卡|银行卡|储蓄卡|借记卡|贷记卡|账户|卡)|尾号|卡号|账号")
 _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
-_PERSONAL_NUMBER = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
+# a mobile or a landline, also as quoted with its last digits masked (151194603xx)
+_PERSONAL_NUMBER = re.compile(r"1[3-9]\d{7}[\dxX*]{2}|0\d{7,9}[\dxX*]{2}")
 _BANK_NAME = re.compile(
     r"(?:银行|农信|农商|信用社|联社|公积金|公积金中心|12329|信用卡|信用卡中心)(?:\s*[(（][^()（）]{1,6}[)）])?$")
 _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行",
@@ -193,7 +197,8 @@ def _prepare(body: str) -> tuple[str, list[str], list[str]]:
     text = s.strip()
 
     def cut(m: re.Match[str]) -> str:
-        name = (m.group(1) or m.group(2)).strip()
+        # spaces typed between a Latin name's letters and digits carry nothing (【 1024 CODE】)
+        name = re.sub(r"(?<=\d)\s+(?=[A-Za-z])|(?<=[A-Za-z])\s+(?=\d)", "", (m.group(1) or m.group(2)).strip())
         at_edge = not text[: m.start()].strip(" -") or not text[m.end():].strip(" -。.")
         short = len(name) <= 12 and not re.search(r"[:,;!?，：；！？]", name)
         # a bank's name ends with what it is (…银行, …农信, …公积金中心, 【中國銀行(香港)】);
@@ -519,7 +524,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # send from their hotline or from 106… numbers of their own.
     personal = _PERSONAL_NUMBER.fullmatch(normalized_sender) is not None
     unverified_sp = normalized_sender.startswith("106") and sender_bank is None
-    spoofed = bool(sig_code and (personal or (unverified_sp and any(not _links.official(d) for d in domains))))
+    # (any institution's signature from a personal phone: 【江苏银行】 from a mobile is as false as 【工商银行】)
+    spoofed = bool((sig_code or any(_institutional(n) for n in signed)) and personal) or bool(
+        sig_code and unverified_sp and any(not _links.official(d) for d in domains))
     institution = _institution(names, bank, sender, s)
     bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender == "12329"
                    or normalized_sender in ("95188", "95017", "95516"))
@@ -584,6 +591,18 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if main is not None and main.value == 0:
         main = None  # 欠费0元, 0.00元: nothing moved
     blocked = _no_money(s, main)
+
+    # Someone else's text imitating a notice, or luring its reader (a number to call that is no
+    # hotline, a fee threatened for later, a payer's "check whether it arrived"): the figure it
+    # names is evidence of the fraud, never money moved (banksms/lure.py gives the reasons)
+    verdict = lure.judge(s, personal_sender=personal)
+    if verdict.lure:
+        base = dataclasses.replace(base, lure=verdict.reasons, lure_numbers=verdict.numbers)
+        if main is not None:
+            return dataclasses.replace(
+                base, kind=EventKind.PHISHING if flagged else EventKind.SMS, category=Category.LURE,
+                amount=main.value, currency=main.currency, amount_raw=main.raw, stated_time=stated,
+                precision=precision)
 
     if notice_like and blocked is not None and (
             blocked.category == Category.STATEMENT

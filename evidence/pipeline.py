@@ -30,7 +30,10 @@ from evidence import (
     integrity,
     jsontext,
     layout,
+    office,
     redact,
+    sanitize,
+    served,
     template,
     timeline,
     times,
@@ -146,6 +149,8 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
             else:
                 with atomic.replacing(final / name) as partial:
                     shutil.copyfile(work / name, partial)
+        if options.redact:  # issue 23: service copies alone in OUT/served/<victim>
+            served.publish(out_dir, victim_id, served.victim_names(output_name("dossier.pdf", options)))
         return dataclasses.replace(result, dossier=final / output_name("dossier.pdf", options))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -189,13 +194,29 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     (work / names[0]).write_bytes(_dump({"victim": job.victim.id, "events": docs.events,
                                          "facts": docs.facts}, docs.memo))
     (work / names[1]).write_bytes(_dump(docs.inventory))
+    extra = _office(job, plan, nums)
     _check(job, plan, pdf, ex, paged, nums, stamps, docs)
     if options.sign is not None:  # issue 18: the last change to the file, after its checks
         pdf_sha = integrity.sign_dossier(pdf, options.sign)
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(job.victim.id, None, paged.total, len(plan.items), tuple(job.issues),
                           job.fp)
-    return result, [*names, names[2] + ".sha256", *integrity.beside_names(names[2], options.pdfa)]
+    return result, [names[0], names[1], *extra, names[2], names[2] + ".sha256",
+                    *integrity.beside_names(names[2], options.pdfa)]
+
+
+def _office(job: _Job, plan: Plan, nums: layout.Numbers) -> list[str]:
+    """issue 17: the evidence list as Word (the copy the lawyer edits and signs) and, for a
+    service copy, what the lawyer must check by hand, kept off the served pages."""
+    docx_name = output_name("证据目录.docx", job.options)
+    (job.work / docx_name).write_bytes(office.evidence_list(plan, nums.item_pages))
+    extra = [docx_name]
+    if job.red is not None:
+        extra.append(output_name("review.txt", job.options))
+        lines = [template.t(job.lang, "print.manual_review"), "", *(
+            i.message for i in job.issues if i.code in ("manual_review", "redaction_withheld"))]
+        (job.work / extra[-1]).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return extra
 
 
 @dataclasses.dataclass
@@ -289,7 +310,7 @@ def _render_ctx(job: _Job, plan: Plan) -> render.Ctx:
     red, lang = job.red, job.lang
     return render.Ctx(plan, common.page(job.setup), common.styles(
         job.fonts, float(job.dsetup.get("font_size", 10))), job.fonts, tabs=job.options.tabs,
-        review_note=template.t(lang, "print.manual_review") if red else "",
+        review_note="",  # issue 17: no internal instruction on served pages (review.txt)
         copy_mark=template.t(lang, "print.redacted_mark") if red else "",
         ocr_pages=job.ocr_pages, ocr_mask=redact_pixels.masker(red) if red else None,  # issue 21
         ocr_vouched=job.vouched, ocr_note=ocr_run.note(lang, job.options.ocr, plan.items))
@@ -312,8 +333,10 @@ def _prepare(job: _Job, plan: Plan) -> tuple[dict[str, render.ImageInfo],
             imgs[it.file.path] = images.prepare(src, job.work / f"img-{n:05d}.pdf")
         elif it.mode is Mode.PDF:
             pdfs[it.file.path] = _pdf_info(it.file)
-            if job.red is not None and pdfs[it.file.path].pages and _unmasked(
-                    job.red, it.file.abspath):
+            if job.red is not None:  # issue 23: the listed links are text of the service copy too
+                pdfs[it.file.path] = dataclasses.replace(
+                    pdfs[it.file.path], links=tuple(map(job.red.text, pdfs[it.file.path].links)))
+            if job.red is not None and pdfs[it.file.path].pages and _unmasked(job.red, it.file.abspath):
                 # issue 6: its text layer would carry a full claimant number into the service
                 # copy; it is withheld there (the lawyer redacts it by hand and adds it)
                 pdfs[it.file.path] = render.PdfInfo(0, template.t(job.lang, "print.withheld"))
@@ -502,11 +525,12 @@ def _pdf_info(f: SourceFile) -> render.PdfInfo:
     try:  # an owner password alone (no editing, anyone may open it) is no obstacle
         with pikepdf.open(f.abspath) as pdf:
             n = len(pdf.pages)
+            active, links = sanitize.found(pdf), sanitize.web_links(pdf)  # issue 23
     except pikepdf.PasswordError:
         return render.PdfInfo(0, "PDF is encrypted")
     except (pikepdf.PdfError, OSError, ValueError, KeyError, TypeError) as exc:
         return render.PdfInfo(0, f"{type(exc).__name__}: {exc}")
-    return render.PdfInfo(n, None if n else "PDF has no pages")
+    return render.PdfInfo(n, None if n else "PDF has no pages", active, links)
 
 
 def _link_targets(nums: render.Numbers, counts: Sequence[int]) -> dict[str, int]:

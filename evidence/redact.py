@@ -8,6 +8,13 @@ Matching happens on an NFKC-normalised copy (full-width digits, ideographic spac
 applied to the original string, so untouched text keeps its exact characters. Digits count
 through separators: "6222 0212 3456 7890 123" and "１３８－１２３４－５６７８" are one number each.
 Images and merged PDFs cannot be masked here; the caller lists them for manual review.
+
+issue 23: the claimants' *own* numbers (victim.toml) are also found as digit sequences with any
+separators between the digits — dots, underscores, brackets, dashes, spaces, zero-width and
+direction marks — and wherever they stand, glued to letters included (`deadbeef13919437971`).
+A run that is both a plausible ID and a plausible card keeps only what both rules keep (the
+last four). Callers clip text only where `safe_cut` says, so no number is ever cut in half
+before it is masked.
 """
 
 from __future__ import annotations
@@ -30,8 +37,19 @@ RULES_FILE = template.TEMPLATES_DIR / "redaction.toml"
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
+# Characters that do not show, or show as nothing, between two digits (issue 23).
+_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
 # A run of digit groups joined by single separators; matched on the NFKC copy.
-_SEP = r"(?:[ \t\u00a0]{1,2}|[ ]?[-‐‑‒–—][ ]?)"
+_SEP = (rf"(?:[ \t\u00a0{_INVISIBLE}]{{1,3}}|[ {_INVISIBLE}]?[-‐‑‒–—._][ {_INVISIBLE}]?"
+        rf"|[{_INVISIBLE}]+)")
+# Anything that may stand between the digits of a claimant's own number (at most a few).
+_GAP = rf"[\s._\-‐‑‒–—−/\\()\[\]·,:;'\"*#{_INVISIBLE}]"
+_LOOSE = re.compile(rf"[0-9](?:{_GAP}{{0,4}}[0-9])*(?:{_GAP}{{0,4}}[Xx])?")
+KNOWN_MIN = 11  # own numbers this long are matched anywhere; shorter ones as whole runs
+# A part of an own number this long is masked too (a number cut short by a phone's contact list
+# or another program). Shorter parts are not: 7 digits of a mobile number are its area prefix,
+# shared with the fraudsters' numbers that are evidence.
+PARTIAL = 8
 _RUN = re.compile(rf"(?<![0-9])\+?[0-9]+(?:{_SEP}[0-9]+)*(?:[Xx](?![0-9A-Za-z]))?(?![0-9])")
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 # Hex digests (SHA-256, MD5) are identifiers of evidence, never personal numbers.
@@ -74,6 +92,7 @@ class Finding:
     start: int  # offsets in the original string
     end: int
     prefix: int = 0  # leading significant characters kept as they are (+86 of a phone)
+    hidden: tuple[int, ...] = ()  # issue 23: a part of an own number: exactly these are masked
 
 
 # ---- number checks ------------------------------------------------------------------------
@@ -135,6 +154,7 @@ class Redactor:
         self._keep = {d for d in map(_digits, keep) if d}
         # A claimant's number as it may be written: national, 86…, 0086…, 86 without trunk 0.
         self._phones: dict[str, int] = {}
+        self._known: list[tuple[str, str, int]] = []  # (digits, kind, prefix), longest first
         for raw in phones_:
             national = phones.normalize(raw)
             if not re.fullmatch(r"[0-9]{7,12}", national):
@@ -144,6 +164,17 @@ class Redactor:
                 self._phones[cc + national] = len(cc)
                 if national.startswith("0"):
                     self._phones[cc + national[1:]] = len(cc)
+        known = [(d, "id_number", 0) for d in self._ids] + [(d, "card", 0) for d in self._cards]
+        known += [(d, "phone", p) for d, p in self._phones.items()]
+        self._known = sorted((k for k in known if len(k[0]) >= KNOWN_MIN),
+                             key=lambda k: (-len(k[0]), k))
+        # issue 23: every PARTIAL-digit window of an own number, to find it cut short
+        self._windows: dict[str, list[tuple[str, str, int]]] = {}
+        for digits, kind, prefix in self._known:
+            if prefix:
+                continue  # +86… forms: their national number has the same windows
+            for i in range(len(digits) - PARTIAL + 1):
+                self._windows.setdefault(digits[i:i + PARTIAL], []).append((digits, kind, i))
 
     @classmethod
     def for_victim(cls, victim: Victim, rules: Rules | None = None) -> Redactor:
@@ -168,6 +199,10 @@ class Redactor:
             return s
         out = list(s)
         for f in found:
+            if f.hidden:
+                for i in f.hidden:
+                    out[i] = self.rules.mask
+                continue
             keep_first, keep_last = self._keep_counts(f.kind)
             sig = [i for i in range(f.start, f.end) if _digits(s[i])]
             sig = sig[f.prefix:]
@@ -233,6 +268,54 @@ class Redactor:
         if not s or not any(c.isdigit() for c in s):
             return []
         norm, index = _normalise(s)
+        found = self._find_generic(norm, index)
+        if self._known:
+            found.extend(self._find_known(norm, index))
+        return found
+
+    def _find_known(self, norm: str, index: list[int]) -> list[Finding]:
+        """issue 23: the claimants' own numbers, digit by digit through any separators."""
+        found: list[Finding] = []
+        hexes = [(m.start(), m.end()) for m in _HEX.finditer(norm)]
+        for run in _LOOSE.finditer(norm):
+            spots = [run.start() + i for i, c in enumerate(run.group()) if c.isdigit() or c in "Xx"]
+            if len(spots) < PARTIAL:
+                continue
+            digits = "".join(norm[i] for i in spots).upper()
+            whole: set[int] = set()  # not for _partial: whole own numbers (their rule decides)
+            for known, kind, prefix in self._known:
+                at = digits.find(known)
+                while at >= 0:
+                    found.append(Finding(kind, index[spots[at]], index[spots[at + len(known) - 1]] + 1,
+                                         prefix))
+                    whole.update(range(at, at + len(known)))
+                    at = digits.find(known, at + 1)
+            # a part of a number inside a digest is chance (8 digits: 1 in 4 billion per spot,
+            # but a case prints thousands of SHA-256s); a whole own number is masked even there
+            if hexes:
+                whole.update(k for k, i in enumerate(spots) if any(a <= i < b for a, b in hexes))
+            found.extend(self._partial(digits, [index[i] for i in spots], whole))
+        return found
+
+    def _partial(self, digits: str, where: list[int], whole: set[int]) -> list[Finding]:
+        """Digits of an own number seen PARTIAL or more in a row (not within a whole one):
+        masked as that number's rule masks them (its kept first and last digits stay)."""
+        hidden: dict[int, str] = {}
+        for at in range(len(digits) - PARTIAL + 1):
+            if whole and any(at + k in whole for k in range(PARTIAL)):
+                continue
+            for known, kind, offset in self._windows.get(digits[at:at + PARTIAL], ()):
+                keep_first, keep_last = self._keep_counts(kind)
+                for k in range(PARTIAL):
+                    pos = offset + k  # position in the known number
+                    if keep_first <= pos < len(known) - keep_last:
+                        hidden[where[at + k]] = kind
+        if not hidden:
+            return []
+        kind = next(iter(hidden.values()))
+        return [Finding(kind, min(hidden), max(hidden) + 1, hidden=tuple(sorted(hidden)))]
+
+    def _find_generic(self, norm: str, index: list[int]) -> list[Finding]:
         protected = [(m.start(), m.end()) for m in _HEX.finditer(norm)]
         found: list[Finding] = []
         for run in _RUN.finditer(norm):
@@ -280,16 +363,52 @@ class Redactor:
             return "phone", self._phones[d]
         if d in self._keep:
             return None
-        if len(d) == 18 and is_id18(d):
+        lo, hi = self.rules.card_digits
+        card = False
+        if d.isdigit() and lo <= len(d) <= hi and _card_grouping(groups):
+            four = len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1]) and len(groups[-1]) <= 4
+            card = luhn_ok(d) or (four and d.startswith(self.rules.bin_prefixes))
+        id18 = len(d) == 18 and is_id18(d)
+        # issue 23: a card that also reads as an ID (621700185007010155, BIN 621700) is a card
+        # and keeps its last four; an ID of an area that is no card prefix stays an ID
+        if card and (not id18 or d.startswith(self.rules.bin_prefixes)):
+            return "card", 0
+        if id18:
             return "id_number", 0
         if len(d) == 15 and self.rules.id_old_15 and is_id15(d):
             return "id_number", 0
-        lo, hi = self.rules.card_digits
-        if d.isdigit() and lo <= len(d) <= hi and _card_grouping(groups):
-            four = len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1]) and len(groups[-1]) <= 4
-            if luhn_ok(d) or (four and d.startswith(self.rules.bin_prefixes)):
-                return "card", 0
         return None
+
+
+def safe_cut(text: str, n: int) -> int:
+    """issue 23: where `text` may be cut to at most `n` characters without splitting a number.
+
+    A cut inside a run of digits (separators included) moves back to before the run, so a
+    number is shown whole — and masked whole later — or not at all.
+    """
+    if len(text) <= n:
+        return len(text)
+    plain = "".join(_one_char(c) for c in text[:n + 200])  # full-width digits are digits
+    for run in _LOOSE.finditer(plain):
+        if run.start() < n < run.end():
+            return run.start()
+    return n
+
+
+def _one_char(c: str) -> str:
+    """`c` as NFKC writes it when that is one character (１ -> 1, （ -> (), else `c`."""
+    if c < "\x80":
+        return c
+    n = unicodedata.normalize("NFKC", c)
+    return n if len(n) == 1 else c
+
+
+def clip(text: str, n: int) -> str:
+    """One line of at most `n` characters ending in … when shortened, never inside a number."""
+    one_line = " ".join(text.split())
+    if len(one_line) <= n:
+        return one_line
+    return one_line[:safe_cut(one_line, n - 1)].rstrip() + "…"
 
 
 def _card_grouping(groups: list[str]) -> bool:

@@ -83,6 +83,8 @@ def parse_offset(text: str) -> dt.timezone | None:
     if m.group(1):
         return UTC
     sign = 1 if m.group(2) == "+" else -1
+    if int(m.group(3)) > 18 or int(m.group(4)) > 59:  # issue 23: -25:00 is no offset (ISO: ±18)
+        return None
     return dt.timezone(sign * dt.timedelta(hours=int(m.group(3)), minutes=int(m.group(4))))
 
 

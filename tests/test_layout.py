@@ -49,10 +49,13 @@ def test_groups_in_reading_order_and_items_numbered_within_groups() -> None:
         _file("x.bin", FileKind.UNKNOWN, Status.REJECTED, reason="?"),
         _file("a (1).png", FileKind.SCREENSHOT, Status.DUPLICATE, duplicate_of="a.png"),
     ]
-    p = _plan(files)
+    t = dt.datetime(2015, 3, 18, 17, 26, tzinfo=TZ)
+    link = Event(t, Basis.EXACT, EventKind.PHISHING, "link", SourceRef("sms.xml", "s", "sms[0]"))
+    p = _plan(files, [link])
+    # grouped by the fact proved, in the fraud's order (issue 17): link, debits, the rest last
     assert [(e.label, e.group) for e in p.exhibits] == [
-        ("证据1", layout.Group.MESSAGES), ("证据2", layout.Group.STATEMENTS),
-        ("证据3", layout.Group.SCREENSHOTS)]
+        ("证据1", layout.Group.PHISHING), ("证据2", layout.Group.DEBITS),
+        ("证据3", layout.Group.OTHER)]
     assert [i.label for i in p.items] == ["证据1", "证据2", "证据3-1", "证据3-2"]
     assert [i.file.path for i in p.items][2:] == ["a.png", "b.png"]
     shot = p.items[2]
@@ -66,7 +69,7 @@ def test_template_patterns_and_purposes_from_victim_toml() -> None:
     v = Victim(id="V002", folder=Path("/v"), purposes={"r2.amr": "证明对方自称京东客服。"})
     p = _plan(files, victim=v, pats=layout.Patterns(exhibit="Tab {n}", item="{exhibit}.{i}"))
     assert [i.label for i in p.items] == ["Tab 1.1", "Tab 1.2"]
-    assert p.items[0].purpose == "default recordings"
+    assert "录音" in p.items[0].purpose and p.items[0].name.endswith("通话录音（）")
     assert p.items[1].purpose == "证明对方自称京东客服。"
     assert p.items[0].form is layout.Form.AUDIOVISUAL
     en = layout.patterns({"patterns": {"exhibit": "证据{n}"}}, "en")
@@ -97,7 +100,9 @@ def test_chronology_cites_the_exhibit_and_marks_debits_and_first_call() -> None:
     assert [r.event.summary for r in p.rows] == ["10086", "coffee", "scam", "debit", "报警"]
     # spending before the fraud call is in the chronology but not marked as the loss
     assert [r.marker for r in p.rows] == ["", "", "call", "debit", ""]
-    assert [r.item_label for r in p.rows] == ["证据2", "证据1", "证据2", "证据1", None]
+    # 证据1 is the order sheet (no file proves the order), then the calls, then the messages
+    assert [r.item_label for r in p.rows] == ["证据2", "证据3", "证据2", "证据3", None]
+    assert p.items[0].mode is layout.Mode.STATEMENT and p.items[0].form is layout.Form.STATEMENT
     s = p.summary
     assert s.first_call is ev_call and s.call_delay == dt.timedelta(minutes=5)
     assert s.debit_total == Decimal("20000.00") and s.all_debit_total == Decimal("20030.00")

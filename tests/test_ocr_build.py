@@ -354,8 +354,17 @@ def test_a_reading_with_an_uncertain_amount_is_marked_and_counted_in_no_total(tm
     assert "228,000.00元" in summary.split("扣款通知合计")[1]
     chrono = text[text.index("时间线\n"):]
     assert "【待核实，未计入合计】识别置信度低：amount 0.55" in chrono.replace("\n", "")
-    index = text[text.index("证据目录\n"):text.index("时间线\n")].replace("\n", "")
-    assert "图片识别 2 项（其中 1 项待核实）" in index
+    # the 证据目录's 来源 column (issue 17: seven columns; read the column alone)
+    from evidence.render import dossier as render
+
+    index_page = text[:text.index("证据目录\n")].count("\f") + 1
+    margin, frame = 18 * 72 / 25.4, 595.28 - 2 * 18 * 72 / 25.4
+    x = int(margin + sum(render.INDEX_WIDTHS[:3]) * frame) + 1
+    column = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(index_page), "-l", str(index_page),
+                             "-x", str(x), "-y", "0", "-W", str(int(render.INDEX_WIDTHS[3] * frame) - 2),
+                             "-H", "842", str(out / "V001" / "dossier.pdf"), "-"],
+                            capture_output=True, check=True).stdout.decode("utf-8")
+    assert "图片识别2项（其中1项待核实）" in "".join(column.split())
     # the picture's text layer, on its exhibit page
     page = _text(out / "V001" / "dossier.pdf", _exhibit_page(out, "V001", "Screenshot_20150318-211219.png"))
     assert "95588" in page and "余额1,523.47" in page.replace("\n", "")

@@ -106,8 +106,14 @@ def test_no_generated_id_survives(item: tuple[str, str], ctx: str) -> None:
     number, shown = item
     out = redact.Redactor().text(ctx.format(shown))
     assert number not in flat(out)
-    # first 6 and last 4 stay so the parties can still tell claimants apart
-    assert flat(out).count(number[:6]) >= 1 and number[-4:] in flat(out)
+    # first 6 and last 4 stay so the parties can still tell claimants apart — unless the
+    # number reads as a card as well (Luhn, a card prefix): then the last four only (issue 23)
+    groups = re.findall(r"[0-9Xx]+", unicodedata.normalize("NFKC", shown))
+    four = len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1])
+    as_card = (number.isdigit() and redact._card_grouping(groups) and (redact.luhn_ok(number) or four)
+               and number.startswith(redact.Rules().bin_prefixes))
+    assert as_card or flat(out).count(number[:6]) >= 1
+    assert number[-4:] in flat(out)
     assert "*" * 8 in out.replace(" ", "").replace("-", "").replace("\u3000", "").replace("－", "")
 
 
@@ -388,9 +394,12 @@ def test_redacted_images_and_pdfs_flagged_for_manual_review(redacted_case: dict[
     assert isinstance(out, Path)
     texts = _pdftext(out / "V001" / "dossier-redacted.pdf")
     note = "需人工审查"
-    flagged = [t for t in texts if note in t]
-    assert any("Screenshot_20150318-201500.png" in t for t in flagged)
-    assert any("police-receipt.pdf" in t for t in flagged)
+    # issue 17: the instruction is for the lawyer, not the served party: off every page, in a
+    # review file beside the service copy that is not served
+    assert not any(note in t for t in texts)
+    review = (out / "V001" / "review-redacted.txt").read_text(encoding="utf-8")
+    assert note in review and "Screenshot_20150318-201500.png" in review
+    assert "police-receipt.pdf" in review and "statement-2015-03.pdf" in review
     assert "送达副本（已脱敏）" in texts[0]
     # the statement's text layer carries the full card: left out of the service copy
     assert any("statement-2015-03.pdf" in t and "送达副本未收入" in t for t in texts)
@@ -404,6 +413,18 @@ def test_redacted_images_and_pdfs_flagged_for_manual_review(redacted_case: dict[
 
 
 @pytest.mark.skipif(not __import__("shutil").which("pdftotext"), reason="poppler not installed")
+def _office_text(xlsx: Path, names: Path) -> list[str]:
+    """issue 17: every cell of the editable copies, read back."""
+    import docx
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(xlsx).active
+    assert sheet is not None
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    return cells + [c.text for t in docx.Document(str(names)).tables for r in t.rows
+                    for c in r.cells]
+
+
 def test_whole_case_redacted_bundle_and_claims(tmp_path: Path) -> None:
     import tomllib
 
@@ -421,9 +442,10 @@ def test_whole_case_redacted_bundle_and_claims(tmp_path: Path) -> None:
     assert result.bundle == joint / "bundle-redacted.pdf"
     assert sorted(p.name for p in joint.iterdir() if p.name != "build.json") == [
         "bundle-redacted.pdf", "bundle-redacted.pdf.sha256", "claims-redacted.csv",
-        "claims-redacted.json"]
+        "claims-redacted.json", "claims-redacted.xlsx", "原告名单-redacted.docx"]
     pages = _pdftext(joint / "bundle-redacted.pdf")
     assert sum("送达副本（已脱敏）" in p for p in pages) == 2  # made of the redacted dossiers
     lines = [*pages, *(joint / "claims-redacted.csv").read_text("utf-8-sig").splitlines(),
-             *(joint / "claims-redacted.json").read_text("utf-8").splitlines()]
+             *(joint / "claims-redacted.json").read_text("utf-8").splitlines(),
+             *_office_text(joint / "claims-redacted.xlsx", joint / "原告名单-redacted.docx")]
     assert all(s not in flat(line) for s in secrets for line in lines)

@@ -48,7 +48,7 @@ def test_undecided_notice_is_shown_in_the_chronology_and_counted_nowhere(tmp_pat
     assert "方向待核实" in text
     assert "".join(UNDECIDED.split()) in text  # the full text, as the bank wrote it
     assert "29,999" not in text  # never added to the debit total
-    # its amount in the chronology carries neither sign (the cell wraps: the next column's text
-    # may fall inside the bracket once the page text is joined)
-    assert re.search(r"9,999\.00（[^）]{0,12}方向待核实）", text)
+    # its amount in the chronology carries neither sign; the note is on its own line under the
+    # whole amount (the next column's text may fall between them once the page text is joined)
+    assert re.search(r"9,999\.00[^（]{0,12}（方向待核实）", text)
     assert "+9,999.00" not in text and "-9,999.00" not in text

@@ -63,8 +63,10 @@ def test_the_journal_is_read_with_its_database_and_listed_as_its_part(tmp_path: 
     inventory = json.loads((out / "V001" / "inventory.json").read_text(encoding="utf-8"))
     listed = {f["path"]: f for f in inventory["files"]}
     assert listed[DB + "-wal"]["part_of"] == DB and listed[DB + "-wal"]["status"] == "accepted"
-    assert listed[DB + "-wal"]["exhibit"] == listed[DB]["exhibit"] == "证据1"
-    assert [e["path"] for e in inventory["exhibits"]] == [DB]  # the parts are not exhibits
+    # 证据1 is the order sheet from victim.toml (no file proves the order); the database next
+    assert listed[DB + "-wal"]["exhibit"] == listed[DB]["exhibit"] == "证据2"
+    # the parts are not exhibits (victim.toml: the order sheet, the claimant's statement)
+    assert [e["path"] for e in inventory["exhibits"]] == ["victim.toml", DB]
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out / "V001" / "dossier.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout

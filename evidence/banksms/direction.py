@@ -19,7 +19,9 @@ from evidence.banksms.money import Money
 IN, OUT = "in", "out"
 _SENTENCE_END = "。!?;；！？\n"
 _CLAUSE_END = _SENTENCE_END + ",，:："
-_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
+# brackets and quotation marks: a name quoted (向商户“京东客服退款中心”付款) holds words that are no verb
+_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】"
+                       r"|“[^“”]{1,30}”|\"[^\"]{1,30}\"|「[^「」]{1,30}」")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
 _REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repaid: into a debt account, out of any other
 # money from the holder's own wallet to the holder's own card or balance (余额宝转出到银行卡, 零钱通转出至
@@ -151,7 +153,11 @@ def clause(s: str, money: Money) -> str:
 
 # 农业银行's frame `完成…交易人民币-18.90`: the sign alone says the direction, so in this frame an
 # amount WITHOUT a minus is money in (完成转存交易人民币60000.00, 完成代付交易人民币10.00).
-_SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金额为?)\s*$")
+# The same frame without 交易 after the account and its time (完成支付宝人民币-900.00, 完成代付人民币
+# 3500.00, 完成连连付款人民币810.00): the channel word between 完成 and 人民币 names who paid or was
+# paid, the sign alone says which way.
+_SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金额为?)\s*$"
+                           r"|账户\s*\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}\s*完成[^。;,，\d]{1,12}人民币\s*$")
 
 
 def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pikepdf
 
-from evidence import geometry, layout, template
+from evidence import geometry, layout, sanitize, template
 from evidence.pdf import assemble
 
 DEFAULT_GUTTER_MM = 12.0
@@ -119,7 +119,7 @@ class Assembler:
         self.raw += 1
 
     def add_pdf(self, path: Path) -> int:
-        src = self.doc.open(path)
+        src = sanitize.clean(self.doc.open(path))  # issue 23: nothing in it can act
         for page in src.pages:
             self.add(page)
         return len(src.pages)

@@ -102,16 +102,22 @@ _COVERED: frozenset[str] | None = None  # characters every dossier font can draw
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # invisible: dropped (tab and newline kept)
 
 
+_FALLBACKS: tuple[tuple[str, frozenset[str]], ...] = ()  # issue 17: glyph fallback fonts
+
+
 def use_fonts(f: fonts_mod.Fonts) -> None:
     """Remember which characters the fonts can draw (emoji, rare ideographs may be missing)."""
-    global _COVERED
+    global _COVERED, _FALLBACKS
     _COVERED = _covered(f.body, f.heading)
+    _FALLBACKS = fonts_mod.fallbacks() if f.fallbacks else ()
 
 
 @functools.lru_cache(maxsize=8)  # the same fonts for every claimant of a batch
 def _covered(body: str, heading: str) -> frozenset[str] | None:
-    faces = [getattr(pdfmetrics.getFont(name), "face", None) for name in {body, heading}]
-    maps = [set(face.charToGlyph) for face in faces if face is not None]
+    # a CID font (the STSong-Light fallback) has no glyph map: None, every character kept
+    faces = [getattr(getattr(pdfmetrics.getFont(name), "face", None), "charToGlyph", None)
+             for name in {body, heading}]
+    maps = [set(face) for face in faces if face is not None]
     return frozenset(chr(c) for c in set.intersection(*maps)) | frozenset("\n\t ") if (
         maps and len(maps) == len(faces)) else None
 
@@ -124,8 +130,11 @@ def printable(text: str) -> str:
 
 
 def esc(text: object) -> str:
-    """Text for a Paragraph: XML-escaped, line breaks kept, invisible controls dropped."""
-    return escape(printable(_CONTROLS.sub("", str(text)))).replace("\n", "<br/>")
+    """Text for a Paragraph: XML-escaped, line breaks kept, invisible controls dropped; a
+    character only a fallback font has is set in that font (issue 17)."""
+    parts = fonts_mod.pieces(_CONTROLS.sub("", str(text)), _COVERED, _FALLBACKS)
+    return "".join(escape(printable(t)) if f is None else f'<font name="{f}">{escape(t)}</font>'
+                   for t, f in parts).replace("\n", "<br/>")
 
 
 def link(markup: str, page_no: int | str | None) -> str:
@@ -410,9 +419,16 @@ def cell(style: ParagraphStyle, *parts: str | Run, link: int | str | None = None
          color: Any = None) -> Cell:
     """A cell in `style` (font, size, leading, colour, alignment); str parts take the style."""
     ink = color if color is not None else (style.textColor or INK)
-    runs = tuple(p if isinstance(p, Run) else Run(plain(p), style.fontName, style.fontSize,
-                                                  LINK if link else ink) for p in parts)
+    runs = tuple(r for p in parts for r in (
+        (p,) if isinstance(p, Run) else _runs(p, style.fontName, style.fontSize,
+                                              LINK if link else ink)))
     return Cell(runs, style.leading, style.alignment == TA_RIGHT, link or None)
+
+
+def _runs(text: str, font: str, size: float, ink: Any) -> tuple[Run, ...]:
+    """Runs of `text`, in a fallback font where only that one has the character (issue 17)."""
+    return tuple(Run(plain(t) if f is None else _CONTROLS.sub("", t), f or font, size, ink)
+                 for t, f in fonts_mod.pieces(str(text), _COVERED, _FALLBACKS))
 
 
 _WIDTHS: dict[str, dict[str, float]] = {}
@@ -643,6 +659,8 @@ class Grid(Flowable):  # type: ignore[misc]
             return [self._part([first[0]]), self._part(rest)]
         if k >= len(self.rows):
             return [self]
+        if k > 1 and self.rows[k - 1].row.span is not None:  # a group heading goes with its rows
+            k -= 1
         return [self._part(self.rows[:k]), self._part(self.rows[k:])]
 
     def _part(self, rows: list[_Laid]) -> Grid:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
@@ -32,9 +32,19 @@ COMMON_PATHS = (
     "/System/Library/Fonts/STHeiti Light.ttc",
     "C:/Windows/Fonts/simsun.ttc",
     "C:/Windows/Fonts/msyh.ttc",
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",  # last: a Mincho face, but embeddable
 )
 PROBE = "证据目录证明目的页码银行¥０１２"
 FALLBACK_CID = "STSong-Light"
+# Glyph fallbacks, in order, for characters the body font lacks (issue 17): CJK Extension B
+# (𠮷, rare names) from HanaMinB, other rare ideographs from HanaMinA, monochrome emoji and
+# symbols from Symbola (Debian fonts-hanazono, fonts-symbola; scripts/setup.sh installs them).
+# Noto Color Emoji is CBDT bitmaps, which reportlab cannot embed: not listed.
+FALLBACK_PATHS = (
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +54,67 @@ class Fonts:
     embedded: bool
     files: tuple[str, ...]  # the font files used (for the report and the manifest)
     issues: tuple[Issue, ...] = ()
+    fallbacks: tuple[str, ...] = ()  # registered names of the glyph fallback fonts, in order
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF written as UTF-16 surrogate
+    pairs as the PDF spec requires (reportlab writes `<20BB7>`, which pdftotext and every
+    viewer's copy/search read as garbage). Same bytes as reportlab's for all other text."""
+    def utf16(v: int) -> str:
+        if v <= 0xFFFF:
+            return f"{v:04X}"
+        v -= 0x10000
+        return f"{0xD800 + (v >> 10):04X}{0xDC00 + (v & 0x3FF):04X}"
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+@functools.cache
+def _load_fallback(entry: str) -> tuple[str, frozenset[str]] | None:
+    """A fallback font: registered, with the characters it has (no Chinese probe)."""
+    path = Path(entry)
+    if not path.is_file():
+        return None
+    name = f"EvFallback-{path.stem}"
+    try:
+        font = TTFont(name, str(path))
+    except (TTFError, OSError, ValueError, IndexError):
+        return None
+    _remember_tables(font.face)
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(font)
+    return name, frozenset(chr(c) for c in font.face.charToGlyph if c > 0x7F)
+
+
+def fallbacks(paths: Sequence[str] = FALLBACK_PATHS) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The usable fallback fonts and their characters, in order."""
+    return tuple(f for p in paths if (f := _load_fallback(p)) is not None)
+
+
+def pieces(text: str, covered: frozenset[str] | None,
+           chain: Sequence[tuple[str, frozenset[str]]]) -> list[tuple[str, str | None]]:
+    """`text` cut where the font must change: (piece, fallback font name or None for the
+    dossier's own font). A character no font has stays with the own font (printed as [U+…])."""
+    if covered is None or not chain or covered.issuperset(text):
+        return [(text, None)]
+    out: list[tuple[str, str | None]] = []
+    for ch in text:
+        font = None if ch in covered else next((n for n, has in chain if ch in has), None)
+        if out and out[-1][1] == font:
+            out[-1] = (out[-1][0] + ch, font)
+        else:
+            out.append((ch, font))
+    return out
 
 
 def _spec(entry: str) -> tuple[Path, int]:
@@ -139,4 +210,5 @@ def _register(override: str | None, body: tuple[str, ...], heading: tuple[str, .
     head_font = next((f for e in heading if (f := _load(e))), None) or body_font
     files = tuple(dict.fromkeys((body_font.face.filename, head_font.face.filename)))
     return Fonts(body_font.fontName, head_font.fontName, True,
-                 tuple(str(x) for x in files), tuple(issues))
+                 tuple(str(x) for x in files), tuple(issues),
+                 tuple(name for name, _ in fallbacks()))

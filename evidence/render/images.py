@@ -23,7 +23,6 @@ from PIL import Image
 from evidence import geometry, imagefile, model
 from evidence.render.dossier import ImageInfo
 
-Image.MAX_IMAGE_PIXELS = 120_000_000  # decompression bombs are refused, not rendered
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -44,6 +43,8 @@ def _inspect(path: Path) -> tuple[str | None, model.Raster | None]:
         if head.startswith(PNG_MAGIC):
             return _png(path)
         with Image.open(path) as im:
+            if imagefile.too_many_pixels(im.format, *im.size):  # issue 23: as check refuses it
+                return f"DecompressionBombError: {im.size[0]}×{im.size[1]} pixels", None
             if im.format != "JPEG":
                 im.load()
                 return None, None
@@ -76,6 +77,8 @@ def _png(path: Path) -> tuple[str | None, model.Raster | None]:
             return f"PNG chunk {ctype.decode('latin-1')} damaged (CRC)", None
         if ctype == b"IHDR":
             header = data[pos + 8:pos + 8 + length]
+            if len(header) == 13 and imagefile.too_many_pixels("PNG", *struct.unpack(">II", header[:8])):
+                return "DecompressionBombError: {}×{} pixels".format(*struct.unpack(">II", header[:8])), None
         elif ctype == b"IDAT":
             idat.append((pos + 8, length))
         elif ctype in (b"eXIf", b"tRNS"):  # orientation / transparency: leave it to img2pdf

@@ -57,6 +57,9 @@ class Front:
     prefix: str
     fingerprint: str
     total_pages: int  # of the whole bundle (0 while still counting)
+    # issue 17: per claimant id, the exhibits the cross-victim tables rest on, as
+    # (what: "calls" | "messages", exhibit label, first page inside the dossier)
+    evidence: tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,8 +73,12 @@ class Rendered:
 def _font(setup: dict[str, Any]) -> str:
     """The dossiers' body font (same search and fallback; parsed once per process, so a
     batch that loaded it before forking shares it with the bundle's front matter)."""
+    return _fonts(setup).body
+
+
+def _fonts(setup: dict[str, Any]) -> fonts_mod.Fonts:
     listed = setup.get("fonts", {})
-    return fonts_mod.register(None, listed.get("body", ()), listed.get("heading", ())).body
+    return fonts_mod.register(None, listed.get("body", ()), listed.get("heading", ()))
 
 
 def _pagesize(setup: dict[str, Any]) -> tuple[float, float]:
@@ -92,18 +99,22 @@ class _Mark(Flowable):  # type: ignore[misc]
         self.found.append((self.key, self.canv.getPageNumber() - 1))
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+def _styles(font: str, heading: str | None = None) -> dict[str, ParagraphStyle]:
+    """issue 17: body 10.5 pt (五号), tables 9 pt, headings in the heading (bold) face."""
+    bold = heading or font
+    base = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
     return {
         "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.6),
-        "h1": ParagraphStyle("h1", parent=base, fontSize=15, leading=20, spaceAfter=8),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=11, leading=15, spaceBefore=8,
-                             spaceAfter=4),
-        "title": ParagraphStyle("title", parent=base, fontSize=20, leading=28, alignment=1),
-        "center": ParagraphStyle("center", parent=base, fontSize=11, leading=17, alignment=1),
-        "link": ParagraphStyle("link", parent=base, fontSize=7, leading=8.6,
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5),
+        "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=16, leading=22,
+                             spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12, leading=17,
+                             spaceBefore=8, spaceAfter=4),
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=20, leading=28,
+                                alignment=1),
+        "center": ParagraphStyle("center", parent=base, fontSize=12, leading=18, alignment=1),
+        "link": ParagraphStyle("link", parent=base, fontSize=9, leading=11.5,
                                textColor=colors.HexColor("#1a4c9c")),
     }
 
@@ -112,7 +123,7 @@ def _table(rows: list[list[Any]], widths: Sequence[float], font: str, *, repeat:
            right: Sequence[int] = ()) -> Table:
     table = Table(rows, colWidths=list(widths), repeatRows=repeat)
     style = [
-        ("FONT", (0, 0), (-1, -1), font, 7),
+        ("FONT", (0, 0), (-1, -1), font, 9),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#888888")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e8ef")),
@@ -156,8 +167,10 @@ def _bar_data(totals: Sequence[joint.Total], lang: str, other: str, *, amounts: 
     return [k for k, _ in items], [v for _, v in items]
 
 
-def _hbar(labels: list[str], values: list[float], font: str, width: float) -> Drawing:
-    """Horizontal bars, biggest at the top, value written at the end of each bar."""
+def _hbar(labels: list[str], values: list[float], font: str, width: float,
+          counts: bool = False) -> Drawing:
+    """Horizontal bars, biggest at the top, value written at the end of each bar; `counts`:
+    whole numbers on an axis stepping by whole numbers (never "0 0 1 2 2 2 3")."""
     bar = 13.0
     height = max(len(labels), 1) * bar + 24
     drawing = Drawing(width, height)
@@ -168,17 +181,21 @@ def _hbar(labels: list[str], values: list[float], font: str, width: float) -> Dr
     chart.data = [list(reversed(values)) or [0]]
     chart.categoryAxis.categoryNames = list(reversed(labels)) or [""]
     chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontSize = 9
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 6.5
+    chart.valueAxis.labels.fontSize = 9
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
+    if counts:
+        top = max(values or [1])
+        chart.valueAxis.valueStep = max(1, -(-int(top) // 5))
+        chart.valueAxis.valueMax = max(1, int(top))
     chart.bars[0].fillColor = colors.HexColor("#3a6ea5")
     chart.bars[0].strokeColor = None
     chart.barLabelFormat = lambda v: f"{v:,.2f}" if v % 1 else f"{v:,.0f}"
     chart.barLabels.fontName = font
-    chart.barLabels.fontSize = 6.5
+    chart.barLabels.fontSize = 9
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)
@@ -194,9 +211,9 @@ def _vbar(labels: list[str], values: list[float], font: str, width: float) -> Dr
     chart.data = [values]
     chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7.5
+    chart.categoryAxis.labels.fontSize = 9
     chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontSize = 9
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueStep = max(1, int(max(values or [1]) // 5) or 1)
     chart.valueAxis.labelTextFormat = "%d"
@@ -204,7 +221,7 @@ def _vbar(labels: list[str], values: list[float], font: str, width: float) -> Dr
     chart.bars[0].strokeColor = None
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName = font
-    chart.barLabels.fontSize = 7
+    chart.barLabels.fontSize = 9
     chart.barLabels.nudge = 7
     drawing.add(chart)
     return drawing
@@ -215,17 +232,59 @@ def _caption(drawing: Drawing, text: str, font: str) -> Drawing:
     return drawing
 
 
+def balanced(text: str, font: str, size: float, width: float) -> str:
+    """A title too long for one line, cut into lines of about equal length, so the caption
+    never leaves "纠纷" alone on its last line (issue 17)."""
+    total = pdfmetrics.stringWidth(text, font, size)
+    if total <= width or "\n" in text:
+        return text
+    lines = -(-int(total) // int(width * 0.97))
+    step = -(-len(text) // lines)
+    if lines == 2:  # prefer the caption's own joint: after 诉/与/、/， near the middle
+        cuts = [i + 1 for i, ch in enumerate(text) if ch in "诉与、，"
+                and abs(i + 1 - step) <= step // 2
+                and pdfmetrics.stringWidth(text[i + 1:], font, size) <= width * 0.97
+                and pdfmetrics.stringWidth(text[:i + 1], font, size) <= width * 0.97]
+        if cuts:
+            cut = min(cuts, key=lambda i: abs(i - step))
+            return text[:cut] + "\n" + text[cut:]
+    return "\n".join(text[i:i + step] for i in range(0, len(text), step))
+
+
+def _cite(n: int, name: str, ranges: Sequence[tuple[int, int]], prefix: str, lang: str,
+          exhibit: tuple[str, int] | None = None) -> str:
+    """A claimant as the cross-victim tables cite them: number, name, the exhibit the row rests
+    on and its page in this bundle (else where their dossier is), so every row can be checked."""
+    if not ranges:
+        return f"{n}. {name}"
+    first, last = ranges[n - 1]
+    if exhibit is not None:
+        label, page = exhibit
+        return template.t(lang, "joint.cite_exhibit", n=n, name=name, label=label,
+                          page=f"{prefix}-B-{first + page - 1:06d}")
+    return template.t(lang, "joint.cite", n=n, name=name,
+                      first=f"{prefix}-B-{first:06d}", last=f"{last:06d}")
+
+
+def _exhibit_of(front: Front, victim: str, what: str) -> tuple[str, int] | None:
+    for vid, found in front.evidence:
+        if vid == victim:
+            return next(((label, page) for w, label, page in found if w == what), None)
+    return None
+
+
 def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
            lang: str, tz: dt.tzinfo, font: str, width: float,
-           found: list[tuple[str, int]]) -> list[Flowable]:
-    s = _styles(font)
+           found: list[tuple[str, int]], heading: str | None = None) -> list[Flowable]:
+    s = _styles(font, heading)
 
     def t(key: str, **kw: object) -> str:
         return template.t(lang, f"joint.{key}", **kw)
 
     story: list[Flowable] = [_Mark("cover", found), Spacer(1, 40 * mm),
                              _p(t("cover_kicker"), s["center"]), Spacer(1, 6 * mm),
-                             _p(front.title, s["title"]), Spacer(1, 8 * mm)]
+                             _p(balanced(front.title, s["title"].fontName, 20, width),
+                                s["title"]), Spacer(1, 8 * mm)]
     failures = [c for c in analysis.claimants if c.error]
     for line in (
         t("cover_subtitle", count=len(analysis.claimants), pages=front.total_pages or "…"),
@@ -244,25 +303,27 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
     # -- claimants index: every row links to the dossier's first page
     story += [_Mark("index", found), _p(t("index_title"), s["h1"])]
     col = functools.partial(template.t, lang)
+    # issue 17: no build-status column on a court document (the terminal and manifest say it)
     head = [_p(col(f"joint.col.{k}"), s["cell"]) for k in (
-        "number", "name", "id", "region", "pages", "amount_lost", "status")]
+        "number", "name", "id", "region", "pages", "amount_lost")]
     rows: list[list[Any]] = [head]
     for n, c in enumerate(analysis.claimants, start=1):
         first, last = ranges[n - 1] if ranges else (0, 0)
         target = f"{LINK_SCHEME}{n}"
         label = (f"{front.prefix}-B-{first:06d} – {front.prefix}-B-{last:06d}" if ranges
                  else "")
-        link = f'<a href="{target}">{escape(label)}</a>'
-        status = t("status.failed") + "：" + c.error if c.error else t("status.ok")
+        if c.error:  # the bundle holds a page saying why, not a dossier
+            label = f"{label}\n{t('names_failed')}".strip()
+        link = f'<a href="{target}">{escape(label).replace(chr(10), "<br/>")}</a>'
         rows.append([
             Paragraph(f'<a href="{target}">{n}</a>', s["link"]),
             Paragraph(f'<a href="{target}">{escape(c.name or c.id)}</a>', s["link"]),
             _p(c.id, s["cell"]), _p(c.region, s["cell"]), Paragraph(link, s["link"]),
-            _p(_money_shown(c.amount_lost), s["cell"]), _p(status, s["cell"]),
+            _p(_money_shown(c.amount_lost), s["cell"]),
         ])
     rows.append([_p("", s["cell"]), _p(t("total"), s["cell"]), "", "", "",
-                 _p(_money_shown(analysis.amount_lost), s["cell"]), ""])
-    story += [_table(rows, [w * width for w in (.06, .16, .12, .18, .22, .12, .14)], font,
+                 _p(_money_shown(analysis.amount_lost), s["cell"])])
+    story += [_table(rows, [w * width for w in (.07, .17, .12, .2, .28, .16)], font,
                      right=(5,)), PageBreak()]
 
     # -- summary across claimants
@@ -282,33 +343,39 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
             f"{call.number} {call.attribution}".strip() if call else "",
             _delay(c.delay, lang) if call else "",
             "\n".join(c.callers), " ".join(c.channels), _money_shown(c.amount_lost), comp)])
-    story += [_table(rows, [w * width for w in (.05, .11, .11, .14, .09, .17, .13, .10, .10)],
+    story += [_table(rows, [w * width for w in (.05, .10, .11, .15, .08, .15, .13, .13, .10)],
                      font, right=(7,)), PageBreak()]
 
     # -- cross-victim analysis
     ids = {c.id: n for n, c in enumerate(analysis.claimants, start=1)}
     story += [_Mark("analysis", found), _p(t("analysis_title"), s["h1"])]
-    for title, shared, with_place in (
-        ("shared_numbers_title", analysis.shared_numbers, True),
-        ("shared_domains_title", analysis.shared_domains, False),
+    for title, shared, with_place, what in (
+        ("shared_numbers_title", analysis.shared_numbers, True, "calls"),
+        ("shared_domains_title", analysis.shared_domains, False, "messages"),
     ):
         story.append(_p(t(title), s["h2"]))
         if not shared:
             story.append(_p(t("none_shared"), s["body"]))
             continue
-        rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in (
-            "number_or_domain", "attribution", "count", "victims")]]
+        # issue 17: a domain has no 归属地: its table has no such (empty) column
+        heads: tuple[str, ...] = ("number_or_domain", "attribution", "count", "victims") if (
+            with_place) else ("number_or_domain", "count", "victims")
+        rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in heads]]
         for item in shared:
-            who = "、".join(f"{ids[v]}. {analysis.claimants[ids[v] - 1].name or v}"
-                           for v in item.claimants)
-            rows.append([_p(item.value, s["cell"]), _p(item.attribution if with_place else "",
-                         s["cell"]), _p(str(len(item.claimants)), s["cell"]), _p(who, s["cell"])])
-        story.append(_table(rows, [w * width for w in (.2, .18, .07, .55)], font))
+            who = "；".join(_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges,
+                                  front.prefix, lang, _exhibit_of(front, v, what))
+                            for v in item.claimants)
+            cells = [_p(item.value, s["cell"]),
+                     *([_p(item.attribution, s["cell"])] if with_place else []),
+                     _p(str(len(item.claimants)), s["cell"]), _p(who, s["cell"])]
+            rows.append(cells)
+        shares = (.2, .18, .07, .55) if with_place else (.25, .07, .68)
+        story.append(_table(rows, [w * width for w in shares], font))
     other = t("other")
     labels = [t(f"bucket.{k}") for k, _ in analysis.delays]
     story.append(KeepTogether([_p(t("delay_title"), s["h2"]),
                                _vbar(labels, [float(n) for _, n in analysis.delays], font,
-                                     width)]))
+                                     width), _p(t("legend_delay"), s["small"])]))
     for title, totals, amounts in (("channel_title", analysis.by_channel, True),
                                    ("region_title", analysis.by_region, True)):
         names, values = _bar_data(totals, lang, other, amounts=amounts)
@@ -316,7 +383,8 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
     status_names = [t(f"status.{x.key}") for x in analysis.by_status]
     story.append(KeepTogether([
         _p(t("status_title"), s["h2"]),
-        _hbar(status_names, [float(x.claimants) for x in analysis.by_status], font, width)]))
+        _hbar(status_names, [float(x.claimants) for x in analysis.by_status], font, width,
+              counts=True), _p(t("legend_claimants"), s["small"])]))
     return story
 
 
@@ -338,7 +406,8 @@ def front_matter(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], fr
         initialFontName=font,
     )
     found: list[tuple[str, int]] = []
-    doc.build(_story(analysis, ranges, front, lang, tz, font, doc.width, found),
+    doc.build(_story(analysis, ranges, front, lang, tz, font, doc.width, found,
+                     _fonts(setup).heading),
               canvasmaker=CountingCanvas if counting else Canvas)
     data = buffer.getvalue()
     return Rendered(data, doc.page, tuple(found))

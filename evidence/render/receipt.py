@@ -69,6 +69,18 @@ def write_for_intake(case: Case, victim_id: str, *, when: dt.datetime,
                  missing=missing, refused=refused, lang=lang)
 
 
+MAX_ROWS = 2000  # issue 23: files listed one by one per table (100,000 rows: > 15 min, 2 GB)
+MAX_SHOWN = 300  # characters of a name shown (5,000 would not fit on a page)
+
+
+def shown(text: str) -> str:
+    """issue 23: a name on visible characters only, and short enough to fit on a page."""
+    from evidence import printable
+
+    s = printable.text(text)
+    return s if len(s) <= MAX_SHOWN else f"{s[:MAX_SHOWN - 20]}…（{len(s)}）{s[-12:]}"
+
+
 def human_size(n: int, lang: str) -> str:
     if n < 1024:
         return template.t(lang, "receipt.bytes", n=n)
@@ -105,6 +117,13 @@ def _render(r: Receipt, out: Path) -> None:
     def p(text: str, style: ParagraphStyle = base) -> Paragraph:
         return Paragraph(escape(text), style)
 
+    def capped(rows: list[list[Paragraph]], total: int) -> list[list[Paragraph]]:
+        """issue 23: a few thousand rows at most; the text receipt lists every file."""
+        if total <= MAX_ROWS:
+            return rows
+        return [*rows[:MAX_ROWS + 1], [p("…", small), p(t("more", n=total - MAX_ROWS), small),
+                                        *[p("", small) for _ in rows[0][2:]]]]
+
     tz = times.zone(r.case.timezone)
     accepted = [f for f in r.files if f.status is Status.ACCEPTED]
     duplicates = [f for f in r.files if f.status is Status.DUPLICATE]
@@ -134,9 +153,9 @@ def _render(r: Receipt, out: Path) -> None:
     story.append(p(t("accepted_heading"), head))
     if accepted:
         rows = [[p(t(c), small) for c in ("col_no", "col_file", "col_kind", "col_size", "col_sha")]]
-        rows += [[p(str(i), small), p(f.path, small), p(kind(f), small), p(human_size(f.size, lang), small),
-                  sha(f)] for i, f in enumerate(accepted, 1)]
-        story.append(_table(rows, cols, body_font))
+        rows += [[p(str(i), small), p(shown(f.path), small), p(kind(f), small), p(human_size(f.size, lang), small),
+                  sha(f)] for i, f in enumerate(accepted[:MAX_ROWS], 1)]
+        story.append(_table(capped(rows, len(accepted)), cols, body_font))
     else:
         story.append(p(t("none")))
 
@@ -144,19 +163,21 @@ def _render(r: Receipt, out: Path) -> None:
         story.append(p(t("duplicates_heading"), head))
         dcols = [10 * mm, (width - 56 * mm) / 2, (width - 56 * mm) / 2, 46 * mm]
         rows = [[p(t(c), small) for c in ("col_no", "col_file", "col_same_as", "col_sha")]]
-        rows += [[p(str(i), small), p(f.path, small), p(f.duplicate_of or "", small), sha(f)]
-                 for i, f in enumerate(duplicates, 1)]
-        story.append(_table(rows, dcols, body_font))
+        rows += [[p(str(i), small), p(shown(f.path), small), p(shown(f.duplicate_of or ""), small), sha(f)]
+                 for i, f in enumerate(duplicates[:MAX_ROWS], 1)]
+        story.append(_table(capped(rows, len(duplicates)), dcols, body_font))
 
     story.append(p(t("rejected_heading"), head))
     if rejected or refused:
         rcols = [10 * mm, 50 * mm, width - 60 * mm - 46 * mm, 46 * mm]
         rows = [[p(t(c), small) for c in ("col_no", "col_file", "col_reason", "col_sha")]]
-        rows += [[p(str(i), small), Paragraph(f"{escape(f.path)}<br/>{escape(human_size(f.size, lang))}", small),
-                  p(f.reason or "", small), sha(f)] for i, f in enumerate(rejected, 1)]
-        rows += [[p(str(i), small), p(name, small), p(why, small), p("—", small)]
-                 for i, (name, why) in enumerate(refused, len(rejected) + 1)]
-        story.append(_table(rows, rcols, body_font))
+        rows += [[p(str(i), small), Paragraph(f"{escape(shown(f.path))}<br/>{escape(human_size(f.size, lang))}",
+                                              small),
+                  p(shown(f.reason or ""), small), sha(f)] for i, f in enumerate(rejected[:MAX_ROWS], 1)]
+        rows += [[p(str(i), small), p(shown(name), small), p(shown(why), small), p("—", small)]
+                 for i, (name, why) in enumerate(refused[:max(0, MAX_ROWS - len(rejected))],
+                                                 len(rejected) + 1)]
+        story.append(_table(capped(rows, len(rejected) + len(refused)), rcols, body_font))
     else:
         story.append(p(t("none")))
 

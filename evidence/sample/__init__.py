@@ -143,7 +143,7 @@ def _scenes(plan: fraud.VictimPlan) -> dict[str, images.Screen]:
     }
 
 
-def _victim_toml(plan: fraud.VictimPlan, refund_shot: str | None) -> str:
+def _victim_toml(plan: fraud.VictimPlan, refund_shot: str | None, police_shot: str | None = None) -> str:
     p = plan.person
     o = plan.orders[0]
     city = p.region.split("省")[-1]
@@ -158,6 +158,8 @@ def _victim_toml(plan: fraud.VictimPlan, refund_shot: str | None) -> str:
     ]
     if refund_shot:
         lines += ["", f"[exhibits.{_s('originals/' + refund_shot)}]", 'purpose = "证明诈骗者发送仿冒京东退款页面"']
+    if police_shot:  # what the lawyer types for a photo the tool cannot read (issue 17)
+        lines += ["", f"[exhibits.{_s('originals/' + police_shot)}]", 'fact = "report"']
     return "\n".join(lines) + "\n"
 
 
@@ -203,7 +205,7 @@ def write_victim(case_dir: Path, plan: fraud.VictimPlan) -> dict[str, Any]:
                     duration_s=c.duration, matched_call_time=_iso(c.time))
     # screenshots and photos
     scenes = _scenes(plan)
-    refund_shot = None
+    refund_shot = police_shot = None
     shot_files: list[str] = []
     for k, shot in enumerate(plan.shots):
         name = _shot_name(shot)
@@ -226,6 +228,8 @@ def write_victim(case_dir: Path, plan: fraud.VictimPlan) -> dict[str, Any]:
         shot_files.append(rel)
         if shot.scene == "refund" and refund_shot is None:
             refund_shot = name
+        if shot.scene == "photo" and police_shot is None:
+            police_shot = name
         w.event(kind, shot.time, rel, "file", basis="exif" if shot.style == "camera" else "filename")
     # statements
     bank_name = plan.person.bank.short
@@ -264,7 +268,7 @@ def write_victim(case_dir: Path, plan: fraud.VictimPlan) -> dict[str, Any]:
         w.put(f"{o}其他/情况说明.docx", messy.docx_like("情况说明"), backup, "unknown", status="rejected")
     if "zero_byte" in plan.messy:
         w.put(f"{o}其他/新建文本文档.txt", b"", backup, "unknown", status="rejected")
-    (vdir / "victim.toml").write_text(_victim_toml(plan, refund_shot), encoding="utf-8")
+    (vdir / "victim.toml").write_text(_victim_toml(plan, refund_shot, police_shot), encoding="utf-8")
     os.utime(vdir / "victim.toml", (backup.timestamp(), backup.timestamp()))
 
     o0 = plan.orders[0]

@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Hashable, Mapping
 
-from evidence import notices, phones, template, times
+from evidence import notices, phones, redact, template, times
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef
 from evidence.sources import Context
 
@@ -25,8 +25,8 @@ class CallType(enum.StrEnum):
 
 
 def clip(text: str, n: int = SUMMARY_TEXT) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= n else one_line[: n - 1] + "…"
+    """issue 23: never inside a number, so a service copy masks it whole (redact.clip)."""
+    return redact.clip(text, n)
 
 
 def who(number: str, ctx: Context) -> str:
@@ -125,6 +125,7 @@ def message_event(
         ("category", info.category if info.kind is EventKind.BANK_NOTICE else None),
         ("institution", info.institution), ("counterparty_tail", info.counterparty_tail),
         ("amount_text", info.amount_raw), ("direction_basis", info.direction_basis),
+        ("lure", " ".join(info.lure) or None), ("lure_numbers", " ".join(info.lure_numbers) or None),
     ):
         if value:
             extra[name] = value

@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdf
 from pypdf import errors as pdf_errors
 
-from evidence import template, times
+from evidence import redact, template, times
 from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
 from evidence.sources import Context
 
@@ -120,10 +120,14 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         details["time_meaning"] = "file_modified"
         issues.append(Issue(Severity.NOTE, "document_mtime", template.t(
             ctx.lang, "notices.document_mtime", path=file.path), path=file.path))
+    hint = _hint(opened.reader)  # issue 17: a police receipt or agreement is its own exhibit
+    if hint:
+        details["document_hint"] = hint
     name = Path(file.path).name
     summary = template.t(ctx.lang, "events.document", name=name)
     if details.get("title"):
-        summary += f"（{details['title'][:40]}）" if ctx.lang != "en" else f" ({details['title'][:40]})"
+        title = redact.clip(str(details["title"]), 40)  # issue 23: never half a number
+        summary += f"（{title}）" if ctx.lang != "en" else f" ({title})"
     if basis is Basis.FILE_MTIME:
         summary += template.t(ctx.lang, "events.weak_time")
     events = [Event(time=when, basis=basis, kind=EventKind.DOCUMENT, summary=summary,
@@ -131,6 +135,18 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
                     details=details)]
     rows, notes = _statement_rows(file, ctx)
     return events + rows, issues + notes
+
+
+def _hint(reader: pypdf.PdfReader) -> str | None:
+    """What the first page says the paper is (受案回执, 赔付协议…), or None."""
+    from evidence import exhibits  # the wording lives with the evidence list
+
+    try:
+        text = reader.pages[0].extract_text() or ""
+    except (pdf_errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, AssertionError, ZeroDivisionError):
+        return None
+    return exhibits.document_hint(text)
 
 
 def _statement_rows(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:

@@ -330,6 +330,12 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         t, assumed, zone_source, raw = found
         basis, meaning = Basis.EXIF, "taken"
         details.update(exif_time=raw, zone_source=zone_source)
+        bad = raw.partition(" ")[2].partition(" ")[2]  # issue 23: the offset text, if any
+        if bad and times.parse_offset(bad) is None:
+            issues.append(Issue(Severity.NOTE, "exif_offset_invalid", _say(
+                lang, f"{file.path} 的 EXIF 时区 {bad!r} 无效，已忽略，按案件时区理解拍摄时间。",
+                f"{file.path}: the EXIF time zone {bad!r} is not valid and was ignored; the "
+                "capture time is read in the case's time zone."), path=file.path, locator="exif"))
     elif stamp is not None and stamp.time is not None:
         t, assumed, basis = stamp.time, stamp.zone_assumed, Basis.FILENAME
         # WeChat/QQ strip EXIF: their names carry the save/export time, not the capture time
@@ -463,6 +469,8 @@ def validate(path: Path, lang: str) -> str | None:
         size = path.stat().st_size
         with _strict_pillow(), Image.open(path) as im:
             width, height = im.size
+            if imagefile.too_many_pixels(im.format, width, height):
+                raise Image.DecompressionBombError(f"{width}×{height}")  # issue 23: one limit
             if width <= 0 or height <= 0:
                 return _say(lang, "图片的宽或高为零，没有可显示的画面；请当事人重新发送原图。",
                             "The image has zero width or height, so there is nothing to show; "

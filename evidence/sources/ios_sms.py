@@ -208,16 +208,22 @@ def _query(conn: sqlite3.Connection) -> str:
     def col(name: str) -> str:
         return f"m.{name}" if name in have else "NULL"
 
-    chat = "NULL"
+    chat, joined = "NULL", ""
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if {"chat", "chat_message_join"} <= names and "chat_identifier" in columns(conn, "chat"):
-        chat = ("(SELECT c.chat_identifier FROM chat_message_join j JOIN chat c ON c.ROWID = j.chat_id "
-                "WHERE j.message_id = m.ROWID ORDER BY c.ROWID LIMIT 1)")
+        # issue 23: each message's first chat, grouped ONCE. A subquery per message needs an
+        # index on chat_message_join.message_id, which a damaged or hand-made sms.db may lack
+        # (60k messages: minutes, quadratic); the file is read-only, so no index is added.
+        chat = "c.chat_identifier"
+        joined = ("LEFT JOIN (SELECT j.message_id AS mid, MIN(j.chat_id) AS cid "
+                  "FROM chat_message_join j JOIN chat k ON k.ROWID = j.chat_id "
+                  "GROUP BY j.message_id) fc ON fc.mid = m.ROWID "
+                  "LEFT JOIN chat c ON c.ROWID = fc.cid ")
     fields = ", ".join(col(n) for n in (
         "text", "attributedBody", "date", "is_from_me", "service", "date_read", "date_delivered", "item_type",
         "cache_has_attachments", "account"))
     return (f"SELECT m.ROWID, {fields}, h.id, {chat} FROM message m "
-            "LEFT JOIN handle h ON h.ROWID = m.handle_id ORDER BY m.ROWID")
+            f"LEFT JOIN handle h ON h.ROWID = m.handle_id {joined}ORDER BY m.ROWID")
 
 
 def _message(row: tuple[object, ...], file: SourceFile, ctx: Context) -> tuple[Event | None, Issue | None, int]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from evidence import template, textfile, times
+from evidence import redact, template, textfile, times
 from evidence.model import Basis, Direction, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
 from evidence.sources import Context, sms_csv
 
@@ -191,7 +191,7 @@ def row_problem(reason: str, file: SourceFile, locator: str, value: str, ctx: Co
             "bad_amount": "statement_bad_amount"}[reason]
     severity = Severity.NOTE if reason == "total" else Severity.WARNING
     return Issue(severity, code, template.t(ctx.lang, f"notices.{code}", path=file.path, locator=locator,
-                                            value=value[:60] or "-"), path=file.path, locator=locator)
+                                            value=redact.clip(value, 60) or "-"), path=file.path, locator=locator)
 
 
 def file_notes(file: SourceFile, txs: list[Transaction], ctx: Context) -> list[Issue]:
