@@ -206,10 +206,11 @@ class Cluster:
         self.where = where
 
     @classmethod
-    def connect(cls, where: str) -> Cluster:
+    def connect(cls, where: str, timeout: float = CONNECT_SECONDS) -> Cluster:
+        """`timeout`: to connect, and to reconnect after the connection drops."""
         dask = _dask()
         try:
-            client = dask.Client(where, timeout=CONNECT_SECONDS, set_as_default=False)
+            client = dask.Client(where, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise errors.UsageError(
                 f"cannot reach the Dask scheduler at {where} ({exc}); start it with `dask "
