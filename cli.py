@@ -306,6 +306,27 @@ def _print_timeline(ctx: Any, gathered: Any, rows: list[dict[str, Any]], facts: 
 
 
 # --- build (issues 4, 5, 6) ------------------------------------------------------------------
+SchedulerOpt = typer.Option(
+    "--scheduler", envvar="EVIDENCE_SCHEDULER", help="Run the claimants (and the OCR of their "
+    "pictures) on a Dask cluster: the scheduler's address, tcp://HOST:8786 (the distributed "
+    "extra; README: Running on a cluster).")
+
+
+def _cluster(scheduler: str | None) -> Any:
+    """issue 22: a connected distributed.Cluster for --scheduler, else a no-op context."""
+    import contextlib
+
+    if not scheduler:
+        return contextlib.nullcontext(None)
+    import logging
+
+    from evidence import distributed  # imports dask
+
+    # dask logs its reconnection attempts to stderr; what went wrong is said in one sentence
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    return distributed.Cluster.connect(scheduler)
+
+
 class _CtrlC:
     """Ctrl-C during a batch: Python raises KeyboardInterrupt wherever the main thread is, and
     drops it (printing "Exception ignored") when that is inside a garbage-collector callback.
@@ -450,6 +471,7 @@ def build(
     direct_io: Annotated[bool, typer.Option(
         "--direct-io", help="Write the joint bundle past the disk cache (O_DIRECT): faster on "
         "machines that are slow to hand out new cache memory, no faster elsewhere.")] = False,
+    scheduler: Annotated[str | None, SchedulerOpt] = None,
 ) -> None:
     """Build each victim's dossier.pdf (and, for the whole case, the joint bundle).
 
@@ -474,14 +496,17 @@ def build(
                          "Build the PDF/A copies without --encrypt and protect them another way.")
     # issue 6: read the password before building anything, so a missing one fails fast
     secret = protect.password(password_file) if encrypt else None
+    if victim and scheduler:  # issue 22
+        raise UsageError("--scheduler builds the whole case on a cluster: leave out --victim.")
     if victim:
         done = use_cases.build(case, out, victim, options=options, password=secret)
     else:
         bar, show = _progress_bar()
         stop = _CtrlC()
         try:  # the bar starts with the build's first event: a refusal before it prints alone
-            done = use_cases.build(case, out, None, options=options, jobs=jobs,
-                                   progress=stop.then(show))
+            with _cluster(scheduler) as cluster:
+                done = use_cases.build(case, out, None, options=options, jobs=jobs,
+                                       progress=stop.then(show), cluster=cluster)
         finally:
             stop.restore()
             bar.stop()
@@ -541,6 +566,7 @@ def ocr(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Images read in parallel (default: number of cores; "
         "~0.6 GB of memory each).")] = None,
+    scheduler: Annotated[str | None, SchedulerOpt] = None,
 ) -> None:
     """Read the text of every accepted screenshot and photo into OUT/.cache/ocr (issue 21).
 
@@ -567,10 +593,15 @@ def ocr(
     bar = Progress(TextColumn("OCR"), BarColumn(), MofNCompleteColumn(), TextColumn("ETA"),
                    TimeRemainingColumn(), transient=True)
     task = bar.add_task("ocr", total=None)
-    with bar:
-        done = run.prepass(loaded, ids, out or case / "out", decision.engine_id,
-                           jobs or os.cpu_count() or 1,
-                           lambda n, of: bar.update(task, completed=n, total=of))
+    target = out or case / "out"
+    with _cluster(scheduler) as cluster:
+        if cluster is not None:  # issue 22: every worker checked before any picture is read
+            target.mkdir(parents=True, exist_ok=True)
+            cluster.preflight(case, target, pipeline.Options(ocr=decision.engine_id))
+        with bar:
+            done = run.prepass(loaded, ids, target, decision.engine_id, jobs or os.cpu_count() or 1,
+                               lambda n, of: bar.update(task, completed=n, total=of),
+                               remote=cluster.read_images if cluster is not None else None)
     for vid, c in done.counts.items():
         typer.echo(f"{vid}: {c.images} images, {c.read} read, {c.cached} cached, {c.failed} not read")
     for issue in done.issues:

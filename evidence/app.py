@@ -125,11 +125,13 @@ def prepare_out(out: Path) -> None:
 def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None = None, *,
           options: pipeline.Options | None = None, jobs: int | None = None,
           password: str | None = None,
-          progress: Callable[[batch.Progress], None] | None = None) -> Built:
+          progress: Callable[[batch.Progress], None] | None = None,
+          cluster: batch.Executor | None = None) -> Built:
     """Every claimant's dossier and the joint bundle, or only `victims` (no bundle).
 
     Under an exclusive lock on the output folder; a claimant that fails does not stop the
-    others (exit 7); a password encrypts each dossier after its checks ran."""
+    others (exit 7); a password encrypts each dossier after its checks ran. `cluster`
+    (issue 22): the whole case's claimants are built there."""
     options = options or pipeline.Options()
     case, _ = config.load_case(case_dir)
     ids = select(case, victims)
@@ -143,7 +145,7 @@ def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None
     with outlock.hold(target):
         try:
             if not victims:
-                return _whole_case(case_dir, target, jobs, options, progress)
+                return _whole_case(case_dir, target, jobs, options, progress, cluster)
             return _some(case, ids, target, options, password)
         except KeyboardInterrupt:
             written = _written_since(target, ids, started)
@@ -168,8 +170,10 @@ def _written_since(target: Path, ids: Sequence[str], started_ns: int) -> int:
 
 
 def _whole_case(case_dir: Path, target: Path, jobs: int | None, options: pipeline.Options,
-                progress: Callable[[batch.Progress], None] | None) -> Built:
-    result = batch.build(case_dir, target, jobs=jobs, options=options, progress=progress)
+                progress: Callable[[batch.Progress], None] | None,
+                cluster: batch.Executor | None = None) -> Built:
+    result = batch.build(case_dir, target, jobs=jobs, options=options, progress=progress,
+                         cluster=cluster)
     failed = tuple((o.id, o.error or "") for o in result.failed)
     issues = [i for o in result.outcomes if not o.error for i in o.issues]
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(issues)

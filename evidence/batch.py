@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from evidence import (
     __version__,
@@ -44,6 +44,7 @@ from evidence import (
     joint,
     jsontext,
     model,
+    netfs,
     office,
     phones,
     pipeline,
@@ -121,6 +122,19 @@ class Result:
 ProgressFn = Callable[[Progress], None]
 
 
+class Executor(Protocol):
+    """Where claimants are built instead of the local pool (issue 22: distributed.Cluster)."""
+
+    def preflight(self, case_dir: Path, out_dir: Path, options: pipeline.Options) -> None: ...
+
+    def build(self, case: Case, pending: Sequence[str], done: dict[str, Outcome],
+              out_dir: Path, options: pipeline.Options, tool: str, progress: ProgressFn
+              ) -> dict[str, Outcome]: ...
+
+    def read_images(self, files: Sequence[Any], out_dir: Path, engine_id: str,
+                    notify: Callable[[int, int], None]) -> dict[str, Any]: ...
+
+
 # ---- fingerprints -----------------------------------------------------------------------------
 
 
@@ -154,6 +168,8 @@ class Hashes:
         # plain strings, not Paths: a 150-claimant scan makes ~6,000 of these lookups
         key = os.path.abspath(path)  # noqa: PTH100 (not realpath: one lstat per component)
         stat = self._stat(path)
+        if netfs.remote(key):  # issue 22: other machines' caches and clocks: content only
+            return inventory.sha256(Path(path))
         known = self.files.get(key)
         if known is not None and known[:4] == stat:
             return str(known[4])
@@ -324,7 +340,7 @@ def reuse(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, 
 
 
 def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str,
-              force: bool = False) -> Outcome:
+              force: bool = False, scratch: Path | None = None) -> Outcome:
     """Build (or reuse) one claimant. Never raises for the claimant's own problems."""
     if not force:
         cached = reuse(case, victim_id, out_dir, options, tool)
@@ -338,7 +354,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
         fp = fingerprint(case, victim_id, tool, options, hashes)
         got = collect.victim(case, victim_id, digest=hashes.sha,  # hashed just above
                              ocr=ocr_run.reader(out_dir, options.ocr, case.language))
-        result = pipeline.build_collected(got, out_dir, options)
+        result = pipeline.build_collected(got, out_dir, options, scratch)
         person = joint.claimant(got.victim, got.timeline)
         outputs = {p.name: _written_sha(p) for p in sorted(folder.iterdir())
                    if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")}
@@ -368,8 +384,8 @@ def _written_sha(path: Path) -> str:
     return known or inventory.sha256(path)
 
 
-def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str
-                ) -> Outcome:
+def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str,
+                scratch: Path | None = None) -> Outcome:
     """build_one in a batch: one claimant after another in the same process."""
     # A dossier leaves ~10^5 objects in reference cycles (pypdf, reportlab). The collector
     # waits until the claimant is done, then takes them in one pass: while the build runs it
@@ -379,7 +395,7 @@ def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Opt
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return build_one(case, victim_id, out_dir, options, tool, force=True)
+        return build_one(case, victim_id, out_dir, options, tool, force=True, scratch=scratch)
     finally:
         if enabled:
             gc.enable()
@@ -413,26 +429,29 @@ def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: f
 
 
 def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
-         jobs: int, progress: ProgressFn) -> dict[str, Outcome]:
+         jobs: int, progress: ProgressFn, cluster: Executor | None = None
+         ) -> dict[str, Outcome]:
     # A dossier allocates ~10^5 short-lived objects (pypdf, reportlab): collecting every 700
     # allocations scanned the survivors again and again; every 20,000 halves the time spent in
     # the collector for ~15 MB more at peak (bench/README.md)
     threshold = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *threshold[1:])
     try:
-        return _run_all(case, ids, out_dir, options, tool, jobs, progress)
+        return _run_all(case, ids, out_dir, options, tool, jobs, progress, cluster)
     finally:
         gc.set_threshold(*threshold)
 
 
 def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
-             jobs: int, progress: ProgressFn) -> dict[str, Outcome]:
+             jobs: int, progress: ProgressFn, cluster: Executor | None = None
+             ) -> dict[str, Outcome]:
     done: dict[str, Outcome] = {}
     pending: list[str] = []
     total = len(ids)
     attributions = _Attributions(out_dir)
     # a rebuild (the last build finished): one worker warms up meanwhile, for the usual case
-    early = _Early(case, options) if jobs > 1 and (out_dir / MANIFEST).is_file() else None
+    early = (_Early(case, options) if jobs > 1 and (out_dir / MANIFEST).is_file()
+             and cluster is None else None)
     try:
         # Unchanged claimants are recognised here, from remembered hashes (milliseconds each):
         # the workers, and what is loaded for them, are only for claimants that need building.
@@ -455,7 +474,10 @@ def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Op
         if early is not None:
             early.end()
         ocr_run.prepass(case, pending, out_dir, options.ocr, jobs,  # issue 21: fills the cache
-                        lambda n, of: progress(Progress("ocr", of, n)))
+                        lambda n, of: progress(Progress("ocr", of, n)),
+                        remote=cluster.read_images if cluster is not None else None)
+        if cluster is not None:  # issue 22: on a Dask cluster
+            return cluster.build(case, pending, done, out_dir, options, tool, progress)
         return _build_pending(case, pending, done, out_dir, options, tool, jobs, progress)
     finally:
         if early is not None:
@@ -843,11 +865,12 @@ def _sweep(out_dir: Path) -> None:
 
 def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
           options: pipeline.Options | None = None, progress: ProgressFn | None = None,
-          tool: str | None = None) -> Result:
+          tool: str | None = None, cluster: Executor | None = None) -> Result:
     """Every claimant, then the joint outputs and DIR/manifest.json.
 
     `tool` overrides the code digest in the fingerprints (tests pin it so that an unrelated
-    edit to the tool between two builds does not rebuild everything)."""
+    edit to the tool between two builds does not rebuild everything). `cluster`: build the
+    claimants there (after its preflight) instead of in a local pool."""
     options = options or pipeline.Options()
     started = time.perf_counter()
     notify: ProgressFn = progress or (lambda _p: None)
@@ -856,8 +879,11 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     _sweep(out_dir)
     tool = tool or tool_digest()
+    if cluster is not None:
+        cluster.preflight(case_dir, out_dir, options)  # before any task (issue 22)
     notify(Progress("start", len(ids), 0))
-    found = _run(case, ids, out_dir, options, tool, max(1, jobs or os.cpu_count() or 1), notify)
+    found = _run(case, ids, out_dir, options, tool, max(1, jobs or os.cpu_count() or 1), notify,
+                 cluster)
     outcomes = tuple(found[v] for v in ids)
 
     notify(Progress("joint", len(ids), len(ids)))

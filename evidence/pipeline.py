@@ -22,6 +22,7 @@ from pypdf.errors import PdfReadError
 
 from evidence import (
     __version__,
+    atomic,
     collect,
     config,
     errors,
@@ -128,20 +129,26 @@ def build_victim(case: Case, victim_id: str, out_dir: Path, options: Options = O
         out_dir, options.ocr, case.language)), out_dir, options)
 
 
-def build_collected(got: collect.Collected, out_dir: Path, options: Options = Options()
-                    ) -> VictimResult:
-    """The same, from a victim already collected (the batch collects once for several uses)."""
+def build_collected(got: collect.Collected, out_dir: Path, options: Options = Options(),
+                    scratch: Path | None = None) -> VictimResult:
+    """The same, from a victim already collected (the batch collects once for several uses).
+    `scratch` (issue 22: a Dask worker's local folder): the work folder goes there, and only the
+    finished files are copied to the (shared) output folder, each renamed into place."""
     case, victim_id = got.case, got.victim.id
     ctx = collect.context(case, got.victim)
     setup, setup_path = setup_for(case)
     out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".work-{victim_id}-", dir=out_dir))
+    work = Path(tempfile.mkdtemp(prefix=f".work-{victim_id}-", dir=scratch or out_dir))
     try:
-        result, files = _build(got, ctx, setup, setup_path, work, options)
+        result, files = _build(got, ctx, setup, setup_path, work, options, out_dir)
         final = out_dir / victim_id
         final.mkdir(parents=True, exist_ok=True)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
-            (work / name).replace(final / name)
+            if scratch is None:
+                (work / name).replace(final / name)
+            else:
+                with atomic.replacing(final / name) as partial:
+                    shutil.copyfile(work / name, partial)
         if options.redact:  # issue 23: service copies alone in OUT/served/<victim>
             served.publish(out_dir, victim_id, served.victim_names(output_name("dossier.pdf", options)))
         return dataclasses.replace(result, dossier=final / output_name("dossier.pdf", options))
@@ -167,9 +174,9 @@ def build_all(case: Case, out_dir: Path, victims: Sequence[str] | None = None,
 
 
 def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup_path: Path,
-           work: Path, options: Options) -> tuple[VictimResult, list[str]]:
+           work: Path, options: Options, out_dir: Path) -> tuple[VictimResult, list[str]]:
     """The stages, in order: plan, prepare, render, describe, assemble, check."""
-    job = _start(got, ctx, setup, setup_path, work, options)
+    job = _start(got, ctx, setup, setup_path, work, options, out_dir)
     plan = _plan(job)
     c = _render_ctx(job, plan)
     imgs, pdfs = _prepare(job, plan)
@@ -252,7 +259,7 @@ class _Job:
 
 
 def _start(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup_path: Path,
-           work: Path, options: Options) -> _Job:
+           work: Path, options: Options, out_dir: Path) -> _Job:
     fonts = _fonts(setup, options)
     victim_toml = config.victim_folder(got.case, got.victim.id) / "victim.toml"
     toml_sha, tpl_sha = _sha(victim_toml), template_sha256(setup_path, ctx.lang)
@@ -263,7 +270,7 @@ def _start(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     fp = layout.fingerprint([f.sha256 for f in got.inventory.files], toml_sha, __version__,
                             tpl_sha + (f" ocr={options.ocr}" if options.ocr else ""))
     job = _Job(got, ctx, setup, work, options, fonts, fp, inputs, [*got.issues, *fonts.issues])
-    job.ocr_pages = ocr_run.pages(got.inventory.files, work.parent, options.ocr)  # out/.cache/ocr
+    job.ocr_pages = ocr_run.pages(got.inventory.files, out_dir, options.ocr)  # out/.cache/ocr
     return job
 
 

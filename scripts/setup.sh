@@ -20,6 +20,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-# A real (non-editable) install: what a user gets, templates included; the OCR, web and
-# signing extras for their tests.
-.venv/bin/python -m pip install -q ".[test,ocr,web,sign]"
+# A real (non-editable) install: what a user gets, templates included; the OCR, web,
+# signing and distributed (Dask) extras for their tests.
+.venv/bin/python -m pip install -q ".[test,ocr,web,sign,distributed]"

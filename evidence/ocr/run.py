@@ -88,6 +88,13 @@ class Pass:
 
 
 ProgressFn = Callable[[int, int], None]  # (done, total) distinct images to read
+# issue 22: reads (files, out, engine_id, progress) elsewhere -> sha256 -> (read, issues, cpu s)
+Remote = Callable[[list[SourceFile], Path, str, ProgressFn],
+                  Mapping[str, tuple[bool, tuple[Issue, ...], float]]]
+
+
+def _quiet(_done: int, _total: int) -> None:
+    pass
 
 
 def images(case: Case, victim_id: str) -> list[SourceFile]:
@@ -99,8 +106,9 @@ def images(case: Case, victim_id: str) -> list[SourceFile]:
 
 
 def prepass(case: Case, victim_ids: Sequence[str], out: Path, engine_id: str, jobs: int,
-            progress: ProgressFn | None = None) -> Pass:
-    """Read every uncached accepted image of these victims into the cache, `jobs` at a time."""
+            progress: ProgressFn | None = None, remote: Remote | None = None) -> Pass:
+    """Read every uncached accepted image of these victims into the cache, `jobs` at a time
+    (or, issue 22, by `remote`: a Dask cluster's read_images)."""
     started = time.perf_counter()
     if engine_id == OFF:
         return Pass({}, (), 0.0, 0.0, 0)
@@ -116,7 +124,9 @@ def prepass(case: Case, victim_ids: Sequence[str], out: Path, engine_id: str, jo
                 todo[f.sha256] = f
             else:
                 known.add(f.sha256)
-    results = _read_all([todo[k] for k in sorted(todo)], out, engine_id, jobs, progress)
+    results = (_read_all([todo[k] for k in sorted(todo)], out, engine_id, jobs, progress)
+               if remote is None or not todo else
+               remote([todo[k] for k in sorted(todo)], out, engine_id, progress or _quiet))
     counts = {}
     issues: list[Issue] = []
     for vid, files in per_victim.items():

@@ -23,11 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from evidence import atomic
+from evidence import atomic, errors
 
 CHUNK_BYTES = 1 << 20  # small writes are gathered into blocks of about this size
 KERNEL_COPY_BYTES = 1 << 15  # smaller streams are cheaper to copy along with their neighbours
 WRITE_BACK_BYTES = 32 << 20
+# issue 22: a classic xref entry holds a 10-digit offset; an object past this cannot be found
+MAX_OFFSET = 9_999_999_999
 QUEUE_ITEMS = 64  # how far a thread may fall behind: at most 64 blocks of CHUNK_BYTES in memory
 _NO_KERNEL_COPY = (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF)
 
@@ -194,7 +196,7 @@ class Writer:
         return first
 
     def obj(self, num: int, body: bytes, stream: bytes | None = None) -> None:
-        self.offsets[num - 1] = self.pos
+        self.offsets[num - 1] = self.pos if self.pos <= MAX_OFFSET else self._too_large()
         if stream is None or len(stream) < CHUNK_BYTES // 4:  # most objects: one small piece
             data = (b"%d 0 obj\n%s\nendobj\n" % (num, body) if stream is None else
                     b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, body, stream))
@@ -211,10 +213,18 @@ class Writer:
     def copy_range(self, num: int, body: bytes, source: Source, offset: int, length: int
                    ) -> None:
         """A stream whose data is `length` bytes of the part file `source` from `offset`."""
-        self.offsets[num - 1] = self.pos
+        self.offsets[num - 1] = self.pos if self.pos <= MAX_OFFSET else self._too_large()
         self.write(b"%d 0 obj\n%s\nstream\n" % (num, body))
         self.copy(source, offset, length)
         self.write(b"\nendstream\nendobj\n")
+
+    def _too_large(self) -> int:
+        """Refuse before an xref offset would need an 11th digit (a corrupt file otherwise)."""
+        raise errors.OutputError(
+            f"this PDF would be larger than {MAX_OFFSET:,} bytes, the most its cross-reference "
+            "table can address (about 1,900 claimants with pictures in one bundle); nothing was "
+            "replaced. Build the case in parts (fewer claimants per case folder), then run the "
+            "build again.")
 
     def copy(self, source: Source, offset: int, length: int) -> None:
         """`length` bytes of `source` from `offset`, as they are."""
