@@ -44,7 +44,7 @@ VICTIM_KEYS = ("name", "region", "phone", "id_number", "cards", "claimed_loss")
 ORDER_KEYS = ("id", "placed", "item", "amount", "channel")
 COMPENSATION_KEYS = ("status", "amount_paid")
 EVENT_KEYS = ("time", "kind", "summary")
-EXHIBIT_KEYS = ("purpose", "name", "fact")
+EXHIBIT_KEYS = ("purpose", "name", "fact", "transcript")
 
 # Issue codes this module produces: an error with one of these makes `check` exit 4.
 CODES = frozenset({
@@ -323,6 +323,7 @@ class _VictimReader:
             purposes=self.purposes(data, folder),
             exhibit_names=self.exhibit_field(data, folder, "name"),
             exhibit_facts=self.exhibit_field(data, folder, "fact"),
+            transcripts=self.transcripts(data, folder),
             config_found=True,
         )
 
@@ -496,6 +497,20 @@ class _VictimReader:
                            allowed=" | ".join(str(f) for f in exhibits.Fact))
                 continue
             out[normalize_rel(raw_path) or raw_path] = value
+        return out
+
+
+    def transcripts(self, data: Mapping[str, Any], folder: Path) -> dict[str, str]:
+        """`[exhibits."recording"] transcript = "path"` (issue 17): the recording's 录音笔录,
+        a path in the victim folder; a missing file is warned about and not used."""
+        out: dict[str, str] = {}
+        for rec, raw in self.exhibit_field(data, folder, "transcript").items():
+            rel = normalize_rel(raw)
+            if rel is None or not (folder / rel).is_file():
+                self.warn("exhibit_missing", "config.exhibit_missing",
+                          f'exhibits."{rec}".transcript', path=raw)
+                continue
+            out[rec] = rel
         return out
 
 

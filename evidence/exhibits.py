@@ -17,9 +17,10 @@ import dataclasses
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from evidence import template
 from evidence.model import Direction, Event, EventKind, FileKind, SourceFile, Status, Victim
@@ -465,7 +466,7 @@ def missing(items: Sequence[tuple[Fact, SourceFile, str, Sequence[Event]]], vict
 
 # ---- 录音笔录: a recording's transcript, or the form to write one on ----------------------------------
 
-TRANSCRIPT_SUFFIXES = (".srt", ".vtt", ".txt")
+TRANSCRIPT_SUFFIXES = (".srt", ".vtt", ".txt", ".docx")
 FORM_STEP_S = 30  # the blank form has a row every 30 seconds of the recording
 _CUE = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,]\d+)?\s*-->\s*[\d:.,]+")
 _LINE = re.compile(r"^\s*[\[(（]?(?:(\d+):)?(\d{1,2}):(\d{2})[\])）]?\s*(.*)$")
@@ -477,6 +478,58 @@ class Line:
     at: int | None  # seconds from the start of the recording, when the transcript says
     speaker: str
     text: str
+
+
+def transcript_for(recording: str, victim: Victim, exists: Callable[[str], bool]) -> str | None:
+    """The transcript of a recording (paths relative to the victim folder): the one victim.toml
+    names for it, else a file of the same name with .srt/.vtt/.txt/.docx beside it. `exists`
+    says whether a path is there (the inventory's paths, or the disk), so this stays pure."""
+    named = victim.transcripts.get(recording)
+    if named and exists(named):
+        return named
+    stem = PurePosixPath(recording)
+    return next((str(p) for p in (stem.with_suffix(s) for s in TRANSCRIPT_SUFFIXES)
+                 if str(p) != recording and exists(str(p))), None)
+
+
+def transcript_text(path: Path) -> str:
+    """A transcript file's text as written: UTF-8 text, or a Word file's paragraphs and table
+    rows in document order (python-docx). Raises ValueError with the reason when unreadable."""
+    if path.suffix.lower() != ".docx":
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ValueError("not UTF-8 text") from e
+        except OSError as e:
+            raise ValueError(e.strerror or str(e)) from e
+    import docx  # python-docx: a dependency already (evidence/office.py writes .docx)
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Paragraph):
+                lines.append(block.text)
+            elif isinstance(block, Table):
+                lines.extend(_row_text(row.cells) for row in block.rows)
+    except Exception as e:
+        raise ValueError(f"not a readable Word file ({type(e).__name__})") from e
+    return "\n".join(lines)
+
+
+def _row_text(cells: Sequence[Any]) -> str:
+    """A table row of a Word transcript (时间 | 说话人 | 内容) as one `mm:ss 说话人：内容` line;
+    merged cells repeat in python-docx, so a cell equal to its left neighbour is skipped."""
+    texts: list[str] = []
+    for cell in cells:
+        text = cell.text.strip()
+        if text and (not texts or texts[-1] != text):
+            texts.append(text)
+    if len(texts) == 3 and _LINE.match(texts[0]):
+        return f"{texts[0]} {texts[1]}：{texts[2]}"
+    return "  ".join(texts)
 
 
 def transcript(text: str, suffix: str) -> tuple[Line, ...]:

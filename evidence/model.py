@@ -202,6 +202,7 @@ class Victim:
     purposes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> 证明目的
     exhibit_names: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> 证据名称
     exhibit_facts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> exhibits.Fact
+    transcripts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # recording -> its transcript
     config_found: bool = True  # False when victim.toml is missing
 
 

@@ -351,11 +351,13 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
     story += [_Mark("analysis", found), _p(t("analysis_title"), s["h1"])]
     for title, shared, with_place, what in (
         ("shared_numbers_title", analysis.shared_numbers, True, "calls"),
+        ("lure_numbers_title", analysis.lure_numbers, True, "messages"),
         ("shared_domains_title", analysis.shared_domains, False, "messages"),
     ):
         story.append(_p(t(title), s["h2"]))
         if not shared:
-            story.append(_p(t("none_shared"), s["body"]))
+            story.append(_p(t("none_lures" if title == "lure_numbers_title" else "none_shared"),
+                            s["body"]))
             continue
         # issue 17: a domain has no 归属地: its table has no such (empty) column
         heads: tuple[str, ...] = ("number_or_domain", "attribution", "count", "victims") if (
