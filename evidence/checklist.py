@@ -16,7 +16,7 @@ from evidence import exhibits, template, timeline, times
 from evidence.model import Direction, Event, EventKind, FileKind, Issue, Status, Victim
 
 KEYS = ("has_order", "has_fraud_call", "has_phishing_or_code_sms", "has_bank_debit",
-        "debits_match_claim", "recording_transcripts")  # the last only when there are recordings
+        "debits_match_claim", "recording_transcripts")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,13 +117,15 @@ def evaluate(victim: Victim, events: Sequence[Event], facts: timeline.Facts, lan
                   else t("differs", scope=scope, debited=money(total), claimed=money(claimed),
                          diff=money(abs(diff))))
     items.append(Item("debits_match_claim", ok, t("debits_match_claim"), detail, values))
-    if transcripts:  # Art. 15: a recording needs its transcript; the dossier prints a form (待补)
-        todo = [r for r, found in transcripts.items() if found is None]
-        items.append(Item(
-            "recording_transcripts", not todo, t("recording_transcripts"),
-            t("transcripts_todo", n=len(todo), paths="、".join(todo) if lang == "zh-Hans"
-              else ", ".join(todo)) if todo else t("transcripts_ok", n=len(transcripts)),
-            {"status": "todo" if todo else "complete", "missing": " | ".join(todo)}))
+    # Art. 15: a recording needs its transcript; the dossier prints a form to fill in (待补)
+    found = transcripts or {}
+    todo = [r for r, path in found.items() if path is None]
+    items.append(Item(
+        "recording_transcripts", not todo, t("recording_transcripts"),
+        t("transcripts_todo", n=len(todo), paths="、".join(todo) if lang == "zh-Hans"
+          else ", ".join(todo)) if todo else t("transcripts_ok", n=len(found)) if found
+        else t("no_recordings"),
+        {"status": "todo" if todo else "complete", "missing": " | ".join(todo)}))
     return Checklist(tuple(items))
 
 
