@@ -230,6 +230,8 @@ def case_inputs(case: Case) -> list[tuple[str, str]]:
         path = case.folder / case.template
         if path.is_file():
             items.append((f"template:{case.template}", inventory.sha256(path)))
+    rules = case.folder / case.redaction if case.redaction else redact.RULES_FILE  # service copies
+    items.append(("redaction", inventory.sha256(rules) if rules.is_file() else ""))
     return items
 
 

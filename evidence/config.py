@@ -36,7 +36,7 @@ VICTIM_FILE = "victim.toml"
 VICTIMS_DIR = "victims"
 
 CASE_KEYS = ("title", "court", "counsel", "defendant", "timezone", "bates_prefix", "language",
-             "template")
+             "template", "redaction")
 CASE_DATE_KEYS = ("build_date", "period")  # not text: an ISO date, an ISO interval
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 VICTIM_TABLES = ("victim", "orders", "compensation", "events", "exhibits")
@@ -105,6 +105,9 @@ def load_case(folder: Path, env: Mapping[str, str] | None = None) -> tuple[Case,
         _check_template(path, folder, values["template"])
     if "bates_prefix" in values:
         _check_name(path, "[case] bates_prefix", values["bates_prefix"], 24)
+    if values.get("redaction") and not (folder / values["redaction"]).is_file():
+        raise ConfigError(f"{path}: [case] redaction = {values['redaction']!r} does not exist "
+                          f"(looked for {folder / values['redaction']}); fix the path or remove the key.")
 
     issues: list[Issue] = []
     label = f"{CASE_FILE}"
@@ -131,6 +134,7 @@ def load_case(folder: Path, env: Mapping[str, str] | None = None) -> tuple[Case,
         bates_prefix=values.get("bates_prefix") or "EV",
         language=language,
         template=values.get("template") or "default",
+        redaction=values.get("redaction") or "",
         build_date=build_date,
         period=period,
     )

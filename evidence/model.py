@@ -217,6 +217,7 @@ class Case:
     bates_prefix: str = "EV"
     language: str = "zh-Hans"
     template: str = "default"
+    redaction: str = ""  # [case] redaction: the lawyer's copy of templates/redaction.toml
     # 制作日期 / the evidence list's date / PDF CreationDate: [case] build_date, else
     # SOURCE_DATE_EPOCH, else the day the case was loaded in its zone (config decides)
     build_date: dt.date | None = None

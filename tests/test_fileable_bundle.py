@@ -141,3 +141,37 @@ def test_bundle_cover_wording_and_bookmarks_name_exhibits(
         assert not [t for t in exhibit if any(name in t for name in files)], exhibit
         assert any("通话录音" in t for t in exhibit)  # named by what it is
         assert not [t for t in titles if re.search(r"第\d+页", t)]  # no viewer page that lies
+
+
+def test_third_party_numbers_masked_only_when_the_template_says(tmp_path: Path) -> None:
+    from evidence import collect, config, pipeline, redact
+
+    case = tmp_path / "case"
+    sample.generate(case, victims=2, seed=318, scale="small")
+    got = collect.victim(config.load_case(case)[0], "V001")
+    tl = got.timeline
+    family = redact.third_party_numbers(tl.events, tl.facts.numbers)
+    fraud = "13757124988"  # rang V001 and V002 after their orders: the case's evidence
+    assert family and fraud in tl.facts.numbers and fraud not in family
+    rules = tmp_path / "case" / "my-redaction.toml"
+    rules.write_text(redact.RULES_FILE.read_text(encoding="utf-8").replace(
+        "mask_third_parties = false", "mask_third_parties = true"), encoding="utf-8")
+    red = redact.Redactor(redact.load_rules(rules), third_parties=family)
+    assert red.text(f"{family[0]} / {fraud}") == (
+        f"{family[0][:3]}{'*' * (len(family[0]) - 7)}{family[0][-4:]} / {fraud}")
+    assert redact.Redactor(third_parties=family).text(family[0]) == family[0]  # default: off
+
+    def served(out: Path) -> str:
+        batch.build(case, out, jobs=1, options=pipeline.Options(redact=True), tool="test")
+        return _text(out / "V001" / "dossier-redacted.pdf")
+
+    plain = served(tmp_path / "out1")
+    shown = [n for n in family if n in plain]
+    assert shown and fraud in plain  # without the option the family's numbers are printed
+    toml = case / "case.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[case]\n", '[case]\nredaction = "my-redaction.toml"\n', 1), encoding="utf-8")
+    masked = served(tmp_path / "out2")
+    assert fraud in masked
+    assert not [n for n in family if n in masked], [n for n in family if n in masked]
+    assert any(f"{n[:3]}****{n[-4:]}" in masked for n in shown)
