@@ -175,3 +175,22 @@ def test_third_party_numbers_masked_only_when_the_template_says(tmp_path: Path) 
     assert fraud in masked
     assert not [n for n in family if n in masked], [n for n in family if n in masked]
     assert any(f"{n[:3]}****{n[-4:]}" in masked for n in shown)
+
+
+def test_each_chart_is_on_the_page_of_its_figures(built: tuple[Path, Path, dict[str, Any]]) -> None:
+    _, out, truth = built
+    bundle = out / "joint" / "bundle.pdf"
+    pages = [_text(bundle, n) for n in range(1, 8)]
+    charts = {"下单至首次诈骗来电的间隔分布": "间隔区间人数",
+              "按支付渠道统计的损失": "支付渠道金额（元）人数",
+              "按省份统计的损失": "省份金额（元）人数",
+              "赔付状态统计": "赔付状态人数已赔付（元）"}
+    for title, heads in charts.items():
+        page = next(p for p in pages if title in p)
+        after = page[page.index(title):]
+        assert heads in after, (title, after[:300])  # the figures' table follows on that page
+    status = next(p for p in pages if "赔付状态统计" in p)
+    n = len(truth["victims"])
+    counts = [int(x) for x in re.findall(r"(?:未赔付|已登记|已达成协议|已赔付)(\d+)(?=\d+\.\d\d)",
+                                         status[status.index("赔付状态人数已赔付"):])]
+    assert sum(counts) == n  # the table's figures are the claimants, each counted once
