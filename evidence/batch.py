@@ -745,6 +745,8 @@ def _evidence(out_dir: Path, outcomes: Sequence[Outcome], options: pipeline.Opti
             what = CITED_KINDS.get(str(e.get("kind")))
             if what and e.get("first_page"):
                 found.append((what, str(e["label"]), int(e["first_page"])))
+            if e.get("first_page"):  # any exhibit by its file: a lure text's own citation
+                found.append((f"file:{e.get('path')}", str(e["label"]), int(e["first_page"])))
         out.append((o.id, tuple(found)))
     return tuple(out)
 

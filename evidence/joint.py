@@ -71,6 +71,7 @@ class Claimant:
     caller_places: Mapping[str, str] = dataclasses.field(default_factory=dict)
     domains: tuple[str, ...] = ()
     lure_numbers: tuple[str, ...] = ()  # numbers a lure SMS asked the victim to call (banksms/lure.py)
+    lure_sources: Mapping[str, str] = dataclasses.field(default_factory=dict)  # number -> its file
     debits: tuple[Debit, ...] = ()
     claimed_loss: Decimal | None = None
     compensation: CompensationStatus = CompensationStatus.NONE
@@ -120,6 +121,7 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
         and e.details.get("needs_review") != "true"  # shown in the dossier, never counted
         and (since is None or e.time >= since))
     orders = sorted(victim.orders, key=lambda o: o.placed)
+    lures = lure_numbers(tl.events)
     return Claimant(
         id=victim.id, name=victim.name, region=victim.region, first_order=order,
         order_channels=tuple(dict.fromkeys(o.channel for o in orders if o.channel)),
@@ -127,20 +129,22 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
             first.counterparty or "", first.attribution or "", first.time),
         callers=callers,
         caller_places={n: places[n] or "" for n in callers if places.get(n)},
-        domains=tuple(facts.domains), lure_numbers=lure_numbers(tl.events), debits=debits,
+        domains=tuple(facts.domains), lure_numbers=tuple(lures), lure_sources=lures, debits=debits,
         claimed_loss=victim.claimed_loss, compensation=victim.compensation.status,
         amount_paid=victim.compensation.amount_paid,
     )
 
 
-def lure_numbers(events: Iterable[Event]) -> tuple[str, ...]:
+def lure_numbers(events: Iterable[Event]) -> dict[str, str]:
     """Numbers the victim's lure texts asked them to call (issue 16's `lure_numbers`), by first
-    text: evidence of the fraud like the numbers that rang, never a bank's hotline."""
-    found: dict[str, None] = {}
-    for e in sorted(events, key=lambda e: e.time):
+    text, each with the file of that text (its citation): evidence of the fraud like the
+    numbers that rang, never a bank's hotline."""
+    found: dict[str, str] = {}
+    for e in sorted(events, key=lambda e: (e.time, e.source.path)):
         if e.details.get("lure"):
-            found.update(dict.fromkeys(e.details.get("lure_numbers", "").split()))
-    return tuple(found)
+            for number in e.details.get("lure_numbers", "").split():
+                found.setdefault(number, e.source.path)
+    return found
 
 
 def failed(victim: Victim | None, victim_id: str, error: str) -> Claimant:
@@ -300,6 +304,7 @@ def to_json(c: Claimant) -> dict[str, Any]:
             "time": _iso(c.first_call.time)},
         "callers": list(c.callers), "caller_places": dict(sorted(c.caller_places.items())),
         "domains": list(c.domains), "lure_numbers": list(c.lure_numbers),
+        "lure_sources": dict(sorted(c.lure_sources.items())),
         "debits": [{"time": _iso(d.time), "amount": str(d.amount), "channel": d.channel,
                     "bank": d.bank} for d in c.debits],
         "claimed_loss": None if c.claimed_loss is None else str(c.claimed_loss),
@@ -329,7 +334,9 @@ def from_json(data: Mapping[str, Any]) -> Claimant:
         first_call=first_call, callers=tuple(str(x) for x in data.get("callers", ())),
         caller_places={str(k): str(v) for k, v in dict(data.get("caller_places", {})).items()},
         domains=tuple(str(x) for x in data.get("domains", ())),
-        lure_numbers=tuple(str(x) for x in data.get("lure_numbers", ())), debits=tuple(debits),
+        lure_numbers=tuple(str(x) for x in data.get("lure_numbers", ())),
+        lure_sources={str(k): str(v) for k, v in dict(data.get("lure_sources", {})).items()},
+        debits=tuple(debits),
         claimed_loss=None if claimed is None else Decimal(str(claimed)),
         compensation=CompensationStatus(str(data.get("compensation", "none"))),
         amount_paid=Decimal(str(data.get("amount_paid", "0"))),

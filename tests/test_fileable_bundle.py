@@ -5,6 +5,7 @@ wording and exhibit-named bookmarks — each read back from what a build of the 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -112,7 +113,12 @@ def test_lure_numbers_are_listed_across_victims_and_marked_in_the_chronology(
     names = {v["id"]: v["name"] for v in truth["victims"]}
     assert LURE_NUMBER in section
     assert names["V001"] in section and names["V002"] in section and names["V003"] not in section
-    assert re.search(r"JD-B-\d{6}", section)  # cited to bundle pages
+    for vid in ("V001", "V002"):  # cited to the lure text's own exhibit, on its bundle page
+        inventory = json.loads((out / vid / "inventory.json").read_text(encoding="utf-8"))
+        label = next(e["label"] for e in inventory["exhibits"] if e["path"].endswith("短信文本.txt"))
+        page = re.search(rf"{names[vid]}（{label}，JD-B-(\d{{6}})）", section)
+        assert page, (label, section)
+        assert _text(bundle, int(page.group(1))).startswith(f"JD-B-{page.group(1)}{label}")
     for vid in ("V001", "V002"):
         assert "【诈骗短信】" in _text(out / vid / "dossier.pdf")
         assert f"短信要求拨打：{LURE_NUMBER}" in _text(out / vid / "dossier.pdf")

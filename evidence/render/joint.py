@@ -284,6 +284,15 @@ def _exhibit_of(front: Front, victim: str, what: str) -> tuple[str, int] | None:
     return None
 
 
+def _cited_exhibit(front: Front, c: joint.Claimant, value: str, what: str
+                   ) -> tuple[str, int] | None:
+    """The exhibit a row rests on for this claimant: the lure text's own file when the row is a
+    lure's number (batch lists every exhibit as "file:<path>"), else their calls or messages."""
+    source = c.lure_sources.get(value) if what == "messages" else None
+    found = _exhibit_of(front, c.id, f"file:{source}") if source else None
+    return found or _exhibit_of(front, c.id, what)
+
+
 def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
            lang: str, tz: dt.tzinfo, font: str, width: float,
            found: list[tuple[str, int]], heading: str | None = None) -> list[Flowable]:
@@ -376,7 +385,8 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
         rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in heads]]
         for item in shared:
             who = "；".join(_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges,
-                                  front.prefix, lang, _exhibit_of(front, v, what))
+                                  front.prefix, lang, _cited_exhibit(
+                                      front, analysis.claimants[ids[v] - 1], item.value, what))
                             for v in item.claimants)
             cells = [_p(item.value, s["cell"]),
                      *([_p(item.attribution, s["cell"])] if with_place else []),
