@@ -121,6 +121,9 @@ def classify(file: SourceFile, events: Sequence[Event], victim: Victim) -> Fact:
                 return fact
     if file.kind in (FileKind.CALL_LOG, FileKind.RECORDING):
         return Fact.CALLS
+    own = [e for e in events if e.source.path == file.path]
+    if file.kind is FileKind.NOTICE_TEXT and own and all(e.details.get("lure") for e in own):
+        return Fact.PHISHING  # issue 16: texts posing as a bank's are the fraud, not debits
     if file.kind in (FileKind.BANK_STATEMENT, FileKind.NOTICE_TEXT):
         return Fact.DEBITS
     if kinds & {EventKind.PHISHING, EventKind.VERIFICATION_CODE}:
@@ -236,13 +239,18 @@ def _name(file: SourceFile, events: Sequence[Event], fact: Fact, s: Story) -> st
         msgs = [e for e in own if e.kind in (EventKind.SMS, EventKind.BANK_NOTICE, EventKind.PHISHING,
                                              EventKind.VERIFICATION_CODE)]
         parts = []
+        lures = [e for e in msgs if e.details.get("lure")]
+        if lures:
+            parts.append(_t(s, "has_lures"))
         for kind, key in ((EventKind.PHISHING, "has_phishing"), (EventKind.VERIFICATION_CODE, "has_codes"),
                           (EventKind.BANK_NOTICE, "has_notices")):
-            if any(e.kind is kind for e in msgs):
+            if any(e.kind is kind and not e.details.get("lure") for e in msgs):
                 parts.append(_t(s, key))
         span = _span(s, msgs[0].time, msgs[-1].time) if msgs else ""
         contains = _t(s, "contains", what="、".join(parts)) if parts else ""
         key = "name_notice_text" if file.kind is FileKind.NOTICE_TEXT else "name_messages"
+        if file.kind is FileKind.NOTICE_TEXT and msgs and len(lures) == len(msgs):
+            key, contains = "name_lure_text", ""  # only lures: not a bank's texts at all
         return _t(s, key, span=span, n=len(msgs), contains=contains)
     when_text = when(s, t0) if t0 else ""
     if file.kind in IMAGE_KINDS:
@@ -374,6 +382,11 @@ def _messages_purpose(own: Sequence[Event], s: Story) -> str:
     if codes:
         parts.append(_t(s, "msg_codes", n=len(codes), first=when(s, codes[0].time),
                         last=when(s, codes[-1].time)))
+    lures = [e for e in own if e.details.get("lure")]
+    if lures:
+        numbers = list(dict.fromkeys(n for e in lures for n in e.details.get("lure_numbers", "").split()))
+        parts.append(_t(s, "msg_lures", n=len(lures), first=when(s, lures[0].time),
+                        numbers=_t(s, "msg_lure_numbers", numbers="、".join(numbers)) if numbers else ""))
     if debits:
         total = sum((e.amount for e in debits if e.amount is not None), Decimal("0"))
         parts.append(_t(s, "msg_debits", n=len(debits), first=when(s, debits[0].time),

@@ -119,6 +119,17 @@ def test_lure_numbers_are_listed_across_victims_and_marked_in_the_chronology(
         page = re.search(rf"{names[vid]}（{label}，JD-B-(\d{{6}})）", section)
         assert page, (label, section)
         assert _text(bundle, int(page.group(1))).startswith(f"JD-B-{page.group(1)}{label}")
+    rows = [[c.text for c in r.cells] for r in docx.Document(
+        str(out / "V001" / "证据目录.docx")).tables[0].rows]
+    fact = ""
+    for row in rows:
+        fact = row[1] if row[1].startswith("待证事实") else fact
+        if "短信文本.txt" in row[3]:  # the lure file: the fraud's text, not a bank's debits
+            assert row[1].startswith("诈骗短信文本") and fact == "待证事实：钓鱼链接及验证码", row
+            assert f"要求拨打{LURE_NUMBER}" in row[4], row
+            break
+    else:
+        raise AssertionError(rows)
     for vid in ("V001", "V002"):
         assert "【诈骗短信】" in _text(out / vid / "dossier.pdf")
         assert f"短信要求拨打：{LURE_NUMBER}" in _text(out / vid / "dossier.pdf")
