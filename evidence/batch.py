@@ -246,6 +246,8 @@ def case_inputs(case: Case) -> list[tuple[str, str]]:
         path = case.folder / case.template
         if path.is_file():
             items.append((f"template:{case.template}", inventory.sha256(path)))
+    rules = case.folder / case.redaction if case.redaction else redact.RULES_FILE  # service copies
+    items.append(("redaction", inventory.sha256(rules) if rules.is_file() else ""))
     return items
 
 
@@ -765,6 +767,8 @@ def _evidence(out_dir: Path, outcomes: Sequence[Outcome], options: pipeline.Opti
             what = CITED_KINDS.get(str(e.get("kind")))
             if what and e.get("first_page"):
                 found.append((what, str(e["label"]), int(e["first_page"])))
+            if e.get("first_page"):  # any exhibit by its file: a lure text's own citation
+                found.append((f"file:{e.get('path')}", str(e["label"]), int(e["first_page"])))
         out.append((o.id, tuple(found)))
     return tuple(out)
 

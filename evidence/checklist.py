@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from evidence import template, timeline, times
-from evidence.model import Direction, Event, EventKind, Issue, Victim
+from evidence import exhibits, template, timeline, times
+from evidence.model import Direction, Event, EventKind, FileKind, Issue, Status, Victim
 
 KEYS = ("has_order", "has_fraud_call", "has_phishing_or_code_sms", "has_bank_debit",
-        "debits_match_claim")
+        "debits_match_claim", "recording_transcripts")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,11 +45,17 @@ def build(collected: Any) -> Checklist:
     tl = collected.timeline
     ctx_lang = collected.case.language
     tz = times.zone(collected.case.timezone)
-    return evaluate(collected.victim, tl.events, tl.facts, ctx_lang, tz)
+    paths = {f.path for f in collected.inventory.files}
+    recordings = sorted(f.path for f in collected.inventory.files
+                        if f.kind is FileKind.RECORDING and f.status is Status.ACCEPTED)
+    return evaluate(collected.victim, tl.events, tl.facts, ctx_lang, tz,
+                    {r: exhibits.transcript_for(r, collected.victim, paths.__contains__)
+                     for r in recordings})
 
 
 def evaluate(victim: Victim, events: Sequence[Event], facts: timeline.Facts, lang: str,
-             tz: dt.tzinfo) -> Checklist:
+             tz: dt.tzinfo, transcripts: Mapping[str, str | None] | None = None) -> Checklist:
+    """`transcripts`: each accepted recording -> its transcript's path, or None (待补)."""
     def t(key: str, **values: object) -> str:
         return template.t(lang, f"check.checklist.{key}", **values)
 
@@ -111,6 +117,15 @@ def evaluate(victim: Victim, events: Sequence[Event], facts: timeline.Facts, lan
                   else t("differs", scope=scope, debited=money(total), claimed=money(claimed),
                          diff=money(abs(diff))))
     items.append(Item("debits_match_claim", ok, t("debits_match_claim"), detail, values))
+    # Art. 15: a recording needs its transcript; the dossier prints a form to fill in (待补)
+    found = transcripts or {}
+    todo = [r for r, path in found.items() if path is None]
+    items.append(Item(
+        "recording_transcripts", not todo, t("recording_transcripts"),
+        t("transcripts_todo", n=len(todo), paths="、".join(todo) if lang == "zh-Hans"
+          else ", ".join(todo)) if todo else t("transcripts_ok", n=len(found)) if found
+        else t("no_recordings"),
+        {"status": "todo" if todo else "complete", "missing": " | ".join(todo)}))
     return Checklist(tuple(items))
 
 

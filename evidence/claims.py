@@ -108,6 +108,8 @@ def to_json(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]] | None, 
                             "claimants": list(s.claimants)} for s in analysis.shared_numbers],
         "shared_domains": [{"domain": s.value, "claimants": list(s.claimants)}
                            for s in analysis.shared_domains],
+        "lure_numbers": [{"number": s.value, "attribution": s.attribution,
+                          "claimants": list(s.claimants)} for s in analysis.lure_numbers],
         "delays": {key: count for key, count in analysis.delays},
         "losses_by_channel": [{"channel": t.key, "amount": money(t.amount),
                                "claimants": t.claimants} for t in analysis.by_channel],

@@ -36,7 +36,7 @@ VICTIM_FILE = "victim.toml"
 VICTIMS_DIR = "victims"
 
 CASE_KEYS = ("title", "court", "counsel", "defendant", "timezone", "bates_prefix", "language",
-             "template")
+             "template", "redaction")
 CASE_DATE_KEYS = ("build_date", "period")  # not text: an ISO date, an ISO interval
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 VICTIM_TABLES = ("victim", "orders", "compensation", "events", "exhibits")
@@ -44,7 +44,7 @@ VICTIM_KEYS = ("name", "region", "phone", "id_number", "cards", "claimed_loss")
 ORDER_KEYS = ("id", "placed", "item", "amount", "channel")
 COMPENSATION_KEYS = ("status", "amount_paid")
 EVENT_KEYS = ("time", "kind", "summary")
-EXHIBIT_KEYS = ("purpose", "name", "fact")
+EXHIBIT_KEYS = ("purpose", "name", "fact", "transcript")
 
 # Issue codes this module produces: an error with one of these makes `check` exit 4.
 CODES = frozenset({
@@ -105,6 +105,9 @@ def load_case(folder: Path, env: Mapping[str, str] | None = None) -> tuple[Case,
         _check_template(path, folder, values["template"])
     if "bates_prefix" in values:
         _check_name(path, "[case] bates_prefix", values["bates_prefix"], 24)
+    if values.get("redaction") and not (folder / values["redaction"]).is_file():
+        raise ConfigError(f"{path}: [case] redaction = {values['redaction']!r} does not exist "
+                          f"(looked for {folder / values['redaction']}); fix the path or remove the key.")
 
     issues: list[Issue] = []
     label = f"{CASE_FILE}"
@@ -131,6 +134,7 @@ def load_case(folder: Path, env: Mapping[str, str] | None = None) -> tuple[Case,
         bates_prefix=values.get("bates_prefix") or "EV",
         language=language,
         template=values.get("template") or "default",
+        redaction=values.get("redaction") or "",
         build_date=build_date,
         period=period,
     )
@@ -323,6 +327,7 @@ class _VictimReader:
             purposes=self.purposes(data, folder),
             exhibit_names=self.exhibit_field(data, folder, "name"),
             exhibit_facts=self.exhibit_field(data, folder, "fact"),
+            transcripts=self.transcripts(data, folder),
             config_found=True,
         )
 
@@ -496,6 +501,20 @@ class _VictimReader:
                            allowed=" | ".join(str(f) for f in exhibits.Fact))
                 continue
             out[normalize_rel(raw_path) or raw_path] = value
+        return out
+
+
+    def transcripts(self, data: Mapping[str, Any], folder: Path) -> dict[str, str]:
+        """`[exhibits."recording"] transcript = "path"` (issue 17): the recording's 录音笔录,
+        a path in the victim folder; a missing file is warned about and not used."""
+        out: dict[str, str] = {}
+        for rec, raw in self.exhibit_field(data, folder, "transcript").items():
+            rel = normalize_rel(raw)
+            if rel is None or not (folder / rel).is_file():
+                self.warn("exhibit_missing", "config.exhibit_missing",
+                          f'exhibits."{rec}".transcript', path=raw)
+                continue
+            out[rec] = rel
         return out
 
 

@@ -17,9 +17,10 @@ import dataclasses
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from evidence import template
 from evidence.model import Direction, Event, EventKind, FileKind, SourceFile, Status, Victim
@@ -120,6 +121,9 @@ def classify(file: SourceFile, events: Sequence[Event], victim: Victim) -> Fact:
                 return fact
     if file.kind in (FileKind.CALL_LOG, FileKind.RECORDING):
         return Fact.CALLS
+    own = [e for e in events if e.source.path == file.path]
+    if file.kind is FileKind.NOTICE_TEXT and own and all(e.details.get("lure") for e in own):
+        return Fact.PHISHING  # issue 16: texts posing as a bank's are the fraud, not debits
     if file.kind in (FileKind.BANK_STATEMENT, FileKind.NOTICE_TEXT):
         return Fact.DEBITS
     if kinds & {EventKind.PHISHING, EventKind.VERIFICATION_CODE}:
@@ -235,13 +239,18 @@ def _name(file: SourceFile, events: Sequence[Event], fact: Fact, s: Story) -> st
         msgs = [e for e in own if e.kind in (EventKind.SMS, EventKind.BANK_NOTICE, EventKind.PHISHING,
                                              EventKind.VERIFICATION_CODE)]
         parts = []
+        lures = [e for e in msgs if e.details.get("lure")]
+        if lures:
+            parts.append(_t(s, "has_lures"))
         for kind, key in ((EventKind.PHISHING, "has_phishing"), (EventKind.VERIFICATION_CODE, "has_codes"),
                           (EventKind.BANK_NOTICE, "has_notices")):
-            if any(e.kind is kind for e in msgs):
+            if any(e.kind is kind and not e.details.get("lure") for e in msgs):
                 parts.append(_t(s, key))
         span = _span(s, msgs[0].time, msgs[-1].time) if msgs else ""
         contains = _t(s, "contains", what="、".join(parts)) if parts else ""
         key = "name_notice_text" if file.kind is FileKind.NOTICE_TEXT else "name_messages"
+        if file.kind is FileKind.NOTICE_TEXT and msgs and len(lures) == len(msgs):
+            key, contains = "name_lure_text", ""  # only lures: not a bank's texts at all
         return _t(s, key, span=span, n=len(msgs), contains=contains)
     when_text = when(s, t0) if t0 else ""
     if file.kind in IMAGE_KINDS:
@@ -373,6 +382,11 @@ def _messages_purpose(own: Sequence[Event], s: Story) -> str:
     if codes:
         parts.append(_t(s, "msg_codes", n=len(codes), first=when(s, codes[0].time),
                         last=when(s, codes[-1].time)))
+    lures = [e for e in own if e.details.get("lure")]
+    if lures:
+        numbers = list(dict.fromkeys(n for e in lures for n in e.details.get("lure_numbers", "").split()))
+        parts.append(_t(s, "msg_lures", n=len(lures), first=when(s, lures[0].time),
+                        numbers=_t(s, "msg_lure_numbers", numbers="、".join(numbers)) if numbers else ""))
     if debits:
         total = sum((e.amount for e in debits if e.amount is not None), Decimal("0"))
         parts.append(_t(s, "msg_debits", n=len(debits), first=when(s, debits[0].time),
@@ -465,7 +479,7 @@ def missing(items: Sequence[tuple[Fact, SourceFile, str, Sequence[Event]]], vict
 
 # ---- 录音笔录: a recording's transcript, or the form to write one on ----------------------------------
 
-TRANSCRIPT_SUFFIXES = (".srt", ".vtt", ".txt")
+TRANSCRIPT_SUFFIXES = (".srt", ".vtt", ".txt", ".docx")
 FORM_STEP_S = 30  # the blank form has a row every 30 seconds of the recording
 _CUE = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,]\d+)?\s*-->\s*[\d:.,]+")
 _LINE = re.compile(r"^\s*[\[(（]?(?:(\d+):)?(\d{1,2}):(\d{2})[\])）]?\s*(.*)$")
@@ -477,6 +491,58 @@ class Line:
     at: int | None  # seconds from the start of the recording, when the transcript says
     speaker: str
     text: str
+
+
+def transcript_for(recording: str, victim: Victim, exists: Callable[[str], bool]) -> str | None:
+    """The transcript of a recording (paths relative to the victim folder): the one victim.toml
+    names for it, else a file of the same name with .srt/.vtt/.txt/.docx beside it. `exists`
+    says whether a path is there (the inventory's paths, or the disk), so this stays pure."""
+    named = victim.transcripts.get(recording)
+    if named and exists(named):
+        return named
+    stem = PurePosixPath(recording)
+    return next((str(p) for p in (stem.with_suffix(s) for s in TRANSCRIPT_SUFFIXES)
+                 if str(p) != recording and exists(str(p))), None)
+
+
+def transcript_text(path: Path) -> str:
+    """A transcript file's text as written: UTF-8 text, or a Word file's paragraphs and table
+    rows in document order (python-docx). Raises ValueError with the reason when unreadable."""
+    if path.suffix.lower() != ".docx":
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ValueError("not UTF-8 text") from e
+        except OSError as e:
+            raise ValueError(e.strerror or str(e)) from e
+    import docx  # python-docx: a dependency already (evidence/office.py writes .docx)
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Paragraph):
+                lines.append(block.text)
+            elif isinstance(block, Table):
+                lines.extend(_row_text(row.cells) for row in block.rows)
+    except Exception as e:
+        raise ValueError(f"not a readable Word file ({type(e).__name__})") from e
+    return "\n".join(lines)
+
+
+def _row_text(cells: Sequence[Any]) -> str:
+    """A table row of a Word transcript (时间 | 说话人 | 内容) as one `mm:ss 说话人：内容` line;
+    merged cells repeat in python-docx, so a cell equal to its left neighbour is skipped."""
+    texts: list[str] = []
+    for cell in cells:
+        text = cell.text.strip()
+        if text and (not texts or texts[-1] != text):
+            texts.append(text)
+    if len(texts) == 3 and _LINE.match(texts[0]):
+        return f"{texts[0]} {texts[1]}：{texts[2]}"
+    return "  ".join(texts)
 
 
 def transcript(text: str, suffix: str) -> tuple[Line, ...]:

@@ -3,8 +3,8 @@
 A `Claimant` is what one victim's build tells the joint layer (small, JSON round-trippable, so
 a cached claimant is read back from its build.json without rebuilding). `analyse` turns the
 claimants into the rows and tables of the bundle's front matter and of claims.csv: shared caller
-numbers and phishing domains, the order-to-call delay distribution, losses by payment channel
-and by province, compensation counts. No files, no PDF, no printing.
+numbers and phishing domains, the numbers lure texts asked victims to call, the order-to-call
+delay distribution, losses by payment channel and by province, compensation counts. No files, no PDF, no printing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from evidence import timeline, times
-from evidence.model import CompensationStatus, EventKind, Victim
+from evidence.model import CompensationStatus, Event, EventKind, Victim
 
 _CNY = ("CNY", "RMB", "人民币", "")  # as timeline._cny: the same money counts the same
 
@@ -70,6 +70,8 @@ class Claimant:
     callers: tuple[str, ...] = ()  # in order of first call
     caller_places: Mapping[str, str] = dataclasses.field(default_factory=dict)
     domains: tuple[str, ...] = ()
+    lure_numbers: tuple[str, ...] = ()  # numbers a lure SMS asked the victim to call (banksms/lure.py)
+    lure_sources: Mapping[str, str] = dataclasses.field(default_factory=dict)  # number -> its file
     debits: tuple[Debit, ...] = ()
     claimed_loss: Decimal | None = None
     compensation: CompensationStatus = CompensationStatus.NONE
@@ -119,6 +121,7 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
         and e.details.get("needs_review") != "true"  # shown in the dossier, never counted
         and (since is None or e.time >= since))
     orders = sorted(victim.orders, key=lambda o: o.placed)
+    lures = lure_numbers(tl.events)
     return Claimant(
         id=victim.id, name=victim.name, region=victim.region, first_order=order,
         order_channels=tuple(dict.fromkeys(o.channel for o in orders if o.channel)),
@@ -126,10 +129,22 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
             first.counterparty or "", first.attribution or "", first.time),
         callers=callers,
         caller_places={n: places[n] or "" for n in callers if places.get(n)},
-        domains=tuple(facts.domains), debits=debits,
+        domains=tuple(facts.domains), lure_numbers=tuple(lures), lure_sources=lures, debits=debits,
         claimed_loss=victim.claimed_loss, compensation=victim.compensation.status,
         amount_paid=victim.compensation.amount_paid,
     )
+
+
+def lure_numbers(events: Iterable[Event]) -> dict[str, str]:
+    """Numbers the victim's lure texts asked them to call (issue 16's `lure_numbers`), by first
+    text, each with the file of that text (its citation): evidence of the fraud like the
+    numbers that rang, never a bank's hotline."""
+    found: dict[str, str] = {}
+    for e in sorted(events, key=lambda e: (e.time, e.source.path)):
+        if e.details.get("lure"):
+            for number in e.details.get("lure_numbers", "").split():
+                found.setdefault(number, e.source.path)
+    return found
 
 
 def failed(victim: Victim | None, victim_id: str, error: str) -> Claimant:
@@ -185,6 +200,7 @@ class Analysis:
     claimants: tuple[Claimant, ...]  # claimant order: number n is claimants[n - 1]
     shared_numbers: tuple[Shared, ...]
     shared_domains: tuple[Shared, ...]
+    lure_numbers: tuple[Shared, ...]  # every number a lure asked to call, shared or not
     delays: tuple[tuple[str, int], ...]  # every bucket key + UNKNOWN, in order
     by_channel: tuple[Total, ...]
     by_region: tuple[Total, ...]
@@ -195,14 +211,14 @@ class Analysis:
 
 
 def _shared(claimants: Sequence[Claimant], values: Mapping[str, Sequence[str]],
-            places: Mapping[str, str]) -> tuple[Shared, ...]:
+            places: Mapping[str, str], least: int = 2) -> tuple[Shared, ...]:
     who: dict[str, list[str]] = {}
     for c in claimants:
         for value in values[c.id]:
             who.setdefault(value, [])
             if c.id not in who[value]:
                 who[value].append(c.id)
-    found = [Shared(v, tuple(ids), places.get(v, "")) for v, ids in who.items() if len(ids) >= 2]
+    found = [Shared(v, tuple(ids), places.get(v, "")) for v, ids in who.items() if len(ids) >= least]
     return tuple(sorted(found, key=lambda s: (-len(s.claimants), s.value)))
 
 
@@ -225,6 +241,8 @@ def analyse(claimants: Sequence[Claimant]) -> Analysis:
             places.setdefault(number, place)
     numbers = _shared(claimants, {c.id: c.callers for c in claimants}, places)
     domains = _shared(claimants, {c.id: c.domains for c in claimants}, {})
+    # a lure's number is the fraud's even when one victim alone received it: all are listed
+    lures = _shared(claimants, {c.id: c.lure_numbers for c in claimants}, places, least=1)
     counts = {key: 0 for key, _ in BUCKETS} | {UNKNOWN: 0}
     for c in claimants:
         counts[bucket(c.delay)] += 1
@@ -240,6 +258,7 @@ def analyse(claimants: Sequence[Claimant]) -> Analysis:
         claimants=tuple(claimants),
         shared_numbers=numbers,
         shared_domains=domains,
+        lure_numbers=lures,
         delays=tuple(counts.items()),
         by_channel=_totals(channel_rows),
         by_region=_totals((province(c.region), c.amount_lost, c.id) for c in claimants),
@@ -284,7 +303,8 @@ def to_json(c: Claimant) -> dict[str, Any]:
             "number": c.first_call.number, "attribution": c.first_call.attribution,
             "time": _iso(c.first_call.time)},
         "callers": list(c.callers), "caller_places": dict(sorted(c.caller_places.items())),
-        "domains": list(c.domains),
+        "domains": list(c.domains), "lure_numbers": list(c.lure_numbers),
+        "lure_sources": dict(sorted(c.lure_sources.items())),
         "debits": [{"time": _iso(d.time), "amount": str(d.amount), "channel": d.channel,
                     "bank": d.bank} for d in c.debits],
         "claimed_loss": None if c.claimed_loss is None else str(c.claimed_loss),
@@ -313,7 +333,10 @@ def from_json(data: Mapping[str, Any]) -> Claimant:
         order_channels=tuple(str(x) for x in data.get("order_channels", ())),
         first_call=first_call, callers=tuple(str(x) for x in data.get("callers", ())),
         caller_places={str(k): str(v) for k, v in dict(data.get("caller_places", {})).items()},
-        domains=tuple(str(x) for x in data.get("domains", ())), debits=tuple(debits),
+        domains=tuple(str(x) for x in data.get("domains", ())),
+        lure_numbers=tuple(str(x) for x in data.get("lure_numbers", ())),
+        lure_sources={str(k): str(v) for k, v in dict(data.get("lure_sources", {})).items()},
+        debits=tuple(debits),
         claimed_loss=None if claimed is None else Decimal(str(claimed)),
         compensation=CompensationStatus(str(data.get("compensation", "none"))),
         amount_paid=Decimal(str(data.get("amount_paid", "0"))),

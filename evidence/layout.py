@@ -719,12 +719,13 @@ def _exhibit_marks(plan: Plan, ex: ExhibitPages, pg: Pagination,
             if it.file.path not in item_pages:
                 continue
             first = item_pages[it.file.path][0]
-            name = PurePosixPath(it.file.path).name
+            name = it.name or PurePosixPath(it.file.path).name  # issue 17: what it is, not its file
             kids.append(Mark(titled(f"{it.label} {name}", first), first - 1))
         if kids:
             first = kids[0].page + 1
             if e.label in ex.group_first:  # issue 6: the exhibit starts at its tab sheet
                 first = pg.emap[ex.group_first[e.label]]
-            groups.append(Mark(titled(f"{e.label} {t(f'group.{e.group}')}", first),
+            only = e.items[0].name if len(e.items) == 1 else ""  # one item: its name is the exhibit's
+            groups.append(Mark(titled(f"{e.label} {only or t(f'group.{e.group}')}", first),
                                first - 1, tuple(kids) if len(e.items) > 1 else ()))
     return groups

@@ -202,6 +202,7 @@ class Victim:
     purposes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> 证明目的
     exhibit_names: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> 证据名称
     exhibit_facts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # path -> exhibits.Fact
+    transcripts: Mapping[str, str] = dataclasses.field(default_factory=dict)  # recording -> its transcript
     config_found: bool = True  # False when victim.toml is missing
 
 
@@ -216,6 +217,7 @@ class Case:
     bates_prefix: str = "EV"
     language: str = "zh-Hans"
     template: str = "default"
+    redaction: str = ""  # [case] redaction: the lawyer's copy of templates/redaction.toml
     # 制作日期 / the evidence list's date / PDF CreationDate: [case] build_date, else
     # SOURCE_DATE_EPOCH, else the day the case was loaded in its zone (config decides)
     build_date: dt.date | None = None

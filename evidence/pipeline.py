@@ -294,7 +294,7 @@ def _plan(job: _Job) -> Plan:
     )
     if not job.options.redact:
         return plan
-    red = job.red = _redactor(got.case, got.victim)
+    red = job.red = _redactor(got.case, got.victim, got.timeline)
     # issue 21: pictures whose every claimant number OCR read surely are painted over
     job.vouched = frozenset(it.file.sha256 for it in plan.items if it.mode is Mode.IMAGE and not
                             redact_pixels.needs_review(job.ocr_pages.get(it.file.sha256), red))
@@ -503,13 +503,16 @@ def _dump(data: Any, memo: dict[int, str] | None = None) -> bytes:
     return jsontext.dumps(data, default=str, memo=memo)
 
 
-def _redactor(case: Case, victim: Any) -> redact.Redactor:
-    """issue 6: every claimant's numbers, since one victim's messages may quote another's."""
+def _redactor(case: Case, victim: Any, tl: Any = None) -> redact.Redactor:
+    """issue 6: every claimant's numbers, since one victim's messages may quote another's;
+    issue 17: with `mask_third_parties`, the other people in this claimant's calls and messages."""
     people = [victim]
     for other in config.victim_ids(case):
         if other != victim.id:
             people.append(config.load_victim(case, other)[0])
-    return redact.Redactor.for_victims(people)
+    others = redact.third_party_numbers(tl.events, tl.facts.numbers) if tl is not None else ()
+    rules = redact.load_rules(case.folder / case.redaction if case.redaction else None)
+    return redact.Redactor.for_victims(people, rules, third_parties=others)
 
 
 def _unmasked(red: redact.Redactor, pdf: Path) -> bool:

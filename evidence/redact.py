@@ -15,6 +15,12 @@ direction marks — and wherever they stand, glued to letters included (`deadbee
 A run that is both a plausible ID and a plausible card keeps only what both rules keep (the
 last four). Callers clip text only where `safe_cut` says, so no number is ever cut in half
 before it is masked.
+
+issue 17: with `mask_third_parties = true` (templates/redaction.toml) the service copy also masks
+the numbers of the other people in the claimant's calls and messages — family, contacts — like
+the claimant's own phone. The numbers that are the case's evidence stay: those that rang after
+the order and sent the links and codes (the timeline's `numbers`), and those a lure asked to
+call. Institutions' short codes and 400/800 numbers are never personal and are not masked.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence import phones, template
-from evidence.model import Victim
+from evidence.model import Event, Victim
 
 RULES_FILE = template.TEMPLATES_DIR / "redaction.toml"
 
@@ -67,6 +73,7 @@ class Rules:
     card_digits: tuple[int, int] = (16, 19)
     bin_prefixes: tuple[str, ...] = ("62", "60", "4", "51", "52", "53", "54", "55", "35", "37")
     phone_keep: tuple[int, int] = (3, 4)
+    mask_third_parties: bool = False  # issue 17: family/contacts' numbers too (not the evidence)
 
 
 def load_rules(path: Path | None = None) -> Rules:
@@ -83,7 +90,27 @@ def load_rules(path: Path | None = None) -> Rules:
         card_digits=(int(card.get("min_digits", 16)), int(card.get("max_digits", 19))),
         bin_prefixes=tuple(str(p) for p in card.get("bin_prefixes", base.bin_prefixes)),
         phone_keep=(int(phone.get("keep_first", 3)), int(phone.get("keep_last", 4))),
+        mask_third_parties=bool(data.get("mask_third_parties", False)),
     )
+
+
+_PERSONAL = re.compile(r"1[3-9][0-9]{9}|0[1-9][0-9]{8,10}")  # a mobile or a landline with its area code
+
+
+def third_party_numbers(events: Iterable[Event], evidence: Iterable[str]) -> tuple[str, ...]:
+    """issue 17: the personal numbers in a claimant's calls and messages that are not the case's
+    evidence (`evidence`: the timeline's fraud numbers), nor a number a lure asked to call."""
+    keep = {phones.normalize(n) for n in evidence if n}
+    seen = list(events)
+    for e in seen:
+        if e.details.get("lure"):
+            keep.update(phones.normalize(n) for n in e.details.get("lure_numbers", "").split())
+    out: dict[str, None] = {}
+    for e in seen:
+        number = phones.normalize(e.counterparty or "")
+        if _PERSONAL.fullmatch(number) and number not in keep:
+            out[number] = None
+    return tuple(sorted(out))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,7 +174,8 @@ class Redactor:
     """
 
     def __init__(self, rules: Rules | None = None, *, phones_: Iterable[str] = (),
-                 ids: Iterable[str] = (), cards: Iterable[str] = (), keep: Iterable[str] = ()) -> None:
+                 ids: Iterable[str] = (), cards: Iterable[str] = (), keep: Iterable[str] = (),
+                 third_parties: Iterable[str] = ()) -> None:
         self.rules = rules or load_rules()
         self._ids = {d for d in map(_digits, ids) if len(d) >= 15}
         self._cards = {d for d in map(_digits, cards) if len(d) >= 12}
@@ -166,11 +194,22 @@ class Redactor:
                     self._phones[cc + national[1:]] = len(cc)
         known = [(d, "id_number", 0) for d in self._ids] + [(d, "card", 0) for d in self._cards]
         known += [(d, "phone", p) for d, p in self._phones.items()]
+        # issue 17: other people's numbers, whole (no parts: a part may be a fraud number's too)
+        others: list[tuple[str, str, int]] = []
+        if self.rules.mask_third_parties:
+            for raw in third_parties:
+                national = phones.normalize(raw)
+                if _PERSONAL.fullmatch(national) and national not in self._phones:
+                    others += [(national, "phone", 0), ("86" + national.lstrip("0"), "phone", 2),
+                               ("0086" + national.lstrip("0"), "phone", 4)]
         self._known = sorted((k for k in known if len(k[0]) >= KNOWN_MIN),
+                             key=lambda k: (-len(k[0]), k))
+        mine = list(self._known)
+        self._known = sorted([*mine, *(k for k in others if len(k[0]) >= 10)],
                              key=lambda k: (-len(k[0]), k))
         # issue 23: every PARTIAL-digit window of an own number, to find it cut short
         self._windows: dict[str, list[tuple[str, str, int]]] = {}
-        for digits, kind, prefix in self._known:
+        for digits, kind, prefix in mine:
             if prefix:
                 continue  # +86… forms: their national number has the same windows
             for i in range(len(digits) - PARTIAL + 1):
@@ -181,10 +220,11 @@ class Redactor:
         return cls.for_victims([victim], rules)
 
     @classmethod
-    def for_victims(cls, victims: Iterable[Victim], rules: Rules | None = None) -> Redactor:
+    def for_victims(cls, victims: Iterable[Victim], rules: Rules | None = None, *,
+                    third_parties: Iterable[str] = ()) -> Redactor:
         people = list(victims)
         return cls(
-            rules,
+            rules, third_parties=third_parties,
             phones_=[v.phone for v in people if v.phone],
             ids=[v.id_number for v in people if v.id_number],
             cards=[c for v in people for c in v.cards],

@@ -88,7 +88,7 @@ def test_checklist_from_real_exports(case_folder):
     one = checklist.build(gathered(case_folder, "V001"))
     assert [(i.key, i.ok) for i in one.items] == [
         ("has_order", True), ("has_fraud_call", True), ("has_phishing_or_code_sms", True),
-        ("has_bank_debit", True), ("debits_match_claim", False)]
+        ("has_bank_debit", True), ("debits_match_claim", False), ("recording_transcripts", True)]
     assert one.item("has_order").detail == "订单 9134567890"
     assert one.item("has_fraud_call").detail.startswith("2015-03-18 20:25:00 来电 13757123456")
     assert one.item("has_fraud_call").detail.endswith("下单后 20分钟")
@@ -111,7 +111,8 @@ def test_checklist_without_config_or_evidence(case_folder):
     three = checklist.build(gathered(case_folder, "V003"))
     assert [(i.key, i.ok) for i in three.items] == [
         ("has_order", False), ("has_fraud_call", False), ("has_phishing_or_code_sms", False),
-        ("has_bank_debit", False), ("debits_match_claim", None)]
+        ("has_bank_debit", False), ("debits_match_claim", None), ("recording_transcripts", True)]
+    assert three.item("recording_transcripts").detail == "无录音，不需要录音笔录"
     assert three.item("debits_match_claim").values["status"] == "no_claim"
 
 

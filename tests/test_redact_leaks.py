@@ -217,7 +217,8 @@ def make_case(root: Path, forms: list[str]) -> Path:
     docs = v1 / "originals" / "Documents"
     docs.mkdir()
     _titled_pdf(docs / "title.pdf", "银行流水 账户 " + a + " 2015年3月")
-    _titled_pdf(docs / f"卡{a}.pdf", "回执")  # a number in a file name
+    # a number in a file name ('/' and '\\' separators cannot be in one: the full-width slash)
+    _titled_pdf(docs / ("卡" + a.replace("/", "／").replace("\\", "＼") + ".pdf"), "回执")
     return case
 
 

@@ -260,7 +260,8 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
         Spacer(1, 8 * mm),
         common.Para(esc(c.t("cover.fingerprint_note")), c.st.body),
         Spacer(1, 2 * mm),
-        common.Para(esc(c.t("cover.numbering", example=nums.bates(1))), c.st.body),
+        common.Para(esc(c.t("cover.numbering", example=nums.bates(1),  # true alone and in the bundle
+                             bundle=f"{c.plan.case.bates_prefix}-B-000001")), c.st.body),
     ]
 
 
@@ -353,7 +354,7 @@ def _court_missing(c: Ctx) -> list[str]:
                                  if ev.kind is EventKind.RECORDING)
                for it in p.items if it.mode is Mode.RECORDING}
     transcribed = {it.file.path for it in p.items
-                   if it.mode is Mode.RECORDING and _transcript_file(it) is not None}
+                   if it.mode is Mode.RECORDING and _transcript_file(c, it) is not None}
     return exhibits_mod.missing(items, p.victim, p.summary.debits, matched, story, transcribed)
 
 
@@ -490,6 +491,10 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int, label_of: Mapping[str, 
         row.marker, "")
     style = st.cell_mark if row.marker else st.cell
     text = (f"{mark} " if mark else "") + ev.summary
+    if ev.details.get("lure"):  # issue 16: a text posing as a notice is the fraud's, not the bank's
+        numbers = ev.details.get("lure_numbers", "").split()
+        text = c.t("chronology.lure") + text + (
+            c.t("chronology.lure_numbers", numbers="、".join(numbers)) if numbers else "")
     party: list[str | common.Run] = [ev.counterparty or ""]
     if ev.attribution:
         party.append(common.Run("\n" + common.plain(ev.attribution), st.cell.fontName,
@@ -923,17 +928,19 @@ def _recording(c: Ctx, it: Item) -> list[Flowable]:
             *_transcript_sheet(c, it, ev, dur)]
 
 
-def _transcript_file(it: Item) -> Path | None:
-    """The victim's transcript beside a recording: the same name with .srt/.vtt/.txt."""
-    return next((p for p in (it.file.abspath.with_suffix(s) for s in exhibits_mod.TRANSCRIPT_SUFFIXES)
-                 if p.is_file()), None)
+def _transcript_file(c: Ctx, it: Item) -> Path | None:
+    """The recording's transcript: named in victim.toml, else beside it (.srt/.vtt/.txt/.docx)."""
+    folder = c.plan.victim.folder
+    found = exhibits_mod.transcript_for(it.file.path, c.plan.victim,
+                                        lambda rel: (folder / rel).is_file())
+    return folder / found if found is not None else None
 
 
 def _transcript_sheet(c: Ctx, it: Item, ev: Event | None, dur: str) -> list[Flowable]:
     """录音笔录 (issue 17, Art. 15: the carrier *and* a transcript): the victim's transcript
     beside the recording (same name, .srt/.vtt/.txt), else a form with a row every 30 s."""
     st, w = c.st, c.pg.frame_width
-    found = _transcript_file(it)
+    found = _transcript_file(c, it)
     number = (ev.counterparty if ev else "") or "—"
     try:
         seconds = float(dur) if dur else None
@@ -955,11 +962,14 @@ def _transcript_sheet(c: Ctx, it: Item, ev: Event | None, dur: str) -> list[Flow
     cols = [c.t("exhibit.transcript_time"), c.t("exhibit.transcript_speaker"),
             c.t("exhibit.transcript_text")]
     widths = [w * 0.14, w * 0.14, w * 0.72]
+    unreadable: list[Flowable] = []
     if found is not None:
         try:
-            text = found.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            text = exhibits_mod.transcript_text(found)
+        except ValueError as e:  # printed as the blank form, with why the file was not used
             text = ""
+            unreadable.append(common.Para(esc(c.t("exhibit.transcript_unreadable",
+                                                  path=found.name, reason=str(e))), st.body))
         lines = exhibits_mod.transcript(text, found.suffix.lower())
         if lines:
             rows = [common.GridRow((common.cell(st.cell, exhibits_mod.clock(x.at) if x.at is not None
@@ -971,7 +981,7 @@ def _transcript_sheet(c: Ctx, it: Item, ev: Event | None, dur: str) -> list[Flow
     rows = [common.GridRow((common.cell(st.cell, exhibits_mod.clock(t) + "\n "),
                             common.cell(st.cell, ""), common.cell(st.cell, "")))
             for t in exhibits_mod.form_marks(seconds)]
-    return [*head, common.Para(esc(c.t("exhibit.transcript_form_note")), st.body),
+    return [*head, *unreadable, common.Para(esc(c.t("exhibit.transcript_form_note")), st.body),
             common.Grid(widths, rows, common.GridRow(tuple(common.cell(st.cell_head, h)
                                                            for h in cols))),
             Spacer(1, 8 * mm),

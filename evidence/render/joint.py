@@ -14,7 +14,7 @@ import functools
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
@@ -135,6 +135,17 @@ def _table(rows: list[list[Any]], widths: Sequence[float], font: str, *, repeat:
     style.extend(("ALIGN", (col, 1), (col, -1), "RIGHT") for col in right)
     table.setStyle(TableStyle(style))
     return table
+
+
+def _figures(heads: Sequence[str], rows: Sequence[Sequence[str]], font: str, width: float,
+             s: Mapping[str, ParagraphStyle]) -> list[Flowable]:
+    """A chart's figures under it: the first column names, the others are right-aligned."""
+    n = len(heads)
+    shares = [0.4, *([0.6 / (n - 1)] * (n - 1))] if n > 1 else [1.0]
+    body = [[_p(h, s["cell"]) for h in heads], *([_p(x, s["cell"]) for x in r] for r in rows)]
+    table = _table(body, [w * width * 0.7 for w in shares], font, right=tuple(range(1, n)))
+    table.hAlign = "LEFT"
+    return [Spacer(1, 3 * mm), table]  # clear of the chart's axis labels
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -273,6 +284,15 @@ def _exhibit_of(front: Front, victim: str, what: str) -> tuple[str, int] | None:
     return None
 
 
+def _cited_exhibit(front: Front, c: joint.Claimant, value: str, what: str
+                   ) -> tuple[str, int] | None:
+    """The exhibit a row rests on for this claimant: the lure text's own file when the row is a
+    lure's number (batch lists every exhibit as "file:<path>"), else their calls or messages."""
+    source = c.lure_sources.get(value) if what == "messages" else None
+    found = _exhibit_of(front, c.id, f"file:{source}") if source else None
+    return found or _exhibit_of(front, c.id, what)
+
+
 def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
            lang: str, tz: dt.tzinfo, font: str, width: float,
            found: list[tuple[str, int]], heading: str | None = None) -> list[Flowable]:
@@ -351,11 +371,13 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
     story += [_Mark("analysis", found), _p(t("analysis_title"), s["h1"])]
     for title, shared, with_place, what in (
         ("shared_numbers_title", analysis.shared_numbers, True, "calls"),
+        ("lure_numbers_title", analysis.lure_numbers, True, "messages"),
         ("shared_domains_title", analysis.shared_domains, False, "messages"),
     ):
         story.append(_p(t(title), s["h2"]))
         if not shared:
-            story.append(_p(t("none_shared"), s["body"]))
+            story.append(_p(t("none_lures" if title == "lure_numbers_title" else "none_shared"),
+                            s["body"]))
             continue
         # issue 17: a domain has no 归属地: its table has no such (empty) column
         heads: tuple[str, ...] = ("number_or_domain", "attribution", "count", "victims") if (
@@ -363,7 +385,8 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
         rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in heads]]
         for item in shared:
             who = "；".join(_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges,
-                                  front.prefix, lang, _exhibit_of(front, v, what))
+                                  front.prefix, lang, _cited_exhibit(
+                                      front, analysis.claimants[ids[v] - 1], item.value, what))
                             for v in item.claimants)
             cells = [_p(item.value, s["cell"]),
                      *([_p(item.attribution, s["cell"])] if with_place else []),
@@ -371,20 +394,35 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
             rows.append(cells)
         shares = (.2, .18, .07, .55) if with_place else (.25, .07, .68)
         story.append(_table(rows, [w * width for w in shares], font))
+    # issue 17: each chart travels with the table of its figures (the exact numbers a party
+    # cites), on one page when they fit: never a chart alone on a page, or its table elsewhere
     other = t("other")
     labels = [t(f"bucket.{k}") for k, _ in analysis.delays]
-    story.append(KeepTogether([_p(t("delay_title"), s["h2"]),
-                               _vbar(labels, [float(n) for _, n in analysis.delays], font,
-                                     width), _p(t("legend_delay"), s["small"])]))
-    for title, totals, amounts in (("channel_title", analysis.by_channel, True),
-                                   ("region_title", analysis.by_region, True)):
-        names, values = _bar_data(totals, lang, other, amounts=amounts)
-        story.append(KeepTogether([_p(t(title), s["h2"]), _hbar(names, values, font, width)]))
+    story.append(KeepTogether([
+        _p(t("delay_title"), s["h2"]),
+        _vbar(labels, [float(n) for _, n in analysis.delays], font, width),
+        _p(t("legend_delay"), s["small"]),
+        *_figures([col("joint.col.delay_bucket"), col("joint.col.count")],
+                 [(label, str(n)) for label, (_, n) in zip(labels, analysis.delays, strict=True)],
+                 font, width, s)]))
+    for title, totals, key in (("channel_title", analysis.by_channel, "channel"),
+                               ("region_title", analysis.by_region, "province")):
+        names, values = _bar_data(totals, lang, other)
+        story.append(KeepTogether([
+            _p(t(title), s["h2"]), _hbar(names, values, font, width),
+            *_figures([col(f"joint.col.{key}"), col("joint.col.amount"), col("joint.col.count")],
+                     [(x.key or t("unknown"), _money_shown(x.amount), str(x.claimants))
+                      for x in totals], font, width, s)]))
     status_names = [t(f"status.{x.key}") for x in analysis.by_status]
     story.append(KeepTogether([
         _p(t("status_title"), s["h2"]),
         _hbar(status_names, [float(x.claimants) for x in analysis.by_status], font, width,
-              counts=True), _p(t("legend_claimants"), s["small"])]))
+              counts=True), _p(t("legend_claimants"), s["small"]),
+        *_figures([col("joint.col.compensation"), col("joint.col.count"),
+                  col("joint.col.amount_paid")],
+                 [(name, str(x.claimants), _money_shown(x.amount))
+                  for name, x in zip(status_names, analysis.by_status, strict=True)],
+                 font, width, s)]))
     return story
 
 
