@@ -61,7 +61,8 @@ class Fonts:
 def to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     """reportlab's ToUnicode CMap (put in place by patches.install()), with characters beyond
     U+FFFF written as UTF-16 surrogate pairs as the PDF spec requires (reportlab writes
-    `<20BB7>`, which pdftotext and every viewer's copy/search read as garbage). Same bytes as reportlab's for all other text."""
+    `<20BB7>`, which pdftotext and every viewer's copy/search read as garbage).
+    Same bytes as reportlab's for all other text."""
     def utf16(v: int) -> str:
         if v <= 0xFFFF:
             return f"{v:04X}"
