@@ -146,11 +146,14 @@ def prepare_out(out: Path) -> None:
 def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None = None, *,
           options: pipeline.Options | None = None, jobs: int | None = None,
           password: str | None = None,
-          progress: Callable[[batch.Progress], None] | None = None) -> Built:
+          progress: Callable[[batch.Progress], None] | None = None,
+          tool: str | None = None) -> Built:
     """Every claimant's dossier and the joint bundle, or only `victims` (no bundle).
 
     Under an exclusive lock on the output folder; a claimant that fails does not stop the
-    others (exit 7); a password encrypts each dossier after its checks ran."""
+    others (exit 7); a password encrypts each dossier after its checks ran. The whole-case
+    build runs under one batch.Run made here (issue 19); `tool` pins the code digest in its
+    fingerprints (tests)."""
     options = options or pipeline.Options()
     case, _ = config.load_case(case_dir)
     ids = select(case, victims)
@@ -164,7 +167,8 @@ def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None
     with outlock.hold(target):
         try:
             if not victims:
-                return _whole_case(case_dir, target, jobs, options, progress)
+                run = batch.Run(case, target, options, tool or batch.tool_digest())
+                return _whole_case(run, jobs, progress)
             return _some(case, ids, target, options, password)
         except KeyboardInterrupt:
             written = _written_since(target, ids, started)
@@ -188,9 +192,9 @@ def _written_since(target: Path, ids: Sequence[str], started_ns: int) -> int:
     return count
 
 
-def _whole_case(case_dir: Path, target: Path, jobs: int | None, options: pipeline.Options,
+def _whole_case(run: batch.Run, jobs: int | None,
                 progress: Callable[[batch.Progress], None] | None) -> Built:
-    result = batch.build(case_dir, target, jobs=jobs, options=options, progress=progress)
+    result = batch.build_run(run, jobs=jobs, progress=progress)
     failed = tuple((o.id, o.error or "") for o in result.failed)
     issues = [i for o in result.outcomes if not o.error for i in o.issues]
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(issues)
