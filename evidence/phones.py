@@ -146,8 +146,8 @@ def attribute(number: str, lang: str = "zh-Hans") -> str | None:
     lookups = _SESSION.get(None)
     if lookups is not None and key in lookups.known:
         return lookups.known[key]
-    found = _geocode(key)
-    if lookups is not None:
+    found, asked = _geocode(key)
+    if lookups is not None and asked:
         lookups.found[key] = found
     return found
 
@@ -167,21 +167,23 @@ def _classify(number: str, lang: str) -> tuple[str | None, str | None]:
 
 
 @functools.cache  # a pure function of the number and the library's data: no run's state
-def _geocode(key: str) -> str | None:
+def _geocode(key: str) -> tuple[str | None, bool]:
+    """The answer, and whether the geocoder was asked (only then is it worth remembering:
+    an invalid number is refused without loading the geocoder's data)."""
     loc, _, s = key.partition("|")
     try:
         parsed = phonenumbers.parse(s, "CN")
     except phonenumbers.NumberParseException:
-        return None
+        return None, False
     if not phonenumbers.is_valid_number(parsed):
-        return None
+        return None, False
     # Imported here: the geocoder's data takes 0.45 s to load, and processes that never
     # attribute a number (a rebuild's parent, `evidence verify`) should not pay for it.
     from phonenumbers import carrier, geocoder
 
     place = geocoder.description_for_number(parsed, loc)
     operator = carrier.name_for_number(parsed, loc)
-    return " ".join(part for part in (place, operator) if part) or None
+    return " ".join(part for part in (place, operator) if part) or None, True
 
 
 def is_hangzhou(attribution: str | None) -> bool:
