@@ -6,6 +6,7 @@ here prints.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 import os
@@ -209,7 +210,8 @@ def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Option
     failed: list[tuple[str, str]] = []
     for vid in ids:
         try:
-            result = pipeline.build_victim(case, vid, target, options)
+            result = contextvars.copy_context().run(  # its render state ends with it
+                pipeline.build_victim, case, vid, target, options)
         except Exception as exc:  # one claimant never stops the others (as in a batch)
             failed.append((vid, batch.failure_message(exc, target / vid)))
             continue

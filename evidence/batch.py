@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import contextvars
 import dataclasses
 import enum
 import functools
@@ -344,7 +345,13 @@ def reuse(run: Run, victim_id: str) -> Outcome | None:
 
 
 def build_one(run: Run, victim_id: str, force: bool = False) -> Outcome:
-    """Build (or reuse) one claimant. Never raises for the claimant's own problems."""
+    """Build (or reuse) one claimant. Never raises for the claimant's own problems. Runs in
+    a context of its own: what the render sets for this claimant (its fonts' glyph coverage,
+    render/common.use_fonts) ends with it."""
+    return contextvars.copy_context().run(_build_one, run, victim_id, force)
+
+
+def _build_one(run: Run, victim_id: str, force: bool) -> Outcome:
     case, out_dir, options, tool = run.case, run.out_dir, run.options, run.tool
     if not force:
         cached = reuse(run, victim_id)
