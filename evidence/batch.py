@@ -363,10 +363,10 @@ def _build_one(run: Run, victim_id: str, force: bool) -> Outcome:
     hashes = Hashes(_hashes_path(out_dir, victim_id))
     try:
         fp = fingerprint(case, victim_id, tool, options, hashes)
-        with phones.session(dict(run.phones_known)) as lookups:
+        with phones.session(dict(run.phones_known)) as lookups:  # this claimant's answers
             got = collect.victim(case, victim_id, digest=hashes.sha,  # hashed just above
                                  ocr=ocr_run.reader(out_dir, options.ocr, case.language))
-        result = pipeline.build_collected(got, out_dir, options)
+            result = pipeline.build_collected(got, out_dir, options)
         person = joint.claimant(got.victim, got.timeline)
         outputs = {p.name: _written_sha(p) for p in sorted(folder.iterdir())
                    if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")}
