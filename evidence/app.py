@@ -6,7 +6,9 @@ here prints.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
+import datetime as dt
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -44,13 +46,22 @@ def _code(gathered: Sequence[collect.Collected], extra: Sequence[Issue] = ()) ->
     return errors.from_issues([*extra, *(i for c in gathered for i in c.issues)], rejected)
 
 
+def examine(case: Case, victim_id: str, *, not_after: dt.datetime | None = None,
+            hashes_dir: Path | None = None) -> tuple[collect.Collected, checklist.Checklist]:
+    """One victim as `check` sees them: inventory, events, issues, completeness. `hashes_dir`:
+    where to remember the files' SHA-256 (as `build` does), so a page asking again after each
+    upload hashes only the new file."""
+    hashes = batch.Hashes(hashes_dir / f"{victim_id}.json" if hashes_dir else None)
+    gathered = collect.victim(case, victim_id, not_after=not_after,
+                              digest=hashes.sha if hashes_dir else None)
+    hashes.save()
+    return gathered, checklist.build(gathered)
+
+
 def check(case_dir: Path, victims: Sequence[str] | None = None) -> Checked:
     """Inventory every (selected) victim's files; reads only."""
     case, case_issues = config.load_case(case_dir)
-    reports = []
-    for victim_id in select(case, victims):
-        gathered = collect.victim(case, victim_id)
-        reports.append((gathered, checklist.build(gathered)))
+    reports = [examine(case, victim_id) for victim_id in select(case, victims)]
     return Checked(case, tuple(case_issues), tuple(reports), _code([g for g, _ in reports]))
 
 
@@ -73,27 +84,38 @@ def chronology(case_dir: Path, victim: str) -> Chronology:
 @dataclasses.dataclass(frozen=True)
 class Intake:
     result: intake_mod.IntakeResult
-    receipt_pdf: Path
+    receipt_pdf: Path | None  # None when the caller asked for no receipt (one web upload)
     code: ExitCode
     language: str
 
 
-def intake_submission(source: Path, case_dir: Path, victim: str, *, signing: Any = None
-                      ) -> Intake:
+def intake_submission(source: Path, case: Path | Case, victim: str, *, signing: Any = None,
+                      name: str | None = None, receipt: bool = True) -> Intake:
     """Copy a submission into the case, hash it, write receipt.txt and receipt.pdf (signed
-    with `signing`, an evidence.sign.Signing, when given: issue 18)."""
-    from evidence.render import receipt as receipt_pdf
-
-    case, _ = config.load_case(case_dir)
-    result = intake_mod.intake(source, case, victim)
-    pdf = receipt_pdf.write_for_intake(case, victim, when=result.received, refused=[
-        (r.original_path, r.reason) for r in result.rejected])
-    if signing is not None:
+    with `signing`, an evidence.sign.Signing, when given: issue 18). `case`: the case folder,
+    or a Case already loaded (the web server's); `name`: the submission's own name when
+    `source` is a spooled upload."""
+    if not isinstance(case, Case):
+        case, _ = config.load_case(case)
+    result = intake_mod.intake(source, case, victim, name=name)
+    pdf = write_receipt(case, victim, when=result.received, refused=[
+        (r.original_path, r.reason) for r in result.rejected]) if receipt else None
+    if signing is not None and pdf is not None:
         from evidence import sign as signer
 
         signer.apply(pdf, signing)
     return Intake(result, pdf, ExitCode.BAD_INPUT if result.rejected else ExitCode.OK,
                   case.language)
+
+
+def write_receipt(case: Case, victim: str, *, when: dt.datetime,
+                  refused: Sequence[tuple[str, str]] = ()) -> Path:
+    """receipt.pdf in the victim folder as of `when`: the files received by then, and what is
+    still missing. Collected once, here; the renderer is handed the result."""
+    from evidence.render import receipt as receipt_pdf
+
+    gathered, checks = examine(case, victim, not_after=when)
+    return receipt_pdf.write_for_intake(case, gathered, checks, when=when, refused=refused)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,12 +148,13 @@ def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None
           options: pipeline.Options | None = None, jobs: int | None = None,
           password: str | None = None,
           progress: Callable[[batch.Progress], None] | None = None,
-          cluster: batch.Executor | None = None) -> Built:
+          tool: str | None = None, cluster: batch.Executor | None = None) -> Built:
     """Every claimant's dossier and the joint bundle, or only `victims` (no bundle).
 
     Under an exclusive lock on the output folder; a claimant that fails does not stop the
-    others (exit 7); a password encrypts each dossier after its checks ran. `cluster`
-    (issue 22): the whole case's claimants are built there."""
+    others (exit 7); a password encrypts each dossier after its checks ran. The whole-case
+    build runs under one batch.Run made here (issue 19); `tool` pins the code digest in its
+    fingerprints (tests); `cluster` (issue 22): the whole case's claimants are built there."""
     options = options or pipeline.Options()
     case, _ = config.load_case(case_dir)
     ids = select(case, victims)
@@ -145,7 +168,8 @@ def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None
     with outlock.hold(target):
         try:
             if not victims:
-                return _whole_case(case_dir, target, jobs, options, progress, cluster)
+                run = batch.Run(case, target, options, tool or batch.tool_digest())
+                return _whole_case(run, jobs, progress, cluster)
             return _some(case, ids, target, options, password)
         except KeyboardInterrupt:
             written = _written_since(target, ids, started)
@@ -169,11 +193,10 @@ def _written_since(target: Path, ids: Sequence[str], started_ns: int) -> int:
     return count
 
 
-def _whole_case(case_dir: Path, target: Path, jobs: int | None, options: pipeline.Options,
+def _whole_case(run: batch.Run, jobs: int | None,
                 progress: Callable[[batch.Progress], None] | None,
                 cluster: batch.Executor | None = None) -> Built:
-    result = batch.build(case_dir, target, jobs=jobs, options=options, progress=progress,
-                         cluster=cluster)
+    result = batch.build_run(run, jobs=jobs, progress=progress, cluster=cluster)
     failed = tuple((o.id, o.error or "") for o in result.failed)
     issues = [i for o in result.outcomes if not o.error for i in o.issues]
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(issues)
@@ -188,7 +211,8 @@ def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Option
     failed: list[tuple[str, str]] = []
     for vid in ids:
         try:
-            result = pipeline.build_victim(case, vid, target, options)
+            result = contextvars.copy_context().run(  # its render state ends with it
+                pipeline.build_victim, case, vid, target, options)
         except Exception as exc:  # one claimant never stops the others (as in a batch)
             failed.append((vid, batch.failure_message(exc, target / vid)))
             continue

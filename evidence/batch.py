@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import contextvars
 import dataclasses
 import enum
 import functools
@@ -127,9 +128,8 @@ class Executor(Protocol):
 
     def preflight(self, case_dir: Path, out_dir: Path, options: pipeline.Options) -> None: ...
 
-    def build(self, case: Case, pending: Sequence[str], done: dict[str, Outcome],
-              out_dir: Path, options: pipeline.Options, tool: str, progress: ProgressFn
-              ) -> dict[str, Outcome]: ...
+    def build(self, run: Run, pending: Sequence[str], done: dict[str, Outcome],
+              progress: ProgressFn) -> dict[str, Outcome]: ...
 
     def read_images(self, files: Sequence[Any], out_dir: Path, engine_id: str,
                     notify: Callable[[int, int], None]) -> dict[str, Any]: ...
@@ -318,10 +318,30 @@ def _cached(folder: Path, fp: str, hashes: Hashes | None = None) -> Outcome | No
     )
 
 
-def reuse(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str
-          ) -> Outcome | None:
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One build's context (issue 19): made once by start() and passed down, instead of
+    `(case, out_dir, options, tool)` travelling separately through every step, and instead of
+    the last build's phone attributions living in module state. Picklable, for a worker."""
+
+    case: Case
+    out_dir: Path
+    options: pipeline.Options
+    tool: str  # the code digest in every fingerprint (tests pin it)
+    phones_known: tuple[tuple[str, str | None], ...] = ()  # DIR/.cache/phones.json's answers
+
+
+def start(case_dir: Path, out_dir: Path, options: pipeline.Options | None = None,
+          tool: str | None = None) -> Run:
+    """The context of a whole-case build of `case_dir` into `out_dir` (loads case.toml)."""
+    case, _ = config.load_case(case_dir)
+    return Run(case, out_dir, options or pipeline.Options(), tool or tool_digest())
+
+
+def reuse(run: Run, victim_id: str) -> Outcome | None:
     """The claimant's last outcome when nothing it depends on changed, else None (never raises:
     whatever goes wrong here, build_one meets it again and reports it)."""
+    case, out_dir, options, tool = run.case, run.out_dir, run.options, run.tool
     started = time.perf_counter()
     if not (out_dir / victim_id / BUILD_JSON).is_file():
         return None  # never built: no need to hash its inputs here (a first build: 750 MB)
@@ -341,11 +361,19 @@ def reuse(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, 
     return dataclasses.replace(cached, seconds=time.perf_counter() - started)
 
 
-def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str,
-              force: bool = False, scratch: Path | None = None) -> Outcome:
-    """Build (or reuse) one claimant. Never raises for the claimant's own problems."""
+def build_one(run: Run, victim_id: str, force: bool = False, scratch: Path | None = None
+              ) -> Outcome:
+    """Build (or reuse) one claimant. Never raises for the claimant's own problems. Runs in
+    a context of its own: what the render sets for this claimant (its fonts' glyph coverage,
+    render/common.use_fonts) ends with it. `scratch`: where its work folder goes (a Dask
+    worker's local directory, issue 22); by default beside the output."""
+    return contextvars.copy_context().run(_build_one, run, victim_id, force, scratch)
+
+
+def _build_one(run: Run, victim_id: str, force: bool, scratch: Path | None) -> Outcome:
+    case, out_dir, options, tool = run.case, run.out_dir, run.options, run.tool
     if not force:
-        cached = reuse(case, victim_id, out_dir, options, tool)
+        cached = reuse(run, victim_id)
         if cached is not None:
             return cached
     started = time.perf_counter()
@@ -354,9 +382,10 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
     hashes = Hashes(_hashes_path(out_dir, victim_id))
     try:
         fp = fingerprint(case, victim_id, tool, options, hashes)
-        got = collect.victim(case, victim_id, digest=hashes.sha,  # hashed just above
-                             ocr=ocr_run.reader(out_dir, options.ocr, case.language))
-        result = pipeline.build_collected(got, out_dir, options, scratch)
+        with phones.session(dict(run.phones_known)) as lookups:  # this claimant's answers
+            got = collect.victim(case, victim_id, digest=hashes.sha,  # hashed just above
+                                 ocr=ocr_run.reader(out_dir, options.ocr, case.language))
+            result = pipeline.build_collected(got, out_dir, options, scratch)
         person = joint.claimant(got.victim, got.timeline)
         outputs = {p.name: _written_sha(p) for p in sorted(folder.iterdir())
                    if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")}
@@ -374,7 +403,7 @@ def build_one(case: Case, victim_id: str, out_dir: Path, options: pipeline.Optio
                         tuple(result.issues))
         prepare_segment(out_dir, built, options, tool)
         return dataclasses.replace(built, seconds=time.perf_counter() - started,
-                                   looked_up=phones.take_looked_up())
+                                   looked_up=lookups.found)
     except Exception as exc:  # one claimant never stops the batch
         return _failure(case, victim_id, fp, exc, time.perf_counter() - started, folder)
 
@@ -386,8 +415,7 @@ def _written_sha(path: Path) -> str:
     return known or inventory.sha256(path)
 
 
-def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str,
-                scratch: Path | None = None) -> Outcome:
+def _build_next(run: Run, victim_id: str, scratch: Path | None = None) -> Outcome:
     """build_one in a batch: one claimant after another in the same process."""
     # A dossier leaves ~10^5 objects in reference cycles (pypdf, reportlab). The collector
     # waits until the claimant is done, then takes them in one pass: while the build runs it
@@ -397,7 +425,7 @@ def _build_next(case: Case, victim_id: str, out_dir: Path, options: pipeline.Opt
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return build_one(case, victim_id, out_dir, options, tool, force=True, scratch=scratch)
+        return build_one(run, victim_id, force=True, scratch=scratch)
     finally:
         if enabled:
             gc.enable()
@@ -430,35 +458,35 @@ def _failure(case: Case, victim_id: str, fp: str, exc: BaseException, seconds: f
 # ---- the batch --------------------------------------------------------------------------------
 
 
-def _run(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
-         jobs: int, progress: ProgressFn, cluster: Executor | None = None
-         ) -> dict[str, Outcome]:
+def _run(run: Run, ids: Sequence[str], jobs: int, progress: ProgressFn,
+         cluster: Executor | None = None) -> dict[str, Outcome]:
     # A dossier allocates ~10^5 short-lived objects (pypdf, reportlab): collecting every 700
     # allocations scanned the survivors again and again; every 20,000 halves the time spent in
     # the collector for ~15 MB more at peak (bench/README.md)
     threshold = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *threshold[1:])
     try:
-        return _run_all(case, ids, out_dir, options, tool, jobs, progress, cluster)
+        return _run_all(run, ids, jobs, progress, cluster)
     finally:
         gc.set_threshold(*threshold)
 
 
-def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Options, tool: str,
-             jobs: int, progress: ProgressFn, cluster: Executor | None = None
-             ) -> dict[str, Outcome]:
+def _run_all(run: Run, ids: Sequence[str], jobs: int, progress: ProgressFn,
+             cluster: Executor | None = None) -> dict[str, Outcome]:
+    case, out_dir, options = run.case, run.out_dir, run.options
     done: dict[str, Outcome] = {}
     pending: list[str] = []
     total = len(ids)
     attributions = _Attributions(out_dir)
+    run = dataclasses.replace(run, phones_known=tuple(attributions.known.items()))
     # a rebuild (the last build finished): one worker warms up meanwhile, for the usual case
-    early = (_Early(case, options) if jobs > 1 and (out_dir / MANIFEST).is_file()
-             and cluster is None else None)
+    early = (_Early(run) if jobs > 1 and (out_dir / MANIFEST).is_file() and cluster is None
+             else None)
     try:
         # Unchanged claimants are recognised here, from remembered hashes (milliseconds each):
         # the workers, and what is loaded for them, are only for claimants that need building.
         for vid in ids:
-            cached = reuse(case, vid, out_dir, options, tool)
+            cached = reuse(run, vid)
             if cached is None:
                 pending.append(vid)
             else:
@@ -469,7 +497,7 @@ def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Op
         if early is not None and len(pending) == 1:
             vid = pending[0]
             progress(Progress("begin", total, len(done), (vid,), vid))
-            done[vid] = early.build(vid, out_dir, tool, meanwhile=lambda: pipeline.load_fonts(
+            done[vid] = early.build(vid, meanwhile=lambda: pipeline.load_fonts(
                 case, options))  # the bundle's front matter needs them here
             progress(Progress("done", total, len(done), (), vid, done[vid].state))
             return done
@@ -479,8 +507,8 @@ def _run_all(case: Case, ids: Sequence[str], out_dir: Path, options: pipeline.Op
                         lambda n, of: progress(Progress("ocr", of, n)),
                         remote=cluster.read_images if cluster is not None else None)
         if cluster is not None:  # issue 22: on a Dask cluster
-            return cluster.build(case, pending, done, out_dir, options, tool, progress)
-        return _build_pending(case, pending, done, out_dir, options, tool, jobs, progress)
+            return cluster.build(run, pending, done, progress)
+        return _build_pending(run, pending, done, jobs, progress)
     finally:
         if early is not None:
             early.end()
@@ -493,22 +521,21 @@ class _Early:
     changed — the lawyer's usual rebuild — it builds that one at once; otherwise it is ended
     before it builds anything."""
 
-    def __init__(self, case: Case, options: pipeline.Options) -> None:
+    def __init__(self, run: Run) -> None:
         ctx = multiprocessing.get_context("fork")
         self.conn, child = ctx.Pipe()
-        self.case = case
-        self.proc = ctx.Process(target=_early_worker, args=(child, case, options),
+        self.case = run.case
+        self.proc = ctx.Process(target=_early_worker, args=(child, run),
                                 name="evidence-early", daemon=True)
         self.proc.start()
         child.close()
         self.used = self.ended = False
 
-    def build(self, victim_id: str, out_dir: Path, tool: str,
-              meanwhile: Callable[[], object]) -> Outcome:
+    def build(self, victim_id: str, meanwhile: Callable[[], object]) -> Outcome:
         started = time.perf_counter()
         self.used = True
         try:
-            self.conn.send((victim_id, out_dir, tool))
+            self.conn.send(victim_id)
             meanwhile()
             outcome: Outcome = self.conn.recv()
             return outcome
@@ -527,11 +554,11 @@ class _Early:
         self.conn.close()
 
 
-def _early_worker(conn: Any, case: Case, options: pipeline.Options) -> None:
+def _early_worker(conn: Any, run: Run) -> None:
     worker_init()
-    pipeline.warm_up(case, options)
-    victim_id, out_dir, tool = conn.recv()  # or terminated, unused
-    conn.send(_build_next(case, victim_id, out_dir, options, tool))
+    pipeline.warm_up(run.case, run.options)
+    victim_id = conn.recv()  # or terminated, unused
+    conn.send(_build_next(run, victim_id))
 
 
 def worker_init() -> None:
@@ -566,7 +593,6 @@ class _Attributions:
         self.known: dict[str, str | None] = {
             str(k): v for k, v in (known.items() if isinstance(known, dict) else ())
             if v is None or isinstance(v, str)}  # a damaged cache is ignored, entry by entry
-        phones.remember(self.known)
 
     def save(self, outcomes: Iterable[Outcome]) -> None:
         new = {k: v for o in outcomes for k, v in o.looked_up.items() if k not in self.known}
@@ -576,14 +602,14 @@ class _Attributions:
                 "numbers": dict(sorted({**self.known, **new}.items()))}))
 
 
-def _build_pending(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: Path,
-                   options: pipeline.Options, tool: str, jobs: int, progress: ProgressFn
-                   ) -> dict[str, Outcome]:
+def _build_pending(run: Run, pending: list[str], done: dict[str, Outcome], jobs: int,
+                   progress: ProgressFn) -> dict[str, Outcome]:
+    case, options = run.case, run.options
     total = len(pending) + len(done)
     if jobs <= 1:
         for vid in pending:
             progress(Progress("begin", total, len(done), (vid,), vid))
-            done[vid] = _build_next(case, vid, out_dir, options, tool)
+            done[vid] = _build_next(run, vid)
             progress(Progress("done", total, len(done), (), vid, done[vid].state))
         return done
     # What is alive now (modules, fonts, the case) is frozen before the workers fork: their
@@ -603,16 +629,17 @@ def _build_pending(case: Case, pending: list[str], done: dict[str, Outcome], out
     gc.collect()
     gc.freeze()
     try:
-        return _pooled(case, pending, done, out_dir, options, tool, jobs, progress,
+        return _pooled(run, pending, done, jobs, progress,
                        meanwhile=fonts if len(pending) == 1 else None)
     finally:
         gc.unfreeze()
 
 
-def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: Path,
-            options: pipeline.Options, tool: str, jobs: int, progress: ProgressFn,
-            meanwhile: Callable[[], None] | None = None) -> dict[str, Outcome]:
+def _pooled(run: Run, pending: list[str], done: dict[str, Outcome], jobs: int,
+            progress: ProgressFn, meanwhile: Callable[[], None] | None = None
+            ) -> dict[str, Outcome]:
     """`meanwhile` runs once here after the first claimants went to their workers."""
+    case = run.case
     total = len(pending) + len(done)
     while pending:
         # A worker killed by the OS (out of memory) breaks the pool: the claimants it was
@@ -629,8 +656,7 @@ def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: P
                     while pending and quota and len(running) < jobs:
                         quota -= 1
                         vid = pending.pop(0)
-                        running[pool.submit(_build_next, case, vid, out_dir, options,
-                                            tool)] = vid
+                        running[pool.submit(_build_next, run, vid)] = vid
                         progress(Progress("begin", total, len(done),
                                           tuple(running.values()), vid))
                     if meanwhile is not None:
@@ -875,19 +901,23 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     `tool` overrides the code digest in the fingerprints (tests pin it so that an unrelated
     edit to the tool between two builds does not rebuild everything). `cluster`: build the
     claimants there (after its preflight) instead of in a local pool."""
-    options = options or pipeline.Options()
+    return build_run(start(case_dir, out_dir, options, tool), jobs=jobs, progress=progress,
+                     cluster=cluster)
+
+
+def build_run(run: Run, *, jobs: int | None = None, progress: ProgressFn | None = None,
+              cluster: Executor | None = None) -> Result:
+    """build() for a Run already made (app.build makes it)."""
+    case, out_dir, options, tool = run.case, run.out_dir, run.options, run.tool
     started = time.perf_counter()
     notify: ProgressFn = progress or (lambda _p: None)
-    case, _ = config.load_case(case_dir)
     ids = config.victim_ids(case)
     out_dir.mkdir(parents=True, exist_ok=True)
     _sweep(out_dir)
-    tool = tool or tool_digest()
     if cluster is not None:
-        cluster.preflight(case_dir, out_dir, options)  # before any task (issue 22)
+        cluster.preflight(case.folder, out_dir, options)  # before any task (issue 22)
     notify(Progress("start", len(ids), 0))
-    found = _run(case, ids, out_dir, options, tool, max(1, jobs or os.cpu_count() or 1), notify,
-                 cluster)
+    found = _run(run, ids, max(1, jobs or os.cpu_count() or 1), notify, cluster)
     outcomes = tuple(found[v] for v in ids)
 
     notify(Progress("joint", len(ids), len(ids)))

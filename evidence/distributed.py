@@ -149,14 +149,12 @@ def _reader(out_dir: Path, engine_id: str) -> Any:
     return _READERS[key]
 
 
-def build_task(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options, tool: str
-               ) -> batch.Outcome:
+def build_task(run: batch.Run, victim_id: str) -> batch.Outcome:
     """One claimant on a worker: what a local pool worker runs, its work folder in the worker's
     local directory (dask worker --local-directory); only finished files reach `out_dir`."""
     from distributed import get_worker
 
-    return batch._build_next(case, victim_id, out_dir, options, tool,
-                             scratch=Path(get_worker().local_directory))
+    return batch._build_next(run, victim_id, scratch=Path(get_worker().local_directory))
 
 
 def ocr_task(file: SourceFile, out_dir: Path, engine_id: str) -> OcrResult:
@@ -287,22 +285,22 @@ class Cluster:
 
     # -- the claimants --
 
-    def build(self, case: Case, pending: Sequence[str], done: dict[str, batch.Outcome],
-              out_dir: Path, options: pipeline.Options, tool: str, progress: ProgressFn
-              ) -> dict[str, batch.Outcome]:
+    def build(self, run: batch.Run, pending: Sequence[str], done: dict[str, batch.Outcome],
+              progress: ProgressFn) -> dict[str, batch.Outcome]:
         """Each pending claimant as one task; outcomes in `done` as they arrive.
 
         A claimant the scheduler gave up on (its workers kept dying) may only have been beside
         the one that killed them: each such claimant is built once more, alone on the cluster,
         and fails only if it kills its worker again."""
         total = len(pending) + len(done)
-        run = uuid.uuid4().hex[:8]
+        case = run.case
+        key = uuid.uuid4().hex[:8]
         attempts = itertools.count()
 
         def submit(vids: Sequence[str]) -> dict[Any, str]:
             attempt = next(attempts)
-            return {self.client.submit(build_task, case, vid, out_dir, options, tool, pure=False,
-                                       key=f"evidence-build-{run}-{attempt}-{vid}"): vid
+            return {self.client.submit(build_task, run, vid, pure=False,
+                                       key=f"evidence-build-{key}-{attempt}-{vid}"): vid
                     for vid in vids}
 
         suspects: list[str] = []

@@ -8,9 +8,13 @@ they come from our own table. Carrier is the number block's *original* carrier (
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
 
 import phonenumbers
 
@@ -99,59 +103,87 @@ def preload() -> None:
     from phonenumbers import carrier, geocoder  # noqa: F401
 
 
-# Attributions of this data version a previous build already looked up (remember()): a rebuild
-# of one claimant then need not load the geocoder (0.4 s) for numbers it attributed before.
-_REMEMBERED: dict[str, str | None] = {}
-_LOOKED_UP: dict[str, str | None] = {}  # what the geocoder answered in this process
+@dataclasses.dataclass(frozen=True)
+class Lookups:
+    """One build's geocoder answers (issue 19: a run's state, never the process's).
+
+    `known`: answers of an earlier build with the same data_version(), keyed `lang|number`
+    (DIR/.cache/phones.json): a rebuild of one claimant then need not load the geocoder (0.4 s)
+    for numbers it attributed before. `found`: what the geocoder answered during this run,
+    for the next build's cache."""
+
+    known: Mapping[str, str | None] = dataclasses.field(default_factory=dict)
+    found: dict[str, str | None] = dataclasses.field(default_factory=dict)
+
+
+# The run whose attributions are being made, set for the duration of session(): a context
+# variable, not a module global, so two builds in one process (a test run, the web server)
+# each see only their own answers, and a thread that opened no session records nothing.
+_SESSION: contextvars.ContextVar[Lookups] = contextvars.ContextVar("evidence_phone_lookups")
 
 
 def data_version() -> str:
     return str(phonenumbers.__version__)
 
 
-def remember(known: dict[str, str | None]) -> None:
-    """Answers of the geocoder from an earlier run with the same data_version(), keyed by
-    `lang|number` (as take_looked_up() gives them)."""
-    _REMEMBERED.update(known)
+@contextlib.contextmanager
+def session(known: Mapping[str, str | None] | None = None) -> Iterator[Lookups]:
+    """Attributions made inside the block use `known` first and record what the geocoder
+    answered in the yielded Lookups (its `found`)."""
+    lookups = Lookups(dict(known or {}))
+    token = _SESSION.set(lookups)
+    try:
+        yield lookups
+    finally:
+        _SESSION.reset(token)
 
 
-def take_looked_up() -> dict[str, str | None]:
-    """The geocoder's answers in this process since the last call, keyed by `lang|number`."""
-    new = dict(_LOOKED_UP)
-    _LOOKED_UP.clear()
-    return new
-
-
-@functools.cache
 def attribute(number: str, lang: str = "zh-Hans") -> str | None:
     """`浙江省杭州市 中国移动` for a mobile, the bank's name for a hotline, None if unknown."""
+    fixed, key = _classify(number, lang)
+    if key is None:
+        return fixed
+    lookups = _SESSION.get(None)
+    if lookups is not None and key in lookups.known:
+        return lookups.known[key]
+    found, asked = _geocode(key)
+    if lookups is not None and asked:
+        lookups.found[key] = found
+    return found
+
+
+@functools.lru_cache(maxsize=65536)  # a victim's SMS and calls repeat the same few numbers
+def _classify(number: str, lang: str) -> tuple[str | None, str | None]:
+    """(the answer, None) when no geocoder is needed, else (None, its key `lang|number`)."""
     s = normalize(number)
     code = bank_code(s)
     if code:
-        return (BANKS_EN if lang == "en" else BANKS)[code]
+        return (BANKS_EN if lang == "en" else BANKS)[code], None
     if s in OTHER_SERVICES:
-        return OTHER_SERVICES[s]
+        return OTHER_SERVICES[s], None
     if not re.fullmatch(r"\+?\d{5,16}", s):
-        return None
-    loc = "en" if lang == "en" else "zh"
-    key = f"{loc}|{s}"
-    if key in _REMEMBERED:
-        return _REMEMBERED[key]
+        return None, None
+    return None, f"{'en' if lang == 'en' else 'zh'}|{s}"
+
+
+@functools.cache  # a pure function of the number and the library's data: no run's state
+def _geocode(key: str) -> tuple[str | None, bool]:
+    """The answer, and whether the geocoder was asked (only then is it worth remembering:
+    an invalid number is refused without loading the geocoder's data)."""
+    loc, _, s = key.partition("|")
     try:
         parsed = phonenumbers.parse(s, "CN")
     except phonenumbers.NumberParseException:
-        return None
+        return None, False
     if not phonenumbers.is_valid_number(parsed):
-        return None
+        return None, False
     # Imported here: the geocoder's data takes 0.45 s to load, and processes that never
     # attribute a number (a rebuild's parent, `evidence verify`) should not pay for it.
     from phonenumbers import carrier, geocoder
 
     place = geocoder.description_for_number(parsed, loc)
     operator = carrier.name_for_number(parsed, loc)
-    found = " ".join(part for part in (place, operator) if part) or None
-    _LOOKED_UP[key] = found
-    return found
+    return " ".join(part for part in (place, operator) if part) or None, True
 
 
 def is_hangzhou(attribution: str | None) -> bool:

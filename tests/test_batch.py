@@ -193,7 +193,6 @@ def test_geocoder_answers_are_kept_for_the_next_build(case_and_build: tuple[Path
 def test_a_damaged_phone_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from evidence import phones
 
-    monkeypatch.setattr(phones, "_REMEMBERED", {})  # what the test loads stays in the test
     cache = tmp_path / batch.CACHE_DIR / "phones.json"
     cache.parent.mkdir(parents=True)
     cache.write_text(json.dumps({"data": phones.data_version(),

@@ -35,12 +35,23 @@ def test_short_codes_are_not_geocoded():
     assert phones.attribute("group_8@rcs.google.com") is None
 
 
-def test_remembered_answers_are_used_without_the_geocoder(monkeypatch):
-    phones.attribute.cache_clear()
-    monkeypatch.setattr(phones, "_REMEMBERED", {"zh|13757120000": "记住的答案"})
-    try:
+def test_remembered_answers_are_used_without_the_geocoder():
+    with phones.session({"zh|13757120000": "记住的答案"}) as lookups:
         assert phones.attribute("13757120000") == "记住的答案"
         assert phones.attribute("13757120000", "en") != "记住的答案"  # per language
-        assert "zh|13757120000" not in phones.take_looked_up()  # not looked up again
-    finally:
-        phones.attribute.cache_clear()
+    assert "zh|13757120000" not in lookups.found  # not looked up again
+    assert "en|13757120000" in lookups.found
+
+
+def test_two_sessions_in_one_process_do_not_share_answers():
+    """Issue 19: one build's remembered and looked-up numbers are not visible to the next,
+    even though the geocoder's own (pure) answers are memoised for the process."""
+    with phones.session({"zh|13757120000": "第一次构建记住的"}) as first:
+        assert phones.attribute("13757120000") == "第一次构建记住的"
+        phones.attribute("13900000000")
+    with phones.session() as second:
+        assert phones.attribute("13757120000") != "第一次构建记住的"
+        phones.attribute("13900000000")  # memoised by the process, still recorded for this run
+    assert set(second.found) == {"zh|13757120000", "zh|13900000000"}
+    assert "zh|13757120000" not in first.found
+    assert phones.attribute("13900000000") == second.found["zh|13900000000"]  # no session: kept

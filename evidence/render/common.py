@@ -5,6 +5,7 @@ reportlab's global settings are made in evidence/render/__init__.py.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import functools
 import re
@@ -98,18 +99,36 @@ def styles(f: fonts_mod.Fonts, size: float = 10) -> Styles:
     )
 
 
-_COVERED: frozenset[str] | None = None  # characters every dossier font can draw
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # invisible: dropped (tab and newline kept)
 
 
-_FALLBACKS: tuple[tuple[str, frozenset[str]], ...] = ()  # issue 17: glyph fallback fonts
+@dataclasses.dataclass(frozen=True)
+class Glyphs:
+    """What the document being rendered can draw: `covered`, the characters every one of its
+    fonts has (None: a CID font, every character kept); `fallbacks`, issue 17's glyph
+    fallback fonts with their characters, in order."""
+
+    covered: frozenset[str] | None = None
+    fallbacks: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
-def use_fonts(f: fonts_mod.Fonts) -> None:
+# The fonts of the document being rendered in this thread (issue 19: was a module global, so
+# one build's fonts leaked into the next). Set by use_fonts(), which styles() calls before any
+# paragraph is made; esc()/printable() read it because they are called from every flowable.
+_GLYPHS: contextvars.ContextVar[Glyphs] = contextvars.ContextVar("evidence_glyphs")
+_NO_FONTS = Glyphs()  # before use_fonts(): every character kept as it is
+
+
+def use_fonts(f: fonts_mod.Fonts) -> Glyphs:
     """Remember which characters the fonts can draw (emoji, rare ideographs may be missing)."""
-    global _COVERED, _FALLBACKS
-    _COVERED = _covered(f.body, f.heading)
-    _FALLBACKS = fonts_mod.fallbacks() if f.fallbacks else ()
+    glyphs = Glyphs(_covered(f.body, f.heading), fonts_mod.fallbacks() if f.fallbacks else ())
+    _GLYPHS.set(glyphs)
+    return glyphs
+
+
+def glyphs() -> Glyphs:
+    """The fonts use_fonts() last set in this context."""
+    return _GLYPHS.get(_NO_FONTS)
 
 
 @functools.lru_cache(maxsize=8)  # the same fonts for every claimant of a batch
@@ -124,15 +143,17 @@ def _covered(body: str, heading: str) -> frozenset[str] | None:
 
 def printable(text: str) -> str:
     """A character no font can draw is written as [U+1F923] instead of an empty box."""
-    if _COVERED is None or _COVERED.issuperset(text):  # the common case, at C speed
+    covered = _GLYPHS.get(_NO_FONTS).covered
+    if covered is None or covered.issuperset(text):  # the common case, at C speed
         return text
-    return "".join(ch if ch in _COVERED else f"[U+{ord(ch):04X}]" for ch in text)
+    return "".join(ch if ch in covered else f"[U+{ord(ch):04X}]" for ch in text)
 
 
 def esc(text: object) -> str:
     """Text for a Paragraph: XML-escaped, line breaks kept, invisible controls dropped; a
     character only a fallback font has is set in that font (issue 17)."""
-    parts = fonts_mod.pieces(_CONTROLS.sub("", str(text)), _COVERED, _FALLBACKS)
+    g = _GLYPHS.get(_NO_FONTS)
+    parts = fonts_mod.pieces(_CONTROLS.sub("", str(text)), g.covered, g.fallbacks)
     return "".join(escape(printable(t)) if f is None else f'<font name="{f}">{escape(t)}</font>'
                    for t, f in parts).replace("\n", "<br/>")
 
@@ -427,8 +448,9 @@ def cell(style: ParagraphStyle, *parts: str | Run, link: int | str | None = None
 
 def _runs(text: str, font: str, size: float, ink: Any) -> tuple[Run, ...]:
     """Runs of `text`, in a fallback font where only that one has the character (issue 17)."""
+    g = _GLYPHS.get(_NO_FONTS)
     return tuple(Run(plain(t) if f is None else _CONTROLS.sub("", t), f or font, size, ink)
-                 for t, f in fonts_mod.pieces(str(text), _COVERED, _FALLBACKS))
+                 for t, f in fonts_mod.pieces(str(text), g.covered, g.fallbacks))
 
 
 _WIDTHS: dict[str, dict[str, float]] = {}

@@ -17,11 +17,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from evidence.model import Issue, Severity
+from evidence.render import patches
 
 COMMON_PATHS = (
     "/usr/share/fonts/truetype/arphic/uming.ttc",
@@ -57,10 +58,11 @@ class Fonts:
     fallbacks: tuple[str, ...] = ()  # registered names of the glyph fallback fonts, in order
 
 
-def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
-    """reportlab's ToUnicode CMap, with characters beyond U+FFFF written as UTF-16 surrogate
-    pairs as the PDF spec requires (reportlab writes `<20BB7>`, which pdftotext and every
-    viewer's copy/search read as garbage). Same bytes as reportlab's for all other text."""
+def to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode CMap (put in place by patches.install()), with characters beyond
+    U+FFFF written as UTF-16 surrogate pairs as the PDF spec requires (reportlab writes
+    `<20BB7>`, which pdftotext and every viewer's copy/search read as garbage).
+    Same bytes as reportlab's for all other text."""
     def utf16(v: int) -> str:
         if v <= 0xFFFF:
             return f"{v:04X}"
@@ -76,8 +78,6 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
         "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
 
 
-ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-
 
 @functools.cache
 def _load_fallback(entry: str) -> tuple[str, frozenset[str]] | None:
@@ -90,7 +90,7 @@ def _load_fallback(entry: str) -> tuple[str, frozenset[str]] | None:
         font = TTFont(name, str(path))
     except (TTFError, OSError, ValueError, IndexError):
         return None
-    _remember_tables(font.face)
+    share_tables(font.face)
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(font)
     return name, frozenset(chr(c) for c in font.face.charToGlyph if c > 0x7F)
@@ -98,6 +98,7 @@ def _load_fallback(entry: str) -> tuple[str, frozenset[str]] | None:
 
 def fallbacks(paths: Sequence[str] = FALLBACK_PATHS) -> tuple[tuple[str, frozenset[str]], ...]:
     """The usable fallback fonts and their characters, in order."""
+    patches.install()
     return tuple(f for p in paths if (f := _load_fallback(p)) is not None)
 
 
@@ -155,7 +156,7 @@ def _load(entry: str) -> TTFont | None:
         return None
     if not all(ord(ch) in font.face.charToGlyph for ch in PROBE):
         return None
-    _remember_tables(font.face)
+    share_tables(font.face)
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(font)
     return font
@@ -164,7 +165,7 @@ def _load(entry: str) -> TTFont | None:
 SUBSET_TABLES = ("glyf", "post", "name", "OS/2", "cvt ", "fpgm", "prep", "hhea", "maxp", "head")
 
 
-def _remember_tables(face: Any) -> None:
+def share_tables(face: Any) -> None:
     """reportlab copies whole tables out of the font file for every subset it embeds (the
     glyph table of a CJK font is megabytes; a dossier embeds about nine subsets): keep one
     copy of each, read here, so forked workers share it too. Same bytes, same subsets."""
@@ -183,7 +184,9 @@ def _remember_tables(face: Any) -> None:
 
 def register(override: str | None = None, body: Sequence[str] = (),
              heading: Sequence[str] = ()) -> Fonts:
-    """The fonts a dossier uses; cached, so each font file is parsed once per process."""
+    """The fonts a dossier uses; cached, so each font file is parsed once per process.
+    A render entry point: reportlab gets the project's settings first (patches.install)."""
+    patches.install()
     return _register(override, tuple(body), tuple(heading))
 
 

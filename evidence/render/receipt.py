@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -26,6 +26,9 @@ from reportlab.platypus.flowables import Flowable
 from evidence import atomic, template, times
 from evidence.model import Case, SourceFile, Status, Victim
 from evidence.render import fonts
+
+if TYPE_CHECKING:  # values the caller made: the receipt never runs collection itself
+    from evidence import checklist, collect
 
 FILE_NAME = "receipt.pdf"
 
@@ -56,17 +59,16 @@ def write(path: Path, case: Case, victim: Victim, files: Sequence[SourceFile], *
     return path
 
 
-def write_for_intake(case: Case, victim_id: str, *, when: dt.datetime,
-                     refused: Sequence[tuple[str, str]] = ()) -> Path:
-    """receipt.pdf in the victim's folder: everything received so far, and what is missing."""
-    from evidence import checklist, collect  # the receipt states what `check` would say
-
-    got = collect.victim(case, victim_id, not_after=when)
+def write_for_intake(case: Case, gathered: collect.Collected, checks: checklist.Checklist, *,
+                     when: dt.datetime, refused: Sequence[tuple[str, str]] = ()) -> Path:
+    """receipt.pdf in the victim's folder: everything received so far, and what is missing —
+    from the collection and checklist the caller already has (app.write_receipt), never
+    collected again here (issue 19)."""
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
     sep = "：" if lang == "zh-Hans" else ": "
-    missing = [f"{i.label}{sep}{i.detail}" for i in checklist.build(got).items if i.ok is False]
-    return write(got.victim.folder / FILE_NAME, case, got.victim, got.inventory.files, when=when,
-                 missing=missing, refused=refused, lang=lang)
+    missing = [f"{i.label}{sep}{i.detail}" for i in checks.items if i.ok is False]
+    return write(gathered.victim.folder / FILE_NAME, case, gathered.victim,
+                 gathered.inventory.files, when=when, missing=missing, refused=refused, lang=lang)
 
 
 MAX_ROWS = 2000  # issue 23: files listed one by one per table (100,000 rows: > 15 min, 2 GB)

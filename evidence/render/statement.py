@@ -14,11 +14,12 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from evidence.render import patches
 
 FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT = "WenQuanYiMicroHei"
@@ -60,7 +61,7 @@ def _masked(card: str) -> str:
 
 def pdf(statement: Statement) -> bytes:
     """The statement as PDF bytes; the same input gives the same bytes (invariant mode)."""
-    rl_config.invariant = 1
+    patches.install()  # invariant mode among the project's reportlab settings
     font = _font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)

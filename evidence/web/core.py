@@ -1,9 +1,8 @@
 """The web layer's one door into the library: every call the pages make into the core is here.
 
 The pages never read a victim folder, intake.json or a build output themselves; they call these
-functions, which call exactly what the CLI calls (intake, collect + checklist as in `check`,
-the receipt PDF, the batch build). When the use cases move behind one module (app.py), only
-this file changes.
+functions, which call the use cases the CLI calls (evidence/app.py: intake_submission, examine
+as in `check`, write_receipt, build; issue 19), so both share one policy for each.
 """
 
 from __future__ import annotations
@@ -14,9 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evidence import atomic, batch, checklist, collect, config, intake, inventory, times
+from evidence import app, atomic, batch, config, intake, inventory, times
 from evidence.model import Case, Severity, Status
-from evidence.render import receipt
 
 INBOX = intake.INBOX
 OUT_DIR = "out"  # where `evidence build CASE` writes by default
@@ -46,8 +44,9 @@ def victim_folder(case: Case, victim_id: str) -> Path:
 
 
 def intake_upload(case: Case, victim_id: str, spooled: Path, name: str) -> intake.IntakeResult:
-    """One uploaded file (or zip), spooled under CASE/.inbox, through the CLI's intake."""
-    return intake.intake(spooled, case, victim_id, name=name)
+    """One uploaded file (or zip), spooled under CASE/.inbox, through the CLI's intake use case
+    (the receipt is written when the victim asks for it, not after every file)."""
+    return app.intake_submission(spooled, case, victim_id, name=name, receipt=False).result
 
 
 def stored_name(name: str) -> str:
@@ -99,10 +98,7 @@ class Report:
 def report(case: Case, victim_id: str, hashes_dir: Path | None = None) -> Report:
     """`hashes_dir`: where to remember the files' SHA-256 (as `build` does), so the check
     after each upload hashes only the new file, not the victim's 2 GB of recordings again."""
-    hashes = batch.Hashes(hashes_dir / f"{victim_id}.json" if hashes_dir else None)
-    got = collect.victim(case, victim_id, digest=hashes.sha)
-    hashes.save()
-    checks = checklist.build(got)
+    got, checks = app.examine(case, victim_id, hashes_dir=hashes_dir)
     files = tuple(FileRow(f.path, f.original_path or f.path, f.size, f.sha256, f.status.value,
                           f.reason or "") for f in got.inventory.files)
     shown = {(f.path, f.reason) for f in files if f.reason}
@@ -116,7 +112,7 @@ def report(case: Case, victim_id: str, hashes_dir: Path | None = None) -> Report
 
 def write_receipt(case: Case, victim_id: str) -> Path:
     """receipt.pdf in the victim folder (what `evidence intake` writes), as of now."""
-    return receipt.write_for_intake(case, victim_id, when=times.now())
+    return app.write_receipt(case, victim_id, when=times.now())
 
 
 def dossier(case: Case, victim_id: str) -> Path | None:
@@ -144,7 +140,9 @@ def build(case_folder: Path, progress: Callable[[int, int, str], None]) -> Build
     def notify(p: batch.Progress) -> None:
         progress(p.done, p.total, "joint" if p.event == "joint" else ", ".join(p.running))
 
-    result = batch.build(case_folder, case_folder / OUT_DIR, progress=notify)
+    built = app.build(case_folder, case_folder / OUT_DIR, progress=notify)
+    result = built.batch
+    assert result is not None  # the whole-case build always has its batch result
     counts = {s: sum(o.state is s for o in result.outcomes) for s in batch.State}
     return BuildSummary(counts[batch.State.BUILT], counts[batch.State.CACHED],
                         tuple(o.id for o in result.failed), result.seconds)
