@@ -54,8 +54,9 @@ from evidence import (
 )
 from evidence.model import Case, Issue, Severity
 from evidence.ocr import run as ocr_run
-from evidence.pdf import bundle
+from evidence.pdf import bundle, volumes
 from evidence.render import joint as render_joint
+from evidence.render import volume_cover
 
 BUILD_JSON = "build.json"
 MANIFEST = "manifest.json"
@@ -218,7 +219,8 @@ def tool_digest() -> str:
 
 def _options_text(options: pipeline.Options) -> str:
     """The options that change what is built (how it is written to disk does not)."""
-    chosen = {k: v for k, v in dataclasses.asdict(options).items() if k not in ("direct_io",)}
+    chosen = {k: v for k, v in dataclasses.asdict(options).items()
+              if k not in ("direct_io", "max_mb", "max_pages")}  # the joint step's own
     return json.dumps(chosen, sort_keys=True, default=str)
 
 
@@ -626,11 +628,14 @@ def _pooled(case: Case, pending: list[str], done: dict[str, Outcome], out_dir: P
     return done
 
 
-def _joint_fingerprint(case: Case, outcomes: Sequence[Outcome], tool: str) -> str:
-    data = {
+def _joint_fingerprint(case: Case, outcomes: Sequence[Outcome], tool: str,
+                       limits: tuple[int, int] = (0, 0)) -> str:
+    data: dict[str, Any] = {
         "format": FORMAT, "tool": tool, "case": case_inputs(case),
         "claimants": [[o.id, o.state is State.FAILED, o.fingerprint, o.error] for o in outcomes],
     }
+    if any(limits):  # issue 18: volumes (one bundle.pdf keeps its fingerprint)
+        data["volumes"] = list(limits)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -653,7 +658,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
     tz = times.zone(case.timezone)
     setup, _ = pipeline.setup_for(case)
-    fp = _joint_fingerprint(case, outcomes, tool)
+    limits = volume_limits(case, options)
+    fp = _joint_fingerprint(case, outcomes, tool, limits)
     analysis = joint.analyse([o.claimant for o in outcomes])
     red = None
     if options.redact:  # issue 6: the front matter and the claims exports are masked too
@@ -697,12 +703,22 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
             parts.append(bundle.BundlePart(title, out_dir / o.id / dossier_name,
                                           *_segment_cache(out_dir, o, dossier_name, tool)))
     _sweep_segments(out_dir, parts, dossier_name)
+    files: dict[str, str] = {}  # the bundle or the volumes: name -> SHA-256
+    volume_list: list[dict[str, Any]] = []
     try:
-        written, bundle_sha = bundle.bundle(
-            folder / bundle_name, front_matter, parts, [], template.t(lang, "joint.outline.front"),
-            stamps, metadata, render_joint.STAMP_SIZE, direct_io=options.direct_io)
+        if any(limits):
+            volume_list = _write_volumes(folder, case, lang, setup, options, limits, front_matter,
+                                         parts, pages, metadata)
+            files = {v["path"]: v["sha256"] for v in volume_list}
+            written = sum(v["pages"] for v in volume_list)
+        else:
+            written, files[bundle_name] = bundle.bundle(
+                folder / bundle_name, front_matter, parts, [],
+                template.t(lang, "joint.outline.front"), stamps, metadata,
+                render_joint.STAMP_SIZE, direct_io=options.direct_io)
     finally:
         pool.shutdown()
+    _sweep_bundles(folder, files, bundle_name, options)
     rendered, ranges = laid[0]
     csv_data = claims.to_csv(analysis, ranges, tz, lang)
     json_data = claims.to_json(analysis, ranges, tz, lang, case.title)
@@ -714,14 +730,110 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     editable = _office(case, analysis, ranges, lang, tz, red, options)  # issue 17
     for name, data in editable.items():
         atomic.write_bytes(folder / name, data)
-    # the bundle's .sha256 (from the writer's own hash): `evidence verify` and `sha256sum -c`
-    side = integrity.write_sidecar(folder / bundle_name, bundle_sha)
-    hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
+    hashes = {csv_name: hashlib.sha256(csv_data).hexdigest(),
               json_name: hashlib.sha256(json_data).hexdigest(),
-              **{name: hashlib.sha256(data).hexdigest() for name, data in editable.items()},
-              side.name: hashlib.sha256(side.read_bytes()).hexdigest()}
+              **{name: hashlib.sha256(data).hexdigest() for name, data in editable.items()}}
+    for name, sha in files.items():
+        # each bundle's .sha256 (from the writer's own hash): `evidence verify`, `sha256sum -c`
+        side = integrity.write_sidecar(folder / name, sha)
+        hashes[name] = sha
+        hashes[side.name] = hashlib.sha256(side.read_bytes()).hexdigest()
     return written, hashes, {"key": key, "first_pages": rendered.first_pages,
-                             "pages": rendered.pages, "claimants": len(outcomes)}
+                             "pages": rendered.pages, "claimants": len(outcomes),
+                             **({"volumes": volume_list} if volume_list else {})}
+
+
+def volume_limits(case: Case, options: pipeline.Options) -> tuple[int, int]:
+    """issue 18: (max MB, max pages) a bundle file; --max-mb/--max-pages, else the template's
+    [bundle]; 0 = no limit."""
+    setup, _ = pipeline.setup_for(case)
+    listed = setup.get("bundle", {})
+    mb = options.max_mb if options.max_mb is not None else int(listed.get("max_mb", 0))
+    pages = options.max_pages if options.max_pages is not None else int(listed.get("max_pages", 0))
+    return max(0, mb), max(0, pages)
+
+
+def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
+                   options: pipeline.Options, limits: tuple[int, int],
+                   front_matter: Callable[[], tuple[bytes, list[model.BundleSection]]],
+                   parts: Sequence[bundle.BundlePart], pages: Sequence[int],
+                   metadata: Mapping[str, str]) -> list[dict[str, Any]]:
+    """issue 18: the joint bundle as volumes within `limits`, cut between parts; Bates numbers
+    run on across them; each volume starts with its cover (not Bates-numbered: its pages are
+    labelled and stamped V02-1, …). Returns each volume's manifest entry."""
+    import io
+
+    import pikepdf
+
+    front_pdf, sections = front_matter()  # its length places every Bates number
+    with pikepdf.open(io.BytesIO(front_pdf)) as opened:
+        front_pages = len(opened.pages)
+    sizes = [p.pdf.stat().st_size if isinstance(p.pdf, Path) else len(p.pdf) for p in parts]
+    units = [volumes.Unit(front_pages, len(front_pdf)),
+             *(volumes.Unit(n, size) for n, size in zip(pages, sizes, strict=True))]
+    rows_total = len(units)
+
+    def cover_pages(number: int, members: int) -> int:
+        return volume_cover.pages(rows_total if number == 1 else members)
+
+    mb, max_pages = limits
+    plan = volumes.plan(units, max_pages, mb * 1_000_000, cover_pages)
+    labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
+    names = tuple(pipeline.output_name(volumes.file_name(n), options)
+                  for n in range(1, len(plan) + 1))
+    at: dict[int, tuple[int, int, int]] = {}  # unit -> volume, page in it, first Bates index
+    bates = 0
+    for number, members in enumerate(plan, start=1):
+        page = cover_pages(number, len(members))
+        for i in members:
+            at[i] = (number, page, bates)
+            page += units[i].pages
+            bates += units[i].pages
+    titles = [template.t(lang, "joint.outline.front"), *(p.title for p in parts)]
+    rows = [volume_cover.Row(titles[i], labels[at[i][2]], labels[at[i][2] + units[i].pages - 1],
+                             at[i][0], at[i][1]) for i in range(len(units))]
+    links = [(at[i][0], at[i][1]) for i in range(1, len(units))]
+    out: list[dict[str, Any]] = []
+    for number, members in enumerate(plan, start=1):
+        first_bates = at[members[0]][2]
+        last_bates = first_bates + sum(units[i].pages for i in members) - 1
+        covered = rows if number == 1 else [rows[i] for i in members]
+        cover_pdf = volume_cover.cover(case.title, number, len(plan), labels[first_bates],
+                                       labels[last_bates], names[number - 1], covered,
+                                       number == 1, lang, setup)
+        cover_labels = [f"V{number:02d}-{n}" for n in range(1, cover_pages(number, len(members)) + 1)]
+        volume_labels = [*cover_labels, *labels[first_bates:last_bates + 1]]
+
+        def stamps(head_pages: int, these: list[str] = volume_labels
+                   ) -> tuple[list[str], model.BundleStampFace]:
+            return these, render_joint.stamp_face(these, setup)
+
+        heads = [bundle.Head(volume_cover.title(number, len(plan), lang),
+                             lambda pdf=cover_pdf: (pdf, []))]
+        if number == 1:
+            heads.append(bundle.Head(template.t(lang, "joint.outline.front"),
+                                     lambda: (front_pdf, sections)))
+        total, sha = bundle.assemble(
+            folder / names[number - 1], heads, [parts[i - 1] for i in members if i], stamps,
+            metadata, render_joint.STAMP_SIZE, direct_io=options.direct_io,
+            links=bundle.Links(number, names, tuple(links)))
+        out.append({"path": names[number - 1], "sha256": sha, "pages": total,
+                    "size": (folder / names[number - 1]).stat().st_size,
+                    "bates": [labels[first_bates], labels[last_bates]],
+                    "bates_pages": [first_bates + 1, last_bates + 1],
+                    "claimants": [parts[i - 1].title for i in members if i]})
+    return out
+
+
+def _sweep_bundles(folder: Path, files: Mapping[str, str], bundle_name: str,
+                   options: pipeline.Options) -> None:
+    """issue 18: a bundle.pdf or volumes of a build with other limits are not this build's."""
+    stale = [folder / bundle_name,
+             *folder.glob(pipeline.output_name(volumes.file_name(0), options).replace("00", "[0-9][0-9]"))]
+    for path in stale:
+        if path.name not in files:
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + ".sha256").unlink(missing_ok=True)
 
 
 CITED_KINDS = {"call_log": "calls", "sms_backup": "messages", "sms_export": "messages",
@@ -811,7 +923,7 @@ def _joint_cached(folder: Path, fp: str, hashes: Hashes | None = None) -> int | 
 
 
 def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
-              joint_outputs: Mapping[str, str]) -> bytes:
+              joint_outputs: Mapping[str, str], volume_list: Sequence[Any] = ()) -> bytes:
     files = []
     for o in outcomes:
         for name, sha in sorted(o.outputs.items()):
@@ -828,6 +940,9 @@ def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
                        "fingerprint": o.fingerprint, "error": o.error} for o in outcomes],
         "joint_fingerprint": joint_fp,
         "files": files,
+        # issue 18: each volume's file, SHA-256, pages, Bates range and claimants
+        **({"volumes": [{**v, "path": f"{JOINT_DIR}/{v['path']}"} for v in volume_list]}
+           if volume_list else {}),
     })
 
 
@@ -876,26 +991,35 @@ def _joint_step(case: Case, outcomes: tuple[Outcome, ...], out_dir: Path, tool: 
     """The joint outputs (reused when unchanged), then DIR/manifest.json."""
     ids = [o.id for o in outcomes]
     folder = out_dir / JOINT_DIR
-    joint_fp = _joint_fingerprint(case, outcomes, tool)
+    joint_fp = _joint_fingerprint(case, outcomes, tool, volume_limits(case, options))
     hashes = Hashes(_hashes_path(out_dir, JOINT_DIR))
     pages = _joint_cached(folder, joint_fp, hashes) if outcomes else None
     rebuilt = pages is None and bool(outcomes)
     joint_outputs: dict[str, str] = {}
+    volume_list: list[Any] = []
     if rebuilt:
         pages, joint_outputs, front = build_joint(case, outcomes, out_dir, tool, options)
+        volume_list = front.pop("volumes", [])
         atomic.write_bytes(folder / BUILD_JSON, _dump({
             "format": FORMAT, "fingerprint": joint_fp, "pages": pages,
-            "outputs": joint_outputs, "front": front}))
+            "outputs": joint_outputs, "front": front,
+            **({"volumes": volume_list} if volume_list else {})}))
         for name, sha in joint_outputs.items():
             hashes.trust(folder / name, sha)
     elif outcomes:  # checked against these hashes by _joint_cached just now
         record = _read_json(folder / BUILD_JSON) or {}
         joint_outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
+        volume_list = list(record.get("volumes", []))
     hashes.save()
-    atomic.write_bytes(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
+    atomic.write_bytes(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs,
+                                                     volume_list))
     if options.redact and outcomes:  # issue 23: the served folder holds service copies only
-        served.publish_case(out_dir, ids, pipeline.output_name("dossier.pdf", options), joint_files(options))
+        names = list(joint_files(options))
+        if volume_list:  # issue 18: the volumes and their .sha256 instead of one bundle
+            names[:1] = [n for v in volume_list for n in (v["path"], v["path"] + ".sha256")]
+        served.publish_case(out_dir, ids, pipeline.output_name("dossier.pdf", options), names)
     notify(Progress("end", len(ids), len(ids)))
-    return Result(out_dir, outcomes, folder / joint_files(options)[0] if outcomes else None,
+    first = volume_list[0]["path"] if volume_list else joint_files(options)[0]
+    return Result(out_dir, outcomes, folder / first if outcomes else None,
                   pages or 0,
                   rebuilt, time.perf_counter() - started)

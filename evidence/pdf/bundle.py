@@ -45,6 +45,19 @@ class BundlePart:
 
 
 CLAIMANT_LINK = "evidence-claimant:"  # placeholder URIs drawn by render.joint (1-based claimant)
+PAGE_LINK = "evidence-page:"  # volume covers' rows: evidence-page:<volume>:<0-based page in it>
+
+
+@dataclasses.dataclass(frozen=True)
+class Links:
+    """Where a volume's placeholder links go (issue 18): claimant n's first page as (volume,
+    0-based page in that volume), and every volume's file name. A target in this volume is a
+    jump to its page; one in another volume a remote go-to (GoToR) naming the file relative
+    to this one, so the volumes keep working when their folder is moved as a whole."""
+
+    volume: int
+    files: tuple[str, ...]
+    claimants: tuple[tuple[int, int], ...]
 BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the bundle stamp
 SEGMENT_FORMAT = "evidence-bundle-segment/1"
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
@@ -61,13 +74,13 @@ _REWRITTEN = re.compile(rb"/Dest\s*[(</]|/A\s*<<|/URI\b")  # for dictionary() to
 def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int | None]]:
     """/PageLabels /Nums entries (page index, /P prefix, /St start or None for no number):
     runs of `prefix + decimal` compress to one entry, so `EV-B-000001…` needs six entries,
-    not one per page; a label that does not end in its page number gets its own /P."""
+    not one per page (in a volume the decimal starts where the previous volume ended); a
+    label that does not end in a number gets its own /P."""
     nums: list[tuple[int, str | None, int | None]] = []
     current: tuple[str, int, int] | None = None  # prefix, first page index, start number
     for index, label in enumerate(labels):
-        number = index + 1
-        text = str(number)
-        prefix = label[: -len(text)] if label.endswith(text) else None
+        m = _TRAILING.search(label)
+        prefix, number = (label[:m.start()], int(m.group())) if m else (None, 0)
         if current and prefix == current[0] and current[2] + (index - current[1]) == number:
             continue
         if prefix is not None:
@@ -77,6 +90,9 @@ def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int
             current = None
             nums.append((index, label, None))
     return nums
+
+
+_TRAILING = re.compile(r"[1-9][0-9]*$")
 
 
 def _pdf_text(text: str) -> bytes:
@@ -107,7 +123,8 @@ class Segment:
 class _Copy:
     """Serialises one PDF's pages and everything they reference into a Segment."""
 
-    def __init__(self, pdf: Any, path: Path | None, claimant_links: bool) -> None:
+    def __init__(self, pdf: Any, path: Path | None, claimant_links: bool,
+                 links: Links | None = None) -> None:
         self.pdf = pdf
         self.map: dict[tuple[int, int], bytes] = {}
         self.count = 0
@@ -118,6 +135,7 @@ class _Copy:
             self.map[page.obj.objgen] = b"\x00p%d\x00" % i
             self.page_index[page.obj.objgen] = i
         self.claimant_links = claimant_links  # front matter only
+        self.links = links  # volumes: \0c<n>\0 is then page n of the volume
         self._length = True  # unparsed(): keep a stream dictionary's /Length (see _token)
         self._names: dict[str, Any] | None = None
         self.raw = path.open("rb") if path is not None else None
@@ -227,6 +245,10 @@ class _Copy:
                     continue
             if key == "/A" and isinstance(value, pikepdf.Dictionary):
                 uri = str(value.get("/URI", ""))
+                jump = self.volume_jump(uri)
+                if jump is not None:
+                    out.append(jump)
+                    continue
                 if self.claimant_links and uri.startswith(CLAIMANT_LINK) and uri[
                         len(CLAIMANT_LINK):].isdigit():
                     out.append(b"/Dest " + self.goto(b"\x00c%d\x00" % int(uri[len(CLAIMANT_LINK):])))
@@ -240,6 +262,27 @@ class _Copy:
             out.append(bytes(pikepdf.Name(key).unparse()) + b" " + self.value(value))
         out.append(b">>")
         return b" ".join(out)
+
+    def volume_jump(self, uri: str) -> bytes | None:
+        """A volume's placeholder link as a jump (see Links); None: not one."""
+        if self.links is None or not self.claimant_links:
+            return None
+        target: tuple[int, int] | None = None
+        if uri.startswith(CLAIMANT_LINK) and uri[len(CLAIMANT_LINK):].isdigit():
+            n = int(uri[len(CLAIMANT_LINK):])
+            if 1 <= n <= len(self.links.claimants):
+                target = self.links.claimants[n - 1]
+        elif uri.startswith(PAGE_LINK):
+            volume, _, page = uri[len(PAGE_LINK):].partition(":")
+            if volume.isdigit() and page.isdigit():
+                target = (int(volume), int(page))
+        if target is None:
+            return None
+        volume, page = target
+        if volume == self.links.volume:
+            return b"/Dest " + self.goto(b"\x00c%d\x00" % page)
+        return (b"/A <</S /GoToR /F " + _pdf_text(self.links.files[volume - 1])
+                + b" /D [%d /XYZ null null null] /NewWindow true>>" % page)
 
     def _range(self, obj: Any, data: bytes) -> tuple[int, int] | None:
         """Where `data` (obj's raw stream) sits in the part's file, checked byte for byte."""
@@ -361,11 +404,11 @@ def _open(pdf: Path | bytes) -> Any:
 
 
 def bundle_segment(pdf: Path | bytes, size: tuple[float, float], key: str = "", *,
-                   claimant_links: bool = False) -> Segment:
+                   claimant_links: bool = False, links: Links | None = None) -> Segment:
     """Serialise a part (a dossier, the front matter, a placeholder page) for the bundle.
     `size`: the bundle stamp's box. Streams of a file part stay byte ranges of that file."""
     with _open(pdf) as opened:
-        src = _Copy(opened, pdf if isinstance(pdf, Path) else None, claimant_links)
+        src = _Copy(opened, pdf if isinstance(pdf, Path) else None, claimant_links, links)
         try:
             for i, page in enumerate(opened.pages):
                 _segment_page(src, page.obj, i, size)
@@ -505,6 +548,15 @@ FrontSource = Callable[[], tuple[bytes, Sequence[model.BundleSection]]]
 StampSource = Callable[[int], tuple[Sequence[str], model.BundleStampFace]]
 
 
+@dataclasses.dataclass(frozen=True)
+class Head:
+    """Pages written before the parts: the front matter, a volume's cover. `source` is called
+    once the parts are written (see bundle)."""
+
+    title: str
+    source: FrontSource
+
+
 def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
            sections: Sequence[model.BundleSection], front_title: str, stamps: StampSource,
            metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
@@ -530,6 +582,20 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
     a VM whose kernel hands out new cache memory slowly; on other disks the plain writer is
     as fast (bench/README.md), so it is not the default.
     """
+    def given() -> tuple[bytes, Sequence[model.BundleSection]]:
+        assert isinstance(front, bytes)
+        return front, sections
+
+    source = given if isinstance(front, bytes) else front
+    return assemble(out, [Head(front_title, source)], parts, stamps, metadata, stamp_size,
+                    direct_io=direct_io)
+
+
+def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stamps: StampSource,
+             metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
+             links: Links | None = None, direct_io: bool = False) -> tuple[int, str]:
+    """bundle() for any heads (a volume: its cover, and the front matter in the first one);
+    `links`: where a volume's placeholder links go. `stamps` is given the heads' page count."""
     with atomic.replacing(out, free_old_later=direct_io) as tmp, \
             tmp.open("wb", buffering=0) as f:
         w = writer.DirectWriter(f, tmp) if direct_io else writer.Writer(f)
@@ -550,17 +616,22 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
                 pending += [(stamp_objs + i, len(kids) + i) for i in range(seg.pages)]
                 outlines.append((part.title, first, _outline_pages(seg.outline, first), len(kids)))
                 kids += range(first, first + seg.pages)
-            if isinstance(front, bytes):
-                pdf, front_sections = front, sections
-            else:
-                pdf, front_sections = front()
-            seg = bundle_segment(pdf, stamp_size, claimant_links=True)
-            first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
-                                          w.reserve(seg.pages))
-            claimant_first[0] = first
-            _write_segment(w, seg, None, first, locals_, stamp_objs, claimant_first,
-                           (pages_root, q_open))
-            front_pages = seg.pages
+            made = []
+            for head in heads:
+                pdf, head_sections = head.source()
+                seg = bundle_segment(pdf, stamp_size, claimant_links=True, links=links)
+                first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
+                                              w.reserve(seg.pages))
+                made.append((head, head_sections, seg, first, locals_, stamp_objs))
+            claimant_first[0] = made[0][3]
+            head_kids = [p for *_, seg, first, _, _ in made for p in range(first, first + seg.pages)]
+            targets = claimant_first if links is None else [*head_kids, *kids]
+            stamped: list[tuple[int, int]] = []
+            for *_, seg, first, locals_, stamp_objs in made:
+                _write_segment(w, seg, None, first, locals_, stamp_objs, targets,
+                               (pages_root, q_open))
+                stamped += [(stamp_objs + i, len(stamped) + i) for i in range(seg.pages)]
+            front_pages = len(head_kids)
             total = front_pages + len(kids)
             labels, face = stamps(front_pages)
             if len(labels) != total:
@@ -569,11 +640,11 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
             if missing:
                 raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
             _write_stamps(w, face, stamp_res, labels, [
-                *((stamp_objs + i, i) for i in range(front_pages)),
-                *((num, front_pages + page) for num, page in pending)])
-            refs = b" ".join(b"%d 0 R" % n for n in [*range(first, first + front_pages), *kids])
+                *stamped, *((num, front_pages + page) for num, page in pending)])
+            refs = b" ".join(b"%d 0 R" % n for n in [*head_kids, *kids])
             w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
-            tree = [(front_title, first, [(s.title, first + s.page, ()) for s in front_sections])]
+            tree = [(head.title, first, [(s.title, first + s.page, ()) for s in head_sections])
+                    for head, head_sections, _, first, _, _ in made]
             tree += [(f"{title}  {labels[front_pages + page]}", top, children)
                      for title, top, children, page in outlines]
             first_item, last_item, count = _write_outline(w, outline_root, tree)
