@@ -715,7 +715,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
             written, files[bundle_name] = bundle.bundle(
                 folder / bundle_name, front_matter, parts, [],
                 template.t(lang, "joint.outline.front"), stamps, metadata,
-                render_joint.STAMP_SIZE, direct_io=options.direct_io)
+                render_joint.STAMP_SIZE, direct_io=options.direct_io,
+                manifest=_embedded_manifest(parts))
     finally:
         pool.shutdown()
     _sweep_bundles(folder, files, bundle_name, options)
@@ -816,13 +817,28 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         total, sha = bundle.assemble(
             folder / names[number - 1], heads, [parts[i - 1] for i in members if i], stamps,
             metadata, render_joint.STAMP_SIZE, direct_io=options.direct_io,
-            links=bundle.Links(number, names, tuple(links)))
+            links=bundle.Links(number, names, tuple(links)),
+            manifest=_embedded_manifest([parts[i - 1] for i in members if i]))
         out.append({"path": names[number - 1], "sha256": sha, "pages": total,
                     "size": (folder / names[number - 1]).stat().st_size,
                     "bates": [labels[first_bates], labels[last_bates]],
                     "bates_pages": [first_bates + 1, last_bates + 1],
                     "claimants": [parts[i - 1].title for i in members if i]})
     return out
+
+
+def _embedded_manifest(parts: Sequence[bundle.BundlePart]) -> Callable[[Sequence[str]], bytes]:
+    """issue 18: what a bundle or volume carries inside: its dossiers' manifests (so `verify
+    --case` checks every original it cites), its page labels, and a slot for each page's hash."""
+    paths = [p.pdf for p in parts if isinstance(p.pdf, Path)]
+
+    def make(labels: Sequence[str]) -> bytes:
+        data = integrity.bundle_manifest(paths, {"first": labels[0], "last": labels[-1]})
+        data["page_labels"] = list(labels)
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+        return integrity.with_page_slots(text, len(labels))
+
+    return make
 
 
 def _sweep_bundles(folder: Path, files: Mapping[str, str], bundle_name: str,

@@ -560,7 +560,8 @@ class Head:
 def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
            sections: Sequence[model.BundleSection], front_title: str, stamps: StampSource,
            metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
-           direct_io: bool = False) -> tuple[int, str]:
+           direct_io: bool = False, manifest: Callable[[Sequence[str]], bytes] | None = None
+           ) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
     Every page gets its label as a stamp at the visible top right; page labels equal the
@@ -588,14 +589,18 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
 
     source = given if isinstance(front, bytes) else front
     return assemble(out, [Head(front_title, source)], parts, stamps, metadata, stamp_size,
-                    direct_io=direct_io)
+                    direct_io=direct_io, manifest=manifest)
 
 
 def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stamps: StampSource,
              metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
-             links: Links | None = None, direct_io: bool = False) -> tuple[int, str]:
+             links: Links | None = None, direct_io: bool = False,
+             manifest: Callable[[Sequence[str]], bytes] | None = None) -> tuple[int, str]:
     """bundle() for any heads (a volume: its cover, and the front matter in the first one);
-    `links`: where a volume's placeholder links go. `stamps` is given the heads' page count."""
+    `links`: where a volume's placeholder links go. `stamps` is given the heads' page count.
+    `manifest`: given every page's label, the manifest.json to attach, with a slot for each
+    page's hash (integrity.with_page_slots), filled by integrity.seal once the file is written,
+    so the file tells by itself which page was altered, added or removed (issue 18)."""
     with atomic.replacing(out, free_old_later=direct_io) as tmp, \
             tmp.open("wb", buffering=0) as f:
         w = writer.DirectWriter(f, tmp) if direct_io else writer.Writer(f)
@@ -658,15 +663,41 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                 if prefix:
                     entry_text += b" /P " + _pdf_text(prefix)
                 entries.append(b"%d %s>>" % (index, entry_text))
+            names = b""
+            attached = manifest(labels) if manifest is not None else None
+            if attached is not None:
+                names = b" /Names <</EmbeddedFiles <</Names [(%s) %d 0 R]>>>>" % (
+                    MANIFEST_NAME.encode(), _attach(w, attached))
             w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
-                  b"/PageLabels <</Nums [%s]>>>>" % (pages_root, outline_root, b" ".join(entries)))
+                  b"/PageLabels <</Nums [%s]>>%s>>" % (pages_root, outline_root, b" ".join(entries),
+                                                       names))
             w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
                                           for k, v in sorted(metadata.items())) + b">>")
             w.finish(root, info)
         finally:
             w.stop()
+        digest = w.sha256()
+        if attached is not None:
+            from evidence import integrity
+
+            digest, _ = integrity.seal(tmp, attached)
         _read_back(tmp, labels)  # issue 18: before the rename, as a dossier is
-    return total, w.sha256()
+    return total, digest
+
+
+MANIFEST_NAME = "manifest.json"  # as integrity.MANIFEST_NAME (not imported: no cycle)
+
+
+def _attach(w: writer.Writer, data: bytes) -> int:
+    """The manifest as an embedded file, uncompressed (integrity.seal fills its slots in
+    place); returns its file specification's object."""
+    stream, spec = w.reserve(), w.reserve()
+    w.obj(stream, b"<</Type /EmbeddedFile /Subtype /application#2Fjson /Length %d>>" % len(data),
+          data)
+    name = MANIFEST_NAME.encode()
+    w.obj(spec, b"<</Type /Filespec /F (%s) /UF (%s) /AFRelationship /Data /EF <</F %d 0 R>>>>"
+          % (name, name, stream))
+    return spec
 
 
 def _read_back(bundle_pdf: Path, labels: Sequence[str]) -> None:
