@@ -720,6 +720,11 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     finally:
         pool.shutdown()
     _sweep_bundles(folder, files, bundle_name, options)
+    if options.sign is not None:  # issue 18: each volume (or the bundle) signed, last
+        for name in files:
+            files[name] = integrity.sign_dossier(folder / name, options.sign)
+        for v in volume_list:
+            v["sha256"], v["size"] = files[v["path"]], (folder / v["path"]).stat().st_size
     rendered, ranges = laid[0]
     csv_data = claims.to_csv(analysis, ranges, tz, lang)
     json_data = claims.to_json(analysis, ranges, tz, lang, case.title)
@@ -759,9 +764,10 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
                    front_matter: Callable[[], tuple[bytes, list[model.BundleSection]]],
                    parts: Sequence[bundle.BundlePart], pages: Sequence[int],
                    metadata: Mapping[str, str]) -> list[dict[str, Any]]:
-    """issue 18: the joint bundle as volumes within `limits`, cut between parts; Bates numbers
-    run on across them; each volume starts with its cover (not Bates-numbered: its pages are
-    labelled and stamped V02-1, …). Returns each volume's manifest entry."""
+    """issue 18: the joint bundle as volumes within `limits`, cut between parts (a dossier too
+    big for one volume between its exhibits); Bates numbers run on across them; each volume
+    starts with its cover (not Bates-numbered: its pages are labelled and stamped V02-1, …).
+    Returns each volume's manifest entry."""
     import io
 
     import pikepdf
@@ -769,16 +775,16 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
     front_pdf, sections = front_matter()  # its length places every Bates number
     with pikepdf.open(io.BytesIO(front_pdf)) as opened:
         front_pages = len(opened.pages)
-    sizes = [p.pdf.stat().st_size if isinstance(p.pdf, Path) else len(p.pdf) for p in parts]
-    units = [volumes.Unit(front_pages, len(front_pdf)),
-             *(volumes.Unit(n, size) for n, size in zip(pages, sizes, strict=True))]
+    mb, max_pages = limits
+    max_bytes = mb * 1_000_000
+    pieces = _volume_pieces(parts, pages, max_pages, max_bytes, lang)
+    units = [volumes.Unit(front_pages, len(front_pdf)), *(u for _, u in pieces)]
     rows_total = len(units)
 
     def cover_pages(number: int, members: int) -> int:
         return volume_cover.pages(rows_total if number == 1 else members)
 
-    mb, max_pages = limits
-    plan = volumes.plan(units, max_pages, mb * 1_000_000, cover_pages)
+    plan = volumes.plan(units, max_pages, max_bytes, cover_pages)
     labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
     names = tuple(pipeline.output_name(volumes.file_name(n), options)
                   for n in range(1, len(plan) + 1))
@@ -790,10 +796,13 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
             at[i] = (number, page, bates)
             page += units[i].pages
             bates += units[i].pages
-    titles = [template.t(lang, "joint.outline.front"), *(p.title for p in parts)]
+    titles = [template.t(lang, "joint.outline.front"), *(p.title for p, _ in pieces)]
     rows = [volume_cover.Row(titles[i], labels[at[i][2]], labels[at[i][2] + units[i].pages - 1],
                              at[i][0], at[i][1]) for i in range(len(units))]
-    links = [(at[i][0], at[i][1]) for i in range(1, len(units))]
+    firsts: dict[str, int] = {}  # claimant's part -> its first piece's unit
+    for i, (piece, _) in enumerate(pieces, start=1):
+        firsts.setdefault(str(piece.pdf) if isinstance(piece.pdf, Path) else str(i), i)
+    links = tuple((at[i][0], at[i][1]) for i in sorted(firsts.values()))
     out: list[dict[str, Any]] = []
     for number, members in enumerate(plan, start=1):
         first_bates = at[members[0]][2]
@@ -814,16 +823,45 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         if number == 1:
             heads.append(bundle.Head(template.t(lang, "joint.outline.front"),
                                      lambda: (front_pdf, sections)))
+        held = [pieces[i - 1][0] for i in members if i]
         total, sha = bundle.assemble(
-            folder / names[number - 1], heads, [parts[i - 1] for i in members if i], stamps,
-            metadata, render_joint.STAMP_SIZE, direct_io=options.direct_io,
-            links=bundle.Links(number, names, tuple(links)),
-            manifest=_embedded_manifest([parts[i - 1] for i in members if i]))
-        out.append({"path": names[number - 1], "sha256": sha, "pages": total,
-                    "size": (folder / names[number - 1]).stat().st_size,
+            folder / names[number - 1], heads, held, stamps, metadata, render_joint.STAMP_SIZE,
+            direct_io=options.direct_io, links=bundle.Links(number, names, links),
+            manifest=_embedded_manifest(held))
+        size = (folder / names[number - 1]).stat().st_size
+        out.append({"path": names[number - 1], "sha256": sha, "pages": total, "size": size,
                     "bates": [labels[first_bates], labels[last_bates]],
                     "bates_pages": [first_bates + 1, last_bates + 1],
-                    "claimants": [parts[i - 1].title for i in members if i]})
+                    "contents": [p.title for p in held],
+                    # a part longer than the limit on its own (one exhibit) cannot be cut
+                    "over_limit": bool((max_pages and total > max_pages)
+                                       or (max_bytes and size > max_bytes))})
+    return out
+
+
+def _volume_pieces(parts: Sequence[bundle.BundlePart], pages: Sequence[int], max_pages: int,
+                   max_bytes: int, lang: str
+                   ) -> list[tuple[bundle.BundlePart, volumes.Unit]]:
+    """Each part as it goes into volumes: whole, or — too big for one volume — cut between
+    its exhibits into pieces titled (1/3), (2/3), …, each sized from its segment."""
+    out = []
+    for part, n in zip(parts, pages, strict=True):
+        size = part.pdf.stat().st_size if isinstance(part.pdf, Path) else len(part.pdf)
+        if not volumes.too_big(volumes.Unit(n, size), max_pages, max_bytes):
+            out.append((part, volumes.Unit(n, size)))
+            continue
+        seg = bundle.part_segment(part, render_joint.STAMP_SIZE)
+
+        def fits(first: int, end: int, seg: bundle.Segment = seg) -> bool:
+            return volumes.fits_alone(end - first, bundle.segment_bytes(
+                bundle.slice_segment(seg, first, end)), max_pages, max_bytes)
+
+        ranges = volumes.pieces(seg.pages, bundle.cut_points(seg), fits)
+        for k, (first, end) in enumerate(ranges, start=1):
+            title = part.title + volume_cover.part_suffix(k, len(ranges), lang)
+            piece_size = bundle.segment_bytes(bundle.slice_segment(seg, first, end))
+            out.append((dataclasses.replace(part, title=title, pages=(first, end)),
+                        volumes.Unit(end - first, piece_size)))
     return out
 
 

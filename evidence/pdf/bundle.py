@@ -42,6 +42,7 @@ class BundlePart:
     pdf: Path | bytes
     segment: Path | None = None
     key: str = ""
+    pages: tuple[int, int] | None = None  # issue 18: only these pages [first, end) (a volume's)
 
 
 CLAIMANT_LINK = "evidence-claimant:"  # placeholder URIs drawn by render.joint (1-based claimant)
@@ -455,6 +456,69 @@ def part_segment(part: BundlePart, size: tuple[float, float]) -> Segment:
     return made
 
 
+def segment_bytes(seg: Segment) -> int:
+    """About what a segment adds to a bundle file: its bodies and streams."""
+    return sum(len(e[2]) + (0 if e[0] == "p" or e[3] is None else
+                            e[3][1] if isinstance(e[3], tuple) else len(e[3])) + 20
+               for e in seg.objects)
+
+
+def cut_points(segment: Segment) -> list[int]:
+    """Where a part may be cut between volumes: the first page of each outline entry (a
+    section, an exhibit, a sub-exhibit) — never inside an exhibit."""
+    found: set[int] = set()
+
+    def walk(items: Sequence[Any]) -> None:
+        for _, page, children in items:
+            found.add(page)
+            walk(children)
+
+    walk(segment.outline)
+    return sorted(p for p in found if 0 < p < segment.pages)
+
+
+_LOCAL = re.compile(rb"\x00o(\d+)\x00")
+_PAGE_TOKEN = re.compile(rb"\x00([pf])(\d+)\x00")
+
+
+def slice_segment(seg: Segment, first: int, end: int) -> Segment:
+    """Pages [first, end) of a part, with only the objects they use. A link or bookmark to a
+    page of the part outside the slice lands on the slice's first page (that page is in
+    another volume); bookmarks of such pages are left out, their in-slice children kept."""
+
+    def renumber(m: re.Match[bytes]) -> bytes:
+        n = int(m.group(2))
+        return b"\x00%s%d\x00" % (m.group(1), n - first if first <= n < end else 0)
+
+    bodies = {entry[1]: entry for entry in seg.objects if entry[0] == "o"}
+    used: set[int] = set()
+    todo = [entry[2] for entry in seg.objects if entry[0] == "p" and first <= entry[1] < end]
+    while todo:
+        for m in _LOCAL.finditer(todo.pop()):
+            n = int(m.group(1))
+            if n not in used:
+                used.add(n)
+                todo.append(bodies[n][2])
+    objects = []
+    for entry in seg.objects:
+        if entry[0] == "p":
+            if first <= entry[1] < end:
+                objects.append(("p", entry[1] - first, _PAGE_TOKEN.sub(renumber, entry[2])))
+        elif entry[1] in used:
+            objects.append(("o", entry[1], _PAGE_TOKEN.sub(renumber, entry[2]), *entry[3:]))
+
+    def outline(items: Sequence[Any]) -> list[Any]:
+        out: list[Any] = []
+        for title, page, children in items:
+            if first <= page < end:
+                out.append((title, page - first, tuple(outline(children))))
+            else:
+                out += outline(children)
+        return out
+
+    return Segment(seg.key, end - first, seg.count, tuple(objects), tuple(outline(seg.outline)))
+
+
 def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequence[int],
              specials: Sequence[int]) -> bytes:
     """Replace a segment body's tokens by object references."""
@@ -613,6 +677,8 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
             outlines: list[tuple[str, int, Any, int]] = []  # title, first page, outline, page
             for part in parts:
                 seg = part_segment(part, stamp_size)
+                if part.pages is not None:
+                    seg = slice_segment(seg, *part.pages)
                 first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
                                               w.reserve(seg.pages))
                 _write_segment(w, seg, part.pdf, first, locals_, stamp_objs, claimant_first,

@@ -54,3 +54,32 @@ def _fits(members: Sequence[int], number: int, units: Sequence[Unit], max_pages:
 def file_name(number: int) -> str:
     """bundle-vol01.pdf, … (two digits: they sort in order up to 99 volumes)."""
     return f"bundle-vol{number:02d}.pdf"
+
+
+def pieces(pages: int, cuts: Sequence[int], fits: Callable[[int, int], bool]
+           ) -> list[tuple[int, int]]:
+    """A part too big for one volume as page ranges [first, end), cut only at `cuts` (where
+    its exhibits start): each as long as `fits(first, end)` allows; an exhibit longer than
+    the limit on its own stays whole (its volume is then over the limit)."""
+    ends = [c for c in sorted(set(cuts)) if 0 < c < pages] + [pages]
+    out: list[tuple[int, int]] = []
+    first = 0
+    while first < pages:
+        following = [e for e in ends if e > first]
+        end = following[0]  # at least one exhibit, whatever its length
+        for candidate in following[1:]:
+            if not fits(first, candidate):
+                break
+            end = candidate
+        out.append((first, end))
+        first = end
+    return out
+
+
+def too_big(unit: Unit, max_pages: int, max_bytes: int) -> bool:
+    """Whether a unit overflows a volume of its own (one cover page)."""
+    return not _fits([0], 2, [unit], max_pages, max_bytes, lambda _n, _m: 1)
+
+
+def fits_alone(pages: int, size: int, max_pages: int, max_bytes: int) -> bool:
+    return not too_big(Unit(pages, size), max_pages, max_bytes)

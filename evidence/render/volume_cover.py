@@ -29,11 +29,11 @@ _TEXT = {
     "zh-Hans": {"volume": "第 {n} 卷（共 {of} 卷）", "range": "编号范围：{first} 至 {last}",
                 "file": "文件：{name}", "index": "本卷目录", "whole": "全部各卷目录",
                 "what": "内容", "bates": "编号", "where": "卷 / 页", "at": "第{v}卷 第{p}页",
-                "more": "（续）"},
+                "more": "（续）", "part": "（第{k}/{of}部分）"},
     "en": {"volume": "Volume {n} of {of}", "range": "Bates range: {first} to {last}",
            "file": "File: {name}", "index": "Index of this volume", "whole": "Index of all volumes",
            "what": "Contents", "bates": "Bates", "where": "Volume / page", "at": "vol. {v} p. {p}",
-           "more": "(continued)"},
+           "more": "(continued)", "part": " (part {k}/{of})"},
 }
 
 
@@ -56,6 +56,11 @@ def pages(rows: int) -> int:
 def title(number: int, volumes: int, lang: str) -> str:
     """The cover's outline entry: 第 2 卷（共 5 卷）."""
     return _texts(lang)["volume"].format(n=number, of=volumes)
+
+
+def part_suffix(k: int, of: int, lang: str) -> str:
+    """A dossier cut between volumes: which piece this is."""
+    return _texts(lang)["part"].format(k=k, of=of)
 
 
 def _texts(lang: str) -> dict[str, str]:
