@@ -780,9 +780,10 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
     pieces = _volume_pieces(parts, pages, max_pages, max_bytes, lang)
     units = [volumes.Unit(front_pages, len(front_pdf)), *(u for _, u in pieces)]
     rows_total = len(units)
+    duplex = pipeline.print_profile(options, setup) == "duplex"
 
     def cover_pages(number: int, members: int) -> int:
-        return volume_cover.pages(rows_total if number == 1 else members)
+        return volume_cover.pages(rows_total if number == 1 else members, duplex)
 
     plan = volumes.plan(units, max_pages, max_bytes, cover_pages)
     labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
@@ -810,7 +811,7 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         covered = rows if number == 1 else [rows[i] for i in members]
         cover_pdf = volume_cover.cover(case.title, number, len(plan), labels[first_bates],
                                        labels[last_bates], names[number - 1], covered,
-                                       number == 1, lang, setup)
+                                       number == 1, lang, setup, duplex)
         cover_labels = [f"V{number:02d}-{n}" for n in range(1, cover_pages(number, len(members)) + 1)]
         volume_labels = [*cover_labels, *labels[first_bates:last_bates + 1]]
 
@@ -819,10 +820,10 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
             return these, render_joint.stamp_face(these, setup)
 
         heads = [bundle.Head(volume_cover.title(number, len(plan), lang),
-                             lambda pdf=cover_pdf: (pdf, []))]
+                             functools.partial(_given, cover_pdf, []))]
         if number == 1:
             heads.append(bundle.Head(template.t(lang, "joint.outline.front"),
-                                     lambda: (front_pdf, sections)))
+                                     functools.partial(_given, front_pdf, sections)))
         held = [pieces[i - 1][0] for i in members if i]
         total, sha = bundle.assemble(
             folder / names[number - 1], heads, held, stamps, metadata, render_joint.STAMP_SIZE,
@@ -837,6 +838,11 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
                     "over_limit": bool((max_pages and total > max_pages)
                                        or (max_bytes and size > max_bytes))})
     return out
+
+
+def _given(pdf: bytes, sections: Sequence[model.BundleSection]
+           ) -> tuple[bytes, Sequence[model.BundleSection]]:
+    return pdf, sections
 
 
 def _volume_pieces(parts: Sequence[bundle.BundlePart], pages: Sequence[int], max_pages: int,

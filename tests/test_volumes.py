@@ -95,7 +95,7 @@ def test_bates_runs_on_across_volumes_and_labels_equal_stamps(
 
 def test_cover_index_links_land_on_the_rows_pages(built: tuple[Path, Path, dict[str, Any]]
                                                   ) -> None:
-    _, out, manifest = built
+    _, out, _ = built
     files = volume_files(out)
     checked_local = checked_remote = 0
     for f in files:
@@ -190,3 +190,54 @@ def test_no_limits_keep_one_bundle_and_sweep_the_volumes(
     assert code in (0, 3), text
     assert (again / "joint" / "bundle.pdf").is_file() and not volume_files(again)
     assert "volumes" not in json.loads((again / "manifest.json").read_text("utf-8"))
+
+
+def test_signed_volumes_verify_and_a_changed_byte_is_caught(tmp_path: Path) -> None:
+    pytest.importorskip("pyhanko")
+    from certs import make_p12
+
+    from evidence import sample
+
+    sample.generate(tmp_path / "case", victims=2, seed=318, scale="small")
+    p12 = make_p12(tmp_path)
+    pw = tmp_path / "pw.txt"
+    pw.write_text("s3cret\n", "utf-8")
+    out = tmp_path / "out"
+    code, text = run("build", str(tmp_path / "case"), "--out", str(out), "--jobs", "1",
+                     "--max-pages", "40", "--sign", str(p12), "--password-file", str(pw))
+    assert code in (0, 3), text
+    files = volume_files(out)
+    assert len(files) >= 2
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    for f, entry in zip(files, manifest["volumes"], strict=True):
+        assert entry["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()  # signed bytes
+        alone = tmp_path / "alone" / f.name
+        alone.parent.mkdir(exist_ok=True)
+        shutil.copyfile(f, alone)
+        code, text = run("verify", str(alone))
+        assert code == 0 and "签名后未改动" in text, text
+    data = bytearray(alone.read_bytes())
+    at = data.index(b"/Type /Pages")
+    data[at + 1] = ord("t")  # one byte, inside the signed range
+    alone.write_bytes(bytes(data))
+    code, text = run("verify", str(alone))
+    assert code == ExitCode.VERIFY_FAILED, text
+
+
+def test_duplex_covers_end_on_a_verso(tmp_path: Path) -> None:
+    """--print duplex: each volume's cover is an even number of pages (a blank verso closes
+    it), so its first Bates page is a right-hand page."""
+    from evidence import sample
+
+    sample.generate(tmp_path / "case", victims=2, seed=318, scale="small")
+    out = tmp_path / "out"
+    code, text = run("build", str(tmp_path / "case"), "--out", str(out), "--jobs", "1",
+                     "--max-pages", "40", "--print", "duplex")
+    assert code in (0, 3), text
+    files = volume_files(out)
+    assert len(files) >= 2
+    for f in files:
+        labels = labels_of(f)
+        covers = [x for x in labels if x.startswith("V")]
+        assert len(covers) % 2 == 0 and labels[len(covers)].startswith("JD-B-"), labels[:4]
+        assert "此页空白" in page_texts(f)[len(covers) - 1]

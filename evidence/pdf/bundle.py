@@ -274,9 +274,9 @@ class _Copy:
             if 1 <= n <= len(self.links.claimants):
                 target = self.links.claimants[n - 1]
         elif uri.startswith(PAGE_LINK):
-            volume, _, page = uri[len(PAGE_LINK):].partition(":")
-            if volume.isdigit() and page.isdigit():
-                target = (int(volume), int(page))
+            vol_text, _, page_text = uri[len(PAGE_LINK):].partition(":")
+            if vol_text.isdigit() and page_text.isdigit():
+                target = (int(vol_text), int(page_text))
         if target is None:
             return None
         volume, page = target

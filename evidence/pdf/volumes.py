@@ -34,7 +34,7 @@ def plan(units: Sequence[Unit], max_pages: int, max_bytes: int,
     """The units (by index, in order) of each volume. `cover_pages(volume, units in it)`: the
     volume's cover length (the first volume's indexes every unit)."""
     volumes: list[list[int]] = []
-    for index, unit in enumerate(units):
+    for index in range(len(units)):
         if volumes and _fits(volumes[-1] + [index], len(volumes), units, max_pages, max_bytes,
                              cover_pages):
             volumes[-1].append(index)

@@ -29,11 +29,13 @@ _TEXT = {
     "zh-Hans": {"volume": "第 {n} 卷（共 {of} 卷）", "range": "编号范围：{first} 至 {last}",
                 "file": "文件：{name}", "index": "本卷目录", "whole": "全部各卷目录",
                 "what": "内容", "bates": "编号", "where": "卷 / 页", "at": "第{v}卷 第{p}页",
-                "more": "（续）", "part": "（第{k}/{of}部分）"},
+                "more": "（续）", "part": "（第{k}/{of}部分）",
+                "blank": "（此页空白）"},
     "en": {"volume": "Volume {n} of {of}", "range": "Bates range: {first} to {last}",
            "file": "File: {name}", "index": "Index of this volume", "whole": "Index of all volumes",
            "what": "Contents", "bates": "Bates", "where": "Volume / page", "at": "vol. {v} p. {p}",
-           "more": "(continued)", "part": " (part {k}/{of})"},
+           "more": "(continued)", "part": " (part {k}/{of})",
+           "blank": "(this page intentionally left blank)"},
 }
 
 
@@ -48,9 +50,11 @@ class Row:
     page: int
 
 
-def pages(rows: int) -> int:
-    """The cover's page count for this many index rows."""
-    return 1 if rows <= ROWS_FIRST else 1 + math.ceil((rows - ROWS_FIRST) / ROWS_NEXT)
+def pages(rows: int, duplex: bool = False) -> int:
+    """The cover's page count for this many index rows; `duplex`: even, so that what follows
+    starts on a right-hand page (a blank verso closes the cover)."""
+    n = 1 if rows <= ROWS_FIRST else 1 + math.ceil((rows - ROWS_FIRST) / ROWS_NEXT)
+    return n + (n % 2 if duplex else 0)
 
 
 def title(number: int, volumes: int, lang: str) -> str:
@@ -76,7 +80,8 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def cover(case_title: str, volume: int, volumes: int, first: str, last: str, file_name: str,
-          rows: Sequence[Row], whole: bool, lang: str, setup: dict[str, Any]) -> bytes:
+          rows: Sequence[Row], whole: bool, lang: str, setup: dict[str, Any],
+          duplex: bool = False) -> bytes:
     """The cover of `volume` (1-based) of `volumes`; `whole`: rows of every volume."""
     t = _texts(lang)
     font = render_joint._font(setup)
@@ -128,5 +133,9 @@ def cover(case_title: str, volume: int, volumes: int, first: str, last: str, fil
         c.drawString(margin + 60 * mm, y, t["more"])
         on_page = ROWS_NEXT
     c.showPage()
+    if duplex and c.getPageNumber() % 2 == 0:  # getPageNumber: the next page's number
+        c.setFont(font, 9)
+        c.drawCentredString(width / 2, height / 2, t["blank"])
+        c.showPage()
     c.save()
     return buffer.getvalue()
