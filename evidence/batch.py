@@ -720,11 +720,9 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     finally:
         pool.shutdown()
     _sweep_bundles(folder, files, bundle_name, options)
-    if options.sign is not None:  # issue 18: each volume (or the bundle) signed, last
-        for name in files:
-            files[name] = integrity.sign_dossier(folder / name, options.sign)
-        for v in volume_list:
-            v["sha256"], v["size"] = files[v["path"]], (folder / v["path"]).stat().st_size
+    if options.sign is not None and not volume_list:  # issue 18: signed last (volumes: each
+        # as it is written, so a reused one is not signed again)
+        files[bundle_name] = integrity.sign_dossier(folder / bundle_name, options.sign)
     rendered, ranges = laid[0]
     csv_data = claims.to_csv(analysis, ranges, tz, lang)
     json_data = claims.to_json(analysis, ranges, tz, lang, case.title)
@@ -804,6 +802,9 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
     for i, (piece, _) in enumerate(pieces, start=1):
         firsts.setdefault(str(piece.pdf) if isinstance(piece.pdf, Path) else str(i), i)
     links = tuple((at[i][0], at[i][1]) for i in sorted(firsts.values()))
+    before = {str(v.get("path")): v for v in (_read_json(folder / BUILD_JSON) or {}).get(
+        "volumes", []) if isinstance(v, dict)}
+    hashes = Hashes(_hashes_path(folder.parent, JOINT_DIR))
     out: list[dict[str, Any]] = []
     for number, members in enumerate(plan, start=1):
         first_bates = at[members[0]][2]
@@ -825,12 +826,29 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
             heads.append(bundle.Head(template.t(lang, "joint.outline.front"),
                                      functools.partial(_given, front_pdf, sections)))
         held = [pieces[i - 1][0] for i in members if i]
+        # what the volume is made of: unchanged (the claimants before a changed one, when
+        # the plan and the covers stay), it is not written again (issue 18: reuse)
+        key = hashlib.sha256(json.dumps([
+            names, volume_labels, links, sorted((k, v) for k, v in metadata.items() if k != "Keywords"),
+            [(p.title, _part_identity(p, hashes), p.pages) for p in held], str(options.sign),
+            hashlib.sha256(cover_pdf).hexdigest(),
+            hashlib.sha256(front_pdf).hexdigest() if number == 1 else "",
+            [(s.title, s.page) for s in sections] if number == 1 else []]).encode()).hexdigest()
+        old = before.get(names[number - 1])
+        if old is not None and old.get("key") == key and _outputs_ok(
+                folder, {names[number - 1]: str(old.get("sha256"))}, hashes):
+            out.append(old)
+            continue
+        path = folder / names[number - 1]
         total, sha = bundle.assemble(
-            folder / names[number - 1], heads, held, stamps, metadata, render_joint.STAMP_SIZE,
+            path, heads, held, stamps, {**metadata, "Keywords": key}, render_joint.STAMP_SIZE,
             direct_io=options.direct_io, links=bundle.Links(number, names, links),
             manifest=_embedded_manifest(held))
-        size = (folder / names[number - 1]).stat().st_size
-        out.append({"path": names[number - 1], "sha256": sha, "pages": total, "size": size,
+        if options.sign is not None:
+            sha = integrity.sign_dossier(path, options.sign)
+        size = path.stat().st_size
+        out.append({"path": names[number - 1], "key": key, "sha256": sha, "pages": total,
+                    "size": size,
                     "bates": [labels[first_bates], labels[last_bates]],
                     "bates_pages": [first_bates + 1, last_bates + 1],
                     "contents": [p.title for p in held],
@@ -838,6 +856,14 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
                     "over_limit": bool((max_pages and total > max_pages)
                                        or (max_bytes and size > max_bytes))})
     return out
+
+
+def _part_identity(part: bundle.BundlePart, hashes: Hashes) -> str:
+    """What a part's pages are made from: its segment key (the dossier's SHA-256 and the
+    tool), else its bytes' hash."""
+    if isinstance(part.pdf, bytes):
+        return hashlib.sha256(part.pdf).hexdigest()
+    return part.key or hashes.sha(part.pdf)
 
 
 def _given(pdf: bytes, sections: Sequence[model.BundleSection]

@@ -241,3 +241,43 @@ def test_duplex_covers_end_on_a_verso(tmp_path: Path) -> None:
         covers = [x for x in labels if x.startswith("V")]
         assert len(covers) % 2 == 0 and labels[len(covers)].startswith("JD-B-"), labels[:4]
         assert "此页空白" in page_texts(f)[len(covers) - 1]
+
+
+def test_a_changed_last_claimant_leaves_the_earlier_volumes_alone(tmp_path: Path) -> None:
+    """Reuse (issue 18): one more screenshot for the last claimant rewrites the first volume
+    (its front matter's totals and index) and the volumes from that claimant on; the volumes
+    in between are not written again (same inode, same bytes)."""
+    import datetime as dt
+
+    from evidence import sample
+    from evidence.sample import fraud, images
+
+    sample.generate(tmp_path / "case", victims=4, seed=318, scale="small")
+    out = tmp_path / "out"
+    args = ("build", str(tmp_path / "case"), "--out", str(out), "--jobs", "2", "--max-pages", "16")
+    code, text = run(*args)
+    assert code in (0, 3), text
+    first = {f.name: (f.stat().st_ino, f.read_bytes()) for f in volume_files(out)}
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    last_id = sorted((tmp_path / "case" / "victims").iterdir())[-1].name
+    untouched = [v["path"].split("/")[-1] for v in manifest["volumes"][1:]
+                 if v["contents"] and not any(last_id in c for c in v["contents"])]
+    assert untouched
+    when = dt.datetime(2015, 3, 26, 9, 30, 0, tzinfo=fraud.TZ)
+    screen = images.Screen(images.screen("sms", "信息", when, [("95588", "新增截图", "09:30")], "t"))
+    extra = tmp_path / "case" / "victims" / last_id / "originals" / "补充" / "Screenshot_1.png"
+    extra.parent.mkdir(parents=True)
+    extra.write_bytes(screen.png(when, "test extra"))
+    code, text = run(*args)
+    assert code in (0, 3), text
+    now = {f.name: (f.stat().st_ino, f.read_bytes()) for f in volume_files(out)}
+    for name in untouched:
+        assert now[name] == first[name], name
+    assert now["bundle-vol01.pdf"][1] != first["bundle-vol01.pdf"][1]
+    changed = json.loads((out / "manifest.json").read_text("utf-8"))["volumes"]
+    for entry in changed:
+        path = out / entry["path"]
+        assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    last = [f for f in volume_files(out) if any(last_id in c for c in next(
+        v for v in changed if v["path"].endswith(f.name))["contents"])]
+    assert last and all(f.name not in first or now[f.name] != first[f.name] for f in last)
