@@ -35,14 +35,17 @@ def main() -> int:
     parser.add_argument("--max-mb", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--work", type=Path, help="reuse this folder's generated case/")
     opts = parser.parse_args()
     from evidence import sample
 
-    work = Path(tempfile.mkdtemp(prefix="evidence-volumes-", dir=ROOT / "bench"))
+    work = opts.work or Path(tempfile.mkdtemp(prefix="evidence-volumes-", dir=ROOT / "bench"))
     try:
         case, out = work / "case", work / "out"
-        sample.generate(case, victims=opts.victims, seed=20261201, scale="realistic",
-                        jobs=opts.jobs)
+        shutil.rmtree(out, ignore_errors=True)
+        if not (case / "case.toml").is_file():
+            sample.generate(case, victims=opts.victims, seed=20261201, scale="realistic",
+                            jobs=opts.jobs)
         build = bench.evidence_cmd("build", str(case), "--out", str(out), "--jobs", str(opts.jobs))
         full = bench.measure(build, 3600)
         single_size = (out / "joint" / "bundle.pdf").stat().st_size
@@ -79,7 +82,7 @@ def main() -> int:
         print(f"results: bench/results/{name}")
         return 0 if result["all_under_limit"] and result["bates_continuous"] else 1
     finally:
-        if not opts.keep:
+        if not opts.keep and not opts.work:
             shutil.rmtree(work, ignore_errors=True)
 
 
