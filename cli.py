@@ -468,6 +468,13 @@ def build(
         "--ocr/--no-ocr", help="Read the text in screenshots and photos (the ocr extra): facts "
         "for the chronology, a searchable text layer, numbers painted over in --redact copies. "
         "Default: the template's [build] ocr.")] = None,
+    max_mb: Annotated[int | None, typer.Option(
+        "--max-mb", min=0, help="Split the joint bundle into volumes (joint/bundle-vol01.pdf, …) "
+        "of at most this many MB, between claimants; 0 = one bundle. Default: the template's "
+        "[bundle] max_mb.")] = None,
+    max_pages: Annotated[int | None, typer.Option(
+        "--max-pages", min=0, help="Volumes of at most this many pages (their covers included); "
+        "0 = no page limit. Default: the template's [bundle] max_pages.")] = None,
     direct_io: Annotated[bool, typer.Option(
         "--direct-io", help="Write the joint bundle past the disk cache (O_DIRECT): faster on "
         "machines that are slow to hand out new cache memory, no faster elsewhere.")] = False,
@@ -489,6 +496,7 @@ def build(
         raise UsageError(f"unknown --print {print_profile!r}; use simplex or duplex.")
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
                                tabs=tabs, redact=redact, direct_io=direct_io,
+                               max_mb=max_mb, max_pages=max_pages,
                                ocr=_ocr_engine(case, ocr),
                                sign=_signing(sign, password_file, tsa, encrypt), pdfa=pdfa)
     if pdfa and encrypt:

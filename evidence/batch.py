@@ -56,8 +56,9 @@ from evidence import (
 )
 from evidence.model import Case, Issue, Severity
 from evidence.ocr import run as ocr_run
-from evidence.pdf import bundle
+from evidence.pdf import bundle, volumes
 from evidence.render import joint as render_joint
+from evidence.render import volume_cover
 
 BUILD_JSON = "build.json"
 MANIFEST = "manifest.json"
@@ -234,7 +235,8 @@ def tool_digest() -> str:
 
 def _options_text(options: pipeline.Options) -> str:
     """The options that change what is built (how it is written to disk does not)."""
-    chosen = {k: v for k, v in dataclasses.asdict(options).items() if k not in ("direct_io",)}
+    chosen = {k: v for k, v in dataclasses.asdict(options).items()
+              if k not in ("direct_io", "max_mb", "max_pages")}  # the joint step's own
     return json.dumps(chosen, sort_keys=True, default=str)
 
 
@@ -676,11 +678,14 @@ def _pooled(run: Run, pending: list[str], done: dict[str, Outcome], jobs: int,
     return done
 
 
-def _joint_fingerprint(case: Case, outcomes: Sequence[Outcome], tool: str) -> str:
-    data = {
+def _joint_fingerprint(case: Case, outcomes: Sequence[Outcome], tool: str,
+                       limits: tuple[int, int] = (0, 0)) -> str:
+    data: dict[str, Any] = {
         "format": FORMAT, "tool": tool, "case": case_inputs(case),
         "claimants": [[o.id, o.state is State.FAILED, o.fingerprint, o.error] for o in outcomes],
     }
+    if any(limits):  # issue 18: volumes (one bundle.pdf keeps its fingerprint)
+        data["volumes"] = list(limits)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -703,7 +708,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
     tz = times.zone(case.timezone)
     setup, _ = pipeline.setup_for(case)
-    fp = _joint_fingerprint(case, outcomes, tool)
+    limits = volume_limits(case, options)
+    fp = _joint_fingerprint(case, outcomes, tool, limits)
     analysis = joint.analyse([o.claimant for o in outcomes])
     red = None
     if options.redact:  # issue 6: the front matter and the claims exports are masked too
@@ -747,12 +753,26 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
             parts.append(bundle.BundlePart(title, out_dir / o.id / dossier_name,
                                           *_segment_cache(out_dir, o, dossier_name, tool)))
     _sweep_segments(out_dir, parts, dossier_name)
+    files: dict[str, str] = {}  # the bundle or the volumes: name -> SHA-256
+    volume_list: list[dict[str, Any]] = []
     try:
-        written, bundle_sha = bundle.bundle(
-            folder / bundle_name, front_matter, parts, [], template.t(lang, "joint.outline.front"),
-            stamps, metadata, render_joint.STAMP_SIZE, direct_io=options.direct_io)
+        if any(limits):
+            volume_list = _write_volumes(folder, case, lang, setup, options, limits, front_matter,
+                                         parts, pages, metadata)
+            files = {v["path"]: v["sha256"] for v in volume_list}
+            written = sum(v["pages"] for v in volume_list)
+        else:
+            written, files[bundle_name] = bundle.bundle(
+                folder / bundle_name, front_matter, parts, [],
+                template.t(lang, "joint.outline.front"), stamps, metadata,
+                render_joint.STAMP_SIZE, direct_io=options.direct_io,
+                manifest=_embedded_manifest(parts))
     finally:
         pool.shutdown()
+    _sweep_bundles(folder, files, bundle_name, options)
+    if options.sign is not None and not volume_list:  # issue 18: signed last (volumes: each
+        # as it is written, so a reused one is not signed again)
+        files[bundle_name] = integrity.sign_dossier(folder / bundle_name, options.sign)
     rendered, ranges = laid[0]
     csv_data = claims.to_csv(analysis, ranges, tz, lang)
     json_data = claims.to_json(analysis, ranges, tz, lang, case.title)
@@ -764,14 +784,192 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     editable = _office(case, analysis, ranges, lang, tz, red, options)  # issue 17
     for name, data in editable.items():
         atomic.write_bytes(folder / name, data)
-    # the bundle's .sha256 (from the writer's own hash): `evidence verify` and `sha256sum -c`
-    side = integrity.write_sidecar(folder / bundle_name, bundle_sha)
-    hashes = {bundle_name: bundle_sha, csv_name: hashlib.sha256(csv_data).hexdigest(),
+    hashes = {csv_name: hashlib.sha256(csv_data).hexdigest(),
               json_name: hashlib.sha256(json_data).hexdigest(),
-              **{name: hashlib.sha256(data).hexdigest() for name, data in editable.items()},
-              side.name: hashlib.sha256(side.read_bytes()).hexdigest()}
+              **{name: hashlib.sha256(data).hexdigest() for name, data in editable.items()}}
+    for name, sha in files.items():
+        # each bundle's .sha256 (from the writer's own hash): `evidence verify`, `sha256sum -c`
+        side = integrity.write_sidecar(folder / name, sha)
+        hashes[name] = sha
+        hashes[side.name] = hashlib.sha256(side.read_bytes()).hexdigest()
     return written, hashes, {"key": key, "first_pages": rendered.first_pages,
-                             "pages": rendered.pages, "claimants": len(outcomes)}
+                             "pages": rendered.pages, "claimants": len(outcomes),
+                             **({"volumes": volume_list} if volume_list else {})}
+
+
+def volume_limits(case: Case, options: pipeline.Options) -> tuple[int, int]:
+    """issue 18: (max MB, max pages) a bundle file; --max-mb/--max-pages, else the template's
+    [bundle]; 0 = no limit."""
+    setup, _ = pipeline.setup_for(case)
+    listed = setup.get("bundle", {})
+    mb = options.max_mb if options.max_mb is not None else int(listed.get("max_mb", 0))
+    pages = options.max_pages if options.max_pages is not None else int(listed.get("max_pages", 0))
+    return max(0, mb), max(0, pages)
+
+
+def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
+                   options: pipeline.Options, limits: tuple[int, int],
+                   front_matter: Callable[[], tuple[bytes, list[model.BundleSection]]],
+                   parts: Sequence[bundle.BundlePart], pages: Sequence[int],
+                   metadata: Mapping[str, str]) -> list[dict[str, Any]]:
+    """issue 18: the joint bundle as volumes within `limits`, cut between parts (a dossier too
+    big for one volume between its exhibits); Bates numbers run on across them; each volume
+    starts with its cover (not Bates-numbered: its pages are labelled and stamped V02-1, …).
+    Returns each volume's manifest entry."""
+    import io
+
+    import pikepdf
+
+    front_pdf, sections = front_matter()  # its length places every Bates number
+    with pikepdf.open(io.BytesIO(front_pdf)) as opened:
+        front_pages = len(opened.pages)
+    mb, max_pages = limits
+    max_bytes = mb * 1_000_000
+    pieces = _volume_pieces(parts, pages, max_pages, max_bytes, lang)
+    units = [volumes.Unit(front_pages, len(front_pdf)), *(u for _, u in pieces)]
+    rows_total = len(units)
+    duplex = pipeline.print_profile(options, setup) == "duplex"
+
+    def cover_pages(number: int, members: int) -> int:
+        return volume_cover.pages(rows_total if number == 1 else members, duplex)
+
+    plan = volumes.plan(units, max_pages, max_bytes, cover_pages)
+    labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
+    names = tuple(pipeline.output_name(volumes.file_name(n), options)
+                  for n in range(1, len(plan) + 1))
+    at: dict[int, tuple[int, int, int]] = {}  # unit -> volume, page in it, first Bates index
+    bates = 0
+    for number, members in enumerate(plan, start=1):
+        page = cover_pages(number, len(members))
+        for i in members:
+            at[i] = (number, page, bates)
+            page += units[i].pages
+            bates += units[i].pages
+    titles = [template.t(lang, "joint.outline.front"), *(p.title for p, _ in pieces)]
+    rows = [volume_cover.Row(titles[i], labels[at[i][2]], labels[at[i][2] + units[i].pages - 1],
+                             at[i][0], at[i][1]) for i in range(len(units))]
+    firsts: dict[str, int] = {}  # claimant's part -> its first piece's unit
+    for i, (piece, _) in enumerate(pieces, start=1):
+        firsts.setdefault(str(piece.pdf) if isinstance(piece.pdf, Path) else str(i), i)
+    links = tuple((at[i][0], at[i][1]) for i in sorted(firsts.values()))
+    before = {str(v.get("path")): v for v in (_read_json(folder / BUILD_JSON) or {}).get(
+        "volumes", []) if isinstance(v, dict)}
+    hashes = Hashes(_hashes_path(folder.parent, JOINT_DIR))
+    out: list[dict[str, Any]] = []
+    for number, members in enumerate(plan, start=1):
+        first_bates = at[members[0]][2]
+        last_bates = first_bates + sum(units[i].pages for i in members) - 1
+        covered = rows if number == 1 else [rows[i] for i in members]
+        cover_pdf = volume_cover.cover(case.title, number, len(plan), labels[first_bates],
+                                       labels[last_bates], names[number - 1], covered,
+                                       number == 1, lang, setup, duplex)
+        cover_labels = [f"V{number:02d}-{n}" for n in range(1, cover_pages(number, len(members)) + 1)]
+        volume_labels = [*cover_labels, *labels[first_bates:last_bates + 1]]
+
+        def stamps(head_pages: int, these: list[str] = volume_labels
+                   ) -> tuple[list[str], model.BundleStampFace]:
+            return these, render_joint.stamp_face(these, setup)
+
+        heads = [bundle.Head(volume_cover.title(number, len(plan), lang),
+                             functools.partial(_given, cover_pdf, []))]
+        if number == 1:
+            heads.append(bundle.Head(template.t(lang, "joint.outline.front"),
+                                     functools.partial(_given, front_pdf, sections)))
+        held = [pieces[i - 1][0] for i in members if i]
+        # what the volume is made of: unchanged (the claimants before a changed one, when
+        # the plan and the covers stay), it is not written again (issue 18: reuse)
+        key = hashlib.sha256(json.dumps([
+            names, volume_labels, links, sorted((k, v) for k, v in metadata.items() if k != "Keywords"),
+            [(p.title, _part_identity(p, hashes), p.pages) for p in held], str(options.sign),
+            hashlib.sha256(cover_pdf).hexdigest(),
+            hashlib.sha256(front_pdf).hexdigest() if number == 1 else "",
+            [(s.title, s.page) for s in sections] if number == 1 else []]).encode()).hexdigest()
+        old = before.get(names[number - 1])
+        if old is not None and old.get("key") == key and _outputs_ok(
+                folder, {names[number - 1]: str(old.get("sha256"))}, hashes):
+            out.append(old)
+            continue
+        path = folder / names[number - 1]
+        total, sha = bundle.assemble(
+            path, heads, held, stamps, {**metadata, "Keywords": key}, render_joint.STAMP_SIZE,
+            direct_io=options.direct_io, links=bundle.Links(number, names, links),
+            manifest=_embedded_manifest(held))
+        if options.sign is not None:
+            sha = integrity.sign_dossier(path, options.sign)
+        size = path.stat().st_size
+        out.append({"path": names[number - 1], "key": key, "sha256": sha, "pages": total,
+                    "size": size,
+                    "bates": [labels[first_bates], labels[last_bates]],
+                    "bates_pages": [first_bates + 1, last_bates + 1],
+                    "contents": [p.title for p in held],
+                    # a part longer than the limit on its own (one exhibit) cannot be cut
+                    "over_limit": bool((max_pages and total > max_pages)
+                                       or (max_bytes and size > max_bytes))})
+    return out
+
+
+def _part_identity(part: bundle.BundlePart, hashes: Hashes) -> str:
+    """What a part's pages are made from: its segment key (the dossier's SHA-256 and the
+    tool), else its bytes' hash."""
+    if isinstance(part.pdf, bytes):
+        return hashlib.sha256(part.pdf).hexdigest()
+    return part.key or hashes.sha(part.pdf)
+
+
+def _given(pdf: bytes, sections: Sequence[model.BundleSection]
+           ) -> tuple[bytes, Sequence[model.BundleSection]]:
+    return pdf, sections
+
+
+def _volume_pieces(parts: Sequence[bundle.BundlePart], pages: Sequence[int], max_pages: int,
+                   max_bytes: int, lang: str
+                   ) -> list[tuple[bundle.BundlePart, volumes.Unit]]:
+    """Each part as it goes into volumes: whole, or — too big for one volume — cut between
+    its exhibits into pieces titled (1/3), (2/3), …, each sized from its segment."""
+    out = []
+    for part, n in zip(parts, pages, strict=True):
+        size = part.pdf.stat().st_size if isinstance(part.pdf, Path) else len(part.pdf)
+        if not volumes.too_big(volumes.Unit(n, size), max_pages, max_bytes):
+            out.append((part, volumes.Unit(n, size)))
+            continue
+        seg = bundle.part_segment(part, render_joint.STAMP_SIZE)
+
+        def fits(first: int, end: int, seg: bundle.Segment = seg) -> bool:
+            return volumes.fits_alone(end - first, bundle.segment_bytes(
+                bundle.slice_segment(seg, first, end)), max_pages, max_bytes)
+
+        ranges = volumes.pieces(seg.pages, bundle.cut_points(seg), fits)
+        for k, (first, end) in enumerate(ranges, start=1):
+            title = part.title + volume_cover.part_suffix(k, len(ranges), lang)
+            piece_size = bundle.segment_bytes(bundle.slice_segment(seg, first, end))
+            out.append((dataclasses.replace(part, title=title, pages=(first, end)),
+                        volumes.Unit(end - first, piece_size)))
+    return out
+
+
+def _embedded_manifest(parts: Sequence[bundle.BundlePart]) -> Callable[[Sequence[str]], bytes]:
+    """issue 18: what a bundle or volume carries inside: its dossiers' manifests (so `verify
+    --case` checks every original it cites), its page labels, and a slot for each page's hash."""
+    paths = [p.pdf for p in parts if isinstance(p.pdf, Path)]
+
+    def make(labels: Sequence[str]) -> bytes:
+        data = integrity.bundle_manifest(paths, {"first": labels[0], "last": labels[-1]})
+        data["page_labels"] = list(labels)
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+        return integrity.with_page_slots(text, len(labels))
+
+    return make
+
+
+def _sweep_bundles(folder: Path, files: Mapping[str, str], bundle_name: str,
+                   options: pipeline.Options) -> None:
+    """issue 18: a bundle.pdf or volumes of a build with other limits are not this build's."""
+    stale = [folder / bundle_name,
+             *folder.glob(pipeline.output_name(volumes.file_name(0), options).replace("00", "[0-9][0-9]"))]
+    for path in stale:
+        if path.name not in files:
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + ".sha256").unlink(missing_ok=True)
 
 
 CITED_KINDS = {"call_log": "calls", "sms_backup": "messages", "sms_export": "messages",
@@ -863,7 +1061,7 @@ def _joint_cached(folder: Path, fp: str, hashes: Hashes | None = None) -> int | 
 
 
 def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
-              joint_outputs: Mapping[str, str]) -> bytes:
+              joint_outputs: Mapping[str, str], volume_list: Sequence[Any] = ()) -> bytes:
     files = []
     for o in outcomes:
         for name, sha in sorted(o.outputs.items()):
@@ -880,6 +1078,9 @@ def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
                        "fingerprint": o.fingerprint, "error": o.error} for o in outcomes],
         "joint_fingerprint": joint_fp,
         "files": files,
+        # issue 18: each volume's file, SHA-256, pages, Bates range and claimants
+        **({"volumes": [{**v, "path": f"{JOINT_DIR}/{v['path']}"} for v in volume_list]}
+           if volume_list else {}),
     })
 
 
@@ -936,26 +1137,35 @@ def _joint_step(case: Case, outcomes: tuple[Outcome, ...], out_dir: Path, tool: 
     """The joint outputs (reused when unchanged), then DIR/manifest.json."""
     ids = [o.id for o in outcomes]
     folder = out_dir / JOINT_DIR
-    joint_fp = _joint_fingerprint(case, outcomes, tool)
+    joint_fp = _joint_fingerprint(case, outcomes, tool, volume_limits(case, options))
     hashes = Hashes(_hashes_path(out_dir, JOINT_DIR))
     pages = _joint_cached(folder, joint_fp, hashes) if outcomes else None
     rebuilt = pages is None and bool(outcomes)
     joint_outputs: dict[str, str] = {}
+    volume_list: list[Any] = []
     if rebuilt:
         pages, joint_outputs, front = build_joint(case, outcomes, out_dir, tool, options)
+        volume_list = front.pop("volumes", [])
         atomic.write_bytes(folder / BUILD_JSON, _dump({
             "format": FORMAT, "fingerprint": joint_fp, "pages": pages,
-            "outputs": joint_outputs, "front": front}))
+            "outputs": joint_outputs, "front": front,
+            **({"volumes": volume_list} if volume_list else {})}))
         for name, sha in joint_outputs.items():
             hashes.trust(folder / name, sha)
     elif outcomes:  # checked against these hashes by _joint_cached just now
         record = _read_json(folder / BUILD_JSON) or {}
         joint_outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
+        volume_list = list(record.get("volumes", []))
     hashes.save()
-    atomic.write_bytes(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs))
+    atomic.write_bytes(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs,
+                                                     volume_list))
     if options.redact and outcomes:  # issue 23: the served folder holds service copies only
-        served.publish_case(out_dir, ids, pipeline.output_name("dossier.pdf", options), joint_files(options))
+        names = list(joint_files(options))
+        if volume_list:  # issue 18: the volumes and their .sha256 instead of one bundle
+            names[:1] = [n for v in volume_list for n in (v["path"], v["path"] + ".sha256")]
+        served.publish_case(out_dir, ids, pipeline.output_name("dossier.pdf", options), names)
     notify(Progress("end", len(ids), len(ids)))
-    return Result(out_dir, outcomes, folder / joint_files(options)[0] if outcomes else None,
+    first = volume_list[0]["path"] if volume_list else joint_files(options)[0]
+    return Result(out_dir, outcomes, folder / first if outcomes else None,
                   pages or 0,
                   rebuilt, time.perf_counter() - started)

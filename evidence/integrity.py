@@ -486,7 +486,11 @@ def _labels(doc: pikepdf.Pdf) -> list[str]:
 
 
 def _built_labels(manifest: Mapping[str, Any], n: int) -> list[str]:
-    """The Bates number each built page had: counted on from the manifest's first one."""
+    """The Bates number each built page had: counted on from the manifest's first one (a
+    bundle's or volume's manifest lists them: a volume's cover pages are not numbered)."""
+    listed = manifest.get("page_labels")
+    if isinstance(listed, list) and len(listed) == n:
+        return [str(label) for label in listed]
     bates = manifest.get("bates")
     first = str(bates.get("first", "")) if isinstance(bates, Mapping) else ""
     m = re.search(r"(\d+)(\D*)$", first)

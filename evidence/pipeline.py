@@ -64,6 +64,10 @@ class Options:
     # issue 19: the bundle written past the disk cache (O_DIRECT) and the old one freed by a
     # helper process; how it is written, not what (left out of the fingerprints)
     direct_io: bool = False
+    # issue 18: the joint bundle as volumes of at most this many MB / pages (None: the
+    # template's [bundle]; 0: no limit); the joint step's alone (left out of the dossiers')
+    max_mb: int | None = None
+    max_pages: int | None = None
     sign: Any = None  # issue 18: an evidence.sign.Signing: every dossier signed (PAdES) last
     pdfa: bool = False  # issue 18: PDF/A-2b dossiers, manifest.json beside them
     ocr: str = ""  # issue 21: the OCR engine_id (evidence.ocr.run.decide); "": images not read

@@ -237,9 +237,9 @@ def test_early_worker_dying_fails_only_that_claimant(case_and_build: tuple[Path,
 
 def test_the_bundle_verifies_by_its_sha256(case_and_build: tuple[Path, Path],
                                            tmp_path: Path) -> None:
-    """`evidence verify bundle.pdf`: the bundle carries no manifest of its own (each dossier in
-    it carries one), so its .sha256, written from the writer's own hash, is what vouches for it.
-    Without that file, or with one byte changed, it fails."""
+    """`evidence verify bundle.pdf`: its .sha256, written from the writer's own hash, and
+    (issue 18) its embedded manifest's page hashes and dossiers' fingerprints vouch for it.
+    Without the .sha256 the page hashes still do; a page removed fails, named."""
     from evidence import integrity
 
     _, full = case_and_build
@@ -248,12 +248,14 @@ def test_the_bundle_verifies_by_its_sha256(case_and_build: tuple[Path, Path],
     assert line == f"{inventory_module.sha256(bundle)}  bundle.pdf\n"  # sha256sum -c format
     report = integrity.check(bundle)
     assert report.ok, integrity.lines(report)
-    assert [c.state for c in report.checks] == [integrity.State.OK, integrity.State.UNCHECKED]
-    assert "sha256" in "\n".join(integrity.lines(report)).lower()
+    areas = [c.area for c in report.checks]
+    assert areas[:2] == ["pdf", "pages"] and areas.count("fingerprint") >= 2, areas
+    assert all(c.state is integrity.State.OK for c in report.checks)
 
     copy = tmp_path / "bundle.pdf"
     shutil.copy(bundle, copy)
-    assert not integrity.check(copy).ok  # no .sha256 beside it: nothing vouches for it
+    alone = integrity.check(copy)  # no .sha256 beside it: the page hashes vouch
+    assert alone.ok and alone.checks[0].state is integrity.State.UNCHECKED
     shutil.copy(integrity.sidecar_path(bundle), integrity.sidecar_path(copy))
     assert integrity.check(copy).ok
     data = bytearray(copy.read_bytes())
@@ -261,6 +263,15 @@ def test_the_bundle_verifies_by_its_sha256(case_and_build: tuple[Path, Path],
     copy.write_bytes(bytes(data))
     tampered = integrity.check(copy)
     assert not tampered.ok and tampered.checks[0].state is integrity.State.CHANGED
+    import pikepdf
+
+    gone = tmp_path / "gone.pdf"
+    with pikepdf.open(bundle) as doc:
+        del doc.pages[3]
+        doc.save(gone)
+    named = integrity.check(gone)
+    assert not named.ok and any(c.area == "page" and c.subject.startswith("4")
+                                for c in named.checks), integrity.lines(named)
 
 
 def test_a_full_disk_is_a_clear_error_not_a_bug(case_and_build: tuple[Path, Path], tmp_path: Path,

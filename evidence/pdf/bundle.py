@@ -42,9 +42,23 @@ class BundlePart:
     pdf: Path | bytes
     segment: Path | None = None
     key: str = ""
+    pages: tuple[int, int] | None = None  # issue 18: only these pages [first, end) (a volume's)
 
 
 CLAIMANT_LINK = "evidence-claimant:"  # placeholder URIs drawn by render.joint (1-based claimant)
+PAGE_LINK = "evidence-page:"  # volume covers' rows: evidence-page:<volume>:<0-based page in it>
+
+
+@dataclasses.dataclass(frozen=True)
+class Links:
+    """Where a volume's placeholder links go (issue 18): claimant n's first page as (volume,
+    0-based page in that volume), and every volume's file name. A target in this volume is a
+    jump to its page; one in another volume a remote go-to (GoToR) naming the file relative
+    to this one, so the volumes keep working when their folder is moved as a whole."""
+
+    volume: int
+    files: tuple[str, ...]
+    claimants: tuple[tuple[int, int], ...]
 BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the bundle stamp
 SEGMENT_FORMAT = "evidence-bundle-segment/1"
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
@@ -61,13 +75,13 @@ _REWRITTEN = re.compile(rb"/Dest\s*[(</]|/A\s*<<|/URI\b")  # for dictionary() to
 def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int | None]]:
     """/PageLabels /Nums entries (page index, /P prefix, /St start or None for no number):
     runs of `prefix + decimal` compress to one entry, so `EV-B-000001…` needs six entries,
-    not one per page; a label that does not end in its page number gets its own /P."""
+    not one per page (in a volume the decimal starts where the previous volume ended); a
+    label that does not end in a number gets its own /P."""
     nums: list[tuple[int, str | None, int | None]] = []
     current: tuple[str, int, int] | None = None  # prefix, first page index, start number
     for index, label in enumerate(labels):
-        number = index + 1
-        text = str(number)
-        prefix = label[: -len(text)] if label.endswith(text) else None
+        m = _TRAILING.search(label)
+        prefix, number = (label[:m.start()], int(m.group())) if m else (None, 0)
         if current and prefix == current[0] and current[2] + (index - current[1]) == number:
             continue
         if prefix is not None:
@@ -77,6 +91,9 @@ def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int
             current = None
             nums.append((index, label, None))
     return nums
+
+
+_TRAILING = re.compile(r"[1-9][0-9]*$")
 
 
 def _pdf_text(text: str) -> bytes:
@@ -107,7 +124,8 @@ class Segment:
 class _Copy:
     """Serialises one PDF's pages and everything they reference into a Segment."""
 
-    def __init__(self, pdf: Any, path: Path | None, claimant_links: bool) -> None:
+    def __init__(self, pdf: Any, path: Path | None, claimant_links: bool,
+                 links: Links | None = None) -> None:
         self.pdf = pdf
         self.map: dict[tuple[int, int], bytes] = {}
         self.count = 0
@@ -118,6 +136,7 @@ class _Copy:
             self.map[page.obj.objgen] = b"\x00p%d\x00" % i
             self.page_index[page.obj.objgen] = i
         self.claimant_links = claimant_links  # front matter only
+        self.links = links  # volumes: \0c<n>\0 is then page n of the volume
         self._length = True  # unparsed(): keep a stream dictionary's /Length (see _token)
         self._names: dict[str, Any] | None = None
         self.raw = path.open("rb") if path is not None else None
@@ -227,6 +246,10 @@ class _Copy:
                     continue
             if key == "/A" and isinstance(value, pikepdf.Dictionary):
                 uri = str(value.get("/URI", ""))
+                jump = self.volume_jump(uri)
+                if jump is not None:
+                    out.append(jump)
+                    continue
                 if self.claimant_links and uri.startswith(CLAIMANT_LINK) and uri[
                         len(CLAIMANT_LINK):].isdigit():
                     out.append(b"/Dest " + self.goto(b"\x00c%d\x00" % int(uri[len(CLAIMANT_LINK):])))
@@ -240,6 +263,27 @@ class _Copy:
             out.append(bytes(pikepdf.Name(key).unparse()) + b" " + self.value(value))
         out.append(b">>")
         return b" ".join(out)
+
+    def volume_jump(self, uri: str) -> bytes | None:
+        """A volume's placeholder link as a jump (see Links); None: not one."""
+        if self.links is None or not self.claimant_links:
+            return None
+        target: tuple[int, int] | None = None
+        if uri.startswith(CLAIMANT_LINK) and uri[len(CLAIMANT_LINK):].isdigit():
+            n = int(uri[len(CLAIMANT_LINK):])
+            if 1 <= n <= len(self.links.claimants):
+                target = self.links.claimants[n - 1]
+        elif uri.startswith(PAGE_LINK):
+            vol_text, _, page_text = uri[len(PAGE_LINK):].partition(":")
+            if vol_text.isdigit() and page_text.isdigit():
+                target = (int(vol_text), int(page_text))
+        if target is None:
+            return None
+        volume, page = target
+        if volume == self.links.volume:
+            return b"/Dest " + self.goto(b"\x00c%d\x00" % page)
+        return (b"/A <</S /GoToR /F " + _pdf_text(self.links.files[volume - 1])
+                + b" /D [%d /XYZ null null null] /NewWindow true>>" % page)
 
     def _range(self, obj: Any, data: bytes) -> tuple[int, int] | None:
         """Where `data` (obj's raw stream) sits in the part's file, checked byte for byte."""
@@ -361,11 +405,11 @@ def _open(pdf: Path | bytes) -> Any:
 
 
 def bundle_segment(pdf: Path | bytes, size: tuple[float, float], key: str = "", *,
-                   claimant_links: bool = False) -> Segment:
+                   claimant_links: bool = False, links: Links | None = None) -> Segment:
     """Serialise a part (a dossier, the front matter, a placeholder page) for the bundle.
     `size`: the bundle stamp's box. Streams of a file part stay byte ranges of that file."""
     with _open(pdf) as opened:
-        src = _Copy(opened, pdf if isinstance(pdf, Path) else None, claimant_links)
+        src = _Copy(opened, pdf if isinstance(pdf, Path) else None, claimant_links, links)
         try:
             for i, page in enumerate(opened.pages):
                 _segment_page(src, page.obj, i, size)
@@ -410,6 +454,69 @@ def part_segment(part: BundlePart, size: tuple[float, float]) -> Segment:
     if part.segment is not None and part.key:
         save_segment(made, part.segment)
     return made
+
+
+def segment_bytes(seg: Segment) -> int:
+    """About what a segment adds to a bundle file: its bodies and streams."""
+    return sum(len(e[2]) + (0 if e[0] == "p" or e[3] is None else
+                            e[3][1] if isinstance(e[3], tuple) else len(e[3])) + 20
+               for e in seg.objects)
+
+
+def cut_points(segment: Segment) -> list[int]:
+    """Where a part may be cut between volumes: the first page of each outline entry (a
+    section, an exhibit, a sub-exhibit) — never inside an exhibit."""
+    found: set[int] = set()
+
+    def walk(items: Sequence[Any]) -> None:
+        for _, page, children in items:
+            found.add(page)
+            walk(children)
+
+    walk(segment.outline)
+    return sorted(p for p in found if 0 < p < segment.pages)
+
+
+_LOCAL = re.compile(rb"\x00o(\d+)\x00")
+_PAGE_TOKEN = re.compile(rb"\x00([pf])(\d+)\x00")
+
+
+def slice_segment(seg: Segment, first: int, end: int) -> Segment:
+    """Pages [first, end) of a part, with only the objects they use. A link or bookmark to a
+    page of the part outside the slice lands on the slice's first page (that page is in
+    another volume); bookmarks of such pages are left out, their in-slice children kept."""
+
+    def renumber(m: re.Match[bytes]) -> bytes:
+        n = int(m.group(2))
+        return b"\x00%s%d\x00" % (m.group(1), n - first if first <= n < end else 0)
+
+    bodies = {entry[1]: entry for entry in seg.objects if entry[0] == "o"}
+    used: set[int] = set()
+    todo = [entry[2] for entry in seg.objects if entry[0] == "p" and first <= entry[1] < end]
+    while todo:
+        for m in _LOCAL.finditer(todo.pop()):
+            n = int(m.group(1))
+            if n not in used:
+                used.add(n)
+                todo.append(bodies[n][2])
+    objects = []
+    for entry in seg.objects:
+        if entry[0] == "p":
+            if first <= entry[1] < end:
+                objects.append(("p", entry[1] - first, _PAGE_TOKEN.sub(renumber, entry[2])))
+        elif entry[1] in used:
+            objects.append(("o", entry[1], _PAGE_TOKEN.sub(renumber, entry[2]), *entry[3:]))
+
+    def outline(items: Sequence[Any]) -> list[Any]:
+        out: list[Any] = []
+        for title, page, children in items:
+            if first <= page < end:
+                out.append((title, page - first, tuple(outline(children))))
+            else:
+                out += outline(children)
+        return out
+
+    return Segment(seg.key, end - first, seg.count, tuple(objects), tuple(outline(seg.outline)))
 
 
 def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequence[int],
@@ -505,10 +612,20 @@ FrontSource = Callable[[], tuple[bytes, Sequence[model.BundleSection]]]
 StampSource = Callable[[int], tuple[Sequence[str], model.BundleStampFace]]
 
 
+@dataclasses.dataclass(frozen=True)
+class Head:
+    """Pages written before the parts: the front matter, a volume's cover. `source` is called
+    once the parts are written (see bundle)."""
+
+    title: str
+    source: FrontSource
+
+
 def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
            sections: Sequence[model.BundleSection], front_title: str, stamps: StampSource,
            metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
-           direct_io: bool = False) -> tuple[int, str]:
+           direct_io: bool = False, manifest: Callable[[Sequence[str]], bytes] | None = None
+           ) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
     Every page gets its label as a stamp at the visible top right; page labels equal the
@@ -530,6 +647,24 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
     a VM whose kernel hands out new cache memory slowly; on other disks the plain writer is
     as fast (bench/README.md), so it is not the default.
     """
+    def given() -> tuple[bytes, Sequence[model.BundleSection]]:
+        assert isinstance(front, bytes)
+        return front, sections
+
+    source = given if isinstance(front, bytes) else front
+    return assemble(out, [Head(front_title, source)], parts, stamps, metadata, stamp_size,
+                    direct_io=direct_io, manifest=manifest)
+
+
+def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stamps: StampSource,
+             metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
+             links: Links | None = None, direct_io: bool = False,
+             manifest: Callable[[Sequence[str]], bytes] | None = None) -> tuple[int, str]:
+    """bundle() for any heads (a volume: its cover, and the front matter in the first one);
+    `links`: where a volume's placeholder links go. `stamps` is given the heads' page count.
+    `manifest`: given every page's label, the manifest.json to attach, with a slot for each
+    page's hash (integrity.with_page_slots), filled by integrity.seal once the file is written,
+    so the file tells by itself which page was altered, added or removed (issue 18)."""
     with atomic.replacing(out, free_old_later=direct_io) as tmp, \
             tmp.open("wb", buffering=0) as f:
         w = writer.DirectWriter(f, tmp) if direct_io else writer.Writer(f)
@@ -542,6 +677,8 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
             outlines: list[tuple[str, int, Any, int]] = []  # title, first page, outline, page
             for part in parts:
                 seg = part_segment(part, stamp_size)
+                if part.pages is not None:
+                    seg = slice_segment(seg, *part.pages)
                 first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
                                               w.reserve(seg.pages))
                 _write_segment(w, seg, part.pdf, first, locals_, stamp_objs, claimant_first,
@@ -550,17 +687,22 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
                 pending += [(stamp_objs + i, len(kids) + i) for i in range(seg.pages)]
                 outlines.append((part.title, first, _outline_pages(seg.outline, first), len(kids)))
                 kids += range(first, first + seg.pages)
-            if isinstance(front, bytes):
-                pdf, front_sections = front, sections
-            else:
-                pdf, front_sections = front()
-            seg = bundle_segment(pdf, stamp_size, claimant_links=True)
-            first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
-                                          w.reserve(seg.pages))
-            claimant_first[0] = first
-            _write_segment(w, seg, None, first, locals_, stamp_objs, claimant_first,
-                           (pages_root, q_open))
-            front_pages = seg.pages
+            made = []
+            for head in heads:
+                pdf, head_sections = head.source()
+                seg = bundle_segment(pdf, stamp_size, claimant_links=True, links=links)
+                first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
+                                              w.reserve(seg.pages))
+                made.append((head, head_sections, seg, first, locals_, stamp_objs))
+            claimant_first[0] = made[0][3]
+            head_kids = [p for *_, seg, first, _, _ in made for p in range(first, first + seg.pages)]
+            targets = claimant_first if links is None else [*head_kids, *kids]
+            stamped: list[tuple[int, int]] = []
+            for *_, seg, first, locals_, stamp_objs in made:
+                _write_segment(w, seg, None, first, locals_, stamp_objs, targets,
+                               (pages_root, q_open))
+                stamped += [(stamp_objs + i, len(stamped) + i) for i in range(seg.pages)]
+            front_pages = len(head_kids)
             total = front_pages + len(kids)
             labels, face = stamps(front_pages)
             if len(labels) != total:
@@ -569,11 +711,11 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
             if missing:
                 raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
             _write_stamps(w, face, stamp_res, labels, [
-                *((stamp_objs + i, i) for i in range(front_pages)),
-                *((num, front_pages + page) for num, page in pending)])
-            refs = b" ".join(b"%d 0 R" % n for n in [*range(first, first + front_pages), *kids])
+                *stamped, *((num, front_pages + page) for num, page in pending)])
+            refs = b" ".join(b"%d 0 R" % n for n in [*head_kids, *kids])
             w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
-            tree = [(front_title, first, [(s.title, first + s.page, ()) for s in front_sections])]
+            tree = [(head.title, first, [(s.title, first + s.page, ()) for s in head_sections])
+                    for head, head_sections, _, first, _, _ in made]
             tree += [(f"{title}  {labels[front_pages + page]}", top, children)
                      for title, top, children, page in outlines]
             first_item, last_item, count = _write_outline(w, outline_root, tree)
@@ -587,15 +729,41 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
                 if prefix:
                     entry_text += b" /P " + _pdf_text(prefix)
                 entries.append(b"%d %s>>" % (index, entry_text))
+            names = b""
+            attached = manifest(labels) if manifest is not None else None
+            if attached is not None:
+                names = b" /Names <</EmbeddedFiles <</Names [(%s) %d 0 R]>>>>" % (
+                    MANIFEST_NAME.encode(), _attach(w, attached))
             w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
-                  b"/PageLabels <</Nums [%s]>>>>" % (pages_root, outline_root, b" ".join(entries)))
+                  b"/PageLabels <</Nums [%s]>>%s>>" % (pages_root, outline_root, b" ".join(entries),
+                                                       names))
             w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
                                           for k, v in sorted(metadata.items())) + b">>")
             w.finish(root, info)
         finally:
             w.stop()
+        digest = w.sha256()
+        if attached is not None:
+            from evidence import integrity
+
+            digest, _ = integrity.seal(tmp, attached)
         _read_back(tmp, labels)  # issue 18: before the rename, as a dossier is
-    return total, w.sha256()
+    return total, digest
+
+
+MANIFEST_NAME = "manifest.json"  # as integrity.MANIFEST_NAME (not imported: no cycle)
+
+
+def _attach(w: writer.Writer, data: bytes) -> int:
+    """The manifest as an embedded file, uncompressed (integrity.seal fills its slots in
+    place); returns its file specification's object."""
+    stream, spec = w.reserve(), w.reserve()
+    w.obj(stream, b"<</Type /EmbeddedFile /Subtype /application#2Fjson /Length %d>>" % len(data),
+          data)
+    name = MANIFEST_NAME.encode()
+    w.obj(spec, b"<</Type /Filespec /F (%s) /UF (%s) /AFRelationship /Data /EF <</F %d 0 R>>>>"
+          % (name, name, stream))
+    return spec
 
 
 def _read_back(bundle_pdf: Path, labels: Sequence[str]) -> None:

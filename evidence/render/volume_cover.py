@@ -1,0 +1,141 @@
+"""A volume's cover (issue 18): the case, the volume, its Bates range and an index of what it
+holds; the first volume's cover indexes every volume.
+
+Each row carries a placeholder URI `evidence-page:<volume>:<0-based page in it>` that
+pdf/bundle.py turns into a jump inside the volume, or a remote go-to naming the other
+volume's file. A fixed number of rows a page, so the cover's page count is known before it
+is drawn (the volumes are planned with it). Returns bytes; never writes files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from evidence.render import joint as render_joint
+
+ROWS_FIRST = 26  # index rows on the cover's first page (below the heading block)
+ROWS_NEXT = 40  # on each further page
+PAGE_LINK = "evidence-page:"
+
+_TEXT = {
+    "zh-Hans": {"volume": "第 {n} 卷（共 {of} 卷）", "range": "编号范围：{first} 至 {last}",
+                "file": "文件：{name}", "index": "本卷目录", "whole": "全部各卷目录",
+                "what": "内容", "bates": "编号", "where": "卷 / 页", "at": "第{v}卷 第{p}页",
+                "more": "（续）", "part": "（第{k}/{of}部分）",
+                "blank": "（此页空白）"},
+    "en": {"volume": "Volume {n} of {of}", "range": "Bates range: {first} to {last}",
+           "file": "File: {name}", "index": "Index of this volume", "whole": "Index of all volumes",
+           "what": "Contents", "bates": "Bates", "where": "Volume / page", "at": "vol. {v} p. {p}",
+           "more": "(continued)", "part": " (part {k}/{of})",
+           "blank": "(this page intentionally left blank)"},
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One index row: what, its Bates range, and where it starts (volume, 0-based page)."""
+
+    title: str
+    first: str
+    last: str
+    volume: int
+    page: int
+
+
+def pages(rows: int, duplex: bool = False) -> int:
+    """The cover's page count for this many index rows; `duplex`: even, so that what follows
+    starts on a right-hand page (a blank verso closes the cover)."""
+    n = 1 if rows <= ROWS_FIRST else 1 + math.ceil((rows - ROWS_FIRST) / ROWS_NEXT)
+    return n + (n % 2 if duplex else 0)
+
+
+def title(number: int, volumes: int, lang: str) -> str:
+    """The cover's outline entry: 第 2 卷（共 5 卷）."""
+    return _texts(lang)["volume"].format(n=number, of=volumes)
+
+
+def part_suffix(k: int, of: int, lang: str) -> str:
+    """A dossier cut between volumes: which piece this is."""
+    return _texts(lang)["part"].format(k=k, of=of)
+
+
+def _texts(lang: str) -> dict[str, str]:
+    return _TEXT["en"] if lang.startswith("en") else _TEXT["zh-Hans"]
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def cover(case_title: str, volume: int, volumes: int, first: str, last: str, file_name: str,
+          rows: Sequence[Row], whole: bool, lang: str, setup: dict[str, Any],
+          duplex: bool = False) -> bytes:
+    """The cover of `volume` (1-based) of `volumes`; `whole`: rows of every volume."""
+    t = _texts(lang)
+    font = render_joint._font(setup)
+    width, height = render_joint._pagesize(setup)
+    margin = float(setup.get("page", {}).get("margin_mm", 18)) * mm
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=(width, height), invariant=1, initialFontName=font)
+    c.setTitle(case_title)
+    c.setCreator("evidence")
+    y = height - margin - 18 * mm  # below the stamp
+    c.setFont(font, 18)
+    c.drawString(margin, y, _fit(case_title, font, 18, width - 2 * margin))
+    y -= 12 * mm
+    c.setFont(font, 14)
+    c.drawString(margin, y, t["volume"].format(n=volume, of=volumes))
+    y -= 8 * mm
+    c.setFont(font, 11)
+    c.drawString(margin, y, t["range"].format(first=first, last=last))
+    y -= 6 * mm
+    c.drawString(margin, y, t["file"].format(name=file_name))
+    y -= 12 * mm
+    c.setFont(font, 13)
+    c.drawString(margin, y, t["whole"] if whole else t["index"])
+    y -= 4 * mm
+    columns = (margin, width - margin - 95 * mm, width - margin - 35 * mm)
+    line = 6.2 * mm
+    left = list(rows)
+    on_page = ROWS_FIRST
+    while True:
+        c.setFont(font, 9)
+        y -= line
+        for x, key in zip(columns, ("what", "bates", "where"), strict=True):
+            c.drawString(x, y, t[key])
+        c.line(margin, y - 1.5 * mm, width - margin, y - 1.5 * mm)
+        for row in left[:on_page]:
+            y -= line
+            c.drawString(columns[0], y, _fit(row.title, font, 9, columns[1] - columns[0] - 3 * mm))
+            c.drawString(columns[1], y, f"{row.first} – {row.last}")
+            c.drawString(columns[2], y, t["at"].format(v=row.volume, p=row.page + 1))
+            c.linkURL(f"{PAGE_LINK}{row.volume}:{row.page}",
+                      (margin, y - 1.5 * mm, width - margin, y + 3.5 * mm), relative=0)
+        left = left[on_page:]
+        if not left:
+            break
+        c.showPage()
+        c.setFont(font, 11)
+        y = height - margin - 12 * mm
+        c.drawString(margin, y, t["whole"] if whole else t["index"])
+        c.drawString(margin + 60 * mm, y, t["more"])
+        on_page = ROWS_NEXT
+    c.showPage()
+    if duplex and c.getPageNumber() % 2 == 0:  # getPageNumber: the next page's number
+        c.setFont(font, 9)
+        c.drawCentredString(width / 2, height / 2, t["blank"])
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
