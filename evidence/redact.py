@@ -339,12 +339,21 @@ class Redactor:
 
     def _partial(self, digits: str, where: list[int], whole: set[int]) -> list[Finding]:
         """Digits of an own number seen PARTIAL or more in a row (not within a whole one):
-        masked as that number's rule masks them (its kept first and last digits stay)."""
+        masked as that number's rule masks them (its kept first and last digits stay).
+
+        Only a number cut short counts: the run starts where the number starts (a contact list
+        or a summary that cut its end) or ends where it ends (one that cut its start). Eight of
+        a card's digits in the middle of a date, a time or a serial (2010-02-12 02:00:00 against
+        a card holding 0212 0200) are chance, not the number."""
         hidden: dict[int, str] = {}
         for at in range(len(digits) - PARTIAL + 1):
             if whole and any(at + k in whole for k in range(PARTIAL)):
                 continue
             for known, kind, offset in self._windows.get(digits[at:at + PARTIAL], ()):
+                starts = offset == at and known.startswith(digits[:at + PARTIAL])
+                ends = len(known) - offset == len(digits) - at and known.endswith(digits[at:])
+                if not (starts or ends):
+                    continue
                 keep_first, keep_last = self._keep_counts(kind)
                 for k in range(PARTIAL):
                     pos = offset + k  # position in the known number

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from evidence import redact
@@ -293,7 +293,10 @@ def test_plain_build_shows_the_numbers_so_the_check_can_fail(tmp_path: Path) -> 
 
 @pdftotext
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck),
-          phases=[Phase.explicit, Phase.generate])  # a build per example: no shrinking
+          phases=[Phase.explicit, Phase.generate],  # a build per example: no shrinking
+          derandomize=True)  # CI runs the same builds every time; the masker's own tests above
+# run hundreds of random forms in milliseconds
+@example(["-".join(ID), "1 3 9 1 9 4 3 7 9 7 1", "-".join(CARD)])  # one digit at a time
 @given(st.lists(st.one_of(*(written(n) for n in VISIBLE)), min_size=3, max_size=6))
 def test_served_folder_leaks_no_number(tmp_path_factory: pytest.TempPathFactory,
                                        forms: list[str]) -> None:
