@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evidence import extract, sqlitedb, template, times
+from evidence import exhibits, extract, sqlitedb, template, times
 from evidence.model import FileKind, Issue, Severity, SourceFile, Status, Victim
 
 CHUNK = 1 << 20
@@ -94,7 +94,7 @@ def scan(victim: Victim, ctx: extract.Context,
         found.append((file, code))
         if file.status is Status.ACCEPTED:
             accepted_by_hash.setdefault(file.sha256, file)
-    found = _parts(found, lang)
+    found = _transcripts(_parts(found, lang), victim, lang)
     files = [file for file, _ in found]
     for file, code in found:
         issues.extend(_issues_for(file, code))
@@ -123,6 +123,32 @@ def _parts(found: list[tuple[SourceFile, str | None]], lang: str
         reason = _reason(lang, "db_part", db=db.path, part=part)
         out.append((dataclasses.replace(file, status=Status.ACCEPTED, kind=db.kind, reason=reason,
                                         duplicate_of=None, part_of=db.path), None))
+    return out
+
+
+def _transcripts(found: list[tuple[SourceFile, str | None]], victim: Victim, lang: str
+                 ) -> list[tuple[SourceFile, str | None]]:
+    """issue 17: a recording's transcript (the file victim.toml names for it, or one of the
+    same name beside it: .srt/.vtt/.txt/.docx) is part of the recording — printed as its
+    录音笔录 — not a refused file nor an exhibit of its own (a .txt is never read as pasted SMS)."""
+    paths = {file.path for file, _ in found}
+    of: dict[str, str] = {}
+    for file, _ in found:
+        if file.status is Status.ACCEPTED and file.kind is FileKind.RECORDING:
+            text = exhibits.transcript_for(file.path, victim, paths.__contains__)
+            if text is not None:
+                of.setdefault(text, file.path)
+    out: list[tuple[SourceFile, str | None]] = []
+    for file, code in found:
+        recording = of.get(file.path)
+        usable = code == "unknown_type" or (file.status is Status.ACCEPTED
+                                            and file.kind is FileKind.NOTICE_TEXT)
+        if recording is None or not usable:
+            out.append((file, code))
+            continue
+        reason = _reason(lang, "transcript_part", recording=recording)
+        out.append((dataclasses.replace(file, status=Status.ACCEPTED, kind=FileKind.UNKNOWN,
+                                        reason=reason, part_of=recording), None))
     return out
 
 

@@ -54,3 +54,22 @@ def test_the_walker_sees_a_banned_import(tmp_path: Path) -> None:
                                        "import evidence.stamp\n", encoding="utf-8")
     assert offending(tmp_path, OUTPUT_LAYER) == {
         "probe.py": ["evidence.pdf", "evidence.pdf.assemble", "evidence.stamp"]}
+
+
+def _long_functions(path: Path, limit: int) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [f"{node.name}: {node.end_lineno - node.lineno + 1} lines"  # type: ignore[operator]
+            for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.end_lineno - node.lineno + 1 > limit]  # type: ignore[operator]
+
+
+def test_the_pipeline_reads_as_its_stages() -> None:
+    """issue 19: no function of pipeline.py above 40 lines (its _build is a list of stage
+    calls; planning lives in layout, PDF writing in pdf/)."""
+    assert _long_functions(PACKAGE / "pipeline.py", 40) == []
+
+
+def test_the_length_check_can_fail(tmp_path: Path) -> None:
+    long = tmp_path / "long.py"
+    long.write_text("def f():\n" + "    x = 1\n" * 45, encoding="utf-8")
+    assert _long_functions(long, 40) == ["f: 46 lines"]

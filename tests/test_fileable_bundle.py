@@ -9,7 +9,7 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import docx
@@ -211,3 +211,21 @@ def test_each_chart_is_on_the_page_of_its_figures(built: tuple[Path, Path, dict[
     counts = [int(x) for x in re.findall(r"(?:未赔付|已登记|已达成协议|已赔付)(\d+)(?=\d+\.\d\d)",
                                          status[status.index("赔付状态人数已赔付"):])]
     assert sum(counts) == n  # the table's figures are the claimants, each counted once
+
+
+def test_a_transcript_is_part_of_its_recording_not_a_refused_file(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """The file printed as a recording's 录音笔录 is listed with that recording (inventory,
+    custody), never as refused nor as an exhibit of its own."""
+    case, out, truth = built
+    for vid, transcript in (("V001", str(PurePosixPath(_recording(truth, "V001")).with_suffix(
+            ".docx"))), ("V002", "笔录/通话笔录.txt")):
+        inventory = json.loads((out / vid / "inventory.json").read_text(encoding="utf-8"))
+        files = {f["path"]: f for f in inventory["files"]}
+        entry = files[transcript]
+        assert entry["status"] == "accepted", entry
+        assert entry["part_of"] == _recording(truth, vid), entry
+        assert transcript not in {e.get("path") for e in inventory["exhibits"]}
+    checked = {g.victim.id: g for g, _ in app.check(case).reports}
+    refused = [f.path for f in checked["V001"].inventory.files if f.status.value == "rejected"]
+    assert not any(p.endswith(".docx") for p in refused), refused
