@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline
+from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline, served
 from evidence import intake as intake_mod
 from evidence.errors import ExitCode
 from evidence.model import Case, Issue, Status
@@ -191,6 +191,8 @@ def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Option
         if password is not None and result.dossier is not None:  # issue 6: after the checks
             protect.encrypt(result.dossier, password)
             integrity.write_sidecar(result.dossier)
+            if options.redact:  # issue 23: the served copy is the encrypted one
+                served.publish_victim(target, vid, result.dossier.name)
         built.append(result)
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(
         [i for r in built for i in r.issues])
