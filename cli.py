@@ -447,6 +447,9 @@ def build(
         "--ocr/--no-ocr", help="Read the text in screenshots and photos (the ocr extra): facts "
         "for the chronology, a searchable text layer, numbers painted over in --redact copies. "
         "Default: the template's [build] ocr.")] = None,
+    template_path: Annotated[Path | None, typer.Option(
+        "--template", help="A page-setup template (.toml) by absolute path, also outside the case "
+        "folder; instead of case.toml's [case] template.")] = None,
     direct_io: Annotated[bool, typer.Option(
         "--direct-io", help="Write the joint bundle past the disk cache (O_DIRECT): faster on "
         "machines that are slow to hand out new cache memory, no faster elsewhere.")] = False,
@@ -468,7 +471,8 @@ def build(
     options = pipeline.Options(font=font, print_profile=print_profile, grayscale=grayscale,
                                tabs=tabs, redact=redact, direct_io=direct_io,
                                ocr=_ocr_engine(case, ocr),
-                               sign=_signing(sign, password_file, tsa, encrypt), pdfa=pdfa)
+                               sign=_signing(sign, password_file, tsa, encrypt), pdfa=pdfa,
+                               template=str(template_path) if template_path else None)
     if pdfa and encrypt:
         raise UsageError("--pdfa and --encrypt cannot be combined: PDF/A forbids encryption. "
                          "Build the PDF/A copies without --encrypt and protect them another way.")

@@ -132,6 +132,7 @@ def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None
     others (exit 7); a password encrypts each dossier after its checks ran."""
     options = options or pipeline.Options()
     case, _ = config.load_case(case_dir)
+    case = config.with_template(case, options.template)
     ids = select(case, victims)
     target = out or case_dir / "out"
     prepare_out(target)

@@ -852,6 +852,7 @@ def build(case_dir: Path, out_dir: Path, *, jobs: int | None = None,
     started = time.perf_counter()
     notify: ProgressFn = progress or (lambda _p: None)
     case, _ = config.load_case(case_dir)
+    case = config.with_template(case, options.template)
     ids = config.victim_ids(case)
     out_dir.mkdir(parents=True, exist_ok=True)
     _sweep(out_dir)

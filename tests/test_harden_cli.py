@@ -314,6 +314,31 @@ def test_a_template_that_is_not_toml_is_exit_4(tmp_path: Path) -> None:
     assert "is not a TOML template" in out
 
 
+def test_a_template_outside_the_case_by_absolute_path_on_the_command_line(tmp_path: Path) -> None:
+    """issue 23: outside the case only when the lawyer names it with --template /abs/path."""
+    import pypdf
+
+    from evidence import template
+
+    case = make_case(tmp_path)
+    letter = tmp_path / "elsewhere" / "letter.toml"
+    letter.parent.mkdir()
+    letter.write_text(template.TEMPLATES_DIR.joinpath("default.toml").read_text("utf-8")
+                      .replace('size = "A4"', 'size = "Letter"', 1), "utf-8")
+    code, out = run_err("build", str(case), "--victim", "V001", "--template", str(letter),
+                        "--out", str(tmp_path / "o"))
+    assert code in (0, 3), out
+    page = pypdf.PdfReader(tmp_path / "o" / "V001" / "dossier.pdf").pages[0].mediabox
+    assert (round(float(page.width)), round(float(page.height))) == (612, 792)  # Letter, not A4
+    for bad, said in (("letter.toml", "must be an absolute path"),
+                      (str(tmp_path / "nope.toml"), "does not exist"),
+                      ("/etc/passwd", "is not a TOML template")):
+        code, out = run_err("build", str(case), "--victim", "V001", "--template", bad,
+                            "--out", str(tmp_path / "o2"))
+        assert code == 2 and said in out, out
+        assert not (tmp_path / "o2" / "V001").exists()
+
+
 def test_a_bates_prefix_with_a_newline_or_rtl_override_is_exit_4(tmp_path: Path) -> None:
     for bad in ("JD\\nFORGED", "JD\\u202eDJ"):
         root = tmp_path / bad.replace("\\", "")
