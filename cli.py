@@ -222,7 +222,6 @@ def timeline(
     derived facts (order -> first unknown call, totals debited, numbers and domains involved).
     `--format csv` is UTF-8 with a BOM so Excel opens the Chinese text. Problems go to stderr.
     """
-    import json
 
     from evidence import app as use_cases
     from evidence import collect
@@ -234,15 +233,16 @@ def timeline(
     done = use_cases.chronology(case, victim)
     gathered, case_issues = done.gathered, done.case_issues
     ctx = collect.context(done.case, gathered.victim)
-    rows = chronology.to_json(gathered.timeline, ctx)
-    facts = chronology.facts_json(gathered.timeline, ctx)
-    if fmt == "json":
-        typer.echo(json.dumps({"events": rows, "facts": facts}, ensure_ascii=False, indent=2))
+    if fmt == "json":  # issue 23: streamed, never the whole document in memory
+        chronology.write_json(gathered.timeline, ctx, sys.stdout)
+        sys.stdout.flush()
     elif fmt == "csv":
+        rows = chronology.to_json(gathered.timeline, ctx)
         sys.stdout.buffer.write(_timeline_csv(rows).encode("utf-8-sig"))
         sys.stdout.buffer.flush()
     else:
-        _print_timeline(ctx, gathered, rows, facts)
+        rows = chronology.to_json(gathered.timeline, ctx)
+        _print_timeline(ctx, gathered, rows, chronology.facts_json(gathered.timeline, ctx))
     for issue in (*case_issues, *gathered.issues):
         where = f" ({issue.locator})" if issue.locator and issue.locator not in issue.message else ""
         path = f"{issue.path}: " if issue.path and issue.path not in issue.message else ""
@@ -475,6 +475,9 @@ def build(
     max_pages: Annotated[int | None, typer.Option(
         "--max-pages", min=0, help="Volumes of at most this many pages (their covers included); "
         "0 = no page limit. Default: the template's [bundle] max_pages.")] = None,
+    template_path: Annotated[Path | None, typer.Option(
+        "--template", help="A page-setup template (.toml) by absolute path, also outside the case "
+        "folder; instead of case.toml's [case] template.")] = None,
     direct_io: Annotated[bool, typer.Option(
         "--direct-io", help="Write the joint bundle past the disk cache (O_DIRECT): faster on "
         "machines that are slow to hand out new cache memory, no faster elsewhere.")] = False,
@@ -498,7 +501,8 @@ def build(
                                tabs=tabs, redact=redact, direct_io=direct_io,
                                max_mb=max_mb, max_pages=max_pages,
                                ocr=_ocr_engine(case, ocr),
-                               sign=_signing(sign, password_file, tsa, encrypt), pdfa=pdfa)
+                               sign=_signing(sign, password_file, tsa, encrypt), pdfa=pdfa,
+                               template=str(template_path) if template_path else None)
     if pdfa and encrypt:
         raise UsageError("--pdfa and --encrypt cannot be combined: PDF/A forbids encryption. "
                          "Build the PDF/A copies without --encrypt and protect them another way.")

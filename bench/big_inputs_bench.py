@@ -39,9 +39,15 @@ language = "zh-Hans"
 """
 
 
-def measure(args: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MB over the process tree, exit code) of `evidence ARGS`."""
+def measure(args: list[str]) -> tuple[float, float, int, float]:
+    """(seconds, peak RSS in MB over the process tree, exit code, CPU seconds user+sys) of
+    `evidence ARGS`. CPU time as well as wall: on a shared machine wall time moves with the
+    other processes' load, CPU time much less."""
+    import resource
+
     import psutil
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.perf_counter()
@@ -67,7 +73,9 @@ def measure(args: list[str]) -> tuple[float, float, int]:
     code = proc.wait()
     done.set()
     thread.join()
-    return time.perf_counter() - started, peak / 2**20, code
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seconds = (cpu.ru_utime - cpu_before.ru_utime) + (cpu.ru_stime - cpu_before.ru_stime)
+    return time.perf_counter() - started, peak / 2**20, code, cpu_seconds
 
 
 def case_with(root: Path, rel: str) -> tuple[Path, Path]:
@@ -161,23 +169,25 @@ def main() -> None:
             for name, args in (("check", ["check", str(case)]),
                                ("timeline", ["timeline", str(case), "--victim", "V001",
                                              "--format", "json"])):
-                s, rss, code = measure(args)
+                s, rss, code, cpu = measure(args)
                 results.append({"input": f"sms xml {mb} MB ({n:,} records)", "command": name,
-                                "seconds": round(s, 1), "peak_rss_mb": round(rss), "exit": code})
+                                "seconds": round(s, 1), "cpu_seconds": round(cpu, 1),
+                                "peak_rss_mb": round(rss), "exit": code})
         if opts.only in (None, "ios_sms"):
             case, target = case_with(root / "ios", "Library/SMS/sms.db")
             ios_db(target, opts.messages)
-            s, rss, code = measure(["timeline", str(case), "--victim", "V001", "--format", "json"])
+            s, rss, code, cpu = measure(["timeline", str(case), "--victim", "V001", "--format", "json"])
             results.append({"input": f"iOS sms.db, {opts.messages:,} messages, no join index",
-                            "command": "timeline", "seconds": round(s, 1),
+                            "command": "timeline", "seconds": round(s, 1), "cpu_seconds": round(cpu, 1),
                             "peak_rss_mb": round(rss), "exit": code})
         if opts.only in (None, "amr"):
             mb = opts.mb or 50
             case, target = case_with(root / "amr", "Recordings/call-20150318201500.amr")
             amr(target, mb)
-            s, rss, code = measure(["check", str(case)])
+            s, rss, code, cpu = measure(["check", str(case)])
             results.append({"input": f"AMR {mb} MB, alternating frame modes", "command": "check",
-                            "seconds": round(s, 1), "peak_rss_mb": round(rss), "exit": code})
+                            "seconds": round(s, 1), "cpu_seconds": round(cpu, 1),
+                            "peak_rss_mb": round(rss), "exit": code})
     for r in results:
         print(json.dumps(r, ensure_ascii=False))
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline
+from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline, served
 from evidence import intake as intake_mod
 from evidence.errors import ExitCode
 from evidence.model import Case, Issue, Status
@@ -157,6 +157,7 @@ def build(case_dir: Path, out: Path | None = None, victims: Sequence[str] | None
     fingerprints (tests); `cluster` (issue 22): the whole case's claimants are built there."""
     options = options or pipeline.Options()
     case, _ = config.load_case(case_dir)
+    case = config.with_template(case, options.template)
     ids = select(case, victims)
     target = out or case_dir / "out"
     prepare_out(target)
@@ -219,6 +220,8 @@ def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Option
         if password is not None and result.dossier is not None:  # issue 6: after the checks
             protect.encrypt(result.dossier, password)
             integrity.write_sidecar(result.dossier)
+            if options.redact:  # issue 23: the served copy is the encrypted one
+                served.publish_victim(target, vid, result.dossier.name)
         built.append(result)
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(
         [i for r in built for i in r.issues])

@@ -336,8 +336,9 @@ class Run:
 def start(case_dir: Path, out_dir: Path, options: pipeline.Options | None = None,
           tool: str | None = None) -> Run:
     """The context of a whole-case build of `case_dir` into `out_dir` (loads case.toml)."""
-    case, _ = config.load_case(case_dir)
-    return Run(case, out_dir, options or pipeline.Options(), tool or tool_digest())
+    options = options or pipeline.Options()
+    case = config.with_template(config.load_case(case_dir)[0], options.template)
+    return Run(case, out_dir, options, tool or tool_digest())
 
 
 def reuse(run: Run, victim_id: str) -> Outcome | None:

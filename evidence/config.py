@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from evidence import printable, template, times
-from evidence.errors import ConfigError
+from evidence.errors import ConfigError, UsageError
 from evidence.model import (
     Case,
     Compensation,
@@ -231,6 +231,29 @@ def _check_template(path: Path, folder: Path, name: str) -> None:
     except OSError as exc:
         raise ConfigError(f"{path}: [case] template = {name!r} cannot be read "
                           f"({exc.strerror}).") from None
+
+
+def with_template(case: Case, template_path: str | None) -> Case:
+    """issue 23: `build --template /abs/path.toml` may name a template outside the case folder
+    (the lawyer chose it on the command line, unlike a case.toml someone sent). It stands in
+    for [case] template; its path and content enter the fingerprints as a case template does."""
+    if not template_path:
+        return case
+    path = Path(template_path)
+    if not path.is_absolute():
+        raise UsageError(f"--template {template_path!r} must be an absolute path; a template "
+                         "inside the case folder is named by [case] template in case.toml.")
+    if not path.is_file():
+        raise UsageError(f"--template {template_path} does not exist or is not a file; fix the path.")
+    try:
+        with path.open("rb") as f:
+            tomllib.load(f)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--template {template_path} is not a TOML template ({exc}); start "
+                         "from templates/default.toml.") from None
+    except OSError as exc:
+        raise UsageError(f"--template {template_path} cannot be read ({exc.strerror}).") from None
+    return dataclasses.replace(case, template=str(path))
 
 
 def victim_folder(case: Case, victim_id: str) -> Path:

@@ -35,6 +35,10 @@ RECEIPT = "receipt.txt"
 # Uploads waiting for intake (the web server spools them here): inside the case folder, yet a
 # legitimate source, unlike the rest of the case folder.
 INBOX = ".inbox"
+# issue 23: the custody journal. A pending line (original name, intended stored path, hash) is
+# appended and made durable before a file enters originals/; the line is dropped once intake.json
+# records the file. At the case level, not in the victim folder, which holds evidence only.
+JOURNAL_DIR = ".intake-journal"
 GIB = 1 << 30
 MIB = 1 << 20
 
@@ -130,12 +134,13 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
                 received_iso = times.iso(received, times.UTC)
                 # issue 23: a stored file that no record names (a crash between the copy and
                 # the record) is adopted with its hash before anything new is stored
-                adopted = _adopt_unrecorded(folder, records, received_iso, lang)
-                stored, duplicates, rejected = _store_all(entries, folder, [*records, *adopted],
-                                                          work, lang)
+                journal = case.folder / JOURNAL_DIR / f"{victim_id}.jsonl"
+                adopted = _adopt_unrecorded(folder, records, received_iso, lang, _pending(journal))
                 base = {"received": received_iso, "submission": submission}
                 if submission_sha:
                     base["submission_sha256"] = submission_sha
+                stored, duplicates, rejected = _store_all(entries, folder, [*records, *adopted],
+                                                          work, lang, _Journal(journal, base))
                 new: list[dict[str, Any]] = [
                     {"original_path": s.original_path, "stored_path": s.stored_path,
                      "sha256": s.sha256, "size": s.size, **base,
@@ -156,6 +161,7 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
                 _write_atomic(receipt, render_receipt(case, victim_id, _victim_name(case, victim_id),
                                                       all_records, received), work)
                 _sync_dir(folder)  # ...and so is intake.json's: a crash after this loses nothing
+                _clear(journal)  # every pending line is now a record in intake.json
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return IntakeResult(victim_id, folder, submission, received, tuple(stored),
@@ -293,7 +299,7 @@ def _refused(name: str, code: str, lang: str, **values: object) -> _Entry:
 
 
 def _store_all(entries: list[_Entry], folder: Path, records: list[dict[str, Any]], work: Path,
-               lang: str) -> tuple[list[Stored], list[Duplicate], list[Rejected]]:
+               lang: str, journal: _Journal) -> tuple[list[Stored], list[Duplicate], list[Rejected]]:
     originals = folder / ORIGINALS
     known: dict[str, str] = {}
     for r in records:
@@ -327,6 +333,7 @@ def _store_all(entries: list[_Entry], folder: Path, records: list[dict[str, Any]
             tmp.unlink()
             continue
         try:
+            journal.pending(entry, f"{ORIGINALS}/{storable(entry.rel)}", digest, size)
             target = _place(tmp, originals, entry.rel, digest)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -338,15 +345,21 @@ def _store_all(entries: list[_Entry], folder: Path, records: list[dict[str, Any]
             tmp.unlink()
             duplicates.append(Duplicate(entry.name, rel))
         else:
-            modified = None
             if entry.mtime is not None:
                 with contextlib.suppress(OSError, OverflowError):
                     os.utime(target, (entry.mtime, entry.mtime))
-                with contextlib.suppress(OverflowError, OSError, ValueError):
-                    modified = times.iso(times.from_mtime(entry.mtime), times.UTC)
+            modified = _iso_mtime(entry.mtime)
             stored.append(Stored(entry.name, rel, digest, size, modified))
         known[digest] = rel
     return stored, duplicates, rejected
+
+
+def _iso_mtime(mtime: float | None) -> str | None:
+    if mtime is None:
+        return None
+    with contextlib.suppress(OverflowError, OSError, ValueError):
+        return times.iso(times.from_mtime(mtime), times.UTC)
+    return None
 
 
 def _copy(opener: Callable[[], IO[bytes]], tmp: Path) -> tuple[str, int]:
@@ -455,10 +468,12 @@ def _short_name(name: str) -> str:
 
 
 def _adopt_unrecorded(folder: Path, records: list[dict[str, Any]], received_iso: str,
-                      lang: str) -> list[dict[str, Any]]:
+                      lang: str, pending: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Records for files in originals/ that no record names (an intake stopped between storing
     a file and writing intake.json: a full disk, a power cut). They are adopted with their hash
-    and size as found now, marked as such, instead of being called duplicates of themselves."""
+    and size as found now, marked as such, instead of being called duplicates of themselves.
+    A file the journal announced (same bytes) gets the record it was going to have: its
+    original name, submission and time of receipt, with the time its record was completed."""
     originals = folder / ORIGINALS
     if not originals.is_dir():
         return []
@@ -472,10 +487,66 @@ def _adopt_unrecorded(folder: Path, records: list[dict[str, Any]], received_iso:
             digest, size = inventory.sha256(path), path.stat().st_size
         except OSError:
             continue
+        announced = _announced(pending, stored, digest, size)
+        if announced is not None:
+            found.append({**announced, "stored_path": stored, "adopted": True,
+                          "recorded": received_iso})
+            continue
         found.append({"original_path": rel, "stored_path": stored, "sha256": digest,
                       "size": size, "received": received_iso, "adopted": True,
                       "submission": _label(lang, "adopted_submission")})
     return found
+
+
+def _announced(pending: list[dict[str, Any]], stored: str, digest: str, size: int
+               ) -> dict[str, Any] | None:
+    """The journal's record for these bytes (at this path when several lines hold them: a
+    clash may have stored the file as `name (2).ext`), without its journal-only keys."""
+    same = [p for p in pending if p.get("sha256") == digest and p.get("size") == size]
+    chosen = next((p for p in same if p.get("target") == stored), same[0] if same else None)
+    if chosen is None:
+        return None
+    pending.remove(chosen)
+    return {k: v for k, v in chosen.items() if k != "target"}
+
+
+class _Journal:
+    """Pending lines of one intake: `{record it will have, "target": intended stored path}`."""
+
+    def __init__(self, path: Path, base: dict[str, Any]) -> None:
+        self.path, self.base = path, base
+
+    def pending(self, entry: _Entry, target: str, digest: str, size: int) -> None:
+        line = {"original_path": entry.name, "sha256": digest, "size": size, **self.base,
+                **({"modified": m} if (m := _iso_mtime(entry.mtime)) else {}), "target": target}
+        self.path.parent.mkdir(exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as f:  # one line, durable before the file
+            f.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def _pending(path: Path) -> list[dict[str, Any]]:
+    """The journal's lines; a line cut short by a crash while it was written is no record."""
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror}); restore it from a backup "
+                         "or remove it — nothing was written.") from None
+    lines: list[dict[str, Any]] = []
+    for raw in text.splitlines():
+        with contextlib.suppress(ValueError):
+            if isinstance(line := json.loads(raw), dict):
+                lines.append(line)
+    return lines
+
+
+def _clear(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()  # only when no other victim's journal is pending
 
 
 # ---- checks -------------------------------------------------------------------------------

@@ -506,7 +506,9 @@ def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.dat
     )
 
 
-def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo) -> Notice:
+def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo, *,
+              shortcut: bool = True) -> Notice:
+    """`shortcut=False` reads every message in full (tests prove both ways give the same)."""
     s, edge, inner = _prepare(body)
     signed = edge + inner
     urls, domains = links(body)
@@ -551,11 +553,25 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         sender_bank=sender_bank, spoofed=spoofed, card_tail=own_tail, counterparty_tail=other_tail,
         institution=institution, phishing=flagged,
     )
-    monies = money.find(s)
-
     # a code word written as a bracketed tag (【验证码】888686，…) labels the code after it
     coded = "".join(f"{n}:" for n in signed if otp.WORD.fullmatch(n)) + s
-    if otp.is_otp(coded):
+    is_otp = otp.is_otp(coded)
+    # Someone else's text imitating a notice, or luring its reader (a number to call that is no
+    # hotline, a fee threatened for later, a payer's "check whether it arrived"): the figure it
+    # names is evidence of the fraud, never money moved (banksms/lure.py gives the reasons)
+    verdict = lure.judge(s, personal_sender=personal)
+    if shortcut and personal and not bankish and not flagged and not is_otp and not verdict.lure:
+        # issue 23: most of a phone's messages are people's. From a personal number, with no
+        # institution's signature or name (so not bankish, and not notice_like: that needs a
+        # non-personal sender), no flagged link, no code word and no lure mark, no branch below
+        # returns anything but `base`: the code branch needs is_otp, the lure one a lure, the
+        # bill and movement ones notice_like, the phishing one a flagged link, the unsigned one a
+        # non-personal sender, the last bankish or notice_like. Amounts, dates and direction
+        # words (most of the reader's time) are not read for it.
+        return base
+    monies = money.find(s)
+
+    if is_otp:
         code = otp.code(coded)
         if code or otp.chinese(coded):  # a Chinese 验证码 message never moves money, code found or not
             amounts = [m for m in monies if m.marked and m.label in ("amount", "plain")]
@@ -592,10 +608,6 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         main = None  # 欠费0元, 0.00元: nothing moved
     blocked = _no_money(s, main)
 
-    # Someone else's text imitating a notice, or luring its reader (a number to call that is no
-    # hotline, a fee threatened for later, a payer's "check whether it arrived"): the figure it
-    # names is evidence of the fraud, never money moved (banksms/lure.py gives the reasons)
-    verdict = lure.judge(s, personal_sender=personal)
     if verdict.lure:
         base = dataclasses.replace(base, lure=verdict.reasons, lure_numbers=verdict.numbers)
         if main is not None:

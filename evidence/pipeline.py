@@ -71,6 +71,7 @@ class Options:
     sign: Any = None  # issue 18: an evidence.sign.Signing: every dossier signed (PAdES) last
     pdfa: bool = False  # issue 18: PDF/A-2b dossiers, manifest.json beside them
     ocr: str = ""  # issue 21: the OCR engine_id (evidence.ocr.run.decide); "": images not read
+    template: str | None = None  # issue 23: --template, an absolute path (config.with_template)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -269,6 +269,54 @@ def test_a_stored_file_without_record_is_adopted(tmp_path: Path, monkeypatch: ob
     assert "originals/IMG_1.jpg" in (case / "victims" / "V001" / "receipt.txt").read_text("utf-8")
 
 
+def test_an_intake_stopped_after_the_copy_keeps_the_original_name(tmp_path: Path, monkeypatch: object) -> None:
+    """issue 23: the journal's pending line (original name, submission, time) is durable before
+    the file enters originals/; an intake that stops right after the copy leaves it, and the next
+    intake records the file under the name the victim gave it, not as an anonymous adoption."""
+    import hashlib
+    import zipfile
+
+    from evidence import errors, intake
+
+    case = make_case(tmp_path)
+    long_name = "聊天记录/" + "截" * 100 + ".png"  # 304 bytes: stored under a shortened name
+    sub = tmp_path / "微信导出.zip"
+    with zipfile.ZipFile(sub, "w") as z:
+        z.writestr(long_name, b"\x89PNG first")
+    real_place = intake._place  # type: ignore[attr-defined]
+
+    def copied_then_disk_full(*args: object) -> Path:
+        real_place(*args)  # the file is in originals/ …
+        raise errors.OutputError("cannot write intake.json (No space left on device)")  # … no record
+
+    monkeypatch.setattr(intake, "_place", copied_then_disk_full)  # type: ignore[attr-defined]
+    code, out = _intake(sub, case)
+    assert code == 5, out
+    folder = case / "victims" / "V001"
+    stored = [p for p in (folder / "originals").rglob("*") if p.is_file()]
+    assert len(stored) == 1 and len(stored[0].name.encode()) <= 255
+    assert not (folder / "intake.json").exists()
+    journal = case / intake.JOURNAL_DIR / "V001.jsonl"
+    assert long_name in journal.read_text("utf-8")
+    monkeypatch.undo()  # type: ignore[attr-defined]
+
+    later = tmp_path / "later"  # the next intake is another submission
+    later.mkdir()
+    (later / "IMG_2.jpg").write_bytes(b"\xff\xd8second\xff\xd9")
+    code, out = _intake(later, case)
+    assert code == 0, out
+    records = {r["original_path"]: r for r in _records(case)}
+    first = records[long_name]
+    assert first["submission"] == "微信导出.zip" and first["adopted"] is True
+    assert first["stored_path"] == stored[0].relative_to(folder).as_posix()
+    assert first["sha256"] == hashlib.sha256(b"\x89PNG first").hexdigest()
+    assert first["received"] <= first["recorded"]  # received at the first intake, recorded at the second
+    assert records["IMG_2.jpg"]["submission"] == "later"
+    assert not (case / intake.JOURNAL_DIR).exists()  # every pending line became a record
+    code, out = _intake(later, case)  # and nothing is recorded twice
+    assert code == 0 and len(_records(case)) == 2, out
+
+
 def test_an_exif_offset_of_minus_25_hours_is_a_note_not_a_bug(tmp_path: Path) -> None:
     from PIL import Image
 
@@ -312,6 +360,31 @@ def test_a_template_that_is_not_toml_is_exit_4(tmp_path: Path) -> None:
     code, out = run_err("build", str(case), "--victim", "V001")
     assert code == 4, out
     assert "is not a TOML template" in out
+
+
+def test_a_template_outside_the_case_by_absolute_path_on_the_command_line(tmp_path: Path) -> None:
+    """issue 23: outside the case only when the lawyer names it with --template /abs/path."""
+    import pypdf
+
+    from evidence import template
+
+    case = make_case(tmp_path)
+    letter = tmp_path / "elsewhere" / "letter.toml"
+    letter.parent.mkdir()
+    letter.write_text(template.TEMPLATES_DIR.joinpath("default.toml").read_text("utf-8")
+                      .replace('size = "A4"', 'size = "Letter"', 1), "utf-8")
+    code, out = run_err("build", str(case), "--victim", "V001", "--template", str(letter),
+                        "--out", str(tmp_path / "o"))
+    assert code in (0, 3), out
+    page = pypdf.PdfReader(tmp_path / "o" / "V001" / "dossier.pdf").pages[0].mediabox
+    assert (round(float(page.width)), round(float(page.height))) == (612, 792)  # Letter, not A4
+    for bad, said in (("letter.toml", "must be an absolute path"),
+                      (str(tmp_path / "nope.toml"), "does not exist"),
+                      ("/etc/passwd", "is not a TOML template")):
+        code, out = run_err("build", str(case), "--victim", "V001", "--template", bad,
+                            "--out", str(tmp_path / "o2"))
+        assert code == 2 and said in out, out
+        assert not (tmp_path / "o2" / "V001").exists()
 
 
 def test_a_bates_prefix_with_a_newline_or_rtl_override_is_exit_4(tmp_path: Path) -> None:

@@ -280,3 +280,30 @@ def test_read_never_raises_on_arbitrary_bytes(tmp_path, data, prefix):
     sms_backup.validate(path, "en")
     events, issues = sms_backup.read(source(path), CTX_EN)
     assert isinstance(events, list) and isinstance(issues, list)
+
+
+def test_each_number_is_attributed_once_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 23: a backup repeats a few numbers over many messages; each is attributed once per
+    read (the memory is the read's own: a second read asks again), with the same events."""
+    from evidence import phones
+
+    rows = "".join(
+        f'<sms address="{n}" date="{1426682400000 + i * 1000}" type="{1 + i % 2}" body="第{i}条 收到" />'
+        for i, n in enumerate(["13757123456", "95588", "13757123456", "0571-87654321"] * 25))
+    path = tmp_path / "sms-20150320.xml"
+    path.write_text(f"<?xml version='1.0' encoding='UTF-8'?><smses count=\"100\">{rows}</smses>", "utf-8")
+    unremembered, _ = sms_backup.read(source(path), CTX)
+    asked: list[str] = []
+    attribute = phones.attribute
+
+    def counted(number: str, lang: str = "zh-Hans") -> str | None:
+        asked.append(number)
+        return attribute(number, lang)
+
+    monkeypatch.setattr(phones, "attribute", counted)
+    events, _ = sms_backup.read(source(path), CTX)
+    assert len(events) == 100 and events == unremembered
+    assert sorted(asked) == ["057187654321", "13757123456", "95588"]
+    assert events[0].attribution == attribute("13757123456") and "13757123456（" in events[0].summary
+    sms_backup.read(source(path), CTX)
+    assert len(asked) == 6  # nothing kept between reads

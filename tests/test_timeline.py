@@ -292,6 +292,32 @@ def test_cli_json(case_with_files):
     assert (facts["numbers"], facts["domains"]) == (["13757123456"], ["jd-tuikuan.com.cn"])
 
 
+def test_streamed_json_is_the_whole_document_byte_for_byte(victim_ctx):
+    """issue 23: `timeline --format json` is written event by event; what it writes is exactly the
+    one-document json.dumps it replaced (with events, with none, and through the CLI)."""
+    import io
+
+    victim, ctx = victim_ctx
+    for events in (scenario(victim, ctx), []):
+        tl = timeline.build(events, victim, ctx)
+        whole = json.dumps({"events": timeline.to_json(tl, ctx), "facts": timeline.facts_json(tl, ctx)},
+                           ensure_ascii=False, indent=2) + "\n"
+        streamed = io.StringIO()
+        timeline.write_json(tl, ctx, streamed)
+        assert streamed.getvalue() == whole
+
+
+def test_cli_json_is_indented_as_one_document(case_with_files):
+    from typer.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.app, ["timeline", str(case_with_files), "--victim", "V001", "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert result.stdout == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    assert len(doc["events"]) == 6
+
+
 def test_cli_csv_and_table(case_with_files):
     from typer.testing import CliRunner
 

@@ -310,3 +310,28 @@ def test_the_fingerprint_of_an_ocr_build_is_recomputed_with_its_engine() -> None
     assert integrity.recompute(integrity.Dossier("V01", plain, files, {**inputs, "ocr_engine": "None"})) == plain
     assert integrity.recompute(integrity.Dossier("V01", read, files,
                                                  {**inputs, "ocr_engine": "rapidocr-3.10"})) == read
+
+
+def test_redact_encrypt_serves_the_encrypted_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 23: `--redact --encrypt` for one claimant: OUT/served holds the encrypted service copy
+    (what was built), never the unencrypted one it was before encryption, and its .sha256 matches."""
+    import pypdf
+
+    case, _ = make_case(tmp_path)
+    monkeypatch.setenv("EVIDENCE_PDF_PASSWORD", "送达 s3cret")
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli.app, ["build", str(case), "--victim", "V01", "--redact",
+                                          "--encrypt", "--out", str(out)])
+    assert result.exit_code in (0, ExitCode.BAD_INPUT), result.output
+    built, served = out / "V01" / "dossier-redacted.pdf", out / "served" / "V01" / "dossier-redacted.pdf"
+    assert served.read_bytes() == built.read_bytes()
+    reader = pypdf.PdfReader(served)
+    assert reader.is_encrypted
+    with pytest.raises(pypdf.errors.FileNotDecryptedError):
+        _ = reader.pages[0].extract_text()
+    assert pypdf.PdfReader(served).decrypt("送达 s3cret")
+    assert integrity.check_sidecar(served).state is integrity.State.OK
+    if shutil.which("sha256sum"):
+        done = subprocess.run(["sha256sum", "-c", "dossier-redacted.pdf.sha256"], cwd=served.parent,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr

@@ -29,9 +29,24 @@ def clip(text: str, n: int = SUMMARY_TEXT) -> str:
     return redact.clip(text, n)
 
 
-def who(number: str, ctx: Context) -> str:
+Places = dict[tuple[str, str], "str | None"]  # (number, language) -> 归属地 or bank, for one read
+
+
+def place_of(number: str, lang: str, places: Places | None = None) -> str | None:
+    """phones.attribute, remembered in `places` when given: a reader passes one dict for its
+    file (a backup repeats a few hundred numbers over 600,000 messages; issue 23), so nothing
+    is kept between reads or processes."""
+    if places is None:
+        return phones.attribute(number, lang)
+    key = (number, lang)
+    if key not in places:
+        places[key] = phones.attribute(number, lang)
+    return places[key]
+
+
+def who(number: str, ctx: Context, places: Places | None = None) -> str:
     shown = phones.normalize(number) or template.t(ctx.lang, "events.unknown_party")
-    place = phones.attribute(number, ctx.lang)
+    place = place_of(number, ctx.lang, places)
     return f"{shown}（{place}）" if place and ctx.lang != "en" else (
         f"{shown} ({place})" if place else shown)
 
@@ -76,23 +91,27 @@ def message_event(
     details: Mapping[str, str] | None = None,
     match_text: str | None = None,
     anchor: dt.datetime | None = None,
+    places: Places | None = None,
 ) -> Event:
     """One SMS/MMS: classified as bank notice, verification code, phishing link or plain SMS.
 
     `body` is the message exactly as the source holds it: it is what the exhibit quotes.
     `match_text` (a normalised copy, e.g. a pasted message's lines joined) is what the
     classification reads when given; `anchor` completes a date the text writes without a year
-    (default: the message's own time)."""
+    (default: the message's own time). `places`: see place_of."""
     number = phones.normalize(party)
     text = body if match_text is None else match_text
-    info = notices.classify(text, number, anchor or time, ctx.tz) if incoming else notices.Notice(
-        EventKind.SMS, urls=notices.links(text)[0], domains=notices.links(text)[1])
+    if incoming:
+        info = notices.classify(text, number, anchor or time, ctx.tz)
+    else:
+        urls, domains = notices.links(text)
+        info = notices.Notice(EventKind.SMS, urls=urls, domains=domains)
     extra: dict[str, str] = {"body": body, "direction_of_message": "in" if incoming else "out",
                              "time_meaning": "received" if incoming else "sent"}
     extra.update(details or {})
     lang = ctx.lang
     bank_code = info.bank or phones.bank_code(number)
-    bank_name = phones.attribute(bank_code, lang) if bank_code else None
+    bank_name = place_of(bank_code, lang, places) if bank_code else None
     channel = f"（{info.channel or info.counterparty}）" if (info.channel or info.counterparty) else ""
     if info.needs_review:
         summary = template.t(lang, "events.bank_review", bank=bank_name or number, tail=info.card_tail or "?",
@@ -106,13 +125,13 @@ def message_event(
     elif info.kind is EventKind.VERIFICATION_CODE:
         purpose = "，".join(x for x in (
             info.counterparty or "", f"{_money(info.amount)}元" if info.amount is not None else "") if x)
-        summary = template.t(lang, "events.otp", who=bank_name or who(number, ctx),
+        summary = template.t(lang, "events.otp", who=bank_name or who(number, ctx, places),
                              code=info.code or "?", purpose=f"：{purpose}" if purpose else "")
     elif info.kind is EventKind.PHISHING:
-        summary = template.t(lang, "events.phishing", who=who(number, ctx), urls=" ".join(info.urls))
+        summary = template.t(lang, "events.phishing", who=who(number, ctx, places), urls=" ".join(info.urls))
     else:
         key = "events.sms_in" if incoming else "events.sms_out"
-        summary = template.t(lang, key, who=who(number, ctx), text=clip(text))
+        summary = template.t(lang, key, who=who(number, ctx, places), text=clip(text))
     for name, value in (
         ("bank", bank_code), ("card_tail", info.card_tail), ("currency", info.currency),
         ("balance", None if info.balance is None else str(info.balance)),
@@ -136,7 +155,7 @@ def message_event(
     amount = info.amount if info.kind in (EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE) else None
     return Event(
         time=time, basis=basis, kind=info.kind, summary=summary, source=source,
-        counterparty=number or None, attribution=phones.attribute(number, lang) if number else None,
+        counterparty=number or None, attribution=place_of(number, lang, places) if number else None,
         amount=amount if info.kind is EventKind.BANK_NOTICE else None,
         direction=info.direction if info.kind is EventKind.BANK_NOTICE else None,
         zone_assumed=zone_assumed, details=extra,

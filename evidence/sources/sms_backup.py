@@ -96,10 +96,11 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
     events: list[Event] = []
     issues: list[Issue] = []
     outcome = xmlsafe.Outcome()
+    places: common.Places = {}  # this file's numbers, attributed once each
     for tag, index, elem in xmlsafe.records(file.abspath, TAGS, outcome):
         locator = f"{tag}[{index}]"
         reader = _sms if tag == "sms" else _mms
-        event, problems = reader(elem, SourceRef(file.path, file.sha256, locator), ctx)
+        event, problems = reader(elem, SourceRef(file.path, file.sha256, locator), ctx, places)
         issues.extend(problems)
         if event is not None:
             events.append(event)
@@ -119,7 +120,8 @@ def draft(ref: SourceRef, lang: str) -> Issue:
         lang, "sources.draft_skipped", path=ref.path, locator=ref.locator), path=ref.path, locator=ref.locator)
 
 
-def _sms(elem: ET.Element, ref: SourceRef, ctx: Context) -> tuple[Event | None, list[Issue]]:
+def _sms(elem: ET.Element, ref: SourceRef, ctx: Context, places: common.Places
+         ) -> tuple[Event | None, list[Issue]]:
     raw_type = value(elem, "type")
     if raw_type == "3":
         return None, [draft(ref, ctx.lang)]
@@ -134,12 +136,13 @@ def _sms(elem: ET.Element, ref: SourceRef, ctx: Context) -> tuple[Event | None, 
         details["status"] = SMS_OUT_TYPES[raw_type]
     event = common.message_event(
         time=time, party=addresses[0] if addresses else "", incoming=raw_type not in SMS_OUT_TYPES,
-        body=text(elem, "body"), source=ref, ctx=ctx, details=details,
+        body=text(elem, "body"), source=ref, ctx=ctx, details=details, places=places,
     )
     return event, []
 
 
-def _mms(elem: ET.Element, ref: SourceRef, ctx: Context) -> tuple[Event | None, list[Issue]]:
+def _mms(elem: ET.Element, ref: SourceRef, ctx: Context, places: common.Places
+         ) -> tuple[Event | None, list[Issue]]:
     box = value(elem, "msg_box")
     m_type = value(elem, "m_type")
     if box == "3":
@@ -187,6 +190,7 @@ def _mms(elem: ET.Element, ref: SourceRef, ctx: Context) -> tuple[Event | None, 
         details["attachments"] = "; ".join(attachments)
     event = common.message_event(
         time=time, party=party, incoming=incoming, body="\n".join(texts), source=ref, ctx=ctx, details=details,
+        places=places,
     )
     return event, issues
 
