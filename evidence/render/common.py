@@ -268,6 +268,25 @@ class Anchor(Flowable):  # type: ignore[misc]
         self.sink.setdefault(self.key, self.canv.getPageNumber())
 
 
+class Room(Flowable):  # type: ignore[misc]
+    """Blank room under a block, e.g. for a signature and seal under the 证据目录: as much of
+    it as the page has left. A Spacer that does not fit is pushed onto the next page, and
+    before a page break that next page is left blank (V049 of the realistic sample); a room
+    never is. `_ZEROSIZE`: the frame asks even with no height left."""
+
+    _ZEROSIZE = True
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.room = height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, max(0.0, min(self.room, avail_height))
+
+    def draw(self) -> None:
+        pass
+
+
 class Doc(BaseDocTemplate):  # type: ignore[misc]
     """One frame per page inside the margins, with the stamp band kept clear."""
 
@@ -287,6 +306,22 @@ class Doc(BaseDocTemplate):  # type: ignore[misc]
         if on_page is not None:
             template.onPage = on_page
         self.addPageTemplates([template])
+
+    def build(self, flowables: list[Flowable], **kw: Any) -> None:
+        """Build, then undo the marks reportlab leaves on the story's flowables, so the same
+        story can be drawn again (dossier.front draws one story twice, issue 19). reportlab
+        marks a flowable pushed to the next page (`_postponed`) and takes the keepWithNext
+        off flowables it grouped; a second build would take a flowable postponed once as
+        "too large" the first time it is pushed (LayoutError) and keep nothing together.
+        multiBuild undoes them through `_multiBuildEdits`; so does this, after one pass."""
+        edits: list[tuple[Any, ...]] = []
+        self._multiBuildEdits = edits.append
+        try:
+            super().build(flowables, **kw)
+        finally:
+            del self._multiBuildEdits
+            for fn, *args in edits:
+                fn(*args)
 
 
 class LinkCanvas(Canvas):  # type: ignore[misc]

@@ -443,7 +443,7 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
                        (c.t("index.counsel"), p.case.counsel or ""),
                        (c.t("index.date"), date),
                        (c.t("index.signature"), "")], (w * 0.22, w * 0.78)))
-    out.append(Spacer(1, 14 * mm))  # room for the signature and seal
+    out.append(common.Room(14 * mm))  # for the signature and seal, never a page of its own
     return out
 
 
