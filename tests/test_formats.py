@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 
 from evidence import extract, sources, times
-from evidence.model import Basis, Direction, Event, EventKind, Severity, SourceFile, Status
+from evidence.model import (
+    Basis,
+    Direction,
+    Event,
+    EventKind,
+    FileKind,
+    Severity,
+    SourceFile,
+    Status,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
@@ -81,9 +90,11 @@ def test_sniffing_never_reads_a_pdfs_text(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(pypdf.PageObject, "extract_text", forbidden)
     extract._sniff_file.cache_clear()
-    for path in sorted((DATA / "statement_pdf").iterdir()) + sorted((DATA / "document").iterdir()):
-        extract.sniff(path)
+    kinds = {path.parent.name: extract.sniff(path)[0] for path in
+             sorted((DATA / "statement_pdf").iterdir()) + sorted((DATA / "document").iterdir())}
     extract._sniff_file.cache_clear()
+    # told apart by signature alone: statements by their names, any other PDF a document
+    assert kinds == {"statement_pdf": FileKind.BANK_STATEMENT, "document": FileKind.DOCUMENT}
 
 
 @pytest.mark.parametrize("name", extract.REGISTRY_NAMES)

@@ -40,10 +40,11 @@ def _numbers(out: Path) -> dict[str, str | None]:
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils")
 def test_two_builds_in_one_process_do_not_share_phone_answers(tmp_path: Path) -> None:
-    contextvars.Context().run(_three_builds, tmp_path)  # a fresh context, as a new thread has
+    # a fresh context, as a new thread has; the three builds assert as they go
+    assert contextvars.Context().run(_three_builds, tmp_path) == 3
 
 
-def _three_builds(tmp_path: Path) -> None:
+def _three_builds(tmp_path: Path) -> int:
     case = tmp_path / "case"
     sample.generate(case, victims=2, seed=31, scale="small")
     first = tmp_path / "first"
@@ -70,6 +71,7 @@ def _three_builds(tmp_path: Path) -> None:
     assert (fresh / "V001" / "dossier.pdf").read_bytes() == \
         (first / "V001" / "dossier.pdf").read_bytes()
     assert common.glyphs() == common.Glyphs()  # no build left its fonts behind in the caller
+    return 3
 
 
 def test_one_documents_fonts_are_not_seen_by_the_next() -> None:
