@@ -222,15 +222,21 @@ def _check_template(path: Path, folder: Path, name: str) -> None:
     if not target.is_relative_to(folder.resolve()):
         raise ConfigError(f"{path}: [case] template = {name!r} is outside the case folder; copy "
                           "the template into the case folder and name it relative to case.toml.")
+    problem = _template_problem(target)
+    if problem:
+        raise ConfigError(f"{path}: [case] template = {name!r} {problem}")
+
+
+def _template_problem(path: Path) -> str | None:
+    """Why a page-setup template cannot be used (the end of a sentence), or None."""
     try:
-        with target.open("rb") as f:
+        with path.open("rb") as f:
             tomllib.load(f)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: [case] template = {name!r} is not a TOML template ({exc}); "
-                          "start from templates/default.toml.") from None
+        return f"is not a TOML template ({exc}); start from templates/default.toml."
     except OSError as exc:
-        raise ConfigError(f"{path}: [case] template = {name!r} cannot be read "
-                          f"({exc.strerror}).") from None
+        return f"cannot be read ({exc.strerror})."
+    return None
 
 
 def with_template(case: Case, template_path: str | None) -> Case:
@@ -245,14 +251,9 @@ def with_template(case: Case, template_path: str | None) -> Case:
                          "inside the case folder is named by [case] template in case.toml.")
     if not path.is_file():
         raise UsageError(f"--template {template_path} does not exist or is not a file; fix the path.")
-    try:
-        with path.open("rb") as f:
-            tomllib.load(f)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--template {template_path} is not a TOML template ({exc}); start "
-                         "from templates/default.toml.") from None
-    except OSError as exc:
-        raise UsageError(f"--template {template_path} cannot be read ({exc.strerror}).") from None
+    problem = _template_problem(path)
+    if problem:
+        raise UsageError(f"--template {template_path} {problem}")
     return dataclasses.replace(case, template=str(path))
 
 

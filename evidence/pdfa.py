@@ -31,6 +31,8 @@ from typing import Any
 
 import pikepdf
 
+from evidence import verify
+
 SRGB = "sRGB IEC61966-2.1"
 RASTER_DPI = 200
 
@@ -116,21 +118,12 @@ def _fonts(doc: pikepdf.Pdf, path: Path) -> tuple[list[int], set[str]]:
     pages: list[int] = []
     names: set[str] = set()
     for i, page in enumerate(doc.pages):
-        missing = bare_fonts(_resources(page.obj))
+        missing = bare_fonts(verify.inherited_resources(page.obj))
         if missing:
             _rasterise(doc, i, path)
             pages.append(i + 1)
             names |= missing
     return pages, names
-
-
-def _resources(obj: Any) -> Any:
-    node, depth = obj, 0
-    while node is not None and depth < 64:
-        if "/Resources" in node:
-            return node.get("/Resources")
-        node, depth = node.get("/Parent"), depth + 1
-    return None
 
 
 def _is_stamp(stream: Any) -> bool:
@@ -177,7 +170,7 @@ def _rasterise(doc: pikepdf.Pdf, index: int, path: Path) -> None:
     image.Width, image.Height, image.BitsPerComponent = width, height, 8
     image.ColorSpace, image.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.FlateDecode
     res = pikepdf.Dictionary(XObject=pikepdf.Dictionary(EvRaster=image))
-    old = _resources(page)
+    old = verify.inherited_resources(page)
     xobjs = old.get("/XObject") if old is not None else None
     if xobjs is not None and "/EvStamp" in xobjs:
         res.XObject.EvStamp = xobjs.EvStamp

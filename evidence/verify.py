@@ -179,8 +179,9 @@ def form_text(res: Any, cache: dict[tuple[int, int], str], depth: int = 0) -> st
     return "".join(out)
 
 
-def _content_text(form: Any, cmaps: dict[Any, Any]) -> str:
-    """Text of one form's own content, glyph forms (`/Gn Do`) spelled out in drawing order."""
+def _content_text(form: Any, cmaps: dict[Any, Any], lines: bool = False) -> str:
+    """Text of one form's own content, glyph forms (`/Gn Do`) spelled out in drawing order;
+    `lines`: a line break after each text object (ET)."""
     res = form.get("/Resources")
     fonts: Any = res.get("/Font") if res is not None else None
     fonts = fonts if fonts is not None else {}
@@ -205,39 +206,19 @@ def _content_text(form: Any, cmaps: dict[Any, Any]) -> str:
                 if key not in cmaps:
                     cmaps[key] = _content_text(glyph, cmaps)
                 out.append(cmaps[key])
+        elif name == "ET" and lines:
+            out.append("\n")
     return "".join(out)
 
 
-# ---- reading a page's stamp ---------------------------------------------------------------------
 
-
-def stamp_text(page: pikepdf.Page, cmaps: dict[tuple[int, int], dict[int, str]]) -> str:
-    """The text of the page's Bates stamp form (/EvStamp), through its fonts' ToUnicode maps."""
+def stamp_text(page: pikepdf.Page, cmaps: dict[Any, Any]) -> str:
+    """The text of the page's Bates stamp form (/EvStamp), through its fonts' ToUnicode maps,
+    a line per text object."""
     res = page.obj.get("/Resources")
     xobjs = res.get("/XObject") if res is not None else None
     form = xobjs.get("/EvStamp") if xobjs is not None else None
-    if form is None:
-        return ""
-    form_res = form.get("/Resources")
-    fonts: Any = form_res.get("/Font") if form_res is not None else None
-    fonts = fonts if fonts is not None else {}
-    out: list[str] = []
-    cmap: dict[int, str] = {}
-    for instruction in pikepdf.parse_content_stream(form):
-        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
-            continue  # an inline image
-        operands, name = instruction.operands, str(instruction.operator)
-        if name == "Tf" and operands:
-            font = fonts.get(str(operands[0]))
-            cmap = _unicode_map(font, cmaps) if font is not None else {}
-        elif name in ("Tj", "'", '"') and operands:
-            out.append(_decode(bytes(operands[-1]), cmap))
-        elif name == "TJ" and operands:
-            out.extend(_decode(bytes(x), cmap) for x in operands[0]
-                       if isinstance(x, pikepdf.String))
-        elif name == "ET":
-            out.append("\n")
-    return "".join(out)
+    return "" if form is None else _content_text(form, cmaps, lines=True)
 
 
 def _decode(data: bytes, cmap: dict[int, str]) -> str:
