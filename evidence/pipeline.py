@@ -127,18 +127,22 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def build_victim(case: Case, victim_id: str, out_dir: Path, options: Options = Options()
-                 ) -> VictimResult:
+def build_victim(case: Case, victim_id: str, out_dir: Path, options: Options = Options(),
+                 seal: Callable[[Path], object] | None = None) -> VictimResult:
     """Build DIR/<victim>/dossier.pdf, timeline.json and inventory.json for one victim."""
     return build_collected(collect.victim(case, victim_id, ocr=ocr_run.reader(
-        out_dir, options.ocr, case.language)), out_dir, options)
+        out_dir, options.ocr, case.language)), out_dir, options, seal=seal)
 
 
 def build_collected(got: collect.Collected, out_dir: Path, options: Options = Options(),
-                    scratch: Path | None = None) -> VictimResult:
+                    scratch: Path | None = None, seal: Callable[[Path], object] | None = None
+                    ) -> VictimResult:
     """The same, from a victim already collected (the batch collects once for several uses).
     `scratch` (issue 22: a Dask worker's local folder): the work folder goes there, and only the
-    finished files are copied to the (shared) output folder, each renamed into place."""
+    finished files are copied to the (shared) output folder, each renamed into place.
+    `seal` (--encrypt): applied to the finished dossier in the work folder, after its checks
+    and before anything is moved out, so neither OUT/<victim> nor OUT/served ever holds the
+    unencrypted copy, even for a moment (issue 23)."""
     case, victim_id = got.case, got.victim.id
     ctx = collect.context(case, got.victim)
     setup, setup_path = setup_for(case)
@@ -146,6 +150,8 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
     work = Path(tempfile.mkdtemp(prefix=f".work-{victim_id}-", dir=scratch or out_dir))
     try:
         result, files = _build(got, ctx, setup, setup_path, work, options, out_dir)
+        if seal is not None:
+            seal(work / output_name("dossier.pdf", options))
         final = out_dir / victim_id
         final.mkdir(parents=True, exist_ok=True)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
