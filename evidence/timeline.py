@@ -114,11 +114,19 @@ def _content(e: Event) -> tuple[str, ...]:
 
 
 def _merge(events: Sequence[Event]) -> list[Event]:
-    groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+    # issue 23: only records of one kind read from two files or more can be copies of each
+    # other; a 600,000-message backup alone is not keyed (a normalised copy of every body)
+    paths: dict[EventKind, set[str]] = defaultdict(set)
     for e in events:
+        paths[e.kind].update(r.path for r in (e.source, *e.also))
+    alone = [e for e in events if len(paths[e.kind]) < 2]
+    if len(alone) == len(events):
+        return alone
+    groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+    for e in (e for e in events if len(paths[e.kind]) >= 2):
         key = (e.kind, int(e.time.timestamp() // 1), e.counterparty or "", _content(e))
         groups[key].append(e)
-    out: list[Event] = []
+    out: list[Event] = alone
     for group in groups.values():
         if len(group) == 1:
             out.append(group[0])
