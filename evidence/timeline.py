@@ -32,6 +32,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -88,7 +89,19 @@ def _say(lang: str, zh: str, en: str) -> str:
 def _natural(text: str) -> tuple[Any, ...]:
     """`sms[2]` before `sms[10]`: digit runs compare as numbers (split keeps str/int alternating)."""
     parts = re.split(r"(\d+)", text)
-    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+    # issue 23: the words are interned ("sms[", "]"): 600,000 sort keys share them
+    return tuple(int(p) if i % 2 else sys.intern(p) for i, p in enumerate(parts))
+
+
+def in_order(events: Iterable[Event]) -> bool:
+    """Already in sort_key order (one key alive at a time, not one per event)."""
+    previous = None
+    for e in events:
+        key = sort_key(e)
+        if previous is not None and key < previous:
+            return False
+        previous = key
+    return True
 
 
 def sort_key(e: Event) -> tuple[Any, ...]:
