@@ -317,11 +317,14 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
     ):
         if line:
             story += [_p(line, s["center"]), Spacer(1, 2 * mm)]
-    story += [Spacer(1, 20 * mm), _p(t("cover_fingerprint", fingerprint=front.fingerprint),
-                                     s["small"]), PageBreak()]
+    # issue 17: how to cite a page, where a clerk reads first (and again above the index)
+    cite = t("cite_note", example=t("bates", prefix=front.prefix, page=1))
+    story += [Spacer(1, 14 * mm), _p(cite, s["body"]), Spacer(1, 6 * mm),
+              _p(t("cover_fingerprint", fingerprint=front.fingerprint), s["small"]), PageBreak()]
 
     # -- claimants index: every row links to the dossier's first page
-    story += [_Mark("index", found), _p(t("index_title"), s["h1"])]
+    story += [_Mark("index", found), _p(t("index_title"), s["h1"]), _p(cite, s["body"]),
+              Spacer(1, 3 * mm)]
     col = functools.partial(template.t, lang)
     # issue 17: no build-status column on a court document (the terminal and manifest say it)
     head = [_p(col(f"joint.col.{k}"), s["cell"]) for k in (
@@ -438,8 +441,8 @@ def front_matter(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], fr
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=size, leftMargin=margin, rightMargin=margin,
-        topMargin=margin + stamp,  # the bundle stamp sits top right
-        bottomMargin=margin, title=front.title, author=front.counsel,
+        topMargin=margin,  # issue 17: the bundle stamp sits bottom right, in the stamp band
+        bottomMargin=max(margin, stamp + 4 * mm), title=front.title, author=front.counsel,
         subject=template.t(lang, "joint.cover_kicker"), creator="evidence", invariant=1,
         initialFontName=font,
     )
@@ -459,7 +462,7 @@ def failed_page(number: int, claimant: joint.Claimant, lang: str, setup: dict[st
     buffer = io.BytesIO()
     margin = float(setup.get("page", {}).get("margin_mm", 18)) * mm
     doc = SimpleDocTemplate(buffer, pagesize=_pagesize(setup), leftMargin=margin,
-                            rightMargin=margin, topMargin=margin + 12 * mm, bottomMargin=margin,
+                            rightMargin=margin, topMargin=margin, bottomMargin=margin + 12 * mm,
                             title=claimant.name or claimant.id, creator="evidence", invariant=1,
                             initialFontName=font)
     doc.build([
@@ -510,33 +513,43 @@ def layout(analysis: joint.Analysis, dossier_pages: Sequence[int], front: Front,
 
 
 
-STAMP_SIZE = (150.0, 16.0)  # points: one bundle stamp, placed top right by pdf/bundle.py
+# points: one bundle stamp's box, its bottom right placed where the dossier's stamp stood by
+# pdf/bundle.py (issue 17): the bundle number on top, the dossier's own stamp smaller beneath;
+# it stays inside the dossier's 12 mm stamp band
+STAMP_SIZE = (360.0, 24.5)
+STAMP_POINTS = 10.5  # the bundle number: 五号, bigger than the dossier's 8 pt stamp beneath it
 
 
-def stamp_face(labels: Sequence[str], setup: dict[str, Any]) -> model.BundleStampFace:
+def stamp_face(labels: Sequence[str], setup: dict[str, Any], own: Sequence[str] = (),
+               lang: str = "zh-Hans") -> model.BundleStampFace:
     """The glyphs the bundle stamps are drawn with: one small page per character the labels
-    use, drawn from x = 0 at the stamp's baseline, and their advances.
+    and the pages' own stamps (`own`, as joint.stamp_beneath puts them) use, drawn from x = 0
+    at a line's baseline, and their advances.
 
-    pdf/bundle.py composes each label from these (right-aligned on a white knock-out) and places
-    it where a reader sees the top right of the bundle page (rotated and cropped pages
+    pdf/bundle.py composes each stamp from these (right-aligned on a white knock-out) and places
+    it where a reader sees the bottom right of the bundle page (rotated and cropped pages
     included): a stamp costs a few bytes, whatever the number of pages.
     """
     from reportlab.pdfgen import canvas as pdfcanvas
 
-    font = _font(setup)
-    size = float(setup.get("dossier", {}).get("stamp_font_size", 8))
-    chars = "".join(sorted(set("".join(labels))))
+    font = _fonts(setup).heading  # the dossiers' stamps' face
+    size = STAMP_POINTS
+    small = float(setup.get("dossier", {}).get("stamp_font_size", 8)) / size
+    beneath = template.t(lang, "joint.stamp_beneath", stamp="{stamp}")
+    line = round(size * 1.3, 2)
+    chars = "".join(sorted(set("".join(labels)) | set("".join(
+        beneath.format(stamp=o) for o in own if o))))
     buffer = io.BytesIO()
-    c = pdfcanvas.Canvas(buffer, pagesize=STAMP_SIZE, invariant=1, initialFontName=font)
-    _, height = STAMP_SIZE
+    c = pdfcanvas.Canvas(buffer, pagesize=(STAMP_SIZE[0], line), invariant=1,
+                         initialFontName=font)
     for ch in chars:
         c.setFillColor(colors.black)
         c.setFont(font, size)
-        c.drawString(0, (height - size) / 2 + 1.5, ch)
+        c.drawString(0, 0.28 * size, ch)
         c.showPage()
     if not chars:
         c.showPage()
     c.save()
     return model.BundleStampFace(buffer.getvalue(), chars,
                                  tuple(pdfmetrics.stringWidth(ch, font, size) for ch in chars),
-                                 STAMP_SIZE)
+                                 STAMP_SIZE, line, small, beneath)
