@@ -308,6 +308,40 @@ def test_summary_never_splits_a_number_across_lines(
     assert len(re.findall(r"(?<!\d)13705710768(?!\d)", text)) >= len(people)
 
 
+def test_cross_victim_tables_keep_every_number_and_name_on_one_line(
+        built: tuple[Path, Path, dict[str, Any], Any]) -> None:
+    """issue 17: read back from the bundle's front matter, no phone number, its 归属地, a delay,
+    an amount, a status or a claimant's name cited in the cross-victim tables is split across
+    lines (the 首次诈骗来电号码 column wrapped number and place over three lines)."""
+    from evidence import joint
+
+    _, out, _, result = built
+    data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
+    front_pages = int(data["claimants"][0]["pages"].split("-")[0]) - 1
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed")
+    text = subprocess.run(["pdftotext", "-layout", "-l", str(front_pages),
+                           str(out / "joint" / "bundle.pdf"), "-"],
+                          capture_output=True, check=True, text=True).stdout
+    lines = text.splitlines()
+    analysis = joint.analyse([o.claimant for o in result.outcomes])
+    whole: list[str] = []
+    for c in analysis.claimants:
+        whole += [c.name, render_joint._money_shown(c.amount_lost), *c.callers]
+        if c.first_call is not None:
+            whole += [c.first_call.number, c.first_call.attribution,
+                      render_joint._delay(c.delay, "zh-Hans")]
+        if c.amount_paid:
+            whole.append(render_joint._money_shown(c.amount_paid))
+    whole += [s.value for s in analysis.shared_numbers]
+    whole += [s.attribution for s in analysis.shared_numbers]
+    whole += re.findall(r"JD-B-\d{6}", text) + ["已达成协议"] * ("已达成" in text)
+    for word in filter(None, whole):
+        assert any(word in line for line in lines), word
+    for name in (c.name for c in analysis.claimants):  # each cited claimant on a line of its own
+        assert re.search(rf"\d+\. {name}（证据[\d-]+，JD-B-\d{{6}}）", text), name
+
+
 def test_segment_keeps_strings_that_look_like_references(tmp_path: Path) -> None:
     """Bodies are qpdf's serialisation with references turned into tokens: text inside a
     string that reads like a reference or a /Length must come through untouched, and a named

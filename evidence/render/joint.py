@@ -14,6 +14,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -44,6 +45,7 @@ from evidence.render.common import CountingCanvas, Para
 
 LINK_SCHEME = "evidence-claimant:"
 MAX_BARS = 15  # a chart with more bars than this lumps the smallest into "other"
+CITES_PER_ROW = 15  # claimants cited in one row of a cross-victim table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +109,7 @@ def _styles(font: str, heading: str | None = None) -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5),
+        "num": ParagraphStyle("num", parent=base, fontSize=9, leading=11.5, alignment=2),
         "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=16, leading=22,
                              spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12, leading=17,
@@ -142,7 +145,8 @@ def _figures(heads: Sequence[str], rows: Sequence[Sequence[str]], font: str, wid
     """A chart's figures under it: the first column names, the others are right-aligned."""
     n = len(heads)
     shares = [0.4, *([0.6 / (n - 1)] * (n - 1))] if n > 1 else [1.0]
-    body = [[_p(h, s["cell"]) for h in heads], *([_p(x, s["cell"]) for x in r] for r in rows)]
+    body = [[_p(h, s["cell"]) for h in heads],
+            *([_p(x, s["cell" if i == 0 else "num"]) for i, x in enumerate(r)] for r in rows)]
     table = _table(body, [w * width * 0.7 for w in shares], font, right=tuple(range(1, n)))
     table.hAlign = "LEFT"
     return [Spacer(1, 3 * mm), table]  # clear of the chart's axis labels
@@ -153,6 +157,33 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     and amounts get lines of their own rather than being split in two). common.Para: a table
     wraps each cell several times; Para remembers its line breaks (same output)."""
     return Para(escape(text).replace("\n", "<br/>"), style)
+
+
+_UNBROKEN = re.compile(r"[0-9A-Za-z.,:+@/_-]+")  # numbers, amounts, times, domains
+_CELL_PAD = 5.5  # a cell's left and right padding (see _table), and a little air
+
+
+def fitted_widths(rows: Sequence[Sequence[str]], shares: Sequence[float], width: float,
+                  font: str, size: float = 9, whole: Sequence[int] = ()) -> list[float]:
+    """Column widths: `shares` of `width`, each column widened to hold its longest number,
+    amount, time or domain — and in the `whole` columns every line as it is — on one line,
+    the other columns narrowed in proportion to their room (issue 17: a phone number or an
+    amount is never split across lines)."""
+    need = [0.0] * len(shares)
+    for row in rows:
+        for i, cell in enumerate(row):
+            words = cell.split("\n") if i in whole else _UNBROKEN.findall(cell)
+            need[i] = max([need[i], *(pdfmetrics.stringWidth(w, font, size) + _CELL_PAD
+                                      for w in words)])
+    widths = [share * width for share in shares]
+    if sum(need) > width:  # cannot all fit (a very long place name): as near as can be
+        return [n * width / sum(need) for n in need]
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+    room = sum(max(0.0, w - n) for n, w in zip(need, widths, strict=True))
+    if short <= 0 or room <= 0:
+        return widths
+    give = min(1.0, short / room)
+    return [n if n > w else w - (w - n) * give for n, w in zip(need, widths, strict=True)]
 
 
 def _delay(delay: dt.timedelta | None, lang: str) -> str:
@@ -293,6 +324,37 @@ def _cited_exhibit(front: Front, c: joint.Claimant, value: str, what: str
     return found or _exhibit_of(front, c.id, what)
 
 
+def _summary_table(analysis: joint.Analysis, lang: str, tz: dt.tzinfo, font: str, width: float,
+                   s: Mapping[str, ParagraphStyle]) -> Table:
+    """原告情况汇总表: a claimant a row."""
+
+    def t(key: str, **kw: object) -> str:
+        return template.t(lang, f"joint.{key}", **kw)
+
+    keys = ("number", "name", "first_order", "first_call_number", "delay", "callers",
+            "channels", "amount_lost", "compensation")
+    heads = [template.t(lang, f"joint.col.{k}") for k in keys]
+    texts = []
+    for n, c in enumerate(analysis.claimants, start=1):
+        call = c.first_call
+        comp = t(f"status.{c.compensation}")
+        if c.amount_paid:
+            comp += f"\n{_money_shown(c.amount_paid)}"
+        # issue 17: a number, a channel, an amount on a line of its own, never split
+        texts.append([str(n), f"{c.name}\n{c.id}" if c.name else c.id,
+                      times.display(c.first_order, tz, seconds=False).replace(" ", "\n", 1)
+                      if c.first_order else "",
+                      f"{call.number}\n{call.attribution}".strip() if call else "",
+                      _delay(c.delay, lang) if call else "",
+                      "\n".join(c.callers), "\n".join(c.channels), _money_shown(c.amount_lost),
+                      comp])
+    rows = [[_p(h, s["cell"]) for h in heads],
+            *([_p(x, s["num" if i == 7 else "cell"]) for i, x in enumerate(r)] for r in texts)]
+    widths = fitted_widths(texts, (.05, .09, .11, .20, .10, .12, .12, .11, .10), width, font,
+                           whole=range(len(keys)))
+    return _table(rows, widths, font)
+
+
 def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
            lang: str, tz: dt.tzinfo, font: str, width: float,
            found: list[tuple[str, int]], heading: str | None = None) -> list[Flowable]:
@@ -342,32 +404,17 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
             Paragraph(f'<a href="{target}">{n}</a>', s["link"]),
             Paragraph(f'<a href="{target}">{escape(c.name or c.id)}</a>', s["link"]),
             _p(c.id, s["cell"]), _p(c.region, s["cell"]), Paragraph(link, s["link"]),
-            _p(_money_shown(c.amount_lost), s["cell"]),
+            _p(_money_shown(c.amount_lost), s["num"]),
         ])
     rows.append([_p("", s["cell"]), _p(t("total"), s["cell"]), "", "", "",
-                 _p(_money_shown(analysis.amount_lost), s["cell"])])
+                 _p(_money_shown(analysis.amount_lost), s["num"])])
     story += [_table(rows, [w * width for w in (.07, .17, .12, .2, .28, .16)], font,
                      right=(5,)), PageBreak()]
 
     # -- summary across claimants
     story += [_Mark("summary", found), _p(t("summary_title"), s["h1"]),
               _p(t("zone_note", zone=str(tz)), s["small"]), Spacer(1, 2 * mm)]
-    keys = ("number", "name", "first_order", "first_call_number", "delay", "callers",
-            "channels", "amount_lost", "compensation")
-    rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in keys]]
-    for n, c in enumerate(analysis.claimants, start=1):
-        call = c.first_call
-        comp = t(f"status.{c.compensation}")
-        if c.amount_paid:
-            comp += f"\n{_money_shown(c.amount_paid)}"
-        rows.append([_p(x, s["cell"]) for x in (
-            str(n), f"{c.name}\n{c.id}" if c.name else c.id,
-            times.display(c.first_order, tz, seconds=False) if c.first_order else "",
-            f"{call.number} {call.attribution}".strip() if call else "",
-            _delay(c.delay, lang) if call else "",
-            "\n".join(c.callers), " ".join(c.channels), _money_shown(c.amount_lost), comp)])
-    story += [_table(rows, [w * width for w in (.05, .10, .11, .15, .08, .15, .13, .13, .10)],
-                     font, right=(7,)), PageBreak()]
+    story += [_summary_table(analysis, lang, tz, font, width, s), PageBreak()]
 
     # -- cross-victim analysis
     ids = {c.id: n for n, c in enumerate(analysis.claimants, start=1)}
@@ -387,16 +434,20 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
             with_place) else ("number_or_domain", "count", "victims")
         rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in heads]]
         for item in shared:
-            who = "；".join(_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges,
-                                  front.prefix, lang, _cited_exhibit(
-                                      front, analysis.claimants[ids[v] - 1], item.value, what))
-                            for v in item.claimants)
-            cells = [_p(item.value, s["cell"]),
-                     *([_p(item.attribution, s["cell"])] if with_place else []),
-                     _p(str(len(item.claimants)), s["cell"]), _p(who, s["cell"])]
-            rows.append(cells)
-        shares = (.2, .18, .07, .55) if with_place else (.25, .07, .68)
-        story.append(_table(rows, [w * width for w in shares], font))
+            who = [_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges, front.prefix,
+                         lang, _cited_exhibit(front, analysis.claimants[ids[v] - 1], item.value,
+                                              what)) for v in item.claimants]
+            # issue 17: a claimant a line (a name never split); a row at most CITES_PER_ROW
+            # lines, so a number shared by 100 claimants still fits the page, row by row
+            for k in range(0, len(who), CITES_PER_ROW):
+                rows.append([_p(item.value, s["cell"]),
+                             *([_p(item.attribution, s["cell"])] if with_place else []),
+                             _p(str(len(item.claimants)) if not k else "", s["cell"]),
+                             _p("\n".join(who[k:k + CITES_PER_ROW]), s["cell"])])
+        shares = (.17, .21, .07, .55) if with_place else (.25, .07, .68)
+        story.append(_table(rows, fitted_widths(
+            [[item.value, *([item.attribution] if with_place else []), "", ""]
+             for item in shared], shares, width, font), font))
     # issue 17: each chart travels with the table of its figures (the exact numbers a party
     # cites), on one page when they fit: never a chart alone on a page, or its table elsewhere
     other = t("other")
