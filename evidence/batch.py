@@ -715,7 +715,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     red = None
     if options.redact:  # issue 6: the front matter and the claims exports are masked too
         people = [config.load_victim(case, o.id)[0] for o in outcomes]
-        red = redact.Redactor.for_victims(people)
+        red = redact.Redactor.for_victims(people, redact.load_rules(  # the case's own rules
+            case.folder / case.redaction if case.redaction else None))
         analysis = red.model(analysis)
     bundle_name, csv_name, json_name = joint_files(options)
     dossier_name = pipeline.output_name("dossier.pdf", options)

@@ -240,6 +240,13 @@ def test_third_party_numbers_masked_only_when_the_template_says(tmp_path: Path) 
     assert fraud in masked
     assert not [n for n in family if n in masked], [n for n in family if n in masked]
     assert any(f"{n[:3]}****{n[-4:]}" in masked for n in shown)
+    # … and through the joint bundle: the served bundle holds the masked dossier, not the
+    # numbers (issue 17); without the option the bundle prints them, as the dossier does
+    for out, printed in ((tmp_path / "out1", True), (tmp_path / "out2", False)):
+        bundle = _text(out / "joint" / "bundle-redacted.pdf")
+        assert fraud in bundle and _text(out / "served" / "joint" / "bundle-redacted.pdf") == bundle
+        assert bool([n for n in shown if n in bundle]) == printed, out
+    assert all(f"{n[:3]}****{n[-4:]}" in bundle for n in shown)
 
 
 def test_each_chart_is_on_the_page_of_its_figures(built: tuple[Path, Path, dict[str, Any]]) -> None:
