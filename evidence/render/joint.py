@@ -145,8 +145,7 @@ def _figures(heads: Sequence[str], rows: Sequence[Sequence[str]], font: str, wid
     """A chart's figures under it: the first column names, the others are right-aligned."""
     n = len(heads)
     shares = [0.4, *([0.6 / (n - 1)] * (n - 1))] if n > 1 else [1.0]
-    body = [[_p(h, s["cell"]) for h in heads],
-            *([_p(x, s["cell" if i == 0 else "num"]) for i, x in enumerate(r)] for r in rows)]
+    body = [[_p(h, s["cell"]) for h in heads], *([_p(x, s["cell"]) for x in r] for r in rows)]
     table = _table(body, [w * width * 0.7 for w in shares], font, right=tuple(range(1, n)))
     table.hAlign = "LEFT"
     return [Spacer(1, 3 * mm), table]  # clear of the chart's axis labels
