@@ -715,7 +715,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     red = None
     if options.redact:  # issue 6: the front matter and the claims exports are masked too
         people = [config.load_victim(case, o.id)[0] for o in outcomes]
-        red = redact.Redactor.for_victims(people)
+        red = redact.Redactor.for_victims(people, redact.load_rules(  # the case's own rules
+            case.folder / case.redaction if case.redaction else None))
         analysis = red.model(analysis)
     bundle_name, csv_name, json_name = joint_files(options)
     dossier_name = pipeline.output_name("dossier.pdf", options)
@@ -741,9 +742,9 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         return laid[0][0].pdf, [model.BundleSection(template.t(lang, f"joint.outline.{name}"),
                                                     page) for name, page in laid[0][0].sections]
 
-    def stamps(front_pages: int) -> tuple[list[str], model.BundleStampFace]:
+    def stamps(front_pages: int, own: Sequence[str]) -> tuple[list[str], model.BundleStampFace]:
         labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
-        return labels, render_joint.stamp_face(labels, setup)
+        return labels, render_joint.stamp_face(labels, setup, own, lang)
 
     parts = []
     for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
@@ -867,9 +868,9 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         cover_labels = [f"V{number:02d}-{n}" for n in range(1, cover_pages(number, len(members)) + 1)]
         volume_labels = [*cover_labels, *labels[first_bates:last_bates + 1]]
 
-        def stamps(head_pages: int, these: list[str] = volume_labels
+        def stamps(head_pages: int, own: Sequence[str], these: list[str] = volume_labels
                    ) -> tuple[list[str], model.BundleStampFace]:
-            return these, render_joint.stamp_face(these, setup)
+            return these, render_joint.stamp_face(these, setup, own, lang)
 
         heads = [bundle.Head(volume_cover.title(number, len(plan), lang),
                              functools.partial(_given, cover_pdf, []))]

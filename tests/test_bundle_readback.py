@@ -48,9 +48,10 @@ def test_a_bundle_whose_stamps_are_wrong_is_not_published(case: Path, tmp_path: 
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     real = stamp._stamp_content
 
-    def off_by_one(label: str, face: model.BundleStampFace, glyphs: dict[str, tuple[int, float]]
+    def off_by_one(label: str, under: str, face: model.BundleStampFace,
+                   glyphs: dict[str, tuple[int, float]]
                    ) -> bytes:  # a writer bug: the last claimant page shows the wrong number
-        return real(label[:-1] + ("1" if label[-1] != "1" else "2"), face, glyphs)
+        return real(label[:-1] + ("1" if label[-1] != "1" else "2"), under, face, glyphs)
 
     monkeypatch.setattr(stamp, "_stamp_content", off_by_one)
     out = tmp_path / "out"

@@ -59,8 +59,10 @@ class Links:
     volume: int
     files: tuple[str, ...]
     claimants: tuple[tuple[int, int], ...]
-BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the bundle stamp
-SEGMENT_FORMAT = "evidence-bundle-segment/1"
+# issue 17: the bundle stamp stands where the dossier's stamp stood (bottom right as displayed:
+# points from the right and bottom edges to its box), in the dossier's reserved stamp band
+BUNDLE_STAMP_MARGIN = (26.35, 9.35)
+SEGMENT_FORMAT = "evidence-bundle-segment/2"
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _TOKEN = b"\x00"  # never in serialised PDF syntax: pikepdf writes binary strings as hex
 _PAGES_ROOT, _Q_OPEN = b"\x00s0\x00", b"\x00s1\x00"
@@ -112,13 +114,17 @@ class Segment:
     object, data None (not a stream), bytes, or (offset, length) in the part's file. Bodies hold
     tokens \\0p<n>\\0 (page n of this part), \\0o<n>\\0 (object n), \\0f<n>\\0 (page n's bundle
     stamp), \\0c<n>\\0 (claimant n's first page), \\0s0\\0 / \\0s1\\0 (page tree, "q" stream).
-    outline: (title, page of this part, children)."""
+    outline: (title, page of this part, children). issue 17: `stamps`, each page's own stamp
+    (a dossier's /EvStamp text, drawn small beneath the bundle number instead of the dossier's
+    own stamp; "" none), `labels` its own page labels (cited by its bookmarks' titles)."""
 
     key: str
     pages: int
     count: int
     objects: tuple[tuple[Any, ...], ...]
     outline: tuple[Any, ...]
+    stamps: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
 
 
 class _Copy:
@@ -139,6 +145,7 @@ class _Copy:
         self.links = links  # volumes: \0c<n>\0 is then page n of the volume
         self._length = True  # unparsed(): keep a stream dictionary's /Length (see _token)
         self._names: dict[str, Any] | None = None
+        self._blank: bytes | None = None
         self.raw = path.open("rb") if path is not None else None
         self.xref = pdf.get_xref_table() if path is not None else {}
 
@@ -149,6 +156,16 @@ class _Copy:
     def new(self) -> int:
         self.count += 1
         return self.count - 1
+
+    def blank(self) -> bytes:
+        """An empty form, drawn instead of a dossier's own stamp (/EvStamp): inside the bundle
+        its text is the small line of the bundle's stamp (issue 17: one stamp per page)."""
+        if self._blank is None:
+            num = self.new()
+            self.objects.append(("o", num, b"<</Type /XObject /Subtype /Form /BBox [0 0 0 0] "
+                                 b"/Length 0>>", b""))
+            self._blank = b"\x00o%d\x00" % num
+        return self._blank
 
     def ref(self, obj: Any) -> bytes:
         key = obj.objgen
@@ -355,16 +372,14 @@ def _outline_items(src: _Copy, items: Sequence[Any]) -> tuple[Any, ...]:
 def _segment_page(src: _Copy, page: Any, index: int, size: tuple[float, float]) -> None:
     """One page: its own dictionary (inherited attributes pushed down, the page tree as
     parent), its content wrapped in q/Q, then its bundle stamp (a token: the stamp's text is
-    the bundle's business) placed at the visible top right."""
+    the bundle's business) placed at the visible bottom right, where the dossier's stood."""
 
     box = geometry.inherited(page, "/CropBox") or geometry.inherited(page, "/MediaBox")
     rotate = int(geometry.inherited(page, "/Rotate") or 0)
     x0, y0, x1, y1 = geometry.box(box) or (0.0, 0.0, 612.0, 792.0)
     shown = geometry.View(x0, y0, x1 - x0, y1 - y0, rotate % 360)  # no clipping, as before
-    vw, vh = shown.size
-    sw, sh = size
-    place = geometry.compose(geometry.translation(vw - BUNDLE_STAMP_MARGIN - sw,
-                                                  vh - BUNDLE_STAMP_MARGIN - sh),
+    right, bottom = BUNDLE_STAMP_MARGIN
+    place = geometry.compose(geometry.translation(shown.size[0] - right - size[0], bottom),
                              geometry.display_to_user(shown))
     stamp_ops = b"Q q " + b" ".join(writer.num(v) for v in place) + b" cm /EvBundleStamp Do Q\n"
     tail = src.new()
@@ -372,8 +387,9 @@ def _segment_page(src: _Copy, page: Any, index: int, size: tuple[float, float]) 
     resources = geometry.inherited(page, "/Resources") or pikepdf.Dictionary()
     items = dict(resources.items())
     xobjects = items.pop("/XObject", None)
-    xitems = b" ".join(bytes(pikepdf.Name(k).unparse()) + b" " + src.value(v)
-                       for k, v in (xobjects.items() if xobjects is not None else ()))
+    xitems = b" ".join(bytes(pikepdf.Name(k).unparse()) + b" " + (
+        src.blank() if k == "/EvStamp" else src.value(v))
+        for k, v in (xobjects.items() if xobjects is not None else ()))
     res = src.dictionary(items.items())[:-2] + b" /XObject <<%s /EvBundleStamp \x00f%d\x00>>>>" % (
         xitems, index)
 
@@ -408,24 +424,31 @@ def bundle_segment(pdf: Path | bytes, size: tuple[float, float], key: str = "", 
                    claimant_links: bool = False, links: Links | None = None) -> Segment:
     """Serialise a part (a dossier, the front matter, a placeholder page) for the bundle.
     `size`: the bundle stamp's box. Streams of a file part stay byte ranges of that file."""
+    from evidence import verify  # reads a dossier's stamp text and page labels
+
     with _open(pdf) as opened:
         src = _Copy(opened, pdf if isinstance(pdf, Path) else None, claimant_links, links)
+        cmaps: dict[Any, Any] = {}
+        own = []
         try:
             for i, page in enumerate(opened.pages):
+                own.append(" ".join(verify.stamp_text(page, cmaps).split()))
                 _segment_page(src, page.obj, i, size)
                 src.drain()
             outline = _outline_items(src, list(opened.open_outline().root)) if (
                 "/Outlines" in opened.Root) else ()
+            labels = verify.page_labels(opened) if "/PageLabels" in opened.Root else []
         finally:
             src.close()
-        return Segment(key, len(opened.pages), src.count, tuple(src.objects), outline)
+        return Segment(key, len(opened.pages), src.count, tuple(src.objects), outline,
+                       tuple(own), tuple(labels))
 
 
 def save_segment(segment: Segment, path: Path) -> None:
     import marshal  # own cache files of bytes, ints and tuples: fast, nothing to execute
 
-    data = marshal.dumps((SEGMENT_FORMAT, segment.key, segment.pages, segment.count,
-                          segment.objects, segment.outline), 2)  # 2: no back-references,
+    data = marshal.dumps((SEGMENT_FORMAT, segment.key, segment.pages, segment.count, segment.objects,
+                          segment.outline, segment.stamps, segment.labels), 2)  # 2: no back-references,
     # so the same segment always gives the same bytes
     atomic.write_bytes(path, data, durable=False)  # a cache: losing it costs time only
 
@@ -438,7 +461,7 @@ def load_segment(path: Path, key: str) -> Segment | None:
         data = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 6 or data[0] != SEGMENT_FORMAT or (
+    if not isinstance(data, tuple) or len(data) != 8 or data[0] != SEGMENT_FORMAT or (
             data[1] != key):
         return None
     return Segment(*data[1:])
@@ -516,7 +539,8 @@ def slice_segment(seg: Segment, first: int, end: int) -> Segment:
                 out += outline(children)
         return out
 
-    return Segment(seg.key, end - first, seg.count, tuple(objects), tuple(outline(seg.outline)))
+    return Segment(seg.key, end - first, seg.count, tuple(objects), tuple(outline(seg.outline)),
+                   seg.stamps[first:end], seg.labels[first:end])
 
 
 def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequence[int],
@@ -537,19 +561,30 @@ def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequ
 _O, _P, _F, _C = b"opfc"
 
 
-def _stamp_content(label: str, face: model.BundleStampFace,
+def _stamp_content(label: str, under: str, face: model.BundleStampFace,
                    glyphs: Mapping[str, tuple[int, float]]) -> bytes:
-    """A label right-aligned on a white knock-out, drawn with the face's glyph forms.
-    `glyphs`: character -> (form index, advance), from _glyphs(face)."""
-    width, height = face.size
-    placed = [glyphs[ch] for ch in label]
-    text_width = sum(advance for _, advance in placed)
-    x = width - 2 - text_width
-    ops = [b"q 1 g %s 1 %s %s re f Q" % (writer.num(x - 2), writer.num(text_width + 4), writer.num(height - 2))]
-    for index, advance in placed:
-        ops.append(b"q 1 0 0 1 %s 0 cm /G%d Do Q" % (writer.num(x), index))
-        x += advance
+    """issue 17: one stamp: the bundle number, and beneath it, smaller, the page's own stamp
+    (a dossier's, as face.beneath puts it), each right-aligned on a white knock-out and drawn
+    with the face's glyph forms. `glyphs`: character -> (form index, advance)."""
+    width, _ = face.size
+    ops = _stamp_line(label, width, face.small * face.line + 0.5, 1.0, face, glyphs)
+    if under:
+        ops += _stamp_line(face.beneath.format(stamp=under), width, 0.0, face.small, face, glyphs)
     return b"\n".join(ops) + b"\n"
+
+
+def _stamp_line(text: str, width: float, y: float, scale: float, face: model.BundleStampFace,
+                glyphs: Mapping[str, tuple[int, float]]) -> list[bytes]:
+    placed = [glyphs[ch] for ch in text]
+    x = width - 2 - scale * sum(advance for _, advance in placed)
+    num = writer.num
+    ops = [b"q 1 g %s %s %s %s re f Q" % (num(x - 2), num(y), num(width - x + 2),
+                                          num(scale * face.line))]
+    for index, advance in placed:
+        ops.append(b"q %s 0 0 %s %s %s cm /G%d Do Q" % (num(scale), num(scale), num(x), num(y),
+                                                        index))
+        x += scale * advance
+    return ops
 
 
 def _glyphs(face: model.BundleStampFace) -> dict[str, tuple[int, float]]:
@@ -579,8 +614,12 @@ def _write_outline(w: writer.Writer, parent: int, items: Sequence[tuple[str, int
     return (nums[0], nums[-1], count) if nums else (0, 0, 0)
 
 
-def _outline_pages(items: Sequence[Any], first_page: int) -> list[tuple[str, int, Any]]:
-    return [(title, first_page + page, _outline_pages(children, first_page))
+def _outline_pages(items: Sequence[Any], first_page: int, own: Sequence[str] = (),
+                   cited: Sequence[str] = ()) -> list[tuple[str, int, Any]]:
+    """A part's bookmarks on bundle pages; issue 17: a title citing the part's own page label
+    (a dossier's "证据目录（JD-V001-000003）") cites the bundle's label of that page instead."""
+    return [(title.replace(own[page], cited[page]) if page < len(own) and own[page] else title,
+             first_page + page, _outline_pages(children, first_page, own, cited))
             for title, page, children in items]
 
 
@@ -596,7 +635,7 @@ def _glyph_forms(w: writer.Writer, face: model.BundleStampFace) -> tuple[int, in
             res = src.value(page.obj.get("/Resources", pikepdf.Dictionary()))
             forms.append((res, content))
         src.drain()
-    sw, sh = face.size
+    sw, sh = face.size[0], face.line
     base = w.reserve(src.count)
     form_base = w.reserve(len(forms))
     for _, num, body, data in src.objects:
@@ -609,7 +648,8 @@ def _glyph_forms(w: writer.Writer, face: model.BundleStampFace) -> tuple[int, in
 
 
 FrontSource = Callable[[], tuple[bytes, Sequence[model.BundleSection]]]
-StampSource = Callable[[int], tuple[Sequence[str], model.BundleStampFace]]
+# (the heads' page count, every page's own stamp) -> every page's label, the face drawing them
+StampSource = Callable[[int, Sequence[str]], tuple[Sequence[str], model.BundleStampFace]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -628,9 +668,10 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
            ) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
-    Every page gets its label as a stamp at the visible top right; page labels equal the
-    stamps; the outline has the front-matter sections, then one entry per claimant (its title,
-    then the label of its first page) holding its dossier's own outline. Front-matter links
+    Every page gets its label as a stamp at the visible bottom right, a dossier's page its own
+    stamp beneath instead of where it stood (one stamp per page); page labels equal the stamps;
+    the outline has the front-matter sections, then one entry per claimant (its title, then the
+    label of its first page) holding its dossier's own outline, citing bundle labels. Front-matter links
     `evidence-claimant:<n>` become jumps to claimant n's first page. Parts with a segment cache
     are reused when their key matches. Writes to a temporary file beside `out`, then renames it.
     Returns (page count, SHA-256 of the file).
@@ -674,7 +715,8 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
             claimant_first: list[int] = [0]  # index 0: the front matter
             pending: list[tuple[int, int]] = []  # (stamp object, page of the claimants' part)
             kids: list[int] = []  # the claimants' page objects, in order
-            outlines: list[tuple[str, int, Any, int]] = []  # title, first page, outline, page
+            outlines: list[tuple[str, int, Segment, int]] = []  # title, first page, its part, page
+            own: list[str] = []  # the parts' pages' own stamps
             for part in parts:
                 seg = part_segment(part, stamp_size)
                 if part.pages is not None:
@@ -685,8 +727,9 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                                (pages_root, q_open))
                 claimant_first.append(first)
                 pending += [(stamp_objs + i, len(kids) + i) for i in range(seg.pages)]
-                outlines.append((part.title, first, _outline_pages(seg.outline, first), len(kids)))
+                outlines.append((part.title, first, seg, len(kids)))
                 kids += range(first, first + seg.pages)
+                own += seg.stamps or [""] * seg.pages
             made = []
             for head in heads:
                 pdf, head_sections = head.source()
@@ -704,20 +747,23 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                 stamped += [(stamp_objs + i, len(stamped) + i) for i in range(seg.pages)]
             front_pages = len(head_kids)
             total = front_pages + len(kids)
-            labels, face = stamps(front_pages)
+            own = [""] * front_pages + own
+            labels, face = stamps(front_pages, own)
             if len(labels) != total:
                 raise ValueError(f"{len(labels)} labels for {total} bundle pages")
-            missing = set("".join(labels)) - set(face.chars)
+            missing = set("".join(labels) + "".join(
+                face.beneath.format(stamp=o) for o in own if o)) - set(face.chars)
             if missing:
                 raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
-            _write_stamps(w, face, stamp_res, labels, [
+            _write_stamps(w, face, stamp_res, labels, own, [
                 *stamped, *((num, front_pages + page) for num, page in pending)])
             refs = b" ".join(b"%d 0 R" % n for n in [*head_kids, *kids])
             w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
             tree = [(head.title, first, [(s.title, first + s.page, ()) for s in head_sections])
                     for head, head_sections, _, first, _, _ in made]
-            tree += [(f"{title}  {labels[front_pages + page]}", top, children)
-                     for title, top, children, page in outlines]
+            tree += [(f"{title}  {labels[front_pages + page]}", top, _outline_pages(
+                seg.outline, top, seg.labels, labels[front_pages + page:]))
+                     for title, top, seg, page in outlines]
             first_item, last_item, count = _write_outline(w, outline_root, tree)
             w.obj(outline_root, b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>"
                   % (first_item, last_item, count))
@@ -734,9 +780,11 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
             if attached is not None:
                 names = b" /Names <</EmbeddedFiles <</Names [(%s) %d 0 R]>>>>" % (
                     MANIFEST_NAME.encode(), _attach(w, attached))
+            # issue 17: opens at 100 %, as a dossier does
             w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
-                  b"/PageLabels <</Nums [%s]>>%s>>" % (pages_root, outline_root, b" ".join(entries),
-                                                       names))
+                  b"/PageLayout /SinglePage /OpenAction [%d 0 R /XYZ null null 1] "
+                  b"/PageLabels <</Nums [%s]>>%s>>" % (pages_root, outline_root, head_kids[0],
+                                                       b" ".join(entries), names))
             w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
                                           for k, v in sorted(metadata.items())) + b">>")
             w.finish(root, info)
@@ -803,9 +851,9 @@ def _write_segment(w: writer.Writer, seg: Segment, pdf: Path | bytes | None, fir
 
 
 def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int, labels: Sequence[str],
-                  stamps: Sequence[tuple[int, int]]) -> None:
+                  own: Sequence[str], stamps: Sequence[tuple[int, int]]) -> None:
     """The face's glyph forms, the stamps' shared /Resources, then each (stamp object, bundle
-    page) stamp."""
+    page) stamp: its label, and its own stamp (`own`) beneath."""
     forms, count = _glyph_forms(w, face)
     w.obj(resources, b"<</XObject <<%s>>>>" % b" ".join(
         b"/G%d %d 0 R" % (i, forms + i) for i in range(count)))
@@ -814,5 +862,5 @@ def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int,
     head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
         writer.num(sw), writer.num(sh), resources)
     for num, page in stamps:
-        content = _stamp_content(labels[page], face, glyphs)
+        content = _stamp_content(labels[page], own[page], face, glyphs)
         w.obj(num, head + b"/Length %d>>" % len(content), content)
