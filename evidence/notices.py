@@ -487,8 +487,10 @@ def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
 
 
 # A credit product's own repayment named in an unsigned-by-card notice (您的白条还款299.00元已成功, 花呗还款
-# 成功): the debt account is the one the notice speaks of, so 还款 is money INTO it (as for 【花呗】).
-_CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:账单)?(?:已)?还款"
+# 成功, 你的花呗本月账单已还款500.00元): the debt account is the one the notice speaks of, so 还款 is
+# money INTO it (as for 【花呗】).
+_CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:本期|本月|当期|\d{1,2}月)?(?:账单)?(?:已)?"
+                                    r"还款"
                                     r"|还款[^,。;\d]{0,4}(?:白条|花呗|借呗|月付|金条)")
 
 
