@@ -464,6 +464,19 @@ _REPAID = re.compile(r"还款|已还|还本息|偿还|归还")  # repayment word
 # 还款, 微粒贷已还本息…还款卡为农业银行(3919) (the paying card named).
 _DEBT_NAMED = re.compile(r"信用卡|贷记卡|贷款|借款|房贷|车贷|按揭|欠款|账单|分期|花呗|借呗|白条|月付|微粒贷|网商贷|"
                          r"(?:还款|付款|扣款)(?:卡|账户|账号)|向[^,。;]{1,20}?还款")
+# The holder's account repaying a debt it is not: a deposit account named (储蓄卡, 一卡通), or the
+# debt named as the one paid TO (向X还款, 还款至信用卡, 信用卡还款, 还款卡为…: the paying card). A notice
+# naming only a card and the state of its bill (还款卡号：尾号4542广发卡，账单还款进度：未还清) is the
+# card's own: its repayment went in - never a guessed debit (shown for review when undecided).
+_PAID_TO = re.compile(r"向[^,。;]{1,20}?还款|还款(?:至|到)|还(?:信用卡|贷款|借款|花呗|白条|房贷|车贷)|"
+                      r"(?:信用卡|贷记卡|贷款|借款|房贷|车贷|按揭|花呗|借呗|白条|月付|微粒贷|网商贷|分期)(?:预约|自动|主动|定期)?还款|"
+                      r"(?:还款|付款|扣款)(?:卡|账户|账号)为")
+
+
+def _repays_other(s: str) -> bool:
+    return bool(_DEBT_NAMED.search(s) and (_DEBIT_ACCOUNT.search(s) or _PAID_TO.search(s)))
+
+
 _ACCOUNT_WORD = re.compile(r"余额|账户|账号|银行卡|储蓄卡|信用卡|借记卡|钱包|零钱|借款|尾号|卡号")
 # A notice that asks the holder to call a number: a bank gives its own hotline (955xx, 96xxx);
 # an unsigned "notice" giving a 400/800 number, a landline or a mobile is a fraud script.
@@ -676,7 +689,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason=decision.basis)
             if (found is Direction.DEBIT and not own_cc and decision.words
-                    and all(_REPAID.fullmatch(w) for w in decision.words) and not _DEBT_NAMED.search(s)):
+                    and all(_REPAID.fullmatch(w) for w in decision.words) and not _repays_other(s)):
                 # 还款 says a debt was repaid, not which account paid: money repaid INTO a card or
                 # loan account is money in for it, money paid from a bank card to a debt is money
                 # out. A notice naming no debt but the holder's own account (光大卡尾号6644还款5200元,

@@ -19,6 +19,10 @@ never data for the eval. Expected outcomes:
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -268,3 +272,28 @@ def test_same_words_other_way_round() -> None:
     got_in = read("95588", "【工商银行】您尾号1234卡3月18日10:05快捷支付收入(王*支付宝转账支付宝)100元，余额300.00元。")
     got_out = read("95588", "【工商银行】您尾号1234卡3月18日10:05支出(财付通-微信转账)200元，余额100.00元。")
     assert (got_in.direction, got_out.direction) == (Direction.CREDIT, Direction.DEBIT)
+
+
+DEV = Path(__file__).resolve().parent / "data" / "bank_sms" / "dev"
+_SIGNATURE = re.compile(r"【[^】]*】|\[[^\]]*银行\]")
+
+
+def _dev(direction: str) -> list[dict[str, Any]]:
+    return [r for f in sorted(DEV.glob("*.json")) for r in json.loads(f.read_text(encoding="utf-8"))
+            if r["direction"] == direction]
+
+
+@pytest.mark.parametrize(("want", "never"), [("credit", Direction.DEBIT), ("debit", Direction.CREDIT)])
+def test_real_movements_never_turn_when_sender_or_signature_is_lost(want: str, never: Direction) -> None:
+    """Every real dev message labelled money in (out) stays so, or goes to review, when the export
+    lost its sender, the signature was cut off, or both (a pasted text, a screenshot's OCR): the
+    words decide, and a repayment whose account the text does not name is never a guessed debit."""
+    records = _dev(want)
+    assert len(records) > 150
+    turned = []
+    for r in records:
+        bare = _SIGNATURE.sub("", r["body"])
+        for body, sender in ((r["body"], r["sender"] or ""), (r["body"], ""), (bare, r["sender"] or ""), (bare, "")):
+            if read(sender, body).direction is never:
+                turned.append((r["id"], sender, body[:40]))
+    assert turned == []
