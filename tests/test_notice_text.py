@@ -152,7 +152,7 @@ def test_a_pasted_lure_names_no_bank_number_as_its_sender(tmp_path: Path) -> Non
     file = _write(tmp_path, text, "utf-8", dt.datetime(2015, 4, 2, 10, 0, tzinfo=SH))
     lure, notice, sent = notice_text.read(file, CTX)[0]
     assert lure.details.get("lure") and lure.counterparty is None
-    assert lure.attribution == "未写发送号码，短信自称建设银行"
+    assert lure.attribution == "自称建设银行"  # and its summary: 收到未知号码短信
     assert "95533" not in lure.summary and "中国建设银行通知" not in lure.summary
     assert lure.summary.startswith("收到未知号码短信：【建设银行】")
     assert notice.counterparty == "95588" and notice.direction is Direction.DEBIT
