@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from evidence import verify
+from evidence import integrity, pagehash, verify
 from evidence.errors import ExitCode
 
 MAX_PAGES = 16
@@ -158,6 +158,18 @@ def test_a_dossier_longer_than_a_volume_is_cut_between_exhibits(
                 # the piece's first page opens an exhibit or a section: it has a bookmark
                 children = [index[c.destination[0].objgen] for c in item.children]
                 assert children and children[0] == start, (f.name, item.title, labels[start])
+
+
+def test_each_volumes_page_hashes_are_those_verify_recomputes(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """Made while writing (pdf/pageseal) from cut dossiers, covers with links inside the volume
+    and to other volumes: the same as hashing the finished file."""
+    _, out, _ = built
+    for f in volume_files(out):
+        with pikepdf.open(f) as doc:
+            record = integrity.manifest_of(doc)["integrity"]
+            assert record["page_sha256"] == pagehash.digests(doc), f.name
+            assert record["pages"] == len(doc.pages)
 
 
 def test_a_page_deleted_from_a_volume_is_named_without_a_sidecar(

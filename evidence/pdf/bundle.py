@@ -60,7 +60,7 @@ class Links:
     files: tuple[str, ...]
     claimants: tuple[tuple[int, int], ...]
 BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the bundle stamp
-SEGMENT_FORMAT = "evidence-bundle-segment/1"
+SEGMENT_FORMAT = "evidence-bundle-segment/2"  # /2: with its pages' hash material
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _TOKEN = b"\x00"  # never in serialised PDF syntax: pikepdf writes binary strings as hex
 _PAGES_ROOT, _Q_OPEN = b"\x00s0\x00", b"\x00s1\x00"
@@ -112,13 +112,15 @@ class Segment:
     object, data None (not a stream), bytes, or (offset, length) in the part's file. Bodies hold
     tokens \\0p<n>\\0 (page n of this part), \\0o<n>\\0 (object n), \\0f<n>\\0 (page n's bundle
     stamp), \\0c<n>\\0 (claimant n's first page), \\0s0\\0 / \\0s1\\0 (page tree, "q" stream).
-    outline: (title, page of this part, children)."""
+    outline: (title, page of this part, children). seals: each page's hash material
+    (pagehash.Material, see pageseal), () when not made yet."""
 
     key: str
     pages: int
     count: int
     objects: tuple[tuple[Any, ...], ...]
     outline: tuple[Any, ...]
+    seals: tuple[Any, ...] = ()
 
 
 class _Copy:
@@ -425,7 +427,7 @@ def save_segment(segment: Segment, path: Path) -> None:
     import marshal  # own cache files of bytes, ints and tuples: fast, nothing to execute
 
     data = marshal.dumps((SEGMENT_FORMAT, segment.key, segment.pages, segment.count,
-                          segment.objects, segment.outline), 2)  # 2: no back-references,
+                          segment.objects, segment.outline, segment.seals), 2)  # 2: no back-references,
     # so the same segment always gives the same bytes
     atomic.write_bytes(path, data, durable=False)  # a cache: losing it costs time only
 
@@ -438,7 +440,7 @@ def load_segment(path: Path, key: str) -> Segment | None:
         data = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 6 or data[0] != SEGMENT_FORMAT or (
+    if not isinstance(data, tuple) or len(data) != 7 or data[0] != SEGMENT_FORMAT or (
             data[1] != key):
         return None
     return Segment(*data[1:])
@@ -451,6 +453,7 @@ def part_segment(part: BundlePart, size: tuple[float, float]) -> Segment:
         if cached is not None:
             return cached
     made = bundle_segment(part.pdf, size, part.key)
+    made = dataclasses.replace(made, seals=tuple(materials([(made, part.pdf)])))
     if part.segment is not None and part.key:
         save_segment(made, part.segment)
     return made
@@ -663,8 +666,9 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
     """bundle() for any heads (a volume: its cover, and the front matter in the first one);
     `links`: where a volume's placeholder links go. `stamps` is given the heads' page count.
     `manifest`: given every page's label, the manifest.json to attach, with a slot for each
-    page's hash (integrity.with_page_slots), filled by integrity.seal once the file is written,
-    so the file tells by itself which page was altered, added or removed (issue 18)."""
+    page's hash (integrity.with_page_slots), filled from the pages' hash material and their
+    stamps (pdf/pageseal; no page is read back), so the file tells by itself which page was
+    altered, added or removed (issue 18)."""
     with atomic.replacing(out, free_old_later=direct_io) as tmp, \
             tmp.open("wb", buffering=0) as f:
         w = writer.DirectWriter(f, tmp) if direct_io else writer.Writer(f)
@@ -675,10 +679,13 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
             pending: list[tuple[int, int]] = []  # (stamp object, page of the claimants' part)
             kids: list[int] = []  # the claimants' page objects, in order
             outlines: list[tuple[str, int, Any, int]] = []  # title, first page, outline, page
+            seals: list[Any] = []  # the claimants' pages' hash material (pageseal), in order
             for part in parts:
                 seg = part_segment(part, stamp_size)
                 if part.pages is not None:
                     seg = slice_segment(seg, *part.pages)
+                if manifest is not None:
+                    seals += seg.seals or materials([(seg, part.pdf)])
                 first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
                                               w.reserve(seg.pages))
                 _write_segment(w, seg, part.pdf, first, locals_, stamp_objs, claimant_first,
@@ -702,6 +709,8 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                 _write_segment(w, seg, None, first, locals_, stamp_objs, targets,
                                (pages_root, q_open))
                 stamped += [(stamp_objs + i, len(stamped) + i) for i in range(seg.pages)]
+            if manifest is not None:
+                seals[:0] = _head_seals(made, targets, head_kids, dict(zip(kids, seals, strict=True)))
             front_pages = len(head_kids)
             total = front_pages + len(kids)
             labels, face = stamps(front_pages)
@@ -710,7 +719,7 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
             missing = set("".join(labels)) - set(face.chars)
             if missing:
                 raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
-            _write_stamps(w, face, stamp_res, labels, [
+            drawn = _write_stamps(w, face, stamp_res, labels, [
                 *stamped, *((num, front_pages + page) for num, page in pending)])
             refs = b" ".join(b"%d 0 R" % n for n in [*head_kids, *kids])
             w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
@@ -730,8 +739,9 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                     entry_text += b" /P " + _pdf_text(prefix)
                 entries.append(b"%d %s>>" % (index, entry_text))
             names = b""
-            attached = manifest(labels) if manifest is not None else None
-            if attached is not None:
+            attached = None
+            if manifest is not None:
+                attached = _sealed(manifest(labels), seals, face, labels, drawn)
                 names = b" /Names <</EmbeddedFiles <</Names [(%s) %d 0 R]>>>>" % (
                     MANIFEST_NAME.encode(), _attach(w, attached))
             w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
@@ -743,20 +753,72 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
         finally:
             w.stop()
         digest = w.sha256()
-        if attached is not None:
-            from evidence import integrity
-
-            digest, _ = integrity.seal(tmp, attached)
-        _read_back(tmp, labels)  # issue 18: before the rename, as a dossier is
+        _read_back(tmp, labels, attached)  # issue 18: before the rename, as a dossier is
     return total, digest
+
+
+def materials(segs: Sequence[tuple[Segment, Path | bytes | None]],
+              targets: Sequence[int | bytes] = ()) -> list[Any]:
+    """The hash material (pageseal) of these segments' pages, written as one file with
+    stand-ins for their stamps. `targets`: where each \\0c<n>\\0 link goes — a page of
+    these segments (its index) or a page written elsewhere (what pagehash takes it for)."""
+    from evidence import pagehash
+    from evidence.pdf import pageseal
+
+    def write(w: writer.Writer, catalog: int) -> dict[int, bytes]:
+        pages_root, q_open = w.reserve(), w.reserve()
+        w.obj(q_open, b"<</Length 2>>", b"q\n")
+        laid = [(seg, pdf, w.reserve(seg.pages), w.reserve(seg.count), w.reserve(seg.pages))
+                for seg, pdf in segs]
+        kids = [first + i for seg, _, first, _, _ in laid for i in range(seg.pages)]
+        given = {stamps + i: pagehash.MARK for seg, _, _, _, stamps in laid
+                 for i in range(seg.pages)}
+        elsewhere = {t: w.reserve() for t in targets if isinstance(t, bytes)}
+        given.update({num: t for t, num in elsewhere.items()})
+        claimants = [kids[t] if isinstance(t, int) else elsewhere[t] for t in targets]
+        for seg, pdf, first, locals_, stamps in laid:
+            _write_segment(w, seg, pdf, first, locals_, stamps, claimants, (pages_root, q_open))
+        w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (
+            b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+        w.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % pages_root)
+        return given
+
+    return pageseal.materials(write)
+
+
+def _head_seals(made: Sequence[tuple[Any, ...]], targets: Sequence[int], head_kids: Sequence[int],
+                parts: Mapping[int, Any]) -> list[Any]:
+    """The heads' pages' hash material; their links to the claimants' pages (`parts`: page
+    object -> material) taken as those pages hash."""
+    index = {num: i for i, num in enumerate(head_kids)}
+    return materials([(seg, None) for _, _, seg, *_ in made],
+                     [index[t] if t in index else parts[t][2] for t in targets])
+
+
+def _sealed(manifest: bytes, seals: Sequence[Any], face: model.BundleStampFace,
+            labels: Sequence[str], drawn: Mapping[int, bytes]) -> bytes:
+    """The manifest with every page's hash: its material with its stamp's digest put in."""
+    from evidence import integrity, pagehash
+    from evidence.pdf import pageseal
+
+    def write(w: writer.Writer, catalog: int) -> int:  # a stamp as the bundle has them
+        res, form, pages_root = w.reserve(), w.reserve(), w.reserve()
+        _write_stamps(w, face, res, labels[:1], [(form, 0)])
+        w.obj(pages_root, b"<</Type /Pages /Kids [] /Count 0>>")
+        w.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % pages_root)
+        return form
+
+    head = pageseal.stream_head(write)
+    return integrity.fill_page_slots(manifest, [
+        pagehash.finish(m, pagehash.form_digest(head, drawn[i])) for i, m in enumerate(seals)])
 
 
 MANIFEST_NAME = "manifest.json"  # as integrity.MANIFEST_NAME (not imported: no cycle)
 
 
 def _attach(w: writer.Writer, data: bytes) -> int:
-    """The manifest as an embedded file, uncompressed (integrity.seal fills its slots in
-    place); returns its file specification's object."""
+    """The manifest as an embedded file, uncompressed (readable as it is); returns its file
+    specification's object."""
     stream, spec = w.reserve(), w.reserve()
     w.obj(stream, b"<</Type /EmbeddedFile /Subtype /application#2Fjson /Length %d>>" % len(data),
           data)
@@ -766,10 +828,10 @@ def _attach(w: writer.Writer, data: bytes) -> int:
     return spec
 
 
-def _read_back(bundle_pdf: Path, labels: Sequence[str]) -> None:
+def _read_back(bundle_pdf: Path, labels: Sequence[str], manifest: bytes | None) -> None:
     from evidence import errors, verify
 
-    problems = verify.check_bundle(bundle_pdf, labels)
+    problems = verify.check_bundle(bundle_pdf, labels, manifest)
     if problems:
         raise errors.VerifyError(f"{bundle_pdf.name}: the joint bundle failed its checks "
                                  f"({'; '.join(problems)}); nothing was written. This is a bug, "
@@ -803,7 +865,7 @@ def _write_segment(w: writer.Writer, seg: Segment, pdf: Path | bytes | None, fir
 
 
 def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int, labels: Sequence[str],
-                  stamps: Sequence[tuple[int, int]]) -> None:
+                  stamps: Sequence[tuple[int, int]]) -> dict[int, bytes]:
     """The face's glyph forms, the stamps' shared /Resources, then each (stamp object, bundle
     page) stamp."""
     forms, count = _glyph_forms(w, face)
@@ -813,6 +875,8 @@ def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int,
     sw, sh = face.size
     head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
         writer.num(sw), writer.num(sh), resources)
+    drawn = {}  # bundle page -> its stamp's drawing (its page hash covers it)
     for num, page in stamps:
-        content = _stamp_content(labels[page], face, glyphs)
+        content = drawn[page] = _stamp_content(labels[page], face, glyphs)
         w.obj(num, head + b"/Length %d>>" % len(content), content)
+    return drawn
