@@ -72,9 +72,24 @@ def materials(pdf: pikepdf.Pdf, known: dict[tuple[int, int], bytes]) -> list[Mat
     canon = _Canon(pdf, known=known)
     out = []
     for p in pdf.pages:
-        head, tail = canon.split(p.obj)
-        out.append((head, tail, canon.target(p.obj)))
+        chunks, drawn = canon.chunks(p.obj)
+        # what a link to it hashes as, from the drawing just decoded (not decoded again)
+        target = canon.memo.get(p.obj.objgen) or canon.target(p.obj, chunks[drawn.start:drawn.stop])
+        canon.memo[p.obj.objgen] = target
+        out.append((*_split(chunks, drawn), target))
     return out
+
+
+def _split(chunks: list[bytes], drawn: range) -> tuple[bytes, bytes]:
+    """A page's canonical text before and after its one MARK; the mark is looked for outside
+    the drawing instructions (which may hold any byte)."""
+    found = [i for i, c in enumerate(chunks) if i not in drawn and MARK in c]
+    if len(found) != 1 or chunks[found[0]].count(MARK) != 1:
+        raise ValueError(f"a bundle page with {len(found)} stamps, expected one; this is a bug, "
+                         "please report it.")
+    i = found[0]
+    head, _, tail = chunks[i].partition(MARK)
+    return b"".join(chunks[:i]) + head, tail + b"".join(chunks[i + 1:])
 
 
 def finish(material: Material, stamp: bytes) -> str:
@@ -118,26 +133,12 @@ class _Canon:
             h.update(chunk)
         return h.hexdigest()
 
-    def split(self, obj: pikepdf.Dictionary) -> tuple[bytes, bytes]:
-        """The page's canonical text before and after its one MARK (see materials); the mark
-        is looked for outside the drawing instructions (which may hold any byte)."""
-        chunks, drawn = self.chunks(obj)
-        found = [i for i, c in enumerate(chunks) if i not in drawn and MARK in c]
-        if len(found) != 1 or chunks[found[0]].count(MARK) != 1:
-            raise ValueError(f"a bundle page with {len(found)} stamps, expected one; this is a "
-                             "bug, please report it.")
-        i = found[0]
-        head, _, tail = chunks[i].partition(MARK)
-        return b"".join(chunks[:i]) + head, tail + b"".join(chunks[i + 1:])
-
     def chunks(self, obj: pikepdf.Dictionary) -> tuple[list[bytes], range]:
         """The page's canonical text in pieces, and which pieces are its content streams."""
         out = [SCHEME.encode() + b"\n"]
         for key in _INHERITED:  # a page that inherits its box shows the same as one that has it
             out.append(key.encode() + self.value(_inherited(obj, key)) + b"\n")
-        contents = obj.get("/Contents")
-        streams = (list(contents) if isinstance(contents, pikepdf.Array)
-                   else [contents] if contents is not None else [])
+        streams = _streams(obj)
         out.append(b"/Contents ")
         drawn = range(len(out), len(out) + len(streams))
         out += [_data(s, decode=True) + b"\n" for s in streams]
@@ -176,17 +177,17 @@ class _Canon:
         done = self.memo.get(og)
         return done if done is not None else self.value(self.pdf.get_object(og))
 
-    def target(self, page: Any) -> bytes:
+    def target(self, page: Any, drawn: list[bytes] | None = None) -> bytes:
         """A page another page points at (a link's destination), named by what it draws, not
         by its number or object: deleting or moving some other page leaves the link's hash
-        alone, and a loop of links between pages is not followed."""
+        alone, and a loop of links between pages is not followed. `drawn`: its content
+        streams decoded, each with a newline, when the caller has them."""
         h = hashlib.sha256(b"@page")
         for key in ("/MediaBox", "/Rotate"):
             h.update(self.value(_inherited(page, key)))
-        contents = page.get("/Contents")
-        for s in (list(contents) if isinstance(contents, pikepdf.Array)
-                  else [contents] if contents is not None else []):
-            h.update(_data(s, decode=True) + b"\n")
+        for data in drawn if drawn is not None else (
+                _data(s, decode=True) + b"\n" for s in _streams(page)):
+            h.update(data)
         return b"@page" + h.hexdigest().encode()
 
     def direct(self, v: Any) -> bytes:
@@ -251,6 +252,12 @@ def _inherited(page: Any, key: str) -> Any:
             return node.get(key)
         node, seen = node.get("/Parent"), seen + 1
     return None
+
+
+def _streams(page: Any) -> list[Any]:
+    contents = page.get("/Contents")
+    return (list(contents) if isinstance(contents, pikepdf.Array)
+            else [contents] if contents is not None else [])
 
 
 def _is_page(v: Any) -> bool:

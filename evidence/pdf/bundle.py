@@ -810,7 +810,7 @@ def _sealed(manifest: bytes, seals: Sequence[Any], face: model.BundleStampFace,
 
     head = pageseal.stream_head(write)
     return integrity.fill_page_slots(manifest, [
-        pagehash.finish(m, pagehash.form_digest(head, drawn[i])) for i, m in enumerate(seals)])
+        pageseal.page_hash(m, pagehash.form_digest(head, drawn[i])) for i, m in enumerate(seals)])
 
 
 MANIFEST_NAME = "manifest.json"  # as integrity.MANIFEST_NAME (not imported: no cycle)

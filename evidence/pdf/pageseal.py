@@ -12,6 +12,7 @@ hash as `evidence verify` uses: the same value as hashing the finished file (tes
 from __future__ import annotations
 
 import tempfile
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -26,12 +27,22 @@ Write = Callable[[writer.Writer, int], dict[int, bytes]]
 
 
 def materials(write: Write) -> list[pagehash.Material]:
-    """Each page's hash material (pagehash.materials) of the PDF `write` makes."""
+    """Each page's hash material (pagehash.materials) of the PDF `write` makes, the text after
+    the stamp compressed: it is mostly the page's drawing instructions (about 10 KB a page of
+    the 150-claimant sample, 2.4 KB compressed), held for every page until the stamps are
+    drawn."""
     with tempfile.TemporaryFile(buffering=0) as f:
         given: dict[int, bytes] = _make(f, write)
         f.seek(0)
         with pikepdf.open(f) as doc:
-            return pagehash.materials(doc, {(n, 0): v for n, v in given.items()})
+            return [(head, zlib.compress(tail, 1), target) for head, tail, target in
+                    pagehash.materials(doc, {(n, 0): v for n, v in given.items()})]
+
+
+def page_hash(material: pagehash.Material, stamp: bytes) -> str:
+    """The page's hash from its material (as `materials` keeps it) and its stamp's digest."""
+    head, tail, target = material
+    return pagehash.finish((head, zlib.decompress(tail), target), stamp)
 
 
 def stream_head(write: Callable[[writer.Writer, int], int]) -> bytes:
