@@ -235,8 +235,8 @@ def tool_digest() -> str:
 
 def _options_text(options: pipeline.Options) -> str:
     """The options that change what is built (how it is written to disk does not)."""
-    chosen = {k: v for k, v in dataclasses.asdict(options).items()
-              if k not in ("direct_io", "max_mb", "max_pages")}  # the joint step's own
+    # the file limits too (issue 18: a dossier over them is also written as volumes)
+    chosen = {k: v for k, v in dataclasses.asdict(options).items() if k != "direct_io"}
     return json.dumps(chosen, sort_keys=True, default=str)
 
 
@@ -801,11 +801,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
 def volume_limits(case: Case, options: pipeline.Options) -> tuple[int, int]:
     """issue 18: (max MB, max pages) a bundle file; --max-mb/--max-pages, else the template's
     [bundle]; 0 = no limit."""
-    setup, _ = pipeline.setup_for(case)
-    listed = setup.get("bundle", {})
-    mb = options.max_mb if options.max_mb is not None else int(listed.get("max_mb", 0))
-    pages = options.max_pages if options.max_pages is not None else int(listed.get("max_pages", 0))
-    return max(0, mb), max(0, pages)
+    return pipeline.volume_limits(pipeline.setup_for(case)[0], options)
 
 
 def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
@@ -1082,7 +1078,20 @@ def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
         # issue 18: each volume's file, SHA-256, pages, Bates range and claimants
         **({"volumes": [{**v, "path": f"{JOINT_DIR}/{v['path']}"} for v in volume_list]}
            if volume_list else {}),
+        **({"dossier_volumes": split} if (split := _dossier_volumes(out_dir, outcomes)) else {}),
     })
+
+
+def _dossier_volumes(out_dir: Path, outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
+    """issue 18: each claimant's dossier volumes (from its volumes.json), with the SHA-256 of
+    the file as published."""
+    out = []
+    for o in outcomes:
+        for name in sorted(n for n in o.outputs if n.startswith("volumes") and n.endswith(".json")):
+            listed = (_read_json(out_dir / o.id / name) or {}).get("volumes", [])
+            out += [{**v, "path": f"{o.id}/{v['path']}", "sha256": o.outputs.get(str(v["path"]))}
+                    for v in listed if isinstance(v, dict) and "path" in v]
+    return out
 
 
 def _sweep(out_dir: Path) -> None:

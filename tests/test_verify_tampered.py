@@ -1,4 +1,4 @@
-"""issue 18: a dossier and a bundle volume, held alone (no .sha256 beside them), tampered with as
+"""issue 18: a dossier, a bundle volume and a dossier's volume, held alone (no .sha256 beside them), tampered with as
 someone holding only the PDF would — two pages swapped, one picture's pixels replaced at the same
 size, one page deleted — fail `evidence verify` (exit 6), which names every page concerned.
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from conftest import built_sample
 from PIL import ImageOps
 from typer.testing import CliRunner
 
@@ -26,21 +27,17 @@ from evidence.errors import ExitCode
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A dossier and the second volume of a bundle cut at 16 pages."""
-    from evidence import sample
-
-    root = tmp_path_factory.mktemp("tampered")
-    sample.generate(root / "case", victims=2, seed=318, scale="small")
-    out = root / "out"
-    result = CliRunner().invoke(cli.app, ["build", str(root / "case"), "--out", str(out),
-                                          "--jobs", "1", "--max-pages", "16"])
-    assert result.exit_code in (0, 3), result.output
+    """A dossier, the second volume of a bundle cut at 16 pages, and the first volume of a
+    dossier cut at 16 pages."""
+    _, out = built_sample(tmp_path_factory.mktemp("tampered"), 2, "--jobs", "1",
+                                   "--max-pages", "16")
     volumes = sorted((out / "joint").glob("bundle-vol*.pdf"))
     assert len(volumes) >= 3
-    return {"dossier": out / "V001" / "dossier.pdf", "volume": volumes[1]}
+    return {"dossier": out / "V001" / "dossier.pdf", "volume": volumes[1],
+            "dossier_volume": out / "V002" / "dossier-vol01.pdf"}
 
 
-@pytest.fixture(params=["dossier", "volume"])
+@pytest.fixture(params=["dossier", "volume", "dossier_volume"])
 def held(request: pytest.FixtureRequest, built: dict[str, Path], tmp_path: Path) -> Path:
     """A copy as a court holds it: the PDF alone."""
     target = tmp_path / built[request.param].name

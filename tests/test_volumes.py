@@ -16,6 +16,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from conftest import built_sample
 from typer.testing import CliRunner
 
 import cli
@@ -32,16 +33,10 @@ def run(*args: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
-    from evidence import sample
-
-    root = tmp_path_factory.mktemp("volumes")
-    sample.generate(root / "case", victims=4, seed=318, scale="small")
-    out = root / "out"
-    code, text = run("build", str(root / "case"), "--out", str(out), "--jobs", "2",
-                     "--max-pages", str(MAX_PAGES))
-    assert code in (0, 3), text
+    case, out = built_sample(tmp_path_factory.mktemp("volumes"), 4, "--jobs", "2",
+                                      "--max-pages", str(MAX_PAGES))
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    return root / "case", out, manifest
+    return case, out, manifest
 
 
 def volume_files(out: Path) -> list[Path]:

@@ -96,6 +96,11 @@ def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int
 _TRAILING = re.compile(r"[1-9][0-9]*$")
 
 
+def label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int | None]]:
+    """/PageLabels entries for these labels (see _bundle_label_nums): a dossier's volumes."""
+    return _bundle_label_nums(labels)
+
+
 def _pdf_text(text: str) -> bytes:
     """A PDF text string: ASCII as a literal, anything else UTF-16BE with a BOM (CJK titles)."""
     if text.isascii():
