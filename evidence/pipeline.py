@@ -258,10 +258,11 @@ def _volumes(job: _Job, pdf: Path) -> list[str]:
         volume_cover.pages(rows, duplex_on))), cover, volume_cover.Row)
     for v in made:
         if v.over_limit:
+            why = ("it holds one section or exhibit too big for a volume on its own, which is "
+                   "never cut" if v.uncut else "its size was planned short (please report it)")
             job.issues.append(Issue(Severity.WARNING, "volume_over_limit", (
-                f"{v.path} ({v.pages} pages, {v.size / 1e6:.1f} MB) is over the limit: it holds "
-                f"one exhibit ({v.bates[0]} to {v.bates[1]}) too big for a volume on its own, "
-                "which is never cut. File it as it is or ask the court how.")))
+                f"{v.path} ({v.pages} pages, {v.size / 1e6:.1f} MB, {v.bates[0]} to "
+                f"{v.bates[1]}) is over the limit: {why}. File it as it is or ask the court how.")))
         sha = v.sha256 if job.options.sign is None else integrity.sign_dossier(
             pdf.parent / v.path, job.options.sign)
         integrity.write_sidecar(pdf.parent / v.path, sha)

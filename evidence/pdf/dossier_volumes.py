@@ -45,6 +45,7 @@ class Volume:
     end: int
     bates: tuple[str, str]
     over_limit: bool
+    uncut: bool = False  # one section or exhibit, which is never cut
 
     def entry(self) -> dict[str, Any]:
         """Its manifest.json row."""
@@ -69,14 +70,16 @@ def split(dossier: Path, folder: Path, names: Sequence[str], limits: Limits, cov
     with pikepdf.open(dossier) as src:
         labels = verify.page_labels(src)
         marks = _outline(src)
-        sizes = [_page_bytes(p) for p in src.pages]
+        uses = _Uses()
+        sizes = [uses.page(p) for p in src.pages]
     total = len(labels)
     if ((not limits.max_pages or total <= limits.max_pages)
             and (not limits.max_bytes or dossier.stat().st_size <= limits.max_bytes)):
         return []
     fits = _fits(limits, sizes)
     rows_all = _rows(marks, 0, total)
-    ranges = volumes.pieces(total, sorted({p for _, p, _ in _walk(marks)}), lambda a, b: fits(
+    cuts = sorted({p for _, p, _ in _walk(marks)})
+    ranges = volumes.pieces(total, cuts, lambda a, b: fits(
         a, b, len(rows_all) if a == 0 else len(_rows(marks, a, b))))
     covers = [limits.cover_pages(len(rows_all) if n == 0 else len(_rows(marks, a, b)))
               for n, (a, b) in enumerate(ranges)]
@@ -86,8 +89,9 @@ def split(dossier: Path, folder: Path, names: Sequence[str], limits: Limits, cov
         rows = [row_type(t, labels[p], labels[e - 1], *where(p)) for t, p, e in
                 (rows_all if n == 0 else _rows(marks, a, b))]
         pdf, title = cover(n + 1, len(ranges), labels[a], labels[b - 1], names[n], rows, n == 0)
-        out.append(_write(dossier, folder / names[n], _Piece(
-            n + 1, a, b, pdf, title, names[:len(ranges)], labels, marks, where), limits))
+        made = _write(dossier, folder / names[n], _Piece(
+            n + 1, a, b, pdf, title, names[:len(ranges)], labels, marks, where), limits)
+        out.append(dataclasses.replace(made, uncut=not any(a < c < b for c in cuts)))
     return out
 
 
@@ -284,23 +288,56 @@ def _rows(marks: Sequence[Any], first: int, end: int) -> list[tuple[str, int, in
     return rows
 
 
-def _page_bytes(page: pikepdf.Page) -> int:
-    """About what a page adds to a file: its content and the pictures it draws."""
-    total = 0
-    contents = page.obj.get("/Contents")
-    for s in (contents if isinstance(contents, pikepdf.Array) else [contents]):
-        total += int(s.get("/Length", 0)) if isinstance(s, pikepdf.Stream) else 0
-    resources: Any = page.obj.get("/Resources") or {}
-    xobjects: Any = resources.get("/XObject") or {}
-    total += sum(int(x.get("/Length", 0)) for x in xobjects.values()
-                 if isinstance(x, pikepdf.Stream))
-    return total + volumes.PAGE_BYTES
+class _Uses:
+    """The stored objects each page draws with — content, pictures, fonts, forms — and their
+    sizes, by object: a volume's size is the sum over the union of its pages' (a font shared
+    by every page is counted once; a CJK font subset weighs as much as a few screenshots)."""
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple[int, int], dict[tuple[int, int], int]] = {}
+
+    def page(self, page: pikepdf.Page) -> dict[tuple[int, int], int]:
+        out: dict[tuple[int, int], int] = {}
+        for key in ("/Contents", "/Resources"):
+            value = page.obj.get(key)
+            if value is not None:
+                out.update(self.reach(value))
+        return out
+
+    def reach(self, obj: Any) -> dict[tuple[int, int], int]:
+        og = obj.objgen if isinstance(obj, pikepdf.Object) and obj.is_indirect else None
+        if og is not None:
+            if og in self.memo:
+                return self.memo[og]
+            self.memo[og] = {}  # a loop is not followed twice
+        out: dict[tuple[int, int], int] = {}
+        if isinstance(obj, pikepdf.Stream):
+            out[og or (0, 0)] = int(obj.stream_dict.get("/Length", 0)) + 200
+            items: Any = obj.stream_dict.items()
+        elif isinstance(obj, pikepdf.Dictionary):
+            if obj.get("/Type") == "/Page":
+                return out  # a link's target: its own page counts it
+            items = obj.items()
+        elif isinstance(obj, pikepdf.Array):
+            items = enumerate(obj)
+        else:
+            return out
+        for key, value in items:
+            if key != "/Parent":
+                out.update(self.reach(value))
+        if og is not None:
+            self.memo[og] = out
+        return out
 
 
-def _fits(limits: Limits, sizes: Sequence[int]) -> Callable[[int, int, int], bool]:
+def _fits(limits: Limits, sizes: Sequence[dict[tuple[int, int], int]]
+          ) -> Callable[[int, int, int], bool]:
     def fits(first: int, end: int, rows: int) -> bool:
         pages = limits.cover_pages(rows) + end - first
-        size = volumes.VOLUME_BYTES + sum(sizes[first:end])
+        used: dict[tuple[int, int], int] = {}
+        for page in sizes[first:end]:
+            used.update(page)
+        size = volumes.VOLUME_BYTES + volumes.PAGE_BYTES * pages + sum(used.values())
         return ((not limits.max_pages or pages <= limits.max_pages)
                 and (not limits.max_bytes or size <= limits.max_bytes * volumes.SIZE_MARGIN))
     return fits
