@@ -756,10 +756,11 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     _sweep_segments(out_dir, parts, dossier_name)
     files: dict[str, str] = {}  # the bundle or the volumes: name -> SHA-256
     volume_list: list[dict[str, Any]] = []
+    pdfa = _PdfA(case.build_date) if options.pdfa else None
     try:
         if any(limits):
             volume_list = _write_volumes(folder, case, lang, setup, options, limits, front_matter,
-                                         parts, pages, metadata)
+                                         parts, pages, metadata, pdfa)
             files = {v["path"]: v["sha256"] for v in volume_list}
             written = sum(v["pages"] for v in volume_list)
         else:
@@ -767,10 +768,12 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
                 folder / bundle_name, front_matter, parts, [],
                 template.t(lang, "joint.outline.front"), stamps, metadata,
                 render_joint.STAMP_SIZE, direct_io=options.direct_io,
-                manifest=_embedded_manifest(parts))
+                manifest=_embedded_manifest(parts),
+                after=pdfa.hook(bundle_name) if pdfa is not None else None)
     finally:
         pool.shutdown()
     _sweep_bundles(folder, files, bundle_name, options)
+    beside = pdfa.publish(folder, files) if pdfa is not None else {}
     if options.sign is not None and not volume_list:  # issue 18: signed last (volumes: each
         # as it is written, so a reused one is not signed again)
         files[bundle_name] = integrity.sign_dossier(folder / bundle_name, options.sign)
@@ -786,7 +789,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     for name, data in editable.items():
         atomic.write_bytes(folder / name, data)
     hashes = {csv_name: hashlib.sha256(csv_data).hexdigest(),
-              json_name: hashlib.sha256(json_data).hexdigest(),
+              json_name: hashlib.sha256(json_data).hexdigest(), **beside,
               **{name: hashlib.sha256(data).hexdigest() for name, data in editable.items()}}
     for name, sha in files.items():
         # each bundle's .sha256 (from the writer's own hash): `evidence verify`, `sha256sum -c`
@@ -808,7 +811,8 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
                    options: pipeline.Options, limits: tuple[int, int],
                    front_matter: Callable[[], tuple[bytes, list[model.BundleSection]]],
                    parts: Sequence[bundle.BundlePart], pages: Sequence[int],
-                   metadata: Mapping[str, str]) -> list[dict[str, Any]]:
+                   metadata: Mapping[str, str], pdfa: _PdfA | None = None
+                   ) -> list[dict[str, Any]]:
     """issue 18: the joint bundle as volumes within `limits`, cut between parts (a dossier too
     big for one volume between its exhibits); Bates numbers run on across them; each volume
     starts with its cover (not Bates-numbered: its pages are labelled and stamped V02-1, …).
@@ -890,7 +894,8 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         total, sha = bundle.assemble(
             path, heads, held, stamps, {**metadata, "Keywords": key}, render_joint.STAMP_SIZE,
             direct_io=options.direct_io, links=bundle.Links(number, names, links),
-            manifest=_embedded_manifest(held))
+            manifest=_embedded_manifest(held),
+            after=pdfa.hook(names[number - 1]) if pdfa is not None else None)
         if options.sign is not None:
             sha = integrity.sign_dossier(path, options.sign)
         size = path.stat().st_size
@@ -967,6 +972,32 @@ def _sweep_bundles(folder: Path, files: Mapping[str, str], bundle_name: str,
         if path.name not in files:
             path.unlink(missing_ok=True)
             path.with_name(path.name + ".sha256").unlink(missing_ok=True)
+            path.with_name(path.name + ".manifest.json").unlink(missing_ok=True)
+
+
+class _PdfA:
+    """issue 18 (--pdfa): each bundle or volume made PDF/A-2b before it is published
+    (integrity.pdfa_bundle); its manifest, which PDF/A-2 does not allow inside, goes beside it
+    (`bundle.pdf.manifest.json`), where `evidence verify` reads it."""
+
+    def __init__(self, when: Any) -> None:
+        self.when = when
+        self.made: dict[str, bytes] = {}
+        self.issues: list[Any] = []  # none expected: the dossiers are PDF/A already
+
+    def hook(self, name: str) -> Callable[[Path], str]:
+        def convert(written: Path) -> str:
+            sha, self.made[name] = integrity.pdfa_bundle(written, self.when, self.issues)
+            return sha
+        return convert
+
+    def publish(self, folder: Path, files: Mapping[str, str]) -> dict[str, str]:
+        """Write the manifests made; every published file's beside manifest -> its SHA-256
+        (a reused volume keeps the one written with it)."""
+        for name, data in self.made.items():
+            atomic.write_bytes(folder / f"{name}.manifest.json", data)
+        found = (folder / f"{name}.manifest.json" for name in files)
+        return {p.name: inventory.sha256(p) for p in found if p.is_file()}
 
 
 CITED_KINDS = {"call_log": "calls", "sms_backup": "messages", "sms_export": "messages",

@@ -176,6 +176,27 @@ def make_pdfa(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tup
     rasterised (an original's fonts not embedded) are named in `issues` and the manifest."""
     from evidence import pdfa
 
+    sha, filled = pdfa_sealed(pdf, manifest, when, issues)
+    pdfa.write_beside(pdf, filled)
+    return sha, filled
+
+
+def pdfa_bundle(pdf: Path, when: Any, issues: list[Issue]) -> tuple[str, bytes]:
+    """issue 18 (--pdfa): a written bundle or volume, not yet published, made PDF/A-2b; the
+    manifest its writer attached leaves the file (PDF/A-2 allows no such attachment) and is
+    returned, its page hashes taken again from the converted file, to go beside it."""
+    with pikepdf.open(pdf) as doc:
+        manifest = manifest_of(doc)
+    manifest.pop("integrity", None)
+    pages = len(manifest.get("page_labels") or ())
+    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    return pdfa_sealed(pdf, with_page_slots(text, pages), when, issues)
+
+
+def pdfa_sealed(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tuple[str, bytes]:
+    """make_pdfa without writing the manifest: (the file's SHA-256, the manifest filled)."""
+    from evidence import pdfa
+
     done = pdfa.convert(pdf, when)
     with pikepdf.open(pdf) as doc:
         hexes = pagehash.digests(doc)
@@ -183,7 +204,9 @@ def make_pdfa(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tup
     record = json.dumps({"part": 2, "conformance": "B", "rasterised_pages": list(done.rasterised),
                          "fonts_not_embedded": list(done.fonts)}, ensure_ascii=False)
     filled = filled.rstrip()[:-1].rstrip() + b',\n  "pdfa": ' + record.encode() + b"\n}\n"
-    pdfa.write_beside(pdf, filled)
+    if len(hexes) != json.loads(filled)["integrity"]["pages"]:
+        raise ValueError(f"{pdf.name}: {len(hexes)} pages after PDF/A, the manifest says "
+                         f"otherwise; this is a bug, please report it.")
     if done.rasterised:
         issues.append(Issue(Severity.WARNING, "pdfa_rasterised", (
             f"PDF/A: pages {', '.join(map(str, done.rasterised))} come from original PDFs whose fonts "

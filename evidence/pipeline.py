@@ -263,13 +263,25 @@ def _volumes(job: _Job, pdf: Path) -> list[str]:
             job.issues.append(Issue(Severity.WARNING, "volume_over_limit", (
                 f"{v.path} ({v.pages} pages, {v.size / 1e6:.1f} MB, {v.bates[0]} to "
                 f"{v.bates[1]}) is over the limit: {why}. File it as it is or ask the court how.")))
-        sha = v.sha256 if job.options.sign is None else integrity.sign_dossier(
-            pdf.parent / v.path, job.options.sign)
-        integrity.write_sidecar(pdf.parent / v.path, sha)
     if made:
         (pdf.parent / output_name(dv.VOLUMES_JSON, job.options)).write_bytes(dv.record(made))
-    return [*(n for v in made for n in (v.path, v.path + ".sha256")),
+    return [*(n for v in made for n in _finish_volume(job, pdf.parent / v.path, v.sha256)),
             *([output_name(dv.VOLUMES_JSON, job.options)] if made else [])]
+
+
+def _finish_volume(job: _Job, path: Path, sha: str) -> list[str]:
+    """A dossier volume as its dossier: PDF/A with --pdfa (its manifest then beside it),
+    signed with --sign, its .sha256; the names it is published under."""
+    from evidence import pdfa
+
+    beside = []
+    if job.options.pdfa:
+        sha, manifest = integrity.pdfa_bundle(path, job.got.case.build_date, job.issues)
+        beside = [pdfa.write_beside(path, manifest).name]
+    if job.options.sign is not None:
+        sha = integrity.sign_dossier(path, job.options.sign)
+    integrity.write_sidecar(path, sha)
+    return [path.name, path.name + ".sha256", *beside]
 
 
 def _office(job: _Job, plan: Plan, nums: layout.Numbers) -> list[str]:

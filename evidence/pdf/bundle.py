@@ -632,8 +632,8 @@ class Head:
 def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
            sections: Sequence[model.BundleSection], front_title: str, stamps: StampSource,
            metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
-           direct_io: bool = False, manifest: Callable[[Sequence[str]], bytes] | None = None
-           ) -> tuple[int, str]:
+           direct_io: bool = False, manifest: Callable[[Sequence[str]], bytes] | None = None,
+           after: Callable[[Path], str] | None = None) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
     Every page gets its label as a stamp at the visible top right; page labels equal the
@@ -661,19 +661,21 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
 
     source = given if isinstance(front, bytes) else front
     return assemble(out, [Head(front_title, source)], parts, stamps, metadata, stamp_size,
-                    direct_io=direct_io, manifest=manifest)
+                    direct_io=direct_io, manifest=manifest, after=after)
 
 
 def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stamps: StampSource,
              metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
              links: Links | None = None, direct_io: bool = False,
-             manifest: Callable[[Sequence[str]], bytes] | None = None) -> tuple[int, str]:
+             manifest: Callable[[Sequence[str]], bytes] | None = None,
+             after: Callable[[Path], str] | None = None) -> tuple[int, str]:
     """bundle() for any heads (a volume: its cover, and the front matter in the first one);
     `links`: where a volume's placeholder links go. `stamps` is given the heads' page count.
     `manifest`: given every page's label, the manifest.json to attach, with a slot for each
     page's hash (integrity.with_page_slots), filled from the pages' hash material and their
     stamps (pdf/pageseal; no page is read back), so the file tells by itself which page was
-    altered, added or removed (issue 18)."""
+    altered, added or removed (issue 18). `after`: given the file written and read back, not
+    yet in place, changes it (--pdfa) and returns its new SHA-256."""
     with atomic.replacing(out, free_old_later=direct_io) as tmp, \
             tmp.open("wb", buffering=0) as f:
         w = writer.DirectWriter(f, tmp) if direct_io else writer.Writer(f)
@@ -759,6 +761,8 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
             w.stop()
         digest = w.sha256()
         _read_back(tmp, labels, attached)  # issue 18: before the rename, as a dossier is
+        if after is not None:
+            digest = after(tmp)
     return total, digest
 
 
