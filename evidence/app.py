@@ -218,8 +218,9 @@ def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Option
             failed.append((vid, batch.failure_message(exc, target / vid)))
             continue
         if password is not None and result.dossier is not None:  # issue 6: after the checks
-            protect.encrypt(result.dossier, password)
-            integrity.write_sidecar(result.dossier)
+            for pdf in (result.dossier, *pipeline.dossier_volumes(result.dossier, options)):
+                protect.encrypt(pdf, password)  # issue 18: its volumes too
+                integrity.write_sidecar(pdf)
             if options.redact:  # issue 23: the served copy is the encrypted one
                 served.publish_victim(target, vid, result.dossier.name)
         built.append(result)

@@ -62,7 +62,7 @@ class Links:
 # issue 17: the bundle stamp stands where the dossier's stamp stood (bottom right as displayed:
 # points from the right and bottom edges to its box), in the dossier's reserved stamp band
 BUNDLE_STAMP_MARGIN = (26.35, 9.35)
-SEGMENT_FORMAT = "evidence-bundle-segment/2"
+SEGMENT_FORMAT = "evidence-bundle-segment/3"  # /3: its pages' own stamps, labels and hash material
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _TOKEN = b"\x00"  # never in serialised PDF syntax: pikepdf writes binary strings as hex
 _PAGES_ROOT, _Q_OPEN = b"\x00s0\x00", b"\x00s1\x00"
@@ -98,6 +98,11 @@ def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int
 _TRAILING = re.compile(r"[1-9][0-9]*$")
 
 
+def label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int | None]]:
+    """/PageLabels entries for these labels (see _bundle_label_nums): a dossier's volumes."""
+    return _bundle_label_nums(labels)
+
+
 def _pdf_text(text: str) -> bytes:
     """A PDF text string: ASCII as a literal, anything else UTF-16BE with a BOM (CJK titles)."""
     if text.isascii():
@@ -116,7 +121,8 @@ class Segment:
     stamp), \\0c<n>\\0 (claimant n's first page), \\0s0\\0 / \\0s1\\0 (page tree, "q" stream).
     outline: (title, page of this part, children). issue 17: `stamps`, each page's own stamp
     (a dossier's /EvStamp text, drawn small beneath the bundle number instead of the dossier's
-    own stamp; "" none), `labels` its own page labels (cited by its bookmarks' titles)."""
+    own stamp; "" none), `labels` its own page labels (cited by its bookmarks' titles).
+    seals: each page's hash material (pagehash.Material, see pageseal), () when not made yet."""
 
     key: str
     pages: int
@@ -125,6 +131,7 @@ class Segment:
     outline: tuple[Any, ...]
     stamps: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    seals: tuple[Any, ...] = ()
 
 
 class _Copy:
@@ -448,7 +455,8 @@ def save_segment(segment: Segment, path: Path) -> None:
     import marshal  # own cache files of bytes, ints and tuples: fast, nothing to execute
 
     data = marshal.dumps((SEGMENT_FORMAT, segment.key, segment.pages, segment.count, segment.objects,
-                          segment.outline, segment.stamps, segment.labels), 2)  # 2: no back-references,
+                          segment.outline, segment.stamps, segment.labels, segment.seals),
+                         2)  # 2: no back-references,
     # so the same segment always gives the same bytes
     atomic.write_bytes(path, data, durable=False)  # a cache: losing it costs time only
 
@@ -461,7 +469,7 @@ def load_segment(path: Path, key: str) -> Segment | None:
         data = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 8 or data[0] != SEGMENT_FORMAT or (
+    if not isinstance(data, tuple) or len(data) != 9 or data[0] != SEGMENT_FORMAT or (
             data[1] != key):
         return None
     return Segment(*data[1:])
@@ -474,6 +482,7 @@ def part_segment(part: BundlePart, size: tuple[float, float]) -> Segment:
         if cached is not None:
             return cached
     made = bundle_segment(part.pdf, size, part.key)
+    made = dataclasses.replace(made, seals=tuple(materials([(made, part.pdf)])))
     if part.segment is not None and part.key:
         save_segment(made, part.segment)
     return made
@@ -664,8 +673,8 @@ class Head:
 def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
            sections: Sequence[model.BundleSection], front_title: str, stamps: StampSource,
            metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
-           direct_io: bool = False, manifest: Callable[[Sequence[str]], bytes] | None = None
-           ) -> tuple[int, str]:
+           direct_io: bool = False, manifest: Callable[[Sequence[str]], bytes] | None = None,
+           after: Callable[[Path], str] | None = None) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
     Every page gets its label as a stamp at the visible bottom right, a dossier's page its own
@@ -694,18 +703,21 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
 
     source = given if isinstance(front, bytes) else front
     return assemble(out, [Head(front_title, source)], parts, stamps, metadata, stamp_size,
-                    direct_io=direct_io, manifest=manifest)
+                    direct_io=direct_io, manifest=manifest, after=after)
 
 
 def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stamps: StampSource,
              metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
              links: Links | None = None, direct_io: bool = False,
-             manifest: Callable[[Sequence[str]], bytes] | None = None) -> tuple[int, str]:
+             manifest: Callable[[Sequence[str]], bytes] | None = None,
+             after: Callable[[Path], str] | None = None) -> tuple[int, str]:
     """bundle() for any heads (a volume: its cover, and the front matter in the first one);
     `links`: where a volume's placeholder links go. `stamps` is given the heads' page count.
     `manifest`: given every page's label, the manifest.json to attach, with a slot for each
-    page's hash (integrity.with_page_slots), filled by integrity.seal once the file is written,
-    so the file tells by itself which page was altered, added or removed (issue 18)."""
+    page's hash (integrity.with_page_slots), filled from the pages' hash material and their
+    stamps (pdf/pageseal; no page is read back), so the file tells by itself which page was
+    altered, added or removed (issue 18). `after`: given the file written and read back, not
+    yet in place, changes it (--pdfa) and returns its new SHA-256."""
     with atomic.replacing(out, free_old_later=direct_io) as tmp, \
             tmp.open("wb", buffering=0) as f:
         w = writer.DirectWriter(f, tmp) if direct_io else writer.Writer(f)
@@ -717,10 +729,13 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
             kids: list[int] = []  # the claimants' page objects, in order
             outlines: list[tuple[str, int, Segment, int]] = []  # title, first page, its part, page
             own: list[str] = []  # the parts' pages' own stamps
+            seals: list[Any] = []  # the claimants' pages' hash material (pageseal), in order
             for part in parts:
                 seg = part_segment(part, stamp_size)
                 if part.pages is not None:
                     seg = slice_segment(seg, *part.pages)
+                if manifest is not None:
+                    seals += seg.seals or materials([(seg, part.pdf)])
                 first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
                                               w.reserve(seg.pages))
                 _write_segment(w, seg, part.pdf, first, locals_, stamp_objs, claimant_first,
@@ -745,6 +760,8 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                 _write_segment(w, seg, None, first, locals_, stamp_objs, targets,
                                (pages_root, q_open))
                 stamped += [(stamp_objs + i, len(stamped) + i) for i in range(seg.pages)]
+            if manifest is not None:
+                seals[:0] = _head_seals(made, targets, head_kids, dict(zip(kids, seals, strict=True)))
             front_pages = len(head_kids)
             total = front_pages + len(kids)
             own = [""] * front_pages + own
@@ -755,7 +772,7 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                 face.beneath.format(stamp=o) for o in own if o)) - set(face.chars)
             if missing:
                 raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
-            _write_stamps(w, face, stamp_res, labels, own, [
+            drawn = _write_stamps(w, face, stamp_res, labels, own, [
                 *stamped, *((num, front_pages + page) for num, page in pending)])
             refs = b" ".join(b"%d 0 R" % n for n in [*head_kids, *kids])
             w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
@@ -776,8 +793,9 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                     entry_text += b" /P " + _pdf_text(prefix)
                 entries.append(b"%d %s>>" % (index, entry_text))
             names = b""
-            attached = manifest(labels) if manifest is not None else None
-            if attached is not None:
+            attached = None
+            if manifest is not None:
+                attached = _sealed(manifest(labels), seals, face, labels, drawn)
                 names = b" /Names <</EmbeddedFiles <</Names [(%s) %d 0 R]>>>>" % (
                     MANIFEST_NAME.encode(), _attach(w, attached))
             # issue 17: opens at 100 %, as a dossier does
@@ -791,20 +809,74 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
         finally:
             w.stop()
         digest = w.sha256()
-        if attached is not None:
-            from evidence import integrity
-
-            digest, _ = integrity.seal(tmp, attached)
-        _read_back(tmp, labels)  # issue 18: before the rename, as a dossier is
+        _read_back(tmp, labels, attached)  # issue 18: before the rename, as a dossier is
+        if after is not None:
+            digest = after(tmp)
     return total, digest
+
+
+def materials(segs: Sequence[tuple[Segment, Path | bytes | None]],
+              targets: Sequence[int | bytes] = ()) -> list[Any]:
+    """The hash material (pageseal) of these segments' pages, written as one file with
+    stand-ins for their stamps. `targets`: where each \\0c<n>\\0 link goes — a page of
+    these segments (its index) or a page written elsewhere (what pagehash takes it for)."""
+    from evidence import pagehash
+    from evidence.pdf import pageseal
+
+    def write(w: writer.Writer, catalog: int) -> dict[int, bytes]:
+        pages_root, q_open = w.reserve(), w.reserve()
+        w.obj(q_open, b"<</Length 2>>", b"q\n")
+        laid = [(seg, pdf, w.reserve(seg.pages), w.reserve(seg.count), w.reserve(seg.pages))
+                for seg, pdf in segs]
+        kids = [first + i for seg, _, first, _, _ in laid for i in range(seg.pages)]
+        given = {stamps + i: pagehash.MARK for seg, _, _, _, stamps in laid
+                 for i in range(seg.pages)}
+        elsewhere = {t: w.reserve() for t in targets if isinstance(t, bytes)}
+        given.update({num: t for t, num in elsewhere.items()})
+        claimants = [kids[t] if isinstance(t, int) else elsewhere[t] for t in targets]
+        for seg, pdf, first, locals_, stamps in laid:
+            _write_segment(w, seg, pdf, first, locals_, stamps, claimants, (pages_root, q_open))
+        w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (
+            b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+        w.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % pages_root)
+        return given
+
+    return pageseal.materials(write)
+
+
+def _head_seals(made: Sequence[tuple[Any, ...]], targets: Sequence[int], head_kids: Sequence[int],
+                parts: Mapping[int, Any]) -> list[Any]:
+    """The heads' pages' hash material; their links to the claimants' pages (`parts`: page
+    object -> material) taken as those pages hash."""
+    index = {num: i for i, num in enumerate(head_kids)}
+    return materials([(seg, None) for _, _, seg, *_ in made],
+                     [index[t] if t in index else parts[t][2] for t in targets])
+
+
+def _sealed(manifest: bytes, seals: Sequence[Any], face: model.BundleStampFace,
+            labels: Sequence[str], drawn: Mapping[int, bytes]) -> bytes:
+    """The manifest with every page's hash: its material with its stamp's digest put in."""
+    from evidence import integrity, pagehash
+    from evidence.pdf import pageseal
+
+    def write(w: writer.Writer, catalog: int) -> int:  # a stamp as the bundle has them
+        res, form, pages_root = w.reserve(), w.reserve(), w.reserve()
+        _write_stamps(w, face, res, labels[:1], [""], [(form, 0)])
+        w.obj(pages_root, b"<</Type /Pages /Kids [] /Count 0>>")
+        w.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % pages_root)
+        return form
+
+    head = pageseal.stream_head(write)
+    return integrity.fill_page_slots(manifest, [
+        pageseal.page_hash(m, pagehash.form_digest(head, drawn[i])) for i, m in enumerate(seals)])
 
 
 MANIFEST_NAME = "manifest.json"  # as integrity.MANIFEST_NAME (not imported: no cycle)
 
 
 def _attach(w: writer.Writer, data: bytes) -> int:
-    """The manifest as an embedded file, uncompressed (integrity.seal fills its slots in
-    place); returns its file specification's object."""
+    """The manifest as an embedded file, uncompressed (readable as it is); returns its file
+    specification's object."""
     stream, spec = w.reserve(), w.reserve()
     w.obj(stream, b"<</Type /EmbeddedFile /Subtype /application#2Fjson /Length %d>>" % len(data),
           data)
@@ -814,10 +886,10 @@ def _attach(w: writer.Writer, data: bytes) -> int:
     return spec
 
 
-def _read_back(bundle_pdf: Path, labels: Sequence[str]) -> None:
+def _read_back(bundle_pdf: Path, labels: Sequence[str], manifest: bytes | None) -> None:
     from evidence import errors, verify
 
-    problems = verify.check_bundle(bundle_pdf, labels)
+    problems = verify.check_bundle(bundle_pdf, labels, manifest)
     if problems:
         raise errors.VerifyError(f"{bundle_pdf.name}: the joint bundle failed its checks "
                                  f"({'; '.join(problems)}); nothing was written. This is a bug, "
@@ -851,7 +923,7 @@ def _write_segment(w: writer.Writer, seg: Segment, pdf: Path | bytes | None, fir
 
 
 def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int, labels: Sequence[str],
-                  own: Sequence[str], stamps: Sequence[tuple[int, int]]) -> None:
+                  own: Sequence[str], stamps: Sequence[tuple[int, int]]) -> dict[int, bytes]:
     """The face's glyph forms, the stamps' shared /Resources, then each (stamp object, bundle
     page) stamp: its label, and its own stamp (`own`) beneath."""
     forms, count = _glyph_forms(w, face)
@@ -861,6 +933,8 @@ def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int,
     sw, sh = face.size
     head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
         writer.num(sw), writer.num(sh), resources)
+    drawn = {}  # bundle page -> its stamp's drawing (its page hash covers it)
     for num, page in stamps:
-        content = _stamp_content(labels[page], own[page], face, glyphs)
+        content = drawn[page] = _stamp_content(labels[page], own[page], face, glyphs)
         w.obj(num, head + b"/Length %d>>" % len(content), content)
+    return drawn
