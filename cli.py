@@ -165,6 +165,25 @@ def _escape(text: object) -> str:
     return escape(printable.text(text))
 
 
+def _fold_notes(problems: list[Any]) -> list[tuple[Any, int]]:
+    """Each problem with how many more notes of its kind it stands for. Notes repeated per file
+    (the case zone applied to a time without one) are shown once: on a real case they were six
+    lines a claimant, burying the errors the lawyer must act on. Errors and warnings are never
+    folded, and --json keeps every note."""
+    from evidence.model import Severity
+
+    alike: dict[str, int] = {}
+    shown: list[Any] = []
+    for issue in problems:
+        if issue.severity is Severity.NOTE and issue.code in alike:
+            alike[issue.code] += 1
+            continue
+        if issue.severity is Severity.NOTE:
+            alike[issue.code] = 0
+        shown.append(issue)
+    return [(i, alike.get(i.code, 0) if i.severity is Severity.NOTE else 0) for i in shown]
+
+
 def _print_check(lang: str, reports: list[tuple[Any, Any]]) -> None:
     from rich.table import Table
 
@@ -196,9 +215,10 @@ def _print_check(lang: str, reports: list[tuple[Any, Any]]) -> None:
             out.print(f"  {t('no_problems')}")
         marks = {Severity.ERROR: "[red]✗[/red]", Severity.WARNING: "[yellow]![/yellow]",
                  Severity.NOTE: "·"}
-        for issue in problems:
+        for issue, alike in _fold_notes(problems):
             where = f" ({issue.locator})" if issue.locator and issue.locator not in issue.message else ""
-            out.print(f"  {marks[issue.severity]} {_escape(issue.message)}{_escape(where)}")
+            more = f" {t('notes_alike', n=alike)}" if alike else ""
+            out.print(f"  {marks[issue.severity]} {_escape(issue.message)}{_escape(where)}{more}")
         out.print(f"[bold]{t('checklist')}[/bold]")
         for item in checks.items:
             mark = {True: "[green]✓[/green]", False: "[red]✗[/red]", None: "[yellow]?[/yellow]"}

@@ -2,10 +2,11 @@
 
     python3 bench/volumes_bench.py [--victims 150] [--max-mb 50] [--keep]
 
-Generates the case, builds it once (one bundle.pdf, timed), then rebuilds only the joint step
-(every dossier and segment reused) as volumes (`--max-mb`) and again as one bundle, each timed
-with bench/run.py's measure (wall time, peak memory of the process tree), and reads every
-volume back: its size under the limit, its pages, Bates continuity. Writes
+Generates the case, builds it once (one bundle.pdf, timed), then rebuilds as volumes
+(`--max-mb`) and again as one bundle, each timed with bench/run.py's measure (wall time, peak
+memory of the process tree). Since dossiers over the limit are split too, the limits are part
+of each claimant's fingerprint: these rebuilds redo the claimants as well (`bench/joint_ab.sh`
+times the joint step alone). Reads every volume back: its size under the limit, its pages, Bates continuity. Writes
 bench/results/volumes-<UTC date>.json and prints a summary.
 """
 

@@ -235,8 +235,8 @@ def tool_digest() -> str:
 
 def _options_text(options: pipeline.Options) -> str:
     """The options that change what is built (how it is written to disk does not)."""
-    chosen = {k: v for k, v in dataclasses.asdict(options).items()
-              if k not in ("direct_io", "max_mb", "max_pages")}  # the joint step's own
+    # the file limits too (issue 18: a dossier over them is also written as volumes)
+    chosen = {k: v for k, v in dataclasses.asdict(options).items() if k != "direct_io"}
     return json.dumps(chosen, sort_keys=True, default=str)
 
 
@@ -715,7 +715,8 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     red = None
     if options.redact:  # issue 6: the front matter and the claims exports are masked too
         people = [config.load_victim(case, o.id)[0] for o in outcomes]
-        red = redact.Redactor.for_victims(people)
+        red = redact.Redactor.for_victims(people, redact.load_rules(  # the case's own rules
+            case.folder / case.redaction if case.redaction else None))
         analysis = red.model(analysis)
     bundle_name, csv_name, json_name = joint_files(options)
     dossier_name = pipeline.output_name("dossier.pdf", options)
@@ -741,9 +742,9 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         return laid[0][0].pdf, [model.BundleSection(template.t(lang, f"joint.outline.{name}"),
                                                     page) for name, page in laid[0][0].sections]
 
-    def stamps(front_pages: int) -> tuple[list[str], model.BundleStampFace]:
+    def stamps(front_pages: int, own: Sequence[str]) -> tuple[list[str], model.BundleStampFace]:
         labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
-        return labels, render_joint.stamp_face(labels, setup)
+        return labels, render_joint.stamp_face(labels, setup, own, lang)
 
     parts = []
     for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
@@ -756,10 +757,11 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     _sweep_segments(out_dir, parts, dossier_name)
     files: dict[str, str] = {}  # the bundle or the volumes: name -> SHA-256
     volume_list: list[dict[str, Any]] = []
+    pdfa = _PdfA(case.build_date) if options.pdfa else None
     try:
         if any(limits):
             volume_list = _write_volumes(folder, case, lang, setup, options, limits, front_matter,
-                                         parts, pages, metadata)
+                                         parts, pages, metadata, pdfa)
             files = {v["path"]: v["sha256"] for v in volume_list}
             written = sum(v["pages"] for v in volume_list)
         else:
@@ -767,10 +769,12 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
                 folder / bundle_name, front_matter, parts, [],
                 template.t(lang, "joint.outline.front"), stamps, metadata,
                 render_joint.STAMP_SIZE, direct_io=options.direct_io,
-                manifest=_embedded_manifest(parts))
+                manifest=_embedded_manifest(parts),
+                after=pdfa.hook(bundle_name) if pdfa is not None else None)
     finally:
         pool.shutdown()
     _sweep_bundles(folder, files, bundle_name, options)
+    beside = pdfa.publish(folder, files) if pdfa is not None else {}
     if options.sign is not None and not volume_list:  # issue 18: signed last (volumes: each
         # as it is written, so a reused one is not signed again)
         files[bundle_name] = integrity.sign_dossier(folder / bundle_name, options.sign)
@@ -786,7 +790,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     for name, data in editable.items():
         atomic.write_bytes(folder / name, data)
     hashes = {csv_name: hashlib.sha256(csv_data).hexdigest(),
-              json_name: hashlib.sha256(json_data).hexdigest(),
+              json_name: hashlib.sha256(json_data).hexdigest(), **beside,
               **{name: hashlib.sha256(data).hexdigest() for name, data in editable.items()}}
     for name, sha in files.items():
         # each bundle's .sha256 (from the writer's own hash): `evidence verify`, `sha256sum -c`
@@ -801,18 +805,15 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
 def volume_limits(case: Case, options: pipeline.Options) -> tuple[int, int]:
     """issue 18: (max MB, max pages) a bundle file; --max-mb/--max-pages, else the template's
     [bundle]; 0 = no limit."""
-    setup, _ = pipeline.setup_for(case)
-    listed = setup.get("bundle", {})
-    mb = options.max_mb if options.max_mb is not None else int(listed.get("max_mb", 0))
-    pages = options.max_pages if options.max_pages is not None else int(listed.get("max_pages", 0))
-    return max(0, mb), max(0, pages)
+    return pipeline.volume_limits(pipeline.setup_for(case)[0], options)
 
 
 def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
                    options: pipeline.Options, limits: tuple[int, int],
                    front_matter: Callable[[], tuple[bytes, list[model.BundleSection]]],
                    parts: Sequence[bundle.BundlePart], pages: Sequence[int],
-                   metadata: Mapping[str, str]) -> list[dict[str, Any]]:
+                   metadata: Mapping[str, str], pdfa: _PdfA | None = None
+                   ) -> list[dict[str, Any]]:
     """issue 18: the joint bundle as volumes within `limits`, cut between parts (a dossier too
     big for one volume between its exhibits); Bates numbers run on across them; each volume
     starts with its cover (not Bates-numbered: its pages are labelled and stamped V02-1, …).
@@ -867,9 +868,9 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         cover_labels = [f"V{number:02d}-{n}" for n in range(1, cover_pages(number, len(members)) + 1)]
         volume_labels = [*cover_labels, *labels[first_bates:last_bates + 1]]
 
-        def stamps(head_pages: int, these: list[str] = volume_labels
+        def stamps(head_pages: int, own: Sequence[str], these: list[str] = volume_labels
                    ) -> tuple[list[str], model.BundleStampFace]:
-            return these, render_joint.stamp_face(these, setup)
+            return these, render_joint.stamp_face(these, setup, own, lang)
 
         heads = [bundle.Head(volume_cover.title(number, len(plan), lang),
                              functools.partial(_given, cover_pdf, []))]
@@ -894,7 +895,8 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         total, sha = bundle.assemble(
             path, heads, held, stamps, {**metadata, "Keywords": key}, render_joint.STAMP_SIZE,
             direct_io=options.direct_io, links=bundle.Links(number, names, links),
-            manifest=_embedded_manifest(held))
+            manifest=_embedded_manifest(held),
+            after=pdfa.hook(names[number - 1]) if pdfa is not None else None)
         if options.sign is not None:
             sha = integrity.sign_dossier(path, options.sign)
         size = path.stat().st_size
@@ -971,6 +973,32 @@ def _sweep_bundles(folder: Path, files: Mapping[str, str], bundle_name: str,
         if path.name not in files:
             path.unlink(missing_ok=True)
             path.with_name(path.name + ".sha256").unlink(missing_ok=True)
+            path.with_name(path.name + ".manifest.json").unlink(missing_ok=True)
+
+
+class _PdfA:
+    """issue 18 (--pdfa): each bundle or volume made PDF/A-2b before it is published
+    (integrity.pdfa_bundle); its manifest, which PDF/A-2 does not allow inside, goes beside it
+    (`bundle.pdf.manifest.json`), where `evidence verify` reads it."""
+
+    def __init__(self, when: Any) -> None:
+        self.when = when
+        self.made: dict[str, bytes] = {}
+        self.issues: list[Any] = []  # none expected: the dossiers are PDF/A already
+
+    def hook(self, name: str) -> Callable[[Path], str]:
+        def convert(written: Path) -> str:
+            sha, self.made[name] = integrity.pdfa_bundle(written, self.when, self.issues)
+            return sha
+        return convert
+
+    def publish(self, folder: Path, files: Mapping[str, str]) -> dict[str, str]:
+        """Write the manifests made; every published file's beside manifest -> its SHA-256
+        (a reused volume keeps the one written with it)."""
+        for name, data in self.made.items():
+            atomic.write_bytes(folder / f"{name}.manifest.json", data)
+        found = (folder / f"{name}.manifest.json" for name in files)
+        return {p.name: inventory.sha256(p) for p in found if p.is_file()}
 
 
 CITED_KINDS = {"call_log": "calls", "sms_backup": "messages", "sms_export": "messages",
@@ -1082,7 +1110,20 @@ def _manifest(out_dir: Path, outcomes: Sequence[Outcome], joint_fp: str,
         # issue 18: each volume's file, SHA-256, pages, Bates range and claimants
         **({"volumes": [{**v, "path": f"{JOINT_DIR}/{v['path']}"} for v in volume_list]}
            if volume_list else {}),
+        **({"dossier_volumes": split} if (split := _dossier_volumes(out_dir, outcomes)) else {}),
     })
+
+
+def _dossier_volumes(out_dir: Path, outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
+    """issue 18: each claimant's dossier volumes (from its volumes.json), with the SHA-256 of
+    the file as published."""
+    out = []
+    for o in outcomes:
+        for name in sorted(n for n in o.outputs if n.startswith("volumes") and n.endswith(".json")):
+            listed = (_read_json(out_dir / o.id / name) or {}).get("volumes", [])
+            out += [{**v, "path": f"{o.id}/{v['path']}", "sha256": o.outputs.get(str(v["path"]))}
+                    for v in listed if isinstance(v, dict) and "path" in v]
+    return out
 
 
 def _sweep(out_dir: Path) -> None:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from evidence import template
+from evidence import shots, template
 from evidence.model import Direction, Event, EventKind, FileKind, SourceFile, Status, Victim
 
 
@@ -80,6 +80,7 @@ class Described:
     name: str
     purpose: str
     original: str  # 原件/复印件: what is handed over, naming the device or export
+    checked: bool = True  # False: a screenshot placed unread (by its app or time): 内容待核实
 
 
 def story(lang: str, tz: dt.tzinfo, victim: Victim, first_call: Event | None,
@@ -94,9 +95,40 @@ def story(lang: str, tz: dt.tzinfo, victim: Victim, first_call: Event | None,
 def describe(file: SourceFile, events: Sequence[Event], s: Story) -> Described:
     """Fact, name, purpose and 原件/复印件 of one accepted file; victim.toml's words win."""
     fact = classify(file, events, s.victim)
+    placed = _placed(file, events, s) if fact is Fact.OTHER else None
+    if placed is not None:  # issue 17: no OCR said what it shows; its app or time places it
+        fact = Fact(placed.fact)
+        name = s.victim.exhibit_names.get(file.path) or _shot_name(file, events, placed, s)
+        purpose = s.victim.purposes.get(file.path) or _shot_purpose(file, events, placed, s)
+        return Described(fact, name, purpose, _original(file, events, fact, s), False)
     name = s.victim.exhibit_names.get(file.path) or _name(file, events, fact, s)
     purpose = s.victim.purposes.get(file.path) or _purpose(file, events, fact, s)
     return Described(fact, name, purpose, _original(file, events, fact, s))
+
+
+def _placed(file: SourceFile, events: Sequence[Event], s: Story) -> shots.Placed | None:
+    if file.kind not in IMAGE_KINDS or file.path in s.victim.exhibit_facts:
+        return None
+    return shots.place(file, events, s.first_call, s.debits)
+
+
+def _shot_name(file: SourceFile, events: Sequence[Event], placed: shots.Placed, s: Story) -> str:
+    own = _own(file, events)
+    time = when(s, own[0].time) if own else "—"
+    if placed.app:
+        return _t(s, "name_app_shot", app=_t(s, f"shot_app.{placed.app}"), time=time)
+    return _t(s, "name_unchecked_shot", time=time)
+
+
+def _shot_purpose(file: SourceFile, events: Sequence[Event], placed: shots.Placed, s: Story
+                  ) -> str:
+    own = _own(file, events)
+    t0 = own[0].time if own else None
+    group = template.t(s.lang, f"dossier.group.{placed.fact}")
+    if placed.app:
+        return _t(s, "purpose_app_shot", time=when(s, t0), relation=_relation(s, t0),
+                  app=_t(s, f"shot_app.{placed.app}"), fact=group)
+    return _t(s, "purpose_unchecked_shot", time=when(s, t0), relation=_relation(s, t0), fact=group)
 
 
 def classify(file: SourceFile, events: Sequence[Event], victim: Victim) -> Fact:
@@ -404,6 +436,8 @@ def _original(file: SourceFile, events: Sequence[Event], fact: Fact, s: Story) -
     # the app or phone that made it, as its file name says (微信, 小米/华为 recorder…), in words
     # a court reads (templates/<lang>/exhibits.toml [device]); an unknown convention says nothing
     device = next((e.details["app"] for e in events if e.details.get("app")), "")
+    if shots.app_key(device):  # a screenshot's app in words (京东App, not com.jingdong.app.mall)
+        device = _t(s, f"shot_app.{shots.app_key(device)}")
     if not device:
         convention = next((e.details["name_convention"] for e in events
                            if e.details.get("name_convention")), "")
@@ -456,7 +490,8 @@ def missing(items: Sequence[tuple[Fact, SourceFile, str, Sequence[Event]]], vict
     call in the call log matches it; `transcribed`: recordings with a transcript beside them."""
     out: list[str] = []
     real = [(f, fl, n, e) for f, fl, n, e in items if fl.sha256]  # not the claimant's statement
-    facts = {f for f, *_ in real}
+    # a screenshot placed unread proves nothing yet (issue 17): the court still asks
+    facts = {f for f, fl, _, e in real if classify(fl, e, victim) is not Fact.OTHER}
     if Fact.ORDER not in facts:
         out.append(_t(s, "missing_order_statement" if victim.orders else "missing_order"))
     recordings = [fl for _, fl, _, _ in real if fl.kind is FileKind.RECORDING]

@@ -123,7 +123,7 @@ _SLOT = b"~" * 64  # never a hex digest, never touched by the redactor (no digit
 
 
 def with_page_slots(manifest: bytes, pages: int) -> bytes:
-    """`manifest` (a JSON object) with room for each page's SHA-256, filled in by `seal`."""
+    """`manifest` (a JSON object) with room for each page's SHA-256 (fill_page_slots)."""
     body = manifest.rstrip()
     if not body.endswith(b"}") or pages < 0:
         raise ValueError("the manifest is not a JSON object")
@@ -170,37 +170,31 @@ def page_digests(doc: Any) -> list[str]:
     return pagehash.digests(doc.pdf, stored)
 
 
-def seal(pdf: Path, manifest: bytes, password: str | None = None) -> tuple[str, bytes]:
-    """Fill the page-hash slots of the manifest attached to `pdf` (written uncompressed) with
-    the hashes of its pages as written; for a writer that cannot hash its pages before it
-    writes them (a bundle or volume writer streaming to disk). Returns the file's SHA-256 and
-    the manifest now in it."""
-    import mmap
-
-    with pikepdf.open(pdf, password=password or "") as doc:
-        hexes = pagehash.digests(doc)
-    slots = b", ".join(b'"%s"' % _SLOT for _ in range(len(hexes)))
-    filled = b", ".join(b'"%s"' % h.encode() for h in hexes)
-    needle = b'"page_sha256": [' + slots + b"]"
-    if needle not in manifest:
-        raise ValueError(f"{pdf.name}: the manifest has no room for {len(hexes)} page hashes; "
-                         "this is a bug, please report it.")
-    with pdf.open("r+b") as f, mmap.mmap(f.fileno(), 0) as mm:
-        at = mm.find(needle)
-        if at < 0 or mm.find(needle, at + 1) >= 0:
-            raise ValueError(f"{pdf.name}: the manifest's page-hash slots were not found once in "
-                             "the written file; this is a bug, please report it.")
-        start = at + len(b'"page_sha256": [')
-        mm[start:start + len(filled)] = filled
-        mm.flush()
-        digest = hashlib.sha256(mm).hexdigest()
-    return digest, manifest.replace(slots, filled, 1)
-
-
 def make_pdfa(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tuple[str, bytes]:
     """issue 18: make the written dossier PDF/A-2b (evidence.pdfa), then record its pages'
     hashes in the manifest, which goes beside it (`<name>.manifest.json`). Pages that had to be
     rasterised (an original's fonts not embedded) are named in `issues` and the manifest."""
+    from evidence import pdfa
+
+    sha, filled = pdfa_sealed(pdf, manifest, when, issues)
+    pdfa.write_beside(pdf, filled)
+    return sha, filled
+
+
+def pdfa_bundle(pdf: Path, when: Any, issues: list[Issue]) -> tuple[str, bytes]:
+    """issue 18 (--pdfa): a written bundle or volume, not yet published, made PDF/A-2b; the
+    manifest its writer attached leaves the file (PDF/A-2 allows no such attachment) and is
+    returned, its page hashes taken again from the converted file, to go beside it."""
+    with pikepdf.open(pdf) as doc:
+        manifest = manifest_of(doc)
+    manifest.pop("integrity", None)
+    pages = len(manifest.get("page_labels") or ())
+    text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    return pdfa_sealed(pdf, with_page_slots(text, pages), when, issues)
+
+
+def pdfa_sealed(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tuple[str, bytes]:
+    """make_pdfa without writing the manifest: (the file's SHA-256, the manifest filled)."""
     from evidence import pdfa
 
     done = pdfa.convert(pdf, when)
@@ -210,7 +204,9 @@ def make_pdfa(pdf: Path, manifest: bytes, when: Any, issues: list[Issue]) -> tup
     record = json.dumps({"part": 2, "conformance": "B", "rasterised_pages": list(done.rasterised),
                          "fonts_not_embedded": list(done.fonts)}, ensure_ascii=False)
     filled = filled.rstrip()[:-1].rstrip() + b',\n  "pdfa": ' + record.encode() + b"\n}\n"
-    pdfa.write_beside(pdf, filled)
+    if len(hexes) != json.loads(filled)["integrity"]["pages"]:
+        raise ValueError(f"{pdf.name}: {len(hexes)} pages after PDF/A, the manifest says "
+                         f"otherwise; this is a bug, please report it.")
     if done.rasterised:
         issues.append(Issue(Severity.WARNING, "pdfa_rasterised", (
             f"PDF/A: pages {', '.join(map(str, done.rasterised))} come from original PDFs whose fonts "
@@ -223,8 +219,9 @@ def bundle_manifest(dossier_pdfs: Sequence[Path], bates: Mapping[str, str] | Non
                     ) -> dict[str, Any]:
     """What a joint bundle (or a volume) should carry so that `verify --case` checks every
     original it cites: each dossier's victim, fingerprint, inputs and inventory, taken from the
-    dossier's own manifest. The bundle writer attaches it (with `with_page_slots` and `seal`
-    for its pages); `check` reads its "dossiers" list like a dossier's own manifest."""
+    dossier's own manifest. The bundle writer attaches it (with `with_page_slots`, filled
+    from its pages' hashes made while writing: pdf/pageseal); `check` reads its "dossiers"
+    list like a dossier's own manifest."""
     parts: list[dict[str, Any]] = []
     for pdf in dossier_pdfs:
         with pikepdf.open(pdf) as doc:

@@ -220,12 +220,12 @@ def plan(
         if f.status is Status.DUPLICATE and f.duplicate_of:
             dups.setdefault(f.duplicate_of, []).append(f.path)
     statement = exhibits.order_sheet(victim, story) if victim.orders and not any(
-        d.fact is Group.ORDER for d in said.values()) else None
+        d.fact is Group.ORDER and d.checked for d in said.values()) else None
     exhibit_list: list[Exhibit] = []
     for group in GROUP_ORDER:
         members = [f for f in accepted if said[f.path].fact is group]
-        if group is Group.ORDER and statement is not None:
-            members = [statement[0]]
+        if group is Group.ORDER and statement is not None:  # before unchecked screenshots
+            members = [statement[0], *members]
             said[statement[0].path] = statement[1]
         if not members:
             continue

@@ -274,3 +274,8 @@ class BundleStampFace:
     chars: str
     widths: tuple[float, ...]
     size: tuple[float, float]
+    # issue 17: a page's own stamp (a dossier's) goes beneath the bundle number, at `small`
+    # times its size, as `beneath` puts it ("（{stamp}）"); `line`: a glyph line's height
+    line: float = 14.0
+    small: float = 0.75
+    beneath: str = "({stamp})"

@@ -374,9 +374,11 @@ def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo
 
 _OUT_IN = {direction.OUT: Direction.DEBIT, direction.IN: Direction.CREDIT}
 # A movement reported as done, in the amount's own clause: 到账/入账 (arrived), 已扣款, 扣款成功,
-# 支付成功, 已支付 (the future - 预计…到账, 将于…扣款 - is a reminder and never reaches here).
+# 支付成功, 已支付, a refund come back (您的退款25.00元已退回至余额) (the future - 预计…到账,
+# 将于…扣款 - is a reminder and never reaches here).
 _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付款|转出|转入|存入|汇出|汇入)|"
-                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现|收款)成功|成功(?:收款|扣款|支付|付款|转入|到账)|"
+                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现|收款|退款)成功|成功(?:收款|扣款|支付|付款|转入|到账)|"
+                   r"已(?:原路)?退回|已退款|"
                    # a collection app's own line: 微信收款0.01元, 支付宝收款12.50元, 云闪付收款
                    r"(?:微信|支付宝|云闪付|微信支付)收款(?=\s*(?:RMB|人民币|¥|\d))")
 _DIRECTION_VERBS = "消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还"
@@ -462,6 +464,19 @@ _REPAID = re.compile(r"还款|已还|还本息|偿还|归还")  # repayment word
 # 还款, 微粒贷已还本息…还款卡为农业银行(3919) (the paying card named).
 _DEBT_NAMED = re.compile(r"信用卡|贷记卡|贷款|借款|房贷|车贷|按揭|欠款|账单|分期|花呗|借呗|白条|月付|微粒贷|网商贷|"
                          r"(?:还款|付款|扣款)(?:卡|账户|账号)|向[^,。;]{1,20}?还款")
+# The holder's account repaying a debt it is not: a deposit account named (储蓄卡, 一卡通), or the
+# debt named as the one paid TO (向X还款, 还款至信用卡, 信用卡还款, 还款卡为…: the paying card). A notice
+# naming only a card and the state of its bill (还款卡号：尾号4542广发卡，账单还款进度：未还清) is the
+# card's own: its repayment went in - never a guessed debit (shown for review when undecided).
+_PAID_TO = re.compile(r"向[^,。;]{1,20}?还款|还款(?:至|到)|还(?:信用卡|贷款|借款|花呗|白条|房贷|车贷)|"
+                      r"(?:信用卡|贷记卡|贷款|借款|房贷|车贷|按揭|花呗|借呗|白条|月付|微粒贷|网商贷|分期)(?:预约|自动|主动|定期)?还款|"
+                      r"(?:还款|付款|扣款)(?:卡|账户|账号)为")
+
+
+def _repays_other(s: str) -> bool:
+    return bool(_DEBT_NAMED.search(s) and (_DEBIT_ACCOUNT.search(s) or _PAID_TO.search(s)))
+
+
 _ACCOUNT_WORD = re.compile(r"余额|账户|账号|银行卡|储蓄卡|信用卡|借记卡|钱包|零钱|借款|尾号|卡号")
 # A notice that asks the holder to call a number: a bank gives its own hotline (955xx, 96xxx);
 # an unsigned "notice" giving a 400/800 number, a landline or a mobile is a fraud script.
@@ -485,8 +500,10 @@ def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
 
 
 # A credit product's own repayment named in an unsigned-by-card notice (您的白条还款299.00元已成功, 花呗还款
-# 成功): the debt account is the one the notice speaks of, so 还款 is money INTO it (as for 【花呗】).
-_CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:账单)?(?:已)?还款"
+# 成功, 你的花呗本月账单已还款500.00元): the debt account is the one the notice speaks of, so 还款 is
+# money INTO it (as for 【花呗】).
+_CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:本期|本月|当期|\d{1,2}月)?(?:账单)?(?:已)?"
+                                    r"还款"
                                     r"|还款[^,。;\d]{0,4}(?:白条|花呗|借呗|月付|金条)")
 
 
@@ -672,7 +689,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason=decision.basis)
             if (found is Direction.DEBIT and not own_cc and decision.words
-                    and all(_REPAID.fullmatch(w) for w in decision.words) and not _DEBT_NAMED.search(s)):
+                    and all(_REPAID.fullmatch(w) for w in decision.words) and not _repays_other(s)):
                 # 还款 says a debt was repaid, not which account paid: money repaid INTO a card or
                 # loan account is money in for it, money paid from a bank card to a debt is money
                 # out. A notice naming no debt but the holder's own account (光大卡尾号6644还款5200元,

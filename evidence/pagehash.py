@@ -49,27 +49,99 @@ def digests(pdf: pikepdf.Pdf, stored: Stored | None = None) -> list[str]:
     return _Canon(pdf, stored).pages()
 
 
+def page_digest(pdf: pikepdf.Pdf, page: Any, index: dict[tuple[int, int], int]) -> str:
+    """One page's hash, as digests() gives it; `index`: every page's place by its object (so
+    a bundle's other pages need not be read)."""
+    return _Canon(pdf, index=index).page(page)
+
+
+# ---- a page's hash made without the finished file (the bundle writer's) ----------------------
+# A bundle page is a dossier's page plus the bundle's stamp, a form whose text (the page's Bates
+# number) is known only once every part is written. So the writer learns, for each page of a
+# copy of its segment, the page's canonical text cut where the stamp's digest goes (MARK: the
+# stamp object's stand-in), and finishes the hash when the stamp is drawn: no page is read back.
+
+MARK = b"\x00"  # never in a dictionary's text as qpdf writes it (strings are escaped or hex)
+Material = tuple[bytes, bytes, bytes]  # text before the stamp's digest, after it, target()
+
+
+def materials(pdf: pikepdf.Pdf, known: dict[tuple[int, int], bytes]) -> list[Material]:
+    """For each page of `pdf`: its canonical text around the one object `known` maps to MARK,
+    and what a link to the page hashes as (target). `known`: objects taken as given — MARK
+    for each page's stamp, a link target's target() for a page held in another file."""
+    canon = _Canon(pdf, known=known)
+    out = []
+    for p in pdf.pages:
+        chunks, drawn = canon.chunks(p.obj)
+        # what a link to it hashes as, from the drawing just decoded (not decoded again)
+        target = canon.memo.get(p.obj.objgen) or canon.target(p.obj, chunks[drawn.start:drawn.stop])
+        canon.memo[p.obj.objgen] = target
+        out.append((*_split(chunks, drawn), target))
+    return out
+
+
+def _split(chunks: list[bytes], drawn: range) -> tuple[bytes, bytes]:
+    """A page's canonical text before and after its one MARK; the mark is looked for outside
+    the drawing instructions (which may hold any byte)."""
+    found = [i for i, c in enumerate(chunks) if i not in drawn and MARK in c]
+    if len(found) != 1 or chunks[found[0]].count(MARK) != 1:
+        raise ValueError(f"a bundle page with {len(found)} stamps, expected one; this is a bug, "
+                         "please report it.")
+    i = found[0]
+    head, _, tail = chunks[i].partition(MARK)
+    return b"".join(chunks[:i]) + head, tail + b"".join(chunks[i + 1:])
+
+
+def finish(material: Material, stamp: bytes) -> str:
+    """The page's hash, its stamp's digest (form_digest) put in."""
+    return hashlib.sha256(material[0] + stamp + material[1]).hexdigest()
+
+
+def stream_head(pdf: pikepdf.Pdf, stream: Any) -> bytes:
+    """What a stream's digest hashes before its data's SHA-256 (see form_digest)."""
+    return _Canon(pdf, known={}).stream_head(stream, image=False)
+
+
+def form_digest(head: bytes, content: bytes) -> bytes:
+    """What a reference to a form of these drawing instructions hashes as (`head`: its
+    stream_head): as value() makes it from the file."""
+    return _indirect(head + hashlib.sha256(content).hexdigest().encode())
+
+
+def _indirect(direct: bytes) -> bytes:
+    return b"#" + hashlib.sha256(direct).hexdigest().encode()
+
+
 class _Canon:
-    def __init__(self, pdf: pikepdf.Pdf, stored: Stored | None = None) -> None:
+    def __init__(self, pdf: pikepdf.Pdf, stored: Stored | None = None,
+                 known: dict[tuple[int, int], bytes] | None = None,
+                 index: dict[tuple[int, int], int] | None = None) -> None:
         self.pdf = pdf
         self.stored = stored
-        self.index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
-        self.memo: dict[tuple[int, int], bytes] = {}  # indirect object -> digest of its content
+        self.index = index if index is not None else {
+            p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        # indirect object -> digest of its content
+        self.memo: dict[tuple[int, int], bytes] = dict(known or {})
         self.busy: set[tuple[int, int]] = set()  # being serialised (a reference loop)
 
     def pages(self) -> list[str]:
         return [self.page(p.obj) for p in self.pdf.pages]
 
     def page(self, obj: pikepdf.Dictionary) -> str:
-        h = hashlib.sha256(SCHEME.encode() + b"\n")
+        h = hashlib.sha256()
+        for chunk in self.chunks(obj)[0]:
+            h.update(chunk)
+        return h.hexdigest()
+
+    def chunks(self, obj: pikepdf.Dictionary) -> tuple[list[bytes], range]:
+        """The page's canonical text in pieces, and which pieces are its content streams."""
+        out = [SCHEME.encode() + b"\n"]
         for key in _INHERITED:  # a page that inherits its box shows the same as one that has it
-            h.update(key.encode() + self.value(_inherited(obj, key)) + b"\n")
-        contents = obj.get("/Contents")
-        streams = (list(contents) if isinstance(contents, pikepdf.Array)
-                   else [contents] if contents is not None else [])
-        h.update(b"/Contents ")
-        for s in streams:
-            h.update(_data(s, decode=True) + b"\n")
+            out.append(key.encode() + self.value(_inherited(obj, key)) + b"\n")
+        streams = _streams(obj)
+        out.append(b"/Contents ")
+        drawn = range(len(out), len(out) + len(streams))
+        out += [_data(s, decode=True) + b"\n" for s in streams]
         for name in sorted(str(k) for k in obj if k not in _INHERITED
                           and k not in ("/Contents", "/Parent", "/Type")):
             value: Any = obj.get(name)
@@ -77,8 +149,8 @@ class _Canon:
                 value = [a for a in value if not _signature_field(a)]
                 if not value:  # the signature's widget was the page's only annotation
                     continue
-            h.update(name.encode() + self.value(value) + b"\n")
-        return h.hexdigest()
+            out.append(name.encode() + self.value(value) + b"\n")
+        return out, drawn
 
     def value(self, v: Any) -> bytes:
         if type(v) is pikepdf.Object and v.is_indirect:
@@ -93,7 +165,7 @@ class _Canon:
                 return b"@loop"
             self.busy.add(og)
             try:
-                done = b"#" + hashlib.sha256(self.direct(v)).digest().hex().encode()
+                done = _indirect(self.direct(v))
             finally:
                 self.busy.discard(og)
             self.memo[og] = done
@@ -105,17 +177,17 @@ class _Canon:
         done = self.memo.get(og)
         return done if done is not None else self.value(self.pdf.get_object(og))
 
-    def target(self, page: Any) -> bytes:
+    def target(self, page: Any, drawn: list[bytes] | None = None) -> bytes:
         """A page another page points at (a link's destination), named by what it draws, not
         by its number or object: deleting or moving some other page leaves the link's hash
-        alone, and a loop of links between pages is not followed."""
+        alone, and a loop of links between pages is not followed. `drawn`: its content
+        streams decoded, each with a newline, when the caller has them."""
         h = hashlib.sha256(b"@page")
         for key in ("/MediaBox", "/Rotate"):
             h.update(self.value(_inherited(page, key)))
-        contents = page.get("/Contents")
-        for s in (list(contents) if isinstance(contents, pikepdf.Array)
-                  else [contents] if contents is not None else []):
-            h.update(_data(s, decode=True) + b"\n")
+        for data in drawn if drawn is not None else (
+                _data(s, decode=True) + b"\n" for s in _streams(page)):
+            h.update(data)
         return b"@page" + h.hexdigest().encode()
 
     def direct(self, v: Any) -> bytes:
@@ -137,11 +209,9 @@ class _Canon:
         if code is _T.stream:
             image = v.get("/Subtype") == "/Image"
             data = _data(v, decode=not image)
-            decoded = not image and _decodable(v)
-            skip = _SKIP | _STORAGE if decoded else _SKIP
             known = self.stored(data) if image and self.stored is not None else None
             digest = known or hashlib.sha256(data).hexdigest()
-            return b"S" + self.dictionary(v, skip) + digest.encode()
+            return self.stream_head(v, image) + digest.encode()
         if code is _T.dictionary or code is _T.array:
             # taken as qpdf writes it — keys sorted, numbers as stored — in one C++ call, each
             # reference replaced by the digest of what it refers to; a literal string (which
@@ -155,6 +225,12 @@ class _Canon:
         if code is _T.null:
             return b"null"
         return bytes(v.unparse())  # anything else qpdf knows how to write
+
+    def stream_head(self, v: Any, image: bool) -> bytes:
+        """A stream's digest before its data's SHA-256: its dictionary, without how its data
+        is stored when the data is hashed decoded."""
+        decoded = not image and _decodable(v)
+        return b"S" + self.dictionary(v, _SKIP | _STORAGE if decoded else _SKIP)
 
     def dictionary(self, d: Any, skip: frozenset[str]) -> bytes:
         items = sorted((str(k), d.get(k)) for k in d if str(k) not in skip)
@@ -176,6 +252,12 @@ def _inherited(page: Any, key: str) -> Any:
             return node.get(key)
         node, seen = node.get("/Parent"), seen + 1
     return None
+
+
+def _streams(page: Any) -> list[Any]:
+    contents = page.get("/Contents")
+    return (list(contents) if isinstance(contents, pikepdf.Array)
+            else [contents] if contents is not None else [])
 
 
 def _is_page(v: Any) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 import pikepdf
 from pypdf import PdfReader
 
-from evidence import integrity
+from evidence import integrity, pagehash
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,17 +90,20 @@ def _check(doc: pikepdf.Pdf, expect: Expect) -> list[str]:
 # ---- the joint bundle (issue 18: read back before the rename, as a dossier is) ------------------
 
 
-def check_bundle(pdf: Path, labels: Sequence[str]) -> list[str]:
+def check_bundle(pdf: Path, labels: Sequence[str], manifest: bytes | None = None) -> list[str]:
     """Post-conditions on a written bundle, read from the file alone: it opens without repair,
     its page tree counts one page per label, its page labels equal the labels, and the first
     and last page of the front matter and of every claimant's part (found through the outline,
     as a reader would) resolve, with content, and show their stamp.
 
     The bundle is written past the disk cache, so this reads only what it checks: the page
-    tree's list of pages (not the 7,000 page objects it points to) and the pages checked."""
+    tree's list of pages (not the 7,000 page objects it points to) and the pages checked.
+    `manifest`: what was attached (its page hashes made while writing, see pdf/pageseal):
+    found as it is, and the hashes of the pages checked recomputed from the file agree."""
     try:
         with pikepdf.open(pdf, attempt_recovery=False) as doc:
-            return _check_bundle(doc, labels)
+            problems = _check_bundle(doc, labels)
+            return problems or (_check_sealed(doc, manifest) if manifest is not None else [])
     except pikepdf.PdfError as exc:
         return [f"the bundle cannot be read back ({exc})"]
 
@@ -117,11 +120,8 @@ def _check_bundle(doc: pikepdf.Pdf, labels: Sequence[str]) -> list[str]:
     if page_labels(doc, n) != list(labels):
         problems.append("the page labels differ from the stamps")
     index = {kids[i].objgen: i for i in range(n)}  # references only: no page is read
-    starts = sorted({0, *(s for s in (_outline_page(item, index) for item in _top_outline(doc))
-                          if s is not None)})
-    ends = [s - 1 for s in starts[1:]] + [n - 1]
     forms: dict[tuple[int, int], str] = {}
-    for i in sorted({*starts, *ends}):
+    for i in _part_ends(doc, index):
         page = kids[i]
         if page.get("/Contents") is None or inherited_resources(page) is None:
             problems.append(f"page {i + 1} has no content or resources")
@@ -132,6 +132,21 @@ def _check_bundle(doc: pikepdf.Pdf, labels: Sequence[str]) -> list[str]:
     return problems
 
 
+def _check_sealed(doc: pikepdf.Pdf, manifest: bytes) -> list[str]:
+    """The attached manifest is the one built, and its hashes of the first and last page of
+    each part are what `evidence verify` recomputes from the file."""
+    blob = doc.attachments.get(integrity.MANIFEST_NAME)
+    if blob is None or blob.get_file().read_bytes() != manifest:
+        return ["manifest.json differs from the one built"]
+    recorded = json.loads(manifest)["integrity"]["page_sha256"]
+    kids: Any = doc.Root.Pages.Kids
+    index = {kids[i].objgen: i for i in range(len(kids))}
+    for i in _part_ends(doc, index):
+        if pagehash.page_digest(doc, kids[i], index) != recorded[i]:
+            return [f"the hash of page {i + 1} recorded in manifest.json is not the page's"]
+    return []
+
+
 def inherited_resources(obj: Any) -> Any:
     node, depth = obj, 0
     while node is not None and depth < 64:
@@ -139,6 +154,14 @@ def inherited_resources(obj: Any) -> Any:
             return node.get("/Resources")
         node, depth = node.get("/Parent"), depth + 1
     return None
+
+
+def _part_ends(doc: pikepdf.Pdf, index: Mapping[tuple[int, int], int]) -> list[int]:
+    """The first and last page of each part of a bundle (its top bookmarks), in order."""
+    starts = sorted({0, *(s for s in (_outline_page(item, index) for item in _top_outline(doc))
+                          if s is not None)})
+    ends = [s - 1 for s in starts[1:]] + [len(index) - 1]
+    return sorted({*starts, *ends})
 
 
 def _top_outline(doc: pikepdf.Pdf) -> list[Any]:

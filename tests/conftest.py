@@ -83,3 +83,18 @@ def sniffed(source: Any, path: Path, head: bytes | None = None) -> Any:
 
     data = extract.head(path) if head is None else sqlitedb.schema_head(path, head)
     return source.kind(data, path.name) if source.sniff(data, path.name) else None
+
+
+def built_sample(root: Path, victims: int, *build: str) -> tuple[Path, Path]:
+    """A small generated case (seed 318) built into root/out with these build options,
+    through the CLI; (case, out). The build must succeed (warnings allowed)."""
+    from typer.testing import CliRunner
+
+    import cli
+    from evidence import sample
+
+    sample.generate(root / "case", victims=victims, seed=318, scale="small")
+    result = CliRunner().invoke(cli.app, ["build", str(root / "case"), "--out",
+                                          str(root / "out"), *build])
+    assert result.exit_code in (0, 3), result.output
+    return root / "case", root / "out"

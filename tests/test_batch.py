@@ -121,8 +121,13 @@ def test_wrong_front_matter_guess_gives_the_same_bundle(case_and_build: tuple[Pa
     assert files(out, caches=False) == files(full, caches=False)
 
 
-def _script(case: Path, out: Path) -> list[str]:
-    code = (f"from pathlib import Path; from evidence import batch; "
+def _script(case: Path, out: Path, hold_before_joint: bool = False) -> list[str]:
+    """A build in a child process. `hold_before_joint`: the child waits before the joint step,
+    so a kill after the first claimant always lands before the build could finish (on a loaded
+    machine the whole build could otherwise end between two polls)."""
+    hold = ("import time; batch._joint_step = lambda *a, **k: time.sleep(600); "
+            if hold_before_joint else "")
+    code = (f"from pathlib import Path; from evidence import batch; {hold}"
             f"batch.build(Path({str(case)!r}), Path({str(out)!r}), jobs=1, tool={TOOL!r})")
     return [sys.executable, "-c", code]
 
@@ -131,7 +136,8 @@ def test_killed_build_resumes_to_identical_outputs(case_and_build: tuple[Path, P
                                                    tmp_path: Path) -> None:
     case, full = case_and_build
     out = tmp_path / "out"
-    proc = subprocess.Popen(_script(case, out), cwd=REPO, start_new_session=True)
+    proc = subprocess.Popen(_script(case, out, hold_before_joint=True), cwd=REPO,
+                            start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while not (out / "V001" / batch.BUILD_JSON).exists():

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from evidence import model, verify
+from evidence import integrity, model, pagehash, verify
 from evidence.errors import ExitCode
 from evidence.pdf import bundle as stamp
 
@@ -44,13 +44,49 @@ def test_a_good_bundle_passes_and_a_wrong_expectation_is_named(case: Path, tmp_p
     assert f"page {len(labels)} does not show its stamp JD-B-999999" in problems
 
 
+def test_page_hashes_made_while_writing_are_those_verify_recomputes(case: Path, tmp_path: Path
+                                                                   ) -> None:
+    """The bundle's page hashes come from its parts' segments and its stamps (pdf/pageseal),
+    not from reading the file back: `evidence verify` hashing the finished file finds the same,
+    for a first build and for a rebuild from the cached segments."""
+    out = tmp_path / "out"
+    bundle = out / "joint" / "bundle.pdf"
+    recorded = []
+    for _ in range(2):
+        code, text = build(case, out)
+        assert code in (0, 3), text
+        with pikepdf.open(bundle) as doc:
+            record = integrity.manifest_of(doc)["integrity"]
+            assert record["page_sha256"] == pagehash.digests(doc)  # from the file
+            assert record["pages"] == len(doc.pages) > 40
+            recorded.append(record["page_sha256"])
+        (out / "joint" / "build.json").unlink()  # the joint step again, segments cached
+    assert recorded[0] == recorded[1]
+    assert len(set(recorded[0])) == len(recorded[0])  # every page stamped differently
+    assert list((out / ".cache" / "segments").glob("*.seg"))
+
+
+def test_wrong_page_hashes_are_caught_before_the_bundle_is_published(
+        case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the hashes made while writing (here: a stamp's digest taken wrong) fails the
+    read-back, which recomputes the first and last page of each part from the file."""
+    real = pagehash.form_digest
+    monkeypatch.setattr(pagehash, "form_digest", lambda head, content: real(head, content + b" "))
+    out = tmp_path / "out"
+    code, text = build(case, out)
+    assert code == ExitCode.VERIFY_FAILED, text
+    assert "the hash of page 1 recorded in manifest.json is not the page's" in text
+    assert not (out / "joint" / "bundle.pdf").exists()
+
+
 def test_a_bundle_whose_stamps_are_wrong_is_not_published(case: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     real = stamp._stamp_content
 
-    def off_by_one(label: str, face: model.BundleStampFace, glyphs: dict[str, tuple[int, float]]
+    def off_by_one(label: str, under: str, face: model.BundleStampFace,
+                   glyphs: dict[str, tuple[int, float]]
                    ) -> bytes:  # a writer bug: the last claimant page shows the wrong number
-        return real(label[:-1] + ("1" if label[-1] != "1" else "2"), face, glyphs)
+        return real(label[:-1] + ("1" if label[-1] != "1" else "2"), under, face, glyphs)
 
     monkeypatch.setattr(stamp, "_stamp_content", off_by_one)
     out = tmp_path / "out"

@@ -229,3 +229,17 @@ def test_originals_unchanged_after_intake_and_check(tmp_path, corpus):
     assert result.exit_code == 0, result.output
     assert hashes(originals) == before
     assert {p: (originals / p).stat().st_mtime_ns for p in before} == stat_before
+
+
+def test_check_shows_a_note_repeated_per_file_once_with_a_count(tmp_path):
+    """The case zone applied to six files is one line with "5 more", not six; --json keeps all."""
+    from evidence import sample
+
+    sample.generate(tmp_path / "case", victims=1, seed=7, scale="small")
+    human = CliRunner().invoke(cli.app, ["check", str(tmp_path / "case")], env={"COLUMNS": "200"})
+    data = json.loads(invoke("check", str(tmp_path / "case"), "--json").stdout)
+    notes = [p for p in data["victims"][0]["problems"] if p["code"] == "zone_assumed"]
+    assert len(notes) >= 3  # the sample has several files whose times carry no zone
+    lines = [line for line in human.stdout.splitlines() if "没有时区" in line]
+    assert len(lines) == 1
+    assert lines[0].strip() == f"· {notes[0]['message']} （另有 {len(notes) - 1} 个文件同样；逐个见 check --json）"

@@ -318,7 +318,8 @@ def test_bundle_front_matter_is_a_court_document(built: tuple[Path, Path, dict[s
     names = {v["name"] for v in truth["victims"]}
     assert cited and {c[0] for c in cited} <= names  # every claimant cited to an exhibit
     for _name, label, page in cited:  # … on the very bundle page that exhibit starts
-        assert re.sub(r"\s+", "", _text(bundle, int(page))).startswith(f"JD-B-{page}{label}")
+        # its stamp: the bundle number, the dossier's own stamp (exhibit label first) beneath
+        assert f"JD-B-{page}（{label}" in re.sub(r"\s+", "", _text(bundle, int(page)))
     domains = analysis[analysis.index("钓鱼网站域名"):]
     assert "归属地" not in domains  # no empty column for domains
     assert "纵轴为原告人数" in flat and "横轴为原告人数" in flat  # each count chart has a legend

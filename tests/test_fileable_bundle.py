@@ -118,7 +118,7 @@ def test_lure_numbers_are_listed_across_victims_and_marked_in_the_chronology(
         label = next(e["label"] for e in inventory["exhibits"] if e["path"].endswith("短信文本.txt"))
         page = re.search(rf"{names[vid]}（{label}，JD-B-(\d{{6}})）", section)
         assert page, (label, section)
-        assert _text(bundle, int(page.group(1))).startswith(f"JD-B-{page.group(1)}{label}")
+        assert f"JD-B-{page.group(1)}（{label}" in _text(bundle, int(page.group(1)))
     rows = [[c.text for c in r.cells] for r in docx.Document(
         str(out / "V001" / "证据目录.docx")).tables[0].rows]
     fact = ""
@@ -148,7 +148,9 @@ def test_bundle_cover_wording_and_bookmarks_name_exhibits(
     _, out, truth = built
     dossier = out / "V001" / "dossier.pdf"
     cover = _text(dossier, 1, 2)
+    # true alone and in the bundle: where the bundle puts its number, and the dossier's
     assert "单独打开本卷宗时，与PDF阅读器显示的页码一致" in cover and "JD-B-000001" in cover
+    assert "每页右下角改印汇编页码" in cover and "右上角" not in cover
     files = {Path(f["path"]).name for v in truth["victims"] for f in v["files"]}
     for pdf in (dossier, out / "joint" / "bundle.pdf"):
         with pikepdf.open(pdf) as p, p.open_outline() as outline:
@@ -158,6 +160,52 @@ def test_bundle_cover_wording_and_bookmarks_name_exhibits(
         assert not [t for t in exhibit if any(name in t for name in files)], exhibit
         assert any("通话录音" in t for t in exhibit)  # named by what it is
         assert not [t for t in titles if re.search(r"第\d+页", t)]  # no viewer page that lies
+
+
+def _zoom(pdf: Path) -> Any:
+    with pikepdf.open(pdf) as p:
+        action = p.Root.get("/OpenAction")
+        return (list(action)[1:], p.pages.index(pikepdf.Page(action[0]))) if action else None
+
+
+def test_one_stamp_per_bundle_page_and_bookmarks_cite_bundle_pages(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: inside the bundle each dossier page carries one stamp — the bundle number
+    (its page label) with the dossier's own stamp beneath in brackets —, the front matter
+    says how to cite, the dossiers' bookmarks cite bundle numbers, and it opens at 100 %."""
+    _, out, _ = built
+    bundle = out / "joint" / "bundle.pdf"
+    assert "引用页码以每页右下角的汇编页码（如JD-B-000001" in _text(bundle, 1)
+    with pikepdf.open(bundle) as p:
+        labels = [pikepdf.Page(page).label for page in p.pages]
+        index = {page.objgen: i for i, page in enumerate(p.pages)}
+        with p.open_outline() as outline:
+            claimants = list(outline.root)[1:]
+            front_pages = index[claimants[0].destination[0].objgen]
+            cited = []
+            for item in claimants:
+                stack = list(item.children)
+                while stack:
+                    child = stack.pop()
+                    stack.extend(child.children)
+                    cited.append((str(child.title), index[child.destination[0].objgen]))
+    assert len(cited) > 20 and not [t for t, _ in cited if "JD-V" in t], cited
+    for title, page in cited:  # "证据目录（JD-B-000009）": the page the bookmark opens
+        assert re.search(r"（(JD-B-\d{6})）$", title).group(1) == labels[page], (title, page)
+    for page in range(1, len(labels) + 1, 3):
+        raw = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(bundle), "-"],
+                             capture_output=True, check=True, text=True).stdout
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        if page <= front_pages:  # the front matter: the bundle number alone
+            assert lines[-1] == labels[page - 1], (page, lines[-2:])
+            continue
+        # one stamp: the bundle number, and beneath it the dossier's own stamp in brackets
+        assert lines[-2] == labels[page - 1], (page, lines[-3:])
+        assert re.fullmatch(r"（(?:\S+ )?JD-V\d{3}-\d{6}）", lines[-1]), (page, lines[-3:])
+        # the dossier's own stamp is not printed a second time
+        assert raw.count(lines[-1][1:-1]) == 1, (page, raw[-300:])
+    for pdf in (out / "V001" / "dossier.pdf", bundle):
+        assert _zoom(pdf) == ([pikepdf.Name.XYZ, None, None, 1], 0)
 
 
 def test_third_party_numbers_masked_only_when_the_template_says(tmp_path: Path) -> None:
@@ -192,6 +240,13 @@ def test_third_party_numbers_masked_only_when_the_template_says(tmp_path: Path) 
     assert fraud in masked
     assert not [n for n in family if n in masked], [n for n in family if n in masked]
     assert any(f"{n[:3]}****{n[-4:]}" in masked for n in shown)
+    # … and through the joint bundle: the served bundle holds the masked dossier, not the
+    # numbers (issue 17); without the option the bundle prints them, as the dossier does
+    for out, printed in ((tmp_path / "out1", True), (tmp_path / "out2", False)):
+        bundle = _text(out / "joint" / "bundle-redacted.pdf")
+        assert fraud in bundle and _text(out / "served" / "joint" / "bundle-redacted.pdf") == bundle
+        assert bool([n for n in shown if n in bundle]) == printed, out
+    assert all(f"{n[:3]}****{n[-4:]}" in bundle for n in shown)
 
 
 def test_each_chart_is_on_the_page_of_its_figures(built: tuple[Path, Path, dict[str, Any]]) -> None:

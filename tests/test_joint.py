@@ -15,7 +15,7 @@ from typing import Any
 import pikepdf
 import pytest
 
-from evidence import batch, inventory, sample
+from evidence import batch, inventory, sample, verify
 from evidence.render import joint as render_joint
 
 VICTIMS = 5
@@ -82,14 +82,21 @@ def test_bates_numbers_run_through_the_bundle(built: tuple[Path, Path, dict[str,
     bundle = out / "joint" / "bundle.pdf"
     pages = _pages_text(bundle)
     assert len(pages) == result.bundle_pages
+    front_pages = int(json.loads((out / "joint" / "claims.json").read_text(
+        encoding="utf-8"))["claimants"][0]["pages"].split("-")[0]) - 1
     for n, text in enumerate(pages, start=1):
-        # the bundle's own stamp sits top right: the first line of the extracted page
-        first = next(line for line in text.splitlines() if line.strip())
-        assert first.strip().endswith(f"JD-B-{n:06d}"), (n, first)
+        # issue 17: one stamp, bottom right: the bundle number, then (a dossier's page) its own
+        # stamp in brackets beneath: the last lines of the extracted page
+        last = [line.strip() for line in text.splitlines() if line.strip()][-2:]
+        if n <= front_pages:
+            assert last[-1].endswith(f"JD-B-{n:06d}"), (n, last)
+        else:
+            assert last[0].endswith(f"JD-B-{n:06d}"), (n, last)
+            assert re.fullmatch(r"（.*JD-V\d{3}-\d{6}）", last[1]), (n, last)
     with pikepdf.open(bundle) as pdf:
         labels = [pikepdf.Page(p).label for p in pdf.pages]
     assert labels == [f"JD-B-{n:06d}" for n in range(1, len(pages) + 1)]
-    # each dossier keeps its own stamps: V001's first page sits where the index says it does
+    # each dossier's own number stays beneath: V001's first page sits where the index says
     data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
     for record in data["claimants"]:
         first, last = (int(x) for x in record["pages"].split("-"))
@@ -140,12 +147,15 @@ def test_fonts_embedded_and_front_matter_text(built: tuple[Path, Path, dict[str,
         assert listing.splitlines()[2:] and all(
             line.split()[-5] == "yes" for line in listing.splitlines()[2:]), listing
     with pikepdf.open(bundle) as pdf:
+        cmaps: dict[Any, Any] = {}
+        shown = {ch for page in pdf.pages for ch in verify.form_text(
+            page.obj.Resources.XObject["/EvBundleStamp"].Resources, cmaps)}
         for page in pdf.pages:
-            # the stamp draws one glyph form per character; each glyph's font is embedded
+            # the stamp draws one glyph form per character; each glyph's font is embedded;
+            # no form is there for a character no stamp shows
             form = page.obj.Resources.XObject["/EvBundleStamp"]
             glyphs = list(form.Resources.XObject.values())
-            assert len(glyphs) == len(set("JD-B-0123456789") & set(
-                "".join(f"JD-B-{n:06d}" for n in range(1, len(pdf.pages) + 1))))
+            assert len(glyphs) == len(shown) and set("JD-B-0123456789（）") <= shown
             for glyph in glyphs:
                 for font in glyph.Resources.Font.values():
                     descendant = font.get("/DescendantFonts", [font])[0]
@@ -163,7 +173,7 @@ def test_bundle_link_placeholder_matches_stamp() -> None:
     assert render_joint.LINK_SCHEME == batch.bundle.CLAIMANT_LINK
 
 
-def test_rotated_page_gets_its_stamp_top_right_as_displayed(tmp_path: Path) -> None:
+def test_rotated_page_gets_its_stamp_bottom_right_as_displayed(tmp_path: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -186,7 +196,7 @@ def test_rotated_page_gets_its_stamp_top_right_as_displayed(tmp_path: Path) -> N
     c.save()
     face = render_joint.stamp_face(labels, template.setup())
     stamp.bundle(tmp_path / "b.pdf", front.getvalue(), [stamp.BundlePart("one", src)], [],
-                 "front", lambda _: (labels, face), {"Title": "t"}, render_joint.STAMP_SIZE)
+                 "front", lambda *_: (labels, face), {"Title": "t"}, render_joint.STAMP_SIZE)
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm not installed")
     from PIL import Image
@@ -197,9 +207,9 @@ def test_rotated_page_gets_its_stamp_top_right_as_displayed(tmp_path: Path) -> N
     width, height = image.size
     assert width > height  # shown landscape
     ink = [(x, y) for x in range(width) for y in range(height) if image.getpixel((x, y)) < 200]
-    stamp_ink = [(x, y) for x, y in ink if x > 0.7 * width and y < 0.08 * height]
-    assert stamp_ink, "no stamp at the top right as displayed"
-    assert all(y < 0.08 * height or x < 0.6 * width for x, y in ink)  # nothing else up there
+    stamp_ink = [(x, y) for x, y in ink if x > 0.7 * width and y > 0.9 * height]
+    assert stamp_ink, "no stamp at the bottom right as displayed"
+    assert all(y > 0.9 * height or x < 0.6 * width for x, y in ink)  # nothing else down there
 
 
 def _small_pdf(path: Path, pages: int, text: str) -> Path:
@@ -239,7 +249,7 @@ def test_segments_are_cached_reused_and_remade_when_stale(tmp_path: Path) -> Non
 
     def build(name: str, parts: list[Any]) -> tuple[int, str]:
         return stamp.bundle(tmp_path / name, front_buffer.getvalue(), parts, [], "front",
-                            lambda _: (labels, face), {"Title": "t"}, render_joint.STAMP_SIZE)
+                            lambda *_: (labels, face), {"Title": "t"}, render_joint.STAMP_SIZE)
 
     plain = [stamp.BundlePart("one", one), stamp.BundlePart("two", two)]
     cached = [stamp.BundlePart("one", one, cache / "one.seg", "k1"),
@@ -296,6 +306,40 @@ def test_summary_never_splits_a_number_across_lines(
                           capture_output=True, check=True).stdout.decode("utf-8")
     assert text.count("11,372.10") == len(people)
     assert len(re.findall(r"(?<!\d)13705710768(?!\d)", text)) >= len(people)
+
+
+def test_cross_victim_tables_keep_every_number_and_name_on_one_line(
+        built: tuple[Path, Path, dict[str, Any], Any]) -> None:
+    """issue 17: read back from the bundle's front matter, no phone number, its 归属地, a delay,
+    an amount, a status or a claimant's name cited in the cross-victim tables is split across
+    lines (the 首次诈骗来电号码 column wrapped number and place over three lines)."""
+    from evidence import joint
+
+    _, out, _, result = built
+    data = json.loads((out / "joint" / "claims.json").read_text(encoding="utf-8"))
+    front_pages = int(data["claimants"][0]["pages"].split("-")[0]) - 1
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed")
+    text = subprocess.run(["pdftotext", "-layout", "-l", str(front_pages),
+                           str(out / "joint" / "bundle.pdf"), "-"],
+                          capture_output=True, check=True, text=True).stdout
+    lines = text.splitlines()
+    analysis = joint.analyse([o.claimant for o in result.outcomes])
+    whole: list[str] = []
+    for c in analysis.claimants:
+        whole += [c.name, render_joint._money_shown(c.amount_lost), *c.callers]
+        if c.first_call is not None:
+            whole += [c.first_call.number, c.first_call.attribution,
+                      render_joint._delay(c.delay, "zh-Hans")]
+        if c.amount_paid:
+            whole.append(render_joint._money_shown(c.amount_paid))
+    whole += [s.value for s in analysis.shared_numbers]
+    whole += [s.attribution for s in analysis.shared_numbers]
+    whole += re.findall(r"JD-B-\d{6}", text) + ["已达成协议"] * ("已达成" in text)
+    for word in filter(None, whole):
+        assert any(word in line for line in lines), word
+    for name in (c.name for c in analysis.claimants):  # each cited claimant on a line of its own
+        assert re.search(rf"\d+\. {name}（证据[\d-]+，JD-B-\d{{6}}）", text), name
 
 
 def test_segment_keeps_strings_that_look_like_references(tmp_path: Path) -> None:

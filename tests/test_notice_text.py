@@ -141,3 +141,19 @@ def test_never_raises_on_arbitrary_bytes(data: bytes) -> None:
         events, issues = notice_text.read(file, CTX)
         assert all(e.time.tzinfo is not None for e in events)
         assert isinstance(issues, list)
+
+
+def test_a_pasted_lure_names_no_bank_number_as_its_sender(tmp_path: Path) -> None:
+    """issue 16: a fraud text pasted without its sender, signed 【建设银行】, is not 95533's: the
+    party column shows who it claims to be, never the bank's number; a real notice keeps it."""
+    text = ("【建设银行】您的账户因异常将于3月19日冻结，请联系客服0755-12345678办理解冻。\n"
+            "尾号6217卡3月18日20:34快捷支付支出(网银在线)228,000元，余额0.36元。【工商银行】\n"
+            "13757123456：【建设银行】您的账户因异常将于3月19日冻结，请联系客服0755-12345678办理解冻。\n")
+    file = _write(tmp_path, text, "utf-8", dt.datetime(2015, 4, 2, 10, 0, tzinfo=SH))
+    lure, notice, sent = notice_text.read(file, CTX)[0]
+    assert lure.details.get("lure") and lure.counterparty is None
+    assert lure.attribution == "自称建设银行"  # and its summary: 收到未知号码短信
+    assert "95533" not in lure.summary and "中国建设银行通知" not in lure.summary
+    assert lure.summary.startswith("收到未知号码短信：【建设银行】")
+    assert notice.counterparty == "95588" and notice.direction is Direction.DEBIT
+    assert sent.counterparty == "13757123456" and sent.attribution == "浙江省杭州市 中国移动"

@@ -226,27 +226,3 @@ def test_an_encrypted_dossier_says_it_needs_the_password(copy: Path, tmp_path: P
     code, out = verify(str(copy), "--password-file", str(pw))
     assert code == 0, out  # decrypted, its pages are the pages that were built
     assert "逐页内容" in out
-
-
-def test_seal_fills_the_slots_of_a_file_already_written(built: Path, tmp_path: Path) -> None:
-    """integrity.seal: for a writer that streams to disk and cannot hash its pages before (a
-    bundle or volume writer): the slots are filled in place from the file as written."""
-    import json
-
-    from evidence import inventory
-
-    target = tmp_path / "written.pdf"
-    with pikepdf.open(built) as doc:
-        m = integrity.manifest_of(doc)
-        n = len(doc.pages)
-        del m["integrity"]
-        slotted = integrity.with_page_slots(json.dumps(m, ensure_ascii=False).encode(), n)
-        doc.attachments[integrity.MANIFEST_NAME] = pikepdf.AttachedFileSpec(doc, slotted)
-        doc.save(target, compress_streams=False)  # the attachment stored as it is
-    sha, filled = integrity.seal(target, slotted)
-    assert sha == inventory.sha256(target)
-    with pikepdf.open(target) as doc:
-        assert integrity.manifest_of(doc)["integrity"]["page_sha256"] == pagehash.digests(doc)
-        assert doc.attachments[integrity.MANIFEST_NAME].get_file().read_bytes() == filled
-    code, out = verify(str(target))
-    assert code == 0, out

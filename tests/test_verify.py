@@ -341,7 +341,8 @@ def test_redact_encrypt_never_puts_an_unencrypted_copy_in_the_output(tmp_path: P
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """issue 23: with `--redact --encrypt` the dossier is encrypted (into a temporary file,
     renamed) inside the build's work folder: every PDF that lands in OUT/V01 or OUT/served — each
-    rename into place, each hard link or copy into the served folder — is already encrypted."""
+    rename into place, each hard link or copy into the served folder, the dossier's volumes
+    included — is already encrypted."""
     import pypdf
 
     from evidence import served
@@ -369,10 +370,11 @@ def test_redact_encrypt_never_puts_an_unencrypted_copy_in_the_output(tmp_path: P
     monkeypatch.setattr(Path, "replace", replace)
     monkeypatch.setattr(served, "_link_or_copy", link)
     result = CliRunner().invoke(cli.app, ["build", str(case), "--victim", "V01", "--redact",
-                                          "--encrypt", "--out", str(out)])
+                                          "--encrypt", "--max-pages", "3", "--out", str(out)])
     assert result.exit_code in (0, ExitCode.BAD_INPUT), result.output
     names = {rel for rel, _ in landed}
     assert {"V01/dossier-redacted.pdf", "served/V01/dossier-redacted.pdf"} <= names, landed
+    assert any(n.startswith("V01/dossier-vol") for n in names), landed  # issue 18: its volumes too
     assert all(encrypted for _, encrypted in landed), landed
     assert pypdf.PdfReader(out / "served" / "V01" / "dossier-redacted.pdf").is_encrypted
     assert integrity.check_sidecar(out / "served" / "V01" / "dossier-redacted.pdf").state is integrity.State.OK

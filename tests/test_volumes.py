@@ -16,10 +16,11 @@ from typing import Any
 
 import pikepdf
 import pytest
+from conftest import built_sample
 from typer.testing import CliRunner
 
 import cli
-from evidence import verify
+from evidence import integrity, pagehash, verify
 from evidence.errors import ExitCode
 
 MAX_PAGES = 16
@@ -32,16 +33,10 @@ def run(*args: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
-    from evidence import sample
-
-    root = tmp_path_factory.mktemp("volumes")
-    sample.generate(root / "case", victims=4, seed=318, scale="small")
-    out = root / "out"
-    code, text = run("build", str(root / "case"), "--out", str(out), "--jobs", "2",
-                     "--max-pages", str(MAX_PAGES))
-    assert code in (0, 3), text
+    case, out = built_sample(tmp_path_factory.mktemp("volumes"), 4, "--jobs", "2",
+                                      "--max-pages", str(MAX_PAGES))
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    return root / "case", out, manifest
+    return case, out, manifest
 
 
 def volume_files(out: Path) -> list[Path]:
@@ -158,6 +153,18 @@ def test_a_dossier_longer_than_a_volume_is_cut_between_exhibits(
                 # the piece's first page opens an exhibit or a section: it has a bookmark
                 children = [index[c.destination[0].objgen] for c in item.children]
                 assert children and children[0] == start, (f.name, item.title, labels[start])
+
+
+def test_each_volumes_page_hashes_are_those_verify_recomputes(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """Made while writing (pdf/pageseal) from cut dossiers, covers with links inside the volume
+    and to other volumes: the same as hashing the finished file."""
+    _, out, _ = built
+    for f in volume_files(out):
+        with pikepdf.open(f) as doc:
+            record = integrity.manifest_of(doc)["integrity"]
+            assert record["page_sha256"] == pagehash.digests(doc), f.name
+            assert record["pages"] == len(doc.pages)
 
 
 def test_a_page_deleted_from_a_volume_is_named_without_a_sidecar(

@@ -51,6 +51,8 @@ def table() -> Table:
         kind[name] = e["type"]
         for a in (name, *e.get("aliases", [])):
             alias[_reduce(a)] = name
+        if e.get("hotlines") and not e.get("hotline_source"):
+            raise ValueError(f"{PATH}: {name}'s hotlines name no hotline_source")
         for h in e.get("hotlines", []):
             hotline[h] = name
     return Table(alias, kind, hotline, frozenset(credit_line), part_of)

@@ -59,8 +59,10 @@ class Links:
     volume: int
     files: tuple[str, ...]
     claimants: tuple[tuple[int, int], ...]
-BUNDLE_STAMP_MARGIN = 8.0  # points from the visible top and right edges to the bundle stamp
-SEGMENT_FORMAT = "evidence-bundle-segment/1"
+# issue 17: the bundle stamp stands where the dossier's stamp stood (bottom right as displayed:
+# points from the right and bottom edges to its box), in the dossier's reserved stamp band
+BUNDLE_STAMP_MARGIN = (26.35, 9.35)
+SEGMENT_FORMAT = "evidence-bundle-segment/3"  # /3: its pages' own stamps, labels and hash material
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _TOKEN = b"\x00"  # never in serialised PDF syntax: pikepdf writes binary strings as hex
 _PAGES_ROOT, _Q_OPEN = b"\x00s0\x00", b"\x00s1\x00"
@@ -96,6 +98,11 @@ def _bundle_label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int
 _TRAILING = re.compile(r"[1-9][0-9]*$")
 
 
+def label_nums(labels: Sequence[str]) -> list[tuple[int, str | None, int | None]]:
+    """/PageLabels entries for these labels (see _bundle_label_nums): a dossier's volumes."""
+    return _bundle_label_nums(labels)
+
+
 def _pdf_text(text: str) -> bytes:
     """A PDF text string: ASCII as a literal, anything else UTF-16BE with a BOM (CJK titles)."""
     if text.isascii():
@@ -112,13 +119,19 @@ class Segment:
     object, data None (not a stream), bytes, or (offset, length) in the part's file. Bodies hold
     tokens \\0p<n>\\0 (page n of this part), \\0o<n>\\0 (object n), \\0f<n>\\0 (page n's bundle
     stamp), \\0c<n>\\0 (claimant n's first page), \\0s0\\0 / \\0s1\\0 (page tree, "q" stream).
-    outline: (title, page of this part, children)."""
+    outline: (title, page of this part, children). issue 17: `stamps`, each page's own stamp
+    (a dossier's /EvStamp text, drawn small beneath the bundle number instead of the dossier's
+    own stamp; "" none), `labels` its own page labels (cited by its bookmarks' titles).
+    seals: each page's hash material (pagehash.Material, see pageseal), () when not made yet."""
 
     key: str
     pages: int
     count: int
     objects: tuple[tuple[Any, ...], ...]
     outline: tuple[Any, ...]
+    stamps: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    seals: tuple[Any, ...] = ()
 
 
 class _Copy:
@@ -139,6 +152,7 @@ class _Copy:
         self.links = links  # volumes: \0c<n>\0 is then page n of the volume
         self._length = True  # unparsed(): keep a stream dictionary's /Length (see _token)
         self._names: dict[str, Any] | None = None
+        self._blank: bytes | None = None
         self.raw = path.open("rb") if path is not None else None
         self.xref = pdf.get_xref_table() if path is not None else {}
 
@@ -149,6 +163,16 @@ class _Copy:
     def new(self) -> int:
         self.count += 1
         return self.count - 1
+
+    def blank(self) -> bytes:
+        """An empty form, drawn instead of a dossier's own stamp (/EvStamp): inside the bundle
+        its text is the small line of the bundle's stamp (issue 17: one stamp per page)."""
+        if self._blank is None:
+            num = self.new()
+            self.objects.append(("o", num, b"<</Type /XObject /Subtype /Form /BBox [0 0 0 0] "
+                                 b"/Length 0>>", b""))
+            self._blank = b"\x00o%d\x00" % num
+        return self._blank
 
     def ref(self, obj: Any) -> bytes:
         key = obj.objgen
@@ -355,16 +379,14 @@ def _outline_items(src: _Copy, items: Sequence[Any]) -> tuple[Any, ...]:
 def _segment_page(src: _Copy, page: Any, index: int, size: tuple[float, float]) -> None:
     """One page: its own dictionary (inherited attributes pushed down, the page tree as
     parent), its content wrapped in q/Q, then its bundle stamp (a token: the stamp's text is
-    the bundle's business) placed at the visible top right."""
+    the bundle's business) placed at the visible bottom right, where the dossier's stood."""
 
     box = geometry.inherited(page, "/CropBox") or geometry.inherited(page, "/MediaBox")
     rotate = int(geometry.inherited(page, "/Rotate") or 0)
     x0, y0, x1, y1 = geometry.box(box) or (0.0, 0.0, 612.0, 792.0)
     shown = geometry.View(x0, y0, x1 - x0, y1 - y0, rotate % 360)  # no clipping, as before
-    vw, vh = shown.size
-    sw, sh = size
-    place = geometry.compose(geometry.translation(vw - BUNDLE_STAMP_MARGIN - sw,
-                                                  vh - BUNDLE_STAMP_MARGIN - sh),
+    right, bottom = BUNDLE_STAMP_MARGIN
+    place = geometry.compose(geometry.translation(shown.size[0] - right - size[0], bottom),
                              geometry.display_to_user(shown))
     stamp_ops = b"Q q " + b" ".join(writer.num(v) for v in place) + b" cm /EvBundleStamp Do Q\n"
     tail = src.new()
@@ -372,8 +394,9 @@ def _segment_page(src: _Copy, page: Any, index: int, size: tuple[float, float]) 
     resources = geometry.inherited(page, "/Resources") or pikepdf.Dictionary()
     items = dict(resources.items())
     xobjects = items.pop("/XObject", None)
-    xitems = b" ".join(bytes(pikepdf.Name(k).unparse()) + b" " + src.value(v)
-                       for k, v in (xobjects.items() if xobjects is not None else ()))
+    xitems = b" ".join(bytes(pikepdf.Name(k).unparse()) + b" " + (
+        src.blank() if k == "/EvStamp" else src.value(v))
+        for k, v in (xobjects.items() if xobjects is not None else ()))
     res = src.dictionary(items.items())[:-2] + b" /XObject <<%s /EvBundleStamp \x00f%d\x00>>>>" % (
         xitems, index)
 
@@ -408,24 +431,32 @@ def bundle_segment(pdf: Path | bytes, size: tuple[float, float], key: str = "", 
                    claimant_links: bool = False, links: Links | None = None) -> Segment:
     """Serialise a part (a dossier, the front matter, a placeholder page) for the bundle.
     `size`: the bundle stamp's box. Streams of a file part stay byte ranges of that file."""
+    from evidence import verify  # reads a dossier's stamp text and page labels
+
     with _open(pdf) as opened:
         src = _Copy(opened, pdf if isinstance(pdf, Path) else None, claimant_links, links)
+        cmaps: dict[Any, Any] = {}
+        own = []
         try:
             for i, page in enumerate(opened.pages):
+                own.append(" ".join(verify.stamp_text(page, cmaps).split()))
                 _segment_page(src, page.obj, i, size)
                 src.drain()
             outline = _outline_items(src, list(opened.open_outline().root)) if (
                 "/Outlines" in opened.Root) else ()
+            labels = verify.page_labels(opened) if "/PageLabels" in opened.Root else []
         finally:
             src.close()
-        return Segment(key, len(opened.pages), src.count, tuple(src.objects), outline)
+        return Segment(key, len(opened.pages), src.count, tuple(src.objects), outline,
+                       tuple(own), tuple(labels))
 
 
 def save_segment(segment: Segment, path: Path) -> None:
     import marshal  # own cache files of bytes, ints and tuples: fast, nothing to execute
 
-    data = marshal.dumps((SEGMENT_FORMAT, segment.key, segment.pages, segment.count,
-                          segment.objects, segment.outline), 2)  # 2: no back-references,
+    data = marshal.dumps((SEGMENT_FORMAT, segment.key, segment.pages, segment.count, segment.objects,
+                          segment.outline, segment.stamps, segment.labels, segment.seals),
+                         2)  # 2: no back-references,
     # so the same segment always gives the same bytes
     atomic.write_bytes(path, data, durable=False)  # a cache: losing it costs time only
 
@@ -438,7 +469,7 @@ def load_segment(path: Path, key: str) -> Segment | None:
         data = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 6 or data[0] != SEGMENT_FORMAT or (
+    if not isinstance(data, tuple) or len(data) != 9 or data[0] != SEGMENT_FORMAT or (
             data[1] != key):
         return None
     return Segment(*data[1:])
@@ -451,6 +482,7 @@ def part_segment(part: BundlePart, size: tuple[float, float]) -> Segment:
         if cached is not None:
             return cached
     made = bundle_segment(part.pdf, size, part.key)
+    made = dataclasses.replace(made, seals=tuple(materials([(made, part.pdf)])))
     if part.segment is not None and part.key:
         save_segment(made, part.segment)
     return made
@@ -516,7 +548,8 @@ def slice_segment(seg: Segment, first: int, end: int) -> Segment:
                 out += outline(children)
         return out
 
-    return Segment(seg.key, end - first, seg.count, tuple(objects), tuple(outline(seg.outline)))
+    return Segment(seg.key, end - first, seg.count, tuple(objects), tuple(outline(seg.outline)),
+                   seg.stamps[first:end], seg.labels[first:end])
 
 
 def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequence[int],
@@ -537,19 +570,30 @@ def _resolve(body: bytes, locals_: int, pages: int, stamps: int, claimants: Sequ
 _O, _P, _F, _C = b"opfc"
 
 
-def _stamp_content(label: str, face: model.BundleStampFace,
+def _stamp_content(label: str, under: str, face: model.BundleStampFace,
                    glyphs: Mapping[str, tuple[int, float]]) -> bytes:
-    """A label right-aligned on a white knock-out, drawn with the face's glyph forms.
-    `glyphs`: character -> (form index, advance), from _glyphs(face)."""
-    width, height = face.size
-    placed = [glyphs[ch] for ch in label]
-    text_width = sum(advance for _, advance in placed)
-    x = width - 2 - text_width
-    ops = [b"q 1 g %s 1 %s %s re f Q" % (writer.num(x - 2), writer.num(text_width + 4), writer.num(height - 2))]
-    for index, advance in placed:
-        ops.append(b"q 1 0 0 1 %s 0 cm /G%d Do Q" % (writer.num(x), index))
-        x += advance
+    """issue 17: one stamp: the bundle number, and beneath it, smaller, the page's own stamp
+    (a dossier's, as face.beneath puts it), each right-aligned on a white knock-out and drawn
+    with the face's glyph forms. `glyphs`: character -> (form index, advance)."""
+    width, _ = face.size
+    ops = _stamp_line(label, width, face.small * face.line + 0.5, 1.0, face, glyphs)
+    if under:
+        ops += _stamp_line(face.beneath.format(stamp=under), width, 0.0, face.small, face, glyphs)
     return b"\n".join(ops) + b"\n"
+
+
+def _stamp_line(text: str, width: float, y: float, scale: float, face: model.BundleStampFace,
+                glyphs: Mapping[str, tuple[int, float]]) -> list[bytes]:
+    placed = [glyphs[ch] for ch in text]
+    x = width - 2 - scale * sum(advance for _, advance in placed)
+    num = writer.num
+    ops = [b"q 1 g %s %s %s %s re f Q" % (num(x - 2), num(y), num(width - x + 2),
+                                          num(scale * face.line))]
+    for index, advance in placed:
+        ops.append(b"q %s 0 0 %s %s %s cm /G%d Do Q" % (num(scale), num(scale), num(x), num(y),
+                                                        index))
+        x += scale * advance
+    return ops
 
 
 def _glyphs(face: model.BundleStampFace) -> dict[str, tuple[int, float]]:
@@ -579,8 +623,12 @@ def _write_outline(w: writer.Writer, parent: int, items: Sequence[tuple[str, int
     return (nums[0], nums[-1], count) if nums else (0, 0, 0)
 
 
-def _outline_pages(items: Sequence[Any], first_page: int) -> list[tuple[str, int, Any]]:
-    return [(title, first_page + page, _outline_pages(children, first_page))
+def _outline_pages(items: Sequence[Any], first_page: int, own: Sequence[str] = (),
+                   cited: Sequence[str] = ()) -> list[tuple[str, int, Any]]:
+    """A part's bookmarks on bundle pages; issue 17: a title citing the part's own page label
+    (a dossier's "证据目录（JD-V001-000003）") cites the bundle's label of that page instead."""
+    return [(title.replace(own[page], cited[page]) if page < len(own) and own[page] else title,
+             first_page + page, _outline_pages(children, first_page, own, cited))
             for title, page, children in items]
 
 
@@ -596,7 +644,7 @@ def _glyph_forms(w: writer.Writer, face: model.BundleStampFace) -> tuple[int, in
             res = src.value(page.obj.get("/Resources", pikepdf.Dictionary()))
             forms.append((res, content))
         src.drain()
-    sw, sh = face.size
+    sw, sh = face.size[0], face.line
     base = w.reserve(src.count)
     form_base = w.reserve(len(forms))
     for _, num, body, data in src.objects:
@@ -609,7 +657,8 @@ def _glyph_forms(w: writer.Writer, face: model.BundleStampFace) -> tuple[int, in
 
 
 FrontSource = Callable[[], tuple[bytes, Sequence[model.BundleSection]]]
-StampSource = Callable[[int], tuple[Sequence[str], model.BundleStampFace]]
+# (the heads' page count, every page's own stamp) -> every page's label, the face drawing them
+StampSource = Callable[[int, Sequence[str]], tuple[Sequence[str], model.BundleStampFace]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -624,13 +673,14 @@ class Head:
 def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
            sections: Sequence[model.BundleSection], front_title: str, stamps: StampSource,
            metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
-           direct_io: bool = False, manifest: Callable[[Sequence[str]], bytes] | None = None
-           ) -> tuple[int, str]:
+           direct_io: bool = False, manifest: Callable[[Sequence[str]], bytes] | None = None,
+           after: Callable[[Path], str] | None = None) -> tuple[int, str]:
     """Write the joint bundle: front matter, then every part, stamped and bookmarked.
 
-    Every page gets its label as a stamp at the visible top right; page labels equal the
-    stamps; the outline has the front-matter sections, then one entry per claimant (its title,
-    then the label of its first page) holding its dossier's own outline. Front-matter links
+    Every page gets its label as a stamp at the visible bottom right, a dossier's page its own
+    stamp beneath instead of where it stood (one stamp per page); page labels equal the stamps;
+    the outline has the front-matter sections, then one entry per claimant (its title, then the
+    label of its first page) holding its dossier's own outline, citing bundle labels. Front-matter links
     `evidence-claimant:<n>` become jumps to claimant n's first page. Parts with a segment cache
     are reused when their key matches. Writes to a temporary file beside `out`, then renames it.
     Returns (page count, SHA-256 of the file).
@@ -653,18 +703,21 @@ def bundle(out: Path, front: bytes | FrontSource, parts: Sequence[BundlePart],
 
     source = given if isinstance(front, bytes) else front
     return assemble(out, [Head(front_title, source)], parts, stamps, metadata, stamp_size,
-                    direct_io=direct_io, manifest=manifest)
+                    direct_io=direct_io, manifest=manifest, after=after)
 
 
 def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stamps: StampSource,
              metadata: Mapping[str, str], stamp_size: tuple[float, float], *,
              links: Links | None = None, direct_io: bool = False,
-             manifest: Callable[[Sequence[str]], bytes] | None = None) -> tuple[int, str]:
+             manifest: Callable[[Sequence[str]], bytes] | None = None,
+             after: Callable[[Path], str] | None = None) -> tuple[int, str]:
     """bundle() for any heads (a volume: its cover, and the front matter in the first one);
     `links`: where a volume's placeholder links go. `stamps` is given the heads' page count.
     `manifest`: given every page's label, the manifest.json to attach, with a slot for each
-    page's hash (integrity.with_page_slots), filled by integrity.seal once the file is written,
-    so the file tells by itself which page was altered, added or removed (issue 18)."""
+    page's hash (integrity.with_page_slots), filled from the pages' hash material and their
+    stamps (pdf/pageseal; no page is read back), so the file tells by itself which page was
+    altered, added or removed (issue 18). `after`: given the file written and read back, not
+    yet in place, changes it (--pdfa) and returns its new SHA-256."""
     with atomic.replacing(out, free_old_later=direct_io) as tmp, \
             tmp.open("wb", buffering=0) as f:
         w = writer.DirectWriter(f, tmp) if direct_io else writer.Writer(f)
@@ -674,19 +727,24 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
             claimant_first: list[int] = [0]  # index 0: the front matter
             pending: list[tuple[int, int]] = []  # (stamp object, page of the claimants' part)
             kids: list[int] = []  # the claimants' page objects, in order
-            outlines: list[tuple[str, int, Any, int]] = []  # title, first page, outline, page
+            outlines: list[tuple[str, int, Segment, int]] = []  # title, first page, its part, page
+            own: list[str] = []  # the parts' pages' own stamps
+            seals: list[Any] = []  # the claimants' pages' hash material (pageseal), in order
             for part in parts:
                 seg = part_segment(part, stamp_size)
                 if part.pages is not None:
                     seg = slice_segment(seg, *part.pages)
+                if manifest is not None:
+                    seals += seg.seals or materials([(seg, part.pdf)])
                 first, locals_, stamp_objs = (w.reserve(seg.pages), w.reserve(seg.count),
                                               w.reserve(seg.pages))
                 _write_segment(w, seg, part.pdf, first, locals_, stamp_objs, claimant_first,
                                (pages_root, q_open))
                 claimant_first.append(first)
                 pending += [(stamp_objs + i, len(kids) + i) for i in range(seg.pages)]
-                outlines.append((part.title, first, _outline_pages(seg.outline, first), len(kids)))
+                outlines.append((part.title, first, seg, len(kids)))
                 kids += range(first, first + seg.pages)
+                own += seg.stamps or [""] * seg.pages
             made = []
             for head in heads:
                 pdf, head_sections = head.source()
@@ -702,22 +760,27 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                 _write_segment(w, seg, None, first, locals_, stamp_objs, targets,
                                (pages_root, q_open))
                 stamped += [(stamp_objs + i, len(stamped) + i) for i in range(seg.pages)]
+            if manifest is not None:
+                seals[:0] = _head_seals(made, targets, head_kids, dict(zip(kids, seals, strict=True)))
             front_pages = len(head_kids)
             total = front_pages + len(kids)
-            labels, face = stamps(front_pages)
+            own = [""] * front_pages + own
+            labels, face = stamps(front_pages, own)
             if len(labels) != total:
                 raise ValueError(f"{len(labels)} labels for {total} bundle pages")
-            missing = set("".join(labels)) - set(face.chars)
+            missing = set("".join(labels) + "".join(
+                face.beneath.format(stamp=o) for o in own if o)) - set(face.chars)
             if missing:
                 raise ValueError(f"the stamp face lacks {''.join(sorted(missing))!r}")
-            _write_stamps(w, face, stamp_res, labels, [
+            drawn = _write_stamps(w, face, stamp_res, labels, own, [
                 *stamped, *((num, front_pages + page) for num, page in pending)])
             refs = b" ".join(b"%d 0 R" % n for n in [*head_kids, *kids])
             w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, total))
             tree = [(head.title, first, [(s.title, first + s.page, ()) for s in head_sections])
                     for head, head_sections, _, first, _, _ in made]
-            tree += [(f"{title}  {labels[front_pages + page]}", top, children)
-                     for title, top, children, page in outlines]
+            tree += [(f"{title}  {labels[front_pages + page]}", top, _outline_pages(
+                seg.outline, top, seg.labels, labels[front_pages + page:]))
+                     for title, top, seg, page in outlines]
             first_item, last_item, count = _write_outline(w, outline_root, tree)
             w.obj(outline_root, b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>"
                   % (first_item, last_item, count))
@@ -730,33 +793,90 @@ def assemble(out: Path, heads: Sequence[Head], parts: Sequence[BundlePart], stam
                     entry_text += b" /P " + _pdf_text(prefix)
                 entries.append(b"%d %s>>" % (index, entry_text))
             names = b""
-            attached = manifest(labels) if manifest is not None else None
-            if attached is not None:
+            attached = None
+            if manifest is not None:
+                attached = _sealed(manifest(labels), seals, face, labels, drawn)
                 names = b" /Names <</EmbeddedFiles <</Names [(%s) %d 0 R]>>>>" % (
                     MANIFEST_NAME.encode(), _attach(w, attached))
+            # issue 17: opens at 100 %, as a dossier does
             w.obj(root, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines "
-                  b"/PageLabels <</Nums [%s]>>%s>>" % (pages_root, outline_root, b" ".join(entries),
-                                                       names))
+                  b"/PageLayout /SinglePage /OpenAction [%d 0 R /XYZ null null 1] "
+                  b"/PageLabels <</Nums [%s]>>%s>>" % (pages_root, outline_root, head_kids[0],
+                                                       b" ".join(entries), names))
             w.obj(info, b"<<" + b" ".join(b"/" + k.encode("ascii") + b" " + _pdf_text(v)
                                           for k, v in sorted(metadata.items())) + b">>")
             w.finish(root, info)
         finally:
             w.stop()
         digest = w.sha256()
-        if attached is not None:
-            from evidence import integrity
-
-            digest, _ = integrity.seal(tmp, attached)
-        _read_back(tmp, labels)  # issue 18: before the rename, as a dossier is
+        _read_back(tmp, labels, attached)  # issue 18: before the rename, as a dossier is
+        if after is not None:
+            digest = after(tmp)
     return total, digest
+
+
+def materials(segs: Sequence[tuple[Segment, Path | bytes | None]],
+              targets: Sequence[int | bytes] = ()) -> list[Any]:
+    """The hash material (pageseal) of these segments' pages, written as one file with
+    stand-ins for their stamps. `targets`: where each \\0c<n>\\0 link goes — a page of
+    these segments (its index) or a page written elsewhere (what pagehash takes it for)."""
+    from evidence import pagehash
+    from evidence.pdf import pageseal
+
+    def write(w: writer.Writer, catalog: int) -> dict[int, bytes]:
+        pages_root, q_open = w.reserve(), w.reserve()
+        w.obj(q_open, b"<</Length 2>>", b"q\n")
+        laid = [(seg, pdf, w.reserve(seg.pages), w.reserve(seg.count), w.reserve(seg.pages))
+                for seg, pdf in segs]
+        kids = [first + i for seg, _, first, _, _ in laid for i in range(seg.pages)]
+        given = {stamps + i: pagehash.MARK for seg, _, _, _, stamps in laid
+                 for i in range(seg.pages)}
+        elsewhere = {t: w.reserve() for t in targets if isinstance(t, bytes)}
+        given.update({num: t for t, num in elsewhere.items()})
+        claimants = [kids[t] if isinstance(t, int) else elsewhere[t] for t in targets]
+        for seg, pdf, first, locals_, stamps in laid:
+            _write_segment(w, seg, pdf, first, locals_, stamps, claimants, (pages_root, q_open))
+        w.obj(pages_root, b"<</Type /Pages /Kids [%s] /Count %d>>" % (
+            b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+        w.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % pages_root)
+        return given
+
+    return pageseal.materials(write)
+
+
+def _head_seals(made: Sequence[tuple[Any, ...]], targets: Sequence[int], head_kids: Sequence[int],
+                parts: Mapping[int, Any]) -> list[Any]:
+    """The heads' pages' hash material; their links to the claimants' pages (`parts`: page
+    object -> material) taken as those pages hash."""
+    index = {num: i for i, num in enumerate(head_kids)}
+    return materials([(seg, None) for _, _, seg, *_ in made],
+                     [index[t] if t in index else parts[t][2] for t in targets])
+
+
+def _sealed(manifest: bytes, seals: Sequence[Any], face: model.BundleStampFace,
+            labels: Sequence[str], drawn: Mapping[int, bytes]) -> bytes:
+    """The manifest with every page's hash: its material with its stamp's digest put in."""
+    from evidence import integrity, pagehash
+    from evidence.pdf import pageseal
+
+    def write(w: writer.Writer, catalog: int) -> int:  # a stamp as the bundle has them
+        res, form, pages_root = w.reserve(), w.reserve(), w.reserve()
+        _write_stamps(w, face, res, labels[:1], [""], [(form, 0)])
+        w.obj(pages_root, b"<</Type /Pages /Kids [] /Count 0>>")
+        w.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % pages_root)
+        return form
+
+    head = pageseal.stream_head(write)
+    return integrity.fill_page_slots(manifest, [
+        pageseal.page_hash(m, pagehash.form_digest(head, drawn[i])) for i, m in enumerate(seals)])
 
 
 MANIFEST_NAME = "manifest.json"  # as integrity.MANIFEST_NAME (not imported: no cycle)
 
 
 def _attach(w: writer.Writer, data: bytes) -> int:
-    """The manifest as an embedded file, uncompressed (integrity.seal fills its slots in
-    place); returns its file specification's object."""
+    """The manifest as an embedded file, uncompressed (readable as it is); returns its file
+    specification's object."""
     stream, spec = w.reserve(), w.reserve()
     w.obj(stream, b"<</Type /EmbeddedFile /Subtype /application#2Fjson /Length %d>>" % len(data),
           data)
@@ -766,10 +886,10 @@ def _attach(w: writer.Writer, data: bytes) -> int:
     return spec
 
 
-def _read_back(bundle_pdf: Path, labels: Sequence[str]) -> None:
+def _read_back(bundle_pdf: Path, labels: Sequence[str], manifest: bytes | None) -> None:
     from evidence import errors, verify
 
-    problems = verify.check_bundle(bundle_pdf, labels)
+    problems = verify.check_bundle(bundle_pdf, labels, manifest)
     if problems:
         raise errors.VerifyError(f"{bundle_pdf.name}: the joint bundle failed its checks "
                                  f"({'; '.join(problems)}); nothing was written. This is a bug, "
@@ -803,9 +923,9 @@ def _write_segment(w: writer.Writer, seg: Segment, pdf: Path | bytes | None, fir
 
 
 def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int, labels: Sequence[str],
-                  stamps: Sequence[tuple[int, int]]) -> None:
+                  own: Sequence[str], stamps: Sequence[tuple[int, int]]) -> dict[int, bytes]:
     """The face's glyph forms, the stamps' shared /Resources, then each (stamp object, bundle
-    page) stamp."""
+    page) stamp: its label, and its own stamp (`own`) beneath."""
     forms, count = _glyph_forms(w, face)
     w.obj(resources, b"<</XObject <<%s>>>>" % b" ".join(
         b"/G%d %d 0 R" % (i, forms + i) for i in range(count)))
@@ -813,6 +933,8 @@ def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int,
     sw, sh = face.size
     head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
         writer.num(sw), writer.num(sh), resources)
+    drawn = {}  # bundle page -> its stamp's drawing (its page hash covers it)
     for num, page in stamps:
-        content = _stamp_content(labels[page], face, glyphs)
+        content = drawn[page] = _stamp_content(labels[page], own[page], face, glyphs)
         w.obj(num, head + b"/Length %d>>" % len(content), content)
+    return drawn

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -44,6 +45,7 @@ from evidence.render.common import CountingCanvas, Para
 
 LINK_SCHEME = "evidence-claimant:"
 MAX_BARS = 15  # a chart with more bars than this lumps the smallest into "other"
+CITES_PER_ROW = 15  # claimants cited in one row of a cross-victim table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +109,7 @@ def _styles(font: str, heading: str | None = None) -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5),
+        "num": ParagraphStyle("num", parent=base, fontSize=9, leading=11.5, alignment=2),
         "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=16, leading=22,
                              spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12, leading=17,
@@ -153,6 +156,33 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     and amounts get lines of their own rather than being split in two). common.Para: a table
     wraps each cell several times; Para remembers its line breaks (same output)."""
     return Para(escape(text).replace("\n", "<br/>"), style)
+
+
+_UNBROKEN = re.compile(r"[0-9A-Za-z.,:+@/_-]+")  # numbers, amounts, times, domains
+_CELL_PAD = 5.5  # a cell's left and right padding (see _table), and a little air
+
+
+def fitted_widths(rows: Sequence[Sequence[str]], shares: Sequence[float], width: float,
+                  font: str, size: float = 9, whole: Sequence[int] = ()) -> list[float]:
+    """Column widths: `shares` of `width`, each column widened to hold its longest number,
+    amount, time or domain — and in the `whole` columns every line as it is — on one line,
+    the other columns narrowed in proportion to their room (issue 17: a phone number or an
+    amount is never split across lines)."""
+    need = [0.0] * len(shares)
+    for row in rows:
+        for i, cell in enumerate(row):
+            words = cell.split("\n") if i in whole else _UNBROKEN.findall(cell)
+            need[i] = max([need[i], *(pdfmetrics.stringWidth(w, font, size) + _CELL_PAD
+                                      for w in words)])
+    widths = [share * width for share in shares]
+    if sum(need) > width:  # cannot all fit (a very long place name): as near as can be
+        return [n * width / sum(need) for n in need]
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+    room = sum(max(0.0, w - n) for n, w in zip(need, widths, strict=True))
+    if short <= 0 or room <= 0:
+        return widths
+    give = min(1.0, short / room)
+    return [n if n > w else w - (w - n) * give for n, w in zip(need, widths, strict=True)]
 
 
 def _delay(delay: dt.timedelta | None, lang: str) -> str:
@@ -293,6 +323,37 @@ def _cited_exhibit(front: Front, c: joint.Claimant, value: str, what: str
     return found or _exhibit_of(front, c.id, what)
 
 
+def _summary_table(analysis: joint.Analysis, lang: str, tz: dt.tzinfo, font: str, width: float,
+                   s: Mapping[str, ParagraphStyle]) -> Table:
+    """原告情况汇总表: a claimant a row."""
+
+    def t(key: str, **kw: object) -> str:
+        return template.t(lang, f"joint.{key}", **kw)
+
+    keys = ("number", "name", "first_order", "first_call_number", "delay", "callers",
+            "channels", "amount_lost", "compensation")
+    heads = [template.t(lang, f"joint.col.{k}") for k in keys]
+    texts = []
+    for n, c in enumerate(analysis.claimants, start=1):
+        call = c.first_call
+        comp = t(f"status.{c.compensation}")
+        if c.amount_paid:
+            comp += f"\n{_money_shown(c.amount_paid)}"
+        # issue 17: a number, a channel, an amount on a line of its own, never split
+        texts.append([str(n), f"{c.name}\n{c.id}" if c.name else c.id,
+                      times.display(c.first_order, tz, seconds=False).replace(" ", "\n", 1)
+                      if c.first_order else "",
+                      f"{call.number}\n{call.attribution}".strip() if call else "",
+                      _delay(c.delay, lang) if call else "",
+                      "\n".join(c.callers), "\n".join(c.channels), _money_shown(c.amount_lost),
+                      comp])
+    rows = [[_p(h, s["cell"]) for h in heads],
+            *([_p(x, s["num" if i == 7 else "cell"]) for i, x in enumerate(r)] for r in texts)]
+    widths = fitted_widths(texts, (.05, .09, .11, .20, .10, .12, .12, .11, .10), width, font,
+                           whole=range(len(keys)))
+    return _table(rows, widths, font)
+
+
 def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: Front,
            lang: str, tz: dt.tzinfo, font: str, width: float,
            found: list[tuple[str, int]], heading: str | None = None) -> list[Flowable]:
@@ -317,11 +378,14 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
     ):
         if line:
             story += [_p(line, s["center"]), Spacer(1, 2 * mm)]
-    story += [Spacer(1, 20 * mm), _p(t("cover_fingerprint", fingerprint=front.fingerprint),
-                                     s["small"]), PageBreak()]
+    # issue 17: how to cite a page, where a clerk reads first (and again above the index)
+    cite = t("cite_note", example=t("bates", prefix=front.prefix, page=1))
+    story += [Spacer(1, 14 * mm), _p(cite, s["body"]), Spacer(1, 6 * mm),
+              _p(t("cover_fingerprint", fingerprint=front.fingerprint), s["small"]), PageBreak()]
 
     # -- claimants index: every row links to the dossier's first page
-    story += [_Mark("index", found), _p(t("index_title"), s["h1"])]
+    story += [_Mark("index", found), _p(t("index_title"), s["h1"]), _p(cite, s["body"]),
+              Spacer(1, 3 * mm)]
     col = functools.partial(template.t, lang)
     # issue 17: no build-status column on a court document (the terminal and manifest say it)
     head = [_p(col(f"joint.col.{k}"), s["cell"]) for k in (
@@ -339,32 +403,17 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
             Paragraph(f'<a href="{target}">{n}</a>', s["link"]),
             Paragraph(f'<a href="{target}">{escape(c.name or c.id)}</a>', s["link"]),
             _p(c.id, s["cell"]), _p(c.region, s["cell"]), Paragraph(link, s["link"]),
-            _p(_money_shown(c.amount_lost), s["cell"]),
+            _p(_money_shown(c.amount_lost), s["num"]),
         ])
     rows.append([_p("", s["cell"]), _p(t("total"), s["cell"]), "", "", "",
-                 _p(_money_shown(analysis.amount_lost), s["cell"])])
+                 _p(_money_shown(analysis.amount_lost), s["num"])])
     story += [_table(rows, [w * width for w in (.07, .17, .12, .2, .28, .16)], font,
                      right=(5,)), PageBreak()]
 
     # -- summary across claimants
     story += [_Mark("summary", found), _p(t("summary_title"), s["h1"]),
               _p(t("zone_note", zone=str(tz)), s["small"]), Spacer(1, 2 * mm)]
-    keys = ("number", "name", "first_order", "first_call_number", "delay", "callers",
-            "channels", "amount_lost", "compensation")
-    rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in keys]]
-    for n, c in enumerate(analysis.claimants, start=1):
-        call = c.first_call
-        comp = t(f"status.{c.compensation}")
-        if c.amount_paid:
-            comp += f"\n{_money_shown(c.amount_paid)}"
-        rows.append([_p(x, s["cell"]) for x in (
-            str(n), f"{c.name}\n{c.id}" if c.name else c.id,
-            times.display(c.first_order, tz, seconds=False) if c.first_order else "",
-            f"{call.number} {call.attribution}".strip() if call else "",
-            _delay(c.delay, lang) if call else "",
-            "\n".join(c.callers), " ".join(c.channels), _money_shown(c.amount_lost), comp)])
-    story += [_table(rows, [w * width for w in (.05, .10, .11, .15, .08, .15, .13, .13, .10)],
-                     font, right=(7,)), PageBreak()]
+    story += [_summary_table(analysis, lang, tz, font, width, s), PageBreak()]
 
     # -- cross-victim analysis
     ids = {c.id: n for n, c in enumerate(analysis.claimants, start=1)}
@@ -384,16 +433,20 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
             with_place) else ("number_or_domain", "count", "victims")
         rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in heads]]
         for item in shared:
-            who = "；".join(_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges,
-                                  front.prefix, lang, _cited_exhibit(
-                                      front, analysis.claimants[ids[v] - 1], item.value, what))
-                            for v in item.claimants)
-            cells = [_p(item.value, s["cell"]),
-                     *([_p(item.attribution, s["cell"])] if with_place else []),
-                     _p(str(len(item.claimants)), s["cell"]), _p(who, s["cell"])]
-            rows.append(cells)
-        shares = (.2, .18, .07, .55) if with_place else (.25, .07, .68)
-        story.append(_table(rows, [w * width for w in shares], font))
+            who = [_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges, front.prefix,
+                         lang, _cited_exhibit(front, analysis.claimants[ids[v] - 1], item.value,
+                                              what)) for v in item.claimants]
+            # issue 17: a claimant a line (a name never split); a row at most CITES_PER_ROW
+            # lines, so a number shared by 100 claimants still fits the page, row by row
+            for k in range(0, len(who), CITES_PER_ROW):
+                rows.append([_p(item.value, s["cell"]),
+                             *([_p(item.attribution, s["cell"])] if with_place else []),
+                             _p(str(len(item.claimants)) if not k else "", s["cell"]),
+                             _p("\n".join(who[k:k + CITES_PER_ROW]), s["cell"])])
+        shares = (.17, .21, .07, .55) if with_place else (.25, .07, .68)
+        story.append(_table(rows, fitted_widths(
+            [[item.value, *([item.attribution] if with_place else []), "", ""]
+             for item in shared], shares, width, font), font))
     # issue 17: each chart travels with the table of its figures (the exact numbers a party
     # cites), on one page when they fit: never a chart alone on a page, or its table elsewhere
     other = t("other")
@@ -438,8 +491,8 @@ def front_matter(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], fr
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=size, leftMargin=margin, rightMargin=margin,
-        topMargin=margin + stamp,  # the bundle stamp sits top right
-        bottomMargin=margin, title=front.title, author=front.counsel,
+        topMargin=margin,  # issue 17: the bundle stamp sits bottom right, in the stamp band
+        bottomMargin=max(margin, stamp + 4 * mm), title=front.title, author=front.counsel,
         subject=template.t(lang, "joint.cover_kicker"), creator="evidence", invariant=1,
         initialFontName=font,
     )
@@ -459,7 +512,7 @@ def failed_page(number: int, claimant: joint.Claimant, lang: str, setup: dict[st
     buffer = io.BytesIO()
     margin = float(setup.get("page", {}).get("margin_mm", 18)) * mm
     doc = SimpleDocTemplate(buffer, pagesize=_pagesize(setup), leftMargin=margin,
-                            rightMargin=margin, topMargin=margin + 12 * mm, bottomMargin=margin,
+                            rightMargin=margin, topMargin=margin, bottomMargin=margin + 12 * mm,
                             title=claimant.name or claimant.id, creator="evidence", invariant=1,
                             initialFontName=font)
     doc.build([
@@ -510,33 +563,43 @@ def layout(analysis: joint.Analysis, dossier_pages: Sequence[int], front: Front,
 
 
 
-STAMP_SIZE = (150.0, 16.0)  # points: one bundle stamp, placed top right by pdf/bundle.py
+# points: one bundle stamp's box, its bottom right placed where the dossier's stamp stood by
+# pdf/bundle.py (issue 17): the bundle number on top, the dossier's own stamp smaller beneath;
+# it stays inside the dossier's 12 mm stamp band
+STAMP_SIZE = (360.0, 24.5)
+STAMP_POINTS = 10.5  # the bundle number: 五号, bigger than the dossier's 8 pt stamp beneath it
 
 
-def stamp_face(labels: Sequence[str], setup: dict[str, Any]) -> model.BundleStampFace:
+def stamp_face(labels: Sequence[str], setup: dict[str, Any], own: Sequence[str] = (),
+               lang: str = "zh-Hans") -> model.BundleStampFace:
     """The glyphs the bundle stamps are drawn with: one small page per character the labels
-    use, drawn from x = 0 at the stamp's baseline, and their advances.
+    and the pages' own stamps (`own`, as joint.stamp_beneath puts them) use, drawn from x = 0
+    at a line's baseline, and their advances.
 
-    pdf/bundle.py composes each label from these (right-aligned on a white knock-out) and places
-    it where a reader sees the top right of the bundle page (rotated and cropped pages
+    pdf/bundle.py composes each stamp from these (right-aligned on a white knock-out) and places
+    it where a reader sees the bottom right of the bundle page (rotated and cropped pages
     included): a stamp costs a few bytes, whatever the number of pages.
     """
     from reportlab.pdfgen import canvas as pdfcanvas
 
-    font = _font(setup)
-    size = float(setup.get("dossier", {}).get("stamp_font_size", 8))
-    chars = "".join(sorted(set("".join(labels))))
+    font = _fonts(setup).heading  # the dossiers' stamps' face
+    size = STAMP_POINTS
+    small = float(setup.get("dossier", {}).get("stamp_font_size", 8)) / size
+    beneath = template.t(lang, "joint.stamp_beneath", stamp="{stamp}")
+    line = round(size * 1.3, 2)
+    chars = "".join(sorted(set("".join(labels)) | set("".join(
+        beneath.format(stamp=o) for o in own if o))))
     buffer = io.BytesIO()
-    c = pdfcanvas.Canvas(buffer, pagesize=STAMP_SIZE, invariant=1, initialFontName=font)
-    _, height = STAMP_SIZE
+    c = pdfcanvas.Canvas(buffer, pagesize=(STAMP_SIZE[0], line), invariant=1,
+                         initialFontName=font)
     for ch in chars:
         c.setFillColor(colors.black)
         c.setFont(font, size)
-        c.drawString(0, (height - size) / 2 + 1.5, ch)
+        c.drawString(0, 0.28 * size, ch)
         c.showPage()
     if not chars:
         c.showPage()
     c.save()
     return model.BundleStampFace(buffer.getvalue(), chars,
                                  tuple(pdfmetrics.stringWidth(ch, font, size) for ch in chars),
-                                 STAMP_SIZE)
+                                 STAMP_SIZE, line, small, beneath)

@@ -30,12 +30,15 @@ _TEXT = {
                 "file": "文件：{name}", "index": "本卷目录", "whole": "全部各卷目录",
                 "what": "内容", "bates": "编号", "where": "卷 / 页", "at": "第{v}卷 第{p}页",
                 "more": "（续）", "part": "（第{k}/{of}部分）",
-                "blank": "（此页空白）"},
+                "blank": "（此页空白）",
+                "cite": "引用页码以每页右下角的汇编页码为准（即PDF阅读器显示的页码），括号内为该原告卷宗页码。"},
     "en": {"volume": "Volume {n} of {of}", "range": "Bates range: {first} to {last}",
            "file": "File: {name}", "index": "Index of this volume", "whole": "Index of all volumes",
            "what": "Contents", "bates": "Bates", "where": "Volume / page", "at": "vol. {v} p. {p}",
            "more": "(continued)", "part": " (part {k}/{of})",
-           "blank": "(this page intentionally left blank)"},
+           "blank": "(this page intentionally left blank)",
+           "cite": "Cite pages by the bundle number at the bottom right (the page number a PDF "
+                   "viewer shows); in brackets beneath: the claimant dossier's own page."},
 }
 
 
@@ -102,6 +105,9 @@ def cover(case_title: str, volume: int, volumes: int, first: str, last: str, fil
     c.drawString(margin, y, t["range"].format(first=first, last=last))
     y -= 6 * mm
     c.drawString(margin, y, t["file"].format(name=file_name))
+    y -= 6 * mm  # issue 17: a volume opened alone says how to cite its pages too
+    c.setFont(font, 9)
+    c.drawString(margin, y, _fit(t["cite"], font, 9, width - 2 * margin))
     y -= 12 * mm
     c.setFont(font, 13)
     c.drawString(margin, y, t["whole"] if whole else t["index"])

@@ -121,7 +121,8 @@ def message_event(
         key = "events.bank_debit" if info.direction is Direction.DEBIT else "events.bank_credit"
         summary = template.t(lang, key, bank=bank_name or number, tail=info.card_tail or "?",
                              amount=_money(info.amount), channel=channel)
-    elif info.kind is EventKind.BANK_NOTICE:
+    elif info.kind is EventKind.BANK_NOTICE and not info.lure:
+        # (a lure's signature is only who it claims to be: it reads as the SMS it is, below)
         summary = template.t(lang, "events.bank_other", bank=bank_name or number, text=clip(text))
     elif info.kind is EventKind.VERIFICATION_CODE:
         purpose = "，".join(x for x in (

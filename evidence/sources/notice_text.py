@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from evidence import model, notices, phones, template, textfile, times
-from evidence.model import Basis, Event, FileKind, Issue, Severity, SourceFile, SourceRef
+from evidence.model import Basis, Event, EventKind, FileKind, Issue, Severity, SourceFile, SourceRef
 from evidence.sources import Context, common
 
 TIME_MEANING = "stated_in_text"  # the time the notice itself states
@@ -135,6 +135,20 @@ def _closest(t: dt.datetime, ref: dt.datetime) -> dt.datetime:
     return min(options, key=lambda c: abs(c - ref), default=t)
 
 
+def _party(match: str, sender: str, when: dt.datetime, tz: dt.tzinfo) -> tuple[str, str | None]:
+    """Who sent a pasted message, and who it only claims to be. The number written before it
+    sent it; with none written, a bank's own notice is the bank's (its signature's hotline,
+    95588). A text imitating a notice (a lure, a spoofed signature, a phishing link) proves
+    nothing of its sender: its signature is the party it CLAIMS to be, never the bank's number
+    (the chronology's party column would otherwise put the fraud's words in the bank's name)."""
+    if sender:
+        return sender, None
+    n = notices.classify(match, sender, when, tz)
+    if n.lure or n.spoofed or n.kind is EventKind.PHISHING:
+        return "", n.institution or n.signature or ""
+    return n.bank or "", None
+
+
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
     try:
         data = file.abspath.read_bytes()[:MAX_BYTES]
@@ -198,13 +212,14 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
                 issues.append(Issue(Severity.WARNING, "year_unknown", reason, path=file.path,
                                     locator=locator))
                 details = model.for_review(details, reason)
-        # no sender written: the signature's bank stands for it
-        party = sender or notices.classify(match, sender, when, tz).bank or ""
+        party, claimed = _party(match, sender, when, tz)
         event = common.message_event(
             time=when, party=party, incoming=True, body=quoted, match_text=match,
             source=SourceRef(file.path, file.sha256, locator), ctx=ctx, basis=basis,
             zone_assumed=basis is Basis.TEXT, details=details, anchor=when,
         )
+        if claimed:  # a text imitating a notice: its signature is only who it claims to be
+            event = dataclasses.replace(event, attribution=template.t(ctx.lang, "events.claimed_party", name=claimed))
         if basis is Basis.FILE_MTIME:
             event = dataclasses.replace(
                 event, summary=event.summary + template.t(ctx.lang, "events.weak_time"))
