@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline, served
+from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline
 from evidence import intake as intake_mod
 from evidence.errors import ExitCode
 from evidence.model import Case, Issue, Status
@@ -208,21 +208,19 @@ def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Option
           password: str | None) -> Built:
     from evidence.pdf import protect
 
+    def seal(dossier: Path) -> None:  # issue 6: after the checks; issue 23: before it is moved out
+        protect.encrypt(dossier, password or "")
+        integrity.write_sidecar(dossier)
+
     built: list[pipeline.VictimResult] = []
     failed: list[tuple[str, str]] = []
     for vid in ids:
         try:
             result = contextvars.copy_context().run(  # its render state ends with it
-                pipeline.build_victim, case, vid, target, options)
+                pipeline.build_victim, case, vid, target, options, seal if password is not None else None)
         except Exception as exc:  # one claimant never stops the others (as in a batch)
             failed.append((vid, batch.failure_message(exc, target / vid)))
             continue
-        if password is not None and result.dossier is not None:  # issue 6: after the checks
-            for pdf in (result.dossier, *pipeline.dossier_volumes(result.dossier, options)):
-                protect.encrypt(pdf, password)  # issue 18: its volumes too
-                integrity.write_sidecar(pdf)
-            if options.redact:  # issue 23: the served copy is the encrypted one
-                served.publish_victim(target, vid, result.dossier.name)
         built.append(result)
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(
         [i for r in built for i in r.issues])

@@ -27,12 +27,6 @@ def victim_names(output_name: str) -> list[str]:
     return [output_name, output_name + ".sha256", f"timeline{stem}.json", f"inventory{stem}.json"]
 
 
-def publish_victim(out_dir: Path, victim_id: str, dossier_name: str) -> Path:
-    """One claimant's service copy, again after anything that replaced the dossier (an
-    encrypted dossier is a new file: the copy made when it was built is the unencrypted one)."""
-    return publish(out_dir, victim_id, victim_names(dossier_name))
-
-
 def publish(out_dir: Path, folder: str, names: Iterable[str]) -> Path:
     """Copy OUT/folder/<names> into OUT/served/folder, which ends up holding exactly those."""
     src, dst = out_dir / folder, out_dir / SERVED_DIR / folder
