@@ -516,11 +516,13 @@ class Recto:
         return self.final[raw_1based - 1] + 1
 
 
-def recto(starts: Sequence[int], total: int) -> Recto:
+def recto(starts: Sequence[int], total: int, even: bool = False) -> Recto:
     """Insert a blank before every part start that would otherwise fall on a verso.
 
     `starts`: 0-based indices (in the unpadded document) of pages that must be rectos (odd
-    1-based numbers): the first page of each section and exhibit.
+    1-based numbers): the first page of each section and exhibit. `even`: a marked blank verso
+    after a last recto too, so the next document printed after this one (the next dossier in
+    the joint bundle) starts on a recto with its gutter on the binding side (issue 17).
     """
     must = set(starts)
     final: list[int] = []
@@ -531,6 +533,9 @@ def recto(starts: Sequence[int], total: int) -> Recto:
             blanks.append(pos)
             pos += 1
         final.append(pos)
+        pos += 1
+    if even and pos % 2 == 1:
+        blanks.append(pos)
         pos += 1
     return Recto(tuple(final), tuple(blanks), pos)
 
@@ -588,7 +593,7 @@ def blanks(plan: Plan, ex: ExhibitPages, counts: Sequence[int], appendix: int, o
                 starts.append(raw[doc_page] - 1)
     if appendix:
         starts.append(raw_total - appendix)
-    return recto(sorted(set(starts)), raw_total)
+    return recto(sorted(set(starts)), raw_total, even=True)
 
 
 def numbers(plan: Plan, ex: ExhibitPages, front_pages: int, appendix: int,
@@ -704,7 +709,7 @@ def outline(plan: Plan, ex: ExhibitPages, pg: Pagination) -> list[Mark]:
         marks.append(Mark(titled(t("section.exhibits"), groups[0].page + 1),
                           groups[0].page, tuple(groups)))
     if pg.appendix:
-        first = pg.total - pg.appendix + 1
+        first = pg.rec.page(len(pg.rec.final) - pg.appendix + 1)  # blanks may follow it
         marks.append(Mark(titled(t("section.custody"), first), first - 1))
     return marks
 

@@ -469,6 +469,7 @@ def _add_pages(job: _Job, doc: assemble.Dossier, ex: render.Exhibits,
                 pages.add_pdf(ex.inserts[k])
     for page in front_pdf[paged.front_pages:]:
         pages.add(page)
+    pages.finish()
 
 
 def _stamp(job: _Job, doc: assemble.Dossier, plan: Plan, ex: render.Exhibits,

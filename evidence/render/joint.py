@@ -497,11 +497,27 @@ def front_matter(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], fr
         initialFontName=font,
     )
     found: list[tuple[str, int]] = []
-    doc.build(_story(analysis, ranges, front, lang, tz, font, doc.width, found,
-                     _fonts(setup).heading),
-              canvasmaker=CountingCanvas if counting else Canvas)
-    data = buffer.getvalue()
-    return Rendered(data, doc.page, tuple(found))
+
+    def story() -> list[Flowable]:
+        found.clear()
+        return _story(analysis, ranges, front, lang, tz, font, doc.width, found,
+                      _fonts(setup).heading)
+
+    doc.build(story(), canvasmaker=CountingCanvas if counting else Canvas)
+    if doc.page % 2 and _two_sided(setup):  # the first dossier must start on a recto
+        buffer.seek(0)
+        buffer.truncate()
+        doc.build([*story(), PageBreak(), Spacer(1, (size[1] - 2 * margin) / 2 - 20 * mm),
+                   _p(template.t(lang, "print.blank"), _styles(font)["center"])],
+                  canvasmaker=CountingCanvas if counting else Canvas)
+    return Rendered(buffer.getvalue(), doc.page, tuple(found))
+
+
+def _two_sided(setup: dict[str, Any]) -> bool:
+    """issue 17: printed duplex (batch resolves the command line's --print into the setup),
+    the front matter ends on a verso, as each dossier does."""
+    section = setup.get("print")
+    return isinstance(section, dict) and section.get("profile") == "duplex"
 
 
 def failed_page(number: int, claimant: joint.Claimant, lang: str, setup: dict[str, Any]
