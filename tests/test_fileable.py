@@ -323,3 +323,37 @@ def test_bundle_front_matter_is_a_court_document(built: tuple[Path, Path, dict[s
     domains = analysis[analysis.index("钓鱼网站域名"):]
     assert "归属地" not in domains  # no empty column for domains
     assert "纵轴为原告人数" in flat and "横轴为原告人数" in flat  # each count chart has a legend
+
+
+def _small_text(pdf: Path, limit: float) -> list[tuple[int, float, str]]:
+    """(page, size, text) of every run drawn smaller than `limit` points: the font size times
+    the text and graphics matrices' vertical scale, as a reader sees it."""
+    import math
+
+    import pypdf
+
+    found: list[tuple[int, float, str]] = []
+    for n, page in enumerate(pypdf.PdfReader(pdf).pages, start=1):
+        def visit(text: str, cm: Any, tm: Any, _font: Any, size: float, n: int = n) -> None:
+            shown = size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+            if text.strip() and shown < limit - 0.01:
+                found.append((n, round(shown, 2), text.strip()))
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_no_text_under_9_points_but_the_stamps(built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: table text ≥ 9 pt, nothing smaller (the OCR note, an exhibit's file and hash
+    in its header band, the cover's fingerprint were 7.5-8.5 pt) — except the Bates stamp."""
+    _, out, _ = built
+    for vid in ("V001", "V002", "V003"):
+        pdf = out / vid / "dossier.pdf"
+        small = [(n, size, text) for n, size, text in _small_text(pdf, 9.0)
+                 if f"JD-{vid}-{n:06d}" not in text]
+        assert not small, small[:5]
+        assert _small_text(pdf, 9.0), "the stamps are drawn smaller: the reading must see them"
+    summary = [text for n, size, text in _small_text(out / "V001" / "dossier.pdf", 10.5)
+               if n == 2 and "JD-" not in text]
+    assert not any("OCR" in t for t in summary)  # the summary's note is body text
+    front = [t for n, _, t in _small_text(out / "joint" / "bundle.pdf", 9.0) if n <= 6]
+    assert not front, front[:5]

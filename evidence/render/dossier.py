@@ -245,7 +245,7 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
         (c.t("cover.pages"), common.cell(c.st.body, _page_part(
             c, nums, "t", str(nums.total or ""), "0" * nums.later, False, c.st.body))),
         (c.t("cover.fingerprint"), common.cell(c.st.body, common.Run(
-            p.fingerprint, c.st.body.fontName, 8))),
+            p.fingerprint, c.st.body.fontName, c.st.cell.fontSize))),
     ]
     w = c.pg.frame_width
     return [
@@ -324,7 +324,7 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
         (c.t("summary.compensation_paid"), c.money(s.compensation_paid)),
     ], (w * 0.35, w * 0.65)))
     if c.ocr_note:  # issue 21
-        out.append(common.Para(esc(c.ocr_note), c.st.small))
+        out.append(common.Para(esc(c.ocr_note), c.st.body))  # issue 17: body text, 五号
     missing = []
     if not p.victim.config_found:
         missing.append(c.t("summary.missing_config"))
