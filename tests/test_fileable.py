@@ -357,3 +357,38 @@ def test_no_text_under_9_points_but_the_stamps(built: tuple[Path, Path, dict[str
     assert not any("OCR" in t for t in summary)  # the summary's note is body text
     front = [t for n, _, t in _small_text(out / "joint" / "bundle.pdf", 9.0) if n <= 6]
     assert not front, front[:5]
+
+
+def test_bundle_table_headers_leave_no_character_alone(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: a header narrower than its column's text is cut into even lines
+    ("首次下单时" over a lone "间" before), read back as the lines pdftotext sees in the header
+    row of each table in the bundle's front matter."""
+    from evidence import template
+
+    _, out, _ = built
+    bundle = out / "joint" / "bundle.pdf"
+    heads = {template.t("zh-Hans", f"joint.col.{k}") for k in (
+        "number", "name", "id", "region", "pages", "amount_lost", "first_order",
+        "first_call_number", "delay", "callers", "channels", "compensation")}
+    html = subprocess.run(["pdftotext", "-f", "2", "-l", "3", "-bbox", str(bundle), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">'
+                      r"([^<]+)</word>")
+    seen = 0
+    for page in html.split("<page ")[1:]:
+        words = [(float(x), float(y), w) for x, y, w in word.findall(page)]
+        top = next(y for _, y, w in words if w == "序号")
+        first_row = min(y for _, y, w in words if y > top + 2 and w == "1")
+        cells: dict[int, list[str]] = {}  # a header's lines share their left edge
+        for x, y, w in sorted(words, key=lambda t: (t[0], t[1])):
+            if top - 1 <= y < first_row - 1:
+                cells.setdefault(round(x), []).append(w)
+        for lines in cells.values():
+            text = "".join(lines)
+            seen += text in heads
+            if text in heads:  # lines shorter than half the longest: a character left alone
+                assert all(2 * len(line) >= max(map(len, lines)) for line in lines), lines
+            else:
+                assert len(lines) == 1, lines  # not a header of ours: a word pdftotext split
+    assert seen >= 12  # the index's and the summary's headers
