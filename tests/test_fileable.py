@@ -5,6 +5,7 @@ the dossier's text (pdftotext), 证据目录.docx (python-docx), 原告名单.do
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -392,3 +393,30 @@ def test_bundle_table_headers_leave_no_character_alone(
             else:
                 assert len(lines) == 1, lines  # not a header of ours: a word pdftotext split
     assert seen >= 12  # the index's and the summary's headers
+
+
+def test_recording_sheet_names_recorder_carrier_and_hash(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17 (Art. 15): each recording sheet says which phone's recorder made it (from the
+    file name's convention, as the 证据目录 says it), that the original carrier is handed over
+    separately, and the file's SHA-256."""
+    _, out, truth = built
+    sheets = 0
+    for vid in ("V001", "V002", "V003"):
+        pages = _text(out / vid / "dossier.pdf").split("\f")
+        inventory = {f["path"]: f["sha256"] for f in json.loads(
+            (out / vid / "inventory.json").read_text(encoding="utf-8"))["files"]}
+        for page in pages:
+            if "录音文件说明" not in page:
+                continue
+            sheets += 1
+            flat = re.sub(r"\s+", "", page)
+            source = flat[flat.index("来源"):]
+            assert re.match(r"来源原告手机通话录音（[^）]*(手机自带通话录音|App)）；录音原件以原始载体另行提交",
+                            source), source[:60]
+            shown = [sha for path, sha in inventory.items()
+                     if "文件" + re.sub(r"\s+", "", path) + "类型" in flat]
+            assert len(shown) == 1 and shown[0] in flat  # the full hash of that very file
+    recordings = sum(f["kind"] == "recording" for v in truth["victims"] for f in v["files"]
+                     if v["id"] in ("V001", "V002", "V003"))
+    assert sheets == recordings >= 2

@@ -920,7 +920,8 @@ def _recording(c: Ctx, it: Item) -> list[Flowable]:
         (c.t("exhibit.matched_call"), f"{c.when(match.time)} {match.summary}" if match
          else c.t("exhibit.no_match")),
     ]
-    app = details.get("app") or ""
+    # issue 17: the recorder that made it (the app or phone its file name says), as in the 证据目录
+    app = exhibits_mod.device_of(it.events, c.plan.lang)
     extra.append((c.t("exhibit.recording_source"), c.t("exhibit.recording_source_line",
                                                       app=f"（{app}）" if app else "")))
     return [common.Para(esc(c.t("exhibit.recording_heading")), c.st.h2), _meta(c, it, extra),
