@@ -420,3 +420,29 @@ def test_recording_sheet_names_recorder_carrier_and_hash(
     recordings = sum(f["kind"] == "recording" for v in truth["victims"] for f in v["files"]
                      if v["id"] in ("V001", "V002", "V003"))
     assert sheets == recordings >= 2
+
+
+def test_evidence_list_leaves_room_to_sign_and_seal(
+        built: tuple[Path, Path, dict[str, Any]], tmp_path: Path) -> None:
+    """issue 17: the 证据目录 ends with 提交人, 日期 and a 签名（盖章） cell tall enough for a
+    signature and a seal: measured on the rendered page, from the label's top to the rule
+    that closes its cell."""
+    from PIL import Image
+
+    _, out, _ = built
+    pdf = out / "V001" / "dossier.pdf"
+    page = next(n for n in _index_pages(pdf) if "签名（盖章）" in _text(pdf, n))
+    flat = re.sub(r"\s+", "", _text(pdf, page))
+    assert flat.index("提交人") < flat.index("日期") < flat.index("签名（盖章）")
+    html = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    _, top, x1 = (float(v) for v in re.search(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">签名（盖章）',
+        html).groups())  # type: ignore[union-attr]
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), "-png",
+                    str(pdf), str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    x = int(x1 + 60)  # inside the value cell, right of the label
+    bottom = next(y for y in range(int(top) + 14, image.height)
+                  if int(image.getpixel((x, y))) < 160)  # type: ignore[arg-type]
+    assert (bottom - top) * 25.4 / 72 >= 18, (bottom - top) * 25.4 / 72

@@ -442,9 +442,14 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
                                                      name=_name(c))),
                        (c.t("index.counsel"), p.case.counsel or ""),
                        (c.t("index.date"), date),
-                       (c.t("index.signature"), "")], (w * 0.22, w * 0.78)))
+                       # issue 17: a cell a signature and a seal fit in (four lines, ~22 mm)
+                       (c.t("index.signature"), common.cell(st.body, "\u3000\n" * SIGN_LINES + "\u3000"))],
+                   (w * 0.22, w * 0.78)))
     out.append(common.Room(14 * mm))  # for the signature and seal, never a page of its own
     return out
+
+
+SIGN_LINES = 3  # blank lines (ideographic spaces: an empty line is dropped) in the 签名（盖章） cell
 
 
 def _path_lines(path: str) -> str:
