@@ -199,7 +199,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     (work / names[0]).write_bytes(_dump({"victim": job.victim.id, "events": docs.events,
                                          "facts": docs.facts}, docs.memo))
     (work / names[1]).write_bytes(_dump(docs.inventory))
-    extra = _office(job, plan, nums)
+    extra = _office(job, plan, nums, render.missing(c))
     _check(job, plan, pdf, ex, paged, nums, stamps, docs)
     if options.sign is not None:  # issue 18: the last change to the file, after its checks
         pdf_sha = integrity.sign_dossier(pdf, options.sign)
@@ -210,9 +210,10 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
                     *integrity.beside_names(names[2], options.pdfa)]
 
 
-def _office(job: _Job, plan: Plan, nums: layout.Numbers) -> list[str]:
+def _office(job: _Job, plan: Plan, nums: layout.Numbers, missing: Sequence[str]) -> list[str]:
     """issue 17: the evidence list as Word (the copy the lawyer edits and signs) and, for a
-    service copy, what the lawyer must check by hand, kept off the served pages."""
+    service copy, what the lawyer must check by hand and what the file lacks (`missing`),
+    kept off the served pages."""
     docx_name = output_name("证据目录.docx", job.options)
     (job.work / docx_name).write_bytes(office.evidence_list(plan, nums.item_pages))
     extra = [docx_name]
@@ -220,6 +221,9 @@ def _office(job: _Job, plan: Plan, nums: layout.Numbers) -> list[str]:
         extra.append(output_name("review.txt", job.options))
         lines = [template.t(job.lang, "print.manual_review"), "", *(
             i.message for i in job.issues if i.code in ("manual_review", "redaction_withheld"))]
+        if missing:
+            lines += ["", template.t(job.lang, "dossier.summary.missing_heading"),
+                      *(f"• {m}" for m in missing)]
         (job.work / extra[-1]).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return extra
 
@@ -316,7 +320,7 @@ def _render_ctx(job: _Job, plan: Plan) -> render.Ctx:
     return render.Ctx(plan, common.page(job.setup), common.styles(
         job.fonts, float(job.dsetup.get("font_size", 10))), job.fonts, tabs=job.options.tabs,
         review_note="",  # issue 17: no internal instruction on served pages (review.txt)
-        copy_mark=template.t(lang, "print.redacted_mark") if red else "",
+        copy_mark=template.t(lang, "print.redacted_mark") if red else "", served=red is not None,
         ocr_pages=job.ocr_pages, ocr_mask=redact_pixels.masker(red) if red else None,  # issue 21
         ocr_vouched=job.vouched, ocr_note=ocr_run.note(lang, job.options.ocr, plan.items))
 

@@ -125,6 +125,9 @@ class Ctx:
     tabs: bool = False  # a tab sheet before each exhibit
     review_note: str = ""  # on image/PDF exhibit pages of a redacted copy
     copy_mark: str = ""  # on the cover of a redacted copy
+    # issue 17: a service copy (served on the other side): what the file lacks is the
+    # lawyer's business, listed in review.txt, not on a served page
+    served: bool = False
     # issue 21: OCR pages of exhibited images by SHA-256 (their invisible text layer), what a
     # service copy does to that text, and the summary's line when no text was read
     ocr_pages: Mapping[str, OcrPage] = dataclasses.field(default_factory=dict)
@@ -325,22 +328,28 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
     ], (w * 0.35, w * 0.65)))
     if c.ocr_note:  # issue 21
         out.append(common.Para(esc(c.ocr_note), c.st.body))  # issue 17: body text, 五号
-    missing = []
-    if not p.victim.config_found:
-        missing.append(c.t("summary.missing_config"))
-    if not any(it.file.sha256 for it in p.items):  # the order sheet is no evidence file
-        missing.append(c.t("summary.missing_none"))
-    if not s.orders:
-        missing.append(c.t("summary.missing_orders"))
-    if not s.first_call:
-        missing.append(c.t("summary.missing_call"))
-    if not s.debits:
-        missing.append(c.t("summary.missing_debit"))
-    missing += _court_missing(c)
-    if missing:
+    wanted = [] if c.served else missing(c)  # issue 17: a service copy's list: review.txt
+    if wanted:
         out.append(common.Para(esc(c.t("summary.missing_heading")), c.st.h2))
-        out.extend(common.Para(esc("• " + m), c.st.body) for m in missing)
+        out.extend(common.Para(esc("• " + m), c.st.body) for m in wanted)
     return out
+
+
+def missing(c: Ctx) -> list[str]:
+    """缺少的证据: what the file lacks that a court will ask for (the summary's list)."""
+    p, s = c.plan, c.plan.summary
+    out = []
+    if not p.victim.config_found:
+        out.append(c.t("summary.missing_config"))
+    if not any(it.file.sha256 for it in p.items):  # the order sheet is no evidence file
+        out.append(c.t("summary.missing_none"))
+    if not s.orders:
+        out.append(c.t("summary.missing_orders"))
+    if not s.first_call:
+        out.append(c.t("summary.missing_call"))
+    if not s.debits:
+        out.append(c.t("summary.missing_debit"))
+    return out + _court_missing(c)
 
 
 def _court_missing(c: Ctx) -> list[str]:
