@@ -446,3 +446,22 @@ def test_evidence_list_leaves_room_to_sign_and_seal(
     bottom = next(y for y in range(int(top) + 14, image.height)
                   if int(image.getpixel((x, y))) < 160)  # type: ignore[arg-type]
     assert (bottom - top) * 25.4 / 72 >= 18, (bottom - top) * 25.4 / 72
+
+
+def test_an_order_in_the_chronology_is_its_price_not_a_debit_to_verify(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: the order row's amount read "259.00（方向待核实）" (direction to be verified),
+    as if it were a bank notice of unknown sign; it is the order's price."""
+    _, out, truth = built
+    for vid in ("V001", "V002", "V003"):
+        pdf = out / vid / "dossier.pdf"
+        chronology = "".join(re.sub(r"\s+", "", t) for t in _text(pdf).split("\f")
+                             if t.lstrip().startswith("时间线") or "证据／页码" in t)
+        orders = _victim(truth, vid)["orders"]
+        assert chronology.count("（订单金额）") == len(orders) >= 1, vid
+        layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                check=True, text=True).stdout.splitlines()
+        for order in orders:  # the price in the amount column, the words right beneath it
+            price = f"{Decimal(order['amount']):,.2f}"
+            rows = [n for n, line in enumerate(layout) if f"订单{order['id']}" in line]
+            assert any(price in layout[n] and "（订单金额）" in layout[n + 1] for n in rows), vid

@@ -517,7 +517,9 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int, label_of: Mapping[str, 
     if ev.amount is not None:
         sign = "-" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
         amount = f"{sign}{ev.amount:,.2f}"
-        if ev.direction is None:  # a notice shown for review: the sign of neither direction
+        if ev.kind is EventKind.ORDER:  # issue 17: the price paid, not a debit to verify
+            amount = c.t("chronology.amount_order", amount=amount)
+        elif ev.direction is None:  # a notice shown for review: the sign of neither direction
             amount = c.t("chronology.amount_review", amount=amount)
     cite: list[str | common.Run] = [row.item_label or "—"]
     target: int | str | None = page
