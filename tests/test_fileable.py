@@ -465,3 +465,14 @@ def test_an_order_in_the_chronology_is_its_price_not_a_debit_to_verify(
             price = f"{Decimal(order['amount']):,.2f}"
             rows = [n for n, line in enumerate(layout) if f"订单{order['id']}" in line]
             assert any(price in layout[n] and "（订单金额）" in layout[n + 1] for n in rows), vid
+
+
+def test_evidence_list_headers_break_at_their_slash(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: "证据形式／原件或复印件" broke as "证据形式／原" over "件或复印件"."""
+    _, out, _ = built
+    pdf = out / "V001" / "dossier.pdf"
+    lines = [ln.strip() for ln in _text(pdf, _index_pages(pdf)[0], column=2).splitlines()
+             if ln.strip()]
+    at = lines.index("证据形式／")  # under the intro line's words that fall in this column
+    assert lines[at + 1] == "原件或复印件", lines[:4]

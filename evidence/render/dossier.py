@@ -387,6 +387,14 @@ INDEX_COLUMNS = ("no", "name", "original", "source", "purpose", "count", "pages"
 INDEX_WIDTHS = (0.085, 0.175, 0.125, 0.20, 0.24, 0.075, 0.10)  # shares of the frame width
 
 
+def _head_text(text: str, width: float, style: Any) -> str:
+    """A column header wider than its column breaks after its ／ ("证据形式／" over
+    "原件或复印件"), not wherever the line is full (issue 17: "证据形式／原" over "件或复印件")."""
+    at = text.find("／") + 1
+    fits = pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 6
+    return text if fits or not at else text[:at] + "\n" + text[at:]
+
+
 def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
     """证据目录 as a clerk files it (issue 17): each exhibit named by what it is, grouped by the
     fact it proves, with 原件/复印件, 来源 (the file), 证明目的, 份数/页数 and 页码, then
@@ -394,8 +402,9 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, st = c.plan, c.st
     w = c.pg.frame_width
     widths = [w * x for x in INDEX_WIDTHS]
-    head = common.GridRow(tuple(common.cell(st.cell_head, c.t(f"index.{k}"))
-                                for k in INDEX_COLUMNS))
+    head = common.GridRow(tuple(common.cell(st.cell_head, _head_text(c.t(f"index.{k}"), width,
+                                                                 st.cell_head))
+                                for k, width in zip(INDEX_COLUMNS, widths, strict=True)))
     out: list[Flowable] = [
         common.Para(esc(c.t("index.heading")), st.h1),
         common.Para(esc(c.t("index.intro", name=_name(c), case=p.case.title)), st.body),
