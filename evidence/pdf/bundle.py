@@ -562,12 +562,11 @@ _O, _P, _F, _C = b"opfc"
 
 
 def _stamp_content(label: str, under: str, face: model.BundleStampFace,
-                   glyphs: Mapping[str, tuple[int, float]], verso: bool = False) -> bytes:
+                   glyphs: Mapping[str, tuple[int, float]]) -> bytes:
     """issue 17: one stamp: the bundle number, and beneath it, smaller, the page's own stamp
     (a dossier's, as face.beneath puts it), each right-aligned on a white knock-out and drawn
-    with the face's glyph forms. `glyphs`: character -> (form index, advance). `verso`: an
-    even page, whose stamp keeps face.verso_shift clear of the binding."""
-    width = face.size[0] - (face.verso_shift if verso else 0.0)
+    with the face's glyph forms. `glyphs`: character -> (form index, advance)."""
+    width, _ = face.size
     ops = _stamp_line(label, width, face.small * face.line + 0.5, 1.0, face, glyphs)
     if under:
         ops += _stamp_line(face.beneath.format(stamp=under), width, 0.0, face.small, face, glyphs)
@@ -862,6 +861,9 @@ def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int,
     sw, sh = face.size
     head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
         writer.num(sw), writer.num(sh), resources)
+    # duplex: a verso's stamp right-aligned face.verso_shift short of the box's edge, clear
+    # of the binding on the page's right
+    verso = dataclasses.replace(face, size=(sw - face.verso_shift, sh))
     for num, page in stamps:
-        content = _stamp_content(labels[page], own[page], face, glyphs, page % 2 == 1)
+        content = _stamp_content(labels[page], own[page], verso if page % 2 else face, glyphs)
         w.obj(num, head + b"/Length %d>>" % len(content), content)
