@@ -540,7 +540,8 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int, label_of: Mapping[str, 
     also = [x for x in dict.fromkeys(known[r.path] for r in ev.also if r.path in known)
             if x != row.item_label]
     if also:
-        cite.append(common.Run("\n+" + "、".join(also), st.cell.fontName, 6.5))
+        cite.append(common.Run("\n+" + "、".join(also), st.cell.fontName,
+                               st.cell.fontSize))  # issue 17: table text, 9 pt
     return common.GridRow((
         common.cell(st.cell, when, link=target), common.cell(style, text, *_review(c, ev)),
         common.cell(st.cell, *party),
