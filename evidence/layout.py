@@ -120,7 +120,20 @@ class Row:
 
     event: Event
     item_label: str | None  # the exhibit item its source file is shown in
-    marker: str  # "" | "call" (first fraud call) | "debit"
+    # "" | "call" (first fraud call) | "debit" | "fraud_call" (a later call or recording with
+    # the first fraud call's number: the answered call is marked too, issue 17)
+    marker: str
+
+
+def _marker(ev: Event, first_call: Event | None, debit_ids: set[int]) -> str:
+    if ev is first_call:
+        return "call"
+    if id(ev) in debit_ids:
+        return "debit"
+    if (first_call is not None and ev.kind in (EventKind.CALL, EventKind.RECORDING)
+            and ev.counterparty == first_call.counterparty and ev.time >= first_call.time):
+        return "fraud_call"
+    return ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,7 +270,7 @@ def plan(
     rows = tuple(
         Row(ev, _cite(ev, label_of) if ev.source.path != exhibits.STATEMENT_PATH
             or ev.kind is EventKind.ORDER else None,  # the order sheet states the orders only
-            "call" if ev is summary.first_call else ("debit" if id(ev) in debit_ids else ""))
+            _marker(ev, summary.first_call, debit_ids))
         for ev in ordered
     )
     return Plan(

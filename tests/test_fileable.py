@@ -476,3 +476,36 @@ def test_evidence_list_headers_break_at_their_slash(
              if ln.strip()]
     at = lines.index("证据形式／")  # under the intro line's words that fall in this column
     assert lines[at + 1] == "原件或复印件", lines[:4]
+
+
+def test_the_answered_fraud_call_is_marked_in_the_chronology(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: not only the first (often missed) fraud call: the fraud number's later calls
+    and recordings are drawn like it (the marked rows' bold face), the legend says so."""
+    import pypdf
+
+    _, out, _ = built
+    checked = 0
+    for vid in ("V001", "V002", "V003"):
+        reader = pypdf.PdfReader(out / vid / "dossier.pdf")
+        faces: dict[str, set[str]] = {}
+
+        def visit(text: str, _cm: Any, _tm: Any, font: Any, _size: float,
+                  faces: dict[str, set[str]] = faces) -> None:
+            if font is not None and text.strip():
+                faces.setdefault(text.strip(), set()).add(str(font.get("/BaseFont")))
+
+        pages = [p for p in reader.pages if "证据／页码" in p.extract_text()]
+        assert "此后的通话、录音均以红色、加粗" in re.sub(r"\s+", "", pages[0].extract_text())
+        for page in pages:
+            page.extract_text(visitor_text=visit)
+        first = next(t for t in faces if t.startswith("★"))
+        number = re.search(r"1\d{10}", first + "".join(t for t in faces if t.startswith(
+            first)))
+        marked = faces[first]
+        later = [t for t in faces if number and t.startswith(("来电：", "通话录音："))
+                 and number.group(0) in t]
+        for text in later:
+            assert faces[text] == marked, (vid, text, faces[text], marked)
+        checked += len(later)
+    assert checked >= 2  # the sample's answered calls and recordings after the first
