@@ -312,7 +312,22 @@ def _plan(job: _Job) -> Plan:
             job.issues.append(Issue(Severity.WARNING, "manual_review", template.t(
                 lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
     masked: Plan = job.red.model(plan)
-    return masked
+    return _without_todos(masked, lang)
+
+
+def _without_todos(plan: Plan, lang: str) -> Plan:
+    """issue 17: a service copy's 证明目的 without counsel's to-do ("内容待律师核对后填写"):
+    an instruction to the lawyer is no page to serve on the other side."""
+    todos = [t for t in template.t(lang, "exhibits.counsel_todo").split("|") if t]
+
+    def done(text: str) -> str:
+        for todo in todos:
+            text = text.replace(todo, "")
+        return text
+
+    return dataclasses.replace(plan, exhibits=tuple(dataclasses.replace(e, items=tuple(
+        dataclasses.replace(it, purpose=done(it.purpose)) for it in e.items))
+        for e in plan.exhibits))
 
 
 def _render_ctx(job: _Job, plan: Plan) -> render.Ctx:

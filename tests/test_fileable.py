@@ -509,3 +509,24 @@ def test_the_answered_fraud_call_is_marked_in_the_chronology(
             assert faces[text] == marked, (vid, text, faces[text], marked)
         checked += len(later)
     assert checked >= 2  # the sample's answered calls and recordings after the first
+
+
+def test_a_service_copy_carries_no_instruction_to_counsel(
+        built: tuple[Path, Path, dict[str, Any]], tmp_path: Path) -> None:
+    """issue 17: "（内容待律师核对后填写）" in a purpose and "请补充京东订单截图…" under the order
+    sheet are the lawyer's to-do: on the court's copy, not on the copy served on the defendant
+    (PDF and its editable 证据目录)."""
+    from evidence import config, pipeline
+
+    case, out, _ = built
+    loaded, _ = config.load_case(case)
+    pipeline.build_victim(loaded, "V001", tmp_path, pipeline.Options(redact=True))
+    plain = re.sub(r"\s+", "", _text(out / "V001" / "dossier.pdf"))
+    served = re.sub(r"\s+", "", _text(tmp_path / "V001" / "dossier-redacted.pdf"))
+    todos = ("内容待律师核对后填写", "请补充京东订单截图")
+    assert all(t in plain for t in todos)  # the sample needs both for the test to mean anything
+    assert not any(t in served for t in todos), [t for t in todos if t in served]
+    assert "显示的内容" in served and "属当事人陈述" in served  # the rest of each line stays
+    cells = [c.text for t in docx.Document(str(tmp_path / "V001" / "证据目录-redacted.docx")).tables
+             for r in t.rows for c in r.cells]
+    assert not any(t in c for c in cells for t in todos)

@@ -1019,8 +1019,9 @@ def _order_sheet(c: Ctx, it: Item) -> list[Flowable]:
     """The claimant's own statement of the order (issue 17): printed because no file proves
     the order, and marked as a statement so it is never taken for an order export."""
     v, w = c.plan.victim, c.pg.frame_width
-    out: list[Flowable] = [common.Para(esc(it.name), c.st.h2),
-                           common.Para(esc(c.t("exhibit.statement_note")), c.st.body),
+    # issue 17: what the lawyer should add is not said on a served copy
+    note = c.t("exhibit.statement_note") + ("" if c.served else c.t("exhibit.statement_todo"))
+    out: list[Flowable] = [common.Para(esc(it.name), c.st.h2), common.Para(esc(note), c.st.body),
                            Spacer(1, 4 * mm)]
     for o in sorted(v.orders, key=lambda o: o.placed):
         out.append(_kv(c, [(c.t("exhibit.order_id"), o.id),
