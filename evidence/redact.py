@@ -350,12 +350,17 @@ class Redactor:
         a card's digits in the middle of a date, a time or a serial (2010-02-12 02:00:00 against
         a card holding 0212 0200) are chance, not the number."""
         hidden: dict[int, str] = {}
+        # an X beside the run is a letter there (deadbeef19437971X), unless the number has it
+        lead = len(digits) - len(digits.lstrip("X"))
+        trail = len(digits) - len(digits.rstrip("X"))
         for at in range(len(digits) - PARTIAL + 1):
             if whole and any(at + k in whole for k in range(PARTIAL)):
                 continue
             for known, kind, offset in self._windows.get(digits[at:at + PARTIAL], ()):
-                starts = offset == at and known.startswith(digits[:at + PARTIAL])
-                ends = len(known) - offset == len(digits) - at and known.endswith(digits[at:])
+                starts = any(offset == at - x and known.startswith(digits[x:at + PARTIAL])
+                             for x in {0, lead})
+                ends = any(len(known) - offset == len(digits) - x - at
+                           and known.endswith(digits[at:len(digits) - x]) for x in {0, trail})
                 if not (starts or ends):
                     continue
                 keep_first, keep_last = self._keep_counts(kind)

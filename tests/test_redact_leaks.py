@@ -336,3 +336,11 @@ def test_a_digest_holding_eight_digits_of_a_number_is_left_whole() -> None:
     digest = "ab" * 10 + PHONE[:8] + "cd" * 18
     assert red.text(f"SHA-256 {digest}") == f"SHA-256 {digest}"
     assert red.text(f"SHA-256 ab{PHONE}cd") != f"SHA-256 ab{PHONE}cd"  # a whole number is not
+
+
+def test_an_x_beside_a_cut_short_number_is_a_letter_there() -> None:
+    """Found by the property test: the last eight digits of a phone followed by a letter X
+    (`deadbeef19437971X`) were left, the X read as an ID number's check digit."""
+    red = redact.Redactor.for_victim(VICTIM)
+    for text in ("deadbeef19437971X", "X13919437z", "号19437971XX", "x13919437"):
+        assert not leaks(red.text(text)), text
