@@ -206,27 +206,40 @@ def _whole_case(run: batch.Run, jobs: int | None,
 
 def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Options,
           password: str | None) -> Built:
-    from evidence.pdf import protect
-
     built: list[pipeline.VictimResult] = []
     failed: list[tuple[str, str]] = []
     for vid in ids:
         try:
             result = contextvars.copy_context().run(  # its render state ends with it
                 pipeline.build_victim, case, vid, target, options)
+            if result.dossier is not None:
+                result = _finish_dossier(case, result, target, options, password)
         except Exception as exc:  # one claimant never stops the others (as in a batch)
             failed.append((vid, batch.failure_message(exc, target / vid)))
             continue
-        if password is not None and result.dossier is not None:  # issue 6: after the checks
-            for pdf in (result.dossier, *pipeline.dossier_volumes(result.dossier, options)):
-                protect.encrypt(pdf, password)  # issue 18: its volumes too
-                integrity.write_sidecar(pdf)
-            if options.redact:  # issue 23: the served copy is the encrypted one
-                served.publish_victim(target, vid, result.dossier.name)
         built.append(result)
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(
         [i for r in built for i in r.issues])
     return Built(tuple(built), tuple(failed), None, code)
+
+
+def _finish_dossier(case: Case, result: pipeline.VictimResult, target: Path,
+                    options: pipeline.Options, password: str | None) -> pipeline.VictimResult:
+    """After its checks: the dossier's volumes (issue 18), the dossier and volumes encrypted
+    with a password (issue 6), then the service copy (issue 23), which so only ever holds the
+    files as they are final (encrypted ones)."""
+    from evidence import volume_step
+    from evidence.pdf import protect
+
+    assert result.dossier is not None
+    split = volume_step.split(case, result.victim, target, options)
+    if password is not None:
+        for pdf in (result.dossier, *pipeline.dossier_volumes(result.dossier, options)):
+            protect.encrypt(pdf, password)
+            integrity.write_sidecar(pdf)
+    if options.redact:
+        served.publish_victim(target, result.victim, result.dossier.name)
+    return dataclasses.replace(result, issues=(*result.issues, *split.issues))
 
 
 def verify(dossier: Path, case_dir: Path | None = None, *, password: str | None = None

@@ -33,7 +33,6 @@ from evidence import (
     office,
     redact,
     sanitize,
-    served,
     template,
     timeline,
     times,
@@ -148,15 +147,12 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
         result, files = _build(got, ctx, setup, setup_path, work, options, out_dir)
         final = out_dir / victim_id
         final.mkdir(parents=True, exist_ok=True)
-        _sweep_volumes(final, files, options)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
             if scratch is None:
                 (work / name).replace(final / name)
             else:
                 with atomic.replacing(final / name) as partial:
                     shutil.copyfile(work / name, partial)
-        if options.redact:  # issue 23: service copies alone in OUT/served/<victim>
-            served.publish(out_dir, victim_id, served.victim_names(output_name("dossier.pdf", options)))
         return dataclasses.replace(result, dossier=final / output_name("dossier.pdf", options))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -165,17 +161,6 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
 def dossier_volumes(dossier: Path, options: Options) -> list[Path]:
     """issue 18: the volumes published beside a dossier (dossier-vol01.pdf, …), in order."""
     return sorted(dossier.parent.glob(output_name("dossier-vol[0-9][0-9].pdf", options)))
-
-
-def _sweep_volumes(final: Path, files: Sequence[str], options: Options) -> None:
-    """issue 18: volumes of an earlier build that this one did not make (the dossier now fits,
-    or has fewer volumes) are not this build's."""
-    for path in final.glob(output_name("dossier-vol[0-9][0-9].pdf", options) + "*"):
-        if path.name not in files:
-            path.unlink(missing_ok=True)
-    listed = output_name("volumes.json", options)
-    if listed not in files:
-        (final / listed).unlink(missing_ok=True)
 
 
 def output_name(name: str, options: Options) -> str:
@@ -218,13 +203,12 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     (work / names[1]).write_bytes(_dump(docs.inventory))
     extra = _office(job, plan, nums)
     _check(job, plan, pdf, ex, paged, nums, stamps, docs)
-    split = _volumes(job, pdf)  # issue 18: from the checked dossier, before it is signed
     if options.sign is not None:  # issue 18: the last change to the file, after its checks
         pdf_sha = integrity.sign_dossier(pdf, options.sign)
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(job.victim.id, None, paged.total, len(plan.items), tuple(job.issues),
                           job.fp)
-    return result, [names[0], names[1], *extra, *split, names[2], names[2] + ".sha256",
+    return result, [names[0], names[1], *extra, names[2], names[2] + ".sha256",
                     *integrity.beside_names(names[2], options.pdfa)]
 
 
@@ -235,53 +219,6 @@ def volume_limits(setup: Mapping[str, Any], options: Options) -> tuple[int, int]
     mb = options.max_mb if options.max_mb is not None else int(listed.get("max_mb", 0))
     pages = options.max_pages if options.max_pages is not None else int(listed.get("max_pages", 0))
     return max(0, mb), max(0, pages)
-
-
-def _volumes(job: _Job, pdf: Path) -> list[str]:
-    """issue 18: a dossier over the file limit also as volumes (dossier-vol01.pdf, …, each
-    checked, signed with --sign, with its .sha256) and volumes.json; the files to publish."""
-    from evidence.pdf import dossier_volumes as dv
-    from evidence.render import volume_cover
-
-    mb, max_pages = volume_limits(job.setup, job.options)
-    if not (mb or max_pages):
-        return []
-    case, lang, setup, duplex_on = job.got.case, job.lang, dict(job.setup), job.duplex
-
-    def cover(n: int, of: int, first: str, last: str, name: str, rows: Sequence[Any],
-              whole: bool) -> tuple[bytes, str]:
-        return (volume_cover.cover(case.title, n, of, first, last, name, rows, whole, lang, setup,
-                                   duplex_on), volume_cover.title(n, of, lang))
-
-    names = [output_name(f"dossier-vol{n:02d}.pdf", job.options) for n in range(1, 100)]
-    made = dv.split(pdf, pdf.parent, names, dv.Limits(max_pages, mb * 1_000_000, lambda rows: (
-        volume_cover.pages(rows, duplex_on))), cover, volume_cover.Row)
-    for v in made:
-        if v.over_limit:
-            why = ("it holds one section or exhibit too big for a volume on its own, which is "
-                   "never cut" if v.uncut else "its size was planned short (please report it)")
-            job.issues.append(Issue(Severity.WARNING, "volume_over_limit", (
-                f"{v.path} ({v.pages} pages, {v.size / 1e6:.1f} MB, {v.bates[0]} to "
-                f"{v.bates[1]}) is over the limit: {why}. File it as it is or ask the court how.")))
-    if made:
-        (pdf.parent / output_name(dv.VOLUMES_JSON, job.options)).write_bytes(dv.record(made))
-    return [*(n for v in made for n in _finish_volume(job, pdf.parent / v.path, v.sha256)),
-            *([output_name(dv.VOLUMES_JSON, job.options)] if made else [])]
-
-
-def _finish_volume(job: _Job, path: Path, sha: str) -> list[str]:
-    """A dossier volume as its dossier: PDF/A with --pdfa (its manifest then beside it),
-    signed with --sign, its .sha256; the names it is published under."""
-    from evidence import pdfa
-
-    beside = []
-    if job.options.pdfa:
-        sha, manifest = integrity.pdfa_bundle(path, job.got.case.build_date, job.issues)
-        beside = [pdfa.write_beside(path, manifest).name]
-    if job.options.sign is not None:
-        sha = integrity.sign_dossier(path, job.options.sign)
-    integrity.write_sidecar(path, sha)
-    return [path.name, path.name + ".sha256", *beside]
 
 
 def _office(job: _Job, plan: Plan, nums: layout.Numbers) -> list[str]:
