@@ -7,8 +7,9 @@
 
 * `sms_xml`: an SMS Backup & Restore file of MB megabytes (short messages, ~330 bytes a
   record, 300 correspondents, one message in five a bank notice, one MMS with a 200 KB picture
-  every 2,000) -> `evidence check` and `evidence timeline --format json` wall time and peak RSS
-  (the process and its children, sampled every 0.1 s).
+  every 2,000) -> `evidence check`, `evidence timeline --format json` and `evidence build
+  --victim V001` wall time, CPU seconds and peak RSS (the process and its children, sampled
+  every 0.1 s). `--commands build` runs only the build.
 * `ios_sms`: an iOS sms.db of N messages whose chat_message_join has NO index -> `timeline`.
 * `amr`: an .amr of MB megabytes whose frames alternate between two modes -> `check`.
 
@@ -158,6 +159,8 @@ def main() -> None:
     ap.add_argument("--only", choices=["sms_xml", "ios_sms", "amr"])
     ap.add_argument("--mb", type=int, default=0)
     ap.add_argument("--messages", type=int, default=60_000)
+    ap.add_argument("--commands", nargs="*", choices=["check", "timeline", "build"],
+                    help="sms_xml: only these commands (default: all three)")
     opts = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="evidence-big-") as tmp:
@@ -166,9 +169,10 @@ def main() -> None:
             mb = opts.mb or 260
             case, target = case_with(root / "xml", "SMSBackupRestore/sms-20150320103000.xml")
             n = sms_xml(target, mb)
-            for name, args in (("check", ["check", str(case)]),
-                               ("timeline", ["timeline", str(case), "--victim", "V001",
-                                             "--format", "json"])):
+            commands = (("check", ["check", str(case)]),
+                        ("timeline", ["timeline", str(case), "--victim", "V001", "--format", "json"]),
+                        ("build", ["build", str(case), "--victim", "V001", "--out", str(root / "out")]))
+            for name, args in (c for c in commands if not opts.commands or c[0] in opts.commands):
                 s, rss, code, cpu = measure(args)
                 results.append({"input": f"sms xml {mb} MB ({n:,} records)", "command": name,
                                 "seconds": round(s, 1), "cpu_seconds": round(cpu, 1),

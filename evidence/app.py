@@ -206,14 +206,21 @@ def _whole_case(run: batch.Run, jobs: int | None,
 
 def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Options,
           password: str | None) -> Built:
+    from evidence.pdf import protect
+
+    def seal(dossier: Path) -> None:  # issue 6: after the checks; issue 23: before it is moved out
+        protect.encrypt(dossier, password or "")
+        integrity.write_sidecar(dossier)
+
     built: list[pipeline.VictimResult] = []
     failed: list[tuple[str, str]] = []
     for vid in ids:
         try:
             result = contextvars.copy_context().run(  # its render state ends with it
-                pipeline.build_victim, case, vid, target, options)
-            if result.dossier is not None:
-                result = _finish_dossier(case, result, target, options, password)
+                pipeline.build_victim, case, vid, target, options,
+                seal if password is not None else None, split=True)  # its volumes too (issue 18)
+            if options.redact:  # issue 23: the service copy, as final (sealed in the work folder)
+                served.publish_victim(target, vid, pipeline.output_name("dossier.pdf", options))
         except Exception as exc:  # one claimant never stops the others (as in a batch)
             failed.append((vid, batch.failure_message(exc, target / vid)))
             continue
@@ -221,25 +228,6 @@ def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Option
     code = ExitCode.PARTIAL_BUILD if failed else errors.from_issues(
         [i for r in built for i in r.issues])
     return Built(tuple(built), tuple(failed), None, code)
-
-
-def _finish_dossier(case: Case, result: pipeline.VictimResult, target: Path,
-                    options: pipeline.Options, password: str | None) -> pipeline.VictimResult:
-    """After its checks: the dossier's volumes (issue 18), the dossier and volumes encrypted
-    with a password (issue 6), then the service copy (issue 23), which so only ever holds the
-    files as they are final (encrypted ones)."""
-    from evidence import volume_step
-    from evidence.pdf import protect
-
-    assert result.dossier is not None
-    split = volume_step.split(case, result.victim, target, options)
-    if password is not None:
-        for pdf in (result.dossier, *pipeline.dossier_volumes(result.dossier, options)):
-            protect.encrypt(pdf, password)
-            integrity.write_sidecar(pdf)
-    if options.redact:
-        served.publish_victim(target, result.victim, result.dossier.name)
-    return dataclasses.replace(result, issues=(*result.issues, *split.issues))
 
 
 def verify(dossier: Path, case_dir: Path | None = None, *, password: str | None = None

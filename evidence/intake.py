@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from evidence import atomic, config, inventory, printable, template, times
+from evidence import atomic, config, inventory, journal, printable, template, times
 from evidence.errors import InputError, OutputError, UsageError
 from evidence.model import Case
 
@@ -35,10 +35,7 @@ RECEIPT = "receipt.txt"
 # Uploads waiting for intake (the web server spools them here): inside the case folder, yet a
 # legitimate source, unlike the rest of the case folder.
 INBOX = ".inbox"
-# issue 23: the custody journal. A pending line (original name, intended stored path, hash) is
-# appended and made durable before a file enters originals/; the line is dropped once intake.json
-# records the file. At the case level, not in the victim folder, which holds evidence only.
-JOURNAL_DIR = ".intake-journal"
+JOURNAL_DIR = journal.DIR  # issue 23: the custody journal (evidence/journal.py)
 GIB = 1 << 30
 MIB = 1 << 20
 
@@ -134,13 +131,16 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
                 received_iso = times.iso(received, times.UTC)
                 # issue 23: a stored file that no record names (a crash between the copy and
                 # the record) is adopted with its hash before anything new is stored
-                journal = case.folder / JOURNAL_DIR / f"{victim_id}.jsonl"
-                adopted = _adopt_unrecorded(folder, records, received_iso, lang, _pending(journal))
+                journal_file = journal.path(case.folder, victim_id)
+                left = _pending(journal_file)
+                adopted = _adopt_unrecorded(folder, records, received_iso, lang, left)
+                # ...and a file the journal announced that never arrived is recorded as lost
+                lost = _never_stored(left, [*records, *adopted], received_iso, lang)
                 base = {"received": received_iso, "submission": submission}
                 if submission_sha:
                     base["submission_sha256"] = submission_sha
                 stored, duplicates, rejected = _store_all(entries, folder, [*records, *adopted],
-                                                          work, lang, _Journal(journal, base))
+                                                          work, lang, _Journal(journal_file, base))
                 new: list[dict[str, Any]] = [
                     {"original_path": s.original_path, "stored_path": s.stored_path,
                      "sha256": s.sha256, "size": s.size, **base,
@@ -150,7 +150,8 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
                 new += [{"original_path": r.original_path, "reason": r.reason, **base}
                         for r in rejected
                         if (submission, r.original_path, r.reason) not in seen_refusals]
-                new = [*adopted, *new]
+                new = [*adopted, *lost, *new]
+                rejected += [Rejected(str(r["original_path"]), "never_stored", str(r["reason"])) for r in lost]
                 all_records = [*records, *new]
                 _sync_folders(folder, stored)  # the stored files' names are on disk...
                 if new:  # a rerun that adds nothing leaves intake.json byte for byte
@@ -161,7 +162,7 @@ def intake(source: Path, case: Case, victim_id: str, *, limits: Limits | None = 
                 _write_atomic(receipt, render_receipt(case, victim_id, _victim_name(case, victim_id),
                                                       all_records, received), work)
                 _sync_dir(folder)  # ...and so is intake.json's: a crash after this loses nothing
-                _clear(journal)  # every pending line is now a record in intake.json
+                journal.clear(journal_file)  # every pending line is now a record in intake.json
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return IntakeResult(victim_id, folder, submission, received, tuple(stored),
@@ -299,7 +300,7 @@ def _refused(name: str, code: str, lang: str, **values: object) -> _Entry:
 
 
 def _store_all(entries: list[_Entry], folder: Path, records: list[dict[str, Any]], work: Path,
-               lang: str, journal: _Journal) -> tuple[list[Stored], list[Duplicate], list[Rejected]]:
+               lang: str, announce: _Journal) -> tuple[list[Stored], list[Duplicate], list[Rejected]]:
     originals = folder / ORIGINALS
     known: dict[str, str] = {}
     for r in records:
@@ -333,7 +334,7 @@ def _store_all(entries: list[_Entry], folder: Path, records: list[dict[str, Any]
             tmp.unlink()
             continue
         try:
-            journal.pending(entry, f"{ORIGINALS}/{storable(entry.rel)}", digest, size)
+            announce.pending(entry, f"{ORIGINALS}/{storable(entry.rel)}", digest, size)
             target = _place(tmp, originals, entry.rel, digest)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -527,26 +528,23 @@ class _Journal:
 
 
 def _pending(path: Path) -> list[dict[str, Any]]:
-    """The journal's lines; a line cut short by a crash while it was written is no record."""
     try:
-        text = path.read_text("utf-8", errors="replace")
-    except FileNotFoundError:
-        return []
+        return journal.pending(path)
     except OSError as exc:
         raise InputError(f"{path} cannot be read ({exc.strerror}); restore it from a backup "
                          "or remove it — nothing was written.") from None
-    lines: list[dict[str, Any]] = []
-    for raw in text.splitlines():
-        with contextlib.suppress(ValueError):
-            if isinstance(line := json.loads(raw), dict):
-                lines.append(line)
-    return lines
 
 
-def _clear(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        path.parent.rmdir()  # only when no other victim's journal is pending
+def _never_stored(left: list[dict[str, Any]], records: list[dict[str, Any]], received_iso: str,
+                  lang: str) -> list[dict[str, Any]]:
+    """Records for the journal's lines whose file never arrived whole (an intake stopped
+    during the copy): the loss is written into intake.json with the sentence `check` gave."""
+    there = {str(r["stored_path"]): str(r["sha256"]) for r in records
+             if r.get("stored_path") and r.get("sha256")}
+    return [{**{k: v for k, v in line.items() if k != "target"}, "recorded": received_iso,
+             "never_stored": True,
+             "reason": template.t(lang, "check.reason.never_stored", **inventory.never_stored_values(line))}
+            for line in journal.unfulfilled(left, records, there)]
 
 
 # ---- checks -------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from evidence import exhibits, extract, sqlitedb, template, times
+from evidence import exhibits, extract, journal, printable, sqlitedb, template, times
 from evidence.model import FileKind, Issue, Severity, SourceFile, Status, Victim
 
 CHUNK = 1 << 20
@@ -99,6 +99,7 @@ def scan(victim: Victim, ctx: extract.Context,
     for file, code in found:
         issues.extend(_issues_for(file, code))
     issues.extend(_custody(files, records, lang))
+    issues.extend(_never_stored(victim, files, records, lang))
     return Inventory(tuple(files), tuple(issues))
 
 
@@ -245,6 +246,28 @@ def _custody(files: list[SourceFile], records: dict[str, dict[str, Any]],
             issues.append(Issue(Severity.ERROR, "original_changed",
                                 _reason(lang, "original_changed", path=stored), path=stored))
     return issues
+
+
+def _never_stored(victim: Victim, files: list[SourceFile], records: dict[str, dict[str, Any]],
+                  lang: str) -> list[Issue]:
+    """issue 23: a file the intake journal announced that is neither recorded nor in the folder
+    (the intake stopped during its copy) is a custody gap: said, never silent."""
+    case_folder = victim.folder.parent.parent  # CASE/victims/<id>
+    try:
+        lines = journal.pending(journal.path(case_folder, victim.id))
+    except OSError as exc:
+        return [Issue(Severity.WARNING, "journal_unreadable", _reason(
+            lang, "intake_json_invalid", error=f"{journal.DIR}: {exc.strerror}"), path=journal.DIR)]
+    stored = {f.path: f.sha256 for f in files}
+    return [Issue(Severity.ERROR, "never_stored", _reason(lang, "never_stored", **never_stored_values(line)),
+                  path=str(line.get("target") or "")) for line in journal.unfulfilled(lines, records.values(), stored)]
+
+
+def never_stored_values(line: Mapping[str, Any]) -> dict[str, str]:
+    """The sentence's values, shown escaped (a name may hold line breaks or escape codes)."""
+    return {"name": printable.text(str(line.get("original_path"))),
+            "submission": printable.text(str(line.get("submission", "?"))),
+            "received": str(line.get("received", "?")), "sha": str(line.get("sha256", "?"))[:16]}
 
 
 def read_intake(folder: Path) -> list[dict[str, Any]]:

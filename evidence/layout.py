@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Protocol
 
-from evidence import exhibits, phones, template, timeline
+from evidence import exhibits, listing, phones, template, timeline
 from evidence.model import (
     Basis,
     Case,
@@ -148,6 +148,8 @@ class Plan:
     fingerprint: str
     lang: str
     tz: dt.tzinfo
+    # issue 23: large message files listed in part (their other messages counted, not printed)
+    listings: tuple[listing.Listing, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -207,6 +209,7 @@ def plan(
             all_debit_total=facts.total_debited)
     story = exhibits.story(lang, tz, victim, summary.first_call, summary.call_delay,
                            summary.debits, summary.debit_total, events)
+    left_out, listings = _listed(by_path, summary, facts)
     # a database's -wal/-shm are parts of it: listed with it in custody, never exhibited apart
     chosen = [f for f in files if f.status is Status.ACCEPTED and f.part_of is None]
     said = {f.path: exhibits.describe(f, by_path.get(f.path, []), story) for f in chosen}
@@ -230,8 +233,9 @@ def plan(
         glabel = pats.exhibit.format(n=n)
         items = []
         for i, f in enumerate(members, start=1):
-            evs = tuple(sorted((e for e in by_path.get(f.path, []) if f is not (statement or (
+            every = tuple(sorted((e for e in by_path.get(f.path, []) if f is not (statement or (
                 None,))[0] or e.kind is EventKind.ORDER), key=lambda e: e.time))
+            evs = tuple(e for e in every if id(e) not in left_out) if left_out else every
             label = glabel if len(members) == 1 else pats.item.format(exhibit=glabel, i=i, n=n)
             d = said[f.path]
             items.append(Item(
@@ -241,7 +245,7 @@ def plan(
                     f.kind, Form.ELECTRONIC),
                 purpose=d.purpose or purposes.get(group, ""),
                 events=evs, duplicates=tuple(sorted(dups.get(f.path, []))),
-                first=evs[0].time if evs else None, last=evs[-1].time if evs else None,
+                first=every[0].time if every else None, last=every[-1].time if every else None,
                 name=d.name, original=d.original,
             ))
         exhibit_list.append(Exhibit(n, glabel, group, tuple(items)))
@@ -252,19 +256,32 @@ def plan(
             label_of[f.path] = label_of[f.duplicate_of]
         elif f.part_of is not None and f.part_of in label_of:
             label_of[f.path] = label_of[f.part_of]
-    ordered = sorted(events, key=timeline.sort_key)  # the timeline's order: file times last
+    # the timeline's order (file times last); a timeline's own events are in it already, and
+    # sorting 600,000 of them again would hold as many keys (issue 23)
+    ordered = events if timeline.in_order(events) else sorted(events, key=timeline.sort_key)
     debit_ids = {id(e) for e in summary.debits}
     rows = tuple(
         Row(ev, _cite(ev, label_of) if ev.source.path != exhibits.STATEMENT_PATH
             or ev.kind is EventKind.ORDER else None,  # the order sheet states the orders only
             "call" if ev is summary.first_call else ("debit" if id(ev) in debit_ids else ""))
-        for ev in ordered
+        for ev in ordered if id(ev) not in left_out
     )
     return Plan(
         case=case, victim=victim, exhibits=exhibits_, rows=rows, summary=summary,
         custody=tuple(sorted(files, key=lambda f: f.path)),
-        build_date=build_date(case), fingerprint=fingerprint, lang=lang, tz=tz,
+        build_date=build_date(case), fingerprint=fingerprint, lang=lang, tz=tz, listings=listings,
     )
+
+
+def _listed(by_path: Mapping[str, Sequence[Event]], summary: Summary, facts: timeline.Facts | None
+            ) -> tuple[set[int], tuple[listing.Listing, ...]]:
+    """issue 23: the messages of large exports left unlisted (listing.py), and their counts."""
+    call = summary.first_call
+    numbers = [*facts.numbers, *facts.callers] if facts is not None else (
+        [call.counterparty] if call is not None and call.counterparty else [])
+    span = listing.window([*(o[1] for o in summary.orders), call.time if call else None,
+                           *(d.time for d in summary.debits)])
+    return listing.hidden(by_path, numbers, summary.debits, span)
 
 
 def _same(ev: Event | None, events: Sequence[Event]) -> Event | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fnmatch
 import hashlib
 import shutil
 import tempfile
@@ -126,18 +127,25 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def build_victim(case: Case, victim_id: str, out_dir: Path, options: Options = Options()
+def build_victim(case: Case, victim_id: str, out_dir: Path, options: Options = Options(),
+                 seal: Callable[[Path], object] | None = None, *, split: bool = False
                  ) -> VictimResult:
     """Build DIR/<victim>/dossier.pdf, timeline.json and inventory.json for one victim."""
     return build_collected(collect.victim(case, victim_id, ocr=ocr_run.reader(
-        out_dir, options.ocr, case.language)), out_dir, options)
+        out_dir, options.ocr, case.language)), out_dir, options, seal=seal, split=split)
 
 
 def build_collected(got: collect.Collected, out_dir: Path, options: Options = Options(),
-                    scratch: Path | None = None) -> VictimResult:
+                    scratch: Path | None = None, seal: Callable[[Path], object] | None = None,
+                    split: bool = False) -> VictimResult:
     """The same, from a victim already collected (the batch collects once for several uses).
     `scratch` (issue 22: a Dask worker's local folder): the work folder goes there, and only the
-    finished files are copied to the (shared) output folder, each renamed into place."""
+    finished files are copied to the (shared) output folder, each renamed into place.
+    `seal` (--encrypt): applied to the finished dossier in the work folder, after its checks
+    and before anything is moved out, so neither OUT/<victim> nor OUT/served ever holds the
+    unencrypted copy, even for a moment (issue 23). `split`: the dossier's volumes (issue 18)
+    made here too, from the dossier as it is published, before `seal` (`evidence build
+    --victim`; a whole-case build splits after the build, batch._with_volumes)."""
     case, victim_id = got.case, got.victim.id
     ctx = collect.context(case, got.victim)
     setup, setup_path = setup_for(case)
@@ -145,8 +153,19 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
     work = Path(tempfile.mkdtemp(prefix=f".work-{victim_id}-", dir=scratch or out_dir))
     try:
         result, files = _build(got, ctx, setup, setup_path, work, options, out_dir)
+        if split:
+            result, files = _split(case, result, files, work, options)
+        if seal is not None:  # the dossier and its volumes (issue 18)
+            for name in files:
+                if name == output_name("dossier.pdf", options) or fnmatch.fnmatch(
+                        name, output_name("dossier-vol[0-9][0-9].pdf", options)):
+                    seal(work / name)
         final = out_dir / victim_id
         final.mkdir(parents=True, exist_ok=True)
+        if split:  # volumes of an earlier build it did not make again go
+            from evidence import volume_step  # which builds on this module
+
+            volume_step.sweep(final, files, options)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
             if scratch is None:
                 (work / name).replace(final / name)
@@ -158,9 +177,38 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
         shutil.rmtree(work, ignore_errors=True)
 
 
-def dossier_volumes(dossier: Path, options: Options) -> list[Path]:
-    """issue 18: the volumes published beside a dossier (dossier-vol01.pdf, …), in order."""
-    return sorted(dossier.parent.glob(output_name("dossier-vol[0-9][0-9].pdf", options)))
+def _split(case: Case, result: VictimResult, files: Sequence[str], work: Path, options: Options
+           ) -> tuple[VictimResult, list[str]]:
+    from evidence import volume_step  # which builds on this module
+
+    issues: list[Issue] = []
+    made = volume_step.make(case, work / output_name("dossier.pdf", options), work, options,
+                            issues)
+    return (dataclasses.replace(result, issues=(*result.issues, *issues)),
+            [*made, *files])  # before the dossier: it is moved last
+
+
+def names_of(options: Options) -> list[str]:
+    return [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
+
+
+def _write_timeline(path: Path, job: _Job, plan: Plan, docs: _Documents) -> None:
+    """timeline.json: every event. When a large export is listed in part (issue 23) the
+    manifest's events are not all of them: the file is then written one event at a time
+    (600,000 messages' JSON is never held), in the same JSON text."""
+    whole = {"victim": job.victim.id, "events": docs.events, "facts": docs.facts}
+    if not plan.listings:
+        path.write_bytes(_dump(whole, docs.memo))
+        return
+    head, tail = _dump({**whole, "events": ["\0"]}).split(b'"\\u0000"')
+    red = job.red
+    with path.open("wb") as out:
+        out.write(head)
+        for i, e in enumerate(job.got.timeline.events):
+            one = timeline.event_json(e, job.ctx)
+            out.write((b",\n    " if i else b"") + jsontext.dumps(red.json(one) if red else one, depth=0,
+                                                                  default=str)[:-1])
+        out.write(tail)
 
 
 def output_name(name: str, options: Options) -> str:
@@ -191,15 +239,14 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     label_of = {it.file.path: it.label for it in plan.items}
     paged, nums, links = _front(c, work / "front.pdf", plan, ex, label_of, job.bates, job.duplex)
     docs = _documents(job, plan, paged, nums)
-    names = [output_name(n, options) for n in ("timeline.json", "inventory.json", "dossier.pdf")]
+    names = names_of(options)
     pdf = work / names[2]
     pdf_sha, stamps, docs = _assemble(job, plan, ex, paged, links, pdf, docs)
     if options.pdfa and docs.manifest_bytes:  # issue 18: PDF/A-2b, its manifest beside it
         pdf_sha, beside = integrity.make_pdfa(pdf, docs.manifest_bytes, plan.build_date,
                                               job.issues)
         docs = dataclasses.replace(docs, manifest_bytes=beside)
-    (work / names[0]).write_bytes(_dump({"victim": job.victim.id, "events": docs.events,
-                                         "facts": docs.facts}, docs.memo))
+    _write_timeline(work / names[0], job, plan, docs)
     (work / names[1]).write_bytes(_dump(docs.inventory))
     extra = _office(job, plan, nums)
     _check(job, plan, pdf, ex, paged, nums, stamps, docs)
@@ -386,7 +433,10 @@ def _documents(job: _Job, plan: Plan, paged: layout.Pagination, nums: layout.Num
                ) -> _Documents:
     got, victim, options, red = job.got, job.victim, job.options, job.red
     facts = timeline.facts_json(got.timeline, job.ctx)
-    events = timeline.to_json(got.timeline, job.ctx)
+    # issue 23: a large export listed in part: the manifest holds what the dossier lists
+    # (timeline.json still every event, see _write_timeline)
+    events = [timeline.event_json(r.event, job.ctx) for r in plan.rows] if plan.listings else (
+        timeline.to_json(got.timeline, job.ctx))
     inventory_json = _inventory_json(plan, nums.item_pages, job.bates, job.issues, job.ctx)
     manifest = {
         "format": "evidence-dossier/1",
@@ -399,6 +449,8 @@ def _documents(job: _Job, plan: Plan, paged: layout.Pagination, nums: layout.Num
                   "files": [Path(f).name for f in job.fonts.files]},
         "inventory": inventory_json, "exhibits": inventory_json["exhibits"],
         "timeline": events, "facts": facts,
+        **({"timeline_listed": {"listed": len(events), "events": len(got.timeline.events),
+                                "file": names_of(options)[0]}} if plan.listings else {}),
         "print": {"profile": "duplex" if job.duplex else "simplex",
                   "blank_pages": len(paged.rec.blanks), "grayscale": options.grayscale,
                   "tabs": options.tabs, "redacted": options.redact},

@@ -60,6 +60,9 @@ _RUN = re.compile(rf"(?<![0-9])\+?[0-9]+(?:{_SEP}[0-9]+)*(?:[Xx](?![0-9A-Za-z]))
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 # Hex digests (SHA-256, MD5) are identifiers of evidence, never personal numbers.
 _HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{16,}(?![0-9A-Za-z])")
+# issue 23: only a run of a digest's length is a digest (MD5, SHA-1, SHA-224, SHA-256, SHA-384,
+# SHA-512); hex letters glued to a part of an own number (deadbeef13919437) are no digest.
+DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
 _NOT_TEXT = frozenset({"sha256", "abspath", "folder", "victim_toml_sha256", "template_sha256", "fingerprint"})
 _MAX_GROUPS = 12  # longer runs are tables of numbers; split them into windows of this size
 
@@ -316,7 +319,7 @@ class Redactor:
     def _find_known(self, norm: str, index: list[int]) -> list[Finding]:
         """issue 23: the claimants' own numbers, digit by digit through any separators."""
         found: list[Finding] = []
-        hexes = [(m.start(), m.end()) for m in _HEX.finditer(norm)]
+        hexes = [(m.start(), m.end()) for m in _HEX.finditer(norm) if m.end() - m.start() in DIGEST_LENGTHS]
         for run in _LOOSE.finditer(norm):
             spots = [run.start() + i for i, c in enumerate(run.group()) if c.isdigit() or c in "Xx"]
             if len(spots) < PARTIAL:
@@ -331,7 +334,8 @@ class Redactor:
                     whole.update(range(at, at + len(known)))
                     at = digits.find(known, at + 1)
             # a part of a number inside a digest is chance (8 digits: 1 in 4 billion per spot,
-            # but a case prints thousands of SHA-256s); a whole own number is masked even there
+            # but a case prints thousands of SHA-256s); a whole own number is masked even there,
+            # and a part glued to hex letters in a run of no digest's length is masked too
             if hexes:
                 whole.update(k for k, i in enumerate(spots) if any(a <= i < b for a, b in hexes))
             found.extend(self._partial(digits, [index[i] for i in spots], whole))

@@ -32,6 +32,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -88,7 +89,19 @@ def _say(lang: str, zh: str, en: str) -> str:
 def _natural(text: str) -> tuple[Any, ...]:
     """`sms[2]` before `sms[10]`: digit runs compare as numbers (split keeps str/int alternating)."""
     parts = re.split(r"(\d+)", text)
-    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+    # issue 23: the words are interned ("sms[", "]"): 600,000 sort keys share them
+    return tuple(int(p) if i % 2 else sys.intern(p) for i, p in enumerate(parts))
+
+
+def in_order(events: Iterable[Event]) -> bool:
+    """Already in sort_key order (one key alive at a time, not one per event)."""
+    previous = None
+    for e in events:
+        key = sort_key(e)
+        if previous is not None and key < previous:
+            return False
+        previous = key
+    return True
 
 
 def sort_key(e: Event) -> tuple[Any, ...]:
@@ -114,11 +127,19 @@ def _content(e: Event) -> tuple[str, ...]:
 
 
 def _merge(events: Sequence[Event]) -> list[Event]:
-    groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+    # issue 23: only records of one kind read from two files or more can be copies of each
+    # other; a 600,000-message backup alone is not keyed (a normalised copy of every body)
+    paths: dict[EventKind, set[str]] = defaultdict(set)
     for e in events:
+        paths[e.kind].update(r.path for r in (e.source, *e.also))
+    alone = [e for e in events if len(paths[e.kind]) < 2]
+    if len(alone) == len(events):
+        return alone
+    groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+    for e in (e for e in events if len(paths[e.kind]) >= 2):
         key = (e.kind, int(e.time.timestamp() // 1), e.counterparty or "", _content(e))
         groups[key].append(e)
-    out: list[Event] = []
+    out: list[Event] = alone
     for group in groups.values():
         if len(group) == 1:
             out.append(group[0])

@@ -14,7 +14,7 @@ import dataclasses
 import fnmatch
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +43,15 @@ def is_output(name: str, options: pipeline.Options) -> bool:
 def split(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options,
           scratch: Path | None = None) -> Split:
     """Split OUT/<victim>/dossier.pdf (as published: PDF/A, signed) when it is over the limits
-    (else remove any volumes).
-    `scratch`: where the work folder goes (a Dask worker's local folder, issue 22)."""
+    (else remove any volumes). `scratch`: where the work folder goes (a Dask worker's local
+    folder, issue 22)."""
     folder = out_dir / victim_id
     dossier = folder / pipeline.output_name("dossier.pdf", options)
     work = Path(tempfile.mkdtemp(prefix=f".work-{victim_id}-", dir=scratch or out_dir))
     issues: list[Issue] = []
     try:
-        made = _volumes(case, dossier, work, options, issues)
-        for path in folder.iterdir():
-            if is_output(path.name, options) and path.name not in made:
-                path.unlink(missing_ok=True)
+        made = make(case, dossier, work, options, issues)
+        sweep(folder, made, options)
         for name in made:  # the volumes' list last: it names them
             if scratch is None:
                 (work / name).replace(folder / name)
@@ -66,11 +64,20 @@ def split(case: Case, victim_id: str, out_dir: Path, options: pipeline.Options,
                  tuple(issues))
 
 
-def _volumes(case: Case, pdf: Path, work: Path, options: pipeline.Options, issues: list[Issue]
-             ) -> dict[str, str]:
-    """The dossier over the file limit as volumes (dossier-vol01.pdf, …, each checked, signed
-    with --sign, with its .sha256) and volumes.json: the files made -> their SHA-256 ("" when
-    not known yet)."""
+def sweep(folder: Path, keep: Iterable[str], options: pipeline.Options) -> None:
+    """Volumes of an earlier split that this one did not make (the dossier now fits, or has
+    fewer volumes) are not this build's."""
+    kept = set(keep)
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if is_output(path.name, options) and path.name not in kept:
+            path.unlink(missing_ok=True)
+
+
+def make(case: Case, pdf: Path, work: Path, options: pipeline.Options, issues: list[Issue]
+         ) -> dict[str, str]:
+    """The dossier `pdf` over the file limit as volumes in `work` (dossier-vol01.pdf, …, each
+    checked, signed with --sign, with its .sha256) and volumes.json: the files made -> their
+    SHA-256 ("" when not known yet); none when it fits."""
     from evidence.pdf import dossier_volumes as dv
     from evidence.render import volume_cover
 

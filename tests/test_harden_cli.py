@@ -317,6 +317,52 @@ def test_an_intake_stopped_after_the_copy_keeps_the_original_name(tmp_path: Path
     assert code == 0 and len(_records(case)) == 2, out
 
 
+def test_a_journal_line_whose_file_never_arrived_is_reported(tmp_path: Path, monkeypatch: object) -> None:
+    """issue 23: the journal announced a file and the intake stopped before it entered
+    originals/: `check` says so in one sentence, the next intake records the loss in intake.json
+    (and says it), and the journal is then gone — the gap is never silent, nor reported twice."""
+    import json
+
+    from evidence import errors, intake
+
+    case = make_case(tmp_path, language="en")
+    sub = tmp_path / "wechat"
+    sub.mkdir()
+    (sub / "IMG_9.jpg").write_bytes(b"\xff\xd8lost\xff\xd9")
+
+    def disk_full_before_the_copy(*args: object) -> Path:
+        raise errors.OutputError("cannot write originals/IMG_9.jpg (No space left on device)")
+
+    monkeypatch.setattr(intake, "_place", disk_full_before_the_copy)  # type: ignore[attr-defined]
+    code, out = _intake(sub, case)
+    assert code == 5, out
+    folder = case / "victims" / "V001"
+    assert not (folder / "originals" / "IMG_9.jpg").exists()
+    assert "IMG_9.jpg" in (case / intake.JOURNAL_DIR / "V001.jsonl").read_text("utf-8")
+    monkeypatch.undo()  # type: ignore[attr-defined]
+
+    code, out = run("check", str(case), "--json")
+    assert code == 3, out
+    said = [i for v in json.loads(out)["victims"] for i in v["problems"] if i["code"] == "never_stored"]
+    assert len(said) == 1, out
+    assert said[0]["message"].startswith("IMG_9.jpg (submission wechat, received ")
+    assert "never stored whole in originals/" in said[0]["message"]
+
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "IMG_10.jpg").write_bytes(b"\xff\xd8kept\xff\xd9")
+    code, out = _intake(later, case)
+    assert code == 3, out  # the loss is a refusal of that earlier file, said once
+    assert "IMG_9.jpg (submission wechat" in " ".join(out.split()), out
+    records = {r["original_path"]: r for r in _records(case)}
+    assert records["IMG_9.jpg"]["never_stored"] is True and "stored_path" not in records["IMG_9.jpg"]
+    assert records["IMG_10.jpg"]["stored_path"] == "originals/IMG_10.jpg"
+    assert not (case / intake.JOURNAL_DIR).exists()
+    assert "IMG_9.jpg" in (folder / "receipt.txt").read_text("utf-8")
+    code, out = run("check", str(case), "--json")
+    assert "never_stored" not in [i["code"] for v in json.loads(out)["victims"] for i in v["problems"]]
+
+
 def test_an_exif_offset_of_minus_25_hours_is_a_note_not_a_bug(tmp_path: Path) -> None:
     from PIL import Image
 

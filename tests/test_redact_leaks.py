@@ -149,6 +149,23 @@ def test_a_number_cut_short_elsewhere_is_masked_from_eight_digits() -> None:
     assert not leaks(red.text("客户 1010519781223377X"))
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_a_part_of_a_number_glued_to_letters_is_masked(data: st.DataObject) -> None:
+    """issue 23: a number cut short (its first or its last PARTIAL or more digits) and glued to
+    hex or other letters (`deadbeef13919437`, `abc6217001796273`) is masked by the known-number
+    rule: only a run of a digest's own length is left alone as a digest."""
+    red = redact.Redactor.for_victim(VICTIM)
+    number = data.draw(st.sampled_from(list(VISIBLE)))
+    n = data.draw(st.integers(redact.PARTIAL, len(number) - 1))
+    part = number[:n] if data.draw(st.booleans()) else number[-n:]
+    before = data.draw(st.sampled_from(["deadbeef", "cafe", "abc", "0x", "ff", "xyz", "NO", "卡"]))
+    after = data.draw(st.sampled_from(["", "ff", "beef", "a", "号", "z"]))
+    text = data.draw(FILLER) + before + part + after + data.draw(FILLER)
+    out = red.text(text)
+    assert not leaks(out), (text, out)
+
+
 def test_a_card_that_reads_as_an_id_keeps_no_first_six() -> None:
     assert redact.is_id18(CARD2)
     out = redact.Redactor().text(f"卡 {CARD2}")

@@ -335,3 +335,47 @@ def test_redact_encrypt_serves_the_encrypted_copy(tmp_path: Path, monkeypatch: p
         done = subprocess.run(["sha256sum", "-c", "dossier-redacted.pdf.sha256"], cwd=served.parent,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_redact_encrypt_never_puts_an_unencrypted_copy_in_the_output(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 23: with `--redact --encrypt` the dossier is encrypted (into a temporary file,
+    renamed) inside the build's work folder: every PDF that lands in OUT/V01 or OUT/served — each
+    rename into place, each hard link or copy into the served folder, the dossier's volumes
+    included — is already encrypted."""
+    import pypdf
+
+    from evidence import served
+
+    case, _ = make_case(tmp_path)
+    monkeypatch.setenv("EVIDENCE_PDF_PASSWORD", "送达 s3cret")
+    out = tmp_path / "o"
+    landed: list[tuple[str, bool]] = []
+    real_replace, real_link = Path.replace, served._link_or_copy  # type: ignore[attr-defined]
+
+    def seen(target: Path, source: Path) -> None:
+        rel = target.resolve().relative_to(out.resolve()).as_posix()
+        if not rel.startswith(".work-") and rel.endswith(".pdf"):
+            landed.append((rel, pypdf.PdfReader(source).is_encrypted))
+
+    def replace(self: Path, target: Any) -> Path:
+        if Path(target).resolve().is_relative_to(out.resolve()):
+            seen(Path(target), self)
+        return real_replace(self, target)
+
+    def link(src: Path, tmp: Path) -> None:
+        seen(tmp.parent / tmp.name.removeprefix(".").removesuffix(".partial"), src)
+        real_link(src, tmp)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    monkeypatch.setattr(served, "_link_or_copy", link)
+    result = CliRunner().invoke(cli.app, ["build", str(case), "--victim", "V01", "--redact",
+                                          "--encrypt", "--max-pages", "3", "--out", str(out)])
+    assert result.exit_code in (0, ExitCode.BAD_INPUT), result.output
+    names = {rel for rel, _ in landed}
+    assert {"V01/dossier-redacted.pdf", "served/V01/dossier-redacted.pdf"} <= names, landed
+    assert any(n.startswith("V01/dossier-vol") for n in names), landed  # issue 18: its volumes too
+    assert all(encrypted for _, encrypted in landed), landed
+    assert pypdf.PdfReader(out / "served" / "V01" / "dossier-redacted.pdf").is_encrypted
+    assert integrity.check_sidecar(out / "served" / "V01" / "dossier-redacted.pdf").state is integrity.State.OK
+    assert integrity.check_sidecar(out / "V01" / "dossier-redacted.pdf").state is integrity.State.OK

@@ -471,10 +471,15 @@ def _chronology(c: Ctx, nums: Numbers) -> list[Flowable]:
                            common.Para(esc(c.t("chronology.intro")), st.body),
                            common.Para(esc(_zone(c)), st.body),
                            Spacer(1, 2 * mm)]
-    if not p.rows:
-        out.append(common.Para(esc(c.t("chronology.empty")), st.body))
-        return out
     label_of = {it.file.path: it.label for it in p.items}
+    for part in p.listings:  # issue 23: large exports are listed in part
+        out.append(common.Para(esc(c.t("chronology.listed_part", path=part.path, label=label_of.get(
+            part.path, "?"), held=part.held, listed=part.listed, rest=part.held - part.listed,
+            sha=part.sha256)), st.body))
+    if not p.rows:
+        if not p.listings:
+            out.append(common.Para(esc(c.t("chronology.empty")), st.body))
+        return out
     out.append(common.Grid(widths, [_chrono_row(c, nums, row, i, label_of)
                                     for i, row in enumerate(p.rows)], head, zebra=True))
     return out
@@ -835,11 +840,26 @@ def _row(cells: Sequence[common.Cell], marked: bool, key: Any) -> common.GridRow
                           key=key)
 
 
+def _listed_part(c: Ctx, it: Item) -> list[Flowable]:
+    """issue 23: a large export is listed in part; the page says what is left out and where it is."""
+    part = next((x for x in c.plan.listings if x.path == it.file.path), None)
+    if part is None:
+        return []
+    sep = ", " if c.plan.lang == "en" else "、"
+    span = c.t("exhibit.listed_window", start=c.when(part.window[0]), end=c.when(part.window[1])
+               ) if part.window else ""
+    counts = sep.join(c.t(f"exhibit.count_{kind}", n=n) for kind, n in part.unlisted)
+    return [common.Para(esc(c.t("exhibit.listed_part", held=part.held, listed=part.listed, window=span,
+                                rest=part.held - part.listed, counts=counts, sha=part.sha256)), c.st.body),
+            Spacer(1, 2 * mm)]
+
+
 def _transcript(c: Ctx, it: Item) -> list[Flowable]:
     msgs = [e for e in it.events if e.kind in (
         EventKind.SMS, EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE, EventKind.PHISHING)]
+    listed_part = _listed_part(c, it)
     if not msgs:
-        return [common.Para(esc(c.t("exhibit.no_messages")), c.st.body)]
+        return [*listed_part, common.Para(esc(c.t("exhibit.no_messages")), c.st.body)]
     w = c.pg.frame_width
     st = c.st
     fraud_debits = {id(e) for e in c.plan.summary.debits}
@@ -867,7 +887,7 @@ def _transcript(c: Ctx, it: Item) -> list[Flowable]:
             common.cell(st.cell, *party),
             common.cell(style, prefix, *_highlight(c, body, style)),
         ], mark, _ev_key(it, ev)))
-    return [common.Para(esc(c.t("exhibit.legend_messages")), st.body), Spacer(1, 2 * mm),
+    return [*listed_part, common.Para(esc(c.t("exhibit.legend_messages")), st.body), Spacer(1, 2 * mm),
             *_chunks(c, [c.t("exhibit.time"), c.t("exhibit.direction"), c.t("exhibit.sender"),
                          c.t("exhibit.text")], rows, [w * 0.17, w * 0.07, w * 0.2, w * 0.56])]
 

@@ -1,0 +1,76 @@
+"""issue 23: what a dossier lists of a large message export.
+
+A phone's whole backup (600,000 messages in a 260 MB SMS Backup & Restore file) is one exhibit
+whose original carrier is the export itself, cited by its SHA-256. Printed whole it would be tens
+of thousands of pages, so a file holding more than LIST_ALL messages is listed in part: every
+message that bears on the case in full (from a fraud number, a phishing link, a counted debit, or
+sent or received in the fraud window: a day either side of the orders, the first fraud call and
+the debits), the rest counted by kind. The page says so. Nothing is dropped: timeline.json holds
+every message and the chronology's note names the file and its hash.
+
+Pure: model values in, model values out (layout.plan calls it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from evidence.model import Event, EventKind
+
+LIST_ALL = 2000  # a file with up to this many messages is listed whole
+MARGIN = dt.timedelta(days=1)
+MESSAGE_KINDS = frozenset({EventKind.SMS, EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE,
+                           EventKind.PHISHING})
+
+
+@dataclasses.dataclass(frozen=True)
+class Listing:
+    """One large message file, as the dossier lists it."""
+
+    path: str
+    sha256: str
+    held: int  # messages the file holds
+    listed: int  # of them listed in full
+    unlisted: tuple[tuple[str, int], ...]  # (event kind, count) of the others, by kind
+    window: tuple[dt.datetime, dt.datetime] | None  # the fraud window used, if any
+
+
+def window(anchors: Iterable[dt.datetime | None]) -> tuple[dt.datetime, dt.datetime] | None:
+    """A day either side of the case's own moments (orders, first fraud call, debits)."""
+    times = [t for t in anchors if t is not None]
+    return (min(times) - MARGIN, max(times) + MARGIN) if times else None
+
+
+def relevant(e: Event, numbers: frozenset[str], marked: frozenset[int],
+             span: tuple[dt.datetime, dt.datetime] | None) -> bool:
+    if e.kind not in MESSAGE_KINDS or e.kind is EventKind.PHISHING or id(e) in marked:
+        return True
+    if e.counterparty and e.counterparty in numbers:
+        return True
+    return span is not None and span[0] <= e.time <= span[1]
+
+
+def hidden(by_path: Mapping[str, Sequence[Event]], numbers: Iterable[str], marked: Iterable[Event],
+           span: tuple[dt.datetime, dt.datetime] | None) -> tuple[set[int], tuple[Listing, ...]]:
+    """(ids of the events not listed, the large files' listings). An event is left out only
+    when every file it is read from is large and it bears on nothing above."""
+    large = {path for path, evs in by_path.items()
+             if sum(e.kind in MESSAGE_KINDS for e in evs) > LIST_ALL}
+    if not large:
+        return set(), ()
+    keep, ids = frozenset(numbers), frozenset(id(e) for e in marked)
+    left_out: set[int] = set()
+    listings = []
+    for path in sorted(large):
+        counts: dict[str, int] = {}
+        messages = [e for e in by_path[path] if e.kind in MESSAGE_KINDS]
+        for e in messages:
+            if not relevant(e, keep, ids, span) and all(r.path in large for r in (e.source, *e.also)):
+                left_out.add(id(e))
+                counts[str(e.kind)] = counts.get(str(e.kind), 0) + 1
+        sha = next((r.sha256 for e in messages for r in (e.source, *e.also) if r.path == path), "")
+        listings.append(Listing(path, sha, len(messages), len(messages) - sum(counts.values()),
+                                tuple(sorted(counts.items())), span))
+    return left_out, tuple(listings)
