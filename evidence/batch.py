@@ -57,7 +57,7 @@ from evidence import (
 )
 from evidence.model import Case, Issue, Severity
 from evidence.ocr import run as ocr_run
-from evidence.pdf import bundle, volumes
+from evidence.pdf import bundle, duplex, volumes
 from evidence.render import joint as render_joint
 from evidence.render import volume_cover
 
@@ -724,6 +724,16 @@ def _joint_fingerprint(case: Case, outcomes: Sequence[Outcome], tool: str,
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+def _stamp_face(labels: Sequence[str], setup: dict[str, Any], own: Sequence[str], lang: str,
+                options: pipeline.Options) -> model.BundleStampFace:
+    """The bundle stamps' face; printed duplex, each verso's stamp clear of the binding gutter
+    on its right, where the dossier's own stamp stood (issue 17)."""
+    face = render_joint.stamp_face(labels, setup, own, lang)
+    if pipeline.print_profile(options, setup) != "duplex":
+        return face
+    return dataclasses.replace(face, verso_shift=duplex.gutter_pt(setup))
+
+
 def _labels(prefix: str, lang: str, total: int) -> list[str]:
     return [template.t(lang, "joint.bates", prefix=prefix, page=n) for n in range(1, total + 1)]
 
@@ -743,6 +753,9 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
     lang = case.language if case.language in template.LANGUAGES else "zh-Hans"
     tz = times.zone(case.timezone)
     setup, _ = pipeline.setup_for(case)
+    # the profile the command line chose, so the front matter pads to even pages in duplex
+    setup = {**setup, "print": {**dict(setup.get("print") or {}),
+                                "profile": pipeline.print_profile(options, setup)}}
     limits = volume_limits(case, options)
     fp = _joint_fingerprint(case, outcomes, tool, limits)
     analysis = joint.analyse([o.claimant for o in outcomes])
@@ -778,7 +791,7 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
 
     def stamps(front_pages: int, own: Sequence[str]) -> tuple[list[str], model.BundleStampFace]:
         labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
-        return labels, render_joint.stamp_face(labels, setup, own, lang)
+        return labels, _stamp_face(labels, setup, own, lang, options)
 
     parts = []
     for n, (o, c) in enumerate(zip(outcomes, analysis.claimants, strict=True), start=1):
@@ -864,10 +877,10 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
     pieces = _volume_pieces(parts, pages, max_pages, max_bytes, lang)
     units = [volumes.Unit(front_pages, len(front_pdf)), *(u for _, u in pieces)]
     rows_total = len(units)
-    duplex = pipeline.print_profile(options, setup) == "duplex"
+    two_sided = pipeline.print_profile(options, setup) == "duplex"
 
     def cover_pages(number: int, members: int) -> int:
-        return volume_cover.pages(rows_total if number == 1 else members, duplex)
+        return volume_cover.pages(rows_total if number == 1 else members, two_sided)
 
     plan = volumes.plan(units, max_pages, max_bytes, cover_pages)
     labels = _labels(case.bates_prefix, lang, front_pages + sum(pages))
@@ -898,13 +911,13 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         covered = rows if number == 1 else [rows[i] for i in members]
         cover_pdf = volume_cover.cover(case.title, number, len(plan), labels[first_bates],
                                        labels[last_bates], names[number - 1], covered,
-                                       number == 1, lang, setup, duplex)
+                                       number == 1, lang, setup, two_sided)
         cover_labels = [f"V{number:02d}-{n}" for n in range(1, cover_pages(number, len(members)) + 1)]
         volume_labels = [*cover_labels, *labels[first_bates:last_bates + 1]]
 
         def stamps(head_pages: int, own: Sequence[str], these: list[str] = volume_labels
                    ) -> tuple[list[str], model.BundleStampFace]:
-            return these, render_joint.stamp_face(these, setup, own, lang)
+            return these, _stamp_face(these, setup, own, lang, options)
 
         heads = [bundle.Head(volume_cover.title(number, len(plan), lang),
                              functools.partial(_given, cover_pdf, []))]

@@ -431,18 +431,24 @@ def _messages_purpose(own: Sequence[Event], s: Story) -> str:
     return lead + _t(s, "sep").join(parts) + _t(s, "end")
 
 
-def _original(file: SourceFile, events: Sequence[Event], fact: Fact, s: Story) -> str:
-    """原件/复印件: electronic data name their original carrier (the phone or the export)."""
-    # the app or phone that made it, as its file name says (微信, 小米/华为 recorder…), in words
-    # a court reads (templates/<lang>/exhibits.toml [device]); an unknown convention says nothing
+def device_of(events: Sequence[Event], lang: str) -> str:
+    """The app or phone that made a file, as its file name says (微信, 小米/华为 recorder…), in
+    words a court reads (templates/<lang>/exhibits.toml [device_name]); an unknown convention
+    says nothing ("")."""
     device = next((e.details["app"] for e in events if e.details.get("app")), "")
     if shots.app_key(device):  # a screenshot's app in words (京东App, not com.jingdong.app.mall)
-        device = _t(s, f"shot_app.{shots.app_key(device)}")
+        device = template.t(lang, f"exhibits.shot_app.{shots.app_key(device)}")
     if not device:
         convention = next((e.details["name_convention"] for e in events
                            if e.details.get("name_convention")), "")
-        named = template.t(s.lang, f"exhibits.device_name.{convention}") if convention else ""
+        named = template.t(lang, f"exhibits.device_name.{convention}") if convention else ""
         device = "" if named.startswith("exhibits.") else named
+    return device
+
+
+def _original(file: SourceFile, events: Sequence[Event], fact: Fact, s: Story) -> str:
+    """原件/复印件: electronic data name their original carrier (the phone or the export)."""
+    device = device_of(events, s.lang)
     if file.kind in (FileKind.BANK_STATEMENT, FileKind.DOCUMENT):
         if PurePosixPath(file.path).suffix.lower() == ".pdf":
             return _t(s, "original_pdf")

@@ -120,7 +120,20 @@ class Row:
 
     event: Event
     item_label: str | None  # the exhibit item its source file is shown in
-    marker: str  # "" | "call" (first fraud call) | "debit"
+    # "" | "call" (first fraud call) | "debit" | "fraud_call" (a later call or recording with
+    # the first fraud call's number: the answered call is marked too, issue 17)
+    marker: str
+
+
+def _marker(ev: Event, first_call: Event | None, debit_ids: set[int]) -> str:
+    if ev is first_call:
+        return "call"
+    if id(ev) in debit_ids:
+        return "debit"
+    if (first_call is not None and ev.kind in (EventKind.CALL, EventKind.RECORDING)
+            and ev.counterparty == first_call.counterparty and ev.time >= first_call.time):
+        return "fraud_call"
+    return ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -263,7 +276,7 @@ def plan(
     rows = tuple(
         Row(ev, _cite(ev, label_of) if ev.source.path != exhibits.STATEMENT_PATH
             or ev.kind is EventKind.ORDER else None,  # the order sheet states the orders only
-            "call" if ev is summary.first_call else ("debit" if id(ev) in debit_ids else ""))
+            _marker(ev, summary.first_call, debit_ids))
         for ev in ordered if id(ev) not in left_out
     )
     return Plan(
@@ -533,11 +546,13 @@ class Recto:
         return self.final[raw_1based - 1] + 1
 
 
-def recto(starts: Sequence[int], total: int) -> Recto:
+def recto(starts: Sequence[int], total: int, even: bool = False) -> Recto:
     """Insert a blank before every part start that would otherwise fall on a verso.
 
     `starts`: 0-based indices (in the unpadded document) of pages that must be rectos (odd
-    1-based numbers): the first page of each section and exhibit.
+    1-based numbers): the first page of each section and exhibit. `even`: a marked blank verso
+    after a last recto too, so the next document printed after this one (the next dossier in
+    the joint bundle) starts on a recto with its gutter on the binding side (issue 17).
     """
     must = set(starts)
     final: list[int] = []
@@ -548,6 +563,9 @@ def recto(starts: Sequence[int], total: int) -> Recto:
             blanks.append(pos)
             pos += 1
         final.append(pos)
+        pos += 1
+    if even and pos % 2 == 1:
+        blanks.append(pos)
         pos += 1
     return Recto(tuple(final), tuple(blanks), pos)
 
@@ -605,7 +623,7 @@ def blanks(plan: Plan, ex: ExhibitPages, counts: Sequence[int], appendix: int, o
                 starts.append(raw[doc_page] - 1)
     if appendix:
         starts.append(raw_total - appendix)
-    return recto(sorted(set(starts)), raw_total)
+    return recto(sorted(set(starts)), raw_total, even=True)
 
 
 def numbers(plan: Plan, ex: ExhibitPages, front_pages: int, appendix: int,
@@ -721,7 +739,7 @@ def outline(plan: Plan, ex: ExhibitPages, pg: Pagination) -> list[Mark]:
         marks.append(Mark(titled(t("section.exhibits"), groups[0].page + 1),
                           groups[0].page, tuple(groups)))
     if pg.appendix:
-        first = pg.total - pg.appendix + 1
+        first = pg.rec.page(len(pg.rec.final) - pg.appendix + 1)  # blanks may follow it
         marks.append(Mark(titled(t("section.custody"), first), first - 1))
     return marks
 

@@ -279,3 +279,6 @@ class BundleStampFace:
     line: float = 14.0
     small: float = 0.75
     beneath: str = "({stamp})"
+    # duplex printing: on a verso (even bundle page) the binding is on the right, so the stamp
+    # stands this far left of the bottom right, as the dossier's own stamp does after its gutter
+    verso_shift: float = 0.0

@@ -248,7 +248,7 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
         docs = dataclasses.replace(docs, manifest_bytes=beside)
     _write_timeline(work / names[0], job, plan, docs)
     (work / names[1]).write_bytes(_dump(docs.inventory))
-    extra = _office(job, plan, nums)
+    extra = _office(job, plan, nums, render.missing(c))
     _check(job, plan, pdf, ex, paged, nums, stamps, docs)
     if options.sign is not None:  # issue 18: the last change to the file, after its checks
         pdf_sha = integrity.sign_dossier(pdf, options.sign)
@@ -268,9 +268,10 @@ def volume_limits(setup: Mapping[str, Any], options: Options) -> tuple[int, int]
     return max(0, mb), max(0, pages)
 
 
-def _office(job: _Job, plan: Plan, nums: layout.Numbers) -> list[str]:
+def _office(job: _Job, plan: Plan, nums: layout.Numbers, missing: Sequence[str]) -> list[str]:
     """issue 17: the evidence list as Word (the copy the lawyer edits and signs) and, for a
-    service copy, what the lawyer must check by hand, kept off the served pages."""
+    service copy, what the lawyer must check by hand and what the file lacks (`missing`),
+    kept off the served pages."""
     docx_name = output_name("证据目录.docx", job.options)
     (job.work / docx_name).write_bytes(office.evidence_list(plan, nums.item_pages))
     extra = [docx_name]
@@ -278,6 +279,9 @@ def _office(job: _Job, plan: Plan, nums: layout.Numbers) -> list[str]:
         extra.append(output_name("review.txt", job.options))
         lines = [template.t(job.lang, "print.manual_review"), "", *(
             i.message for i in job.issues if i.code in ("manual_review", "redaction_withheld"))]
+        if missing:
+            lines += ["", template.t(job.lang, "dossier.summary.missing_heading"),
+                      *(f"• {m}" for m in missing)]
         (job.work / extra[-1]).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return extra
 
@@ -366,7 +370,22 @@ def _plan(job: _Job) -> Plan:
             job.issues.append(Issue(Severity.WARNING, "manual_review", template.t(
                 lang, "print.manual_review_issue", path=it.file.path), path=it.file.path))
     masked: Plan = job.red.model(plan)
-    return masked
+    return _without_todos(masked, lang)
+
+
+def _without_todos(plan: Plan, lang: str) -> Plan:
+    """issue 17: a service copy's 证明目的 without counsel's to-do ("内容待律师核对后填写"):
+    an instruction to the lawyer is no page to serve on the other side."""
+    todos = [t for t in template.t(lang, "exhibits.counsel_todo").split("|") if t]
+
+    def done(text: str) -> str:
+        for todo in todos:
+            text = text.replace(todo, "")
+        return text
+
+    return dataclasses.replace(plan, exhibits=tuple(dataclasses.replace(e, items=tuple(
+        dataclasses.replace(it, purpose=done(it.purpose)) for it in e.items))
+        for e in plan.exhibits))
 
 
 def _render_ctx(job: _Job, plan: Plan) -> render.Ctx:
@@ -374,7 +393,7 @@ def _render_ctx(job: _Job, plan: Plan) -> render.Ctx:
     return render.Ctx(plan, common.page(job.setup), common.styles(
         job.fonts, float(job.dsetup.get("font_size", 10))), job.fonts, tabs=job.options.tabs,
         review_note="",  # issue 17: no internal instruction on served pages (review.txt)
-        copy_mark=template.t(lang, "print.redacted_mark") if red else "",
+        copy_mark=template.t(lang, "print.redacted_mark") if red else "", served=red is not None,
         ocr_pages=job.ocr_pages, ocr_mask=redact_pixels.masker(red) if red else None,  # issue 21
         ocr_vouched=job.vouched, ocr_note=ocr_run.note(lang, job.options.ocr, plan.items))
 
@@ -532,6 +551,7 @@ def _add_pages(job: _Job, doc: assemble.Dossier, ex: render.Exhibits,
                 pages.add_pdf(ex.inserts[k])
     for page in front_pdf[paged.front_pages:]:
         pages.add(page)
+    pages.finish()
 
 
 def _stamp(job: _Job, doc: assemble.Dossier, plan: Plan, ex: render.Exhibits,

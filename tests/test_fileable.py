@@ -5,6 +5,7 @@ the dossier's text (pdftotext), 证据目录.docx (python-docx), 原告名单.do
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -323,3 +324,209 @@ def test_bundle_front_matter_is_a_court_document(built: tuple[Path, Path, dict[s
     domains = analysis[analysis.index("钓鱼网站域名"):]
     assert "归属地" not in domains  # no empty column for domains
     assert "纵轴为原告人数" in flat and "横轴为原告人数" in flat  # each count chart has a legend
+
+
+def _small_text(pdf: Path, limit: float) -> list[tuple[int, float, str]]:
+    """(page, size, text) of every run drawn smaller than `limit` points: the font size times
+    the text and graphics matrices' vertical scale, as a reader sees it."""
+    import math
+
+    import pypdf
+
+    found: list[tuple[int, float, str]] = []
+    for n, page in enumerate(pypdf.PdfReader(pdf).pages, start=1):
+        def visit(text: str, cm: Any, tm: Any, _font: Any, size: float, n: int = n) -> None:
+            shown = size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+            if text.strip() and shown < limit - 0.01:
+                found.append((n, round(shown, 2), text.strip()))
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_no_text_under_9_points_but_the_stamps(built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: table text ≥ 9 pt, nothing smaller (the OCR note, an exhibit's file and hash
+    in its header band, the cover's fingerprint were 7.5-8.5 pt) — except the Bates stamp."""
+    _, out, _ = built
+    for vid in ("V001", "V002", "V003"):
+        pdf = out / vid / "dossier.pdf"
+        small = [(n, size, text) for n, size, text in _small_text(pdf, 9.0)
+                 if f"JD-{vid}-{n:06d}" not in text]
+        assert not small, small[:5]
+        assert _small_text(pdf, 9.0), "the stamps are drawn smaller: the reading must see them"
+    summary = [text for n, size, text in _small_text(out / "V001" / "dossier.pdf", 10.5)
+               if n == 2 and "JD-" not in text]
+    assert not any("OCR" in t for t in summary)  # the summary's note is body text
+    front = [t for n, _, t in _small_text(out / "joint" / "bundle.pdf", 9.0) if n <= 6]
+    assert not front, front[:5]
+
+
+def test_bundle_table_headers_leave_no_character_alone(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: a header narrower than its column's text is cut into even lines
+    ("首次下单时" over a lone "间" before), read back as the lines pdftotext sees in the header
+    row of each table in the bundle's front matter."""
+    from evidence import template
+
+    _, out, _ = built
+    bundle = out / "joint" / "bundle.pdf"
+    heads = {template.t("zh-Hans", f"joint.col.{k}") for k in (
+        "number", "name", "id", "region", "pages", "amount_lost", "first_order",
+        "first_call_number", "delay", "callers", "channels", "compensation")}
+    html = subprocess.run(["pdftotext", "-f", "2", "-l", "3", "-bbox", str(bundle), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">'
+                      r"([^<]+)</word>")
+    seen = 0
+    for page in html.split("<page ")[1:]:
+        words = [(float(x), float(y), w) for x, y, w in word.findall(page)]
+        top = next(y for _, y, w in words if w == "序号")
+        first_row = min(y for _, y, w in words if y > top + 2 and w == "1")
+        cells: dict[int, list[str]] = {}  # a header's lines share their left edge
+        for x, y, w in sorted(words, key=lambda t: (t[0], t[1])):
+            if top - 1 <= y < first_row - 1:
+                cells.setdefault(round(x), []).append(w)
+        for lines in cells.values():
+            text = "".join(lines)
+            seen += text in heads
+            if text in heads:  # lines shorter than half the longest: a character left alone
+                assert all(2 * len(line) >= max(map(len, lines)) for line in lines), lines
+            else:
+                assert len(lines) == 1, lines  # not a header of ours: a word pdftotext split
+    assert seen >= 12  # the index's and the summary's headers
+
+
+def test_recording_sheet_names_recorder_carrier_and_hash(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17 (Art. 15): each recording sheet says which phone's recorder made it (from the
+    file name's convention, as the 证据目录 says it), that the original carrier is handed over
+    separately, and the file's SHA-256."""
+    _, out, truth = built
+    sheets = 0
+    for vid in ("V001", "V002", "V003"):
+        pages = _text(out / vid / "dossier.pdf").split("\f")
+        inventory = {f["path"]: f["sha256"] for f in json.loads(
+            (out / vid / "inventory.json").read_text(encoding="utf-8"))["files"]}
+        for page in pages:
+            if "录音文件说明" not in page:
+                continue
+            sheets += 1
+            flat = re.sub(r"\s+", "", page)
+            source = flat[flat.index("来源"):]
+            assert re.match(r"来源原告手机通话录音（[^）]*(手机自带通话录音|App)）；录音原件以原始载体另行提交",
+                            source), source[:60]
+            shown = [sha for path, sha in inventory.items()
+                     if "文件" + re.sub(r"\s+", "", path) + "类型" in flat]
+            assert len(shown) == 1 and shown[0] in flat  # the full hash of that very file
+    recordings = sum(f["kind"] == "recording" for v in truth["victims"] for f in v["files"]
+                     if v["id"] in ("V001", "V002", "V003"))
+    assert sheets == recordings >= 2
+
+
+def test_evidence_list_leaves_room_to_sign_and_seal(
+        built: tuple[Path, Path, dict[str, Any]], tmp_path: Path) -> None:
+    """issue 17: the 证据目录 ends with 提交人, 日期 and a 签名（盖章） cell tall enough for a
+    signature and a seal: measured on the rendered page, from the label's top to the rule
+    that closes its cell."""
+    from PIL import Image
+
+    _, out, _ = built
+    pdf = out / "V001" / "dossier.pdf"
+    page = next(n for n in _index_pages(pdf) if "签名（盖章）" in _text(pdf, n))
+    flat = re.sub(r"\s+", "", _text(pdf, page))
+    assert flat.index("提交人") < flat.index("日期") < flat.index("签名（盖章）")
+    html = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    _, top, x1 = (float(v) for v in re.search(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">签名（盖章）',
+        html).groups())  # type: ignore[union-attr]
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), "-png",
+                    str(pdf), str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    x = int(x1 + 60)  # inside the value cell, right of the label
+    bottom = next(y for y in range(int(top) + 14, image.height)
+                  if int(image.getpixel((x, y))) < 160)  # type: ignore[arg-type]
+    assert (bottom - top) * 25.4 / 72 >= 18, (bottom - top) * 25.4 / 72
+
+
+def test_an_order_in_the_chronology_is_its_price_not_a_debit_to_verify(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: the order row's amount read "259.00（方向待核实）" (direction to be verified),
+    as if it were a bank notice of unknown sign; it is the order's price."""
+    _, out, truth = built
+    for vid in ("V001", "V002", "V003"):
+        pdf = out / vid / "dossier.pdf"
+        chronology = "".join(re.sub(r"\s+", "", t) for t in _text(pdf).split("\f")
+                             if t.lstrip().startswith("时间线") or "证据／页码" in t)
+        orders = _victim(truth, vid)["orders"]
+        assert chronology.count("（订单金额）") == len(orders) >= 1, vid
+        layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                check=True, text=True).stdout.splitlines()
+        for order in orders:  # the price in the amount column, the words right beneath it
+            price = f"{Decimal(order['amount']):,.2f}"
+            rows = [n for n, line in enumerate(layout) if f"订单{order['id']}" in line]
+            assert any(price in layout[n] and "（订单金额）" in layout[n + 1] for n in rows), vid
+
+
+def test_evidence_list_headers_break_at_their_slash(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: "证据形式／原件或复印件" broke as "证据形式／原" over "件或复印件"."""
+    _, out, _ = built
+    pdf = out / "V001" / "dossier.pdf"
+    lines = [ln.strip() for ln in _text(pdf, _index_pages(pdf)[0], column=2).splitlines()
+             if ln.strip()]
+    at = lines.index("证据形式／")  # under the intro line's words that fall in this column
+    assert lines[at + 1] == "原件或复印件", lines[:4]
+
+
+def test_the_answered_fraud_call_is_marked_in_the_chronology(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """issue 17: not only the first (often missed) fraud call: the fraud number's later calls
+    and recordings are drawn like it (the marked rows' bold face), the legend says so."""
+    import pypdf
+
+    _, out, _ = built
+    checked = 0
+    for vid in ("V001", "V002", "V003"):
+        reader = pypdf.PdfReader(out / vid / "dossier.pdf")
+        faces: dict[str, set[str]] = {}
+
+        def visit(text: str, _cm: Any, _tm: Any, font: Any, _size: float,
+                  faces: dict[str, set[str]] = faces) -> None:
+            if font is not None and text.strip():
+                faces.setdefault(text.strip(), set()).add(str(font.get("/BaseFont")))
+
+        pages = [p for p in reader.pages if "证据／页码" in p.extract_text()]
+        assert "此后的通话、录音均以红色、加粗" in re.sub(r"\s+", "", pages[0].extract_text())
+        for page in pages:
+            page.extract_text(visitor_text=visit)
+        first = next(t for t in faces if t.startswith("★"))
+        number = re.search(r"1\d{10}", first + "".join(t for t in faces if t.startswith(
+            first)))
+        marked = faces[first]
+        later = [t for t in faces if number and t.startswith(("来电：", "通话录音："))
+                 and number.group(0) in t]
+        for text in later:
+            assert faces[text] == marked, (vid, text, faces[text], marked)
+        checked += len(later)
+    assert checked >= 2  # the sample's answered calls and recordings after the first
+
+
+def test_a_service_copy_carries_no_instruction_to_counsel(
+        built: tuple[Path, Path, dict[str, Any]], tmp_path: Path) -> None:
+    """issue 17: "（内容待律师核对后填写）" in a purpose and "请补充京东订单截图…" under the order
+    sheet are the lawyer's to-do: on the court's copy, not on the copy served on the defendant
+    (PDF and its editable 证据目录)."""
+    from evidence import config, pipeline
+
+    case, out, _ = built
+    loaded, _ = config.load_case(case)
+    pipeline.build_victim(loaded, "V001", tmp_path, pipeline.Options(redact=True))
+    plain = re.sub(r"\s+", "", _text(out / "V001" / "dossier.pdf"))
+    served = re.sub(r"\s+", "", _text(tmp_path / "V001" / "dossier-redacted.pdf"))
+    todos = ("内容待律师核对后填写", "请补充京东订单截图")
+    assert all(t in plain for t in todos)  # the sample needs both for the test to mean anything
+    assert not any(t in served for t in todos), [t for t in todos if t in served]
+    assert "显示的内容" in served and "属当事人陈述" in served  # the rest of each line stays
+    cells = [c.text for t in docx.Document(str(tmp_path / "V001" / "证据目录-redacted.docx")).tables
+             for r in t.rows for c in r.cells]
+    assert not any(t in c for c in cells for t in todos)

@@ -415,9 +415,13 @@ def test_a_debit_in_the_export_and_in_its_screenshot_is_one_row_citing_both(tmp_
     xml = sms_xml.sms_xml(msgs, dt.datetime(2015, 3, 20, 10, 0, tzinfo=sh), random.Random(1))
     (case / "victims" / "V001" / "originals" / "sms-20150320100000.xml").write_bytes(xml)
     batch.build(case, out, jobs=1, options=pipeline.Options(ocr=engine_id), tool=TOOL)
-    pages = _text(out / "V001" / "dossier.pdf").split("\f")
+    # the chronology as laid out (a row: from its date line to the next), so a cell's lines
+    # stay with their row whatever order pdftotext reads the cells in
+    pages = subprocess.run(["pdftotext", "-layout", str(out / "V001" / "dossier.pdf"), "-"],
+                           capture_output=True, check=True, text=True).stdout.split("\f")
     chrono = "".join(p for p in pages if re.search(r"时间线 JD-V001-\d+", p))  # by their stamps
-    rows = [r for r in chrono.split("2015-03-18") if "228,000" in r and "尾号6617" in r]
+    rows = [r for r in re.split(r"\n(?=2015-03-18 )", chrono)
+            if "228,000" in r and "尾号6617" in r]
     assert len(rows) == 1, rows  # one debit, not two
     import json
 
@@ -425,6 +429,20 @@ def test_a_debit_in_the_export_and_in_its_screenshot_is_one_row_citing_both(tmp_
     label = {e["path"].rsplit("/", 1)[-1]: e["label"] for e in exhibits}
     assert label["sms-20150320100000.xml"] in rows[0]
     assert "+" + label["Screenshot_20150318-211219.png"] in rows[0].replace("\n", "")
+    # issue 17: the second source is table text like the first (it was drawn at 6.5 pt)
+    import math
+
+    import pypdf
+
+    sizes: list[float] = []
+
+    def visit(text: str, cm: Any, tm: Any, _font: Any, size: float) -> None:
+        if text.strip().startswith("+证据"):
+            sizes.append(size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]))
+
+    for page in pypdf.PdfReader(out / "V001" / "dossier.pdf").pages:
+        page.extract_text(visitor_text=visit)
+    assert sizes and min(sizes) >= 9 - 0.01, sizes
 
 
 @needs_engine

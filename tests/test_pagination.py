@@ -61,7 +61,9 @@ def test_numbers_labels_and_outline_of_a_planned_dossier() -> None:
     # page gets a blank before it
     assert [paged.rec.page(n) for n in range(1, 13)] == [1, 3, 5, 7, 8, 9, 10, 11, 12, 13, 15,
                                                          17]
-    assert paged.rec.blanks == (1, 3, 5, 13, 15) and paged.total == 17
+    # issue 17: and a blank verso after the last page, so the next dossier in a bundle starts
+    # on a recto
+    assert paged.rec.blanks == (1, 3, 5, 13, 15, 17) and paged.total == 18
     assert paged.numbers.item_pages == {"stmt.pdf": (9, 12), "a.png": (15, 15),
                                         "b.png": (15, 15)}
     labels = layout.page_labels(plan, ex, paged)

@@ -413,6 +413,12 @@ def test_redacted_images_and_pdfs_flagged_for_manual_review(redacted_case: dict[
     assert ("redaction_withheld", "originals/Documents/statement-2015-03.pdf") in issues
     plain = _pdftext(out / "V001" / "dossier.pdf")
     assert not any(note in t for t in plain)  # only the service copy says so
+    # 缺少的证据 tells the other side what the claimant cannot prove: on the court's copy,
+    # in the service copy's review file, never on a served page
+    assert any("缺少的证据" in t for t in plain) and not any("缺少的证据" in t for t in texts)
+    lacking = review[review.index("缺少的证据"):]
+    assert "身份证" in lacking and lacking.count("• ") >= 2
+    assert "已在该证据页注明" not in review  # the served page carries no note any more
 
 
 @pytest.mark.skipif(not __import__("shutil").which("pdftotext"), reason="poppler not installed")

@@ -303,3 +303,43 @@ def test_a_changed_last_claimant_leaves_the_earlier_volumes_alone(tmp_path: Path
     last = [f for f in volume_files(out) if any(last_id in c for c in next(
         v for v in changed if v["path"].endswith(f.name))["contents"])]
     assert last and all(f.name not in first or now[f.name] != first[f.name] for f in last)
+
+
+def test_a_volume_cover_starts_at_the_top_with_bold_headings(tmp_path: Path) -> None:
+    """issue 17: the stamp moved to the bottom right, so the cover's heading block starts at
+    the top margin (it was 18 mm lower, clear of the old top-right stamp); caption, volume and
+    index headings in the heading face; how to cite a page at 10.5 pt, whole, on two lines."""
+    import math
+
+    import pypdf
+
+    from evidence import template
+    from evidence.render import volume_cover
+
+    rows = [volume_cover.Row(f"{n}. 某某（V{n:03d}）", "JD-B-000001", "JD-B-000009", 1, n)
+            for n in range(1, 4)]
+    title = "闫某某等12人诉北京某电子商务有限公司网络购物合同纠纷及其他相关联的若干纠纷合并审理"
+    pdf = tmp_path / "cover.pdf"
+    pdf.write_bytes(volume_cover.cover(title, 1, 2, "JD-B-000001", "JD-B-000099",
+                                       "bundle-vol01.pdf", rows, True, "zh-Hans", template.setup()))
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    tops = [float(y) for y in re.findall(r'yMin="([\d.]+)"', html)]
+    assert min(tops) < 18 * 72 / 25.4 + 8 * 72 / 25.4  # within 8 mm of the top margin
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    assert "…" not in text  # neither the long caption nor the citing rule is clipped
+    assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", text)
+    assert "括号内为该原告卷宗页码" in re.sub(r"\s+", "", text)
+    sized: dict[str, tuple[float, str]] = {}
+
+    def visit(t: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if t.strip() and font is not None:
+            sized[t.strip()] = (size * math.hypot(tm[2], tm[3]), str(font.get("/BaseFont")))
+
+    pypdf.PdfReader(pdf).pages[0].extract_text(visitor_text=visit)
+    body = sized["1. 某某（V001）"][1]  # an index row: the body face
+    for heading in ("第 1 卷（共 2 卷）", "全部各卷目录", "内容"):
+        assert sized[heading][1] != body, (heading, sized[heading])
+    cite = [s for t, (s, _) in sized.items() if "引用页码" in t]
+    assert cite and min(cite) >= 10.5

@@ -933,8 +933,12 @@ def _write_stamps(w: writer.Writer, face: model.BundleStampFace, resources: int,
     sw, sh = face.size
     head = b"<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources %d 0 R " % (
         writer.num(sw), writer.num(sh), resources)
+    # duplex: a verso's stamp right-aligned face.verso_shift short of the box's edge, clear
+    # of the binding on the page's right
+    verso = dataclasses.replace(face, size=(sw - face.verso_shift, sh))
     drawn = {}  # bundle page -> its stamp's drawing (its page hash covers it)
     for num, page in stamps:
-        content = drawn[page] = _stamp_content(labels[page], own[page], face, glyphs)
+        content = drawn[page] = _stamp_content(labels[page], own[page], verso if page % 2 else face,
+                                               glyphs)
         w.obj(num, head + b"/Length %d>>" % len(content), content)
     return drawn

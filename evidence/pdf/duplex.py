@@ -110,13 +110,21 @@ class Assembler:
     def add(self, page: Any) -> None:
         target = self.plan.final[self.raw] if self.raw < len(self.plan.final) else None
         while target is not None and len(self.doc.pages) < target:
-            if self.blank_pdf is None:
-                raise ValueError("a blank page is planned but no blank page was made")
-            if self.blank is None:
-                self.blank = self.doc.open(self.blank_pdf).pages[0]
-            self.doc.pages.append(self.blank)  # a foreign page is copied anew each time
+            self.add_blank()
         self.doc.pages.append(page)
         self.raw += 1
+
+    def finish(self) -> None:
+        """The planned blanks after the last page (a duplex dossier ends on a verso)."""
+        while len(self.doc.pages) < self.plan.total:
+            self.add_blank()
+
+    def add_blank(self) -> None:
+        if self.blank_pdf is None:
+            raise ValueError("a blank page is planned but no blank page was made")
+        if self.blank is None:
+            self.blank = self.doc.open(self.blank_pdf).pages[0]
+        self.doc.pages.append(self.blank)  # a foreign page is copied anew each time
 
     def add_pdf(self, path: Path) -> int:
         src = sanitize.clean(self.doc.open(path))  # issue 23: nothing in it can act

@@ -194,6 +194,9 @@ def grid(font: str, data: Sequence[Sequence[Any]], widths: Sequence[float], *, h
     return t
 
 
+HEADER_SOURCE_PT = 9.0  # the file and hash beside an exhibit's label
+
+
 def header_band(canv: Canvas, pg: Page, f: fonts_mod.Fonts, left: str, right: str = "",
                 note: str = "") -> None:
     """Grey band at the top of an exhibit page: exhibit label and title (and the file).
@@ -210,12 +213,13 @@ def header_band(canv: Canvas, pg: Page, f: fonts_mod.Fonts, left: str, right: st
     canv.setFillColor(INK)
     canv.setFont(f.heading, 11)
     left, right = printable(left), printable(right)
-    canv.drawString(pg.margin + 4 * mm, y + 2.6 * mm, clip(canv, left, f.heading, 11,
-                                                           pg.frame_width * 0.62))
-    if right:
-        canv.setFont(f.body, 7.5)
+    left = clip(canv, left, f.heading, 11, pg.frame_width * 0.62)
+    canv.drawString(pg.margin + 4 * mm, y + 2.6 * mm, left)
+    if right:  # issue 17: 9 pt like table text, in the room the label leaves
+        room = pg.frame_width - canv.stringWidth(left, f.heading, 11) - 12 * mm
+        canv.setFont(f.body, HEADER_SOURCE_PT)
         canv.drawRightString(pg.margin + pg.frame_width - 2 * mm, y + 2.8 * mm,
-                             clip(canv, right, f.body, 7.5, pg.frame_width * 0.36))
+                             clip(canv, right, f.body, HEADER_SOURCE_PT, room))
     if note:
         size = 6.5
         lines = _lines(canv, printable(note), f.heading, size, pg.frame_width - 4 * mm)[:2]

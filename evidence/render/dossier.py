@@ -125,6 +125,9 @@ class Ctx:
     tabs: bool = False  # a tab sheet before each exhibit
     review_note: str = ""  # on image/PDF exhibit pages of a redacted copy
     copy_mark: str = ""  # on the cover of a redacted copy
+    # issue 17: a service copy (served on the other side): what the file lacks is the
+    # lawyer's business, listed in review.txt, not on a served page
+    served: bool = False
     # issue 21: OCR pages of exhibited images by SHA-256 (their invisible text layer), what a
     # service copy does to that text, and the summary's line when no text was read
     ocr_pages: Mapping[str, OcrPage] = dataclasses.field(default_factory=dict)
@@ -245,7 +248,7 @@ def _cover(c: Ctx, nums: Numbers) -> list[Flowable]:
         (c.t("cover.pages"), common.cell(c.st.body, _page_part(
             c, nums, "t", str(nums.total or ""), "0" * nums.later, False, c.st.body))),
         (c.t("cover.fingerprint"), common.cell(c.st.body, common.Run(
-            p.fingerprint, c.st.body.fontName, 8))),
+            p.fingerprint, c.st.body.fontName, c.st.cell.fontSize))),
     ]
     w = c.pg.frame_width
     return [
@@ -324,23 +327,29 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
         (c.t("summary.compensation_paid"), c.money(s.compensation_paid)),
     ], (w * 0.35, w * 0.65)))
     if c.ocr_note:  # issue 21
-        out.append(common.Para(esc(c.ocr_note), c.st.small))
-    missing = []
-    if not p.victim.config_found:
-        missing.append(c.t("summary.missing_config"))
-    if not any(it.file.sha256 for it in p.items):  # the order sheet is no evidence file
-        missing.append(c.t("summary.missing_none"))
-    if not s.orders:
-        missing.append(c.t("summary.missing_orders"))
-    if not s.first_call:
-        missing.append(c.t("summary.missing_call"))
-    if not s.debits:
-        missing.append(c.t("summary.missing_debit"))
-    missing += _court_missing(c)
-    if missing:
+        out.append(common.Para(esc(c.ocr_note), c.st.body))  # issue 17: body text, 五号
+    wanted = [] if c.served else missing(c)  # issue 17: a service copy's list: review.txt
+    if wanted:
         out.append(common.Para(esc(c.t("summary.missing_heading")), c.st.h2))
-        out.extend(common.Para(esc("• " + m), c.st.body) for m in missing)
+        out.extend(common.Para(esc("• " + m), c.st.body) for m in wanted)
     return out
+
+
+def missing(c: Ctx) -> list[str]:
+    """缺少的证据: what the file lacks that a court will ask for (the summary's list)."""
+    p, s = c.plan, c.plan.summary
+    out = []
+    if not p.victim.config_found:
+        out.append(c.t("summary.missing_config"))
+    if not any(it.file.sha256 for it in p.items):  # the order sheet is no evidence file
+        out.append(c.t("summary.missing_none"))
+    if not s.orders:
+        out.append(c.t("summary.missing_orders"))
+    if not s.first_call:
+        out.append(c.t("summary.missing_call"))
+    if not s.debits:
+        out.append(c.t("summary.missing_debit"))
+    return out + _court_missing(c)
 
 
 def _court_missing(c: Ctx) -> list[str]:
@@ -378,6 +387,14 @@ INDEX_COLUMNS = ("no", "name", "original", "source", "purpose", "count", "pages"
 INDEX_WIDTHS = (0.085, 0.175, 0.125, 0.20, 0.24, 0.075, 0.10)  # shares of the frame width
 
 
+def _head_text(text: str, width: float, style: Any) -> str:
+    """A column header wider than its column breaks after its ／ ("证据形式／" over
+    "原件或复印件"), not wherever the line is full (issue 17: "证据形式／原" over "件或复印件")."""
+    at = text.find("／") + 1
+    fits = pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 6
+    return text if fits or not at else text[:at] + "\n" + text[at:]
+
+
 def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
     """证据目录 as a clerk files it (issue 17): each exhibit named by what it is, grouped by the
     fact it proves, with 原件/复印件, 来源 (the file), 证明目的, 份数/页数 and 页码, then
@@ -385,8 +402,9 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
     p, st = c.plan, c.st
     w = c.pg.frame_width
     widths = [w * x for x in INDEX_WIDTHS]
-    head = common.GridRow(tuple(common.cell(st.cell_head, c.t(f"index.{k}"))
-                                for k in INDEX_COLUMNS))
+    head = common.GridRow(tuple(common.cell(st.cell_head, _head_text(c.t(f"index.{k}"), width,
+                                                                 st.cell_head))
+                                for k, width in zip(INDEX_COLUMNS, widths, strict=True)))
     out: list[Flowable] = [
         common.Para(esc(c.t("index.heading")), st.h1),
         common.Para(esc(c.t("index.intro", name=_name(c), case=p.case.title)), st.body),
@@ -442,9 +460,14 @@ def _index(c: Ctx, nums: Numbers) -> list[Flowable]:
                                                      name=_name(c))),
                        (c.t("index.counsel"), p.case.counsel or ""),
                        (c.t("index.date"), date),
-                       (c.t("index.signature"), "")], (w * 0.22, w * 0.78)))
+                       # issue 17: a cell a signature and a seal fit in (four lines, ~22 mm)
+                       (c.t("index.signature"), common.cell(st.body, "\u3000\n" * SIGN_LINES + "\u3000"))],
+                   (w * 0.22, w * 0.78)))
     out.append(common.Room(14 * mm))  # for the signature and seal, never a page of its own
     return out
+
+
+SIGN_LINES = 3  # blank lines (ideographic spaces: an empty line is dropped) in the 签名（盖章） cell
 
 
 def _path_lines(path: str) -> str:
@@ -508,7 +531,9 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int, label_of: Mapping[str, 
     if ev.amount is not None:
         sign = "-" if str(ev.direction) == "debit" else ("+" if ev.direction else "")
         amount = f"{sign}{ev.amount:,.2f}"
-        if ev.direction is None:  # a notice shown for review: the sign of neither direction
+        if ev.kind is EventKind.ORDER:  # issue 17: the price paid, not a debit to verify
+            amount = c.t("chronology.amount_order", amount=amount)
+        elif ev.direction is None:  # a notice shown for review: the sign of neither direction
             amount = c.t("chronology.amount_review", amount=amount)
     cite: list[str | common.Run] = [row.item_label or "—"]
     target: int | str | None = page
@@ -520,7 +545,8 @@ def _chrono_row(c: Ctx, nums: Numbers, row: Row, i: int, label_of: Mapping[str, 
     also = [x for x in dict.fromkeys(known[r.path] for r in ev.also if r.path in known)
             if x != row.item_label]
     if also:
-        cite.append(common.Run("\n+" + "、".join(also), st.cell.fontName, 6.5))
+        cite.append(common.Run("\n+" + "、".join(also), st.cell.fontName,
+                               st.cell.fontSize))  # issue 17: table text, 9 pt
     return common.GridRow((
         common.cell(st.cell, when, link=target), common.cell(style, text, *_review(c, ev)),
         common.cell(st.cell, *party),
@@ -940,7 +966,8 @@ def _recording(c: Ctx, it: Item) -> list[Flowable]:
         (c.t("exhibit.matched_call"), f"{c.when(match.time)} {match.summary}" if match
          else c.t("exhibit.no_match")),
     ]
-    app = details.get("app") or ""
+    # issue 17: the recorder that made it (the app or phone its file name says), as in the 证据目录
+    app = exhibits_mod.device_of(it.events, c.plan.lang)
     extra.append((c.t("exhibit.recording_source"), c.t("exhibit.recording_source_line",
                                                       app=f"（{app}）" if app else "")))
     return [common.Para(esc(c.t("exhibit.recording_heading")), c.st.h2), _meta(c, it, extra),
@@ -1012,8 +1039,9 @@ def _order_sheet(c: Ctx, it: Item) -> list[Flowable]:
     """The claimant's own statement of the order (issue 17): printed because no file proves
     the order, and marked as a statement so it is never taken for an order export."""
     v, w = c.plan.victim, c.pg.frame_width
-    out: list[Flowable] = [common.Para(esc(it.name), c.st.h2),
-                           common.Para(esc(c.t("exhibit.statement_note")), c.st.body),
+    # issue 17: what the lawyer should add is not said on a served copy
+    note = c.t("exhibit.statement_note") + ("" if c.served else c.t("exhibit.statement_todo"))
+    out: list[Flowable] = [common.Para(esc(it.name), c.st.h2), common.Para(esc(note), c.st.body),
                            Spacer(1, 4 * mm)]
     for o in sorted(v.orders, key=lambda o: o.placed):
         out.append(_kv(c, [(c.t("exhibit.order_id"), o.id),

@@ -109,6 +109,7 @@ def _styles(font: str, heading: str | None = None) -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5),
+        "head": ParagraphStyle("head", parent=base, fontName=bold, fontSize=9, leading=11.5),
         "num": ParagraphStyle("num", parent=base, fontSize=9, leading=11.5, alignment=2),
         "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=16, leading=22,
                              spaceAfter=8),
@@ -145,10 +146,28 @@ def _figures(heads: Sequence[str], rows: Sequence[Sequence[str]], font: str, wid
     """A chart's figures under it: the first column names, the others are right-aligned."""
     n = len(heads)
     shares = [0.4, *([0.6 / (n - 1)] * (n - 1))] if n > 1 else [1.0]
-    body = [[_p(h, s["cell"]) for h in heads], *([_p(x, s["cell"]) for x in r] for r in rows)]
-    table = _table(body, [w * width * 0.7 for w in shares], font, right=tuple(range(1, n)))
+    widths = [w * width * 0.7 for w in shares]
+    body = [_heads(heads, widths, s), *([_p(x, s["cell"]) for x in r] for r in rows)]
+    table = _table(body, widths, font, right=tuple(range(1, n)))
     table.hAlign = "LEFT"
     return [Spacer(1, 3 * mm), table]  # clear of the chart's axis labels
+
+
+def _heads(heads: Sequence[str], widths: Sequence[float], s: Mapping[str, ParagraphStyle]
+           ) -> list[Paragraph]:
+    """A table's header row, bold, each header cut into lines of about equal length when its
+    column is narrower than it (issue 17: "首次下单时\n间" left one character alone), before
+    a bracket when it has one ("银行通知损失\n（元）")."""
+    style = s["head"]
+    out = []
+    for text, width in zip(heads, widths, strict=True):
+        room = width - _CELL_PAD
+        at = text.find("（")
+        if (pdfmetrics.stringWidth(text, style.fontName, style.fontSize) > room and at > 0
+                and pdfmetrics.stringWidth(text[:at], style.fontName, style.fontSize) <= room):
+            text = text[:at] + "\n" + text[at:]
+        out.append(_p(balanced(text, style.fontName, style.fontSize, room), style))
+    return out
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -347,10 +366,10 @@ def _summary_table(analysis: joint.Analysis, lang: str, tz: dt.tzinfo, font: str
                       _delay(c.delay, lang) if call else "",
                       "\n".join(c.callers), "\n".join(c.channels), _money_shown(c.amount_lost),
                       comp])
-    rows = [[_p(h, s["cell"]) for h in heads],
-            *([_p(x, s["num" if i == 7 else "cell"]) for i, x in enumerate(r)] for r in texts)]
     widths = fitted_widths(texts, (.05, .09, .11, .20, .10, .12, .12, .11, .10), width, font,
                            whole=range(len(keys)))
+    rows = [_heads(heads, widths, s),
+            *([_p(x, s["num" if i == 7 else "cell"]) for i, x in enumerate(r)] for r in texts)]
     return _table(rows, widths, font)
 
 
@@ -388,9 +407,9 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
               Spacer(1, 3 * mm)]
     col = functools.partial(template.t, lang)
     # issue 17: no build-status column on a court document (the terminal and manifest say it)
-    head = [_p(col(f"joint.col.{k}"), s["cell"]) for k in (
-        "number", "name", "id", "region", "pages", "amount_lost")]
-    rows: list[list[Any]] = [head]
+    index_widths = [w * width for w in (.07, .17, .12, .2, .28, .16)]
+    rows: list[list[Any]] = [_heads([col(f"joint.col.{k}") for k in (
+        "number", "name", "id", "region", "pages", "amount_lost")], index_widths, s)]
     for n, c in enumerate(analysis.claimants, start=1):
         first, last = ranges[n - 1] if ranges else (0, 0)
         target = f"{LINK_SCHEME}{n}"
@@ -407,8 +426,7 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
         ])
     rows.append([_p("", s["cell"]), _p(t("total"), s["cell"]), "", "", "",
                  _p(_money_shown(analysis.amount_lost), s["num"])])
-    story += [_table(rows, [w * width for w in (.07, .17, .12, .2, .28, .16)], font,
-                     right=(5,)), PageBreak()]
+    story += [_table(rows, index_widths, font, right=(5,)), PageBreak()]
 
     # -- summary across claimants
     story += [_Mark("summary", found), _p(t("summary_title"), s["h1"]),
@@ -431,7 +449,7 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
         # issue 17: a domain has no 归属地: its table has no such (empty) column
         heads: tuple[str, ...] = ("number_or_domain", "attribution", "count", "victims") if (
             with_place) else ("number_or_domain", "count", "victims")
-        rows = [[_p(col(f"joint.col.{k}"), s["cell"]) for k in heads]]
+        rows = [[col(f"joint.col.{k}") for k in heads]]
         for item in shared:
             who = [_cite(ids[v], analysis.claimants[ids[v] - 1].name or v, ranges, front.prefix,
                          lang, _cited_exhibit(front, analysis.claimants[ids[v] - 1], item.value,
@@ -444,9 +462,9 @@ def _story(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], front: F
                              _p(str(len(item.claimants)) if not k else "", s["cell"]),
                              _p("\n".join(who[k:k + CITES_PER_ROW]), s["cell"])])
         shares = (.17, .21, .07, .55) if with_place else (.25, .07, .68)
-        story.append(_table(rows, fitted_widths(
-            [[item.value, *([item.attribution] if with_place else []), "", ""]
-             for item in shared], shares, width, font), font))
+        widths = fitted_widths([[item.value, *([item.attribution] if with_place else []), "", ""]
+                                for item in shared], shares, width, font)
+        story.append(_table([_heads(rows[0], widths, s), *rows[1:]], widths, font))
     # issue 17: each chart travels with the table of its figures (the exact numbers a party
     # cites), on one page when they fit: never a chart alone on a page, or its table elsewhere
     other = t("other")
@@ -497,11 +515,27 @@ def front_matter(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]], fr
         initialFontName=font,
     )
     found: list[tuple[str, int]] = []
-    doc.build(_story(analysis, ranges, front, lang, tz, font, doc.width, found,
-                     _fonts(setup).heading),
-              canvasmaker=CountingCanvas if counting else Canvas)
-    data = buffer.getvalue()
-    return Rendered(data, doc.page, tuple(found))
+
+    def story() -> list[Flowable]:
+        found.clear()
+        return _story(analysis, ranges, front, lang, tz, font, doc.width, found,
+                      _fonts(setup).heading)
+
+    doc.build(story(), canvasmaker=CountingCanvas if counting else Canvas)
+    if doc.page % 2 and _two_sided(setup):  # the first dossier must start on a recto
+        buffer.seek(0)
+        buffer.truncate()
+        doc.build([*story(), PageBreak(), Spacer(1, (size[1] - 2 * margin) / 2 - 20 * mm),
+                   _p(template.t(lang, "print.blank"), _styles(font)["center"])],
+                  canvasmaker=CountingCanvas if counting else Canvas)
+    return Rendered(buffer.getvalue(), doc.page, tuple(found))
+
+
+def _two_sided(setup: dict[str, Any]) -> bool:
+    """issue 17: printed duplex (batch resolves the command line's --print into the setup),
+    the front matter ends on a verso, as each dossier does."""
+    section = setup.get("print")
+    return isinstance(section, dict) and section.get("profile") == "duplex"
 
 
 def failed_page(number: int, claimant: joint.Claimant, lang: str, setup: dict[str, Any]

@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from evidence.render import fonts as fonts_mod
 from evidence.render import joint as render_joint
 
 ROWS_FIRST = 26  # index rows on the cover's first page (below the heading block)
@@ -82,46 +83,85 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
+@dataclasses.dataclass(frozen=True)
+class _Block:
+    """What the heading block of a volume's cover says."""
+
+    title: str
+    volume: int
+    volumes: int
+    first: str
+    last: str
+    file_name: str
+    whole: bool
+
+
+def _heading(c: Canvas, b: _Block, t: dict[str, str], fonts: fonts_mod.Fonts, size: tuple[float, float],
+             margin: float) -> float:
+    """The case's caption (bold, balanced over two lines if long), the volume, its range and
+    file, how to cite a page, the index's heading; returns the y below it. Issue 17: it starts
+    at the top margin (the stamp is at the bottom right now), headings bold, text 五号."""
+    width, height = size
+    y = height - margin - 4 * mm
+    c.setFont(fonts.heading, 18)
+    for line in render_joint.balanced(b.title, fonts.heading, 18, width - 2 * margin).split("\n"):
+        c.drawString(margin, y, line)
+        y -= 9 * mm
+    y -= 3 * mm
+    c.setFont(fonts.heading, 14)
+    c.drawString(margin, y, t["volume"].format(n=b.volume, of=b.volumes))
+    y -= 8 * mm
+    c.setFont(fonts.body, 10.5)
+    for text in (t["range"].format(first=b.first, last=b.last), t["file"].format(name=b.file_name),
+                 *_wrapped(t["cite"], fonts.body, 10.5, width - 2 * margin)):
+        c.drawString(margin, y, text)
+        y -= 6 * mm
+    y -= 6 * mm
+    c.setFont(fonts.heading, 13)
+    c.drawString(margin, y, t["whole"] if b.whole else t["index"])
+    return float(y - 4 * mm)
+
+
+def _wrapped(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of at most `width` points, cut at any character (Chinese has no spaces), at a
+    space in Latin text when there is one."""
+    out: list[str] = []
+    while pdfmetrics.stringWidth(text, font, size) > width:
+        cut = len(text)
+        while cut > 1 and pdfmetrics.stringWidth(text[:cut], font, size) > width:
+            cut -= 1
+        space = text.rfind(" ", 0, cut)
+        cut = space + 1 if space > cut // 2 else cut
+        out.append(text[:cut].rstrip())
+        text = text[cut:]
+    return [*out, text] if text else out
+
+
 def cover(case_title: str, volume: int, volumes: int, first: str, last: str, file_name: str,
           rows: Sequence[Row], whole: bool, lang: str, setup: dict[str, Any],
           duplex: bool = False) -> bytes:
     """The cover of `volume` (1-based) of `volumes`; `whole`: rows of every volume."""
     t = _texts(lang)
-    font = render_joint._font(setup)
+    font, bold = render_joint._font(setup), render_joint._fonts(setup).heading
     width, height = render_joint._pagesize(setup)
     margin = float(setup.get("page", {}).get("margin_mm", 18)) * mm
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), invariant=1, initialFontName=font)
     c.setTitle(case_title)
     c.setCreator("evidence")
-    y = height - margin - 18 * mm  # below the stamp
-    c.setFont(font, 18)
-    c.drawString(margin, y, _fit(case_title, font, 18, width - 2 * margin))
-    y -= 12 * mm
-    c.setFont(font, 14)
-    c.drawString(margin, y, t["volume"].format(n=volume, of=volumes))
-    y -= 8 * mm
-    c.setFont(font, 11)
-    c.drawString(margin, y, t["range"].format(first=first, last=last))
-    y -= 6 * mm
-    c.drawString(margin, y, t["file"].format(name=file_name))
-    y -= 6 * mm  # issue 17: a volume opened alone says how to cite its pages too
-    c.setFont(font, 9)
-    c.drawString(margin, y, _fit(t["cite"], font, 9, width - 2 * margin))
-    y -= 12 * mm
-    c.setFont(font, 13)
-    c.drawString(margin, y, t["whole"] if whole else t["index"])
-    y -= 4 * mm
+    y = _heading(c, _Block(case_title, volume, volumes, first, last, file_name, whole), t,
+                 render_joint._fonts(setup), (width, height), margin)
     columns = (margin, width - margin - 95 * mm, width - margin - 35 * mm)
     line = 6.2 * mm
     left = list(rows)
     on_page = ROWS_FIRST
     while True:
-        c.setFont(font, 9)
+        c.setFont(bold, 9)
         y -= line
         for x, key in zip(columns, ("what", "bates", "where"), strict=True):
             c.drawString(x, y, t[key])
         c.line(margin, y - 1.5 * mm, width - margin, y - 1.5 * mm)
+        c.setFont(font, 9)
         for row in left[:on_page]:
             y -= line
             c.drawString(columns[0], y, _fit(row.title, font, 9, columns[1] - columns[0] - 3 * mm))
@@ -133,8 +173,8 @@ def cover(case_title: str, volume: int, volumes: int, first: str, last: str, fil
         if not left:
             break
         c.showPage()
-        c.setFont(font, 11)
-        y = height - margin - 12 * mm
+        c.setFont(bold, 11)
+        y = height - margin - 4 * mm
         c.drawString(margin, y, t["whole"] if whole else t["index"])
         c.drawString(margin + 60 * mm, y, t["more"])
         on_page = ROWS_NEXT
