@@ -4,10 +4,12 @@
 
 Generates the case, builds it once (one bundle.pdf, timed), then rebuilds as volumes
 (`--max-mb`) and again as one bundle, each timed with bench/run.py's measure (wall time, peak
-memory of the process tree). Since dossiers over the limit are split too, the limits are part
-of each claimant's fingerprint: these rebuilds redo the claimants as well (`bench/joint_ab.sh`
-times the joint step alone). Reads every volume back: its size under the limit, its pages, Bates continuity. Writes
-bench/results/volumes-<UTC date>.json and prints a summary.
+memory of the process tree). A dossier over the limit is split after its build, from the
+dossier as built (evidence/volume_step.py), so these rebuilds render no claimant: they are the
+joint step plus each claimant's split (the script reads manifest.json's claimant states and
+says how many were rebuilt). Reads every volume back: its size under the limit, its pages,
+Bates continuity; counts the dossier volumes. Writes bench/results/volumes-<UTC date>.json and
+prints a summary.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def main() -> int:
                             jobs=opts.jobs)
         build = bench.evidence_cmd("build", str(case), "--out", str(out), "--jobs", str(opts.jobs))
         full = bench.measure(build, 3600)
+        full_done = _build_times(out)
         single_size = (out / "joint" / "bundle.pdf").stat().st_size
         as_volumes = bench.measure([*build, "--max-mb", str(opts.max_mb)], 3600)
         volumes = []
@@ -62,12 +65,17 @@ def main() -> int:
                             "continuous": numbers[0] == last + 1 and numbers == list(
                                 range(numbers[0], numbers[-1] + 1))})
             last = numbers[-1]
+        dossier_volumes = [round(p.stat().st_size / 1e6, 1)
+                           for p in sorted(out.glob("V*/dossier-vol[0-9][0-9].pdf"))]
+        rebuilt = _rebuilt_since(out, full_done)
         single_again = bench.measure([*build, "--max-mb", "0"], 3600)
         result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                   "machine": bench.machine(), "victims": opts.victims, "max_mb": opts.max_mb,
                   "full_build": full, "joint_as_volumes": as_volumes,
                   "joint_as_one_bundle": single_again,
                   "bundle_mb": round(single_size / 1e6, 1), "volumes": volumes,
+                  "dossier_volumes_mb": dossier_volumes,
+                  "claimants_rebuilt_by_the_limits": rebuilt,
                   "all_under_limit": all(v["mb"] < opts.max_mb for v in volumes),
                   "bates_continuous": all(v["continuous"] for v in volumes)}
         results = ROOT / "bench" / "results"
@@ -78,6 +86,8 @@ def main() -> int:
         print(f"joint step as {len(volumes)} volumes: {as_volumes['seconds']} s "
               f"(peak PSS {as_volumes['peak_pss_mb']} MB); as one bundle: "
               f"{single_again['seconds']} s (peak PSS {single_again['peak_pss_mb']} MB)")
+        print(f"claimants rendered again for the limits: {len(rebuilt)}; dossier volumes: "
+              f"{len(dossier_volumes)} (largest {max(dossier_volumes, default=0)} MB)")
         print(f"largest volume {max(v['mb'] for v in volumes)} MB; all under {opts.max_mb} MB: "
               f"{result['all_under_limit']}; Bates continuous: {result['bates_continuous']}")
         print(f"results: bench/results/{name}")
@@ -85,6 +95,15 @@ def main() -> int:
     finally:
         if not opts.keep and not opts.work:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _build_times(out: Path) -> dict[str, int]:
+    """Each claimant's build.json's modification time: it is rewritten only when it is built."""
+    return {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/build.json")}
+
+
+def _rebuilt_since(out: Path, before: dict[str, int]) -> list[str]:
+    return sorted(k for k, t in _build_times(out).items() if k != "joint" and before.get(k) != t)
 
 
 if __name__ == "__main__":

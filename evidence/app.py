@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline
+from evidence import batch, checklist, collect, config, errors, integrity, outlock, pipeline, served
 from evidence import intake as intake_mod
 from evidence.errors import ExitCode
 from evidence.model import Case, Issue, Status
@@ -217,7 +217,10 @@ def _some(case: Case, ids: Sequence[str], target: Path, options: pipeline.Option
     for vid in ids:
         try:
             result = contextvars.copy_context().run(  # its render state ends with it
-                pipeline.build_victim, case, vid, target, options, seal if password is not None else None)
+                pipeline.build_victim, case, vid, target, options,
+                seal if password is not None else None, split=True)  # its volumes too (issue 18)
+            if options.redact:  # issue 23: the service copy, as final (sealed in the work folder)
+                served.publish_victim(target, vid, pipeline.output_name("dossier.pdf", options))
         except Exception as exc:  # one claimant never stops the others (as in a batch)
             failed.append((vid, batch.failure_message(exc, target / vid)))
             continue

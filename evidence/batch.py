@@ -53,6 +53,7 @@ from evidence import (
     served,
     template,
     times,
+    volume_step,
 )
 from evidence.model import Case, Issue, Severity
 from evidence.ocr import run as ocr_run
@@ -141,6 +142,7 @@ class Executor(Protocol):
 
 CACHE_DIR = ".cache"  # DIR/.cache: what only makes rebuilds faster; deleting it costs time only
 HASHES_DIR = "hashes"  # DIR/.cache/hashes/<victim or joint>.json: remembered SHA-256s (Hashes)
+VOLUMES_DIR = "volumes"  # DIR/.cache/volumes/<victim>.<dossier>.json: its split (_with_volumes)
 SEGMENTS_DIR = "segments"  # DIR/.cache/segments/<victim>.<dossier>.seg: see bundle.bundle
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within one clock tick
 
@@ -235,8 +237,10 @@ def tool_digest() -> str:
 
 def _options_text(options: pipeline.Options) -> str:
     """The options that change what is built (how it is written to disk does not)."""
-    # the file limits too (issue 18: a dossier over them is also written as volumes)
-    chosen = {k: v for k, v in dataclasses.asdict(options).items() if k != "direct_io"}
+    # not the file limits (issue 18): a dossier over them is split after its build, from the
+    # dossier as built (_with_volumes), so changing them never renders a claimant again
+    chosen = {k: v for k, v in dataclasses.asdict(options).items()
+              if k not in ("direct_io", "max_mb", "max_pages")}
     return json.dumps(chosen, sort_keys=True, default=str)
 
 
@@ -354,6 +358,7 @@ def reuse(run: Run, victim_id: str) -> Outcome | None:
         cached = _cached(out_dir / victim_id, fp, hashes)
         if cached is None:
             return None
+        cached = _with_volumes(run, cached, hashes)
         hashes.save()
         path, _ = _segment_cache(out_dir, cached, pipeline.output_name("dossier.pdf", options),
                                  tool)
@@ -391,7 +396,8 @@ def _build_one(run: Run, victim_id: str, force: bool, scratch: Path | None) -> O
             result = pipeline.build_collected(got, out_dir, options, scratch)
         person = joint.claimant(got.victim, got.timeline)
         outputs = {p.name: _written_sha(p) for p in sorted(folder.iterdir())
-                   if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")}
+                   if p.is_file() and p.name != BUILD_JSON and not p.name.startswith(".")
+                   and not volume_step.is_output(p.name, options)}  # the split's, below
         for name, sha in outputs.items():
             hashes.trust(folder / name, sha)
         record = {
@@ -401,14 +407,42 @@ def _build_one(run: Run, victim_id: str, force: bool, scratch: Path | None) -> O
             "issues": [_issue_json(i) for i in result.issues],
         }
         atomic.write_bytes(folder / BUILD_JSON, _dump(record))  # last: it vouches for the others
+        built = _with_volumes(run, Outcome(victim_id, State.BUILT, fp, person, result.pages,
+                                           outputs, tuple(result.issues)), hashes, scratch)
         hashes.save()  # a cache: written after build.json is as good as before
-        built = Outcome(victim_id, State.BUILT, fp, person, result.pages, outputs,
-                        tuple(result.issues))
         prepare_segment(out_dir, built, options, tool)
         return dataclasses.replace(built, seconds=time.perf_counter() - started,
                                    looked_up=lookups.found)
     except Exception as exc:  # one claimant never stops the batch
         return _failure(case, victim_id, fp, exc, time.perf_counter() - started, folder)
+
+
+def _with_volumes(run: Run, outcome: Outcome, hashes: Hashes, scratch: Path | None = None
+                  ) -> Outcome:
+    """issue 18: the claimant's dossier split into volumes when over the limits, a step after
+    its build: remembered under the claimant's fingerprint, its dossier's SHA-256 and the
+    limits, so changing the limits splits again (from the dossier as built) and renders
+    nothing. The outcome then lists the volumes with its outputs and their warnings."""
+    options = run.options
+    dossier_name = pipeline.output_name("dossier.pdf", options)
+    key = hashlib.sha256(json.dumps([
+        FORMAT, outcome.fingerprint, outcome.outputs.get(dossier_name, ""),
+        volume_limits(run.case, options)]).encode()).hexdigest()
+    path = run.out_dir / CACHE_DIR / VOLUMES_DIR / f"{outcome.id}.{dossier_name}.json"
+    folder = run.out_dir / outcome.id
+    record = _read_json(path) or {}
+    outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
+    if record.get("key") != key or (outputs and not _outputs_ok(folder, outputs, hashes)):
+        split = volume_step.split(run.case, outcome.id, run.out_dir, options, scratch)
+        outputs = split.outputs
+        for name, sha in outputs.items():
+            hashes.trust(folder / name, sha)
+        record = {"key": key, "outputs": outputs,
+                  "issues": [_issue_json(i) for i in split.issues]}
+        atomic.write_bytes(path, _dump(record))
+    issues = tuple(_issue(i) for i in record.get("issues", ()))
+    return dataclasses.replace(outcome, outputs={**outcome.outputs, **outputs},
+                               issues=(*outcome.issues, *issues))
 
 
 def _written_sha(path: Path) -> str:
@@ -908,7 +942,7 @@ def _write_volumes(folder: Path, case: Case, lang: str, setup: dict[str, Any],
         total, sha = bundle.assemble(
             path, heads, held, stamps, {**metadata, "Keywords": key}, render_joint.STAMP_SIZE,
             direct_io=options.direct_io, links=bundle.Links(number, names, links),
-            manifest=_embedded_manifest(held),
+            manifest=_embedded_manifest(held, (labels[first_bates], labels[last_bates])),
             after=pdfa.hook(names[number - 1]) if pdfa is not None else None)
         if options.sign is not None:
             sha = integrity.sign_dossier(path, options.sign)
@@ -963,13 +997,17 @@ def _volume_pieces(parts: Sequence[bundle.BundlePart], pages: Sequence[int], max
     return out
 
 
-def _embedded_manifest(parts: Sequence[bundle.BundlePart]) -> Callable[[Sequence[str]], bytes]:
+def _embedded_manifest(parts: Sequence[bundle.BundlePart], bates: tuple[str, str] | None = None
+                       ) -> Callable[[Sequence[str]], bytes]:
     """issue 18: what a bundle or volume carries inside: its dossiers' manifests (so `verify
-    --case` checks every original it cites), its page labels, and a slot for each page's hash."""
+    --case` checks every original it cites), its page labels, and a slot for each page's hash.
+    `bates`: a volume's first and last Bates number (its cover's pages, labelled V02-1, …,
+    are not Bates-numbered); a whole bundle's are its first and last page's."""
     paths = [p.pdf for p in parts if isinstance(p.pdf, Path)]
 
     def make(labels: Sequence[str]) -> bytes:
-        data = integrity.bundle_manifest(paths, {"first": labels[0], "last": labels[-1]})
+        first, last = bates or (labels[0], labels[-1])
+        data = integrity.bundle_manifest(paths, {"first": first, "last": last})
         data["page_labels"] = list(labels)
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
         return integrity.with_page_slots(text, len(labels))

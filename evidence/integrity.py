@@ -62,6 +62,7 @@ class Report:
     dossier: Path
     checks: tuple[Check, ...]
     lang: str = "zh-Hans"
+    bates: tuple[str, str] | None = None  # the Bates range its manifest gives (issue 18)
 
     @property
     def ok(self) -> bool:
@@ -399,7 +400,14 @@ def check(dossier: Path, case_folder: Path | None = None, lang: str | None = Non
             checks.extend(originals(case, d))
     if not _vouched(checks) and not any(c.state in FAILING for c in checks):
         checks.append(Check("vouch", dossier.name, State.CHANGED, note="nothing_vouches"))
-    return Report(dossier, tuple(checks), _lang(lang, case or manifest))
+    return Report(dossier, tuple(checks), _lang(lang, case or manifest), _bates(manifest))
+
+
+def _bates(manifest: Mapping[str, Any]) -> tuple[str, str] | None:
+    bates = manifest.get("bates")
+    if not isinstance(bates, Mapping) or not bates.get("first"):
+        return None
+    return str(bates["first"]), str(bates.get("last", ""))
 
 
 def _vouched(checks: Sequence[Check]) -> bool:
@@ -611,6 +619,8 @@ def lines(report: Report) -> Sequence[str]:
         return template.t(lang, f"verify.{key}", **kw)
 
     out = [t("heading", file=report.dossier.name)]
+    if report.bates is not None:
+        out.append("  " + t("bates", first=report.bates[0], last=report.bates[1]))
     for c in report.checks:
         state = t(f"state.{c.state.value}")
         subject = t(f"area.{c.area}", subject=c.subject, victim=c.victim)

@@ -34,7 +34,6 @@ from evidence import (
     office,
     redact,
     sanitize,
-    served,
     template,
     timeline,
     times,
@@ -129,21 +128,24 @@ def _sha(path: Path) -> str:
 
 
 def build_victim(case: Case, victim_id: str, out_dir: Path, options: Options = Options(),
-                 seal: Callable[[Path], object] | None = None) -> VictimResult:
+                 seal: Callable[[Path], object] | None = None, *, split: bool = False
+                 ) -> VictimResult:
     """Build DIR/<victim>/dossier.pdf, timeline.json and inventory.json for one victim."""
     return build_collected(collect.victim(case, victim_id, ocr=ocr_run.reader(
-        out_dir, options.ocr, case.language)), out_dir, options, seal=seal)
+        out_dir, options.ocr, case.language)), out_dir, options, seal=seal, split=split)
 
 
 def build_collected(got: collect.Collected, out_dir: Path, options: Options = Options(),
-                    scratch: Path | None = None, seal: Callable[[Path], object] | None = None
-                    ) -> VictimResult:
+                    scratch: Path | None = None, seal: Callable[[Path], object] | None = None,
+                    split: bool = False) -> VictimResult:
     """The same, from a victim already collected (the batch collects once for several uses).
     `scratch` (issue 22: a Dask worker's local folder): the work folder goes there, and only the
     finished files are copied to the (shared) output folder, each renamed into place.
     `seal` (--encrypt): applied to the finished dossier in the work folder, after its checks
     and before anything is moved out, so neither OUT/<victim> nor OUT/served ever holds the
-    unencrypted copy, even for a moment (issue 23)."""
+    unencrypted copy, even for a moment (issue 23). `split`: the dossier's volumes (issue 18)
+    made here too, from the dossier as it is published, before `seal` (`evidence build
+    --victim`; a whole-case build splits after the build, batch._with_volumes)."""
     case, victim_id = got.case, got.victim.id
     ctx = collect.context(case, got.victim)
     setup, setup_path = setup_for(case)
@@ -151,6 +153,8 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
     work = Path(tempfile.mkdtemp(prefix=f".work-{victim_id}-", dir=scratch or out_dir))
     try:
         result, files = _build(got, ctx, setup, setup_path, work, options, out_dir)
+        if split:
+            result, files = _split(case, result, files, work, options)
         if seal is not None:  # the dossier and its volumes (issue 18)
             for name in files:
                 if name == output_name("dossier.pdf", options) or fnmatch.fnmatch(
@@ -158,18 +162,30 @@ def build_collected(got: collect.Collected, out_dir: Path, options: Options = Op
                     seal(work / name)
         final = out_dir / victim_id
         final.mkdir(parents=True, exist_ok=True)
-        _sweep_volumes(final, files, options)
+        if split:  # volumes of an earlier build it did not make again go
+            from evidence import volume_step  # which builds on this module
+
+            volume_step.sweep(final, files, options)
         for name in files:  # the PDF (and its sidecar) last: it is what people open
             if scratch is None:
                 (work / name).replace(final / name)
             else:
                 with atomic.replacing(final / name) as partial:
                     shutil.copyfile(work / name, partial)
-        if options.redact:  # issue 23: service copies alone in OUT/served/<victim>
-            served.publish(out_dir, victim_id, served.victim_names(output_name("dossier.pdf", options)))
         return dataclasses.replace(result, dossier=final / output_name("dossier.pdf", options))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _split(case: Case, result: VictimResult, files: Sequence[str], work: Path, options: Options
+           ) -> tuple[VictimResult, list[str]]:
+    from evidence import volume_step  # which builds on this module
+
+    issues: list[Issue] = []
+    made = volume_step.make(case, work / output_name("dossier.pdf", options), work, options,
+                            issues)
+    return (dataclasses.replace(result, issues=(*result.issues, *issues)),
+            [*made, *files])  # before the dossier: it is moved last
 
 
 def names_of(options: Options) -> list[str]:
@@ -193,17 +209,6 @@ def _write_timeline(path: Path, job: _Job, plan: Plan, docs: _Documents) -> None
             out.write((b",\n    " if i else b"") + jsontext.dumps(red.json(one) if red else one, depth=0,
                                                                   default=str)[:-1])
         out.write(tail)
-
-
-def _sweep_volumes(final: Path, files: Sequence[str], options: Options) -> None:
-    """issue 18: volumes of an earlier build that this one did not make (the dossier now fits,
-    or has fewer volumes) are not this build's."""
-    for path in final.glob(output_name("dossier-vol[0-9][0-9].pdf", options) + "*"):
-        if path.name not in files:
-            path.unlink(missing_ok=True)
-    listed = output_name("volumes.json", options)
-    if listed not in files:
-        (final / listed).unlink(missing_ok=True)
 
 
 def output_name(name: str, options: Options) -> str:
@@ -245,13 +250,12 @@ def _build(got: collect.Collected, ctx: Context, setup: Mapping[str, Any], setup
     (work / names[1]).write_bytes(_dump(docs.inventory))
     extra = _office(job, plan, nums, render.missing(c))
     _check(job, plan, pdf, ex, paged, nums, stamps, docs)
-    split = _volumes(job, pdf)  # issue 18: from the checked dossier, before it is signed
     if options.sign is not None:  # issue 18: the last change to the file, after its checks
         pdf_sha = integrity.sign_dossier(pdf, options.sign)
     integrity.write_sidecar(pdf, pdf_sha)
     result = VictimResult(job.victim.id, None, paged.total, len(plan.items), tuple(job.issues),
                           job.fp)
-    return result, [names[0], names[1], *extra, *split, names[2], names[2] + ".sha256",
+    return result, [names[0], names[1], *extra, names[2], names[2] + ".sha256",
                     *integrity.beside_names(names[2], options.pdfa)]
 
 
@@ -262,53 +266,6 @@ def volume_limits(setup: Mapping[str, Any], options: Options) -> tuple[int, int]
     mb = options.max_mb if options.max_mb is not None else int(listed.get("max_mb", 0))
     pages = options.max_pages if options.max_pages is not None else int(listed.get("max_pages", 0))
     return max(0, mb), max(0, pages)
-
-
-def _volumes(job: _Job, pdf: Path) -> list[str]:
-    """issue 18: a dossier over the file limit also as volumes (dossier-vol01.pdf, …, each
-    checked, signed with --sign, with its .sha256) and volumes.json; the files to publish."""
-    from evidence.pdf import dossier_volumes as dv
-    from evidence.render import volume_cover
-
-    mb, max_pages = volume_limits(job.setup, job.options)
-    if not (mb or max_pages):
-        return []
-    case, lang, setup, duplex_on = job.got.case, job.lang, dict(job.setup), job.duplex
-
-    def cover(n: int, of: int, first: str, last: str, name: str, rows: Sequence[Any],
-              whole: bool) -> tuple[bytes, str]:
-        return (volume_cover.cover(case.title, n, of, first, last, name, rows, whole, lang, setup,
-                                   duplex_on), volume_cover.title(n, of, lang))
-
-    names = [output_name(f"dossier-vol{n:02d}.pdf", job.options) for n in range(1, 100)]
-    made = dv.split(pdf, pdf.parent, names, dv.Limits(max_pages, mb * 1_000_000, lambda rows: (
-        volume_cover.pages(rows, duplex_on))), cover, volume_cover.Row)
-    for v in made:
-        if v.over_limit:
-            why = ("it holds one section or exhibit too big for a volume on its own, which is "
-                   "never cut" if v.uncut else "its size was planned short (please report it)")
-            job.issues.append(Issue(Severity.WARNING, "volume_over_limit", (
-                f"{v.path} ({v.pages} pages, {v.size / 1e6:.1f} MB, {v.bates[0]} to "
-                f"{v.bates[1]}) is over the limit: {why}. File it as it is or ask the court how.")))
-    if made:
-        (pdf.parent / output_name(dv.VOLUMES_JSON, job.options)).write_bytes(dv.record(made))
-    return [*(n for v in made for n in _finish_volume(job, pdf.parent / v.path, v.sha256)),
-            *([output_name(dv.VOLUMES_JSON, job.options)] if made else [])]
-
-
-def _finish_volume(job: _Job, path: Path, sha: str) -> list[str]:
-    """A dossier volume as its dossier: PDF/A with --pdfa (its manifest then beside it),
-    signed with --sign, its .sha256; the names it is published under."""
-    from evidence import pdfa
-
-    beside = []
-    if job.options.pdfa:
-        sha, manifest = integrity.pdfa_bundle(path, job.got.case.build_date, job.issues)
-        beside = [pdfa.write_beside(path, manifest).name]
-    if job.options.sign is not None:
-        sha = integrity.sign_dossier(path, job.options.sign)
-    integrity.write_sidecar(path, sha)
-    return [path.name, path.name + ".sha256", *beside]
 
 
 def _office(job: _Job, plan: Plan, nums: layout.Numbers, missing: Sequence[str]) -> list[str]:

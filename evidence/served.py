@@ -11,6 +11,7 @@ the build's cache still finds its outputs.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,10 +22,24 @@ SERVED_DIR = "served"
 JOINT_DIR = "joint"
 
 
-def victim_names(output_name: str) -> list[str]:
-    """The files of one claimant's service copy, given the redacted dossier's name."""
+def victim_names(output_name: str, present: Iterable[str] = ()) -> list[str]:
+    """The files of one claimant's service copy, given the redacted dossier's name and the
+    files beside it: the dossier, its volumes (issue 18: dossier-vol01-redacted.pdf, …; never
+    the unredacted dossier-vol01.pdf) with their .sha256 and, for PDF/A, their manifests."""
     stem = output_name.removesuffix(".pdf").removeprefix("dossier")  # "-redacted"
-    return [output_name, output_name + ".sha256", f"timeline{stem}.json", f"inventory{stem}.json"]
+    pdf = re.compile(rf"(dossier|dossier-vol\d\d){re.escape(stem)}\.pdf")
+    beside = sorted(n for n in present if (m := re.fullmatch(
+        r"(.+\.pdf)(\.sha256|\.manifest\.json)", n)) and pdf.fullmatch(m.group(1)))
+    volumes = sorted(n for n in present if pdf.fullmatch(n) and n != output_name)
+    return [output_name, *volumes, *beside, f"timeline{stem}.json", f"inventory{stem}.json"]
+
+
+def publish_victim(out_dir: Path, victim_id: str, dossier_name: str) -> Path:
+    """One claimant's service copy, once its dossier and volumes are final (with --encrypt,
+    encrypted: the files are only copied here after that)."""
+    folder = out_dir / victim_id
+    present = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    return publish(out_dir, victim_id, victim_names(dossier_name, present))
 
 
 def publish(out_dir: Path, folder: str, names: Iterable[str]) -> Path:
@@ -73,7 +88,7 @@ def publish_case(out_dir: Path, victims: Iterable[str], dossier_name: str,
     """Every claimant's service copy and the joint ones; OUT/served holds nothing else."""
     ids = list(victims)
     for victim in ids:
-        publish(out_dir, victim, victim_names(dossier_name))
+        publish_victim(out_dir, victim, dossier_name)
     joint = list(joint_names)
     publish(out_dir, JOINT_DIR, [*joint, joint[0] + ".sha256"])
     keep_folders(out_dir, [*ids, JOINT_DIR])

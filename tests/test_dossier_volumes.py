@@ -136,6 +136,10 @@ def test_each_volume_verifies_alone(built: tuple[Path, Path]) -> None:
     for f in volumes_of(out / "V002"):
         code, text = run("verify", str(f), "--case", str(case))
         assert code == 0, text
+        bates = [x for x in labels_of(f) if not x.startswith("V0")]
+        assert f"编号范围：{bates[0]} 至 {bates[-1]}" in text, text  # not the cover's V01-1
+        with pikepdf.open(f) as doc:
+            assert integrity.manifest_of(doc)["bates"] == {"first": bates[0], "last": bates[-1]}
         with pikepdf.open(f) as doc:  # hashed before it was written, the same from the file
             assert integrity.manifest_of(doc)["integrity"]["page_sha256"] == pagehash.digests(doc)
 

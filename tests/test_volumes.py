@@ -136,6 +136,21 @@ def test_manifest_lists_every_volume_with_its_hash(built: tuple[Path, Path, dict
         assert listed[entry["path"]] == digest
 
 
+def test_each_volumes_embedded_bates_range_is_its_first_and_last_bates_number(
+        built: tuple[Path, Path, dict[str, Any]]) -> None:
+    """The embedded manifest gives the first Bates number a volume holds (not its cover's label
+    V02-1), as manifest.json does; `evidence verify` prints that range."""
+    _, out, manifest = built
+    listed = {Path(v["path"]).name: v["bates"] for v in manifest["volumes"]}
+    for f in volume_files(out):
+        bates = [x for x in labels_of(f) if x.startswith("JD-B-")]
+        with pikepdf.open(f) as doc:
+            embedded = integrity.manifest_of(doc)["bates"]
+        assert [embedded["first"], embedded["last"]] == [bates[0], bates[-1]] == listed[f.name]
+        code, text = run("verify", str(f))
+        assert code == 0 and f"编号范围：{bates[0]} 至 {bates[-1]}" in text, text
+
+
 def test_a_dossier_longer_than_a_volume_is_cut_between_exhibits(
         built: tuple[Path, Path, dict[str, Any]]) -> None:
     _, out, manifest = built

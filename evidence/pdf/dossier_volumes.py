@@ -69,13 +69,13 @@ def split(dossier: Path, folder: Path, names: Sequence[str], limits: Limits, cov
     type (render.volume_cover.Row)."""
     with pikepdf.open(dossier) as src:
         labels = verify.page_labels(src)
+        total = len(labels)
+        if ((not limits.max_pages or total <= limits.max_pages)
+                and (not limits.max_bytes or dossier.stat().st_size <= limits.max_bytes)):
+            return []  # most dossiers: known without walking their pages
         marks = _outline(src)
         uses = _Uses()
         sizes = [uses.page(p) for p in src.pages]
-    total = len(labels)
-    if ((not limits.max_pages or total <= limits.max_pages)
-            and (not limits.max_bytes or dossier.stat().st_size <= limits.max_bytes)):
-        return []
     fits = _fits(limits, sizes)
     rows_all = _rows(marks, 0, total)
     cuts = sorted({p for _, p, _ in _walk(marks)})
@@ -120,6 +120,7 @@ def _write(dossier: Path, path: Path, piece: _Piece, limits: Limits) -> Volume:
             pikepdf.open(io.BytesIO(piece.cover)) as cover:
         vol.pages.extend(cover.pages)
         head = len(vol.pages)
+        _unsign(src, piece)
         _relink(src, piece)
         vol.pages.extend(src.pages[piece.first:piece.end])
         _cover_links(vol, head, piece)
@@ -151,6 +152,15 @@ def _write(dossier: Path, path: Path, piece: _Piece, limits: Limits) -> Volume:
                   piece.first, piece.end, (labels[head], labels[-1]),
                   bool((limits.max_pages and len(labels) > limits.max_pages)
                        or (limits.max_bytes and size > limits.max_bytes)))
+
+
+def _unsign(src: pikepdf.Pdf, piece: _Piece) -> None:
+    """A signed dossier's signature field sits on its first page: it signs the dossier's
+    bytes, not a volume's, so it stays behind (the volume is signed on its own with --sign)."""
+    for page in src.pages[piece.first:piece.end]:
+        annots = page.obj.get("/Annots")
+        if annots is not None and any(a.get("/FT") == "/Sig" for a in annots):
+            page.obj.Annots = pikepdf.Array([a for a in annots if a.get("/FT") != "/Sig"])
 
 
 def _relink(src: pikepdf.Pdf, piece: _Piece) -> None:
