@@ -82,9 +82,9 @@ def indented(value: Any, by: str = "") -> str:
     if not value:
         return "[]" if isinstance(value, (list, tuple)) else "{}"
     pad = "\n" + by + "  "
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):  # keys json converts (1 -> "1"): its way
-            return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + by)
+    if isinstance(value, dict) and not all(isinstance(k, str) for k in value):
+        # keys json converts (1 -> "1"): its way
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + by)
     items: Iterable[Any] = value.values() if isinstance(value, dict) else value
     if not any(isinstance(v, _CONTAINERS) for v in items):
         text = _flat_at(pad).encode(value)
