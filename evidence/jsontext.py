@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 
@@ -51,45 +51,52 @@ _CONTAINERS = (dict, list, tuple)
 
 
 @functools.cache
-def _flat_at(pad: str) -> json.JSONEncoder:
-    """A C encoder whose item separator is the newline and indent of one level: a container
-    holding no container comes out as indent=2 writes it, less its first and last line break."""
-    return json.JSONEncoder(ensure_ascii=False, separators=("," + pad, ": "))
+def _flat_at(pad: str) -> Callable[[Any], str]:
+    """json's C encoder with the item separator of one indented level: a run of items holding
+    no container comes out as indent=2 writes it. Its circular-reference memo is cleared before
+    each use, as json starts each call with an empty one."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without json's C part
+        plain = json.JSONEncoder(ensure_ascii=False, separators=("," + pad, ": "))
+        return plain.encode
+    markers: dict[int, Any] = {}
+    encode = make(markers, _FLAT.default, _STRING, None, ": ", "," + pad, False, False, True)
 
-
-_CONSTANTS: dict[Any, str] = {None: "null", True: "true", False: "false"}
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, str):
-        return _STRING(value)
-    if value is None or value is True or value is False:
-        return _CONSTANTS[value]
-    if type(value) is int:
-        return int.__repr__(value)
-    return _FLAT.encode(value)  # floats (NaN, Infinity), int subclasses, what json refuses
+    def flat(value: Any) -> str:
+        markers.clear()
+        return "".join(encode(value, 0))
+    return flat
 
 
 def indented(value: Any, by: str = "") -> str:
     """Exactly `json.dumps(value, ensure_ascii=False, indent=2)` with `by` after each newline.
 
     issue 23: with `indent` json falls back to its pure-Python encoder, which was a fifth of
-    `timeline --format json` on a 600,000-message backup; this walks the containers itself
-    and lets the C encoder write each one that holds no container (tests compare it with
+    `timeline --format json` on a 600,000-message backup; this walks the containers itself and
+    lets the C encoder write each run of items that holds no container (tests compare it with
     json.dumps)."""
-    if not isinstance(value, _CONTAINERS):
-        return _scalar(value)
-    if not value:
-        return "[]" if isinstance(value, (list, tuple)) else "{}"
+    if not value or not isinstance(value, _CONTAINERS):
+        return _FLAT.encode(value)  # a scalar, [] or {}: as json writes them
     pad = "\n" + by + "  "
-    if isinstance(value, dict) and not all(isinstance(k, str) for k in value):
-        # keys json converts (1 -> "1"): its way
-        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + by)
-    items: Iterable[Any] = value.values() if isinstance(value, dict) else value
-    if not any(isinstance(v, _CONTAINERS) for v in items):
-        text = _flat_at(pad).encode(value)
-        return text[0] + pad + text[1:-1] + "\n" + by + text[-1]
-    if isinstance(value, dict):
-        inner = [_STRING(k) + ": " + indented(v, by + "  ") for k, v in value.items()]
-        return "{" + pad + ("," + pad).join(inner) + "\n" + by + "}"
-    return "[" + pad + ("," + pad).join([indented(v, by + "  ") for v in value]) + "\n" + by + "]"
+    flat = _flat_at(pad)
+    parts: list[str] = []
+    run: dict[Any, Any] | list[Any] = {} if isinstance(value, dict) else []
+    pairs = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    for k, v in pairs:
+        if not (v and isinstance(v, _CONTAINERS)):
+            if isinstance(run, dict):
+                run[k] = v
+            else:
+                run.append(v)
+            continue
+        if isinstance(value, dict) and not isinstance(k, str):
+            # a key json converts (1 -> "1") before a container: json's own way
+            return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + by)
+        if run:
+            parts.append(flat(run)[1:-1])
+            run = {} if isinstance(run, dict) else []
+        parts.append((_STRING(k) + ": " if isinstance(k, str) else "") + indented(v, by + "  "))
+    if run:
+        parts.append(flat(run)[1:-1])
+    opening, closing = "{}" if isinstance(value, dict) else "[]"
+    return opening + pad + ("," + pad).join(parts) + "\n" + by + closing

@@ -34,3 +34,14 @@ def test_awkward_values_are_written_as_json_writes_them() -> None:
         assert jsontext.indented(value, "  ") == json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
     with pytest.raises(TypeError):
         jsontext.indented({"amount": object()})
+
+
+def test_without_jsons_c_part_the_text_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    value = {"a": 1, "b": {"c": [1, 2, {"d": None}], "e": "文"}, "f": [], "g": [[], [1]]}
+    expected = json.dumps(value, ensure_ascii=False, indent=2)
+    monkeypatch.setattr(json.encoder, "c_make_encoder", None)
+    jsontext._flat_at.cache_clear()
+    try:
+        assert jsontext.indented(value) == expected
+    finally:
+        jsontext._flat_at.cache_clear()
