@@ -563,7 +563,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     trusted = (bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES
                or (bankish and bool(names) and not personal and not spoofed))
     verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed,
-                            code_message=otp.is_otp(s) and otp.code(s) is not None)
+                            code_message=bool(domains) and otp.is_otp(s) and otp.code(s) is not None)
     flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)
     base = Notice(
         EventKind.SMS, bank=bank, urls=urls, domains=domains, signature=signed[0] if signed else None,

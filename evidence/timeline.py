@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 import sys
 from collections import defaultdict
@@ -38,7 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
-from evidence import model, phones, template, times
+from evidence import jsontext, model, phones, template, times
 from evidence.banksms import balance
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef, Victim
 from evidence.sources import Context
@@ -498,9 +497,7 @@ def write_json(tl: Timeline, ctx: Context, out: TextIO) -> None:
     """`{"events": [...], "facts": {...}}` written event by event (issue 23: a 600k-message
     backup's document is ~10x the events it holds), byte for byte what
     `json.dumps(..., ensure_ascii=False, indent=2)` of the whole document gives."""
-    def indented(value: Any, by: str) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + by)
-
+    indented = jsontext.indented
     out.write('{\n  "events": [')
     for i, e in enumerate(tl.events):
         out.write(("," if i else "") + "\n    " + indented(event_json(e, ctx), "    "))

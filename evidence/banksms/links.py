@@ -194,6 +194,8 @@ def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed:
     itself and its own site (Venmo … venmo.com): verify/account words beside that site are its
     own wording, as a trusted sender's are.
     """
+    if not domains:
+        return ()  # (most messages: nothing below is read for them)
     out: list[Verdict] = []
     # lure words read in Simplified (兌換 is 兑换)
     norm = _CJK_PUNCT.sub(" ", times.normalize_text(text or "").translate(lexicon.traditional()))

@@ -65,8 +65,18 @@ _NOT_A_BRAND = re.compile(r"^(?:Your|The|This|That|A|An|Use|Enter|Code|OTP|PIN|V
                           r"Never|Please|Dear|Hi|Hello|One-time|Login|Sign|Phone|Mobile|New)$")
 
 
+# Every pattern `brand` reads needs a Latin letter, but a name in square brackets at the start
+_MAY_NAME_BRAND = re.compile(r"[A-Za-z\[]")
+
+
 def brand(s: str) -> str | None:
     """The company an English verification code comes from (`G-123456` is Google's)."""
+    if not _MAY_NAME_BRAND.search(s):
+        return None  # issue 23: most messages are Chinese: nothing below can match them
+    return _brand(s)
+
+
+def _brand(s: str) -> str | None:
     m = _EN_BRAND.search(s)
     if m:
         return m.group(1)

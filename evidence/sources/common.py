@@ -139,8 +139,9 @@ def message_event(
         ("balance", None if info.balance is None else str(info.balance)),
         ("merchant", info.counterparty), ("channel", info.channel), ("code", info.code),
         ("urls", " ".join(info.urls) or None), ("domains", " ".join(info.domains) or None),
-        ("phishing_domains", " ".join(d for d, _ in info.phishing) or None),
-        ("phishing_reason", phishing_reason(info.phishing, lang) or None),
+        # (most messages flag no link: nothing to join; issue 23)
+        ("phishing_domains", (info.phishing and " ".join(d for d, _ in info.phishing)) or None),
+        ("phishing_reason", (info.phishing and phishing_reason(info.phishing, lang)) or None),
         ("transaction_time", times.iso(info.stated_time, ctx.tz) if info.stated_time else None),
         ("transaction_time_precision", str(info.precision) if info.precision else None),
         ("category", info.category if info.kind is EventKind.BANK_NOTICE else None),

@@ -47,8 +47,12 @@ def validate(path: Path, lang: str) -> str | None:
 
 def value(elem: ET.Element, name: str) -> str:
     """Attribute text; the exporter writes absent values as the string "null"."""
-    v = (elem.get(name) or "").strip()
-    return "" if v.lower() == "null" else v
+    v = elem.get(name)
+    if not v:
+        return ""
+    v = v.strip()
+    # (4 characters first: this runs ~10 times a message, 600,000 messages; issue 23)
+    return "" if len(v) == 4 and v.lower() == "null" else v
 
 
 def text(elem: ET.Element, name: str) -> str:
