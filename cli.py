@@ -165,6 +165,17 @@ def _escape(text: object) -> str:
     return escape(printable.text(text))
 
 
+def _bundle_files(first: Path) -> str:
+    """The bundle's file, or its volumes as a range: "bundle-vol01.pdf" alone read as if the
+    136 pages were in that one file (issue 18)."""
+    from rich.markup import escape
+
+    if "-vol01" not in first.name:
+        return escape(str(first))
+    volumes = sorted(first.parent.glob(first.name.replace("-vol01", "-vol[0-9][0-9]")))
+    return escape(f"{first} … {volumes[-1].name}, {len(volumes)} volumes")
+
+
 def _fold_notes(problems: list[Any]) -> list[tuple[Any, int]]:
     """Each problem with how many more notes of its kind it stands for. Notes repeated per file
     (the case zone applied to a time without one) are shown once: on a real case they were six
@@ -437,7 +448,7 @@ def _print_batch(result: Any, options: Any, target: Path) -> None:
               f"{counts[batch.State.FAILED]} failed; {result.seconds:.1f} s")
     if result.bundle is not None:
         joint = result.bundle.parent
-        out.print(f"bundle: {escape(str(result.bundle))} ({result.bundle_pages} pages"
+        out.print(f"bundle: {_bundle_files(result.bundle)} ({result.bundle_pages} pages"
                   f"{'' if result.joint_rebuilt else ', unchanged'})")
         _, csv_name, json_name = batch.joint_files(options)  # issue 6: *-redacted.* names
         out.print(f"claims: {escape(str(joint / csv_name))}, {escape(str(joint / json_name))}")

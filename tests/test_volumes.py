@@ -206,6 +206,8 @@ def test_no_limits_keep_one_bundle_and_sweep_the_volumes(
     code, text = run("build", str(case), "--out", str(again), "--jobs", "1",
                      "--max-pages", str(MAX_PAGES))
     assert code in (0, 3) and "unchanged" in text, text  # reused: nothing rewritten
+    files = volume_files(again)
+    assert f"{files[0].name} … {files[-1].name}, {len(files)} volumes (" in text.replace("\n", "")
     assert [f.read_bytes() for f in volume_files(again)] == [
         f.read_bytes() for f in volume_files(out)]
     code, text = run("build", str(case), "--out", str(again), "--jobs", "1", "--max-pages", "0")
