@@ -91,7 +91,7 @@ def make(case: Case, pdf: Path, work: Path, options: pipeline.Options, issues: l
     def cover(n: int, of: int, first: str, last: str, name: str, rows: Sequence[Any],
               whole: bool) -> tuple[bytes, str]:
         return (volume_cover.cover(case.title, n, of, first, last, name, rows, whole, lang, setup,
-                                   duplex_on), volume_cover.title(n, of, lang))
+                                   duplex_on, dossier=True), volume_cover.title(n, of, lang))
 
     names = [pipeline.output_name(f"dossier-vol{n:02d}.pdf", options) for n in range(1, 100)]
     made = dv.split(pdf, work, names, dv.Limits(max_pages, mb * 1_000_000, lambda rows: (

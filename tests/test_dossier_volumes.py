@@ -78,6 +78,8 @@ def test_each_volume_within_the_limit_and_the_bates_run_on(built: tuple[Path, Pa
             for page, label in enumerate(labels[len(covers):], start=len(covers)):
                 assert label in text[page], (f.name, page, label)
             assert f"编号范围：{labels[len(covers)]} 至 {labels[-1]}" in text[0]
+            # a dossier's pages carry one number: no bundle number to cite, no brackets
+            assert "卷宗编号为准" in text[0] and "汇编页码" not in text[0]
         assert body == whole  # every dossier page once, in order, across the volumes
 
 

@@ -32,14 +32,17 @@ _TEXT = {
                 "what": "内容", "bates": "编号", "where": "卷 / 页", "at": "第{v}卷 第{p}页",
                 "more": "（续）", "part": "（第{k}/{of}部分）",
                 "blank": "（此页空白）",
-                "cite": "引用页码以每页右下角的汇编页码为准（即PDF阅读器显示的页码），括号内为该原告卷宗页码。"},
+                "cite": "引用页码以每页右下角的汇编页码为准（即PDF阅读器显示的页码），括号内为该原告卷宗页码。",
+                "cite_dossier": "引用页码以每页右下角的卷宗编号为准（即PDF阅读器显示的页码）。"},
     "en": {"volume": "Volume {n} of {of}", "range": "Bates range: {first} to {last}",
            "file": "File: {name}", "index": "Index of this volume", "whole": "Index of all volumes",
            "what": "Contents", "bates": "Bates", "where": "Volume / page", "at": "vol. {v} p. {p}",
            "more": "(continued)", "part": " (part {k}/{of})",
            "blank": "(this page intentionally left blank)",
            "cite": "Cite pages by the bundle number at the bottom right (the page number a PDF "
-                   "viewer shows); in brackets beneath: the claimant dossier's own page."},
+                   "viewer shows); in brackets beneath: the claimant dossier's own page.",
+           "cite_dossier": "Cite pages by the number at the bottom right (the page number a PDF "
+                           "viewer shows)."},
 }
 
 
@@ -94,6 +97,7 @@ class _Block:
     last: str
     file_name: str
     whole: bool
+    cite: str  # how to cite a page: a bundle's pages carry two numbers, a dossier's one
 
 
 def _heading(c: Canvas, b: _Block, t: dict[str, str], fonts: fonts_mod.Fonts, size: tuple[float, float],
@@ -113,7 +117,7 @@ def _heading(c: Canvas, b: _Block, t: dict[str, str], fonts: fonts_mod.Fonts, si
     y -= 8 * mm
     c.setFont(fonts.body, 10.5)
     for text in (t["range"].format(first=b.first, last=b.last), t["file"].format(name=b.file_name),
-                 *_wrapped(t["cite"], fonts.body, 10.5, width - 2 * margin)):
+                 *_wrapped(t[b.cite], fonts.body, 10.5, width - 2 * margin)):
         c.drawString(margin, y, text)
         y -= 6 * mm
     y -= 6 * mm
@@ -139,8 +143,9 @@ def _wrapped(text: str, font: str, size: float, width: float) -> list[str]:
 
 def cover(case_title: str, volume: int, volumes: int, first: str, last: str, file_name: str,
           rows: Sequence[Row], whole: bool, lang: str, setup: dict[str, Any],
-          duplex: bool = False) -> bytes:
-    """The cover of `volume` (1-based) of `volumes`; `whole`: rows of every volume."""
+          duplex: bool = False, dossier: bool = False) -> bytes:
+    """The cover of `volume` (1-based) of `volumes`; `whole`: rows of every volume;
+    `dossier`: a claimant dossier's volume (its pages carry one number, no bundle number)."""
     t = _texts(lang)
     font, bold = render_joint._font(setup), render_joint._fonts(setup).heading
     width, height = render_joint._pagesize(setup)
@@ -149,7 +154,9 @@ def cover(case_title: str, volume: int, volumes: int, first: str, last: str, fil
     c = Canvas(buffer, pagesize=(width, height), invariant=1, initialFontName=font)
     c.setTitle(case_title)
     c.setCreator("evidence")
-    y = _heading(c, _Block(case_title, volume, volumes, first, last, file_name, whole), t,
+    block = _Block(case_title, volume, volumes, first, last, file_name, whole,
+                   "cite_dossier" if dossier else "cite")
+    y = _heading(c, block, t,
                  render_joint._fonts(setup), (width, height), margin)
     columns = (margin, width - margin - 95 * mm, width - margin - 35 * mm)
     line = 6.2 * mm
