@@ -391,6 +391,8 @@ def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
              "clause": direction.clause(s, main) if main else s}
     for entry in lexicon.get().no_money:
         text = where[entry.scope]
+        if entry.category == Category.PROMO:  # a bracket names the channel: 支出(消费-立减20元)480元
+            text = direction.blank_brackets(text)
         if entry.unless_within is not None and entry.unless_within.search(text):
             continue
         for m in entry.pattern.finditer(text):
@@ -510,6 +512,13 @@ _CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微�
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 _BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|账单金额|本期应还|到期还款日|最后还款日|\d{1,2}月(?:份)?应还")
+
+
+def _bill_up_to(s: str, main: money.Money) -> bool:
+    """Bill words before the amount or in its sentence: the figure is the bill's. A bill remark in a
+    later sentence (消费500元，余额100元。本期账单请于4月5日前还款) leaves the notice a movement."""
+    ends = [i for i in (s.find(c, main.end) for c in "。!?;；！？\n") if i >= 0]
+    return _BILL.search(s, 0, min(ends) if ends else len(s)) is not None
 
 
 def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.datetime | None,
@@ -655,7 +664,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     unverified = not bankish and callback is not None and institutions.by_hotline(callback.group(1)) is None
     if notice_like and looks_moved and (blocked is None or hold) and main is not None:
         decision = direction.decide(s, main, own_credit_card=own_cc)
-        if decision.basis in ("weak", "none", "credit_card") and _BILL.search(s):
+        if decision.basis in ("weak", "none", "credit_card") and _bill_up_to(s, main):
             # 本期账单已出…本期消费1,000元: a bill's figures, only spending words about them
             return _statement(base, s, monies, received, tz)
         found = _OUT_IN.get(decision.direction or "")

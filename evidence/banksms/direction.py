@@ -5,7 +5,9 @@ sentence, the whole message; each first with bracketed text blanked out (bracket
 channel: `支出(消费支付宝-…)`) — and at each window walks the ranks return → voice → strong → weak.
 The first rank that has any hit decides if all its hits agree; if they disagree the notice is
 undecided and says why. Nothing found anywhere = no direction word (the caller decides whether
-that makes the message a non-transaction or one to review).
+that makes the message a non-transaction or one to review). A debit decided in the amount's own
+clause whose sentence says it was undone or sent back (交易状态：已撤销, 对方行退回) is undecided:
+the money may be back, so it is shown for review, never counted.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def _window(s: str, start: int, end: int, stops: str) -> tuple[int, int]:
     return left, min(rights) if rights else len(s)
 
 
-def _blank_brackets(text: str) -> str:
+def blank_brackets(text: str) -> str:
     return _BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
 
 
@@ -177,7 +179,7 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         part, raw = text[left:right], s[left:right]
         if (left, right) == (0, len(text)):  # the whole message: adverts and boilerplate do not vote
             part, raw = _quiet(part, money.start, money.end), _quiet(raw, money.start, money.end)
-        windows.extend(((_blank_brackets(part), _blank_brackets(raw)), (part, raw)))
+        windows.extend(((blank_brackets(part), blank_brackets(raw)), (part, raw)))
     if (found := _WALLET_TO_CARD.search(s)) is not None:
         return Decision(IN, "own_transfer", (found.group(0),))
     if (found := _TOPPED_UP.search(s)) is not None and not _CARD.search(s):
@@ -185,18 +187,43 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     paying_someone = bool(_PAYS_SOMEONE.search(text))
     if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
         return Decision(IN, "credit_card", (found.group(0),))
-    for part, raw in windows:
-        if (reversed_ := _reversal(part)) is not None:
-            return reversed_
-        for rank in lexicon.RANKS:
-            hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
-            if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
-                hits = [(i, IN if _REPAYMENT.match(w) else d, w) for i, d, w in hits]
-            if not hits:
-                continue
-            directions = {d for _, d, _ in hits}
-            words = tuple(dict.fromkeys(w for _, _, w in sorted(hits)))
-            if len(directions) == 1:
-                return Decision(directions.pop(), rank, words)
-            return Decision(None, "conflict", words)
+    for n, (part, raw) in enumerate(windows):
+        decided = _at(part, raw, own_credit_card=own_credit_card, paying_someone=paying_someone)
+        if decided is not None:
+            return _undone(decided, windows[2][0]) if n < 2 else decided  # 2: the sentence, brackets blanked
     return Decision(None, "none")
+
+
+def _at(part: str, raw: str, *, own_credit_card: bool, paying_someone: bool) -> Decision | None:
+    """The decision of one window, by the ranks in order, or None when no rank has a hit there."""
+    if (reversed_ := _reversal(part)) is not None:
+        return reversed_
+    for rank in lexicon.RANKS:
+        hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
+        if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
+            hits = [(i, IN if _REPAYMENT.match(w) else d, w) for i, d, w in hits]
+        if not hits:
+            continue
+        directions = {d for _, d, _ in hits}
+        words = tuple(dict.fromkeys(w for _, _, w in sorted(hits)))
+        if len(directions) == 1:
+            return Decision(directions.pop(), rank, words)
+        return Decision(None, "conflict", words)
+    return None
+
+
+# 将退还368元, 退货将原路退回, 可申请退款: a return promised or possible has not happened
+_NOT_YET = re.compile(r"将|会|可|如|若|需|要|预计|申请|以便|才能")  # in the return word's clause
+
+
+def _undone(found: Decision, sentence_: str) -> Decision:
+    """A debit read in the amount's own clause that its sentence says was undone or sent back
+    (网上支付500元，交易状态：已撤销 / 转出1,000元，对方行退回): the money may have come back, so the
+    notice is shown for review (方向待核实), never counted as a debit."""
+    if found.direction != OUT or found.basis == "reversal":  # 存款冲正: the reversal itself is the debit
+        return found
+    said = [(i, w) for i, d, w in _hits(sentence_, "return") if d == IN]
+    said += [(m.start(), m.group(0)) for m in _REVERSAL.finditer(sentence_)]
+    undone = [w for i, w in sorted(said)
+              if not _NOT_YET.search(sentence_[slice(*_window(sentence_, i, i, _CLAUSE_END))])]
+    return Decision(None, "conflict", found.words + tuple(dict.fromkeys(undone))) if undone else found
