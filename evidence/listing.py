@@ -3,10 +3,12 @@
 A phone's whole backup (600,000 messages in a 260 MB SMS Backup & Restore file) is one exhibit
 whose original carrier is the export itself, cited by its SHA-256. Printed whole it would be tens
 of thousands of pages, so a file holding more than LIST_ALL messages is listed in part: every
-message that bears on the case in full (from a fraud number, a phishing link, a counted debit, or
-sent or received in the fraud window: a day either side of the orders, the first fraud call and
-the debits), the rest counted by kind. The page says so. Nothing is dropped: timeline.json holds
-every message and the chronology's note names the file and its hash.
+bank or payment notice, code and phishing message in full (money that moved, or was asked for, is
+for the court to see, whatever its date), and of people's plain messages those that bear on the
+case (from a fraud number, or sent or received in the fraud window: a day either side of the
+orders, the first fraud call and the debits); the other plain messages are counted. The page
+says so. Nothing is dropped: timeline.json holds every message and the chronology's note names
+the file and its hash.
 
 Pure: model values in, model values out (layout.plan calls it).
 """
@@ -45,7 +47,7 @@ def window(anchors: Iterable[dt.datetime | None]) -> tuple[dt.datetime, dt.datet
 
 def relevant(e: Event, numbers: frozenset[str], marked: frozenset[int],
              span: tuple[dt.datetime, dt.datetime] | None) -> bool:
-    if e.kind not in MESSAGE_KINDS or e.kind is EventKind.PHISHING or id(e) in marked:
+    if e.kind is not EventKind.SMS or id(e) in marked:  # only plain messages are left out
         return True
     if e.counterparty and e.counterparty in numbers:
         return True

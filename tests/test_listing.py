@@ -86,3 +86,10 @@ def test_a_small_export_is_listed_whole() -> None:
     # a message of the fraud window is listed
     span = (when - dt.timedelta(hours=1), when + dt.timedelta(hours=1))
     assert listing.hidden({"a.xml": more}, (), (), span)[0] == set()
+    # a bank notice or a code is listed whatever its date: only plain messages are left out
+    far = when + dt.timedelta(days=300)
+    notices = [Event(far, Basis.EXACT, kind, "n", SourceRef("a.xml", "0" * 64, f"n[{kind}]"))
+               for kind in (EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE, EventKind.PHISHING)]
+    left_out, listings = listing.hidden({"a.xml": [*more, *notices]}, (), (), span)
+    assert not left_out & {id(e) for e in notices}
+    assert listings[0].unlisted == () and listings[0].listed == len(more) + len(notices)
