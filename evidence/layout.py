@@ -222,7 +222,8 @@ def plan(
             all_debit_total=facts.total_debited)
     story = exhibits.story(lang, tz, victim, summary.first_call, summary.call_delay,
                            summary.debits, summary.debit_total, events)
-    left_out, listings = _listed(by_path, summary, facts)
+    left_out, listings = _listed(by_path, summary, facts,
+                                 listing.period_span(case.period, tz))
     # a database's -wal/-shm are parts of it: listed with it in custody, never exhibited apart
     chosen = [f for f in files if f.status is Status.ACCEPTED and f.part_of is None]
     said = {f.path: exhibits.describe(f, by_path.get(f.path, []), story) for f in chosen}
@@ -286,15 +287,15 @@ def plan(
     )
 
 
-def _listed(by_path: Mapping[str, Sequence[Event]], summary: Summary, facts: timeline.Facts | None
-            ) -> tuple[set[int], tuple[listing.Listing, ...]]:
+def _listed(by_path: Mapping[str, Sequence[Event]], summary: Summary, facts: timeline.Facts | None,
+            period: tuple[dt.datetime, dt.datetime] | None) -> tuple[set[int], tuple[listing.Listing, ...]]:
     """issue 23: the messages of large exports left unlisted (listing.py), and their counts."""
     call = summary.first_call
     numbers = [*facts.numbers, *facts.callers] if facts is not None else (
         [call.counterparty] if call is not None and call.counterparty else [])
     span = listing.window([*(o[1] for o in summary.orders), call.time if call else None,
                            *(d.time for d in summary.debits)])
-    return listing.hidden(by_path, numbers, summary.debits, span)
+    return listing.hidden(by_path, numbers, summary.debits, span, period)
 
 
 def _same(ev: Event | None, events: Sequence[Event]) -> Event | None:

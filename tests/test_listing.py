@@ -86,10 +86,14 @@ def test_a_small_export_is_listed_whole() -> None:
     # a message of the fraud window is listed
     span = (when - dt.timedelta(hours=1), when + dt.timedelta(hours=1))
     assert listing.hidden({"a.xml": more}, (), (), span)[0] == set()
-    # a bank notice or a code is listed whatever its date: only plain messages are left out
-    far = when + dt.timedelta(days=300)
+    # a bank notice or a code weeks after the fraud: listed when the case's period holds it
+    far = when + dt.timedelta(days=30)
     notices = [Event(far, Basis.EXACT, kind, "n", SourceRef("a.xml", "0" * 64, f"n[{kind}]"))
-               for kind in (EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE, EventKind.PHISHING)]
-    left_out, listings = listing.hidden({"a.xml": [*more, *notices]}, (), (), span)
-    assert not left_out & {id(e) for e in notices}
-    assert listings[0].unlisted == () and listings[0].listed == len(more) + len(notices)
+               for kind in (EventKind.BANK_NOTICE, EventKind.VERIFICATION_CODE)]
+    late = Event(far, Basis.EXACT, EventKind.SMS, "s", SourceRef("a.xml", "0" * 64, "sms[late]"))
+    events = [*more, *notices, late]
+    assert listing.hidden({"a.xml": events}, (), (), span)[0] == {id(e) for e in (*notices, late)}
+    period = listing.period_span((dt.date(2014, 12, 1), far.date()), dt.UTC)
+    left_out, listings = listing.hidden({"a.xml": events}, (), (), span, period)
+    assert left_out == {id(late)}  # a plain message outside the fraud window stays counted
+    assert listings[0].unlisted == (("sms", 1),)
