@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from evidence import atomic, collect, integrity, inventory, pipeline
+from evidence import atomic, collect, integrity, inventory, pipeline, template
 from evidence.model import Case, Issue, Severity
 
 VOLUME_PATTERN = "dossier-vol[0-9][0-9].pdf"
@@ -97,12 +97,11 @@ def make(case: Case, pdf: Path, work: Path, options: pipeline.Options, issues: l
     made = dv.split(pdf, work, names, dv.Limits(max_pages, mb * 1_000_000, lambda rows: (
         volume_cover.pages(rows, duplex_on))), cover, volume_cover.Row)
     for v in made:
-        if v.over_limit:
-            why = ("it holds one section or exhibit too big for a volume on its own, which is "
-                   "never cut" if v.uncut else "its size was planned short (please report it)")
-            issues.append(Issue(Severity.WARNING, "volume_over_limit", (
-                f"{v.path} ({v.pages} pages, {v.size / 1e6:.1f} MB, {v.bates[0]} to "
-                f"{v.bates[1]}) is over the limit: {why}. File it as it is or ask the court how.")))
+        if v.over_limit:  # in the case's language, as every problem the lawyer reads
+            why = template.t(lang, "check.volume.uncut" if v.uncut else "check.volume.short")
+            issues.append(Issue(Severity.WARNING, "volume_over_limit", template.t(
+                lang, "check.volume.over_limit", path=v.path, pages=v.pages,
+                mb=f"{v.size / 1e6:.1f}", first=v.bates[0], last=v.bates[1], why=why)))
     out: dict[str, str] = {}
     for v in made:
         out.update(_finish_volume(case, work / v.path, v.sha256, options, issues))
