@@ -403,7 +403,10 @@ def _messages_purpose(own: Sequence[Event], s: Story) -> str:
     parts: list[str] = []
     phishing = [e for e in own if e.kind is EventKind.PHISHING]
     codes = [e for e in own if e.kind is EventKind.VERIFICATION_CODE]
-    own_ids = {e.source for e in own}
+    # (only the debits' own sources are collected: not one per message of a whole backup)
+    wanted = {e.source for e in s.debits}
+    paths = {r.path for r in wanted}
+    own_ids = {ref for e in own if spool.path_of(e) in paths and (ref := e.source) in wanted}
     debits = [e for e in s.debits if e.source in own_ids]
     if phishing:
         domains = [d for e in phishing for d in re.split(r"[,\s]+", e.details.get("domains", e.details.get(
