@@ -226,7 +226,31 @@ def _prepare(body: str) -> tuple[str, list[str], list[str]]:
         if len(named) >= 2 and _institutional(named) and not _GENERIC_TITLE.search(named):
             names.append(named)
             s = s.strip()[title.end():]
+    elif (leading := _leading_name(s.strip())) is not None:
+        names.append(leading)
+        s = s.strip()[len(leading):]
     return s.strip(" -"), names, inner
+
+
+# An app push quoted as text begins with its title, the institution's name, on its own line or
+# before the text addressed to the holder: `招商银行\n您账户1234于…`, `中信银行 您尾号9554…`,
+# `招商银行您账户3832于…`. Not a payer named first (`支付宝5月21日…向您尾号…`): a date follows it.
+_AFTER_TITLE = re.compile(r"\s*\n|\s+(?=\S)|(?=您|尾号|账户|贵)")
+
+
+def _leading_name(s: str) -> str | None:
+    """The longest institution's name the text starts with, when a title's break follows it."""
+    first = re.match(r"[\u4e00-\u9fff]{2,12}", s)
+    if first is None:
+        return None
+    for k in range(len(first.group(0)), 1, -1):
+        name = s[:k]
+        # on a line of its own any institution's name is a title; within a line only a listed
+        # one (欢迎开立招商银行账户 starts with words, not a name)
+        own_line = re.match(r"[ \t]*\n", s[k:]) is not None
+        if (institutions.listed(name) or (own_line and _institutional(name))) and _AFTER_TITLE.match(s, k):
+            return name
+    return None
 
 
 # ---- time -------------------------------------------------------------------------------------

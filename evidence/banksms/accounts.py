@@ -52,7 +52,10 @@ _TO_BEFORE = re.compile(r"(?:向|给|至|到)(?!您)[^,。;您]{0,14}$")
 _OWN_BEFORE = re.compile(r"(?:您|你)(?:的)?[^,。;向给至到]{0,10}$|向您[^,。;]{0,6}$")
 _THIRD_PARTY_SUBJECT = re.compile(
     r"(?:[\u4e00-\u9fff]{1,3}\*{1,3}|公司|[\u4e00-\u9fff]{2,4}(?<!您))\s*(?:于[^,。;向]{0,20})?向$")
-_SUBJECT_OF_TO_YOU = re.compile(r"^[^,。;]{0,8}?向您")
+# 何*账户0807向您…: the account's digits are the subject of 向您 when only its noun, a date or a
+# time stands between them (账户*1234*张*向您转账: 张* is the subject, the tail the holder's)
+_SUBJECT_OF_TO_YOU = re.compile(r"^[\s*)）\]]*(?:的)?(?:[\u4e00-\u9fff]{0,4}?(?:账户|账号|卡))?\s*(?:于)?"
+                                r"[\d年月日时分:\s]{0,16}向您")
 _PAY_INTO_BEFORE = re.compile(r"(?:转入|转至|转到|汇入|汇至|转账至|转账到)[^,。;]{0,6}$")
 _NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码)[^,。;]{0,4}$")
 _NOT_ACCOUNT_AFTER = re.compile(r"^\s*(?:的)?(?:订单|运单|快递|包裹)")
