@@ -31,7 +31,8 @@ from test_banksms_money_in import read
 from evidence import notices
 from evidence.model import Direction
 
-IN, OUT, NONE = "in", "out", "none"
+IN, OUT, NONE, BACK = "in", "out", "none", "back"
+REPAY = "repay"  # into a credit card; from a deposit account out, or review when no debt is named
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Frame:
     money: Callable[[str], str]  # how this bank writes an amount
     institution: str
     tail: str = "1234"
+    credit_card: bool = False  # the holder's account is a credit card
 
 
 def _yuan(v: str) -> str:
@@ -90,6 +92,27 @@ FRAMES = [
     Frame("regional", "", "【江苏银行】您末四位为{tail}的账户于03月18日10:05{act}。", lambda v: f"CNY{v}", "江苏银行"),
     # dev: 【广发银行】您尾号9095广发卡12日20:35消费人民币4.00元，交易商户:财付通。 (no balance)
     Frame("cgb", "95508", "【广发银行】您尾号{tail}卡03月18日10:05{act}。", _rmb_yuan, "广发银行"),
+    # dev: 尾号6469账户11:56支出32.34元,余额88.74元,摘要:网上支付 支付宝 支付宝[光大银行] (no 您, a summary)
+    Frame("ceb", "95595", "尾号{tail}账户10:05{act},余额{bal}元,摘要:转账。[光大银行]", _yuan, "光大银行"),
+    # dev: 您尾号9354卡人民币活期14:12转入14,242.67元[工资],可用余额64,030.33元。【浦发银行】
+    Frame("spdb", "95528", "您尾号{tail}卡人民币活期10:05{act}，可用余额{bal}元。【浦发银行】", _yuan, "浦发银行"),
+    # dev: 【石嘴山银行】您的账号4068于02月21日15时33分，收到由（朱*）转入1001.00元，余额3000.42元，详情请致电
+    # 96789。本机构吸收的本外币存款依照《存款保险条例》受到保护。 (the movement in a clause of its own)
+    Frame("regional_clause", "", "【石嘴山银行】您的账号{tail}于03月18日10时05分，{act}，余额{bal}元，详情请致电96789。"
+          "本机构吸收的本外币存款依照《存款保险条例》受到保护。", _yuan, "石嘴山银行"),
+    # dev: 【四川农信】您尾号1544的账户于8月1日16时37分到账人民币1000.00元(手机转账), 余额105.85元 (a rural
+    # union's signature, a 106 number no table knows)
+    Frame("rural", "1069800096633", "【四川农信】您尾号{tail}的账户于3月18日10时05分{act}, 余额{bal}元。", _rmb_yuan,
+          "四川农信"),
+    # dev: 您尾号3675的龙卡信用卡12月27日11:27消费13.20元，当前可用额度4125.42元。[建设银行] (a credit card:
+    # what is repaid or paid in goes INTO it)
+    Frame("ccb_card", "95533", "您尾号{tail}的龙卡信用卡3月18日10:05{act}，当前可用额度{bal}元。[建设银行]", _yuan,
+          "建设银行", credit_card=True),
+    # dev: 【招商银行】您尾号…信用卡…消费人民币…元 (a card centre's notice, signature first)
+    Frame("cmb_card", "95555", "【招商银行】您尾号{tail}信用卡03月18日10:05{act}。", _rmb_yuan, "招商银行",
+          credit_card=True),
+    # dev: 您的账户6073于03月03日14:14收入人民币252.00元，余额252.36元。跨行收款，付款方郭*。【华夏银行】 (no sender)
+    Frame("hxb", "", "您的账户{tail}于03月18日10:05{act}，余额{bal}元。【华夏银行】", _rmb_yuan, "华夏银行"),
 ]
 
 AMOUNT = "1,280.50"
@@ -136,6 +159,86 @@ CONSTRUCTIONS = [
     (OUT, "向李*尾号5678账户汇款{amt}"),
     (OUT, "财付通快捷支付{amt}"),
     (OUT, "缴费{amt}"),
+    (IN, "汇款汇入{amt}"),
+    (IN, "网联付款收入{amt}"),
+    (IN, "跨行代付收入{amt}"),
+    (IN, "他行来账{amt}"),
+    (IN, "手机银行转入{amt}"),
+    (IN, "退汇{amt}"),
+    (IN, "到账{amt}"),
+    (IN, "入账{amt}"),
+    (IN, "工资{amt}"),
+    (IN, "银联代付{amt}"),
+    (IN, "财付通提现{amt}"),
+    (IN, "退款入账{amt}"),
+    (IN, "消费撤销{amt}"),
+    (IN, "收到由(朱*)转入{amt}"),
+    (IN, "公积金提取收入{amt}"),
+    (IN, "网银跨行汇款存入{amt}"),
+    (IN, "收到财付通支付科技有限公司付款{amt}"),
+    (IN, "张*支付宝转账{amt}"),
+    (OUT, "取现{amt}"),
+    (OUT, "跨行转出{amt}"),
+    (OUT, "手机银行转出{amt}"),
+    (OUT, "网银转账支出{amt}"),
+    (OUT, "扣款{amt}"),
+    (OUT, "扣收年费{amt}"),
+    (OUT, "代扣{amt}"),
+    (OUT, "支付宝支付{amt}"),
+    (OUT, "微信支付{amt}"),
+    (OUT, "云闪付消费{amt}"),
+    (OUT, "京东支付{amt}"),
+    (OUT, "提取现金{amt}"),
+    (OUT, "转至李*{amt}"),
+    (OUT, "向李*的支付宝转账{amt}"),
+    (OUT, "通过支付宝向张*付款{amt}"),
+    (OUT, "消费(美团){amt}"),
+    (OUT, "支出(跨行汇款){amt}"),
+    (OUT, "预授权完成{amt}"),
+    (OUT, "向(吕*)支出{amt}"),
+    (OUT, "汇款{amt}给李*"),
+    (IN, "支付宝转入{amt}"),
+    (IN, "转账收入{amt}"),
+    (IN, "跨行转入{amt}"),
+    (IN, "现金存入{amt}"),
+    (IN, "ATM存款{amt}"),
+    (IN, "代付{amt}"),
+    (IN, "提现{amt}"),
+    (IN, "收入(工资){amt}"),
+    (IN, "转入(他行汇入){amt}"),
+    (IN, "支出冲正{amt}"),
+    (IN, "退回{amt}"),
+    (IN, "返还{amt}"),
+    (IN, "红包提现{amt}"),
+    (IN, "快捷支付退款{amt}"),
+    (IN, "收款{amt}"),
+    (IN, "来账{amt}"),
+    (IN, "入账(财付通){amt}"),
+    (IN, "收到退款{amt}"),
+    (IN, "收到李*付款{amt}"),
+    (IN, "李*向您付款{amt}"),
+    (OUT, "消费支出{amt}"),
+    (OUT, "网络支付{amt}"),
+    (OUT, "无卡支付{amt}"),
+    (OUT, "POS刷卡{amt}"),
+    (OUT, "柜面取款{amt}"),
+    (OUT, "跨行汇款{amt}至李*"),
+    (OUT, "汇出{amt}"),
+    (OUT, "扣费{amt}"),
+    (OUT, "代扣电费{amt}"),
+    (OUT, "转账给李*{amt}"),
+    (OUT, "转账至李*{amt}"),
+    (OUT, "向李*转出{amt}"),
+    (OUT, "付款{amt}"),
+    (OUT, "扣除{amt}"),
+    (OUT, "支出(消费支付宝-某某商户){amt}"),
+    (OUT, "微信支付扣款{amt}"),
+    (OUT, "银联在线支付{amt}"),
+    (OUT, "跨行支出{amt}"),
+    (OUT, "在某某超市消费{amt}"),
+    (OUT, "在支付宝-某某商户消费{amt}"),
+    (REPAY, "还款{amt}"),
+    (REPAY, "自动还款{amt}"),
     # no money (yet)
     (NONE, "消费{amt}失败"),
     (NONE, "转出{amt}，交易失败"),
@@ -148,12 +251,45 @@ CONSTRUCTIONS = [
     (NONE, "将于03月20日扣款{amt}"),
     (NONE, "转账{amt}，密码错误"),
     (NONE, "跨行转账{amt}已受理"),
+    (NONE, "扣款{amt}未成功"),
+    (NONE, "支付{amt}被拒绝"),
+    (NONE, "取款{amt}，密码错误"),
+    (NONE, "将于明日代扣{amt}"),
+    (NONE, "预计03月20日扣款{amt}"),
+    (NONE, "待扣款{amt}"),
+    (NONE, "转账申请{amt}已提交"),
+    (NONE, "解冻{amt}"),
+    (NONE, "向张*转账{amt}，交易状态：处理中"),
+    (NONE, "跨行汇款{amt}，对方行处理中"),
+    (NONE, "转出{amt}，资金在途"),
+    (NONE, "消费{amt}交易失败，请核实"),
+    (NONE, "转账{amt}，对方户名不符，交易失败"),
+    (NONE, "支付{amt}，因超限额交易被拒"),
+    (NONE, "向张*转账{amt}待确认"),
+    (NONE, "有一笔{amt}的转账待入账"),
+    (NONE, "汇款{amt}在途"),
+    (NONE, "转账{amt}正在处理"),
+    (NONE, "预授权冻结{amt}"),
+    (NONE, "资金冻结{amt}"),
+    (NONE, "将扣收年费{amt}"),
+    (NONE, "即将扣款{amt}"),
+    (NONE, "明日将扣款{amt}"),
+    # undone or sent back: money back in, or nothing moved - never money out
+    (BACK, "消费{amt}，交易已撤销"),
+    (BACK, "转账{amt}失败，资金已退回"),
+    (BACK, "向张*转账{amt}未成功，资金已退回原账户"),
+    (BACK, "汇款{amt}已退回"),
+    (BACK, "转账{amt}被退回"),
+    (BACK, "转出{amt}，对方行退回"),
+    (BACK, "转账{amt}已退票，资金将退回原账户"),
 ]
 
 # constructions whose words alone may not decide, and why review is an honest reading there
 REVIEW_OK = {
     "预授权{amt}": "a pre-authorisation hold: shown for review as a hold, never counted",
     "冻结{amt}": "money frozen: held, not taken; shown for review as a hold",
+    "预授权冻结{amt}": "the same hold",
+    "资金冻结{amt}": "the same hold",
 }
 
 
@@ -177,11 +313,18 @@ def problems(frame: Frame, want: str, construction: str) -> list[str]:
     n = read(frame.sender, body(frame, construction))
     got = outcome(n)
     found: list[str] = []
-    if got != want and not (got == "review" and (want == NONE or construction in REVIEW_OK)):
+    if want == REPAY:
+        want = IN if frame.credit_card else OUT
+        if not frame.credit_card and got == "review":
+            got = OUT  # 还款 naming no debt from a deposit account: the account paid, or review
+    if want == BACK:  # undone or sent back: in, review or nothing, never out
+        if got == OUT:
+            found.append("read out, is back")
+    elif got != want and not (got == "review" and (want == NONE or construction in REVIEW_OK)):
         found.append(f"read {got}, is {want}")
     if n.direction is not None and n.needs_review:
         found.append("counted while shown for review")
-    if got in (IN, OUT, "review") and want != NONE:
+    if got in (IN, OUT, "review") and want not in (NONE, BACK):
         if n.amount != Decimal(AMOUNT.replace(",", "")):
             found.append(f"amount {n.amount}")
         if got != "review" and n.card_tail != frame.tail:

@@ -204,12 +204,23 @@ def _at(part: str, raw: str, *, own_credit_card: bool, paying_someone: bool) -> 
             hits = [(i, IN if _REPAYMENT.match(w) else d, w) for i, d, w in hits]
         if not hits:
             continue
+        hits = _outermost(hits)
         directions = {d for _, d, _ in hits}
         words = tuple(dict.fromkeys(w for _, _, w in sorted(hits)))
         if len(directions) == 1:
             return Decision(directions.pop(), rank, words)
         return Decision(None, "conflict", words)
     return None
+
+
+def _outermost(hits: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """Hits of one rank without those lying inside a longer hit of the other direction: the longer
+    phrase is the reading of those words (向张*付款 is the holder paying 张*; the 张*付款 inside it,
+    a named payer paying the holder, is not what it says)."""
+    def inside(a: tuple[int, str, str], b: tuple[int, str, str]) -> bool:
+        return (a[1] != b[1] and b[0] <= a[0] and a[0] + len(a[2]) <= b[0] + len(b[2])
+                and len(a[2]) < len(b[2]))
+    return [h for h in hits if not any(inside(h, other) for other in hits)]
 
 
 # 将退还368元, 退货将原路退回, 可申请退款: a return promised or possible has not happened

@@ -31,7 +31,8 @@ _MONEY = re.compile(
     r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
     + "|".join(ISO_CODES) + "|"
     r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|€|£|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
-    rf"(?<![\d*])(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
+    # not after a digit or a mask (6212****1234), except a masked name's (转至李*1,280.50元)
+    rf"(?<!\d)(?:(?<=[\u4e00-\u9fff]\*)|(?<!\*))(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
     r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币|€)?",
     re.IGNORECASE,
 )
