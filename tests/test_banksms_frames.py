@@ -290,10 +290,61 @@ REVIEW_OK = {
     "冻结{amt}": "money frozen: held, not taken; shown for review as a hold",
     "预授权冻结{amt}": "the same hold",
     "资金冻结{amt}": "the same hold",
+    "合众易宝委托付款-提现": "委托付款 (a payment made on someone's order, either way) beside 提现 (into the card): "
+                     "the type's two words disagree; the balances, or a (收入) beside the amount, decide",
 }
 
 
+# An app push's card lines: the transaction type is a line of its own (交易类型：{act}), the amount
+# another (交易金额：{amt}). The frames are those of dev's app pushes; the sender is the app's name.
+# The last two write the type in an SMS sentence, the amount after a label.
+CARD_FRAMES = [
+    # dev (中信银行): 交易时间：尾号5174储蓄卡5月27日00:41\n交易类型：财付通快捷支付支出-京东商城平台商户\n…
+    Frame("citic_card", "中信银行", "交易时间：尾号{tail}储蓄卡3月18日10:05\n交易类型：{act}\n"
+          "交易金额：人民币 {amt} 元\n卡内余额：人民币 {bal} 元", str, "中信银行"),
+    # dev (中国民生银行): 交易账号:借记卡（6510）\n交易时间:…\n交易类型:存入-工资\n交易金额:人民币 14214.20\n交易对象:…
+    Frame("cmbc_card", "中国民生银行", "交易账号:借记卡（{tail}）\n交易时间:2015年03月18日 10:05:47\n交易类型:{act}\n"
+          "交易金额:人民币 {amt}\n交易对象:某某科技有限公司", str, "民生银行"),
+    # dev (长沙银行): 交易类型：支付宝支付取出（个人账户：尾号2754）\n交易金额：人民币200.00元\n账户余额：…
+    Frame("cscb_card", "长沙银行", "交易时间：03月18日10:05\n交易类型：{act}（个人账户：尾号{tail}）\n"
+          "交易金额：人民币{amt}元\n账户余额：{bal}元\n交易说明：", str, "长沙银行"),
+    # dev (交通银行微银行): 交易时间:…\n交易金额:6205.20元\n交易类型:跨行汇款转入\n交易卡号:*4720\n对方户名:…
+    Frame("bocom_card", "交通银行微银行", "交易时间:2015年03月18日 10:05\n交易金额:{amt}元\n交易类型:{act}\n"
+          "交易卡号:*{tail}\n对方户名:张*", str, "交通银行"),
+    # dev (成都银行): 交易时间：2024年11月17日 00:47:09（尾号7606）\n交易类型：汇兑来账\n交易金额：人民币0.01元…
+    Frame("cdcb_card", "成都银行", "交易时间：2015年03月18日 10:05:09（尾号{tail}）\n交易类型：{act}\n"
+          "交易金额：人民币{amt}元\n账户余额：人民币{bal}元\n交易说明：如有疑问请致电95507或联系在线客服。", str,
+          "成都银行"),
+    # dev (宁波银行): 交易类型:尾号2582-工资-人民币\n交易时间:09月15日 17:00\n交易对象:大夏公司\n交易金额:1696.49…
+    Frame("nbcb_card", "宁波银行", "交易类型:尾号{tail}-{act}-人民币\n交易时间:03月18日 10:05\n交易对象:某某公司\n"
+          "交易金额:{amt}\n可用余额:{bal}", str, "宁波银行"),
+    # the same types in an SMS sentence before a labelled amount - dev (邮储银行): 您尾号099账户转账汇入金额
+    # 1500.00元，余额1501.30元; dev (广西北部湾银行): 您尾号9820的账户发生转入交易，人民币2065.00元
+    Frame("psbc_type", "95580", "【邮储银行】15年03月18日10:05您尾号{tail}账户{act}金额{amt}元，余额{bal}元。", str,
+          "邮储银行"),
+    Frame("bbgb_type", "", "【广西北部湾银行】您尾号{tail}的账户于03月18日10:05发生{act}交易，人民币{amt}元，"
+          "余额{bal}元。", str, "广西北部湾银行"),
+]
+
+# transaction types as the banks' card lines write them (dev), each of a known direction
+TYPES = [
+    (IN, "转账转入"), (IN, "跨行汇款转入"), (IN, "工资"), (IN, "薪酬"), (IN, "代发工资"), (IN, "存入-工资"),
+    (IN, "汇兑来账"), (IN, "他行汇入"), (IN, "银联入账"), (IN, "退款"), (IN, "退货"), (IN, "收款（转账）"),
+    (IN, "转入"), (IN, "转账存入"), (IN, "提现"), (IN, "合众易宝委托付款-提现"), (IN, "其他代付收款"),
+    (IN, "利息结息入账"), (IN, "第三方支付-转入"), (IN, "财付通快捷支付存入-京东商城平台商户"),
+    (IN, "奖金"), (IN, "理财赎回"), (IN, "支付宝提现"), (IN, "微信零钱提现"), (IN, "消费冲正"), (IN, "往账退回"),
+    (IN, "跨行转入"), (IN, "手机银行转入"), (IN, "退款财付通-京东商城平台商户"), (IN, "存入"), (IN, "收入"),
+    (OUT, "消费"), (OUT, "支出"), (OUT, "转出支出"), (OUT, "付款（转账）"), (OUT, "支付宝支付取出"),
+    (OUT, "财付通快捷支付支出-京东商城平台商户"), (OUT, "快捷支付"), (OUT, "网上支付"), (OUT, "ATM取款"),
+    (OUT, "取款"), (OUT, "转账支出"), (OUT, "跨行汇款转出"), (OUT, "代扣"), (OUT, "缴费"), (OUT, "支出-协议支付"),
+    (OUT, "二维码消费"), (OUT, "消费，京东支付－京东商城业务"), (OUT, "数币兑出取出"), (OUT, "转出"),
+    (OUT, "手机银行转出"), (OUT, "银联扣款"),
+]
+
+
 def body(frame: Frame, construction: str) -> str:
+    if frame in CARD_FRAMES:  # the type is a line, the amount another
+        return frame.text.format(tail=frame.tail, act=construction, amt=AMOUNT, bal=BALANCE)
     act = construction.format(amt=frame.money(AMOUNT))
     return frame.text.format(tail=frame.tail, act=act, bal=BALANCE)
 
@@ -334,7 +385,8 @@ def problems(frame: Frame, want: str, construction: str) -> list[str]:
     return found
 
 
-COMBINATIONS = [(f, d, c) for f in FRAMES for d, c in CONSTRUCTIONS]
+COMBINATIONS = ([(f, d, c) for f in FRAMES for d, c in CONSTRUCTIONS]
+                + [(f, d, t) for f in CARD_FRAMES for d, t in TYPES])
 
 
 @pytest.mark.parametrize(("frame", "want", "construction"), COMBINATIONS,
@@ -349,11 +401,13 @@ def test_the_audit_can_fail_both_ways() -> None:
     for frame in FRAMES:
         readings = {outcome(read(frame.sender, body(frame, c))) for _, c in CONSTRUCTIONS}
         assert {IN, OUT, NONE} <= readings, frame.name
+    for frame in CARD_FRAMES:
+        assert {outcome(read(frame.sender, body(frame, t))) for _, t in TYPES} >= {IN, OUT}, frame.name
 
 
 if __name__ == "__main__":  # PYTHONPATH=. python3 tests/test_banksms_frames.py: the failures, counted
     failed = [(f.name, c, p) for f, d, c in COMBINATIONS if (p := problems(f, d, c))]
     for name, c, p in failed:
         print(f"{name:12} {c:32} {'; '.join(p)}")
-    print(f"{len(failed)} of {len(COMBINATIONS)} combinations read wrong "
-          f"({len(FRAMES)} frames x {len(CONSTRUCTIONS)} constructions)")
+    print(f"{len(failed)} of {len(COMBINATIONS)} combinations read wrong ({len(FRAMES)} frames x "
+          f"{len(CONSTRUCTIONS)} constructions, {len(CARD_FRAMES)} card frames x {len(TYPES)} types)")
