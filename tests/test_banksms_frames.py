@@ -237,6 +237,19 @@ CONSTRUCTIONS = [
     (OUT, "跨行支出{amt}"),
     (OUT, "在某某超市消费{amt}"),
     (OUT, "在支付宝-某某商户消费{amt}"),
+    (IN, "您有一笔{amt}的转账已到账"),
+    (IN, "汇入{amt}(李*)"),
+    (IN, "入账工资{amt}"),
+    (IN, "收到转账{amt}"),
+    (IN, "批量代发{amt}"),
+    (IN, "转账汇款汇入{amt}"),
+    (OUT, "境外消费{amt}"),
+    (OUT, "自助取款{amt}"),
+    (OUT, "扫码支付{amt}"),
+    (OUT, "网银支付{amt}"),
+    (OUT, "消费(预授权完成){amt}"),
+    (OUT, "向李*账户转账{amt}"),
+    (OUT, "转账汇款给李*{amt}"),
     (REPAY, "还款{amt}"),
     (REPAY, "自动还款{amt}"),
     # no money (yet)
@@ -274,6 +287,12 @@ CONSTRUCTIONS = [
     (NONE, "将扣收年费{amt}"),
     (NONE, "即将扣款{amt}"),
     (NONE, "明日将扣款{amt}"),
+    (NONE, "转账{amt}待清算"),
+    (NONE, "预约转账{amt}，将于03月20日执行"),
+    (NONE, "向张*转账{amt}，延时到账，将于24小时后到账"),
+    (NONE, "转账{amt}已暂停"),
+    (NONE, "一笔{amt}的消费待确认"),
+    (NONE, "转账{amt}，因对方账户状态异常交易失败"),
     # undone or sent back: money back in, or nothing moved - never money out
     (BACK, "消费{amt}，交易已撤销"),
     (BACK, "转账{amt}失败，资金已退回"),
@@ -403,6 +422,18 @@ def test_the_audit_can_fail_both_ways() -> None:
         assert {IN, OUT, NONE} <= readings, frame.name
     for frame in CARD_FRAMES:
         assert {outcome(read(frame.sender, body(frame, t))) for _, t in TYPES} >= {IN, OUT}, frame.name
+
+
+IN_TRANSIT = [c for d, c in CONSTRUCTIONS if d == NONE and ("在途" in c or "处理中" in c or "延时到账" in c)]
+
+
+@pytest.mark.parametrize("construction", IN_TRANSIT)
+def test_a_transfer_in_transit_is_shown_with_its_amount_never_counted(construction: str) -> None:
+    """在途 / 处理中 / 延时到账: the lawyer sees the transfer and its amount as 方向待核实 (pending)."""
+    for frame in FRAMES:
+        n = read(frame.sender, body(frame, construction))
+        assert (n.direction, n.needs_review, n.review_reason) == (None, True, "pending"), body(frame, construction)
+        assert n.amount == Decimal(AMOUNT.replace(",", "")), n
 
 
 if __name__ == "__main__":  # PYTHONPATH=. python3 tests/test_banksms_frames.py: the failures, counted
