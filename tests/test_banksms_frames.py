@@ -111,6 +111,14 @@ FRAMES = [
     # dev: 【招商银行】您尾号…信用卡…消费人民币…元 (a card centre's notice, signature first)
     Frame("cmb_card", "95555", "【招商银行】您尾号{tail}信用卡03月18日10:05{act}。", _rmb_yuan, "招商银行",
           credit_card=True),
+    # dev: 您尾号1234卡…工商银行收入(跨行汇款)600元，余额700.00元，对方户名：王*，对方账户尾号：5678。 (the
+    # other party and its tail after the balance)
+    Frame("icbc_party", "95588", "【工商银行】您尾号{tail}卡3月18日10:05{act}，余额{bal}元，对方户名：王*，"
+          "对方账户尾号：5678。", _yuan, "工商银行"),
+    # dev: 【东海村镇银行】您尾号8073卡02月20日 16:34转账转入人民币100.00元，对方帐户3140，户名张*，当前余额… (the
+    # other party's account right after the amount, before the balance)
+    Frame("village", "", "【东海村镇银行】您尾号{tail}卡03月18日 10:05{act}，对方帐户5678，户名张*，当前余额{bal}元。"
+          "本机构吸收的本外币存款依照《存款保险条例》受到保护。", _rmb_yuan, "东海村镇银行"),
     # dev: 您的账户6073于03月03日14:14收入人民币252.00元，余额252.36元。跨行收款，付款方郭*。【华夏银行】 (no sender)
     Frame("hxb", "", "您的账户{tail}于03月18日10:05{act}，余额{bal}元。【华夏银行】", _rmb_yuan, "华夏银行"),
 ]
@@ -250,6 +258,9 @@ CONSTRUCTIONS = [
     (OUT, "消费(预授权完成){amt}"),
     (OUT, "向李*账户转账{amt}"),
     (OUT, "转账汇款给李*{amt}"),
+    (OUT, "跨行转出{amt}，手续费5.00元"),
+    (OUT, "转账支出{amt}(含手续费2.00元)"),
+    (IN, "跨行汇入{amt}，手续费0.00元"),
     (REPAY, "还款{amt}"),
     (REPAY, "自动还款{amt}"),
     # no money (yet)
