@@ -261,6 +261,14 @@ CONSTRUCTIONS = [
     (OUT, "跨行转出{amt}，手续费5.00元"),
     (OUT, "转账支出{amt}(含手续费2.00元)"),
     (IN, "跨行汇入{amt}，手续费0.00元"),
+    # two figures: the one that moved is the amount (a running total, an original figure, a discount,
+    # a foreign amount and its yuan are not)
+    (IN, "原交易金额2,000.00元，退款{amt}"),
+    (IN, "存入{amt}，本月累计存入5,000.00元"),
+    (OUT, "支出{amt}，今日累计支出5,000.00元"),
+    (OUT, "消费{amt}，已优惠20.00元"),
+    (OUT, "消费USD 100.00，折合{amt}"),
+    (IN, "收到张*转账{amt}，手续费0.50元"),
     (REPAY, "还款{amt}"),
     (REPAY, "自动还款{amt}"),
     # no money (yet)
