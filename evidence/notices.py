@@ -233,9 +233,11 @@ def _prepare(body: str) -> tuple[str, list[str], list[str]]:
 
 
 # An app push quoted as text begins with its title, the institution's name, on its own line or
-# before the text addressed to the holder: `招商银行\n您账户1234于…`, `中信银行 您尾号9554…`,
-# `招商银行您账户3832于…`. Not a payer named first (`支付宝5月21日…向您尾号…`): a date follows it.
-_AFTER_TITLE = re.compile(r"\s*\n|\s+(?=\S)|(?=您|尾号|账户|贵)")
+# before the text addressed to the holder about the account: `招商银行\n您账户1234于…`, `中信银行
+# 您尾号9554…`, `招商银行您账户3832于…`. Not a payer named first (`支付宝5月21日…向您尾号…`: a date
+# follows it), nor a greeting (`招商银行您好`).
+# On the same line the text must go on about the holder's account (招商银行您好 is a greeting).
+_AFTER_TITLE = re.compile(r"[ \t]*\n|\s*(?=(?:您|你)的?(?:尾号|账户|账号|个人|[\u4e00-\u9fff]{0,2}卡|\d)|尾号|账户|贵)")
 
 
 def _leading_name(s: str) -> str | None:

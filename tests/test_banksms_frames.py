@@ -443,6 +443,22 @@ def test_the_audit_can_fail_both_ways() -> None:
         assert {outcome(read(frame.sender, body(frame, t))) for _, t in TYPES} >= {IN, OUT}, frame.name
 
 
+@pytest.mark.parametrize(("text", "sender", "institution"), [
+    ("招商银行\n您账户1662于09月25日10:50发生快捷支付扣款，人民币52.00", "", "招商银行"),  # dev t5-noticleaner-1
+    ("招商银行 您账户2415于10月04日14:42发生快捷支付扣款，人民币20.00", "", "招商银行"),  # dev t5-aibill-1
+    ("招商银行您账户3832于05月15日09:20发生快捷支付扣款，人民币16.58", "", "招商银行"),  # dev t5-bookkeeper-2
+    ("中国农业银行\n您尾号1234账户03月18日10:05完成支付宝交易人民币-66.00，余额34.00。", "", "农业银行"),
+    ("东海村镇银行\n您尾号8073卡02月20日16:45支付宝转入人民币10.00元，余额10.00元。", "", "东海村镇银行"),
+    # a payer named first is no title: the signature says who sent it (dev, 建设银行)
+    ("支付宝5月21日19时25分向您尾号3456的储蓄卡消费退货存入人民币0.77元,活期余额10880.47元。[建设银行]", "95533",
+     "建设银行"),
+    # a greeting is no title
+    ("招商银行您好，我转了500元给你，收到了吗", "13800138000", None),
+])
+def test_an_app_push_title_line_names_the_institution(text: str, sender: str, institution: str | None) -> None:
+    assert read(sender, text).institution == institution
+
+
 IN_TRANSIT = [c for d, c in CONSTRUCTIONS if d == NONE and ("在途" in c or "处理中" in c or "延时到账" in c)]
 
 
