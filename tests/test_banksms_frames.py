@@ -312,6 +312,12 @@ CONSTRUCTIONS = [
     (NONE, "转账{amt}已暂停"),
     (NONE, "一笔{amt}的消费待确认"),
     (NONE, "转账{amt}，因对方账户状态异常交易失败"),
+    (NONE, "转账{amt}已被银行拦截，资金未转出"),
+    (NONE, "支出{amt}被拦截"),
+    (NONE, "转账{amt}未转出"),
+    (NONE, "发生一笔{amt}交易，交易被风控系统拒绝"),
+    (NONE, "向张*转账{amt}因风险已暂停"),
+    (NONE, "转账{amt}因风险拦截已止付"),
     # undone or sent back: money back in, or nothing moved - never money out
     (BACK, "消费{amt}，交易已撤销"),
     (BACK, "转账{amt}失败，资金已退回"),

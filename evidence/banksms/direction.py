@@ -164,7 +164,9 @@ _SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金�
 
 def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     if money.sign == "-":
-        return Decision(OUT, "sign", (money.raw,))
+        # 人民币-1,280.50，交易已冲正: what follows the figure in its sentence may undo it
+        return _undone(Decision(OUT, "sign", (money.raw,)), s[money.end: _window(s, money.start, money.end,
+                                                                                _SENTENCE_END)[1]])
     if money.sign == "+":
         return Decision(IN, "sign", (money.raw,))
     currency_word = "人民币" if money.raw.startswith("人民币") else ""  # part of the amount as read
