@@ -465,6 +465,25 @@ def test_an_app_push_title_line_names_the_institution(text: str, sender: str, in
     assert read(sender, text).institution == institution
 
 
+@pytest.mark.parametrize(("sender", "text", "want"), [
+    # a refund or a credit card's repayment written with a minus: the debt goes down - never a debit
+    ("95555", "【招商银行】您尾号1234信用卡03月18日退款人民币-99.00元。", "review"),
+    ("95558", "【中信银行】您尾号1234的中信卡于03月18日10:05，退货人民币-99.00元。", "review"),
+    ("95555", "【招商银行】您尾号1234信用卡03月18日还款人民币-1,000.00元。", "review"),
+    ("95566", "【中国银行】您的信用卡1234于03月18日退款RMB-99.00元。", "review"),
+    ("95508", "【广发银行】您尾号1234卡03月18日10:05交易人民币-99.00元（退款），余额100.00元。", "review"),
+    # 农业银行's minus is out: a deposit account repaying a loan, a transfer's reversal, a purchase
+    ("95599", "【中国农业银行】您尾号1234账户03月18日10:05完成还款交易人民币-500.00，余额100.00。", OUT),
+    ("95599", "【中国农业银行】您尾号1234账户03月18日10:05完成转账冲正交易人民币-1,000.00，余额0.00。", OUT),
+    ("95599", "【中国农业银行】您尾号1234账户03月18日10:05完成支付宝交易人民币-66.00，余额34.00。", OUT),
+    # and the sentence after the figure may undo it
+    ("95599", "【中国农业银行】您尾号1234账户03月18日10:05完成转账交易人民币-1,280.50，交易已冲正，余额3456.78。",
+     "review"),
+])
+def test_a_minus_beside_money_coming_back_is_never_a_debit(sender: str, text: str, want: str) -> None:
+    assert outcome(read(sender, text)) == want
+
+
 IN_TRANSIT = [c for d, c in CONSTRUCTIONS if d == NONE and ("在途" in c or "处理中" in c or "延时到账" in c)]
 
 

@@ -164,9 +164,7 @@ _SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金�
 
 def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     if money.sign == "-":
-        # 人民币-1,280.50，交易已冲正: what follows the figure in its sentence may undo it
-        return _undone(Decision(OUT, "sign", (money.raw,)), s[money.end: _window(s, money.start, money.end,
-                                                                                _SENTENCE_END)[1]])
+        return _minus(s, money, own_credit_card)
     if money.sign == "+":
         return Decision(IN, "sign", (money.raw,))
     currency_word = "人民币" if money.raw.startswith("人民币") else ""  # part of the amount as read
@@ -194,6 +192,26 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         if decided is not None:
             return _undone(decided, windows[2][0]) if n < 2 else decided  # 2: the sentence, brackets blanked
     return Decision(None, "none")
+
+
+_REFUNDED = re.compile(r"退款|退货|退回|退汇|退票|退还|返还")
+_REPAID_WORD = re.compile(r"还款|已还|溢缴")
+
+
+def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
+    """A minus is money out (农业银行's frame, where a reversal's sign is its direction: 转账冲正
+    -1,000.00) - unless its own clause names money coming back: a card writes a refund with a minus
+    (退款人民币-99.00元), and a credit card a repayment (还款-1,000.00: the debt goes down), so such a
+    figure is undecided (review), never a debit (a deposit account's 还款 -500.00 paid a loan: out).
+    What follows the figure in its sentence may undo it (人民币-1,280.50，交易已冲正: review)."""
+    clause_ = mask_roles(s[slice(*_window(s, money.start, money.end, _CLAUSE_END))])
+    back = _REFUNDED.findall(blank_brackets(clause_)) + _REFUNDED.findall(clause_)
+    if own_credit_card:
+        back += _REPAID_WORD.findall(clause_)
+    if back:
+        return Decision(None, "conflict", (money.raw, *dict.fromkeys(back)))
+    sentence_end = _window(s, money.start, money.end, _SENTENCE_END)[1]
+    return _undone(Decision(OUT, "sign", (money.raw,)), s[money.end: sentence_end])
 
 
 def _at(part: str, raw: str, *, own_credit_card: bool, paying_someone: bool) -> Decision | None:
