@@ -484,6 +484,29 @@ def test_a_minus_beside_money_coming_back_is_never_a_debit(sender: str, text: st
     assert outcome(read(sender, text)) == want
 
 
+@pytest.mark.parametrize(("sender", "text", "own", "other"), [
+    # the payer's tail first, then the holder's after 向您: the payer's is never the holder's
+    ("95588", "【工商银行】尾号5678的李*向您尾号1234卡转账1,280.50元，余额3,456.78元。", "1234", "5678"),
+    ("95561", "【兴业银行】账户5678(李*)向您账户*1234*转账1,280.50元，余额3,456.78元。", "1234", "5678"),
+    ("95599", "【中国农业银行】李*(账号尾号5678)于03月18日10:05向您尾号1234账户完成转账交易人民币1,280.50，"
+     "余额3,456.78。", "1234", "5678"),
+    ("95580", "【邮储银行】15年03月18日10:05李*(尾号5678)向您尾号123账户转账1,280.50元，余额3,456.78元。", "123",
+     "5678"),
+    # the holder's own account first, a payer named after it: the tail is the holder's
+    ("95561", "【兴业银行】账户*1234*张*向您转账1,280.50元，余额3,456.78元。", "1234", None),
+    # the other party by its role, after the movement
+    ("95568", "【民生银行】账户*1234于03月18日10:05存入￥1,280.50元，付方李*(尾号5678)，可用余额3,456.78元。", "1234",
+     "5678"),
+    ("95508", "【广发银行】您尾号1234卡03月18日10:05转出1,280.50元，收款卡号尾号5678，余额3,456.78元。", "1234",
+     "5678"),
+    ("95559", "【交通银行】您尾号*1234的卡于03月18日10:05转出1,280.50元至尾号5678账户,交易后余额为3,456.78元。", "1234",
+     "5678"),
+])
+def test_the_other_partys_tail_is_never_the_holders(sender: str, text: str, own: str, other: str | None) -> None:
+    n = read(sender, text)
+    assert (n.card_tail, n.counterparty_tail) == (own, other), n
+
+
 IN_TRANSIT = [c for d, c in CONSTRUCTIONS if d == NONE and ("在途" in c or "处理中" in c or "延时到账" in c)]
 
 
