@@ -246,11 +246,13 @@ def _leading_name(s: str) -> str | None:
     if first is None:
         return None
     for k in range(len(first.group(0)), 1, -1):
+        if not _AFTER_TITLE.match(s, k):  # first, as it is cheap: most texts are people's, no title
+            continue
         name = s[:k]
         # on a line of its own any institution's name is a title; within a line only a listed
         # one (欢迎开立招商银行账户 starts with words, not a name)
         own_line = re.match(r"[ \t]*\n", s[k:]) is not None
-        if (institutions.listed(name) or (own_line and _institutional(name))) and _AFTER_TITLE.match(s, k):
+        if institutions.listed(name) or (own_line and _institutional(name)):
             return name
     return None
 
