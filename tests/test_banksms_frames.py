@@ -124,6 +124,9 @@ FRAMES = [
 ]
 
 AMOUNT = "1,280.50"
+# amounts as banks write them: thousands separated or not, a fraction of 1 or 2 digits or none, a
+# fen, a large sum (1280.5 once looked like a tail after 向您, 100,000.00 outran a phrase's reach)
+AMOUNTS = (AMOUNT, "1280.5", "100,000.00", "0.01", "5", "12,800", "99999999.99")
 BALANCE = "3,456.78"
 
 # (direction, construction with {amt}) in the banks' own words
@@ -387,10 +390,10 @@ TYPES = [
 ]
 
 
-def body(frame: Frame, construction: str) -> str:
+def body(frame: Frame, construction: str, amount: str = AMOUNT) -> str:
     if frame in CARD_FRAMES:  # the type is a line, the amount another
-        return frame.text.format(tail=frame.tail, act=construction, amt=AMOUNT, bal=BALANCE)
-    act = construction.format(amt=frame.money(AMOUNT))
+        return frame.text.format(tail=frame.tail, act=construction, amt=amount, bal=BALANCE)
+    act = construction.format(amt=frame.money(amount))
     return frame.text.format(tail=frame.tail, act=act, bal=BALANCE)
 
 
@@ -404,9 +407,9 @@ def outcome(n: notices.Notice) -> str:
     return NONE
 
 
-def problems(frame: Frame, want: str, construction: str) -> list[str]:
+def problems(frame: Frame, want: str, construction: str, amount: str = AMOUNT) -> list[str]:
     """What is wrong with the reading of one combination (empty: right)."""
-    n = read(frame.sender, body(frame, construction))
+    n = read(frame.sender, body(frame, construction, amount))
     got = outcome(n)
     found: list[str] = []
     if want == REPAY:
@@ -421,7 +424,7 @@ def problems(frame: Frame, want: str, construction: str) -> list[str]:
     if n.direction is not None and n.needs_review:
         found.append("counted while shown for review")
     if got in (IN, OUT, "review") and want not in (NONE, BACK):
-        if n.amount != Decimal(AMOUNT.replace(",", "")):
+        if n.amount != Decimal(amount.replace(",", "")):
             found.append(f"amount {n.amount}")
         if got != "review" and n.card_tail != frame.tail:
             found.append(f"own tail {n.card_tail}")
@@ -434,10 +437,13 @@ COMBINATIONS = ([(f, d, c) for f in FRAMES for d, c in CONSTRUCTIONS]
                 + [(f, d, t) for f in CARD_FRAMES for d, t in TYPES])
 
 
-@pytest.mark.parametrize(("frame", "want", "construction"), COMBINATIONS,
+# each combination with one of the amounts in turn (all of them: the runner below)
+@pytest.mark.parametrize(("frame", "want", "construction", "amount"),
+                         [(*c, AMOUNTS[i % len(AMOUNTS)]) for i, c in enumerate(COMBINATIONS)],
                          ids=[f"{f.name}-{c.format(amt='X')}" for f, _, c in COMBINATIONS])
-def test_every_construction_reads_alike_in_every_frame(frame: Frame, want: str, construction: str) -> None:
-    assert problems(frame, want, construction) == [], body(frame, construction)
+def test_every_construction_reads_alike_in_every_frame(frame: Frame, want: str, construction: str,
+                                                       amount: str) -> None:
+    assert problems(frame, want, construction, amount) == [], body(frame, construction, amount)
 
 
 def test_the_audit_can_fail_both_ways() -> None:
@@ -526,3 +532,5 @@ if __name__ == "__main__":  # PYTHONPATH=. python3 tests/test_banksms_frames.py:
         print(f"{name:12} {c:32} {'; '.join(p)}")
     print(f"{len(failed)} of {len(COMBINATIONS)} combinations read wrong ({len(FRAMES)} frames x "
           f"{len(CONSTRUCTIONS)} constructions, {len(CARD_FRAMES)} card frames x {len(TYPES)} types)")
+    wrong = sum(bool(problems(f, d, c, a)) for f, d, c in COMBINATIONS for a in AMOUNTS[1:])
+    print(f"{wrong} of {len(COMBINATIONS) * (len(AMOUNTS) - 1)} read wrong with the other amounts {AMOUNTS[1:]}")

@@ -63,7 +63,7 @@ _SUBJECT_OF_TO_YOU = re.compile(r"^[\s*)）\]]*(?:的)?(?:[\u4e00-\u9fff]{0,4}?(
                                 r"[\d年月日时分:\s]{0,16}向您"
                                 # or its owner's name between, when the holder's account is named after
                                 # 向您 (尾号5678的李*向您尾号1234卡, 账户5678(李*)向您账户*1234*)
-                                r"|^[^,。;]{0,10}?向您(?=[^,。;]{0,4}(?:尾号|账户|账号|卡|\*?\d{4}))")
+                                r"|^[^,。;]{0,10}?向您(?=[^,。;]{0,4}(?:尾号|账户|账号|卡))")
 _PAY_INTO_BEFORE = re.compile(r"(?:转入|转至|转到|汇入|汇至|转账至|转账到)[^,。;]{0,6}$")
 _NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码)[^,。;]{0,4}$")
 _NOT_ACCOUNT_AFTER = re.compile(r"^\s*(?:的)?(?:订单|运单|快递|包裹)")
