@@ -526,6 +526,20 @@ def test_a_transfer_in_transit_is_shown_with_its_amount_never_counted(constructi
         assert n.amount == Decimal(AMOUNT.replace(",", "")), n
 
 
+@pytest.mark.parametrize(("sender", "text"), [
+    ("微信支付", "零钱提现发起成功\n提现金额：¥1,280.50\n提现银行：招商银行(1234)\n预计到账时间：2024-05-31 10:00"),
+    ("95188", "【支付宝】王*通过转账到银行卡向你尾号1234的建设银行卡转账1,280.50元，预计2小时内到账。"),
+    ("95106", "【翼支付】您的退款预计1-3个工作日到账，金额1,280.50元。"),
+    ("", "借款成功通知：您在手机微信申请的微粒贷1,280.50元已成功发放，收款卡农业银行(1234)，"
+         "预计3分钟内到账。【微众银行】"),
+])
+def test_a_payment_to_the_holder_awaiting_arrival_is_money_in(sender: str, text: str) -> None:
+    """The payer's act is done (a refund issued, a loan disbursed, the holder's own withdrawal, X向您…):
+    money in, as dev labels it - not a transfer of the holder's in transit."""
+    n = read(sender, text)
+    assert (n.direction, n.needs_review, n.amount) == (Direction.CREDIT, False, Decimal("1280.50")), n
+
+
 if __name__ == "__main__":  # PYTHONPATH=. python3 tests/test_banksms_frames.py: the failures, counted
     failed = [(f.name, c, p) for f, d, c in COMBINATIONS if (p := problems(f, d, c))]
     for name, c, p in failed:
