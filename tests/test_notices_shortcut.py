@@ -61,3 +61,30 @@ def test_the_shortcut_changes_no_reading(monkeypatch: pytest.MonkeyPatch) -> Non
             readings += 1
     # the comparison covered many messages that took the shortcut, and many that did not
     assert 300 < shortcuts < readings - 1000, (shortcuts, readings)
+
+
+def test_the_plain_filter_answers_only_what_the_full_reader_answers() -> None:
+    """issue 23: `_plain` (a quiet text from a personal number, no hook matching) must give the
+    very reading `_classify` gives in full, and its fold must be `_prepare`'s text."""
+    from evidence.banksms import lexicon, money
+
+    bodies = [b for b, _ in _bodies()]
+    # the 260 MB bench's shapes, and people's lines that must NOT pass (a tail, a code word, a lure)
+    bodies += [f"晚上一起吃饭吗？我在老地方等你，第{n}条消息，收到请回复好的" for n in range(0, 400, 7)]
+    bodies += ["你尾号1234的卡怎么了", "验证码是多少", "请致电13912345678办理退款", "用花呗付款吧", "你的卡号给我",
+               "29。19元收到没", "好的！！", "在吗?", "我到了、你呢"]
+    plain = 0
+    for body in bodies:
+        for sender in (*SENDERS, "13757123456"):
+            if not notices._plain(body, sender):
+                continue
+            plain += 1
+            assert notices._classify(body, sender, RECEIVED, SH, shortcut=False) == notices.Notice(
+                notices.EventKind.SMS), (body, sender)
+            folded = money.prepare(times.normalize_text(body)).translate(lexicon.traditional()).replace("你", "您")
+            assert folded == notices._prepare(body)[0], body
+    assert plain > 150, plain
+    for hooked in ("你尾号1234的卡怎么了", "验证码是多少", "请致电13912345678办理退款", "用花呗付款吧"):
+        assert not notices._plain(hooked, "13912345678"), hooked
+    assert not notices._plain("晚上吃饭吗", "95588")  # a bank's number is read in full
+    assert not notices._plain("晚上吃饭吗 ", "13912345678")  # a space: _tighten may move it
