@@ -542,7 +542,7 @@ def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.dat
     )
 
 
-_PLAIN = Notice(EventKind.SMS)
+EMPTY = Notice(EventKind.SMS)  # a plain SMS in which nothing was found (callers may test `is EMPTY`)
 
 
 @functools.cache
@@ -578,7 +578,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
               shortcut: bool = True) -> Notice:
     """`shortcut=False` reads every message in full (tests prove both ways give the same)."""
     if shortcut and _plain(body, sender):
-        return _PLAIN
+        return EMPTY
     s, edge, inner = _prepare(body)
     signed = edge + inner
     urls, domains = links(body)
