@@ -554,6 +554,12 @@ def _hooks() -> tuple[re.Pattern[str], ...]:
             *(m.pattern for m in lure.markers()))
 
 
+@functools.cache
+def _traditional_chars() -> frozenset[str]:
+    """The characters the Traditional fold changes (lexicon.traditional's keys)."""
+    return frozenset(map(chr, lexicon.traditional()))
+
+
 def _plain(body: str, sender: str) -> bool:
     """issue 23: True only when `_classify` would return Notice(SMS) with nothing found, for less
     than half its cost: a person's chat line (晚上一起吃饭吗？…第123条消息) is most of a phone.
@@ -570,7 +576,12 @@ def _plain(body: str, sender: str) -> bool:
     if (_PERSONAL_NUMBER.fullmatch(number) is None or phones.bank_code(sender) is not None
             or number in phones.OTHER_SERVICES or _named_sender(number) is not None):
         return False
-    s = money.prepare(times.normalize_text(body)).translate(lexicon.traditional()).replace("你", "您")
+    # NFKC of a quiet text only turns ，？！ into ,?! (done first, NFKC then finds nothing to do:
+    # 0.1 instead of 3 µs), and the Traditional fold is needed only when such a character is there
+    s = money.prepare(times.normalize_text(body.replace("，", ",").replace("？", "?").replace("！", "!")))
+    if not _traditional_chars().isdisjoint(s):
+        s = s.translate(lexicon.traditional())
+    s = s.replace("你", "您")
     return not any(hook.search(s) for hook in _hooks())
 
 
