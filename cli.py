@@ -455,6 +455,8 @@ def _print_batch(result: Any, options: Any, target: Path) -> None:
         joint = result.bundle.parent
         out.print(f"bundle: {_bundle_files(result.bundle)} ({result.bundle_pages} pages"
                   f"{'' if result.joint_rebuilt else ', unchanged'})")
+        for warning in result.joint_warnings:
+            out.print(f"bundle warning: {escape(warning)}")
         _, csv_name, json_name = batch.joint_files(options)  # issue 6: *-redacted.* names
         out.print(f"claims: {escape(str(joint / csv_name))}, {escape(str(joint / json_name))}")
         out.print(f"manifest: {escape(str(target / batch.MANIFEST))}")

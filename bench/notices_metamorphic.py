@@ -11,6 +11,8 @@ Each rewrite is one way real messages differ from one another without meaning an
 
 * `signature_moved` / `signature_dropped`: 【工商银行】 at the front instead of the back (or the
   other way), or no signature at all while the sender (its number or name) still says who it is;
+  `signature_as_title`: the signature's name as the title line of an app push copied as text
+  (`招商银行\n您账户1234于…`);
   `signature_dropped_unknown_number`: no signature and only a sender number no table knows (a
   regional bank's 106… number): the reading may claim less (a movement shown for review with the
   same amount; a bill or an advert read as just 'other'), never something else;
@@ -175,6 +177,9 @@ def signature(r: Mapping[str, Any]) -> list[Variant]:
         # signature's name instead, the contradiction is gone by construction, not a rewrite that
         # keeps the meaning)
         out.append(Variant("signature_dropped", rest, sender if known else name))
+        # an app push copied as text: the institution's name as its title line (the sender kept:
+        # dropping it beside a link that is not the bank's would make a look-alike by construction)
+        out.append(Variant("signature_as_title", f"{name}\n{rest}", sender))
     if not known:
         # and with only the number no table knows: who sent it is lost, what it says is not
         out.append(Variant("signature_dropped_unknown_number", rest, sender, ignore=("institution",),

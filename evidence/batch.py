@@ -112,6 +112,9 @@ class Result:
     bundle_pages: int
     joint_rebuilt: bool
     seconds: float
+    # warnings of the joint step itself (a bundle page rasterised for --pdfa), kept in
+    # joint/build.json so a reused bundle still reports them
+    joint_warnings: tuple[str, ...] = ()
 
     @property
     def rebuilt(self) -> tuple[str, ...]:
@@ -844,9 +847,11 @@ def build_joint(case: Case, outcomes: Sequence[Outcome], out_dir: Path, tool: st
         side = integrity.write_sidecar(folder / name, sha)
         hashes[name] = sha
         hashes[side.name] = hashlib.sha256(side.read_bytes()).hexdigest()
+    warnings = [i.message for i in pdfa.issues] if pdfa is not None else []
     return written, hashes, {"key": key, "first_pages": rendered.first_pages,
                              "pages": rendered.pages, "claimants": len(outcomes),
-                             **({"volumes": volume_list} if volume_list else {})}
+                             **({"volumes": volume_list} if volume_list else {}),
+                             **({"warnings": warnings} if warnings else {})}
 
 
 def volume_limits(case: Case, options: pipeline.Options) -> tuple[int, int]:
@@ -1035,7 +1040,8 @@ class _PdfA:
     def __init__(self, when: Any) -> None:
         self.when = when
         self.made: dict[str, bytes] = {}
-        self.issues: list[Any] = []  # none expected: the dossiers are PDF/A already
+        # none expected (the dossiers are PDF/A already), but never dropped: build.json, summary
+        self.issues: list[Any] = []
 
     def hook(self, name: str) -> Callable[[Path], str]:
         def convert(written: Path) -> str:
@@ -1236,6 +1242,7 @@ def _joint_step(case: Case, outcomes: tuple[Outcome, ...], out_dir: Path, tool: 
     rebuilt = pages is None and bool(outcomes)
     joint_outputs: dict[str, str] = {}
     volume_list: list[Any] = []
+    front: dict[str, Any] = {}
     if rebuilt:
         pages, joint_outputs, front = build_joint(case, outcomes, out_dir, tool, options)
         volume_list = front.pop("volumes", [])
@@ -1249,6 +1256,7 @@ def _joint_step(case: Case, outcomes: tuple[Outcome, ...], out_dir: Path, tool: 
         record = _read_json(folder / BUILD_JSON) or {}
         joint_outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
         volume_list = list(record.get("volumes", []))
+        front = dict(record.get("front") or {})
     hashes.save()
     atomic.write_bytes(out_dir / MANIFEST, _manifest(out_dir, outcomes, joint_fp, joint_outputs,
                                                      volume_list))
@@ -1260,5 +1268,5 @@ def _joint_step(case: Case, outcomes: tuple[Outcome, ...], out_dir: Path, tool: 
     notify(Progress("end", len(ids), len(ids)))
     first = volume_list[0]["path"] if volume_list else joint_files(options)[0]
     return Result(out_dir, outcomes, folder / first if outcomes else None,
-                  pages or 0,
-                  rebuilt, time.perf_counter() - started)
+                  pages or 0, rebuilt, time.perf_counter() - started,
+                  tuple(map(str, front.get("warnings", ()))))

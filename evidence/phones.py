@@ -80,6 +80,7 @@ def normalize(raw: str) -> str:
     return digits
 
 
+@functools.lru_cache(maxsize=4096)  # three times a message (issue 23): the same few senders
 def bank_code(sender: str) -> str | None:
     """The bank hotline a sender stands for: 95588, +8695588, 106980095533, 建设银行."""
     s = normalize(sender)

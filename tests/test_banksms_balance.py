@@ -184,3 +184,29 @@ def test_facts_domains_are_only_flagged_links() -> None:
     assert tl.facts.domains == ("jd-tuikuan.com",)
     phish = next(e for e in tl.events if e.kind is EventKind.PHISHING)
     assert "仿冒jd" in phish.details["phishing_reason"]
+
+
+def test_balances_never_turn_a_transfer_in_transit_into_a_debit() -> None:
+    """A transfer still on its way (在途, 处理中, 预计…到账) may come back: shown for review with its
+    reason and amount, never counted, even when the balances would fit a debit (issue 16)."""
+    tl = build([(30, "尾号6217卡3月18日20:30网上银行收入(他行汇入)1,000元，余额1,500.00元。【工商银行】"),
+                (31, "尾号6217卡3月18日20:31向张*转账200元，资金在途，预计3月19日到账，余额1,300.00元。【工商银行】")])
+    second = _by_locator(tl, "sms[2]")
+    assert second.direction is None and second.details.get("needs_review") == "true"
+    assert "在途" in second.details["review_reason"] and second.amount == Decimal("200")
+    assert tl.facts.total_debited == Decimal("0")
+
+
+def test_a_returned_transfer_offsets_its_debit_and_counts_nothing_alone() -> None:
+    """转账…失败，资金已退回 after the transfer's own debit notice: the return is money in, the debit
+    stays the one counted movement and the balances confirm both; alone, the return counts in no
+    loss total (issue 16: a credit is right where the money really came back, never a debit)."""
+    debit = "尾号6217卡3月18日20:30转账支出(跨行汇款)500元，余额1,000.00元。【工商银行】"
+    back = "尾号6217卡3月18日20:40跨行汇款500元失败，资金已退回，余额1,500.00元。【工商银行】"
+    tl = build([(30, debit), (40, back)])
+    returned = _by_locator(tl, "sms[2]")
+    assert returned.direction is Direction.CREDIT and returned.details["balance_check"] == "confirmed"
+    assert tl.facts.total_debited == Decimal("500")
+    alone = build([(40, back)])
+    assert alone.facts.total_debited == Decimal("0")
+    assert _by_locator(alone, "sms[1]").direction is not Direction.DEBIT

@@ -413,7 +413,11 @@ PRACTICE = [
     ('【工商银行】您尾号1234卡3月18日10:05快捷支付交易失败，原因：余额不足。', 'failed', None),
     ('【招商银行】您尾号1234信用卡03月18日10:05在AMAZON的交易被拒绝，金额USD 100.00', 'failed', None),
     ('【中国银行】您的借记卡账户1234于03月18日网上支付人民币500.00元未成功，请核实。', 'failed', None),
-    ('【建设银行】您尾号1234的储蓄卡3月18日10时5分转账人民币1,000.00元失败，资金已退回。', 'failed', None),
+    # a failure whose money has come back reports the return (资金已退回: what finally happened to the
+    # money, money in; a credit counts in no loss total, and offsets the debit notice of the same
+    # transfer where the phone holds one); a return still to come leaves a failure
+    ('【建设银行】您尾号1234的储蓄卡3月18日10时5分转账人民币1,000.00元失败，资金已退回。', IN, '1000.00'),
+    ('【建设银行】您尾号1234的储蓄卡3月18日10时5分转账人民币1,000.00元失败，资金将于3日内退回。', 'failed', None),
     # english
     ('Your A/C XXXXX1234 has been debited by Rs 5,000.00 on 18-Mar-15. Avl Bal: Rs 10,000.00', OUT, '5000.00'),
     ('USD 25.00 was spent on your Citi card ending 1234 at AMAZON on 03/18.', OUT, '25.00'),

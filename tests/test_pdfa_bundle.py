@@ -87,3 +87,27 @@ def test_a_pdfa_dossiers_volumes_are_pdfa_and_verify(tmp_path: Path) -> None:
             assert beside["integrity"]["page_sha256"] == pagehash.digests(doc)
         result = CliRunner().invoke(cli.app, ["verify", str(f), "--case", str(case)])
         assert result.exit_code == 0, result.output
+
+
+def test_a_bundle_page_rasterised_for_pdfa_is_reported_and_stays_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundle page the PDF/A conversion had to rasterise is named in the build summary and
+    in joint/build.json, and again when the unchanged bundle is reused: never dropped."""
+    real = pdfa.convert
+
+    def convert(path: Path, when: object) -> pdfa.Result:
+        done = real(path, when)
+        if "bundle" not in path.name:  # the bundle is converted under its temporary name
+            return done
+        return pdfa.Result((2,), ("SimSun",))  # as if page 2's fonts were not embedded
+
+    monkeypatch.setattr(pdfa, "convert", convert)
+    case, out = built_sample(tmp_path, 1, "--jobs", "1", "--pdfa")
+    record = json.loads((out / "joint" / "build.json").read_text("utf-8"))
+    assert len(record["front"]["warnings"]) == 1
+    assert "SimSun" in record["front"]["warnings"][0]
+    again = CliRunner().invoke(cli.app, ["build", str(case), "--out", str(out), "--jobs", "1",
+                                         "--pdfa"])
+    assert "unchanged" in again.output
+    warned = [line for line in again.output.splitlines() if line.startswith("bundle warning:")]
+    assert len(warned) == 1 and "SimSun" in warned[0] and "2" in warned[0], again.output

@@ -44,15 +44,26 @@ TAIL = re.compile(
 )
 # Words right before a tail that make it the other party's.
 _OTHER_BEFORE = re.compile(
-    r"(?:对方|转出方|转入方|收款方|付款方(?!式)|收款人|付款人|汇款人|收款|付款(?!方式)|来自|转账给|汇款给|转给|汇给|付给|"
+    r"(?:对方|转出方|转入方|收款方|付款方(?!式)|(?<![支付])付方|收方|收款人|付款人|汇款人|收款|付款(?!方式)|来自|转账给|"
+    r"汇款给|转给|汇给|付给|"
     r"(?<!您)(?<!您的)他行(?=账户|账号|卡))"
-    r"[^,。;]{0,12}$"
+    r"[^,。;\n]{0,12}$"  # a card's line is a field of its own: 交易类型:收款（转账）\n交易卡号:*1234
 )
-_TO_BEFORE = re.compile(r"(?:向|给|至|到)(?!您)[^,。;您]{0,14}$")
+_TO_BEFORE = re.compile(r"(?:向|给|至|到)(?!您)[^,。;您\n]{0,14}$")
+# A label naming the account the card is about: （个人账户：尾号2754）, 交易卡号:*4720, 交易账号:借记卡（6510）
+_OWN_LABEL = re.compile(r"(?:个人|本人|交易)(?:账户|账号|卡号)\s*[:：]\s*(?:[\u4e00-\u9fff]{0,3}卡)?\s*[(（]?\s*"
+                        r"(?:尾号)?\s*\**$")
 _OWN_BEFORE = re.compile(r"(?:您|你)(?:的)?[^,。;向给至到]{0,10}$|向您[^,。;]{0,6}$")
 _THIRD_PARTY_SUBJECT = re.compile(
     r"(?:[\u4e00-\u9fff]{1,3}\*{1,3}|公司|[\u4e00-\u9fff]{2,4}(?<!您))\s*(?:于[^,。;向]{0,20})?向$")
-_SUBJECT_OF_TO_YOU = re.compile(r"^[^,。;]{0,8}?向您")
+# 何*账户0807向您…: the account's digits are the subject of 向您 when only its noun, a date or a
+# time stands between them, or its owner's name with the holder's account named after 向您
+# (账户*1234*张*向您转账: 张* is the subject, the tail the holder's)
+_SUBJECT_OF_TO_YOU = re.compile(r"^[\s*)）\]]*(?:的)?(?:[\u4e00-\u9fff]{0,4}?(?:账户|账号|卡))?\s*(?:于)?"
+                                r"[\d年月日时分:\s]{0,16}向您"
+                                # or its owner's name between, when the holder's account is named after
+                                # 向您 (尾号5678的李*向您尾号1234卡, 账户5678(李*)向您账户*1234*)
+                                r"|^[^,。;]{0,10}?向您(?=[^,。;]{0,4}(?:尾号|账户|账号|卡))")
 _PAY_INTO_BEFORE = re.compile(r"(?:转入|转至|转到|汇入|汇至|转账至|转账到)[^,。;]{0,6}$")
 _NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码)[^,。;]{0,4}$")
 _NOT_ACCOUNT_AFTER = re.compile(r"^\s*(?:的)?(?:订单|运单|快递|包裹)")
@@ -86,8 +97,10 @@ def tails_with_role(s: str) -> tuple[str | None, str | None, str]:
         kind = ""
         if own is not None and _PAY_INTO_BEFORE.search(before):
             kind = "to"  # 您尾号1234账户转入尾号5678账户: the holder pays into another account
-        elif _SUBJECT_OF_TO_YOU.match(after):
+        elif _SUBJECT_OF_TO_YOU.match(s[m.end(): m.end() + 30]):
             kind = "subject"  # 何*账户0807向您…: the payer's account
+        elif _OWN_LABEL.search(before):
+            kind = ""
         elif _OTHER_BEFORE.search(before) and not _OWN_BEFORE.search(before[-8:]):
             kind = "payer" if _PAYER_ROLE.search(before) else ("payee" if _PAYEE_ROLE.search(before) else "role")
         elif _TO_BEFORE.search(before) and not _OWN_BEFORE.search(before[-8:]):

@@ -164,7 +164,7 @@ _SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金�
 
 def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     if money.sign == "-":
-        return Decision(OUT, "sign", (money.raw,))
+        return _minus(s, money, own_credit_card)
     if money.sign == "+":
         return Decision(IN, "sign", (money.raw,))
     currency_word = "人民币" if money.raw.startswith("人民币") else ""  # part of the amount as read
@@ -194,6 +194,26 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     return Decision(None, "none")
 
 
+_REFUNDED = re.compile(r"退款|退货|退回|退汇|退票|退还|返还")
+_REPAID_WORD = re.compile(r"还款|已还|溢缴")
+
+
+def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
+    """A minus is money out (农业银行's frame, where a reversal's sign is its direction: 转账冲正
+    -1,000.00) - unless its own clause names money coming back: a card writes a refund with a minus
+    (退款人民币-99.00元), and a credit card a repayment (还款-1,000.00: the debt goes down), so such a
+    figure is undecided (review), never a debit (a deposit account's 还款 -500.00 paid a loan: out).
+    What follows the figure in its sentence may undo it (人民币-1,280.50，交易已冲正: review)."""
+    clause_ = mask_roles(s[slice(*_window(s, money.start, money.end, _CLAUSE_END))])
+    back = _REFUNDED.findall(blank_brackets(clause_)) + _REFUNDED.findall(clause_)
+    if own_credit_card:
+        back += _REPAID_WORD.findall(clause_)
+    if back:
+        return Decision(None, "conflict", (money.raw, *dict.fromkeys(back)))
+    sentence_end = _window(s, money.start, money.end, _SENTENCE_END)[1]
+    return _undone(Decision(OUT, "sign", (money.raw,)), s[money.end: sentence_end])
+
+
 def _at(part: str, raw: str, *, own_credit_card: bool, paying_someone: bool) -> Decision | None:
     """The decision of one window, by the ranks in order, or None when no rank has a hit there."""
     if (reversed_ := _reversal(part)) is not None:
@@ -204,12 +224,23 @@ def _at(part: str, raw: str, *, own_credit_card: bool, paying_someone: bool) -> 
             hits = [(i, IN if _REPAYMENT.match(w) else d, w) for i, d, w in hits]
         if not hits:
             continue
+        hits = _outermost(hits)
         directions = {d for _, d, _ in hits}
         words = tuple(dict.fromkeys(w for _, _, w in sorted(hits)))
         if len(directions) == 1:
             return Decision(directions.pop(), rank, words)
         return Decision(None, "conflict", words)
     return None
+
+
+def _outermost(hits: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """Hits of one rank without those lying inside a longer hit of the other direction: the longer
+    phrase is the reading of those words (向张*付款 is the holder paying 张*; the 张*付款 inside it,
+    a named payer paying the holder, is not what it says)."""
+    def inside(a: tuple[int, str, str], b: tuple[int, str, str]) -> bool:
+        return (a[1] != b[1] and b[0] <= a[0] and a[0] + len(a[2]) <= b[0] + len(b[2])
+                and len(a[2]) < len(b[2]))
+    return [h for h in hits if not any(inside(h, other) for other in hits)]
 
 
 # 将退还368元, 退货将原路退回, 可申请退款: a return promised or possible has not happened

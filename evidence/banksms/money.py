@@ -31,7 +31,8 @@ _MONEY = re.compile(
     r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
     + "|".join(ISO_CODES) + "|"
     r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|€|£|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
-    rf"(?<![\d*])(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
+    # not after a digit or a mask (6212****1234), except a masked name's (转至李*1,280.50元)
+    rf"(?<!\d)(?:(?<=[\u4e00-\u9fff]\*)|(?<!\*))(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
     r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币|€)?",
     re.IGNORECASE,
 )
@@ -54,6 +55,11 @@ _LABELS = (
                        r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|"
                          r"(?<!收到)(?<!微信)(?<!支付宝)(?<!\*的)红包|券|低至|仅需|首年)\s*$")),
+    # a running total (今日累计支出5,000.00元) sums movements each notified on its own, and the
+    # original figure a refund or a reversal refers to (原交易金额2,000.00元，退款500.00元): neither moved
+    ("total", re.compile(r"累计[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("original", re.compile(r"原(?:交易|订单|消费|支付|付款|扣款)?(?:金额|价)[为是:\s]*(?:人民币|RMB)?\s*$",
+                            re.IGNORECASE)),
     # what was actually taken or paid (实扣, 实际扣款, 实付): the figure that moved, beside one that
     # was due (应扣人民币13475.44，实扣人民币4318.96)
     ("amount", re.compile(r"(?:金额|交易额|发生额|款项|实扣|实际扣款|实际扣收|实际扣除|实付|实收|实还|实际还款)"
@@ -81,7 +87,8 @@ class Money:
     value: Decimal
     sign: str  # "-", "+" or ""
     currency: str  # ISO code
-    label: str  # balance, limit, remaining, minimum, bill, fee, points, due, promo, amount (金额…), part, plain
+    label: str  # balance, limit, remaining, minimum, bill, fee, points, due, promo, total, original, amount (金额…),
+    # part, plain
     marked: bool  # carries a currency or an amount label: a bare number is not money
     start: int
     end: int

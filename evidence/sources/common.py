@@ -106,7 +106,7 @@ def message_event(
         info = notices.classify(text, number, anchor or time, ctx.tz)
     else:
         urls, domains = notices.links(text)
-        info = notices.Notice(EventKind.SMS, urls=urls, domains=domains)
+        info = notices.Notice(EventKind.SMS, urls=urls, domains=domains) if urls else notices.EMPTY
     extra: dict[str, str] = {"body": body, "direction_of_message": "in" if incoming else "out",
                              "time_meaning": "received" if incoming else "sent"}
     extra.update(details or {})
@@ -134,7 +134,8 @@ def message_event(
     else:
         key = "events.sms_in" if incoming else "events.sms_out"
         summary = template.t(lang, key, who=who(number, ctx, places), text=clip(text))
-    for name, value in (
+    # (a person's message, most of a phone's, found nothing: only these two can be set; issue 23)
+    for name, value in (("bank", bank_code), ("currency", info.currency)) if info is notices.EMPTY else (
         ("bank", bank_code), ("card_tail", info.card_tail), ("currency", info.currency),
         ("balance", None if info.balance is None else str(info.balance)),
         ("merchant", info.counterparty), ("channel", info.channel), ("code", info.code),
