@@ -49,7 +49,8 @@ def backup_xml(n: int) -> str:
             continue
         body, sender = f"晚上一起吃饭吗？第{i}条", f"1370{i % 40:07d}"
         if i % 5 == 0:
-            body = f"【工商银行】您尾号6217卡3月18日17:{i % 60:02d}快捷支付支出(网银在线){i % 90 + 10}.00元，余额8.36元。"
+            body = (f"【工商银行】您尾号6217卡3月18日17:{i % 60:02d}快捷支付支出(网银在线)"
+                    f"{i % 90 + 10}.00元，余额8.36元。")
             sender = "95588"
         elif i % 7 == 0:
             body, sender = f"您的验证码为{i:06d}，请勿泄露。【京东】", "1069000"
@@ -190,6 +191,6 @@ def _spooling(pid: int, temp: Path) -> bool:
     """The process holds a file open in `temp` (O_TMPFILE: "/tmp/#1234 (deleted)")."""
     fds = Path(f"/proc/{pid}/fd")
     try:
-        return any(os.readlink(fd).startswith(str(temp)) for fd in fds.iterdir())
+        return any(str(fd.readlink()).startswith(str(temp)) for fd in fds.iterdir())
     except OSError:
         return False
