@@ -411,6 +411,38 @@ def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo
 
 
 _OUT_IN = {direction.OUT: Direction.DEBIT, direction.IN: Direction.CREDIT}
+# what a direction read from the words alone may rest on: the verbs themselves, not a weak word
+_WORDED = ("strong", "voice", "party", "return")
+_SENTENCE_STOP = re.compile(r"[。！!？?\n]")
+
+
+@dataclasses.dataclass(frozen=True)
+class Unstated:
+    direction: Direction
+    basis: str
+    words: tuple[str, ...]
+
+
+def _unstated_amount(s: str, own_tail: str) -> Unstated | None:
+    """A debit whose text states no amount, read as if its amount stood at the end of the
+    sentence naming the holder's account (an advert or a deposit-insurance line after it does
+    not vote), or None unless its own verbs decide it out (basis strong, voice, party or return)
+    and no no-money phrase (failed, pending, reminder…) applies there."""
+    tail = max(s.find(own_tail), 0)
+    stop = _SENTENCE_STOP.search(s, tail + len(own_tail))
+    end = stop.start() if stop else len(s)
+    begin = max((m.end() for m in _SENTENCE_STOP.finditer(s, 0, tail)), default=0)
+    # a no-money phrase anywhere in that sentence, or a hard one (失败, 分期已受理…) anywhere
+    hard = next((e for e in lexicon.get().no_money if e.scope == "message" and e.pattern.search(s)), None)
+    if hard is not None or _no_money(s[begin:end], None) is not None:
+        return None
+    at_end = money.Money(Decimal(0), "", "CNY", "amount", True, end, end, "")
+    decision = direction.decide(s, at_end)
+    # money in without a figure (a transfer announced, 将汇入您的账户) counts in no loss either way;
+    # a debit is what the lawyer must not miss
+    if decision.direction != direction.OUT or decision.basis not in _WORDED:
+        return None
+    return Unstated(Direction.DEBIT, decision.basis, decision.words)
 # A movement reported as done, in the amount's own clause: 到账/入账 (arrived), 已扣款, 扣款成功,
 # 支付成功, 已支付, a refund come back (您的退款25.00元已退回至余额) (the future - 预计…到账,
 # 将于…扣款 - is a reminder and never reaches here).
@@ -801,6 +833,16 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
 
     if flagged:
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
+    if main is None and notice_like and own_tail is not None and not is_otp and not verdict.lure \
+            and (unstated := _unstated_amount(s, own_tail)) is not None:
+        # 您账户2836于09月13日22:49在…发生快捷支付扣款: a movement of the holder's account whose
+        # text writes no amount - shown as that movement for review, with nothing to count
+        return dataclasses.replace(
+            base, kind=EventKind.BANK_NOTICE, category=Category.REVIEW, needs_review=True,
+            review_reason="no_amount", direction=unstated.direction, direction_words=unstated.words,
+            direction_basis=unstated.basis, balance=balance, counterparty=parties.counterparty(s, len(s)),
+            channel=parties.channel(s), stated_time=stated, precision=precision,
+            balance_raw=balance_m.raw if balance_m and balance is not None else None)
     if (not bankish and not notice_like and not personal and not other_sender and main is not None
             and (blocked is None or hold)
             and (_ACCOUNT_WORD.search(s) or re.search("[您你]", s) or main.label == "amount"

@@ -210,3 +210,27 @@ def test_a_returned_transfer_offsets_its_debit_and_counts_nothing_alone() -> Non
     alone = build([(40, back)])
     assert alone.facts.total_debited == Decimal("0")
     assert _by_locator(alone, "sms[1]").direction is not Direction.DEBIT
+
+
+def test_a_movement_whose_text_states_no_amount_is_shown_and_counted_nowhere() -> None:
+    """您账户…发生快捷支付扣款 with no figure: a debit of the holder's account (its own verbs say
+    so) shown for review with the reason, beside a notice whose balance it must not break;
+    nothing counted from it. Money in without a figure, or no movement at all, stays an ordinary
+    notice."""
+    tl = build([(30, "【招商银行】您账户2836于03月18日20:30在【财付通-微信支付-微信转账】发生快捷支付扣款"),
+                (31, "【招商银行】您账户2836于03月18日20:31在【财付通-微信支付】快捷支付扣款"
+                     "人民币100.00元，余额900.00元"),
+                (32, "【招商银行】您账户2836于03月18日20:32入账")])
+    unstated = _by_locator(tl, "sms[1]")
+    assert unstated.kind is EventKind.BANK_NOTICE and unstated.direction is Direction.DEBIT
+    assert unstated.amount is None and unstated.details.get("needs_review") == "true"
+    assert "没有写金额" in unstated.details["review_reason"] and "扣款" in unstated.details["review_reason"]
+    arrived = _by_locator(tl, "sms[3]")  # money in without a figure: an ordinary notice
+    assert arrived.direction is None and arrived.details.get("needs_review") is None
+    assert tl.facts.total_debited == Decimal("100")
+    plain = build([(30, "【招商银行】您账户2836已开通短信服务")])
+    assert _by_locator(plain, "sms[1]").details.get("needs_review") is None
+    failed = build([(30, "【招商银行】您账户2836于03月18日20:30在财付通快捷支付扣款。扣款失败")])
+    assert _by_locator(failed, "sms[1]").direction is None
+    reminder = build([(30, "【工商银行】温馨提示：您尾号1234的贷款即将扣款，本期应还")])
+    assert _by_locator(reminder, "sms[1]").direction is None

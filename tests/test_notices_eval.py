@@ -56,13 +56,19 @@ def test_targets_on_dev_sms() -> None:
 # honest bar below the SMS targets, raised as the reader improves (third pass: 104/104 and 101/101
 # on dev, so one miss in a hundred is allowed, not more). Spurious debits and flagged official
 # domains have no lower bar: none, ever.
-APP_PUSH_BAR = {"amount_direction": 0.99, "card_tail": 0.99}
+# 2026-12-07, after test v6 joined dev (170 app pushes): 0.99 -> 0.98 for amount + direction. Its
+# two misses are pushes that name no institution and no sender (a merchant app's 支付成功11.9元, a
+# transit card's 刷卡完成), which the reader shows for review by design (nothing says whose account
+# paid); below, every miss must be such a review, never a direction read wrong.
+APP_PUSH_BAR = {"amount_direction": 0.98, "card_tail": 0.99}
 
 
 def test_app_push_bar_on_dev() -> None:
     r = EVAL.evaluate(EVAL.by_medium(_split("dev"))["app_push"])
     fields = r["fields"]
     assert fields["amount_direction"]["rate"] >= APP_PUSH_BAR["amount_direction"], r["_errors"][:5]
+    missed = [e for e in r["_errors"] if "amount_direction" in e["wrong"]]
+    assert all(e["wrong"]["amount_direction"][1] == "(None, None)" for e in missed), missed
     assert fields["card_tail"]["rate"] >= APP_PUSH_BAR["card_tail"], r["_errors"][:5]
     assert r["spurious_debits"]["count"] == 0, r["_spurious"]
     assert r["official_flagged"] == 0, r["_official"]
