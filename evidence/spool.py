@@ -27,7 +27,7 @@ import marshal
 import os
 import tempfile
 from array import array
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from typing import Any
 
 from evidence.model import Event, SourceRef
@@ -200,6 +200,16 @@ def replace(e: Event, **changes: Any) -> Event:
     """`dataclasses.replace`, keeping a spooled event's text on disk (a new record)."""
     new = dataclasses.replace(e, **changes)
     return e._spool.event(new) if isinstance(e, SpooledEvent) else new
+
+
+def kept(before: Sequence[Event], after: list[Event]) -> list[Event]:
+    """`after` (a step's events, position for position those of `before`), each event the
+    step replaced whose `before` was spooled written to that spool in turn: a phone's bank
+    notices whose balances were checked do not stay whole in memory."""
+    for i, (old, new) in enumerate(zip(before, after, strict=True)):
+        if new is not old and isinstance(old, SpooledEvent) and not isinstance(new, SpooledEvent):
+            after[i] = old._spool.event(new)
+    return after
 
 
 class Collector:

@@ -479,6 +479,7 @@ def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
     matched = _match_recordings(merged, ctx)
     bounded, outside = _period(matched, ctx)
     checked, balance_issues = balance.check(bounded, ctx.lang)
+    checked = spool.kept(bounded, checked)  # a bank notice's balance facts back on disk
     return Timeline(events=tuple(checked), facts=_facts(checked, victim),
                     issues=(*_issues(checked, ctx), *outside, *balance_issues))
 

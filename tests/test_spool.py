@@ -139,6 +139,12 @@ def test_nothing_lost_when_spooled(case: Path, low_threshold: None) -> None:
     assert spooled.timeline.facts.numbers == whole.timeline.facts.numbers
     repeated = [e for e in spooled.timeline.events if "repeated_in_file" in e.details]
     assert len(repeated) == 3 and all(isinstance(e, spool.SpooledEvent) for e in repeated)
+    # changed on the way (a balance checked, a time outside the period): still on disk
+    checked = [e for e in spooled.timeline.events if "balance_check" in e.details]
+    outside = [e for e in spooled.timeline.events if e.needs_review]
+    assert checked and outside
+    assert all(isinstance(e, spool.SpooledEvent) for e in [*checked, *outside]
+               if e.source.path.endswith(BACKUP))
 
 
 def test_a_spooled_event_is_an_event(case: Path, low_threshold: None) -> None:
