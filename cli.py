@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -267,10 +267,13 @@ def timeline(
     if fmt == "json":  # issue 23: streamed, never the whole document in memory
         chronology.write_json(gathered.timeline, ctx, sys.stdout)
         sys.stdout.flush()
-    elif fmt == "csv":
-        rows = chronology.to_json(gathered.timeline, ctx)
-        sys.stdout.buffer.write(_timeline_csv(rows).encode("utf-8-sig"))
-        sys.stdout.buffer.flush()
+    elif fmt == "csv":  # issue 23: streamed as well, one event at a time
+        import io
+
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+        _timeline_csv((chronology.event_json(e, ctx) for e in gathered.timeline.events), out)
+        out.flush()
+        out.detach()
     else:
         rows = chronology.to_json(gathered.timeline, ctx)
         _print_timeline(ctx, gathered, rows, chronology.facts_json(gathered.timeline, ctx))
@@ -286,16 +289,18 @@ TIMELINE_COLUMNS = ("time", "time_basis", "zone_assumed", "kind", "summary", "co
                     "amount", "direction", "source_path", "source_sha256", "source_locator", "also")
 
 
-def _timeline_csv(rows: list[dict[str, Any]]) -> str:
+def _timeline_csv(rows: Iterable[dict[str, Any]], out: Any) -> None:
     from evidence import csvout  # issue 23: one CSV writer, formulas neutralised
 
-    table: list[list[Any]] = [list(TIMELINE_COLUMNS)]
-    for r in rows:
-        also = "; ".join(f"{a['path']} {a['locator']}" for a in r["also"])
-        table.append([r["time"], r["time_basis"], "yes" if r["zone_assumed"] else "", r["kind"], r["summary"],
-                      r["counterparty"] or "", r["attribution"] or "", r["amount"] or "", r["direction"] or "",
-                      r["source"]["path"], r["source"]["sha256"], r["source"]["locator"], also])
-    return csvout.text(table)
+    def table() -> Iterator[list[Any]]:
+        yield list(TIMELINE_COLUMNS)
+        for r in rows:
+            also = "; ".join(f"{a['path']} {a['locator']}" for a in r["also"])
+            yield [r["time"], r["time_basis"], "yes" if r["zone_assumed"] else "", r["kind"], r["summary"],
+                   r["counterparty"] or "", r["attribution"] or "", r["amount"] or "", r["direction"] or "",
+                   r["source"]["path"], r["source"]["sha256"], r["source"]["locator"], also]
+
+    csvout.write(table(), out)
 
 
 def _print_timeline(ctx: Any, gathered: Any, rows: list[dict[str, Any]], facts: dict[str, Any]) -> None:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from evidence import shots, template
+from evidence import shots, spool, template
 from evidence.model import Direction, Event, EventKind, FileKind, SourceFile, Status, Victim
 
 
@@ -141,7 +141,7 @@ def classify(file: SourceFile, events: Sequence[Event], victim: Victim) -> Fact:
         hint = _HINTS.get(ev.details.get("document_hint", ""))
         if hint is not None:
             return hint
-    kinds = {e.kind for e in events if e.source.path == file.path}
+    kinds = {e.kind for e in events if spool.path_of(e) == file.path}
     said = " ".join(filter(None, (
         victim.exhibit_names.get(file.path), victim.purposes.get(file.path),
         *(e.details.get("title", "") for e in events if e.kind is EventKind.DOCUMENT),
@@ -153,7 +153,7 @@ def classify(file: SourceFile, events: Sequence[Event], victim: Victim) -> Fact:
                 return fact
     if file.kind in (FileKind.CALL_LOG, FileKind.RECORDING):
         return Fact.CALLS
-    own = [e for e in events if e.source.path == file.path]
+    own = [e for e in events if spool.path_of(e) == file.path]
     if file.kind is FileKind.NOTICE_TEXT and own and all(e.details.get("lure") for e in own):
         return Fact.PHISHING  # issue 16: texts posing as a bank's are the fraud, not debits
     if file.kind in (FileKind.BANK_STATEMENT, FileKind.NOTICE_TEXT):
@@ -232,7 +232,7 @@ def bank_of(file: SourceFile, events: Sequence[Event]) -> str:
 
 
 def _own(file: SourceFile, events: Sequence[Event]) -> list[Event]:
-    return sorted((e for e in events if e.source.path == file.path), key=lambda e: e.time)
+    return sorted((e for e in events if spool.path_of(e) == file.path), key=lambda e: e.time)
 
 
 def _calls(events: Sequence[Event]) -> list[Event]:
@@ -403,7 +403,10 @@ def _messages_purpose(own: Sequence[Event], s: Story) -> str:
     parts: list[str] = []
     phishing = [e for e in own if e.kind is EventKind.PHISHING]
     codes = [e for e in own if e.kind is EventKind.VERIFICATION_CODE]
-    own_ids = {e.source for e in own}
+    # (only the debits' own sources are collected: not one per message of a whole backup)
+    wanted = {e.source for e in s.debits}
+    paths = {r.path for r in wanted}
+    own_ids = {ref for e in own if spool.path_of(e) in paths and (ref := e.source) in wanted}
     debits = [e for e in s.debits if e.source in own_ids]
     if phishing:
         domains = [d for e in phishing for d in re.split(r"[,\s]+", e.details.get("domains", e.details.get(

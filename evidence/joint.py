@@ -140,10 +140,10 @@ def lure_numbers(events: Iterable[Event]) -> dict[str, str]:
     text, each with the file of that text (its citation): evidence of the fraud like the
     numbers that rang, never a bank's hotline."""
     found: dict[str, str] = {}
-    for e in sorted(events, key=lambda e: (e.time, e.source.path)):
-        if e.details.get("lure"):
-            for number in e.details.get("lure_numbers", "").split():
-                found.setdefault(number, e.source.path)
+    lures = (e for e in events if e.details.get("lure"))  # issue 23: no key per message
+    for e in sorted(lures, key=lambda e: (e.time, e.source.path)):
+        for number in e.details.get("lure_numbers", "").split():
+            found.setdefault(number, e.source.path)
     return found
 
 

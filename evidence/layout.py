@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Protocol
 
-from evidence import exhibits, listing, phones, template, timeline
+from evidence import exhibits, listing, phones, spool, template, timeline
 from evidence.model import (
     Basis,
     Case,
@@ -208,8 +208,8 @@ def plan(
     """Group accepted files into exhibits, number them, and cite them from the chronology."""
     by_path: dict[str, list[Event]] = {}
     for ev in events:
-        for ref in (ev.source, *ev.also):
-            by_path.setdefault(ref.path, []).append(ev)
+        for path in (spool.path_of(ev), *(r.path for r in ev.also)):
+            by_path.setdefault(path, []).append(ev)
     own = _own_times(events)
     summary = summarise(victim, events, compensation_labels)
     if facts is not None:  # the timeline's own facts, so `evidence timeline` and the PDF agree
@@ -272,7 +272,7 @@ def plan(
             label_of[f.path] = label_of[f.part_of]
     # the timeline's order (file times last); a timeline's own events are in it already, and
     # sorting 600,000 of them again would hold as many keys (issue 23)
-    ordered = events if timeline.in_order(events) else sorted(events, key=timeline.sort_key)
+    ordered = events if timeline.in_order(events) else _sorted(events)
     debit_ids = {id(e) for e in summary.debits}
     rows = tuple(
         Row(ev, _cite(ev, label_of) if ev.source.path != exhibits.STATEMENT_PATH
@@ -285,6 +285,12 @@ def plan(
         custody=tuple(sorted(files, key=lambda f: f.path)),
         build_date=build_date(case), fingerprint=fingerprint, lang=lang, tz=tz, listings=listings,
     )
+
+
+def _sorted(events: Sequence[Event]) -> list[Event]:
+    out = list(events)
+    timeline.in_time_order(out)
+    return out
 
 
 def _listed(by_path: Mapping[str, Sequence[Event]], summary: Summary, facts: timeline.Facts | None,
@@ -318,7 +324,7 @@ def _own_times(events: Iterable[Event]) -> dict[str, dt.datetime]:
     for ev in events:
         if ev.basis is Basis.FILE_MTIME or ev.basis is Basis.MANUAL:
             continue
-        path = ev.source.path
+        path = spool.path_of(ev)
         if path not in own or ev.time < own[path]:
             own[path] = ev.time
     return own
@@ -344,7 +350,9 @@ def is_debit(ev: Event) -> bool:
 
 
 def summarise(victim: Victim, events: Iterable[Event], comp_labels: Mapping[str, str]) -> Summary:
-    evs = sorted(events, key=lambda e: (e.time, e.source.path, e.source.locator))
+    # (only calls and debit notices are looked at: issue 23, no key for 600,000 messages)
+    evs = sorted((e for e in events if e.kind in (EventKind.CALL, EventKind.BANK_NOTICE)),
+                 key=lambda e: (e.time, e.source.path, e.source.locator))
     orders = tuple(sorted(((o.id, o.placed, o.item, o.amount) for o in victim.orders),
                           key=lambda o: o[1]))
     first_order = orders[0][1] if orders else None

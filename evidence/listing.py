@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
+from evidence import spool
 from evidence.model import Event, EventKind
 
 LIST_ALL = 2000  # a file with up to this many messages is listed whole
@@ -86,10 +87,15 @@ def hidden(by_path: Mapping[str, Sequence[Event]], numbers: Iterable[str], marke
         counts: dict[str, int] = {}
         messages = [e for e in by_path[path] if e.kind in MESSAGE_KINDS]
         for e in messages:
-            if not relevant(e, keep, ids, span, period) and all(r.path in large for r in (e.source, *e.also)):
+            if not relevant(e, keep, ids, span, period) and _only_in(e, large):
                 left_out.add(id(e))
                 counts[str(e.kind)] = counts.get(str(e.kind), 0) + 1
         sha = next((r.sha256 for e in messages for r in (e.source, *e.also) if r.path == path), "")
         listings.append(Listing(path, sha, len(messages), len(messages) - sum(counts.values()),
                                 tuple(sorted(counts.items())), span))
     return left_out, tuple(listings)
+
+
+def _only_in(e: Event, large: set[str]) -> bool:
+    """Every file `e` is read from is large (a spooled event's own path without its text)."""
+    return spool.path_of(e) in large and all(r.path in large for r in e.also)

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from evidence import spool
 from evidence.model import Event, FileKind, SourceFile
 
 # the app a file name names -> (its key in exhibits.toml [shot_app], the fact it goes with);
@@ -58,7 +59,7 @@ def place(file: SourceFile, events: Sequence[Event], first_call: Event | None,
     """The group of an unread picture: by the app its name names, else by when it was taken
     (during the fraud session: the phishing; from the first debit to an hour after the last:
     the debits); None: nothing known places it."""
-    own = [e for e in events if e.source.path == file.path]
+    own = [e for e in events if spool.path_of(e) == file.path]
     key = app_key(next((e.details["app"] for e in own if e.details.get("app")), ""))
     if key:
         return Placed(next(fact for k, fact, _ in _APPS if k == key), key)

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
-from evidence import jsontext, model, phones, template, times
+from evidence import jsontext, model, phones, spool, template, times
 from evidence.banksms import balance
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef, Victim
 from evidence.sources import Context
@@ -94,12 +94,14 @@ def _natural(text: str) -> tuple[Any, ...]:
 
 def in_order(events: Iterable[Event]) -> bool:
     """Already in sort_key order (one key alive at a time, not one per event)."""
-    previous = None
+    previous: tuple[Any, ...] | None = None
+    before: Event | None = None
     for e in events:
-        key = sort_key(e)
-        if previous is not None and key < previous:
+        key = _coarse(e)
+        if previous is not None and before is not None and (
+                key < previous or (key == previous and sort_key(e) < sort_key(before))):
             return False
-        previous = key
+        previous, before = key, e
     return True
 
 
@@ -107,6 +109,26 @@ def sort_key(e: Event) -> tuple[Any, ...]:
     weak = e.basis is Basis.FILE_MTIME  # a file time: shown, never deciding the order
     return (weak, times.BEFORE_ALL if weak else e.time, KIND_ORDER.get(e.kind, 99), e.source.path,
             _natural(e.source.locator), e.summary)
+
+
+def _coarse(e: Event) -> tuple[Any, ...]:
+    """sort_key's first three parts, which need none of a spooled event's text."""
+    weak = e.basis is Basis.FILE_MTIME
+    return (weak, times.BEFORE_ALL if weak else e.time, KIND_ORDER.get(e.kind, 99))
+
+
+def in_time_order(events: list[Event]) -> None:
+    """Sorts `events` by sort_key in place. issue 23: by its first three parts, then each run
+    that ties on them by the whole key — the same order, without 600,000 keys each holding a
+    summary and reading every spooled event's text back."""
+    events.sort(key=_coarse)
+    start, previous = 0, None
+    for i, e in enumerate([*events, None]):
+        key = None if e is None else _coarse(e)
+        if key != previous or e is None:
+            if i - start > 1:
+                events[start:i] = sorted(events[start:i], key=sort_key)
+            start, previous = i, key
 
 
 # ---- duplicates ----------------------------------------------------------------------------
@@ -130,7 +152,8 @@ def _merge(events: Sequence[Event]) -> list[Event]:
     # other; a 600,000-message backup alone is not keyed (a normalised copy of every body)
     paths: dict[EventKind, set[str]] = defaultdict(set)
     for e in events:
-        paths[e.kind].update(r.path for r in (e.source, *e.also))
+        paths[e.kind].add(spool.path_of(e))
+        paths[e.kind].update(r.path for r in e.also)
     alone = [e for e in events if len(paths[e.kind]) < 2]
     if len(alone) == len(events):
         return alone
@@ -326,9 +349,9 @@ def _period(events: list[Event], ctx: Context) -> tuple[list[Event], list[Issue]
         ref = e.source
         message = template.t(ctx.lang, "sources.out_of_period", path=ref.path,
                              locator=ref.locator, time=when, period=shown)
-        out.append(dataclasses.replace(e, details=model.for_review(e.details, message),
-                                       summary=e.summary + template.t(
-                                           ctx.lang, "events.outside_period", period=shown)))
+        out.append(spool.replace(e, details=model.for_review(e.details, message),
+                                 summary=e.summary + template.t(
+                                     ctx.lang, "events.outside_period", period=shown)))
         if e.kind in MONEY_KINDS or len(others[ref.path]) < PERIOD_LISTED:
             issues.append(Issue(Severity.WARNING, "out_of_period", message, path=ref.path,
                                 locator=ref.locator))
@@ -452,10 +475,11 @@ def _facts(events: Sequence[Event], victim: Victim) -> Facts:
 
 def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
     merged = _merge_read(_merge(list(events)))
-    merged.sort(key=sort_key)
+    in_time_order(merged)
     matched = _match_recordings(merged, ctx)
     bounded, outside = _period(matched, ctx)
     checked, balance_issues = balance.check(bounded, ctx.lang)
+    checked = spool.kept(bounded, checked)  # a bank notice's balance facts back on disk
     return Timeline(events=tuple(checked), facts=_facts(checked, victim),
                     issues=(*_issues(checked, ctx), *outside, *balance_issues))
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
+import itertools
 import sys
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
-from evidence import notices, phones, redact, template, times
+from evidence import notices, phones, redact, spool, template, times
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef
 from evidence.sources import Context
 
@@ -212,27 +212,44 @@ def message_key(e: Event) -> Hashable:
             d.get("body"), d.get("attachments"), d.get("recipients"))
 
 
-def drop_repeats(events: list[Event], key: Callable[[Event], Hashable], path: str, lang: str
-                 ) -> tuple[list[Event], list[Issue]]:
+def drop_repeats(events: list[Event], key: Callable[[Event], Hashable], path: str, lang: str,
+                 hashes: Sequence[int] | None = None) -> tuple[list[Event], list[Issue]]:
     """One event for a record a file holds twice or more (exports repeat records when a backup
     was restored and backed up again). The first keeps `repeated_in_file` (the other records'
-    locators) and each repeat is a note, so nothing is dropped unseen."""
-    first: dict[Hashable, int] = {}
+    locators) and each repeat is a note, so nothing is dropped unseen.
+
+    issue 23: records are told apart by the hash of their key (`hashes`: taken by the reader's
+    spool.Collector), the keys compared only when two hashes meet, so 600,000 keys — a copy of
+    every body — are never held, nor a dict of 600,000 hashes: only those seen twice."""
+    if hashes is None:
+        hashes = [hash(key(e)) for e in events]
+    ordered = sorted(hashes)
+    twice = {a for a, b in itertools.pairwise(ordered) if a == b}
+    del ordered
+    first: dict[int, int] = {}
+    collided: dict[Hashable, int] = {}  # keys whose hash another key already had
     repeats: dict[int, list[str]] = {}
     issues: list[Issue] = []
     kept: list[Event] = []
-    for e in events:
-        k = key(e)
-        at = first.get(k)
-        if at is None:
-            first[k] = len(kept)
+    for h, e in zip(hashes, events, strict=True):
+        if h not in twice:
             kept.append(e)
             continue
+        at = first.get(h)
+        if at is None:
+            first[h] = len(kept)
+            kept.append(e)
+            continue
+        if key(kept[at]) != key(e):  # another record whose key has the same hash
+            at = collided.setdefault(key(e), len(kept))
+            if at == len(kept):
+                kept.append(e)
+                continue
         repeats.setdefault(at, []).append(e.source.locator)
         issues.append(Issue(Severity.NOTE, "record_repeated", template.t(
             lang, "sources.record_repeated", path=path, locator=e.source.locator,
             first=kept[at].source.locator), path=path, locator=e.source.locator))
     for at, locators in repeats.items():
-        kept[at] = dataclasses.replace(kept[at], details={
+        kept[at] = spool.replace(kept[at], details={
             **kept[at].details, "repeated_in_file": " ".join(locators)})
     return kept, issues

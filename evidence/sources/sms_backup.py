@@ -19,7 +19,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from evidence import template, times, xmlsafe
+from evidence import spool, template, times, xmlsafe
 from evidence.model import Basis, Event, FileKind, Issue, Severity, SourceFile, SourceRef
 from evidence.sources import Context, common
 
@@ -97,7 +97,8 @@ def _details(elem: ET.Element, ctx: Context, kind: str, raw_type: str) -> dict[s
 
 
 def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
-    events: list[Event] = []
+    # issue 23: a whole phone's backup keeps its messages' text on disk (evidence.spool)
+    events = spool.Collector(file.path, file.sha256, common.message_key)
     issues: list[Issue] = []
     outcome = xmlsafe.Outcome()
     places: common.Places = {}  # this file's numbers, attributed once each
@@ -109,8 +110,9 @@ def read(file: SourceFile, ctx: Context) -> tuple[list[Event], list[Issue]]:
         if event is not None:
             events.append(event)
     issues.extend(xmlsafe.problems(outcome, file.path, ctx.lang))
-    events, repeats = common.drop_repeats(events, common.message_key, file.path, ctx.lang)
-    return events, issues + repeats
+    kept, repeats = common.drop_repeats(events.events, common.message_key, file.path, ctx.lang,
+                                        events.hashes)
+    return kept, issues + repeats
 
 
 def bad_time(ref: SourceRef, raw: str, lang: str) -> Issue:
