@@ -106,10 +106,10 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # invisible: dropped (tab and n
 class Glyphs:
     """What the document being rendered can draw: `covered`, the characters every one of its
     fonts has (None: a CID font, every character kept); `fallbacks`, issue 17's glyph
-    fallback fonts with their characters, in order."""
+    fallback fonts, parsed when a character first needs one."""
 
     covered: frozenset[str] | None = None
-    fallbacks: tuple[tuple[str, frozenset[str]], ...] = ()
+    fallbacks: fonts_mod.Chain | tuple[()] = ()
 
 
 # The fonts of the document being rendered in this thread (issue 19: was a module global, so
@@ -121,7 +121,7 @@ _NO_FONTS = Glyphs()  # before use_fonts(): every character kept as it is
 
 def use_fonts(f: fonts_mod.Fonts) -> Glyphs:
     """Remember which characters the fonts can draw (emoji, rare ideographs may be missing)."""
-    glyphs = Glyphs(_covered(f.body, f.heading), fonts_mod.fallbacks() if f.fallbacks else ())
+    glyphs = Glyphs(_covered(f.body, f.heading), fonts_mod.Chain(f.fallbacks) if f.fallbacks else ())
     _GLYPHS.set(glyphs)
     return glyphs
 

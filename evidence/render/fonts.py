@@ -37,15 +37,44 @@ COMMON_PATHS = (
 )
 PROBE = "证据目录证明目的页码银行¥０１２"
 FALLBACK_CID = "STSong-Light"
-# Glyph fallbacks, in order, for characters the body font lacks (issue 17): CJK Extension B
-# (𠮷, rare names) from HanaMinB, other rare ideographs from HanaMinA, monochrome emoji and
-# symbols from Symbola (Debian fonts-hanazono, fonts-symbola; scripts/setup.sh installs them).
-# Noto Color Emoji is CBDT bitmaps, which reportlab cannot embed: not listed.
-FALLBACK_PATHS = (
-    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
-    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
-    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+# Glyph fallbacks for characters the body font lacks (issue 17): CJK Extension B (𠮷, rare
+# names) from HanaMinB, other rare ideographs from HanaMinA, monochrome emoji and symbols from
+# Symbola (Debian fonts-hanazono, fonts-symbola; scripts/setup.sh installs them). Noto Color
+# Emoji is CBDT bitmaps, which reportlab cannot embed: not listed.
+HANA_B = "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
+HANA_A = "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"
+SYMBOLA = "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"
+FALLBACK_PATHS = (HANA_B, HANA_A, SYMBOLA)
+# Which fallbacks are asked, in order, for a character in each range (the first range that
+# holds it decides). A fallback is parsed only when a character sends the chain to it: a
+# Hanazono face costs 66-90 MB in every process that parses it (issue 23: a build of a phone's
+# whole backup), and most dossiers need none of it - emoji and symbols go to Symbola (10 MB)
+# first. HanaMinB has nothing outside plane 2 that the body fonts lack (tests/test_fonts_lazy.py).
+FALLBACK_ORDER: tuple[tuple[int, int, tuple[str, ...]], ...] = (
+    (0x20000, 0x2FFFF, (HANA_B, HANA_A)),  # CJK Extension B-F
+    (0x2000, 0x2BFF, (SYMBOLA, HANA_A)),  # punctuation, arrows, symbols, dingbats
+    (0x10000, 0x1FFFF, (SYMBOLA, HANA_A)),  # emoji and other plane-1 symbols
+    (0x0000, 0x10FFFF, (HANA_A, SYMBOLA)),  # the rest: rare BMP ideographs first
 )
+
+
+class Chain:
+    """The glyph fallbacks of one set of fonts (`paths`, those installed), parsed on first need."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = tuple(paths)
+
+    def __bool__(self) -> bool:
+        return bool(self.paths)
+
+    def font_for(self, ch: str) -> str | None:
+        """The registered name of the first fallback that has `ch`, or None."""
+        cp = ord(ch)
+        order = next(fonts for low, high, fonts in FALLBACK_ORDER if low <= cp <= high)
+        for path in order:
+            if path in self.paths and (found := _load_fallback(path)) is not None and ch in found[1]:
+                return found[0]
+        return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,7 +84,7 @@ class Fonts:
     embedded: bool
     files: tuple[str, ...]  # the font files used (for the report and the manifest)
     issues: tuple[Issue, ...] = ()
-    fallbacks: tuple[str, ...] = ()  # registered names of the glyph fallback fonts, in order
+    fallbacks: tuple[str, ...] = ()  # the glyph fallback font files installed (Chain)
 
 
 def to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
@@ -96,21 +125,22 @@ def _load_fallback(entry: str) -> tuple[str, frozenset[str]] | None:
     return name, frozenset(chr(c) for c in font.face.charToGlyph if c > 0x7F)
 
 
-def fallbacks(paths: Sequence[str] = FALLBACK_PATHS) -> tuple[tuple[str, frozenset[str]], ...]:
-    """The usable fallback fonts and their characters, in order."""
-    patches.install()
-    return tuple(f for p in paths if (f := _load_fallback(p)) is not None)
+def installed_fallbacks(paths: Sequence[str] = FALLBACK_PATHS) -> tuple[str, ...]:
+    """The fallback font files present on this machine (not parsed: see Chain)."""
+    return tuple(p for p in paths if Path(p).is_file())
 
 
 def pieces(text: str, covered: frozenset[str] | None,
-           chain: Sequence[tuple[str, frozenset[str]]]) -> list[tuple[str, str | None]]:
+           chain: Chain | tuple[()]) -> list[tuple[str, str | None]]:
     """`text` cut where the font must change: (piece, fallback font name or None for the
     dossier's own font). A character no font has stays with the own font (printed as [U+…])."""
     if covered is None or not chain or covered.issuperset(text):
         return [(text, None)]
+    assert isinstance(chain, Chain)
+    patches.install()
     out: list[tuple[str, str | None]] = []
     for ch in text:
-        font = None if ch in covered else next((n for n, has in chain if ch in has), None)
+        font = None if ch in covered else chain.font_for(ch)
         if out and out[-1][1] == font:
             out[-1] = (out[-1][0] + ch, font)
         else:
@@ -214,4 +244,4 @@ def _register(override: str | None, body: tuple[str, ...], heading: tuple[str, .
     files = tuple(dict.fromkeys((body_font.face.filename, head_font.face.filename)))
     return Fonts(body_font.fontName, head_font.fontName, True,
                  tuple(str(x) for x in files), tuple(issues),
-                 tuple(name for name, _ in fallbacks()))
+                 installed_fallbacks())

@@ -3,7 +3,7 @@
 Nothing here runs at import: importing `evidence` (or `evidence.render`) leaves reportlab as
 it is, so a program embedding the library next to its own reportlab documents is not changed
 behind its back. `install()` applies them; every render entry point calls it first
-(`fonts.register`, `fonts.fallbacks` and the sample statement: nothing draws text without one
+(`fonts.register`, `fonts.pieces` and the sample statement: nothing draws text without one
 of them). It is idempotent and cheap, so calling it again is harmless.
 
 What, why, and what each was measured worth (bench/README.md, "Issue 19"):
