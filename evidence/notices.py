@@ -506,7 +506,9 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     for m in re.finditer(re.escape(tail), s):
         if _CC_BEFORE.search(s[max(0, m.start() - 8): m.start()]):
             return True
-        head = _ACCOUNT_NOUN.search(s[m.end(): m.end() + 10])
+        # the noun naming the tail's account stands in its sentence (a later 信用卡分期免息 advert
+        # does not make 农业银行（3919） a credit card)
+        head = _ACCOUNT_NOUN.search(_SENTENCE_STOP.split(s[m.end(): m.end() + 10], 1)[0])
         if head and (cc.fullmatch(head.group(0)) or head.group(0) in _LOAN_NOUN):
             return True
     return False

@@ -1080,3 +1080,13 @@ def test_a_card_app_is_its_bank(body: str, sender: str, institution: str) -> Non
 ])
 def test_a_platform_named_as_the_channel_is_not_the_sender(body: str, institution: str | None) -> None:
     assert read(body).institution == institution
+
+
+@pytest.mark.parametrize("advert", ["", "信用卡分期最高可享12期免息", "办信用卡送好礼"])
+def test_a_credit_card_advert_after_the_sentence_does_not_make_the_paying_card_a_credit_card(
+        advert: str) -> None:
+    """A loan repaid from a debit card (还款卡为农业银行（3919）) is money out of that card; a
+    later sentence selling credit cards (found by the metamorphic advert test) changes nothing."""
+    body = f"还款成功通知：您在手机微信申请的微粒贷已还本息共10010.00元，还款卡为农业银行（3919）。{advert}【微众银行】"
+    n = notices.classify(body, "", None, SH)
+    assert (n.direction, n.amount, n.card_tail) == (Direction.DEBIT, Decimal("10010.00"), "3919")
