@@ -443,6 +443,8 @@ def _unstated_amount(s: str, own_tail: str) -> Unstated | None:
     if decision.direction != direction.OUT or decision.basis not in _WORDED:
         return None
     return Unstated(Direction.DEBIT, decision.basis, decision.words)
+
+
 # A movement reported as done, in the amount's own clause: 到账/入账 (arrived), 已扣款, 扣款成功,
 # 支付成功, 已支付, a refund come back (您的退款25.00元已退回至余额) (the future - 预计…到账,
 # 将于…扣款 - is a reminder and never reaches here).
