@@ -35,8 +35,8 @@ TAIL = re.compile(
     # a transaction type with the account's digits in brackets: 转入(9820)-补贴, 消费（尾号7368）
     r"|(?:转入|转出|收入|支出|存入|消费|入账|支付|取出|汇入|汇出)\s*[(（]\s*(?P<q>\d{4})\s*[)）]"
     r"|您(?:的)?\s*(?P<y>\d{4})\s*的(?=[^,。;]{0,6}(?:卡|账户))"  # 您0059的信用卡
-    # 您的1259个人账户, 您的6217借记卡: the digits stand before the account's noun
-    r"|您的\s*(?P<z>\d{4})\s*(?=(?:个人|单位|对公|活期|定期|结算|储蓄|借记|信用|贷记|银行|社保|工资)?(?:账户|账号|卡))"
+    # 您的1259个人账户, 您的6217借记卡, 您1234账户: the digits stand before the account's noun
+    r"|您(?:的)?\s*(?P<z>\d{4})\s*(?=(?:个人|单位|对公|活期|定期|结算|储蓄|借记|信用|贷记|银行|社保|工资)?(?:账户|账号|卡))"
     r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
     # English: card ending (in) 1234, a/c XX1234, account no. ****1234
     r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
