@@ -353,11 +353,16 @@ def end_to_end(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             tl = timeline.build(events, victim, ctx)
             total = tl.facts.total_debited
             copies = [e for e in tl.events if e.details.get("balance_check") == "duplicate"]
+            # a platform's notice of a payment a bank's notice also reports (evidence/movements.py)
+            repeats = {(i.path, i.locator) for i in tl.issues if i.code == "same_movement"}
+            echoes = [e for e in tl.events if (e.source.path, e.source.locator) in repeats]
             out[name] = {"events": len(events), "total_debited": str(total),
                          "error": f"{(total - truth) / truth:+.1%}" if truth else None,
                          "balance_issues": sum(1 for i in tl.issues if i.code.startswith("balance_")),
                          "copies_withheld": len(copies),
-                         "copies_sum": str(sum((e.amount or Decimal(0) for e in copies), Decimal(0)))}
+                         "copies_sum": str(sum((e.amount or Decimal(0) for e in copies), Decimal(0))),
+                         "echoes": len(echoes),
+                         "echoes_sum": str(sum((e.amount or Decimal(0) for e in echoes), Decimal(0)))}
     return out
 
 
@@ -383,7 +388,8 @@ def report(split: str, result: Mapping[str, Any], e2e: Mapping[str, Any]) -> str
         x = e2e[name]
         lines.append(f"    {name:<15} {x['events']} events, total debited CNY {x['total_debited']} "
                      f"({x['error'] or 'n/a'}), balance issues {x['balance_issues']}, second copies of "
-                     f"one message withheld {x['copies_withheld']} (CNY {x['copies_sum']})")
+                     f"one message withheld {x['copies_withheld']} (CNY {x['copies_sum']}), a platform's "
+                     f"notice of a bank-notified payment withheld {x['echoes']} (CNY {x['echoes_sum']})")
     lines.append("  per institution: messages, amount+direction right, own tail right/money moved")
     for name, row in result["institutions"].items():
         lines.append(f"    {name:<16}{row['messages']:>4}{row['amount_direction']:>5}"

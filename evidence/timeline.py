@@ -18,6 +18,9 @@
   transaction time (else its own time) is within READ_TOLERANCE: it joins that event's `also`.
   An OCR reading never merges with another from the same image, and two records that were not
   read by OCR never merge here. A reading whose time is only the image's own never merges.
+* One payment, two notices: a payment platform's debit notice that repeats a bank's (same
+  amount and time, linked by the platform's name or the card tail) is kept and marked for review,
+  so the payment counts once (evidence/movements.py).
 * Recordings are matched to the call they record: same number, start within ±3 min of the
   call's start or inside the call.
 * Facts: what the lawyer argues from — order → first unknown call → debits. "Unknown" means
@@ -37,7 +40,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
-from evidence import jsontext, model, phones, spool, template, times
+from evidence import jsontext, model, movements, phones, spool, template, times
 from evidence.banksms import balance
 from evidence.model import Basis, Direction, Event, EventKind, Issue, Severity, SourceRef, Victim
 from evidence.sources import Context
@@ -478,10 +481,11 @@ def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
     in_time_order(merged)
     matched = _match_recordings(merged, ctx)
     bounded, outside = _period(matched, ctx)
-    checked, balance_issues = balance.check(bounded, ctx.lang)
-    checked = spool.kept(bounded, checked)  # a bank notice's balance facts back on disk
+    once, repeated = movements.mark(bounded, ctx.lang, _fact_time)  # one payment, two notices
+    checked, balance_issues = balance.check(once, ctx.lang)
+    checked = spool.kept(once, checked)  # a bank notice's balance facts back on disk
     return Timeline(events=tuple(checked), facts=_facts(checked, victim),
-                    issues=(*_issues(checked, ctx), *outside, *balance_issues))
+                    issues=(*_issues(checked, ctx), *outside, *repeated, *balance_issues))
 
 
 # ---- JSON ----------------------------------------------------------------------------------

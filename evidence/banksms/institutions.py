@@ -123,6 +123,13 @@ def pick(names: Iterable[str]) -> str | None:
     return chosen[0] if chosen else None
 
 
+@functools.cache
+def spellings(short: str) -> tuple[str, ...]:
+    """Every listed way of writing the institution `short` names (支付宝, Alipay, 支付助手…), as
+    reduced for matching; the longest first."""
+    return tuple(sorted((a for a, n in table().alias.items() if n == short), key=lambda a: (-len(a), a)))
+
+
 def kind(name: str | None) -> str | None:
     """The type of a listed institution (big_bank, payment, consumer_credit…), None if unlisted."""
     short = canonical(name)
