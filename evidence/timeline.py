@@ -7,8 +7,10 @@
 * Period: with `[case] period`, an event outside it is marked `needs_review` (with the reason)
   and reported; it stays on the timeline but counts in no fact or total until reviewed.
 * Duplicates: the same record exported twice (an SMS in an SB&R XML *and* a CSV export) becomes
-  one event whose `also` cites the other copies. Same kind, same second, same counterparty and
-  same content (message body; call type + duration; amount + direction). Two records inside ONE
+  one event whose `also` cites the other copies. Same kind, same second (for a bank notice that
+  states its time to the minute, that stated time: the copy pasted into a note is timed by its
+  text, the exported one on receipt), same counterparty (or none on one copy) and same content
+  (message body; call type + duration; amount + direction). Two records inside ONE
   file are never merged here: two identical debit notices are two debits. (A record a file holds
   twice — same number, same time to the millisecond or second, same type and text — is folded by
   its reader, with a note: that is one message written twice, not two.)
@@ -162,18 +164,34 @@ def _merge(events: Sequence[Event]) -> list[Event]:
         return alone
     groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
     for e in (e for e in events if len(paths[e.kind]) >= 2):
-        key = (e.kind, int(e.time.timestamp() // 1), e.counterparty or "", _content(e))
-        groups[key].append(e)
+        groups[(e.kind, _copy_time(e), _content(e))].append(e)
     out: list[Event] = alone
     for group in groups.values():
         if len(group) == 1:
             out.append(group[0])
             continue
-        # best-timed copy first; each cluster holds at most one record per file
+        # best-timed copy first; each cluster holds at most one record per file, and one sender
         group.sort(key=lambda e: (BASIS_RANK[e.basis], e.zone_assumed, sort_key(e)))
         out.extend(_clustered(group, lambda e, clusters: next(
-            (c for c in clusters if all(x.source.path != e.source.path for x in c)), None)))
+            (c for c in clusters if all(x.source.path != e.source.path and _same_party(x, e) for x in c)), None)))
     return out
+
+
+def _copy_time(e: Event) -> int:
+    """The second two copies of one record share. A notice stating its own time to the minute
+    or second is keyed by that time: the copy a victim pasted into a note (timed by its text)
+    and the one in the phone's export (timed on receipt, seconds later) are one message - counted
+    twice, a claimant's loss doubled."""
+    if e.kind is EventKind.BANK_NOTICE and e.details.get("transaction_time_precision") in ("minute", "second"):
+        stated = times.parse_local(e.details.get("transaction_time", ""), times.UTC)
+        if stated is not None:
+            return int(stated[0].timestamp() // 1)
+    return int(e.time.timestamp() // 1)
+
+
+def _same_party(a: Event, b: Event) -> bool:
+    """One sender, or one copy that lost it (a message pasted without its number)."""
+    return not (a.counterparty and b.counterparty and a.counterparty != b.counterparty)
 
 
 Home = Callable[[Event, list[list[Event]]], list[Event] | None]  # picks a cluster for an event
