@@ -356,13 +356,18 @@ def end_to_end(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             # a platform's notice of a payment a bank's notice also reports (evidence/movements.py)
             repeats = {(i.path, i.locator) for i in tl.issues if i.code == "same_movement"}
             echoes = [e for e in tl.events if (e.source.path, e.source.locator) in repeats]
+            # a debit a later reversal or refund of the same amount returned to the same card
+            undone = {(i.path, i.locator) for i in tl.issues if i.code == "returned_debit"}
+            returned = [e for e in tl.events if (e.source.path, e.source.locator) in undone]
             out[name] = {"events": len(events), "total_debited": str(total),
                          "error": f"{(total - truth) / truth:+.1%}" if truth else None,
                          "balance_issues": sum(1 for i in tl.issues if i.code.startswith("balance_")),
                          "copies_withheld": len(copies),
                          "copies_sum": str(sum((e.amount or Decimal(0) for e in copies), Decimal(0))),
                          "echoes": len(echoes),
-                         "echoes_sum": str(sum((e.amount or Decimal(0) for e in echoes), Decimal(0)))}
+                         "echoes_sum": str(sum((e.amount or Decimal(0) for e in echoes), Decimal(0))),
+                         "returned": len(returned),
+                         "returned_sum": str(sum((e.amount or Decimal(0) for e in returned), Decimal(0)))}
     return out
 
 
@@ -389,7 +394,9 @@ def report(split: str, result: Mapping[str, Any], e2e: Mapping[str, Any]) -> str
         lines.append(f"    {name:<15} {x['events']} events, total debited CNY {x['total_debited']} "
                      f"({x['error'] or 'n/a'}), balance issues {x['balance_issues']}, second copies of "
                      f"one message withheld {x['copies_withheld']} (CNY {x['copies_sum']}), a platform's "
-                     f"notice of a bank-notified payment withheld {x['echoes']} (CNY {x['echoes_sum']})")
+                     f"notice of a bank-notified payment withheld {x['echoes']} (CNY {x['echoes_sum']}), "
+                     f"debits a later reversal or refund returned withheld {x['returned']} "
+                     f"(CNY {x['returned_sum']})")
     lines.append("  per institution: messages, amount+direction right, own tail right/money moved")
     for name, row in result["institutions"].items():
         lines.append(f"    {name:<16}{row['messages']:>4}{row['amount_direction']:>5}"

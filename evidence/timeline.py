@@ -22,7 +22,8 @@
   read by OCR never merge here. A reading whose time is only the image's own never merges.
 * One payment, two notices: a payment platform's debit notice that repeats a bank's (same
   amount and time, linked by the platform's name or the card tail) is kept and marked for review,
-  so the payment counts once (evidence/movements.py).
+  so the payment counts once; a debit that a later reversal or refund of the same amount to the
+  same card returns is marked for review (evidence/movements.py).
 * Recordings are matched to the call they record: same number, start within ±3 min of the
   call's start or inside the call.
 * Facts: what the lawyer argues from — order → first unknown call → debits. "Unknown" means
@@ -500,10 +501,11 @@ def build(events: Iterable[Event], victim: Victim, ctx: Context) -> Timeline:
     matched = _match_recordings(merged, ctx)
     bounded, outside = _period(matched, ctx)
     once, repeated = movements.mark(bounded, ctx.lang, _fact_time)  # one payment, two notices
+    once, returned = movements.undone(once, ctx.lang)  # a debit a later reversal or refund returned
     checked, balance_issues = balance.check(once, ctx.lang)
     checked = spool.kept(once, checked)  # a bank notice's balance facts back on disk
     return Timeline(events=tuple(checked), facts=_facts(checked, victim),
-                    issues=(*_issues(checked, ctx), *outside, *repeated, *balance_issues))
+                    issues=(*_issues(checked, ctx), *outside, *repeated, *returned, *balance_issues))
 
 
 # ---- JSON ----------------------------------------------------------------------------------

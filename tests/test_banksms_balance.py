@@ -198,15 +198,18 @@ def test_balances_never_turn_a_transfer_in_transit_into_a_debit() -> None:
 
 
 def test_a_returned_transfer_offsets_its_debit_and_counts_nothing_alone() -> None:
-    """转账…失败，资金已退回 after the transfer's own debit notice: the return is money in, the debit
-    stays the one counted movement and the balances confirm both; alone, the return counts in no
-    loss total (issue 16: a credit is right where the money really came back, never a debit)."""
+    """转账…失败，资金已退回 after the transfer's own debit notice: the return is money in and the
+    balances confirm both; the money came back, so the debit is shown for review naming the return
+    and counted in no loss (evidence/movements.py); alone, the return counts in no loss total
+    (issue 16: a credit is right where the money really came back, never a debit)."""
     debit = "尾号6217卡3月18日20:30转账支出(跨行汇款)500元，余额1,000.00元。【工商银行】"
     back = "尾号6217卡3月18日20:40跨行汇款500元失败，资金已退回，余额1,500.00元。【工商银行】"
     tl = build([(30, debit), (40, back)])
     returned = _by_locator(tl, "sms[2]")
     assert returned.direction is Direction.CREDIT and returned.details["balance_check"] == "confirmed"
-    assert tl.facts.total_debited == Decimal("500")
+    undone = _by_locator(tl, "sms[1]")
+    assert undone.direction is Direction.DEBIT and undone.needs_review and "sms[2]" in undone.details["review_reason"]
+    assert tl.facts.total_debited == Decimal("0")
     alone = build([(40, back)])
     assert alone.facts.total_debited == Decimal("0")
     assert _by_locator(alone, "sms[1]").direction is not Direction.DEBIT

@@ -1,7 +1,9 @@
-"""One payment told by the bank and by the payment platform counts once (evidence/movements.py):
-the bank's notice is counted, the platform's is shown and marked for review; two equal debits of
-one bank, and a platform debit with no bank notice beside it, each count. Read back from the
-collected facts, the claims figure, the timeline JSON and the built dossier's text."""
+"""What a claimant's loss must not count twice (evidence/movements.py). One payment told by the bank
+and by the payment platform counts once: the bank's notice is counted, the platform's is shown and
+marked for review; two equal debits of one bank, and a platform debit with no bank notice beside
+it, each count. A debit that a later reversal returns to the same card is shown for review and not
+counted. Read back from the collected facts, the claims figure, the timeline JSON and the built
+dossier's text."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typer.testing import CliRunner
 
 import cli
 from evidence import collect, config, joint, pipeline, verify
+from evidence.model import Direction
 from tests.conftest import make_case
 from tests.test_review_dossier import _sbr
 
@@ -88,3 +91,34 @@ def test_the_dossier_shows_the_repeated_notice_for_review(tmp_path: Path) -> Non
     assert "待核实：似与" in text and "同一金额的银行通知为同一笔款项" in text  # (the row may wrap)
     assert "【待核实，未计入合计】originals/sms-20150320.xmlsms[2]" in text
     assert "15,999.00" in text and "19,998.00" not in text
+
+
+REVERSED = "您尾号6217卡3月18日20:35快捷支付支出冲正3,999元，余额5,499.00元。【工商银行】"
+REFUND_OTHER_CARD = "您尾号7777卡3月19日10:02退款收入(淘宝)3,999元，余额9,999.00元。【工商银行】"
+PAID_IN = "您尾号6217卡3月19日09:00手机银行转入(李*)3,999元，余额9,498.00元。【工商银行】"
+
+
+def _returned_case(tmp_path: Path, later: list[tuple[str, str, int]]) -> collect.Collected:
+    case_dir = make_case(tmp_path)
+    orig = case_dir / "victims" / "V001" / "originals"
+    orig.mkdir()
+    _sbr(orig / "sms.xml", [("95588", BANK, _ms(20, 31, 40)), *later])
+    case, _ = config.load_case(case_dir)
+    return collect.victim(case, "V001")
+
+
+def test_a_debit_a_later_reversal_returns_is_shown_and_not_counted(tmp_path: Path) -> None:
+    got = _returned_case(tmp_path, [("95588", REVERSED, _ms(20, 35, 10))])
+    assert got.timeline.facts.total_debited == Decimal("0")
+    assert joint.claimant(got.victim, got.timeline).amount_lost == Decimal("0")
+    marked = [e for e in got.timeline.events if e.needs_review]
+    assert [(e.source.locator, e.direction) for e in marked] == [("sms[1]", Direction.DEBIT)]
+    assert "sms[2]" in marked[0].details["review_reason"] and "未计入损失" in marked[0].summary
+    assert [i.locator for i in got.timeline.issues if i.code == "returned_debit"] == ["sms[1]"]
+
+
+def test_money_in_that_returns_nothing_leaves_the_debit_counted(tmp_path: Path) -> None:
+    """A refund to another card, and a transfer in of the same amount, undo no debit."""
+    got = _returned_case(tmp_path, [("95588", REFUND_OTHER_CARD, _ms(23, 2)), ("95588", PAID_IN, _ms(23, 3))])
+    assert got.timeline.facts.total_debited == Decimal("3999")
+    assert not [e for e in got.timeline.events if e.needs_review]
