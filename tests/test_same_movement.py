@@ -91,6 +91,8 @@ def test_the_dossier_shows_the_repeated_notice_for_review(tmp_path: Path) -> Non
     assert "待核实：似与" in text and "同一金额的银行通知为同一笔款项" in text  # (the row may wrap)
     assert "【待核实，未计入合计】originals/sms-20150320.xmlsms[2]" in text
     assert "15,999.00" in text and "19,998.00" not in text
+    # the summary says how much waits on review, apart from every total
+    assert "待核实、未计入的扣款通知1笔，3,999.00元（未计入以上合计" in text
 
 
 REVERSED = "您尾号6217卡3月18日20:35快捷支付支出冲正3,999元，余额5,499.00元。【工商银行】"

@@ -325,6 +325,8 @@ def _summary(c: Ctx, nums: Numbers) -> list[Flowable]:
         (c.t("summary.difference"), c.money(diff)),
         (c.t("summary.compensation"), s.compensation),
         (c.t("summary.compensation_paid"), c.money(s.compensation_paid)),
+        *([(c.t("summary.held"), c.t("summary.held_value", n=s.review_count, amount=c.money(s.review_total)))]
+          if s.review_count else []),
     ], (w * 0.35, w * 0.65)))
     if c.ocr_note:  # issue 21
         out.append(common.Para(esc(c.ocr_note), c.st.body))  # issue 17: body text, 五号
