@@ -19,10 +19,10 @@ from evidence import csvout, joint, jsontext, template, times
 COLUMNS = (
     "number", "id", "name", "region", "province", "first_order", "first_call_number",
     "first_call_attribution", "first_call_time", "delay_hours", "delay_bucket", "callers",
-    "domains", "channels", "amount_lost", "claimed_loss", "compensation", "amount_paid",
+    "domains", "channels", "amount_lost", "amount_held", "claimed_loss", "compensation", "amount_paid",
     "pages", "status",
 )
-AMOUNTS = ("amount_lost", "claimed_loss", "amount_paid")
+AMOUNTS = ("amount_lost", "amount_held", "claimed_loss", "amount_paid")
 SEPARATOR = "; "  # inside a cell holding several numbers/domains/channels
 
 
@@ -59,6 +59,7 @@ def rows(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]] | None, tz:
             "domains": SEPARATOR.join(c.domains),
             "channels": SEPARATOR.join(c.channels),
             "amount_lost": money(c.amount_lost),
+            "amount_held": money(c.held),
             "claimed_loss": money(c.claimed_loss),
             "compensation": str(c.compensation),
             "amount_paid": money(c.amount_paid),
@@ -101,6 +102,7 @@ def to_json(analysis: joint.Analysis, ranges: Sequence[tuple[int, int]] | None, 
         "totals": {
             "claimants": len(analysis.claimants),
             "amount_lost": money(analysis.amount_lost),
+            "amount_held": money(analysis.amount_held),
             "claimed_loss": money(analysis.claimed_loss),
             "amount_paid": money(analysis.amount_paid),
         },

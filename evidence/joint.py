@@ -73,6 +73,9 @@ class Claimant:
     lure_numbers: tuple[str, ...] = ()  # numbers a lure SMS asked the victim to call (banksms/lure.py)
     lure_sources: Mapping[str, str] = dataclasses.field(default_factory=dict)  # number -> its file
     debits: tuple[Debit, ...] = ()
+    # notices of money out (or of an undecided way) shown for review from `since` on: in no
+    # total, listed so the lawyer sees how much waits on the bank statement
+    held: Decimal = Decimal("0")
     claimed_loss: Decimal | None = None
     compensation: CompensationStatus = CompensationStatus.NONE
     amount_paid: Decimal = Decimal("0")
@@ -120,6 +123,8 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
         if e.amount is not None and e.details.get("currency", "CNY") in _CNY
         and e.details.get("needs_review") != "true"  # shown in the dossier, never counted
         and (since is None or e.time >= since))
+    held = sum((e.amount for e in tl.events if timeline.is_held_debit(e) and e.amount is not None
+                and (since is None or e.time >= since)), Decimal("0"))
     orders = sorted(victim.orders, key=lambda o: o.placed)
     lures = lure_numbers(tl.events)
     return Claimant(
@@ -130,7 +135,7 @@ def claimant(victim: Victim, tl: timeline.Timeline) -> Claimant:
         callers=callers,
         caller_places={n: places[n] or "" for n in callers if places.get(n)},
         domains=tuple(facts.domains), lure_numbers=tuple(lures), lure_sources=lures, debits=debits,
-        claimed_loss=victim.claimed_loss, compensation=victim.compensation.status,
+        held=held, claimed_loss=victim.claimed_loss, compensation=victim.compensation.status,
         amount_paid=victim.compensation.amount_paid,
     )
 
@@ -208,6 +213,7 @@ class Analysis:
     amount_lost: Decimal
     claimed_loss: Decimal
     amount_paid: Decimal
+    amount_held: Decimal = Decimal("0")  # shown for review, in no total (Claimant.held)
 
 
 def _shared(claimants: Sequence[Claimant], values: Mapping[str, Sequence[str]],
@@ -264,6 +270,7 @@ def analyse(claimants: Sequence[Claimant]) -> Analysis:
         by_region=_totals((province(c.region), c.amount_lost, c.id) for c in claimants),
         by_status=tuple(Total(str(s), paid[s], heads[s]) for s in CompensationStatus),
         amount_lost=sum((c.amount_lost for c in claimants), Decimal("0")),
+        amount_held=sum((c.held for c in claimants), Decimal("0")),
         claimed_loss=sum((c.claimed_loss or Decimal("0") for c in claimants), Decimal("0")),
         amount_paid=sum((c.amount_paid for c in claimants), Decimal("0")),
     )
@@ -307,6 +314,7 @@ def to_json(c: Claimant) -> dict[str, Any]:
         "lure_sources": dict(sorted(c.lure_sources.items())),
         "debits": [{"time": _iso(d.time), "amount": str(d.amount), "channel": d.channel,
                     "bank": d.bank} for d in c.debits],
+        "held": str(c.held),
         "claimed_loss": None if c.claimed_loss is None else str(c.claimed_loss),
         "compensation": str(c.compensation), "amount_paid": str(c.amount_paid),
         "error": c.error,
@@ -336,7 +344,7 @@ def from_json(data: Mapping[str, Any]) -> Claimant:
         domains=tuple(str(x) for x in data.get("domains", ())),
         lure_numbers=tuple(str(x) for x in data.get("lure_numbers", ())),
         lure_sources={str(k): str(v) for k, v in dict(data.get("lure_sources", {})).items()},
-        debits=tuple(debits),
+        debits=tuple(debits), held=Decimal(str(data.get("held", "0"))),
         claimed_loss=None if claimed is None else Decimal(str(claimed)),
         compensation=CompensationStatus(str(data.get("compensation", "none"))),
         amount_paid=Decimal(str(data.get("amount_paid", "0"))),

@@ -353,12 +353,6 @@ def is_debit(ev: Event) -> bool:
             and ev.amount is not None and not ev.needs_review)
 
 
-def is_held_debit(ev: Event) -> bool:
-    """A notice of money out, or of a way undecided, with a CNY amount, shown for review."""
-    return (ev.kind is EventKind.BANK_NOTICE and ev.needs_review and ev.amount is not None
-            and ev.direction is not Direction.CREDIT and ev.details.get("currency", "CNY") == "CNY")
-
-
 def summarise(victim: Victim, events: Iterable[Event], comp_labels: Mapping[str, str]) -> Summary:
     # (only calls and debit notices are looked at: issue 23, no key for 600,000 messages)
     evs = sorted((e for e in events if e.kind in (EventKind.CALL, EventKind.BANK_NOTICE)),
@@ -379,7 +373,7 @@ def summarise(victim: Victim, events: Iterable[Event], comp_labels: Mapping[str,
     # ordinary spending before the fraud call is not the loss: mark and add up what follows it
     debits = tuple(e for e in every if first_call is None or e.time >= first_call.time)
     total = sum((e.amount for e in debits if e.amount is not None), Decimal("0"))
-    held = [e for e in evs if is_held_debit(e) and (first_call is None or e.time >= first_call.time)]
+    held = [e for e in evs if timeline.is_held_debit(e) and (first_call is None or e.time >= first_call.time)]
     comp = victim.compensation
     return Summary(
         orders=orders, first_call=first_call,

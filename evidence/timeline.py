@@ -432,6 +432,13 @@ def _service(number: str) -> bool:
             or bool(re.fullmatch(r"[48]00\d{7}", number)))  # 400/800 company hotlines
 
 
+def is_held_debit(e: Event) -> bool:
+    """A notice of money out, or of a way undecided, with a CNY amount, shown for review: counted
+    nowhere, but a sum the dossier's summary and the claims schedule state apart."""
+    return (e.kind is EventKind.BANK_NOTICE and e.needs_review and e.amount is not None
+            and e.direction is not Direction.CREDIT and _cny(e))
+
+
 def _cny(e: Event) -> bool:
     return e.details.get("currency", "CNY") in ("CNY", "RMB", "人民币", "")
 

@@ -18,14 +18,14 @@ ORDER = dt.datetime(2015, 3, 18, 20, 5, tzinfo=TZ)
 def person(vid: str, *, delay: dt.timedelta | None, callers: tuple[str, ...],
            domains: tuple[str, ...], debits: tuple[tuple[str, str], ...], region: str,
            status: CompensationStatus = CompensationStatus.NONE, paid: str = "0",
-           name: str = "") -> joint.Claimant:
+           name: str = "", held: str = "0") -> joint.Claimant:
     first = None if delay is None else joint.Call(callers[0], "浙江省杭州市 中国移动", ORDER + delay)
     return joint.Claimant(
         id=vid, name=name or f"张{vid}", region=region, first_order=ORDER,
         order_channels=("网银在线",), first_call=first, callers=callers,
         caller_places={n: "浙江省杭州市" for n in callers}, domains=domains,
         debits=tuple(joint.Debit(ORDER + dt.timedelta(hours=2), Decimal(a), ch, "95588")
-                     for a, ch in debits),
+                     for a, ch in debits), held=Decimal(held),
         claimed_loss=Decimal("1000.00"), compensation=status, amount_paid=Decimal(paid))
 
 
@@ -35,7 +35,7 @@ CLAIMANTS = [
            name="=HYPERLINK(1)"),
     person("V002", delay=dt.timedelta(hours=1), callers=("13757112345", "13705711111"),
            domains=("jd-tuikuan.com", "jd-tk.cc"), debits=(("0.10", "网银在线"), ("99.90", "快捷支付")),
-           region="北京市朝阳区", status=CompensationStatus.PAID, paid="300.00"),
+           region="北京市朝阳区", status=CompensationStatus.PAID, paid="300.00", held="5000.00"),
     person("V003", delay=dt.timedelta(hours=5, minutes=59), callers=("13705711111",),
            domains=("jd-tk.cc",), debits=(("1.01", ""),), region="浙江省宁波市",
            status=CompensationStatus.REGISTERED),
@@ -105,6 +105,10 @@ def test_csv_has_bom_and_parses_back_to_the_json_decimals() -> None:
             assert Decimal(cell) == Decimal(record[key])  # plain decimals: no 1,234 or ¥
         assert row[claims.COLUMNS.index("pages")] == record["pages"]
     assert body[1][claims.COLUMNS.index("amount_lost")] == "100.00"
+    # what waits on review stands in its own column and total, never in the loss
+    assert body[1][claims.COLUMNS.index("amount_held")] == "5000.00"
+    assert header[claims.COLUMNS.index("amount_held")] == "待核实、未计入的扣款通知（元）"
+    assert data["totals"]["amount_held"] == "5000.00"
     assert body[1][claims.COLUMNS.index("compensation")] == "已赔付"
     assert data["claimants"][1]["compensation"] == "paid"
     assert body[0][claims.COLUMNS.index("name")] == "'=HYPERLINK(1)"  # no formula in Excel

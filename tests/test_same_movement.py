@@ -50,7 +50,8 @@ def test_one_payment_two_notices_counts_once(tmp_path: Path) -> None:
     got = collect.victim(case, "V001")
     facts = got.timeline.facts
     assert facts.total_debited == Decimal("3999") + 2 * Decimal("5000") + Decimal("2000")
-    assert joint.claimant(got.victim, got.timeline).amount_lost == facts.total_debited
+    claimant = joint.claimant(got.victim, got.timeline)
+    assert claimant.amount_lost == facts.total_debited and claimant.held == Decimal("3999.00")
     marked = [e for e in got.timeline.events if e.details.get("needs_review") == "true"]
     assert [e.source.locator for e in marked] == ["sms[2]"]  # the platform's notice, not the bank's
     assert marked[0].amount == Decimal("3999.00") and "sms[1]" in marked[0].details["review_reason"]
