@@ -165,7 +165,8 @@ def check(events: Sequence[Event], lang: str) -> tuple[list[Event], list[Issue]]
                 details.pop("needs_review", None)
                 details.pop("review_reason", None)
                 key = "events.bank_debit" if found is Direction.DEBIT else "events.bank_credit"
-                summary = template.t(lang, key, bank=name, tail=tail, amount=f"{cur.amount:,.2f}",
+                card = template.t(lang, "events.card_tail", tail=tail)
+                summary = template.t(lang, key, bank=name, card=card, amount=f"{cur.amount:,.2f}",
                                      channel="") + template.t(lang, "events.balance_decided")
                 out[cur_i] = dataclasses.replace(cur, direction=found, details=details, summary=summary)
                 continue

@@ -114,12 +114,14 @@ def message_event(
     bank_code = info.bank or phones.bank_code(number)
     bank_name = place_of(bank_code, lang, places) if bank_code else None
     channel = f"（{info.channel or info.counterparty}）" if (info.channel or info.counterparty) else ""
+    card = template.t(lang, "events.card_tail", tail=info.card_tail) if info.card_tail else ""
     if info.needs_review:
-        summary = template.t(lang, "events.bank_review", bank=bank_name or number, tail=info.card_tail or "?",
+        summary = template.t(lang, "events.bank_review", bank=bank_name or number, card=card,
                              amount=_money(info.amount), text=" ".join(body.split()))
     elif info.kind is EventKind.BANK_NOTICE and info.amount is not None:
         key = "events.bank_debit" if info.direction is Direction.DEBIT else "events.bank_credit"
-        summary = template.t(lang, key, bank=bank_name or number, tail=info.card_tail or "?",
+        # a platform's own notice (95188 支付宝) is named by the platform its text and sender prove
+        summary = template.t(lang, key, bank=bank_name or info.institution or number, card=card,
                              amount=_money(info.amount), channel=channel)
     elif info.kind is EventKind.BANK_NOTICE and not info.lure:
         # (a lure's signature is only who it claims to be: it reads as the SMS it is, below)
