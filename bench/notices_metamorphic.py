@@ -171,9 +171,11 @@ def signature(r: Mapping[str, Any]) -> list[Variant]:
     # known hotline, else the signature's name as an export or an app notification shows it
     known = bool(said) or phones.normalize(str(sender or "")) in phones.OTHER_SERVICES
     out = [Variant("signature_moved", moved, sender)]
-    if known or not notices.classify(body, sender or EVAL.NO_SENDER, EVAL._received(r), EVAL.SH).spoofed:
+    base = notices.classify(body, sender or EVAL.NO_SENDER, EVAL._received(r), EVAL.SH)
+    if known or not (base.spoofed or base.phishing):
         # (a notice read as spoofed - a bank's signature from a number that cannot be that bank's,
-        # beside a link not its own - is so by its signature against its sender: shown under the
+        # beside a link not its own - is so by its signature against its sender, and so is a link
+        # judged as anyone's because an SP number no table knows signs as a bank: shown under the
         # signature's name instead, the contradiction is gone by construction, not a rewrite that
         # keeps the meaning)
         out.append(Variant("signature_dropped", rest, sender if known else name))
@@ -246,7 +248,10 @@ ADVERTS = (
 )
 
 
-_TRAILING_SIGNATURES = re.compile(r"(?:\s*(?:【[^【】]{2,14}】|\[[^\[\]]{2,14}\])\s*[。.]?)+\s*$")
+# the signatures a message ends with: 【工商银行】, [招商银行], or a dash and a card centre's name
+# (…点击 t.cn/RvH2Ph4 。-中信信用卡): an advert goes before them, as a bank's own line would
+_TRAILING_SIGNATURES = re.compile(r"(?:\s*(?:【[^【】]{2,14}】|\[[^\[\]]{2,14}\]|-[\u4e00-\u9fff]{2,8}"
+                                  r"(?:银行|信用卡|卡中心))\s*[。.]?)+\s*$")
 
 
 def advert(r: Mapping[str, Any], adverts: Sequence[tuple[str, str]] = ADVERTS) -> list[Variant]:
@@ -259,6 +264,8 @@ def advert(r: Mapping[str, Any], adverts: Sequence[tuple[str, str]] = ADVERTS) -
     out = []
     for name, text in adverts:
         text = text.format(site=_site(r.get("institution")))
+        if end.lstrip().startswith("-") and not text.endswith(("。", "!", "！")):
+            text += "。"  # a dash signature follows a finished sentence: …。-中信信用卡
         out.append(Variant(name, f"{core}{sep}{text}{end}", sender))
     return out
 
@@ -391,6 +398,8 @@ def yuan_toggled(r: Mapping[str, Any]) -> list[Variant]:
     def toggle(m: re.Match[str]) -> str:
         following = body[m.end():m.end() + 1]
         if m.group(4):
+            if following and following in "分角整":  # 2877.38元分6期: without 元, 2877.38分 is another unit
+                return m.group(0)
             return m.group(1) + m.group(2) + m.group(3)
         if following and following in "元万千百":
             return m.group(0)

@@ -481,6 +481,7 @@ def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
 _ACCOUNT_NOUN = re.compile(r"信用卡|贷记卡|龙卡|附属卡|账户|账号|借记卡|储蓄卡|一卡通|钱包|借款|贷款|借据|卡")
 # the holder's own account is a loan: 您尾号0123的借款…还款 is money INTO it, as for a credit card
 _LOAN_NOUN = ("借款", "贷款", "借据")
+_CREDIT_LEFT = re.compile(r"(?:目前|当前|剩余|现)?可用(?:信用)?额度(?:为|是|:|：)?\s*(?:人民币|RMB|¥)?\s*\d")
 _CC_BEFORE = re.compile(r"(?:信用卡|贷记卡)\s*[(（]?\s*(?:尾号)?\s*[:：]?\s*\**\s*$")
 
 
@@ -506,6 +507,8 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     account and its linked card) are not."""
     cc = lexicon.get().credit_card
     s = _unlinked(s)
+    if _CREDIT_LEFT.search(s) and not _DEBIT_ACCOUNT.search(s):
+        return True  # 目前可用额度为人民币1559.79元: what is left of a credit line, on no deposit account
     if tail is None:
         return bool(re.search(r"(?:您|你)的?[^,。;向]{0,6}?(?:" + cc.pattern + ")", s))
     for m in re.finditer(re.escape(tail), s):
@@ -584,7 +587,9 @@ def _credit_account(s: str, names: list[str], institution: str | None) -> bool:
 # money INTO it (as for 【花呗】).
 _CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微粒贷)(?:本期|本月|当期|\d{1,2}月)?(?:账单)?(?:已)?"
                                     r"还款"
-                                    r"|还款[^,。;\d]{0,4}(?:白条|花呗|借呗|月付|金条)")
+                                    r"|还款[^,。;\d]{0,4}(?:白条|花呗|借呗|月付|金条)"
+                                    # 您对2个京东白条已成功付款3506元: paid TO the product, not with it
+                                    r"|(?:对|为|向)[^,。;]{0,8}?(?:白条|花呗|借呗|月付|金条|微粒贷)[^,。;\d]{0,8}?付款")
 
 
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
@@ -671,13 +676,19 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
              *([] if sender_bank else inner)]
     bank = sender_bank or sig_code
     # Signed as bank X by a number that cannot be X's: a personal mobile or landline, or an SP
-    # number (106…) that embeds no bank's code and carries a link that is not official. Banks
-    # send from their hotline or from 106… numbers of their own.
+    # number (106…) that embeds no bank's code and carries a link to a site that is not official.
+    # Banks send from their hotline or from 106… numbers of their own. A public shortener (t.cn)
+    # proves nothing either way - banks append one to their own notices' adverts (【招商银行】
+    # …消费人民币327.62元。9积分抢兑… t.cn/R7t0CoD) - so it does not make the signature false; what
+    # it hides is still judged as a link (lure words, an action).
     personal = _PERSONAL_NUMBER.fullmatch(normalized_sender) is not None
     unverified_sp = normalized_sender.startswith("106") and sender_bank is None
     # (any institution's signature from a personal phone: 【江苏银行】 from a mobile is as false as 【工商银行】)
+    unofficial = [d for d in domains if not _links.official(d)]
     spoofed = bool((sig_code or any(_institutional(n) for n in signed)) and personal) or bool(
-        sig_code and unverified_sp and any(not _links.official(d) for d in domains))
+        sig_code and unverified_sp and any(not _links.shortener(d) for d in unofficial))
+    # (such a shortener still earns that sender no trust for its links: they are judged as anyone's)
+    vouched = not spoofed and not (sig_code and unverified_sp and unofficial)
     institution = _institution(names, bank, sender, s)
     bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender == "12329"
                    or normalized_sender in ("95188", "95017", "95516"))
@@ -693,7 +704,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # The institution's own channel: its hotline, or a service number signing with its name
     # (regional banks send from 106… numbers no table knows); not a personal phone.
     trusted = (bool(sender_bank and not spoofed) or normalized_sender in phones.OTHER_SERVICES
-               or (bankish and bool(names) and not personal and not spoofed))
+               or (bankish and bool(names) and not personal and vouched))
     verdicts = _links.judge(domains, body, trusted_sender=trusted, spoofed=spoofed,
                             code_message=bool(domains) and otp.is_otp(s) and otp.code(s) is not None)
     flagged = tuple((v.domain, v.reason) for v in verdicts if v.reason)

@@ -33,6 +33,9 @@ from evidence.model import Direction
 
 IN, OUT, NONE, BACK = "in", "out", "none", "back"
 REPAY = "repay"  # into a credit card; from a deposit account out, or review when no debt is named
+# a bare 提现: a platform paying into a deposit card; from a credit card a cash advance, money out
+# (wallets pay out to debit cards only; 广发卡…提现人民币1000.00元，目前可用额度…, dev t7b-gc8a104-21)
+CASH = "cash"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -214,7 +217,7 @@ CONSTRUCTIONS = [
     (IN, "现金存入{amt}"),
     (IN, "ATM存款{amt}"),
     (IN, "代付{amt}"),
-    (IN, "提现{amt}"),
+    (CASH, "提现{amt}"),
     (IN, "收入(工资){amt}"),
     (IN, "转入(他行汇入){amt}"),
     (IN, "支出冲正{amt}"),
@@ -415,6 +418,8 @@ def problems(frame: Frame, want: str, construction: str, amount: str = AMOUNT) -
     n = read(frame.sender, body(frame, construction, amount))
     got = outcome(n)
     found: list[str] = []
+    if want == CASH:  # a bare 提现: a platform paying into a deposit card, a cash advance from a credit card
+        want = OUT if frame.credit_card else IN
     if want == REPAY:
         want = IN if frame.credit_card else OUT
         if not frame.credit_card and got == "review":

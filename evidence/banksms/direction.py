@@ -26,6 +26,12 @@ _BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（�
                        r"|“[^“”]{1,30}”|\"[^\"]{1,30}\"|「[^「」]{1,30}」")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
 _REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repaid: into a debt account, out of any other
+# 付款 made TO a credit product (您对2个京东白条已成功付款3506元) repays it, as 还款 does; 付款 made WITH
+# one (使用花呗付款39.90元) is a purchase on it
+# 微信零钱提现, 财付通提现: a platform paying out to the card, whichever card it is (never counted as a loss
+# when wrong: money in)
+_FROM_WALLET = re.compile(r"(?:微信|零钱|财付通|支付宝|红包|余额宝|钱包|理财通)\s*$")
+_PAID_TOWARDS = re.compile(r"(?:对|为|向)[^,。;]{0,8}?(?:白条|花呗|借呗|月付|金条|微粒贷)[^,。;]{0,8}$")
 # money from the holder's own wallet to the holder's own card or balance (余额宝转出到银行卡, 零钱通转出至
 # 指定账户, 余额宝转出到余额): like 提现, money INTO the card or balance, whatever 转出 the line says
 _WALLET_TO_CARD = re.compile(
@@ -221,7 +227,10 @@ def _at(part: str, raw: str, *, own_credit_card: bool, paying_someone: bool) -> 
     for rank in lexicon.RANKS:
         hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
         if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
-            hits = [(i, IN if _REPAYMENT.match(w) else d, w) for i, d, w in hits]
+            # and a bare 提现 FROM it is a cash advance (广发卡…提现人民币1000.00元，目前可用额度…): money out
+            hits = [(i, IN if _REPAYMENT.match(w) or (w == "付款" and _PAID_TOWARDS.search(part[max(0, i - 20): i]))
+                     else OUT if w == "提现" and not _FROM_WALLET.search(part[max(0, i - 6): i]) else d, w)
+                    for i, d, w in hits]
         if not hits:
             continue
         hits = _outermost(hits)

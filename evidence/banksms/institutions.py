@@ -92,6 +92,12 @@ def canonical(name: str | None) -> str | None:
         return t.alias[s[2:]]
     if s + "银行" in t.alias:  # 华夏信用卡 -> 华夏 -> 华夏银行, 光大卡 -> 光大银行
         return t.alias[s + "银行"]
+    # a large bank's branch signing with its province or city first: 广东农行, 深圳招行, 浙江省工行
+    for cut in (2, 3, 4):
+        rest = s[cut:]
+        if len(rest) >= 2 and rest in t.alias and t.kind.get(t.alias[rest]) == "big_bank" \
+                and re.fullmatch(r"[\u4e00-\u9fff]{2,3}(?:省|市)?", s[:cut]):
+            return t.alias[rest]
     return s or None
 
 
@@ -103,9 +109,7 @@ def listed(name: str | None) -> bool:
     """The name is one of a money institution's listed names (an app's service account, 支付助手)."""
     if not name:
         return False
-    s = _reduce(name)
-    t = table()
-    return s in t.alias and t.kind.get(t.alias[s]) in _MONEY_TYPES
+    return table().kind.get(canonical(name) or "") in _MONEY_TYPES  # (广东农行: a branch of 农业银行)
 
 
 def by_hotline(number: str) -> str | None:

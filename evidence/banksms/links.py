@@ -57,6 +57,15 @@ _LURE_TOKENS = ("refund", "tuikuan", "tk", "kefu", "kf", "service", "help", "pay
                 "safe", "secure", "verify", "login", "bank", "card", "cs", "app", "online", "web", "m")
 # Phishing scripts no bank uses with a link: a bank's own number (which a 伪基站 can fake) sending
 # one of these beside a link that is not the bank's own domain is still a lure.
+# A refund or compensation the notice reports as already posted (退款人民币23,516.00元已入账): the bank's
+# report of a movement, not an offer to click for one; a lure offering money says 领取 / 办理 / 申请.
+_POSTED = re.compile(r"(?:退款|退货|退费|理赔|赔付|返现)(?:[^,;!?。\n]|(?<=\d),(?=\d{3})){0,28}?"
+                     r"(?:已入账|已到账|已存入|已退回|已退还|入账成功)")
+# a service number right after a word (客服95588, 客服热线4008205555): the word names the line, not
+# a lure; a sum after it (兑换249.2元现金) is what the lure offers
+_HOTLINE_AFTER = re.compile(r"(?:热线|电话)?[:：]?\d{5,}(?![\d.,]*\s*元)")
+_SENTENCE = re.compile(r"[^。;!?\n]*")
+_UNSUBSCRIBE = re.compile(r"回复?\s*[A-Za-z#]{1,6}\s*退订|退订回复?\s*[A-Za-z#]{1,6}|回复?\s*TD")
 _STRONG_LURE = re.compile(r"兑换|密码器|失效|过期|升级|冻结|解冻|注销|理赔|退款|认证|异常|违规")
 _ACTION = re.compile(r"点击|点开|戳|登录|登陆|访问|打开|进入|填写|查看|领取|办理|确认|激活|申请|提交|输入|回复")
 _HOMOGLYPHS = (str.maketrans("013457", "oieast"), str.maketrans("013457", "olease"))
@@ -165,6 +174,18 @@ class Verdict:
 NEAR = 40  # characters either side of a link in which lure words count
 
 
+def _asks_to_act(text: str, domain: str) -> bool:
+    """The link's own sentence asks the reader to do something (点击, 登录, 领取…): an unsubscribe
+    line (回复TD退订) or an action in another sentence is not what the link is for."""
+    at = text.lower().find(domain)
+    if at < 0:
+        return bool(_ACTION.search(_UNSUBSCRIBE.sub(" ", text)))
+    start = max(text.rfind(c, 0, at) for c in "。;!?\n") + 1
+    sentence = _SENTENCE.match(text, at)
+    end = sentence.end() if sentence else len(text)
+    return bool(_ACTION.search(_UNSUBSCRIBE.sub(" ", text[start:end])))
+
+
 def _near(text: str, domain: str) -> str:
     at = text.lower().find(domain)
     if at < 0:
@@ -180,6 +201,11 @@ def _names_itself(domain: str, text: str) -> bool:
         return False
     outside = re.sub(r"\S*" + re.escape(name) + r"\.[^\s]*", " ", text, flags=re.IGNORECASE)
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", outside, re.IGNORECASE) is not None
+
+
+def shortener(domain: str) -> bool:
+    """A public URL shortener (t.cn, dwz.cn…): its destination is hidden, its owner is no one's."""
+    return registrable(domain) in official_list().shorteners
 
 
 def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed: bool,
@@ -198,9 +224,12 @@ def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed:
         return ()  # (most messages: nothing below is read for them)
     out: list[Verdict] = []
     # lure words read in Simplified (兌換 is 兑换)
-    norm = _CJK_PUNCT.sub(" ", times.normalize_text(text or "").translate(lexicon.traditional()))
-    acts = bool(_ACTION.search(norm))
+    plain = _POSTED.sub(lambda m: " " * len(m.group(0)),
+                        times.normalize_text(text or "").translate(lexicon.traditional()))
+    norm = _CJK_PUNCT.sub(" ", plain)
+    compact = re.sub(r"\s+", "", norm)  # (a space typed around a figure moves no word away from a link)
     for d in domains:
+        acts = _asks_to_act(plain, d)
         reasons: list[str] = []
         if official(d):
             out.append(Verdict(d, ""))
@@ -210,14 +239,15 @@ def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed:
             reasons.append(f"lookalike:{brand}")
         if _ip(d):
             reasons.append("ip_host")
-        lures = sorted({m.group(0) for m in _LURE_WORDS.finditer(_near(norm, d))
-                        if not norm[m.end():m.end() + 1].isdigit()})  # 客服95588 is a hotline
+        near = _near(compact, d)
+        lures = sorted({m.group(0) for m in _LURE_WORDS.finditer(near)
+                        if not _HOTLINE_AFTER.match(near, m.end())})  # 客服95588 is a hotline
         own_site = code_message and not brand and _names_itself(d, norm)
         if not trusted_sender and not own_site and lures:
             reasons.append("lure_words:" + "/".join(lures))
         elif trusted_sender and (strong := [w for w in lures if _STRONG_LURE.fullmatch(w)]):
             reasons.append("lure_words:" + "/".join(strong))
-        if registrable(d) in official_list().shorteners and acts and not trusted_sender and not own_site:
+        if shortener(d) and acts and not trusted_sender and not own_site:
             reasons.append("shortener")
         if spoofed:
             reasons.append("spoofed")

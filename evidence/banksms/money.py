@@ -16,6 +16,16 @@ CURRENCY_AFTER = {"€": "EUR", "新台币": "TWD", "台币": "TWD", "日元": "
                   "港币": "HKD", "欧元": "EUR",
                   "英镑": "GBP", "韩元": "KRW", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD",
                   "元": "CNY", "人民币": "CNY"}
+# The other currencies a card abroad is charged in, by their Chinese names as a card notice writes
+# them after the figure (POS支出(消费…)7.06丹麦克朗): the names of GB/T 12406 (ISO 4217)
+CURRENCY_AFTER.update({
+    "丹麦克朗": "DKK", "瑞典克朗": "SEK", "挪威克朗": "NOK", "冰岛克朗": "ISK", "捷克克朗": "CZK",
+    "瑞士法郎": "CHF", "新西兰元": "NZD", "澳门元": "MOP", "澳门币": "MOP", "加拿大元": "CAD",
+    "澳大利亚元": "AUD", "卢布": "RUB", "泰铢": "THB", "韩币": "KRW", "日币": "JPY", "越南盾": "VND",
+    "印尼盾": "IDR", "印度卢比": "INR", "林吉特": "MYR", "菲律宾比索": "PHP", "墨西哥比索": "MXN",
+    "南非兰特": "ZAR", "土耳其里拉": "TRY", "迪拉姆": "AED", "里亚尔": "SAR", "福林": "HUF", "兹罗提": "PLN",
+    "巴西雷亚尔": "BRL", "以色列新谢克尔": "ILS", "埃及镑": "EGP"})
+_AFTER_WORDS = "|".join(sorted((k for k in CURRENCY_AFTER if k != "€"), key=lambda k: (-len(k), k)))
 CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD", "USD": "USD",
                    "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD", "港元": "HKD", "HKD": "HKD",
                    "日元": "JPY",
@@ -33,7 +43,7 @@ _MONEY = re.compile(
     r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|€|£|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
     # not after a digit or a mask (6212****1234), except a masked name's (转至李*1,280.50元)
     rf"(?<!\d)(?:(?<=[\u4e00-\u9fff]\*)|(?<!\*))(?<![\d*]\.)(?<!\d,)(?<!\d:)(?P<num>{NUM})(?![\d,]*\.?\d)"
-    r"\s*(?P<post>新台币|台币|日元|美元|港元|港币|欧元|英镑|韩元|澳元|加元|新加坡元|元|人民币|€)?",
+    rf"\s*(?P<post>{_AFTER_WORDS}|€)?",
     re.IGNORECASE,
 )
 # A label just before the figure says what it is. Order matters: the first that fits is taken.

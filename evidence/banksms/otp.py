@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 
 # (交易密码 is a PIN in warnings, a code only where one is given: 交易密码为7890)
+# 授权码 / 取款码: the code a booked cardless withdrawal is collected with (无卡取款人民币3000.00授权码为
+# 235707，…于预约当日…完成取款) - the money moves only when the code is used, in a notice of its own
 WORD = re.compile(r"验证码|校验码|动态码|动态密码|短信密码|口令|确认码|交易码|安全码|随机码|认证码|"
+                  r"(?:授权码|取款码|预约码)(?=\s*(?:为|是|:|：)?\s*\d)|"
                   r"交易密码(?=\s*(?:为|是|:|：))|驗證碼|認證碼|交易密碼|動態密碼")
 _CODE_AFTER_WORD = re.compile(
     r"(?:验证码|校验码|动态码|动态密码|短信密码|口令|确认码|交易码|安全码|随机码|认证码|交易密码|驗證碼|認證碼|交易密碼|"
-    r"動態密碼)"
+    r"動態密碼|授权码|取款码|预约码)"
     r"(?:是|为|為|:|\s|\(|\)|：)*(?<![\d.])([A-Za-z0-9]?\d{3,7}[A-Za-z0-9]?)(?!\d|\.\d|,\d{3}(?!\d)|\s*[元年月日号时分])"
 )
 _CODE_ANY = re.compile(r"(?<![\d.,*])(\d{4,8})(?!\d|\.\d|,\d{3}(?!\d)|\s*[元年月日号时分:%])")
