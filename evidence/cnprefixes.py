@@ -5,7 +5,7 @@ in each process that attributes a number, a fifth of the 500 MB a 260 MB build m
 (issue 23). A case asks about Chinese numbers, in zh and en. So the +86 prefixes' zh and en
 names are copied at run time from the installed library's own data files (never a table of
 ours that could drift from it), each file executed on its own and dropped before the next:
-~1 MB of tables stays. Any other number goes to the library's geocoder (`phones._geocode`).
+~3 MB of tables stays. Any other number goes to the library's geocoder (`phones._geocode`).
 tests/test_cnprefixes.py compares the two on every kind of +86 number, and
 bench/cnprefixes_proof.py on every prefix the library has.
 """
@@ -35,7 +35,7 @@ CARRIER_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, P
 class Prefixes:
     """One language's names by number prefix (E.164 digits after the +), the longest prefix
     winning as in phonenumbers.prefix. Prefixes are kept as sorted integers, not a dict of
-    strings (~11 MB): every one starts with 8, so no two lengths share a value."""
+    strings (~11 MB a language): every one starts with 8, so no two lengths share a value."""
 
     keys: array.array[int]
     name_at: array.array[int]
