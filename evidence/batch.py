@@ -656,7 +656,7 @@ def _build_pending(run: Run, pending: list[str], done: dict[str, Outcome], jobs:
     # collections then skip it (0.09 s -> 0.03 s a claimant when one ran after each dossier), never
     # write its object headers, so those pages stay shared with this process (the use
     # gc.freeze is documented for). Collected first so no garbage is frozen with it.
-    # Two or more claimants to build: the phone data (≈100 MB) and the fonts are loaded once
+    # Two or more claimants to build: the +86 phone tables and the fonts are loaded once
     # here and shared. One claimant with no finished build before (a rebuild goes to _Early):
     # its worker loads what it needs while this process loads the fonts the bundle's front
     # matter needs, side by side.

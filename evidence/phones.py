@@ -18,6 +18,8 @@ from collections.abc import Iterator, Mapping
 
 import phonenumbers
 
+from evidence import cnprefixes
+
 # Hotline -> bank (DOMAIN.md B.3.1). Also matched as the tail of 106… SP numbers.
 BANKS: dict[str, str] = {
     "95588": "中国工商银行",
@@ -99,9 +101,9 @@ def is_mobile(number: str) -> bool:
 
 
 def preload() -> None:
-    """Load the geocoder and carrier data now: a process about to fork several workers that all
-    attribute numbers calls this, so they share one copy (≈100 MB each otherwise)."""
-    from phonenumbers import carrier, geocoder  # noqa: F401
+    """Derive the +86 places and carriers now: a process about to fork several workers that
+    all attribute numbers calls this, so they share one copy and derive it once."""
+    cnprefixes.tables()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,13 +180,14 @@ def _geocode(key: str) -> tuple[str | None, bool]:
         return None, False
     if not phonenumbers.is_valid_number(parsed):
         return None, False
-    # Imported here: the geocoder's data takes 0.45 s to load, and processes that never
-    # attribute a number (a rebuild's parent, `evidence verify`) should not pay for it.
-    from phonenumbers import carrier, geocoder
+    answer = cnprefixes.place_and_carrier(parsed, loc)  # +86: without the world's data
+    if answer is None:
+        # Imported here: the geocoder's data takes 0.4 s and ≈100 MB to load, and processes
+        # that never attribute a foreign number should not pay for it.
+        from phonenumbers import carrier, geocoder
 
-    place = geocoder.description_for_number(parsed, loc)
-    operator = carrier.name_for_number(parsed, loc)
-    return " ".join(part for part in (place, operator) if part) or None, True
+        answer = geocoder.description_for_number(parsed, loc), carrier.name_for_number(parsed, loc)
+    return " ".join(part for part in answer if part) or None, True
 
 
 def is_hangzhou(attribution: str | None) -> bool:
