@@ -449,7 +449,7 @@ def _unstated_amount(s: str, own_tail: str) -> Unstated | None:
 # 支付成功, 已支付, a refund come back (您的退款25.00元已退回至余额) (the future - 预计…到账,
 # 将于…扣款 - is a reminder and never reaches here).
 _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付款|转出|转入|存入|汇出|汇入)|"
-                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现|收款|退款)成功|成功(?:收款|扣款|支付|付款|转入|到账)|"
+                   r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现|收款|退款)成功|成功(?:收款|扣款|支付|付款|还款|转入|到账|发放)|"
                    r"已(?:原路)?退回|已退款|"
                    # a collection app's own line: 微信收款0.01元, 支付宝收款12.50元, 云闪付收款
                    r"(?:微信|支付宝|云闪付|微信支付)收款(?=\s*(?:RMB|人民币|¥|\d))")
@@ -797,7 +797,13 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     held = blocked.category if blocked is not None and blocked.category in _HELD else None
     hold = held is not None
     callback = _CALLBACK.search(s)
-    unverified = not bankish and callback is not None and institutions.by_hotline(callback.group(1)) is None
+    # a notice asking the holder to call a number no listed institution answers on: unsigned, or
+    # signed as a bank by a sender that is not that bank's number and naming none of the holder's
+    # accounts - a bank's own notice names the card; a fake cannot (建行通知:我行已成功在您卡上扣取
+    # 1200元…详情咨询4006685299【建设银行】, a fraud text from a mobile)
+    bank_number = sender_bank is not None and normalized_sender[:1].isdigit()  # (a name proves nothing)
+    unverified = (callback is not None and institutions.by_hotline(callback.group(1)) is None
+                  and (not bankish or (not bank_number and own_tail is None)))
     if notice_like and looks_moved and (blocked is None or hold) and main is not None:
         decision = direction.decide(s, main, own_credit_card=own_cc)
         if decision.basis in ("weak", "none", "credit_card") and _bill_up_to(s, main):

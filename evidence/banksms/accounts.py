@@ -22,8 +22,9 @@ TAIL = re.compile(
     r"(?<!\d)\d{4}\s*(?:\*{3,6}\s*){1,3}(?P<m>\d{4})(?!\d)"  # 6212 **** **** 7432
     # 尾号 says the digits are the tail, however many the bank prints (3 to 6: 江苏银行 尾号14083)
     r"|(?:尾号|尾数|末四位|后四位|末4位|后4位|末位号|後四码)\s*(?:为|是|:)?\s*[(（]?\s*\*{0,6}\s*(?P<a>\d{3,6})(?!\d)"
-    # a masked account number ending in 3 digits: 账户623177000001****752
-    r"|(?:账户|账号|卡号)\s*(?:为|:)?\s*\d{4,12}\s*\*{2,12}\s*(?P<h>\d{3})(?![\d*])"
+    # a masked account number ending in 3 or 4 digits: 账户623177000001****752, 账户181****4727 (an
+    # Alipay account by its login number)
+    r"|(?:账户|账号|卡号)\s*(?:为|:)?\s*\d{3,12}\s*\*{2,12}\s*(?P<h>\d{3,4})(?![\d*])"
     # an account number written in full, in brackets or after its noun: 住房公积金账户(21900468455)
     # (账号 alone is as often an app's login id: 您的账号90649567129 is no money account's number)
     r"|(?:账户|卡号)\s*(?:为|:)?\s*[(（]?\s*\d{4,15}(?P<g>\d{4})\s*[)）]?(?![\d.,年月日号时:*])"

@@ -26,9 +26,9 @@ CURRENCY_AFTER.update({
     "南非兰特": "ZAR", "土耳其里拉": "TRY", "迪拉姆": "AED", "里亚尔": "SAR", "福林": "HUF", "兹罗提": "PLN",
     "巴西雷亚尔": "BRL", "以色列新谢克尔": "ILS", "埃及镑": "EGP"})
 _AFTER_WORDS = "|".join(sorted((k for k in CURRENCY_AFTER if k != "€"), key=lambda k: (-len(k), k)))
-CURRENCY_BEFORE = {"人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD", "USD": "USD",
-                   "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD", "港元": "HKD", "HKD": "HKD",
-                   "日元": "JPY",
+CURRENCY_BEFORE = {"人民币元": "CNY", "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD",
+                   "USD": "USD", "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD", "港元": "HKD",
+                   "HKD": "HKD", "日元": "JPY",
                    "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD",
                    "INR": "INR", "RS": "INR", "RS.": "INR", "IDR": "IDR", "RP": "IDR", "RP.": "IDR", "SGD": "SGD",
                    "MYR": "MYR", "RM": "MYR", "PHP": "PHP", "AUD": "AUD", "CAD": "CAD", "KRW": "KRW", "THB": "THB"}
@@ -38,7 +38,7 @@ ISO_CODES = ("AED", "SAR", "QAR", "KWD", "BHD", "OMR", "CHF", "NZD", "VND", "NGN
              "EGP", "CNH")
 CURRENCY_BEFORE.update({c: c for c in ISO_CODES})
 _MONEY = re.compile(
-    r"(?P<pre>人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
+    r"(?P<pre>人民币元|人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
     + "|".join(ISO_CODES) + "|"
     r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|€|£|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
     # not after a digit or a mask (6212****1234), except a masked name's (转至李*1,280.50元)
@@ -63,8 +63,8 @@ _LABELS = (
     # what is due or was asked for, not what moved: 应扣金额, 应缴, 待还
     ("due", re.compile(r"(?:应扣|应缴|应付|应收|待扣|待还|待缴|欠费)(?:款)?(?:金额|总额|额)?[为是:\s]*"
                        r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
-    ("promo", re.compile(r"(?:满|减|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|奖励?|"
-                         r"(?<!收到)(?<!微信)(?<!支付宝)(?<!\*的)红包|券|低至|仅需|首年)\s*$")),
+    ("promo", re.compile(r"(?:满|减|省下|省了|已省|节省|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|"
+                         r"奖励?|(?<!收到)(?<!微信)(?<!支付宝)(?<!\*的)红包|券|低至|仅需|首年)\s*$")),
     # a running total (今日累计支出5,000.00元) sums movements each notified on its own, and the
     # original figure a refund or a reversal refers to (原交易金额2,000.00元，退款500.00元): neither moved
     ("total", re.compile(r"累计[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
