@@ -139,6 +139,9 @@ TENTH = [
     # dev t8b-rly-16 / -17: a lender's own notices (蚂蚁微贷): repaid INTO the loan, paid out to the holder
     ("亲，个人消费贷款成功还款1003.60元，其中利息3.60元，费用0元。【蚂蚁微贷】", "", IN, "1003.60", None),
     ("亲，您于26日申请的1000元个人消费贷款已成功发放，请查收！【蚂蚁微贷】", "", IN, "1000", None),
+    # dev t9b-quickentry-1 (test v9's one miss): a bare figure after 取出, the channel in brackets
+    ("您尾号9986卡人民币活期19:18取出16.00[网上支付-财付通]，可用余额：1,443.78元。【浦发银行】", "", OUT,
+     "16.00", "9986"),
 ]
 
 
