@@ -147,6 +147,26 @@ _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄�
 _SHORT_NAME = {code: name for name, code in phones.SIGNATURES.items() if len(name) <= 4}
 
 
+# A carrier speaking of the phone's own account (话费, 套餐费, 流量, 预存款, MM业务): its money is the
+# phone bill's, not a bank's or a payment platform's (您目前的话费为62.07元…预存款余额为11.63元,
+# 您已购买5.00元MM业务, 您本月应扣月套餐费总计11.00元…10086). A carrier's payment service (联通手机支付,
+# 翼支付, 和包) is a payment account and stays one; so does a bank's or platform's signed notice.
+_CARRIER = re.compile(r"中国移动|中国联通|中国电信|移动官网|(?<!\d)(?:10086|10010|10000)(?!\d)|动感地带|全球通|神州行|"
+                      r"[\u4e00-\u9fff]{2}(?:移动|联通|电信)(?![\u4e00-\u9fff]{0,2}支付)")
+_PHONE_ACCOUNT = re.compile(r"话费|套餐|流量|预存款|MM业务|增值业务|通信账户")
+_PHONE_PAY = re.compile(r"手机支付|翼支付|和包|沃支付|支付宝|财付通|微信支付|银行卡|信用卡|储蓄卡|借记卡")
+
+
+def _phone_account(s: str) -> bool:
+    speaks = bool((_CARRIER.search(s) or "预存" in s) and _PHONE_ACCOUNT.search(s))
+    return speaks and not _PHONE_PAY.search(_SUPPORTED.sub("", s))
+
+
+# a carrier listing the ways to pay it (支持网银、支付宝、财付通等): names of means, not the payer
+_SUPPORTED = re.compile(r"支持[^。;!?]{0,30}?等|"
+                        r"(?:通过|可用|使用)[^。;!?]{0,6}(?:网银|支付宝|财付通|银行卡)[^。;!?]{0,20}(?:充值|交费|缴费)")
+
+
 _NOT_A_NAME = re.compile(r"[:,;!?。，：；！？\d]{1}.*[\u4e00-\u9fff]|^\d+$")
 
 
@@ -604,6 +624,62 @@ def _bill_up_to(s: str, main: money.Money) -> bool:
     return _BILL.search(s, 0, min(ends) if ends else len(s)) is not None
 
 
+# A shop's or a travel site's own notice that it refunded an order into the holder's wallet or card
+# (【大众点评】您的【食神锅奉行】退款申请已经成功，共268.00元，请在10个工作日内查看您的银行帐户;
+# [艺龙]…订单…已退款243.22元，支付宝预计4个工作日内退还至原支付账户): money in for the holder, as the
+# payer reports it. With no figure in it, it is that movement shown for review.
+_REFUNDED = re.compile(r"(?:已(?:经)?(?:成功)?(?:退款|退保|退票)|退(?:款|票|保)(?:申请)?(?:已(?:经)?)?(?:成功|完成)|"
+                       r"已(?:经)?(?:成功)?(?:退回|退还|退至))(?!失败)")
+_REFUND_TO_HOLDER = re.compile(r"(?:您|你)的?(?:支付宝|银行|微信|财付通)?(?:帐户|账户|卡|钱包)|支付宝(?:帐户|账户)?|"
+                               r"原(?:支付|付款)(?:账户|帐户|方式|卡|渠道)|原路|银行(?:帐户|账户|卡)|零钱")
+
+
+# A lender's notice that a loan's instalment was collected (您合同号为…的住房贷款于14年9月13日应归还贷款本息
+# 3,077.87元，并已扣款成功): money left some account of the holder's into the loan account; naming
+# none of the holder's accounts, it is the repayment rule's case (shown for review), never a guessed debit.
+_LOAN_INSTALMENT = re.compile(r"贷款[^。;]{0,16}?(?:应归还|应还|归还|偿还)[^。;]{0,8}?(?:本息|本金|利息|贷款)")
+
+
+# A bank's notice with its advert after it (您尾号4118的信用卡29日20:11消费人民币190.00元。领取年终福利，马上点
+# t.cn/8FPUanJ 。[招商银行]): the link stands in a sentence of its own that offers something and says
+# nothing of this movement. A fake notice's link is its way to "dispute" the movement - its sentence
+# says 非本人, 疑问, 取消, 退款, 冻结, 核实, 客服, 升级, 过期… - and stays a lure. The link is still
+# reported as flagged; only the movement is not taken for the lure's.
+_ADVERT = re.compile(r"积分|红包|福利|好礼|礼包|[抢送领享]|优惠|特惠|返现|抽奖|活动|包邮|折|影票|券|大片|美食|购物")
+_DISPUTE = re.compile(r"非本人|疑问|疑义|异议|取消|退款|退回|退还|冻结|解冻|异常|核实|客服|验证|认证|升级|过期|失效|"
+                      r"密码|登录|登陆|清零|兑换现金|现金|到期|安全|风险|致电|拨打|联系")
+_SENTENCE_END = re.compile(r"[。!?;\n]")
+
+
+def _advert_apart(s: str, main: money.Money, flagged: tuple[tuple[str, str], ...]) -> bool:
+    lowered = s.lower()
+    for domain, reason in flagged:
+        if any(not (r.startswith("lure_words") or r == "shortener") for r in reason.split("; ")):
+            return False  # a look-alike, a bare IP, a false signature: a lure whatever it says
+        at = lowered.find(domain)
+        if at < 0:
+            return False
+        start = max((m.end() for m in _SENTENCE_END.finditer(s, 0, at)), default=0)
+        end_m = _SENTENCE_END.search(s, at + len(domain))
+        end = end_m.start() if end_m else len(s)
+        sentence = s[start:end]
+        if start <= main.start < end or not _ADVERT.search(sentence) or _DISPUTE.search(sentence):
+            return False
+    return True
+
+
+def _merchant_refund(base: Notice, s: str, main: money.Money | None, word: str,
+                     stated: dt.datetime | None, precision: times.Precision | None) -> Notice:
+    notice = dataclasses.replace(
+        base, kind=EventKind.BANK_NOTICE, direction=Direction.CREDIT, direction_basis="return",
+        direction_words=(word,), counterparty=parties.counterparty(s, main.end if main else len(s)),
+        stated_time=stated, precision=precision)
+    if main is None:
+        return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True, review_reason="no_amount")
+    return dataclasses.replace(notice, category=Category.CREDIT, amount=main.value, currency=main.currency,
+                               amount_raw=main.raw)
+
+
 def _statement(base: Notice, s: str, monies: list[money.Money], received: dt.datetime | None,
                tz: dt.tzinfo) -> Notice:
     bills = [m for m in monies if m.label == "bill"] or [
@@ -698,7 +774,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # notices: 您已下单…金额599元) is that sender's, never an account notice.
     senders = [n for n in names if not _TAG.search(n)]  # 【账单提醒】【未分期】 are tags, not senders
     other_sender = (bool(senders) and not any(_institutional(n) for n in senders)) or (
-        normalized_sender in phones.OTHER_SERVICES and normalized_sender not in ("95188", "95017", "95516"))
+        normalized_sender in phones.OTHER_SERVICES and normalized_sender not in ("95188", "95017", "95516")
+    ) or (not bankish and own_tail is None and _phone_account(s + "".join(signed)))
     notice_like = bankish or (not personal and not other_sender
                               and (own_tail is not None or bool(_OWN_REFERENCE.search(s))))
     # The institution's own channel: its hotline, or a service number signing with its name
@@ -783,7 +860,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         # 11786.40元免息分期): the bill is what the message is
         return _statement(base, s, monies, received, tz)
 
-    titled = bool(_TITLE.match(fold(body).strip()))  # 微信支付: 已支付¥24.99 (the holder's app)
+    # 微信支付: 已支付¥24.99 (the holder's app); 接上: opens the second part of a split SMS, no title
+    titled = bool((t := _TITLE.match(fold(body).strip())) and t.group(1) not in ("接上", "上接", "续上"))
     # a payment card's labelled figure (收款金额￥1500.00) from the institution's own channel
     card_figure = bankish and main is not None and main.label == "amount"
     # an institution's own notice reporting a movement as done (【翼支付】钱到啦到账1.02元): said to
@@ -817,7 +895,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 return dataclasses.replace(
                     base, kind=EventKind.SMS, category=Category.SPOOFED, amount=main.value,
                     currency=main.currency, stated_time=stated, precision=precision, amount_raw=main.raw)
-            if flagged and (spoofed or not sender_bank):
+            if flagged and (spoofed or not sender_bank) and not (
+                    own_tail is not None and not spoofed and _advert_apart(s, main, flagged)):
                 # the claimed sum stays as evidence of the lure; no money moved by this message
                 return dataclasses.replace(
                     base, kind=EventKind.PHISHING, category=Category.PHISHING, amount=main.value,
@@ -840,7 +919,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason=decision.basis)
             if (found is Direction.DEBIT and not own_cc and decision.words
-                    and all(_REPAID.fullmatch(w) for w in decision.words) and not _repays_other(s)):
+                    and ((all(_REPAID.fullmatch(w) for w in decision.words) and not _repays_other(s))
+                         or (own_tail is None and _LOAN_INSTALMENT.search(s) is not None))):
                 # 还款 says a debt was repaid, not which account paid: money repaid INTO a card or
                 # loan account is money in for it, money paid from a bank card to a debt is money
                 # out. A notice naming no debt but the holder's own account (光大卡尾号6644还款5200元,
@@ -857,6 +937,13 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
 
     if flagged:
         return dataclasses.replace(base, kind=EventKind.PHISHING, category=Category.PHISHING)
+    # (a shop's signature from a personal mobile proves nothing: no refund is read from it)
+    refunded = _REFUNDED.search(s) if other_sender and not personal and not verdict.lure and not is_otp else None
+    # (with no figure in it, an advert or an unsubscribe line elsewhere in it blocks nothing)
+    refund_blocked = blocked if main is not None or (blocked and blocked.category == Category.FAILED) else None
+    if (refunded is not None and _REFUND_TO_HOLDER.search(s)
+            and (refund_blocked is None or refund_blocked.category == "pending")):
+        return _merchant_refund(base, s, main, refunded.group(0), stated, precision)
     if main is None and notice_like and own_tail is not None and not is_otp and not verdict.lure \
             and (unstated := _unstated_amount(s, own_tail)) is not None:
         # 您账户2836于09月13日22:49在…发生快捷支付扣款: a movement of the holder's account whose

@@ -61,9 +61,10 @@ _LURE_TOKENS = ("refund", "tuikuan", "tk", "kefu", "kf", "service", "help", "pay
 # report of a movement, not an offer to click for one; a lure offering money says 领取 / 办理 / 申请.
 _POSTED = re.compile(r"(?:退款|退货|退费|理赔|赔付|返现)(?:[^,;!?。\n]|(?<=\d),(?=\d{3})){0,28}?"
                      r"(?:已入账|已到账|已存入|已退回|已退还|入账成功)")
-# a service number right after a word (客服95588, 客服热线4008205555): the word names the line, not
+# a service number right after a word (客服95588, 客服热线4008205555, 达美客服热线400-120-2364,
+# 新航客服010-65052233): the word names the line, not
 # a lure; a sum after it (兑换249.2元现金) is what the lure offers
-_HOTLINE_AFTER = re.compile(r"(?:热线|电话)?[:：]?\d{5,}(?![\d.,]*\s*元)")
+_HOTLINE_AFTER = re.compile(r"(?:热线|电话)?[:：]?(?:\d{5,}|\d{3,4}(?:-\d{2,8}){1,3})(?![\d.,]*\s*元)")
 _SENTENCE = re.compile(r"[^。;!?\n]*")
 _UNSUBSCRIBE = re.compile(r"回复?\s*[A-Za-z#]{1,6}\s*退订|退订回复?\s*[A-Za-z#]{1,6}|回复?\s*TD")
 _STRONG_LURE = re.compile(r"兑换|密码器|失效|过期|升级|冻结|解冻|注销|理赔|退款|认证|异常|违规")
@@ -203,6 +204,22 @@ def _names_itself(domain: str, text: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", outside, re.IGNORECASE) is not None
 
 
+_SIGNATURE = re.compile(r"【([^【】]{1,24})】|\[([^\[\]]{1,24})\]")
+
+
+def _signs_as(domain: str, text: str) -> bool:
+    """The message's signature carries the domain's name (【D1优尚】 … 登陆qq.d1.cn领取): the sender's
+    own site. Only a name of its own counts, never a shortener's; a look-alike of a listed brand is
+    judged before this and stays one."""
+    name = registrable(domain).split(".")[0].lower()
+    if len(name) < 2 or shortener(domain):
+        return False
+    for m in _SIGNATURE.finditer(text):
+        if name in (t.lower() for t in re.findall(r"[A-Za-z0-9]+", re.sub(r"\s+", "", m.group(1) or m.group(2)))):
+            return True
+    return False
+
+
 def shortener(domain: str) -> bool:
     """A public URL shortener (t.cn, dwz.cn…): its destination is hidden, its owner is no one's."""
     return registrable(domain) in official_list().shorteners
@@ -242,7 +259,7 @@ def judge(domains: tuple[str, ...], text: str, *, trusted_sender: bool, spoofed:
         near = _near(compact, d)
         lures = sorted({m.group(0) for m in _LURE_WORDS.finditer(near)
                         if not _HOTLINE_AFTER.match(near, m.end())})  # 客服95588 is a hotline
-        own_site = code_message and not brand and _names_itself(d, norm)
+        own_site = not brand and ((code_message and _names_itself(d, norm)) or _signs_as(d, plain))
         if not trusted_sender and not own_site and lures:
             reasons.append("lure_words:" + "/".join(lures))
         elif trusted_sender and (strong := [w for w in lures if _STRONG_LURE.fullmatch(w)]):

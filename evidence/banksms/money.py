@@ -76,10 +76,11 @@ _LABELS = (
                           r"[为是:\s]*(?:人民币|RMB)?\s*(?:活期|定期)?\s*$", re.IGNORECASE)),
 )
 _NOT_MONEY_AFTER = re.compile(
-    r"\s*(?!日元)[年月日号时分点:%]|\s*-\d|\s*(?:个|笔|期|天|万|位|次|分钟|积分)")
+    r"\s*(?!日元)[年月日号时分点:%]|\s*-\d|\s*(?:个|笔|期|天|万|位|次|分钟|积分|公里|英里|兆|(?i:[KMG]B\b))")
 _IDENTIFIER_BEFORE = re.compile(
     r"(?:尾号|尾数|账户|账号|卡号|卡|序号|详询|致电|拨打|客服|热线|电话|编号|单号|订单|为\*|\*)\s*[为:]?\s*$")
-_TYPO_POINT = re.compile(r"(?<=\d)[。．](?=\d{1,2}(?!\d)\s*(?:元|$|[,，。;]))")
+# (not after a number that already has its point: 人民币318.00。10元抢… is a full stop, then an advert)
+_TYPO_POINT = re.compile(r"(?<![\d.])(\d+)[。．](?=\d{1,2}(?!\d)\s*(?:元|$|[,，。;]))")
 _TYPO_COMMA = re.compile(r"(?<=\d)[，、](?=\d{3}(?!\d))")
 _BRACKETED = re.compile(r"[【\[]\s*(\d[\d,.]*)\s*[】\]]")  # 一笔【47.00】元
 
@@ -107,7 +108,7 @@ class Money:
 
 def prepare(text: str) -> str:
     """`29。19元` -> `29.19元`, `1，000元` -> `1,000元` (before NFKC folds `，` into `,`)."""
-    return _BRACKETED.sub(r"\1", _TYPO_COMMA.sub(",", _TYPO_POINT.sub(".", text)))
+    return _BRACKETED.sub(r"\1", _TYPO_COMMA.sub(",", _TYPO_POINT.sub(r"\1.", text)))
 
 
 def find(s: str) -> list[Money]:
