@@ -98,6 +98,21 @@ def test_any_unrelated_sentence_added(r: dict[str, Any], advert: tuple[str, str]
         assert META.read(v.body, v.sender, r) == base, v.body
 
 
+_CREDITS = [r for r in _MONEY if r.get("direction") == "credit"]
+# words that say money moved and not which way, or a way no lexicon rank holds: what a bank the reader
+# never saw may write where dev's banks write 收入 / 转入 / 代付
+_UNKNOWN_VERBS = st.sampled_from(["变动", "贷记", "回款", "入户", "进账", "到达", "回提", "发生", "记账", "办理"])
+
+
+@_SLOW
+@given(st.sampled_from(_CREDITS), _UNKNOWN_VERBS)
+def test_a_credit_with_any_unknown_verb_is_never_a_debit(r: dict[str, Any], word: str) -> None:
+    base = META.read(str(r["body"]), r.get("sender"), r)
+    for v in META.credit_verb_unknown(r, word):
+        got = META.read(v.body, v.sender, r)
+        assert got.direction in (base.direction, None), v.body
+
+
 def test_summary_counts_every_message() -> None:
     result = META.summary(CORPUS[:20])
     assert result["messages"] == 20

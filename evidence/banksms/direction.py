@@ -16,7 +16,7 @@ import dataclasses
 import re
 
 from evidence.banksms import lexicon
-from evidence.banksms.money import Money
+from evidence.banksms.money import CURRENCY_AFTER, Money
 
 IN, OUT = "in", "out"
 _SENTENCE_END = "。!?;；！？\n"
@@ -51,6 +51,11 @@ _CARD = re.compile(r"(?:银行|储蓄|借记|信用|贷记)卡|尾号\s*\d{3,6}\
 _FROM_OTHER_ACCOUNT = re.compile(
     r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)"
     r"|还款[^,。;\n]{0,8}?(?:扣款|扣收|划扣|扣缴)|(?:扣款|扣收|划扣|扣缴)[^,。;\n]{0,4}?还款")
+
+# a credit card's notice that its linked deposit account was debited (关联活期账户余额不足，未足额扣款;
+# 已从您的约定还款账户扣款) anywhere in it: what was taken went INTO the card, a repayment
+_LINKED_ACCOUNT_TAKEN = re.compile(r"(?:关联|约定|绑定|指定)[^,。;\n]{0,8}?(?:账户|借记卡|储蓄卡|卡)[^。;\n]{0,20}?"
+                                   r"(?:扣款|扣收|划扣|扣缴)")
 
 
 # 冲正/撤销/冲销 undo the movement they name: 消费冲正, 快捷支付撤销, 取款冲正 give money back (in);
@@ -92,8 +97,15 @@ class Decision:
     words: tuple[str, ...] = ()  # the words that decided (or clashed)
 
 
+# 附言：跨行转出 / 备注：收款人民币500.00元: a remark is the payer's free text, written from the payer's
+# side or about anything; a bank's own summary (摘要：转账) is the bank's word and stays
+_REMARK = re.compile(r"(?:(?<=附言)|(?<=留言)|(?<=备注)|(?<=备注信息))\s*[:：][^，,。;；\n]*")
+
+
 def mask_roles(s: str) -> str:
-    """收款人/付款方/对方户名… blanked (same length, positions kept): labels, not verbs."""
+    """收款人/付款方/对方户名… blanked (same length, positions kept): labels, not verbs; and the
+    text of a remark (附言：…, 备注：…)."""
+    s = _REMARK.sub(lambda m: "_" * len(m.group(0)), s)
     return lexicon.get().roles.sub(lambda m: "_" * len(m.group(0)), s)
 
 
@@ -146,6 +158,19 @@ def _quiet(text: str, start: int, end: int) -> str:
     return _SENTENCE.sub(remark, _CLAUSE.sub(blank, text))
 
 
+# 如有外币欠款以入账为准, 若转账未到账请…: a clause put as a condition says what may be, not what
+# this movement was
+_CONDITION = re.compile(r"(?<=[,，:：;；。!！?？\n])\s*(?:如果|假如|倘若|如(?![下意实期])|若)[^,，。;；!！?？\n]*")
+
+
+def _blank_conditions(text: str, money: Money) -> str:
+    """`text` with every clause that opens with 如/若 blanked (positions kept), but the amount's own."""
+    def blank(m: re.Match[str]) -> str:
+        holds_amount = m.start() <= money.start < m.end()
+        return m.group(0) if holds_amount else " " * len(m.group(0))
+    return _CONDITION.sub(blank, text)
+
+
 def sentence(s: str, money: Money) -> str:
     """The amount's own sentence (between full stops, line breaks), where a pending or in-progress
     phrase must stand (您正在进行转账交易，金额5,000.00元，请确认)."""
@@ -177,7 +202,7 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     frame = _SIGNED_FRAME.search(s[max(0, money.start - 40): money.start] + currency_word)
     if frame:
         return Decision(IN, "sign", (frame.group(0).strip() + money.raw[len(currency_word):],))
-    text = mask_roles(s)
+    text = _blank_conditions(mask_roles(s), money)
     c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
     s_left, s_right = _window(text, money.start, money.end, _SENTENCE_END)
     windows: list[tuple[str, str]] = []  # (masked, as written)
@@ -191,10 +216,18 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     if (found := _TOPPED_UP.search(s)) is not None and not _CARD.search(s):
         return Decision(IN, "own_transfer", (found.group(0),))
     paying_someone = bool(_PAYS_SOMEONE.search(text))
-    if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])):
+    if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])
+                            or _LINKED_ACCOUNT_TAKEN.search(text)):
         return Decision(IN, "credit_card", (found.group(0),))
+    modifiers = _channel_modifiers(text, money, c_left)
+    silent = _unknown_verbs_bracket(text, money, c_left)
     for n, (part, raw) in enumerate(windows):
-        decided = _at(part, raw, own_credit_card=own_credit_card, paying_someone=paying_someone)
+        left = (c_left, c_left, s_left, s_left, 0, 0)[n]
+        skip = frozenset(i - left for i in modifiers)
+        if n >= 4:  # the whole message: a weak word elsewhere votes only as a card's field
+            skip |= _outside_fields(part)
+        decided = _at(part, raw, own_credit_card=own_credit_card, paying_someone=paying_someone, skip=skip,
+                      silent=tuple((a - left, b - left) for a, b in silent))
         if decided is not None:
             return _undone(decided, windows[2][0]) if n < 2 else decided  # 2: the sentence, brackets blanked
     return Decision(None, "none")
@@ -220,12 +253,91 @@ def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
     return _undone(Decision(OUT, "sign", (money.raw,)), s[money.end: sentence_end])
 
 
-def _at(part: str, raw: str, *, own_credit_card: bool, paying_someone: bool) -> Decision | None:
-    """The decision of one window, by the ranks in order, or None when no rank has a hit there."""
+# What may stand between a payment word and the figure it governs (快捷支付交易人民币5.00, 网上支付
+# 成功 12.00, 还本息共1,000元, 境外网上交易当地币30.00): the transaction's own words, no verb.
+_GOVERNED = re.compile(r"(?:已|已经)?(?:成功|完成)|交易|业务|金额|共计|合计|总计|[共计为约的了]|本息|当地币|人民币|"
+                       + "|".join(sorted((c for c in CURRENCY_AFTER if c != "€"), key=len, reverse=True)))
+# the weak words that name a way of paying, which a movement either way can go through
+_CHANNEL = re.compile(r"(?:快捷|网上|网银|无卡|在线|网络|境外|手机)?(?:支付|付款|交易)|快付")
+_NAME_AFTER_DASH = re.compile(r"[-－—–][^,，。;；:：\n】)）\]]*")  # 消费-北京百度网讯科技有限公司: a payee's name
+
+
+def _channel_modifiers(text: str, money: Money, clause_left: int) -> frozenset[int]:
+    """Positions (in `text`) of the money-out weak words that only name the channel of a movement
+    whose verb the lexicon does not know.
+
+    A weak word (快捷支付, 网上支付, 付款) is the verb where it governs the amount: 快捷支付100元,
+    网上支付交易人民币5.00, 交易类型：消费. Where another word follows it in its clause, before the
+    amount if the amount is there (快捷支付贷记(…)1,000元, 付款业务回款人民币5元, 交易类型：快捷支付入户),
+    that word is the verb, and not one the lexicon knows: the channel says nothing of the direction
+    (a quick payment can be refunded, a payment line can bring money in), so the notice is shown for
+    review - an unknown word for money in must never become a debit."""
+    out: set[int] = set()
+    plain = blank_brackets(text)  # a colon inside brackets ends no clause (付款（个人账户：尾号1234）)
+    for i, d, w in _hits(text, "weak"):
+        if d != OUT or not _CHANNEL.fullmatch(w):  # 购买理财产品, 消费XX: a verb with its object
+            continue
+        end = _window(plain, i, i + len(w), _CLAUSE_END)[1]
+        if i >= clause_left and i < money.start:
+            end = money.start
+        gap = _NAME_AFTER_DASH.sub("", plain[i + len(w): end])
+        for p in lexicon.get().phrases:  # words the lexicon knows are read by their own rank
+            gap = p.pattern.sub("", gap)
+        if re.search(r"[\u4e00-\u9fff]", _GOVERNED.sub("", gap)):
+            out.add(i)
+    return frozenset(out)
+
+
+_BRACKET_BEFORE_AMOUNT = re.compile(r"(?:\([^()]*\)|（[^（）]*）|\[[^\[\]]*\])\s*$")
+
+
+def _known_end(text: str) -> bool:
+    """Whether `text` ends with a word the reader knows (a lexicon phrase, a transaction's own word)
+    or with no Chinese word at all (a figure, a time, a card's tail)."""
+    tail = text.rstrip()
+    if not re.search(r"[\u4e00-\u9fff]$", tail):
+        return True
+    if re.search(f"(?:{_GOVERNED.pattern})$", tail):
+        return True
+    return any(m.end() == len(tail) for p in lexicon.get().phrases for m in p.pattern.finditer(tail[-12:]))
+
+
+def _unknown_verbs_bracket(text: str, money: Money, clause_left: int) -> tuple[tuple[int, int], ...]:
+    """The span of a bracket between the amount and a verb the reader does not know (工商银行入户(跨行
+    转出)888元): the bracket says what the unknown verb was about - the other bank's side of a transfer,
+    the channel - so its words do not decide the direction (ICBC's summary in brackets is often the
+    counterparty's: 收入(跨行转出)). Empty when the word before the bracket is known, or there is none."""
+    before = text[clause_left: money.start]
+    found = _BRACKET_BEFORE_AMOUNT.search(before)
+    if found is None or _known_end(before[:found.start()]):
+        return ()
+    return ((clause_left + found.start(), clause_left + found.end()),)
+
+
+def _outside_fields(text: str) -> frozenset[int]:
+    """Positions of weak words in `text` that stand in no field line of a card (交易类型：消费,
+    支付方式：京东付款码打白条): a kind of payment named in another sentence than the amount's -
+    an advert's 手机支付, 消费满60减20 - says nothing of which way this movement went."""
+    out = set()
+    for i, _, _ in _hits(text, "weak"):
+        start = max(text.rfind("\n", 0, i), *(text.rfind(c, 0, i) for c in "。;；!?！？")) + 1
+        if not _FIELD.match(text, start):
+            out.add(i)
+    return frozenset(out)
+
+
+def _at(part: str, raw: str, *, own_credit_card: bool, paying_someone: bool,
+        skip: frozenset[int] = frozenset(), silent: tuple[tuple[int, int], ...] = ()) -> Decision | None:
+    """The decision of one window, by the ranks in order, or None when no rank has a hit there.
+    `skip`: positions in the window of weak words that only name a channel (_channel_modifiers);
+    `silent`: spans whose words do not vote at any rank (_unknown_verbs_bracket)."""
     if (reversed_ := _reversal(part)) is not None:
         return reversed_
     for rank in lexicon.RANKS:
         hits = _hits(raw if rank in lexicon.UNMASKED else part, rank)
+        if rank == "weak":
+            hits = [h for h in hits if h[0] not in skip]
+        hits = [h for h in hits if not any(a <= h[0] < b for a, b in silent)]
         if own_credit_card and not paying_someone:  # 还款 INTO the holder's credit card
             # and a bare 提现 FROM it is a cash advance (广发卡…提现人民币1000.00元，目前可用额度…): money out
             hits = [(i, IN if _REPAYMENT.match(w) or (w == "付款" and _PAID_TOWARDS.search(part[max(0, i - 20): i]))
