@@ -476,7 +476,8 @@ _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付�
 # A bare figure with cents right after one of these is the movement (浦发 `快捷支付12.00[支付宝-…]`,
 # 江苏银行 `消费1169.00，…`): the words that move money, not only the direction verbs.
 _DIRECTION_VERBS = ("消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还|快捷支付|网上支付|网银支付|无卡支付|"
-                    "付款|扣款|代扣|代付|转账|汇款|汇入|汇出|取款|取出|卡取|取现|提现|退款|缴费")
+                    "付款|扣款|代扣|代付|转账|汇款|汇入|汇出|取款|取出|卡取|取现|提现|退款|缴费|"
+                    "收款|到账|到帐|来账|划入|划扣|代发|扣费|扣收|退货|退回|转存|缴存|汇缴|结息|兑付")
 _HELD = ("hold", "pending")  # no-money categories whose figure is shown for review (lexicon.toml)
 
 

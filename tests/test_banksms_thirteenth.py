@@ -124,3 +124,24 @@ def test_an_unknown_arrival_word_after_a_transfer_is_no_payment_to_someone() -> 
     assert n.direction is not Direction.DEBIT, n
     assert outcome(read("您尾号8073卡02月20日16:34转账到李*账户人民币100.00元，当前余额0.00元。【交通银行】",
                         "95559")) == OUT
+
+
+# ---- a figure without 元 right after a plain money-in verb is the amount ----------------------------
+BARE_AFTER_IN_VERB = [  # constructed in 浦发银行's frame (dev: 存入500.00[支付宝-提现], no 元)
+    ("【浦发银行】您尾号1234卡人民币活期03月18日17:34网联收款500.00，可用余额1000.00。", "95528", "500.00"),
+    ("【浦发银行】您尾号1234卡人民币活期03月18日17:34跨行来账500.00，可用余额1000.00。", "95528", "500.00"),
+    ("【浦发银行】您尾号1234卡人民币活期03月18日17:34代发500.00，可用余额1000.00。", "95528", "500.00"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "amount"), BARE_AFTER_IN_VERB, ids=lambda v: str(v)[:24])
+def test_a_bare_figure_after_a_money_in_verb_is_the_amount(body: str, sender: str, amount: str) -> None:
+    n = read(body, sender)
+    assert outcome(n) == IN and n.amount == Decimal(amount), n
+
+
+def test_a_product_paid_out_at_maturity_is_money_in() -> None:
+    """理财产品到期兑付: the product's money paid back into the card (as 赎回)."""
+    n = read("【平安银行】您存款账户1234于3月18日17:34理财产品到期兑付人民币5000.00元，活期余额人民币6000.00元。",
+             "95511")
+    assert outcome(n) == IN and n.amount == Decimal("5000.00"), n
