@@ -109,7 +109,7 @@ _SIG = re.compile(r"-?【([^【】]{1,24})】|-?\[([^\[\]]{1,24})\]")
 _INSTITUTION = re.compile(
     r"银行|农信|农商|信用社|信用联社|村镇|公积金|12329|支付宝|财付通|微信支付|云闪付|银联|京东金融|京东支付|"
     r"网银在线|白条|花呗|借呗|月付|分期乐|美团支付|抖音支付|翼支付|数字人民币|钱包|金融|微粒贷|网商贷|信用卡|"
-    r"微信收款|零钱通|农金|农村信用|数科|数字科技|消费金融|小额贷款|医保|社保")
+    r"微信收款|零钱通|农金|农村信用|数科|数字科技|消费金融|小额贷款|医保|社保|信合")
 # The holder's own account referred to in the text: with no bank signature or bank number, a
 # message that talks to the holder about the holder's account reads as an account notice (app
 # notifications and exports often drop the sender), unless a personal number sent it.
@@ -138,7 +138,7 @@ _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交�
 # a mobile or a landline, also as quoted with its last digits masked (151194603xx)
 _PERSONAL_NUMBER = re.compile(r"1[3-9]\d{7}[\dxX*]{2}|0\d{7,9}[\dxX*]{2}")
 _BANK_NAME = re.compile(
-    r"(?:银行|农信|农商|信用社|联社|公积金|公积金中心|12329|信用卡|信用卡中心)(?:\s*[(（][^()（）]{1,6}[)）])?$")
+    r"(?:银行|农信|信合|农商|信用社|联社|公积金|公积金中心|12329|信用卡|信用卡中心)(?:\s*[(（][^()（）]{1,6}[)）])?$")
 _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行",
                       "中国工商银行": "工商银行", "中国建设银行": "建设银行", "中国光大银行": "光大银行",
                       "中国民生银行": "民生银行", "上海浦东发展银行": "浦发银行", "浦东发展银行": "浦发银行",
@@ -481,6 +481,13 @@ _DIRECTION_VERBS = ("消费|支出|存入|转入|转出|支取|收入|入账|还
 _HELD = ("hold", "pending")  # no-money categories whose figure is shown for review (lexicon.toml)
 
 
+def _forged_link(flagged: tuple[tuple[str, str], ...]) -> bool:
+    """A link to a look-alike of an official domain or to a bare IP address: no bank's own notice
+    carries one, whatever number it came from (a fake base station shows the bank's number)."""
+    return any(r.startswith(("lookalike:", "ip_host")) or "; lookalike:" in r or "; ip_host" in r
+               for _, r in flagged)
+
+
 def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
     """The first no-money phrase that applies: hard ones anywhere in `s`, the others in the amount's
     own sentence or clause (anywhere when there is no amount)."""
@@ -562,6 +569,19 @@ def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Mone
 
 # A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
 _FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
+# a deposit's interest paid to the holder (结息, 利息收入, 付息), in a notice naming no debt
+_INTEREST_PAID = re.compile(r"结息|利息收入|付息|利息入账|利息存入")
+_DEBT_WORDS = re.compile(r"贷款|借款|欠款|应还|逾期|透支|分期|信用卡")
+# what a bill's figure became: 应还款2,345.67元已于…从您尾号3082的还款账户扣收成功, 账单1,236.40元已自动还款成功
+_TAKEN_AFTER = re.compile(r"\s*元?\s*(?:已|已经)[^。;；,，]{0,40}?"
+                          r"(?:扣收|扣款|划扣|扣除|扣缴|还款|还清|缴纳)(?:成功|完成)?"
+                          r"(?![^。;；]{0,6}(?:失败|不成功))")
+
+
+def _window_end(s: str, at: int) -> int:
+    """The end of the sentence holding `at`."""
+    ends = [i for i in (s.find(c, at) for c in "。;；!?！？\n") if i >= 0]
+    return min(ends) if ends else len(s)
 # Money words about an account, for a text without sender or signature (shown for review).
 _REPAID = re.compile(r"还款|已还|还本息|偿还|归还")  # repayment words, which say nothing of the account
 # A debt named beside the holder's account, which the account repays: 信用卡还款, 向尾号1356的信用卡
@@ -767,7 +787,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # (such a shortener still earns that sender no trust for its links: they are judged as anyone's)
     vouched = not spoofed and not (sig_code and unverified_sp and unofficial)
     institution = _institution(names, bank, sender, s)
-    bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender == "12329"
+    bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender in ("12329", "12333")
                    or normalized_sender in ("95188", "95017", "95516"))
     # an account notice without a bank's name or number: it speaks of the holder's own account
     own_tail, other_tail, other_role = accounts.tails_with_role(s)
@@ -839,6 +859,13 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         moved = money.bare_after_verb(s, monies, _DIRECTION_VERBS)
     if not moved:  # 扣收年费人民币10.00元: a fee taken is itself the movement
         moved = [m for m in monies if m.label == "fee" and _FEE_TAKEN.search(s[max(0, m.start - 16): m.start])]
+    if not moved and _INTEREST_PAID.search(s) and not _DEBT_WORDS.search(s):
+        # 贵账户*5802于…结息，利息8.63元，税后利息8.63元: a deposit's interest paid in (after tax if said)
+        paid = [m for m in monies if m.label == "fee" and s[max(0, m.start - 4): m.start].endswith("利息")]
+        moved = sorted(paid, key=lambda m: "税后" not in s[max(0, m.start - 4): m.start])[:1]
+    if not moved:  # 本期应还款2,345.67元已于05月20日从您尾号3082的还款账户扣收成功: the bill, taken
+        moved = [m for m in monies if m.label in ("bill", "due")
+                 and _TAKEN_AFTER.match(s, m.end, _window_end(s, m.end))]
     main = money.tied_to_balance(s, moved, balance_m) or (moved[0] if moved else None)
     # the direction is read at the amount as spent, the yuan it settled at are the amount
     settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
@@ -896,7 +923,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 return dataclasses.replace(
                     base, kind=EventKind.SMS, category=Category.SPOOFED, amount=main.value,
                     currency=main.currency, stated_time=stated, precision=precision, amount_raw=main.raw)
-            if flagged and (spoofed or not sender_bank) and not (
+            if flagged and (spoofed or not sender_bank or _forged_link(flagged)) and not (
                     own_tail is not None and not spoofed and _advert_apart(s, main, flagged)):
                 # the claimed sum stays as evidence of the lure; no money moved by this message
                 return dataclasses.replace(

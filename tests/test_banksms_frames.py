@@ -32,7 +32,7 @@ from evidence import notices
 from evidence.model import Direction
 
 IN, OUT, NONE, BACK = "in", "out", "none", "back"
-# a verb no lexicon knows after a payment channel (快捷支付贷记, 付款业务回款): in, review or nothing,
+# a verb no lexicon knows after a payment channel (快捷支付过账, 付款业务回款): in, review or nothing,
 # never out - real banks word money in in ways the reader has not seen, and that must not be a loss
 UNKNOWN = BACK
 REPAY = "repay"  # into a credit card; from a deposit account out, or review when no debt is named
@@ -161,10 +161,10 @@ CONSTRUCTIONS = [
     (IN, "支付宝转账转入{amt}"),
     (IN, "理财赎回{amt}"),
     # a channel with a verb the reader does not know (the credit verbs of banks it never saw)
-    (UNKNOWN, "快捷支付贷记{amt}"),
+    (UNKNOWN, "快捷支付过账{amt}"),
     (UNKNOWN, "网上支付回款{amt}"),
     (UNKNOWN, "付款业务入户{amt}"),
-    (UNKNOWN, "网联付款进账{amt}"),
+    (UNKNOWN, "网联付款变动{amt}"),
     (UNKNOWN, "快捷支付变动(张*支付宝转账){amt}"),
     (UNKNOWN, "跨行支付系统变动{amt}"),
     # money out
@@ -403,7 +403,7 @@ TYPES = [
     (OUT, "取款"), (OUT, "转账支出"), (OUT, "跨行汇款转出"), (OUT, "代扣"), (OUT, "缴费"), (OUT, "支出-协议支付"),
     (OUT, "二维码消费"), (OUT, "消费，京东支付－京东商城业务"), (OUT, "数币兑出取出"), (OUT, "转出"),
     (OUT, "手机银行转出"), (OUT, "银联扣款"),
-    (UNKNOWN, "快捷支付贷记"), (UNKNOWN, "网上支付回款-京东商城平台商户"), (UNKNOWN, "付款业务入户（转账）"),
+    (UNKNOWN, "快捷支付过账"), (UNKNOWN, "网上支付回款-京东商城平台商户"), (UNKNOWN, "付款业务入户（转账）"),
 ]
 
 

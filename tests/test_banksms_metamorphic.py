@@ -101,7 +101,7 @@ def test_any_unrelated_sentence_added(r: dict[str, Any], advert: tuple[str, str]
 _CREDITS = [r for r in _MONEY if r.get("direction") == "credit"]
 # words that say money moved and not which way, or a way no lexicon rank holds: what a bank the reader
 # never saw may write where dev's banks write 收入 / 转入 / 代付
-_UNKNOWN_VERBS = st.sampled_from(["变动", "贷记", "回款", "入户", "进账", "到达", "回提", "发生", "记账", "办理"])
+_UNKNOWN_VERBS = st.sampled_from(["变动", "过账", "回款", "入户", "记录", "到达", "回提", "发生", "记账", "办理"])
 
 
 @_SLOW

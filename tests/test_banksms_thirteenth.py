@@ -21,16 +21,16 @@ REVIEW = "review"
 
 # ---- an unknown verb after a payment channel: review (or money in), never a debit -------------------
 UNKNOWN_VERB = [
-    # dev unresolved-code-123 with its 收入 unknown: 快捷支付 names the channel, 贷记 is the verb
-    ("【工商银行】您尾号5196卡1月22日23:58快捷支付贷记(张**支付宝转账支付宝)5元，余额9.60元。", "95588"),
+    # dev unresolved-code-123 with its 收入 unknown: 快捷支付 names the channel, 过账 is the verb
+    ("【工商银行】您尾号5196卡1月22日23:58快捷支付过账(张**支付宝转账支付宝)5元，余额9.60元。", "95588"),
     # dev unresolved-code-124 / -18 (中国银行) with 收入 unknown
     ("您的借记卡账户长城电子借记卡，于09月16日网上支付回款人民币100.00元,交易后余额100.10【中国银行】", "95566"),
     # dev d-sms739-9 (平安银行) with 转入 unknown: 付款业务 is a business line, not the verb
     ("您存款账户7607于8月11日3:41付款业务入户人民币299.94元，活期余额人民币300.52元。【平安银行】", "95511"),
     # dev unresolved-code-145 (兴业银行)
-    ("23日00:09账户*8221*网联付款进账105.00元，余额19098.75元[兴业银行]", "95561"),
+    ("23日00:09账户*8221*网联付款变动105.00元，余额19098.75元[兴业银行]", "95561"),
     # dev autoresource-40 (招商银行) with 退款 unknown: the verb in its own clause, before the amount's
-    ("您账户0565于01月07日12:33在【拼多多支付-拼多多平台商户】发生快捷支付贷记，人民币33.50[招商银行]", "95555"),
+    ("您账户0565于01月07日12:33在【拼多多支付-拼多多平台商户】发生快捷支付过账，人民币33.50[招商银行]", "95555"),
     # a card's field line: the type is a channel and an unknown verb (dev c-autorule-history-2's frame)
     ("交易时间：尾号5174储蓄卡5月27日00:42\n交易类型：财付通快捷支付回款-京东商城平台商户\n交易金额：人民币 37.13 元\n"
      "卡内余额：人民币 37.13 元", "招商银行"),
@@ -61,7 +61,7 @@ def test_the_unknown_verb_cases_are_money_in_when_the_verb_is_known() -> None:
     word's doing, not a notice the reader cannot read."""
     for (body, sender), verb in zip(UNKNOWN_VERB, ("收入", "收入", "转入", "收入", "退款", "存入", "转入", "收入",
                                                    "转入", "转入"), strict=True):
-        known = body.replace("贷记", verb).replace("回款", verb).replace("入户", verb).replace("进账", verb)
+        known = body.replace("过账", verb).replace("回款", verb).replace("入户", verb).replace("变动", verb)
         assert outcome(read(known, sender)) == IN, known
 
 
@@ -145,3 +145,72 @@ def test_a_product_paid_out_at_maturity_is_money_in() -> None:
     n = read("【平安银行】您存款账户1234于3月18日17:34理财产品到期兑付人民币5000.00元，活期余额人民币6000.00元。",
              "95511")
     assert outcome(n) == IN and n.amount == Decimal("5000.00"), n
+
+
+# ---- classes the blind audit showed (tests/test_banksms_blind_audit.py), each with variants --------
+AUDIT_CLASSES = [
+    # 借记 / 贷记 as the bookkeeping verbs of rural and city banks; 借记卡 / 贷记卡 stay card names
+    ("【湖南农信】您的账户*4487于03月05日14:32借记人民币8,000.00元，余额1,120.50元，摘要：网银转账。", "96518", OUT,
+     "8000.00"),
+    ("【九江银行】您的账户*1458于2026-04-09 16:22贷记人民币3,500.00元,摘要:转账,余额3,880.00", "1069058887", IN,
+     "3500.00"),
+    ("您的借记卡账户长城电子借记卡，于09月16日收入人民币100.00元,交易后余额100.10【中国银行】", "95566", IN, "100.00"),
+    ("【某某农商银行】您尾号1234的贷记卡03月18日消费人民币88.00元。", "106900001234", OUT, "88.00"),
+    # a request (请及时存入足额资金) is what to do next, not this movement
+    ("【邮储银行】26年03月25日06:10您尾号335账户贷款还款扣款，应扣金额2,136.40元，实扣金额1,500.00元，余额0.00元，"
+     "请及时存入足额资金。", "95580", OUT, "1500.00"),
+    # a card's refund written with a minus, and the sentence says where it went
+    ("【中信银行】您尾号1203的中信卡03月30日退货人民币-1,299.00元，已存入您的卡账户。", "95558", IN, "1299.00"),
+    # a fee taken off before the amount moved (扣除…后入账), in a foreign currency tied to its balance
+    ("您的借记卡账户9012，于04月11日收到境外汇款USD1,200.00，扣除费用USD15.00后入账USD1,185.00，可用余额USD1,310.44"
+     "【中国银行】", "95566", IN, "1185.00"),
+    ("【工商银行】您尾号1234卡3月18日收到跨行汇款2,000.00元，扣除手续费后入账1,995.00元，余额3,000.00元。", "95588", IN,
+     "1995.00"),
+    # 陕西信合 signs as a credit union
+    ("【陕西信合】您尾号3318的富秦卡于08月13日19:27他行转入3,600.00元，余额4,090.17元，对方户名：马*涛。",
+     "10690596262", IN, "3600.00"),
+    # a pension paid by the social security bureau's own number (12333)
+    ("【济南市人社局】您的社会保障卡金融账户（尾号3451）于2026年01月15日发放基本养老金3,256.80元，请注意查收。",
+     "12333", IN, "3256.80"),
+    # a deposit's interest paid in, after tax where said
+    ("【成都银行】贵账户*5802于2025-12-21结息，利息8.63元，税后利息8.63元，余额20,185.44元。", "95507", IN, "8.63"),
+    ("【某某村镇银行】您尾号6612的账户于06月21日结息，利息12.40元，税后利息11.78元，余额3,011.78元。", "106900001111",
+     IN, "11.78"),
+    # a due figure the same clause says was then taken
+    ("【成都住房公积金】您的公积金贷款本期应还款2,345.67元已于2026年05月20日从您尾号3082的还款账户扣收成功。", "12329",
+     OUT, "2345.67"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want", "amount"), AUDIT_CLASSES, ids=lambda v: str(v)[:24])
+def test_the_blind_audit_classes(body: str, sender: str, want: Direction, amount: str) -> None:
+    n = read(body, sender)
+    assert outcome(n) == want and n.amount == Decimal(amount), n
+
+
+NO_MONEY = [
+    # a direct debit signed up for, with its cap (扣款上限 is a limit: a figure after 扣款 is not always
+    # what was taken)
+    ("您尾号*5520的借记卡已签约代扣业务，扣款上限3,000.00元/月，签约商户：某保险公司。【交通银行】", "95559"),
+    ("【某某银行】您已开通快捷支付，单日扣款上限5,000.00元。", "95588"),
+    # a loan falling due: 应还本金 is the bill, 利息 what is due on it
+    ("【泰州农商银行】您的贷款将于5月5日到期，到期应还本金100,000.00元，利息512.50元，请提前备足资金。", "1069055566"),
+    # a transfer waiting for the holder to accept it
+    ("微信转账\n对方向你发起转账￥800.00，请在24小时内确认收款，逾期未收款将退还对方。", "微信支付"),
+    # an application approved, its money not yet paid
+    ("【深圳住房公积金】您的提取申请已审核通过，提取金额20,000.00元，预计3个工作日内转入您尾号1137的银行卡。", "12329"),
+    # a look-alike of the bank's own domain: no bank's notice carries one, whatever number it came from
+    ("【民生银行】提醒您：您的账户有笔88.00元的理财体验金到账，点击 cmbc-lc.cc 激活领取。", "106910995568"),
+    ("【工商银行】您尾号1234卡3月18日17:34收入(退款)2,000元，点击 icbc-tk.com 领取。", "95588"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender"), NO_MONEY, ids=lambda v: str(v)[:24])
+def test_the_blind_audit_no_money_classes(body: str, sender: str) -> None:
+    n = read(body, sender)
+    assert n.direction is None and not n.needs_review, n
+
+
+def test_an_approval_paid_in_the_same_sentence_did_move() -> None:
+    n = read("【某某住房公积金】您的提取申请已审核通过，提取金额20,000.00元已转入您尾号1137的银行卡。", "12329")
+    assert outcome(n) == IN and n.amount == Decimal("20000.00"), n

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 SOURCES = REPO / "evidence" / "sources"
 NOT_FORMATS = {"__init__", "common", "victim_toml"}  # helpers and the lawyer's own entries
-CORPORA = {"bank_sms"}  # labelled message corpora for bench/notices_eval.py, not format samples
+CORPORA = {"bank_sms", "bank_sms_audit"}  # labelled message corpora (notices_eval, the blind audit), not samples
 SH = times.zone("Asia/Shanghai")
 # Some formats carry no year (pasted SMS): it comes from the case period, never from the file's
 # modification time (which a git checkout sets to "now"; pinned anyway to the day of saving).

@@ -159,16 +159,21 @@ def _quiet(text: str, start: int, end: int) -> str:
 
 
 # 如有外币欠款以入账为准, 若转账未到账请…: a clause put as a condition says what may be, not what
-# this movement was
-_CONDITION = re.compile(r"(?<=[,，:：;；。!！?？\n])\s*(?:如果|假如|倘若|如(?![下意实期])|若)[^,，。;；!！?？\n]*")
+# this movement was; one put as a request (请及时存入足额资金, 请勿向陌生人转账) says what to do next
+_CONDITION = re.compile(r"(?<=[,，:：;；。!！?？\n])\s*(?:如果|假如|倘若|如(?![下意实期])|若|请)[^,，。;；!！?？\n]*")
+
+
+# 扣除费用USD15.00后入账USD1,185.00: what was taken off before the movement, not the movement
+_DEDUCTED_FIRST = re.compile(r"(?:扣除|扣减|减去|扣掉)[^,，。;；!！?？\n]{0,24}?后")
 
 
 def _blank_conditions(text: str, money: Money) -> str:
-    """`text` with every clause that opens with 如/若 blanked (positions kept), but the amount's own."""
+    """`text` with every clause that opens with 如/若/请 blanked (positions kept), but the amount's own,
+    and every 扣除…后 phrase (the fee taken off before the amount moved)."""
     def blank(m: re.Match[str]) -> str:
         holds_amount = m.start() <= money.start < m.end()
         return m.group(0) if holds_amount else " " * len(m.group(0))
-    return _CONDITION.sub(blank, text)
+    return _DEDUCTED_FIRST.sub(blank, _CONDITION.sub(blank, text))
 
 
 def sentence(s: str, money: Money) -> str:
@@ -248,6 +253,12 @@ def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
     if own_credit_card:
         back += _REPAID_WORD.findall(clause_)
     if back:
+        # 退货人民币-1,299.00元，已存入您的卡账户: the sentence itself says the money came in
+        left, right = _window(s, money.start, money.end, _SENTENCE_END)
+        sentence_ = blank_brackets(mask_roles(s[left:right]))
+        said = {d for _, d, _ in _hits(sentence_, "strong") + _hits(sentence_, "voice")}
+        if said == {IN}:
+            return Decision(IN, "return", (money.raw, *dict.fromkeys(back)))
         return Decision(None, "conflict", (money.raw, *dict.fromkeys(back)))
     sentence_end = _window(s, money.start, money.end, _SENTENCE_END)[1]
     return _undone(Decision(OUT, "sign", (money.raw,)), s[money.end: sentence_end])

@@ -51,12 +51,14 @@ _LABELS = (
     ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$"
                            r"|(?<![a-z])(?:(?:avl\.?|available|a/c|acct|ledger)\s*)?bal(?:ance)?\.?\s*(?:is|:|of)?\s*$",
                            re.IGNORECASE)),
-    ("limit", re.compile(r"(?:额度|限额)[^,。;\d]{0,6}$")),  # a credit line, a transaction limit (单笔限额5000元)
+    # a credit line, a transaction limit (单笔限额5000元), a direct debit's cap (扣款上限3,000.00元/月)
+    ("limit", re.compile(r"(?:额度|限额|上限|封顶)[^,。;\d]{0,6}$")),
     # what is still owed or left after it (剩余贷款本金为443750.00元, 尚欠), not what moved
     ("remaining", re.compile(r"(?:剩余|尚欠|未还)[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     # 最低还款额, 最低应还 (a bill's minimum payment, not its total)
     ("minimum", re.compile(r"最低(?:还款|应还款?|应缴|应付)?(?:额|金额)?[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
-    ("bill", re.compile(r"(?:账单|应还款?|应还金额|账单金额|欠款)[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
+    ("bill", re.compile(r"(?:账单|应还(?:款|本金|本息|利息)?|应还金额|账单金额|欠款)[为是:\s]*(?:人民币|RMB)?\s*$",
+                        re.IGNORECASE)),
     ("fee", re.compile(r"(?:手续费|服务费|费用|工本费|年费|月费|短信费|管理费|利息|违约金|滞纳金)"
                        r"(?:为|是|:|\s)*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("points", re.compile(r"积分[为是:\s]*$")),
@@ -147,7 +149,9 @@ def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
     found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,6}}?\s*(\d[\d,]*\.\d{{2}})(?![\d.])", s)
     if not found:
         return []
-    return [dataclasses.replace(x, marked=True) for x in monies if x.start <= found.start(1) < x.end]
+    # (a limit stays a limit: 扣款上限3,000.00元/月 is what may be taken, not what was)
+    return [dataclasses.replace(x, marked=True) for x in monies
+            if x.start <= found.start(1) < x.end and x.label != "limit"]
 
 
 # The bank's own template states the movement right before the balance after it:
@@ -162,11 +166,12 @@ _TO_BALANCE = re.compile(r"\s*元?\s*[,，;；]?\s*(?:当前|交易后|活期|�
 
 
 def tied_to_balance(s: str, moved: list[Money], balance: Money | None) -> Money | None:
-    """A later movement figure that the balance follows directly, in CNY, with its own verb."""
+    """A later movement figure that the balance follows directly, in the currency of the first and of
+    the balance, with its own verb (收到境外汇款USD1,200.00，扣除费用后入账USD1,185.00，可用余额USD…)."""
     if balance is None or len(moved) < 2:
         return None
     for m in moved[1:]:
-        if (m.currency == "CNY" and moved[0].currency == "CNY" and m.end <= balance.start
+        if (m.currency == moved[0].currency == balance.currency and m.end <= balance.start
                 and _TO_BALANCE.fullmatch(s[m.end: balance.start])
                 and _TIED_VERB.search(_BRACKET_END.sub("", s[: m.start])[-12:])):
             return m
