@@ -214,3 +214,12 @@ def test_the_blind_audit_no_money_classes(body: str, sender: str) -> None:
 def test_an_approval_paid_in_the_same_sentence_did_move() -> None:
     n = read("【某某住房公积金】您的提取申请已审核通过，提取金额20,000.00元已转入您尾号1137的银行卡。", "12329")
     assert outcome(n) == IN and n.amount == Decimal("20000.00"), n
+
+
+def test_a_banks_own_group_site_is_no_look_alike() -> None:
+    """The forged-link rule reads a look-alike as a lure whatever number sent it, so the bank's own
+    other sites must be known: ICBC's corporate site icbc-ltd.com (sourced in official_domains.toml)."""
+    n = read("【工商银行】您尾号1234卡3月18日17:34消费5,000元，余额100元。详情 icbc-ltd.com/cn", "95588")
+    assert outcome(n) == OUT and not n.phishing, n
+    lure = read("【工商银行】您尾号1234卡3月18日17:34消费5,000元，余额100元。详情 icbc-ltd.net/cn", "95588")
+    assert lure.direction is None and lure.phishing, lure
