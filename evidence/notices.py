@@ -488,11 +488,22 @@ def _forged_link(flagged: tuple[tuple[str, str], ...]) -> bool:
                for _, r in flagged)
 
 
+def _card_title(s: str, main: money.Money | None) -> str:
+    """An app card's title lines - the lines above the amount's that hold no figure (微信支付 / 退款处理中,
+    你有一笔待接收的转账, over 转账金额 ￥1,500.00): they speak of every line under them, the amount's
+    among them. Empty for a message of one or two lines."""
+    if main is None or s.count("\n") < 2:
+        return ""
+    above = s[: s.rfind("\n", 0, main.start) + 1].split("\n")
+    return "".join(line + "\n" for line in above if line and not re.search(r"\d", line))
+
+
 def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
     """The first no-money phrase that applies: hard ones anywhere in `s`, the others in the amount's
     own sentence or clause (anywhere when there is no amount)."""
-    where = {"message": s, "sentence": direction.sentence(s, main) if main else s,
-             "clause": direction.clause(s, main) if main else s}
+    title = _card_title(s, main)
+    where = {"message": s, "sentence": title + direction.sentence(s, main) if main else s,
+             "clause": title + direction.clause(s, main) if main else s}
     for entry in lexicon.get().no_money:
         text = where[entry.scope]
         if entry.category == Category.PROMO:  # a bracket names the channel: 支出(消费-立减20元)480元
@@ -570,12 +581,17 @@ def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Mone
 # A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
 _FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
 # a deposit's interest paid to the holder (结息, 利息收入, 付息), in a notice naming no debt
-_INTEREST_PAID = re.compile(r"结息|利息收入|付息|利息入账|利息存入")
+_INTEREST_PAID = re.compile(r"结息|利息收入|付息|利息入账|利息存入|收到利息")
 _DEBT_WORDS = re.compile(r"贷款|借款|欠款|应还|逾期|透支|分期|信用卡")
 # what a bill's figure became: 应还款2,345.67元已于…从您尾号3082的还款账户扣收成功, 账单1,236.40元已自动还款成功
 _TAKEN_AFTER = re.compile(r"\s*元?\s*(?:已|已经)[^。;；,，]{0,40}?"
                           r"(?:扣收|扣款|划扣|扣除|扣缴|还款|还清|缴纳)(?:成功|完成)?"
                           r"(?![^。;；]{0,6}(?:失败|不成功))")
+
+
+# a credit card's charge posted (年费…已于04月01日入账, 循环利息…已入账, 已收取): 入账 on a card's bill
+# is posting, not money in
+_POSTED = re.compile(r"\s*元?\s*(?:已|已经)(?:于[^。;；,，]{0,14})?(?:入账|收取|扣收|计收)")
 
 
 def _window_end(s: str, at: int) -> int:
@@ -636,13 +652,17 @@ _CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微�
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 _BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|账单金额|本期应还|到期还款日|最后还款日|\d{1,2}月(?:份)?应还")
+_BILL_REPAID = re.compile(r"账单(?:已(?:于|经)?|已)[^。;；,，]{0,30}?(?:自动)?还款(?!日|提醒)|账单已还清")
 
 
 def _bill_up_to(s: str, main: money.Money) -> bool:
     """Bill words before the amount or in its sentence: the figure is the bill's. A bill remark in a
-    later sentence (消费500元，余额100元。本期账单请于4月5日前还款) leaves the notice a movement."""
+    later sentence (消费500元，余额100元。本期账单请于4月5日前还款) leaves the notice a movement, and so
+    does a bill its own sentence says was repaid (本期账单已于04月25日通过尾号*8830借记卡自动还款人民币
+    2,918.77元): the figure is the repayment."""
     ends = [i for i in (s.find(c, main.end) for c in "。!?;；！？\n") if i >= 0]
-    return _BILL.search(s, 0, min(ends) if ends else len(s)) is not None
+    end = min(ends) if ends else len(s)
+    return _BILL.search(s, 0, end) is not None and not _BILL_REPAID.search(s, 0, end)
 
 
 # A shop's or a travel site's own notice that it refunded an order into the holder's wallet or card
@@ -787,7 +807,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # (such a shortener still earns that sender no trust for its links: they are judged as anyone's)
     vouched = not spoofed and not (sig_code and unverified_sp and unofficial)
     institution = _institution(names, bank, sender, s)
-    bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender in ("12329", "12333")
+    bankish = bool(bank or any(_institutional(n) for n in names) or normalized_sender in ("12329", "12333", "12366")
                    or normalized_sender in ("95188", "95017", "95516"))
     # an account notice without a bank's name or number: it speaks of the holder's own account
     own_tail, other_tail, other_role = accounts.tails_with_role(s)
@@ -863,6 +883,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         # 贵账户*5802于…结息，利息8.63元，税后利息8.63元: a deposit's interest paid in (after tax if said)
         paid = [m for m in monies if m.label == "fee" and s[max(0, m.start - 4): m.start].endswith("利息")]
         moved = sorted(paid, key=lambda m: "税后" not in s[max(0, m.start - 4): m.start])[:1]
+    if not moved and own_cc:  # 年费人民币580.00元已于04月01日入账: a charge posted to the holder's card
+        moved = [m for m in monies if m.label == "fee" and _POSTED.match(s, m.end, _window_end(s, m.end))]
     if not moved:  # 本期应还款2,345.67元已于05月20日从您尾号3082的还款账户扣收成功: the bill, taken
         moved = [m for m in monies if m.label in ("bill", "due")
                  and _TAKEN_AFTER.match(s, m.end, _window_end(s, m.end))]
@@ -911,7 +933,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     unverified = (callback is not None and institutions.by_hotline(callback.group(1)) is None
                   and (not bankish or (not bank_number and own_tail is None)))
     if notice_like and looks_moved and (blocked is None or hold) and main is not None:
-        decision = direction.decide(s, main, own_credit_card=own_cc)
+        decision = (direction.Decision(direction.OUT, "strong", ("入账",)) if own_cc and main.label == "fee"
+                    else direction.decide(s, main, own_credit_card=own_cc))  # (a card's 入账 posts a charge)
         if decision.basis in ("weak", "none", "credit_card") and _bill_up_to(s, main):
             # 本期账单已出…本期消费1,000元: a bill's figures, only spending words about them
             return _statement(base, s, monies, received, tz)
@@ -955,10 +978,14 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 # 您于07月17日成功还款1352.29元) may be either: never a guessed debit
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason="repayment_account_unknown")
-            if own_tail is None and (other_role, found) in (
-                    ("payer", Direction.DEBIT), ("payee", Direction.CREDIT), ("to", Direction.CREDIT)):
-                # 付款账户尾号1234 on a payment the holder made is the holder's own account
-                notice = dataclasses.replace(notice, card_tail=other_tail, counterparty_tail=None)
+            if own_tail is None and other_role:
+                # 付款账户尾号1234 on a payment the holder made is the holder's own account, and 收款卡
+                # 中国银行(6092) on money the holder received (beside 付款方 刘*（6217****1023）)
+                roles = accounts.role_tails(s)
+                mine = roles.get("payer") if found is Direction.DEBIT else (roles.get("payee") or roles.get("to"))
+                if mine is not None:
+                    theirs = next((t for r, t in roles.items() if t != mine and r != "to"), None)
+                    notice = dataclasses.replace(notice, card_tail=mine, counterparty_tail=theirs)
             return dataclasses.replace(
                 notice, direction=found, direction_basis=decision.basis,
                 category=Category.DEBIT if found is Direction.DEBIT else Category.CREDIT)

@@ -1,16 +1,20 @@
 """A blind audit of the bank-SMS reader by people who never saw it (thirteenth pass, 2026-12-07).
 
-Two helpers, given only the brief in tests/data/bank_sms_audit/brief-{a,b}.md - no access to the
-reader's code, no running of it - each wrote Chinese bank and payment SMS as they remember banks
-word them, with their own labels: 122 that move money across ~50 institutions (set a) and 114 that
-mostly move none (set b: bills, reminders, holds, pending transfers, offers, codes naming sums, fraud
-texts). They are CONSTRUCTED texts, not real messages, so no figure on them is a held-out accuracy
-(tests/data/bank_sms/SPLIT.md keeps those); their value is wording the reader's authors did not
-choose. Read once before any error was looked at (reader at 7c56326): set a 111/122, set b 105/114
-with 1 spurious debit (a direct debit's cap, 扣款上限3,000.00元/月). The classes they showed were then
-fixed (tests/test_banksms_thirteenth.py); each line must now read as labelled, except the few below,
-where the project's own labelling rules (SCHEMA.md, as dev's real messages are labelled) differ from
-the helper's, each with its reason."""
+Five helpers, each given only a brief (tests/data/bank_sms_audit/brief-{a..e}.md) - no access to
+the reader's code, no running of it - wrote Chinese bank and payment SMS as they remember banks word
+them, with their own labels: (a) 122 moving money across ~50 institutions, (b) 114 mostly moving
+none (bills, holds, pending transfers, offers, codes naming sums, fraud texts), (c) 104 app pushes
+and notification cards, (d) 105 credit-card and consumer-credit texts, (e) 116 in the wording of
+2013-2016, the case's years. They are CONSTRUCTED texts, not real messages, so no figure on them is a
+held-out accuracy (tests/data/bank_sms/SPLIT.md keeps those); their value is wording the reader's
+authors did not choose. Each set was read once before any of its errors was looked at: a and b at
+7c56326 (111/122, 105/114 with 1 spurious debit: a direct debit's cap), c, d and e at 5cc1ec5
+(93/104 with 1 spurious debit: 京东小金库 paid out to the holder's card; 94/105; 111/116). The classes
+they showed were then fixed (tests/test_banksms_thirteenth.py); each line must now read as labelled,
+except those below: BY_DESIGN where the project's own labelling rules (SCHEMA.md, and dev's real
+messages as labelled) differ from the helper's, KNOWN_GAPS where the reader is still short. Neither
+kind is ever read as a debit the helper did not label.
+"""
 
 from __future__ import annotations
 
@@ -26,17 +30,32 @@ AUDIT = Path(__file__).resolve().parent / "data" / "bank_sms_audit"
 
 # id -> why the reading differs from the helper's label, by the project's rules
 BY_DESIGN = {
-    # a repayment of a credit product names no account of the holder's that paid (or names a wallet):
-    # shown for review or read as the product's statement, never a guessed debit (SCHEMA: repayment
-    # INTO a credit line is money in for it; the paying account is what the loss would be)
+    # a repayment of a credit product that names no account of the holder's that paid (or a wallet):
+    # shown for review or read as the product's statement, never a guessed debit
     "ra-81": "花呗 bill repaid from 余额宝: the product's statement, not a debit of the holder's card",
     "ra-82": "借呗 repaid, no paying account named: review (repayment_account_unknown)",
     "ra-83": "a shop's (【京东】) message is the shop's: never read as the holder's account notice",
     "ra-84": "美团月付 repaid, no paying account named, signed by the shop",
+    "rd-47": "a shop's (【美团】) message is the shop's",
+    "rc-29": "a shop app's unsigned card (美团支付, paid with 美团月付): review, nothing says whose account",
     # a refund the payer has issued, on its way to the holder: money in, as dev's real ones are
     # labelled (tests/test_banksms_frames.py::test_a_payment_to_the_holder_awaiting_arrival_is_money_in)
     "ra-111": "WeChat refund issued, 预计1-3个工作日到账: money in by the project's labels",
     "rb-88": "Alipay refund agreed, 预计…退回至你的招商银行储蓄卡: money in by the project's labels",
+    # a card's refund written with a minus and nothing more: review (the minus is the bank's sign)
+    "rc-79": "信用卡 退货人民币-899.00元 alone: review, never a debit",
+    # a spend abroad: the yuan it settled at is the claimant's figure
+    "rc-83": "消费美元USD 89.99，约合人民币652.30元: 652.30 yuan is the amount",
+    # an instalment's principal or fee posted to a card re-bills a purchase counted when it was made
+    "rd-36": "分期手续费…已入账: an instalment's figure, counted nowhere",
+    # 邮储's own frame: 提现金额 is money drawn from a platform INTO the account (the corrected shared label)
+    "re-15": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    # a housing fund's monthly contribution is money into the holder's fund account, as dev labels it
+    "re-114": "公积金汇缴: money in for the fund account",
+}
+KNOWN_GAPS = {
+    "rc-15": "余额宝收益 card (昨日收益 +0.87元) names no account: read as nothing",
+    "rd-43": "京东白条 used to pay an order in instalments (分6期): review, not the credit line's debit",
 }
 
 
@@ -49,14 +68,14 @@ def _lines(name: str) -> list[tuple[str, str, str, str, str, str, str]]:
     return out
 
 
-LINES = _lines("blind-a-moving.tsv") + _lines("blind-b-no-money.tsv")
+LINES = [line for part in "abcde" for line in _lines(f"blind-{part}.tsv")]
 _WAY = {Direction.CREDIT: "in", Direction.DEBIT: "out", None: "none"}
 
 
 def test_the_audit_sets_are_whole() -> None:
-    assert len(LINES) == 236 and len({x[0] for x in LINES}) == 236
+    assert len(LINES) == 561 and len({x[0] for x in LINES}) == 561
     wants = [x[3] for x in LINES]
-    assert wants.count("in") >= 60 and wants.count("out") >= 60 and wants.count("none") >= 100
+    assert wants.count("in") >= 150 and wants.count("out") >= 150 and wants.count("none") >= 150
 
 
 @pytest.mark.parametrize("line", LINES, ids=[x[0] for x in LINES])
@@ -64,9 +83,11 @@ def test_each_blind_line_reads_as_labelled(line: tuple[str, str, str, str, str, 
     id_, sender, body, want, amount, tail, note = line
     n = read(body, sender)
     got = _WAY[n.direction]
-    if id_ in BY_DESIGN:
-        assert got != want, f"{id_} now reads as labelled: drop it from BY_DESIGN ({BY_DESIGN[id_]})"
-        assert got != "out", n  # whatever the rule, none of them is counted as a loss
+    if id_ in BY_DESIGN or id_ in KNOWN_GAPS:
+        why = BY_DESIGN.get(id_) or KNOWN_GAPS[id_]
+        as_labelled = got == want and (want == "none" or n.amount == Decimal(amount))
+        assert not as_labelled, f"{id_} now reads as labelled: drop it from the list ({why})"
+        assert got != "out" or want == "out", n  # none of them is a debit the helper did not label
         return
     assert got == want, (n, note)
     if want != "none":
@@ -76,7 +97,7 @@ def test_each_blind_line_reads_as_labelled(line: tuple[str, str, str, str, str, 
 
 
 def test_nothing_in_the_audit_that_moved_no_money_is_a_debit() -> None:
-    """The issue's hardest rule over both sets: a text labelled as moving no money, or money in, is
+    """The issue's hardest rule over all five sets: a text labelled as moving no money, or money in, is
     never counted as a loss."""
     spurious = [x[0] for x in LINES if x[3] != "out" and read(x[2].replace("\\n", "\n"), x[1]).direction
                 is Direction.DEBIT]

@@ -223,3 +223,80 @@ def test_a_banks_own_group_site_is_no_look_alike() -> None:
     assert outcome(n) == OUT and not n.phishing, n
     lure = read("【工商银行】您尾号1234卡3月18日17:34消费5,000元，余额100元。详情 icbc-ltd.net/cn", "95588")
     assert lure.direction is None and lure.phishing, lure
+
+
+# ---- the second round of the blind audit (sets c, d, e), each class with a variant -----------------
+ROUND_TWO = [
+    # a wallet paid out to the holder's own card (京东小金库 was read as a debit of 10,000.00)
+    ("京东金融\n小金库转出到账\n转出金额 10,000.00元\n到账银行卡 建设银行(2281)\n状态 已到账",
+     "京东金融", IN, "10000.00",
+     None),
+    ("理财通\n理财通转出到账\n转出金额 500.00元\n到账银行卡 招商银行(1234)", "微信支付", IN, "500.00", None),
+    # a deposit's interest received, beside a tax of 0.00
+    ("北京农商银行：您的账户9210于2015年09月21日收到利息0.86元，税0.00元，余额3,004.11元。",
+     "96198", IN, "0.86", "9210"),
+    # a credit card's charges posted (入账 on a card's bill is posting)
+    ("【中国银行】尊敬的客户，您尾号为2286的中银白金信用卡年费人民币580.00元已于04月01日入账，将在本期账单中列示。",
+     "95566",
+     OUT, "580.00", "2286"),
+    ("【华夏银行】您尾号2019的信用卡本期循环利息人民币47.82元已于04月23日入账。", "95577", OUT, "47.82", "2019"),
+    # a bill its own sentence says was repaid automatically: the repayment, into the card
+    ("【交通银行】您尾号*5519信用卡本期账单已于04月25日通过尾号*8830借记卡自动还款人民币2,918.77元，感谢您的使用。",
+     "95559",
+     IN, "2918.77", "5519"),
+    # a cash instalment paid into the holder's debit card
+    ("【交通银行】您申请的现金分期人民币20,000.00元已于04月26日划入您尾号*8830的借记卡，分12期偿还。", "95559", IN,
+     "20000.00", "8830"),
+    # a signed figure without 元 after its verb
+    ("【福建农信】您的卡*2093 05月18日 网银转出 -3,000.00 余额 9,120.45", "96336", OUT, "3000.00", "2093"),
+    # a payment card naming both sides: the holder is the payee of money in
+    ("转账到账提醒\n收款金额 ¥880.00\n付款方 刘*（6217****1023）\n收款卡 中国银行(6092)",
+     "云闪付", IN, "880.00", "6092"),
+    ("云闪付\n收款到账\n收款码收款 ￥150.00\n付款人 *华\n收款卡 农业银行(5509)", "云闪付", IN, "150.00", "5509"),
+    # a loan's contract number is no account (借据号末四位6613)
+    ("【微众银行】您的微粒贷借款50,000.00元已于04月15日到账尾号2281的银行卡，借据号末四位6613。",
+     "95384", IN, "50000.00",
+     "2281"),
+    # lenders and a foreign bank by their own names; the tax bureau's own number
+    ("【捷信】尊敬的李先生，您的贷款已放款，金额3,000.00元已转入您尾号5529的银行卡。",
+     "1069070069", IN, "3000.00", "5529"),
+    ("[HSBC] Your A/C ending 4432 was credited with RMB 3,000.00 on 15APR24. 【汇丰中国】", "106575158008", IN,
+     "3000.00", "4432"),
+    ("【个人所得税】您的2023年度个税汇算退税1,234.00元已退付至您尾号6018的工商银行账户。",
+     "12366", IN, "1234.00", "6018"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want", "amount", "tail"), ROUND_TWO, ids=lambda v: str(v)[:24])
+def test_the_second_round_classes(body: str, sender: str, want: Direction, amount: str, tail: str | None) -> None:
+    n = read(body, sender)
+    assert outcome(n) == want and n.amount == Decimal(amount), n
+    if tail is not None:
+        assert n.card_tail == tail, n
+
+
+ROUND_TWO_NO_MONEY = [
+    # a card's title speaks of its lines: a transfer waiting to be accepted, a refund still processing
+    ("你有一笔待接收的转账\n转账金额 ￥1,500.00\n付款方 李**\n请在24小时内接收，超时将退还给对方", "微信支付"),
+    ("微信支付\n退款处理中\n退款金额 ¥2,399.00\n退款方式 原路退回 中国银行储蓄卡(3345)\n预计到账时间 1-3个工作日",
+     "微信支付"),
+    ("【抖音支付】你的订单退款 ￥259.00 正在处理，预计1-3个工作日原路退回至 交通银行储蓄卡(0977)", "抖音支付"),
+    # a time deposit rolled over
+    ("【福建农信】您尾号7781的定期存款于05月10日到期自动转存，本金20,000.00元，新存期一年。", "96336"),
+    ("【邮储银行】您尾号2065的定期存单将于2015年04月01日到期，本金20,000.00元，到期自动转存。", "95580"),
+    # an instalment's principal posted (第3/12期): the purchase was its own debit
+    ("【招商银行】您尾号3307的信用卡分期第3/12期本金人民币500.00元已于本期入账，原消费已计入。", "95555"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender"), ROUND_TWO_NO_MONEY, ids=lambda v: str(v)[:24])
+def test_the_second_round_no_money_classes(body: str, sender: str) -> None:
+    n = read(body, sender)
+    assert n.direction is None and not n.needs_review, n
+
+
+def test_a_title_line_with_a_figure_is_no_title() -> None:
+    """The title rule takes only lines above the amount that hold no figure: a card whose first
+    line is itself a movement (支付成功 ¥24.99) is read by that line."""
+    n = read("微信支付\n已支付¥24.99\n收款方 某某便利店\n支付方式 零钱", "微信支付")
+    assert outcome(n) == OUT and n.amount == Decimal("24.99"), n

@@ -33,7 +33,7 @@ TAIL = re.compile(
     r"|中银卡|工行卡|建行卡|农行卡|交行卡|招行卡|浦发卡|兴业卡|光大卡|华夏卡|民生卡|平安卡|邮储卡|广发卡|牡丹卡|金穗卡|"
     r"长城卡|太平洋卡|灵通卡"
     # the bank addressing the holder politely: 贵卡1407于…发生ATM取款交易 (贵 = your)
-    r"|贵卡|贵户)"
+    r"|贵卡|贵户|您的卡|你的卡)"
     r"\s*(?:为|:)?\s*[(（]?\s*(?:\*{1,6}\s*|\d{4,12}\s*\*{1,12}\s*)?(?P<b>\d{4})\s*\*?[)）]?"
     r"(?![\d年月日号时:*]|[.,]\d|\s*\*{3})"
     r"|(?:银行|卡|农信|农商|农金|信用社|零钱通)\s*[(（]\s*(?P<p>\d{4})\s*[)）]"  # 农业银行(3919), 储蓄卡(3721)
@@ -71,17 +71,29 @@ _SUBJECT_OF_TO_YOU = re.compile(r"^[\s*)）\]]*(?:的)?(?:[\u4e00-\u9fff]{0,4}?(
                                 # 向您 (尾号5678的李*向您尾号1234卡, 账户5678(李*)向您账户*1234*)
                                 r"|^[^,。;]{0,10}?向您(?=[^,。;]{0,4}(?:尾号|账户|账号|卡))")
 _PAY_INTO_BEFORE = re.compile(r"(?:转入|转至|转到|汇入|汇至|转账至|转账到)[^,。;]{0,6}$")
-_NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码)[^,。;]{0,4}$")
+_NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码|借据|合同|流水|凭证)[^,。;]{0,4}$")
 _NOT_ACCOUNT_AFTER = re.compile(r"^\s*(?:的)?(?:订单|运单|快递|包裹)")
+# (a card's line is a field of its own: 付款人 *华\n收款卡 农业银行(5509) names the payee's card)
 _PAYER_ROLE = re.compile(
-    r"(?:付款|转出|汇款)(?:方(?!式)|人|账户|账号|卡号|卡)[^,。;]{0,12}$|付款方式[^,。;]{0,12}$")
-_PAYEE_ROLE = re.compile(r"(?:收款|转入)(?:方|人|账户|账号|卡号|卡)[^,。;]{0,12}$")
+    r"(?:付款|转出|汇款)(?:方(?!式)|人|账户|账号|卡号|卡)[^,。;\n]{0,12}$|付款方式[^,。;\n]{0,12}$")
+_PAYEE_ROLE = re.compile(r"(?:收款|转入)(?:方|人|账户|账号|卡号|卡)[^,。;\n]{0,12}$")
 
 
 def tails(s: str) -> tuple[str | None, str | None]:
     """(own tail, the other party's tail): the first of each in the text."""
     own, other, _role = tails_with_role(s)
     return own, other
+
+
+def role_tails(s: str) -> dict[str, str]:
+    """The first tail named by each role ("payer", "payee", "to"): a payment card may name both
+    sides (付款方 刘*（6217****1023） / 收款卡 中国银行(6092)), and the holder is the one the direction
+    says (the payee of money in, the payer of money out)."""
+    out: dict[str, str] = {}
+    for digits, kind in _classified(s):
+        if kind in ("payer", "payee", "to"):
+            out.setdefault(kind, digits)
+    return out
 
 
 def tails_with_role(s: str) -> tuple[str | None, str | None, str]:
@@ -94,6 +106,19 @@ def tails_with_role(s: str) -> tuple[str | None, str | None, str]:
     own: str | None = None
     other: str | None = None
     role = ""
+    for digits, kind in _classified(s):
+        if kind:
+            if other is None:
+                other, role = digits, kind if kind in ("payer", "payee", "to") else ""
+        else:
+            own = own or digits
+    return own, other, role
+
+
+def _classified(s: str) -> list[tuple[str, str]]:
+    """Every tail in `s` with its kind: "" (the holder's), "payer", "payee", "to", "subject", "role"."""
+    out: list[tuple[str, str]] = []
+    own: str | None = None
     for m in TAIL.finditer(s):
         digits = next(g for g in m.groups() if g)
         before = s[max(0, m.start() - 16): m.start()]
@@ -116,9 +141,7 @@ def tails_with_role(s: str) -> tuple[str | None, str | None, str]:
             # 张*向尾号1349账户转入: a third party pays, so the account it pays into is the holder's
             third_party = own is None and _THIRD_PARTY_SUBJECT.search(subject) and "您" not in subject
             kind = "" if third_party else "to"
-        if kind:
-            if other is None:
-                other, role = digits, kind if kind in ("payer", "payee", "to") else ""
-        else:
+        out.append((digits, kind))
+        if not kind:
             own = own or digits
-    return own, other, role
+    return out

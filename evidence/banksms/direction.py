@@ -30,13 +30,16 @@ _REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repa
 # one (使用花呗付款39.90元) is a purchase on it
 # 微信零钱提现, 财付通提现: a platform paying out to the card, whichever card it is (never counted as a loss
 # when wrong: money in)
-_FROM_WALLET = re.compile(r"(?:微信|零钱|财付通|支付宝|红包|余额宝|钱包|理财通)\s*$")
+_FROM_WALLET = re.compile(r"(?:微信|零钱|财付通|支付宝|红包|余额宝|钱包|理财通|小金库)\s*$")
 _PAID_TOWARDS = re.compile(r"(?:对|为|向)[^,。;]{0,8}?(?:白条|花呗|借呗|月付|金条|微粒贷)[^,。;]{0,8}$")
 # money from the holder's own wallet to the holder's own card or balance (余额宝转出到银行卡, 零钱通转出至
 # 指定账户, 余额宝转出到余额): like 提现, money INTO the card or balance, whatever 转出 the line says
+_WALLETS = r"(?:零钱通?|余额宝|余利宝|钱包余额|小金库|理财通|零钱宝|活期宝|余额理财)"
 _WALLET_TO_CARD = re.compile(
-    r"(?:从|由)?(?:零钱通?|余额宝|余利宝|钱包余额)[^,。;\n]{0,4}(?:转出|提现)[^,。;\n]{0,10}(?:至|到)"
-    r"[^,。;\n]{0,10}(?:账户|银行卡|卡|余额(?!宝))")
+    rf"(?:从|由)?{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)[^,。;\n]{{0,10}}(?:至|到)"
+    r"[^,。;\n]{0,10}(?:账户|银行卡|卡|余额(?!宝))"
+    # an app's card: 小金库转出到账 / 转出金额 10,000.00元 / 到账银行卡 建设银行(2281)
+    rf"|{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)[\s\S]{{0,80}}?到账(?:银行卡|账户|卡)")
 # A top-up completed on the holder's wallet or platform account, in that account's own notice (您的
 # 账号…完成3000元充值, 零钱充值成功): money INTO it. In a bank card's notice (a 卡 named) a top-up is
 # what the card paid for elsewhere, read by the card's own words (支出, 消费).

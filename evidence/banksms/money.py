@@ -59,7 +59,8 @@ _LABELS = (
     ("minimum", re.compile(r"最低(?:还款|应还款?|应缴|应付)?(?:额|金额)?[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("bill", re.compile(r"(?:账单|应还(?:款|本金|本息|利息)?|应还金额|账单金额|欠款)[为是:\s]*(?:人民币|RMB)?\s*$",
                         re.IGNORECASE)),
-    ("fee", re.compile(r"(?:手续费|服务费|费用|工本费|年费|月费|短信费|管理费|利息|违约金|滞纳金)"
+    ("fee", re.compile(r"(?:手续费|服务费|费用|工本费|年费|月费|短信费|管理费|利息|违约金|滞纳金|"
+                       r"(?<![退免])税(?:款|费)?)"
                        r"(?:为|是|:|\s)*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("points", re.compile(r"积分[为是:\s]*$")),
     # what is due or was asked for, not what moved: 应扣金额, 应缴, 待还
@@ -146,7 +147,7 @@ def find(s: str) -> list[Money]:
 def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
     """江苏银行 `消费1169.00，…`: a figure with cents right after a direction word is money, and so
     is one right after the verb's object (`偿还公积金贷款2455.21,其中本金…`)."""
-    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,6}}?\s*(\d[\d,]*\.\d{{2}})(?![\d.])", s)
+    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,6}}?\s*[-+]?\s*(\d[\d,]*\.\d{{2}})(?![\d.])", s)
     if not found:
         return []
     # (a limit stays a limit: 扣款上限3,000.00元/月 is what may be taken, not what was)
