@@ -652,7 +652,9 @@ _CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微�
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 _BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|账单金额|本期应还|到期还款日|最后还款日|\d{1,2}月(?:份)?应还")
-_BILL_REPAID = re.compile(r"账单(?:已(?:于|经)?|已)[^。;；,，]{0,30}?(?:自动)?还款(?!日|提醒)|账单已还清")
+_BILL_REPAID = re.compile(r"账单(?:已(?:于|经)?|已)[^。;；,，]{0,30}?(?:自动)?还款(?!日|提醒)|账单已还清"
+                          r"|应还[^。;；]{0,20}?已(?:于|经)?[^。;；,，]{0,36}?(?:成功(?:扣收|扣款|划扣|扣除|扣缴|还款)"
+                          r"|(?:扣收|扣款|划扣|扣除|扣缴|还款|还清)(?:成功|完成))")
 
 
 def _bill_up_to(s: str, main: money.Money) -> bool:
@@ -671,7 +673,8 @@ def _bill_up_to(s: str, main: money.Money) -> bool:
 # payer reports it. With no figure in it, it is that movement shown for review.
 _REFUNDED = re.compile(r"(?:已(?:经)?(?:成功)?(?:退款|退保|退票)|退(?:款|票|保)(?:申请)?(?:已(?:经)?)?(?:成功|完成)|"
                        r"已(?:经)?(?:成功)?(?:退回|退还|退至))(?!失败)")
-_REFUND_TO_HOLDER = re.compile(r"(?:您|你)的?(?:支付宝|银行|微信|财付通)?(?:帐户|账户|卡|钱包)|支付宝(?:帐户|账户)?|"
+_REFUND_TO_HOLDER = re.compile(r"(?:您|你)的?(?:支付宝|银行|微信|财付通|京东)?(?:帐户|账户|卡|钱包)|"
+                               r"支付宝(?:帐户|账户)?|"
                                r"原(?:支付|付款)(?:账户|帐户|方式|卡|渠道)|原路|银行(?:帐户|账户|卡)|零钱")
 
 
@@ -935,6 +938,10 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if notice_like and looks_moved and (blocked is None or hold) and main is not None:
         decision = (direction.Decision(direction.OUT, "strong", ("入账",)) if own_cc and main.label == "fee"
                     else direction.decide(s, main, own_credit_card=own_cc))  # (a card's 入账 posts a charge)
+        if decision.basis == "credit_card" and own_tail is not None and own_tail in "".join(decision.words):
+            # 本期应还…已于05月25日从尾号4731的银行卡成功扣款: the tail is the card that paid, not the
+            # debt: the notice's own account is the payer
+            decision = direction.Decision(direction.OUT, "strong", decision.words)
         if decision.basis in ("weak", "none", "credit_card") and _bill_up_to(s, main):
             # 本期账单已出…本期消费1,000元: a bill's figures, only spending words about them
             return _statement(base, s, monies, received, tz)

@@ -335,7 +335,9 @@ PRACTICE = [
     ('尾号1234卡3月18日10:05收入(理财到期)5,000元，余额5,100.00元。【工商银行】', IN, '5000.00'),
     ('【建设银行】您尾号1234的账户3月18日定期存款10,000.00元到期自动转存。', 'other', None),
     ('【工商银行】您尾号1234卡定期存款3月18日到期，本金10,000.00元已按原存期续存。', 'other', None),
-    ('尾号1234卡3月18日10:05活期转定期支出10,000元，余额500元。【工商银行】', OUT, '10000'),
+    # money moved between the holder's own current and time deposits leaves the holder nothing less:
+    # no debit to count in a loss (thirteenth pass; the blind audit's helpers read 活期转存定期 so)
+    ('尾号1234卡3月18日10:05活期转定期支出10,000元，余额500元。【工商银行】', 'other', None),
     # interest
     ('【工商银行】您尾号1234卡3月21日结息收入12.34元，余额1,012.34元。', IN, '12.34'),
     ('【建设银行】您尾号1234的储蓄卡3月21日利息存入人民币3.21元,活期余额1003.21元。', IN, '3.21'),

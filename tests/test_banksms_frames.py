@@ -492,11 +492,13 @@ def test_an_app_push_title_line_names_the_institution(text: str, sender: str, in
 
 
 @pytest.mark.parametrize(("sender", "text", "want"), [
-    # a refund or a credit card's repayment written with a minus: the debt goes down - never a debit
-    ("95555", "【招商银行】您尾号1234信用卡03月18日退款人民币-99.00元。", "review"),
+    # a refund or a credit card's repayment written with a minus: the debt goes down - never a debit;
+    # on a card the text says is a credit card, money into it (a blind audit's helpers, two of two,
+    # read 信用卡…退货人民币-899.00元 so: tests/data/bank_sms_audit)
+    ("95555", "【招商银行】您尾号1234信用卡03月18日退款人民币-99.00元。", IN),
     ("95558", "【中信银行】您尾号1234的中信卡于03月18日10:05，退货人民币-99.00元。", "review"),
-    ("95555", "【招商银行】您尾号1234信用卡03月18日还款人民币-1,000.00元。", "review"),
-    ("95566", "【中国银行】您的信用卡1234于03月18日退款RMB-99.00元。", "review"),
+    ("95555", "【招商银行】您尾号1234信用卡03月18日还款人民币-1,000.00元。", IN),
+    ("95566", "【中国银行】您的信用卡1234于03月18日退款RMB-99.00元。", IN),
     ("95508", "【广发银行】您尾号1234卡03月18日10:05交易人民币-99.00元（退款），余额100.00元。", "review"),
     # 农业银行's minus is out: a deposit account repaying a loan, a transfer's reversal, a purchase
     ("95599", "【中国农业银行】您尾号1234账户03月18日10:05完成还款交易人民币-500.00，余额100.00。", OUT),

@@ -267,14 +267,6 @@ ROUND_TWO = [
 ]
 
 
-@pytest.mark.parametrize(("body", "sender", "want", "amount", "tail"), ROUND_TWO, ids=lambda v: str(v)[:24])
-def test_the_second_round_classes(body: str, sender: str, want: Direction, amount: str, tail: str | None) -> None:
-    n = read(body, sender)
-    assert outcome(n) == want and n.amount == Decimal(amount), n
-    if tail is not None:
-        assert n.card_tail == tail, n
-
-
 ROUND_TWO_NO_MONEY = [
     # a card's title speaks of its lines: a transfer waiting to be accepted, a refund still processing
     ("你有一笔待接收的转账\n转账金额 ￥1,500.00\n付款方 李**\n请在24小时内接收，超时将退还给对方", "微信支付"),
@@ -300,3 +292,57 @@ def test_a_title_line_with_a_figure_is_no_title() -> None:
     line is itself a movement (支付成功 ¥24.99) is read by that line."""
     n = read("微信支付\n已支付¥24.99\n收款方 某某便利店\n支付方式 零钱", "微信支付")
     assert outcome(n) == OUT and n.amount == Decimal("24.99"), n
+
+
+# ---- the third round of the blind audit (sets f, g, h) ----------------------------------------------
+ROUND_THREE = [
+    # a subsidy received (领取…入账 is no offer to collect one)
+    ("【河南农信】您账户尾号8185于07月01日领取惠农补贴入账423.50元，余额1,098.15元。", "96288", IN, "423.50", "8185"),
+    # an account paying out to another card (提现至尾号3382银行卡): out of the account in the notice
+    ("【苏宁银行】您尾号9015的账户05月18日 提现至尾号3382银行卡 2,000.00元，余额0.00元。", "95177", OUT, "2000.00",
+     "9015"),
+    # a lender's instalment taken from the card the notice names: out of that card
+    ("【马上消费金融】您本期应还1,245.60元已于05月25日从尾号4731的银行卡成功扣款。", "1069076952", OUT, "1245.60",
+     "4731"),
+    # cash deposited at the counter (存现), a bill collected from the holder (被…代收), 转支 (a transfer out)
+    ("【泉州银行】15年06月03日您账号尾号0093于柜台存现金额5000.00，余额：5,218.73。", "106575260001", IN, "5000.00",
+     "0093"),
+    ("【福建农信】您尾号6130的账户05月21日被跨行代收人民币360.00元（代收单位：中国移动），余额1,040.55元。", "96336",
+     OUT, "360.00", "6130"),
+    ("尊敬的客户：您尾号8874的阳光卡6月18日21:37转支50,000.00元，余额6,231.08元。摘要：支付宝。【光大银行】", "95595",
+     OUT, "50000.00", "8874"),
+    # a credit card's refund written with a minus: into the card
+    ("【交通银行】您尾号*9128的信用卡05月15日退货人民币-399.00元，当前可用额度7,601.00元。", "95559", IN, "399.00",
+     "9128"),
+    # a shop's refund reported done into the holder's account with it
+    ("【京东】您的服务单7736251已处理完毕，退款￥259.00已退还至您的京东账户余额，请注意查收。", "10690569687", IN,
+     "259.00", None),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want", "amount", "tail"), ROUND_TWO + ROUND_THREE,
+                         ids=lambda v: str(v)[:24])
+def test_the_second_and_third_round_classes(body: str, sender: str, want: Direction, amount: str,
+                                            tail: str | None) -> None:
+    n = read(body, sender)
+    assert outcome(n) == want and n.amount == Decimal(amount), n
+    if tail is not None:
+        assert n.card_tail == tail, n
+
+
+def test_a_transfer_still_being_processed_with_its_funds_frozen_is_no_debit() -> None:
+    """A 50,000 transfer 受理中, its funds frozen, its result to come (read as a debit before the
+    third round): shown with its amount, never counted; a wallet's 零钱提现 stays money in."""
+    n = read("您尾号0925的储蓄卡5月25日11时06分向蔡*跨行转账人民币50000.00元，因受理中，资金已冻结，"
+             "转账结果请以最终通知为准。[建设银行]", "95533")
+    assert n.direction is None, n
+    assert outcome(read("【桂林银行】您尾号5521账户06月22日活期转存定期人民币20,000.00元，活期余额1,008.30元。",
+                        "10690096299")) != IN
+
+
+def test_a_platform_paying_out_to_the_holders_card_stays_money_in() -> None:
+    """提现至尾号… is out only where the notice's own account is named first and pays the other card;
+    a wallet's or a platform's withdrawal to the holder's card is money in for that card."""
+    alipay = "【支付宝】您的支付宝账户于05月18日提现至尾号1234的银行卡500.00元，预计2小时内到账。"
+    for body, sender in ((alipay, "95188"), ("微信支付\n零钱提现至尾号1234的招商银行卡\n提现金额 ¥500.00", "微信支付")):
+        assert read(body, sender).direction is not Direction.DEBIT, body

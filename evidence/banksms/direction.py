@@ -247,14 +247,19 @@ _REPAID_WORD = re.compile(r"还款|已还|溢缴")
 
 def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
     """A minus is money out (农业银行's frame, where a reversal's sign is its direction: 转账冲正
-    -1,000.00) - unless its own clause names money coming back: a card writes a refund with a minus
-    (退款人民币-99.00元), and a credit card a repayment (还款-1,000.00: the debt goes down), so such a
-    figure is undecided (review), never a debit (a deposit account's 还款 -500.00 paid a loan: out).
+    -1,000.00) - unless its own clause names money coming back: a credit card writes a refund with a
+    minus (退款人民币-99.00元) and a repayment (还款-1,000.00: the debt goes down), money into the card;
+    on any other account such a figure is undecided (review) unless its sentence says where the money
+    went (已存入您的卡账户), never a debit (a deposit account's 还款 -500.00 paid a loan: out).
     What follows the figure in its sentence may undo it (人民币-1,280.50，交易已冲正: review)."""
     clause_ = mask_roles(s[slice(*_window(s, money.start, money.end, _CLAUSE_END))])
     back = _REFUNDED.findall(blank_brackets(clause_)) + _REFUNDED.findall(clause_)
     if own_credit_card:
         back += _REPAID_WORD.findall(clause_)
+    if back and own_credit_card:
+        # a credit card writes what it is credited with a minus (退货人民币-899.00元, 还款-1,000.00:
+        # the debt goes down): money into the card
+        return Decision(IN, "return", (money.raw, *dict.fromkeys(back)))
     if back:
         # 退货人民币-1,299.00元，已存入您的卡账户: the sentence itself says the money came in
         left, right = _window(s, money.start, money.end, _SENTENCE_END)
