@@ -589,6 +589,11 @@ _TAKEN_AFTER = re.compile(r"\s*元?\s*(?:已|已经)[^。;；,，]{0,40}?"
                           r"(?![^。;；]{0,6}(?:失败|不成功))")
 
 
+_ACTUAL = re.compile(r"(?:实际(?:到账|入账|扣款|扣收|支付|付款|转出|转入)|实(?:到|收|付|扣))(?:金额)?[为是:：\s]*"
+                     r"(?:人民币|RMB|¥|￥)?\s*$")
+# the holder's own card named as the source of a top-up or a transfer into a wallet or product
+_OWN_CARD_PAYS = re.compile(r"(?:从|使用|用)(?:您的?)?(?:尾号)?\s*\*?(?P<tail>\d{4})\s*的?"
+                            r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购)")
 # a credit card's charge posted (年费…已于04月01日入账, 循环利息…已入账, 已收取): 入账 on a card's bill
 # is posting, not money in
 _POSTED = re.compile(r"\s*元?\s*(?:已|已经)(?:于[^。;；,，]{0,14})?(?:入账|收取|扣收|计收)")
@@ -672,7 +677,7 @@ def _bill_up_to(s: str, main: money.Money) -> bool:
 # [艺龙]…订单…已退款243.22元，支付宝预计4个工作日内退还至原支付账户): money in for the holder, as the
 # payer reports it. With no figure in it, it is that movement shown for review.
 _REFUNDED = re.compile(r"(?:已(?:经)?(?:成功)?(?:退款|退保|退票)|退(?:款|票|保)(?:申请)?(?:已(?:经)?)?(?:成功|完成)|"
-                       r"已(?:经)?(?:成功)?(?:退回|退还|退至))(?!失败)")
+                       r"已(?:经)?(?:成功)?(?:原路)?(?:退回|退还|退至))(?!失败)")
 _REFUND_TO_HOLDER = re.compile(r"(?:您|你)的?(?:支付宝|银行|微信|财付通|京东)?(?:帐户|账户|卡|钱包)|"
                                r"支付宝(?:帐户|账户)?|"
                                r"原(?:支付|付款)(?:账户|帐户|方式|卡|渠道)|原路|银行(?:帐户|账户|卡)|零钱")
@@ -718,6 +723,9 @@ def _merchant_refund(base: Notice, s: str, main: money.Money | None, word: str,
         base, kind=EventKind.BANK_NOTICE, direction=Direction.CREDIT, direction_basis="return",
         direction_words=(word,), counterparty=parties.counterparty(s, main.end if main else len(s)),
         stated_time=stated, precision=precision)
+    if notice.card_tail is None and (to := accounts.role_tails(s).get("to")) is not None:
+        # 已原路退回至尾号0348的宁波银行卡: the card the refund went to is the holder's
+        notice = dataclasses.replace(notice, card_tail=to, counterparty_tail=None)
     if main is None:
         return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True, review_reason="no_amount")
     return dataclasses.replace(notice, category=Category.CREDIT, amount=main.value, currency=main.currency,
@@ -891,7 +899,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     if not moved:  # 本期应还款2,345.67元已于05月20日从您尾号3082的还款账户扣收成功: the bill, taken
         moved = [m for m in monies if m.label in ("bill", "due")
                  and _TAKEN_AFTER.match(s, m.end, _window_end(s, m.end))]
-    main = money.tied_to_balance(s, moved, balance_m) or (moved[0] if moved else None)
+    # 借款￥30,000.00已放款，扣除服务费900.00元后实际到账29,100.00元: what actually moved is the figure
+    actual = [m for m in moved if _ACTUAL.search(s[max(0, m.start - 10): m.start])]
+    main = money.tied_to_balance(s, moved, balance_m) or next(iter(actual or moved), None)
     # the direction is read at the amount as spent, the yuan it settled at are the amount
     settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
     if main is not None and main.value == 0:
@@ -942,6 +952,11 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             # 本期应还…已于05月25日从尾号4731的银行卡成功扣款: the tail is the card that paid, not the
             # debt: the notice's own account is the payer
             decision = direction.Decision(direction.OUT, "strong", decision.words)
+        elif (decision.direction != direction.OUT and decision.basis != "reversal" and own_tail is not None
+              and (source := _OWN_CARD_PAYS.search(s)) is not None and source.group("tail") == own_tail):
+            # 您已成功从尾号2617的银行卡转入小金库5,000.00元, 使用尾号8824的银行卡为翼支付账户充值500.00元:
+            # the holder's card is the source; what 转入 / 充值 names came in elsewhere
+            decision = direction.Decision(direction.OUT, "voice", (source.group(0),))
         if decision.basis in ("weak", "none", "credit_card") and _bill_up_to(s, main):
             # 本期账单已出…本期消费1,000元: a bill's figures, only spending words about them
             return _statement(base, s, monies, received, tz)

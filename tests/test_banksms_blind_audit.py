@@ -1,23 +1,27 @@
 """A blind audit of the bank-SMS reader by people who never saw it (thirteenth pass, 2026-12-07).
 
-Eight helpers, each given only a brief (tests/data/bank_sms_audit/brief-{a..h}.md) - no access to
+Eleven helpers, each given only a brief (tests/data/bank_sms_audit/brief-{a..l}.md) - no access to
 the reader's code, no running of it - wrote Chinese bank and payment SMS as they remember banks word
 them, with their own labels: (a) 122 moving money across ~50 institutions, (b) 114 mostly moving
 none (bills, holds, pending transfers, offers, codes naming sums, fraud texts), (c) 104 app pushes
 and notification cards, (d) 105 credit-card and consumer-credit texts, (e) 116 in the wording of
 2013-2016, the case's years, (f) 124 from ~80 regional, city and rural banks, (g) 113 of the fraud
 day itself (orders, lures, codes, the debits that followed, refunds, freezes), (h) 108 transfers and
-remittances naming both sides. They are CONSTRUCTED texts, not real messages, so no figure on them is
-a held-out accuracy (tests/data/bank_sms/SPLIT.md keeps those); their value is wording the reader's
-authors did not choose. Each set was read once before any of its errors was looked at, with the
-reader of its round: a, b at 7c56326 (111/122, 105/114 with 1 spurious debit: a direct debit's cap);
-c, d, e at 5cc1ec5 (93/104 with 1 spurious debit: 京东小金库 paid out to the holder's own card;
-94/105; 111/116); f, h, g at 512eb68 and after the fixes of the sets read before them in that round
-(120/124; 102/108 with 1 spurious debit: a 50,000 transfer 受理中, its funds frozen; 108/113). The
-classes they showed were then fixed (tests/test_banksms_thirteenth.py); each line must now read as
-labelled, except those below: BY_DESIGN where the project's own labelling rules (SCHEMA.md, and
-dev's real messages as labelled) differ from the helper's, KNOWN_GAPS where the reader is still
-short. Neither kind is ever read as a debit the helper did not label.
+remittances naming both sides, (i) 104 codes and security notices naming sums, (k) 104 payment
+platforms' texts of 2013-2016, (l) 100 texts as OCR of a screenshot returns them (spaces and line
+breaks inside figures, O for 0, l for 1, the SMS app's own words). They are CONSTRUCTED texts, not
+real messages, so no figure on them is a held-out accuracy (tests/data/bank_sms/SPLIT.md keeps
+those); their value is wording the reader's authors did not choose. Each set was read once before
+any of its errors was looked at, with the reader of its round: a, b at 7c56326 (111/122, 105/114
+with 1 spurious debit: a direct debit's cap); c, d, e at 5cc1ec5 (93/104 with 1 spurious debit:
+京东小金库 paid out to the holder's own card; 94/105; 111/116); f, h, g at 512eb68 and after the fixes of
+the sets read before them in that round (120/124; 102/108 with 1 spurious debit: a 50,000 transfer
+受理中, its funds frozen; 108/113); i, k, l at 61cd696 (103/104; 93/104; 84/100 with 1 spurious debit:
+a purchase turned into instalments, 分期付款交易5,000元已成功, and 7 figures OCR had broken, 人民币l,500.00元 read
+as 500.00). The classes they showed were then fixed (tests/test_banksms_thirteenth.py); each line
+must now read as labelled, except those below: BY_DESIGN where the project's own labelling rules
+(SCHEMA.md, and dev's real messages as labelled) differ from the helper's, KNOWN_GAPS where the
+reader is still short. Neither kind is ever read as a debit the helper did not label.
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ BY_DESIGN = {
     "rh-57": "邮储 手机银行转账金额1500.00元: review (bare 转账; the balance chain decides with a second notice)",
     # a sum of several payments notified at once may repeat the ones notified one by one: review
     "rg-30": "共发生网上快捷支付3笔，合计人民币15000.00元: review, never counted twice",
+    # a transfer of the holder's still on its way: shown with its amount for review, never counted
+    "rk-38": "向张伟(尾号4452的银行卡)转账2,000.00元，预计2小时内到账: review (in transit)",
+    "rk-40": "a shop's (【京东】) message is the shop's, its wallet's payment too",
     # a transfer the other bank returned: money in, as a refund issued is (the return is done)
     "rh-106": "跨行汇款…被对方行退回，资金将于1-3个工作日内退回原账户: money in by the project's labels",
     # an instalment's principal or fee posted to a card re-bills a purchase counted when it was made
@@ -66,6 +73,7 @@ BY_DESIGN = {
 KNOWN_GAPS = {
     "rc-15": "余额宝收益 card (昨日收益 +0.87元) names no account: read as nothing",
     "rd-43": "京东白条 used to pay an order in instalments (分6期): review, not the credit line's debit",
+    "ri-80": "快捷支付退款1,999.00，原交易因存在风险已拦截: read as a failed payment, not the refund",
 }
 
 
@@ -78,14 +86,14 @@ def _lines(name: str) -> list[tuple[str, str, str, str, str, str, str]]:
     return out
 
 
-LINES = [line for part in "abcdefgh" for line in _lines(f"blind-{part}.tsv")]
+LINES = [line for part in "abcdefghikl" for line in _lines(f"blind-{part}.tsv")]
 _WAY = {Direction.CREDIT: "in", Direction.DEBIT: "out", None: "none"}
 
 
 def test_the_audit_sets_are_whole() -> None:
-    assert len(LINES) == 906 and len({x[0] for x in LINES}) == 906
+    assert len(LINES) == 1214 and len({x[0] for x in LINES}) == 1214
     wants = [x[3] for x in LINES]
-    assert wants.count("in") >= 300 and wants.count("out") >= 300 and wants.count("none") >= 200
+    assert wants.count("in") >= 400 and wants.count("out") >= 400 and wants.count("none") >= 350
 
 
 @pytest.mark.parametrize("line", LINES, ids=[x[0] for x in LINES])
@@ -107,7 +115,7 @@ def test_each_blind_line_reads_as_labelled(line: tuple[str, str, str, str, str, 
 
 
 def test_nothing_in_the_audit_that_moved_no_money_is_a_debit() -> None:
-    """The issue's hardest rule over all eight sets: a text labelled as moving no money, or money in, is
+    """The issue's hardest rule over all eleven sets: a text labelled as moving no money, or money in, is
     never counted as a loss."""
     spurious = [x[0] for x in LINES if x[3] != "out" and read(x[2].replace("\\n", "\n"), x[1]).direction
                 is Direction.DEBIT]

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 
+from evidence.banksms import money
 from evidence.model import Direction
 from tests.test_banksms_ninth import IN, OUT, outcome, read
 
@@ -346,3 +347,83 @@ def test_a_platform_paying_out_to_the_holders_card_stays_money_in() -> None:
     alipay = "【支付宝】您的支付宝账户于05月18日提现至尾号1234的银行卡500.00元，预计2小时内到账。"
     for body, sender in ((alipay, "95188"), ("微信支付\n零钱提现至尾号1234的招商银行卡\n提现金额 ¥500.00", "微信支付")):
         assert read(body, sender).direction is not Direction.DEBIT, body
+
+
+# ---- the fourth round (sets i, k, l): figures as OCR of a screenshot returns them, platforms ---------
+OCR_FIGURES = [
+    # a space inside a figure, a figure broken over two lines, O or o for 0, l or I for 1
+    ("昨天 17:34\n您尾号6218卡3月18日17:33网上银行支出(跨行汇款)5 000元，余额1,203.55元。【工商银行】", "95588", OUT,
+     "5000"),
+    ("【建设银行】您尾 号3307的储蓄卡3月19日10时12分向李建国转账支出人民币12,8 00.00元,活期余额36.17元。", "95533", OUT,
+     "12800.00"),
+    ("您尾号*8812的卡于04月05日09:41网络支付转出1,5OO.00元，交易后余额为233.10元。【交通银行】",
+     "95559", OUT, "1500.00"),
+    ("【重庆农村商业银行】您尾号0076账户05月05日 l4:33 网上转出人民币l,500.00元，余额3l.20元。",
+     "96021", OUT, "1500.00"),
+    ("【哈尔滨银行】您尾号9920的卡于04月17日转入人民币12,\n000.00元，余额13,020.44元。", "95537", IN, "12000.00"),
+    ("【工商银行】您尾号6218卡3月21日09:12工商银行收入(他行汇入)3,0O0元，余额3,203.55元。", "95588", IN, "3000"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want", "amount"), OCR_FIGURES, ids=lambda v: str(v)[:24])
+def test_a_figure_as_ocr_returns_it_is_read_whole(body: str, sender: str, want: Direction, amount: str) -> None:
+    n = read(body, sender)
+    assert outcome(n) == want and n.amount == Decimal(amount), n
+
+
+def test_ocr_mending_joins_no_two_numbers_and_leaves_the_quote() -> None:
+    """A tail and an amount a space apart stay two numbers; words are not digits; what the dossier
+    quotes is the text as written (money.prepare reads a copy)."""
+    assert money.prepare("您尾号1234 500.00元") == "您尾号1234 500.00元"
+    assert money.prepare("Hello World 10.00 Google") == "Hello World 10.00 Google"
+    n = read("您尾号1234卡3月18日支出 500.00元，余额10.00元。【工商银行】", "95588")
+    assert outcome(n) == OUT and n.amount == Decimal("500.00") and n.card_tail == "1234", n
+    body = "【重庆农村商业银行】您尾号0076账户05月05日网上转出人民币l,500.00元，余额3l.20元。"
+    assert read(body, "96021").amount_raw == "人民币1,500.00元"  # the amount as read; the body is unchanged
+    assert "l,500.00" in body
+
+
+ROUND_FOUR = [
+    # the holder's own card named as the source of a top-up or a transfer into a wallet
+    ("【京东金融】您已成功从尾号2617的银行卡转入小金库5,000.00元，收益将于03月17日开始计算。", "1065902095118", OUT,
+     "5000.00"),
+    ("【翼支付】您已成功使用尾号8824的银行卡为翼支付账户充值500.00元，当前翼支付余额512.30元。",
+     "10000", OUT, "500.00"),
+    # the holder paying someone through 农业银行's frame word (向支付宝…完成快捷支付交易)
+    ("【建设银行】您尾号5531的储蓄卡账户12月20日21时03分向支付宝-支付宝（中国）网络技术有限公司完成快捷支付交易人民币3000.00,"
+     "余额14.92。", "95533", OUT, "3000.00"),
+    # a wallet paid out to the card, the figure with its thousands comma
+    ("【支付宝】您的余额宝转出2,500.00元已到账尾号9921的招商银行卡。", "95188", IN, "2500.00"),
+    # what actually arrived, after a fee
+    ("【宜人贷】尊敬的王先生，您的借款￥30,000.00已放款，扣除服务费900.00元后实际到账29,100.00元，收款卡尾号1182。",
+     "106909995100", IN, "29100.00"),
+    # a payment from a wallet by its name (苏宁易付宝)
+    ("【苏宁易付宝】您的易付宝账户于2015-06-18 10:32支付1,799.00元（订单号0012573309），账户余额0.00元。", "95177", OUT,
+     "1799.00"),
+    # a shop's refund returned to the card it names: that card is the holder's
+    ("【京东】您的订单9472816630退款￥2,199.00已原路退回至尾号0348的宁波银行卡，请注意查收。", "95118", IN, "2199.00"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want", "amount"), ROUND_FOUR, ids=lambda v: str(v)[:24])
+def test_the_fourth_round_classes(body: str, sender: str, want: Direction, amount: str) -> None:
+    n = read(body, sender)
+    assert outcome(n) == want and n.amount == Decimal(amount), n
+
+
+def test_a_purchase_turned_into_instalments_is_no_new_debit() -> None:
+    """分期付款交易5,000元已成功, 分12期: the purchase was its own debit (read as a second one before)."""
+    n = read("【工商银行】您尾号1122信用卡分期付款交易5,000元已成功，分12期，每期手续费30元。", "95588")
+    assert n.direction is None, n
+
+
+def test_how_a_payment_is_received_is_no_payee() -> None:
+    """收款方式 零钱 says where the holder's money went, it names no payee (read as one, it clashed
+    with 付款方 陈*)."""
+    n = read("微信支付\n已收款\n￥1,000.00\n付款方  陈*\n收款方式  零钱\n收款时间  2024-04-13 10:03", "微信支付")
+    assert outcome(n) == IN and n.amount == Decimal("1000.00"), n
+
+
+def test_a_refund_application_accepted_moves_nothing_yet() -> None:
+    n = read("【支付宝】您的退款申请已受理，退款金额89.00元，预计3-7个工作日退回尾号2236的银行卡。", "95188")
+    assert n.direction is None, n

@@ -36,8 +36,8 @@ _PAID_TOWARDS = re.compile(r"(?:对|为|向)[^,。;]{0,8}?(?:白条|花呗|借�
 # 指定账户, 余额宝转出到余额): like 提现, money INTO the card or balance, whatever 转出 the line says
 _WALLETS = r"(?:零钱通?|余额宝|余利宝|钱包余额|小金库|理财通|零钱宝|活期宝|余额理财)"
 _WALLET_TO_CARD = re.compile(
-    rf"(?:从|由)?{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)[^,。;\n]{{0,10}}(?:至|到)"
-    r"[^,。;\n]{0,10}(?:账户|银行卡|卡|余额(?!宝))"
+    rf"(?:从|由)?{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)(?:[^,。;\n]|(?<=\d),(?=\d)){{0,16}}(?:至|到)"
+    r"[^,。;\n]{0,16}(?:账户|银行卡|卡|余额(?!宝))"
     # an app's card: 小金库转出到账 / 转出金额 10,000.00元 / 到账银行卡 建设银行(2281)
     rf"|{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)[\s\S]{{0,80}}?到账(?:银行卡|账户|卡)")
 # A top-up completed on the holder's wallet or platform account, in that account's own notice (您的
@@ -197,6 +197,7 @@ def clause(s: str, money: Money) -> str:
 # The same frame without 交易 after the account and its time (完成支付宝人民币-900.00, 完成代付人民币
 # 3500.00, 完成连连付款人民币810.00): the channel word between 完成 and 人民币 names who paid or was
 # paid, the sign alone says which way.
+_PAYS_TO = re.compile(r"(?<![\u4e00-\u9fff]\*)向(?!您|你)[^。;,，]{1,40}?完成")
 _SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金额为?)\s*$"
                            r"|账户\s*\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}\s*完成[^。;,，\d]{1,12}人民币\s*$")
 
@@ -208,7 +209,8 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         return Decision(IN, "sign", (money.raw,))
     currency_word = "人民币" if money.raw.startswith("人民币") else ""  # part of the amount as read
     frame = _SIGNED_FRAME.search(s[max(0, money.start - 40): money.start] + currency_word)
-    if frame:
+    if frame and not _PAYS_TO.search(s[max(0, money.start - 60): money.start]):
+        # (向支付宝-…完成快捷支付交易人民币3000.00: the holder paying someone, whose voice decides)
         return Decision(IN, "sign", (frame.group(0).strip() + money.raw[len(currency_word):],))
     text = _blank_conditions(mask_roles(s), money)
     c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
