@@ -492,7 +492,7 @@ def _card_title(s: str, main: money.Money | None) -> str:
     """An app card's title lines - the lines above the amount's that hold no figure (微信支付 / 退款处理中,
     你有一笔待接收的转账, over 转账金额 ￥1,500.00): they speak of every line under them, the amount's
     among them. Empty for a message of one or two lines."""
-    if main is None or s.count("\n") < 2:
+    if main is None or "\n" not in s:
         return ""
     above = s[: s.rfind("\n", 0, main.start) + 1].split("\n")
     return "".join(line + "\n" for line in above if line and not re.search(r"\d", line))
@@ -563,7 +563,8 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
 
 # A foreign amount and its settlement in yuan (境外消费USD 100.00，入账人民币690.50元; 折合人民币345.20元;
 # 约合人民币58.30元): the yuan are what the holder's account moved, and what a claim counts.
-_SETTLED_BEFORE = re.compile(r"(?:折合|约合|折算|折|合计|入账|结算|记账|相当于|约)(?:金额)?(?:为)?\s*[:：]?\s*$")
+_SETTLED_BEFORE = re.compile(r"(?:折合|约合|折算|折|合计|入账|结算|记账|相当于|约)(?:扣账|扣款|入账)?(?:金额)?(?:为)?"
+                             r"\s*[:：]?\s*$|扣账\s*$")
 
 
 def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Money:
@@ -589,8 +590,20 @@ _TAKEN_AFTER = re.compile(r"\s*元?\s*(?:已|已经)[^。;；,，]{0,40}?"
                           r"(?![^。;；]{0,6}(?:失败|不成功))")
 
 
-_ACTUAL = re.compile(r"(?:实际(?:到账|入账|扣款|扣收|支付|付款|转出|转入)|实(?:到|收|付|扣))(?:金额)?[为是:：\s]*"
-                     r"(?:人民币|RMB|¥|￥)?\s*$")
+_ACTUAL = re.compile(r"(?:(?:实际(?:到账|入账|扣款|扣收|支付|付款|转出|转入)|实(?:到|收|付|扣))(?:金额)?|到账金额)"
+                     r"[为是:：\s]*(?:人民币|RMB|¥|￥)?\s*$")
+# a card's line naming the account that paid: 扣款账户：工商银行(4410), 付款卡：建设银行(1263)
+_PAYING_ACCOUNT = re.compile(r"(?:扣款|付款|还款|支付)(?:账户|卡|银行卡)\s*[:：]?\s*[\u4e00-\u9fff]{0,10}\s*[(（]?\s*"
+                             r"(?:尾号)?\s*(?P<tail>\d{4})\s*[)）]?")
+def _paid_from_own(s: str, own_tail: str | None) -> bool:
+    """The holder's own account is named as the one that paid (扣款账户：工商银行(4410), 从尾号2617的
+    银行卡转入…): a repayment from it is money out of it, no account left unknown."""
+    found = _PAYING_ACCOUNT.search(s) or _OWN_CARD_PAYS.search(s)
+    return own_tail is not None and found is not None and found.group("tail") == own_tail
+
+
+# a message sent on by a person: 转发：…, Fwd: …
+_FORWARDED = re.compile(r"^\s*(?:转发|(?i:fwd?|fw))\s*[:：]")
 # the holder's own card named as the source of a top-up or a transfer into a wallet or product
 _OWN_CARD_PAYS = re.compile(r"(?:从|使用|用)(?:您的?)?(?:尾号)?\s*\*?(?P<tail>\d{4})\s*的?"
                             r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购)")
@@ -900,7 +913,9 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         moved = [m for m in monies if m.label in ("bill", "due")
                  and _TAKEN_AFTER.match(s, m.end, _window_end(s, m.end))]
     # 借款￥30,000.00已放款，扣除服务费900.00元后实际到账29,100.00元: what actually moved is the figure
-    actual = [m for m in moved if _ACTUAL.search(s[max(0, m.start - 10): m.start])]
+    # (never a figure in a remark: 附言：中国银行转账到账50000元 is the payer's text, a fraud's favourite)
+    actual = [m for m in moved if _ACTUAL.search(s[max(0, m.start - 10): m.start])
+              and not re.search(r"(?:附言|备注|留言)[:：][^。;；\n]*$", s[: m.start])]
     main = money.tied_to_balance(s, moved, balance_m) or next(iter(actual or moved), None)
     # the direction is read at the amount as spent, the yuan it settled at are the amount
     settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
@@ -953,7 +968,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             # debt: the notice's own account is the payer
             decision = direction.Decision(direction.OUT, "strong", decision.words)
         elif (decision.direction != direction.OUT and decision.basis != "reversal" and own_tail is not None
-              and (source := _OWN_CARD_PAYS.search(s)) is not None and source.group("tail") == own_tail):
+              and (source := _OWN_CARD_PAYS.search(s) or _PAYING_ACCOUNT.search(s)) is not None
+              and source.group("tail") == own_tail):
             # 您已成功从尾号2617的银行卡转入小金库5,000.00元, 使用尾号8824的银行卡为翼支付账户充值500.00元:
             # the holder's card is the source; what 转入 / 充值 names came in elsewhere
             decision = direction.Decision(direction.OUT, "voice", (source.group(0),))
@@ -963,6 +979,15 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         found = _OUT_IN.get(decision.direction or "")
         if found is not None or decision.basis in ("conflict", "none"):
             # a look-alike bank notice carrying a lure link is the phishing, not a notice
+            if spoofed and not flagged and _FORWARDED.match(body):
+                # 转发：【中国农业银行】您尾号8841账户…: a victim sending on a bank's notice from his own
+                # phone is no fake, but a copy: shown with its amount, counted nowhere (the original
+                # may be in the same export)
+                return dataclasses.replace(
+                    base, kind=EventKind.BANK_NOTICE, category=Category.REVIEW, needs_review=True,
+                    review_reason="forwarded", spoofed=False, amount=main.value, currency=main.currency,
+                    balance=balance, stated_time=stated, precision=precision, amount_raw=main.raw,
+                    direction_words=decision.words)
             if spoofed and not flagged:
                 # 【工商银行】 from a number that is not ICBC's: a fake notice moves no money
                 return dataclasses.replace(
@@ -992,6 +1017,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
                                            review_reason=decision.basis)
             if (found is Direction.DEBIT and not own_cc and decision.words
+                    and not _paid_from_own(s, own_tail)
                     and ((all(_REPAID.fullmatch(w) for w in decision.words) and not _repays_other(s))
                          or (own_tail is None and _LOAN_INSTALMENT.search(s) is not None))):
                 # 还款 says a debt was repaid, not which account paid: money repaid INTO a card or

@@ -1,6 +1,6 @@
 """A blind audit of the bank-SMS reader by people who never saw it (thirteenth pass, 2026-12-07).
 
-Eleven helpers, each given only a brief (tests/data/bank_sms_audit/brief-{a..l}.md) - no access to
+Fourteen helpers, each given only a brief (tests/data/bank_sms_audit/brief-{a..q}.md) - no access to
 the reader's code, no running of it - wrote Chinese bank and payment SMS as they remember banks word
 them, with their own labels: (a) 122 moving money across ~50 institutions, (b) 114 mostly moving
 none (bills, holds, pending transfers, offers, codes naming sums, fraud texts), (c) 104 app pushes
@@ -9,17 +9,20 @@ and notification cards, (d) 105 credit-card and consumer-credit texts, (e) 116 i
 day itself (orders, lures, codes, the debits that followed, refunds, freezes), (h) 108 transfers and
 remittances naming both sides, (i) 104 codes and security notices naming sums, (k) 104 payment
 platforms' texts of 2013-2016, (l) 100 texts as OCR of a screenshot returns them (spaces and line
-breaks inside figures, O for 0, l for 1, the SMS app's own words). They are CONSTRUCTED texts, not
-real messages, so no figure on them is a held-out accuracy (tests/data/bank_sms/SPLIT.md keeps
-those); their value is wording the reader's authors did not choose. Each set was read once before
-any of its errors was looked at, with the reader of its round: a, b at 7c56326 (111/122, 105/114
-with 1 spurious debit: a direct debit's cap); c, d, e at 5cc1ec5 (93/104 with 1 spurious debit:
-京东小金库 paid out to the holder's own card; 94/105; 111/116); f, h, g at 512eb68 and after the fixes of
-the sets read before them in that round (120/124; 102/108 with 1 spurious debit: a 50,000 transfer
-受理中, its funds frozen; 108/113); i, k, l at 61cd696 (103/104; 93/104; 84/100 with 1 spurious debit:
-a purchase turned into instalments, 分期付款交易5,000元已成功, and 7 figures OCR had broken, 人民币l,500.00元 read
-as 500.00). The classes they showed were then fixed (tests/test_banksms_thirteenth.py); each line
-must now read as labelled, except those below: BY_DESIGN where the project's own labelling rules
+breaks inside figures, O for 0, l for 1, the SMS app's own words), (m) 100 notices with several
+figures, (o) 101 that reached the lawyer without their sender or signature (forwards, contact names,
+pasted copies), (q) 103 of what follows a fraud (freezes, stops, disputes, money recovered,
+compensation). They are CONSTRUCTED texts, not real messages, so no figure on them is a held-out
+accuracy (tests/data/bank_sms/SPLIT.md keeps those); their value is wording the reader's authors did
+not choose. Each set was read once before any of its errors was looked at, with the reader of its
+round: a, b at 7c56326 (111/122, 105/114 with 1 spurious debit: a direct debit's cap); c, d, e at
+5cc1ec5 (93/104 with 1 spurious debit: 京东小金库 paid out to the holder's own card; 94/105; 111/116); f,
+h, g at 512eb68 and after the fixes of the sets read before them in that round (120/124; 102/108
+with 1 spurious debit: a 50,000 transfer 受理中, its funds frozen; 108/113); i, k, l at 61cd696
+(103/104; 93/104; 84/100 with 1 spurious debit: a purchase turned into instalments, 分期付款交易5,000元已成功,
+and 7 figures OCR had broken, 人民币l,500.00元 read as 500.00); m, o, q at a347730 (94/100; 91/101;
+96/103). The classes they showed were then fixed (tests/test_banksms_thirteenth.py); each line must
+now read as labelled, except those below: BY_DESIGN where the project's own labelling rules
 (SCHEMA.md, and dev's real messages as labelled) differ from the helper's, KNOWN_GAPS where the
 reader is still short. Neither kind is ever read as a debit the helper did not label.
 """
@@ -61,6 +64,24 @@ BY_DESIGN = {
     # a transfer of the holder's still on its way: shown with its amount for review, never counted
     "rk-38": "向张伟(尾号4452的银行卡)转账2,000.00元，预计2小时内到账: review (in transit)",
     "rk-40": "a shop's (【京东】) message is the shop's, its wallet's payment too",
+    # a bank's notice sent on from a personal mobile (转发：…) is a copy: shown for review, counted
+    # nowhere (the original may be in the same export)
+    "ro-4": "转发：【中国农业银行】… -12000.00: a forwarded copy, review",
+    "ro-15": "转发：【广发银行】…跨行转出18000.00元: a forwarded copy, review",
+    "ro-27": "转发: …支出(跨行汇款)50,000元…【工商银行】 with the victim's comment: a forwarded copy, review",
+    "ro-69": "转发：【邮储银行】…他行来账50000.00元: a forwarded copy, review",
+    # a text with no sender and no signature: what it says is shown for review, not proven the holder's
+    "ro-36": "转账成功 / 已向张某…转账3,000.00元 / 付款卡：建设银行(1263), no sender: review (unsigned)",
+    "ro-73": "收款到账 / 收款金额 ￥200.00, no sender: review (unsigned)",
+    # a WeChat transfer the payee did not take, returned to 零钱: the transfer and its return, review
+    "rq-36": "发起的转账￥2,000.00…已退还至零钱: review (sent and returned in one text)",
+    # a refund the merchant agreed or started, on its way: money in by the project's labels
+    "rm-96": "退款328.00元商家已同意，预计…退回原支付方式: money in by the project's labels",
+    "rq-77": "退款2,999.00元商家已同意，预计…原路退回: money in by the project's labels",
+    "rq-95": "退款发起通知 / 原路退回零钱 / 预计到账: money in by the project's labels",
+    "rq-91": "跨行转出2,000.00元因对方行退回: money in, as a transfer the other bank returned",
+    "rm-7": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "rq-43": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
     # a transfer the other bank returned: money in, as a refund issued is (the return is done)
     "rh-106": "跨行汇款…被对方行退回，资金将于1-3个工作日内退回原账户: money in by the project's labels",
     # an instalment's principal or fee posted to a card re-bills a purchase counted when it was made
@@ -74,6 +95,9 @@ KNOWN_GAPS = {
     "rc-15": "余额宝收益 card (昨日收益 +0.87元) names no account: read as nothing",
     "rd-43": "京东白条 used to pay an order in instalments (分6期): review, not the credit line's debit",
     "ri-80": "快捷支付退款1,999.00，原交易因存在风险已拦截: read as a failed payment, not the refund",
+    "rm-11": "two payments in one SMS (88.00 and 1,200.00): the one tied to the balance is read, not both",
+    "rm-61": "定期到期自动转存 with its interest 已转入活期账户: read as a rollover, the interest not counted",
+    "ro-39": "转账已被接收 / ￥5,000.00 / 对方已收款: a figure with no label on its line, read as nothing",
 }
 
 
@@ -86,14 +110,14 @@ def _lines(name: str) -> list[tuple[str, str, str, str, str, str, str]]:
     return out
 
 
-LINES = [line for part in "abcdefghikl" for line in _lines(f"blind-{part}.tsv")]
+LINES = [line for part in "abcdefghiklmoq" for line in _lines(f"blind-{part}.tsv")]
 _WAY = {Direction.CREDIT: "in", Direction.DEBIT: "out", None: "none"}
 
 
 def test_the_audit_sets_are_whole() -> None:
-    assert len(LINES) == 1214 and len({x[0] for x in LINES}) == 1214
+    assert len(LINES) == 1518 and len({x[0] for x in LINES}) == 1518
     wants = [x[3] for x in LINES]
-    assert wants.count("in") >= 400 and wants.count("out") >= 400 and wants.count("none") >= 350
+    assert wants.count("in") >= 500 and wants.count("out") >= 500 and wants.count("none") >= 450
 
 
 @pytest.mark.parametrize("line", LINES, ids=[x[0] for x in LINES])
@@ -115,7 +139,7 @@ def test_each_blind_line_reads_as_labelled(line: tuple[str, str, str, str, str, 
 
 
 def test_nothing_in_the_audit_that_moved_no_money_is_a_debit() -> None:
-    """The issue's hardest rule over all eleven sets: a text labelled as moving no money, or money in, is
+    """The issue's hardest rule over all fourteen sets: a text labelled as moving no money, or money in, is
     never counted as a loss."""
     spurious = [x[0] for x in LINES if x[3] != "out" and read(x[2].replace("\\n", "\n"), x[1]).direction
                 is Direction.DEBIT]

@@ -427,3 +427,50 @@ def test_how_a_payment_is_received_is_no_payee() -> None:
 def test_a_refund_application_accepted_moves_nothing_yet() -> None:
     n = read("【支付宝】您的退款申请已受理，退款金额89.00元，预计3-7个工作日退回尾号2236的银行卡。", "95188")
     assert n.direction is None, n
+
+
+# ---- the fifth round (sets m, o, q): several figures, senders lost, after the fraud -----------------
+ROUND_FIVE = [
+    # a merchant named 个人收款 is a name: the holder spent (在…消费)
+    ("您尾号3315的招行信用卡于11月17日20:12在财付通-个人收款消费人民币1,999.00元。", "招行信用卡", OUT, "1999.00"),
+    # the paying account named on its own line: a repayment out of the holder's card
+    ("【微众银行】您的微粒贷借据于11月22日成功还款2,150.00元，扣款账户：工商银行(4410)。", "95384", OUT, "2150.00"),
+    # what reached the card after the wallet's fee (到账金额)
+    ("零钱提现到账\n提现金额 ￥2,000.00\n服务费 ￥2.00\n到账银行 平安银行(9902)\n到账金额 ￥1,998.00", "微信支付", IN,
+     "1998.00"),
+    # a spend abroad and the yuan the card was charged (折合扣账人民币)
+    ("【重庆农商行】您尾号1290账户12月03日银联境外消费USD 850.00，折合扣账人民币6,049.45元，余额212.60元。", "966866",
+     OUT, "6049.45"),
+    # a transfer taken by its payee (已被 张三 收取): out of the holder's wallet, the title no offer
+    ("转账已被领取\n你于03月18日17:34发起的转账 ￥3,000.00 已被 张三 收取", "微信支付", OUT, "3000.00"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want", "amount"), ROUND_FIVE, ids=lambda v: str(v)[:24])
+def test_the_fifth_round_classes(body: str, sender: str, want: Direction, amount: str) -> None:
+    n = read(body, sender)
+    assert outcome(n) == want and n.amount == Decimal(amount), n
+
+
+ROUND_FIVE_NO_MONEY = [
+    ("【交通银行】您设置的尾号4418卡03月19日定时转账5,000.00元已撤销，未发生扣款。", "95559"),
+    ("【山东农信】您尾号为5061的账户12月12日他行来账500.00元入账失败，款项已退回付款行。", "96668"),
+    ("退款申请已提交\n退款金额299.00元，预计1-3个工作日原路退回。", "支付宝"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender"), ROUND_FIVE_NO_MONEY, ids=lambda v: str(v)[:24])
+def test_the_fifth_round_no_money_classes(body: str, sender: str) -> None:
+    n = read(body, sender)
+    assert n.direction is None and not n.needs_review, n
+
+
+def test_a_forwarded_bank_notice_is_a_copy_for_review_not_a_fake() -> None:
+    """转发：【广发银行】… from the victim's own mobile: not called a fake (it is the bank's text, sent
+    on), not counted (the original may be in the same export): shown for review with its amount."""
+    n = read("转发：【广发银行】您尾号5096卡19日15:48跨行转出人民币18000.00元，余额999.53元。", "13651002288")
+    assert n.needs_review and n.review_reason == "forwarded" and n.direction is None, n
+    assert n.amount == Decimal("18000.00") and not n.spoofed, n
+    # the same text with no 转发 from a personal mobile is still a fake notice
+    fake = read("【广发银行】您尾号5096卡19日15:48跨行转出人民币18000.00元，余额999.53元。", "13651002288")
+    assert fake.spoofed and fake.direction is None, fake

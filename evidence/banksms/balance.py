@@ -51,7 +51,7 @@ def _where(e: Event) -> str:
 # Reviews the balances must not turn into movements: a hold (预授权 moves the available balance,
 # not the money), a transfer still on its way (在途: it may yet come back), a text no institution
 # signed, a fake notice's callback script.
-_NOT_DECIDABLE = ("hold", "pending", "unsigned", "unverified", "no_amount")
+_NOT_DECIDABLE = ("hold", "pending", "unsigned", "unverified", "no_amount", "forwarded")
 
 
 def _decidable(e: Event, lang: str) -> bool:

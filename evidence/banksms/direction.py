@@ -166,6 +166,10 @@ def _quiet(text: str, start: int, end: int) -> str:
 _CONDITION = re.compile(r"(?<=[,，:：;；。!！?？\n])\s*(?:如果|假如|倘若|如(?![下意实期])|若|请)[^,，。;；!！?？\n]*")
 
 
+# 在财付通-个人收款消费人民币1,999.00元: the merchant's name between 在 and the spending word is a
+# name (a payee called 个人收款 receives; the holder spends)
+_MERCHANT_SLOT = re.compile(r"(?<=在)[^，。,;；在\s]{2,30}?"
+                            r"(?=(?:发生)?(?:快捷支付|网上支付|网银支付)?(?:消费|支付|付款)(?!宝))")
 # 扣除费用USD15.00后入账USD1,185.00: what was taken off before the movement, not the movement
 _DEDUCTED_FIRST = re.compile(r"(?:扣除|扣减|减去|扣掉)[^,，。;；!！?？\n]{0,24}?后")
 
@@ -176,6 +180,7 @@ def _blank_conditions(text: str, money: Money) -> str:
     def blank(m: re.Match[str]) -> str:
         holds_amount = m.start() <= money.start < m.end()
         return m.group(0) if holds_amount else " " * len(m.group(0))
+    text = _MERCHANT_SLOT.sub(lambda m: " " * len(m.group(0)), text)
     return _DEDUCTED_FIRST.sub(blank, _CONDITION.sub(blank, text))
 
 
