@@ -602,11 +602,14 @@ def _paid_from_own(s: str, own_tail: str | None) -> bool:
     return own_tail is not None and found is not None and found.group("tail") == own_tail
 
 
+# money arriving in an account of the holder's named after it: 放款至您尾号0219的借记卡
+_INTO_YOURS = re.compile(r"(?:转至|放款至|发放至|划至|划入|转入|存入|汇入|退回至?|退至)(?:您|你)(?:的)?(?:尾号)?\s*\*?"
+                         r"(\d{4})(?!\d)")
 # a message sent on by a person: 转发：…, Fwd: …
 _FORWARDED = re.compile(r"^\s*(?:转发|(?i:fwd?|fw))\s*[:：]")
 # the holder's own card named as the source of a top-up or a transfer into a wallet or product
-_OWN_CARD_PAYS = re.compile(r"(?:从|使用|用)(?:您的?)?(?:尾号)?\s*\*?(?P<tail>\d{4})\s*的?"
-                            r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购)")
+_OWN_CARD_PAYS = re.compile(r"(?:从|使用|用|通过)(?:您的?)?(?:尾号)?\s*\*?(?P<tail>\d{4})\s*的?"
+                            r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购|还款)")
 # a credit card's charge posted (年费…已于04月01日入账, 循环利息…已入账, 已收取): 入账 on a card's bill
 # is posting, not money in
 _POSTED = re.compile(r"\s*元?\s*(?:已|已经)(?:于[^。;；,，]{0,14})?(?:入账|收取|扣收|计收)")
@@ -1034,6 +1037,10 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                 if mine is not None:
                     theirs = next((t for r, t in roles.items() if t != mine and r != "to"), None)
                     notice = dataclasses.replace(notice, card_tail=mine, counterparty_tail=theirs)
+            into = _INTO_YOURS.search(s) if found is Direction.CREDIT else None
+            if into is not None and into.group(1) != notice.card_tail:
+                # 您尾号7765的信用卡现金分期…放款至您尾号0219的借记卡: the money arrived in 0219
+                notice = dataclasses.replace(notice, card_tail=into.group(1), counterparty_tail=notice.card_tail)
             return dataclasses.replace(
                 notice, direction=found, direction_basis=decision.basis,
                 category=Category.DEBIT if found is Direction.DEBIT else Category.CREDIT)

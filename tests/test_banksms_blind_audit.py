@@ -1,30 +1,32 @@
 """A blind audit of the bank-SMS reader by people who never saw it (thirteenth pass, 2026-12-07).
 
-Fourteen helpers, each given only a brief (tests/data/bank_sms_audit/brief-{a..q}.md) - no access to
-the reader's code, no running of it - wrote Chinese bank and payment SMS as they remember banks word
-them, with their own labels: (a) 122 moving money across ~50 institutions, (b) 114 mostly moving
-none (bills, holds, pending transfers, offers, codes naming sums, fraud texts), (c) 104 app pushes
-and notification cards, (d) 105 credit-card and consumer-credit texts, (e) 116 in the wording of
-2013-2016, the case's years, (f) 124 from ~80 regional, city and rural banks, (g) 113 of the fraud
-day itself (orders, lures, codes, the debits that followed, refunds, freezes), (h) 108 transfers and
-remittances naming both sides, (i) 104 codes and security notices naming sums, (k) 104 payment
-platforms' texts of 2013-2016, (l) 100 texts as OCR of a screenshot returns them (spaces and line
-breaks inside figures, O for 0, l for 1, the SMS app's own words), (m) 100 notices with several
+Seventeen helpers, each given only a brief (tests/data/bank_sms_audit/brief-{a..u}.md) - no access
+to the reader's code, no running of it - wrote Chinese bank and payment SMS as they remember banks
+word them, with their own labels: (a) 122 moving money across ~50 institutions, (b) 114 mostly
+moving none (bills, holds, pending transfers, offers, codes naming sums, fraud texts), (c) 104 app
+pushes and notification cards, (d) 105 credit-card and consumer-credit texts, (e) 116 in the wording
+of 2013-2016, the case's years, (f) 124 from ~80 regional, city and rural banks, (g) 113 of the
+fraud day itself (orders, lures, codes, the debits that followed, refunds, freezes), (h) 108
+transfers and remittances naming both sides, (i) 104 codes and security notices naming sums, (k) 104
+payment platforms' texts of 2013-2016, (l) 100 texts as OCR of a screenshot returns them (spaces and
+line breaks inside figures, O for 0, l for 1, the SMS app's own words), (m) 100 notices with several
 figures, (o) 101 that reached the lawyer without their sender or signature (forwards, contact names,
 pasted copies), (q) 103 of what follows a fraud (freezes, stops, disputes, money recovered,
-compensation). They are CONSTRUCTED texts, not real messages, so no figure on them is a held-out
-accuracy (tests/data/bank_sms/SPLIT.md keeps those); their value is wording the reader's authors did
-not choose. Each set was read once before any of its errors was looked at, with the reader of its
-round: a, b at 7c56326 (111/122, 105/114 with 1 spurious debit: a direct debit's cap); c, d, e at
-5cc1ec5 (93/104 with 1 spurious debit: 京东小金库 paid out to the holder's own card; 94/105; 111/116); f,
-h, g at 512eb68 and after the fixes of the sets read before them in that round (120/124; 102/108
-with 1 spurious debit: a 50,000 transfer 受理中, its funds frozen; 108/113); i, k, l at 61cd696
-(103/104; 93/104; 84/100 with 1 spurious debit: a purchase turned into instalments, 分期付款交易5,000元已成功,
-and 7 figures OCR had broken, 人民币l,500.00元 read as 500.00); m, o, q at a347730 (94/100; 91/101;
-96/103). The classes they showed were then fixed (tests/test_banksms_thirteenth.py); each line must
-now read as labelled, except those below: BY_DESIGN where the project's own labelling rules
-(SCHEMA.md, and dev's real messages as labelled) differ from the helper's, KNOWN_GAPS where the
-reader is still short. Neither kind is ever read as a debit the helper did not label.
+compensation), (s) 92 bilingual and Hong Kong, Macau and Taiwan texts, (t) 94 of loans, mortgages
+and housing funds, (u) 92 of small merchants and business accounts. They are CONSTRUCTED texts, not
+real messages, so no figure on them is a held-out accuracy (tests/data/bank_sms/SPLIT.md keeps
+those); their value is wording the reader's authors did not choose. Each set was read once before
+any of its errors was looked at, with the reader of its round: a, b at 7c56326 (111/122, 105/114
+with 1 spurious debit: a direct debit's cap); c, d, e at 5cc1ec5 (93/104 with 1 spurious debit:
+京东小金库 paid out to the holder's own card; 94/105; 111/116); f, h, g at 512eb68 and after the fixes of
+the sets read before them in that round (120/124; 102/108 with 1 spurious debit: a 50,000 transfer
+受理中, its funds frozen; 108/113); i, k, l at 61cd696 (103/104; 93/104; 84/100 with 1 spurious debit:
+a purchase turned into instalments, 分期付款交易5,000元已成功, and 7 figures OCR had broken, 人民币l,500.00元 read
+as 500.00); m, o, q at a347730 (94/100; 91/101; 96/103); s, t, u at 6bc0349 (79/92; 87/94; 80/92).
+The classes they showed were then fixed (tests/test_banksms_thirteenth.py); each line must now read
+as labelled, except those below: BY_DESIGN where the project's own labelling rules (SCHEMA.md, and
+dev's real messages as labelled) differ from the helper's, KNOWN_GAPS where the reader is still
+short. Neither kind is ever read as a debit the helper did not label.
 """
 
 from __future__ import annotations
@@ -82,6 +84,10 @@ BY_DESIGN = {
     "rq-91": "跨行转出2,000.00元因对方行退回: money in, as a transfer the other bank returned",
     "rm-7": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
     "rq-43": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "rs-14": "消费JPY12,800.00，预计折合人民币约618.44元: the yuan is the amount",
+    "ru-48": "消费USD59.99，折合人民币约434.33元: the yuan is the amount",
+    "rt-10": "助学贷款…成功还款4,360.00元, no paying account named: review (repayment_account_unknown)",
+    "rt-25": "借呗…自动还款2,104.38元，扣款来源：余额宝: a wallet paid, review",
     # a transfer the other bank returned: money in, as a refund issued is (the return is done)
     "rh-106": "跨行汇款…被对方行退回，资金将于1-3个工作日内退回原账户: money in by the project's labels",
     # an instalment's principal or fee posted to a card re-bills a purchase counted when it was made
@@ -98,6 +104,16 @@ KNOWN_GAPS = {
     "rm-11": "two payments in one SMS (88.00 and 1,200.00): the one tied to the balance is read, not both",
     "rm-61": "定期到期自动转存 with its interest 已转入活期账户: read as a rollover, the interest not counted",
     "ro-39": "转账已被接收 / ￥5,000.00 / 对方已收款: a figure with no label on its line, read as nothing",
+    "rs-13": "【中國信託】 (a Taiwanese bank named 信託): no institution the reader knows, read as a plain SMS",
+    "rs-45": "【中國信託】 ATM存款: no institution the reader knows, read as a plain SMS",
+    "rs-19": "分期消费人民币6,999.00元…分12期: an instalment purchase shown for review, not the card's debit",
+    "rs-26": "SCB Alert: Txn of CNY 458.00 on card ending 1106 at CTRIP: review (no English verb it knows)",
+    "rs-33": "AlipayHK: You have transferred HK$2,000.00: AlipayHK is no institution the reader knows",
+    "rt-61": "助学贷款8,000.00元已发放…剩余3,000.00元已转入您尾号4419的银行卡: the loan's total is read",
+    "ru-4": "【收钱吧】 settlement to the owner's card: 收钱吧 is no institution the reader knows",
+    "ru-27": "兑付，本金50,000.00元，收益812.33元，本息合计50,812.33元已入账: the principal is read, not the total",
+    "ru-60": "【抖音电商】…被扣除保证金2,000.00元: read as a lure's threat, not the shop's deposit taken",
+    "ru-61": "【银联商务】…通讯服务费99.00元已于05月19日从结算款中扣收: read as nothing",
 }
 
 
@@ -110,14 +126,14 @@ def _lines(name: str) -> list[tuple[str, str, str, str, str, str, str]]:
     return out
 
 
-LINES = [line for part in "abcdefghiklmoq" for line in _lines(f"blind-{part}.tsv")]
+LINES = [line for part in "abcdefghiklmoqstu" for line in _lines(f"blind-{part}.tsv")]
 _WAY = {Direction.CREDIT: "in", Direction.DEBIT: "out", None: "none"}
 
 
 def test_the_audit_sets_are_whole() -> None:
-    assert len(LINES) == 1518 and len({x[0] for x in LINES}) == 1518
+    assert len(LINES) == 1796 and len({x[0] for x in LINES}) == 1796
     wants = [x[3] for x in LINES]
-    assert wants.count("in") >= 500 and wants.count("out") >= 500 and wants.count("none") >= 450
+    assert wants.count("in") >= 600 and wants.count("out") >= 600 and wants.count("none") >= 500
 
 
 @pytest.mark.parametrize("line", LINES, ids=[x[0] for x in LINES])
@@ -139,7 +155,7 @@ def test_each_blind_line_reads_as_labelled(line: tuple[str, str, str, str, str, 
 
 
 def test_nothing_in_the_audit_that_moved_no_money_is_a_debit() -> None:
-    """The issue's hardest rule over all fourteen sets: a text labelled as moving no money, or money in, is
+    """The issue's hardest rule over all seventeen sets: a text labelled as moving no money, or money in, is
     never counted as a loss."""
     spurious = [x[0] for x in LINES if x[3] != "out" and read(x[2].replace("\\n", "\n"), x[1]).direction
                 is Direction.DEBIT]

@@ -474,3 +474,51 @@ def test_a_forwarded_bank_notice_is_a_copy_for_review_not_a_fake() -> None:
     # the same text with no 转发 from a personal mobile is still a fake notice
     fake = read("【广发银行】您尾号5096卡19日15:48跨行转出人民币18000.00元，余额999.53元。", "13651002288")
     assert fake.spoofed and fake.direction is None, fake
+
+
+# ---- the sixth round (sets s, t, u): bilingual texts, loans and funds, merchants ---------------------
+ROUND_SIX = [
+    # English notices of Chinese banks: the account named with one star, what it spent or received
+    ("Your CCB account ending 2290 had an expenditure of RMB12,000.00 (Mobile Banking Transfer) at 09:41 on 06/03. "
+     "Balance RMB 508.17.[CCB]", "95533", OUT, "12000.00", "2290"),
+    ("CHEN JING transferred RMB 4,000.00 to your CCB account ending 3362 (interbank) at 19:20 on 11/18. "
+     "Balance RMB 4,120.55.[CCB]", "95533", IN, "4000.00", "3362"),
+    ("ICBC: ATM withdrawal of RMB 3,000.00 from card *9915 at 22:08 on 08/17; balance RMB 402.71.", "95588", OUT,
+     "3000.00", "9915"),
+    # Hong Kong and Taiwan wording (簽賬 a card charge, 提款 a withdrawal, 末四碼 the tail)
+    ("【恒生銀行】閣下的信用卡（末四位數字6620）於2024年07月03日在APPLE.COM/BILL簽賬HKD78.00。",
+     "#HangSeng", OUT, "78.00",
+     "6620"),
+    ("玉山銀行：您的帳戶末四碼4419於11/20 09:47 ATM跨行提款NT$20,000，手續費NT$15。", "玉山銀行", OUT, "20000", "4419"),
+    # a loan's interest deducted, an overdue instalment taken, a repayment by the card it names
+    ("【浙江农信】您尾号为2206的账户于03月21日08:02发生贷款扣息，金额1,245.30元，余额386.91元。",
+     "96596", OUT, "1245.30",
+     "2206"),
+    ("【江苏银行】您尾号3390账户于04月16日扣收逾期贷款本息2,018.76元（含罚息23.41元），余额0.00元。", "95319", OUT,
+     "2018.76", "3390"),
+    ("【京东金融】您的白条本期账单已通过尾号1207银行卡自动还款1,568.20元，感谢使用。", "95118", OUT, "1568.20", "1207"),
+    ("【湖北农信】您尾号8030账户04月25日07:30批量扣款(贷款本息)-2450.00，余额317.52", "96568", OUT, "2450.00", "8030"),
+    # a credit card's cash instalment paid into the holder's debit card: the debit card received it
+    ("【浦发银行】您尾号7765的信用卡现金分期20,000.00元已于04月23日放款至您尾号0219的借记卡。", "95528", IN, "20000.00",
+     "0219"),
+    # a merchant refunding its customer, a company paying its staff
+    ("微信支付商户助手\n退款通知\n你的门店已向顾客退款￥58.00\n退款原因：商品缺货\n退款方式：原路退回\n"
+     "退款单号：50300905802024050612345678", "微信支付", OUT, "58.00", None),
+    ("【云闪付】您的商户“宏兴五金”于05月22日发起退款￥120.00，原交易金额￥380.00，退款已从待结算资金中扣除。", "95516",
+     OUT, "120.00", None),
+    ("贵公司账户8802于05月10日16:05代发工资支出人民币46,800.00，共12笔，余额108,233.19【招商银行】", "95555", OUT,
+     "46800.00", "8802"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "want", "amount", "tail"), ROUND_SIX, ids=lambda v: str(v)[:24])
+def test_the_sixth_round_classes(body: str, sender: str, want: Direction, amount: str, tail: str | None) -> None:
+    n = read(body, sender)
+    assert outcome(n) == want and n.amount == Decimal(amount), n
+    if tail is not None:
+        assert n.card_tail == tail, n
+
+
+def test_a_foreign_remittance_awaiting_confirmation_moves_nothing_yet() -> None:
+    n = read("【中国银行】您有一笔境外汇入款USD5,000.00待办理入账确认，请于3个工作日内登录手机银行完成申报。", "95566")
+    assert n.direction is None, n

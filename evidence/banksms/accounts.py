@@ -21,7 +21,8 @@ import re
 TAIL = re.compile(
     r"(?<!\d)\d{4}\s*(?:\*{3,6}\s*){1,3}(?P<m>\d{4})(?!\d)"  # 6212 **** **** 7432
     # 尾号 says the digits are the tail, however many the bank prints (3 to 6: 江苏银行 尾号14083)
-    r"|(?:尾号|尾数|末四位|后四位|末4位|后4位|末位号|後四码)\s*(?:为|是|:)?\s*[(（]?\s*\*{0,6}\s*(?P<a>\d{3,6})(?!\d)"
+    r"|(?:尾号|尾数|末四位(?:数字|数)?|后四位|末4位|后4位|末位号|後四码|后四码|末四码|末4码)\s*(?:为|是|:)?\s*[(（]?\s*"
+    r"\*{0,6}\s*(?P<a>\d{3,6})(?!\d)"
     # a masked account number ending in 3 or 4 digits: 账户623177000001****752, 账户181****4727 (an
     # Alipay account by its login number)
     r"|(?:账户|账号|卡号)\s*(?:为|:)?\s*\d{3,12}\s*\*{2,12}\s*(?P<h>\d{3,4})(?![\d*])"
@@ -46,7 +47,8 @@ TAIL = re.compile(
     r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
     # English: card ending (in) 1234, a/c XX1234, account no. ****1234
     r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
-    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{2,}))\s?(?P<f>\d{3,4})\b"
+    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{1,}))\s?(?P<f>\d{3,4})\b"
+    r"|(?i:\bcard\s*[(（])\s*(?P<k>\d{4})\s*[)）]"  # Debit Card(6122)
 )
 # Words right before a tail that make it the other party's.
 _OTHER_BEFORE = re.compile(

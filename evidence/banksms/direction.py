@@ -400,7 +400,7 @@ def _undone(found: Decision, sentence_: str) -> Decision:
     notice is shown for review (方向待核实), never counted as a debit."""
     if found.direction != OUT or found.basis == "reversal":  # 存款冲正: the reversal itself is the debit
         return found
-    said = [(i, w) for i, d, w in _hits(sentence_, "return") if d == IN]
+    said = [(i, w) for i, d, w in _outermost(_hits(sentence_, "return")) if d == IN]
     said += [(m.start(), m.group(0)) for m in _REVERSAL.finditer(sentence_)]
     undone = [w for i, w in sorted(said)
               if not _NOT_YET.search(sentence_[slice(*_window(sentence_, i, i, _CLAUSE_END))])]

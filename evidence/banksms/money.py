@@ -160,7 +160,8 @@ def find(s: str) -> list[Money]:
 def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
     """江苏银行 `消费1169.00，…`: a figure with cents right after a direction word is money, and so
     is one right after the verb's object (`偿还公积金贷款2455.21,其中本金…`)."""
-    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,6}}?\s*[-+]?\s*(\d[\d,]*\.\d{{2}})(?![\d.])", s)
+    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,6}}?(?:[(（][^()（）]{{0,12}}[)）])?\s*[-+]?\s*"
+                      rf"(\d[\d,]*\.\d{{2}})(?![\d.])", s)
     if not found:
         return []
     # (a limit stays a limit: 扣款上限3,000.00元/月 is what may be taken, not what was)
