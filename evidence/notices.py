@@ -917,7 +917,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # 借款￥30,000.00已放款，扣除服务费900.00元后实际到账29,100.00元: what actually moved is the figure
     # (never a figure in a remark: 附言：中国银行转账到账50000元 is the payer's text, a fraud's favourite)
     actual = [m for m in moved if _ACTUAL.search(s[max(0, m.start - 10): m.start])
-              and not re.search(r"(?:附言|备注|留言)[:：][^。;；\n]*$", s[: m.start])]
+              and not direction.in_remark(s, m.start)]
     main = money.tied_to_balance(s, moved, balance_m) or next(iter(actual or moved), None)
     # the direction is read at the amount as spent, the yuan it settled at are the amount
     settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main

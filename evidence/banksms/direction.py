@@ -105,6 +105,11 @@ class Decision:
 _REMARK = re.compile(r"(?:(?<=附言)|(?<=留言)|(?<=备注)|(?<=备注信息))\s*[:：][^，,。;；\n]*")
 
 
+def in_remark(s: str, at: int) -> bool:
+    """Whether position `at` of `s` stands in a remark's text (附言：…, 备注：…): the payer's words."""
+    return any(m.start() <= at <= m.end() for m in _REMARK.finditer(s))
+
+
 def mask_roles(s: str) -> str:
     """收款人/付款方/对方户名… blanked (same length, positions kept): labels, not verbs; and the
     text of a remark (附言：…, 备注：…)."""
