@@ -46,6 +46,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from evidence import extract, notices, timeline, times  # noqa: E402
+from evidence.banksms import institutions  # noqa: E402
 from evidence.model import Direction, EventKind, FileKind, SourceFile, Status, Victim  # noqa: E402
 from evidence.sources import sms_backup, sms_csv  # noqa: E402
 
@@ -195,8 +196,8 @@ def read(r: Mapping[str, Any]) -> dict[str, Any]:
 def _same(field: str, got: Any, want: Any) -> bool:
     if field in ("amount", "balance"):
         return got == _dec(want)
-    if field == "bank":
-        return _name(got) == _name(want)
+    if field == "bank":  # one institution under two of its names (a label's "Citi", the reader's 花旗银行)
+        return _name(institutions.canonical(got) or got) == _name(institutions.canonical(want) or want)
     if field == "card_tail":
         return (got or None) == (str(want).lstrip("*") if want else None)
     if field == "kind" and want == "undecided":  # money moved, the text does not say which way

@@ -259,7 +259,13 @@ def _prepare(body: str) -> tuple[str, list[str], list[str]]:
     elif (leading := _leading_name(s.strip())) is not None:
         names.append(leading)
         s = s.strip()[len(leading):]
+    elif (english := _ENGLISH_TITLE.match(s.strip())) is not None and institutions.listed(english.group(1)):
+        names.append(english.group(1))  # (kept in the text: it is the notice's title)
     return s.strip(" -"), names, inner
+
+
+# an English notice opens with the institution's name and a colon (SCB Alert: Txn of…, AlipayHK: You have…)
+_ENGLISH_TITLE = re.compile(r"([A-Za-z][A-Za-z&]*(?: [A-Za-z&]+){0,3}?)(?: (?:Alerts?|Notice|Notification|SMS))?\s*[:：]")
 
 
 # An app push quoted as text begins with its title, the institution's name, on its own line or
@@ -589,7 +595,9 @@ _TAKEN_AFTER = re.compile(r"\s*元?\s*(?:已|已经)[^。;；,，]{0,40}?"
                           r"(?![^。;；]{0,6}(?:失败|不成功))")
 
 
-_ACTUAL = re.compile(r"(?:(?:实际(?:到账|入账|扣款|扣收|支付|付款|转出|转入)|实(?:到|收|付|扣))(?:金额)?|到账金额)"
+# (本金50,000.00元，收益812.33元，本息合计50,812.33元已入账: principal and yield paid together)
+_ACTUAL = re.compile(r"(?:(?:实际(?:到账|入账|扣款|扣收|支付|付款|转出|转入)|实(?:到|收|付|扣))(?:金额)?|到账金额"
+                     r"|本息(?:合计|共计|总计|总额))"
                      r"[为是:：\s]*(?:人民币|RMB|¥|￥)?\s*$")
 # a card's line naming the account that paid: 扣款账户：工商银行(4410), 付款卡：建设银行(1263)
 _PAYING_ACCOUNT = re.compile(r"(?:扣款|付款|还款|支付)(?:账户|卡|银行卡)\s*[:：]?\s*[\u4e00-\u9fff]{0,10}\s*[(（]?\s*"
@@ -941,7 +949,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
         return _statement(base, s, monies, received, tz)
 
     # 微信支付: 已支付¥24.99 (the holder's app); 接上: opens the second part of a split SMS, no title
-    titled = bool((t := _TITLE.match(fold(body).strip())) and t.group(1) not in ("接上", "上接", "续上"))
+    titled = bool((t := _TITLE.match(fold(body).strip())) and t.group(1) not in ("接上", "上接", "续上")) or bool(
+        (e := _ENGLISH_TITLE.match(s)) and institutions.listed(e.group(1)))  # AlipayHK: You have…
     # a payment card's labelled figure (收款金额￥1500.00) from the institution's own channel
     card_figure = bankish and main is not None and main.label == "amount"
     # an institution's own notice reporting a movement as done (【翼支付】钱到啦到账1.02元): said to

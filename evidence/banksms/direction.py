@@ -240,7 +240,7 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
                             or _LINKED_ACCOUNT_TAKEN.search(text)):
         return Decision(IN, "credit_card", (found.group(0),))
     modifiers = _channel_modifiers(text, money, c_left)
-    silent = _unknown_verbs_bracket(text, money, c_left)
+    silent = _unknown_verbs_bracket(text, money, c_left) + _other_figures_brackets(text, money)
     for n, (part, raw) in enumerate(windows):
         left = (c_left, c_left, s_left, s_left, 0, 0)[n]
         skip = frozenset(i - left for i in modifiers)
@@ -343,6 +343,17 @@ def _unknown_verbs_bracket(text: str, money: Money, clause_left: int) -> tuple[t
     if found is None or _known_end(before[:found.start()]):
         return ()
     return ((clause_left + found.start(), clause_left + found.end()),)
+
+
+# a figure of its own inside brackets: 结算金额2,318.40元（已扣手续费8.12元）, 转账1,000.00元(手续费2.00元)
+_FIGURE_IN_BRACKETS = re.compile(r"(?:\([^()]*|（[^（）]*)(?:(?:人民币|RMB|CNY|¥)\s*\d|\d[\d,]*(?:\.\d+)?\s*元)[^()（）]*[)）]")
+
+
+def _other_figures_brackets(text: str, money: Money) -> tuple[tuple[int, int], ...]:
+    """The spans of brackets holding a figure other than the amount: what they say (已扣手续费8.12元,
+    含利息12.00元) is about that figure - a fee taken off, a share - not which way the amount went."""
+    return tuple(m.span() for m in _FIGURE_IN_BRACKETS.finditer(text)
+                 if not m.start() <= money.start < m.end())
 
 
 def _outside_fields(text: str) -> frozenset[int]:

@@ -27,7 +27,7 @@ CURRENCY_AFTER.update({
     "巴西雷亚尔": "BRL", "以色列新谢克尔": "ILS", "埃及镑": "EGP"})
 _AFTER_WORDS = "|".join(sorted((k for k in CURRENCY_AFTER if k != "€"), key=lambda k: (-len(k), k)))
 CURRENCY_BEFORE = {"人民币元": "CNY", "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD",
-                   "USD": "USD", "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD", "港元": "HKD",
+                   "USD": "USD", "US$": "USD", "HK$": "HKD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD", "港元": "HKD",
                    "HKD": "HKD", "日元": "JPY",
                    "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD",
                    "INR": "INR", "RS": "INR", "RS.": "INR", "IDR": "IDR", "RP": "IDR", "RP.": "IDR", "SGD": "SGD",
@@ -38,7 +38,7 @@ ISO_CODES = ("AED", "SAR", "QAR", "KWD", "BHD", "OMR", "CHF", "NZD", "VND", "NGN
              "EGP", "CNH")
 CURRENCY_BEFORE.update({c: c for c in ISO_CODES})
 _MONEY = re.compile(
-    r"(?P<pre>人民币元|人民币|RMB|CNY|US\$|NT\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
+    r"(?P<pre>人民币元|人民币|RMB|CNY|US\$|NT\$|HK\$|USD|HKD|JPY|EUR|GBP|TWD|INR|IDR|SGD|MYR|PHP|AUD|CAD|KRW|THB|"
     + "|".join(ISO_CODES) + "|"
     r"(?<![A-Za-z])(?:Rs|Rp)\.?|(?<![A-Za-z])RM|¥|\$|€|£|美元|港币|港元|日元|欧元|英镑)?\s*(?P<sign>[-+])?\s*"
     # not after a digit or a mask (6212****1234), except a masked name's (转至李*1,280.50元)
