@@ -265,7 +265,8 @@ def _prepare(body: str) -> tuple[str, list[str], list[str]]:
 
 
 # an English notice opens with the institution's name and a colon (SCB Alert: Txn of…, AlipayHK: You have…)
-_ENGLISH_TITLE = re.compile(r"([A-Za-z][A-Za-z&]*(?: [A-Za-z&]+){0,3}?)(?: (?:Alerts?|Notice|Notification|SMS))?\s*[:：]")
+_ENGLISH_TITLE = re.compile(r"([A-Za-z][A-Za-z&]*(?: [A-Za-z&]+){0,3}?)(?: (?:Alerts?|Notice|Notification|SMS))?"
+                            r"\s*[:：]")
 
 
 # An app push quoted as text begins with its title, the institution's name, on its own line or

@@ -346,7 +346,8 @@ def _unknown_verbs_bracket(text: str, money: Money, clause_left: int) -> tuple[t
 
 
 # a figure of its own inside brackets: 结算金额2,318.40元（已扣手续费8.12元）, 转账1,000.00元(手续费2.00元)
-_FIGURE_IN_BRACKETS = re.compile(r"(?:\([^()]*|（[^（）]*)(?:(?:人民币|RMB|CNY|¥)\s*\d|\d[\d,]*(?:\.\d+)?\s*元)[^()（）]*[)）]")
+_FIGURE_IN_BRACKETS = re.compile(r"(?:\([^()]*|（[^（）]*)(?:(?:人民币|RMB|CNY|¥)\s*\d|\d[\d,]*(?:\.\d+)?\s*元)"
+                                 r"[^()（）]*[)）]")
 
 
 def _other_figures_brackets(text: str, money: Money) -> tuple[tuple[int, int], ...]:

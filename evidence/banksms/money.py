@@ -27,7 +27,8 @@ CURRENCY_AFTER.update({
     "巴西雷亚尔": "BRL", "以色列新谢克尔": "ILS", "埃及镑": "EGP"})
 _AFTER_WORDS = "|".join(sorted((k for k in CURRENCY_AFTER if k != "€"), key=lambda k: (-len(k), k)))
 CURRENCY_BEFORE = {"人民币元": "CNY", "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "美元": "USD",
-                   "USD": "USD", "US$": "USD", "HK$": "HKD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD", "港元": "HKD",
+                   "USD": "USD", "US$": "USD", "HK$": "HKD", "$": "USD", "€": "EUR", "£": "GBP", "港币": "HKD",
+                   "港元": "HKD",
                    "HKD": "HKD", "日元": "JPY",
                    "JPY": "JPY", "欧元": "EUR", "EUR": "EUR", "英镑": "GBP", "GBP": "GBP", "TWD": "TWD", "NT$": "TWD",
                    "INR": "INR", "RS": "INR", "RS.": "INR", "IDR": "IDR", "RP": "IDR", "RP.": "IDR", "SGD": "SGD",
