@@ -137,6 +137,9 @@ _GENERIC_TITLE = re.compile(r"^(?:信用卡|银行卡|储蓄卡|借记卡|贷记
 _TAG = re.compile(r"提醒|通知|提示|公告|分期|账单|消息|动账|交易|验证|安全|福利")
 # a mobile or a landline, also as quoted with its last digits masked (151194603xx)
 _PERSONAL_NUMBER = re.compile(r"1[3-9]\d{7}[\dxX*]{2}|0\d{7,9}[\dxX*]{2}")
+# an area code and a 9xxxx service number (0769-961122, 东莞农商银行's): no subscriber's line starts
+# with 9 - those are the regional banks' and utilities' short numbers (010 and 02X are the 3-digit codes)
+_AREA_SERVICE = re.compile(r"(?:010|02\d|0[3-9]\d{2})9[56]\d{3,4}")
 _BANK_NAME = re.compile(
     r"(?:银行|农信|信合|农商|信用社|联社|公积金|公积金中心|12329|信用卡|信用卡中心)(?:\s*[(（][^()（）]{1,6}[)）])?$")
 _SIGNATURE_ALIASES = {"中国农业银行": "农业银行", "中国邮政储蓄银行": "邮储银行", "邮政储蓄银行": "邮储银行",
@@ -255,7 +258,8 @@ def _prepare(body: str) -> tuple[str, list[str], list[str]]:
         named = re.sub(r"(?:(?:温馨)?(?:提醒|提示|通知)|异动|动账|交易)+(?:您|你)?$", "", title.group(1))
         if len(named) >= 2 and _institutional(named) and not _GENERIC_TITLE.search(named):
             names.append(named)
-            s = s.strip()[title.end():]
+            if not _says_a_movement(named):  # 零钱通转出到账通知: a card's headline, read with the card
+                s = s.strip()[title.end():]
     elif (leading := _leading_name(s.strip())) is not None:
         names.append(leading)
         s = s.strip()[len(leading):]
@@ -267,6 +271,11 @@ def _prepare(body: str) -> tuple[str, list[str], list[str]]:
 # an English notice opens with the institution's name and a colon (SCB Alert: Txn of…, AlipayHK: You have…)
 _ENGLISH_TITLE = re.compile(r"([A-Za-z][A-Za-z&]*(?: [A-Za-z&]+){0,3}?)(?: (?:Alerts?|Notice|Notification|SMS))?"
                             r"\s*[:：]")
+
+
+def _says_a_movement(title: str) -> bool:
+    """Whether a title holds a direction word (零钱通转出到账, 转账到账提醒), not only a name."""
+    return any(p.rank in ("return", "voice", "strong") and p.pattern.search(title) for p in lexicon.get().phrases)
 
 
 # An app push quoted as text begins with its title, the institution's name, on its own line or
@@ -289,7 +298,7 @@ def _leading_name(s: str) -> str | None:
         # on a line of its own any institution's name is a title; within a line only a listed
         # one (欢迎开立招商银行账户 starts with words, not a name)
         own_line = re.match(r"[ \t]*\n", s[k:]) is not None
-        if institutions.listed(name) or (own_line and _institutional(name)):
+        if institutions.listed(name) or (own_line and _institutional(name) and not _says_a_movement(name)):
             return name
     return None
 
@@ -569,8 +578,15 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
 
 # A foreign amount and its settlement in yuan (境外消费USD 100.00，入账人民币690.50元; 折合人民币345.20元;
 # 约合人民币58.30元): the yuan are what the holder's account moved, and what a claim counts.
-_SETTLED_BEFORE = re.compile(r"(?:折合|约合|折算|折|合计|入账|结算|记账|相当于|约)(?:扣账|扣款|入账)?(?:金额)?(?:为)?"
-                             r"\s*[:：]?\s*$|扣账\s*$")
+# (扣账金额人民币381.27元, 扣款人民币1,889.76元, 已按人民币1,532.55元入账, 兑换为人民币4,592.50元,
+# 结汇后人民币9,230.13元; a card's next line 扣账金额：人民币1,003.20)
+_SETTLED_BEFORE = re.compile(r"(?:折合|约合|折算|折|合计|入账|结算|记账|相当于|约|扣账|扣款|扣收|兑换为|兑换成|结汇后"
+                             r"|已?按)"
+                             r"(?:扣账|扣款|入账)?(?:金额)?(?:为)?\s*[:：]?\s*$")
+
+
+def _in_brackets(s: str, at: int) -> bool:
+    return any(m.start() < at < m.end() for m in direction.BRACKETS.finditer(s))
 
 
 def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Money:
@@ -578,9 +594,10 @@ def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Mone
         if m.start < main.end or m.currency != "CNY" or m.label not in ("plain", "amount"):
             continue
         between = s[main.end: m.start]
-        if re.search(r"[。;；!?！？\n]", between) or len(between) > 16:
+        line = between.rsplit("\n", 1)[-1]  # a card's field line below the foreign figure's
+        if re.search(r"[。;；!?！？]", between) or len(between) > 16 or (line != between and len(line) > 8):
             break
-        if _SETTLED_BEFORE.search(between):
+        if _SETTLED_BEFORE.search(line):
             return dataclasses.replace(m, marked=True)
     return main
 
@@ -600,6 +617,10 @@ _TAKEN_AFTER = re.compile(r"\s*元?\s*(?:已|已经)[^。;；,，]{0,40}?"
 _ACTUAL = re.compile(r"(?:(?:实际(?:到账|入账|扣款|扣收|支付|付款|转出|转入)|实(?:到|收|付|扣))(?:金额)?|到账金额"
                      r"|本息(?:合计|共计|总计|总额))"
                      r"[为是:：\s]*(?:人民币|RMB|¥|￥)?\s*$")
+# 兑付本金100,000.00元、收益1,032.88元，合计101,032.88元: the sum of a principal and its yield paid together
+_PRINCIPAL_AND_YIELD = re.compile(r"本金[^。;；]{0,30}?(?:收益|利息)[^。;；]{0,24}?(?:合计|共计|总计)"
+                                  r"(?:金额)?[为是:：\s]*"
+                                  r"(?:人民币|RMB|¥|￥)?\s*$")
 # a card's line naming the account that paid: 扣款账户：工商银行(4410), 付款卡：建设银行(1263)
 _PAYING_ACCOUNT = re.compile(r"(?:扣款|付款|还款|支付)(?:账户|卡|银行卡)\s*[:：]?\s*[\u4e00-\u9fff]{0,10}\s*[(（]?\s*"
                              r"(?:尾号)?\s*(?P<tail>\d{4})\s*[)）]?")
@@ -680,7 +701,9 @@ _CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微�
 
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
-_BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|账单金额|本期应还|到期还款日|最后还款日|\d{1,2}月(?:份)?应还")
+# (未出账单金额: spending not yet billed, a running total beside a movement - no bill)
+_BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|(?<!未出)账单金额|本期应还|到期还款日|最后还款日"
+                   r"|\d{1,2}月(?:份)?应还")
 _BILL_REPAID = re.compile(r"账单(?:已(?:于|经)?|已)[^。;；,，]{0,30}?(?:自动)?还款(?!日|提醒)|账单已还清"
                           r"|应还[^。;；]{0,20}?已(?:于|经)?[^。;；,，]{0,36}?(?:成功(?:扣收|扣款|划扣|扣除|扣缴|还款)"
                           r"|(?:扣收|扣款|划扣|扣除|扣缴|还款|还清)(?:成功|完成))")
@@ -798,7 +821,8 @@ def _plain(body: str, sender: str) -> bool:
     if not _QUIET.fullmatch(body):
         return False
     number = phones.normalize(sender)
-    if (_PERSONAL_NUMBER.fullmatch(number) is None or phones.bank_code(sender) is not None
+    if (_PERSONAL_NUMBER.fullmatch(number) is None or _AREA_SERVICE.fullmatch(number) is not None
+            or phones.bank_code(sender) is not None
             or number in phones.OTHER_SERVICES or _named_sender(number) is not None):
         return False
     # NFKC of a quiet text only turns ，？！ into ,?! (done first, NFKC then finds nothing to do:
@@ -833,7 +857,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     # proves nothing either way - banks append one to their own notices' adverts (【招商银行】
     # …消费人民币327.62元。9积分抢兑… t.cn/R7t0CoD) - so it does not make the signature false; what
     # it hides is still judged as a link (lure words, an action).
-    personal = _PERSONAL_NUMBER.fullmatch(normalized_sender) is not None
+    personal = (_PERSONAL_NUMBER.fullmatch(normalized_sender) is not None
+                and _AREA_SERVICE.fullmatch(normalized_sender) is None)
     unverified_sp = normalized_sender.startswith("106") and sender_bank is None
     # (any institution's signature from a personal phone: 【江苏银行】 from a mobile is as false as 【工商银行】)
     unofficial = [d for d in domains if not _links.official(d)]
@@ -912,6 +937,10 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
     moved = [m for m in monies if m.marked and m.label in ("amount", "plain")]
     if not moved:
         moved = money.bare_after_verb(s, monies, _DIRECTION_VERBS)
+    elif _in_brackets(s, moved[0].start) and (bare := money.bare_after_verb(s, monies, _DIRECTION_VERBS)) and (
+            not _in_brackets(s, bare[0].start)):
+        # 支出332.08[银联境外消费KRW63,000]: the figure the verb governs, not the one the bracket explains
+        moved = bare + moved
     if not moved:  # 扣收年费人民币10.00元: a fee taken is itself the movement
         moved = [m for m in monies if m.label == "fee" and _FEE_TAKEN.search(s[max(0, m.start - 16): m.start])]
     if not moved and _INTEREST_PAID.search(s) and not _DEBT_WORDS.search(s):
@@ -925,7 +954,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                  and _TAKEN_AFTER.match(s, m.end, _window_end(s, m.end))]
     # 借款￥30,000.00已放款，扣除服务费900.00元后实际到账29,100.00元: what actually moved is the figure
     # (never a figure in a remark: 附言：中国银行转账到账50000元 is the payer's text, a fraud's favourite)
-    actual = [m for m in moved if _ACTUAL.search(s[max(0, m.start - 10): m.start])
+    actual = [m for m in moved if (_ACTUAL.search(s[max(0, m.start - 10): m.start])
+                                   or _PRINCIPAL_AND_YIELD.search(s[max(0, m.start - 60): m.start]))
               and not direction.in_remark(s, m.start)]
     main = money.tied_to_balance(s, moved, balance_m) or next(iter(actual or moved), None)
     # the direction is read at the amount as spent, the yuan it settled at are the amount

@@ -70,3 +70,151 @@ def test_foreign_and_cross_strait_institutions(body: str, sender: str, bank: str
                                                amount: str) -> None:
     n = read(body, sender)
     assert n.institution == bank and n.direction == way and n.amount == Decimal(amount), n
+
+
+# ---- the seventh blind round: classes, each with variants ---------------------------------------
+# (body, sender, outcome, amount); outcome IN / OUT / "review" / "none" (no money moved, not for review)
+ROUND_SEVEN = [
+    # ry-38: a time's colon ends no clause: 10:44收到公积金提取款 is read with its 收到 (提取款 holds 取款)
+    ("【宁波银行】您尾号2903的账户08月15日10:44收到公积金提取款12,600.00元，余额12,900.17元"
+     "。", "95574", IN, "12600.00"),
+    ("【宁波银行】您尾号2903的账户08月15日10:44收到公积金提取款12,600.00元。", "95574", IN, "12600.00"),
+    ("【温州银行】您尾号1120的账户06月02日09:15收到取款机存款退回500.00元，余额600.00元。", "106980096699", IN,
+     "500.00"),
+    # rx-26: a card's headline that says a movement (零钱通转出到账通知) is read with the card, not taken for a name
+    ("零钱通转出到账通知\n转出金额：￥3,000.00\n到账银行卡：招商银行(0917)\n转出时间：2024-09-03 14:22:5"
+     "1", "微信支付", IN,
+     "3000.00"),
+    ("余额宝转出到账通知\n转出金额：￥1,200.00\n到账银行卡：工商银行(4410)", "支付宝", IN, "1200.00"),
+    # rj-8: a transfer the bank holds (挂账) and will send back: review, never a debit
+    ("您于11月11日向尾号7761账户汇款5,000.00元，因收款账户状态异常已挂账处理，资金将于3个工作日内退回您尾号*3052的卡。【交通银行】",
+     "95559", "review", "5000.00"),
+    ("【中国银行】您尾号3311的账户11月11日跨行转出2,000.00元，因对方账户已销户已挂账，资金将退回原账户"
+     "。", "95566", "review",
+     "2000.00"),
+    # a foreign spend: the yuan the card was debited is the amount (扣账金额 / 扣款 / 已按人民币…入账 / 兑换为 / 结汇后)
+    ("【浙江农信】您尾号0612的丰收卡于12月24日20:41在泰国发生境外消费THB1,850.00，扣账金额人民币381.27元，余额2,904.15元。",
+     "96596", OUT, "381.27"),
+    ("【上海银行】您尾号0937的借记卡07月22日在FRANCE境外消费EUR240.00，扣款人民币1,889.76元，余额1,112.05元"
+     "。", "95594", OUT,
+     "1889.76"),
+    ("【哈尔滨银行】交易类型：境外消费\n交易时间：06月15日18:22\n交易金额：RUB12,000.00\n扣账金额：人民币1,003.20\n卡号尾数：0558",
+     "95537", OUT, "1003.20"),
+    ("您尾号5102的信用卡1月7日境外交易USD213.40已按人民币1,532.55元入账。[建设银行]", "95533", OUT, "1532.55"),
+    ("【支付宝】你收到来自香港的汇款HKD5,000.00，已按当日汇率兑换为人民币4,592.50元并存入余额"
+     "。", "95188", IN, "4592.50"),
+    ("【中信银行】您尾号4420的账户于12月07日收到美元汇款USD 1,300.00，结汇后人民币9,230.13元已入账"
+     "。", "95558", IN, "9230.13"),
+    # rn-18: ¥1,210(JPY) is yen: the yuan figure after it is the amount
+    ("【微信支付】你在LAWSON(日本)使用零钱支付¥1,210(JPY)，折合人民币58.07元。", "微信支付", OUT, "58.07"),
+    # rn-7: the figure the verb governs, not the foreign one a bracket explains
+    ("【浦发银行】您尾号4756卡人民币活期15:22支出332.08[银联境外消费KRW63,000]，可用余额1,894.70"
+     "。", "95528", OUT, "332.08"),
+    # insurers and fund companies: premiums taken from, claims / benefits / dividends paid into the card named
+    ("【中国人寿】尊敬的客户，您的理赔案件已结案，赔付金额6,420.00元已支付至您尾号3377的账户，请注意查收"
+     "。", "95519", IN,
+     "6420.00"),
+    ("【中国人寿】尊敬的王女士，您的保单P2023****6617续期保费3,860.00元已于2024年05月21日从您尾号8850的账户划扣成功。",
+     "95519", OUT, "3860.00"),
+    ("【太平洋保险】尊敬的客户，您的保单（尾号5291）生存金2,400.00元已于07月15日发放至您尾号4010的账户。", "95500", IN,
+     "2400.00"),
+    ("【天弘基金】您持有的天弘中证500指数增强A于10月15日分红，现金红利136.82元已于10月17日划入您尾号1940的银行卡"
+     "。", "95046",
+     IN, "136.82"),
+    ("【易方达基金】您10月08日赎回易方达蓝筹精选混合的款项8,246.17元已划出至您尾号3372的中信银行账户"
+     "。", "1065502088", IN,
+     "8246.17"),
+    # a dividend reinvested reaches no card
+    ("【易方达基金】您持有的易方达安心回报债券A本次分红方式为红利再投资，再投资份额52.31份，红利金额61.47元，已于11月04日确认。",
+     "1065502088", "none", None),
+    # rx-69: 预授权完成 is the charge (not 农业银行's signed 完成…交易 frame)
+    ("【华夏银行】您尾号1166的信用卡于05月05日10:17预授权完成交易人民币1,286.00元。", "95577", OUT, "1286.00"),
+    # rv-93 / rj-91: a reversal of money that came in is the debit (存入冲正, 存入-2,000.00（冲销）)
+    ("【民生银行】您账户*2390于04月08日16:02存入冲正，支出￥600.00元，可用余额15.21元。", "95568", OUT, "600.00"),
+    ("您尾号7052的储蓄卡12月7日11时41分转账存入人民币-2,000.00元（冲销）,活期余额0.00元。[建设银行"
+     "]", "95533", OUT, "2000.00"),
+    # and a reversal of a debit still undoes it
+    ("【民生银行】您账户*2390于04月08日16:02消费冲正，存入￥600.00元，可用余额615.21元。", "95568", IN, "600.00"),
+    # rv-96: a merchant's name (商户：财付通-退款服务) holds no verb
+    ("【兴业银行】您尾号0387的信用卡10月30日11:12消费人民币3,299.00元，商户：财付通-退款服务"
+     "。", "95561", OUT, "3299.00"),
+    ("【兴业银行】您尾号0387的借记卡10月30日11:12支出人民币88.00元，商户名称：XX退款中心。", "95561", OUT, "88.00"),
+    # rv-114: cancelled, 金额未扣减
+    ("【邮储银行】24年12月02日13:05您尾号318账户一笔网联付款交易200.00元已撤销，金额未扣减，余额611.30元"
+     "。", "95580", "none",
+     None),
+    # rj-92: the balance said to rise / fall by the amount
+    ("您尾号3841卡12月7日13:04账户余额因系统调账增加15.60元，余额1,015.60元。【工商银行】", "95588", IN, "15.60"),
+    ("您尾号3841卡12月7日13:04账户余额因系统调账减少15.60元，余额1,000.00元。【工商银行】", "95588", OUT, "15.60"),
+    # rj-94: a penalty taken is a charge, not an overdue reminder
+    ("【广发银行】您尾号2718信用卡12月07日扣收逾期违约金人民币56.00元。", "95508", OUT, "56.00"),
+    # rj-101: a fee waived moves nothing
+    ("【平安银行】您尾号8207信用卡12月07日分期提前还款手续费已减免200.00元。", "95511", "none", None),
+    # rw-46: 未出账单金额 is a running total, not a bill: the spend is the notice
+    ("【江苏银行】您尾号8109信用卡01月08日消费人民币760.00元，累计未出账单金额人民币2,355.00元"
+     "。", "95319", OUT, "760.00"),
+    # rw-61 / rf-18: 跨行代收 takes from the account; 跨行代收入账 brings into it
+    ("【成都银行】您尾号1124的卡于04月18日13:37跨行代收人民币600.00元，余额人民币1,812.30元"
+     "。", "1069095507", OUT, "600.00"),
+    ("【浙江泰隆商业银行】您尾号0693的账户于2024-04-02 10:21跨行代收入账3,000.00元，余额3,166.40"
+     "元", "95347", IN, "3000.00"),
+    # rw-67: a bare transfer the holder paid a fee on is his own; a free one stays for review
+    ("【厦门银行】您尾号4739的账户于08/18 15:06跨行汇款人民币10,000.00元，手续费人民币5.00元，余额人民币996.18元。",
+     "106575258888", OUT, "10000.00"),
+    ("【厦门银行】您尾号4739的账户于08/18 15:06跨行汇款人民币10,000.00元，手续费人民币0.00元，余额人民币996.18元。",
+     "106575258888", "review", "10000.00"),
+    # rn-83: an inward remittance awaiting declaration is not credited yet
+    ("【中国银行】您有一笔美元3,500.00的境外汇入汇款待申报，请于5个工作日内登录手机银行完成国际收支申报后入账"
+     "。", "95566",
+     "none", None),
+    # ry-52 / ry-101: 缴纳 a bill or a premium is paid out (户号 is the biller's, no card of the holder's)
+    ("【支付宝】您于11月22日缴纳水费48.60元（户号****5521），付款方式：余额宝。", "95188", OUT, "48.60"),
+    ("【支付宝】您已为张秀兰成功缴纳城乡居民养老保险300.00元，付款方式：余额。", "95188", OUT, "300.00"),
+    # ry-108: an area code and a bank's 96 short number is the bank's line, no person's
+    ("【东莞农商银行】您尾号0817账户07月31日代发入账1,050.00元（高温津贴），可用余额1,299.63元。", "0769-961122", IN,
+     "1050.00"),
+    # rp-55: a space before a figure's comma
+    ("【中原银行】 您尾号 7015 的账户 03月18日 17:34 转出 人民币 3 ,000.00 元 ，余额 9.20 元 "
+     "。", "96688", OUT, "3000.00"),
+    # rx-50: principal and yield summed (合计) after them
+    ("【杭州银行】您尾号7419账户于03月25日收到理财产品兑付本金100,000.00元、收益1,032.88元，合计101,032.88元，余额101,456.07元。",
+     "95579", IN, "101032.88"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_SEVEN, ids=lambda v: str(v)[:24])
+def test_round_seven_classes(body: str, sender: str, way: object, amount: str | None) -> None:
+    n = read(body, sender)
+    got = outcome(n)
+    if way == "none":
+        assert n.direction is None and not n.needs_review, n
+    else:
+        assert got == way, n
+        assert n.amount == Decimal(str(amount)), n
+
+
+def test_a_utility_account_number_is_no_card_of_the_holder() -> None:
+    n = read("【支付宝】您于11月22日缴纳水费48.60元（户号****5521），付款方式：余额宝。", "95188")
+    assert n.card_tail is None, n
+
+
+def test_hk_dollar_and_a_code_after_the_figure_name_the_currency() -> None:
+    from evidence.banksms import money
+    assert money.find("HK$2,000.00")[0].currency == "HKD"
+    assert money.find("¥1,210(JPY)")[0].currency == "JPY"
+    assert money.find("¥1,210（CNY）")[0].currency == "CNY"
+
+
+@pytest.mark.parametrize(("body", "sender", "tail"), [
+    # rx-96: a card by its product name with a star-masked tail
+    ("【福建农信】您的福万通卡*8120于06月27日20:40网上支付 -299.00 元，余额1,115.36元", "96336", "8120"),
+    # rw-85: a field 账户：*0587 with the next field run on after it
+    ("[青岛银行]动账通知 账户：*0587 时间：09月27日11:06 交易类型：工资 交易金额：+7,520.00 余额：7,866.0"
+     "2", "96588", "0587"),
+    # rx-20: a claim's case number is no account
+    ("【平安人寿】尊敬的李先生：您的理赔案件（案件号尾号0432）已结案，理赔款12,680.00元已支付至您尾号2713的银行账户"
+     "。", "95511",
+     "2713"),
+])
+def test_the_holders_tail_among_other_numbers(body: str, sender: str, tail: str) -> None:
+    assert read(body, sender).card_tail == tail

@@ -45,6 +45,9 @@ TAIL = re.compile(
     # 您的1259个人账户, 您的6217借记卡, 您1234账户: the digits stand before the account's noun
     r"|您(?:的)?\s*(?P<z>\d{4})\s*(?=(?:个人|单位|对公|活期|定期|结算|储蓄|借记|信用|贷记|银行|社保|工资)?(?:账户|账号|卡))"
     r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
+    # a card by any name, or an account, with its star-masked tail: 福万通卡*8120, 账户:*0587时间:… (the
+    # star makes it a tail whatever follows)
+    r"|(?:卡|账户|账号|卡号)\s*(?:为|:)?\s*\*{1,6}(?P<x>\d{4})(?![\d.,*])"
     # English: card ending (in) 1234, a/c XX1234, account no. ****1234
     r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
     r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{1,}))\s?(?P<f>\d{3,4})\b"
@@ -73,7 +76,9 @@ _SUBJECT_OF_TO_YOU = re.compile(r"^[\s*)）\]]*(?:的)?(?:[\u4e00-\u9fff]{0,4}?(
                                 # 向您 (尾号5678的李*向您尾号1234卡, 账户5678(李*)向您账户*1234*)
                                 r"|^[^,。;]{0,10}?向您(?=[^,。;]{0,4}(?:尾号|账户|账号|卡))")
 _PAY_INTO_BEFORE = re.compile(r"(?:转入|转至|转到|汇入|汇至|转账至|转账到)[^,。;]{0,6}$")
-_NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码|借据|合同|流水|凭证)[^,。;]{0,4}$")
+# (a biller's 户号, a policy's or a claim's number, a POS terminal's: none is the holder's account)
+_NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码|借据|合同|流水|凭证|户号|缴费号|保单|终端"
+                                 r"|案件号?)[^,。;]{0,4}$")
 _NOT_ACCOUNT_AFTER = re.compile(r"^\s*(?:的)?(?:订单|运单|快递|包裹)")
 # (a card's line is a field of its own: 付款人 *华\n收款卡 农业银行(5509) names the payee's card)
 _PAYER_ROLE = re.compile(

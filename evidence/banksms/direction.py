@@ -22,8 +22,8 @@ IN, OUT = "in", "out"
 _SENTENCE_END = "。!?;；！？\n"
 _CLAUSE_END = _SENTENCE_END + ",，:："
 # brackets and quotation marks: a name quoted (向商户“京东客服退款中心”付款) holds words that are no verb
-_BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】"
-                       r"|“[^“”]{1,30}”|\"[^\"]{1,30}\"|「[^「」]{1,30}」")
+BRACKETS = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】"
+                      r"|“[^“”]{1,30}”|\"[^\"]{1,30}\"|「[^「」]{1,30}」")
 _PAYS_SOMEONE = re.compile(r"向(?!您)[^,。;]{0,20}还款")
 _REPAYMENT = re.compile(r"还款|已还|还本息|偿还|归还")  # a debt repaid: into a debt account, out of any other
 # 付款 made TO a credit product (您对2个京东白条已成功付款3506元) repays it, as 还款 does; 付款 made WITH
@@ -72,7 +72,7 @@ _REVERSES_OUT = re.compile(r"(?:消费|支出|支取|取款|取现|转出|汇出
                            r"预授权完成|刷卡)\s*$")
 _BOOKKEEPING = re.compile(r"收入|存入|入账|支出|支取")
 _UNDONE_FIGURE = re.compile(r"(?:人民币|RMB|¥)?\s*-?[\d,]+(?:\.\d+)?\s*元?\s*(?:的)?(?:交易|业务)?"
-                            r"\s*(?:已被|已经|已|被)?\s*$")
+                            r"\s*(?:已被|已经|已|被)?\s*[(（]?\s*$")  # (存入人民币-2,000.00元（冲销）)
 
 
 def _reversal(part: str) -> Decision | None:
@@ -96,7 +96,7 @@ def _reversal(part: str) -> Decision | None:
 @dataclasses.dataclass(frozen=True)
 class Decision:
     direction: str | None  # IN, OUT or None
-    basis: str  # sign, voice, return, party, strong, weak, credit_card, own_transfer, none, conflict
+    basis: str  # sign, voice, return, party, strong, weak, credit_card, own_transfer, fee, none, conflict
     words: tuple[str, ...] = ()  # the words that decided (or clashed)
 
 
@@ -110,21 +110,31 @@ def in_remark(s: str, at: int) -> bool:
     return any(m.start() <= at <= m.end() for m in _REMARK.finditer(s))
 
 
+# 商户：财付通-退款服务 / 商户名称：XX退款中心: a merchant's name, whatever words it holds
+_MERCHANT_NAME = re.compile(r"(?<=商户)(?:名称)?\s*[:：][^，,。;；\n]*")
+
+
 def mask_roles(s: str) -> str:
     """收款人/付款方/对方户名… blanked (same length, positions kept): labels, not verbs; and the
-    text of a remark (附言：…, 备注：…)."""
+    text of a remark (附言：…, 备注：…) and a merchant's name (商户：…)."""
     s = _REMARK.sub(lambda m: "_" * len(m.group(0)), s)
+    s = _MERCHANT_NAME.sub(lambda m: "_" * len(m.group(0)), s)
     return lexicon.get().roles.sub(lambda m: "_" * len(m.group(0)), s)
 
 
+_TIME_COLON = re.compile(r"(?<=\d):(?=\d)")  # 10:44 is a time: its colon ends no clause
+
+
 def _window(s: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    if ":" in stops:
+        s = _TIME_COLON.sub("·", s)
     left = max((s.rfind(c, 0, start) for c in stops), default=-1) + 1
     rights = [i for i in (s.find(c, end) for c in stops) if i >= 0]
     return left, min(rights) if rights else len(s)
 
 
 def blank_brackets(text: str) -> str:
-    return _BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
+    return BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _hits(text: str, rank: str) -> list[tuple[int, str, str]]:
@@ -208,7 +218,7 @@ def clause(s: str, money: Money) -> str:
 # 3500.00, 完成连连付款人民币810.00): the channel word between 完成 and 人民币 names who paid or was
 # paid, the sign alone says which way.
 _PAYS_TO = re.compile(r"(?<![\u4e00-\u9fff]\*)向(?!您|你)[^。;,，]{1,40}?完成")
-_SIGNED_FRAME = re.compile(r"完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金额为?)\s*$"
+_SIGNED_FRAME = re.compile(r"(?<!预授权)完成[^。;]{0,24}交易\s*(?:人民币|,?\s*金额为?)\s*$"
                            r"|账户\s*\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}\s*完成[^。;,，\d]{1,12}人民币\s*$")
 
 
@@ -250,7 +260,15 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
                       silent=tuple((a - left, b - left) for a, b in silent))
         if decided is not None:
             return _undone(decided, windows[2][0]) if n < 2 else decided  # 2: the sentence, brackets blanked
+    if (fee := _SENDERS_FEE.search(text)) is not None:
+        # 跨行汇款人民币10,000.00元，手续费人民币5.00元: a bare transfer the holder paid a fee on is his own
+        # (a bank charges the sender; a transfer received costs nothing, and one from abroad says 汇入)
+        return Decision(OUT, "fee", (fee.group(0),))
     return Decision(None, "none")
+
+
+_SENDERS_FEE = re.compile(r"(?:转账|汇款)[^。;；]{0,40}?手续费\s*[为:：]?\s*(?:人民币|RMB|¥)?\s*"
+                          r"(?!0+(?:\.0+)?(?![\d.]))\d")  # (a fee of 0.00 says nothing)
 
 
 _REFUNDED = re.compile(r"退款|退货|退回|退汇|退票|退还|返还")
@@ -280,8 +298,9 @@ def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
         if said == {IN}:
             return Decision(IN, "return", (money.raw, *dict.fromkeys(back)))
         return Decision(None, "conflict", (money.raw, *dict.fromkeys(back)))
-    sentence_end = _window(s, money.start, money.end, _SENTENCE_END)[1]
-    return _undone(Decision(OUT, "sign", (money.raw,)), s[money.end: sentence_end])
+    sentence_start, sentence_end = _window(s, money.start, money.end, _SENTENCE_END)
+    return _undone(Decision(OUT, "sign", (money.raw,)), s[money.end: sentence_end],
+                   s[sentence_start: sentence_end])
 
 
 # What may stand between a payment word and the figure it governs (快捷支付交易人民币5.00, 网上支付
@@ -409,9 +428,11 @@ def _outermost(hits: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
 
 # 将退还368元, 退货将原路退回, 可申请退款: a return promised or possible has not happened
 _NOT_YET = re.compile(r"将|会|可|如|若|需|要|预计|申请|以便|才能")  # in the return word's clause
+# the bank holding a transfer it could not deliver (因收款账户状态异常已挂账处理): it may come back
+_HELD_BACK = re.compile(r"(?<!解)挂账")
 
 
-def _undone(found: Decision, sentence_: str) -> Decision:
+def _undone(found: Decision, sentence_: str, whole: str | None = None) -> Decision:
     """A debit read in the amount's own clause that its sentence says was undone or sent back
     (网上支付500元，交易状态：已撤销 / 转出1,000元，对方行退回): the money may have come back, so the
     notice is shown for review (方向待核实), never counted as a debit."""
@@ -419,6 +440,10 @@ def _undone(found: Decision, sentence_: str) -> Decision:
         return found
     said = [(i, w) for i, d, w in _outermost(_hits(sentence_, "return")) if d == IN]
     said += [(m.start(), m.group(0)) for m in _REVERSAL.finditer(sentence_)]
+    reversal = _reversal(whole if whole is not None else sentence_)
+    if reversal is not None and reversal.direction == OUT:  # 存入冲正，支出600.00元: the reversal IS the debit
+        said = [(i, w) for i, w in said if not _REVERSAL.search(w)]
+    said += [(m.start(), m.group(0)) for m in _HELD_BACK.finditer(sentence_)]
     undone = [w for i, w in sorted(said)
               if not _NOT_YET.search(sentence_[slice(*_window(sentence_, i, i, _CLAUSE_END))])]
     return Decision(None, "conflict", found.words + tuple(dict.fromkeys(undone))) if undone else found

@@ -102,7 +102,9 @@ def canonical(name: str | None) -> str | None:
 
 
 # Types whose notices report money (not a carrier's or a shop's).
-_MONEY_TYPES = frozenset({"big_bank", "regional_bank", "rural", "payment", "consumer_credit", "housing_fund"})
+# (insurers and fund companies report premiums taken from and claims or dividends paid into a card)
+_MONEY_TYPES = frozenset({"big_bank", "regional_bank", "rural", "payment", "consumer_credit", "housing_fund",
+                          "insurer", "fund"})
 
 
 def listed(name: str | None) -> bool:

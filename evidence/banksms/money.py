@@ -111,9 +111,10 @@ class Money:
 
 
 # What OCR of a screenshot does to a figure (the text of a photographed SMS): a line broken after its
-# comma or point (12,\n000.00元), a space inside it (5 000元, 12,8 00.00元 - never after a 4-digit run:
+# comma or point (12,\n000.00元), a space inside it (5 000元, 12,8 00.00元, 3 ,000.00元 - never after a 4-digit run:
 # 尾号1234 500.00元 is two numbers), O or o read for 0 and l or I for 1 (1,5OO.00元, 人民币l,500.00元).
 _BROKEN_LINE = re.compile(r"(?<=\d[,.])[ \t]*\n[ \t]*(?=\d)")
+_SPACE_BEFORE_COMMA = re.compile(r"(?<![\d,])(\d{1,3})[ \u3000]+(?=,\d{3}(?!\d))")  # 3 ,000.00 元
 _SPACE_INSIDE = re.compile(r"(?<![\d,])(\d{1,3}(?:,\d{1,3})*)[ \u3000](\d{2,3}(?:\.\d{2}(?!\d)|(?=\s*元)))")
 _OCR_FIGURE = re.compile(r"(?<![A-Za-z\d.,])(?=[\dOolI,]*\d)[\dOolI][\dOolI,]*(?:\.[\dOo]{2}(?![A-Za-z\d])|(?=元))")
 _OCR_DIGITS = str.maketrans("OolI", "0011")
@@ -123,9 +124,13 @@ def prepare(text: str) -> str:
     """`29。19元` -> `29.19元`, `1，000元` -> `1,000元` (before NFKC folds `，` into `,`), and a figure
     as OCR misreads it mended (a copy for reading: the quoted text stays as written)."""
     text = _BROKEN_LINE.sub("", text)
-    text = _SPACE_INSIDE.sub(r"\1\2", text)
+    text = _SPACE_INSIDE.sub(r"\1\2", _SPACE_BEFORE_COMMA.sub(r"\1", text))
     text = _OCR_FIGURE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
     return _BRACKETED.sub(r"\1", _TYPO_COMMA.sub(",", _TYPO_POINT.sub(r"\1.", text)))
+
+
+_CODE_AFTER = re.compile(r"\s*[(（]\s*([A-Za-z]{3})\s*[)）]")
+_CODES = frozenset(CURRENCY_BEFORE.values())
 
 
 def find(s: str) -> list[Money]:
@@ -151,6 +156,8 @@ def find(s: str) -> list[Money]:
         except InvalidOperation:
             continue
         currency = CURRENCY_AFTER.get(post or "") if post and post not in ("元",) else None
+        if (code := _CODE_AFTER.match(s, m.end("num"))) is not None and code.group(1).upper() in _CODES:
+            currency = code.group(1).upper()  # ¥1,210(JPY): the yen sign is the yuan's too
         currency = currency or (CURRENCY_BEFORE.get((pre or "").upper()) if pre else None) or "CNY"
         marked = bool(pre or post) or label != "plain"
         end = m.end("post") if post else m.end("num")
