@@ -981,7 +981,8 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
 
     # 微信支付: 已支付¥24.99 (the holder's app); 接上: opens the second part of a split SMS, no title
     titled = bool((t := _TITLE.match(fold(body).strip())) and t.group(1) not in ("接上", "上接", "续上")) or bool(
-        (e := _ENGLISH_TITLE.match(s)) and institutions.listed(e.group(1)))  # AlipayHK: You have…
+        (e := _ENGLISH_TITLE.match(s)) and institutions.listed(e.group(1))) or (  # AlipayHK: You have…
+        0 < s.find("\n") <= 12 and _says_a_movement(s[: s.find("\n")]))  # a card's headline: 余额宝收益到账
     # a payment card's labelled figure (收款金额￥1500.00) from the institution's own channel
     card_figure = bankish and main is not None and main.label == "amount"
     # an institution's own notice reporting a movement as done (【翼支付】钱到啦到账1.02元): said to

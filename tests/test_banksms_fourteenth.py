@@ -218,3 +218,79 @@ def test_hk_dollar_and_a_code_after_the_figure_name_the_currency() -> None:
 ])
 def test_the_holders_tail_among_other_numbers(body: str, sender: str, tail: str) -> None:
     assert read(body, sender).card_tail == tail
+
+
+# ---- the eighth blind round -----------------------------------------------------------------------
+ROUND_EIGHT = [
+    # raa-6: 网联收款收入 from 财付通 - a payment INTO the account named after 向您, not a collection from it
+    ("财付通支付科技有限公司4月2日8时19分向您尾号7720的储蓄卡账户网联收款收入人民币300.00元,活期余额810.99元。[建设银行]",
+     "106980095533", IN, "300.00"),
+    ("【某某物业】我司已于05月02日向您尾号7720的账户收款人民币300.00元（物业费），详询物业前台。", "", "none", None),
+    # rad-48: a cancelled scheduled transfer moves nothing, whoever it names as payee
+    ("【北京银行】您尾号7410账户设置的预约转账（金额10,000.00元，收款人刘某）已取消，资金未划转"
+     "。", "95526", "none", None),
+    ("【北京银行】您尾号7410账户的定时转账（收款人刘某，金额2,000.00元）已被取消。", "95526", "none", None),
+    # rae-20: the holder's transfer not yet accepted: held for review, never counted
+    ("转账待对方确认\n你向 赵** 转账 ¥2,600.00，对方尚未确认收款\n超过24小时未收款将自动退"
+     "回", "支付宝", "review", "2600.00"),
+    # rae-25: a card's figure labelled 付款金额 is read with the card's other lines (付款商户, 已存入零钱)
+    ("商家付款到账通知\n付款商户：深圳市蓝鲸互娱网络科技有限公司\n付款金额：¥15.00\n付款备注：活动奖励\n已存入零"
+     "钱", "微信支付", IN,
+     "15.00"),
+    ("支付成功\n支付金额：¥30.00\n商户：便利蜂\n支付方式：零钱", "微信支付", OUT, "30.00"),
+    # and PSBC's inline 消费金额 stays the spending it says
+    ("【邮储银行】19年09月08日11:20您尾号888账户消费金额1.00元，余额24.03元。", "95580", OUT, "1.00"),
+    # rae-44: a card's headline (付款成功) is its first field
+    ("付款成功\n¥18.00\n商户 便利蜂\n支付方式 建设银行信用卡(7301)", "云闪付", OUT, "18.00"),
+    # raf-53: a transfer waiting for face verification has not been made
+    ("【招商银行】您账户6630于05月13日10:01申请向王丽（尾号9021）转账20,000.00元，需完成人脸验证后方可支付，如非本人操作请勿继续。",
+     "95555", "none", None),
+    # raa-73 / raa-108 / rac-99: money sent to the holder that did not arrive
+    ("【招商银行】您账户9037有一笔他行转入人民币3,000.00因户名不符未能入账，款项已退回付款行。", "95555", "none", None),
+    ("【平安银行】您尾号7703的账户有一笔他行转入人民币50,000.00元因户名不符未能入账，已退回汇出行"
+     "。", "95511", "none", None),
+    # and the holder's own transfer that did not arrive and came back to him is read by its return
+    ("【邮储银行】您于07月01日通过手机银行向尾号9462的账户操作的跨行转账交易，由于账号、户名不符，钱款未到账，已退回原转出账户，"
+     "金额1800.00元，注意查收。", "95580", IN, "1800.00"),
+    # rae-18: a merchant's daily summary
+    ("商家服务 · 收款日报\n3月18日共收款23笔，合计1,846.00元\n较昨日增加12.5%", "支付宝", "none", None),
+    # raf-24: a request to transfer (请转入…至指定账户) moves nothing
+    ("【网商银行】恭喜您获得特邀贷款资格，额度80,000.00元已到账，提款需先验证还款能力，请转入流水金额8,000.00元至指定账户。",
+     "10655291783", "none", None),
+    # raf-42: a loan approved, to be paid out later
+    ("【平安银行】您申请的平安普惠借款30,000.00元已通过审核，预计1-3个工作日内放款，请保持尾号6061账户状态正常"
+     "。", "95511",
+     "none", None),
+    # rag-85: an instalment plan's principal billed (本金…分12期…已计入账单): 计入账单 is no 入账
+    ("【光大银行】您尾号2963信用卡06月09日15:22消费分期：本金12,000.00元分12期，首期应还1,000.00元已计入账单"
+     "。", "95595",
+     "none", None),
+    # rag-39: a foreign remittance, its fee taken off: what posted, in the account's currency (bare balance)
+    ("【中国银行】您的账户5508于05月08日收入(汇入汇款)欧元1,850.00,扣除手续费欧元15.00,入账欧元1,835.00,交易后余额1,840.22"
+     "【中国银行】", "95566", IN, "1835.00"),
+    # rae-6 / rae-34 / rae-45 / ro-39: a platform card's headline says what happened
+    ("余额宝收益到账\n昨日收益 +2.37元\n万份收益 0.4012\n总金额 5,912.44元", "支付宝", IN, "2.37"),
+    ("小金库收益到账\n昨日收益 ¥1.73\n小金库余额 ¥8,406.20", "京东金融", IN, "1.73"),
+    ("转账已被接收\n￥5,000.00\n对方已收款", "微信支付", OUT, "5000.00"),
+    # rae-28: a red packet from a named person, taken
+    ("你领取了赵一鸣的红包\n¥8.88\n已存入零钱，可直接消费", "微信支付", IN, "8.88"),
+    ("【微信支付】领取红包，最高可得88.88元，点击参与活动。", "微信支付", "none", None),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_EIGHT, ids=lambda v: str(v)[:24])
+def test_round_eight_classes(body: str, sender: str, way: object, amount: str | None) -> None:
+    n = read(body, sender)
+    if way == "none":
+        assert n.direction is None and not n.needs_review, n
+    else:
+        assert outcome(n) == way, n
+        assert n.amount == Decimal(str(amount)), n
+
+
+@pytest.mark.parametrize(("body", "tail"), [
+    ("【哈尔滨银行】您卡号6228 48** **** 1234的账户03月18日POS消费支出2,188.00元，余额803.12元。", "1234"),  # rad-54
+    ("【河北农信】您的账户3**********5566于0318 1734转入人民币20,000.00元，交易后余额20,010.25元。", "5566"),  # rad-74
+])
+def test_card_numbers_masked_in_groups(body: str, tail: str) -> None:
+    assert read(body, "95537").card_tail == tail

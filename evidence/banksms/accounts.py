@@ -20,12 +20,13 @@ import re
 
 TAIL = re.compile(
     r"(?<!\d)\d{4}\s*(?:\*{3,6}\s*){1,3}(?P<m>\d{4})(?!\d)"  # 6212 **** **** 7432
+    r"|(?<!\d)\d{4}\s*\d{1,4}\*{2,}[\s*]*(?P<n>\d{4})(?!\d)"  # 6228 48** **** 1234
     # 尾号 says the digits are the tail, however many the bank prints (3 to 6: 江苏银行 尾号14083)
     r"|(?:尾号|尾数|末四位(?:数字|数)?|后四位|末4位|后4位|末位号|後四码|后四码|末四码|末4码)\s*(?:为|是|:)?\s*[(（]?\s*"
     r"\*{0,6}\s*(?P<a>\d{3,6})(?!\d)"
     # a masked account number ending in 3 or 4 digits: 账户623177000001****752, 账户181****4727 (an
     # Alipay account by its login number)
-    r"|(?:账户|账号|卡号)\s*(?:为|:)?\s*\d{3,12}\s*\*{2,12}\s*(?P<h>\d{3,4})(?![\d*])"
+    r"|(?:账户|账号|卡号)\s*(?:为|:)?\s*\d{1,12}\s*\*{2,12}\s*(?P<h>\d{3,4})(?![\d*])"
     # an account number written in full, in brackets or after its noun: 住房公积金账户(21900468455)
     # (账号 alone is as often an app's login id: 您的账号90649567129 is no money account's number)
     r"|(?:账户|卡号)\s*(?:为|:)?\s*[(（]?\s*\d{4,15}(?P<g>\d{4})\s*[)）]?(?![\d.,年月日号时:*])"
@@ -36,7 +37,7 @@ TAIL = re.compile(
     # the bank addressing the holder politely: 贵卡1407于…发生ATM取款交易 (贵 = your)
     r"|贵卡|贵户|您的卡|你的卡)"
     r"\s*(?:为|:)?\s*[(（]?\s*(?:\*{1,6}\s*|\d{4,12}\s*\*{1,12}\s*)?(?P<b>\d{4})\s*\*?[)）]?"
-    r"(?![\d年月日号时:*]|[.,]\d|\s*\*{3})"
+    r"(?![\d年月日号时:*]|[.,]\d|\s*\*{3}|\s*\d{1,4}\*{2})"
     r"|(?:银行|卡|农信|农商|农金|信用社|零钱通)\s*[(（]\s*(?P<p>\d{4})\s*[)）]"  # 农业银行(3919), 储蓄卡(3721)
     r"|[(（][\u4e00-\u9fff]{2,12}(?:银行|卡|农信|农商)\s*(?P<r>\d{4})\s*[)）]"  # 退回支付卡(建设银行8254)
     # a transaction type with the account's digits in brackets: 转入(9820)-补贴, 消费（尾号7368）

@@ -122,15 +122,26 @@ def mask_roles(s: str) -> str:
     return lexicon.get().roles.sub(lambda m: "_" * len(m.group(0)), s)
 
 
-_TIME_COLON = re.compile(r"(?<=\d):(?=\d)")  # 10:44 is a time: its colon ends no clause
+def _time_colon(s: str, i: int) -> bool:
+    """Whether s[i] is the colon of a time (10:44): it ends no clause."""
+    return s[i] == ":" and 0 < i < len(s) - 1 and s[i - 1].isdigit() and s[i + 1].isdigit()
 
 
 def _window(s: str, start: int, end: int, stops: str) -> tuple[int, int]:
-    if ":" in stops:
-        s = _TIME_COLON.sub("·", s)
-    left = max((s.rfind(c, 0, start) for c in stops), default=-1) + 1
-    rights = [i for i in (s.find(c, end) for c in stops) if i >= 0]
-    return left, min(rights) if rights else len(s)
+    plain = stops.replace(":", "")
+    left = max((s.rfind(c, 0, start) for c in plain), default=-1)
+    rights = [i for i in (s.find(c, end) for c in plain) if i >= 0]
+    right = min(rights) if rights else len(s)
+    if ":" in stops:  # a colon ends a clause, unless it is a time's
+        i = s.rfind(":", 0, start)
+        while i > left and _time_colon(s, i):
+            i = s.rfind(":", 0, i)
+        left = max(left, i)
+        j = s.find(":", end)
+        while 0 <= j < right and _time_colon(s, j):
+            j = s.find(":", j + 1)
+        right = j if 0 <= j < right else right
+    return left + 1, right
 
 
 def blank_brackets(text: str) -> str:
@@ -250,12 +261,15 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
                             or _LINKED_ACCOUNT_TAKEN.search(text)):
         return Decision(IN, "credit_card", (found.group(0),))
     modifiers = _channel_modifiers(text, money, c_left)
+    labels = _label_words(text, money)
     silent = _unknown_verbs_bracket(text, money, c_left) + _other_figures_brackets(text, money)
     for n, (part, raw) in enumerate(windows):
         left = (c_left, c_left, s_left, s_left, 0, 0)[n]
         skip = frozenset(i - left for i in modifiers)
         if n >= 4:  # the whole message: a weak word elsewhere votes only as a card's field
             skip |= _outside_fields(part)
+        else:  # 付款金额：¥15.00 - the amount's own label votes only with the card's other lines
+            skip |= frozenset(i - left for i in labels)
         decided = _at(part, raw, own_credit_card=own_credit_card, paying_someone=paying_someone, skip=skip,
                       silent=tuple((a - left, b - left) for a, b in silent))
         if decided is not None:
@@ -376,6 +390,20 @@ def _other_figures_brackets(text: str, money: Money) -> tuple[tuple[int, int], .
                  if not m.start() <= money.start < m.end())
 
 
+_LABEL_TO_AMOUNT = re.compile(r"\s*(?:金额|总额|额)?\s*[:：]\s*$")
+
+
+def _label_words(text: str, money: Money) -> frozenset[int]:
+    """Positions of the weak words that are the amount's own field label (付款金额：¥15.00, 支付金额
+    30.00): a card names its figure by the kind of transaction, from either side (付款商户 paying the
+    holder: 付款金额), so the label alone does not say which way - the card's other lines do."""
+    if not re.search(r"[:：]\s*$", text[max(0, money.start - 3): money.start]):
+        return frozenset()  # (no field label before the amount: the common case, at no cost)
+    return frozenset(i for i, d, w in _hits(text, "weak")
+                     if d == OUT and i + len(w) <= money.start
+                     and _LABEL_TO_AMOUNT.fullmatch(text, i + len(w), money.start))
+
+
 def _outside_fields(text: str) -> frozenset[int]:
     """Positions of weak words in `text` that stand in no field line of a card (交易类型：消费,
     支付方式：京东付款码打白条): a kind of payment named in another sentence than the amount's -
@@ -383,7 +411,8 @@ def _outside_fields(text: str) -> frozenset[int]:
     out = set()
     for i, _, _ in _hits(text, "weak"):
         start = max(text.rfind("\n", 0, i), *(text.rfind(c, 0, i) for c in "。;；!?！？")) + 1
-        if not _FIELD.match(text, start):
+        title = start == 0 and 0 < text.find("\n") <= 12  # a card's headline (付款成功) is its first field
+        if not _FIELD.match(text, start) and not title:
             out.add(i)
     return frozenset(out)
 

@@ -68,7 +68,7 @@ _LABELS = (
     ("due", re.compile(r"(?:应扣|应缴|应付|应收|待扣|待还|待缴|欠费)(?:款)?(?:金额|总额|额)?[为是:\s]*"
                        r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("promo", re.compile(r"(?:满|减|省下|省了|已省|节省|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|"
-                         r"奖励?|(?<!收到)(?<!微信)(?<!支付宝)(?<!\*的)红包|券|低至|仅需|首年)\s*$")),
+                         r"奖励?|(?<!收到)(?<!微信)(?<!支付宝)(?<!的)红包|券|低至|仅需|首年)\s*$")),
     # a running total (今日累计支出5,000.00元) sums movements each notified on its own, and the
     # original figure a refund or a reversal refers to (原交易金额2,000.00元，退款500.00元): neither moved
     ("total", re.compile(r"累计[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
@@ -194,7 +194,9 @@ def tied_to_balance(s: str, moved: list[Money], balance: Money | None) -> Money 
     if balance is None or len(moved) < 2:
         return None
     for m in moved[1:]:
-        if (m.currency == moved[0].currency == balance.currency and m.end <= balance.start
+        # (a balance written bare, 交易后余额1,840.22, is in the account's currency: the movement's)
+        bare = re.fullmatch(r"[\d,.]+", balance.raw) is not None
+        if (m.currency == moved[0].currency and (bare or balance.currency == m.currency) and m.end <= balance.start
                 and _TO_BALANCE.fullmatch(s[m.end: balance.start])
                 and _TIED_VERB.search(_BRACKET_END.sub("", s[: m.start])[-12:])):
             return m
