@@ -294,3 +294,34 @@ def test_round_eight_classes(body: str, sender: str, way: object, amount: str | 
 ])
 def test_card_numbers_masked_in_groups(body: str, tail: str) -> None:
     assert read(body, "95537").card_tail == tail
+
+
+# ---- the audit's texts under the metamorphic rewrites (bench/notices_metamorphic.py --audit) --------
+# credits whose own money-in word is replaced by one the reader does not know (变动): never a debit
+@pytest.mark.parametrize(("body", "sender"), [
+    # rv-37: the channel in a bracket right after the amount (网联付款)
+    ("【广发银行】您尾号6207卡02日13:26变动人民币450.00元(网联付款)，账户余额501.33元。", "95508"),
+    # rm-56: cashback on spending (消费返现) comes back
+    ("【光大银行】您尾号1948的信用卡03月18日消费返现人民币18.80元已变动，当前可用额度11,616.43元。", "95595"),
+    # rs-54: an English payment TO the holder's card
+    ("HSBC: Payment of CNY 5,000.00 to your credit card ending 8841 has been 变动 on 10/09. Thank you.", "95366"),
+    # ru-5: settled to the holder's account; the fee's own clause says nothing of the amount
+    ("【拉卡拉】尊敬的商户，您05月07日交易款3,560.00元已于05月08日结算至尾号8823账户，扣除手续费19.58元，实际变动3,540.42元。",
+     "1069011218"),
+])
+def test_an_unknown_verb_for_money_in_is_never_a_debit_in_the_audit_texts(body: str, sender: str) -> None:
+    assert read(body, sender).direction is not OUT
+
+
+@pytest.mark.parametrize(("body", "sender", "way", "amount"), [
+    ("【光大银行】您尾号1948的信用卡03月18日消费返现人民币18.80元已入账，当前可用额度11,616.43元"
+     "。", "95595", IN, "18.80"),
+    ("【拉卡拉】尊敬的商户，您05月07日交易款3,560.00元已于05月08日结算至尾号8823账户，扣除手续费19.58元，实际到账3,540.42元。",
+     "1069011218", IN, "3540.42"),
+    # a fee clause does not outvote the amount's own verb either way
+    ("【工商银行】您尾号4410卡05月12日转入3,000.00元，另收取手续费0.50元，余额3,200.00元。", "95588", IN, "3000.00"),
+    ("【工商银行】您尾号4410卡05月12日跨行转出3,000.00元，手续费3.00元，余额1,200.00元。", "95588", OUT, "3000.00"),
+])
+def test_the_known_verbs_still_decide(body: str, sender: str, way: Direction, amount: str) -> None:
+    n = read(body, sender)
+    assert outcome(n) == way and n.amount == Decimal(amount), n

@@ -200,13 +200,20 @@ _MERCHANT_SLOT = re.compile(r"(?<=在)[^，。,;；在\s]{2,30}?"
 _DEDUCTED_FIRST = re.compile(r"(?:扣除|扣减|减去|扣掉)[^,，。;；!！?？\n]{0,24}?后")
 
 
+# 扣除手续费19.58元, 另收取手续费2.00元: a clause about a fee and its own figure, not the amount's
+_FEE_CLAUSE = re.compile(r"(?<=[,，;；。\n])[^,，;；。\n]{0,8}(?:手续费|服务费|工本费|费用)[^,，;；。\n]{0,6}?\d"
+                         r"[^,，;；。\n]*")
+
+
 def _blank_conditions(text: str, money: Money) -> str:
     """`text` with every clause that opens with 如/若/请 blanked (positions kept), but the amount's own,
-    and every 扣除…后 phrase (the fee taken off before the amount moved)."""
+    every clause about a fee and its figure, and every 扣除…后 phrase (the fee taken off before the
+    amount moved)."""
     def blank(m: re.Match[str]) -> str:
         holds_amount = m.start() <= money.start < m.end()
         return m.group(0) if holds_amount else " " * len(m.group(0))
     text = _MERCHANT_SLOT.sub(lambda m: " " * len(m.group(0)), text)
+    text = _FEE_CLAUSE.sub(blank, text)
     return _DEDUCTED_FIRST.sub(blank, _CONDITION.sub(blank, text))
 
 
@@ -274,7 +281,7 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
                       silent=tuple((a - left, b - left) for a, b in silent))
         if decided is not None:
             return _undone(decided, windows[2][0]) if n < 2 else decided  # 2: the sentence, brackets blanked
-    if (fee := _SENDERS_FEE.search(text)) is not None:
+    if (fee := _SENDERS_FEE.search(mask_roles(s))) is not None:
         # 跨行汇款人民币10,000.00元，手续费人民币5.00元: a bare transfer the holder paid a fee on is his own
         # (a bank charges the sender; a transfer received costs nothing, and one from abroad says 汇入)
         return Decision(OUT, "fee", (fee.group(0),))
@@ -353,6 +360,7 @@ def _channel_modifiers(text: str, money: Money, clause_left: int) -> frozenset[i
 
 
 _BRACKET_BEFORE_AMOUNT = re.compile(r"(?:\([^()]*\)|（[^（）]*）|\[[^\[\]]*\])\s*$")
+_BRACKET_AFTER_AMOUNT = re.compile(r"\s*元?\s*(\([^()]*\)|（[^（）]*）|\[[^\[\]]*\])")
 
 
 def _known_end(text: str) -> bool:
@@ -373,7 +381,13 @@ def _unknown_verbs_bracket(text: str, money: Money, clause_left: int) -> tuple[t
     counterparty's: 收入(跨行转出)). Empty when the word before the bracket is known, or there is none."""
     before = text[clause_left: money.start]
     found = _BRACKET_BEFORE_AMOUNT.search(before)
-    if found is None or _known_end(before[:found.start()]):
+    if found is None:
+        # or the bracket right after the amount (变动人民币450.00元(网联付款), 变动1,200.00[支付宝-转账到卡])
+        after = _BRACKET_AFTER_AMOUNT.match(text, money.end)
+        if after is None or _known_end(before):
+            return ()
+        return ((after.start(1), after.end(1)),)
+    if _known_end(before[:found.start()]):
         return ()
     return ((clause_left + found.start(), clause_left + found.end()),)
 
