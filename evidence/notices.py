@@ -493,7 +493,8 @@ _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付�
 # 江苏银行 `消费1169.00，…`): the words that move money, not only the direction verbs.
 _DIRECTION_VERBS = ("消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还|快捷支付|网上支付|网银支付|无卡支付|"
                     "付款|扣款|代扣|代付|转账|汇款|汇入|汇出|取款|取出|卡取|取现|提现|退款|缴费|"
-                    "收款|到账|到帐|来账|划入|划扣|代发|扣费|扣收|退货|退回|转存|缴存|汇缴|结息|兑付")
+                    "收款|到账|到帐|来账|划入|划扣|代发|扣费|扣收|退货|退回|转存|缴存|汇缴|结息|兑付|"
+                    "(?:(?<![\u4e00-\u9fff])|(?<=账户)|(?<=卡))[收支取存]")  # (a terse notice's 收 2,300.00, 支200.00)
 _HELD = ("hold", "pending")  # no-money categories whose figure is shown for review (lexicon.toml)
 
 
@@ -622,8 +623,11 @@ _PRINCIPAL_AND_YIELD = re.compile(r"本金[^。;；]{0,30}?(?:收益|利息)[^�
                                   r"(?:金额)?[为是:：\s]*"
                                   r"(?:人民币|RMB|¥|￥)?\s*$")
 # a card's line naming the account that paid: 扣款账户：工商银行(4410), 付款卡：建设银行(1263)
-_PAYING_ACCOUNT = re.compile(r"(?:扣款|付款|还款|支付)(?:账户|卡|银行卡)\s*[:：]?\s*[\u4e00-\u9fff]{0,10}\s*[(（]?\s*"
+_PAYING_ACCOUNT = re.compile(r"(?<!原)(?:扣款|付款|还款|支付)(?:账户|卡|银行卡|方式)\s*[:：]?\s*[\u4e00-\u9fff]{0,10}"
+                             r"\s*[(（]?\s*"
                              r"(?:尾号)?\s*(?P<tail>\d{4})\s*[)）]?")
+
+
 def _paid_from_own(s: str, own_tail: str | None) -> bool:
     """The holder's own account is named as the one that paid (扣款账户：工商银行(4410), 从尾号2617的
     银行卡转入…): a repayment from it is money out of it, no account left unknown."""
@@ -638,10 +642,13 @@ _INTO_YOURS = re.compile(r"(?:转至|放款至|发放至|划至|划入|转入|�
 _FORWARDED = re.compile(r"^\s*(?:转发|(?i:fwd?|fw))\s*[:：]")
 # the holder's own card named as the source of a top-up or a transfer into a wallet or product
 _OWN_CARD_PAYS = re.compile(r"(?:从|使用|用|通过)(?:您的?)?(?:尾号)?\s*\*?(?P<tail>\d{4})\s*的?"
-                            r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购|还款)")
+                            r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购|还款)"
+                            # 您尾号7810的招商银行卡已成功转入余额宝2,000.00元: the card is the subject
+                            r"|尾号\s*(?P<tail2>\d{4})\s*的?[\u4e00-\u9fff]{0,8}?卡[^。,;]{0,6}?转入"
+                            r"(?=余额宝|零钱通|小金库|理财通|余利宝|朝朝宝)")
 # a credit card's charge posted (年费…已于04月01日入账, 循环利息…已入账, 已收取): 入账 on a card's bill
 # is posting, not money in
-_POSTED = re.compile(r"\s*元?\s*(?:已|已经)(?:于[^。;；,，]{0,14})?(?:入账|收取|扣收|计收)")
+_POSTED = re.compile(r"\s*元?\s*(?:已|已经)(?:于[^。;；,，]{0,14})?(?:入账|收取|扣收|计收|计入(?:本期)?账单)")
 
 
 def _window_end(s: str, at: int) -> int:
@@ -702,9 +709,10 @@ _CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微�
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 # (未出账单金额: spending not yet billed, a running total beside a movement - no bill)
-_BILL = re.compile(r"本期账单|账单已出|最低还款|最低应还|(?<!未出)账单金额|本期应还|到期还款日|最后还款日"
+_BILL = re.compile(r"(?<!计入)本期账单|账单已出|最低还款|最低应还|(?<!未出)账单金额|本期应还|到期还款日|最后还款日"
                    r"|\d{1,2}月(?:份)?应还")
-_BILL_REPAID = re.compile(r"账单(?:已(?:于|经)?|已)[^。;；,，]{0,30}?(?:自动)?还款(?!日|提醒)|账单已还清"
+_BILL_REPAID = re.compile(r"账单(?:已(?:于|经)?|已)[^。;；,，]{0,30}?(?:自动)?还款(?!日|提醒)|账单已(?:还清|结清)"
+                          r"|(?:已|成功)还款(?:白条|花呗)?\s*(?:人民币|RMB|¥)?\s*\d"  # 已还款人民币3,500.00元
                           r"|应还[^。;；]{0,20}?已(?:于|经)?[^。;；,，]{0,36}?(?:成功(?:扣收|扣款|划扣|扣除|扣缴|还款)"
                           r"|(?:扣收|扣款|划扣|扣除|扣缴|还款|还清)(?:成功|完成))")
 
@@ -1010,9 +1018,10 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             # 本期应还…已于05月25日从尾号4731的银行卡成功扣款: the tail is the card that paid, not the
             # debt: the notice's own account is the payer
             decision = direction.Decision(direction.OUT, "strong", decision.words)
-        elif (decision.direction != direction.OUT and decision.basis != "reversal" and own_tail is not None
+        elif (decision.direction != direction.OUT and decision.basis not in ("reversal", "return")
+              and own_tail is not None
               and (source := _OWN_CARD_PAYS.search(s) or _PAYING_ACCOUNT.search(s)) is not None
-              and source.group("tail") == own_tail):
+              and (source.groupdict().get("tail") or source.groupdict().get("tail2")) == own_tail):
             # 您已成功从尾号2617的银行卡转入小金库5,000.00元, 使用尾号8824的银行卡为翼支付账户充值500.00元:
             # the holder's card is the source; what 转入 / 充值 names came in elsewhere
             decision = direction.Decision(direction.OUT, "voice", (source.group(0),))

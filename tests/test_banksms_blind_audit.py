@@ -51,6 +51,16 @@ business, joint and family accounts. All eight read once at ded17af: 790/827 (95
 收入 from 财付通 read as 财付通 collecting from the holder; a cancelled scheduled transfer naming its
 payee; a WeChat transfer not yet accepted; 商家付款到零钱 read by its 付款金额 label; a transfer awaiting
 face verification) and no credit read as a debit.
+
+A ninth round the same day: (ah) 129 in the seven largest banks' 2013-2016 templates, (ai) 100 terse and
+abbreviated notices (尾号1234 +500.00 余…, 支/收/取, Cr./Dr.), (aj) 103 movements wrapped in adverts and
+warnings full of money words, (ak) 107 moves between the holder's own accounts and products, from either
+side, (al) 106 in the seven banks' 2017-2024 wording, (am) 107 credit cards of the joint-stock banks,
+(an) 105 from the rural credit unions of the east and the centre, (ao) 100 around the JD fraud itself.
+All eight read once at 3f423c2: 808/857 (94.3 %) - ah 127/129, ai 87/100, aj 102/103, ak 96/107, al
+102/106, am 101/107, an 102/105, ao 91/100 - with 3 spurious debits (零钱通 paid out under 到账银行：; 招商银行
+朝朝宝转出至账户; a transfer booked for a later day) and no credit read as a debit. The rewrites of
+bench/notices_metamorphic.py run over all these texts too (`--audit`).
 """
 
 from __future__ import annotations
@@ -154,6 +164,30 @@ BY_DESIGN = {
     "raf-44": "转账人民币8,000.00元失败，资金已退回原账户: a failure whose money came back is read by its return",
     "rag-77": "公积金提取…已划至您尾号2650的银行卡: money into the holder's card (the fund account is the other side)",
     "rag-83": "跨行汇款 RMB 880.00，手续费 RMB 0.00: review (bare 汇款, no fee paid)",
+    # (ninth round, sets ah-ao)
+    "rah-58": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "rai-48": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "ral-60": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "rah-129": "跨行汇款1,200.00元被退回…款项将于1-3个工作日内退回: a transfer returned, money in by the labels",
+    "rai-72": "花呗账单…已自动还款成功，扣款账户：余额宝: a wallet paid, the product's statement",
+    "ral-79": "花呗…已自动还款2,015.33元，扣款方式：余额宝: a wallet paid, review",
+    "rak-3": "农业银行 完成定期转活期交易: the holder's own time deposit into current, no money to count",
+    "rak-52": "农业银行 完成活期转定期交易人民币-20000.00: the holder's own current into time deposit",
+    "rak-41": "活期转入（定期到期转存） +10,000.00: a time deposit rolled into current, the holder's own",
+    "rak-78": "活期转定期转出30,000.00元: the holder's own current into time deposit",
+    "rak-89": "转存定期，支出人民币20,000.00元: the holder's own current into time deposit",
+    "rak-21": "a broker's notice (银行转证券) is about the securities account: no notice of a card's movement",
+    "rak-69": "a broker's notice (证券转银行) is about the securities account: no notice of a card's movement",
+    "ral-104": "退款发起通知 / 预计1-3个工作日退回原支付方式: a refund issued, money in by the labels",
+    "ran-99": "支付宝 退款已原路退回…预计1-3个工作日到账: a refund issued, money in by the labels",
+    "rao-58": "支付宝 退款已原路退回…预计1-7个工作日到账: a refund issued, money in by the labels",
+    "rao-59": "微信 退款通知 / 退回建设银行储蓄卡(3307) / 退款受理中: a refund issued, money in by the labels",
+    "rao-50": "消费USD199.00（约合人民币1,231.41元）: the yuan is the amount",
+    "rao-85": "a shop's (【京东】) message is the shop's, its compensation to the JD balance too",
+    "rao-86": "a shop's (【京东】) message is the shop's, its refund to 白条 too",
+    "rao-94": "汇往王建军…的5,000.00元…被退汇，款项已退回: the transfer and its return in one text, review",
+    "ram-52": "分期还款额…（第3/12期）已计入本期账单: an instalment's figure, counted nowhere",
+    "ram-70": "分期付款第2期本金…已入账: an instalment's figure, counted nowhere",
 }
 KNOWN_GAPS = {
     "rc-15": "余额宝收益 card (昨日收益 +0.87元) names no account: read as nothing",
@@ -169,7 +203,6 @@ KNOWN_GAPS = {
     "rp-50": "retyped with typos (支岀人民市6,000.00元): 支岀 is no word the reader knows, review",
     "rp-94": "【2/2】 second part of a split SMS, the tail in the first part: read as no notice",
     "rx-13": "定期存款到期支取…转入活期20310.50元 (three figures): review, not the total moved into 活期",
-    "rx-27": "理财通申购成功 / 支付方式：建设银行储蓄卡(7751): 申购 is no verb the reader reads, review",
     "ry-90": "【某县财政局】 subsidy paid into the holder's 一卡通: a finance bureau is no institution the reader kno"
              "ws",
     "rz-41": "中国银行 credit card 交易USD49.99（AMAZON.COM）: a bare 交易 stays for review",
@@ -178,6 +211,16 @@ KNOWN_GAPS = {
     "raf-98": "兑付本金50,000.00元、收益1,124.66元已入账 (no total written): the principal is read, not the sum",
     "rag-44": "微信 亲属卡消费提醒 (a relative spending on the holder's 亲属卡): read as nothing",
     "rag-68": "农业银行 完成收款码退款交易人民币-45.00 (a merchant refunding a customer): review",
+    "ram-27": "年费…已减免，已扣年费款项退回至卡账户: the fee's refund is read as nothing",
+    "ran-42": "【账户变动】尾号8096 | 收入 +¥3,000.00 from an app (丰收互联) named as a tag: read as a plain SMS",
+    "rao-52": "京东金融 使用白条支付订单…金额3,000.00元，分3期: review, not the credit line's debit",
+    "rao-100": "兑付，本金50,000.00元及收益612.33元已划入 (no total written): the principal is read, not the sum",
+}
+
+
+# id -> why the own tail read differs from the helper's (direction and amount as labelled)
+TAIL_BY_DESIGN = {
+    "ram-46": "您尾号2249民生卡的附属卡（尾号5510）…消费: the main card's account (2249) is the notice's",
 }
 
 
@@ -190,13 +233,13 @@ def _lines(name: str) -> list[tuple[str, str, str, str, str, str, str]]:
     return out
 
 
-PARTS = [*"abcdefghijklmnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae", "af", "ag"]
+PARTS = [*"abcdefghijklmnopqrstuvwxyz", *(f"a{c}" for c in "abcdefghijklmno")]
 LINES = [line for part in PARTS for line in _lines(f"blind-{part}.tsv")]
 _WAY = {Direction.CREDIT: "in", Direction.DEBIT: "out", None: "none"}
 
 
 def test_the_audit_sets_are_whole() -> None:
-    assert len(LINES) == 3490 and len({x[0] for x in LINES}) == 3490
+    assert len(LINES) == 4347 and len({x[0] for x in LINES}) == 4347
     wants = [x[3] for x in LINES]
     assert wants.count("in") >= 600 and wants.count("out") >= 600 and wants.count("none") >= 500
 
@@ -215,12 +258,12 @@ def test_each_blind_line_reads_as_labelled(line: tuple[str, str, str, str, str, 
     assert got == want, (n, note)
     if want != "none":
         assert n.amount == Decimal(amount), (n, note)
-        if tail and not n.needs_review:
+        if tail and not n.needs_review and id_ not in TAIL_BY_DESIGN:
             assert n.card_tail == tail, (n, note)
 
 
 def test_nothing_in_the_audit_that_moved_no_money_is_a_debit() -> None:
-    """The issue's hardest rule over all seventeen sets: a text labelled as moving no money, or money in, is
+    """The issue's hardest rule over every set: a text labelled as moving no money, or money in, is
     never counted as a loss."""
     spurious = [x[0] for x in LINES if x[3] != "out" and read(x[2].replace("\\n", "\n"), x[1]).direction
                 is Direction.DEBIT]

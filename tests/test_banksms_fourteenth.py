@@ -325,3 +325,66 @@ def test_an_unknown_verb_for_money_in_is_never_a_debit_in_the_audit_texts(body: 
 def test_the_known_verbs_still_decide(body: str, sender: str, way: Direction, amount: str) -> None:
     n = read(body, sender)
     assert outcome(n) == way and n.amount == Decimal(amount), n
+
+
+# ---- the ninth blind round ------------------------------------------------------------------------
+ROUND_NINE = [
+    # rak-24 / rak-46: a wallet paid out to the holder's card (到账银行：…, a bank's own X宝)
+    ("零钱通转出到账通知\n转出金额：￥8,000.00\n到账银行：招商银行(0961)\n零钱通余额：￥1,203.5"
+     "0", "微信支付", IN, "8000.00"),
+    ("【招商银行】您账户3920于05月15日09:01朝朝宝转出至账户人民币5,000.00，余额5,633.10", "95555", IN, "5000.00"),
+    ("【平安银行】您尾号5521账户05月15日天天宝转出至本账户人民币800.00元，余额1,000.00元。", "95511", IN, "800.00"),
+    # and 支付宝转账 into a card is not a wallet of the holder's paying out: its own words decide
+    ("【建设银行】您尾号7720的储蓄卡05月15日支付宝转入人民币300.00元，活期余额810.99元。", "95533", IN, "300.00"),
+    # ral-106: a transfer booked for later has not been made
+    ("【工商银行】您已成功预约于03月20日向李*（尾号7710）转账10,000.00元，届时请确保账户余额充足"
+     "。", "95588", "none", None),
+    # rak-70 / rak-71: the holder's card paying into a wallet: out of the card
+    ("【支付宝】您尾号7810的招商银行卡已成功转入余额宝2,000.00元，04月20日09:18。", "95188", OUT, "2000.00"),
+    ("零钱通转入成功\n转入金额：￥3,000.00\n支付方式：建设银行储蓄卡(2904)\n转入时间：2026-04-21 08:03:4"
+     "5", "微信支付", OUT,
+     "3000.00"),
+    # and a refund naming the card it was paid with (原支付方式) stays money in
+    ("退款到账通知\n退款金额：￥99.00\n原支付方式：建设银行储蓄卡(2904)\n已原路退回", "微信支付", IN, "99.00"),
+    # raj-69: money sent to the holder returned to the payer's bank never came in
+    ("【中信银行】您尾号0331的账户有一笔来账5,000.00元因户名不符已退回汇款行，如有疑问请联系付款方"
+     "。", "95558", "none", None),
+    # ran-39: the payer's bank telling the payee a remittance was sent, 请以实际到账为准
+    ("【浙江农信】温岭联社提醒：陈美华于05月02日09:13通过丰收e网向您尾号为4401的中国银行账户汇款3,000.00元，请以实际到账为准。",
+     "1065752596596", "none", None),
+    # and a spend abroad whose yuan is approximate (以实际入账为准) stays a debit
+    ("【招商银行】您尾号3307的招行信用卡04月05日在AMAZON.COM消费USD59.99，约合人民币435.21元，以实际入账为准"
+     "。", "95555", OUT,
+     "435.21"),
+    # terse notices: a sign, an abbreviation (收/支/取), Cr./Dr.
+    ("[建设银行]1126卡+1,500.00 余4,023.19 04/06 20:41", "106980095533", IN, "1500.00"),
+    ("【长沙银行】尾号4476 05月04日07:12 -45.50 余额958.10", "96511", OUT, "45.50"),
+    ("[宁波银行]您尾号9021账户 收 2,300.00 余 2,907.11 05-02 08:14", "95574", IN, "2300.00"),
+    ("【常熟农商银行】8831卡 支200.00 余800.12 04/15 10:02", "10690052", OUT, "200.00"),
+    ("【青岛农商银行】4528卡 05-22 取 500.00 余 3,480.00", "96668", OUT, "500.00"),
+    ("【汇丰中国】您的账户***6625于2024-04-16 Cr. RMB 4,500.00，可用余额 RMB 9,870.21。", "95366", IN, "4500.00"),
+    ("【汇丰中国】您的账户***6625于2024-04-17 Dr. RMB 3,000.00，可用余额 RMB 6,870.21。", "95366", OUT, "3000.00"),
+    # a terse balance enquiry reply moves nothing
+    ("【宁波银行】您尾号9021账户 余 2,907.11 05-02 08:14", "95574", "none", None),
+    # credit cards: a repayment done (已还款), a charge posted to the bill (计入账单)
+    ("【招商银行】尊敬的王先生，您尾号0817的信用卡04月09日已还款人民币3,500.00元，本期账单剩余应还0.00元"
+     "。", "95555", IN,
+     "3500.00"),
+    ("【浦发银行】您尾号9025信用卡5月循环利息人民币86.41元已计入账单。", "95528", OUT, "86.41"),
+    ("【华夏银行】您尾号8490信用卡违约金人民币52.31元已计入本期账单。", "95577", OUT, "52.31"),
+    # rai-71: a lender's instalment taken from the holder's card
+    ("【招联金融】您尾号8826的银行卡已成功扣款1,108.33元用于偿还好期贷第3期账单。", "1069035786", OUT, "1108.33"),
+    # rao-53: 白条 repaid from the holder's card (还款方式)
+    ("【京东金融】您已成功还款白条1,030.00元，还款方式：建设银行储蓄卡(3307)，本期账单已结清"
+     "。", "京东金融", OUT, "1030.00"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_NINE, ids=lambda v: str(v)[:24])
+def test_round_nine_classes(body: str, sender: str, way: object, amount: str | None) -> None:
+    n = read(body, sender)
+    if way == "none":
+        assert n.direction is None and not n.needs_review, n
+    else:
+        assert outcome(n) == way, n
+        assert n.amount == Decimal(str(amount)), n

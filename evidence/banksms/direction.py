@@ -34,12 +34,14 @@ _FROM_WALLET = re.compile(r"(?:微信|零钱|财付通|支付宝|红包|余额�
 _PAID_TOWARDS = re.compile(r"(?:对|为|向)[^,。;]{0,8}?(?:白条|花呗|借呗|月付|金条|微粒贷)[^,。;]{0,8}$")
 # money from the holder's own wallet to the holder's own card or balance (余额宝转出到银行卡, 零钱通转出至
 # 指定账户, 余额宝转出到余额): like 提现, money INTO the card or balance, whatever 转出 the line says
-_WALLETS = r"(?:零钱通?|余额宝|余利宝|钱包余额|小金库|理财通|零钱宝|活期宝|余额理财)"
+# (a bank's own wallet products too: 招商银行 朝朝宝, and any X宝 of a bank or a platform)
+_WALLETS = (r"(?:零钱通?|余额宝|余利宝|钱包余额|小金库|理财通|零钱宝|活期宝|余额理财|朝朝宝|朝朝盈"
+            r"|(?<!支付)[\u4e00-\u9fff]{1,2}宝)")
 _WALLET_TO_CARD = re.compile(
     rf"(?:从|由)?{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)(?:[^,。;\n]|(?<=\d),(?=\d)){{0,16}}(?:至|到)"
     r"[^,。;\n]{0,16}(?:账户|银行卡|卡|余额(?!宝))"
     # an app's card: 小金库转出到账 / 转出金额 10,000.00元 / 到账银行卡 建设银行(2281)
-    rf"|{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)[\s\S]{{0,80}}?到账(?:银行卡|账户|卡)")
+    rf"|{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)[\s\S]{{0,80}}?到账(?:银行卡?|账户|卡)")
 # A top-up completed on the holder's wallet or platform account, in that account's own notice (您的
 # 账号…完成3000元充值, 零钱充值成功): money INTO it. In a bank card's notice (a 卡 named) a top-up is
 # what the card paid for elsewhere, read by the card's own words (支出, 消费).
@@ -53,7 +55,9 @@ _CARD = re.compile(r"(?:银行|储蓄|借记|信用|贷记)卡|尾号\s*\d{3,6}\
 # comes from the linked deposit account, the repayment goes INTO the card
 _FROM_OTHER_ACCOUNT = re.compile(
     r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)"
-    r"|还款[^,。;\n]{0,8}?(?:扣款|扣收|划扣|扣缴)|(?:扣款|扣收|划扣|扣缴)[^,。;\n]{0,4}?还款")
+    r"|还款[^,。;\n]{0,8}?(?:扣款|扣收|划扣|扣缴)|(?:扣款|扣收|划扣|扣缴)[^,。;\n]{0,4}?还款"
+    # a card's notice naming the account it was repaid from (扣款账户尾号6620)
+    r"|(?:扣款|还款)(?:账户|账号|卡)\s*(?:尾号)?\s*[:：]?\s*\*?\d{4}")
 
 # a credit card's notice that its linked deposit account was debited (关联活期账户余额不足，未足额扣款;
 # 已从您的约定还款账户扣款) anywhere in it: what was taken went INTO the card, a repayment
@@ -188,8 +192,10 @@ def _quiet(text: str, start: int, end: int) -> str:
 
 
 # 如有外币欠款以入账为准, 若转账未到账请…: a clause put as a condition says what may be, not what
-# this movement was; one put as a request (请及时存入足额资金, 请勿向陌生人转账) says what to do next
-_CONDITION = re.compile(r"(?<=[,，:：;；。!！?？\n])\s*(?:如果|假如|倘若|如(?![下意实期])|若|请)[^,，。;；!！?？\n]*")
+# this movement was; one put as a request (请及时存入足额资金, 请勿向陌生人转账) or a warning (谨防诈骗，
+# 勿向陌生账户转账, 不要向陌生人转账5000元以上) says what to do next
+_CONDITION = re.compile(r"(?<=[,，:：;；。!！?？\n])\s*(?:如果|假如|倘若|如(?![下意实期])|若|请|切勿|勿|不要|谨防|警惕)"
+                        r"[^,，。;；!！?？\n]*")
 
 
 # 在财付通-个人收款消费人民币1,999.00元: the merchant's name between 在 and the spending word is a

@@ -49,7 +49,7 @@ _MONEY = re.compile(
 )
 # A label just before the figure says what it is. Order matters: the first that fits is taken.
 _LABELS = (
-    ("balance", re.compile(r"余额[为是:\s]*(?:人民币|RMB)?\s*$"
+    ("balance", re.compile(r"(?:余额|(?<![\u4e00-\u9fff])余)[为是:\s]*(?:人民币|RMB)?\s*$"
                            r"|(?<![a-z])(?:(?:avl\.?|available|a/c|acct|ledger)\s*)?bal(?:ance)?\.?\s*(?:is|:|of)?\s*$",
                            re.IGNORECASE)),
     # a credit line, a transaction limit (单笔限额5000元), a direct debit's cap (扣款上限3,000.00元/月)
@@ -142,7 +142,9 @@ def find(s: str) -> list[Money]:
         if _NOT_MONEY_AFTER.match(after):
             continue  # a date, a time, a count, or 5万元 in an advertisement
         pre, post = m.group("pre"), m.group("post")
-        if _IDENTIFIER_BEFORE.search(before) and not pre and not post:
+        # (a signed figure with cents is money: 1126卡+1,500.00 余4,023.19, 尾号4476 -45.50 余额958.10)
+        signed = bool(m.group("sign")) and re.search(r"\.\d{2}$", m.group("num")) is not None
+        if _IDENTIFIER_BEFORE.search(before) and not pre and not post and not signed:
             continue
         label = "plain"
         for name, pattern in _LABELS:
@@ -159,7 +161,7 @@ def find(s: str) -> list[Money]:
         if (code := _CODE_AFTER.match(s, m.end("num"))) is not None and code.group(1).upper() in _CODES:
             currency = code.group(1).upper()  # ¥1,210(JPY): the yen sign is the yuan's too
         currency = currency or (CURRENCY_BEFORE.get((pre or "").upper()) if pre else None) or "CNY"
-        marked = bool(pre or post) or label != "plain"
+        marked = bool(pre or post or signed) or label != "plain"
         end = m.end("post") if post else m.end("num")
         out.append(Money(value, m.group("sign") or "", currency, label, marked, start, end, s[start:end].strip()))
     return out
