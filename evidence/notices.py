@@ -286,6 +286,11 @@ def _says_a_movement(title: str) -> bool:
 _AFTER_TITLE = re.compile(r"[ \t]*\n|\s*(?=(?:您|你)的?(?:尾号|账户|账号|个人|[\u4e00-\u9fff]{0,2}卡|\d)|尾号|账户|贵)")
 
 
+# a card's headline holding a name (微信支付自动续费开通成功, 招商银行动账通知): the name is the sender's,
+# the headline no institution's
+_CARD_HEADLINE = re.compile(r"成功|失败|通知|提醒|提示|消息|到账|续费|开通|动账")
+
+
 def _leading_name(s: str) -> str | None:
     """The longest institution's name the text starts with, when a title's break follows it."""
     first = re.match(r"[\u4e00-\u9fff]{2,12}", s)
@@ -298,8 +303,13 @@ def _leading_name(s: str) -> str | None:
         # on a line of its own any institution's name is a title; within a line only a listed
         # one (欢迎开立招商银行账户 starts with words, not a name)
         own_line = re.match(r"[ \t]*\n", s[k:]) is not None
-        if institutions.listed(name) or (own_line and _institutional(name) and not _says_a_movement(name)):
+        if institutions.listed(name) or (own_line and _institutional(name) and not _says_a_movement(name)
+                                          and not _CARD_HEADLINE.search(name)):
             return name
+        if own_line and (_says_a_movement(name) or _CARD_HEADLINE.search(name)):
+            # a card's headline (花呗自动还款成功, 零钱通转出到账通知): the product or institution it opens
+            # with is named, its words stay to be read
+            return next((name[:j] for j in range(len(name) - 1, 1, -1) if institutions.listed(name[:j])), None)
     return None
 
 
@@ -609,13 +619,14 @@ _FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,�
 _INTEREST_PAID = re.compile(r"结息|利息收入|付息|利息入账|利息存入|收到利息")
 _DEBT_WORDS = re.compile(r"贷款|借款|欠款|应还|逾期|透支|分期|信用卡")
 # what a bill's figure became: 应还款2,345.67元已于…从您尾号3082的还款账户扣收成功, 账单1,236.40元已自动还款成功
-_TAKEN_AFTER = re.compile(r"\s*元?\s*(?:已|已经)[^。;；,，]{0,40}?"
+_TAKEN_AFTER = re.compile(r"\s*元?\s*(?:[(（][^()（）]{0,40}[)）])?\s*(?:已|已经)[^。;；,，]{0,40}?"
                           r"(?:扣收|扣款|划扣|扣除|扣缴|还款|还清|缴纳)(?:成功|完成)?"
                           r"(?![^。;；]{0,6}(?:失败|不成功))")
 
 
 # (本金50,000.00元，收益812.33元，本息合计50,812.33元已入账: principal and yield paid together)
-_ACTUAL = re.compile(r"(?:(?:实际(?:到账|入账|扣款|扣收|支付|付款|转出|转入)|实(?:到|收|付|扣))(?:金额)?|到账金额"
+_ACTUAL = re.compile(r"(?:(?:实际(?:到账|入账|扣款|扣收|支付|付款|转出|转入)|实(?:到|收|付|扣|发))(?:金额)?|到账金额"
+                     r"|入账金额|结算金额"
                      r"|本息(?:合计|共计|总计|总额))"
                      r"[为是:：\s]*(?:人民币|RMB|¥|￥)?\s*$")
 # 兑付本金100,000.00元、收益1,032.88元，合计101,032.88元: the sum of a principal and its yield paid together
@@ -641,7 +652,7 @@ _INTO_YOURS = re.compile(r"(?:转至|放款至|发放至|划至|划入|转入|�
 # a message sent on by a person: 转发：…, Fwd: …
 _FORWARDED = re.compile(r"^\s*(?:转发|(?i:fwd?|fw))\s*[:：]")
 # the holder's own card named as the source of a top-up or a transfer into a wallet or product
-_OWN_CARD_PAYS = re.compile(r"(?:从|使用|用|通过)(?:您的?)?(?:尾号)?\s*\*?(?P<tail>\d{4})\s*的?"
+_OWN_CARD_PAYS = re.compile(r"(?:从|使用|用|通过)(?:您的?)?(?:尾号)?\s*\*?(?P<tail>\d{4})\s*的?[\u4e00-\u9fff]{0,6}?"
                             r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购|还款)"
                             # 您尾号7810的招商银行卡已成功转入余额宝2,000.00元: the card is the subject
                             r"|尾号\s*(?P<tail2>\d{4})\s*的?[\u4e00-\u9fff]{0,8}?卡[^。,;]{0,6}?转入"

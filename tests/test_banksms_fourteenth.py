@@ -153,9 +153,13 @@ ROUND_SEVEN = [
     # rw-46: 未出账单金额 is a running total, not a bill: the spend is the notice
     ("【江苏银行】您尾号8109信用卡01月08日消费人民币760.00元，累计未出账单金额人民币2,355.00元"
      "。", "95319", OUT, "760.00"),
-    # rw-61 / rf-18: 跨行代收 takes from the account; 跨行代收入账 brings into it
-    ("【成都银行】您尾号1124的卡于04月18日13:37跨行代收人民币600.00元，余额人民币1,812.30元"
-     "。", "1069095507", OUT, "600.00"),
+    # rw-61 / rf-18 / ray-36: 跨行代收 alone says no direction (a collection from the account or into it):
+    # review; 跨行代收支出 takes from it, 跨行代收入账 brings into it
+    ("【成都银行】您尾号1124的卡于04月18日13:37跨行代收人民币600.00元，余额人民币1,812.30元。", "1069095507",
+     "review", "600.00"),
+    ("【北京银行】您尾号5508的账户于04月28日15:42跨行代收支出50.00元，余额1,203.80元。", "95526", OUT, "50.00"),
+    ("【民生银行】账户*5190于04月27日09:02贷记人民币1,500.00元,可用余额3,200.66元。摘要：跨行代"
+     "收", "95568", IN, "1500.00"),
     ("【浙江泰隆商业银行】您尾号0693的账户于2024-04-02 10:21跨行代收入账3,000.00元，余额3,166.40"
      "元", "95347", IN, "3000.00"),
     # rw-67: a bare transfer the holder paid a fee on is his own; a free one stays for review
@@ -382,6 +386,115 @@ ROUND_NINE = [
 
 @pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_NINE, ids=lambda v: str(v)[:24])
 def test_round_nine_classes(body: str, sender: str, way: object, amount: str | None) -> None:
+    n = read(body, sender)
+    if way == "none":
+        assert n.direction is None and not n.needs_review, n
+    else:
+        assert outcome(n) == way, n
+        assert n.amount == Decimal(str(amount)), n
+
+
+# ---- every credit of the audit with its money-in words unknown: never a counted debit --------------
+# bench/notices_metamorphic.py --audit runs all its rewrites over the audit's 4,347 texts; this is its
+# `credit_verb_unknown` family alone (about 1,000 credits, a few seconds), the rewrite that stands for a
+# real bank's wording no lexicon has seen.
+_VERB_UNKNOWN_LEFT = {
+    # 您尾号5103的广发卡…本人借记卡自动还款…已变动: 广发卡 names this project's demo debit cards too, so
+    # with its 入账 unknown the 还款 reads as a repayment paid out of it
+    "rak-45",
+    # 花呗自动还款成功 / 还款金额 / 扣款账户 余额宝 with 还款 unknown: the card's last line (扣款账户) is
+    # read alone; with its 还款 the repayment is money into 花呗, as the project reads it
+    "rae-15",
+}
+
+
+def test_no_audit_credit_becomes_a_counted_debit_with_its_verb_unknown() -> None:
+    import importlib.util
+    import sys
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "bench" / "notices_metamorphic.py"
+    meta = sys.modules.get("notices_metamorphic")
+    if meta is None:
+        spec = importlib.util.spec_from_file_location("notices_metamorphic", path)
+        assert spec is not None and spec.loader is not None
+        meta = importlib.util.module_from_spec(spec)
+        sys.modules["notices_metamorphic"] = meta
+        spec.loader.exec_module(meta)
+    records = meta.audit_corpus()
+    assert len(records) >= 4347
+    turned, applied = [], 0
+    for r in records:
+        for v in meta.credit_verb_unknown(r):
+            applied += 1
+            n = read(v.body, v.sender or "")
+            if n.direction is OUT and not n.needs_review:
+                turned.append(r["id"])
+    assert applied >= 1000
+    assert set(turned) == _VERB_UNKNOWN_LEFT, turned
+
+
+# ---- the tenth blind round ------------------------------------------------------------------------
+ROUND_TEN = [
+    # raq-67: signing up to a recurring charge: its price per month (￥25.00/月) is no movement
+    ("微信支付 自动续费开通成功\n服务 爱奇艺黄金VIP连续包月\n扣费金额 ￥25.00/月\n首次扣费时间 12月10"
+     "日", "微信支付", "none", None),
+    ("【招商银行】您尾号1234的账户已开通自动扣款，每月扣款上限500.00元/月。", "95555", "none", None),
+    # ras-81: a day's summary of movements notified one by one
+    ("【江苏银行】您尾号7735的账户04月12日共支出3笔，合计1,560.00元；收入1笔，合计200.00元，当前余额4,022.18元"
+     "。", "95319",
+     "none", None),
+    # raw-14: a loan paid out to the holder's card (您的借款…打款至尾号…), not the holder paying
+    ("【拍拍贷】您的借款2000元已成功打款至尾号为6632的银行卡，请注意查收。第1期应还718.34元，还款日2024-07-08"
+     "。", "106903331166",
+     IN, "2000"),
+    ("【你我贷】尊敬的用户，您的借款申请已通过审核，借款金额9600元已转入您尾号4471的银行卡，请查收"
+     "。", "10690216166", IN, "9600"),
+    # and the holder's own transfer to someone stays his
+    ("【工商银行】您尾号4410卡05月12日网银向张三打款至尾号6632的银行卡1,000.00元，余额200.00元"
+     "。", "95588", OUT, "1000.00"),
+    # raw-79: a debt collector's total owed is no money in (转入法务)
+    ("【马上消费】您在我司的借款逾期已超90天，案件已转入法务处理流程，欠款合计7,856.30元，请立即联系处理"
+     "。", "1069015995137",
+     "none", None),
+    # raw-103: a delayed transfer cancelled, 资金未划出
+    ("【兴业银行】您尾号4402的卡于10月03日提交的24小时到账转账5,000.00元已撤销，资金未划出。", "95561", "none", None),
+    # raq-17: a remittance net of the intermediary's fee: 入账金额 is what posted
+    ("【中国银行】您的账户尾号6690于12月09日收到境外汇入汇款，汇款金额美元500.00，扣除中间行费用美元15.00，入账金额美元485.00。",
+     "95566", IN, "485.00"),
+    # raq-40: a phone top-up taken by direct debit is money out (代扣, not a top-up received)
+    ("【宁波银行】您尾号1179的账户于11月16日完成代扣(中国移动话费自动充值)50.00元，当前余额1,318.40元"
+     "。", "95574", OUT, "50.00"),
+    # raq-72: a lender's repayment from the card named with its bank (从尾号7730建设银行卡)
+    ("【微众银行】您的微粒贷借款已于11月28日从尾号7730建设银行卡自动还款1,034.50元，其中利息34.50元"
+     "。", "95384", OUT, "1034.50"),
+    # raq-99: 被…免密支付(商户：抖音)扣款: a merchant's name in brackets does not swallow the verb after it
+    ("【工商银行】您尾号6021卡于12月12日被工银e支付免密支付(商户：抖音)扣款1,288.00元，如非本人交易请致电95588"
+     "。", "95588",
+     OUT, "1288.00"),
+    # ras-5: 结算金额 net of the fee is what was paid in
+    ("【银联商务】尊敬的商户，贵单位03月20日交易总额3,260.00元，手续费19.56元，结算金额3,240.44元已划入尾号8801账户，请查收。",
+     "1069029895534", IN, "3240.44"),
+    # ras-63: a due figure with its parts in brackets, then taken from the card
+    ("【微众银行】您的微粒贷本期应还2,106.67元（本金1,666.67元，利息440.00元）已于04月02日从尾号7019的工商银行卡扣款成功。",
+     "95384", OUT, "2106.67"),
+    # ras-77: 支付京东订单 - the order is the verb's object, not an unknown verb after a channel
+    ("【京东支付】您尾号2076的招商银行卡于04月11日支付京东订单1,049.00元。", "95118", OUT, "1049.00"),
+    # raw-47: a lender's instalment 从尾号9013账户成功扣收
+    ("【中银消费金融】尊敬的客户，您的新易贷第3期还款人民币1,056.38元已于2024年08月20日从尾号9013账户成功扣收。",
+     "1065902096583", OUT, "1056.38"),
+    # ray-22: .50元 is 0.50; ray-33: the figure in brackets; ray-53: a minus after the figure
+    ("【邮储银行】24年06月21日02:10您尾号271账户结息金额.50元，余额103.50元。", "106980095580", IN, "0.50"),
+    ("【渤海银行】您尾号1830的账户04月24日转账收入（5,600.00）元，可用余额6,002.11元。", "95541", IN, "5600.00"),
+    ("【星展银行】您尾号0081账户04月08日交易金额RMB1,000.00- 余额RMB5,210.33", "95386", OUT, "1000.00"),
+    ("【河北农信】您尾号7720账户于04月15日转出人民币壹万元整(10,000.00)，余额1,200.00元。", "96369", OUT, "10000.00"),
+    # raz-44: 在支付宝-余额宝转入交易中支出: the merchant's name holds 转入
+    ("【河北农信】您尾号2045的账户03月18日在支付宝-余额宝转入交易中支出5,000.00元，余额188.66元"
+     "。", "96369", OUT, "5000.00"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_TEN, ids=lambda v: str(v)[:24])
+def test_round_ten_classes(body: str, sender: str, way: object, amount: str | None) -> None:
     n = read(body, sender)
     if way == "none":
         assert n.direction is None and not n.needs_review, n

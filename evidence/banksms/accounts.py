@@ -47,7 +47,7 @@ TAIL = re.compile(
     r"|您(?:的)?\s*(?P<y>\d{4})\s*的(?=[^,。;]{0,6}(?:卡|账户))"  # 您0059的信用卡
     # 您的1259个人账户, 您的6217借记卡, 您1234账户: the digits stand before the account's noun
     r"|您(?:的)?\s*(?P<z>\d{4})\s*(?=(?:个人|单位|对公|活期|定期|结算|储蓄|借记|信用|贷记|银行|社保|工资)?(?:账户|账号|卡))"
-    r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.,])"
+    r"|(?<![\d*])\*{2,6}(?P<c>\d{4})(?![\d.]|,\d)"
     # a card by any name, or an account, with its star-masked tail: 福万通卡*8120, 账户:*0587时间:… (the
     # star makes it a tail whatever follows)
     r"|(?:卡|账户|账号|卡号)\s*(?:为|:)?\s*\*{1,6}(?P<x>\d{4})(?![\d.,*])"
@@ -86,7 +86,7 @@ _NOT_ACCOUNT_AFTER = re.compile(r"^\s*(?:的)?(?:订单|运单|快递|包裹)")
 # (a card's line is a field of its own: 付款人 *华\n收款卡 农业银行(5509) names the payee's card)
 _PAYER_ROLE = re.compile(
     r"(?:付款|转出|汇款)(?:方(?!式)|人|账户|账号|卡号|卡)[^,。;\n]{0,12}$|付款方式[^,。;\n]{0,12}$")
-_PAYEE_ROLE = re.compile(r"(?:收款|转入)(?:方|人|账户|账号|卡号|卡)[^,。;\n]{0,12}$")
+_PAYEE_ROLE = re.compile(r"(?:收款|转入|到账)(?:方|人|账户|账号|卡号|卡|银行卡|银行)[^,。;\n]{0,12}$")
 
 
 def tails(s: str) -> tuple[str | None, str | None]:

@@ -45,7 +45,9 @@ _WALLET_TO_CARD = re.compile(
 # A top-up completed on the holder's wallet or platform account, in that account's own notice (您的
 # 账号…完成3000元充值, 零钱充值成功): money INTO it. In a bank card's notice (a 卡 named) a top-up is
 # what the card paid for elsewhere, read by the card's own words (支出, 消费).
-_TOPPED_UP = re.compile(r"(?:账号|账户|钱包|零钱|余额)[^,。;\n]{0,30}?(?:完成|成功)[^,。;\n]{0,12}?充值"
+# (完成代扣(中国移动话费自动充值): a top-up the account paid for by direct debit, not one it received)
+_TOPPED_UP = re.compile(r"(?:账号|账户|钱包|零钱|余额)[^,。;\n]{0,30}?(?:完成|成功)"
+                        r"(?![^,。;\n]{0,6}(?:代扣|扣款|支付|缴费))[^,。;\n]{0,12}?充值"
                         r"|充值(?:成功|已到账|到账)")
 _CARD = re.compile(r"(?:银行|储蓄|借记|信用|贷记)卡|尾号\s*\d{3,6}\s*(?:的)?\s*[\u4e00-\u9fff]{0,4}卡|卡\s*尾号|卡号|"
                    r"一卡通")
@@ -57,7 +59,7 @@ _FROM_OTHER_ACCOUNT = re.compile(
     r"从[^,。;]{0,14}?(?:账户|借记卡|储蓄卡|卡)[^,。;]{0,10}?(?:扣款|扣收|划扣|转入|还款|扣缴)"
     r"|还款[^,。;\n]{0,8}?(?:扣款|扣收|划扣|扣缴)|(?:扣款|扣收|划扣|扣缴)[^,。;\n]{0,4}?还款"
     # a card's notice naming the account it was repaid from (扣款账户尾号6620)
-    r"|(?:扣款|还款)(?:账户|账号|卡)\s*(?:尾号)?\s*[:：]?\s*\*?\d{4}")
+    r"|(?:扣款|还款)(?:账户|账号|卡|来源|渠道|方式)\s*(?:尾号)?\s*[:：]?\s*(?:\*?\d{4}|余额宝|余额|零钱|[\u4e00-\u9fff]{0,6}卡)")
 
 # a credit card's notice that its linked deposit account was debited (关联活期账户余额不足，未足额扣款;
 # 已从您的约定还款账户扣款) anywhere in it: what was taken went INTO the card, a repayment
@@ -115,7 +117,7 @@ def in_remark(s: str, at: int) -> bool:
 
 
 # 商户：财付通-退款服务 / 商户名称：XX退款中心: a merchant's name, whatever words it holds
-_MERCHANT_NAME = re.compile(r"(?<=商户)(?:名称)?\s*[:：][^，,。;；\n]*")
+_MERCHANT_NAME = re.compile(r"(?<=商户)(?:名称)?\s*[:：][^，,。;；\n)）\]】]*")
 
 
 def mask_roles(s: str) -> str:
@@ -201,7 +203,7 @@ _CONDITION = re.compile(r"(?<=[,，:：;；。!！?？\n])\s*(?:如果|假如|�
 # 在财付通-个人收款消费人民币1,999.00元: the merchant's name between 在 and the spending word is a
 # name (a payee called 个人收款 receives; the holder spends)
 _MERCHANT_SLOT = re.compile(r"(?<=在)[^，。,;；在\s]{2,30}?"
-                            r"(?=(?:发生)?(?:快捷支付|网上支付|网银支付)?(?:消费|支付|付款)(?!宝))")
+                            r"(?=(?:发生)?(?:快捷支付|网上支付|网银支付)?(?:消费|支付|付款|支出)(?!宝))")
 # 扣除费用USD15.00后入账USD1,185.00: what was taken off before the movement, not the movement
 _DEDUCTED_FIRST = re.compile(r"(?:扣除|扣减|减去|扣掉)[^,，。;；!！?？\n]{0,24}?后")
 
@@ -231,8 +233,9 @@ def sentence(s: str, money: Money) -> str:
 
 
 def clause(s: str, money: Money) -> str:
-    """The amount's own clause (between commas/colons), where a no-money phrase must stand."""
-    left, right = _window(s, money.start, money.end, _CLAUSE_END)
+    """The amount's own clause (between commas/colons), where a no-money phrase must stand (a comma
+    inside brackets ends none: 应还2,106.67元（本金1,666.67元，利息440.00元）已于…扣款成功)."""
+    left, right = _window(blank_brackets(s), money.start, money.end, _CLAUSE_END)
     return s[left:right]
 
 
@@ -333,6 +336,7 @@ def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
 # What may stand between a payment word and the figure it governs (快捷支付交易人民币5.00, 网上支付
 # 成功 12.00, 还本息共1,000元, 境外网上交易当地币30.00): the transaction's own words, no verb.
 _GOVERNED = re.compile(r"(?:已|已经)?(?:成功|完成)|交易|业务|金额|共计|合计|总计|[共计为约的了]|本息|当地币|人民币|"
+                       r"[\u4e00-\u9fff]{0,8}?(?:订单|账单|货款|会员费?)|"  # 支付京东订单1,049.00元: its object
                        + "|".join(sorted((c for c in CURRENCY_AFTER if c != "€"), key=len, reverse=True)))
 # the weak words that name a way of paying, which a movement either way can go through
 _CHANNEL = re.compile(r"(?:快捷|网上|网银|无卡|在线|网络|境外|手机)?(?:支付|付款|交易)|快付")

@@ -58,7 +58,8 @@ _LABELS = (
     ("remaining", re.compile(r"(?:剩余|尚欠|未还)[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     # 最低还款额, 最低应还 (a bill's minimum payment, not its total)
     ("minimum", re.compile(r"最低(?:还款|应还款?|应缴|应付)?(?:额|金额)?[为是:\s]*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
-    ("bill", re.compile(r"(?:账单|应还(?:款|本金|本息|利息)?|应还金额|账单金额|欠款)[为是:\s]*(?:人民币|RMB)?\s*$",
+    ("bill", re.compile(r"(?:账单|应还(?:款|本金|本息|利息)?|应还金额|账单金额|欠款(?:合计|总额|金额)?)"
+                        r"[为是:\s]*(?:人民币|RMB)?\s*$",
                         re.IGNORECASE)),
     ("fee", re.compile(r"(?:手续费|服务费|费用|工本费|年费|月费|短信费|管理费|利息|违约金|滞纳金|"
                        r"(?<![退免])税(?:款|费)?)"
@@ -91,6 +92,8 @@ _BRACKETED = re.compile(r"[【\[]\s*(\d[\d,.]*)\s*[】\]]")  # 一笔【47.00】
 
 # A clause opened by 其中 (of which) / 含 / 包括 breaks the amount before it into its parts.
 _PART = re.compile(r"\s*[(（]?\s*(?:其中|含|包含|包括)")
+# 应还2,106.67元（本金1,666.67元，利息440.00元）: the parts of the figure before the bracket
+_PART_IN_BRACKETS = re.compile(r"[(（]\s*(?:本金|利息)\s*[:：]?\s*(?:人民币|RMB|¥)?\s*$")
 
 
 def _clause_start(s: str, start: int) -> int:
@@ -129,6 +132,7 @@ def prepare(text: str) -> str:
     return _BRACKETED.sub(r"\1", _TYPO_COMMA.sub(",", _TYPO_POINT.sub(r"\1.", text)))
 
 
+_PER_PERIOD = re.compile(r"\s*/\s*(?:月|年|季|周|天|日|次|期)")
 _CODE_AFTER = re.compile(r"\s*[(（]\s*([A-Za-z]{3})\s*[)）]")
 _CODES = frozenset(CURRENCY_BEFORE.values())
 
@@ -151,27 +155,38 @@ def find(s: str) -> list[Money]:
             if pattern.search(before):
                 label = name
                 break
-        if label in ("plain", "amount", "fee") and _PART.match(s[_clause_start(s, start): start]):
+        if _PER_PERIOD.match(s, m.end("post") if post else m.end("num")):
+            label = "limit"  # 扣费金额 ￥25.00/月: a price per month, not what moved
+        if label in ("plain", "amount", "fee") and (_PART.match(s[_clause_start(s, start): start])
+                                                    or _PART_IN_BRACKETS.search(s[max(0, start - 8): start])):
             label = "part"  # 偿还贷款2455.21，其中本金1250.00元、利息1205.21元: a share of the amount
         try:
             value = Decimal(m.group("num").replace(",", ""))
         except InvalidOperation:
             continue
+        num_start = m.start("num")
+        if (not m.group("sign") and num_start > 0 and s[num_start - 1] == "." and m.group("num").isdigit()
+                and len(m.group("num")) <= 2 and (num_start < 2 or not s[num_start - 2].isdigit())):
+            value = Decimal("0." + m.group("num"))  # 结息金额.50元: a figure written without its 0
+            start = min(start, num_start - 1)
         currency = CURRENCY_AFTER.get(post or "") if post and post not in ("元",) else None
         if (code := _CODE_AFTER.match(s, m.end("num"))) is not None and code.group(1).upper() in _CODES:
             currency = code.group(1).upper()  # ¥1,210(JPY): the yen sign is the yuan's too
         currency = currency or (CURRENCY_BEFORE.get((pre or "").upper()) if pre else None) or "CNY"
         marked = bool(pre or post or signed) or label != "plain"
         end = m.end("post") if post else m.end("num")
-        out.append(Money(value, m.group("sign") or "", currency, label, marked, start, end, s[start:end].strip()))
+        sign = m.group("sign") or ""
+        if not sign and re.match(r"-(?![\d.])", s[end: end + 2]):
+            sign, end = "-", end + 1  # 交易金额RMB1,000.00- 余额…: a minus written after the figure
+        out.append(Money(value, sign, currency, label, marked, start, end, s[start:end].strip()))
     return out
 
 
 def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
     """江苏银行 `消费1169.00，…`: a figure with cents right after a direction word is money, and so
     is one right after the verb's object (`偿还公积金贷款2455.21,其中本金…`)."""
-    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,6}}?(?:[(（][^()（）]{{0,12}}[)）])?\s*[-+]?\s*"
-                      rf"(\d[\d,]*\.\d{{2}})(?![\d.])", s)
+    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,8}}?(?:[(（][^()（）]{{0,12}}[)）])?\s*[-+]?\s*[(（]?\s*"
+                      rf"(\d[\d,]*\.\d{{2}})(?![\d.])", s)  # (转账收入（5,600.00）元, 壹万元整(10,000.00))
     if not found:
         return []
     # (a limit stays a limit: 扣款上限3,000.00元/月 is what may be taken, not what was)
