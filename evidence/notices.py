@@ -283,7 +283,8 @@ def _says_a_movement(title: str) -> bool:
 # 您尾号9554…`, `招商银行您账户3832于…`. Not a payer named first (`支付宝5月21日…向您尾号…`: a date
 # follows it), nor a greeting (`招商银行您好`).
 # On the same line the text must go on about the holder's account (招商银行您好 is a greeting).
-_AFTER_TITLE = re.compile(r"[ \t]*\n|\s*(?=(?:您|你)的?(?:尾号|账户|账号|个人|[\u4e00-\u9fff]{0,2}卡|\d)|尾号|账户|贵)")
+_AFTER_TITLE = re.compile(r"[ \t]*\n|\s*(?=(?:尊敬的[\u4e00-\u9fff]{0,3}\s*)?"
+                          r"(?:(?:您|你)的?(?:尾号|账户|账号|个人|[\u4e00-\u9fff]{0,2}卡|\d)|尾号|账户|贵))")
 
 
 # a card's headline holding a name (微信支付自动续费开通成功, 招商银行动账通知): the name is the sender's,
@@ -303,6 +304,9 @@ def _leading_name(s: str) -> str | None:
         # on a line of its own any institution's name is a title; within a line only a listed
         # one (欢迎开立招商银行账户 starts with words, not a name)
         own_line = re.match(r"[ \t]*\n", s[k:]) is not None
+        greeted = s[k:].lstrip().startswith("尊敬的")  # 吉林农信 尊敬的客户 您尾号…: a name, then its greeting
+        if greeted and _institutional(name) and not _says_a_movement(name):
+            return name
         if institutions.listed(name) or (own_line and _institutional(name) and not _says_a_movement(name)
                                           and not _CARD_HEADLINE.search(name)):
             return name
@@ -503,7 +507,7 @@ _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付�
 # 江苏银行 `消费1169.00，…`): the words that move money, not only the direction verbs.
 _DIRECTION_VERBS = ("消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还|快捷支付|网上支付|网银支付|无卡支付|"
                     "付款|扣款|代扣|代付|转账|汇款|汇入|汇出|取款|取出|卡取|取现|提现|退款|缴费|"
-                    "收款|到账|到帐|来账|划入|划扣|代发|扣费|扣收|退货|退回|转存|缴存|汇缴|结息|兑付|"
+                    "收款|到账|到帐|来账|划入|划扣|代发|扣费|扣收|退货|退回|转存|缴存|汇缴|结息|兑付|存款|往账|"
                     "(?:(?<![\u4e00-\u9fff])|(?<=账户)|(?<=卡))[收支取存]")  # (a terse notice's 收 2,300.00, 支200.00)
 _HELD = ("hold", "pending")  # no-money categories whose figure is shown for review (lexicon.toml)
 
@@ -720,7 +724,8 @@ _CREDIT_PRODUCT_REPAID = re.compile(r"(?:白条|花呗|借呗|月付|金条|微�
 # A bill beyond doubt, wherever in the message: its figures are never movements unless a plain
 # money verb (支出, 转出, 存入…) governs the amount.
 # (未出账单金额: spending not yet billed, a running total beside a movement - no bill)
-_BILL = re.compile(r"(?<!计入)本期账单|账单已出|最低还款|最低应还|(?<!未出)账单金额|本期应还|到期还款日|最后还款日"
+_BILL = re.compile(r"(?<!计入)本期账单(?!日)|账单已出|最低还款|最低应还|(?<!未出)账单金额|本期应还|到期还款日"
+                   r"|最后还款日"
                    r"|\d{1,2}月(?:份)?应还")
 _BILL_REPAID = re.compile(r"账单(?:已(?:于|经)?|已)[^。;；,，]{0,30}?(?:自动)?还款(?!日|提醒)|账单已(?:还清|结清)"
                           r"|(?:已|成功)还款(?:白条|花呗)?\s*(?:人民币|RMB|¥)?\s*\d"  # 已还款人民币3,500.00元

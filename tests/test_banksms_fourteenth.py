@@ -405,6 +405,9 @@ _VERB_UNKNOWN_LEFT = {
     # 花呗自动还款成功 / 还款金额 / 扣款账户 余额宝 with 还款 unknown: the card's last line (扣款账户) is
     # read alone; with its 还款 the repayment is money into 花呗, as the project reads it
     "rae-15",
+    # 转入20,000.00元；14:05转出19,998.00元: two movements in one SMS (a named gap); with the first's 转入
+    # unknown, the second's 转出 is the only verb left in the message
+    "rbf-73",
 }
 
 
@@ -495,6 +498,79 @@ ROUND_TEN = [
 
 @pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_TEN, ids=lambda v: str(v)[:24])
 def test_round_ten_classes(body: str, sender: str, way: object, amount: str | None) -> None:
+    n = read(body, sender)
+    if way == "none":
+        assert n.direction is None and not n.needs_review, n
+    else:
+        assert outcome(n) == way, n
+        assert n.amount == Decimal(str(amount)), n
+
+
+# ---- the eleventh blind round ---------------------------------------------------------------------
+ROUND_ELEVEN = [
+    # rba-71: a debit announced for tomorrow (届时将自动扣款)
+    ("【微众银行】您的微粒贷将于明日到期，请确保尾号8830银行卡余额充足，届时将自动扣款1,216.40元"
+     "。", "95384", "none", None),
+    # rbb-44 / rbb-61: a suspension after many transfers, an anti-fraud lesson: no movement, no review
+    ("【安徽农金】温馨提示：您尾号2713账户近期有多笔大额跨行转出，疑似涉诈，我社已暂停该账户非柜面交易。如非本人操作或被诱导，"
+     "请拨打96669或110。", "96669", "none", None),
+    ("【汉口银行】反诈提醒：凡自称“客服”“公检法”来电要求您将尾号3318账户资金转至“安全账户”的均为诈骗，我行不会要求您转账。",
+     "96558", "none", None),
+    # rbb-64: a card whose status line says the transaction was stopped
+    ("【青岛银行】交易提醒\n账户：尾号6042\n交易类型：网上支付\n交易金额：8,600.00元\n交易状态：已拦截（风险交易）\n"
+     "如需继续交易请致电96588核实。", "96588", "none", None),
+    # rbb-92 / rbb-95: money for the holder held by the bank (暂挂账; 该笔金额已被暂时控制)
+    ("【泉州银行】您尾号2204账户有一笔来自他行的汇款30,000.00元因户名不符暂挂账，请于3个工作日内联系开户网点处理，逾期将退回汇款行。",
+     "96312", "none", None),
+    ("【招商银行】您账户8820于12月03日收到的一笔转入人民币49,800.00元，经系统监测资金来源存在风险，该笔金额已被暂时控制，"
+     "请配合我行开展核实。", "95555", "review", "49800.00"),
+    # rbb-78: funds recovered by the police, returned to the card (报案 holds no 日报)
+    ("【邮储银行】您于26年12月02日报案的被骗交易，涉案资金3,500.00元已由公安机关协调返还至您尾号123账户，余额3,508.50元。",
+     "95580", IN, "3500.00"),
+    # rbc-27: a name, then its greeting, with no brackets (吉林农信 尊敬的客户 …现金存款 1,500.00)
+    ("吉林农信 尊敬的客户 您尾号0327的卡 09月18日 18:02 现金存款 1,500.00 余额 1,720.8"
+     "6", "106980096888", IN, "1500.00"),
+    # rbc-71: run on to 本期账单已还清
+    ("【度小满金融】您的借款已于04月19日从尾号3857的银行卡自动扣款1,062.50元本期账单已还清", "95055", OUT, "1062.50"),
+    # rbd-39: 汇兑往账 is an outgoing remittance
+    ("【山东农信】您尾号6612的账户于12月08日08:40汇兑往账人民币3,000.00元，余额518.44元"
+     "。", "106980096668", OUT, "3000.00"),
+    # rbe-8 / rbe-15: an electronic account topped up from its bound card; rbe-14: one paying out to it
+    ("【中国农业银行】您尾号7702的II类账户于04月02日15:21从绑定账户充值人民币2,000.00，余额2,013.55。", "95599", IN,
+     "2000.00"),
+    ("【江苏银行】尊敬的客户，您的直销银行电子账户*4870于05月03日11:02由绑定卡*0951充值3,000.00元，当前余额3,004.18元。",
+     "95319", IN, "3000.00"),
+    ("【苏州银行】您尾号6019的电子账户于05月02日16:18提现至绑定卡（尾号3322）人民币1,000.00元，电子账户余额36.12元"
+     "。", "96067",
+     OUT, "1000.00"),
+    # rbe-17 / rbe-19: a digital-yuan wallet 兑入 from a card, 兑回至 a card
+    ("【数字人民币】您的钱包（尾号9032）于04月20日从绑定的工商银行卡（尾号2817）兑入￥500.00，钱包余额￥512.30"
+     "。", "95588",
+     IN, "500.00"),
+    ("【数字人民币】您的钱包（尾号9032）于07月03日兑回至工商银行卡（尾号2817）¥300.00，钱包余额¥125.80。", "95588", OUT,
+     "300.00"),
+    # rbe-40: 转存至子账户 moves the holder's own money
+    ("【平安银行】您尾号5391的账户06月12日11:03转存至子账户（平安盈）人民币10,000.00元，可用余额1,012.30元"
+     "。", "95511", "none",
+     None),
+    # rbf-20: a refund written with a minus, the sentence saying where it went
+    ("【中信银行】您尾号8819的中信卡04月04日16:20在京东商城退货人民币-499.00元，已退回信用卡账户"
+     "。", "95558", IN, "499.00"),
+    # rbf-57: POS消费 金额：680.00 (the label word does not begin its line: it is the verb)
+    ("【云南农信】您的账户尾号2288于2024/05/12 14:09:51 POS消费 金额：680.00 余额：1,520.33", "96500", OUT, "680.00"),
+    # rbf-61: 本期账单日 is the account's billing day, no bill
+    ("【京东金融】您已使用京东白条支付1,999.00元，订单号2024051712xxxx，本期账单日06月01日。", "95118", OUT, "1999.00"),
+    # rbf-64: 预授权完成 beside the original hold's figure (原预授权1,500.00元)
+    ("【兴业银行】您尾号0831的账户05月19日预授权完成，金额人民币1,286.00元（原预授权1,500.00元），余额10,774.14元"
+     "。", "95561",
+     OUT, "1286.00"),
+    # rbh-79: 无感支付停车费 - the fee is the payment's object
+    ("【北京农商银行】您尾号6650账户08月11日13:40无感支付停车费12.00元，余额1,577.25元。", "96198", OUT, "12.00"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_ELEVEN, ids=lambda v: str(v)[:24])
+def test_round_eleven_classes(body: str, sender: str, way: object, amount: str | None) -> None:
     n = read(body, sender)
     if way == "none":
         assert n.direction is None and not n.needs_review, n

@@ -48,7 +48,9 @@ _WALLET_TO_CARD = re.compile(
 # (完成代扣(中国移动话费自动充值): a top-up the account paid for by direct debit, not one it received)
 _TOPPED_UP = re.compile(r"(?:账号|账户|钱包|零钱|余额)[^,。;\n]{0,30}?(?:完成|成功)"
                         r"(?![^,。;\n]{0,6}(?:代扣|扣款|支付|缴费))[^,。;\n]{0,12}?充值"
-                        r"|充值(?:成功|已到账|到账)")
+                        r"|充值(?:成功|已到账|到账)"
+                        # an electronic (II类) account topped up from its bound card: 从绑定账户充值
+                        r"|(?:从|由)(?:绑定|关联)[^,。;\n]{0,10}?(?:账户|卡)[^,。;\n]{0,16}?充值")
 _CARD = re.compile(r"(?:银行|储蓄|借记|信用|贷记)卡|尾号\s*\d{3,6}\s*(?:的)?\s*[\u4e00-\u9fff]{0,4}卡|卡\s*尾号|卡号|"
                    r"一卡通")
 
@@ -302,6 +304,7 @@ _SENDERS_FEE = re.compile(r"(?:转账|汇款)[^。;；]{0,40}?手续费\s*[为:�
 
 
 _REFUNDED = re.compile(r"退款|退货|退回|退汇|退票|退还|返还")
+_BACK_INTO = re.compile(r"已(?:原路)?(?:退回|退还|返还|存入|退至)(?:至|到)?(?:您的?)?[^。,;，；]{0,8}?(?:卡|账户)")
 _REPAID_WORD = re.compile(r"还款|已还|溢缴")
 
 
@@ -325,7 +328,7 @@ def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
         left, right = _window(s, money.start, money.end, _SENTENCE_END)
         sentence_ = blank_brackets(mask_roles(s[left:right]))
         said = {d for _, d, _ in _hits(sentence_, "strong") + _hits(sentence_, "voice")}
-        if said == {IN}:
+        if said == {IN} or (not said and _BACK_INTO.search(sentence_)):  # 退货-499.00元，已退回信用卡账户
             return Decision(IN, "return", (money.raw, *dict.fromkeys(back)))
         return Decision(None, "conflict", (money.raw, *dict.fromkeys(back)))
     sentence_start, sentence_end = _window(s, money.start, money.end, _SENTENCE_END)
@@ -336,7 +339,8 @@ def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
 # What may stand between a payment word and the figure it governs (快捷支付交易人民币5.00, 网上支付
 # 成功 12.00, 还本息共1,000元, 境外网上交易当地币30.00): the transaction's own words, no verb.
 _GOVERNED = re.compile(r"(?:已|已经)?(?:成功|完成)|交易|业务|金额|共计|合计|总计|[共计为约的了]|本息|当地币|人民币|"
-                       r"[\u4e00-\u9fff]{0,8}?(?:订单|账单|货款|会员费?)|"  # 支付京东订单1,049.00元: its object
+                       # the verb's object: 支付京东订单1,049.00元, 无感支付停车费12.00元
+                       r"[\u4e00-\u9fff]{0,8}?(?:订单|账单|货款|会员|费)|"
                        + "|".join(sorted((c for c in CURRENCY_AFTER if c != "€"), key=len, reverse=True)))
 # the weak words that name a way of paying, which a movement either way can go through
 _CHANNEL = re.compile(r"(?:快捷|网上|网银|无卡|在线|网络|境外|手机)?(?:支付|付款|交易)|快付")
@@ -425,6 +429,7 @@ def _label_words(text: str, money: Money) -> frozenset[int]:
         return frozenset()  # (no field label before the amount: the common case, at no cost)
     return frozenset(i for i, d, w in _hits(text, "weak")
                      if d == OUT and i + len(w) <= money.start
+                     and (i == 0 or text[:i].rstrip(" \t")[-1:] in ("", "\n"))  # a card's line begins with it
                      and _LABEL_TO_AMOUNT.fullmatch(text, i + len(w), money.start))
 
 
