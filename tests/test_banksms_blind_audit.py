@@ -81,6 +81,18 @@ refunds. All eight read once at 93a2b22: 776/816 (95.1 %) - ba 104/105, bb 95/10
 be 98/107, bf 93/100, bg 99/100, bh 97/100 - with 4 spurious debits (a debit announced for tomorrow,
 届时将自动扣款; an account suspended after many transfers and a bank's anti-fraud lesson, both read as
 debits without an amount; a card whose status line said 已拦截) and no credit read as a debit.
+
+A twelfth round closed the pass, four of its eight sets money in only (the issue's own failure: credits
+read as debits): (bi) 115 credits of the big banks, (bj) 110 of city and rural banks, (bk) 115 through
+platforms, lenders and merchants, (bl) 101 as app cards and field layouts, (bm) 105 debits of the fraud's
+kind, (bn) 100 texts that look like movements and are not, (bo) 100 of one victim's phone in March 2015,
+(bp) 100 of the hardest real wordings a helper could think of. Read once at 980f832: 807/846 (95.4 %) -
+bi 114/115, bj 109/110, bk 102/115, bl 99/101, bm 102/105, bn 94/100, bo 93/100, bp 94/100 - no credit
+read as a debit, 4 spurious debits (a credit card's 退货，金额人民币-459.00元 with 退货 in the clause
+before; a cash withdrawal booked, 已成功预约…取现; a transfer whose status is unknown; currency exchanged
+inside the account, 支取美元…存入人民币), fixed as classes. Its other differences are not yet gone through
+line by line (`UNTRIAGED`): it holds only the rule that nothing it labels as moving no money or money in
+is read as a debit.
 """
 
 from __future__ import annotations
@@ -297,11 +309,16 @@ def _lines(name: str) -> list[tuple[str, str, str, str, str, str, str]]:
 
 PARTS = [*"abcdefghijklmnopqrstuvwxyz", *(f"a{c}" for c in "abcdefghijklmnoqrstwxyz"), *(f"b{c}" for c in "abcdefgh")]
 LINES = [line for part in PARTS for line in _lines(f"blind-{part}.tsv")]
+# the twelfth round, read once at the end of the fourteenth pass and not yet gone through line by line:
+# it holds the hard rule below (nothing it labels as moving no money or money in is a debit), not the
+# per-line labels
+UNTRIAGED = [line for part in (f"b{c}" for c in "ijklmnop") for line in _lines(f"blind-{part}.tsv")]
 _WAY = {Direction.CREDIT: "in", Direction.DEBIT: "out", None: "none"}
 
 
 def test_the_audit_sets_are_whole() -> None:
     assert len(LINES) == 5974 and len({x[0] for x in LINES}) == 5974
+    assert len(UNTRIAGED) == 846 and not {x[0] for x in UNTRIAGED} & {x[0] for x in LINES}
     wants = [x[3] for x in LINES]
     assert wants.count("in") >= 600 and wants.count("out") >= 600 and wants.count("none") >= 500
 
@@ -327,6 +344,6 @@ def test_each_blind_line_reads_as_labelled(line: tuple[str, str, str, str, str, 
 def test_nothing_in_the_audit_that_moved_no_money_is_a_debit() -> None:
     """The issue's hardest rule over every set: a text labelled as moving no money, or money in, is
     never counted as a loss."""
-    spurious = [x[0] for x in LINES if x[3] != "out" and read(x[2].replace("\\n", "\n"), x[1]).direction
+    spurious = [x[0] for x in LINES + UNTRIAGED if x[3] != "out" and read(x[2].replace("\\n", "\n"), x[1]).direction
                 is Direction.DEBIT]
     assert spurious == []

@@ -577,3 +577,52 @@ def test_round_eleven_classes(body: str, sender: str, way: object, amount: str |
     else:
         assert outcome(n) == way, n
         assert n.amount == Decimal(str(amount)), n
+
+
+# ---- the twelfth blind round's spurious debits, and the rewrites over its credits ---------------
+ROUND_TWELVE = [
+    # rbi-55: a credit card's refund written with a minus, its kind (退货) in the clause before
+    ("【光大银行】您尾号3719的光大信用卡于07月12日退货，金额人民币-459.00元，当前可用额度21,459.00元"
+     "。", "95595", IN, "459.00"),
+    # and a credit card's spend with a minus beside a condition about refunds stays a spend
+    ("【光大银行】您尾号3719的光大信用卡于07月12日消费，金额人民币-459.00元，如需退款请联系商户"
+     "。", "95595", OUT, "459.00"),
+    # rbn-33: a cash withdrawal booked for a later day
+    ("【中国银行】您已成功预约05月20日取现人民币60,000.00元，请于当日携带有效身份证件及尾号6635银行卡至城西支行办理"
+     "。", "95566",
+     "none", None),
+    # rbn-87: a transfer whose status is unknown: review, never counted
+    ("【东莞银行】卡号尾数7402的账户：您向黄*敏转账3,500.00元的交易状态未知，请勿重复转账，可拨打956033查询"
+     "。", "10690956033",
+     "review", "3500.00"),
+    # rbo-63: currency exchanged inside the holder's own account
+    ("【中国银行】您的借记卡账户5608，于03月20日14:10办理结汇：支取美元500.00元，存入人民币3,061.50元，交易后人民币余额3,061.50元。",
+     "95566", "none", None),
+    # rbn-34: a statement of account
+    ("【工商银行】您尾号6621卡2月对账单：期初余额3,412.00元，收入合计9,600.00元，支出合计7,893.28元，期末余额5,118.72"
+     "元。", "95588",
+     "none", None),
+    # rat-14: 付款单位 names the payer, 收款单位 the payee
+    ("【成都农商银行】您尾号0870账户12月05日批量代发入账7,325.60元（摘要：工资，付款单位：四川省蓉兴物流有限公司），可用余额7,512.00元。",
+     "1069029896633", IN, "7325.60"),
+]
+
+
+@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_TWELVE, ids=lambda v: str(v)[:24])
+def test_round_twelve_classes(body: str, sender: str, way: object, amount: str | None) -> None:
+    n = read(body, sender)
+    if way == "none":
+        assert n.direction is None and not n.needs_review, n
+    else:
+        assert outcome(n) == way, n
+        assert n.amount == Decimal(str(amount)), n
+
+
+@pytest.mark.parametrize("body", [
+    # rbi-53 / rbk-87 with their 转入 unknown: the summary field (摘要：网联付款, 京东支付-小金库转出) names the
+    # kind of transaction as both sides see it, and does not decide when the verb before the amount is unknown
+    "尊敬的客户：您尾号7318账户10月16日11:04变动1,750.00元，余额1,831.77元，摘要:网联付款。[光大银行]",
+    "【平安银行】您尾号1196的账户于12月06日11:20变动人民币3,000.00元，摘要：京东支付-小金库转出，可用余额3,648.02元。",
+])
+def test_a_summary_field_does_not_decide_an_unknown_verb(body: str) -> None:
+    assert read(body, "95595").direction is not OUT

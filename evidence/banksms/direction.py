@@ -319,6 +319,10 @@ def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
     back = _REFUNDED.findall(blank_brackets(clause_)) + _REFUNDED.findall(clause_)
     if own_credit_card:
         back += _REPAID_WORD.findall(clause_)
+        if not back:  # 光大信用卡于07月12日退货，金额人民币-459.00元: the kind named in the sentence's field
+            left, right = _window(s, money.start, money.end, _SENTENCE_END)
+            sentence_ = _CONDITION.sub(lambda m: " " * len(m.group(0)), mask_roles(s[left:right]))
+            back = _REFUNDED.findall(sentence_) + _REPAID_WORD.findall(sentence_)
     if back and own_credit_card:
         # a credit card writes what it is credited with a minus (退货人民币-899.00元, 还款-1,000.00:
         # the debt goes down): money into the card
@@ -374,6 +378,9 @@ def _channel_modifiers(text: str, money: Money, clause_left: int) -> frozenset[i
 
 
 _BRACKET_BEFORE_AMOUNT = re.compile(r"(?:\([^()]*\)|（[^（）]*）|\[[^\[\]]*\])\s*$")
+# a bank's summary field after the amount names the kind of transaction as both sides' statements show
+# it (网联付款, 京东支付-小金库转出): with the verb before the amount unknown, it does not decide
+_SUMMARY_FIELD = re.compile(r"摘要\s*[:：][^，,。;；\n]*")
 _BRACKET_AFTER_AMOUNT = re.compile(r"\s*元?\s*(\([^()]*\)|（[^（）]*）|\[[^\[\]]*\])")
 
 
@@ -394,6 +401,9 @@ def _unknown_verbs_bracket(text: str, money: Money, clause_left: int) -> tuple[t
     the channel - so its words do not decide the direction (ICBC's summary in brackets is often the
     counterparty's: 收入(跨行转出)). Empty when the word before the bracket is known, or there is none."""
     before = text[clause_left: money.start]
+    summary = _SUMMARY_FIELD.search(text, money.end)  # 变动1,750.00元，…，摘要:网联付款
+    if summary is not None and not _known_end(before):
+        return ((summary.start(), summary.end()),)
     found = _BRACKET_BEFORE_AMOUNT.search(before)
     if found is None:
         # or the bracket right after the amount (变动人民币450.00元(网联付款), 变动1,200.00[支付宝-转账到卡])
