@@ -451,8 +451,11 @@ def classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinfo
     """What a message is: bank debit/credit notice, bill, OTP, phishing link or a plain SMS.
 
     `received` (the message's own time) completes a year-less stated time; `tz` is the case zone.
-    Never raises on any text.
+    Never raises on any text. The reader's own data (lexicon, institutions) is loaded first, outside
+    that promise: a data file that does not load is the program's fault, and must stop it rather
+    than read every message as nothing.
     """
+    lexicon.get(), institutions.table()
     try:
         return _classify(body or "", sender or "", received, tz)
     except Exception:  # a parser bug must not lose the message itself

@@ -626,3 +626,20 @@ def test_round_twelve_classes(body: str, sender: str, way: object, amount: str |
 ])
 def test_a_summary_field_does_not_decide_an_unknown_verb(body: str) -> None:
     assert read(body, "95595").direction is not OUT
+
+
+def test_a_lexicon_that_does_not_load_stops_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong `rank` in lexicon.toml once made every message read as nothing (the per-message guard
+    caught the error); the reader's data is now loaded outside that guard."""
+    import datetime as dt
+
+    from evidence import notices, times
+    from evidence.banksms import lexicon
+
+    def broken() -> None:
+        raise KeyError("message")
+
+    monkeypatch.setattr(lexicon, "get", broken)
+    with pytest.raises(KeyError):
+        sh = times.zone("Asia/Shanghai")
+        notices.classify("【工商银行】您尾号1234卡支出100.00元。", "95588", dt.datetime(2015, 3, 18, tzinfo=sh), sh)
