@@ -186,17 +186,6 @@ ROUND_SEVEN = [
 ]
 
 
-@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_SEVEN, ids=lambda v: str(v)[:24])
-def test_round_seven_classes(body: str, sender: str, way: object, amount: str | None) -> None:
-    n = read(body, sender)
-    got = outcome(n)
-    if way == "none":
-        assert n.direction is None and not n.needs_review, n
-    else:
-        assert got == way, n
-        assert n.amount == Decimal(str(amount)), n
-
-
 def test_a_utility_account_number_is_no_card_of_the_holder() -> None:
     n = read("【支付宝】您于11月22日缴纳水费48.60元（户号****5521），付款方式：余额宝。", "95188")
     assert n.card_tail is None, n
@@ -280,16 +269,6 @@ ROUND_EIGHT = [
     ("你领取了赵一鸣的红包\n¥8.88\n已存入零钱，可直接消费", "微信支付", IN, "8.88"),
     ("【微信支付】领取红包，最高可得88.88元，点击参与活动。", "微信支付", "none", None),
 ]
-
-
-@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_EIGHT, ids=lambda v: str(v)[:24])
-def test_round_eight_classes(body: str, sender: str, way: object, amount: str | None) -> None:
-    n = read(body, sender)
-    if way == "none":
-        assert n.direction is None and not n.needs_review, n
-    else:
-        assert outcome(n) == way, n
-        assert n.amount == Decimal(str(amount)), n
 
 
 @pytest.mark.parametrize(("body", "tail"), [
@@ -382,16 +361,6 @@ ROUND_NINE = [
     ("【京东金融】您已成功还款白条1,030.00元，还款方式：建设银行储蓄卡(3307)，本期账单已结清"
      "。", "京东金融", OUT, "1030.00"),
 ]
-
-
-@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_NINE, ids=lambda v: str(v)[:24])
-def test_round_nine_classes(body: str, sender: str, way: object, amount: str | None) -> None:
-    n = read(body, sender)
-    if way == "none":
-        assert n.direction is None and not n.needs_review, n
-    else:
-        assert outcome(n) == way, n
-        assert n.amount == Decimal(str(amount)), n
 
 
 # ---- every credit of the audit with its money-in words unknown: never a counted debit --------------
@@ -496,16 +465,6 @@ ROUND_TEN = [
 ]
 
 
-@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_TEN, ids=lambda v: str(v)[:24])
-def test_round_ten_classes(body: str, sender: str, way: object, amount: str | None) -> None:
-    n = read(body, sender)
-    if way == "none":
-        assert n.direction is None and not n.needs_review, n
-    else:
-        assert outcome(n) == way, n
-        assert n.amount == Decimal(str(amount)), n
-
-
 # ---- the eleventh blind round ---------------------------------------------------------------------
 ROUND_ELEVEN = [
     # rba-71: a debit announced for tomorrow (届时将自动扣款)
@@ -569,16 +528,6 @@ ROUND_ELEVEN = [
 ]
 
 
-@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_ELEVEN, ids=lambda v: str(v)[:24])
-def test_round_eleven_classes(body: str, sender: str, way: object, amount: str | None) -> None:
-    n = read(body, sender)
-    if way == "none":
-        assert n.direction is None and not n.needs_review, n
-    else:
-        assert outcome(n) == way, n
-        assert n.amount == Decimal(str(amount)), n
-
-
 # ---- the twelfth blind round's spurious debits, and the rewrites over its credits ---------------
 ROUND_TWELVE = [
     # rbi-55: a credit card's refund written with a minus, its kind (退货) in the clause before
@@ -608,16 +557,6 @@ ROUND_TWELVE = [
 ]
 
 
-@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_TWELVE, ids=lambda v: str(v)[:24])
-def test_round_twelve_classes(body: str, sender: str, way: object, amount: str | None) -> None:
-    n = read(body, sender)
-    if way == "none":
-        assert n.direction is None and not n.needs_review, n
-    else:
-        assert outcome(n) == way, n
-        assert n.amount == Decimal(str(amount)), n
-
-
 @pytest.mark.parametrize("body", [
     # rbi-53 / rbk-87 with their 转入 unknown: the summary field (摘要：网联付款, 京东支付-小金库转出) names the
     # kind of transaction as both sides see it, and does not decide when the verb before the amount is unknown
@@ -643,3 +582,18 @@ def test_a_lexicon_that_does_not_load_stops_the_reader(monkeypatch: pytest.Monke
     with pytest.raises(KeyError):
         sh = times.zone("Asia/Shanghai")
         notices.classify("【工商银行】您尾号1234卡支出100.00元。", "95588", dt.datetime(2015, 3, 18, tzinfo=sh), sh)
+
+
+# ---- each round's classes, read back (one test over the tables above) --------------------------------
+ROUNDS = ROUND_SEVEN + ROUND_EIGHT + ROUND_NINE + ROUND_TEN + ROUND_ELEVEN + ROUND_TWELVE
+
+
+@pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUNDS, ids=lambda v: str(v)[:24])
+def test_each_rounds_classes(body: str, sender: str, way: object, amount: str | None) -> None:
+    """`way` IN / OUT / "review" (shown with its amount, never counted) / "none" (no money moved)."""
+    n = read(body, sender)
+    if way == "none":
+        assert n.direction is None and not n.needs_review, n
+    else:
+        assert outcome(n) == way, n
+        assert n.amount == Decimal(str(amount)), n
