@@ -88,6 +88,8 @@ def canonical(name: str | None) -> str | None:
     t = table()
     if s in t.alias:
         return t.alias[s]
+    if "您" in s and s.replace("您", "你") in t.alias:  # the reader folds 你 into 您 before names are read (你我贷)
+        return t.alias[s.replace("您", "你")]
     if s.startswith("中国") and s[2:] in t.alias:
         return t.alias[s[2:]]
     if s + "银行" in t.alias:  # 华夏信用卡 -> 华夏 -> 华夏银行, 光大卡 -> 光大银行
