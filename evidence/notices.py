@@ -510,9 +510,11 @@ _DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付�
 # 江苏银行 `消费1169.00，…`): the words that move money, not only the direction verbs.
 _DIRECTION_VERBS = ("消费|支出|存入|转入|转出|支取|收入|入账|还款|偿还|归还|快捷支付|网上支付|网银支付|无卡支付|"
                     "付款|扣款|代扣|代付|转账|汇款|汇入|汇出|取款|取出|卡取|取现|提现|退款|缴费|"
-                    "收款|到账|到帐|来账|划入|划扣|代发|扣费|扣收|退货|退回|转存|缴存|汇缴|结息|兑付|存款|往账|"
+                    "收款|到账|到帐|来账|划入|划扣|代发|扣费|扣收|退货|退回|转存|缴存|汇缴|结息|兑付|存款|往账|贷记|借记|发生额|"
                     "(?:(?<![\u4e00-\u9fff])|(?<=账户)|(?<=卡))[收支取存]")  # (a terse notice's 收 2,300.00, 支200.00)
-_HELD = ("hold", "pending")  # no-money categories whose figure is shown for review (lexicon.toml)
+# no-money categories whose figure is shown for review (lexicon.toml): money held or on its way, and
+# money of an account that is not the holder's (a child's, a ward's, a 亲属卡's giver's)
+_HELD = ("hold", "pending", "others_account")
 
 
 def _forged_link(flagged: tuple[tuple[str, str], ...]) -> bool:
@@ -541,7 +543,7 @@ def _no_money(s: str, main: money.Money | None) -> lexicon.NoMoney | None:
         text = where[entry.scope]
         if entry.category == Category.PROMO:  # a bracket names the channel: 支出(消费-立减20元)480元
             text = direction.blank_brackets(text)
-        if entry.unless_within is not None and entry.unless_within.search(text):
+        if entry.unless_within is not None and entry.unless_within.search(where[entry.unless_scope or entry.scope]):
             continue
         for m in entry.pattern.finditer(text):
             if entry.unless_before is not None and entry.unless_before.search(text[: m.start()]):
@@ -621,12 +623,12 @@ def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Mone
 
 
 # A fee the bank took (its figure is the only one): 扣收年费, 扣短信服务费, 收取手续费.
-_FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣)[^,。;\d]{0,10}$")
+_FEE_TAKEN = re.compile(r"(?:扣收|扣除|扣缴|扣取|扣|收取|代扣|支付|缴纳)[^,。;\d]{0,10}$")  # (支付POS机服务费99.00元)
 # a deposit's interest paid to the holder (结息, 利息收入, 付息), in a notice naming no debt
 _INTEREST_PAID = re.compile(r"结息|利息收入|付息|利息入账|利息存入|收到利息")
 _DEBT_WORDS = re.compile(r"贷款|借款|欠款|应还|逾期|透支|分期|信用卡")
 # what a bill's figure became: 应还款2,345.67元已于…从您尾号3082的还款账户扣收成功, 账单1,236.40元已自动还款成功
-_TAKEN_AFTER = re.compile(r"\s*元?\s*(?:[(（][^()（）]{0,40}[)）])?\s*(?:已|已经)[^。;；,，]{0,40}?"
+_TAKEN_AFTER = re.compile(r"\s*元?\s*(?:[(（][^()（）]{0,40}[)）])?\s*[,，]?\s*(?:已|已经)[^。;；,，]{0,40}?"
                           r"(?:扣收|扣款|划扣|扣除|扣缴|还款|还清|缴纳)(?:成功|完成)?"
                           r"(?![^。;；]{0,6}(?:失败|不成功))")
 
@@ -640,6 +642,28 @@ _ACTUAL = re.compile(r"(?:(?:实际(?:到账|入账|扣款|扣收|支付|付款|
 _PRINCIPAL_AND_YIELD = re.compile(r"本金[^。;；]{0,30}?(?:收益|利息)[^。;；]{0,24}?(?:合计|共计|总计)"
                                   r"(?:金额)?[为是:：\s]*"
                                   r"(?:人民币|RMB|¥|￥)?\s*$")
+# 本金200,000.00元及利息5,720.00元已转入活期: a principal and its yield moved together with no total
+# written - the amount is their sum (the figures quoted as written, from the first to the last)
+_BEFORE_PRINCIPAL = re.compile(r"本金\s*[:：为]?\s*$")
+_YIELD_JOINED = re.compile(r"\s*元?\s*(?:[,，、]|及|和|与|以及|加)\s*(?:及|和|与)?\s*"
+                           r"(?:利息|收益|理财收益|投资收益)\s*[:：为]?\s*$")
+_TOTAL_WRITTEN = re.compile(r"合计|共计|总计|总额|本息和|本息共")
+
+
+def _with_its_yield(s: str, main: money.Money | None, monies: list[money.Money]) -> money.Money | None:
+    """`main` with the yield or interest paid with it added, where the text names the principal and
+    the yield side by side in one sentence and writes no total (else `main` as it is)."""
+    if main is None or not _BEFORE_PRINCIPAL.search(s[max(0, main.start - 6): main.start]):
+        return main
+    later = [m for m in monies if m.start >= main.end and m.currency == main.currency]
+    if not later or not _YIELD_JOINED.fullmatch(s, main.end, later[0].start):
+        return main
+    part = later[0]
+    if _TOTAL_WRITTEN.search(s[main.start: _window_end(s, main.start)]):
+        return main
+    return dataclasses.replace(main, value=main.value + part.value, end=part.end, raw=s[main.start: part.end])
+
+
 # a card's line naming the account that paid: 扣款账户：工商银行(4410), 付款卡：建设银行(1263)
 _PAYING_ACCOUNT = re.compile(r"(?<!原)(?:扣款|付款|还款|支付)(?:账户|卡|银行卡|方式)\s*[:：]?\s*[\u4e00-\u9fff]{0,10}"
                              r"\s*[(（]?\s*"
@@ -660,7 +684,7 @@ _INTO_YOURS = re.compile(r"(?:转至|放款至|发放至|划至|划入|转入|�
 _FORWARDED = re.compile(r"^\s*(?:转发|(?i:fwd?|fw))\s*[:：]")
 # the holder's own card named as the source of a top-up or a transfer into a wallet or product
 _OWN_CARD_PAYS = re.compile(r"(?:从|使用|用|通过)(?:您的?)?(?:尾号)?\s*\*?(?P<tail>\d{4})\s*的?[\u4e00-\u9fff]{0,6}?"
-                            r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购|还款)"
+                            r"(?:银行卡|储蓄卡|借记卡|卡|账户)[^。,;]{0,20}?(?:转入|充值|支付|付款|购买|申购|还款|扣划|划扣|扣款|扣收)"
                             # 您尾号7810的招商银行卡已成功转入余额宝2,000.00元: the card is the subject
                             r"|尾号\s*(?P<tail2>\d{4})\s*的?[\u4e00-\u9fff]{0,8}?卡[^。,;]{0,6}?转入"
                             r"(?=余额宝|零钱通|小金库|理财通|余利宝|朝朝宝)")
@@ -678,6 +702,7 @@ _REPAID = re.compile(r"还款|已还|还本息|偿还|归还")  # repayment word
 # A debt named beside the holder's account, which the account repays: 信用卡还款, 向尾号1356的信用卡
 # 还款, 微粒贷已还本息…还款卡为农业银行(3919) (the paying card named).
 _DEBT_NAMED = re.compile(r"信用卡|贷记卡|贷款|借款|房贷|车贷|按揭|欠款|账单|分期|花呗|借呗|白条|月付|微粒贷|网商贷|"
+                         r"[\u4e00-\u9fff]{1,3}贷(?!记)|"
                          r"(?:还款|付款|扣款)(?:卡|账户|账号)|向[^,。;]{1,20}?还款")
 # The holder's account repaying a debt it is not: a deposit account named (储蓄卡, 一卡通), or the
 # debt named as the one paid TO (向X还款, 还款至信用卡, 信用卡还款, 还款卡为…: the paying card). A notice
@@ -685,7 +710,9 @@ _DEBT_NAMED = re.compile(r"信用卡|贷记卡|贷款|借款|房贷|车贷|按�
 # card's own: its repayment went in - never a guessed debit (shown for review when undecided).
 _PAID_TO = re.compile(r"向[^,。;]{1,20}?还款|还款(?:至|到)|还(?:信用卡|贷款|借款|花呗|白条|房贷|车贷)|"
                       r"(?:信用卡|贷记卡|贷款|借款|房贷|车贷|按揭|花呗|借呗|白条|月付|微粒贷|网商贷|分期)(?:预约|自动|主动|定期)?还款|"
-                      r"(?:还款|付款|扣款)(?:卡|账户|账号)为")
+                      r"(?:还款|付款|扣款)(?:卡|账户|账号)为|"
+                      # 自动还款（闪电贷）, 提前还款（个人住房贷款）: the loan repaid named in brackets after it
+                      r"还款\s*[(（][^()（）]{0,12}?(?:贷|借款|按揭)[^()（）]{0,6}[)）]")
 
 
 def _repays_other(s: str) -> bool:
@@ -985,6 +1012,7 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
                                    or _PRINCIPAL_AND_YIELD.search(s[max(0, m.start - 60): m.start]))
               and not direction.in_remark(s, m.start)]
     main = money.tied_to_balance(s, moved, balance_m) or next(iter(actual or moved), None)
+    main = _with_its_yield(s, main, monies)
     # the direction is read at the amount as spent, the yuan it settled at are the amount
     settled = _settled(s, main, monies) if main is not None and main.currency != "CNY" else main
     if main is not None and main.value == 0:

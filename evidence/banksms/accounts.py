@@ -24,7 +24,7 @@ TAIL = re.compile(
     # a terse notice opening with the card: [建行]1126卡-236.00 余3,787.19, 【民生信用卡】*4019 04/22 消费
     r"|^\s*(?:\[[^\[\]]{1,8}\]\s*)?(?:(?P<s>\d{4})\s*卡|\*(?P<u>\d{4})(?![\d.,]))"
     # 尾号 says the digits are the tail, however many the bank prints (3 to 6: 江苏银行 尾号14083)
-    r"|(?:尾号|尾数|末四位(?:数字|数)?|后四位|末4位|后4位|末位号|後四码|后四码|末四码|末4码)\s*(?:为|是|:)?\s*[(（]?\s*"
+    r"|(?:尾号|尾数|末四位(?:数字|数)?|后四位|末4位|后4位|末位号|後四码|后四码|末四码|末4码|末五码|末五位)\s*(?:为|是|:)?\s*[(（]?\s*"
     r"\*{0,6}\s*(?P<a>\d{3,6})(?!\d)"
     # a masked account number ending in 3 or 4 digits: 账户623177000001****752, 账户181****4727 (an
     # Alipay account by its login number)
@@ -39,7 +39,7 @@ TAIL = re.compile(
     # the bank addressing the holder politely: 贵卡1407于…发生ATM取款交易 (贵 = your)
     r"|贵卡|贵户|您的卡|你的卡)"
     r"\s*(?:为|:)?\s*[(（]?\s*(?:\*{1,6}\s*|\d{4,12}\s*\*{1,12}\s*)?(?P<b>\d{4})\s*\*?[)）]?"
-    r"(?![\d年月日号时:*]|[.,]\d|\s*\*{3}|\s*\d{1,4}\*{2})"
+    r"(?![\d年月日号:*]|时(?!间)|[.,]\d|\s*\*{3}|\s*\d{1,4}\*{2})"  # (借记卡4588时间:…)
     r"|(?:银行|卡|农信|农商|农金|信用社|零钱通)\s*[(（]\s*(?P<p>\d{4})\s*[)）]"  # 农业银行(3919), 储蓄卡(3721)
     r"|[(（][\u4e00-\u9fff]{2,12}(?:银行|卡|农信|农商)\s*(?P<r>\d{4})\s*[)）]"  # 退回支付卡(建设银行8254)
     # a transaction type with the account's digits in brackets: 转入(9820)-补贴, 消费（尾号7368）
@@ -53,7 +53,8 @@ TAIL = re.compile(
     r"|(?:卡|账户|账号|卡号)\s*(?:为|:)?\s*\*{1,6}(?P<x>\d{4})(?![\d.,*])"
     # English: card ending (in) 1234, a/c XX1234, account no. ****1234
     r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
-    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*{1,}))\s?(?P<f>\d{3,4})\b"
+    r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*[*\-x]*))\s?(?P<f>\d{3,4})\b"  # a/c ***-***-*2286
+    r"|(?i:\byour\s+account\s+)(?P<v>\d{4})\b"  # CMB: Your account 8806 has been debited
     r"|(?i:\bcard\s*[(（])\s*(?P<k>\d{4})\s*[)）]"  # Debit Card(6122)
 )
 # Words right before a tail that make it the other party's.
@@ -61,15 +62,15 @@ _OTHER_BEFORE = re.compile(
     r"(?:对方|转出方|转入方|收款方|付款方(?!式)|(?<![支付])付方|收方|收款人|付款人|汇款人|收款|付款(?!方式)|来自|转账给|"
     r"汇款给|转给|汇给|付给|"
     r"(?<!您)(?<!您的)他行(?=账户|账号|卡))"
-    r"[^,。;\n]{0,12}$"  # a card's line is a field of its own: 交易类型:收款（转账）\n交易卡号:*1234
+    r"[^,。;\n]{0,12}\Z"  # a card's line is a field of its own: 交易类型:收款（转账）\n交易卡号:*1234
 )
-_TO_BEFORE = re.compile(r"(?:向|给|至|到)(?!您)[^,。;您\n]{0,14}$")
+_TO_BEFORE = re.compile(r"(?:向|给|至|到)(?!您)[^,。;您\n]{0,14}\Z")
 # A label naming the account the card is about: （个人账户：尾号2754）, 交易卡号:*4720, 交易账号:借记卡（6510）
 _OWN_LABEL = re.compile(r"(?:个人|本人|交易)(?:账户|账号|卡号)\s*[:：]\s*(?:[\u4e00-\u9fff]{0,3}卡)?\s*[(（]?\s*"
-                        r"(?:尾号)?\s*\**$")
-_OWN_BEFORE = re.compile(r"(?:您|你)(?:的)?[^,。;向给至到]{0,10}$|向您[^,。;]{0,6}$")
+                        r"(?:尾号)?\s*\**\Z")
+_OWN_BEFORE = re.compile(r"(?:您|你)(?:的)?[^,。;向给至到]{0,10}\Z|向您[^,。;]{0,6}\Z")
 _THIRD_PARTY_SUBJECT = re.compile(
-    r"(?:[\u4e00-\u9fff]{1,3}\*{1,3}|公司|[\u4e00-\u9fff]{2,4}(?<!您))\s*(?:于[^,。;向]{0,20})?向$")
+    r"(?:[\u4e00-\u9fff]{1,3}\*{1,3}|公司|[\u4e00-\u9fff]{2,4}(?<!您))\s*(?:于[^,。;向]{0,20})?向\Z")
 # 何*账户0807向您…: the account's digits are the subject of 向您 when only its noun, a date or a
 # time stands between them, or its owner's name with the holder's account named after 向您
 # (账户*1234*张*向您转账: 张* is the subject, the tail the holder's)
@@ -78,15 +79,16 @@ _SUBJECT_OF_TO_YOU = re.compile(r"^[\s*)）\]]*(?:的)?(?:[\u4e00-\u9fff]{0,4}?(
                                 # or its owner's name between, when the holder's account is named after
                                 # 向您 (尾号5678的李*向您尾号1234卡, 账户5678(李*)向您账户*1234*)
                                 r"|^[^,。;]{0,10}?向您(?=[^,。;]{0,4}(?:尾号|账户|账号|卡))")
-_PAY_INTO_BEFORE = re.compile(r"(?:转入|转至|转到|汇入|汇至|转账至|转账到)[^,。;]{0,6}$")
+_PAY_INTO_BEFORE = re.compile(r"(?:转入|转至|转到|汇入|汇至|转账至|转账到)[^,。;]{0,6}\Z")
 # (a biller's 户号, a policy's or a claim's number, a POS terminal's: none is the holder's account)
 _NOT_ACCOUNT_BEFORE = re.compile(r"(?:订单|单号|运单|快递|车牌|手机|电话|号码|借据|合同|流水|凭证|户号|缴费号|保单|终端"
-                                 r"|案件号?)[^,。;]{0,4}$")
+                                 r"|案件号?)[^,。;]{0,4}\Z")
+_NOUN_FIRST = re.compile(r"(?:账户|账号|卡号)")
 _NOT_ACCOUNT_AFTER = re.compile(r"^\s*(?:的)?(?:订单|运单|快递|包裹)")
 # (a card's line is a field of its own: 付款人 *华\n收款卡 农业银行(5509) names the payee's card)
 _PAYER_ROLE = re.compile(
-    r"(?:付款|转出|汇款)(?:方(?!式)|人|账户|账号|卡号|卡)[^,。;\n]{0,12}$|付款方式[^,。;\n]{0,12}$")
-_PAYEE_ROLE = re.compile(r"(?:收款|转入|到账)(?:方|人|账户|账号|卡号|卡|银行卡|银行)[^,。;\n]{0,12}$")
+    r"(?:付款|转出|汇款)(?:方(?!式)|人|账户|账号|卡号|卡)[^,。;\n]{0,12}\Z|付款方式[^,。;\n]{0,12}\Z")
+_PAYEE_ROLE = re.compile(r"(?:收款|转入|到账)(?:方|人|账户|账号|卡号|卡|银行卡|银行)[^,。;\n]{0,12}\Z")
 
 
 def tails(s: str) -> tuple[str | None, str | None]:
@@ -130,11 +132,16 @@ def _classified(s: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     own: str | None = None
     for m in TAIL.finditer(s):
-        digits = next(g for g in m.groups() if g)
+        group = next(i for i, g in enumerate(m.groups(), 1) if g)
+        digits = m.group(group)
         before = s[max(0, m.start() - 16): m.start()]
         after = s[m.end(): m.end() + 12]
         if _NOT_ACCOUNT_BEFORE.search(before) or _NOT_ACCOUNT_AFTER.match(after):
             continue
+        if _NOUN_FIRST.match(s, m.start(), m.start(group)):
+            # 付款账号:6217****8810 - the match begins with the account's noun, which finishes its role's
+            # label: the role is read up to the digits
+            before = s[max(0, m.start() - 16): m.start(group)]
         kind = ""
         if own is not None and _PAY_INTO_BEFORE.search(before):
             kind = "to"  # 您尾号1234账户转入尾号5678账户: the holder pays into another account

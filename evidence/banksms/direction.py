@@ -79,6 +79,8 @@ _REVERSES_IN = re.compile(r"(?:存款|存入|转入|收入|入账|汇入|来账|
 _REVERSES_OUT = re.compile(r"(?:消费|支出|支取|取款|取现|转出|汇出|扣款|扣费|代扣|快捷支付|网上支付|支付|付款|缴费|"
                            r"预授权完成|刷卡)\s*$")
 _BOOKKEEPING = re.compile(r"收入|存入|入账|支出|支取")
+# (the kind undone, not the reversal's own bookkeeping: 冲正入账, 冲正收入 and 冲正支出 post the reversal)
+_UNDONE_AFTER = re.compile(r"(?:代发|工资|代付|消费|取款|取现|扣款|扣费|代扣|快捷支付|网上支付|支付|付款|缴费)")
 _UNDONE_FIGURE = re.compile(r"(?:人民币|RMB|¥)?\s*-?[\d,]+(?:\.\d+)?\s*元?\s*(?:的)?(?:交易|业务)?"
                             r"\s*(?:已被|已经|已|被)?\s*[(（]?\s*$")  # (存入人民币-2,000.00元（冲销）)
 
@@ -95,6 +97,12 @@ def _reversal(part: str) -> Decision | None:
             return Decision(OUT, "reversal", (before.strip() + m.group(0),))
         if _REVERSES_OUT.search(before):
             return Decision(IN, "reversal", (before.strip() + m.group(0),))
+        # or after it: 撤销代付交易 takes back a payment received, 撤销消费 gives one back
+        after = part[m.end(): m.end() + 8]
+        if (named := _UNDONE_AFTER.match(after)) is not None:
+            undone = named.group(0)
+            way = OUT if undone in ("代发", "工资", "代付") else IN
+            return Decision(way, "reversal", (m.group(0) + undone,))
     books = {OUT if w.startswith("支") else IN for w in _BOOKKEEPING.findall(part)}
     if len(books) == 1:
         return Decision(books.pop(), "reversal", (found[0].group(0),))
@@ -118,8 +126,12 @@ def in_remark(s: str, at: int) -> bool:
     return any(m.start() <= at <= m.end() for m in _REMARK.finditer(s))
 
 
-# 商户：财付通-退款服务 / 商户名称：XX退款中心: a merchant's name, whatever words it holds
+# 商户：财付通-退款服务 / 商户名称：XX退款中心: a merchant's name, whatever words it holds; so is the
+# other party's name after its label (收款方：京东退款中心, 对方户名：深圳市鑫诚退款中心服务有限公司)
 _MERCHANT_NAME = re.compile(r"(?<=商户)(?:名称)?\s*[:：][^，,。;；\n)）\]】]*")
+_PARTY_NAME = re.compile(r"(?:(?<=收款方)|(?<=付款方)|(?<=收款人)|(?<=付款人)|(?<=转出方)|(?<=转入方)|(?<=交易对方)"
+                         r"|(?<=对方户名)|(?<=对方名称)|(?<=收款户名)|(?<=付款户名)|(?<=收款单位)|(?<=付款单位)"
+                         r"|(?<=对方)|(?<=交易对手)|(?<=对手方))(?:名称|户名|姓名)?\s*[:：][^，,。;；\n]*")
 
 
 def mask_roles(s: str) -> str:
@@ -127,6 +139,7 @@ def mask_roles(s: str) -> str:
     text of a remark (附言：…, 备注：…) and a merchant's name (商户：…)."""
     s = _REMARK.sub(lambda m: "_" * len(m.group(0)), s)
     s = _MERCHANT_NAME.sub(lambda m: "_" * len(m.group(0)), s)
+    s = _PARTY_NAME.sub(lambda m: "_" * len(m.group(0)), s)
     return lexicon.get().roles.sub(lambda m: "_" * len(m.group(0)), s)
 
 
@@ -251,6 +264,11 @@ _SIGNED_FRAME = re.compile(r"(?<!预授权)完成[^。;]{0,24}交易\s*(?:人民
                            r"|账户\s*\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}\s*完成[^。;,，\d]{1,12}人民币\s*$")
 
 
+# 完成代扣交易: a debit word inside 农业银行's frame, whose missing minus would say money in
+_FRAME_DEBIT = re.compile(r"代扣|扣款|扣费|消费|取款|取现|支出|转出|汇出|缴费")
+_BOOKED_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?<!未)(?<!无)(?<!合计)(?<!累计)(收入|支出)\s*$")
+
+
 def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     if money.sign == "-":
         return _minus(s, money, own_credit_card)
@@ -260,7 +278,15 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
     frame = _SIGNED_FRAME.search(s[max(0, money.start - 40): money.start] + currency_word)
     if frame and not _PAYS_TO.search(s[max(0, money.start - 60): money.start]):
         # (向支付宝-…完成快捷支付交易人民币3000.00: the holder paying someone, whose voice decides)
-        return Decision(IN, "sign", (frame.group(0).strip() + money.raw[len(currency_word):],))
+        words = (frame.group(0).strip() + money.raw[len(currency_word):],)
+        named = _reversal(frame.group(0)) or (
+            Decision(OUT, "strong") if _FRAME_DEBIT.search(frame.group(0)) and not _REFUNDED.search(frame.group(0))
+            else None)
+        if named is not None and named.direction != IN:
+            # 完成代扣交易人民币99.00, 撤销代付交易人民币300.00: the words say money out where the frame's
+            # missing minus says in - shown for review, never guessed either way
+            return Decision(None, "conflict", words + named.words)
+        return Decision(IN, "sign", words)
     text = _blank_conditions(mask_roles(s), money)
     c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
     s_left, s_right = _window(text, money.start, money.end, _SENTENCE_END)
@@ -274,11 +300,23 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         return Decision(IN, "own_transfer", (found.group(0),))
     if (found := _TOPPED_UP.search(s)) is not None and not _CARD.search(s):
         return Decision(IN, "own_transfer", (found.group(0),))
+    booked = _BOOKED_BEFORE.search(text, max(0, money.start - 12), money.start)
+    if booked is not None and _reversal(windows[2][0]) is None:
+        # 余额宝转出收入人民币2,000.00元, 退款支出128.00元: the kind of transaction, then the bank's own
+        # bookkeeping verb right before the figure - that verb is the direction, whatever the kind says
+        # (a reversal in its sentence, 支付宝支出人民币1,399.00元已冲正, is read as a reversal)
+        # (the kind before the verb, 退款支出, and the summary, 摘要：客户退货退款, say what the payment
+        # was for, not that it came back)
+        sentence_ = windows[2][0]
+        kind = slice(c_left - s_left, money.start - s_left)
+        sentence_ = sentence_[:kind.start] + " " * (kind.stop - kind.start) + sentence_[kind.stop:]
+        return _undone(Decision(IN if booked.group(1) == "收入" else OUT, "strong", (booked.group(0),)),
+                       _SUMMARY_FIELD.sub(lambda m: " " * len(m.group(0)), sentence_))
     paying_someone = bool(_PAYS_SOMEONE.search(text))
     if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])
                             or _LINKED_ACCOUNT_TAKEN.search(text)):
         return Decision(IN, "credit_card", (found.group(0),))
-    modifiers = _channel_modifiers(text, money, c_left)
+    modifiers = _channel_modifiers(text, money, c_left) | _repaid_parts(text)
     labels = _label_words(text, money)
     silent = _unknown_verbs_bracket(text, money, c_left) + _other_figures_brackets(text, money)
     for n, (part, raw) in enumerate(windows):
@@ -375,6 +413,15 @@ def _channel_modifiers(text: str, money: Money, clause_left: int) -> frozenset[i
         if re.search(r"[\u4e00-\u9fff]", _GOVERNED.sub("", gap)):
             out.add(i)
     return frozenset(out)
+
+
+# 归还贷款本金5,000.00元、利息385.42元: the interest is what is repaid, no money paid to the holder
+_REPAID_PART = re.compile(r"(?:还款|归还|偿还|还本付息|扣收|扣还)[^。;；!?！？\n]{0,40}?(利息|罚息|本息)")
+
+
+def _repaid_parts(text: str) -> frozenset[int]:
+    """Positions of 利息 / 罚息 / 本息 that a repayment word before them in their sentence governs."""
+    return frozenset(m.start(1) for m in _REPAID_PART.finditer(text))
 
 
 _BRACKET_BEFORE_AMOUNT = re.compile(r"(?:\([^()]*\)|（[^（）]*）|\[[^\[\]]*\])\s*$")
@@ -498,6 +545,7 @@ def _outermost(hits: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
 _NOT_YET = re.compile(r"将|会|可|如|若|需|要|预计|申请|以便|才能")  # in the return word's clause
 # the bank holding a transfer it could not deliver (因收款账户状态异常已挂账处理): it may come back
 _HELD_BACK = re.compile(r"(?<!解)挂账")
+_ORIGINAL_HOLD = re.compile(r"原(?:预授权|冻结)[^,，。;；]*")
 
 
 def _undone(found: Decision, sentence_: str, whole: str | None = None) -> Decision:
@@ -506,6 +554,10 @@ def _undone(found: Decision, sentence_: str, whole: str | None = None) -> Decisi
     notice is shown for review (方向待核实), never counted as a debit."""
     if found.direction != OUT or found.basis == "reversal":  # 存款冲正: the reversal itself is the debit
         return found
+    # 预授权完成356.00元，原预授权800.00元已撤销: what was undone is the original hold, not this capture
+    sentence_ = _ORIGINAL_HOLD.sub(lambda m: " " * len(m.group(0)), sentence_)
+    if whole is not None:
+        whole = _ORIGINAL_HOLD.sub(lambda m: " " * len(m.group(0)), whole)
     said = [(i, w) for i, d, w in _outermost(_hits(sentence_, "return")) if d == IN]
     said += [(m.start(), m.group(0)) for m in _REVERSAL.finditer(sentence_)]
     reversal = _reversal(whole if whole is not None else sentence_)

@@ -27,6 +27,9 @@ class NoMoney:
     unless_before: re.Pattern[str] | None
     unless_within: re.Pattern[str] | None  # the phrase does not apply where these words stand in its scope
     why: str
+    # where unless_within is looked for, when wider than the phrase's own scope: 本期应还X元，已从尾号…
+    # 扣款 - the due figure's clause says it is due, the next clause that it was taken
+    unless_scope: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +54,7 @@ def _load(data: dict[str, Any]) -> Lexicon:
         NoMoney(e["category"], SCOPES[e["rank"]], re.compile(e["pattern"]),
                 re.compile(f"(?:{e['unless_before']})[^。,;!?]{{0,8}}$") if e.get("unless_before") else None,
                 re.compile(e["unless_within"]) if e.get("unless_within") else None,
-                e["why"])
+                e["why"], SCOPES[e["unless_in"]] if e.get("unless_in") else None)
         for e in data["no_money"])
     phrases = tuple(Phrase(e["dir"], e["rank"], re.compile(e["pattern"]), e["why"]) for e in data["phrase"])
     for p in phrases:

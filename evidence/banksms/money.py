@@ -69,7 +69,7 @@ _LABELS = (
     ("due", re.compile(r"(?:应扣|应缴|应付|应收|待扣|待还|待缴|欠费)(?:款)?(?:金额|总额|额)?[为是:\s]*"
                        r"(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     ("promo", re.compile(r"(?:满|减|省下|省了|已省|节省|最高(?:可)?(?:借|贷|领|得|享)?|高达|返|送|赠|领|可借|可贷|可得|"
-                         r"奖励?|(?<!收到)(?<!微信)(?<!支付宝)(?<!的)红包|券|低至|仅需|首年)\s*$")),
+                         r"奖励?|(?<!收到)(?<!微信)(?<!支付宝)(?<!的)红包|(?<!证)券|低至|仅需|首年)\s*$")),
     # a running total (今日累计支出5,000.00元) sums movements each notified on its own, and the
     # original figure a refund or a reversal refers to (原交易金额2,000.00元，退款500.00元): neither moved
     ("total", re.compile(r"累计[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
@@ -184,9 +184,10 @@ def find(s: str) -> list[Money]:
 
 def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
     """江苏银行 `消费1169.00，…`: a figure with cents right after a direction word is money, and so
-    is one right after the verb's object (`偿还公积金贷款2455.21,其中本金…`)."""
-    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,8}}?(?:[(（][^()（）]{{0,12}}[)）])?\s*[-+]?\s*[(（]?\s*"
-                      rf"(\d[\d,]*\.\d{{2}})(?![\d.])", s)  # (转账收入（5,600.00）元, 壹万元整(10,000.00))
+    is one right after the verb's object (`偿还公积金贷款2455.21,其中本金…`) or the verb's field label
+    (`存款:1000.00`, a card's line `收入：2,315.00`)."""
+    found = re.search(rf"(?:{verbs})[\u4e00-\u9fff]{{0,8}}?(?:[(（][^()（）]{{0,12}}[)）])?\s*[:：]?\s*[-+]?\s*"
+                      rf"[(（]?\s*(\d[\d,]*\.\d{{2}})(?![\d.])", s)  # (转账收入（5,600.00）元, 壹万元整(10,000.00))
     if not found:
         return []
     # (a limit stays a limit: 扣款上限3,000.00元/月 is what may be taken, not what was)
