@@ -664,6 +664,43 @@ def _with_its_yield(s: str, main: money.Money | None, monies: list[money.Money])
     return dataclasses.replace(main, value=main.value + part.value, end=part.end, raw=s[main.start: part.end])
 
 
+# the words of a movement in a figure's own clause: 10:15转入2,000.00元, 14:05转出19,998.00元
+_MOVEMENT_RANKS = ("return", "voice", "strong")
+_TIMED = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}时\d{1,2}分")
+
+
+def _more_movements(s: str, main: money.Money, monies: list[money.Money], way: str | None,
+                    own_cc: bool, balance: money.Money | None) -> list[tuple[money.Money, str]]:
+    """The other figures of `s` that are movements of their own, listed by their times as the amount
+    is (10:12转入3,000.00元，10:15转入2,000.00元): each in a clause of its own that opens with its time,
+    before the balance after them, in the amount's currency and of another value (a figure repeated is
+    the same movement told twice), with a movement verb of its clause (not a weak word: 快捷支付 alone
+    is a channel) that decides its direction. Empty for the common one-movement notice - and for a
+    figure in a name or a remark the bank copied (附言：…存入500.00元), which has no time of its own."""
+    if way is None:
+        return []
+    own_clause = direction.clause(s, main)
+    if not _TIMED.search(own_clause):
+        return []
+    out = []
+    for m in monies:
+        if (m.label not in ("amount", "plain") or not m.marked or m.currency != main.currency
+                or main.start <= m.start < main.end or m.value in (main.value, 0)):
+            continue
+        clause_ = direction.clause(s, m)
+        if (clause_ == own_clause or direction.in_remark(s, m.start) or not _TIMED.search(clause_)
+                or (balance is not None and m.start > balance.start)):
+            continue
+        masked = direction.mask_roles(clause_)
+        if not any(direction.hits(masked, rank) for rank in _MOVEMENT_RANKS):
+            continue
+        decided = direction.decide(s, m, own_credit_card=own_cc)
+        if decided.direction is None or decided.basis not in ("return", "voice", "strong", "reversal", "sign"):
+            return []  # (a figure whose way is unclear: no sum, no review - the amount read stands)
+        out.append((m, decided.direction))
+    return out
+
+
 # a card's line naming the account that paid: 扣款账户：工商银行(4410), 付款卡：建设银行(1263)
 _PAYING_ACCOUNT = re.compile(r"(?<!原)(?:扣款|付款|还款|支付)(?:账户|卡|银行卡|方式)\s*[:：]?\s*[\u4e00-\u9fff]{0,10}"
                              r"\s*[(（]?\s*"
@@ -1137,6 +1174,18 @@ def _classify(body: str, sender: str, received: dt.datetime | None, tz: dt.tzinf
             if into is not None and into.group(1) != notice.card_tail:
                 # 您尾号7765的信用卡现金分期…放款至您尾号0219的借记卡: the money arrived in 0219
                 notice = dataclasses.replace(notice, card_tail=into.group(1), counterparty_tail=notice.card_tail)
+            if shown is main and (more := _more_movements(s, main, monies, decision.direction, own_cc,
+                                                          balance_m)):
+                if any(way != decision.direction for _, way in more):
+                    # 转入20,000.00元；14:05转出19,998.00元: money in and out in one message - no net
+                    # figure is guessed; each is shown, none counted until checked
+                    return dataclasses.replace(notice, category=Category.REVIEW, needs_review=True,
+                                               review_reason="several_movements")
+                # 10:12转入3,000.00元，10:15转入2,000.00元: one message for several movements the same
+                # way - the amount is their sum, quoted figure by figure
+                figures = sorted([main, *(m for m, _ in more)], key=lambda m: m.start)
+                notice = dataclasses.replace(notice, amount=sum((m.value for m in figures), Decimal(0)),
+                                             amount_raw=" + ".join(m.raw for m in figures))
             return dataclasses.replace(
                 notice, direction=found, direction_basis=decision.basis,
                 category=Category.DEBIT if found is Direction.DEBIT else Category.CREDIT)

@@ -185,8 +185,29 @@ NOT_DONE = [
     ("【人社局】您的养老金3,216.00元已于12月15日发放至您的社保卡，请注意查收。", "12333", IN, "3216.00"),
 ]
 
+# ---- several movements told in one message, each with its own time -------------------------------------
+SEVERAL_MOVEMENTS = [
+    # ras-37, ras-45, rm-11: the same way - the amount is their sum
+    ("【长沙银行】您尾号5520的账户04月03日收到转账2笔：10:12转入3,000.00元，10:15转入2,000.00元，"
+     "余额5,388.20元。", "96511", IN, "5000.00"),
+    ("【湖南三湘银行】您尾号5831的账户03月19日14:02转账支出20,000.00元，14:05转账支出15,000.00元，余额318.40元。",
+     "10690096599", OUT, "35000.00"),
+    ("【兴业银行】您尾号4410账户03月18日10:12快捷支付支出88.00元，10:15快捷支付支出1,200.00元，余额312.56元。", "95561",
+     OUT, "1288.00"),
+    # rbf-73: money in and out - review, no net figure guessed
+    ("【长沙银行】您尾号8812账户05月29日14:02转入20,000.00元；14:05转出19,998.00元（收款方：刘*），"
+     "余额3,120.27元。", "96511", "review", "20000.00"),
+    # one movement with a fee, a figure in a remark, a figure after the balance: no sum
+    ("【工商银行】您尾号4410卡03月18日10:12跨行转出3,000.00元，手续费5.00元，余额1,200.00元。", "95588", OUT,
+     "3000.00"),
+    ("账户*1895于09月12日14:41存入￥1.00元，可用余额5.83元。存入￥500.00元。【民生银行】", "95568", IN, "1.00"),
+    ("王**向尾号9186账户15:13转入300元，余额为304.85元，摘要:网银跨行汇款存入600.00元。[光大银行]", "95595", IN,
+     "300"),
+]
+
 ROUND_THIRTEEN = (OTHERS_ACCOUNT + LOAN_TO_THIRD_PARTY + NOT_YET_MOVED + PAID_ON_BEHALF + INVOICES
-                  + LOAN_REPAID_FROM_CARD + BARE_FIGURES + SECURITIES_TRANSFERS + VERBS + NOT_DONE)
+                  + LOAN_REPAID_FROM_CARD + BARE_FIGURES + SECURITIES_TRANSFERS + VERBS + NOT_DONE
+                  + SEVERAL_MOVEMENTS)
 
 
 @pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_THIRTEEN, ids=lambda v: str(v)[:24])

@@ -374,9 +374,6 @@ _VERB_UNKNOWN_LEFT = {
     # 花呗自动还款成功 / 还款金额 / 扣款账户 余额宝 with 还款 unknown: the card's last line (扣款账户) is
     # read alone; with its 还款 the repayment is money into 花呗, as the project reads it
     "rae-15",
-    # 转入20,000.00元；14:05转出19,998.00元: two movements in one SMS (a named gap); with the first's 转入
-    # unknown, the second's 转出 is the only verb left in the message
-    "rbf-73",
     # (fifteenth pass) read as credits by the bookkeeping verb right before the figure: with that 收入
     # unknown, 财付通…向您尾号7720的储蓄卡账户网联收款 reads as 财付通 collecting from the holder, and
     # 余额宝转出 (no 至 the card) as money out - the words left say so

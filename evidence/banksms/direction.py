@@ -169,6 +169,11 @@ def blank_brackets(text: str) -> str:
     return BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def hits(text: str, rank: str) -> list[tuple[int, str, str]]:
+    """Phrases of one rank in `text` (position, direction, words)."""
+    return _hits(text, rank)
+
+
 def _hits(text: str, rank: str) -> list[tuple[int, str, str]]:
     """Phrases of one rank in `text`, except those inside a longer name (支付 in 支付宝)."""
     names = [m.span() for p in lexicon.get().phrases if p.rank == lexicon.NAME for m in p.pattern.finditer(text)]
