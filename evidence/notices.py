@@ -501,7 +501,7 @@ def _unstated_amount(s: str, own_tail: str) -> Unstated | None:
 # A movement reported as done, in the amount's own clause: 到账/入账 (arrived), 已扣款, 扣款成功,
 # 支付成功, 已支付, a refund come back (您的退款25.00元已退回至余额) (the future - 预计…到账,
 # 将于…扣款 - is a reminder and never reaches here).
-_DONE = re.compile(r"到账|到帐|入账|已(?:扣款|扣除|扣收|支付|付款|转出|转入|存入|汇出|汇入)|"
+_DONE = re.compile(r"到账|到帐|入账|已(?:自动)?(?:扣款|扣除|扣收|支付|付款|转出|转入|存入|汇出|汇入)|"
                    r"(?:扣款|支付|付款|转账|汇款|还款|充值|提现|收款|退款)成功|成功(?:收款|扣款|支付|付款|还款|转入|到账|发放)|"
                    r"已(?:原路)?退回|已退款|"
                    # a collection app's own line: 微信收款0.01元, 支付宝收款12.50元, 云闪付收款

@@ -106,6 +106,19 @@ the rest the round showed (the bookkeeping verb right before the figure, 贷方�
 without 元 after a field label, 银证转账, loans repaid from the holder's card, principal and yield paid
 together). 816/849 after them; the securities companies' own notices and Hong Kong's English cards are
 the largest gap left (KNOWN_GAPS).
+
+A fourteenth round the same day: (ci) 110 app stores, games and subscriptions, (cj) 116 money to and
+from public bodies (hospitals and 医保, schools, courts, fines, taxes), (ck) 114 cash at machines and
+counters, (cl) 104 big-ticket money (house and car purchases, escrow, deposits), (cm) 110 WeChat's and
+Alipay's social money (红包, 群收款/AA, 小荷包, transfers returned), (cn) 100 of what follows a fraud
+from the bank's and the police's side, (co) 110 amounts written in unusual ways (万元, capital numerals),
+(cp) 103 rural and agricultural money. Read once at 401497e: 809/867 (93.3 %) - ci 102/110, cj 110/116,
+ck 109/114, cl 98/104, cm 97/110, cn 95/100, co 99/110, cp 99/103 - with 10 spurious debits (an auto-
+renewal's price, 首月6元; a direct-debit agreement ended; a 医保 settlement's 统筹基金支付; currency bought
+inside the account; two cash withdrawals booked; 对方已收款; a partner's deposit into a shared 小荷包;
+小荷包转出至账户余额, the one credit read as a debit; a credit told as cancelled, 转入…的交易已撤销),
+fixed as classes but one (DEBIT_BY_DESIGN: WeChat's 对方已收款 is the project's reading of a transfer
+the holder sent). 839/867 after them.
 """
 
 from __future__ import annotations
@@ -184,9 +197,6 @@ BY_DESIGN = {
     "rx-29": "赎回的款项…已划出至您尾号3372的账户，预计1-2个工作日到账: paid out to the holder, money in by the labels",
     "rp-70": "预授权完成撤销: the completed charge undone, money back by the reversal rule",
     "rw-80": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
-    "rp-49": "retyped, no sender and no signature (转出人民币2万元): review (unsigned)",
-    "rp-52": "hand-typed summary, no sender (壹万贰仟元整): review (unsigned)",
-    "rp-53": "retyped, no sender (转出1.5万元): review (unsigned)",
     "rp-54": "retyped, no sender (支出 2千元): review (unsigned)",
     "rp-57": "a 交易明细 row pasted, no sender (金额：-10,000.00): review (unsigned)",
     "rp-58": "a 交易明细 row pasted, no sender (交易金额 +3,000.00): review (unsigned)",
@@ -297,6 +307,33 @@ BY_DESIGN = {
     "rch-18": "a school card platform's (【阳光校园一卡通】) top-up message: the platform's",
     "rch-24": "向您尾号3319的账户汇款…预计2小时内到账: a payment to the holder on its way, money in by the labels",
     "rch-54": "消费JPY12,800，折合人民币约612.40元: the yuan is the amount",
+    # the fourteenth round
+    "rci-40": "WeChat 退款发起通知…预计到账: a refund issued to the holder on its way, money in by the labels",
+    "rci-43": "a streaming service's (【网易云音乐】) renewal message: the shop's, not the bank's",
+    "rci-107": "a carrier's (【中国移动】) phone-bill payment: the carrier's message",
+    "rcj-11": "a public body's (【交管12123】) receipt for a fine: its own message, not a bank's",
+    "rcj-35": "消费港币3,200.00元，折合人民币2,951.36元: the yuan is the amount",
+    "rcl-83": "境外消费USD1,280.00，折合人民币约9,120.00元: the yuan is the amount",
+    "rcn-75": "境外消费美元129.99，约折合人民币940.00元: the yuan is the amount",
+    "rck-112": "零钱提现…预计到账时间: the holder's own withdrawal into the card, money in by the labels",
+    "rcl-17": "an estate agency's (【链家】) receipt for a deposit into escrow: the agency's message",
+    "rcl-18": "【贝壳找房】 refund 已原路退回…预计1-3个工作日到账: money in by the labels",
+    "rcm-10": "零钱通转入 from 零钱: a move between the holder's own wallet products, read as 零钱通's credit",
+    "rcm-21": "WeChat 退款到账通知, 原路退回至工商银行: a refund to the holder, money in by the labels",
+    "rcm-37": "余额宝已转入…资金来自尾号7788银行卡: the holder's own card into his 余额宝, read as 余额宝's credit",
+    "rcn-50": "a court's (【…人民法院】) notice of 执行款 paid out: the court's message, not a bank's",
+    "rcn-92": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "rcp-2": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "rco-41": "支付宝 成功退款…将原路退回…预计: a refund issued to the holder, money in by the labels",
+    "rco-81": "the holder's 跨行汇款 returned (户名不符被退回): read by its return words, money in",
+    "rco-108": "转存定期，活期支出: the holder's own current into time deposit",
+    "rcp-47": "定期兑付本息…转入活期: the holder's time deposit paid into his current account, read as money in",
+}
+# the project's own reading is a debit where the helper labelled no movement: each with its reason
+DEBIT_BY_DESIGN = {
+    "rcm-3": "WeChat's 转账已被接收 / 对方已收款 ¥2,000.00 is the only WeChat Pay notice of a transfer the holder "
+             "sent (tests/test_banksms_classes.py: 对方已收款 is out); a bank's notice of the same money is "
+             "paired with it downstream (evidence/movements.py) and not counted twice",
 }
 KNOWN_GAPS = {
     "rc-15": "余额宝收益 card (昨日收益 +0.87元) names no account: read as nothing",
@@ -350,6 +387,13 @@ KNOWN_GAPS = {
     "rch-31": "a company's 批量代发工资…成功86笔金额…，失败1笔…已退回: read as money in, not the payroll paid out",
     "rch-97": "医保个人账户…通过家庭共济为家庭成员…支付 (a medical account paying a relative's bill): review",
     "rch-107": "你…发起的转账¥200.00因对方24小时未收款，已退还至你的零钱: review, not the return",
+    "rci-12": "广发卡 入账境外交易手续费人民币0.33元，原交易：…USD2.99: the original's figure is read, as a credit",
+    "rci-73": "你已使用花呗支付30.00元…本期账单6月10日到期: read as the bill, not the purchase on 花呗",
+    "rck-108": "ATM取款1,000元，因钞箱故障仅出钞500元，差额500元已冲回: review, not the 500 that left",
+    "rcm-12": "零钱提现 ¥2,000.00 with 服务费 ¥2.00: the amount asked is read, not what reached the card",
+    "rcm-28": "你的伙伴林**向小荷包“旅行基金”存入¥500.00 (a shared pocket): read as money in",
+    "rcm-36": "转账到卡失败…资金已退回账户余额: review, not the return",
+    "rco-84": "a securities company's (【国泰君安】) notice of its fund account: not read",
 }
 
 
@@ -369,13 +413,13 @@ def _lines(name: str) -> list[tuple[str, str, str, str, str, str, str]]:
 
 
 PARTS = [*"abcdefghijklmnopqrstuvwxyz", *(f"a{c}" for c in "abcdefghijklmnoqrstwxyz"),
-         *(f"b{c}" for c in "abcdefghijklmnop"), *(f"c{c}" for c in "abcdefgh")]
+         *(f"b{c}" for c in "abcdefghijklmnop"), *(f"c{c}" for c in "abcdefghijklmnop")]
 LINES = [line for part in PARTS for line in _lines(f"blind-{part}.tsv")]
 _WAY = {Direction.CREDIT: "in", Direction.DEBIT: "out", None: "none"}
 
 
 def test_the_audit_sets_are_whole() -> None:
-    assert len(LINES) == 7669 and len({x[0] for x in LINES}) == 7669
+    assert len(LINES) == 8536 and len({x[0] for x in LINES}) == 8536
     wants = [x[3] for x in LINES]
     assert wants.count("in") >= 600 and wants.count("out") >= 600 and wants.count("none") >= 500
 
@@ -385,6 +429,9 @@ def test_each_blind_line_reads_as_labelled(line: tuple[str, str, str, str, str, 
     id_, sender, body, want, amount, tail, note = line
     n = read(body, sender)
     got = _WAY[n.direction]
+    if id_ in DEBIT_BY_DESIGN:
+        assert got == "out", n  # read as the project's rule says
+        return
     if id_ in BY_DESIGN or id_ in KNOWN_GAPS:
         why = BY_DESIGN.get(id_) or KNOWN_GAPS[id_]
         as_labelled = got == want and (want == "none" or n.amount == Decimal(amount))
@@ -403,4 +450,4 @@ def test_nothing_in_the_audit_that_moved_no_money_is_a_debit() -> None:
     never counted as a loss."""
     spurious = [x[0] for x in LINES if x[3] != "out" and read(x[2].replace("\\n", "\n"), x[1]).direction
                 is Direction.DEBIT]
-    assert spurious == []
+    assert spurious == sorted(DEBIT_BY_DESIGN)  # (each with the project's reason, above)

@@ -205,9 +205,70 @@ SEVERAL_MOVEMENTS = [
      "300"),
 ]
 
+# ---- the fourteenth blind round (sets ci-cp): variants of the classes its lines showed --------------------
+ROUND_FOURTEEN = [
+    # rci-36: an auto-renewal's terms (首月6元，次月起每月25元) are prices; the renewal charged is a debit
+    ("【支付宝】你已成功开通“腾讯视频VIP连续包月”自动续费服务，首月9元，次月起每月20元。", "95188", "none", None),
+    ("【支付宝】你的“腾讯视频VIP连续包月”已自动续费，已自动扣款20.00元。", "95188", OUT, "20.00"),
+    # rci-90: a direct-debit agreement ended
+    ("您尾号1234卡与支付宝-爱奇艺的代扣协议已于7月01日解约，后续将不再代扣。【工商银行】", "95588", "none", None),
+    # rcj-26, rcj-28: a medical insurance fund's share is not the holder's; the self-paid part is
+    ("【广州医保】您于2025年05月02日门诊结算，总费用860.00元，统筹基金支付600.00元，个人自付260.00元"
+     "。", "12393", "none",
+     None),
+    ("【支付宝】您在中山大学附属第一医院使用医保移动支付，医保统筹支付120.00元，自费支付35.50元"
+     "。", "95188", OUT, "35.50"),
+    ("【广州医保】您的住院医疗费用经统筹报销2,100.00元，已于06月01日拨付至您社保卡（尾号4408）"
+     "。", "12393", IN, "2100.00"),
+    # rcj-110: currency bought inside the holder's account
+    ("【招商银行】您账户2201于09月01日购汇美元2,000.00，扣款人民币14,380.00元。", "95555", "none", None),
+    # rck-27, rck-107: a cash withdrawal booked
+    ("【建设银行】您已成功预约06月03日在杭州西湖支行提取现金人民币60,000元，请携带身份证件办理"
+     "。", "95533", "none", None),
+    # rck-97: a forged note's face value
+    ("【中国银行】您于05月05日存入现金时发现假币2张（面额50元），已依法收缴。", "95566", "none", None),
+    # rcl-76: a car loan paid to the dealer
+    ("【某汽车金融】您的汽车贷款人民币120,000.00元已于11月12日放款至经销商账户，首期还款日12月12日。", "10690588789",
+     "none", None),
+    # rcl-77, rcl-94: a due figure or a bill the same sentence says was taken from the holder's card
+    ("【某汽车金融】您1月应还款3,100.00元已从尾号2201的账户成功扣款。", "10690588789", OUT, "3100.00"),
+    ("【招联金融】您本期账单1,200.00元已于12月20日通过尾号2201的银行卡自动还款成功。", "95786", OUT, "1200.00"),
+    # rcm-6, rcm-31, rcm-53: paying into someone's 群收款 / AA收款
+    ("群收款\n你已支付“团建”\n付款金额：¥120.00\n发起人：王**", "微信支付", OUT, "120.00"),
+    ("您尾号2201的账户06月19日12:20支付宝AA收款付款75.00元，余额1,000.00元。【兴业银行】", "95561", OUT, "75.00"),
+    # rcm-17: a transfer that expired unaccepted went back to its payer
+    ("转账过期退还\n你未在24小时内确认收款，张**向你转账的¥300.00已退还给对方", "微信支付", "none", None),
+    # rcm-25: what is left of a red packet, come back
+    ("红包退回提醒\n你发的支付宝红包未被领完，剩余¥12.50已退回至余额", "支付宝", IN, "12.50"),
+    # rcm-28, rcm-29: a partner's deposit into a shared pocket is not the holder paying; taken out to the balance
+    ("小荷包存入提醒\n你的伙伴张**向小荷包“家用”存入¥200.00", "支付宝", IN, "200.00"),
+    ("小荷包“家用”\n你已成功转出¥300.00至账户余额", "支付宝", IN, "300.00"),
+    # rcn-2: frozen funds returned
+    ("您尾号2201卡3月19日10:05工商银行收入(冻结资金返还)3,000元，余额3,100.00元。【工商银行】", "95588", IN, "3000"),
+    # rcn-76: a payee named by a masked name
+    ("转账到银行卡成功\n金额 ¥800.00\n收款人 **华 工商银行(2201)\n付款方式 余额", "95188", OUT, "800.00"),
+    # rco-16, rco-45, rco-95, rco-96, rco-67: 万元 and capital numerals beside the movement
+    ("【华夏银行】您尾号为2201的账户于11月20日09:41转出人民币2万元整，余额人民币21.09元。", "95577", OUT, "20000"),
+    ("【福建农信】您尾号2201的账户10月18日14:03跨行汇入2.5万元，余额25,322.07元。", "96336", IN, "25000"),
+    ("【建设银行】您的快贷5万元已发放至尾号2201账户，请按时还款。", "95533", IN, "50000"),
+    ("【云南农信】您尾号2201的账户于11月03日转出人民币叁万伍仟元整，余额300.00元。", "96500", OUT, "35000"),
+    ("【贵州农信】您尾号2201的账户于10月30日柜面存入人民币壹仟零伍元伍角，余额1,100.00元。", "96688", IN, "1005.5"),
+    ("【某银行】最高可借20万元，日息低至万分之二，点击申请。", "95599", "none", None),
+    # rcp-21: a failed transaction's money sent back in
+    ("【广东农信】您尾号2201的账户09月12日11:47因原交易失败退汇入账，金额800.00元，余额900.00元。", "106980096138", IN,
+     "800.00"),
+    # rcp-97: a credit told as cancelled is review; the bank's 冲正 of a deposit stays money out
+    ("【湖南农信】您尾号2201账户12月20日09:15转入人民币500.00元的交易已撤销，余额1,000.00元。", "96518", "review",
+     "500.00"),
+    ("【湖南农信】您尾号2201账户12月20日存入500.00元交易已冲正，余额1,000.00元。", "96518", OUT, "500.00"),
+    # rcj-5: an application approved, its figure in brackets
+    ("【国家税务总局】您提交的个人所得税汇算退税申请(退税金额120.00元)已审核通过，正在办理退库"
+     "。", "12366", "none", None),
+]
+
 ROUND_THIRTEEN = (OTHERS_ACCOUNT + LOAN_TO_THIRD_PARTY + NOT_YET_MOVED + PAID_ON_BEHALF + INVOICES
                   + LOAN_REPAID_FROM_CARD + BARE_FIGURES + SECURITIES_TRANSFERS + VERBS + NOT_DONE
-                  + SEVERAL_MOVEMENTS)
+                  + SEVERAL_MOVEMENTS + ROUND_FOURTEEN)
 
 
 @pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_THIRTEEN, ids=lambda v: str(v)[:24])

@@ -378,6 +378,9 @@ _VERB_UNKNOWN_LEFT = {
     # unknown, 财付通…向您尾号7720的储蓄卡账户网联收款 reads as 财付通 collecting from the holder, and
     # 余额宝转出 (no 至 the card) as money out - the words left say so
     "raa-6", "rbk-62",
+    # (fifteenth pass) a credit card posting a fee (入账境外交易手续费人民币0.33元，原交易：GOOGLE…USD2.99) is
+    # read by the original transaction's figure, as a credit (a named gap): with 入账 unknown, as a debit
+    "rci-12",
 }
 
 

@@ -116,19 +116,25 @@ def tails_with_role(s: str) -> tuple[str | None, str | None, str]:
     the direction, may take such a tail as the own one.
     """
     own: str | None = None
+    mine: str | None = None
     other: str | None = None
     role = ""
     for digits, kind in _classified(s):
-        if kind:
+        if kind == "mine":
+            mine = mine or digits
+        elif kind:
             if other is None:
                 other, role = digits, kind if kind in ("payer", "payee", "to") else ""
         else:
             own = own or digits
-    return own, other, role
+    # (对方户名：李秀英，账号尾号：8831，您尾号240账户汇兑来账: the tail the text calls the holder's
+    # outranks one named with no role)
+    return mine or own, other, role
 
 
 def _classified(s: str) -> list[tuple[str, str]]:
-    """Every tail in `s` with its kind: "" (the holder's), "payer", "payee", "to", "subject", "role"."""
+    """Every tail in `s` with its kind: "" (the holder's), "mine" (the holder's, said so: 您尾号…), "payer",
+    "payee", "to", "subject", "role"."""
     out: list[tuple[str, str]] = []
     own: str | None = None
     for m in TAIL.finditer(s):
@@ -158,7 +164,9 @@ def _classified(s: str) -> list[tuple[str, str]]:
             # 张*向尾号1349账户转入: a third party pays, so the account it pays into is the holder's
             third_party = own is None and _THIRD_PARTY_SUBJECT.search(subject) and "您" not in subject
             kind = "" if third_party else "to"
+        if not kind and _OWN_BEFORE.search(before[-8:]):
+            kind = "mine"
         out.append((digits, kind))
-        if not kind:
+        if kind in ("", "mine"):
             own = own or digits
     return out

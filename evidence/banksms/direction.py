@@ -35,13 +35,16 @@ _PAID_TOWARDS = re.compile(r"(?:对|为|向)[^,。;]{0,8}?(?:白条|花呗|借�
 # money from the holder's own wallet to the holder's own card or balance (余额宝转出到银行卡, 零钱通转出至
 # 指定账户, 余额宝转出到余额): like 提现, money INTO the card or balance, whatever 转出 the line says
 # (a bank's own wallet products too: 招商银行 朝朝宝, and any X宝 of a bank or a platform)
-_WALLETS = (r"(?:零钱通?|余额宝|余利宝|钱包余额|小金库|理财通|零钱宝|活期宝|余额理财|朝朝宝|朝朝盈"
+_WALLETS = (r"(?:零钱通?|余额宝|余利宝|钱包余额|小金库|理财通|零钱宝|活期宝|余额理财|朝朝宝|朝朝盈|小荷包"
             r"|(?<!支付)[\u4e00-\u9fff]{1,2}宝)")
 _WALLET_TO_CARD = re.compile(
     rf"(?:从|由)?{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)(?:[^,。;\n]|(?<=\d),(?=\d)){{0,16}}(?:至|到)"
     r"[^,。;\n]{0,16}(?:账户|银行卡|卡|余额(?!宝))"
     # an app's card: 小金库转出到账 / 转出金额 10,000.00元 / 到账银行卡 建设银行(2281)
-    rf"|{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)[\s\S]{{0,80}}?到账(?:银行卡?|账户|卡)")
+    rf"|{_WALLETS}[^,。;\n]{{0,4}}(?:转出|提现)[\s\S]{{0,80}}?到账(?:银行卡?|账户|卡)"
+    # a wallet's own card: 小荷包“家庭备用金” / 你已成功转出¥1,000.00至账户余额
+    rf"|^[^\n]{{0,4}}{_WALLETS}[^\n]{{0,12}}\n[^\n]{{0,8}}(?:转出|提现)(?:[^,。;\n]|(?<=\d),(?=\d)){{0,16}}?(?:至|到)"
+    r"(?:账户|支付宝|零钱)?余额(?!宝)")
 # A top-up completed on the holder's wallet or platform account, in that account's own notice (您的
 # 账号…完成3000元充值, 零钱充值成功): money INTO it. In a bank card's notice (a 卡 named) a top-up is
 # what the card paid for elsewhere, read by the card's own words (支出, 消费).
@@ -92,8 +95,14 @@ def _reversal(part: str) -> Decision | None:
         return None
     for m in found:
         # the movement undone may stand before its figure: 支出260.00元交易已撤销 is 支出撤销
-        before = _UNDONE_FIGURE.sub("", part[max(0, m.start() - 30): m.start()])[-8:]
+        told = part[max(0, m.start() - 30): m.start()]
+        before = _UNDONE_FIGURE.sub("", told)[-8:]
         if _REVERSES_IN.search(before):
+            if m.group(0) == "撤销" and before != told[-8:] and re.search(r"交易|业务", told[-12:]):
+                # 转入人民币300.00元的交易已撤销: a credit told as cancelled - taken back after it posted,
+                # or before: shown for review, never a guessed debit (冲正, the bank's correction, posts
+                # the debit: 存入80.00元交易已冲正 is money out)
+                return Decision(None, "conflict", (before.strip() + m.group(0),))
             return Decision(OUT, "reversal", (before.strip() + m.group(0),))
         if _REVERSES_OUT.search(before):
             return Decision(IN, "reversal", (before.strip() + m.group(0),))
@@ -387,7 +396,7 @@ def _minus(s: str, money: Money, own_credit_card: bool) -> Decision:
 # 成功 12.00, 还本息共1,000元, 境外网上交易当地币30.00): the transaction's own words, no verb.
 _GOVERNED = re.compile(r"(?:已|已经)?(?:成功|完成)|交易|业务|金额|共计|合计|总计|[共计为约的了]|本息|当地币|人民币|"
                        # the verb's object: 支付京东订单1,049.00元, 无感支付停车费12.00元
-                       r"[\u4e00-\u9fff]{0,8}?(?:订单|账单|货款|会员|费)|"
+                       r"[\u4e00-\u9fff]{0,8}?(?:订单|账单|货款|会员|费)|AA款|"
                        + "|".join(sorted((c for c in CURRENCY_AFTER if c != "€"), key=len, reverse=True)))
 # the weak words that name a way of paying, which a movement either way can go through
 _CHANNEL = re.compile(r"(?:快捷|网上|网银|无卡|在线|网络|境外|手机)?(?:支付|付款|交易)|快付")

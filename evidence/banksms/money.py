@@ -53,7 +53,12 @@ _LABELS = (
                            r"|(?<![a-z])(?:(?:avl\.?|available|a/c|acct|ledger)\s*)?bal(?:ance)?\.?\s*(?:is|:|of)?\s*$",
                            re.IGNORECASE)),
     # a credit line, a transaction limit (单笔限额5000元), a direct debit's cap (扣款上限3,000.00元/月)
-    ("limit", re.compile(r"(?:额度|限额|上限|封顶)[^,。;\d]{0,6}$")),
+    # (and a banknote's face value: 发现假币1张（面额100元）)
+    ("limit", re.compile(r"(?:额度|限额|上限|封顶)[^,。;\d]{0,6}$|(?:面额|面值)\s*[为:：]?\s*$"
+                         # a price per period: 首月6元，次月起每月25元 (an auto-renewal's terms)
+                         r"|(?:首月|首期|次月起?|每月|每季度?|每年)\s*(?:仅|只需|为|:)?\s*$")),
+    # what a medical insurance fund paid (统筹基金支付9,512.50元): the fund's money, not the holder's
+    ("covered", re.compile(r"(?:统筹(?:基金)?|基金|医保)(?:支付|记账)\s*[:：]?\s*$")),
     # what is still owed or left after it (剩余贷款本金为443750.00元, 尚欠), not what moved
     ("remaining", re.compile(r"(?:剩余|尚欠|未还)[^,。;\d]{0,8}?(?:为|是|:)?\s*(?:人民币|RMB)?\s*$", re.IGNORECASE)),
     # 最低还款额, 最低应还 (a bill's minimum payment, not its total)
@@ -132,6 +137,7 @@ def prepare(text: str) -> str:
     return _BRACKETED.sub(r"\1", _TYPO_COMMA.sub(",", _TYPO_POINT.sub(r"\1.", text)))
 
 
+_GIVEN_BACK = re.compile(r"\s*元?\s*(?:已|已经)?(?:原路)?(?:退回|退还|返还)")
 _PER_PERIOD = re.compile(r"\s*/\s*(?:月|年|季|周|天|日|次|期)")
 _CODE_AFTER = re.compile(r"\s*[(（]\s*([A-Za-z]{3})\s*[)）]")
 _CODES = frozenset(CURRENCY_BEFORE.values())
@@ -143,6 +149,12 @@ def find(s: str) -> list[Money]:
         start = m.start("pre") if m.group("pre") else (m.start("sign") if m.group("sign") else m.start("num"))
         after = s[m.end("num"): m.end("num") + 3]
         before = s[max(0, start - 14): start]
+        if (wan := _TEN_THOUSANDS.match(s, m.end("num"))) is not None and not m.group("sign") and (
+                m.group("pre") or _MOVED_BEFORE.search(before) or _MOVED_AFTER.match(s, wan.end())):
+            # 转出人民币1万元整, 跨行汇入1.5万元, 快贷3万元已发放: a movement's figure in 万元
+            value = Decimal(m.group("num").replace(",", "")) * 10000
+            out.append(Money(value, "", "CNY", _label(before), True, start, wan.end(), s[start: wan.end()]))
+            continue
         if _NOT_MONEY_AFTER.match(after):
             continue  # a date, a time, a count, or 5万元 in an advertisement
         pre, post = m.group("pre"), m.group("post")
@@ -150,11 +162,9 @@ def find(s: str) -> list[Money]:
         signed = bool(m.group("sign")) and re.search(r"\.\d{2}$", m.group("num")) is not None
         if _IDENTIFIER_BEFORE.search(before) and not pre and not post and not signed:
             continue
-        label = "plain"
-        for name, pattern in _LABELS:
-            if pattern.search(before):
-                label = name
-                break
+        label = _label(before)
+        if label == "remaining" and _GIVEN_BACK.match(s, m.end("post") if post else m.end("num")):
+            label = "plain"  # 红包未被领完，剩余¥35.20已退回至余额: what is left is what came back
         if _PER_PERIOD.match(s, m.end("post") if post else m.end("num")):
             label = "limit"  # 扣费金额 ￥25.00/月: a price per month, not what moved
         if label in ("plain", "amount", "fee") and (_PART.match(s[_clause_start(s, start): start])
@@ -179,7 +189,48 @@ def find(s: str) -> list[Money]:
         if not sign and re.match(r"-(?![\d.])", s[end: end + 2]):
             sign, end = "-", end + 1  # 交易金额RMB1,000.00- 余额…: a minus written after the figure
         out.append(Money(value, sign, currency, label, marked, start, end, s[start:end].strip()))
-    return out
+    for c in _CAPITAL.finditer(s):  # 人民币贰仟叁佰肆拾伍元陆角柒分, 壹拾万元整
+        written = _capital_value(c.group("yuan"), c.group("jiao"), c.group("fen"))
+        if written and not any(x.start <= c.start() < x.end or c.start() <= x.start < c.end() for x in out):
+            before = s[max(0, c.start() - 14): c.start()]
+            out.append(Money(written, "", "CNY", _label(before), True, c.start(), c.end(), c.group(0)))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _label(before: str) -> str:
+    """What the words right before a figure say it is (_LABELS), "plain" when none."""
+    return next((name for name, pattern in _LABELS if pattern.search(before)), "plain")
+
+
+# 1.5万元, 3万元整: a figure in ten thousands, taken as a movement's only beside a movement's word
+_TEN_THOUSANDS = re.compile(r"\s*万\s*(?:元|人民币)\s*整?")
+_MOVED_BEFORE = re.compile(r"(?:转出|转入|汇入|汇出|存入|支出|收入|支取|取款|取现|消费|付款|支付|借款|贷款|快贷|放款|"
+                           r"发放|到账|入账|提取|还款|金额)[^,。;，；\d]{0,6}$")
+_MOVED_AFTER = re.compile(r"[^,。;，；\d]{0,2}已(?:于[^,。;，；]{0,12})?"
+                          r"(?:发放|放款|到账|入账|转入|存入|汇入|转出|支付|扣款)")
+# capital numerals (大写), as a counter's receipt or a large transfer's notice writes them
+_CAPITAL_DIGITS = {"零": 0, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_CAPITAL_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
+_CAPITAL = re.compile(r"(?:人民币)?(?P<yuan>[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+)[元圆]"
+                      r"(?:(?P<jiao>[零壹贰叁肆伍陆柒捌玖])角)?(?:(?P<fen>[壹贰叁肆伍陆柒捌玖])分)?整?")
+
+
+def _capital_value(yuan: str, jiao: str | None, fen: str | None) -> Decimal | None:
+    """壹拾万 -> 100000, 贰仟叁佰肆拾伍 -> 2345 (with 角 and 分 as tenths and hundredths)."""
+    total = section = number = 0
+    for ch in yuan:
+        if ch in _CAPITAL_DIGITS:
+            number = _CAPITAL_DIGITS[ch]
+        elif ch in _CAPITAL_UNITS:
+            section += (number or 1) * _CAPITAL_UNITS[ch]
+            number = 0
+        else:  # 万, 亿
+            total += (section + number) * (10000 if ch == "万" else 100000000)
+            section = number = 0
+    value = Decimal(total + section + number)
+    value += Decimal(_CAPITAL_DIGITS[jiao]) / 10 if jiao else 0
+    value += Decimal(_CAPITAL_DIGITS[fen]) / 100 if fen else 0
+    return value or None
 
 
 def bare_after_verb(s: str, monies: list[Money], verbs: str) -> list[Money]:
