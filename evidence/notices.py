@@ -574,6 +574,10 @@ def _unlinked(s: str) -> str:
     return _LINKED.sub(lambda m: "_" * len(m.group(0)), s)
 
 
+# charges only a credit card's account is posted (a late fee, revolving interest, an over-limit fee)
+_CARD_ONLY_CHARGE = re.compile(r"滞纳金|循环利息|超限费|透支利息")
+
+
 def _own_credit_card(s: str, tail: str | None) -> bool:
     """Is the holder's account in this notice a credit card (or a loan: a debt account)? The account
     noun that heads the own tail decides: `尾号2412的信用卡`, `信用卡6706`, `您0059的信用卡`, `尾号0123的借款`
@@ -581,6 +585,8 @@ def _own_credit_card(s: str, tail: str | None) -> bool:
     account and its linked card) are not."""
     cc = lexicon.get().credit_card
     s = _unlinked(s)
+    if _CARD_ONLY_CHARGE.search(s) and not _DEBIT_ACCOUNT.search(s):
+        return True  # 广发卡…入账滞纳金人民币64.33元: only a credit card is charged so
     if _CREDIT_LEFT.search(s) and not _DEBIT_ACCOUNT.search(s):
         return True  # 目前可用额度为人民币1559.79元: what is left of a credit line, on no deposit account
     if tail is None:
@@ -617,7 +623,7 @@ def _settled(s: str, main: money.Money, monies: list[money.Money]) -> money.Mone
         line = between.rsplit("\n", 1)[-1]  # a card's field line below the foreign figure's
         if re.search(r"[。;；!?！？]", between) or len(between) > 16 or (line != between and len(line) > 8):
             break
-        if _SETTLED_BEFORE.search(line):
+        if _SETTLED_BEFORE.search(line) and "余额" not in line:  # (余额折合人民币…: the balance in yuan)
             return dataclasses.replace(m, marked=True)
     return main
 

@@ -119,6 +119,17 @@ inside the account; two cash withdrawals booked; 对方已收款; a partner's de
 小荷包转出至账户余额, the one credit read as a debit; a credit told as cancelled, 转入…的交易已撤销),
 fixed as classes but one (DEBIT_BY_DESIGN: WeChat's 对方已收款 is the project's reading of a transfer
 the holder sent). 839/867 after them.
+
+A fifteenth round the same day: (cq) 105 credit cards from the card's own side (fees, interest,
+overpayments), (ct) 106 of an elderly person's phone, (cu) 106 of gig and platform workers, (cv) 114
+carriers' wallets and prepaid 话费, (cw) 114 payroll and HR money, (cx) 100 other telecom-fraud kinds
+(刷单, 安全账户, fake investment), (cy) 108 debt collection and disputes, (cz) 118 of 2015 in the provinces
+where many JD.com shoppers lived. Read once at c193627: 787/871 (90.4 %) - cq 89/105, ct 102/106, cu
+90/106, cv 83/114, cw 106/114, cx 98/100, cy 102/108, cz 117/118 - with 2 spurious debits (an overpayment
+balance read by 抵扣's 扣, fixed; a card push 交易类型：信用卡还款 read as the paying card's debit, which the
+helper took for the credit card's - kept by the project's rule, DEBIT_BY_DESIGN). Most of the rest are
+carriers' 话费 balances and platforms' own messages, outside what the reader counts (BY_DESIGN). 797/871
+after the fixes.
 """
 
 from __future__ import annotations
@@ -133,6 +144,8 @@ from tests.test_banksms_ninth import read
 
 AUDIT = Path(__file__).resolve().parent / "data" / "bank_sms_audit"
 
+# a carrier's message about the phone's 话费 balance (10086, 10010, 10000, 10099, 阿里通信): no money account
+_CARRIER = "a carrier's message about the phone's 话费 balance: no money account of a claim"
 # id -> why the reading differs from the helper's label, by the project's rules
 BY_DESIGN = {
     # a repayment of a credit product that names no account of the holder's that paid (or a wallet):
@@ -328,12 +341,66 @@ BY_DESIGN = {
     "rco-81": "the holder's 跨行汇款 returned (户名不符被退回): read by its return words, money in",
     "rco-108": "转存定期，活期支出: the holder's own current into time deposit",
     "rcp-47": "定期兑付本息…转入活期: the holder's time deposit paid into his current account, read as money in",
+    # the fifteenth round
+    "rcq-9": "信用卡溢缴款…转出至您尾号*3358的借记卡: read as money into the debit card it reached",
+    "rcq-26": "信用卡现金分期款…转入您尾号0447的借记卡: read as money into the debit card 0447 (the card it reached)",
+    "rcq-34": "信用卡第3期分期手续费…已入账: an instalment plan's posting, read as the plan",
+    "rcq-52": "消费日元12,800，折合人民币约627元: the yuan is the amount",
+    "rcq-63": "龙卡 本期分期手续费…已计入账单: an instalment plan's posting, read as the plan",
+    "rct-32": "WeChat 退款通知…退回中国银行储蓄卡: a refund issued to the holder, money in by the labels",
+    "rct-35": "a utility's (【国网浙江电力】) message about a bank's 代扣: the utility's, not the bank's",
+    "rct-67": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "rcu-78": "PSBC 提现金额: money in (SCHEMA and the corrected corpus label)",
+    "rct-106": "跨行转账20,000.00元，已退回: the holder's transfer come back, read by its return words, money in",
+    "rcu-98": "收到转账10,000.00元，因对方操作失误，请…退还: the money did arrive, money in",
+    "rcv-87": "消费USD45.99，约合人民币333.12元: the yuan is the amount",
+    "rcv-97": "a shop's (【美团】) refund message: the shop's, not the bank's",
+    "rcv-43": "甜橙借钱 repaid (提前结清), no paying account named: review (repayment_account_unknown)",
+    "rcv-44": "橙分期订单已放款…已支付给商户 (a purchase on instalments paid to the merchant): read as the plan",
+    "rcv-54": "a wallet's (【沃钱包】) promotion reward: an advert's figure",
+    "rcw-39": "an employer's (【鼎晟科技】) payslip (应发…实发): the employer's message, not the bank's",
+    "rcw-40": "an employer's (【远航物流人事】) payslip: the employer's message",
+    "rcw-46": "a salary-advance app's (【工薪宝】) message: the app's, not the bank's",
+    "rcw-50": "a court's (【…人民法院】) notice of 执行款 paid out: the court's message",
+    "rcw-71": "【企业微信】's payslip naming no account: the employer's message",
+    "rcw-72": "an employer's (【华锦集团】) year-end bonus slip: the employer's message",
+    "rcy-27": "借呗 repaid, no paying account named: review (repayment_account_unknown)",
+    "rcy-93": "【360借条】 您已成功还款…借款已全部结清: the loan's own notice: money into the loan (by rule)",
+    "rcu-7": "a gig platform's (【蜂鸟众包】) payout message: the platform's, not the bank's",
+    "rcu-8": "a gig platform's (【滴滴出行】) payout message: the platform's",
+    "rcu-10": "a platform's (【货拉拉】) deposit returned 预计3-7个工作日到账: the platform's message",
+    "rcu-12": "a platform's (【货拉拉】) fine from the driver's platform balance: the platform's message",
+    "rcu-13": "a platform's (【快狗打车】) membership fee: the platform's message",
+    "rcu-14": "a platform's (【闪送】) withdrawal refused: the platform's message",
+    "rcu-15": "a platform's (【滴滴出行】) insurance deducted from earnings: the platform's message",
+    "rcu-20": "a marketplace's (【抖店】) settlement to a seller: the marketplace's message",
+    "rcu-21": "a marketplace's (【拼多多】) deposit paid: the marketplace's message",
+    "rcu-22": "a marketplace's (【拼多多商家后台】) deduction from a seller's deposit: the marketplace's message",
+    "rcu-42": "a platform's (【美团】) loan paid out to the card: the platform's message",
+    "rcv-1": _CARRIER,
+    "rcv-2": _CARRIER,
+    "rcv-3": _CARRIER,
+    "rcv-4": _CARRIER,
+    "rcv-5": _CARRIER,
+    "rcv-6": _CARRIER,
+    "rcv-7": _CARRIER,
+    "rcv-8": _CARRIER,
+    "rcv-9": _CARRIER,
+    "rcv-10": _CARRIER,
+    "rcv-12": _CARRIER,
+    "rcv-13": _CARRIER,
+    "rcv-14": _CARRIER,
+    "rcv-19": _CARRIER,
+    "rcv-23": _CARRIER,
+    "rcv-24": _CARRIER,
 }
 # the project's own reading is a debit where the helper labelled no movement: each with its reason
 DEBIT_BY_DESIGN = {
     "rcm-3": "WeChat's 转账已被接收 / 对方已收款 ¥2,000.00 is the only WeChat Pay notice of a transfer the holder "
              "sent (tests/test_banksms_classes.py: 对方已收款 is out); a bank's notice of the same money is "
              "paired with it downstream (evidence/movements.py) and not counted twice",
+    "rcq-86": "a card's push 交易类型：信用卡还款 / 卡号：****5127 is the paying card's (a credit card's own notice of "
+              "money in says 还款 or 还款入账): 信用卡还款 names the card paid to, as in a debit card's list - out",
 }
 KNOWN_GAPS = {
     "rc-15": "余额宝收益 card (昨日收益 +0.87元) names no account: read as nothing",
@@ -394,6 +461,28 @@ KNOWN_GAPS = {
     "rcm-28": "你的伙伴林**向小荷包“旅行基金”存入¥500.00 (a shared pocket): read as money in",
     "rcm-36": "转账到卡失败…资金已退回账户余额: review, not the return",
     "rco-84": "a securities company's (【国泰君安】) notice of its fund account: not read",
+    "rcq-4": "中信卡…年费人民币200.00元已…减免返还: the fee's figure is not read as the money returned",
+    "rcq-11": "积分兑换刷卡金人民币50.00元已…入账: read as a statement, not a credit",
+    "rcq-42": "信用卡利息人民币23.40元已冲正: read as nothing, not the interest given back",
+    "rcq-79": "信用卡账务调整：借方调整人民币15.00元: review",
+    "rcq-81": "信用卡…消费HKD1,280.00，请以账单金额为准: read as a bill",
+    "rcq-87": "a card's push 交易类型：年费 / 交易金额：RMB300.00: review, not the fee charged",
+    "rcu-17": "【淘宝】 退款¥59.00已从您的支付宝账户退还给买家 (a seller refunding): review",
+    "rcu-31": "WeChat 收款到账通知 / 今日第3笔收款 ¥56.00: read as nothing",
+    "rcv-25": "号码已销户，账户余额32.80元已退至您尾号1460的银行卡: review without the amount (a balance's figure)",
+    "rcv-27": "翼支付余额为189****2270充值话费99.80元: review",
+    "rcv-30": "翼支付 好友给您发了一个红包88.88元，已存入您的翼支付余额: read as an advert",
+    "rcv-33": "翼支付 退款200.00元已退回至您的翼支付账户: review",
+    "rcv-46": "【和包支付】 (not in the institutions table) 为136****5521充值话费…实付99.50元: read as nothing",
+    "rcv-48": "【和包支付】 交通卡充值50.00元成功: read as nothing",
+    "rcv-49": "【和包支付】 您已向王*转账1,500.00元: read as nothing",
+    "rcv-53": "【联通支付】 沃钱包提现…已转入您尾号8127的银行卡: read as nothing",
+    "rcv-63": "支付宝 为150****3392充值话费100元，实付99.80元: review",
+    "rcx-18": "中信卡…完成一笔快捷支付交易,金额为RMB2,000.00 (农业银行's frame, no sign): review, not the debit",
+    "rcy-21": "信用卡争议交易已受理，我行已为您临时贷记…: review (pending), not the provisional credit",
+    "rcy-22": "原临时贷记款项2,460.00元已…扣回: review, not the debit",
+    "rcy-42": "发生冲正交易，原…代扣还款1,320.00元已冲回: review, not the money back",
+    "rcz-80": "WeChat 微信转账 / 已收钱 / ￥800.00 (the payee's card): review, not money in",
 }
 
 
@@ -413,13 +502,13 @@ def _lines(name: str) -> list[tuple[str, str, str, str, str, str, str]]:
 
 
 PARTS = [*"abcdefghijklmnopqrstuvwxyz", *(f"a{c}" for c in "abcdefghijklmnoqrstwxyz"),
-         *(f"b{c}" for c in "abcdefghijklmnop"), *(f"c{c}" for c in "abcdefghijklmnop")]
+         *(f"b{c}" for c in "abcdefghijklmnop"), *(f"c{c}" for c in "abcdefghijklmnopqtuvwxyz")]
 LINES = [line for part in PARTS for line in _lines(f"blind-{part}.tsv")]
 _WAY = {Direction.CREDIT: "in", Direction.DEBIT: "out", None: "none"}
 
 
 def test_the_audit_sets_are_whole() -> None:
-    assert len(LINES) == 8536 and len({x[0] for x in LINES}) == 8536
+    assert len(LINES) == 9407 and len({x[0] for x in LINES}) == 9407
     wants = [x[3] for x in LINES]
     assert wants.count("in") >= 600 and wants.count("out") >= 600 and wants.count("none") >= 500
 

@@ -266,9 +266,41 @@ ROUND_FOURTEEN = [
      "。", "12366", "none", None),
 ]
 
+# ---- the fifteenth blind round (sets cq-cz): variants of the classes its lines showed --------------------
+ROUND_FIFTEEN = [
+    # rcq-5, rcq-6, rcq-75: a late fee, revolving interest, an over-limit fee posted - only a credit card's
+    ("【广发银行】您尾号1234广发卡08月06日入账滞纳金人民币35.00元，请及时还款。", "95508", OUT, "35.00"),
+    ("【兰州银行】您尾号1234信用卡于08月02日入账超限费人民币8.00元。", "96799", OUT, "8.00"),
+    # rcq-65: an overpayment balance stated; 抵扣 deducts nothing from the account
+    ("【中国银行】您尾号1234的信用卡账户当前有溢缴款人民币20.00元，可用于抵扣后续消费。", "95566", "none", None),
+    # rcw-101: a later sentence says this very movement was reversed - review, whichever way it went
+    ("【邮储银行】25年06月10日09:05您尾号1234账户代发工资金额3,000.00元，余额3,100.00元。该笔交易已于09:31冲正。",
+     "95580", "review", "3000.00"),
+    ("【工商银行】您尾号1234卡6月10日09:05支出(网上银行)500.00元，余额100.00元。该笔交易已于09:31撤销。", "95588",
+     "review", "500.00"),
+    # (a refund whose later sentence confirms it stays money in)
+    ("您的一卡通1234于07月03日20:44 POS消费撤销人民币120.00元，该笔款项已退回。[招商银行]", "95555", IN, "120.00"),
+    # rcx-30: a balance in yuan after a spend abroad is no settlement of it
+    ("您尾号1234卡4月19日10:21境外消费支出(POS消费)USD50.00，余额折合人民币800.00元。【工商银行"
+     "】", "95588", OUT, "50.00"),
+    # rcw-74: 福利费 paid by an employer is a payment, not an advert
+    ("【中国农业银行】您尾号1234账户01月24日09:12完成代发福利费交易人民币500.00，余额600.00。", "95599", IN, "500.00"),
+    # rcy-24: a repayment asked for by a date
+    ("【华夏银行】您申请的信用卡分期还款方案已审批通过，需于2024年10月20日前还款5,000.00元。", "95577", "none", None),
+    # rcu-60: what the holder bought (购买的理财产品) is no purchase in this notice
+    ("【泉州银行】您尾号1234账户购买的理财产品已于04月10日到期兑付本息10,150.00元，余额10,200.00元。", "96312", IN,
+     "10150.00"),
+    # rcx-18: 农业银行's unsigned frame in another bank's quick payment - review, never money in
+    ("【中信银行】您尾号1234的中信卡于04月13日01:22在支付宝-某公司完成一笔快捷支付交易,金额为RMB800.00。",
+     "95558", "review", "800.00"),
+    # rcv-75: a reversal that explains the failure it names
+    ("【长沙银行】您尾号1234账户于04月09日09:50发生冲正交易，金额+100.00元，余额200.00元（原ATM取款交易失败）。",
+     "96511", IN, "100.00"),
+]
+
 ROUND_THIRTEEN = (OTHERS_ACCOUNT + LOAN_TO_THIRD_PARTY + NOT_YET_MOVED + PAID_ON_BEHALF + INVOICES
                   + LOAN_REPAID_FROM_CARD + BARE_FIGURES + SECURITIES_TRANSFERS + VERBS + NOT_DONE
-                  + SEVERAL_MOVEMENTS + ROUND_FOURTEEN)
+                  + SEVERAL_MOVEMENTS + ROUND_FOURTEEN + ROUND_FIFTEEN)
 
 
 @pytest.mark.parametrize(("body", "sender", "way", "amount"), ROUND_THIRTEEN, ids=lambda v: str(v)[:24])

@@ -381,6 +381,9 @@ _VERB_UNKNOWN_LEFT = {
     # (fifteenth pass) a credit card posting a fee (入账境外交易手续费人民币0.33元，原交易：GOOGLE…USD2.99) is
     # read by the original transaction's figure, as a credit (a named gap): with 入账 unknown, as a debit
     "rci-12",
+    # 入账6,800.00元…摘要：代发工资冲正 (a reversal of a reversal: the salary back in): with 入账 unknown, the
+    # summary's 代发工资冲正 - a payroll taken back - is the only word left, and says money out
+    "rcw-57",
 }
 
 

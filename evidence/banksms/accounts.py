@@ -55,6 +55,7 @@ TAIL = re.compile(
     r"|(?i:\bending(?:\s+(?:in|with))?\s*:?\s*)(?P<e>\d{3,4})\b"
     r"|(?i:\b(?:a/c|acct|account|card)\s*(?:no\.?\s*)?(?:x{2,}|\*[*\-x]*))\s?(?P<f>\d{3,4})\b"  # a/c ***-***-*2286
     r"|(?i:\byour\s+account\s+)(?P<v>\d{4})\b"  # CMB: Your account 8806 has been debited
+    r"|(?:账户|账号|卡号)\s*[:：]?\s*(?:\*{3,4}\s*){1,3}(?P<w>\d{4})(?!\d)"  # 账户：**** **** 6120
     r"|(?i:\bcard\s*[(（])\s*(?P<k>\d{4})\s*[)）]"  # Debit Card(6122)
 )
 # Words right before a tail that make it the other party's.
@@ -151,7 +152,8 @@ def _classified(s: str) -> list[tuple[str, str]]:
         kind = ""
         if own is not None and _PAY_INTO_BEFORE.search(before):
             kind = "to"  # 您尾号1234账户转入尾号5678账户: the holder pays into another account
-        elif _SUBJECT_OF_TO_YOU.match(s[m.end(): m.end() + 30]):
+        elif _SUBJECT_OF_TO_YOU.match(s[m.end(): m.end() + 30]) and not _OWN_BEFORE.search(before[-8:]):
+            # (您尾号0927的储蓄卡…向您发放工资: the card the text calls the holder's is not the payer)
             kind = "subject"  # 何*账户0807向您…: the payer's account
         elif _OWN_LABEL.search(before):
             kind = ""

@@ -279,7 +279,7 @@ _SIGNED_FRAME = re.compile(r"(?<!预授权)完成[^。;]{0,24}交易\s*(?:人民
 
 
 # 完成代扣交易: a debit word inside 农业银行's frame, whose missing minus would say money in
-_FRAME_DEBIT = re.compile(r"代扣|扣款|扣费|消费|取款|取现|支出|转出|汇出|缴费")
+_FRAME_DEBIT = re.compile(r"代扣|扣款|扣费|消费|取款|取现|支出|转出|汇出|缴费|快捷支付|网上支付|网银支付")
 _BOOKED_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?<!未)(?<!无)(?<!合计)(?<!累计)(收入|支出)\s*$")
 
 
@@ -300,7 +300,7 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
             # 完成代扣交易人民币99.00, 撤销代付交易人民币300.00: the words say money out where the frame's
             # missing minus says in - shown for review, never guessed either way
             return Decision(None, "conflict", words + named.words)
-        return Decision(IN, "sign", words)
+        return _undone_later(Decision(IN, "sign", words), s, money)
     text = _blank_conditions(mask_roles(s), money)
     c_left, c_right = _window(text, money.start, money.end, _CLAUSE_END)
     s_left, s_right = _window(text, money.start, money.end, _SENTENCE_END)
@@ -343,7 +343,8 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         decided = _at(part, raw, own_credit_card=own_credit_card, paying_someone=paying_someone, skip=skip,
                       silent=tuple((a - left, b - left) for a, b in silent))
         if decided is not None:
-            return _undone(decided, windows[2][0]) if n < 2 else decided  # 2: the sentence, brackets blanked
+            decided = _undone(decided, windows[2][0]) if n < 2 else decided  # 2: the sentence, brackets blanked
+            return _undone_later(decided, s, money)
     if (fee := _SENDERS_FEE.search(mask_roles(s))) is not None:
         # 跨行汇款人民币10,000.00元，手续费人民币5.00元: a bare transfer the holder paid a fee on is his own
         # (a bank charges the sender; a transfer received costs nothing, and one from abroad says 汇入)
@@ -560,6 +561,21 @@ _NOT_YET = re.compile(r"将|会|可|如|若|需|要|预计|申请|以便|才能"
 # the bank holding a transfer it could not deliver (因收款账户状态异常已挂账处理): it may come back
 _HELD_BACK = re.compile(r"(?<!解)挂账")
 _ORIGINAL_HOLD = re.compile(r"原(?:预授权|冻结)[^,，。;；]*")
+
+
+# 代发工资金额3,962.17元，余额4,015.02元。该笔交易已于09:31冲正: a later sentence saying this very
+# movement was reversed or cancelled
+_UNDONE_LATER = re.compile(r"(?:该笔|此笔|本笔|上述)(?:交易|款项|资金|业务)?(?:已|已于[^。;]{0,14}?|已经)(?:被)?"
+                           r"(?:冲正|撤销|冲回)")
+
+
+def _undone_later(found: Decision, s: str, money: Money) -> Decision:
+    """`found`, or undecided (review) when a later sentence says this movement was reversed: the money
+    may be back, either way (never a guessed count)."""
+    if (found.direction is None or found.basis in ("reversal", "return")  # (itself a reversal or refund)
+            or (later := _UNDONE_LATER.search(s, money.end)) is None):
+        return found
+    return Decision(None, "conflict", (*found.words, later.group(0)))
 
 
 def _undone(found: Decision, sentence_: str, whole: str | None = None) -> Decision:
