@@ -189,7 +189,7 @@ def find(s: str) -> list[Money]:
         if not sign and re.match(r"-(?![\d.])", s[end: end + 2]):
             sign, end = "-", end + 1  # 交易金额RMB1,000.00- 余额…: a minus written after the figure
         out.append(Money(value, sign, currency, label, marked, start, end, s[start:end].strip()))
-    for c in _CAPITAL.finditer(s):  # 人民币贰仟叁佰肆拾伍元陆角柒分, 壹拾万元整
+    for c in (_CAPITAL.finditer(s) if not _CAPITAL_CHARS.isdisjoint(s) else ()):  # 人民币贰仟叁佰肆拾伍元陆角柒分
         written = _capital_value(c.group("yuan"), c.group("jiao"), c.group("fen"))
         if written and not any(x.start <= c.start() < x.end or c.start() <= x.start < c.end() for x in out):
             before = s[max(0, c.start() - 14): c.start()]
@@ -211,6 +211,7 @@ _MOVED_AFTER = re.compile(r"[^,。;，；\d]{0,2}已(?:于[^,。;，；]{0,12})?
 # capital numerals (大写), as a counter's receipt or a large transfer's notice writes them
 _CAPITAL_DIGITS = {"零": 0, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
 _CAPITAL_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
+_CAPITAL_CHARS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")  # (most texts hold none: the pattern is not run)
 _CAPITAL = re.compile(r"(?:人民币)?(?P<yuan>[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+)[元圆]"
                       r"(?:(?P<jiao>[零壹贰叁肆伍陆柒捌玖])角)?(?:(?P<fen>[壹贰叁肆伍陆柒捌玖])分)?整?")
 
