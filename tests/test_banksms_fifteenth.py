@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from evidence.model import Direction
 from tests.test_banksms_ninth import IN, OUT, outcome, read
 
 # ---- the money is someone else's: a child's, a ward's, a 亲属卡's giver's ---------------------------
@@ -311,3 +312,27 @@ def test_each_class(body: str, sender: str, way: object, amount: str | None) -> 
     else:
         assert outcome(n) == way, n
         assert n.amount == Decimal(str(amount)), n
+
+
+# ---- through the timeline: what the claimant's totals count, and what the chronology says ----------------
+def test_the_new_readings_reach_the_totals_and_the_chronology() -> None:
+    """Built by the real SMS event builder and timeline (as every SMS source is): two debits told in one
+    message are counted as their sum and quoted figure by figure; money in and out in one message, a
+    child's account and a transfer only accepted are shown for review with their reason and counted
+    nowhere."""
+    from tests.test_banksms_balance import _by_locator, build
+
+    tl = build([
+        (30, "【兴业银行】您尾号4410账户03月18日20:12快捷支付支出88.00元，20:15快捷支付支出1,200.00元，余额312.56元。"),
+        (31, "【长沙银行】您尾号8812账户03月18日20:31转入20,000.00元；20:33转出19,998.00元（收款方：刘*），"
+             "余额3,120.27元。"),
+        (32, "【宁波银行】您监护的子女账户尾号0912于03月18日20:32消费支出58.00元（校园超市），账户余额441.00元。"),
+        (33, "您的跨行汇款交易已受理，金额人民币5,000.00元，收款人张*，请留意账户变动。【中国银行】"),
+    ])
+    summed, both_ways, child, accepted = (_by_locator(tl, f"sms[{i}]") for i in range(1, 5))
+    assert summed.direction is Direction.DEBIT and summed.amount == Decimal("1288.00")
+    assert summed.details["amount_text"] == "88.00元 + 1,200.00元"
+    for e, why in ((both_ways, "方向相反"), (child, "不是本人的"), (accepted, "在途")):
+        assert e.direction is None and e.details["needs_review"] == "true", e
+        assert why in e.details["review_reason"], e.details["review_reason"]
+    assert tl.facts.total_debited == Decimal("1288.00")
