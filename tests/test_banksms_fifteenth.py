@@ -279,6 +279,8 @@ ROUND_FIFTEEN = [
      "95580", "review", "3000.00"),
     ("【工商银行】您尾号1234卡6月10日09:05支出(网上银行)500.00元，余额100.00元。该笔交易已于09:31撤销。", "95588",
      "review", "500.00"),
+    ("【浙商银行】您尾号1234的账户03月23日退款支出128.00元，余额300.00元。该笔交易已于10:02冲正。", "95527", "review",
+     "128.00"),
     # (a refund whose later sentence confirms it stays money in)
     ("您的一卡通1234于07月03日20:44 POS消费撤销人民币120.00元，该笔款项已退回。[招商银行]", "95555", IN, "120.00"),
     # rcx-30: a balance in yuan after a spend abroad is no settlement of it

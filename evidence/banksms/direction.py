@@ -324,8 +324,9 @@ def decide(s: str, money: Money, *, own_credit_card: bool = False) -> Decision:
         sentence_ = windows[2][0]
         kind = slice(c_left - s_left, money.start - s_left)
         sentence_ = sentence_[:kind.start] + " " * (kind.stop - kind.start) + sentence_[kind.stop:]
-        return _undone(Decision(IN if booked.group(1) == "收入" else OUT, "strong", (booked.group(0),)),
-                       _SUMMARY_FIELD.sub(lambda m: " " * len(m.group(0)), sentence_))
+        by_book = _undone(Decision(IN if booked.group(1) == "收入" else OUT, "strong", (booked.group(0),)),
+                          _SUMMARY_FIELD.sub(lambda m: " " * len(m.group(0)), sentence_))
+        return _undone_later(by_book, s, money)
     paying_someone = bool(_PAYS_SOMEONE.search(text))
     if own_credit_card and (found := _FROM_OTHER_ACCOUNT.search(text[s_left:s_right])
                             or _LINKED_ACCOUNT_TAKEN.search(text)):
